@@ -1,0 +1,18 @@
+package io.tidemq.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code tidemq bench ...}: end-to-end benchmarks. */
+@Command(name = "bench", description = "Benchmarks: store, produce, consume.",
+        subcommands = {})
+public final class BenchCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}
