@@ -1,0 +1,114 @@
+package io.tidemq.common.protocol.header;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.RecordComponent;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Converts a header record to and from the string map a frame's header carries ({@code extFields}).
+ *
+ * <p>Each record component becomes one field named after it. Supported types: {@code String}, {@code int},
+ * {@code long}, {@code boolean} and their boxed forms. A primitive component is required: decoding fails
+ * with {@link InvalidHeaderException} when it is missing or not a number. A {@code String} or boxed
+ * component is optional and decodes to {@code null} when absent; {@code null} values are not encoded.
+ */
+public final class HeaderCodec {
+
+    /** Per header type, built once; guarded by the map's own concurrency. */
+    private static final Map<Class<?>, Layout> LAYOUTS = new ConcurrentHashMap<>();
+
+    private HeaderCodec() {
+    }
+
+    public static Map<String, String> encode(Record header) {
+        Layout layout = layout(header.getClass());
+        Map<String, String> fields = new HashMap<>(layout.names.length * 2);
+        try {
+            for (int i = 0; i < layout.names.length; i++) {
+                Object v = layout.accessors[i].invoke(header);
+                if (v != null) {
+                    fields.put(layout.names[i], v.toString());
+                }
+            }
+        } catch (Throwable t) {
+            throw new IllegalStateException("cannot encode header " + header.getClass().getSimpleName(), t);
+        }
+        return fields;
+    }
+
+    public static <T extends Record> T decode(Map<String, String> fields, Class<T> type) {
+        Layout layout = layout(type);
+        Object[] args = new Object[layout.names.length];
+        for (int i = 0; i < args.length; i++) {
+            args[i] = parse(type, layout.names[i], layout.types[i], fields == null ? null : fields.get(layout.names[i]));
+        }
+        try {
+            return type.cast(layout.constructor.invokeWithArguments(args));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidHeaderException(type.getSimpleName() + ": " + e.getMessage());
+        } catch (Throwable t) {
+            throw new IllegalStateException("cannot decode header " + type.getSimpleName(), t);
+        }
+    }
+
+    private static Object parse(Class<?> header, String name, Class<?> t, String raw) {
+        if (raw == null) {
+            if (t.isPrimitive()) {
+                throw new InvalidHeaderException(header.getSimpleName() + ": required header field '" + name
+                        + "' is missing");
+            }
+            return null;
+        }
+        try {
+            if (t == String.class) {
+                return raw;
+            } else if (t == int.class || t == Integer.class) {
+                return Integer.parseInt(raw);
+            } else if (t == long.class || t == Long.class) {
+                return Long.parseLong(raw);
+            } else if (t == boolean.class || t == Boolean.class) {
+                if (!raw.equals("true") && !raw.equals("false")) {
+                    throw new NumberFormatException("not a boolean");
+                }
+                return Boolean.parseBoolean(raw);
+            }
+        } catch (NumberFormatException e) {
+            throw new InvalidHeaderException(header.getSimpleName() + ": header field '" + name + "' has value '"
+                    + raw + "', which is not a valid " + t.getSimpleName());
+        }
+        throw new IllegalStateException("unsupported header field type " + t + " in " + header.getSimpleName());
+    }
+
+    private static Layout layout(Class<?> type) {
+        return LAYOUTS.computeIfAbsent(type, HeaderCodec::buildLayout);
+    }
+
+    private static Layout buildLayout(Class<?> type) {
+        if (!type.isRecord()) {
+            throw new IllegalArgumentException(type + " is not a record");
+        }
+        RecordComponent[] rc = type.getRecordComponents();
+        String[] names = new String[rc.length];
+        Class<?>[] types = new Class<?>[rc.length];
+        MethodHandle[] accessors = new MethodHandle[rc.length];
+        MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+        try {
+            for (int i = 0; i < rc.length; i++) {
+                names[i] = rc[i].getName();
+                types[i] = rc[i].getType();
+                accessors[i] = lookup.unreflect(rc[i].getAccessor());
+            }
+            MethodHandle ctor = lookup.findConstructor(type, MethodType.methodType(void.class, types));
+            return new Layout(names, types, accessors, ctor);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalArgumentException("header record " + type.getName() + " must be public", e);
+        }
+    }
+
+    private record Layout(String[] names, Class<?>[] types, MethodHandle[] accessors, MethodHandle constructor) {
+    }
+}

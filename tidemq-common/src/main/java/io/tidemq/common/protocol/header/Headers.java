@@ -1,0 +1,83 @@
+package io.tidemq.common.protocol.header;
+
+/**
+ * The typed headers of every request and response that carries fields, encoded with {@link HeaderCodec}.
+ * docs/protocol.md lists them per request code. A primitive component is a required field; a String or
+ * boxed one is optional.
+ */
+public final class Headers {
+
+    private Headers() {
+    }
+
+    // ---- producer -> broker
+
+    /** SEND_MESSAGE and SEND_BATCH_MESSAGE. Body: the message body, or for a batch the encoded batch. */
+    public record SendMessageRequest(String producerGroup, String topic, int queueId, int sysFlag,
+                                     long bornTimestampMs, int flag, String properties, int reconsumeTimes,
+                                     boolean batch) {
+    }
+
+    /** Response to a send; for a batch, msgId holds the ids comma-separated and queueOffset the first one. */
+    public record SendMessageResponse(String msgId, int queueId, long queueOffset, String transactionId) {
+    }
+
+    // ---- consumer -> broker
+
+    /**
+     * PULL_MESSAGE. {@code subscription} is the tag expression ({@code *} or {@code A || B});
+     * {@code suspendTimeoutMs} > 0 enables long polling; {@code commitOffset} >= 0 commits that offset first.
+     */
+    public record PullMessageRequest(String consumerGroup, String topic, int queueId, long queueOffset,
+                                     int maxMsgNums, long commitOffset, long suspendTimeoutMs,
+                                     String subscription, String lane) {
+    }
+
+    /** Response to a pull; the body holds the messages in the CommitLog record format, back to back. */
+    public record PullMessageResponse(long nextBeginOffset, long minOffset, long maxOffset) {
+    }
+
+    /** QUERY_CONSUMER_OFFSET. */
+    public record QueryConsumerOffsetRequest(String consumerGroup, String topic, int queueId) {
+    }
+
+    /** UPDATE_CONSUMER_OFFSET. */
+    public record UpdateConsumerOffsetRequest(String consumerGroup, String topic, int queueId, long commitOffset) {
+    }
+
+    /** GET_MIN_OFFSET, GET_MAX_OFFSET. */
+    public record QueueRequest(String topic, int queueId) {
+    }
+
+    /** SEARCH_OFFSET_BY_TIMESTAMP. */
+    public record SearchOffsetRequest(String topic, int queueId, long timestampMs) {
+    }
+
+    /** Response carrying one offset (offset queries). */
+    public record OffsetResponse(long offset) {
+    }
+
+    /** GET_CONSUMER_LIST_BY_GROUP, DESCRIBE_CONSUMER_GROUP. */
+    public record GroupRequest(String consumerGroup) {
+    }
+
+    // ---- broker -> NameServer
+
+    /** REGISTER_BROKER and UNREGISTER_BROKER. Body of register: JSON {@code BrokerRegistration}. */
+    public record RegisterBrokerRequest(String clusterName, String brokerName, long brokerId, String brokerAddr) {
+    }
+
+    // ---- anyone -> NameServer / broker
+
+    /** GET_ROUTEINFO_BY_TOPIC, and admin calls naming one topic. */
+    public record TopicRequest(String topic) {
+    }
+
+    /** QUERY_MESSAGE_BY_ID. */
+    public record MessageIdRequest(String msgId) {
+    }
+
+    /** QUERY_MESSAGE_BY_KEY. */
+    public record MessageKeyRequest(String topic, String key, int maxNum, long beginTimestampMs, long endTimestampMs) {
+    }
+}
