@@ -1,0 +1,189 @@
+package io.tidemq.common.message;
+
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Wire encodings of message lists (docs/protocol.md, "Message encodings"), big-endian:
+ *
+ * <pre>
+ * batch entry (SEND_BATCH_MESSAGE body), repeated:
+ *   int   entryLength   bytes after this field
+ *   int   flag
+ *   int   bodyLength    | body
+ *   int   propertiesLength | properties (UTF-8, {@link MessageProperties} text)
+ *
+ * delivered message (PULL_MESSAGE response body, admin queries), repeated:
+ *   int   entryLength   bytes after this field
+ *   long  queueOffset | long commitLogOffset | int queueId | int sysFlag | int flag
+ *   long  bornTimestampMs | long storeTimestampMs | int reconsumeTimes
+ *   short length | msgId | short length | topic | short length | bornHost | short length | storeHost (UTF-8)
+ *   int   propertiesLength | properties
+ *   int   bodyLength | body
+ * </pre>
+ *
+ * Every length is checked against what remains before anything is allocated; a violation throws
+ * {@link MalformedMessageException}. Stateless and thread-safe.
+ */
+public final class MessageCodec {
+
+    private static final int DELIVERED_FIXED_BYTES = 8 + 8 + 4 + 4 + 4 + 8 + 8 + 4 + 2 * 4 + 4 + 4;
+
+    private MessageCodec() {
+    }
+
+    // ---- batches sent by a producer
+
+    public static byte[] encodeBatch(List<Message> messages) {
+        byte[][] props = new byte[messages.size()][];
+        int total = 0;
+        for (int i = 0; i < messages.size(); i++) {
+            props[i] = MessageProperties.encode(messages.get(i).properties()).getBytes(StandardCharsets.UTF_8);
+            total += 4 + 4 + 4 + messages.get(i).body().length + 4 + props[i].length;
+        }
+        ByteBuffer buf = ByteBuffer.allocate(total);
+        for (int i = 0; i < messages.size(); i++) {
+            Message m = messages.get(i);
+            buf.putInt(4 + 4 + m.body().length + 4 + props[i].length);
+            buf.putInt(m.flag());
+            buf.putInt(m.body().length).put(m.body());
+            buf.putInt(props[i].length).put(props[i]);
+        }
+        return buf.array();
+    }
+
+    /** Decodes a batch sent to {@code topic}; the topic is validated by {@link Message.Builder}. */
+    public static List<Message> decodeBatch(String topic, byte[] encoded, int maxMessages) {
+        ByteBuffer buf = ByteBuffer.wrap(encoded);
+        List<Message> out = new ArrayList<>();
+        try {
+            while (buf.hasRemaining()) {
+                if (out.size() >= maxMessages) {
+                    throw new MalformedMessageException("batch holds more than " + maxMessages + " messages; send smaller batches");
+                }
+                int entryLength = checkedLength(buf, "batch entry", 12);
+                int end = buf.position() + entryLength;
+                int flag = buf.getInt();
+                byte[] body = bytes(buf, checkedLength(buf, "body", 0), end);
+                byte[] props = bytes(buf, checkedLength(buf, "properties", 0), end);
+                if (buf.position() != end) {
+                    throw new MalformedMessageException("batch entry " + out.size() + " length " + entryLength
+                            + " does not match its fields");
+                }
+                Message.Builder b = Message.builder(topic).body(body).flag(flag);
+                MessageProperties.decode(new String(props, StandardCharsets.UTF_8)).forEach(b::systemProperty);
+                out.add(b.build());
+            }
+        } catch (BufferUnderflowException e) {
+            throw new MalformedMessageException("batch is truncated after " + out.size() + " messages");
+        }
+        return out;
+    }
+
+    // ---- messages delivered to a consumer
+
+    /** The number of bytes {@link #encodeDelivered} writes for a message with these parts. */
+    public static int deliveredSize(byte[] msgId, byte[] topic, byte[] bornHost, byte[] storeHost, byte[] props, int bodyLength) {
+        return 4 + DELIVERED_FIXED_BYTES + msgId.length + topic.length + bornHost.length + storeHost.length
+                + props.length + bodyLength;
+    }
+
+    public static byte[] encodeDelivered(List<MessageExt> messages) {
+        List<byte[][]> parts = new ArrayList<>(messages.size());
+        int total = 0;
+        for (MessageExt m : messages) {
+            byte[][] p = parts(m);
+            parts.add(p);
+            total += deliveredSize(p[0], p[1], p[2], p[3], p[4], m.body().length);
+        }
+        ByteBuffer buf = ByteBuffer.allocate(total);
+        for (int i = 0; i < messages.size(); i++) {
+            encodeDelivered(messages.get(i), parts.get(i), buf);
+        }
+        return buf.array();
+    }
+
+    /** Encodes one delivered message into {@code buf}; the parts are from {@link #parts}. */
+    public static void encodeDelivered(MessageExt m, byte[][] p, ByteBuffer buf) {
+        buf.putInt(deliveredSize(p[0], p[1], p[2], p[3], p[4], m.body().length) - 4);
+        buf.putLong(m.queueOffset()).putLong(m.commitLogOffset()).putInt(m.queueId()).putInt(m.sysFlag())
+                .putInt(m.flag()).putLong(m.bornTimestampMs()).putLong(m.storeTimestampMs())
+                .putInt(m.reconsumeTimes());
+        for (int i = 0; i < 4; i++) {
+            buf.putShort((short) p[i].length).put(p[i]);
+        }
+        buf.putInt(p[4].length).put(p[4]);
+        buf.putInt(m.body().length).put(m.body());
+    }
+
+    /** The variable-length text parts of a delivered message: msgId, topic, bornHost, storeHost, properties. */
+    public static byte[][] parts(MessageExt m) {
+        return new byte[][] {
+            utf8(m.msgId()), utf8(m.topic()), utf8(m.bornHost()), utf8(m.storeHost()),
+            utf8(MessageProperties.encode(m.properties()))
+        };
+    }
+
+    public static List<MessageExt> decodeDelivered(ByteBuffer buf) {
+        List<MessageExt> out = new ArrayList<>();
+        try {
+            while (buf.hasRemaining()) {
+                int entryLength = checkedLength(buf, "delivered message", DELIVERED_FIXED_BYTES);
+                int end = buf.position() + entryLength;
+                long queueOffset = buf.getLong();
+                long commitLogOffset = buf.getLong();
+                int queueId = buf.getInt();
+                int sysFlag = buf.getInt();
+                int flag = buf.getInt();
+                long born = buf.getLong();
+                long stored = buf.getLong();
+                int reconsume = buf.getInt();
+                String msgId = shortString(buf, end);
+                String topic = shortString(buf, end);
+                String bornHost = shortString(buf, end);
+                String storeHost = shortString(buf, end);
+                String props = new String(bytes(buf, checkedLength(buf, "properties", 0), end), StandardCharsets.UTF_8);
+                byte[] body = bytes(buf, checkedLength(buf, "body", 0), end);
+                if (buf.position() != end) {
+                    throw new MalformedMessageException("delivered message " + out.size() + " length "
+                            + entryLength + " does not match its fields");
+                }
+                out.add(new MessageExt(msgId, topic, queueId, queueOffset, commitLogOffset, born, stored, bornHost,
+                        storeHost, reconsume, flag, sysFlag, MessageProperties.decode(props), body));
+            }
+        } catch (BufferUnderflowException e) {
+            throw new MalformedMessageException("delivered messages are truncated after " + out.size() + " messages");
+        }
+        return out;
+    }
+
+    private static int checkedLength(ByteBuffer buf, String what, int min) {
+        int len = buf.getInt();
+        if (len < min || len > buf.remaining()) {
+            throw new MalformedMessageException(what + " length " + len + " is outside [" + min + ", "
+                    + buf.remaining() + "] at byte " + (buf.position() - 4));
+        }
+        return len;
+    }
+
+    private static byte[] bytes(ByteBuffer buf, int len, int end) {
+        if (buf.position() + len > end) {
+            throw new MalformedMessageException("field of " + len + " bytes runs past its entry at byte " + buf.position());
+        }
+        byte[] b = new byte[len];
+        buf.get(b);
+        return b;
+    }
+
+    private static String shortString(ByteBuffer buf, int end) {
+        int len = Short.toUnsignedInt(buf.getShort());
+        return new String(bytes(buf, len, end), StandardCharsets.UTF_8);
+    }
+
+    private static byte[] utf8(String s) {
+        return s == null ? new byte[0] : s.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,66 @@
+package io.tidemq.common.message;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class MessageCodecTest {
+
+    @Test
+    void batchRoundTripKeepsBodiesFlagsAndProperties() {
+        List<Message> batch = List.of(
+                Message.builder("t").tag("a").keys("k1").body("one").flag(1).build(),
+                Message.builder("t").body(new byte[0]).build(),
+                Message.builder("t").property("x", "y").body(new byte[5000]).build());
+        List<Message> back = MessageCodec.decodeBatch("t", MessageCodec.encodeBatch(batch), 100);
+        assertThat(back).hasSize(3);
+        for (int i = 0; i < 3; i++) {
+            assertThat(back.get(i).body()).isEqualTo(batch.get(i).body());
+            assertThat(back.get(i).properties()).isEqualTo(batch.get(i).properties());
+            assertThat(back.get(i).flag()).isEqualTo(batch.get(i).flag());
+        }
+    }
+
+    @Test
+    void batchOverTheMessageLimitIsRejected() {
+        byte[] enc = MessageCodec.encodeBatch(List.of(Message.builder("t").build(), Message.builder("t").build()));
+        assertThatThrownBy(() -> MessageCodec.decodeBatch("t", enc, 1)).hasMessageContaining("more than 1");
+    }
+
+    @Test
+    void deliveredRoundTrip() {
+        MessageExt m = new MessageExt("ABCD", "orders", 3, 17, 4096, 1L, 2L, "127.0.0.1:1", "127.0.0.1:2", 1, 9, 0,
+                Map.of("TAGS", "paid"), "hello".getBytes());
+        List<MessageExt> back = MessageCodec.decodeDelivered(ByteBuffer.wrap(MessageCodec.encodeDelivered(List.of(m, m))));
+        assertThat(back).hasSize(2);
+        assertThat(back.get(1)).usingRecursiveComparison().isEqualTo(m);
+    }
+
+    @Test
+    void truncatedOrGarbageInputNeverDecodesAndNeverAllocatesWildly() {
+        MessageExt m = new MessageExt("id", "t", 0, 0, 0, 0, 0, "h", "h", 0, 0, 0, Map.of(), new byte[100]);
+        byte[] enc = MessageCodec.encodeDelivered(List.of(m));
+        for (int cut = 1; cut < enc.length; cut++) {
+            byte[] part = java.util.Arrays.copyOf(enc, cut);
+            assertThatThrownBy(() -> MessageCodec.decodeDelivered(ByteBuffer.wrap(part)))
+                    .isInstanceOf(MalformedMessageException.class);
+        }
+        Random r = new Random(42);
+        for (int i = 0; i < 2000; i++) {
+            byte[] junk = new byte[r.nextInt(200) + 1];
+            r.nextBytes(junk);
+            try {
+                MessageCodec.decodeDelivered(ByteBuffer.wrap(junk));
+                MessageCodec.decodeBatch("t", junk, 1000);
+            } catch (IllegalArgumentException expected) {
+                // MalformedMessageException, InvalidNameException, bad properties: the only acceptable failures
+            }
+        }
+    }
+}
