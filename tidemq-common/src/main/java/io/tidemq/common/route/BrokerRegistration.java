@@ -1,0 +1,17 @@
+package io.tidemq.common.route;
+
+import java.util.Map;
+
+/**
+ * Body of REGISTER_BROKER (JSON): everything a NameServer needs to route to one broker.
+ *
+ * @param clusterName  the broker's cluster
+ * @param brokerName   the broker group name
+ * @param brokerId     0 for the master, > 0 for slaves
+ * @param brokerAddr   "host:port" clients connect to
+ * @param topicConfigs the topics it hosts, by name
+ * @param dataVersion  grows whenever the broker's topics change, so a NameServer can skip unchanged bodies
+ */
+public record BrokerRegistration(String clusterName, String brokerName, long brokerId, String brokerAddr,
+                                 Map<String, TopicConfig> topicConfigs, long dataVersion) {
+}
