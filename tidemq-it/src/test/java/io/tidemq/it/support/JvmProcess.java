@@ -1,0 +1,179 @@
+package io.tidemq.it.support;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * A child JVM started from this test's classpath, with its stdout read line by line on a named thread and
+ * copied to a log file. Every instance is registered with {@link ProcessReaper}, so a test that fails
+ * half-way still leaves no process behind.
+ */
+public final class JvmProcess implements AutoCloseable {
+
+    private final String name;
+    private final Process process;
+    private final Path logFile;
+    /** Lines seen so far; appended by the reader thread, read by the test thread. */
+    private final List<String> lines = new CopyOnWriteArrayList<>();
+    /** Line listeners; registered by the test thread before or while the reader thread calls them. */
+    private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
+    private final CountDownLatch outputClosed = new CountDownLatch(1);
+
+    private JvmProcess(String name, Process process, Path logFile) {
+        this.name = name;
+        this.process = process;
+        this.logFile = logFile;
+        Thread reader = new Thread(this::pump, "it-stdout-" + name);
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /**
+     * Starts {@code mainClass} with {@code args} in a new JVM using this JVM's classpath.
+     *
+     * @param logDir where {@code <name>.log} receives the child's stdout and stderr
+     */
+    public static JvmProcess start(String name, Path logDir, List<String> jvmArgs, String mainClass, String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xms64m");
+        cmd.add("-XX:+UseSerialGC");
+        cmd.addAll(jvmArgs);
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(mainClass);
+        cmd.addAll(List.of(args));
+        try {
+            Files.createDirectories(logDir);
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            JvmProcess jp = new JvmProcess(name, p, logDir.resolve(name + ".log"));
+            ProcessReaper.register(jp);
+            return jp;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start JVM for " + name, e);
+        }
+    }
+
+    private void pump() {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+             PrintWriter log = new PrintWriter(Files.newBufferedWriter(logFile, StandardCharsets.UTF_8,
+                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND), true)) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                lines.add(line);
+                log.println(line);
+                for (Consumer<String> l : listeners) {
+                    l.accept(line);
+                }
+            }
+        } catch (IOException e) {
+            // the child died or closed its output: that ends the pump
+        } finally {
+            outputClosed.countDown();
+        }
+    }
+
+    /** Calls {@code listener} for every line printed from now on (on the reader thread). */
+    public void onLine(Consumer<String> listener) {
+        listeners.add(listener);
+    }
+
+    /** Waits until a printed line matches, returning it; fails fast if the process exits first. */
+    public String awaitLine(Predicate<String> matcher, Duration timeout) throws TimeoutException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int seen = 0;
+        while (System.nanoTime() < deadline) {
+            for (; seen < lines.size(); seen++) {
+                if (matcher.test(lines.get(seen))) {
+                    return lines.get(seen);
+                }
+            }
+            if (!process.isAlive() && outputClosed.getCount() == 0 && seen >= lines.size()) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue()
+                        + " before printing the expected line; see " + logFile);
+            }
+            try {
+                outputClosed.await(20, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new TimeoutException(name + " printed no matching line within " + timeout + "; see " + logFile);
+    }
+
+    public List<String> lines() {
+        return lines;
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public Path logFile() {
+        return logFile;
+    }
+
+    /** SIGKILL: the process gets no chance to flush or clean up. */
+    public void kill9() {
+        process.destroyForcibly();
+        waitForExit(Duration.ofSeconds(30));
+    }
+
+    /** SIGTERM, then SIGKILL if it has not exited within {@code grace}. */
+    public void stopGracefully(Duration grace) {
+        process.destroy();
+        if (!waitForExit(grace)) {
+            kill9();
+        }
+    }
+
+    public boolean waitForExit(Duration timeout) {
+        try {
+            boolean exited = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (exited) {
+                outputClosed.await(5, TimeUnit.SECONDS);
+            }
+            return exited;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    public int exitValue() {
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            kill9();
+        }
+        ProcessReaper.unregister(this);
+    }
+
+    @Override
+    public String toString() {
+        return name + "(pid " + process.pid() + ")";
+    }
+}
