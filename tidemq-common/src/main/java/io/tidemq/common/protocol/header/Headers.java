@@ -61,6 +61,10 @@ public final class Headers {
     public record GroupRequest(String consumerGroup) {
     }
 
+    /** UNREGISTER_CLIENT: the client leaves the named groups (either may be absent). */
+    public record UnregisterClientRequest(String clientId, String producerGroup, String consumerGroup) {
+    }
+
     // ---- broker -> NameServer
 
     /** REGISTER_BROKER and UNREGISTER_BROKER. Body of register: JSON {@code BrokerRegistration}. */
@@ -71,6 +75,10 @@ public final class Headers {
 
     /** GET_ROUTEINFO_BY_TOPIC, and admin calls naming one topic. */
     public record TopicRequest(String topic) {
+    }
+
+    /** GET_ALL_TOPIC_LIST on a broker: retry and DLQ topics are listed only when {@code includeSystemTopics}. */
+    public record TopicListRequest(Boolean includeSystemTopics) {
     }
 
     /** QUERY_MESSAGE_BY_ID. */

@@ -1,0 +1,452 @@
+package io.tidemq.broker;
+
+import io.tidemq.common.names.NameValidator;
+import io.tidemq.common.route.TopicConfig;
+import io.tidemq.store.FlushMode;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * Everything a broker needs to run, immutable and validated when built: an out-of-range or malformed value
+ * fails with a {@link BrokerConfigException} naming the key and the allowed range. Build it with
+ * {@link #builder()} or from a properties file with {@link #fromProperties(Properties)}; docs/configuration.md
+ * ("## Broker") lists every key with its default.
+ *
+ * <p>Keys the broker does not know itself are store keys ({@code commitLogFileBytes}, {@code flushIntervalMs},
+ * ...): they are kept in {@link #storeProperties()} and validated by the store's own configuration.
+ */
+public final class BrokerConfig {
+
+    public static final int MAX_PROPERTIES_BYTES_LIMIT = 32 * 1024 - 1;
+
+    private final String brokerClusterName;
+    private final String brokerName;
+    private final long brokerId;
+    private final String brokerIp;
+    private final int listenPort;
+    private final List<String> namesrvAddrs;
+    private final Path storePath;
+    private final FlushMode flushMode;
+    private final boolean autoCreateTopic;
+    private final int defaultTopicQueueNums;
+    private final int maxMessageBytes;
+    private final int maxPropertiesBytes;
+    private final int maxBatchMessages;
+    private final int maxPullMessages;
+    private final int maxPullBytes;
+    private final long registerIntervalMs;
+    private final long registerTimeoutMs;
+    private final long clientExpireMs;
+    private final long longPollingMaxMs;
+    private final long longPollingCheckIntervalMs;
+    private final long offsetFlushIntervalMs;
+    private final int sendThreads;
+    private final int pullThreads;
+    private final int clientThreads;
+    private final int adminThreads;
+    private final int requestQueueCapacity;
+    private final Map<String, String> storeProperties;
+
+    private BrokerConfig(Builder b) {
+        this.brokerClusterName = name("brokerClusterName", b.brokerClusterName, NameValidator::checkCluster);
+        this.brokerName = name("brokerName", b.brokerName, NameValidator::checkBrokerName);
+        this.brokerId = ConfigReader.checkRange("brokerId", b.brokerId, 0, Long.MAX_VALUE);
+        this.brokerIp = b.brokerIp == null || b.brokerIp.isBlank() ? detectIp() : b.brokerIp.trim();
+        this.listenPort = (int) ConfigReader.checkRange("listenPort", b.listenPort, 0, 65_535);
+        this.namesrvAddrs = List.copyOf(b.namesrvAddrs);
+        for (String addr : namesrvAddrs) {
+            checkAddress(addr);
+        }
+        if (b.storePath == null) {
+            throw new BrokerConfigException("storePath is required: give the directory the broker keeps its data in");
+        }
+        this.storePath = b.storePath;
+        if (b.flushMode == null) {
+            throw new BrokerConfigException("flushMode is required: use ASYNC or SYNC");
+        }
+        this.flushMode = b.flushMode;
+        this.autoCreateTopic = b.autoCreateTopic;
+        this.defaultTopicQueueNums = (int) ConfigReader.checkRange("defaultTopicQueueNums", b.defaultTopicQueueNums,
+                1, TopicConfig.MAX_QUEUE_NUMS);
+        this.maxMessageBytes = (int) ConfigReader.checkRange("maxMessageBytes", b.maxMessageBytes, 1, 64L << 20);
+        this.maxPropertiesBytes = (int) ConfigReader.checkRange("maxPropertiesBytes", b.maxPropertiesBytes, 64,
+                MAX_PROPERTIES_BYTES_LIMIT);
+        this.maxBatchMessages = (int) ConfigReader.checkRange("maxBatchMessages", b.maxBatchMessages, 1, 100_000);
+        this.maxPullMessages = (int) ConfigReader.checkRange("maxPullMessages", b.maxPullMessages, 1, 10_000);
+        this.maxPullBytes = (int) ConfigReader.checkRange("maxPullBytes", b.maxPullBytes, 1024, 256L << 20);
+        this.registerIntervalMs = ConfigReader.checkRange("registerIntervalMs", b.registerIntervalMs, 100, 600_000);
+        this.registerTimeoutMs = ConfigReader.checkRange("registerTimeoutMs", b.registerTimeoutMs, 100, 60_000);
+        this.clientExpireMs = ConfigReader.checkRange("clientExpireMs", b.clientExpireMs, 1_000, 3_600_000);
+        this.longPollingMaxMs = ConfigReader.checkRange("longPollingMaxMs", b.longPollingMaxMs, 0, 300_000);
+        this.longPollingCheckIntervalMs = ConfigReader.checkRange("longPollingCheckIntervalMs",
+                b.longPollingCheckIntervalMs, 10, 10_000);
+        this.offsetFlushIntervalMs = ConfigReader.checkRange("offsetFlushIntervalMs", b.offsetFlushIntervalMs,
+                100, 600_000);
+        this.sendThreads = (int) ConfigReader.checkRange("sendThreads", b.sendThreads, 1, 256);
+        this.pullThreads = (int) ConfigReader.checkRange("pullThreads", b.pullThreads, 1, 256);
+        this.clientThreads = (int) ConfigReader.checkRange("clientThreads", b.clientThreads, 1, 256);
+        this.adminThreads = (int) ConfigReader.checkRange("adminThreads", b.adminThreads, 1, 64);
+        this.requestQueueCapacity = (int) ConfigReader.checkRange("requestQueueCapacity", b.requestQueueCapacity,
+                16, 1_000_000);
+        this.storeProperties = Collections.unmodifiableMap(new TreeMap<>(b.storeProperties));
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder preloaded with this configuration, for copies that change a key or two. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.brokerClusterName = brokerClusterName;
+        b.brokerName = brokerName;
+        b.brokerId = brokerId;
+        b.brokerIp = brokerIp;
+        b.listenPort = listenPort;
+        b.namesrvAddrs = new ArrayList<>(namesrvAddrs);
+        b.storePath = storePath;
+        b.flushMode = flushMode;
+        b.autoCreateTopic = autoCreateTopic;
+        b.defaultTopicQueueNums = defaultTopicQueueNums;
+        b.maxMessageBytes = maxMessageBytes;
+        b.maxPropertiesBytes = maxPropertiesBytes;
+        b.maxBatchMessages = maxBatchMessages;
+        b.maxPullMessages = maxPullMessages;
+        b.maxPullBytes = maxPullBytes;
+        b.registerIntervalMs = registerIntervalMs;
+        b.registerTimeoutMs = registerTimeoutMs;
+        b.clientExpireMs = clientExpireMs;
+        b.longPollingMaxMs = longPollingMaxMs;
+        b.longPollingCheckIntervalMs = longPollingCheckIntervalMs;
+        b.offsetFlushIntervalMs = offsetFlushIntervalMs;
+        b.sendThreads = sendThreads;
+        b.pullThreads = pullThreads;
+        b.clientThreads = clientThreads;
+        b.adminThreads = adminThreads;
+        b.requestQueueCapacity = requestQueueCapacity;
+        b.storeProperties = new TreeMap<>(storeProperties);
+        return b;
+    }
+
+    /**
+     * Reads a broker properties file. Keys the broker does not know are passed to the store's configuration
+     * (see {@link #storeProperties()}), which rejects the ones it does not know either.
+     *
+     * @throws BrokerConfigException naming the first bad key
+     */
+    public static BrokerConfig fromProperties(Properties props) {
+        ConfigReader r = new ConfigReader(props);
+        Builder d = new Builder();
+        Builder b = builder()
+                .brokerClusterName(r.string("brokerClusterName", d.brokerClusterName))
+                .brokerName(r.string("brokerName", d.brokerName))
+                .brokerId(r.longValue("brokerId", d.brokerId, 0, Long.MAX_VALUE))
+                .brokerIp(r.string("brokerIp", null))
+                .listenPort(r.intValue("listenPort", d.listenPort, 0, 65_535))
+                .namesrvAddrs(splitAddrs(r.string("namesrvAddrs", "")))
+                .storePath(Path.of(r.string("storePath", d.storePath.toString())))
+                .flushMode(flushMode(r.string("flushMode", d.flushMode.name())))
+                .autoCreateTopic(r.bool("autoCreateTopic", d.autoCreateTopic))
+                .defaultTopicQueueNums(r.intValue("defaultTopicQueueNums", d.defaultTopicQueueNums, 1,
+                        TopicConfig.MAX_QUEUE_NUMS))
+                .maxMessageBytes(r.intValue("maxMessageBytes", d.maxMessageBytes, 1, 64 << 20))
+                .maxPropertiesBytes(r.intValue("maxPropertiesBytes", d.maxPropertiesBytes, 64,
+                        MAX_PROPERTIES_BYTES_LIMIT))
+                .maxBatchMessages(r.intValue("maxBatchMessages", d.maxBatchMessages, 1, 100_000))
+                .maxPullMessages(r.intValue("maxPullMessages", d.maxPullMessages, 1, 10_000))
+                .maxPullBytes(r.intValue("maxPullBytes", d.maxPullBytes, 1024, 256 << 20))
+                .registerIntervalMs(r.longValue("registerIntervalMs", d.registerIntervalMs, 100, 600_000))
+                .registerTimeoutMs(r.longValue("registerTimeoutMs", d.registerTimeoutMs, 100, 60_000))
+                .clientExpireMs(r.longValue("clientExpireMs", d.clientExpireMs, 1_000, 3_600_000))
+                .longPollingMaxMs(r.longValue("longPollingMaxMs", d.longPollingMaxMs, 0, 300_000))
+                .longPollingCheckIntervalMs(r.longValue("longPollingCheckIntervalMs", d.longPollingCheckIntervalMs,
+                        10, 10_000))
+                .offsetFlushIntervalMs(r.longValue("offsetFlushIntervalMs", d.offsetFlushIntervalMs, 100, 600_000))
+                .sendThreads(r.intValue("sendThreads", d.sendThreads, 1, 256))
+                .pullThreads(r.intValue("pullThreads", d.pullThreads, 1, 256))
+                .clientThreads(r.intValue("clientThreads", d.clientThreads, 1, 256))
+                .adminThreads(r.intValue("adminThreads", d.adminThreads, 1, 64))
+                .requestQueueCapacity(r.intValue("requestQueueCapacity", d.requestQueueCapacity, 16, 1_000_000));
+        Set<String> rest = r.unreadKeys();
+        Map<String, String> store = new TreeMap<>();
+        for (String key : rest) {
+            store.put(key, props.getProperty(key).trim());
+        }
+        return b.storeProperties(store).build();
+    }
+
+    private static FlushMode flushMode(String raw) {
+        try {
+            return FlushMode.valueOf(raw.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new BrokerConfigException("flushMode = '" + raw + "' is not a flush mode; use ASYNC or SYNC");
+        }
+    }
+
+    private static List<String> splitAddrs(String raw) {
+        List<String> out = new ArrayList<>();
+        for (String part : raw.split(";")) {
+            if (!part.isBlank()) {
+                out.add(part.trim());
+            }
+        }
+        return out;
+    }
+
+    private static void checkAddress(String addr) {
+        int colon = addr.lastIndexOf(':');
+        boolean ok = colon > 0 && colon < addr.length() - 1;
+        if (ok) {
+            try {
+                int port = Integer.parseInt(addr.substring(colon + 1));
+                ok = port >= 1 && port <= 65_535;
+            } catch (NumberFormatException e) {
+                ok = false;
+            }
+        }
+        if (!ok) {
+            throw new BrokerConfigException("namesrvAddrs entry '" + addr + "' is not host:port; separate several"
+                    + " NameServers with ';', e.g. 10.0.0.1:9876;10.0.0.2:9876");
+        }
+    }
+
+    private static String name(String key, String value, Consumer<String> validator) {
+        try {
+            validator.accept(value);
+        } catch (IllegalArgumentException e) {
+            throw new BrokerConfigException(key + ": " + e.getMessage(), e);
+        }
+        return value;
+    }
+
+    /** The first non-loopback IPv4 address, so other hosts can reach the broker; loopback when there is none. */
+    private static String detectIp() {
+        try {
+            Enumeration<NetworkInterface> nics = NetworkInterface.getNetworkInterfaces();
+            while (nics != null && nics.hasMoreElements()) {
+                NetworkInterface nic = nics.nextElement();
+                if (!nic.isUp() || nic.isLoopback() || nic.isVirtual()) {
+                    continue;
+                }
+                Enumeration<InetAddress> addrs = nic.getInetAddresses();
+                while (addrs.hasMoreElements()) {
+                    InetAddress a = addrs.nextElement();
+                    if (a instanceof Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress()) {
+                        return a.getHostAddress();
+                    }
+                }
+            }
+        } catch (SocketException e) {
+            // fall through to loopback
+        }
+        return "127.0.0.1";
+    }
+
+    public String brokerClusterName() {
+        return brokerClusterName;
+    }
+
+    public String brokerName() {
+        return brokerName;
+    }
+
+    /** 0 for a master, > 0 for a slave. */
+    public long brokerId() {
+        return brokerId;
+    }
+
+    /** The IP clients and NameServers reach this broker at (auto-detected when not configured). */
+    public String brokerIp() {
+        return brokerIp;
+    }
+
+    /** The configured port; 0 picks a free one (see {@code BrokerController.port()}). */
+    public int listenPort() {
+        return listenPort;
+    }
+
+    public List<String> namesrvAddrs() {
+        return namesrvAddrs;
+    }
+
+    public Path storePath() {
+        return storePath;
+    }
+
+    /** {@code <storePath>/config}: topics.json and consumerOffsets.json. */
+    public Path configDir() {
+        return storePath.resolve("config");
+    }
+
+    public FlushMode flushMode() {
+        return flushMode;
+    }
+
+    public boolean autoCreateTopic() {
+        return autoCreateTopic;
+    }
+
+    public int defaultTopicQueueNums() {
+        return defaultTopicQueueNums;
+    }
+
+    public int maxMessageBytes() {
+        return maxMessageBytes;
+    }
+
+    public int maxPropertiesBytes() {
+        return maxPropertiesBytes;
+    }
+
+    public int maxBatchMessages() {
+        return maxBatchMessages;
+    }
+
+    public int maxPullMessages() {
+        return maxPullMessages;
+    }
+
+    public int maxPullBytes() {
+        return maxPullBytes;
+    }
+
+    public long registerIntervalMs() {
+        return registerIntervalMs;
+    }
+
+    public long registerTimeoutMs() {
+        return registerTimeoutMs;
+    }
+
+    public long clientExpireMs() {
+        return clientExpireMs;
+    }
+
+    public long longPollingMaxMs() {
+        return longPollingMaxMs;
+    }
+
+    public long longPollingCheckIntervalMs() {
+        return longPollingCheckIntervalMs;
+    }
+
+    public long offsetFlushIntervalMs() {
+        return offsetFlushIntervalMs;
+    }
+
+    public int sendThreads() {
+        return sendThreads;
+    }
+
+    public int pullThreads() {
+        return pullThreads;
+    }
+
+    public int clientThreads() {
+        return clientThreads;
+    }
+
+    public int adminThreads() {
+        return adminThreads;
+    }
+
+    public int requestQueueCapacity() {
+        return requestQueueCapacity;
+    }
+
+    /** Store keys passed through to the store's configuration, sorted by key. */
+    public Map<String, String> storeProperties() {
+        return storeProperties;
+    }
+
+    @Override
+    public String toString() {
+        return "BrokerConfig{cluster=" + brokerClusterName + ", brokerName=" + brokerName + ", brokerId=" + brokerId
+                + ", address=" + brokerIp + ":" + listenPort + ", namesrvAddrs=" + namesrvAddrs + ", storePath="
+                + storePath + ", flushMode=" + flushMode + ", autoCreateTopic=" + autoCreateTopic
+                + ", maxMessageBytes=" + maxMessageBytes + ", store=" + storeProperties + "}";
+    }
+
+    /** Mutable builder with every default; {@link #build()} validates. Not thread-safe. */
+    public static final class Builder {
+        private String brokerClusterName = "DefaultCluster";
+        private String brokerName = "broker-a";
+        private long brokerId = 0;
+        private String brokerIp;
+        private int listenPort = 10911;
+        private List<String> namesrvAddrs = new ArrayList<>();
+        private Path storePath = Path.of("data", "broker");
+        private FlushMode flushMode = FlushMode.ASYNC;
+        private boolean autoCreateTopic = false;
+        private int defaultTopicQueueNums = 8;
+        private int maxMessageBytes = 4 << 20;
+        private int maxPropertiesBytes = 16 * 1024;
+        private int maxBatchMessages = 1024;
+        private int maxPullMessages = 256;
+        private int maxPullBytes = 8 << 20;
+        private long registerIntervalMs = 30_000;
+        private long registerTimeoutMs = 3_000;
+        private long clientExpireMs = 120_000;
+        private long longPollingMaxMs = 30_000;
+        private long longPollingCheckIntervalMs = 200;
+        private long offsetFlushIntervalMs = 5_000;
+        private int sendThreads = Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors()));
+        private int pullThreads = Math.max(4, Math.min(16, 2 * Runtime.getRuntime().availableProcessors()));
+        private int clientThreads = 2;
+        private int adminThreads = 2;
+        private int requestQueueCapacity = 20_000;
+        private Map<String, String> storeProperties = new TreeMap<>();
+
+        private Builder() {
+        }
+
+        public Builder brokerClusterName(String v) { brokerClusterName = v; return this; }
+        public Builder brokerName(String v) { brokerName = v; return this; }
+        public Builder brokerId(long v) { brokerId = v; return this; }
+        /** The IP to advertise; {@code null} auto-detects the first non-loopback IPv4 address. */
+        public Builder brokerIp(String v) { brokerIp = v; return this; }
+        public Builder listenPort(int v) { listenPort = v; return this; }
+        public Builder namesrvAddrs(List<String> v) { namesrvAddrs = new ArrayList<>(v); return this; }
+        public Builder storePath(Path v) { storePath = v; return this; }
+        public Builder flushMode(FlushMode v) { flushMode = v; return this; }
+        public Builder autoCreateTopic(boolean v) { autoCreateTopic = v; return this; }
+        public Builder defaultTopicQueueNums(int v) { defaultTopicQueueNums = v; return this; }
+        public Builder maxMessageBytes(int v) { maxMessageBytes = v; return this; }
+        public Builder maxPropertiesBytes(int v) { maxPropertiesBytes = v; return this; }
+        public Builder maxBatchMessages(int v) { maxBatchMessages = v; return this; }
+        public Builder maxPullMessages(int v) { maxPullMessages = v; return this; }
+        public Builder maxPullBytes(int v) { maxPullBytes = v; return this; }
+        public Builder registerIntervalMs(long v) { registerIntervalMs = v; return this; }
+        public Builder registerTimeoutMs(long v) { registerTimeoutMs = v; return this; }
+        public Builder clientExpireMs(long v) { clientExpireMs = v; return this; }
+        public Builder longPollingMaxMs(long v) { longPollingMaxMs = v; return this; }
+        public Builder longPollingCheckIntervalMs(long v) { longPollingCheckIntervalMs = v; return this; }
+        public Builder offsetFlushIntervalMs(long v) { offsetFlushIntervalMs = v; return this; }
+        public Builder sendThreads(int v) { sendThreads = v; return this; }
+        public Builder pullThreads(int v) { pullThreads = v; return this; }
+        public Builder clientThreads(int v) { clientThreads = v; return this; }
+        public Builder adminThreads(int v) { adminThreads = v; return this; }
+        public Builder requestQueueCapacity(int v) { requestQueueCapacity = v; return this; }
+        /** Store keys (commitLogFileBytes, flushIntervalMs, ...) handed to the store's configuration. */
+        public Builder storeProperties(Map<String, String> v) { storeProperties = new TreeMap<>(v); return this; }
+        public Builder storeProperty(String key, String value) { storeProperties.put(key, value); return this; }
+
+        public BrokerConfig build() {
+            return new BrokerConfig(this);
+        }
+    }
+}

@@ -1,0 +1,280 @@
+package io.tidemq.broker;
+
+import io.tidemq.broker.admin.AdminProcessor;
+import io.tidemq.broker.client.ClientManager;
+import io.tidemq.broker.client.ConsumerIdsChangeNotifier;
+import io.tidemq.broker.longpolling.PullRequestHoldService;
+import io.tidemq.broker.offset.ConsumerOffsetManager;
+import io.tidemq.broker.processor.ClientManageProcessor;
+import io.tidemq.broker.processor.ConsumerOffsetProcessor;
+import io.tidemq.broker.processor.PullMessageProcessor;
+import io.tidemq.broker.processor.SendMessageProcessor;
+import io.tidemq.broker.registration.BrokerRegistrar;
+import io.tidemq.broker.topic.TopicConfigManager;
+import io.tidemq.common.protocol.RequestCode;
+import io.tidemq.common.route.BrokerRegistration;
+import io.tidemq.remoting.ChannelEventListener;
+import io.tidemq.remoting.RemotingChannel;
+import io.tidemq.remoting.netty.NettyClientConfig;
+import io.tidemq.remoting.netty.NettyRemotingClient;
+import io.tidemq.remoting.netty.NettyRemotingServer;
+import io.tidemq.remoting.netty.NettyServerConfig;
+import io.tidemq.store.DefaultMessageStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One broker: the message store, the request processors (each family on its own executor: send, pull,
+ * offsets + heartbeats, admin), long polling, the topic/offset/client managers and the registration with the
+ * NameServers.
+ *
+ * <pre>{@code
+ * BrokerConfig config = BrokerConfig.builder().storePath(dir).listenPort(0)
+ *         .namesrvAddrs(List.of("127.0.0.1:9876")).build();
+ * try (BrokerController broker = new BrokerController(config)) {
+ *     broker.start();
+ *     String addr = broker.address();   // "ip:port" clients and NameServers use
+ * }
+ * }</pre>
+ *
+ * <p>{@link #start()} and {@link #close()} are each called once; close stops everything in the reverse order
+ * of start and persists topics and consumer offsets.
+ */
+public final class BrokerController implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BrokerController.class);
+
+    private enum State { CREATED, RUNNING, CLOSED }
+
+    private final BrokerConfig config;
+    private final BrokerStats stats = new BrokerStats();
+    private final TopicConfigManager topics;
+    private final ConsumerOffsetManager offsets;
+    private final ConsumerIdsChangeNotifier notifier = new ConsumerIdsChangeNotifier();
+    private final ClientManager clients;
+    private final DefaultMessageStore store;
+    private final PullRequestHoldService holds;
+
+    /** Lifecycle fields below: written by start()/close() under {@code this}; read by request threads after start. */
+    private State state = State.CREATED;
+    private ExecutorService sendExecutor;
+    private ExecutorService pullExecutor;
+    private ExecutorService clientExecutor;
+    private ExecutorService adminExecutor;
+    private ScheduledExecutorService scheduler;
+    private NettyRemotingServer server;
+    private NettyRemotingClient namesrvClient;
+    private BrokerRegistrar registrar;
+    private volatile String address;
+
+    /** @throws BrokerConfigException when the store keys of the configuration are invalid */
+    public BrokerController(BrokerConfig config) {
+        this.config = config;
+        this.topics = new TopicConfigManager(config.configDir().resolve("topics.json"), config.defaultTopicQueueNums());
+        this.offsets = new ConsumerOffsetManager(config.configDir().resolve("consumerOffsets.json"));
+        this.clients = new ClientManager(notifier, config.clientExpireMs());
+        this.store = new DefaultMessageStore(StoreConfigBinder.bind(config));
+        this.holds = new PullRequestHoldService(store::maxQueueOffset, config.longPollingCheckIntervalMs());
+    }
+
+    /** Starts the broker; on failure everything started so far is stopped again and the cause rethrown. */
+    public synchronized void start() {
+        if (state != State.CREATED) {
+            throw new IllegalStateException("broker " + config.brokerName() + " is " + state
+                    + "; a BrokerController starts once, create a new one");
+        }
+        state = State.RUNNING;
+        try {
+            doStart();
+        } catch (RuntimeException e) {
+            LOG.error("broker {} failed to start; stopping what was started", config.brokerName(), e);
+            close();
+            throw e;
+        }
+    }
+
+    private void doStart() {
+        topics.load();
+        offsets.load();
+        store.start();
+        store.addArrivalListener(holds::onArrival);
+        holds.start();
+
+        int queue = config.requestQueueCapacity();
+        sendExecutor = BrokerThreads.fixedPool("tidemq-broker-send", config.sendThreads(), queue);
+        pullExecutor = BrokerThreads.fixedPool("tidemq-broker-pull", config.pullThreads(), queue);
+        clientExecutor = BrokerThreads.fixedPool("tidemq-broker-client", config.clientThreads(), queue);
+        adminExecutor = BrokerThreads.fixedPool("tidemq-broker-admin", config.adminThreads(), 1_000);
+
+        server = new NettyRemotingServer(NettyServerConfig.builder()
+                .listenPort(config.listenPort())
+                .maxFrameBytes(Math.max(16 << 20, config.maxMessageBytes() + (1 << 20)))
+                .build(), new ConnectionEvents());
+        notifier.bind(server);
+        SendMessageProcessor send = new SendMessageProcessor(config, topics, store, stats);
+        server.registerProcessor(RequestCode.SEND_MESSAGE, send, sendExecutor);
+        server.registerProcessor(RequestCode.SEND_BATCH_MESSAGE, send, sendExecutor);
+        server.registerProcessor(RequestCode.PULL_MESSAGE,
+                new PullMessageProcessor(config, topics, offsets, store, holds, pullExecutor, stats), pullExecutor);
+        ConsumerOffsetProcessor offsetProcessor = new ConsumerOffsetProcessor(config.brokerName(), topics, offsets, store);
+        for (RequestCode code : new RequestCode[] {RequestCode.QUERY_CONSUMER_OFFSET, RequestCode.UPDATE_CONSUMER_OFFSET,
+                RequestCode.GET_MAX_OFFSET, RequestCode.GET_MIN_OFFSET, RequestCode.SEARCH_OFFSET_BY_TIMESTAMP}) {
+            server.registerProcessor(code, offsetProcessor, clientExecutor);
+        }
+        ClientManageProcessor clientProcessor = new ClientManageProcessor(clients);
+        for (RequestCode code : new RequestCode[] {RequestCode.HEART_BEAT, RequestCode.UNREGISTER_CLIENT,
+                RequestCode.GET_CONSUMER_LIST_BY_GROUP}) {
+            server.registerProcessor(code, clientProcessor, clientExecutor);
+        }
+        AdminProcessor admin = new AdminProcessor(config, this::address, topics, offsets, clients, holds, store, stats);
+        for (RequestCode code : AdminProcessor.CODES) {
+            server.registerProcessor(code, admin, adminExecutor);
+        }
+        server.start();
+        address = config.brokerIp() + ":" + server.localPort();
+        send.storeHost(new InetSocketAddress(config.brokerIp(), server.localPort()));
+
+        scheduler = BrokerThreads.scheduler("tidemq-broker-scheduler");
+        scheduler.scheduleWithFixedDelay(this::persistOffsetsSafely, config.offsetFlushIntervalMs(),
+                config.offsetFlushIntervalMs(), TimeUnit.MILLISECONDS);
+        long scanMs = Math.max(1_000, Math.min(10_000, config.clientExpireMs() / 4));
+        scheduler.scheduleWithFixedDelay(this::scanClientsSafely, scanMs, scanMs, TimeUnit.MILLISECONDS);
+
+        namesrvClient = new NettyRemotingClient(NettyClientConfig.defaults());
+        namesrvClient.start();
+        registrar = new BrokerRegistrar(namesrvClient, config.namesrvAddrs(), this::registration,
+                config.registerIntervalMs(), config.registerTimeoutMs());
+        topics.addChangeListener(registrar::registerSoon);
+        registrar.start();
+        LOG.info("broker {} of cluster {} started at {} ({} topics, store {})", config.brokerName(),
+                config.brokerClusterName(), address, topics.all().size(), config.storePath());
+    }
+
+    /** What REGISTER_BROKER sends: the current topics and their version. */
+    public BrokerRegistration registration() {
+        long version = topics.dataVersion();
+        return new BrokerRegistration(config.brokerClusterName(), config.brokerName(), config.brokerId(), address,
+                topics.all(), version);
+    }
+
+    /** Stops everything in the reverse order of start; idempotent. */
+    @Override
+    public synchronized void close() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        boolean wasStarted = state == State.RUNNING;
+        state = State.CLOSED;
+        if (!wasStarted) {
+            return;
+        }
+        if (registrar != null) {
+            step("unregister from the NameServers", registrar::close);
+        }
+        step("answer held pulls", holds::close);
+        if (server != null) {
+            step("stop the remoting server", server::shutdown);
+        }
+        if (namesrvClient != null) {
+            step("stop the NameServer client", namesrvClient::shutdown);
+        }
+        step("stop the scheduler", () -> BrokerThreads.shutdown(scheduler, "tidemq-broker-scheduler", 5_000));
+        step("stop the admin executor", () -> BrokerThreads.shutdown(adminExecutor, "tidemq-broker-admin", 5_000));
+        step("stop the client executor", () -> BrokerThreads.shutdown(clientExecutor, "tidemq-broker-client", 5_000));
+        step("stop the pull executor", () -> BrokerThreads.shutdown(pullExecutor, "tidemq-broker-pull", 5_000));
+        step("stop the send executor", () -> BrokerThreads.shutdown(sendExecutor, "tidemq-broker-send", 5_000));
+        step("persist consumer offsets", offsets::persist);
+        step("close the store", store::close);
+        LOG.info("broker {} at {} stopped", config.brokerName(), address);
+    }
+
+    /** Runs one shutdown step; a failing step is logged and the next ones still run. */
+    private void step(String what, Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException e) {
+            LOG.error("broker {}: could not {} during shutdown", config.brokerName(), what, e);
+        }
+    }
+
+    private void persistOffsetsSafely() {
+        try {
+            offsets.persist();
+        } catch (RuntimeException e) {
+            LOG.error("persisting consumer offsets failed; retrying in {} ms", config.offsetFlushIntervalMs(), e);
+        }
+    }
+
+    private void scanClientsSafely() {
+        try {
+            clients.scanExpired(System.currentTimeMillis());
+        } catch (RuntimeException e) {
+            LOG.error("scanning for expired clients failed", e);
+        }
+    }
+
+    /** The port the broker listens on (the one the OS picked when listenPort is 0). */
+    public int port() {
+        NettyRemotingServer s = server;
+        if (s == null) {
+            throw new IllegalStateException("the broker has no port before start()");
+        }
+        return s.localPort();
+    }
+
+    /** {@code brokerIp:port}, the address clients and NameServers use; {@code null} before start. */
+    public String address() {
+        return address;
+    }
+
+    public BrokerConfig config() {
+        return config;
+    }
+
+    public TopicConfigManager topicConfigManager() {
+        return topics;
+    }
+
+    public ConsumerOffsetManager consumerOffsetManager() {
+        return offsets;
+    }
+
+    public ClientManager clientManager() {
+        return clients;
+    }
+
+    public DefaultMessageStore messageStore() {
+        return store;
+    }
+
+    public PullRequestHoldService pullRequestHoldService() {
+        return holds;
+    }
+
+    public BrokerStats stats() {
+        return stats;
+    }
+
+    /** Connection events arrive on the transport's event thread, never on an I/O thread. */
+    private final class ConnectionEvents implements ChannelEventListener {
+        @Override
+        public void onClose(String remoteAddress, RemotingChannel channel) {
+            clients.channelClosed(channel);
+        }
+
+        @Override
+        public void onIdle(String remoteAddress, RemotingChannel channel) {
+            clients.channelClosed(channel);
+        }
+
+        @Override
+        public void onException(String remoteAddress, RemotingChannel channel, Throwable cause) {
+            clients.channelClosed(channel);
+        }
+    }
+}

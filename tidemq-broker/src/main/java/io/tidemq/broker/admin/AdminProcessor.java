@@ -1,0 +1,79 @@
+package io.tidemq.broker.admin;
+
+import io.tidemq.broker.BrokerConfig;
+import io.tidemq.broker.BrokerStats;
+import io.tidemq.broker.client.ClientManager;
+import io.tidemq.broker.longpolling.PullRequestHoldService;
+import io.tidemq.broker.offset.ConsumerOffsetManager;
+import io.tidemq.broker.processor.RequestRejectedException;
+import io.tidemq.broker.processor.Responses;
+import io.tidemq.broker.topic.TopicConfigManager;
+import io.tidemq.common.protocol.RequestCode;
+import io.tidemq.common.protocol.ResponseCode;
+import io.tidemq.remoting.RemotingChannel;
+import io.tidemq.remoting.SyncRequestProcessor;
+import io.tidemq.remoting.protocol.RemotingCommand;
+import io.tidemq.store.DefaultMessageStore;
+
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The broker's administration requests, served on their own executor so a slow query never delays sends or
+ * pulls. Each family lives in its own class: {@link TopicAdmin}, {@link GroupAdmin}, {@link MessageQuery},
+ * {@link RuntimeInfo}.
+ */
+public final class AdminProcessor implements SyncRequestProcessor {
+
+    /** The request codes this processor serves. */
+    public static final List<RequestCode> CODES = List.of(RequestCode.CREATE_TOPIC, RequestCode.UPDATE_TOPIC,
+            RequestCode.DELETE_TOPIC, RequestCode.GET_ALL_TOPIC_LIST, RequestCode.GET_TOPIC_STATS,
+            RequestCode.GET_CONSUMER_GROUP_LIST, RequestCode.DESCRIBE_CONSUMER_GROUP, RequestCode.QUERY_MESSAGE_BY_ID,
+            RequestCode.QUERY_MESSAGE_BY_KEY, RequestCode.GET_BROKER_RUNTIME_INFO);
+
+    private final TopicAdmin topicAdmin;
+    private final GroupAdmin groupAdmin;
+    private final MessageQuery messageQuery;
+    private final RuntimeInfo runtimeInfo;
+
+    public AdminProcessor(BrokerConfig config, Supplier<String> address, TopicConfigManager topics,
+                          ConsumerOffsetManager offsets, ClientManager clients, PullRequestHoldService holds,
+                          DefaultMessageStore store, BrokerStats stats) {
+        this.topicAdmin = new TopicAdmin(config.brokerName(), topics, offsets, store);
+        this.groupAdmin = new GroupAdmin(config.brokerName(), topics, offsets, clients, store);
+        this.messageQuery = new MessageQuery(store);
+        this.runtimeInfo = new RuntimeInfo(config, address, topics, offsets, clients, holds, store, stats);
+    }
+
+    @Override
+    public RemotingCommand process(RemotingChannel channel, RemotingCommand request) {
+        RequestCode code = RequestCode.fromCode(request.code());
+        try {
+            if (code == null) {
+                throw unsupported(request);
+            }
+            return switch (code) {
+                case CREATE_TOPIC -> topicAdmin.create(request);
+                case UPDATE_TOPIC -> topicAdmin.update(request);
+                case DELETE_TOPIC -> topicAdmin.delete(request);
+                case GET_ALL_TOPIC_LIST -> topicAdmin.list(request);
+                case GET_TOPIC_STATS -> topicAdmin.stats(request);
+                case GET_CONSUMER_GROUP_LIST -> groupAdmin.list();
+                case DESCRIBE_CONSUMER_GROUP -> groupAdmin.describe(request);
+                case QUERY_MESSAGE_BY_ID -> messageQuery.byId(request);
+                case QUERY_MESSAGE_BY_KEY -> messageQuery.byKey(request);
+                case GET_BROKER_RUNTIME_INFO -> runtimeInfo.info();
+                default -> throw unsupported(request);
+            };
+        } catch (RequestRejectedException r) {
+            return r.toResponse();
+        } catch (RuntimeException e) {
+            return Responses.fromFailure(e, RequestCode.describe(request.code()));
+        }
+    }
+
+    private static RequestRejectedException unsupported(RemotingCommand request) {
+        return new RequestRejectedException(ResponseCode.REQUEST_CODE_NOT_SUPPORTED,
+                RequestCode.describe(request.code()) + " is not an admin request of the broker");
+    }
+}

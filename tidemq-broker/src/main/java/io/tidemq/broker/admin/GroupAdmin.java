@@ -1,0 +1,91 @@
+package io.tidemq.broker.admin;
+
+import io.tidemq.broker.client.ClientGroup;
+import io.tidemq.broker.client.ClientManager;
+import io.tidemq.broker.offset.ConsumerOffsetManager;
+import io.tidemq.broker.processor.RequestRejectedException;
+import io.tidemq.broker.topic.TopicConfigManager;
+import io.tidemq.common.json.Json;
+import io.tidemq.common.protocol.ResponseCode;
+import io.tidemq.common.protocol.body.ConsumerData;
+import io.tidemq.common.protocol.body.GroupDescription;
+import io.tidemq.common.protocol.body.GroupList;
+import io.tidemq.common.protocol.body.QueueLag;
+import io.tidemq.common.protocol.body.SubscriptionData;
+import io.tidemq.common.protocol.header.Headers;
+import io.tidemq.common.route.TopicConfig;
+import io.tidemq.remoting.protocol.RemotingCommand;
+import io.tidemq.store.DefaultMessageStore;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** GET_CONSUMER_GROUP_LIST and DESCRIBE_CONSUMER_GROUP. */
+final class GroupAdmin {
+
+    private final String brokerName;
+    private final TopicConfigManager topics;
+    private final ConsumerOffsetManager offsets;
+    private final ClientManager clients;
+    private final DefaultMessageStore store;
+
+    GroupAdmin(String brokerName, TopicConfigManager topics, ConsumerOffsetManager offsets, ClientManager clients,
+               DefaultMessageStore store) {
+        this.brokerName = brokerName;
+        this.topics = topics;
+        this.offsets = offsets;
+        this.clients = clients;
+        this.store = store;
+    }
+
+    /** Groups with a connected member or a committed offset, sorted. */
+    RemotingCommand list() {
+        Set<String> groups = new TreeSet<>(clients.consumerGroupNames());
+        groups.addAll(offsets.groups());
+        return RemotingCommand.success().setBody(Json.toBytes(new GroupList(new ArrayList<>(groups))));
+    }
+
+    RemotingCommand describe(RemotingCommand request) {
+        String group = request.readHeader(Headers.GroupRequest.class).consumerGroup();
+        if (group == null) {
+            throw new RequestRejectedException(ResponseCode.INVALID_PARAMETER, "header field 'consumerGroup' is required");
+        }
+        return RemotingCommand.success().setBody(Json.toBytes(describe(group)));
+    }
+
+    GroupDescription describe(String group) {
+        ClientGroup live = clients.consumerGroup(group);
+        ConsumerData data = live == null ? null : live.consumerData();
+        Map<String, Map<Integer, Long>> committed = offsets.offsetsOf(group);
+        if (data == null && committed.isEmpty()) {
+            throw new RequestRejectedException(ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST, "consumer group '" + group
+                    + "' has no connected member and no committed offset on broker " + brokerName);
+        }
+        Set<SubscriptionData> subscriptions = data == null || data.subscriptions() == null
+                ? Set.of() : data.subscriptions();
+        Set<String> topicNames = new TreeSet<>(committed.keySet());
+        subscriptions.forEach(s -> topicNames.add(s.topic()));
+
+        List<QueueLag> lags = new ArrayList<>();
+        long total = 0;
+        for (String topic : topicNames) {
+            TopicConfig config = topics.get(topic);
+            if (config == null) {
+                continue;
+            }
+            for (int q = 0; q < config.readQueueNums(); q++) {
+                long max = store.maxQueueOffset(topic, q);
+                long min = store.minQueueOffset(topic, q);
+                long consumer = offsets.query(group, topic, q);
+                long lag = Math.max(0, max - Math.max(consumer, min));
+                lags.add(new QueueLag(topic, q, max, consumer, lag));
+                total += lag;
+            }
+        }
+        return new GroupDescription(group, brokerName, data == null ? null : data.messageModel(),
+                live == null ? List.of() : live.clientIds(), subscriptions, lags, total);
+    }
+}

@@ -1,0 +1,132 @@
+package io.tidemq.broker.admin;
+
+import io.tidemq.broker.offset.ConsumerOffsetManager;
+import io.tidemq.broker.processor.RequestRejectedException;
+import io.tidemq.broker.topic.TopicAlreadyExistsException;
+import io.tidemq.broker.topic.TopicConfigManager;
+import io.tidemq.common.json.Json;
+import io.tidemq.common.names.NameValidator;
+import io.tidemq.common.protocol.ResponseCode;
+import io.tidemq.common.protocol.body.QueueStats;
+import io.tidemq.common.protocol.body.TopicList;
+import io.tidemq.common.protocol.body.TopicStats;
+import io.tidemq.common.protocol.header.Headers;
+import io.tidemq.common.route.TopicConfig;
+import io.tidemq.remoting.protocol.RemotingCommand;
+import io.tidemq.store.DefaultMessageStore;
+import io.tidemq.store.GetResult;
+
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** CREATE_TOPIC, UPDATE_TOPIC, DELETE_TOPIC, GET_ALL_TOPIC_LIST and GET_TOPIC_STATS. */
+final class TopicAdmin {
+
+    private final String brokerName;
+    private final TopicConfigManager topics;
+    private final ConsumerOffsetManager offsets;
+    private final DefaultMessageStore store;
+
+    TopicAdmin(String brokerName, TopicConfigManager topics, ConsumerOffsetManager offsets, DefaultMessageStore store) {
+        this.brokerName = brokerName;
+        this.topics = topics;
+        this.offsets = offsets;
+        this.store = store;
+    }
+
+    RemotingCommand create(RemotingCommand request) {
+        TopicConfig config = topicConfigBody(request);
+        try {
+            topics.create(config);
+        } catch (TopicAlreadyExistsException e) {
+            throw new RequestRejectedException(ResponseCode.INVALID_PARAMETER, e.getMessage());
+        }
+        return RemotingCommand.success();
+    }
+
+    RemotingCommand update(RemotingCommand request) {
+        topics.createOrUpdate(topicConfigBody(request));
+        return RemotingCommand.success();
+    }
+
+    RemotingCommand delete(RemotingCommand request) {
+        String topic = topicHeader(request);
+        if (!topics.delete(topic)) {
+            throw notFound(topic);
+        }
+        offsets.removeTopic(topic);
+        return RemotingCommand.success();
+    }
+
+    RemotingCommand list(RemotingCommand request) {
+        Headers.TopicListRequest h = request.readHeader(Headers.TopicListRequest.class);
+        boolean includeSystem = Boolean.TRUE.equals(h.includeSystemTopics());
+        List<String> names = new ArrayList<>();
+        for (String t : topics.all().keySet()) {
+            if (includeSystem || !NameValidator.isSystemTopic(t)) {
+                names.add(t);
+            }
+        }
+        return RemotingCommand.success().setBody(Json.toBytes(new TopicList(names)));
+    }
+
+    RemotingCommand stats(RemotingCommand request) {
+        String topic = topicHeader(request);
+        TopicConfig config = topics.get(topic);
+        if (config == null) {
+            throw notFound(topic);
+        }
+        int queueCount = Math.max(config.readQueueNums(), config.writeQueueNums());
+        List<QueueStats> queues = new ArrayList<>(queueCount);
+        for (int q = 0; q < queueCount; q++) {
+            long min = store.minQueueOffset(topic, q);
+            long max = store.maxQueueOffset(topic, q);
+            queues.add(new QueueStats(q, min, max, lastStoreTime(topic, q, min, max)));
+        }
+        return RemotingCommand.success().setBody(Json.toBytes(new TopicStats(topic, brokerName, queues)));
+    }
+
+    private long lastStoreTime(String topic, int queueId, long min, long max) {
+        if (max <= min) {
+            return 0;
+        }
+        GetResult last = store.getMessages(topic, queueId, max - 1, 1, Integer.MAX_VALUE, null);
+        return last.messages().isEmpty() ? 0 : last.messages().get(0).storeTimestampMs();
+    }
+
+    private static TopicConfig topicConfigBody(RemotingCommand request) {
+        try {
+            TopicConfig config = Json.fromBytes(request.body(), TopicConfig.class);
+            if (config == null) {
+                throw new RequestRejectedException(ResponseCode.INVALID_PARAMETER,
+                        "the body must be a TopicConfig JSON object");
+            }
+            return config;
+        } catch (UncheckedIOException e) {
+            throw new RequestRejectedException(ResponseCode.INVALID_PARAMETER, "the body is not a valid TopicConfig"
+                    + " JSON: " + rootMessage(e));
+        }
+    }
+
+    private static String rootMessage(Throwable t) {
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage();
+    }
+
+    private static String topicHeader(RemotingCommand request) {
+        String topic = request.readHeader(Headers.TopicRequest.class).topic();
+        if (topic == null) {
+            throw new RequestRejectedException(ResponseCode.INVALID_PARAMETER, "header field 'topic' is required");
+        }
+        NameValidator.checkTopic(topic);
+        return topic;
+    }
+
+    private RequestRejectedException notFound(String topic) {
+        return new RequestRejectedException(ResponseCode.TOPIC_NOT_EXIST, "topic '" + topic
+                + "' does not exist on broker " + brokerName);
+    }
+}

@@ -1,0 +1,282 @@
+package io.tidemq.broker.longpolling;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ObjIntConsumer;
+
+/**
+ * Holds pulls that found nothing until a message arrives for their queue or their deadline passes.
+ *
+ * <p>Two things wake a held pull: the store's arrival listener ({@link #onArrival}, called on the store's
+ * dispatch thread after a message is indexed) and a sweep every {@code checkIntervalMs} on the
+ * {@code tidemq-pull-hold} thread, which expires overdue pulls and re-checks the queue's max offset (a
+ * safety net for an arrival that raced with the hold). Each held pull is woken exactly once; its
+ * {@link HeldPull#wake} must hand the real work to another thread because it runs on the dispatch or sweep
+ * thread.
+ */
+public final class PullRequestHoldService implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PullRequestHoldService.class);
+
+    /** The queue's current max offset (the offset the next message will get). */
+    @FunctionalInterface
+    public interface MaxOffsetSource {
+        long maxOffset(String topic, int queueId);
+    }
+
+    /** Called once when the pull should run again: a message arrived, or the deadline passed. */
+    @FunctionalInterface
+    public interface HeldPull {
+        void wake(boolean expired);
+    }
+
+    /**
+     * topic → its queues' held pulls. Entries are created on first hold and kept: a topic with long-polling
+     * consumers keeps having them, and keeping the entry spares the arrival path any allocation.
+     */
+    private final ConcurrentHashMap<String, TopicHolds> holds = new ConcurrentHashMap<>();
+    private final MaxOffsetSource maxOffsets;
+    private final long checkIntervalMs;
+    private final ScheduledExecutorService sweeper;
+    /** Set by close(); read by hold() so no pull is held after the final sweep. */
+    private volatile boolean closed;
+
+    public PullRequestHoldService(MaxOffsetSource maxOffsets, long checkIntervalMs) {
+        this.maxOffsets = maxOffsets;
+        this.checkIntervalMs = checkIntervalMs;
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "tidemq-pull-hold");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public void start() {
+        sweeper.scheduleWithFixedDelay(this::sweepSafely, checkIntervalMs, checkIntervalMs, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Holds a pull of {@code topic}/{@code queueId} that wants messages from {@code fromOffset}. If a message
+     * is already there (it arrived between the caller's read and this call) the pull is woken at once.
+     *
+     * @param deadlineNanos {@link System#nanoTime()} after which the pull is woken as expired
+     */
+    public void hold(String topic, int queueId, long fromOffset, long deadlineNanos, HeldPull pull) {
+        if (closed) {
+            pull.wake(true);
+            return;
+        }
+        QueueHolds q = holds.computeIfAbsent(topic, t -> new TopicHolds()).queue(queueId);
+        Held held = new Held(fromOffset, deadlineNanos, pull);
+        q.add(held);
+        if (maxOffsets.maxOffset(topic, queueId) > fromOffset && q.remove(held)) {
+            pull.wake(false);
+        }
+    }
+
+    /** The store indexed messages of a queue; {@code maxOffset} is the queue's new max offset. */
+    public void onArrival(String topic, int queueId, long maxOffset) {
+        TopicHolds t = holds.get(topic);
+        if (t == null) {
+            return;
+        }
+        QueueHolds q = t.peek(queueId);
+        if (q == null) {
+            return;
+        }
+        List<Held> ready = q.removeReady(maxOffset, false);
+        if (ready != null) {
+            wakeAll(ready, false);
+        }
+    }
+
+    /** Pulls currently held (a gauge for metrics and tests). */
+    public int heldCount() {
+        int n = 0;
+        for (TopicHolds t : holds.values()) {
+            n += t.count();
+        }
+        return n;
+    }
+
+    /** Stops the sweeper and answers every held pull as expired so no client waits for a closed broker. */
+    @Override
+    public void close() {
+        closed = true;
+        sweeper.shutdown();
+        try {
+            if (!sweeper.awaitTermination(5, TimeUnit.SECONDS)) {
+                LOG.warn("tidemq-pull-hold did not stop within 5 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (TopicHolds t : holds.values()) {
+            t.forEachQueue((q, queueId) -> {
+                List<Held> all = q.removeReady(Long.MIN_VALUE, true);
+                if (all != null) {
+                    wakeAll(all, true);
+                }
+            });
+        }
+    }
+
+    private void sweepSafely() {
+        try {
+            sweep(System.nanoTime());
+        } catch (RuntimeException e) {
+            LOG.error("long-polling sweep failed; held pulls are retried on the next sweep", e);
+        }
+    }
+
+    /** Expires overdue pulls and wakes those whose queue grew; package-private for tests. */
+    void sweep(long nowNanos) {
+        holds.forEach((topic, t) -> t.forEachQueue((q, queueId) -> {
+            if (q.isEmpty()) {
+                return;
+            }
+            List<Held> expired = q.removeExpired(nowNanos);
+            if (expired != null) {
+                wakeAll(expired, true);
+            }
+            if (!q.isEmpty()) {
+                List<Held> ready = q.removeReady(maxOffsets.maxOffset(topic, queueId), false);
+                if (ready != null) {
+                    wakeAll(ready, false);
+                }
+            }
+        }));
+    }
+
+    private static void wakeAll(List<Held> pulls, boolean expired) {
+        for (Held h : pulls) {
+            try {
+                h.pull.wake(expired);
+            } catch (RuntimeException e) {
+                LOG.error("waking a held pull failed", e);
+            }
+        }
+    }
+
+    /** One held pull. */
+    static final class Held {
+        final long fromOffset;
+        final long deadlineNanos;
+        final HeldPull pull;
+
+        Held(long fromOffset, long deadlineNanos, HeldPull pull) {
+            this.fromOffset = fromOffset;
+            this.deadlineNanos = deadlineNanos;
+            this.pull = pull;
+        }
+    }
+
+    /** The held pulls of one queue; guarded by {@code this}. */
+    static final class QueueHolds {
+        private final ArrayList<Held> pulls = new ArrayList<>(4);
+
+        synchronized void add(Held h) {
+            pulls.add(h);
+        }
+
+        synchronized boolean remove(Held h) {
+            return pulls.remove(h);
+        }
+
+        synchronized boolean isEmpty() {
+            return pulls.isEmpty();
+        }
+
+        synchronized int size() {
+            return pulls.size();
+        }
+
+        /**
+         * Removes pulls whose offset is below {@code maxOffset} (or every pull when {@code all}); returns them,
+         * or {@code null} when none (no allocation on the common arrival with nobody waiting).
+         */
+        synchronized List<Held> removeReady(long maxOffset, boolean all) {
+            List<Held> out = null;
+            for (Iterator<Held> it = pulls.iterator(); it.hasNext(); ) {
+                Held h = it.next();
+                if (all || h.fromOffset < maxOffset) {
+                    it.remove();
+                    if (out == null) {
+                        out = new ArrayList<>(2);
+                    }
+                    out.add(h);
+                }
+            }
+            return out;
+        }
+
+        synchronized List<Held> removeExpired(long nowNanos) {
+            List<Held> out = null;
+            for (Iterator<Held> it = pulls.iterator(); it.hasNext(); ) {
+                Held h = it.next();
+                if (nowNanos - h.deadlineNanos >= 0) {
+                    it.remove();
+                    if (out == null) {
+                        out = new ArrayList<>(2);
+                    }
+                    out.add(h);
+                }
+            }
+            return out;
+        }
+    }
+
+    /**
+     * The queues of one topic with held pulls, indexed by queue id so the arrival path finds them without
+     * boxing the id. The array only grows, under {@code this}; readers see it through the volatile field.
+     */
+    static final class TopicHolds {
+        private volatile QueueHolds[] queues = new QueueHolds[8];
+
+        QueueHolds peek(int queueId) {
+            QueueHolds[] qs = queues;
+            return queueId >= 0 && queueId < qs.length ? qs[queueId] : null;
+        }
+
+        synchronized QueueHolds queue(int queueId) {
+            QueueHolds[] qs = queues;
+            if (queueId >= qs.length) {
+                QueueHolds[] grown = new QueueHolds[Math.max(queueId + 1, qs.length * 2)];
+                System.arraycopy(qs, 0, grown, 0, qs.length);
+                qs = grown;
+            }
+            if (qs[queueId] == null) {
+                qs[queueId] = new QueueHolds();
+            }
+            queues = qs;
+            return qs[queueId];
+        }
+
+        int count() {
+            int n = 0;
+            for (QueueHolds q : queues) {
+                if (q != null) {
+                    n += q.size();
+                }
+            }
+            return n;
+        }
+
+        void forEachQueue(ObjIntConsumer<QueueHolds> action) {
+            QueueHolds[] qs = queues;
+            for (int i = 0; i < qs.length; i++) {
+                if (qs[i] != null) {
+                    action.accept(qs[i], i);
+                }
+            }
+        }
+    }
+}

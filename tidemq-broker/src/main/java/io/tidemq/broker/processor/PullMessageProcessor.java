@@ -1,0 +1,193 @@
+package io.tidemq.broker.processor;
+
+import io.tidemq.broker.BrokerConfig;
+import io.tidemq.broker.BrokerStats;
+import io.tidemq.broker.longpolling.PullRequestHoldService;
+import io.tidemq.broker.offset.ConsumerOffsetManager;
+import io.tidemq.broker.topic.TopicConfigManager;
+import io.tidemq.common.names.InvalidNameException;
+import io.tidemq.common.names.NameValidator;
+import io.tidemq.common.protocol.ResponseCode;
+import io.tidemq.common.protocol.header.Headers;
+import io.tidemq.common.route.Perm;
+import io.tidemq.common.route.TopicConfig;
+import io.tidemq.remoting.RemotingChannel;
+import io.tidemq.remoting.RequestProcessor;
+import io.tidemq.remoting.protocol.RemotingCommand;
+import io.tidemq.store.DefaultMessageStore;
+import io.tidemq.store.GetResult;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongPredicate;
+
+/**
+ * PULL_MESSAGE: reads a queue from an offset, filtered by tag hash, and long-polls when nothing is there.
+ *
+ * <p>A pull that finds nothing and asked to be suspended is handed to the {@link PullRequestHoldService};
+ * when a message arrives (or the deadline passes) the pull runs again on the pull executor. If the new
+ * messages do not match its tags, it is held again from past them until the same deadline, so a filtered
+ * consumer on a busy topic does not turn into a busy loop of empty responses.
+ */
+public final class PullMessageProcessor implements RequestProcessor {
+
+    private final BrokerConfig config;
+    private final TopicConfigManager topics;
+    private final ConsumerOffsetManager offsets;
+    private final DefaultMessageStore store;
+    private final PullRequestHoldService holds;
+    private final Executor pullExecutor;
+    private final BrokerStats stats;
+    private final DeliveredEncoder encoder = new DeliveredEncoder();
+
+    public PullMessageProcessor(BrokerConfig config, TopicConfigManager topics, ConsumerOffsetManager offsets,
+                                DefaultMessageStore store, PullRequestHoldService holds, Executor pullExecutor,
+                                BrokerStats stats) {
+        this.config = config;
+        this.stats = stats;
+        this.topics = topics;
+        this.offsets = offsets;
+        this.store = store;
+        this.holds = holds;
+        this.pullExecutor = pullExecutor;
+    }
+
+    @Override
+    public CompletableFuture<RemotingCommand> processRequest(RemotingChannel channel, RemotingCommand request) {
+        try {
+            Headers.PullMessageRequest h = request.readHeader(Headers.PullMessageRequest.class);
+            Pull pull = validate(h);
+            if (h.commitOffset() >= 0) {
+                offsets.commit(h.consumerGroup(), h.topic(), h.queueId(), h.commitOffset());
+            }
+            pull.run(h.queueOffset(), false);
+            return pull.response;
+        } catch (RequestRejectedException r) {
+            return CompletableFuture.completedFuture(r.toResponse());
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(Responses.fromFailure(e, "PULL_MESSAGE"));
+        }
+    }
+
+    private Pull validate(Headers.PullMessageRequest h) {
+        try {
+            NameValidator.checkTopic(h.topic());
+            NameValidator.checkGroup(h.consumerGroup());
+        } catch (InvalidNameException e) {
+            throw new RequestRejectedException(ResponseCode.INVALID_PARAMETER, e.getMessage());
+        }
+        TopicConfig topic = topics.get(h.topic());
+        if (topic == null) {
+            throw new RequestRejectedException(ResponseCode.TOPIC_NOT_EXIST, "topic '" + h.topic()
+                    + "' does not exist on broker " + config.brokerName() + "; refresh the topic route");
+        }
+        if (!Perm.isReadable(topic.perm())) {
+            throw new RequestRejectedException(ResponseCode.NO_PERMISSION, "topic '" + h.topic()
+                    + "' is not readable on broker " + config.brokerName());
+        }
+        if (h.queueId() < 0 || h.queueId() >= topic.readQueueNums()) {
+            throw new RequestRejectedException(ResponseCode.INVALID_PARAMETER, "queueId " + h.queueId()
+                    + " is out of range for topic '" + h.topic() + "', which has " + topic.readQueueNums()
+                    + " read queues on broker " + config.brokerName());
+        }
+        if (h.queueOffset() < 0) {
+            throw new RequestRejectedException(ResponseCode.INVALID_PARAMETER, "queueOffset must be >= 0, was "
+                    + h.queueOffset());
+        }
+        if (h.maxMsgNums() < 1) {
+            throw new RequestRejectedException(ResponseCode.INVALID_PARAMETER, "maxMsgNums must be >= 1, was "
+                    + h.maxMsgNums());
+        }
+        LongPredicate filter;
+        try {
+            filter = TagFilter.parse(h.subscription()).storePredicate();
+        } catch (InvalidSubscriptionException e) {
+            throw new RequestRejectedException(ResponseCode.SUBSCRIPTION_INVALID, e.getMessage());
+        }
+        long suspendMs = Math.min(Math.max(0, h.suspendTimeoutMs()), config.longPollingMaxMs());
+        long deadlineNanos = suspendMs > 0 ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(suspendMs) : 0;
+        return new Pull(h.topic(), h.queueId(), Math.min(h.maxMsgNums(), config.maxPullMessages()), filter,
+                suspendMs > 0, deadlineNanos);
+    }
+
+    /** One pull request across its attempts (first read, and re-reads after each wake-up). */
+    private final class Pull {
+        final String topic;
+        final int queueId;
+        final int maxMessages;
+        final LongPredicate filter;
+        final boolean suspend;
+        final long deadlineNanos;
+        final CompletableFuture<RemotingCommand> response = new CompletableFuture<>();
+
+        Pull(String topic, int queueId, int maxMessages, LongPredicate filter, boolean suspend, long deadlineNanos) {
+            this.topic = topic;
+            this.queueId = queueId;
+            this.maxMessages = maxMessages;
+            this.filter = filter;
+            this.suspend = suspend;
+            this.deadlineNanos = deadlineNanos;
+        }
+
+        /** Reads from {@code offset}; {@code finalAttempt} answers PULL_NOT_FOUND instead of holding again. */
+        void run(long offset, boolean finalAttempt) {
+            GetResult r = store.getMessages(topic, queueId, offset, maxMessages, config.maxPullBytes(), filter);
+            if (!r.messages().isEmpty()) {
+                byte[] body = encoder.encode(r.messages());
+                stats.pulledMessages.add(r.messages().size());
+                stats.pulledBytes.add(body.length);
+                response.complete(RemotingCommand.success()
+                        .writeHeader(new Headers.PullMessageResponse(r.nextBeginOffset(), r.minOffset(), r.maxOffset()))
+                        .setBody(body));
+                return;
+            }
+            switch (r.status()) {
+                case OFFSET_TOO_SMALL -> response.complete(offsetMoved(ResponseCode.OFFSET_TOO_SMALL, offset, r,
+                        r.minOffset(), "messages before offset " + r.minOffset() + " were deleted by retention;"
+                                + " continue from nextBeginOffset"));
+                case OFFSET_TOO_BIG -> response.complete(offsetMoved(ResponseCode.OFFSET_OUT_OF_RANGE, offset, r,
+                        r.maxOffset(), "the queue ends at offset " + r.maxOffset() + "; continue from nextBeginOffset"));
+                default -> nothingFound(Math.max(offset, r.nextBeginOffset()), r, finalAttempt);
+            }
+        }
+
+        private void nothingFound(long nextOffset, GetResult r, boolean finalAttempt) {
+            if (suspend && !finalAttempt && System.nanoTime() - deadlineNanos < 0) {
+                holds.hold(topic, queueId, nextOffset, deadlineNanos, expired -> wake(nextOffset, expired));
+                return;
+            }
+            response.complete(notFound(nextOffset, r.minOffset(), r.maxOffset()));
+        }
+
+        /** Runs on the store's dispatch thread or the hold sweeper: hand the read to the pull executor. */
+        private void wake(long offset, boolean expired) {
+            try {
+                pullExecutor.execute(() -> {
+                    try {
+                        run(offset, expired);
+                    } catch (RuntimeException e) {
+                        response.complete(Responses.fromFailure(e, "PULL_MESSAGE after long polling"));
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                // Busy or shutting down: an empty answer makes the consumer pull again, which is always safe.
+                response.complete(notFound(offset, store.minQueueOffset(topic, queueId),
+                        store.maxQueueOffset(topic, queueId)));
+            }
+        }
+
+        private RemotingCommand notFound(long nextOffset, long min, long max) {
+            return RemotingCommand.createResponse(ResponseCode.PULL_NOT_FOUND, "no new message in " + topic + "#"
+                            + queueId + " from offset " + nextOffset)
+                    .writeHeader(new Headers.PullMessageResponse(nextOffset, min, max));
+        }
+    }
+
+    private static RemotingCommand offsetMoved(ResponseCode code, long requested, GetResult r, long next, String why) {
+        return RemotingCommand.createResponse(code, "offset " + requested + " is outside [" + r.minOffset() + ", "
+                        + r.maxOffset() + "]: " + why)
+                .writeHeader(new Headers.PullMessageResponse(next, r.minOffset(), r.maxOffset()));
+    }
+}

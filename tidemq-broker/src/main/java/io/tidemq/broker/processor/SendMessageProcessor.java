@@ -1,0 +1,211 @@
+package io.tidemq.broker.processor;
+
+import io.tidemq.broker.BrokerConfig;
+import io.tidemq.broker.BrokerStats;
+import io.tidemq.broker.topic.TopicConfigManager;
+import io.tidemq.common.message.MalformedMessageException;
+import io.tidemq.common.message.Message;
+import io.tidemq.common.message.MessageCodec;
+import io.tidemq.common.message.MessageProperties;
+import io.tidemq.common.names.InvalidNameException;
+import io.tidemq.common.names.NameValidator;
+import io.tidemq.common.protocol.RequestCode;
+import io.tidemq.common.protocol.ResponseCode;
+import io.tidemq.common.protocol.header.Headers;
+import io.tidemq.common.route.Perm;
+import io.tidemq.common.route.TopicConfig;
+import io.tidemq.remoting.RemotingChannel;
+import io.tidemq.remoting.RequestProcessor;
+import io.tidemq.remoting.protocol.RemotingCommand;
+import io.tidemq.store.DefaultMessageStore;
+import io.tidemq.store.MessageRecord;
+import io.tidemq.store.PutResult;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * SEND_MESSAGE and SEND_BATCH_MESSAGE: validates the request, turns it into the store's records and answers
+ * when the store's put completes. The executor thread never waits for the put (a SYNC flush completes the
+ * future from the flush thread), so a few send threads keep many puts in flight.
+ */
+public final class SendMessageProcessor implements RequestProcessor {
+
+    private final BrokerConfig config;
+    private final TopicConfigManager topics;
+    private final DefaultMessageStore store;
+    private final String brokerName;
+    private final BrokerStats stats;
+    /** Set once the server is bound (the port may be ephemeral); sends before that are refused. */
+    private volatile InetSocketAddress storeHost;
+
+    public SendMessageProcessor(BrokerConfig config, TopicConfigManager topics, DefaultMessageStore store,
+                                BrokerStats stats) {
+        this.config = config;
+        this.stats = stats;
+        this.topics = topics;
+        this.store = store;
+        this.brokerName = config.brokerName();
+    }
+
+    public void storeHost(InetSocketAddress storeHost) {
+        this.storeHost = storeHost;
+    }
+
+    @Override
+    public CompletableFuture<RemotingCommand> processRequest(RemotingChannel channel, RemotingCommand request) {
+        try {
+            return send(channel, request);
+        } catch (RequestRejectedException r) {
+            return CompletableFuture.completedFuture(r.toResponse());
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(Responses.fromFailure(e, RequestCode.describe(request.code())));
+        }
+    }
+
+    private CompletableFuture<RemotingCommand> send(RemotingChannel channel, RemotingCommand request) {
+        InetSocketAddress host = storeHost;
+        if (host == null) {
+            throw new RequestRejectedException(ResponseCode.SERVICE_NOT_AVAILABLE, "broker " + brokerName
+                    + " is starting; retry shortly");
+        }
+        Headers.SendMessageRequest h = request.readHeader(Headers.SendMessageRequest.class);
+        TopicConfig topic = writableTopic(h.topic());
+        if (h.queueId() < 0 || h.queueId() >= topic.writeQueueNums()) {
+            throw new RequestRejectedException(ResponseCode.INVALID_PARAMETER, "queueId " + h.queueId() + " is out of range for"
+                    + " topic '" + h.topic() + "', which has " + topic.writeQueueNums() + " write queues on broker "
+                    + brokerName + "; refresh the topic route");
+        }
+        boolean batch = h.batch() || request.code() == RequestCode.SEND_BATCH_MESSAGE.code();
+        byte[] body = request.body();
+        checkBodySize(body.length, batch ? "batch" : "message body");
+        InetSocketAddress bornHost = ChannelAddresses.inetAddress(channel);
+        if (batch) {
+            return sendBatch(h, body, bornHost, host);
+        }
+        if (body.length == 0) {
+            throw new RequestRejectedException(ResponseCode.MESSAGE_ILLEGAL, "message body is empty; send at least one byte");
+        }
+        MessageRecord record = baseRecord(h, bornHost, host)
+                .properties(decodeProperties(h.properties()))
+                .body(body)
+                .build();
+        checkPropertiesSize(record);
+        return store.putMessage(record).handle((result, failure) -> {
+            if (failure != null) {
+                stats.putFailures.increment();
+                return Responses.fromFailure(failure, "SEND_MESSAGE to " + h.topic());
+            }
+            stats.putMessages.increment();
+            stats.putBytes.add(body.length);
+            return success(result.msgId(), h.queueId(), result);
+        });
+    }
+
+    private CompletableFuture<RemotingCommand> sendBatch(Headers.SendMessageRequest h, byte[] body,
+                                                         InetSocketAddress bornHost, InetSocketAddress host) {
+        List<Message> messages;
+        try {
+            messages = MessageCodec.decodeBatch(h.topic(), body, config.maxBatchMessages());
+        } catch (MalformedMessageException e) {
+            throw new RequestRejectedException(ResponseCode.MESSAGE_ILLEGAL, "batch is malformed: " + e.getMessage());
+        }
+        if (messages.isEmpty()) {
+            throw new RequestRejectedException(ResponseCode.MESSAGE_ILLEGAL, "batch holds no message; send at least one");
+        }
+        List<MessageRecord> records = new ArrayList<>(messages.size());
+        for (Message m : messages) {
+            checkBodySize(m.body().length, "message body");
+            if (m.body().length == 0) {
+                throw new RequestRejectedException(ResponseCode.MESSAGE_ILLEGAL, "message " + records.size()
+                        + " of the batch has an empty body; send at least one byte");
+            }
+            MessageRecord record = MessageRecord.builder(h.topic(), h.queueId())
+                    .flag(m.flag())
+                    .sysFlag(h.sysFlag())
+                    .properties(m.properties())
+                    .body(m.body())
+                    .bornTimestampMs(h.bornTimestampMs())
+                    .bornHost(bornHost)
+                    .storeHost(host)
+                    .reconsumeTimes(h.reconsumeTimes())
+                    .build();
+            checkPropertiesSize(record);
+            records.add(record);
+        }
+        return store.putMessages(records).handle((result, failure) -> {
+            if (failure != null) {
+                stats.putFailures.add(records.size());
+                return Responses.fromFailure(failure, "SEND_BATCH_MESSAGE to " + h.topic());
+            }
+            stats.putMessages.add(records.size());
+            stats.putBytes.add(body.length);
+            return success(String.join(",", result.msgIds()), h.queueId(), result);
+        });
+    }
+
+    private MessageRecord.Builder baseRecord(Headers.SendMessageRequest h, InetSocketAddress bornHost,
+                                             InetSocketAddress host) {
+        return MessageRecord.builder(h.topic(), h.queueId())
+                .flag(h.flag())
+                .sysFlag(h.sysFlag())
+                .bornTimestampMs(h.bornTimestampMs())
+                .bornHost(bornHost)
+                .storeHost(host)
+                .reconsumeTimes(h.reconsumeTimes());
+    }
+
+    private TopicConfig writableTopic(String name) {
+        try {
+            NameValidator.checkTopic(name);
+        } catch (InvalidNameException e) {
+            throw new RequestRejectedException(ResponseCode.MESSAGE_ILLEGAL, e.getMessage());
+        }
+        TopicConfig topic = topics.get(name);
+        if (topic == null) {
+            if (!config.autoCreateTopic() || NameValidator.isSystemTopic(name)) {
+                throw new RequestRejectedException(ResponseCode.TOPIC_NOT_EXIST, "topic '" + name + "' does not exist on broker "
+                        + brokerName + "; create it first (tidemq admin topic create) or enable autoCreateTopic");
+            }
+            topic = topics.getOrCreate(name);
+        }
+        if (!Perm.isWritable(topic.perm())) {
+            throw new RequestRejectedException(ResponseCode.NO_PERMISSION, "topic '" + name + "' is not writable on broker "
+                    + brokerName + " (perm " + Perm.toString(topic.perm()) + ")");
+        }
+        return topic;
+    }
+
+    private void checkBodySize(int bytes, String what) {
+        if (bytes > config.maxMessageBytes()) {
+            throw new RequestRejectedException(ResponseCode.MESSAGE_TOO_LARGE, what + " is " + bytes + " bytes; broker "
+                    + brokerName + " accepts at most maxMessageBytes=" + config.maxMessageBytes()
+                    + " bytes: send a smaller message (or smaller batches)");
+        }
+    }
+
+    private void checkPropertiesSize(MessageRecord record) {
+        int bytes = record.propertiesBytes().length;
+        if (bytes > config.maxPropertiesBytes()) {
+            throw new RequestRejectedException(ResponseCode.MESSAGE_TOO_LARGE, "message properties are " + bytes + " bytes; broker "
+                    + brokerName + " accepts at most maxPropertiesBytes=" + config.maxPropertiesBytes() + " bytes");
+        }
+    }
+
+    private static Map<String, String> decodeProperties(String encoded) {
+        try {
+            return MessageProperties.decode(encoded);
+        } catch (IllegalArgumentException e) {
+            throw new RequestRejectedException(ResponseCode.MESSAGE_ILLEGAL, "header field 'properties' is malformed: "
+                    + e.getMessage());
+        }
+    }
+
+    private static RemotingCommand success(String msgId, int queueId, PutResult result) {
+        return RemotingCommand.success()
+                .writeHeader(new Headers.SendMessageResponse(msgId, queueId, result.queueOffset(), null));
+    }
+}

@@ -1,0 +1,180 @@
+package io.tidemq.broker.topic;
+
+import io.tidemq.broker.AtomicJsonFile;
+import io.tidemq.common.names.NameValidator;
+import io.tidemq.common.route.TopicConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The topics this broker hosts, persisted in {@code config/topics.json} under the store path.
+ *
+ * <p>Every change bumps {@link #dataVersion()}, is written to disk before the call returns, and then tells
+ * the change listeners (the registrar re-registers with the NameServers at once). Lookups are lock-free map
+ * reads because every send and pull does one.
+ */
+public final class TopicConfigManager {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TopicConfigManager.class);
+
+    /** Written by mutators holding {@code this}; read lock-free by request threads. */
+    private final Map<String, TopicConfig> topics = new ConcurrentHashMap<>();
+    private final CopyOnWriteArrayList<Runnable> changeListeners = new CopyOnWriteArrayList<>();
+    private final AtomicJsonFile file;
+    private final int defaultQueueNums;
+    /** Guarded by {@code this}; volatile so readers (registration) see the latest without the lock. */
+    private volatile long dataVersion;
+
+    /** The file's layout; {@code topics} is sorted so diffs of the file stay readable. */
+    public record TopicsFile(long dataVersion, Map<String, TopicConfig> topics) {
+    }
+
+    public TopicConfigManager(Path configFile, int defaultQueueNums) {
+        this.file = new AtomicJsonFile(configFile);
+        this.defaultQueueNums = defaultQueueNums;
+    }
+
+    /** Loads the persisted topics; a missing file means a new broker with no topics. */
+    public synchronized void load() {
+        TopicsFile loaded = file.read(TopicsFile.class);
+        if (loaded != null) {
+            topics.clear();
+            if (loaded.topics() != null) {
+                topics.putAll(loaded.topics());
+            }
+            dataVersion = loaded.dataVersion();
+            LOG.info("loaded {} topics (dataVersion {}) from {}", topics.size(), dataVersion, file.path());
+        }
+    }
+
+    /** Called after every change, on the thread that made it, outside any lock of this manager. */
+    public void addChangeListener(Runnable listener) {
+        changeListeners.add(listener);
+    }
+
+    /** The topic's configuration, or {@code null} when this broker does not host it. */
+    public TopicConfig get(String topic) {
+        return topics.get(topic);
+    }
+
+    /** A copy of every topic, sorted by name. */
+    public Map<String, TopicConfig> all() {
+        return new TreeMap<>(topics);
+    }
+
+    public long dataVersion() {
+        return dataVersion;
+    }
+
+    /**
+     * Returns the topic, creating it with the default queue count when absent (auto-creation on first send).
+     */
+    public TopicConfig getOrCreate(String topic) {
+        TopicConfig existing = topics.get(topic);
+        if (existing != null) {
+            return existing;
+        }
+        TopicConfig created;
+        synchronized (this) {
+            existing = topics.get(topic);
+            if (existing != null) {
+                return existing;
+            }
+            created = TopicConfig.of(topic, defaultQueueNums);
+            persistThenApply(created.topic(), created);
+        }
+        LOG.info("auto-created topic {} with {} queues", topic, defaultQueueNums);
+        fireChanged();
+        return created;
+    }
+
+    /**
+     * Creates a topic. Creating it again with the same configuration is a no-op, so retried admin calls are
+     * safe; with a different one it fails.
+     *
+     * @return whether the topic was created by this call
+     * @throws TopicAlreadyExistsException when it exists with another configuration
+     */
+    public boolean create(TopicConfig config) {
+        NameValidator.checkTopic(config.topic());
+        synchronized (this) {
+            TopicConfig existing = topics.get(config.topic());
+            if (existing != null) {
+                if (existing.equals(config)) {
+                    return false;
+                }
+                throw new TopicAlreadyExistsException(config.topic());
+            }
+            persistThenApply(config.topic(), config);
+        }
+        LOG.info("created topic {}", config);
+        fireChanged();
+        return true;
+    }
+
+    /** Creates the topic or replaces its configuration. */
+    public void createOrUpdate(TopicConfig config) {
+        NameValidator.checkTopic(config.topic());
+        synchronized (this) {
+            if (config.equals(topics.get(config.topic()))) {
+                return;
+            }
+            persistThenApply(config.topic(), config);
+        }
+        LOG.info("updated topic {}", config);
+        fireChanged();
+    }
+
+    /** @return whether the topic existed */
+    public boolean delete(String topic) {
+        Objects.requireNonNull(topic, "topic");
+        synchronized (this) {
+            if (!topics.containsKey(topic)) {
+                return false;
+            }
+            persistThenApply(topic, null);
+        }
+        LOG.info("deleted topic {}", topic);
+        fireChanged();
+        return true;
+    }
+
+    /**
+     * Writes the file with the change first and only then changes memory, so a failed write (disk full)
+     * leaves the broker serving exactly what is on disk. Must hold {@code this}.
+     *
+     * @param config the new configuration, or {@code null} to delete the topic
+     */
+    private void persistThenApply(String topic, TopicConfig config) {
+        Map<String, TopicConfig> next = new TreeMap<>(topics);
+        if (config == null) {
+            next.remove(topic);
+        } else {
+            next.put(topic, config);
+        }
+        file.write(new TopicsFile(dataVersion + 1, next));
+        if (config == null) {
+            topics.remove(topic);
+        } else {
+            topics.put(topic, config);
+        }
+        dataVersion++;
+    }
+
+    private void fireChanged() {
+        for (Runnable l : changeListeners) {
+            try {
+                l.run();
+            } catch (RuntimeException e) {
+                LOG.error("topic change listener failed", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package io.tidemq.broker.topic;
+
+import io.tidemq.common.route.Perm;
+import io.tidemq.common.route.TopicConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class TopicConfigManagerTest {
+
+    @TempDir
+    Path dir;
+
+    private TopicConfigManager manager() {
+        TopicConfigManager m = new TopicConfigManager(dir.resolve("config/topics.json"), 8);
+        m.load();
+        return m;
+    }
+
+    @Test
+    void createdTopicsSurviveARestartWithTheirDataVersion() {
+        TopicConfigManager m = manager();
+        m.create(TopicConfig.of("orders", 4));
+        m.createOrUpdate(new TopicConfig("audit", 2, 2, Perm.READ, false));
+
+        TopicConfigManager reloaded = manager();
+        assertThat(reloaded.all()).containsOnlyKeys("audit", "orders");
+        assertThat(reloaded.get("orders").writeQueueNums()).isEqualTo(4);
+        assertThat(reloaded.get("audit").perm()).isEqualTo(Perm.READ);
+        assertThat(reloaded.dataVersion()).isEqualTo(2);
+        assertThat(Files.exists(dir.resolve("config/topics.json.tmp"))).isFalse();
+    }
+
+    @Test
+    void everyChangeBumpsTheDataVersionAndTellsTheListeners() {
+        TopicConfigManager m = manager();
+        AtomicInteger changes = new AtomicInteger();
+        m.addChangeListener(changes::incrementAndGet);
+
+        m.create(TopicConfig.of("orders", 4));
+        m.createOrUpdate(TopicConfig.of("orders", 6));
+        m.delete("orders");
+
+        assertThat(changes).hasValue(3);
+        assertThat(m.dataVersion()).isEqualTo(3);
+    }
+
+    @Test
+    void unchangedWritesAreNoOps() {
+        TopicConfigManager m = manager();
+        AtomicInteger changes = new AtomicInteger();
+        m.addChangeListener(changes::incrementAndGet);
+        m.create(TopicConfig.of("orders", 4));
+
+        assertThat(m.create(TopicConfig.of("orders", 4))).isFalse();
+        m.createOrUpdate(TopicConfig.of("orders", 4));
+        assertThat(m.delete("missing")).isFalse();
+
+        assertThat(changes).hasValue(1);
+    }
+
+    @Test
+    void creatingAnExistingTopicWithAnotherConfigurationFails() {
+        TopicConfigManager m = manager();
+        m.create(TopicConfig.of("orders", 4));
+
+        assertThatThrownBy(() -> m.create(TopicConfig.of("orders", 8)))
+                .isInstanceOf(TopicAlreadyExistsException.class).hasMessageContaining("UPDATE_TOPIC");
+    }
+
+    @Test
+    void getOrCreateUsesTheDefaultQueueCountOnce() {
+        TopicConfigManager m = manager();
+        TopicConfig first = m.getOrCreate("clicks");
+        TopicConfig second = m.getOrCreate("clicks");
+
+        assertThat(first.writeQueueNums()).isEqualTo(8);
+        assertThat(second).isSameAs(first);
+        assertThat(m.dataVersion()).isEqualTo(1);
+    }
+
+    @Test
+    void deletedTopicsStayDeletedAfterRestart() {
+        TopicConfigManager m = manager();
+        m.create(TopicConfig.of("orders", 4));
+        m.delete("orders");
+
+        assertThat(manager().get("orders")).isNull();
+    }
+}

@@ -1,0 +1,22 @@
+package io.tidemq.client.admin;
+
+import java.util.List;
+
+/** No NameServer answered: every address given was unreachable or timed out. */
+public final class NameServerUnavailableException extends AdminException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final List<String> namesrvAddrs;
+
+    public NameServerUnavailableException(String what, List<String> namesrvAddrs, Throwable lastCause) {
+        super(what + " failed: no NameServer of " + namesrvAddrs + " answered (last error: "
+                + (lastCause == null ? "none" : lastCause.getMessage()) + "). Check the --namesrv address and that"
+                + " the NameServer runs (bin/tidemq standalone, or bin/tidemq namesrv --config FILE)", lastCause);
+        this.namesrvAddrs = List.copyOf(namesrvAddrs);
+    }
+
+    public List<String> namesrvAddrs() {
+        return namesrvAddrs;
+    }
+}

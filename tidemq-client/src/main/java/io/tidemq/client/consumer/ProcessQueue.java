@@ -1,0 +1,112 @@
+package io.tidemq.client.consumer;
+
+import io.tidemq.common.message.MessageExt;
+
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * The messages of one assigned queue that were pulled but not yet consumed, keyed by queue offset, plus
+ * the figures flow control needs. It answers the one question offset commits depend on: up to where is
+ * everything consumed? That is the smallest offset still held (or the next offset to pull when none is),
+ * so a commit never passes a message whose consumption has not finished, however out of order consume
+ * threads complete.
+ *
+ * <p>Thread-safety: the pull loop adds, consume threads remove, the committer reads; the tree and the
+ * offsets are guarded by {@code this}. {@link #messageCount()}, {@link #messageBytes()} and
+ * {@link #isDropped()} read volatile copies without locking, for the pull loop's flow-control check.
+ */
+public final class ProcessQueue {
+
+    /** Guarded by {@code this}. */
+    private final TreeMap<Long, MessageExt> inFlight = new TreeMap<>();
+    /** The offset after the last pulled one; guarded by {@code this}. */
+    private long nextOffset;
+    /** Written under {@code this}, read without it. */
+    private volatile int messageCount;
+    private volatile long messageBytes;
+    private volatile boolean dropped;
+
+    /** A queue whose reading starts at {@code startOffset}. */
+    public ProcessQueue(long startOffset) {
+        this.nextOffset = startOffset;
+    }
+
+    /**
+     * Adds pulled messages; {@code nextPullOffset} is where the next pull starts (past messages the
+     * broker or the tag filter skipped). Returns how many were new (a re-pulled message is kept once).
+     */
+    public synchronized int putMessages(List<MessageExt> msgs, long nextPullOffset) {
+        int added = 0;
+        long bytes = 0;
+        for (int i = 0, n = msgs.size(); i < n; i++) {
+            MessageExt m = msgs.get(i);
+            if (inFlight.putIfAbsent(m.queueOffset(), m) == null) {
+                added++;
+                bytes += m.body().length;
+            }
+        }
+        messageCount += added;
+        messageBytes += bytes;
+        if (nextPullOffset > nextOffset) {
+            nextOffset = nextPullOffset;
+        }
+        return added;
+    }
+
+    /** Marks messages consumed and returns the offset that is now safe to commit. */
+    public synchronized long removeMessages(List<MessageExt> msgs) {
+        int removed = 0;
+        long bytes = 0;
+        for (int i = 0, n = msgs.size(); i < n; i++) {
+            MessageExt m = inFlight.remove(msgs.get(i).queueOffset());
+            if (m != null) {
+                removed++;
+                bytes += m.body().length;
+            }
+        }
+        messageCount -= removed;
+        messageBytes -= bytes;
+        return committableOffset();
+    }
+
+    /** The smallest offset not yet consumed: commit this and nothing unconsumed is skipped. */
+    public synchronized long committableOffset() {
+        return inFlight.isEmpty() ? nextOffset : inFlight.firstKey();
+    }
+
+    /**
+     * Moves the next pull offset to {@code offset}, also backwards: the broker said the old one is out of
+     * the queue's range. Messages still held keep holding back the committable offset.
+     */
+    public synchronized void resetNextOffset(long offset) {
+        nextOffset = offset;
+    }
+
+    /** The offset after the last pulled message (the next pull's start). */
+    public synchronized long nextOffset() {
+        return nextOffset;
+    }
+
+    /** The in-flight span: last held offset minus first, 0 when empty or holding one. */
+    public synchronized long offsetSpan() {
+        return inFlight.isEmpty() ? 0 : inFlight.lastKey() - inFlight.firstKey();
+    }
+
+    public int messageCount() {
+        return messageCount;
+    }
+
+    public long messageBytes() {
+        return messageBytes;
+    }
+
+    public boolean isDropped() {
+        return dropped;
+    }
+
+    /** Stops this queue's pull loop and makes consume results for it ignored; the queue was revoked. */
+    public void markDropped() {
+        dropped = true;
+    }
+}

@@ -1,0 +1,271 @@
+package io.tidemq.client.consumer;
+
+import io.tidemq.client.ClientConfig;
+import io.tidemq.client.impl.ConsumerRuntime;
+import io.tidemq.client.impl.PullRequest;
+import io.tidemq.client.impl.SubscriptionTable;
+import io.tidemq.client.rebalance.AllocateAverage;
+import io.tidemq.client.rebalance.AllocateStrategy;
+import io.tidemq.common.message.MessageExt;
+import io.tidemq.common.message.MessageQueue;
+import io.tidemq.common.names.NameValidator;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A consumer the application drives: background long-polling pulls fill a buffer, {@link #poll} takes
+ * from it. Either {@link #subscribe} (the group's queues are shared by rebalancing, like a push consumer)
+ * or {@link #assign} queues yourself.
+ *
+ * <pre>{@code
+ * try (PullConsumer consumer = PullConsumer.builder("audit", config).build()) {
+ *     consumer.subscribe("orders", "*");
+ *     consumer.start();
+ *     while (running) {
+ *         for (MessageExt m : consumer.poll(Duration.ofSeconds(1))) { handle(m); }
+ *     }
+ * }
+ * }</pre>
+ *
+ * With {@code autoCommit} (the default) the offsets of the messages a poll returned are committed by the
+ * next poll (and the periodic commit), so a message is committed only after the application came back
+ * for more. Without it, call {@link #commitSync()}. Per queue, messages are returned in offset order.
+ *
+ * <p>Not thread-safe: call poll, commitSync, seek and close from one thread (the pulls run in the background).
+ */
+public final class PullConsumer implements AutoCloseable {
+
+    private enum State { CREATED, RUNNING, CLOSED }
+
+    /** One pull's messages, tagged with the pull loop that fetched them (stale after a seek). */
+    private record Pulled(PullRequest request, List<MessageExt> msgs) {
+    }
+
+    private final String group;
+    private final ClientConfig config;
+    private final boolean autoCommit;
+    private final SubscriptionTable subscriptions = new SubscriptionTable();
+    private final ConsumerRuntime runtime;
+    /** Filled by pull callbacks (network threads), drained by the polling thread. */
+    private final LinkedBlockingQueue<Pulled> buffer = new LinkedBlockingQueue<>();
+    /** Offsets of returned messages not yet handed to the offset store; polling thread only (and close). */
+    private final Map<MessageQueue, Long> returned = new HashMap<>();
+    private Collection<MessageQueue> assignedBeforeStart;
+    private State state = State.CREATED;
+
+    private PullConsumer(Builder b) {
+        NameValidator.checkGroup(b.group);
+        this.group = b.group;
+        this.config = Objects.requireNonNull(b.config, "config");
+        this.autoCommit = b.autoCommit;
+        this.runtime = new ConsumerRuntime(b.group, b.config, b.messageModel, b.consumeFromWhere, b.allocateStrategy,
+                "PULL", subscriptions);
+    }
+
+    public static Builder builder(String group, ClientConfig config) {
+        return new Builder(group, config);
+    }
+
+    public String group() {
+        return group;
+    }
+
+    /** Subscribes to {@code topic} ({@code *} or {@code "TagA || TagB"}); queues come from rebalancing. */
+    public synchronized PullConsumer subscribe(String topic, String expression) {
+        if (assignedBeforeStart != null) {
+            throw new IllegalStateException("this consumer has assigned queues; use either subscribe() or assign()");
+        }
+        subscriptions.subscribe(topic, expression);
+        if (state == State.RUNNING) {
+            runtime.instance().triggerRebalance(group);
+        }
+        return this;
+    }
+
+    /** Reads exactly {@code queues} (no rebalancing); may be called again to change them. */
+    public synchronized PullConsumer assign(Collection<MessageQueue> queues) {
+        if (!subscriptions.isEmpty()) {
+            throw new IllegalStateException("this consumer subscribes to topics; use either subscribe() or assign()");
+        }
+        assignedBeforeStart = List.copyOf(queues);
+        if (state == State.RUNNING) {
+            runtime.assign(assignedBeforeStart);
+        }
+        return this;
+    }
+
+    public synchronized void start() {
+        if (state != State.CREATED) {
+            throw new IllegalStateException("consumer " + group + " is " + state.name().toLowerCase()
+                    + "; create a new one");
+        }
+        if (subscriptions.isEmpty() && assignedBeforeStart == null) {
+            throw new IllegalStateException("consumer " + group + " reads nothing; call subscribe() or assign() first");
+        }
+        if (assignedBeforeStart != null) {
+            // set before joining so the first rebalance already sees the manual assignment
+            runtime.assign(List.of());
+        }
+        runtime.beforeRevoke(this::flushReturned);
+        runtime.start(rt -> (request, msgs) -> buffer.add(new Pulled(request, msgs)));
+        if (assignedBeforeStart != null) {
+            runtime.assign(assignedBeforeStart);
+        }
+        state = State.RUNNING;
+    }
+
+    /**
+     * Returns the messages pulled so far (at most {@code pullBatchSize}... more when one pull brought more),
+     * waiting up to {@code timeout} for the first; an empty list when none arrived in time.
+     */
+    public List<MessageExt> poll(Duration timeout) {
+        checkRunning();
+        if (autoCommit) {
+            flushReturned();
+        }
+        List<MessageExt> out = new ArrayList<>();
+        long deadlineNs = System.nanoTime() + timeout.toNanos();
+        try {
+            while (out.isEmpty()) {
+                long leftNs = deadlineNs - System.nanoTime();
+                Pulled p = leftNs > 0 ? buffer.poll(leftNs, TimeUnit.NANOSECONDS) : buffer.poll();
+                if (p == null) {
+                    break;
+                }
+                take(p, out);
+                while (out.size() < config.pullBatchSize() && (p = buffer.poll()) != null) {
+                    take(p, out);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return out;
+    }
+
+    private void take(Pulled p, List<MessageExt> out) {
+        PullRequest r = p.request();
+        if (r.processQueue().isDropped() || runtime.pullRequest(r.queue()) != r) {
+            return;
+        }
+        out.addAll(p.msgs());
+        returned.put(r.queue(), r.processQueue().removeMessages(p.msgs()));
+    }
+
+    /** Hands the offsets of the messages returned so far to the offset store (committed periodically). */
+    private synchronized void flushReturned(MessageQueue onlyThis) {
+        Long off = returned.remove(onlyThis);
+        if (off != null) {
+            runtime.offsets().update(onlyThis, off, true);
+        }
+    }
+
+    private void flushReturned() {
+        for (Map.Entry<MessageQueue, Long> e : returned.entrySet()) {
+            runtime.offsets().update(e.getKey(), e.getValue(), true);
+        }
+        returned.clear();
+    }
+
+    /** Commits the offsets of every message returned so far, waiting for the brokers (or the file). */
+    public void commitSync() {
+        checkRunning();
+        flushReturned();
+        runtime.commitOffsets();
+    }
+
+    /** The next poll returns messages of {@code mq} from {@code offset} on; messages buffered for it are dropped. */
+    public void seek(MessageQueue mq, long offset) {
+        checkRunning();
+        if (offset < 0) {
+            throw new IllegalArgumentException("offset must be >= 0, got " + offset);
+        }
+        returned.remove(mq);
+        runtime.restartQueue(mq, offset);
+    }
+
+    /** {@link #seek} to the oldest message the broker still stores for {@code mq}. */
+    public void seekToBeginning(MessageQueue mq) {
+        seek(mq, runtime.queueOffset(mq, false));
+    }
+
+    /** {@link #seek} past the newest message: only messages that arrive from now on are returned. */
+    public void seekToEnd(MessageQueue mq) {
+        seek(mq, runtime.queueOffset(mq, true));
+    }
+
+    /** The queues this consumer reads now. */
+    public Set<MessageQueue> assignment() {
+        return runtime.assignment();
+    }
+
+    private void checkRunning() {
+        if (state != State.RUNNING) {
+            throw new IllegalStateException("consumer " + group + " is " + state.name().toLowerCase()
+                    + (state == State.CREATED ? "; call start() first" : ""));
+        }
+    }
+
+    /** Commits what was returned (with autoCommit), leaves the group. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (state != State.RUNNING) {
+            state = State.CLOSED;
+            return;
+        }
+        state = State.CLOSED;
+        if (autoCommit) {
+            flushReturned();
+        }
+        runtime.close();
+        buffer.clear();
+    }
+
+    /** Builds a {@link PullConsumer}; defaults: CLUSTERING, FIRST, {@link AllocateAverage}, autoCommit on. */
+    public static final class Builder {
+        private final String group;
+        private final ClientConfig config;
+        private MessageModel messageModel = MessageModel.CLUSTERING;
+        private ConsumeFromWhere consumeFromWhere = ConsumeFromWhere.FIRST;
+        private AllocateStrategy allocateStrategy = new AllocateAverage();
+        private boolean autoCommit = true;
+
+        private Builder(String group, ClientConfig config) {
+            this.group = group;
+            this.config = config;
+        }
+
+        public Builder messageModel(MessageModel v) {
+            messageModel = Objects.requireNonNull(v);
+            return this;
+        }
+
+        public Builder consumeFromWhere(ConsumeFromWhere v) {
+            consumeFromWhere = Objects.requireNonNull(v);
+            return this;
+        }
+
+        public Builder allocateStrategy(AllocateStrategy v) {
+            allocateStrategy = Objects.requireNonNull(v);
+            return this;
+        }
+
+        public Builder autoCommit(boolean v) {
+            autoCommit = v;
+            return this;
+        }
+
+        public PullConsumer build() {
+            return new PullConsumer(this);
+        }
+    }
+}

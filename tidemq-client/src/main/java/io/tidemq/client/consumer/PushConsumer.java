@@ -1,0 +1,150 @@
+package io.tidemq.client.consumer;
+
+import io.tidemq.client.ClientConfig;
+import io.tidemq.client.impl.ConsumeService;
+import io.tidemq.client.impl.ConsumerRuntime;
+import io.tidemq.client.impl.SubscriptionTable;
+import io.tidemq.client.rebalance.AllocateAverage;
+import io.tidemq.client.rebalance.AllocateStrategy;
+import io.tidemq.common.message.MessageQueue;
+import io.tidemq.common.names.NameValidator;
+
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Consumes a group's share of its subscribed topics: the client pulls (long polling) and runs a
+ * {@link MessageListenerConcurrently} on a thread pool, committing offsets after successful consumption.
+ *
+ * <pre>{@code
+ * PushConsumer consumer = PushConsumer.builder("order-service", config).build();
+ * consumer.subscribe("orders", "created || paid");
+ * consumer.registerListener((msgs, ctx) -> { msgs.forEach(this::handle); return ConsumeStatus.SUCCESS; });
+ * consumer.start();
+ * ...
+ * consumer.close();
+ * }</pre>
+ *
+ * Delivery is at least once: after a crash, or when a queue moves to another member, messages consumed
+ * since the last commit ({@code offsetCommitIntervalMs}) are delivered again.
+ */
+public final class PushConsumer implements AutoCloseable {
+
+    private enum State { CREATED, RUNNING, CLOSED }
+
+    private final String group;
+    private final ClientConfig config;
+    private final SubscriptionTable subscriptions = new SubscriptionTable();
+    private final ConsumerRuntime runtime;
+    /** Set before start, read by start; guarded by {@code this}. */
+    private MessageListenerConcurrently listener;
+    private ConsumeService consumeService;
+    private State state = State.CREATED;
+
+    private PushConsumer(Builder b) {
+        NameValidator.checkGroup(b.group);
+        this.group = b.group;
+        this.config = Objects.requireNonNull(b.config, "config");
+        this.runtime = new ConsumerRuntime(b.group, b.config, b.messageModel, b.consumeFromWhere, b.allocateStrategy,
+                "PUSH", subscriptions);
+    }
+
+    public static Builder builder(String group, ClientConfig config) {
+        return new Builder(group, config);
+    }
+
+    public String group() {
+        return group;
+    }
+
+    /** Subscribes to {@code topic} with a tag expression: {@code *} or {@code "TagA || TagB"}. */
+    public synchronized PushConsumer subscribe(String topic, String expression) {
+        subscriptions.subscribe(topic, expression);
+        if (state == State.RUNNING) {
+            runtime.instance().triggerRebalance(group);
+        }
+        return this;
+    }
+
+    public synchronized PushConsumer registerListener(MessageListenerConcurrently listener) {
+        if (state != State.CREATED) {
+            throw new IllegalStateException("register the listener before start()");
+        }
+        this.listener = Objects.requireNonNull(listener, "listener");
+        return this;
+    }
+
+    /** Joins the group and starts consuming. */
+    public synchronized void start() {
+        if (state != State.CREATED) {
+            throw new IllegalStateException("consumer " + group + " is " + state.name().toLowerCase()
+                    + "; create a new one");
+        }
+        if (listener == null) {
+            throw new IllegalStateException("consumer " + group + " has no listener; call registerListener() before start()");
+        }
+        if (subscriptions.isEmpty()) {
+            throw new IllegalStateException("consumer " + group + " subscribes to nothing; call subscribe() before start()");
+        }
+        runtime.start(rt -> {
+            ConsumeService cs = new ConsumeService(group, listener, config, rt.offsets(), rt.instance().delayScheduler());
+            consumeService = cs;
+            return (request, msgs) -> cs.submit(request.queue(), request.processQueue(), msgs);
+        });
+        state = State.RUNNING;
+    }
+
+    /** The queues this member reads now. */
+    public Set<MessageQueue> assignment() {
+        return runtime.assignment();
+    }
+
+    /**
+     * Stops pulling, waits for listener calls in progress (up to {@code requestTimeoutMs * 3}), commits
+     * offsets, and leaves the group. Idempotent.
+     */
+    @Override
+    public synchronized void close() {
+        if (state != State.RUNNING) {
+            state = State.CLOSED;
+            return;
+        }
+        state = State.CLOSED;
+        runtime.stopPulling();
+        consumeService.shutdown(config.requestTimeoutMs() * 3);
+        runtime.close();
+    }
+
+    /** Builds a {@link PushConsumer}; defaults: CLUSTERING, FIRST, {@link AllocateAverage}. */
+    public static final class Builder {
+        private final String group;
+        private final ClientConfig config;
+        private MessageModel messageModel = MessageModel.CLUSTERING;
+        private ConsumeFromWhere consumeFromWhere = ConsumeFromWhere.FIRST;
+        private AllocateStrategy allocateStrategy = new AllocateAverage();
+
+        private Builder(String group, ClientConfig config) {
+            this.group = group;
+            this.config = config;
+        }
+
+        public Builder messageModel(MessageModel v) {
+            messageModel = Objects.requireNonNull(v);
+            return this;
+        }
+
+        public Builder consumeFromWhere(ConsumeFromWhere v) {
+            consumeFromWhere = Objects.requireNonNull(v);
+            return this;
+        }
+
+        public Builder allocateStrategy(AllocateStrategy v) {
+            allocateStrategy = Objects.requireNonNull(v);
+            return this;
+        }
+
+        public PushConsumer build() {
+            return new PushConsumer(this);
+        }
+    }
+}

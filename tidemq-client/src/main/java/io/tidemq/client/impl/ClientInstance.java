@@ -1,0 +1,416 @@
+package io.tidemq.client.impl;
+
+import io.tidemq.client.ClientConfig;
+import io.tidemq.client.ClientException;
+import io.tidemq.client.TopicNotFoundException;
+import io.tidemq.client.route.RouteTable;
+import io.tidemq.client.route.TopicPublishInfo;
+import io.tidemq.common.message.MessageQueue;
+import io.tidemq.common.protocol.RequestCode;
+import io.tidemq.common.protocol.body.ConsumerData;
+import io.tidemq.common.protocol.body.HeartbeatData;
+import io.tidemq.common.route.BrokerData;
+import io.tidemq.common.route.TopicRouteData;
+import io.tidemq.remoting.netty.NettyClientConfig;
+import io.tidemq.remoting.netty.NettyRemotingClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What the producers and consumers of one process share per ({@code namesrvAddrs}, {@code instanceName}):
+ * one {@link NettyRemotingClient}, the route cache (refreshed every {@code routeRefreshIntervalMs} and on
+ * demand), heartbeats to every broker of the routes in use, the rebalance thread, and a scheduler for
+ * delayed pulls and redeliveries. Get one with {@link #acquire}, give it back with {@link #release}; the
+ * last release shuts it down.
+ *
+ * <p>Threads: {@code tidemq-client-<instance>-timer} (route refresh, heartbeats, offset commits),
+ * {@code -rebalance} (every rebalance, so two never overlap for a group), {@code -delay} (delayed pulls
+ * and redeliveries; its tasks only hand work on), plus the transport's I/O threads.
+ */
+public final class ClientInstance {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClientInstance.class);
+
+    /** Live instances by key; guarded by {@code ClientInstance.class}. */
+    private static final Map<String, ClientInstance> INSTANCES = new HashMap<>();
+
+    private final String key;
+    private final ClientConfig config;
+    private final String clientId;
+    private final NettyRemotingClient remoting;
+    private final ClientRemotingApi api;
+    private final RouteTable routes = new RouteTable();
+    private final ScheduledThreadPoolExecutor timer;
+    private final ScheduledThreadPoolExecutor rebalancer;
+    private final ScheduledThreadPoolExecutor delay;
+    /** Producer groups running here; concurrent set. */
+    private final Set<String> producerGroups = ConcurrentHashMap.newKeySet();
+    /** Consumers by group; concurrent map. */
+    private final Map<String, ConsumerMember> consumers = new ConcurrentHashMap<>();
+    /** Broker addresses sent at least one heartbeat; a new one gets one at once. */
+    private final Set<String> heartbeatedBrokers = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger namesrvCursor = new AtomicInteger();
+    /** Guarded by {@code ClientInstance.class}. */
+    private int references;
+
+    private ClientInstance(String key, ClientConfig config) {
+        this.key = key;
+        this.config = config;
+        this.clientId = config.clientIp() + "@" + ProcessHandle.current().pid() + "@" + config.instanceName();
+        this.remoting = new NettyRemotingClient(NettyClientConfig.builder()
+                .connectTimeoutMs((int) Math.min(config.requestTimeoutMs(), 600_000)).build());
+        this.api = new ClientRemotingApi(remoting, config.requestTimeoutMs());
+        String prefix = "tidemq-client-" + config.instanceName();
+        this.timer = executor(prefix + "-timer");
+        this.rebalancer = executor(prefix + "-rebalance");
+        this.delay = executor(prefix + "-delay");
+    }
+
+    private static ScheduledThreadPoolExecutor executor(String name) {
+        ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(1, new NamedThreadFactory(name, true));
+        e.setRemoveOnCancelPolicy(true);
+        e.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        return e;
+    }
+
+    /** The shared instance for {@code config}'s NameServers and instance name, started on first use. */
+    public static ClientInstance acquire(ClientConfig config) {
+        String key = config.namesrvAddrs() + "@" + config.instanceName();
+        synchronized (ClientInstance.class) {
+            ClientInstance instance = INSTANCES.get(key);
+            if (instance == null) {
+                instance = new ClientInstance(key, config);
+                instance.start();
+                INSTANCES.put(key, instance);
+            }
+            instance.references++;
+            return instance;
+        }
+    }
+
+    /** Gives back one {@link #acquire}; the last one shuts the instance down. */
+    public void release() {
+        synchronized (ClientInstance.class) {
+            if (--references > 0) {
+                return;
+            }
+            INSTANCES.remove(key, this);
+        }
+        shutdown();
+    }
+
+    private void start() {
+        remoting.registerProcessor(RequestCode.NOTIFY_CONSUMER_IDS_CHANGED, (channel, request) -> {
+            String group = request.field("consumerGroup");
+            LOG.info("broker {} reports a membership change of group {}; rebalancing now",
+                    channel.remoteAddress(), group);
+            triggerRebalance(group);
+            return null;
+        }, timer);
+        remoting.start();
+        timer.scheduleWithFixedDelay(NamedThreadFactory.logging("route refresh", this::refreshRoutes),
+                config.routeRefreshIntervalMs(), config.routeRefreshIntervalMs(), TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(NamedThreadFactory.logging("heartbeat", this::sendHeartbeats),
+                config.heartbeatIntervalMs(), config.heartbeatIntervalMs(), TimeUnit.MILLISECONDS);
+        rebalancer.scheduleWithFixedDelay(NamedThreadFactory.logging("rebalance", this::rebalanceAll),
+                config.rebalanceIntervalMs(), config.rebalanceIntervalMs(), TimeUnit.MILLISECONDS);
+        LOG.info("client instance {} started (NameServers {})", clientId, config.namesrvAddrs());
+    }
+
+    private void shutdown() {
+        timer.shutdown();
+        rebalancer.shutdown();
+        delay.shutdown();
+        try {
+            timer.awaitTermination(config.requestTimeoutMs() * 2, TimeUnit.MILLISECONDS);
+            rebalancer.awaitTermination(config.requestTimeoutMs() * 2, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (String addr : heartbeatedBrokers) {
+            try {
+                api.unregisterClient(addr, clientId, null, null);
+            } catch (RuntimeException e) {
+                LOG.debug("unregistering {} from {} failed: {}", clientId, addr, e.getMessage());
+            }
+        }
+        remoting.shutdown();
+        LOG.info("client instance {} shut down", clientId);
+    }
+
+    // ---- identity and shared services
+
+    /** {@code ip@pid@instanceName}. */
+    public String clientId() {
+        return clientId;
+    }
+
+    /** The config of the producer or consumer that started this instance. */
+    public ClientConfig config() {
+        return config;
+    }
+
+    public ClientRemotingApi api() {
+        return api;
+    }
+
+    public RouteTable routes() {
+        return routes;
+    }
+
+    /** For delayed pulls and redeliveries: tasks must only hand work on, never block. */
+    public ScheduledExecutorService delayScheduler() {
+        return delay;
+    }
+
+    /** Runs {@code task} every {@code periodMs} on the timer thread; cancel the returned future to stop. */
+    public ScheduledFuture<?> scheduleAtFixedDelay(String what, Runnable task, long periodMs) {
+        return timer.scheduleWithFixedDelay(NamedThreadFactory.logging(what, task), periodMs, periodMs,
+                TimeUnit.MILLISECONDS);
+    }
+
+    // ---- producers and consumers
+
+    public void registerProducer(String group) {
+        if (!producerGroups.add(group)) {
+            throw new ClientException("producer group '" + group + "' already runs in client instance " + clientId
+                    + "; share that producer (it is thread-safe) or give this one another instanceName");
+        }
+    }
+
+    public void unregisterProducer(String group) {
+        if (producerGroups.remove(group)) {
+            unregisterFromBrokers(group, null);
+        }
+    }
+
+    public void registerConsumer(ConsumerMember member) {
+        if (consumers.putIfAbsent(member.group(), member) != null) {
+            throw new ClientException("consumer group '" + member.group() + "' already runs in client instance "
+                    + clientId + "; give the second consumer another instanceName so the group sees two members");
+        }
+    }
+
+    public void unregisterConsumer(String group) {
+        if (consumers.remove(group) != null) {
+            unregisterFromBrokers(null, group);
+        }
+    }
+
+    private void unregisterFromBrokers(String producerGroup, String consumerGroup) {
+        for (String addr : heartbeatedBrokers) {
+            try {
+                api.unregisterClient(addr, clientId, producerGroup, consumerGroup);
+            } catch (RuntimeException e) {
+                LOG.debug("unregistering group {} from {} failed: {}", producerGroup != null ? producerGroup
+                        : consumerGroup, addr, e.getMessage());
+            }
+        }
+    }
+
+    // ---- routes
+
+    /**
+     * Fetches the route of {@code topic} from the NameServers (starting with the next one in turn, trying
+     * the others on failure) and stores it.
+     *
+     * @throws TopicNotFoundException when a NameServer answers that the topic does not exist
+     * @throws ClientException        when no NameServer could be asked
+     */
+    public TopicRouteData fetchRoute(String topic) {
+        List<String> namesrvs = config.namesrvAddressList();
+        int start = namesrvCursor.getAndIncrement();
+        RuntimeException last = null;
+        for (int i = 0; i < namesrvs.size(); i++) {
+            String addr = namesrvs.get(Math.floorMod(start + i, namesrvs.size()));
+            try {
+                TopicRouteData route = api.getRoute(addr, topic);
+                if (routes.update(topic, route)) {
+                    LOG.info("route of topic {} is now {}", topic, route);
+                }
+                heartbeatNewBrokers(route);
+                return route;
+            } catch (TopicNotFoundException e) {
+                throw new TopicNotFoundException(topic, "NameServers " + config.namesrvAddrs());
+            } catch (RuntimeException e) {
+                last = e;
+                LOG.debug("route lookup of {} at {} failed: {}", topic, addr, e.getMessage());
+            }
+        }
+        throw new ClientException("no NameServer of " + config.namesrvAddrs() + " answered the route lookup of topic '"
+                + topic + "': " + (last == null ? "no NameServer configured" : last.getMessage()), last);
+    }
+
+    /** The publish info of {@code topic}, fetching its route when it is not cached yet. */
+    public TopicPublishInfo publishInfo(String topic) {
+        TopicPublishInfo info = routes.publishInfo(topic);
+        if (info == null) {
+            fetchRoute(topic);
+            info = routes.publishInfo(topic);
+        }
+        return info;
+    }
+
+    /** Refreshes the route of {@code topic} on the timer thread (safe to call from any thread). */
+    public void refreshRouteAsync(String topic) {
+        try {
+            timer.execute(NamedThreadFactory.logging("route refresh of " + topic, () -> fetchRoute(topic)));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("route refresh of {} skipped: shutting down", topic);
+        }
+    }
+
+    /** The readable queues of {@code topic}, sorted; fetches the route when it is not cached. */
+    public List<MessageQueue> readableQueues(String topic) {
+        TopicRouteData route = routes.route(topic);
+        if (route == null) {
+            route = fetchRoute(topic);
+        }
+        return RouteTable.readableQueues(topic, route);
+    }
+
+    /** The address a request about queues of {@code brokerName} goes to, or {@code null} when unknown. */
+    public String brokerAddress(String brokerName) {
+        return routes.brokerAddress(brokerName);
+    }
+
+    /** The members of {@code group} as a broker of {@code topic} knows them (the first that answers). */
+    public List<String> consumerIds(String group, String topic) {
+        TopicRouteData route = routes.route(topic);
+        if (route == null) {
+            route = fetchRoute(topic);
+        }
+        List<BrokerData> brokers = new ArrayList<>(route.brokerDatas());
+        brokers.sort(Comparator.comparing(BrokerData::brokerName));
+        RuntimeException last = null;
+        for (BrokerData bd : brokers) {
+            String addr = routes.brokerAddress(bd.brokerName());
+            if (addr == null) {
+                continue;
+            }
+            try {
+                return api.consumerIds(addr, group);
+            } catch (RuntimeException e) {
+                last = e;
+            }
+        }
+        throw new ClientException("no broker of topic '" + topic + "' answered the member list of group '" + group
+                + "'" + (last == null ? "" : ": " + last.getMessage()), last);
+    }
+
+    private void refreshRoutes() {
+        Set<String> topics = routes.topics();
+        consumers.values().forEach(c -> topics.addAll(c.topics()));
+        for (String topic : topics) {
+            try {
+                fetchRoute(topic);
+            } catch (RuntimeException e) {
+                LOG.warn("route refresh of topic {} failed; keeping the cached route: {}", topic, e.getMessage());
+            }
+        }
+    }
+
+    // ---- heartbeats and rebalancing
+
+    private HeartbeatData heartbeatData() {
+        Set<ConsumerData> groups = new HashSet<>();
+        consumers.values().forEach(c -> groups.add(c.consumerData()));
+        return new HeartbeatData(clientId, Set.copyOf(producerGroups), groups);
+    }
+
+    /** Sends a heartbeat to every broker of the cached routes; the future completes when all answered or failed. */
+    public CompletableFuture<Void> sendHeartbeats() {
+        HeartbeatData data = heartbeatData();
+        Set<String> addrs = routes.allBrokerAddresses();
+        List<CompletableFuture<?>> calls = new ArrayList<>(addrs.size());
+        for (String addr : addrs) {
+            calls.add(heartbeat(addr, data));
+        }
+        return CompletableFuture.allOf(calls.toArray(new CompletableFuture<?>[0]));
+    }
+
+    /** Sends heartbeats now and waits (at most the request timeout) for the answers. */
+    public void sendHeartbeatsAndWait() {
+        try {
+            sendHeartbeats().get(config.requestTimeoutMs(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.debug("heartbeat round did not complete: {}", e.toString());
+        }
+    }
+
+    private CompletableFuture<Void> heartbeat(String addr, HeartbeatData data) {
+        heartbeatedBrokers.add(addr);
+        try {
+            return api.heartbeat(addr, data).handle((resp, err) -> {
+                if (err != null) {
+                    LOG.warn("heartbeat to broker {} failed: {}", addr, err.getMessage());
+                } else if (!resp.isSuccess()) {
+                    LOG.warn("broker {} refused the heartbeat: {}", addr, resp.remark());
+                }
+                return null;
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("heartbeat to broker {} failed: {}", addr, e.getMessage());
+            return CompletableFuture.completedFuture(null);
+        }
+    }
+
+    private void heartbeatNewBrokers(TopicRouteData route) {
+        HeartbeatData data = null;
+        for (BrokerData bd : route.brokerDatas()) {
+            for (String addr : bd.brokerAddrs().values()) {
+                if (!heartbeatedBrokers.contains(addr)) {
+                    if (data == null) {
+                        data = heartbeatData();
+                    }
+                    heartbeat(addr, data);
+                }
+            }
+        }
+    }
+
+    /** Rebalances {@code group} (every group when {@code null}) on the rebalance thread, soon. */
+    public void triggerRebalance(String group) {
+        try {
+            rebalancer.execute(NamedThreadFactory.logging("rebalance", () -> {
+                if (group == null) {
+                    rebalanceAll();
+                } else {
+                    ConsumerMember m = consumers.get(group);
+                    if (m != null) {
+                        m.rebalance();
+                    }
+                }
+            }));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("rebalance of {} skipped: shutting down", group);
+        }
+    }
+
+    private void rebalanceAll() {
+        for (ConsumerMember m : consumers.values()) {
+            try {
+                m.rebalance();
+            } catch (RuntimeException e) {
+                LOG.warn("rebalance of group {} failed: {}", m.group(), e.getMessage(), e);
+            }
+        }
+    }
+}

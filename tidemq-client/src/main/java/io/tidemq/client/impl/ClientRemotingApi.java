@@ -1,0 +1,138 @@
+package io.tidemq.client.impl;
+
+import io.tidemq.client.ClientException;
+import io.tidemq.client.RemotingFailedException;
+import io.tidemq.client.RequestFailedException;
+import io.tidemq.client.TopicNotFoundException;
+import io.tidemq.common.json.Json;
+import io.tidemq.common.message.MessageQueue;
+import io.tidemq.common.protocol.RequestCode;
+import io.tidemq.common.protocol.ResponseCode;
+import io.tidemq.common.protocol.body.ConsumerIdList;
+import io.tidemq.common.protocol.body.HeartbeatData;
+import io.tidemq.common.protocol.header.Headers;
+import io.tidemq.common.route.TopicRouteData;
+import io.tidemq.remoting.RemotingClient;
+import io.tidemq.remoting.exception.RemotingException;
+import io.tidemq.remoting.protocol.RemotingCommand;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The typed requests a client sends to NameServers and brokers, over one {@link RemotingClient}. Each
+ * method maps the answer's response code to a result or a typed exception; transport failures become
+ * {@link RemotingFailedException}. Stateless apart from the transport; thread-safe.
+ */
+public final class ClientRemotingApi {
+
+    private final RemotingClient remoting;
+    private final long timeoutMs;
+
+    public ClientRemotingApi(RemotingClient remoting, long timeoutMs) {
+        this.remoting = remoting;
+        this.timeoutMs = timeoutMs;
+    }
+
+    public RemotingClient remoting() {
+        return remoting;
+    }
+
+    public long timeoutMs() {
+        return timeoutMs;
+    }
+
+    /** GET_ROUTEINFO_BY_TOPIC. */
+    public TopicRouteData getRoute(String namesrvAddr, String topic) {
+        RemotingCommand req = RemotingCommand.createRequest(RequestCode.GET_ROUTEINFO_BY_TOPIC)
+                .writeHeader(new Headers.TopicRequest(topic));
+        RemotingCommand resp = call("route lookup of topic " + topic, namesrvAddr, req);
+        if (resp.code() == ResponseCode.TOPIC_NOT_EXIST.code()) {
+            throw new TopicNotFoundException(topic, "NameServer " + namesrvAddr);
+        }
+        expectSuccess("route lookup of topic " + topic, namesrvAddr, resp);
+        return Json.fromBytes(resp.body(), TopicRouteData.class);
+    }
+
+    /** QUERY_CONSUMER_OFFSET; {@code -1} when the group never committed one for the queue. */
+    public long queryConsumerOffset(String addr, String group, MessageQueue mq) {
+        RemotingCommand req = RemotingCommand.createRequest(RequestCode.QUERY_CONSUMER_OFFSET)
+                .writeHeader(new Headers.QueryConsumerOffsetRequest(group, mq.topic(), mq.queueId()));
+        String what = "offset query of group " + group + " for " + mq;
+        RemotingCommand resp = call(what, addr, req);
+        if (resp.code() == ResponseCode.QUERY_NOT_FOUND.code() || resp.code() == ResponseCode.OFFSET_NOT_FOUND.code()) {
+            return -1;
+        }
+        expectSuccess(what, addr, resp);
+        return resp.readHeader(Headers.OffsetResponse.class).offset();
+    }
+
+    /** UPDATE_CONSUMER_OFFSET, waiting for the answer. */
+    public void updateConsumerOffset(String addr, String group, MessageQueue mq, long offset) {
+        RemotingCommand req = RemotingCommand.createRequest(RequestCode.UPDATE_CONSUMER_OFFSET)
+                .writeHeader(new Headers.UpdateConsumerOffsetRequest(group, mq.topic(), mq.queueId(), offset));
+        String what = "offset commit of group " + group + " for " + mq;
+        expectSuccess(what, addr, call(what, addr, req));
+    }
+
+    /** GET_MIN_OFFSET or GET_MAX_OFFSET. */
+    public long queueOffset(String addr, MessageQueue mq, boolean max) {
+        RemotingCommand req = RemotingCommand.createRequest(max ? RequestCode.GET_MAX_OFFSET : RequestCode.GET_MIN_OFFSET)
+                .writeHeader(new Headers.QueueRequest(mq.topic(), mq.queueId()));
+        String what = (max ? "max" : "min") + " offset query for " + mq;
+        RemotingCommand resp = call(what, addr, req);
+        expectSuccess(what, addr, resp);
+        return resp.readHeader(Headers.OffsetResponse.class).offset();
+    }
+
+    /** GET_CONSUMER_LIST_BY_GROUP. */
+    public List<String> consumerIds(String addr, String group) {
+        RemotingCommand req = RemotingCommand.createRequest(RequestCode.GET_CONSUMER_LIST_BY_GROUP)
+                .writeHeader(new Headers.GroupRequest(group));
+        String what = "member list of group " + group;
+        RemotingCommand resp = call(what, addr, req);
+        expectSuccess(what, addr, resp);
+        ConsumerIdList list = Json.fromBytes(resp.body(), ConsumerIdList.class);
+        return list.clientIds() == null ? List.of() : list.clientIds();
+    }
+
+    /** HEART_BEAT, answered asynchronously. */
+    public CompletableFuture<RemotingCommand> heartbeat(String addr, HeartbeatData data) {
+        RemotingCommand req = RemotingCommand.createRequest(RequestCode.HEART_BEAT).setBody(Json.toBytes(data));
+        return remoting.invokeAsync(addr, req, timeoutMs);
+    }
+
+    /** UNREGISTER_CLIENT for the whole client ({@code group} null) or one producer or consumer group. */
+    public void unregisterClient(String addr, String clientId, String producerGroup, String consumerGroup) {
+        RemotingCommand req = RemotingCommand.createRequest(RequestCode.UNREGISTER_CLIENT)
+                .putField("clientId", clientId)
+                .putField("producerGroup", producerGroup)
+                .putField("consumerGroup", consumerGroup);
+        String what = "unregistration of client " + clientId;
+        expectSuccess(what, addr, call(what, addr, req));
+    }
+
+    /** PULL_MESSAGE; {@code timeoutMs} must exceed the long-polling time. */
+    public CompletableFuture<RemotingCommand> pull(String addr, Headers.PullMessageRequest header, long timeoutMs) {
+        RemotingCommand req = RemotingCommand.createRequest(RequestCode.PULL_MESSAGE).writeHeader(header);
+        return remoting.invokeAsync(addr, req, timeoutMs);
+    }
+
+    /** A synchronous call; transport failures become {@link RemotingFailedException}. */
+    public RemotingCommand call(String what, String addr, RemotingCommand request) {
+        try {
+            return remoting.invokeSync(addr, request, timeoutMs);
+        } catch (RemotingException e) {
+            throw new RemotingFailedException(what, addr, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClientException(what + " to " + addr + " was interrupted", e);
+        }
+    }
+
+    private static void expectSuccess(String what, String addr, RemotingCommand resp) {
+        if (resp.code() != ResponseCode.SUCCESS.code()) {
+            throw new RequestFailedException(what, addr, resp.code(), resp.remark());
+        }
+    }
+}

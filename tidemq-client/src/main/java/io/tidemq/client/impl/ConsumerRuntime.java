@@ -1,0 +1,332 @@
+package io.tidemq.client.impl;
+
+import io.tidemq.client.ClientConfig;
+import io.tidemq.client.ClientException;
+import io.tidemq.client.consumer.ConsumeFromWhere;
+import io.tidemq.client.consumer.MessageModel;
+import io.tidemq.client.consumer.ProcessQueue;
+import io.tidemq.client.offset.LocalFileOffsetStore;
+import io.tidemq.client.offset.OffsetRemote;
+import io.tidemq.client.offset.OffsetStore;
+import io.tidemq.client.offset.RemoteOffsetStore;
+import io.tidemq.client.rebalance.AllocateStrategy;
+import io.tidemq.client.rebalance.Rebalancer;
+import io.tidemq.common.message.MessageQueue;
+import io.tidemq.common.protocol.body.ConsumerData;
+import io.tidemq.common.protocol.body.SubscriptionData;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * The machinery push and pull consumers share: membership in the client instance (heartbeats, rebalance
+ * callbacks), the offset store, the rebalancer, and the table of assigned queues with their pull loops.
+ * A queue is started at its committed offset, or per {@code consumeFromWhere} when the group has none;
+ * a revoked queue stops pulling, is marked dropped, has its offset committed, and is forgotten.
+ *
+ * <p>Thread-safety: the queue table is a concurrent map read by any thread; starting, stopping and
+ * restarting queues is serialised by {@code this} (rebalance thread and the user's seek calls).
+ */
+public final class ConsumerRuntime implements ConsumerMember, Rebalancer.Listener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConsumerRuntime.class);
+
+    private final String group;
+    private final ClientConfig config;
+    private final MessageModel model;
+    private final ConsumeFromWhere consumeFromWhere;
+    private final AllocateStrategy strategy;
+    private final String consumeType;
+    private final SubscriptionTable subscriptions;
+    /** Queue to its current pull loop; concurrent, mutated under {@code this}. */
+    private final Map<MessageQueue, PullRequest> queues = new ConcurrentHashMap<>();
+    /** Set once in {@link #start}; read after. */
+    private volatile ClientInstance instance;
+    private volatile OffsetStore offsets;
+    private volatile Rebalancer rebalancer;
+    private volatile PullService pulls;
+    private volatile ScheduledFuture<?> commitTimer;
+    /** Queues given with {@link #assign}, or null when the rebalancer assigns. Guarded by {@code this}. */
+    private Set<MessageQueue> manualAssignment;
+    private volatile Consumer<MessageQueue> beforeRevoke = mq -> { };
+    private volatile boolean closed;
+
+    public ConsumerRuntime(String group, ClientConfig config, MessageModel model, ConsumeFromWhere consumeFromWhere,
+                           AllocateStrategy strategy, String consumeType, SubscriptionTable subscriptions) {
+        this.group = group;
+        this.config = config;
+        this.model = model;
+        this.consumeFromWhere = consumeFromWhere;
+        this.strategy = strategy;
+        this.consumeType = consumeType;
+        this.subscriptions = subscriptions;
+    }
+
+    /**
+     * Joins the client instance and the group: loads offsets, fetches routes, heartbeats, then rebalances
+     * (unless queues are assigned manually with {@link #assign}). {@code handlerFactory} is called once
+     * {@link #offsets()} and {@link #instance()} are set, before any pull can start.
+     */
+    public void start(Function<ConsumerRuntime, PullService.Handler> handlerFactory) {
+        ClientInstance ci = ClientInstance.acquire(config);
+        try {
+            OffsetStore store = model == MessageModel.CLUSTERING
+                    ? new RemoteOffsetStore(group, new BrokerOffsets(ci))
+                    : new LocalFileOffsetStore(config.offsetStoreDir(), config.instanceName(), group);
+            store.load();
+            offsets = store;
+            instance = ci;
+            pulls = new PullService(ci, config, group, subscriptions,
+                    model == MessageModel.CLUSTERING ? store : null, handlerFactory.apply(this));
+            rebalancer = new Rebalancer(group, ci.clientId(), model == MessageModel.BROADCASTING, strategy,
+                    new Rebalancer.Source() {
+                        @Override
+                        public List<MessageQueue> readableQueues(String topic) {
+                            return ci.readableQueues(topic);
+                        }
+
+                        @Override
+                        public List<String> consumerIds(String g, String topic) {
+                            return ci.consumerIds(g, topic);
+                        }
+                    }, this);
+            ci.registerConsumer(this);
+        } catch (RuntimeException e) {
+            ci.release();
+            throw e;
+        }
+        for (String topic : subscriptions.topics()) {
+            try {
+                ci.fetchRoute(topic);
+            } catch (ClientException e) {
+                LOG.warn("group {}: route of topic {} unavailable at start ({}); retrying on each rebalance",
+                        group, topic, e.getMessage());
+            }
+        }
+        ci.sendHeartbeatsAndWait();
+        commitTimer = ci.scheduleAtFixedDelay("offset commit of group " + group, this::commitOffsets,
+                config.offsetCommitIntervalMs());
+        ci.triggerRebalance(group);
+    }
+
+    /** Called before a revoked queue's offset is committed (the pull consumer flushes returned offsets). */
+    public void beforeRevoke(Consumer<MessageQueue> hook) {
+        this.beforeRevoke = hook;
+    }
+
+    // ---- ConsumerMember
+
+    @Override
+    public String group() {
+        return group;
+    }
+
+    @Override
+    public ConsumerData consumerData() {
+        Set<SubscriptionData> subs = subscriptions.toData();
+        Set<MessageQueue> manual = manualAssignmentSnapshot();
+        if (manual != null) {
+            manual.forEach(mq -> subs.add(new SubscriptionData(mq.topic(), "*")));
+        }
+        return new ConsumerData(group, consumeType, model.name(), consumeFromWhere.name(), subs, null);
+    }
+
+    @Override
+    public Set<String> topics() {
+        Set<String> topics = subscriptions.topics();
+        Set<MessageQueue> manual = manualAssignmentSnapshot();
+        if (manual != null) {
+            manual.forEach(mq -> topics.add(mq.topic()));
+        }
+        return topics;
+    }
+
+    @Override
+    public void rebalance() {
+        if (closed || manualAssignmentSnapshot() != null) {
+            return;
+        }
+        rebalancer.rebalance(subscriptions.topics());
+    }
+
+    private synchronized Set<MessageQueue> manualAssignmentSnapshot() {
+        return manualAssignment == null ? null : new HashSet<>(manualAssignment);
+    }
+
+    // ---- queue lifecycle
+
+    @Override
+    public synchronized boolean queueAssigned(MessageQueue mq) {
+        if (closed) {
+            return false;
+        }
+        long offset;
+        try {
+            offset = startOffset(mq);
+        } catch (RuntimeException e) {
+            LOG.warn("group {}: cannot find where to start reading {} ({}); retrying on the next rebalance",
+                    group, mq, e.getMessage());
+            return false;
+        }
+        startQueue(mq, offset);
+        return true;
+    }
+
+    @Override
+    public synchronized void queueRevoked(MessageQueue mq) {
+        PullRequest r = queues.remove(mq);
+        if (r == null) {
+            return;
+        }
+        r.processQueue().markDropped();
+        beforeRevoke.accept(mq);
+        offsets.persist(mq);
+        offsets.remove(mq);
+    }
+
+    /** Restarts the pull loop of an assigned queue at {@code offset} (seek); buffered messages are discarded. */
+    public synchronized void restartQueue(MessageQueue mq, long offset) {
+        PullRequest old = queues.get(mq);
+        if (old == null) {
+            throw new IllegalStateException(mq + " is not assigned to this consumer; assigned: "
+                    + new TreeSet<>(queues.keySet()));
+        }
+        old.processQueue().markDropped();
+        startQueue(mq, offset);
+    }
+
+    private void startQueue(MessageQueue mq, long offset) {
+        PullRequest r = new PullRequest(mq, new ProcessQueue(offset), offset);
+        queues.put(mq, r);
+        offsets.update(mq, offset, false);
+        LOG.info("group {}: reading {} from offset {}", group, mq, offset);
+        pulls.start(r);
+    }
+
+    /** Manually assigns queues (no rebalancing): stops the queues not in {@code mqs}, starts the new ones. */
+    public synchronized void assign(Collection<MessageQueue> mqs) {
+        Set<MessageQueue> target = new HashSet<>(mqs);
+        manualAssignment = target;
+        for (MessageQueue mq : new ArrayList<>(queues.keySet())) {
+            if (!target.contains(mq)) {
+                queueRevoked(mq);
+            }
+        }
+        for (MessageQueue mq : new TreeSet<>(target)) {
+            if (!queues.containsKey(mq) && !queueAssigned(mq)) {
+                throw new ClientException("cannot start reading " + mq + "; check that its broker is up");
+            }
+        }
+    }
+
+    /** The committed offset, or for a group without one the queue's min (FIRST) or max (LAST) offset. */
+    public long startOffset(MessageQueue mq) {
+        long stored = offsets.readStored(mq);
+        if (stored >= 0) {
+            return stored;
+        }
+        return queueOffset(mq, consumeFromWhere == ConsumeFromWhere.LAST);
+    }
+
+    /** The queue's min or max offset, asked of its broker. */
+    public long queueOffset(MessageQueue mq, boolean max) {
+        String addr = brokerAddressOf(mq);
+        return instance.api().queueOffset(addr, mq, max);
+    }
+
+    private String brokerAddressOf(MessageQueue mq) {
+        String addr = instance.brokerAddress(mq.brokerName());
+        if (addr == null) {
+            instance.fetchRoute(mq.topic());
+            addr = instance.brokerAddress(mq.brokerName());
+        }
+        if (addr == null) {
+            throw new ClientException("broker " + mq.brokerName() + " of " + mq + " is not in the route of topic '"
+                    + mq.topic() + "'; check that it is running and registered with the NameServers");
+        }
+        return addr;
+    }
+
+    public PullRequest pullRequest(MessageQueue mq) {
+        return queues.get(mq);
+    }
+
+    public Set<MessageQueue> assignment() {
+        return new TreeSet<>(queues.keySet());
+    }
+
+    public OffsetStore offsets() {
+        return offsets;
+    }
+
+    public ClientInstance instance() {
+        return instance;
+    }
+
+    /** Commits the in-memory offsets of every assigned queue. */
+    public void commitOffsets() {
+        offsets.persistAll(new ArrayList<>(queues.keySet()));
+    }
+
+    /** Stops the pull loops (messages already pulled stay in their process queues). */
+    public void stopPulling() {
+        closed = true;
+        pulls.stop();
+    }
+
+    /** Commits and drops every queue, leaves the group, and releases the client instance. */
+    public void close() {
+        closed = true;
+        if (commitTimer != null) {
+            commitTimer.cancel(false);
+        }
+        pulls.stop();
+        // rebalancer first, outside this lock: a running rebalance holds the rebalancer's lock and then takes ours
+        rebalancer.revokeAll();
+        synchronized (this) {
+            for (MessageQueue mq : new ArrayList<>(queues.keySet())) {
+                queueRevoked(mq);
+            }
+        }
+        instance.unregisterConsumer(group);
+        instance.release();
+    }
+
+    /** Broker-side offsets over the client instance's connections. */
+    private static final class BrokerOffsets implements OffsetRemote {
+        private final ClientInstance ci;
+
+        BrokerOffsets(ClientInstance ci) {
+            this.ci = ci;
+        }
+
+        @Override
+        public long queryOffset(String group, MessageQueue mq) {
+            return ci.api().queryConsumerOffset(address(mq), group, mq);
+        }
+
+        @Override
+        public void commitOffset(String group, MessageQueue mq, long offset) {
+            ci.api().updateConsumerOffset(address(mq), group, mq, offset);
+        }
+
+        private String address(MessageQueue mq) {
+            String addr = ci.brokerAddress(mq.brokerName());
+            if (addr == null) {
+                throw new ClientException("no address known for broker " + mq.brokerName() + " of " + mq);
+            }
+            return addr;
+        }
+    }
+}

@@ -1,0 +1,206 @@
+package io.tidemq.client.impl;
+
+import io.tidemq.client.ClientConfig;
+import io.tidemq.client.consumer.ProcessQueue;
+import io.tidemq.client.consumer.TagFilter;
+import io.tidemq.client.offset.OffsetStore;
+import io.tidemq.common.message.MessageCodec;
+import io.tidemq.common.message.MessageExt;
+import io.tidemq.common.message.MessageQueue;
+import io.tidemq.common.protocol.ResponseCode;
+import io.tidemq.common.protocol.header.Headers;
+import io.tidemq.remoting.protocol.RemotingCommand;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The pull loops of one consumer. Each assigned queue has one long-polling pull in flight at a time: the
+ * next pull is issued from the callback of the previous one, so no thread waits per queue. A queue whose
+ * process queue holds more than {@code pullThresholdForQueue} messages or
+ * {@code pullThresholdSizeForQueueMb} MiB is paused (re-checked every {@value #FLOW_CONTROL_DELAY_MS} ms)
+ * until consumption catches up. Failed pulls are retried after {@code pullRetryBackoffMs}.
+ *
+ * <p>Threads: callbacks run on the transport's network threads and delayed pulls on the client
+ * instance's delay thread; neither blocks here. Pulled messages are re-checked against the exact tag
+ * (the broker filters by tag hash) and handed to the {@link Handler}.
+ */
+public final class PullService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PullService.class);
+    static final long FLOW_CONTROL_DELAY_MS = 50;
+
+    /** Receives each pull's messages after they were added to the request's process queue. */
+    @FunctionalInterface
+    public interface Handler {
+        void onMessages(PullRequest request, List<MessageExt> msgs);
+    }
+
+    private final ClientInstance instance;
+    private final String group;
+    private final SubscriptionTable subscriptions;
+    /** Non-null for clustering: its in-memory offset rides along with each pull as {@code commitOffset}. */
+    private final OffsetStore piggybackOffsets;
+    private final Handler handler;
+    private final int pullBatchSize;
+    private final long longPollingMs;
+    private final long pullTimeoutMs;
+    private final long retryBackoffMs;
+    private final int maxQueuedMessages;
+    private final long maxQueuedBytes;
+    private volatile boolean stopped;
+
+    public PullService(ClientInstance instance, ClientConfig config, String group, SubscriptionTable subscriptions,
+                       OffsetStore piggybackOffsets, Handler handler) {
+        this.instance = instance;
+        this.group = group;
+        this.subscriptions = subscriptions;
+        this.piggybackOffsets = piggybackOffsets;
+        this.handler = handler;
+        this.pullBatchSize = config.pullBatchSize();
+        this.longPollingMs = config.longPollingMs();
+        this.pullTimeoutMs = config.longPollingMs() + config.requestTimeoutMs();
+        this.retryBackoffMs = config.pullRetryBackoffMs();
+        this.maxQueuedMessages = config.pullThresholdForQueue();
+        this.maxQueuedBytes = config.pullThresholdSizeForQueueMb() * 1024L * 1024L;
+    }
+
+    /** Starts the pull loop of {@code request}; it runs until its process queue is dropped or {@link #stop}. */
+    public void start(PullRequest request) {
+        pull(request);
+    }
+
+    /** Issues no more pulls; pulls in flight are discarded when they answer. */
+    public void stop() {
+        stopped = true;
+    }
+
+    private void pull(PullRequest r) {
+        ProcessQueue pq = r.processQueue();
+        if (stopped || pq.isDropped()) {
+            return;
+        }
+        if (pq.messageCount() > maxQueuedMessages || pq.messageBytes() > maxQueuedBytes) {
+            later(r, FLOW_CONTROL_DELAY_MS);
+            return;
+        }
+        MessageQueue mq = r.queue();
+        String addr = instance.brokerAddress(mq.brokerName());
+        if (addr == null) {
+            LOG.warn("group {}: no address known for broker {} of {}; refreshing the route", group, mq.brokerName(), mq);
+            instance.refreshRouteAsync(mq.topic());
+            later(r, retryBackoffMs);
+            return;
+        }
+        long commitOffset = piggybackOffsets == null ? -1 : piggybackOffsets.readLocal(mq);
+        Headers.PullMessageRequest header = new Headers.PullMessageRequest(group, mq.topic(), mq.queueId(),
+                r.nextOffset(), pullBatchSize, commitOffset, longPollingMs,
+                subscriptions.filter(mq.topic()).expression(), null);
+        try {
+            instance.api().pull(addr, header, pullTimeoutMs).whenComplete((resp, err) -> onAnswer(r, addr, resp, err));
+        } catch (RuntimeException e) {
+            LOG.warn("group {}: pull of {} from {} could not be sent: {}", group, mq, addr, e.getMessage());
+            later(r, retryBackoffMs);
+        }
+    }
+
+    private void onAnswer(PullRequest r, String addr, RemotingCommand resp, Throwable err) {
+        if (stopped || r.processQueue().isDropped()) {
+            return;
+        }
+        if (err != null) {
+            Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+            LOG.warn("group {}: pull of {} from {} failed: {}", group, r.queue(), addr, cause.getMessage());
+            later(r, retryBackoffMs);
+            return;
+        }
+        try {
+            handleResponse(r, addr, resp);
+        } catch (RuntimeException e) {
+            LOG.warn("group {}: the answer to the pull of {} from {} is malformed: {}", group, r.queue(), addr,
+                    e.getMessage());
+            later(r, retryBackoffMs);
+        }
+    }
+
+    private void handleResponse(PullRequest r, String addr, RemotingCommand resp) {
+        ResponseCode code = ResponseCode.fromCode(resp.code());
+        if (code == null) {
+            code = ResponseCode.SYSTEM_ERROR;
+        }
+        switch (code) {
+            case SUCCESS -> {
+                Headers.PullMessageResponse h = resp.readHeader(Headers.PullMessageResponse.class);
+                List<MessageExt> msgs = filter(r.queue().topic(), MessageCodec.decodeDelivered(ByteBuffer.wrap(resp.body())));
+                r.nextOffset(h.nextBeginOffset());
+                r.processQueue().putMessages(msgs, h.nextBeginOffset());
+                if (!msgs.isEmpty()) {
+                    handler.onMessages(r, msgs);
+                }
+                pull(r);
+            }
+            case PULL_NOT_FOUND, PULL_RETRY_IMMEDIATELY -> {
+                long next = resp.fieldAsLong("nextBeginOffset", r.nextOffset());
+                r.nextOffset(next);
+                r.processQueue().putMessages(List.of(), next);
+                if (longPollingMs > 0 || code == ResponseCode.PULL_RETRY_IMMEDIATELY) {
+                    pull(r);
+                } else {
+                    later(r, retryBackoffMs);
+                }
+            }
+            case PULL_OFFSET_MOVED, OFFSET_TOO_SMALL, OFFSET_OUT_OF_RANGE -> {
+                long corrected = correctedOffset(code, resp, r.nextOffset());
+                LOG.warn("group {}: offset {} of {} is invalid ({}: {}); continuing from {}", group, r.nextOffset(),
+                        r.queue(), code, resp.remark(), corrected);
+                r.nextOffset(corrected);
+                r.processQueue().resetNextOffset(corrected);
+                pull(r);
+            }
+            default -> {
+                LOG.warn("group {}: broker {} refused the pull of {}: {} {}", group, addr, r.queue(),
+                        ResponseCode.describe(resp.code()), resp.remark());
+                later(r, retryBackoffMs);
+            }
+        }
+    }
+
+    private static long correctedOffset(ResponseCode code, RemotingCommand resp, long current) {
+        if (code == ResponseCode.OFFSET_TOO_SMALL && resp.hasField("minOffset")) {
+            return resp.fieldAsLong("minOffset");
+        }
+        if (code == ResponseCode.OFFSET_OUT_OF_RANGE && resp.hasField("maxOffset")) {
+            return resp.fieldAsLong("maxOffset");
+        }
+        return resp.fieldAsLong("nextBeginOffset", current);
+    }
+
+    private List<MessageExt> filter(String topic, List<MessageExt> msgs) {
+        TagFilter f = subscriptions.filter(topic);
+        if (f.matchesAll()) {
+            return msgs;
+        }
+        List<MessageExt> kept = new ArrayList<>(msgs.size());
+        for (MessageExt m : msgs) {
+            if (f.matches(m.tag())) {
+                kept.add(m);
+            }
+        }
+        return kept;
+    }
+
+    private void later(PullRequest r, long delayMs) {
+        try {
+            instance.delayScheduler().schedule(NamedThreadFactory.logging("pull", () -> pull(r)), delayMs,
+                    TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("group {}: pull of {} not rescheduled: client shutting down", group, r.queue());
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package io.tidemq.client.offset;
+
+import io.tidemq.client.ClientException;
+import io.tidemq.common.json.Json;
+import io.tidemq.common.message.MessageQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Offsets of a broadcasting consumer, which each member keeps for itself in
+ * {@code <offsetStoreDir>/<instanceName>/<group>/offsets.json}. The file is rewritten whole (temp file,
+ * then an atomic rename), so a crash leaves the old or the new version, never a torn one. Queues this
+ * member stops reading keep their last offset in the file.
+ */
+public final class LocalFileOffsetStore implements OffsetStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalFileOffsetStore.class);
+
+    /** The file's JSON layout. */
+    record OffsetFile(String group, List<Entry> offsets) {
+    }
+
+    record Entry(String topic, String brokerName, int queueId, long offset) {
+    }
+
+    private final String group;
+    private final Path file;
+    /** In-memory offsets; values updated with CAS by consume threads. */
+    private final Map<MessageQueue, AtomicLong> offsets = new ConcurrentHashMap<>();
+    /** Offsets read from the file at load; written once by {@link #load()}. */
+    private final Map<MessageQueue, Long> stored = new ConcurrentHashMap<>();
+
+    public LocalFileOffsetStore(Path offsetStoreDir, String instanceName, String group) {
+        this.group = group;
+        this.file = offsetStoreDir.resolve(instanceName).resolve(group).resolve("offsets.json");
+    }
+
+    /** The file this store writes. */
+    public Path file() {
+        return file;
+    }
+
+    @Override
+    public void load() {
+        if (!Files.exists(file)) {
+            return;
+        }
+        try {
+            OffsetFile f = Json.mapper().readValue(Files.readAllBytes(file), OffsetFile.class);
+            if (f.offsets() != null) {
+                for (Entry e : f.offsets()) {
+                    MessageQueue mq = new MessageQueue(e.topic(), e.brokerName(), e.queueId());
+                    stored.put(mq, e.offset());
+                    offsets.put(mq, new AtomicLong(e.offset()));
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            throw new ClientException("cannot read the offsets of group " + group + " from " + file + ": "
+                    + e.getMessage() + "; fix or delete the file (the group then starts per consumeFromWhere)", e);
+        }
+    }
+
+    @Override
+    public void update(MessageQueue mq, long offset, boolean increaseOnly) {
+        AtomicLong cur = offsets.computeIfAbsent(mq, q -> new AtomicLong(NONE));
+        if (!increaseOnly) {
+            cur.set(offset);
+            return;
+        }
+        cur.accumulateAndGet(offset, Math::max);
+    }
+
+    @Override
+    public long readLocal(MessageQueue mq) {
+        AtomicLong cur = offsets.get(mq);
+        return cur == null ? NONE : cur.get();
+    }
+
+    @Override
+    public long readStored(MessageQueue mq) {
+        Long v = stored.get(mq);
+        if (v == null) {
+            return NONE;
+        }
+        update(mq, v, false);
+        return v;
+    }
+
+    @Override
+    public void persist(MessageQueue mq) {
+        persistAll(List.of(mq));
+    }
+
+    /** Writes every known offset (the file holds the whole group, not only {@code mqs}). */
+    @Override
+    public synchronized void persistAll(Collection<MessageQueue> mqs) {
+        List<Entry> entries = new ArrayList<>();
+        offsets.forEach((mq, off) -> {
+            if (off.get() >= 0) {
+                entries.add(new Entry(mq.topic(), mq.brokerName(), mq.queueId(), off.get()));
+            }
+        });
+        entries.sort((a, b) -> new MessageQueue(a.topic(), a.brokerName(), a.queueId())
+                .compareTo(new MessageQueue(b.topic(), b.brokerName(), b.queueId())));
+        try {
+            Files.createDirectories(file.getParent());
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.write(tmp, Json.toBytes(new OffsetFile(group, entries)));
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            LOG.warn("group {}: cannot write offsets to {}: {}; check the directory's permissions and free space",
+                    group, file, e.getMessage());
+        }
+    }
+
+    @Override
+    public void remove(MessageQueue mq) {
+        // kept: a broadcasting member that reads the queue again resumes where it stopped
+    }
+}

@@ -1,0 +1,13 @@
+package io.tidemq.client.offset;
+
+import io.tidemq.common.message.MessageQueue;
+
+/** The broker calls a {@link RemoteOffsetStore} needs; implemented over the wire by the client instance. */
+public interface OffsetRemote {
+
+    /** QUERY_CONSUMER_OFFSET: the committed offset, or {@link OffsetStore#NONE} when there is none. */
+    long queryOffset(String group, MessageQueue mq);
+
+    /** UPDATE_CONSUMER_OFFSET, waiting for the broker's answer; throws on failure. */
+    void commitOffset(String group, MessageQueue mq, long offset);
+}

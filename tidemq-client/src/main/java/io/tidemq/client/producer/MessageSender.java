@@ -1,0 +1,247 @@
+package io.tidemq.client.producer;
+
+import io.tidemq.client.ClientConfig;
+import io.tidemq.client.ClientException;
+import io.tidemq.client.SendFailedException;
+import io.tidemq.client.impl.ClientInstance;
+import io.tidemq.client.route.BrokerFaultTracker;
+import io.tidemq.client.route.TopicPublishInfo;
+import io.tidemq.common.message.MessageQueue;
+import io.tidemq.common.protocol.ResponseCode;
+import io.tidemq.common.protocol.header.Headers;
+import io.tidemq.remoting.RemotingClient;
+import io.tidemq.remoting.exception.RemotingException;
+import io.tidemq.remoting.protocol.RemotingCommand;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * Sends prepared messages with queue selection, fault avoidance and retries. A retriable failure (no
+ * answer, overload, missing topic on that broker, flush or replication timeout) is retried up to
+ * {@code retryTimesWhenSendFailed} times, on another broker when the topic has one; a refusal that would
+ * repeat (too large, illegal) is thrown at once. A send that was stored but not confirmed durable
+ * (FLUSH_DISK_TIMEOUT …) is retried too, so it may be stored twice; consumers deduplicate by
+ * {@code UNIQ_KEY}. If every attempt fails but one had stored the message, its result is returned.
+ *
+ * <p>Thread-safe and lock-free: the only shared state is the fault tracker and the queue cursor.
+ */
+final class MessageSender {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MessageSender.class);
+
+    private final ClientInstance instance;
+    private final RemotingClient remoting;
+    private final BrokerFaultTracker faults;
+    private final long timeoutMs;
+    private final int attempts;
+
+    MessageSender(ClientInstance instance, ClientConfig config) {
+        this.instance = instance;
+        this.remoting = instance.api().remoting();
+        this.faults = new BrokerFaultTracker(config.faultAvoidanceMs());
+        this.timeoutMs = config.requestTimeoutMs();
+        this.attempts = 1 + config.retryTimesWhenSendFailed();
+    }
+
+    /** Sends synchronously; {@code fixedQueue} (ordered sends) pins every attempt to one queue. */
+    SendResult send(OutgoingMessage msg, TopicPublishInfo info, MessageQueue fixedQueue) {
+        String avoid = null;
+        SendResult stored = null;
+        SendFailedException last = null;
+        for (int i = 0; i < attempts; i++) {
+            MessageQueue mq = fixedQueue != null ? fixedQueue : info.selectQueue(faults, avoid);
+            if (mq == null) {
+                throw noWritableQueue(msg.topic());
+            }
+            String broker = mq.brokerName();
+            String addr = instance.brokerAddress(broker);
+            if (addr == null) {
+                last = unknownBroker(msg.topic(), broker);
+                avoid = broker;
+                continue;
+            }
+            try {
+                RemotingCommand resp = remoting.invokeSync(addr, msg.request(mq.queueId()), timeoutMs);
+                SendResult result = result(resp, mq, msg);
+                if (result != null && result.isOk()) {
+                    faults.markOk(broker);
+                    return result;
+                }
+                if (result != null) {
+                    stored = result;
+                } else {
+                    SendFailedException e = new SendFailedException(msg.topic(), broker + " (" + addr + ")",
+                            resp.code(), resp.remark());
+                    if (!e.isRetriable()) {
+                        throw e;
+                    }
+                    faults.markFailed(broker);
+                    last = e;
+                }
+            } catch (RemotingException e) {
+                faults.markFailed(broker);
+                last = new SendFailedException(msg.topic(), broker + " (" + addr + ")", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ClientException("send to topic '" + msg.topic() + "' was interrupted", e);
+            }
+            avoid = broker;
+            LOG.debug("send attempt {} of {} to {} failed; retrying", i + 1, attempts, mq);
+        }
+        if (stored != null) {
+            return stored;
+        }
+        throw last;
+    }
+
+    /** As {@link #send} without blocking: the future completes on a network thread. */
+    CompletableFuture<SendResult> sendAsync(OutgoingMessage msg, TopicPublishInfo info, MessageQueue fixedQueue) {
+        AsyncSend s = new AsyncSend(msg, info, fixedQueue);
+        s.attempt();
+        return s.result;
+    }
+
+    /** Sends without waiting for an answer; no retry. Failures only mark the broker and are logged. */
+    void sendOneway(OutgoingMessage msg, TopicPublishInfo info) {
+        MessageQueue mq = info.selectQueue(faults, null);
+        if (mq == null) {
+            throw noWritableQueue(msg.topic());
+        }
+        String addr = instance.brokerAddress(mq.brokerName());
+        if (addr == null) {
+            throw unknownBroker(msg.topic(), mq.brokerName());
+        }
+        remoting.invokeOneway(addr, msg.request(mq.queueId())).whenComplete((v, err) -> {
+            if (err != null) {
+                faults.markFailed(mq.brokerName());
+                LOG.debug("one-way send to {} failed: {}", mq, err.toString());
+            }
+        });
+    }
+
+    /** The result of a stored message, or {@code null} when the response is a refusal. */
+    private static SendResult result(RemotingCommand resp, MessageQueue mq, OutgoingMessage msg) {
+        SendStatus status;
+        ResponseCode code = ResponseCode.fromCode(resp.code());
+        if (code == null) {
+            return null;
+        }
+        switch (code) {
+            case SUCCESS -> status = SendStatus.SEND_OK;
+            case FLUSH_DISK_TIMEOUT -> status = SendStatus.FLUSH_DISK_TIMEOUT;
+            case FLUSH_SLAVE_TIMEOUT -> status = SendStatus.FLUSH_SLAVE_TIMEOUT;
+            case SLAVE_NOT_AVAILABLE -> status = SendStatus.SLAVE_NOT_AVAILABLE;
+            default -> {
+                return null;
+            }
+        }
+        Headers.SendMessageResponse h = resp.readHeader(Headers.SendMessageResponse.class);
+        MessageQueue stored = h.queueId() == mq.queueId() ? mq : new MessageQueue(mq.topic(), mq.brokerName(), h.queueId());
+        return new SendResult(h.msgId(), stored, h.queueOffset(), status, msg.uniqueId());
+    }
+
+    private static SendFailedException noWritableQueue(String topic) {
+        return new SendFailedException(topic, "any broker", new ClientException("the route of topic '" + topic
+                + "' has no writable queue on a broker with a master; check the topic's permissions and brokers"));
+    }
+
+    private static SendFailedException unknownBroker(String topic, String broker) {
+        return new SendFailedException(topic, broker, new ClientException("no address is known for broker "
+                + broker + "; it left the route (wait for the route refresh or check the broker)"));
+    }
+
+    /**
+     * One asynchronous send and its retries. Attempts run one after the other (the next starts from the
+     * previous one's callback), so the fields are only touched by one thread at a time.
+     */
+    private final class AsyncSend {
+        final OutgoingMessage msg;
+        final TopicPublishInfo info;
+        final MessageQueue fixedQueue;
+        final CompletableFuture<SendResult> result = new CompletableFuture<>();
+        int attempt;
+        String avoid;
+        SendResult stored;
+        SendFailedException last;
+
+        AsyncSend(OutgoingMessage msg, TopicPublishInfo info, MessageQueue fixedQueue) {
+            this.msg = msg;
+            this.info = info;
+            this.fixedQueue = fixedQueue;
+        }
+
+        void attempt() {
+            while (attempt < attempts) {
+                attempt++;
+                MessageQueue mq = fixedQueue != null ? fixedQueue : info.selectQueue(faults, avoid);
+                if (mq == null) {
+                    result.completeExceptionally(noWritableQueue(msg.topic()));
+                    return;
+                }
+                String addr = instance.brokerAddress(mq.brokerName());
+                if (addr == null) {
+                    last = unknownBroker(msg.topic(), mq.brokerName());
+                    avoid = mq.brokerName();
+                    continue;
+                }
+                CompletableFuture<RemotingCommand> call;
+                try {
+                    call = remoting.invokeAsync(addr, msg.request(mq.queueId()), timeoutMs);
+                } catch (RuntimeException e) {
+                    result.completeExceptionally(new SendFailedException(msg.topic(), addr, e));
+                    return;
+                }
+                call.whenComplete((resp, err) -> onAnswer(mq, addr, resp, err));
+                return;
+            }
+            finish();
+        }
+
+        private void onAnswer(MessageQueue mq, String addr, RemotingCommand resp, Throwable err) {
+            String broker = mq.brokerName();
+            if (err != null) {
+                Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+                faults.markFailed(broker);
+                last = new SendFailedException(msg.topic(), broker + " (" + addr + ")", cause);
+            } else {
+                SendResult r;
+                try {
+                    r = result(resp, mq, msg);
+                } catch (RuntimeException e) {
+                    result.completeExceptionally(new SendFailedException(msg.topic(), addr, e));
+                    return;
+                }
+                if (r != null && r.isOk()) {
+                    faults.markOk(broker);
+                    result.complete(r);
+                    return;
+                }
+                if (r != null) {
+                    stored = r;
+                } else {
+                    SendFailedException e = new SendFailedException(msg.topic(), broker + " (" + addr + ")",
+                            resp.code(), resp.remark());
+                    if (!e.isRetriable()) {
+                        result.completeExceptionally(e);
+                        return;
+                    }
+                    faults.markFailed(broker);
+                    last = e;
+                }
+            }
+            avoid = broker;
+            attempt();
+        }
+
+        private void finish() {
+            if (stored != null) {
+                result.complete(stored);
+            } else {
+                result.completeExceptionally(last);
+            }
+        }
+    }
+}

@@ -1,0 +1,205 @@
+package io.tidemq.client.producer;
+
+import io.tidemq.client.ClientConfig;
+import io.tidemq.client.SendFailedException;
+import io.tidemq.client.MessageTooLargeException;
+import io.tidemq.client.impl.ClientInstance;
+import io.tidemq.client.route.TopicPublishInfo;
+import io.tidemq.common.message.Message;
+import io.tidemq.common.message.MessageCodec;
+import io.tidemq.common.message.MessageConst;
+import io.tidemq.common.message.MessageQueue;
+import io.tidemq.common.names.NameValidator;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Sends messages to a topic's queues: synchronously, asynchronously, one-way, in batches, or ordered by a
+ * key. Thread-safe; share one producer per group and process.
+ *
+ * <pre>{@code
+ * try (Producer producer = Producer.builder("order-producer", config).build()) {
+ *     producer.start();
+ *     SendResult r = producer.send(Message.builder("orders").tag("created").body("...").build());
+ * }
+ * }</pre>
+ *
+ * Argument errors (bad topic, empty or too large body) throw at once, also from the async methods; send
+ * failures throw {@link SendFailedException} from {@code send} and fail the future of {@code sendAsync}.
+ * A topic no NameServer knows throws {@link io.tidemq.client.TopicNotFoundException}.
+ */
+public final class Producer implements AutoCloseable {
+
+    private enum State { CREATED, RUNNING, CLOSED }
+
+    private final String group;
+    private final ClientConfig config;
+    /** Written under {@code this} by start/close; read without lock by senders. */
+    private volatile State state = State.CREATED;
+    /** Set once by start(), read after checking {@link #state}. */
+    private volatile ClientInstance instance;
+    private volatile MessageSender sender;
+    private volatile UniqueIdGenerator ids;
+
+    private Producer(Builder b) {
+        NameValidator.checkGroup(b.group);
+        this.group = b.group;
+        this.config = Objects.requireNonNull(b.config, "config");
+    }
+
+    public static Builder builder(String group, ClientConfig config) {
+        return new Builder(group, config);
+    }
+
+    public String group() {
+        return group;
+    }
+
+    /** Connects to the NameServers' routes and registers the group; call once before sending. */
+    public synchronized void start() {
+        if (state != State.CREATED) {
+            throw new IllegalStateException("producer " + group + " is " + state.name().toLowerCase()
+                    + "; create a new one");
+        }
+        ClientInstance ci = ClientInstance.acquire(config);
+        try {
+            ci.registerProducer(group);
+        } catch (RuntimeException e) {
+            ci.release();
+            throw e;
+        }
+        instance = ci;
+        sender = new MessageSender(ci, config);
+        ids = new UniqueIdGenerator(config.clientIp());
+        state = State.RUNNING;
+    }
+
+    /** Sends and waits for the broker's answer, retrying on another broker when that may help. */
+    public SendResult send(Message msg) {
+        OutgoingMessage out = prepare(msg);
+        return sender.send(out, publishInfo(msg.topic()), null);
+    }
+
+    /** Sends without blocking; the future completes (on a network thread) with the result or a {@link SendFailedException}. */
+    public CompletableFuture<SendResult> sendAsync(Message msg) {
+        OutgoingMessage out = prepare(msg);
+        return sender.sendAsync(out, publishInfo(msg.topic()), null);
+    }
+
+    /** Sends without waiting for any answer: fastest, but a lost message goes unnoticed. */
+    public void sendOneway(Message msg) {
+        OutgoingMessage out = prepare(msg);
+        sender.sendOneway(out, publishInfo(msg.topic()));
+    }
+
+    /**
+     * Sends messages of one topic as one request, stored together in one queue. The encoded batch must fit
+     * in {@code maxMessageBytes}.
+     */
+    public SendResult send(List<Message> batch) {
+        OutgoingMessage out = prepareBatch(batch);
+        return sender.send(out, publishInfo(out.topic()), null);
+    }
+
+    /** {@link #send(List)} without blocking. */
+    public CompletableFuture<SendResult> sendAsync(List<Message> batch) {
+        OutgoingMessage out = prepareBatch(batch);
+        return sender.sendAsync(out, publishInfo(out.topic()), null);
+    }
+
+    /**
+     * Sends to the queue {@code selector} picks for {@code arg}, for ordered messages: same key, same queue
+     * (while the topic's queues do not change). Retries stay on that queue, so order is kept.
+     */
+    public SendResult send(Message msg, MessageQueueSelector selector, Object arg) {
+        OutgoingMessage out = prepare(msg);
+        TopicPublishInfo info = publishInfo(msg.topic());
+        MessageQueue mq = selector.select(info.writableQueues(), msg, arg);
+        if (mq == null || !info.writableQueues().contains(mq)) {
+            throw new IllegalArgumentException("the selector returned " + mq + ", which is not a writable queue of topic '"
+                    + msg.topic() + "'; return one of the queues it is given");
+        }
+        return sender.send(out, info, mq);
+    }
+
+    /** The writable queues of {@code topic} (for choosing a queue yourself). */
+    public List<MessageQueue> writableQueues(String topic) {
+        checkRunning();
+        return publishInfo(topic).writableQueues();
+    }
+
+    private TopicPublishInfo publishInfo(String topic) {
+        return instance.publishInfo(topic);
+    }
+
+    private OutgoingMessage prepare(Message msg) {
+        checkRunning();
+        MessageValidator.check(msg, config.maxMessageBytes());
+        String existing = msg.property(MessageConst.UNIQ_KEY);
+        String uniqueId = existing != null ? existing : ids.next();
+        String props = MessageValidator.propertiesWithUniqueId(msg, uniqueId);
+        return new OutgoingMessage(group, msg.topic(), msg.flag(), props, msg.body(), false,
+                System.currentTimeMillis(), uniqueId);
+    }
+
+    private OutgoingMessage prepareBatch(List<Message> batch) {
+        checkRunning();
+        MessageValidator.checkBatch(batch, config.maxMessageBytes());
+        List<Message> withIds = new ArrayList<>(batch.size());
+        StringBuilder uniqueIds = new StringBuilder(batch.size() * 33);
+        for (Message m : batch) {
+            String id = m.property(MessageConst.UNIQ_KEY);
+            if (id == null) {
+                id = ids.next();
+                m = m.toBuilder().systemProperty(MessageConst.UNIQ_KEY, id).build();
+            }
+            MessageValidator.propertiesWithUniqueId(m, id);
+            withIds.add(m);
+            uniqueIds.append(uniqueIds.length() == 0 ? "" : ",").append(id);
+        }
+        byte[] body = MessageCodec.encodeBatch(withIds);
+        if (body.length > config.maxMessageBytes()) {
+            throw new MessageTooLargeException("batch of " + batch.size() + " messages to topic '"
+                    + batch.get(0).topic() + "' (encoded)", body.length, config.maxMessageBytes());
+        }
+        return new OutgoingMessage(group, batch.get(0).topic(), 0, "", body, true, System.currentTimeMillis(),
+                uniqueIds.toString());
+    }
+
+    private void checkRunning() {
+        if (state != State.RUNNING) {
+            throw new IllegalStateException("producer " + group + " is " + state.name().toLowerCase()
+                    + (state == State.CREATED ? "; call start() first" : "; create a new one"));
+        }
+    }
+
+    /** Unregisters the group and releases the shared client instance. Sends in flight may fail. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (state != State.RUNNING) {
+            state = State.CLOSED;
+            return;
+        }
+        state = State.CLOSED;
+        instance.unregisterProducer(group);
+        instance.release();
+    }
+
+    /** Builds a {@link Producer}. */
+    public static final class Builder {
+        private final String group;
+        private final ClientConfig config;
+
+        private Builder(String group, ClientConfig config) {
+            this.group = group;
+            this.config = config;
+        }
+
+        public Producer build() {
+            return new Producer(this);
+        }
+    }
+}

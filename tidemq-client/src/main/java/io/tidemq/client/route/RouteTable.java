@@ -1,0 +1,93 @@
+package io.tidemq.client.route;
+
+import io.tidemq.common.message.MessageQueue;
+import io.tidemq.common.route.BrokerData;
+import io.tidemq.common.route.Perm;
+import io.tidemq.common.route.QueueData;
+import io.tidemq.common.route.TopicRouteData;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The routes a client instance has fetched, and what it derives from them: broker addresses by broker
+ * name, and the publish info per topic. Readers (send and pull paths) never lock; a route update replaces
+ * whole values.
+ *
+ * <p>Thread-safety: concurrent maps; {@link #update} runs on the route-refresh thread or on a caller that
+ * met an unknown topic, and two updates of one topic race harmlessly (both write a fresh route).
+ */
+public final class RouteTable {
+
+    private final Map<String, TopicRouteData> routes = new ConcurrentHashMap<>();
+    private final Map<String, TopicPublishInfo> publishInfos = new ConcurrentHashMap<>();
+    private final Map<String, BrokerData> brokers = new ConcurrentHashMap<>();
+
+    /** Stores {@code route} for {@code topic}; returns whether it differs from the one held before. */
+    public boolean update(String topic, TopicRouteData route) {
+        TopicRouteData old = routes.put(topic, route);
+        for (BrokerData bd : route.brokerDatas()) {
+            brokers.put(bd.brokerName(), bd);
+        }
+        if (Objects.equals(old, route) && publishInfos.containsKey(topic)) {
+            return false;
+        }
+        publishInfos.put(topic, TopicPublishInfo.from(topic, route));
+        return true;
+    }
+
+    public TopicRouteData route(String topic) {
+        return routes.get(topic);
+    }
+
+    public TopicPublishInfo publishInfo(String topic) {
+        return publishInfos.get(topic);
+    }
+
+    /** The topics routes are held for. */
+    public Set<String> topics() {
+        return new HashSet<>(routes.keySet());
+    }
+
+    /** The master's address of {@code brokerName}, else any of its addresses, else {@code null}. */
+    public String brokerAddress(String brokerName) {
+        BrokerData bd = brokers.get(brokerName);
+        if (bd == null) {
+            return null;
+        }
+        String master = bd.masterAddr();
+        if (master != null) {
+            return master;
+        }
+        return bd.brokerAddrs().isEmpty() ? null : bd.brokerAddrs().values().iterator().next();
+    }
+
+    /** Every broker address of every held route (masters and slaves). */
+    public Set<String> allBrokerAddresses() {
+        Set<String> addrs = new HashSet<>();
+        for (BrokerData bd : brokers.values()) {
+            addrs.addAll(bd.brokerAddrs().values());
+        }
+        return addrs;
+    }
+
+    /** The readable queues of {@code route}, sorted. */
+    public static List<MessageQueue> readableQueues(String topic, TopicRouteData route) {
+        List<MessageQueue> queues = new ArrayList<>();
+        for (QueueData qd : route.queueDatas()) {
+            if (!Perm.isReadable(qd.perm())) {
+                continue;
+            }
+            for (int i = 0; i < qd.readQueueNums(); i++) {
+                queues.add(new MessageQueue(topic, qd.brokerName(), i));
+            }
+        }
+        queues.sort(null);
+        return queues;
+    }
+}

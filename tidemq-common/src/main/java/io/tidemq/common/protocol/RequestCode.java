@@ -1,0 +1,123 @@
+package io.tidemq.common.protocol;
+
+/**
+ * What a request asks for: the {@code code} field of a request frame's header (see docs/protocol.md).
+ *
+ * <p>Each constant carries a stable wire number that never changes once released; numbers are grouped in
+ * ranges so a number tells which role serves it:
+ * <ul>
+ *   <li>10–19: the message path (producers and consumers ↔ broker)</li>
+ *   <li>20–29: offsets</li>
+ *   <li>30–49: clients, consumer groups and queue locks</li>
+ *   <li>100–199: the NameServer</li>
+ *   <li>200–299: administration</li>
+ * </ul>
+ * To add a request: pick the next free number in its range, add the constant with a one-line javadoc saying
+ * who sends it to whom, add it to {@code RequestCodeTest}'s pinned table and to the table in
+ * docs/protocol.md (a test checks both). Never reuse or renumber a released code.
+ */
+public enum RequestCode {
+
+    // ---- message path
+
+    /** Producer → broker: store one message. */
+    SEND_MESSAGE(10),
+    /** Producer → broker: store a batch of messages for one topic queue, atomically. */
+    SEND_BATCH_MESSAGE(11),
+    /** Consumer → broker: read messages of one queue from an offset (long polling when nothing is there). */
+    PULL_MESSAGE(12),
+    /** Consumer → broker: a message failed to be consumed; schedule it for retry (or dead-letter it). */
+    CONSUMER_SEND_MSG_BACK(13),
+    /** Producer → broker: commit or roll back a half (transactional) message. */
+    END_TRANSACTION(14),
+    /** Broker → producer: ask the producer group for the outcome of an undecided half message. */
+    CHECK_TRANSACTION_STATE(15),
+
+    // ---- offsets
+
+    /** Consumer → broker: read a consumer group's committed offset of one queue. */
+    QUERY_CONSUMER_OFFSET(20),
+    /** Consumer → broker: commit a consumer group's offset of one queue. */
+    UPDATE_CONSUMER_OFFSET(21),
+    /** Client → broker: the offset after the last message of one queue. */
+    GET_MAX_OFFSET(22),
+    /** Client → broker: the offset of the oldest message still kept in one queue. */
+    GET_MIN_OFFSET(23),
+    /** Client → broker: the first queue offset whose message was stored at or after a timestamp. */
+    SEARCH_OFFSET_BY_TIMESTAMP(24),
+
+    // ---- clients, groups, locks
+
+    /** Client → broker: periodic liveness plus the producer/consumer groups and subscriptions it runs. */
+    HEART_BEAT(30),
+    /** Client → broker: the client is shutting down; drop it from its groups now. */
+    UNREGISTER_CLIENT(31),
+    /** Consumer → broker: the ids of the live members of a consumer group (input to rebalancing). */
+    GET_CONSUMER_LIST_BY_GROUP(32),
+    /** Broker → consumer (one-way): the group's membership changed; rebalance now. */
+    NOTIFY_CONSUMER_IDS_CHANGED(33),
+    /** Ordered consumer → broker: lock a set of queues for this client. */
+    LOCK_BATCH_MQ(34),
+    /** Ordered consumer → broker: release queue locks held by this client. */
+    UNLOCK_BATCH_MQ(35),
+
+    // ---- NameServer
+
+    /** Broker → NameServer: register (or refresh) the broker and its topics. */
+    REGISTER_BROKER(100),
+    /** Broker → NameServer: the broker is leaving the cluster. */
+    UNREGISTER_BROKER(101),
+    /** Broker → NameServer: a light liveness ping between full registrations. */
+    BROKER_HEARTBEAT(102),
+    /** Client → NameServer: the brokers and queues serving a topic. */
+    GET_ROUTEINFO_BY_TOPIC(103),
+    /** Client → NameServer: every cluster, broker name and broker address known. */
+    GET_BROKER_CLUSTER_INFO(104),
+
+    // ---- administration
+
+    /** Admin → broker: create a topic. */
+    CREATE_TOPIC(200),
+    /** Admin → broker: change a topic's queue counts or permissions. */
+    UPDATE_TOPIC(201),
+    /** Admin → broker/NameServer: delete a topic. */
+    DELETE_TOPIC(202),
+    /** Admin → NameServer/broker: the names of all topics. */
+    GET_ALL_TOPIC_LIST(203),
+    /** Admin → broker: per-queue min/max offsets and last update time of a topic. */
+    GET_TOPIC_STATS(204),
+    /** Admin → broker: the names of all consumer groups. */
+    GET_CONSUMER_GROUP_LIST(205),
+    /** Admin → broker: a consumer group's members, subscriptions and lag per queue. */
+    DESCRIBE_CONSUMER_GROUP(206),
+    /** Admin → broker: look up one message by its message id. */
+    QUERY_MESSAGE_BY_ID(207),
+    /** Admin → broker: look up messages by business key in a time range. */
+    QUERY_MESSAGE_BY_KEY(208),
+    /** Admin → broker: runtime figures (TPS in/out, disk use, versions) as a key/value table. */
+    GET_BROKER_RUNTIME_INFO(209);
+
+    private static final RequestCode[] BY_CODE = CodeTable.index(values(), RequestCode::code, RequestCode[]::new);
+
+    private final int code;
+
+    RequestCode(int code) {
+        this.code = code;
+    }
+
+    /** The number sent on the wire. */
+    public int code() {
+        return code;
+    }
+
+    /** The constant for a wire number, or {@code null} when this build does not know the number. */
+    public static RequestCode fromCode(int code) {
+        return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
+    }
+
+    /** A readable name for logs and error messages: {@code SEND_MESSAGE(10)}, or {@code UNKNOWN(77)}. */
+    public static String describe(int code) {
+        RequestCode c = fromCode(code);
+        return (c == null ? "UNKNOWN" : c.name()) + "(" + code + ")";
+    }
+}

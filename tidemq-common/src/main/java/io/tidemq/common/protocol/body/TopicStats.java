@@ -1,0 +1,16 @@
+package io.tidemq.common.protocol.body;
+
+import java.util.List;
+
+/** Body of the GET_TOPIC_STATS response (JSON): the topic's queues on one broker, by queue id. */
+public record TopicStats(String topic, String brokerName, List<QueueStats> queues) {
+
+    /** Messages currently stored in all queues (max - min summed). */
+    public long storedMessages() {
+        long n = 0;
+        for (QueueStats q : queues) {
+            n += q.maxOffset() - q.minOffset();
+        }
+        return n;
+    }
+}

@@ -1,0 +1,181 @@
+package io.tidemq.namesrv;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.function.BiConsumer;
+
+/**
+ * The NameServer's settings; immutable and validated at construction (see docs/configuration.md,
+ * section "NameServer"). Build one with {@link #builder()} or from a properties file with
+ * {@link #fromProperties(Properties)}, whose keys are the field names.
+ *
+ * @param listenPort         TCP port brokers and clients connect to; 0 lets the OS pick one (tests)
+ * @param bindAddress        local address to listen on; {@code 0.0.0.0} means every interface
+ * @param brokerExpireMs     a broker that sent no registration or heartbeat for this long is evicted
+ * @param scanIntervalMs     how often the liveness scan looks for expired brokers; at most brokerExpireMs
+ * @param requestThreads     threads serving route queries and decoding registrations
+ * @param eventQueueCapacity registry events (registrations, heartbeats, evictions) that may wait for the
+ *                           event thread; beyond it brokers are answered SYSTEM_BUSY and retry
+ */
+public record NamesrvConfig(int listenPort, String bindAddress, long brokerExpireMs, long scanIntervalMs,
+                            int requestThreads, int eventQueueCapacity) {
+
+    public static final int DEFAULT_LISTEN_PORT = 9876;
+    public static final String DEFAULT_BIND_ADDRESS = "0.0.0.0";
+    public static final long DEFAULT_BROKER_EXPIRE_MS = 120_000;
+    public static final long DEFAULT_SCAN_INTERVAL_MS = 5_000;
+    public static final int DEFAULT_REQUEST_THREADS = 4;
+    public static final int DEFAULT_EVENT_QUEUE_CAPACITY = 10_000;
+
+    static final long MIN_BROKER_EXPIRE_MS = 100;
+    static final long MAX_BROKER_EXPIRE_MS = 86_400_000;
+    static final long MIN_SCAN_INTERVAL_MS = 10;
+    static final int MAX_REQUEST_THREADS = 256;
+    static final int MIN_EVENT_QUEUE_CAPACITY = 16;
+    static final int MAX_EVENT_QUEUE_CAPACITY = 1_000_000;
+
+    /** Key → setter; the order is the order keys are listed in error messages and docs. */
+    private static final Map<String, BiConsumer<Builder, String>> KEYS = keys();
+
+    public NamesrvConfig {
+        checkRange("listenPort", listenPort, 0, 65_535);
+        if (bindAddress == null || bindAddress.isBlank()) {
+            throw new NamesrvConfigException("bindAddress must be a host name or IP address (0.0.0.0 for every "
+                    + "interface), was '" + bindAddress + "'");
+        }
+        checkRange("brokerExpireMs", brokerExpireMs, MIN_BROKER_EXPIRE_MS, MAX_BROKER_EXPIRE_MS);
+        if (scanIntervalMs < MIN_SCAN_INTERVAL_MS || scanIntervalMs > brokerExpireMs) {
+            throw new NamesrvConfigException("scanIntervalMs must be between " + MIN_SCAN_INTERVAL_MS
+                    + " and brokerExpireMs (" + brokerExpireMs + "), was " + scanIntervalMs
+                    + "; a slower scan would keep dead brokers in routes past their expiry");
+        }
+        checkRange("requestThreads", requestThreads, 1, MAX_REQUEST_THREADS);
+        checkRange("eventQueueCapacity", eventQueueCapacity, MIN_EVENT_QUEUE_CAPACITY, MAX_EVENT_QUEUE_CAPACITY);
+    }
+
+    /** The defaults: port 9876 on every interface, brokers expire after 120 s, scanned every 5 s. */
+    public static NamesrvConfig defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this config's values, to derive a changed copy. */
+    public Builder toBuilder() {
+        return new Builder().listenPort(listenPort).bindAddress(bindAddress).brokerExpireMs(brokerExpireMs)
+                .scanIntervalMs(scanIntervalMs).requestThreads(requestThreads).eventQueueCapacity(eventQueueCapacity);
+    }
+
+    /** The keys {@link #fromProperties} accepts, in documentation order. */
+    public static Set<String> keyNames() {
+        return Collections.unmodifiableSet(KEYS.keySet());
+    }
+
+    /**
+     * Reads a config from properties whose keys are this record's field names; a key not given keeps its
+     * default. Values are trimmed.
+     *
+     * @throws NamesrvConfigException for an unknown key (a typo would otherwise be silently ignored), a value
+     *                                that is not a number where one is expected, or a value out of range
+     */
+    public static NamesrvConfig fromProperties(Properties properties) {
+        Builder builder = builder();
+        for (String key : properties.stringPropertyNames()) {
+            BiConsumer<Builder, String> setter = KEYS.get(key);
+            if (setter == null) {
+                throw new NamesrvConfigException("unknown NameServer config key '" + key + "'; known keys are "
+                        + KEYS.keySet());
+            }
+            setter.accept(builder, properties.getProperty(key).trim());
+        }
+        return builder.build();
+    }
+
+    private static Map<String, BiConsumer<Builder, String>> keys() {
+        Map<String, BiConsumer<Builder, String>> keys = new LinkedHashMap<>();
+        keys.put("listenPort", (b, v) -> b.listenPort(parseInt("listenPort", v)));
+        keys.put("bindAddress", Builder::bindAddress);
+        keys.put("brokerExpireMs", (b, v) -> b.brokerExpireMs(parseLong("brokerExpireMs", v)));
+        keys.put("scanIntervalMs", (b, v) -> b.scanIntervalMs(parseLong("scanIntervalMs", v)));
+        keys.put("requestThreads", (b, v) -> b.requestThreads(parseInt("requestThreads", v)));
+        keys.put("eventQueueCapacity", (b, v) -> b.eventQueueCapacity(parseInt("eventQueueCapacity", v)));
+        return Collections.unmodifiableMap(keys);
+    }
+
+    private static int parseInt(String key, String value) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new NamesrvConfigException(key + " must be a whole number, was '" + value + "'");
+        }
+    }
+
+    private static long parseLong(String key, String value) {
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new NamesrvConfigException(key + " must be a whole number of milliseconds, was '" + value + "'");
+        }
+    }
+
+    private static void checkRange(String key, long value, long min, long max) {
+        if (value < min || value > max) {
+            throw new NamesrvConfigException(key + " must be between " + min + " and " + max + ", was " + value);
+        }
+    }
+
+    /** Mutable holder of the values; {@link #build()} validates them. Not thread-safe. */
+    public static final class Builder {
+
+        private int listenPort = DEFAULT_LISTEN_PORT;
+        private String bindAddress = DEFAULT_BIND_ADDRESS;
+        private long brokerExpireMs = DEFAULT_BROKER_EXPIRE_MS;
+        private long scanIntervalMs = DEFAULT_SCAN_INTERVAL_MS;
+        private int requestThreads = DEFAULT_REQUEST_THREADS;
+        private int eventQueueCapacity = DEFAULT_EVENT_QUEUE_CAPACITY;
+
+        private Builder() {
+        }
+
+        public Builder listenPort(int listenPort) {
+            this.listenPort = listenPort;
+            return this;
+        }
+
+        public Builder bindAddress(String bindAddress) {
+            this.bindAddress = bindAddress;
+            return this;
+        }
+
+        public Builder brokerExpireMs(long brokerExpireMs) {
+            this.brokerExpireMs = brokerExpireMs;
+            return this;
+        }
+
+        public Builder scanIntervalMs(long scanIntervalMs) {
+            this.scanIntervalMs = scanIntervalMs;
+            return this;
+        }
+
+        public Builder requestThreads(int requestThreads) {
+            this.requestThreads = requestThreads;
+            return this;
+        }
+
+        public Builder eventQueueCapacity(int eventQueueCapacity) {
+            this.eventQueueCapacity = eventQueueCapacity;
+            return this;
+        }
+
+        /** @throws NamesrvConfigException naming the first key whose value is out of range */
+        public NamesrvConfig build() {
+            return new NamesrvConfig(listenPort, bindAddress, brokerExpireMs, scanIntervalMs, requestThreads,
+                    eventQueueCapacity);
+        }
+    }
+}

@@ -1,0 +1,213 @@
+package io.tidemq.namesrv;
+
+import io.tidemq.common.protocol.RequestCode;
+import io.tidemq.namesrv.event.NamesrvEventBus;
+import io.tidemq.namesrv.event.NamesrvEventContext;
+import io.tidemq.namesrv.event.NamesrvEventHandler;
+import io.tidemq.namesrv.liveness.BrokerChannelListener;
+import io.tidemq.namesrv.liveness.BrokerLivenessScanner;
+import io.tidemq.namesrv.processor.BrokerHeartbeatProcessor;
+import io.tidemq.namesrv.processor.ClusterInfoProcessor;
+import io.tidemq.namesrv.processor.RegisterBrokerProcessor;
+import io.tidemq.namesrv.processor.RouteQueryProcessor;
+import io.tidemq.namesrv.processor.TopicListProcessor;
+import io.tidemq.namesrv.processor.UnregisterBrokerProcessor;
+import io.tidemq.namesrv.route.RouteInfoManager;
+import io.tidemq.namesrv.route.RouteTableEventHandler;
+import io.tidemq.remoting.netty.NettyRemotingServer;
+import io.tidemq.remoting.netty.NettyServerConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+
+/**
+ * One NameServer: the route registry behind a {@link NettyRemotingServer}, the event bus that applies
+ * broker membership changes, and broker liveness (expiry scan and connection events).
+ *
+ * <pre>{@code
+ * NamesrvController namesrv = new NamesrvController(NamesrvConfig.fromProperties(props));
+ * namesrv.start();            // listening on namesrv.port()
+ * ...
+ * namesrv.close();
+ * }</pre>
+ */
+public final class NamesrvController implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NamesrvController.class);
+    private static final int REQUEST_QUEUE_CAPACITY = 10_000;
+
+    private enum State { CREATED, RUNNING, CLOSED }
+
+    private final NamesrvConfig config;
+    private final ClassLoader handlerClassLoader;
+    private final LongSupplier clockMs = System::currentTimeMillis;
+    private final RouteInfoManager routeInfoManager = new RouteInfoManager();
+    private final NamesrvMetrics metrics = new NamesrvMetrics();
+
+    /** Lifecycle; guarded by {@code this}. The components below are created in start() and then never reassigned. */
+    private State state = State.CREATED;
+    private volatile NamesrvEventBus eventBus;
+    private volatile NettyRemotingServer remotingServer;
+    private volatile BrokerLivenessScanner livenessScanner;
+    private volatile ThreadPoolExecutor requestExecutor;
+    private volatile BrokerChannelListener channelListener;
+
+    /** A NameServer whose event handlers are discovered with the thread context class loader. */
+    public NamesrvController(NamesrvConfig config) {
+        this(config, defaultClassLoader());
+    }
+
+    /** A NameServer whose event handlers are discovered through {@code handlerClassLoader} (plug-in directories). */
+    public NamesrvController(NamesrvConfig config, ClassLoader handlerClassLoader) {
+        this.config = config;
+        this.handlerClassLoader = handlerClassLoader;
+    }
+
+    /**
+     * Loads the event handlers and starts serving.
+     *
+     * @throws IllegalStateException when started twice, or when the built-in route table handler is not
+     *                               among the discovered handlers (the jar lost its META-INF/services file)
+     * @throws io.tidemq.remoting.exception.RemotingBindException when the port cannot be bound
+     */
+    public synchronized void start() {
+        if (state != State.CREATED) {
+            throw new IllegalStateException("NameServer already " + state.name().toLowerCase()
+                    + "; create a new NamesrvController");
+        }
+        List<NamesrvEventHandler> handlers = NamesrvEventBus.discoverHandlers(handlerClassLoader);
+        if (handlers.stream().noneMatch(RouteTableEventHandler.class::isInstance)) {
+            throw new IllegalStateException("the built-in " + RouteTableEventHandler.class.getName()
+                    + " was not found through META-INF/services/" + NamesrvEventHandler.class.getName()
+                    + "; the NameServer cannot keep routes without it. If the jar was repackaged, merge its "
+                    + "service files (e.g. the shade plugin's ServicesResourceTransformer)");
+        }
+        state = State.RUNNING;
+        try {
+            eventBus = new NamesrvEventBus(handlers, new NamesrvEventContext(config, routeInfoManager, metrics),
+                    config.eventQueueCapacity());
+            requestExecutor = newRequestExecutor(config.requestThreads());
+            channelListener = new BrokerChannelListener(routeInfoManager, eventBus, clockMs);
+            remotingServer = new NettyRemotingServer(NettyServerConfig.builder()
+                    .bindAddress(config.bindAddress()).listenPort(config.listenPort()).build(), channelListener);
+            registerProcessors(remotingServer, requestExecutor);
+            remotingServer.start();
+            livenessScanner = new BrokerLivenessScanner(routeInfoManager, eventBus, config.brokerExpireMs(),
+                    config.scanIntervalMs(), clockMs);
+            livenessScanner.start();
+        } catch (RuntimeException e) {
+            closeComponents();
+            state = State.CLOSED;
+            throw e;
+        }
+        LOG.info("NameServer started on {}:{} ({}), event handlers {}", config.bindAddress(), port(), config,
+                eventBus.handlers().stream().map(h -> h.getClass().getName()).toList());
+    }
+
+    private void registerProcessors(NettyRemotingServer server, ThreadPoolExecutor executor) {
+        server.registerProcessor(RequestCode.REGISTER_BROKER, new RegisterBrokerProcessor(eventBus, clockMs), executor);
+        server.registerProcessor(RequestCode.UNREGISTER_BROKER,
+                new UnregisterBrokerProcessor(routeInfoManager, eventBus, clockMs), executor);
+        server.registerProcessor(RequestCode.BROKER_HEARTBEAT,
+                new BrokerHeartbeatProcessor(routeInfoManager, eventBus, clockMs), executor);
+        server.registerProcessor(RequestCode.GET_ROUTEINFO_BY_TOPIC, new RouteQueryProcessor(routeInfoManager), executor);
+        server.registerProcessor(RequestCode.GET_BROKER_CLUSTER_INFO, new ClusterInfoProcessor(routeInfoManager), executor);
+        server.registerProcessor(RequestCode.GET_ALL_TOPIC_LIST, new TopicListProcessor(routeInfoManager), executor);
+    }
+
+    private static ThreadPoolExecutor newRequestExecutor(int threads) {
+        AtomicInteger index = new AtomicInteger();
+        return new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(REQUEST_QUEUE_CAPACITY), r -> {
+                    Thread t = new Thread(r, "tidemq-namesrv-request-" + index.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+    }
+
+    /** The port the NameServer listens on (the OS-chosen one when listenPort is 0). */
+    public int port() {
+        NettyRemotingServer server = remotingServer;
+        if (server == null) {
+            throw new IllegalStateException("the NameServer has no port before start()");
+        }
+        return server.localPort();
+    }
+
+    public NamesrvConfig config() {
+        return config;
+    }
+
+    /** The route registry (read-only through its public methods). */
+    public RouteInfoManager routeInfoManager() {
+        return routeInfoManager;
+    }
+
+    public NamesrvMetrics metrics() {
+        return metrics;
+    }
+
+    /** The event bus, available after {@link #start()}; e.g. to look up a loaded handler. */
+    public NamesrvEventBus eventBus() {
+        NamesrvEventBus bus = eventBus;
+        if (bus == null) {
+            throw new IllegalStateException("the NameServer has no event bus before start()");
+        }
+        return bus;
+    }
+
+    /**
+     * Stops accepting requests, stops the liveness scan, lets the event bus finish queued events, then
+     * stops the request threads. Idempotent.
+     */
+    @Override
+    public synchronized void close() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        boolean wasRunning = state == State.RUNNING;
+        state = State.CLOSED;
+        closeComponents();
+        if (wasRunning) {
+            LOG.info("NameServer stopped");
+        }
+    }
+
+    private void closeComponents() {
+        if (channelListener != null) {
+            channelListener.stop();
+        }
+        if (remotingServer != null) {
+            remotingServer.shutdown();
+        }
+        if (livenessScanner != null) {
+            livenessScanner.close();
+        }
+        if (eventBus != null) {
+            eventBus.close();
+        }
+        if (requestExecutor != null) {
+            requestExecutor.shutdown();
+            try {
+                if (!requestExecutor.awaitTermination(5, TimeUnit.SECONDS)) {
+                    LOG.warn("NameServer request threads did not stop within 5 s");
+                    requestExecutor.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                requestExecutor.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static ClassLoader defaultClassLoader() {
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        return context != null ? context : NamesrvController.class.getClassLoader();
+    }
+}

@@ -1,0 +1,10 @@
+package io.tidemq.namesrv.event;
+
+/**
+ * A registered broker sent UNREGISTER_BROKER (graceful shutdown); it leaves every route at once.
+ *
+ * @param broker      who left, as the registry knew it
+ * @param timestampMs when the request was received
+ */
+public record BrokerUnregisteredEvent(BrokerIdentity broker, long timestampMs) implements NamesrvEvent {
+}

@@ -1,0 +1,70 @@
+package io.tidemq.namesrv.processor;
+
+import io.tidemq.common.json.Json;
+import io.tidemq.common.protocol.ResponseCode;
+import io.tidemq.common.route.BrokerRegistration;
+import io.tidemq.common.route.TopicConfig;
+import io.tidemq.namesrv.event.BrokerIdentity;
+import io.tidemq.namesrv.event.BrokerRegisteredEvent;
+import io.tidemq.namesrv.event.NamesrvEventBus;
+import io.tidemq.remoting.RemotingChannel;
+import io.tidemq.remoting.RequestProcessor;
+import io.tidemq.remoting.protocol.RemotingCommand;
+
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
+
+/**
+ * REGISTER_BROKER: checks the header and the JSON {@link BrokerRegistration} body, then publishes a
+ * {@link BrokerRegisteredEvent}; the broker is answered once every handler (the route table first) has
+ * applied it, so a route lookup made after the response sees the broker.
+ */
+public final class RegisterBrokerProcessor implements RequestProcessor {
+
+    private final NamesrvEventBus eventBus;
+    private final LongSupplier clockMs;
+
+    public RegisterBrokerProcessor(NamesrvEventBus eventBus, LongSupplier clockMs) {
+        this.eventBus = eventBus;
+        this.clockMs = clockMs;
+    }
+
+    @Override
+    public CompletableFuture<RemotingCommand> processRequest(RemotingChannel channel, RemotingCommand request) {
+        long receivedMs = clockMs.getAsLong();
+        BrokerIdentity broker = BrokerRequests.readIdentity(request);
+        BrokerRegistration registration;
+        try {
+            registration = readBody(request, broker);
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            return CompletableFuture.completedFuture(
+                    RemotingCommand.createResponse(ResponseCode.INVALID_PARAMETER, e.getMessage()));
+        }
+        return eventBus.publish(new BrokerRegisteredEvent(broker, registration, channel, receivedMs))
+                .handle((done, error) -> error == null ? RemotingCommand.success() : BrokerRequests.failure(error));
+    }
+
+    private static BrokerRegistration readBody(RemotingCommand request, BrokerIdentity broker) {
+        if (request.body().length == 0) {
+            throw new IllegalArgumentException("REGISTER_BROKER needs a JSON BrokerRegistration body");
+        }
+        BrokerRegistration body = Json.fromBytes(request.body(), BrokerRegistration.class);
+        if (!broker.clusterName().equals(body.clusterName()) || !broker.brokerName().equals(body.brokerName())
+                || broker.brokerId() != body.brokerId() || !broker.brokerAddr().equals(body.brokerAddr())) {
+            throw new IllegalArgumentException("REGISTER_BROKER header says " + broker + " but the body says "
+                    + new BrokerIdentity(body.clusterName(), body.brokerName(), body.brokerId(), body.brokerAddr())
+                    + "; send the same identity in both");
+        }
+        Map<String, TopicConfig> topics = body.topicConfigs() == null ? Map.of() : body.topicConfigs();
+        for (Map.Entry<String, TopicConfig> e : topics.entrySet()) {
+            if (e.getValue() == null || !e.getKey().equals(e.getValue().topic())) {
+                throw new IllegalArgumentException("REGISTER_BROKER body: topicConfigs key '" + e.getKey()
+                        + "' must map to that topic's config");
+            }
+        }
+        return new BrokerRegistration(body.clusterName(), body.brokerName(), body.brokerId(), body.brokerAddr(),
+                Map.copyOf(topics), body.dataVersion());
+    }
+}

@@ -1,0 +1,43 @@
+package io.tidemq.namesrv.processor;
+
+import io.tidemq.namesrv.event.BrokerIdentity;
+import io.tidemq.namesrv.event.BrokerUnregisteredEvent;
+import io.tidemq.namesrv.event.NamesrvEventBus;
+import io.tidemq.namesrv.route.RouteInfoManager;
+import io.tidemq.remoting.RemotingChannel;
+import io.tidemq.remoting.RequestProcessor;
+import io.tidemq.remoting.protocol.RemotingCommand;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
+
+/**
+ * UNREGISTER_BROKER: removes a broker at once on its graceful shutdown. Idempotent: unregistering a broker
+ * that is not registered (or is registered under another identity at that address) succeeds and changes
+ * nothing, so a broker may retry freely.
+ */
+public final class UnregisterBrokerProcessor implements RequestProcessor {
+
+    private final RouteInfoManager routeInfoManager;
+    private final NamesrvEventBus eventBus;
+    private final LongSupplier clockMs;
+
+    public UnregisterBrokerProcessor(RouteInfoManager routeInfoManager, NamesrvEventBus eventBus,
+                                     LongSupplier clockMs) {
+        this.routeInfoManager = routeInfoManager;
+        this.eventBus = eventBus;
+        this.clockMs = clockMs;
+    }
+
+    @Override
+    public CompletableFuture<RemotingCommand> processRequest(RemotingChannel channel, RemotingCommand request) {
+        long receivedMs = clockMs.getAsLong();
+        BrokerIdentity broker = BrokerRequests.readIdentity(request);
+        return eventBus.publishDecided(() -> routeInfoManager.liveInfo(broker.brokerAddr())
+                        .filter(info -> info.broker().sameSlot(broker))
+                        .map(info -> List.of(new BrokerUnregisteredEvent(info.broker(), receivedMs)))
+                        .orElse(List.of()))
+                .handle((dispatched, error) -> error == null ? RemotingCommand.success() : BrokerRequests.failure(error));
+    }
+}

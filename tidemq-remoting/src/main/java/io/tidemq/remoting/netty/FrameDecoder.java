@@ -1,0 +1,95 @@
+package io.tidemq.remoting.netty;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.tidemq.remoting.protocol.FrameCodec;
+import io.tidemq.remoting.protocol.MalformedFrameException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+
+import static io.tidemq.remoting.protocol.FrameLayout.HEADER_LENGTH_FIELD_BYTES;
+import static io.tidemq.remoting.protocol.FrameLayout.MIN_HEADER_BYTES;
+import static io.tidemq.remoting.protocol.FrameLayout.MIN_TOTAL_LENGTH;
+import static io.tidemq.remoting.protocol.FrameLayout.PREFIX_BYTES;
+import static io.tidemq.remoting.protocol.FrameLayout.TOTAL_LENGTH_FIELD_BYTES;
+
+/**
+ * Splits the byte stream into frames and decodes them. Each length is checked as soon as its bytes
+ * arrive, before the frame is accumulated: totalLength against [{@link io.tidemq.remoting.protocol.FrameLayout#MIN_TOTAL_LENGTH},
+ * maxFrameBytes], headerLength against [{@link io.tidemq.remoting.protocol.FrameLayout#MIN_HEADER_BYTES},
+ * totalLength - 4], then the header's inner lengths by {@link FrameCodec}. The first violation logs a
+ * warning naming the peer and the reason, discards everything the peer sends afterwards and closes the
+ * connection; other connections are untouched. One instance per channel.
+ */
+final class FrameDecoder extends ByteToMessageDecoder {
+
+    private static final Logger log = LoggerFactory.getLogger(FrameDecoder.class);
+
+    private final int maxFrameBytes;
+    /** Set once the stream is found corrupt; event-loop thread only. */
+    private boolean rejected;
+
+    FrameDecoder(int maxFrameBytes) {
+        this.maxFrameBytes = maxFrameBytes;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (rejected) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        int readable = in.readableBytes();
+        if (readable < TOTAL_LENGTH_FIELD_BYTES) {
+            return;
+        }
+        int start = in.readerIndex();
+        int totalLength = in.getInt(start);
+        if (totalLength < MIN_TOTAL_LENGTH || totalLength > maxFrameBytes) {
+            reject(ctx, in, "totalLength " + totalLength + " is outside [" + MIN_TOTAL_LENGTH + ", "
+                    + maxFrameBytes + "] (maxFrameBytes)");
+            return;
+        }
+        if (readable < PREFIX_BYTES) {
+            return;
+        }
+        int headerLength = in.getInt(start + TOTAL_LENGTH_FIELD_BYTES);
+        int maxHeaderLength = totalLength - HEADER_LENGTH_FIELD_BYTES;
+        if (headerLength < MIN_HEADER_BYTES || headerLength > maxHeaderLength) {
+            reject(ctx, in, "headerLength " + headerLength + " is outside [" + MIN_HEADER_BYTES + ", "
+                    + maxHeaderLength + "] (totalLength " + totalLength + " - 4)");
+            return;
+        }
+        if (readable < TOTAL_LENGTH_FIELD_BYTES + totalLength) {
+            return; // wait for the rest of a frame whose size is already known to be acceptable
+        }
+        in.skipBytes(PREFIX_BYTES);
+        try {
+            out.add(FrameCodec.decode(in, headerLength, maxHeaderLength - headerLength));
+        } catch (MalformedFrameException e) {
+            reject(ctx, in, e.getMessage());
+        }
+    }
+
+    private void reject(ChannelHandlerContext ctx, ByteBuf in, String reason) {
+        rejected = true;
+        in.skipBytes(in.readableBytes());
+        log.warn("closing connection from {}: malformed frame: {}", NettyRemotingChannel.format(ctx.channel().remoteAddress()),
+                reason);
+        ctx.fireExceptionCaught(new MalformedFrameException(reason));
+        ctx.close();
+    }
+
+    @Override
+    protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+        int partial = in.readableBytes();
+        super.decodeLast(ctx, in, out);
+        if (!rejected && partial > 0 && in.readableBytes() > 0) {
+            log.debug("connection from {} closed in the middle of a frame ({} bytes discarded)",
+                    NettyRemotingChannel.format(ctx.channel().remoteAddress()), in.readableBytes());
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package io.tidemq.remoting.netty;
+
+import io.netty.channel.Channel;
+import io.netty.util.Attribute;
+import io.netty.util.AttributeKey;
+import io.tidemq.remoting.RemotingChannel;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+
+/** The {@link RemotingChannel} of a Netty channel; exactly one per channel, kept in a channel attribute. */
+public final class NettyRemotingChannel implements RemotingChannel {
+
+    private static final AttributeKey<NettyRemotingChannel> KEY = AttributeKey.valueOf("tidemq.remotingChannel");
+
+    private final Channel channel;
+    private final String remoteAddress;
+
+    private NettyRemotingChannel(Channel channel) {
+        this.channel = channel;
+        this.remoteAddress = format(channel.remoteAddress());
+    }
+
+    /** The one instance for {@code channel}, created on first use. */
+    public static NettyRemotingChannel of(Channel channel) {
+        Attribute<NettyRemotingChannel> attribute = channel.attr(KEY);
+        NettyRemotingChannel existing = attribute.get();
+        if (existing != null) {
+            return existing;
+        }
+        NettyRemotingChannel created = new NettyRemotingChannel(channel);
+        NettyRemotingChannel raced = attribute.setIfAbsent(created);
+        return raced != null ? raced : created;
+    }
+
+    /** {@code host:port} of a socket address, without a resolved-name prefix. */
+    static String format(SocketAddress address) {
+        if (address instanceof InetSocketAddress inet) {
+            return inet.getHostString() + ":" + inet.getPort();
+        }
+        return String.valueOf(address);
+    }
+
+    @Override
+    public String remoteAddress() {
+        return remoteAddress;
+    }
+
+    @Override
+    public boolean isActive() {
+        return channel.isActive();
+    }
+
+    @Override
+    public boolean isWritable() {
+        return channel.isWritable();
+    }
+
+    @Override
+    public void close() {
+        channel.close();
+    }
+
+    /** The underlying Netty channel, for code that needs transport details. */
+    public Channel nettyChannel() {
+        return channel;
+    }
+
+    @Override
+    public String toString() {
+        return "RemotingChannel[" + remoteAddress + (channel.isActive() ? "" : ", closed") + "]";
+    }
+}

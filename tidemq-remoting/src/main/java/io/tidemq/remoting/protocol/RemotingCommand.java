@@ -1,0 +1,300 @@
+package io.tidemq.remoting.protocol;
+
+import io.tidemq.common.protocol.RequestCode;
+import io.tidemq.common.protocol.ResponseCode;
+import io.tidemq.common.protocol.header.HeaderCodec;
+import io.tidemq.common.protocol.header.InvalidHeaderException;
+
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One frame in memory: a request or a response, with a small map of string header fields ("ext fields")
+ * and a raw body. The wire layout is described by {@link FrameLayout}.
+ *
+ * <p>Header fields carry the parameters of a request (topic, queue id, offset, …). Put and read them with
+ * the typed helpers ({@link #putField(String, long)}, {@link #fieldAsLong(String)}, …) or, for a whole
+ * typed header record, with {@link #writeHeader(Record)} / {@link #readHeader(Class)}. A missing or
+ * malformed field read through a helper throws {@link InvalidHeaderException}, which a server answers
+ * with {@code INVALID_PARAMETER}.
+ *
+ * <p>Not thread-safe: a command is built by one thread and handed over when sent; do not modify it after
+ * passing it to the transport. The opaque id and the flags of an outgoing command are set by the transport
+ * when it writes the frame, so one command may be sent several times.
+ */
+public final class RemotingCommand {
+
+    private static final byte[] EMPTY_BODY = new byte[0];
+
+    private final int code;
+    private final short version;
+    /** Meaningful on received commands; outgoing ones get theirs from the transport. */
+    private final int opaque;
+    private final int flags;
+    private String remark;
+    /** Created on first put; most responses carry no fields. */
+    private HashMap<String, String> fields;
+    private byte[] body = EMPTY_BODY;
+
+    private RemotingCommand(int code, short version, int opaque, int flags) {
+        this.code = code;
+        this.version = version;
+        this.opaque = opaque;
+        this.flags = flags;
+    }
+
+    /** A request for {@code code}, to be sent with a client's or server's {@code invoke*} methods. */
+    public static RemotingCommand createRequest(int code) {
+        return new RemotingCommand(code, FrameLayout.CURRENT_VERSION, 0, 0);
+    }
+
+    public static RemotingCommand createRequest(RequestCode code) {
+        return createRequest(code.code());
+    }
+
+    /**
+     * A response with a result code and an optional human-readable remark (expected for every code but
+     * {@code SUCCESS}). Return it from a {@link io.tidemq.remoting.RequestProcessor}; the transport
+     * correlates it with the request.
+     */
+    public static RemotingCommand createResponse(int code, String remark) {
+        RemotingCommand response = new RemotingCommand(code, FrameLayout.CURRENT_VERSION, 0, FrameLayout.FLAG_RESPONSE);
+        response.remark = remark;
+        return response;
+    }
+
+    public static RemotingCommand createResponse(ResponseCode code, String remark) {
+        return createResponse(code.code(), remark);
+    }
+
+    /** A {@code SUCCESS} response without remark. */
+    public static RemotingCommand success() {
+        return createResponse(ResponseCode.SUCCESS.code(), null);
+    }
+
+    /** Used by {@link FrameCodec} for frames read off the wire. */
+    static RemotingCommand decoded(int code, short version, int opaque, int flags, String remark,
+                                   HashMap<String, String> fields, byte[] body) {
+        RemotingCommand command = new RemotingCommand(code, version, opaque, flags);
+        command.remark = remark;
+        command.fields = fields;
+        command.body = body.length == 0 ? EMPTY_BODY : body;
+        return command;
+    }
+
+    /** The request code of a request, the {@link ResponseCode} number of a response. */
+    public int code() {
+        return code;
+    }
+
+    /** The header version the sender wrote ({@link FrameLayout#CURRENT_VERSION} for commands built here). */
+    public short version() {
+        return version;
+    }
+
+    /** The correlation id of a received request or response; 0 on a command built locally. */
+    public int opaque() {
+        return opaque;
+    }
+
+    /** The raw flag bits ({@link FrameLayout#FLAG_RESPONSE}, {@link FrameLayout#FLAG_ONEWAY}). */
+    public int flags() {
+        return flags;
+    }
+
+    public boolean isResponse() {
+        return (flags & FrameLayout.FLAG_RESPONSE) != 0;
+    }
+
+    /** Whether a received request expects no response. */
+    public boolean isOneway() {
+        return (flags & FrameLayout.FLAG_ONEWAY) != 0;
+    }
+
+    /** Whether this is a response with code {@code SUCCESS}. */
+    public boolean isSuccess() {
+        return isResponse() && code == ResponseCode.SUCCESS.code();
+    }
+
+    /** The remark (error text of a failed response), or {@code null}. */
+    public String remark() {
+        return remark;
+    }
+
+    public RemotingCommand setRemark(String remark) {
+        this.remark = remark;
+        return this;
+    }
+
+    /** The body, never {@code null} (empty when there is none). The array is shared, not copied. */
+    public byte[] body() {
+        return body;
+    }
+
+    /** Sets the body; {@code null} means empty. The array is kept, not copied: do not modify it afterwards. */
+    public RemotingCommand setBody(byte[] body) {
+        this.body = body == null || body.length == 0 ? EMPTY_BODY : body;
+        return this;
+    }
+
+    // ---- header fields
+
+    /** Sets a header field; a {@code null} value removes it. */
+    public RemotingCommand putField(String name, String value) {
+        Objects.requireNonNull(name, "name");
+        if (value == null) {
+            if (fields != null) {
+                fields.remove(name);
+            }
+            return this;
+        }
+        if (fields == null) {
+            fields = new HashMap<>(8);
+        }
+        fields.put(name, value);
+        return this;
+    }
+
+    public RemotingCommand putField(String name, long value) {
+        return putField(name, Long.toString(value));
+    }
+
+    public RemotingCommand putField(String name, int value) {
+        return putField(name, Integer.toString(value));
+    }
+
+    public RemotingCommand putField(String name, boolean value) {
+        return putField(name, value ? "true" : "false");
+    }
+
+    /** Adds every field of a typed header record (see {@link HeaderCodec}); null components are skipped. */
+    public RemotingCommand writeHeader(Record header) {
+        Map<String, String> encoded = HeaderCodec.encode(header);
+        if (fields == null) {
+            fields = new HashMap<>(encoded);
+        } else {
+            fields.putAll(encoded);
+        }
+        return this;
+    }
+
+    /**
+     * Reads the header fields as a typed header record.
+     *
+     * @throws InvalidHeaderException when a required field is missing or a value has the wrong type
+     */
+    public <T extends Record> T readHeader(Class<T> type) {
+        return HeaderCodec.decode(fields(), type);
+    }
+
+    /** A field's value, or {@code null} when absent. */
+    public String field(String name) {
+        return fields == null ? null : fields.get(name);
+    }
+
+    public boolean hasField(String name) {
+        return fields != null && fields.containsKey(name);
+    }
+
+    /**
+     * A required string field.
+     *
+     * @throws InvalidHeaderException when absent
+     */
+    public String requiredField(String name) {
+        String value = field(name);
+        if (value == null) {
+            throw missing(name);
+        }
+        return value;
+    }
+
+    /** @throws InvalidHeaderException when absent or not an int */
+    public int fieldAsInt(String name) {
+        return parseInt(name, requiredField(name));
+    }
+
+    /** The field as an int, or {@code defaultValue} when absent; @throws InvalidHeaderException when not an int */
+    public int fieldAsInt(String name, int defaultValue) {
+        String value = field(name);
+        return value == null ? defaultValue : parseInt(name, value);
+    }
+
+    /** @throws InvalidHeaderException when absent or not a long */
+    public long fieldAsLong(String name) {
+        return parseLong(name, requiredField(name));
+    }
+
+    /** The field as a long, or {@code defaultValue} when absent; @throws InvalidHeaderException when not a long */
+    public long fieldAsLong(String name, long defaultValue) {
+        String value = field(name);
+        return value == null ? defaultValue : parseLong(name, value);
+    }
+
+    /** @throws InvalidHeaderException when absent or neither {@code true} nor {@code false} */
+    public boolean fieldAsBoolean(String name) {
+        return parseBoolean(name, requiredField(name));
+    }
+
+    /** The field as a boolean, or {@code defaultValue} when absent. */
+    public boolean fieldAsBoolean(String name, boolean defaultValue) {
+        String value = field(name);
+        return value == null ? defaultValue : parseBoolean(name, value);
+    }
+
+    /** A read-only view of all header fields. */
+    public Map<String, String> fields() {
+        return fields == null ? Collections.emptyMap() : Collections.unmodifiableMap(fields);
+    }
+
+    /** The field map itself, or {@code null}; for the encoder, which must not copy it. */
+    Map<String, String> rawFields() {
+        return fields;
+    }
+
+    private static int parseInt(String name, String value) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw invalid(name, value, "an int");
+        }
+    }
+
+    private static long parseLong(String name, String value) {
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw invalid(name, value, "a long");
+        }
+    }
+
+    private static boolean parseBoolean(String name, String value) {
+        if ("true".equals(value)) {
+            return true;
+        }
+        if ("false".equals(value)) {
+            return false;
+        }
+        throw invalid(name, value, "a boolean (true or false)");
+    }
+
+    private static InvalidHeaderException missing(String name) {
+        return new InvalidHeaderException("required header field '" + name + "' is missing");
+    }
+
+    private static InvalidHeaderException invalid(String name, String value, String expected) {
+        return new InvalidHeaderException("header field '" + name + "' has value '" + value
+                + "', which is not " + expected);
+    }
+
+    @Override
+    public String toString() {
+        String codeName = isResponse() ? ResponseCode.describe(code) : RequestCode.describe(code);
+        return (isResponse() ? "Response[" : "Request[") + codeName + ", opaque=" + opaque
+                + (isOneway() ? ", oneway" : "")
+                + (remark != null ? ", remark=" + remark : "")
+                + ", fields=" + fields() + ", bodyBytes=" + body.length + "]";
+    }
+}

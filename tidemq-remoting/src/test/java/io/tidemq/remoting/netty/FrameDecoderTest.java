@@ -1,0 +1,131 @@
+package io.tidemq.remoting.netty;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.tidemq.remoting.protocol.MalformedFrameException;
+import io.tidemq.remoting.protocol.FrameCodec;
+import io.tidemq.remoting.protocol.RemotingCommand;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class FrameDecoderTest {
+
+    private static final int MAX_FRAME_BYTES = 4096;
+
+    /** What the decoder reported downstream; the channel's own thread only. */
+    private final List<Throwable> reported = new ArrayList<>();
+    private final EmbeddedChannel channel = new EmbeddedChannel(new FrameDecoder(MAX_FRAME_BYTES),
+            new ChannelInboundHandlerAdapter() {
+                @Override
+                public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                    ctx.fireChannelRead(msg);
+                }
+
+                @Override
+                public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                    reported.add(cause);
+                }
+            });
+
+    @AfterEach
+    void finish() {
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void reassemblesAFrameDeliveredOneByteAtATime() {
+        ByteBuf frame = encode(RemotingCommand.createRequest(5).putField("a", "b").setBody(new byte[]{9}), 77);
+        while (frame.isReadable()) {
+            channel.writeInbound(frame.readRetainedSlice(1));
+        }
+        frame.release();
+
+        RemotingCommand decoded = channel.readInbound();
+        assertThat(decoded.opaque()).isEqualTo(77);
+        assertThat(decoded.field("a")).isEqualTo("b");
+        assertThat(decoded.body()).containsExactly(9);
+        assertThat(channel.isActive()).isTrue();
+    }
+
+    @Test
+    void splitsSeveralFramesArrivingInOneRead() {
+        ByteBuf both = Unpooled.buffer();
+        ByteBuf first = encode(RemotingCommand.createRequest(1), 1);
+        ByteBuf second = encode(RemotingCommand.createRequest(2), 2);
+        both.writeBytes(first).writeBytes(second);
+        first.release();
+        second.release();
+
+        channel.writeInbound(both);
+
+        assertThat(((RemotingCommand) channel.readInbound()).opaque()).isEqualTo(1);
+        assertThat(((RemotingCommand) channel.readInbound()).opaque()).isEqualTo(2);
+    }
+
+    @Test
+    void closesOnATotalLengthAboveMaxFrameBytesBeforeTheFrameArrives() {
+        // only the length is sent: the decoder must not wait for (or buffer) the announced bytes
+        channel.writeInbound(Unpooled.buffer().writeInt(MAX_FRAME_BYTES + 1));
+        assertClosedWithoutOutput();
+    }
+
+    @Test
+    void closesOnANegativeTotalLength() {
+        channel.writeInbound(Unpooled.buffer().writeInt(-1).writeInt(20));
+        assertClosedWithoutOutput();
+    }
+
+    @Test
+    void closesOnATotalLengthTooSmallForAHeader() {
+        channel.writeInbound(Unpooled.buffer().writeInt(3).writeInt(0));
+        assertClosedWithoutOutput();
+    }
+
+    @Test
+    void closesOnAHeaderLengthBeyondTheFrame() {
+        channel.writeInbound(Unpooled.buffer().writeInt(100).writeInt(97));
+        assertClosedWithoutOutput();
+    }
+
+    @Test
+    void closesOnAHeaderLengthBelowTheMinimum() {
+        channel.writeInbound(Unpooled.buffer().writeInt(100).writeInt(19));
+        assertClosedWithoutOutput();
+    }
+
+    @Test
+    void closesOnAHeaderWhoseInnerLengthsDisagreeAndDropsWhatFollows() {
+        ByteBuf bad = Unpooled.buffer();
+        bad.writeInt(4 + 20).writeInt(20)                    // a minimal frame...
+                .writeInt(1).writeShort(1).writeInt(1).writeInt(0)
+                .writeInt(-1).writeShort(9);                  // ...declaring 9 fields in 0 bytes
+        ByteBuf good = encode(RemotingCommand.createRequest(1), 1);
+        bad.writeBytes(good);
+        good.release();
+
+        channel.writeInbound(bad);
+
+        assertClosedWithoutOutput();
+    }
+
+    private void assertClosedWithoutOutput() {
+        assertThat(channel.isActive()).as("channel closed").isFalse();
+        Object next = channel.readInbound();
+        assertThat(next).isNull();
+        assertThat(reported).singleElement().isInstanceOf(MalformedFrameException.class);
+    }
+
+    private static ByteBuf encode(RemotingCommand cmd, int opaque) {
+        ByteBuf buf = Unpooled.buffer();
+        FrameCodec.encode(cmd, opaque, 0, buf, MAX_FRAME_BYTES);
+        return buf;
+    }
+}

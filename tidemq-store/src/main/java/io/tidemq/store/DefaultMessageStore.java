@@ -1,0 +1,373 @@
+package io.tidemq.store;
+
+import io.tidemq.store.commitlog.CommitLog;
+import io.tidemq.store.dispatch.CommitLogDispatcher;
+import io.tidemq.store.dispatch.MessageArrivalListener;
+import io.tidemq.store.dispatch.ReputMessageService;
+import io.tidemq.store.file.AllocateMappedFileService;
+import io.tidemq.store.flush.AsyncFlushService;
+import io.tidemq.store.flush.CommitLogFlusher;
+import io.tidemq.store.flush.FlushConsumeQueueService;
+import io.tidemq.store.flush.GroupCommitService;
+import io.tidemq.store.index.IndexService;
+import io.tidemq.store.queue.ConsumeQueue;
+import io.tidemq.store.queue.ConsumeQueueStore;
+import io.tidemq.store.queue.QueueMessageReader;
+import io.tidemq.store.recovery.CommitLogRecovery;
+import io.tidemq.store.recovery.StoreCheckpoint;
+import io.tidemq.store.recovery.StoreDirectoryGuard;
+import io.tidemq.store.retention.RetentionService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.LongPredicate;
+
+/**
+ * The message store: one CommitLog, a ConsumeQueue per (topic, queue), a key index, flush, dispatch, recovery
+ * and retention. The broker's only entry point into storage.
+ *
+ * <p>Lifecycle: construct, {@link #addDispatcher} (optional), {@link #start()} (recovers, then starts the
+ * threads), use, {@link #close()} (flushes everything, writes the checkpoint, removes the abort marker).
+ * Every public method is thread-safe.
+ */
+public final class DefaultMessageStore implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(DefaultMessageStore.class);
+
+    private enum State { NEW, RUNNING, CLOSED }
+
+    private final StoreConfig config;
+    private final StoreMetrics metrics = new StoreMetrics();
+    private final AllocateMappedFileService allocator;
+    private final CommitLog commitLog;
+    private final ConsumeQueueStore consumeQueues;
+    private final IndexService keyIndex;
+    private final QueueMessageReader queueReader;
+    private final ReputMessageService reput;
+    /** Dispatchers registered before start; read once by start. Guarded by this. */
+    private final List<CommitLogDispatcher> extraDispatchers = new ArrayList<>();
+
+    /** Transitions under this; read lock-free by the put path. */
+    private volatile State state = State.NEW;
+    // created by start(), used until close(); guarded by this for writes
+    private StoreDirectoryGuard guard;
+    private CommitLogFlusher flusher;
+    private FlushConsumeQueueService flushConsumeQueueService;
+    private RetentionService retention;
+    private volatile CommitLogRecovery.Result lastRecovery;
+
+    public DefaultMessageStore(StoreConfig config) {
+        this.config = config;
+        this.allocator = config.preallocateNextFile()
+                ? new AllocateMappedFileService(config.warmMappedFiles(), config.flushMode() == FlushMode.SYNC) : null;
+        this.commitLog = new CommitLog(config, metrics, allocator);
+        this.consumeQueues = new ConsumeQueueStore(config.consumeQueueDir(), config.consumeQueueEntriesPerFile());
+        this.keyIndex = config.keyIndexEnabled()
+                ? new IndexService(config.indexDir(), config.indexHashSlots(), config.indexMaxEntriesPerFile()) : null;
+        this.queueReader = new QueueMessageReader(consumeQueues, commitLog, config.maxScanEntriesPerGet());
+        this.reput = new ReputMessageService(commitLog, config.flushMode() == FlushMode.SYNC
+                ? commitLog::flushedOffset : commitLog::maxOffset, metrics);
+    }
+
+    public StoreConfig config() {
+        return config;
+    }
+
+    /** Adds a dispatcher that sees every record after the ConsumeQueues and the key index. Before start only. */
+    public synchronized void addDispatcher(CommitLogDispatcher dispatcher) {
+        if (state != State.NEW) {
+            throw new IllegalStateException("dispatchers must be added before start()");
+        }
+        extraDispatchers.add(dispatcher);
+    }
+
+    /** Adds a listener told about new records per queue (long polling). Any time. */
+    public void addArrivalListener(MessageArrivalListener listener) {
+        reput.addArrivalListener(listener);
+    }
+
+    /**
+     * Recovers the store (see {@link CommitLogRecovery#recover} for the contract) and starts its threads.
+     *
+     * @throws StoreIOException when the directory is locked by another store or unreadable
+     */
+    public synchronized void start() {
+        if (state != State.NEW) {
+            throw new IllegalStateException("a store can be started once; it is " + state);
+        }
+        long startMs = System.currentTimeMillis();
+        guard = StoreDirectoryGuard.acquire(config.storePath());
+        try {
+            boolean abnormal = guard.previousRunAborted();
+            StoreCheckpoint checkpoint = StoreCheckpoint.load(config.storePath());
+            commitLog.load();
+            lastRecovery = new CommitLogRecovery().recover(commitLog, checkpoint, abnormal);
+            long end = lastRecovery.endOffset();
+            consumeQueues.loadAndRecover();
+            consumeQueues.truncateAbove(end);
+            reput.addDispatcher(consumeQueues);
+            if (keyIndex != null) {
+                keyIndex.load();
+                reput.addDispatcher(keyIndex);
+            }
+            extraDispatchers.forEach(reput::addDispatcher);
+            long redispatchFrom = checkpoint.isKnown()
+                    ? Math.min(checkpoint.consumeQueueFlushedOffset(), end) : commitLog.minOffset();
+            reput.setReputFromOffset(Math.max(redispatchFrom, commitLog.minOffset()));
+            long before = metrics.dispatchedRecords.sum();
+            reput.dispatchUpTo(end);
+            log.info("re-dispatched {} record(s) from offset {} to {}", metrics.dispatchedRecords.sum() - before,
+                    redispatchFrom, end);
+            for (ConsumeQueue queue : consumeQueues.all()) {
+                commitLog.setNextQueueOffset(queue.topic(), queue.queueId(), queue.maxOffset());
+            }
+            startThreads();
+            state = State.RUNNING;
+            log.info("store {} started in {} ms ({} flush, CommitLog [{}, {}))", config.storePath(),
+                    System.currentTimeMillis() - startMs, config.flushMode(), commitLog.minOffset(), end);
+        } catch (RuntimeException e) {
+            guard.close();
+            throw e;
+        }
+    }
+
+    private void startThreads() {
+        if (allocator != null) {
+            allocator.start();
+        }
+        flusher = config.flushMode() == FlushMode.SYNC
+                ? new GroupCommitService(commitLog.files(), metrics, config.syncFlushTimeoutMs(), reput::wakeUp)
+                : new AsyncFlushService(commitLog.files(), metrics, config.flushIntervalMs(),
+                config.flushLeastPages(), config.flushThoroughIntervalMs());
+        flusher.start();
+        reput.start();
+        flushConsumeQueueService = new FlushConsumeQueueService(this::flushIndexesAndCheckpoint,
+                config.flushConsumeQueueIntervalMs());
+        flushConsumeQueueService.start();
+        retention = new RetentionService(commitLog, consumeQueues, metrics, config.retentionHours(),
+                config.diskMaxUsedRatio(), config.deleteFilesPerRun(),
+                () -> RetentionService.diskUsedRatio(config.storePath()), reput::reputFromOffset,
+                min -> {
+                    if (keyIndex != null) {
+                        keyIndex.deleteFilesBelow(min);
+                    }
+                }, System::currentTimeMillis);
+        retention.start(config.deleteCheckIntervalMs());
+    }
+
+    /** Flushes ConsumeQueues and the key index, then records in the checkpoint how far everything is durable. */
+    private void flushIndexesAndCheckpoint() {
+        long dispatched = reput.reputFromOffset();
+        consumeQueues.flushAll();
+        if (keyIndex != null) {
+            keyIndex.flush();
+        }
+        long nowMs = System.currentTimeMillis();
+        new StoreCheckpoint(commitLog.flushedOffset(), nowMs, dispatched, nowMs, nowMs, dispatched)
+                .store(config.storePath());
+    }
+
+    /**
+     * Appends one message.
+     *
+     * @return completes with the result once acknowledged (SYNC: durable), or exceptionally with a typed
+     *         {@link StoreException}
+     */
+    public CompletableFuture<PutResult> putMessage(MessageRecord record) {
+        if (state != State.RUNNING) {
+            return CompletableFuture.failedFuture(notRunning());
+        }
+        try {
+            return flusher.onAppended(commitLog.append(record));
+        } catch (StoreException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** Appends a batch to one topic and queue, contiguously, with consecutive queue offsets. */
+    public CompletableFuture<PutResult> putMessages(List<MessageRecord> records) {
+        if (state != State.RUNNING) {
+            return CompletableFuture.failedFuture(notRunning());
+        }
+        try {
+            return flusher.onAppended(commitLog.appendBatch(records));
+        } catch (StoreException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private StoreClosedException notRunning() {
+        return new StoreClosedException("the message store at " + config.storePath() + " is " + state
+                + "; start() it first or send to another broker");
+    }
+
+    /** See {@link QueueMessageReader#getMessages}. */
+    public GetResult getMessages(String topic, int queueId, long queueOffset, int maxCount, long maxTotalBytes,
+                                 LongPredicate tagsCodeFilter) {
+        return queueReader.getMessages(topic, queueId, queueOffset, maxCount, maxTotalBytes, tagsCodeFilter);
+    }
+
+    public long minQueueOffset(String topic, int queueId) {
+        ConsumeQueue queue = consumeQueues.find(topic, queueId);
+        return queue == null ? 0 : queue.minOffset();
+    }
+
+    /** One past the last queue offset (0 for an unknown queue). */
+    public long maxQueueOffset(String topic, int queueId) {
+        ConsumeQueue queue = consumeQueues.find(topic, queueId);
+        return queue == null ? 0 : queue.maxOffset();
+    }
+
+    /** The first queue offset stored at or after {@code timestampMs}; the max offset if none is. */
+    public long queueOffsetByTime(String topic, int queueId, long timestampMs) {
+        ConsumeQueue queue = consumeQueues.find(topic, queueId);
+        return queue == null ? 0 : queue.offsetByTime(timestampMs, commitLog::readStoreTimestamp);
+    }
+
+    /**
+     * @throws OffsetOutOfRangeException when the offset is not held
+     * @throws CorruptRecordException    when no valid record starts there
+     */
+    public StoredMessage readByPhysicalOffset(long physicalOffset) {
+        return commitLog.read(physicalOffset);
+    }
+
+    /**
+     * @throws MalformedMessageIdException when the id is not a store message id
+     * @throws OffsetOutOfRangeException   when the message was deleted
+     */
+    public StoredMessage lookByMessageId(String msgId) {
+        return commitLog.read(MessageId.decode(msgId).physicalOffset());
+    }
+
+    /**
+     * Messages of {@code topic} whose KEYS (or UNIQ_KEY) contain {@code key}, stored in [beginMs, endMs].
+     * Each candidate from the hash index is read and checked, so collisions never leak other messages.
+     */
+    public List<StoredMessage> queryByKey(String topic, String key, int maxCount, long beginMs, long endMs) {
+        if (keyIndex == null) {
+            throw new IllegalStateException("the key index is disabled (keyIndexEnabled=false)");
+        }
+        List<StoredMessage> out = new ArrayList<>();
+        for (long offset : keyIndex.queryPhysicalOffsets(topic, key, maxCount, beginMs, endMs)) {
+            try {
+                StoredMessage message = commitLog.read(offset);
+                if (message.topic().equals(topic) && hasKey(message, key)) {
+                    out.add(message);
+                }
+            } catch (OffsetOutOfRangeException | CorruptRecordException e) {
+                log.debug("key index hit at {} is unreadable: {}", offset, e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    private static boolean hasKey(StoredMessage message, String key) {
+        if (key.equals(message.uniqueKey())) {
+            return true;
+        }
+        String keys = message.keys();
+        return keys != null && List.of(keys.split(" ")).contains(key);
+    }
+
+    public Set<String> topics() {
+        return consumeQueues.topics();
+    }
+
+    public Set<Integer> queueIds(String topic) {
+        return consumeQueues.queueIds(topic);
+    }
+
+    public long commitLogMinOffset() {
+        return commitLog.minOffset();
+    }
+
+    public long commitLogMaxOffset() {
+        return commitLog.maxOffset();
+    }
+
+    public long flushedOffset() {
+        return commitLog.flushedOffset();
+    }
+
+    /** CommitLog offset below which every record has reached the dispatchers. */
+    public long dispatchedOffset() {
+        return reput.reputFromOffset();
+    }
+
+    public StoreStats stats() {
+        return metrics.snapshot(commitLog.minOffset(), commitLog.maxOffset(), commitLog.flushedOffset(),
+                reput.reputFromOffset());
+    }
+
+    /** What the last start's recovery did (null before start). */
+    public CommitLogRecovery.Result lastRecovery() {
+        return lastRecovery;
+    }
+
+    /** Runs one retention pass now (admin command, tests); returns CommitLog files deleted. */
+    public int runRetentionNow() {
+        return retention.runOnce();
+    }
+
+    /** Clean shutdown: flushes everything, writes the checkpoint, removes the abort marker. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (state != State.RUNNING) {
+            state = State.CLOSED;
+            return;
+        }
+        state = State.CLOSED;
+        commitLog.closeAppends();
+        stopThreads();
+        reput.dispatchUpTo(commitLog.maxOffset());
+        flushIndexesAndCheckpoint();
+        releaseFiles();
+        guard.markCleanShutdown();
+        guard.close();
+        log.info("store {} closed cleanly at offset {}", config.storePath(), commitLog.maxOffset());
+    }
+
+    /**
+     * Stops the store as a crash would: threads stop and files are released, but there is no final flush,
+     * no checkpoint and the abort marker stays, so the next start runs abnormal recovery. For tests of
+     * recovery within one JVM (a separate process can simply be killed).
+     */
+    public synchronized void closeAbruptly() {
+        if (state != State.RUNNING) {
+            state = State.CLOSED;
+            return;
+        }
+        state = State.CLOSED;
+        commitLog.closeAppends();
+        retention.close();
+        flushConsumeQueueService.close();
+        reput.close();
+        flusher.close();
+        releaseFiles();
+        guard.close();
+        log.warn("store {} closed ABRUPTLY (simulated crash)", config.storePath());
+    }
+
+    private void stopThreads() {
+        retention.close();
+        flushConsumeQueueService.close();
+        flusher.close();
+        reput.close();
+    }
+
+    private void releaseFiles() {
+        if (allocator != null) {
+            allocator.close();
+        }
+        commitLog.shutdown();
+        consumeQueues.shutdown();
+        if (keyIndex != null) {
+            keyIndex.close();
+        }
+    }
+}

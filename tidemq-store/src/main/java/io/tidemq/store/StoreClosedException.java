@@ -1,0 +1,15 @@
+package io.tidemq.store;
+
+/**
+ * The store is not running: it was never started or has been closed.
+ */
+public class StoreClosedException extends StoreException {
+
+    public StoreClosedException(String message) {
+        super(message);
+    }
+
+    public StoreClosedException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

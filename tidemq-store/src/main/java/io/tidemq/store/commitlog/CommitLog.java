@@ -1,0 +1,347 @@
+package io.tidemq.store.commitlog;
+
+import io.tidemq.store.CorruptRecordException;
+import io.tidemq.store.InvalidMessageException;
+import io.tidemq.store.MessageRecord;
+import io.tidemq.store.MessageTooLargeException;
+import io.tidemq.store.OffsetOutOfRangeException;
+import io.tidemq.store.PutResult;
+import io.tidemq.store.PutStatus;
+import io.tidemq.store.StoreClosedException;
+import io.tidemq.store.StoreConfig;
+import io.tidemq.store.StoreMetrics;
+import io.tidemq.store.StoredMessage;
+import io.tidemq.store.file.AllocateMappedFileService;
+import io.tidemq.store.file.MappedFile;
+import io.tidemq.store.file.MappedFileQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/**
+ * The single append-only log every topic writes to. Appends are serialized by one {@link AppendLock}; under it
+ * the CommitLog assigns queue offsets and encodes records straight into the mapped file. Reads are lock-free
+ * and verify every record's CRC32C before decoding it.
+ *
+ * <p>Flushing, dispatching and recovery live in their own classes; this class only appends, reads and scans.
+ */
+public final class CommitLog {
+
+    private static final Logger log = LoggerFactory.getLogger(CommitLog.class);
+
+    private final StoreConfig config;
+    private final StoreMetrics metrics;
+    private final MappedFileQueue files;
+    private final AppendLock appendLock;
+    /** Guarded by appendLock. */
+    private final RecordEncoder encoder = new RecordEncoder();
+    /** Guarded by appendLock (filled by recovery before appends start). */
+    private final TopicQueueTable topicQueueTable = new TopicQueueTable();
+    /** Owned by whichever single thread scans: recovery, then the dispatch thread, then close. */
+    private final RecordReader scanReader = new RecordReader();
+    private final ThreadLocal<RecordReader> readers = ThreadLocal.withInitial(RecordReader::new);
+    /** Set once under appendLock by closeAppends(); checked under it by every append. */
+    private boolean appendsClosed;
+    /** Corrupt ranges already reported (start -> end), so each is logged and counted once. Concurrent. */
+    private final Map<Long, Long> reportedCorruption = new ConcurrentSkipListMap<>();
+
+    public CommitLog(StoreConfig config, StoreMetrics metrics, AllocateMappedFileService allocator) {
+        this.config = config;
+        this.metrics = metrics;
+        this.files = new MappedFileQueue(config.commitLogDir(), config.commitLogFileBytes(), allocator,
+                config.warmMappedFiles());
+        this.appendLock = config.appendLockType().create();
+    }
+
+    /** Maps the existing files; {@code CommitLogRecovery} must run before appends. */
+    public void load() {
+        files.load();
+    }
+
+    public MappedFileQueue files() {
+        return files;
+    }
+
+    /**
+     * Appends one record and assigns its queue offset.
+     *
+     * @throws MessageTooLargeException body over {@code maxMessageBytes}
+     * @throws io.tidemq.store.StoreIOException when a new file cannot be created
+     */
+    public PutResult append(MessageRecord record) {
+        checkBodySize(record);
+        appendLock.lock();
+        try {
+            checkOpen();
+            long storeTimestampMs = System.currentTimeMillis();
+            String key = record.topicQueueKey();
+            long queueOffset = topicQueueTable.peek(key);
+            encoder.prepare(record, queueOffset, storeTimestampMs);
+            appendPrepared(record.recordLength());
+            topicQueueTable.advance(key, 1);
+            metrics.appendedRecords.increment();
+            metrics.appendedBytes.add(record.recordLength());
+            return new PutResult(PutStatus.PUT_OK, encoder.firstPhysicalOffset(), queueOffset, 1,
+                    record.recordLength(), storeTimestampMs, record.storeHostIpv4(), record.storeHost().getPort(),
+                    null);
+        } finally {
+            encoder.clear();
+            appendLock.unlock();
+        }
+    }
+
+    /**
+     * Appends records of one topic and queue contiguously, in one file, with consecutive queue offsets.
+     *
+     * @throws InvalidMessageException  empty batch or records of different topics/queues
+     * @throws MessageTooLargeException a body over {@code maxMessageBytes} or a batch larger than a file
+     */
+    public PutResult appendBatch(List<MessageRecord> records) {
+        if (records.isEmpty()) {
+            throw new InvalidMessageException("a batch must hold at least one message");
+        }
+        MessageRecord first = records.get(0);
+        long total = 0;
+        for (MessageRecord record : records) {
+            checkBodySize(record);
+            if (record.queueId() != first.queueId() || !record.topic().equals(first.topic())) {
+                throw new InvalidMessageException("a batch must go to one topic and queue: found " + record.topic()
+                        + "/" + record.queueId() + " after " + first.topic() + "/" + first.queueId()
+                        + "; split the batch per queue");
+            }
+            total += record.recordLength();
+        }
+        if (total + RecordDescriptor.BLANK_MARKER_MIN_LENGTH > config.commitLogFileBytes()) {
+            throw new MessageTooLargeException("a batch of " + records.size() + " messages takes " + total
+                    + " bytes, more than one CommitLog file (" + config.commitLogFileBytes() + "); send smaller batches");
+        }
+        int totalLength = (int) total;
+        appendLock.lock();
+        try {
+            checkOpen();
+            long storeTimestampMs = System.currentTimeMillis();
+            String key = first.topicQueueKey();
+            long queueOffset = topicQueueTable.peek(key);
+            encoder.prepareBatch(records, totalLength, queueOffset, storeTimestampMs);
+            appendPrepared(totalLength);
+            topicQueueTable.advance(key, records.size());
+            metrics.appendedRecords.add(records.size());
+            metrics.appendedBytes.add(totalLength);
+            long[] offsets = new long[records.size()];
+            long at = encoder.firstPhysicalOffset();
+            for (int i = 0; i < offsets.length; i++) {
+                offsets[i] = at;
+                at += records.get(i).recordLength();
+            }
+            return new PutResult(PutStatus.PUT_OK, offsets[0], queueOffset, records.size(), totalLength,
+                    storeTimestampMs, first.storeHostIpv4(), first.storeHost().getPort(), offsets);
+        } finally {
+            encoder.clear();
+            appendLock.unlock();
+        }
+    }
+
+    private void checkOpen() {
+        if (appendsClosed) {
+            throw new StoreClosedException("the CommitLog is shutting down; send to another broker or retry later");
+        }
+    }
+
+    /**
+     * Refuses every later append. Once this returns no thread is writing, so the files can be flushed and
+     * unmapped safely.
+     */
+    public void closeAppends() {
+        appendLock.lock();
+        try {
+            appendsClosed = true;
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /** Appends what the encoder was prepared with, rolling once if the current file is too full. */
+    private void appendPrepared(int length) {
+        MappedFile file = files.lastFileForAppend(0);
+        file.append(encoder);
+        if (encoder.endOfFile()) {
+            file = files.lastFileForAppend(0);
+            file.append(encoder);
+            if (encoder.endOfFile()) {
+                throw new MessageTooLargeException(length + " bytes do not fit in an empty CommitLog file of "
+                        + config.commitLogFileBytes() + " bytes");
+            }
+        }
+    }
+
+    private void checkBodySize(MessageRecord record) {
+        if (record.body().length > config.maxMessageBytes()) {
+            throw new MessageTooLargeException("message body of " + record.body().length + " bytes to topic "
+                    + record.topic() + " exceeds maxMessageBytes=" + config.maxMessageBytes()
+                    + "; send a smaller body or raise maxMessageBytes");
+        }
+    }
+
+    /**
+     * Reads and verifies the record starting at {@code physicalOffset}.
+     *
+     * @throws OffsetOutOfRangeException when the offset was deleted or is not yet written
+     * @throws CorruptRecordException    when no valid record starts there
+     */
+    public StoredMessage read(long physicalOffset) {
+        MappedFile file = fileOrThrow(physicalOffset);
+        if (!file.hold()) {
+            throw outOfRange(physicalOffset);
+        }
+        try {
+            ByteBuffer view = file.sliceForRead(0, file.fileSizeBytes());
+            int position = (int) (physicalOffset - file.fileFromOffset());
+            RecordReader reader = readers.get();
+            int size = reader.check(view, position, file.fileFromOffset());
+            if (size <= 0) {
+                metrics.corruptReads.increment();
+                String reason = size == RecordReader.CORRUPT ? reader.lastCorruption()
+                        : size == RecordReader.BLANK ? "it is an end-of-file blank marker, not a record"
+                        : "no record was written there";
+                if (size == RecordReader.CORRUPT) {
+                    reportCorruption(physicalOffset, physicalOffset + 1, reason);
+                }
+                throw new CorruptRecordException(physicalOffset, reason);
+            }
+            return RecordReader.decode(view, position);
+        } finally {
+            file.release();
+        }
+    }
+
+    /** The store timestamp of the record at {@code physicalOffset} (magic check only), or -1 if unreadable. */
+    public long readStoreTimestamp(long physicalOffset) {
+        MappedFile file = files.findByOffset(physicalOffset);
+        if (file == null || physicalOffset >= maxOffset() || !file.hold()) {
+            return -1;
+        }
+        try {
+            int position = (int) (physicalOffset - file.fileFromOffset());
+            return RecordReader.storeTimestampOrMinusOne(file.sliceForRead(0, file.fileSizeBytes()), position);
+        } finally {
+            file.release();
+        }
+    }
+
+    private MappedFile fileOrThrow(long physicalOffset) {
+        long max = maxOffset();
+        if (physicalOffset < 0 || physicalOffset >= max) {
+            throw outOfRange(physicalOffset);
+        }
+        MappedFile file = files.findByOffset(physicalOffset);
+        if (file == null) {
+            throw outOfRange(physicalOffset);
+        }
+        return file;
+    }
+
+    private OffsetOutOfRangeException outOfRange(long physicalOffset) {
+        return new OffsetOutOfRangeException("CommitLog physical", physicalOffset, minOffset(), maxOffset());
+    }
+
+    /**
+     * Visits every valid record in {@code [from, limit)}, skipping blank markers. Corrupt bytes are reported
+     * (logged and counted once) and skipped to the next valid record. Called by one scanning thread at a time.
+     *
+     * @return the offset reached: {@code limit}, or less when a file is missing or the end of data is reached
+     */
+    public long scan(long from, long limit, RecordVisitor visitor) {
+        long offset = Math.max(from, minOffset());
+        while (offset < limit) {
+            MappedFile file = files.findByOffset(offset);
+            if (file == null || !file.hold()) {
+                return offset;
+            }
+            try {
+                long fileFrom = file.fileFromOffset();
+                ByteBuffer view = file.sliceForRead(0, file.fileSizeBytes());
+                int fileSize = file.fileSizeBytes();
+                int fileLimit = (int) Math.min(fileSize, limit - fileFrom);
+                int position = (int) (offset - fileFrom);
+                while (position < fileLimit) {
+                    int size = scanReader.check(view, position, fileFrom);
+                    if (size > 0) {
+                        visitor.onRecord(view, position, size);
+                        position += size;
+                    } else if (size == RecordReader.BLANK) {
+                        position = fileSize;
+                    } else {
+                        String reason = size == RecordReader.CORRUPT ? scanReader.lastCorruption()
+                                : "zeroes inside written data (a hole)";
+                        int next = scanReader.resync(view, position + 1, fileLimit, fileFrom);
+                        int corruptEnd = next < 0 ? fileLimit : next;
+                        reportCorruption(fileFrom + position, fileFrom + corruptEnd, reason);
+                        position = next < 0 ? (fileLimit == fileSize ? fileSize : fileLimit) : next;
+                    }
+                }
+                offset = fileFrom + position;
+                if (position < fileSize) {
+                    return offset;
+                }
+            } finally {
+                file.release();
+            }
+        }
+        return offset;
+    }
+
+    /** Logs and counts a corrupt range the first time it is seen. Reads of it keep throwing. */
+    public void reportCorruption(long fromOffset, long toOffset, String reason) {
+        if (reportedCorruption.putIfAbsent(fromOffset, toOffset) == null) {
+            metrics.corruptRecords.increment();
+            log.error("CORRUPT CommitLog data at physical offsets [{}, {}) ({} bytes): {}. These records are not"
+                    + " served; restore the file from a replica if they matter.", fromOffset, toOffset,
+                    toOffset - fromOffset, reason);
+        }
+    }
+
+    /** Recovery only (before appends start): sets the next queue offset of a queue. */
+    public void setNextQueueOffset(String topic, int queueId, long nextOffset) {
+        appendLock.lock();
+        try {
+            topicQueueTable.set(MessageRecord.topicQueueKey(topic, queueId), nextOffset);
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /** The next queue offset the CommitLog will assign in a queue. */
+    public long nextQueueOffset(String topic, int queueId) {
+        appendLock.lock();
+        try {
+            return topicQueueTable.peek(MessageRecord.topicQueueKey(topic, queueId));
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    public long minOffset() {
+        return files.minOffset();
+    }
+
+    public long maxOffset() {
+        return files.maxOffset();
+    }
+
+    public long flushedOffset() {
+        return files.flushedWhere();
+    }
+
+    public int fileSizeBytes() {
+        return config.commitLogFileBytes();
+    }
+
+    /** Unmaps the files (store shutdown, after the last flush). */
+    public void shutdown() {
+        files.shutdown();
+    }
+}

@@ -1,0 +1,158 @@
+package io.tidemq.store.dispatch;
+
+import io.tidemq.store.StoreMetrics;
+import io.tidemq.store.commitlog.CommitLog;
+import io.tidemq.store.commitlog.RecordReader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
+
+/**
+ * Tails the CommitLog on the {@code tidemq-dispatch} thread and hands every record to each registered
+ * {@link CommitLogDispatcher} (ConsumeQueues, the key index, broker hooks), then tells arrival listeners.
+ *
+ * <p>How far it may read is given by {@code dispatchLimit}: the flushed offset in SYNC mode (so no index ever
+ * points past durable data) and the written offset in ASYNC mode. It polls every millisecond when idle, and
+ * can be woken early with {@link #wakeUp()} (the SYNC flush thread does so after each fsync): the append path
+ * itself never signals, so appends make no system call on its behalf.
+ */
+public final class ReputMessageService {
+
+    private static final Logger log = LoggerFactory.getLogger(ReputMessageService.class);
+    private static final long IDLE_PARK_NS = 1_000_000;
+
+    private final CommitLog commitLog;
+    private final LongSupplier dispatchLimit;
+    private final StoreMetrics metrics;
+    private final List<CommitLogDispatcher> dispatchers = new CopyOnWriteArrayList<>();
+    private final List<MessageArrivalListener> listeners = new CopyOnWriteArrayList<>();
+    private final Thread thread;
+    /** Next CommitLog offset to dispatch. Written by the dispatching thread only; read by everyone. */
+    private volatile long reputFromOffset;
+    /** Set once by close(). */
+    private volatile boolean stopped;
+
+    // last queue notified, coalescing consecutive records of one queue; owned by the dispatching thread
+    private String pendingTopic;
+    private int pendingQueueId;
+    private long pendingMaxOffset;
+
+    public ReputMessageService(CommitLog commitLog, LongSupplier dispatchLimit, StoreMetrics metrics) {
+        this.commitLog = commitLog;
+        this.dispatchLimit = dispatchLimit;
+        this.metrics = metrics;
+        this.thread = new Thread(this::run, "tidemq-dispatch");
+        this.thread.setDaemon(true);
+    }
+
+    public void addDispatcher(CommitLogDispatcher dispatcher) {
+        dispatchers.add(dispatcher);
+    }
+
+    public void addArrivalListener(MessageArrivalListener listener) {
+        listeners.add(listener);
+    }
+
+    public long reputFromOffset() {
+        return reputFromOffset;
+    }
+
+    /** Recovery only, before {@link #start()}. */
+    public void setReputFromOffset(long offset) {
+        this.reputFromOffset = offset;
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    public void wakeUp() {
+        LockSupport.unpark(thread);
+    }
+
+    private void run() {
+        log.info("{} started at offset {}", thread.getName(), reputFromOffset);
+        while (!stopped) {
+            try {
+                if (!dispatchAvailable()) {
+                    LockSupport.parkNanos(this, IDLE_PARK_NS);
+                }
+            } catch (Throwable t) {
+                log.error("{}: dispatching from offset {} failed; retrying", thread.getName(), reputFromOffset, t);
+                LockSupport.parkNanos(this, 100 * IDLE_PARK_NS);
+            }
+        }
+        log.info("{} stopped at offset {}", thread.getName(), reputFromOffset);
+    }
+
+    /** Dispatches up to the current limit. @return whether anything was dispatched */
+    private boolean dispatchAvailable() {
+        long limit = dispatchLimit.getAsLong();
+        long from = reputFromOffset;
+        if (from >= limit) {
+            return false;
+        }
+        dispatchUpTo(limit);
+        return reputFromOffset != from;
+    }
+
+    /**
+     * Dispatches every record in {@code [reputFromOffset, limit)} on the calling thread. Used by recovery
+     * (before the thread starts) and by shutdown (after it stopped).
+     */
+    public void dispatchUpTo(long limit) {
+        long reached = commitLog.scan(reputFromOffset, limit, this::dispatchRecord);
+        flushArrival();
+        if (reached > reputFromOffset) {
+            reputFromOffset = reached;
+        }
+    }
+
+    private void dispatchRecord(ByteBuffer file, int position, int size) {
+        DispatchRequest request = RecordReader.toDispatchRequest(file, position);
+        for (CommitLogDispatcher dispatcher : dispatchers) {
+            dispatcher.dispatch(request);
+        }
+        metrics.dispatchedRecords.increment();
+        reputFromOffset = request.commitLogOffset() + size;
+        if (listeners.isEmpty()) {
+            return;
+        }
+        if (pendingTopic != null && (pendingQueueId != request.queueId() || !pendingTopic.equals(request.topic()))) {
+            flushArrival();
+        }
+        pendingTopic = request.topic();
+        pendingQueueId = request.queueId();
+        pendingMaxOffset = request.queueOffset() + 1;
+    }
+
+    private void flushArrival() {
+        if (pendingTopic == null) {
+            return;
+        }
+        for (MessageArrivalListener listener : listeners) {
+            try {
+                listener.onArrival(pendingTopic, pendingQueueId, pendingMaxOffset);
+            } catch (RuntimeException e) {
+                log.warn("arrival listener {} failed for {}-{}", listener, pendingTopic, pendingQueueId, e);
+            }
+        }
+        pendingTopic = null;
+    }
+
+    /** Stops the thread; the caller then drains with {@link #dispatchUpTo(long)}. */
+    public void close() {
+        stopped = true;
+        LockSupport.unpark(thread);
+        try {
+            thread.join(30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,337 @@
+package io.tidemq.store.file;
+
+import io.tidemq.store.StoreIOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One fixed-size file of a {@link MappedFileQueue}, memory-mapped whole. The file name is the 20-digit
+ * zero-padded offset of its first byte in the queue.
+ *
+ * <p>Positions: the <em>write</em> position is the end of what has been appended (and, in this mmap-only
+ * implementation, also the <em>commit</em> position: bytes are visible to readers as soon as they are
+ * written); the <em>flush</em> position is the end of what {@code msync} has made durable.
+ *
+ * <p>Threads: exactly one appender at a time (the owner's append lock); the write position is published
+ * with release semantics after the bytes, so a reader that reads the position sees complete bytes below it.
+ * One flusher at a time (the owner's flush thread). Any number of readers, each bracketing its access with
+ * {@link #hold()} / {@link #release()}: the mapping is released only when the last holder is gone, so
+ * deleting a file never crashes a reader with a SIGSEGV on unmapped memory.
+ */
+public final class MappedFile {
+
+    public static final int OS_PAGE_BYTES = 4096;
+
+    private static final Logger log = LoggerFactory.getLogger(MappedFile.class);
+
+    private final Path path;
+    private final long fileFromOffset;
+    private final int fileSizeBytes;
+    private final FileChannel channel;
+    private final MappedByteBuffer mapped;
+    /** Private view used by the appender (guarded by the owner's append lock) to position/limit for CRC. */
+    private final ByteBuffer appendView;
+
+    /** Written by the single appender (or recovery), release-published; read by everyone. */
+    private final AtomicInteger wrotePosition = new AtomicInteger();
+    /** Written by the single flusher (or recovery); read by everyone. */
+    private final AtomicInteger flushedPosition = new AtomicInteger();
+    /** 1 for the file's own reference plus one per reader holding it; the mapping goes at 0. */
+    private final AtomicLong refCount = new AtomicLong(1);
+    /** Cleared once by shutdown; afterwards no new holder is admitted. */
+    private volatile boolean available = true;
+    private volatile boolean cleanedUp;
+
+    private MappedFile(Path path, long fileFromOffset, int fileSizeBytes, FileChannel channel, MappedByteBuffer mapped) {
+        this.path = path;
+        this.fileFromOffset = fileFromOffset;
+        this.fileSizeBytes = fileSizeBytes;
+        this.channel = channel;
+        this.mapped = mapped;
+        this.appendView = mapped.duplicate();
+    }
+
+    /** The canonical file name for a file starting at {@code offset}. */
+    public static String fileName(long offset) {
+        return String.format("%020d", offset);
+    }
+
+    /**
+     * Opens {@code path}, creating it (sparse, {@code fileSizeBytes} long) when missing.
+     *
+     * @throws StoreIOException when the file cannot be created or mapped, or exists with another size
+     */
+    public static MappedFile open(Path path, int fileSizeBytes) {
+        long fromOffset;
+        try {
+            fromOffset = Long.parseLong(path.getFileName().toString());
+        } catch (NumberFormatException e) {
+            throw new StoreIOException("file " + path + " is not named by its 20-digit start offset; move it out of"
+                    + " the store directory");
+        }
+        FileChannel channel = null;
+        try {
+            channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
+            long existing = channel.size();
+            if (existing != 0 && existing != fileSizeBytes) {
+                throw new StoreIOException("file " + path + " has " + existing + " bytes but the configured file size"
+                        + " is " + fileSizeBytes + "; restore the file-size setting the store was created with");
+            }
+            MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, fileSizeBytes);
+            return new MappedFile(path, fromOffset, fileSizeBytes, channel, mapped);
+        } catch (IOException e) {
+            closeQuietly(channel);
+            throw new StoreIOException("cannot create or map " + path + " (" + fileSizeBytes + " bytes): " + e
+                    + "; check free disk space and permissions", e);
+        } catch (RuntimeException e) {
+            closeQuietly(channel);
+            throw e;
+        }
+    }
+
+    /**
+     * Touches one byte per OS page so that appends never take a page fault or a block allocation, then
+     * optionally forces the zeroes out so a later sync flush of real data does not pay for them.
+     */
+    public void warmUp(boolean forceToDisk) {
+        long startNs = System.nanoTime();
+        for (int i = 0; i < fileSizeBytes; i += OS_PAGE_BYTES) {
+            mapped.put(i, (byte) 0);
+        }
+        if (forceToDisk) {
+            mapped.force();
+        }
+        log.debug("warmed {} ({} bytes) in {} ms", path.getFileName(), fileSizeBytes,
+                (System.nanoTime() - startNs) / 1_000_000);
+    }
+
+    /**
+     * Appends through {@code callback}. Caller holds the owner's append lock.
+     *
+     * @return bytes written; 0 when the file is already full
+     */
+    public int append(AppendCallback callback) {
+        int position = wrotePosition.get();
+        if (position >= fileSizeBytes) {
+            return 0;
+        }
+        int written = callback.doAppend(appendView, position, fileSizeBytes - position, fileFromOffset);
+        if (written > 0) {
+            wrotePosition.lazySet(position + written);
+        }
+        return written;
+    }
+
+    /**
+     * Makes durable what was written since the last flush when at least {@code leastPages} OS pages are dirty
+     * (0 = anything dirty), or when the file is full.
+     *
+     * @return the flush position afterwards
+     */
+    public int flush(int leastPages) {
+        int flushed = flushedPosition.get();
+        int wrote = wrotePosition.get();
+        if (wrote <= flushed || !isAbleToFlush(flushed, wrote, leastPages)) {
+            return flushed;
+        }
+        if (!hold()) {
+            return flushed;
+        }
+        try {
+            mapped.force(flushed, wrote - flushed);
+            flushedPosition.set(wrote);
+            return wrote;
+        } finally {
+            release();
+        }
+    }
+
+    private boolean isAbleToFlush(int flushed, int wrote, int leastPages) {
+        if (wrote == fileSizeBytes || leastPages <= 0) {
+            return true;
+        }
+        return (wrote / OS_PAGE_BYTES) - (flushed / OS_PAGE_BYTES) >= leastPages;
+    }
+
+    /**
+     * A read-only view of {@code [position, position + length)}. The caller must {@link #hold()} the file for
+     * as long as it uses the view and must copy out what it keeps.
+     */
+    public ByteBuffer sliceForRead(int position, int length) {
+        return mapped.slice(position, length).asReadOnlyBuffer();
+    }
+
+    /** Reads an int at an absolute position; caller holds the file. */
+    public int getInt(int position) {
+        return mapped.getInt(position);
+    }
+
+    /** Reads a long at an absolute position; caller holds the file. */
+    public long getLong(int position) {
+        return mapped.getLong(position);
+    }
+
+    /**
+     * Admits one more reader. Returns false once the file is shut down; then the caller must not touch it.
+     */
+    public boolean hold() {
+        if (!available) {
+            return false;
+        }
+        while (true) {
+            long count = refCount.get();
+            if (count <= 0) {
+                return false;
+            }
+            if (refCount.compareAndSet(count, count + 1)) {
+                return true;
+            }
+        }
+    }
+
+    public void release() {
+        if (refCount.decrementAndGet() == 0) {
+            cleanUp();
+        }
+    }
+
+    private synchronized void cleanUp() {
+        if (cleanedUp) {
+            return;
+        }
+        cleanedUp = true;
+        BufferCleaner.unmap(mapped);
+        closeQuietly(channel);
+    }
+
+    /** Stops admitting readers; the mapping is released as soon as the current readers are gone. */
+    public void shutdown() {
+        if (available) {
+            available = false;
+            release();
+        }
+    }
+
+    /** Shuts the file down and deletes it from disk (Linux keeps the inode until the mapping is released). */
+    public void destroy() {
+        shutdown();
+        try {
+            Files.deleteIfExists(path);
+            log.info("deleted {} (offsets {}..{})", path, fileFromOffset, fileFromOffset + fileSizeBytes);
+        } catch (IOException e) {
+            throw new StoreIOException("cannot delete " + path + ": " + e + "; check permissions", e);
+        }
+    }
+
+    /** Whether the mapping has been released (no reader can use it any more). */
+    public boolean isCleanedUp() {
+        return cleanedUp;
+    }
+
+    public boolean isAvailable() {
+        return available;
+    }
+
+    public long lastModifiedMs() {
+        try {
+            return Files.getLastModifiedTime(path).toMillis();
+        } catch (IOException e) {
+            return System.currentTimeMillis();
+        }
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    public long fileFromOffset() {
+        return fileFromOffset;
+    }
+
+    public int fileSizeBytes() {
+        return fileSizeBytes;
+    }
+
+    public int wrotePosition() {
+        return wrotePosition.get();
+    }
+
+    /** Equal to the write position: mmap writes are visible at once, there is no separate write buffer. */
+    public int committedPosition() {
+        return wrotePosition.get();
+    }
+
+    public int flushedPosition() {
+        return flushedPosition.get();
+    }
+
+    /** Recovery and truncation only: sets write and flush positions to {@code position}. */
+    public void resetPositions(int position) {
+        if (position < 0 || position > fileSizeBytes) {
+            throw new IllegalArgumentException("position " + position + " outside [0, " + fileSizeBytes + "]");
+        }
+        wrotePosition.set(position);
+        flushedPosition.set(position);
+    }
+
+    /** Recovery only: zeroes {@code [from, fileSize)} where not already zero, so stale bytes can never revive. */
+    public void zeroFrom(int from) {
+        int start = from;
+        while (start < fileSizeBytes) {
+            int end = Math.min(fileSizeBytes, (start / OS_PAGE_BYTES + 1) * OS_PAGE_BYTES);
+            if (!isZero(start, end)) {
+                for (int i = start; i < end; i++) {
+                    mapped.put(i, (byte) 0);
+                }
+            }
+            start = end;
+        }
+        mapped.force();
+    }
+
+    private boolean isZero(int start, int end) {
+        int i = start;
+        for (; i + Long.BYTES <= end; i += Long.BYTES) {
+            if (mapped.getLong(i) != 0) {
+                return false;
+            }
+        }
+        for (; i < end; i++) {
+            if (mapped.get(i) != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public boolean isFull() {
+        return wrotePosition.get() >= fileSizeBytes;
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                log.debug("closing a file channel failed", e);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "MappedFile[" + path.getFileName() + ", wrote=" + wrotePosition.get() + ", flushed="
+                + flushedPosition.get() + "]";
+    }
+}

@@ -1,0 +1,302 @@
+package io.tidemq.store.file;
+
+import io.tidemq.store.StoreIOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * An unbounded log made of equal-sized {@link MappedFile}s in one directory, each named by the 20-digit offset
+ * of its first byte. Offsets are contiguous: file {@code i} starts where file {@code i-1} ends.
+ *
+ * <p>Threads: the appender (under its owner's lock) rolls new files onto the end; retention removes files from
+ * the front (never the last one); the flusher advances {@link #flushedWhere()}; recovery runs alone before any
+ * of them. Readers look files up lock-free in a copy-on-write list; the list is small (hundreds of files), so
+ * copying it on a roll once per file is cheaper than locking every read.
+ */
+public final class MappedFileQueue {
+
+    private static final Logger log = LoggerFactory.getLogger(MappedFileQueue.class);
+    private static final Pattern FILE_NAME = Pattern.compile("\\d{20}");
+
+    private final Path dir;
+    private final int fileSizeBytes;
+    /** Creates files ahead of need; null means files are created on the appending thread. */
+    private final AllocateMappedFileService allocator;
+    private final boolean warmUpNewFiles;
+
+    /** Ordered by start offset. Appended by the appender, front-trimmed by retention, read by everyone. */
+    private final CopyOnWriteArrayList<MappedFile> files = new CopyOnWriteArrayList<>();
+    /** End of the durable prefix. Written by the flush thread (and recovery); read by everyone. */
+    private volatile long flushedWhere;
+
+    public MappedFileQueue(Path dir, int fileSizeBytes, AllocateMappedFileService allocator, boolean warmUpNewFiles) {
+        if (fileSizeBytes <= 0) {
+            throw new IllegalArgumentException("fileSizeBytes must be positive, was " + fileSizeBytes);
+        }
+        this.dir = dir;
+        this.fileSizeBytes = fileSizeBytes;
+        this.allocator = allocator;
+        this.warmUpNewFiles = warmUpNewFiles;
+    }
+
+    /**
+     * Maps every file in the directory (creating the directory if needed). Every file is assumed full; the
+     * owner's recovery then sets the real positions of the tail.
+     */
+    public void load() {
+        List<Path> paths = new ArrayList<>();
+        try {
+            Files.createDirectories(dir);
+            try (Stream<Path> listing = Files.list(dir)) {
+                listing.filter(p -> FILE_NAME.matcher(p.getFileName().toString()).matches())
+                        .filter(Files::isRegularFile)
+                        .sorted()
+                        .forEach(paths::add);
+            }
+        } catch (IOException e) {
+            throw new StoreIOException("cannot list " + dir + ": " + e + "; check that it exists and is readable", e);
+        }
+        List<MappedFile> loaded = new ArrayList<>(paths.size());
+        for (Path path : paths) {
+            MappedFile file = MappedFile.open(path, fileSizeBytes);
+            if (!loaded.isEmpty()) {
+                MappedFile previous = loaded.get(loaded.size() - 1);
+                if (previous.fileFromOffset() + fileSizeBytes != file.fileFromOffset()) {
+                    log.error("{} does not follow {}: the queue has a hole; files after it are ignored",
+                            path, previous.path());
+                    file.shutdown();
+                    break;
+                }
+            }
+            file.resetPositions(fileSizeBytes);
+            loaded.add(file);
+        }
+        files.addAll(loaded);
+        flushedWhere = maxOffset();
+    }
+
+    /** A snapshot of the files, oldest first. */
+    public List<MappedFile> files() {
+        return List.copyOf(files);
+    }
+
+    public boolean isEmpty() {
+        return files.isEmpty();
+    }
+
+    public MappedFile firstFile() {
+        try {
+            return files.isEmpty() ? null : files.get(0);
+        } catch (IndexOutOfBoundsException raced) {
+            return null;
+        }
+    }
+
+    public MappedFile lastFile() {
+        while (true) {
+            int size = files.size();
+            if (size == 0) {
+                return null;
+            }
+            try {
+                return files.get(size - 1);
+            } catch (IndexOutOfBoundsException raced) {
+                // retention removed a file between size() and get(); retry
+            }
+        }
+    }
+
+    /**
+     * The file to append to: the last one, or a new one when the queue is empty or the last file is full.
+     * Called by the appender only.
+     *
+     * @param startOffsetIfEmpty where the first file should start when the queue has none (rounded down to a
+     *                           file boundary)
+     */
+    public MappedFile lastFileForAppend(long startOffsetIfEmpty) {
+        MappedFile last = lastFile();
+        if (last != null && !last.isFull()) {
+            return last;
+        }
+        long from = last == null ? startOffsetIfEmpty - (startOffsetIfEmpty % fileSizeBytes)
+                : last.fileFromOffset() + fileSizeBytes;
+        MappedFile created = createFile(from);
+        files.add(created);
+        return created;
+    }
+
+    private MappedFile createFile(long fromOffset) {
+        Path path = dir.resolve(MappedFile.fileName(fromOffset));
+        if (allocator != null) {
+            Path next = dir.resolve(MappedFile.fileName(fromOffset + fileSizeBytes));
+            return allocator.allocate(path, next, fileSizeBytes);
+        }
+        MappedFile file = MappedFile.open(path, fileSizeBytes);
+        if (warmUpNewFiles) {
+            file.warmUp(false);
+        }
+        return file;
+    }
+
+    /** The file holding {@code offset}, or null when no file does (deleted or not yet written). */
+    public MappedFile findByOffset(long offset) {
+        MappedFile first = firstFile();
+        if (first == null || offset < first.fileFromOffset()) {
+            return null;
+        }
+        long index = (offset - first.fileFromOffset()) / fileSizeBytes;
+        if (index < files.size()) {
+            try {
+                MappedFile candidate = files.get((int) index);
+                if (contains(candidate, offset)) {
+                    return candidate;
+                }
+            } catch (IndexOutOfBoundsException raced) {
+                // fall through to the scan
+            }
+        }
+        for (MappedFile file : files) {
+            if (contains(file, offset)) {
+                return file;
+            }
+        }
+        return null;
+    }
+
+    private boolean contains(MappedFile file, long offset) {
+        return offset >= file.fileFromOffset() && offset < file.fileFromOffset() + fileSizeBytes;
+    }
+
+    /** Offset of the first byte still held, or 0 for an empty queue. */
+    public long minOffset() {
+        MappedFile first = firstFile();
+        return first == null ? 0 : first.fileFromOffset();
+    }
+
+    /** One past the last byte written, or 0 for an empty queue. */
+    public long maxOffset() {
+        MappedFile last = lastFile();
+        return last == null ? 0 : last.fileFromOffset() + last.wrotePosition();
+    }
+
+    public long flushedWhere() {
+        return flushedWhere;
+    }
+
+    /** Recovery only. */
+    public void setFlushedWhere(long offset) {
+        this.flushedWhere = offset;
+    }
+
+    public int fileSizeBytes() {
+        return fileSizeBytes;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /**
+     * Flushes from {@link #flushedWhere()} forward, crossing into later files when earlier ones are complete.
+     * Called by one flusher at a time.
+     *
+     * @param leastPages minimum dirty OS pages before a partial file is flushed (0 = flush anything dirty)
+     * @return whether the flushed offset advanced
+     */
+    public boolean flush(int leastPages) {
+        boolean advanced = false;
+        while (true) {
+            long where = flushedWhere;
+            MappedFile file = findByOffset(where);
+            if (file == null) {
+                return advanced;
+            }
+            int position = file.flush(leastPages);
+            long newWhere = file.fileFromOffset() + position;
+            if (newWhere <= where) {
+                return advanced;
+            }
+            flushedWhere = newWhere;
+            advanced = true;
+            if (position < fileSizeBytes) {
+                return true;
+            }
+        }
+    }
+
+    /**
+     * Recovery only: makes {@code offset} the end of the queue. The file holding it keeps its prefix and is
+     * zeroed after it (so stale bytes cannot be mistaken for data by a later recovery); files after it are
+     * deleted.
+     */
+    public void truncateDirty(long offset) {
+        List<MappedFile> doomed = new ArrayList<>();
+        for (MappedFile file : files) {
+            long fileEnd = file.fileFromOffset() + fileSizeBytes;
+            if (fileEnd <= offset) {
+                continue;
+            }
+            if (file.fileFromOffset() <= offset) {
+                int position = (int) (offset - file.fileFromOffset());
+                file.resetPositions(position);
+                file.zeroFrom(position);
+            } else {
+                doomed.add(file);
+            }
+        }
+        for (MappedFile file : doomed) {
+            files.remove(file);
+            file.destroy();
+        }
+        if (flushedWhere > offset) {
+            flushedWhere = offset;
+        }
+    }
+
+    /**
+     * Deletes files from the front while {@code expired} accepts them, oldest first, at most {@code maxFiles},
+     * never the last (active) file. Stops at the first file not accepted, so the queue stays contiguous.
+     *
+     * @return the files deleted
+     */
+    public List<MappedFile> deleteExpired(Predicate<MappedFile> expired, int maxFiles) {
+        List<MappedFile> deleted = new ArrayList<>();
+        List<MappedFile> snapshot = files();
+        for (int i = 0; i < snapshot.size() - 1 && deleted.size() < maxFiles; i++) {
+            MappedFile file = snapshot.get(i);
+            if (!expired.test(file)) {
+                break;
+            }
+            files.remove(file);
+            file.destroy();
+            deleted.add(file);
+        }
+        return deleted;
+    }
+
+    /** Unmaps every file without deleting anything (store shutdown). */
+    public void shutdown() {
+        for (MappedFile file : files) {
+            file.shutdown();
+        }
+    }
+
+    /** Deletes every file (used when a whole queue is dropped). */
+    public void destroy() {
+        for (MappedFile file : files) {
+            file.destroy();
+        }
+        files.clear();
+        flushedWhere = 0;
+    }
+}

@@ -1,0 +1,89 @@
+package io.tidemq.store.flush;
+
+import io.tidemq.store.PutResult;
+import io.tidemq.store.StoreMetrics;
+import io.tidemq.store.file.MappedFileQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * ASYNC flush: the {@code tidemq-flush-commitlog} thread wakes every {@code flushIntervalMs} and flushes when
+ * at least {@code flushLeastPages} pages are dirty, and everything at least every
+ * {@code flushThoroughIntervalMs}. Puts are acknowledged as soon as they are in the page cache.
+ */
+public final class AsyncFlushService implements CommitLogFlusher {
+
+    private static final Logger log = LoggerFactory.getLogger(AsyncFlushService.class);
+
+    private final MappedFileQueue files;
+    private final StoreMetrics metrics;
+    private final long flushIntervalMs;
+    private final int flushLeastPages;
+    private final long flushThoroughIntervalMs;
+    private final Thread thread;
+    /** Set once by close(). */
+    private volatile boolean stopped;
+
+    public AsyncFlushService(MappedFileQueue files, StoreMetrics metrics, long flushIntervalMs, int flushLeastPages,
+                             long flushThoroughIntervalMs) {
+        this.files = files;
+        this.metrics = metrics;
+        this.flushIntervalMs = flushIntervalMs;
+        this.flushLeastPages = flushLeastPages;
+        this.flushThoroughIntervalMs = flushThoroughIntervalMs;
+        this.thread = new Thread(this::run, "tidemq-flush-commitlog");
+        this.thread.setDaemon(true);
+    }
+
+    @Override
+    public void start() {
+        thread.start();
+    }
+
+    @Override
+    public CompletableFuture<PutResult> onAppended(PutResult result) {
+        return CompletableFuture.completedFuture(result);
+    }
+
+    private void run() {
+        log.info("{} started (ASYNC, every {} ms, least {} pages)", thread.getName(), flushIntervalMs, flushLeastPages);
+        long lastThoroughMs = System.currentTimeMillis();
+        while (!stopped) {
+            LockSupport.parkNanos(this, flushIntervalMs * 1_000_000L);
+            if (stopped) {
+                break;
+            }
+            try {
+                long nowMs = System.currentTimeMillis();
+                int leastPages = flushLeastPages;
+                if (nowMs - lastThoroughMs >= flushThoroughIntervalMs) {
+                    leastPages = 0;
+                    lastThoroughMs = nowMs;
+                }
+                if (files.flush(leastPages)) {
+                    metrics.commitLogFsyncs.increment();
+                }
+            } catch (Throwable t) {
+                log.error("{}: flushing the CommitLog failed; will retry", thread.getName(), t);
+            }
+        }
+        log.info("{} stopped", thread.getName());
+    }
+
+    @Override
+    public void close() {
+        stopped = true;
+        LockSupport.unpark(thread);
+        try {
+            thread.join(30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (files.flush(0)) {
+            metrics.commitLogFsyncs.increment();
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package io.tidemq.store.recovery;
+
+import io.tidemq.store.StoreIOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.zip.CRC32C;
+
+/**
+ * The {@code checkpoint} file: how far each structure was durable when it was last written. Written
+ * atomically (temp file, fsync, rename, fsync of the directory) so a crash leaves either the old or the new
+ * checkpoint, never a torn one; a CRC32C guards against anything else.
+ *
+ * <pre>
+ * offset  length  field
+ *      0       4  magic "TMQC"
+ *      4       4  version (1)
+ *      8       8  commitLogFlushedOffset        CommitLog bytes below this were fsynced
+ *     16       8  commitLogFlushTimestampMs
+ *     24       8  consumeQueueFlushedOffset     every record below this CommitLog offset has its entry durable
+ *     32       8  consumeQueueFlushTimestampMs
+ *     40       8  indexFlushTimestampMs
+ *     48       8  indexFlushedOffset            every record below this CommitLog offset is durably indexed
+ *     56       4  crc32c of bytes [0, 56)
+ * </pre>
+ *
+ * @param commitLogFlushedOffset       see layout
+ * @param commitLogFlushTimestampMs    see layout
+ * @param consumeQueueFlushedOffset    see layout
+ * @param consumeQueueFlushTimestampMs see layout
+ * @param indexFlushTimestampMs        see layout
+ * @param indexFlushedOffset           see layout
+ */
+public record StoreCheckpoint(long commitLogFlushedOffset, long commitLogFlushTimestampMs,
+                              long consumeQueueFlushedOffset, long consumeQueueFlushTimestampMs,
+                              long indexFlushTimestampMs, long indexFlushedOffset) {
+
+    public static final String FILE_NAME = "checkpoint";
+    public static final int MAGIC = 0x544D5143;
+    public static final int VERSION = 1;
+    public static final int MAGIC_OFFSET = 0;
+    public static final int VERSION_OFFSET = 4;
+    public static final int COMMIT_LOG_FLUSHED_OFFSET_OFFSET = 8;
+    public static final int COMMIT_LOG_FLUSH_TIMESTAMP_OFFSET = 16;
+    public static final int CONSUME_QUEUE_FLUSHED_OFFSET_OFFSET = 24;
+    public static final int CONSUME_QUEUE_FLUSH_TIMESTAMP_OFFSET = 32;
+    public static final int INDEX_FLUSH_TIMESTAMP_OFFSET = 40;
+    public static final int INDEX_FLUSHED_OFFSET_OFFSET = 48;
+    public static final int CRC_OFFSET = 56;
+    public static final int LENGTH = 60;
+
+    private static final Logger log = LoggerFactory.getLogger(StoreCheckpoint.class);
+
+    /** Nothing known to be durable: recovery verifies the last three files and re-dispatches everything. */
+    public static final StoreCheckpoint NONE = new StoreCheckpoint(-1, 0, -1, 0, 0, -1);
+
+    public boolean isKnown() {
+        return commitLogFlushedOffset >= 0;
+    }
+
+    /** Reads the checkpoint under {@code storePath}; {@link #NONE} when missing or damaged (logged). */
+    public static StoreCheckpoint load(Path storePath) {
+        Path file = storePath.resolve(FILE_NAME);
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            return NONE;
+        } catch (IOException e) {
+            log.warn("cannot read {} ({}); recovering without a checkpoint", file, e.toString());
+            return NONE;
+        }
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        if (bytes.length != LENGTH || buffer.getInt(MAGIC_OFFSET) != MAGIC || buffer.getInt(VERSION_OFFSET) != VERSION
+                || buffer.getInt(CRC_OFFSET) != crc(bytes)) {
+            log.warn("{} is damaged or of an unknown version; recovering without a checkpoint", file);
+            return NONE;
+        }
+        return new StoreCheckpoint(buffer.getLong(COMMIT_LOG_FLUSHED_OFFSET_OFFSET),
+                buffer.getLong(COMMIT_LOG_FLUSH_TIMESTAMP_OFFSET), buffer.getLong(CONSUME_QUEUE_FLUSHED_OFFSET_OFFSET),
+                buffer.getLong(CONSUME_QUEUE_FLUSH_TIMESTAMP_OFFSET), buffer.getLong(INDEX_FLUSH_TIMESTAMP_OFFSET),
+                buffer.getLong(INDEX_FLUSHED_OFFSET_OFFSET));
+    }
+
+    /** Writes this checkpoint atomically under {@code storePath}. */
+    public void store(Path storePath) {
+        ByteBuffer buffer = ByteBuffer.allocate(LENGTH);
+        buffer.putInt(MAGIC_OFFSET, MAGIC);
+        buffer.putInt(VERSION_OFFSET, VERSION);
+        buffer.putLong(COMMIT_LOG_FLUSHED_OFFSET_OFFSET, commitLogFlushedOffset);
+        buffer.putLong(COMMIT_LOG_FLUSH_TIMESTAMP_OFFSET, commitLogFlushTimestampMs);
+        buffer.putLong(CONSUME_QUEUE_FLUSHED_OFFSET_OFFSET, consumeQueueFlushedOffset);
+        buffer.putLong(CONSUME_QUEUE_FLUSH_TIMESTAMP_OFFSET, consumeQueueFlushTimestampMs);
+        buffer.putLong(INDEX_FLUSH_TIMESTAMP_OFFSET, indexFlushTimestampMs);
+        buffer.putLong(INDEX_FLUSHED_OFFSET_OFFSET, indexFlushedOffset);
+        buffer.putInt(CRC_OFFSET, crc(buffer.array()));
+        Path target = storePath.resolve(FILE_NAME);
+        Path temp = storePath.resolve(FILE_NAME + ".tmp");
+        try {
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+                channel.force(true);
+            }
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            try (FileChannel dir = FileChannel.open(storePath, StandardOpenOption.READ)) {
+                dir.force(true);
+            } catch (IOException e) {
+                log.debug("directory fsync of {} not supported: {}", storePath, e.toString());
+            }
+        } catch (IOException e) {
+            throw new StoreIOException("cannot write " + target + ": " + e + "; check free disk space", e);
+        }
+    }
+
+    private static int crc(byte[] bytes) {
+        CRC32C crc = new CRC32C();
+        crc.update(bytes, 0, CRC_OFFSET);
+        return (int) crc.getValue();
+    }
+}

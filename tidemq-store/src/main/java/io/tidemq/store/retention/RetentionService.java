@@ -1,0 +1,145 @@
+package io.tidemq.store.retention;
+
+import io.tidemq.store.StoreMetrics;
+import io.tidemq.store.commitlog.CommitLog;
+import io.tidemq.store.file.MappedFile;
+import io.tidemq.store.queue.ConsumeQueueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
+import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
+
+/**
+ * Deletes old data on the {@code tidemq-retention} thread, every {@code deleteCheckIntervalMs}:
+ * <ol>
+ *   <li>whole CommitLog files, oldest first, while the oldest was last modified more than
+ *       {@code retentionHours} ago or the disk is fuller than {@code diskMaxUsedRatio}; at most
+ *       {@code deleteFilesPerRun} per run, never the active (last) file, and never a file not yet fully
+ *       dispatched and flushed;</li>
+ *   <li>then ConsumeQueue files whose entries all point below the new CommitLog minimum, and the key index
+ *       below it.</li>
+ * </ol>
+ */
+public final class RetentionService implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RetentionService.class);
+
+    private final CommitLog commitLog;
+    private final ConsumeQueueStore consumeQueues;
+    private final StoreMetrics metrics;
+    private final long retentionMs;
+    private final double diskMaxUsedRatio;
+    private final int deleteFilesPerRun;
+    private final DoubleSupplier diskUsedRatio;
+    private final LongSupplier dispatchedOffset;
+    private final LongConsumer afterCommitLogTrim;
+    private final LongSupplier clockMs;
+    private final ScheduledExecutorService executor;
+
+    /**
+     * @param diskUsedRatio      used/total of the disk holding the store
+     * @param dispatchedOffset   CommitLog offset up to which records are indexed; files past it are kept
+     * @param afterCommitLogTrim called with the new CommitLog minimum (the key index trims itself there)
+     * @param clockMs            current time in epoch millis
+     */
+    public RetentionService(CommitLog commitLog, ConsumeQueueStore consumeQueues, StoreMetrics metrics,
+                            int retentionHours, double diskMaxUsedRatio, int deleteFilesPerRun,
+                            DoubleSupplier diskUsedRatio, LongSupplier dispatchedOffset,
+                            LongConsumer afterCommitLogTrim, LongSupplier clockMs) {
+        this.commitLog = commitLog;
+        this.consumeQueues = consumeQueues;
+        this.metrics = metrics;
+        this.retentionMs = TimeUnit.HOURS.toMillis(retentionHours);
+        this.diskMaxUsedRatio = diskMaxUsedRatio;
+        this.deleteFilesPerRun = deleteFilesPerRun;
+        this.diskUsedRatio = diskUsedRatio;
+        this.dispatchedOffset = dispatchedOffset;
+        this.afterCommitLogTrim = afterCommitLogTrim;
+        this.clockMs = clockMs;
+        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "tidemq-retention");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** used/total of the file system holding {@code path}; 0 when it cannot be read. */
+    public static double diskUsedRatio(Path path) {
+        try {
+            FileStore store = Files.getFileStore(path);
+            long total = store.getTotalSpace();
+            return total <= 0 ? 0 : 1.0 - (double) store.getUsableSpace() / total;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    public void start(long deleteCheckIntervalMs) {
+        executor.scheduleWithFixedDelay(this::runSafely, deleteCheckIntervalMs, deleteCheckIntervalMs,
+                TimeUnit.MILLISECONDS);
+    }
+
+    private void runSafely() {
+        try {
+            runOnce();
+        } catch (Throwable t) {
+            log.error("tidemq-retention: a retention run failed; will retry next interval", t);
+        }
+    }
+
+    /**
+     * One retention pass (also callable directly, e.g. by tests and admin commands).
+     *
+     * @return CommitLog files deleted
+     */
+    public int runOnce() {
+        long expiredBeforeMs = clockMs.getAsLong() - retentionMs;
+        long safeEnd = Math.min(dispatchedOffset.getAsLong(), commitLog.flushedOffset());
+        List<MappedFile> deleted = commitLog.files().deleteExpired(file -> {
+            boolean done = file.fileFromOffset() + file.fileSizeBytes() <= safeEnd;
+            if (!done) {
+                return false;
+            }
+            if (file.lastModifiedMs() < expiredBeforeMs) {
+                return true;
+            }
+            double used = diskUsedRatio.getAsDouble();
+            if (used > diskMaxUsedRatio) {
+                log.warn("disk {}% used, above diskMaxUsedRatio={}: deleting {} before its retention time",
+                        Math.round(used * 100), diskMaxUsedRatio, file.path().getFileName());
+                return true;
+            }
+            return false;
+        }, deleteFilesPerRun);
+        metrics.deletedCommitLogFiles.add(deleted.size());
+        long minOffset = commitLog.minOffset();
+        int queueFiles = consumeQueues.deleteBelow(minOffset);
+        afterCommitLogTrim.accept(minOffset);
+        if (deleted.isEmpty() && queueFiles == 0) {
+            return 0;
+        }
+        log.info("retention deleted {} CommitLog file(s) and {} ConsumeQueue file(s); CommitLog now starts at {}",
+                deleted.size(), queueFiles, minOffset);
+        return deleted.size();
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+        try {
+            executor.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
