@@ -177,6 +177,12 @@ public final class BrokerController implements AutoCloseable {
             step("unregister from the NameServers", registrar::close);
         }
         step("answer held pulls", holds::close);
+        // Executors before the server: requests already accepted finish and their responses are written
+        // before the connections close.
+        step("stop the admin executor", () -> BrokerThreads.shutdown(adminExecutor, "tidemq-broker-admin", 5_000));
+        step("stop the client executor", () -> BrokerThreads.shutdown(clientExecutor, "tidemq-broker-client", 5_000));
+        step("stop the pull executor", () -> BrokerThreads.shutdown(pullExecutor, "tidemq-broker-pull", 5_000));
+        step("stop the send executor", () -> BrokerThreads.shutdown(sendExecutor, "tidemq-broker-send", 5_000));
         if (server != null) {
             step("stop the remoting server", server::shutdown);
         }
@@ -184,10 +190,6 @@ public final class BrokerController implements AutoCloseable {
             step("stop the NameServer client", namesrvClient::shutdown);
         }
         step("stop the scheduler", () -> BrokerThreads.shutdown(scheduler, "tidemq-broker-scheduler", 5_000));
-        step("stop the admin executor", () -> BrokerThreads.shutdown(adminExecutor, "tidemq-broker-admin", 5_000));
-        step("stop the client executor", () -> BrokerThreads.shutdown(clientExecutor, "tidemq-broker-client", 5_000));
-        step("stop the pull executor", () -> BrokerThreads.shutdown(pullExecutor, "tidemq-broker-pull", 5_000));
-        step("stop the send executor", () -> BrokerThreads.shutdown(sendExecutor, "tidemq-broker-send", 5_000));
         step("persist consumer offsets", offsets::persist);
         step("close the store", store::close);
         LOG.info("broker {} at {} stopped", config.brokerName(), address);

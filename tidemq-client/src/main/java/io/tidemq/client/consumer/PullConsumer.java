@@ -13,11 +13,11 @@ import io.tidemq.common.names.NameValidator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -57,8 +57,11 @@ public final class PullConsumer implements AutoCloseable {
     private final ConsumerRuntime runtime;
     /** Filled by pull callbacks (network threads), drained by the polling thread. */
     private final LinkedBlockingQueue<Pulled> buffer = new LinkedBlockingQueue<>();
-    /** Offsets of returned messages not yet handed to the offset store; polling thread only (and close). */
-    private final Map<MessageQueue, Long> returned = new HashMap<>();
+    /**
+     * Offsets of returned messages not yet handed to the offset store; written by the polling thread, read
+     * and cleared also by the rebalance thread when a queue is revoked, hence concurrent.
+     */
+    private final Map<MessageQueue, Long> returned = new ConcurrentHashMap<>();
     private Collection<MessageQueue> assignedBeforeStart;
     private State state = State.CREATED;
 
@@ -115,7 +118,7 @@ public final class PullConsumer implements AutoCloseable {
             // set before joining so the first rebalance already sees the manual assignment
             runtime.assign(List.of());
         }
-        runtime.beforeRevoke(this::flushReturned);
+        runtime.beforeRevoke(this::onRevoke);
         runtime.start(rt -> (request, msgs) -> buffer.add(new Pulled(request, msgs)));
         if (assignedBeforeStart != null) {
             runtime.assign(assignedBeforeStart);
@@ -124,8 +127,8 @@ public final class PullConsumer implements AutoCloseable {
     }
 
     /**
-     * Returns the messages pulled so far (at most {@code pullBatchSize}... more when one pull brought more),
-     * waiting up to {@code timeout} for the first; an empty list when none arrived in time.
+     * Returns buffered messages, waiting up to {@code timeout} for the first pull to arrive; stops adding
+     * pulls once {@code pullBatchSize} messages are collected. An empty list when nothing arrived in time.
      */
     public List<MessageExt> poll(Duration timeout) {
         checkRunning();
@@ -161,14 +164,15 @@ public final class PullConsumer implements AutoCloseable {
         returned.put(r.queue(), r.processQueue().removeMessages(p.msgs()));
     }
 
-    /** Hands the offsets of the messages returned so far to the offset store (committed periodically). */
-    private synchronized void flushReturned(MessageQueue onlyThis) {
-        Long off = returned.remove(onlyThis);
-        if (off != null) {
-            runtime.offsets().update(onlyThis, off, true);
+    /** On the rebalance thread: a revoked queue's returned offsets are committed with autoCommit, else dropped. */
+    private void onRevoke(MessageQueue mq) {
+        Long off = returned.remove(mq);
+        if (off != null && autoCommit) {
+            runtime.offsets().update(mq, off, true);
         }
     }
 
+    /** Hands the offsets of the messages returned so far to the offset store (committed periodically). */
     private void flushReturned() {
         for (Map.Entry<MessageQueue, Long> e : returned.entrySet()) {
             runtime.offsets().update(e.getKey(), e.getValue(), true);
