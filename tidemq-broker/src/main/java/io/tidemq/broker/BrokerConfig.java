@@ -13,10 +13,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 
@@ -149,62 +147,7 @@ public final class BrokerConfig {
      * @throws BrokerConfigException naming the first bad key
      */
     public static BrokerConfig fromProperties(Properties props) {
-        ConfigReader r = new ConfigReader(props);
-        Builder d = new Builder();
-        Builder b = builder()
-                .brokerClusterName(r.string("brokerClusterName", d.brokerClusterName))
-                .brokerName(r.string("brokerName", d.brokerName))
-                .brokerId(r.longValue("brokerId", d.brokerId, 0, Long.MAX_VALUE))
-                .brokerIp(r.string("brokerIp", null))
-                .listenPort(r.intValue("listenPort", d.listenPort, 0, 65_535))
-                .namesrvAddrs(splitAddrs(r.string("namesrvAddrs", "")))
-                .storePath(Path.of(r.string("storePath", d.storePath.toString())))
-                .flushMode(flushMode(r.string("flushMode", d.flushMode.name())))
-                .autoCreateTopic(r.bool("autoCreateTopic", d.autoCreateTopic))
-                .defaultTopicQueueNums(r.intValue("defaultTopicQueueNums", d.defaultTopicQueueNums, 1,
-                        TopicConfig.MAX_QUEUE_NUMS))
-                .maxMessageBytes(r.intValue("maxMessageBytes", d.maxMessageBytes, 1, 64 << 20))
-                .maxPropertiesBytes(r.intValue("maxPropertiesBytes", d.maxPropertiesBytes, 64,
-                        MAX_PROPERTIES_BYTES_LIMIT))
-                .maxBatchMessages(r.intValue("maxBatchMessages", d.maxBatchMessages, 1, 100_000))
-                .maxPullMessages(r.intValue("maxPullMessages", d.maxPullMessages, 1, 10_000))
-                .maxPullBytes(r.intValue("maxPullBytes", d.maxPullBytes, 1024, 256 << 20))
-                .registerIntervalMs(r.longValue("registerIntervalMs", d.registerIntervalMs, 100, 600_000))
-                .registerTimeoutMs(r.longValue("registerTimeoutMs", d.registerTimeoutMs, 100, 60_000))
-                .clientExpireMs(r.longValue("clientExpireMs", d.clientExpireMs, 1_000, 3_600_000))
-                .longPollingMaxMs(r.longValue("longPollingMaxMs", d.longPollingMaxMs, 0, 300_000))
-                .longPollingCheckIntervalMs(r.longValue("longPollingCheckIntervalMs", d.longPollingCheckIntervalMs,
-                        10, 10_000))
-                .offsetFlushIntervalMs(r.longValue("offsetFlushIntervalMs", d.offsetFlushIntervalMs, 100, 600_000))
-                .sendThreads(r.intValue("sendThreads", d.sendThreads, 1, 256))
-                .pullThreads(r.intValue("pullThreads", d.pullThreads, 1, 256))
-                .clientThreads(r.intValue("clientThreads", d.clientThreads, 1, 256))
-                .adminThreads(r.intValue("adminThreads", d.adminThreads, 1, 64))
-                .requestQueueCapacity(r.intValue("requestQueueCapacity", d.requestQueueCapacity, 16, 1_000_000));
-        Set<String> rest = r.unreadKeys();
-        Map<String, String> store = new TreeMap<>();
-        for (String key : rest) {
-            store.put(key, props.getProperty(key).trim());
-        }
-        return b.storeProperties(store).build();
-    }
-
-    private static FlushMode flushMode(String raw) {
-        try {
-            return FlushMode.valueOf(raw.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new BrokerConfigException("flushMode = '" + raw + "' is not a flush mode; use ASYNC or SYNC");
-        }
-    }
-
-    private static List<String> splitAddrs(String raw) {
-        List<String> out = new ArrayList<>();
-        for (String part : raw.split(";")) {
-            if (!part.isBlank()) {
-                out.add(part.trim());
-            }
-        }
-        return out;
+        return BrokerConfigLoader.load(props);
     }
 
     private static void checkAddress(String addr) {
@@ -381,35 +324,35 @@ public final class BrokerConfig {
                 + ", maxMessageBytes=" + maxMessageBytes + ", store=" + storeProperties + "}";
     }
 
-    /** Mutable builder with every default; {@link #build()} validates. Not thread-safe. */
+    /** Mutable builder with every default; fields are package-visible so the loader reads the defaults. */
     public static final class Builder {
-        private String brokerClusterName = "DefaultCluster";
-        private String brokerName = "broker-a";
-        private long brokerId = 0;
+        String brokerClusterName = "DefaultCluster";
+        String brokerName = "broker-a";
+        long brokerId = 0;
         private String brokerIp;
-        private int listenPort = 10911;
-        private List<String> namesrvAddrs = new ArrayList<>();
-        private Path storePath = Path.of("data", "broker");
-        private FlushMode flushMode = FlushMode.ASYNC;
-        private boolean autoCreateTopic = false;
-        private int defaultTopicQueueNums = 8;
-        private int maxMessageBytes = 4 << 20;
-        private int maxPropertiesBytes = 16 * 1024;
-        private int maxBatchMessages = 1024;
-        private int maxPullMessages = 256;
-        private int maxPullBytes = 8 << 20;
-        private long registerIntervalMs = 30_000;
-        private long registerTimeoutMs = 3_000;
-        private long clientExpireMs = 120_000;
-        private long longPollingMaxMs = 30_000;
-        private long longPollingCheckIntervalMs = 200;
-        private long offsetFlushIntervalMs = 5_000;
-        private int sendThreads = Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors()));
-        private int pullThreads = Math.max(4, Math.min(16, 2 * Runtime.getRuntime().availableProcessors()));
-        private int clientThreads = 2;
-        private int adminThreads = 2;
-        private int requestQueueCapacity = 20_000;
-        private Map<String, String> storeProperties = new TreeMap<>();
+        int listenPort = 10911;
+        List<String> namesrvAddrs = new ArrayList<>();
+        Path storePath = Path.of("data", "broker");
+        FlushMode flushMode = FlushMode.ASYNC;
+        boolean autoCreateTopic = false;
+        int defaultTopicQueueNums = 8;
+        int maxMessageBytes = 4 << 20;
+        int maxPropertiesBytes = 16 * 1024;
+        int maxBatchMessages = 1024;
+        int maxPullMessages = 256;
+        int maxPullBytes = 8 << 20;
+        long registerIntervalMs = 30_000;
+        long registerTimeoutMs = 3_000;
+        long clientExpireMs = 120_000;
+        long longPollingMaxMs = 30_000;
+        long longPollingCheckIntervalMs = 200;
+        long offsetFlushIntervalMs = 5_000;
+        int sendThreads = Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors()));
+        int pullThreads = Math.max(4, Math.min(16, 2 * Runtime.getRuntime().availableProcessors()));
+        int clientThreads = 2;
+        int adminThreads = 2;
+        int requestQueueCapacity = 20_000;
+        Map<String, String> storeProperties = new TreeMap<>();
 
         private Builder() {
         }

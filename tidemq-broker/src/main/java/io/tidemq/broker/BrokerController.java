@@ -99,9 +99,11 @@ public final class BrokerController implements AutoCloseable {
     }
 
     private void doStart() {
+        // The store first: it locks the directory, so a second broker on the same path fails before it reads
+        // (or later writes) the topic and offset files.
+        store.start();
         topics.load();
         offsets.load();
-        store.start();
         store.addArrivalListener(holds::onArrival);
         holds.start();
 
@@ -171,6 +173,7 @@ public final class BrokerController implements AutoCloseable {
         boolean wasStarted = state == State.RUNNING;
         state = State.CLOSED;
         if (!wasStarted) {
+            holds.close();
             return;
         }
         if (registrar != null) {

@@ -13,6 +13,7 @@ import io.tidemq.remoting.netty.NettyRemotingClient;
 import io.tidemq.remoting.protocol.RemotingCommand;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -114,7 +115,7 @@ public final class BrokerFixture implements AutoCloseable {
     }
 
     public RemotingCommand send(String topic, int queueId, String body, Map<String, String> props) {
-        return invoke(sendRequest(topic, queueId, body.getBytes(java.nio.charset.StandardCharsets.UTF_8), props));
+        return invoke(sendRequest(topic, queueId, body.getBytes(StandardCharsets.UTF_8), props));
     }
 
     public Headers.SendMessageResponse sendOk(String topic, int queueId, String body, Map<String, String> props) {

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = TideMq.Version.class,
         description = "TideMQ: a distributed message queue.",
-        subcommands = {BenchCommand.class})
+        subcommands = {StandaloneCommand.class, NamesrvCommand.class, BrokerCommand.class, ProduceCommand.class,
+                ConsumeCommand.class, AdminCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class TideMq implements Runnable {
 
     @CommandLine.Spec
@@ -17,16 +18,22 @@ public final class TideMq implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().usage(System.out);
+        spec.commandLine().usage(spec.commandLine().getOut());
     }
 
     public static void main(String[] args) {
         System.exit(newCommandLine().execute(args));
     }
 
-    /** The configured command line, shared by {@link #main} and the tests. */
+    /**
+     * The configured command line, shared by {@link #main} and the tests: enum values case-insensitive,
+     * usage errors exit 2 with the message and a hint, failures exit 1 with the failure's message.
+     */
     public static CommandLine newCommandLine() {
-        return new CommandLine(new TideMq()).setCaseInsensitiveEnumValuesAllowed(true);
+        CommandLine cl = new CommandLine(new TideMq()).setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setExecutionExceptionHandler(new CliErrors());
+        cl.setParameterExceptionHandler(new CliErrors.UsageErrors());
+        return cl;
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -21,6 +21,7 @@ public final class TestStores {
                 .maxMessageBytes(16 * 1024)
                 .consumeQueueEntriesPerFile(64)
                 .flushIntervalMs(10)
+                .flushLeastPages(0)
                 .flushConsumeQueueIntervalMs(20)
                 .indexHashSlots(64)
                 .indexMaxEntriesPerFile(512)

@@ -59,11 +59,14 @@ public final class ClientGroup {
         return members.remove(channel) != null;
     }
 
-    /** Removes members silent since before {@code deadlineMs}, returning them. */
+    /**
+     * Removes members silent since before {@code deadlineMs}, and members whose connection is gone (a close
+     * event can be dropped when the transport's event queue is full), returning them.
+     */
     synchronized List<ClientInfo> removeSilentSince(long deadlineMs) {
         List<ClientInfo> expired = new ArrayList<>();
         members.values().removeIf(c -> {
-            if (c.lastHeartbeatMs() < deadlineMs) {
+            if (c.lastHeartbeatMs() < deadlineMs || !c.channel().isActive()) {
                 expired.add(c);
                 return true;
             }

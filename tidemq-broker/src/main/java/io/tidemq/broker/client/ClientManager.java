@@ -92,7 +92,8 @@ public final class ClientManager {
     }
 
     /**
-     * Removes members silent for longer than {@code clientExpireMs} and closes their connections.
+     * Removes members silent for longer than {@code clientExpireMs} (closing their connections) and members
+     * whose connection is already closed.
      *
      * @return how many memberships expired
      */
@@ -168,7 +169,7 @@ public final class ClientManager {
 
     private static void closeAll(List<ClientInfo> gone, ClientGroup g) {
         for (ClientInfo c : gone) {
-            LOG.warn("client {} expired from group {}: no heartbeat within the expiry time; closing its connection",
+            LOG.warn("client {} removed from group {}: no heartbeat within clientExpireMs or connection lost",
                     c, g.name());
             c.channel().close();
         }

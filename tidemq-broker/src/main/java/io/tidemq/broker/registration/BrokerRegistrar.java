@@ -13,6 +13,8 @@ import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -38,6 +40,7 @@ public final class BrokerRegistrar implements AutoCloseable {
     private final ScheduledExecutorService scheduler = BrokerThreads.scheduler("tidemq-broker-register");
     /** Coalesces bursts of topic changes into one registration round; set by triggers, cleared by the round. */
     private final AtomicBoolean roundPending = new AtomicBoolean();
+    /** Set once by close(); later triggers are ignored. */
     private final AtomicBoolean closed = new AtomicBoolean();
 
     public BrokerRegistrar(RemotingClient client, List<String> namesrvAddrs, Supplier<BrokerRegistration> registration,
@@ -69,7 +72,7 @@ public final class BrokerRegistrar implements AutoCloseable {
                     roundPending.set(false);
                     registerAllSafely();
                 });
-            } catch (java.util.concurrent.RejectedExecutionException e) {
+            } catch (RejectedExecutionException e) {
                 roundPending.set(false);
             }
         }
@@ -149,7 +152,7 @@ public final class BrokerRegistrar implements AutoCloseable {
             sendToAll(request, "unregister from").get(timeoutMs + 1_000, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+        } catch (TimeoutException | ExecutionException e) {
             LOG.warn("unregistering from the NameServers did not finish: {}", e.toString());
         }
     }

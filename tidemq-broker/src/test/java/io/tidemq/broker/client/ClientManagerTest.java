@@ -109,6 +109,16 @@ class ClientManagerTest {
     }
 
     @Test
+    void scanRemovesMembersWhoseConnectionClosedWithoutAnEvent() {
+        FakeChannel a = new FakeChannel("10.0.0.1:1000");
+        manager.heartbeat(a, consumer("a@1@x", "billing"), 1_000);
+        a.close();
+
+        assertThat(manager.scanExpired(2_000)).isEqualTo(1);
+        assertThat(manager.consumerGroupNames()).isEmpty();
+    }
+
+    @Test
     void heartbeatWithoutAGroupLeavesIt() {
         FakeChannel a = new FakeChannel("10.0.0.1:1000");
         manager.heartbeat(a, consumer("a@1@x", "billing", "audit"), 1_000);

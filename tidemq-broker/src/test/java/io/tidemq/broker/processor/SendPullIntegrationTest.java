@@ -4,6 +4,7 @@ import io.tidemq.broker.BrokerFixture;
 import io.tidemq.common.message.Message;
 import io.tidemq.common.message.MessageConst;
 import io.tidemq.common.message.MessageExt;
+import io.tidemq.common.protocol.RequestCode;
 import io.tidemq.common.protocol.ResponseCode;
 import io.tidemq.common.protocol.header.Headers;
 import io.tidemq.remoting.protocol.RemotingCommand;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -21,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SendPullIntegrationTest {
 
     @TempDir
-    java.nio.file.Path dir;
+    Path dir;
 
     private BrokerFixture fx;
 
@@ -163,7 +165,7 @@ class SendPullIntegrationTest {
 
     @Test
     void missingHeaderFieldIsAnInvalidParameter() {
-        RemotingCommand r = fx.invoke(RemotingCommand.createRequest(io.tidemq.common.protocol.RequestCode.SEND_MESSAGE)
+        RemotingCommand r = fx.invoke(RemotingCommand.createRequest(RequestCode.SEND_MESSAGE)
                 .putField("topic", "orders").setBody(new byte[] {1}));
 
         assertThat(r.code()).isEqualTo(ResponseCode.INVALID_PARAMETER.code());
@@ -193,7 +195,7 @@ class SendPullIntegrationTest {
 
     @Test
     void commitOffsetInThePullHeaderIsCommittedFirst() {
-        fx.invoke(RemotingCommand.createRequest(io.tidemq.common.protocol.RequestCode.PULL_MESSAGE)
+        fx.invoke(RemotingCommand.createRequest(RequestCode.PULL_MESSAGE)
                 .writeHeader(new Headers.PullMessageRequest("billing", "orders", 1, 0, 32, 17, 0, "*", null)));
 
         assertThat(fx.broker().consumerOffsetManager().query("billing", "orders", 1)).isEqualTo(17);

@@ -136,6 +136,11 @@ public final class MappedFileQueue {
     }
 
     private MappedFile createFile(long fromOffset) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new StoreIOException("cannot create directory " + dir + ": " + e + "; check permissions", e);
+        }
         Path path = dir.resolve(MappedFile.fileName(fromOffset));
         if (allocator != null) {
             Path next = dir.resolve(MappedFile.fileName(fromOffset + fileSizeBytes));

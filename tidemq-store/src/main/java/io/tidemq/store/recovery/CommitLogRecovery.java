@@ -115,7 +115,7 @@ public final class CommitLogRecovery {
         int deleted = countFilesAfter(files, end);
         if (cutFrom >= 0) {
             log.warn("CommitLog torn tail CUT at offset {}: {} non-zero bytes discarded up to the end of the log"
-                    + " (a write interrupted by the crash; no acknowledged SYNC record is lost)", cutFrom, cutBytes);
+                    + " (a write interrupted by the crash)", cutFrom, cutBytes);
         }
         if (deleted > 0) {
             log.warn("deleting {} CommitLog file(s) past the recovered end {}", deleted, end);

@@ -1,0 +1,79 @@
+package io.tidemq.broker;
+
+import io.tidemq.common.route.TopicConfig;
+import io.tidemq.store.FlushMode;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+
+/** Reads a {@link BrokerConfig} from a properties file; defaults come from {@link BrokerConfig.Builder}. */
+final class BrokerConfigLoader {
+
+    private BrokerConfigLoader() {
+    }
+
+    static BrokerConfig load(Properties props) {
+        ConfigReader r = new ConfigReader(props);
+        BrokerConfig.Builder d = BrokerConfig.builder();
+        BrokerConfig.Builder b = BrokerConfig.builder()
+                .brokerClusterName(r.string("brokerClusterName", d.brokerClusterName))
+                .brokerName(r.string("brokerName", d.brokerName))
+                .brokerId(r.longValue("brokerId", d.brokerId, 0, Long.MAX_VALUE))
+                .brokerIp(r.string("brokerIp", null))
+                .listenPort(r.intValue("listenPort", d.listenPort, 0, 65_535))
+                .namesrvAddrs(splitAddrs(r.string("namesrvAddrs", "")))
+                .storePath(Path.of(r.string("storePath", d.storePath.toString())))
+                .flushMode(flushMode(r.string("flushMode", d.flushMode.name())))
+                .autoCreateTopic(r.bool("autoCreateTopic", d.autoCreateTopic))
+                .defaultTopicQueueNums(r.intValue("defaultTopicQueueNums", d.defaultTopicQueueNums, 1,
+                        TopicConfig.MAX_QUEUE_NUMS))
+                .maxMessageBytes(r.intValue("maxMessageBytes", d.maxMessageBytes, 1, 64 << 20))
+                .maxPropertiesBytes(r.intValue("maxPropertiesBytes", d.maxPropertiesBytes, 64,
+                        BrokerConfig.MAX_PROPERTIES_BYTES_LIMIT))
+                .maxBatchMessages(r.intValue("maxBatchMessages", d.maxBatchMessages, 1, 100_000))
+                .maxPullMessages(r.intValue("maxPullMessages", d.maxPullMessages, 1, 10_000))
+                .maxPullBytes(r.intValue("maxPullBytes", d.maxPullBytes, 1024, 256 << 20))
+                .registerIntervalMs(r.longValue("registerIntervalMs", d.registerIntervalMs, 100, 600_000))
+                .registerTimeoutMs(r.longValue("registerTimeoutMs", d.registerTimeoutMs, 100, 60_000))
+                .clientExpireMs(r.longValue("clientExpireMs", d.clientExpireMs, 1_000, 3_600_000))
+                .longPollingMaxMs(r.longValue("longPollingMaxMs", d.longPollingMaxMs, 0, 300_000))
+                .longPollingCheckIntervalMs(r.longValue("longPollingCheckIntervalMs", d.longPollingCheckIntervalMs,
+                        10, 10_000))
+                .offsetFlushIntervalMs(r.longValue("offsetFlushIntervalMs", d.offsetFlushIntervalMs, 100, 600_000))
+                .sendThreads(r.intValue("sendThreads", d.sendThreads, 1, 256))
+                .pullThreads(r.intValue("pullThreads", d.pullThreads, 1, 256))
+                .clientThreads(r.intValue("clientThreads", d.clientThreads, 1, 256))
+                .adminThreads(r.intValue("adminThreads", d.adminThreads, 1, 64))
+                .requestQueueCapacity(r.intValue("requestQueueCapacity", d.requestQueueCapacity, 16, 1_000_000));
+        Set<String> rest = r.unreadKeys();
+        Map<String, String> store = new TreeMap<>();
+        for (String key : rest) {
+            store.put(key, props.getProperty(key).trim());
+        }
+        return b.storeProperties(store).build();
+    }
+
+    private static FlushMode flushMode(String raw) {
+        try {
+            return FlushMode.valueOf(raw.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new BrokerConfigException("flushMode = '" + raw + "' is not a flush mode; use ASYNC or SYNC");
+        }
+    }
+
+    private static List<String> splitAddrs(String raw) {
+        List<String> out = new ArrayList<>();
+        for (String part : raw.split(";")) {
+            if (!part.isBlank()) {
+                out.add(part.trim());
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,143 @@
+package io.tidemq.broker.admin;
+
+import io.tidemq.broker.BrokerFixture;
+import io.tidemq.common.json.Json;
+import io.tidemq.common.protocol.RequestCode;
+import io.tidemq.common.protocol.ResponseCode;
+import io.tidemq.common.protocol.body.BrokerRuntimeInfo;
+import io.tidemq.common.protocol.body.TopicList;
+import io.tidemq.common.protocol.body.TopicStats;
+import io.tidemq.common.protocol.header.Headers;
+import io.tidemq.common.route.Perm;
+import io.tidemq.common.route.TopicConfig;
+import io.tidemq.remoting.protocol.RemotingCommand;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TopicAdminIntegrationTest {
+
+    @TempDir
+    Path dir;
+
+    private BrokerFixture fx;
+
+    @BeforeEach
+    void start() {
+        fx = new BrokerFixture(dir);
+    }
+
+    @AfterEach
+    void stop() {
+        fx.close();
+    }
+
+    private RemotingCommand topicRequest(RequestCode code, String topic) {
+        return fx.invoke(RemotingCommand.createRequest(code).writeHeader(new Headers.TopicRequest(topic)));
+    }
+
+    private List<String> list(Boolean includeSystem) {
+        RemotingCommand r = fx.invoke(RemotingCommand.createRequest(RequestCode.GET_ALL_TOPIC_LIST)
+                .writeHeader(new Headers.TopicListRequest(includeSystem)));
+        return Json.fromBytes(r.body(), TopicList.class).topics();
+    }
+
+    @Test
+    void createdAndDeletedTopicsPersistAcrossRestarts() {
+        fx.createTopic("orders", 4);
+        fx.createTopic("audit", 1);
+        assertThat(topicRequest(RequestCode.DELETE_TOPIC, "audit").code()).isZero();
+
+        fx.restartBroker();
+
+        assertThat(list(null)).containsExactly("orders");
+        assertThat(fx.broker().topicConfigManager().get("orders").writeQueueNums()).isEqualTo(4);
+    }
+
+    @Test
+    void updateChangesQueueCountsAndPermissions() {
+        fx.createTopic("orders", 4);
+
+        RemotingCommand r = fx.invoke(RemotingCommand.createRequest(RequestCode.UPDATE_TOPIC)
+                .setBody(Json.toBytes(new TopicConfig("orders", 8, 8, Perm.READ, false))));
+
+        assertThat(r.code()).isZero();
+        assertThat(fx.broker().topicConfigManager().get("orders").readQueueNums()).isEqualTo(8);
+        assertThat(fx.send("orders", 0, "x", Map.of()).code()).isEqualTo(ResponseCode.NO_PERMISSION.code());
+    }
+
+    @Test
+    void createWithAnotherConfigurationOfAnExistingTopicFails() {
+        fx.createTopic("orders", 4);
+
+        RemotingCommand r = fx.invoke(RemotingCommand.createRequest(RequestCode.CREATE_TOPIC)
+                .setBody(Json.toBytes(TopicConfig.of("orders", 2))));
+
+        assertThat(r.code()).isEqualTo(ResponseCode.INVALID_PARAMETER.code());
+        assertThat(r.remark()).contains("UPDATE_TOPIC");
+    }
+
+    @Test
+    void malformedTopicConfigBodyIsRejectedWithTheReason() {
+        RemotingCommand r = fx.invoke(RemotingCommand.createRequest(RequestCode.CREATE_TOPIC)
+                .setBody("{\"topic\":\"t\",\"readQueueNums\":0,\"writeQueueNums\":1,\"perm\":6}"
+                        .getBytes(StandardCharsets.UTF_8)));
+
+        assertThat(r.code()).isEqualTo(ResponseCode.INVALID_PARAMETER.code());
+        assertThat(r.remark()).contains("readQueueNums");
+    }
+
+    @Test
+    void deletingAnUnknownTopicAnswersTopicNotExist() {
+        assertThat(topicRequest(RequestCode.DELETE_TOPIC, "nowhere").code())
+                .isEqualTo(ResponseCode.TOPIC_NOT_EXIST.code());
+    }
+
+    @Test
+    void retryAndDlqTopicsAreListedOnlyOnRequest() {
+        fx.createTopic("orders", 1);
+        fx.createTopic("%RETRY%billing", 1);
+        fx.createTopic("%DLQ%billing", 1);
+
+        assertThat(list(null)).containsExactly("orders");
+        assertThat(list(true)).containsExactlyInAnyOrder("orders", "%RETRY%billing", "%DLQ%billing");
+    }
+
+    @Test
+    void topicStatsReportEachQueuesOffsets() {
+        fx.createTopic("orders", 2);
+        fx.sendOk("orders", 1, "a", Map.of());
+        fx.sendOk("orders", 1, "b", Map.of());
+        fx.pull("g", "orders", 1, 1, 1, "*");
+
+        RemotingCommand r = topicRequest(RequestCode.GET_TOPIC_STATS, "orders");
+
+        TopicStats stats = Json.fromBytes(r.body(), TopicStats.class);
+        assertThat(stats.queues()).hasSize(2);
+        assertThat(stats.queues().get(0).maxOffset()).isZero();
+        assertThat(stats.queues().get(1).maxOffset()).isEqualTo(2);
+        assertThat(stats.queues().get(1).lastUpdateTimestampMs()).isPositive();
+        assertThat(stats.storedMessages()).isEqualTo(2);
+    }
+
+    @Test
+    void runtimeInfoReportsIdentityAndTotals() {
+        fx.createTopic("orders", 1);
+        fx.sendOk("orders", 0, "a", Map.of());
+
+        RemotingCommand r = fx.invoke(RemotingCommand.createRequest(RequestCode.GET_BROKER_RUNTIME_INFO));
+
+        Map<String, String> info = Json.fromBytes(r.body(), BrokerRuntimeInfo.class).stats();
+        assertThat(info).containsEntry("brokerName", "broker-t").containsEntry("brokerAddr", fx.address())
+                .containsEntry("putMessageTotal", "1").containsEntry("topicCount", "1")
+                .containsKeys("storeCommitLogMaxOffset", "diskUsableBytes");
+    }
+}

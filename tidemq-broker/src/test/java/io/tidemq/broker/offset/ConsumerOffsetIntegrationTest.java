@@ -1,0 +1,106 @@
+package io.tidemq.broker.offset;
+
+import io.tidemq.broker.BrokerFixture;
+import io.tidemq.common.protocol.RequestCode;
+import io.tidemq.common.protocol.ResponseCode;
+import io.tidemq.common.protocol.header.Headers;
+import io.tidemq.remoting.protocol.RemotingCommand;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ConsumerOffsetIntegrationTest {
+
+    @TempDir
+    Path dir;
+
+    private BrokerFixture fx;
+
+    @BeforeEach
+    void start() {
+        fx = new BrokerFixture(dir);
+        fx.createTopic("orders", 2);
+    }
+
+    @AfterEach
+    void stop() {
+        fx.close();
+    }
+
+    private RemotingCommand commit(String group, int queueId, long offset) {
+        return fx.invoke(RemotingCommand.createRequest(RequestCode.UPDATE_CONSUMER_OFFSET)
+                .writeHeader(new Headers.UpdateConsumerOffsetRequest(group, "orders", queueId, offset)));
+    }
+
+    private RemotingCommand query(String group, int queueId) {
+        return fx.invoke(RemotingCommand.createRequest(RequestCode.QUERY_CONSUMER_OFFSET)
+                .writeHeader(new Headers.QueryConsumerOffsetRequest(group, "orders", queueId)));
+    }
+
+    @Test
+    void committedOffsetIsReturnedByQuery() {
+        assertThat(commit("billing", 1, 42).code()).isZero();
+
+        RemotingCommand r = query("billing", 1);
+
+        assertThat(r.code()).isZero();
+        assertThat(r.readHeader(Headers.OffsetResponse.class).offset()).isEqualTo(42);
+    }
+
+    @Test
+    void groupThatNeverCommittedGetsQueryNotFound() {
+        RemotingCommand r = query("fresh", 0);
+
+        assertThat(r.code()).isEqualTo(ResponseCode.QUERY_NOT_FOUND.code());
+        assertThat(r.remark()).contains("fresh");
+    }
+
+    @Test
+    void committedOffsetsSurviveABrokerRestart() {
+        commit("billing", 0, 7);
+        commit("billing", 1, 9);
+
+        fx.restartBroker();
+
+        assertThat(Files.exists(dir.resolve("config/consumerOffsets.json"))).isTrue();
+        assertThat(query("billing", 0).readHeader(Headers.OffsetResponse.class).offset()).isEqualTo(7);
+        assertThat(query("billing", 1).readHeader(Headers.OffsetResponse.class).offset()).isEqualTo(9);
+    }
+
+    @Test
+    void invalidCommitsAreRejected() {
+        assertThat(commit("billing", 0, -1).code()).isEqualTo(ResponseCode.INVALID_PARAMETER.code());
+        assertThat(commit("billing", 5, 1).code()).isEqualTo(ResponseCode.INVALID_PARAMETER.code());
+        assertThat(commit("bad%group", 0, 1).code()).isEqualTo(ResponseCode.INVALID_PARAMETER.code());
+        RemotingCommand unknownTopic = fx.invoke(RemotingCommand.createRequest(RequestCode.UPDATE_CONSUMER_OFFSET)
+                .writeHeader(new Headers.UpdateConsumerOffsetRequest("billing", "nowhere", 0, 1)));
+        assertThat(unknownTopic.code()).isEqualTo(ResponseCode.TOPIC_NOT_EXIST.code());
+    }
+
+    @Test
+    void minAndMaxOffsetsAndSearchByTimestampDescribeTheQueue() {
+        long before = System.currentTimeMillis() - 1;
+        fx.sendOk("orders", 0, "a", Map.of());
+        fx.sendOk("orders", 0, "b", Map.of());
+        fx.pull("g", "orders", 0, 1, 1, "*");
+
+        long max = fx.invoke(RemotingCommand.createRequest(RequestCode.GET_MAX_OFFSET)
+                .writeHeader(new Headers.QueueRequest("orders", 0))).readHeader(Headers.OffsetResponse.class).offset();
+        long min = fx.invoke(RemotingCommand.createRequest(RequestCode.GET_MIN_OFFSET)
+                .writeHeader(new Headers.QueueRequest("orders", 0))).readHeader(Headers.OffsetResponse.class).offset();
+        long byTime = fx.invoke(RemotingCommand.createRequest(RequestCode.SEARCH_OFFSET_BY_TIMESTAMP)
+                .writeHeader(new Headers.SearchOffsetRequest("orders", 0, before)))
+                .readHeader(Headers.OffsetResponse.class).offset();
+
+        assertThat(max).isEqualTo(2);
+        assertThat(min).isZero();
+        assertThat(byTime).isZero();
+    }
+}

@@ -1,0 +1,107 @@
+package io.tidemq.client.admin;
+
+import io.tidemq.common.message.MessageCodec;
+import io.tidemq.common.message.MessageExt;
+import io.tidemq.common.protocol.RequestCode;
+import io.tidemq.common.protocol.ResponseCode;
+import io.tidemq.common.protocol.header.Headers;
+import io.tidemq.common.route.BrokerData;
+import io.tidemq.common.route.TopicRouteData;
+import io.tidemq.remoting.protocol.RemotingCommand;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/** QUERY_MESSAGE_BY_ID and QUERY_MESSAGE_BY_KEY for {@link AdminClient}. Stateless apart from the transport. */
+final class MessageLookup {
+
+    private final AdminRemoting remoting;
+    private final Supplier<List<BrokerEntry>> brokers;
+
+    MessageLookup(AdminRemoting remoting, Supplier<List<BrokerEntry>> brokers) {
+        this.remoting = remoting;
+        this.brokers = brokers;
+    }
+
+    MessageExt byId(String msgId) {
+        MessageIdAddress id = MessageIdAddress.parse(msgId);
+        String what = "lookup of message " + msgId + " (QUERY_MESSAGE_BY_ID)";
+        RemotingCommand req = RemotingCommand.createRequest(RequestCode.QUERY_MESSAGE_BY_ID)
+                .writeHeader(new Headers.MessageIdRequest(msgId));
+        Set<String> tried = new LinkedHashSet<>();
+        List<String> unreachable = new ArrayList<>();
+        if (id.hasHost()) {
+            tried.add(id.address());
+            MessageExt m = queryById(what, id.address(), req, msgId, unreachable);
+            if (m != null) {
+                return m;
+            }
+        }
+        // The encoded host may be unreachable from here, or a slave may hold the only copy: ask the rest.
+        for (BrokerEntry b : brokers.get()) {
+            if (tried.add(b.address())) {
+                MessageExt m = queryById(what, b.address(), req, msgId, unreachable);
+                if (m != null) {
+                    return m;
+                }
+            }
+        }
+        throw new MessageNotFoundException("no broker has message " + msgId + " (stored by " + id.address()
+                + "; asked " + tried + (unreachable.isEmpty() ? "" : ", unreachable " + unreachable)
+                + "); it may have been deleted by retention");
+    }
+
+    private MessageExt queryById(String what, String addr, RemotingCommand req, String msgId, List<String> unreachable) {
+        RemotingCommand resp;
+        try {
+            resp = remoting.callBroker(what, addr, req);
+        } catch (BrokerUnavailableException e) {
+            unreachable.add(addr);
+            return null;
+        }
+        if (AdminRemoting.is(resp, ResponseCode.QUERY_NOT_FOUND)) {
+            return null;
+        }
+        AdminRemoting.expectSuccess(what, addr, resp);
+        // A broker reads whatever record sits at the id's offset in its own CommitLog: only an exact id match
+        // is the message asked for.
+        for (MessageExt m : MessageCodec.decodeDelivered(ByteBuffer.wrap(resp.body()))) {
+            if (msgId.equalsIgnoreCase(m.msgId())) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    List<MessageExt> byKey(TopicRouteData route, String topic, String key, int maxNum) {
+        List<String> addrs = new ArrayList<>();
+        for (BrokerData b : route.brokerDatas()) {
+            String addr = BrokerTargets.readAddress(b);
+            if (addr != null) {
+                addrs.add(addr);
+            }
+        }
+        String what = "lookup of key '" + key + "' in topic " + topic + " (QUERY_MESSAGE_BY_KEY)";
+        RemotingCommand req = RemotingCommand.createRequest(RequestCode.QUERY_MESSAGE_BY_KEY)
+                .writeHeader(new Headers.MessageKeyRequest(topic, key, maxNum, 0, 0));
+        List<MessageExt> found = new ArrayList<>();
+        remoting.callBrokers(what, addrs, req).forEach((addr, resp) -> {
+            if (AdminRemoting.is(resp, ResponseCode.QUERY_NOT_FOUND)) {
+                return;
+            }
+            AdminRemoting.expectSuccess(what, addr, resp);
+            found.addAll(MessageCodec.decodeDelivered(ByteBuffer.wrap(resp.body())));
+        });
+        if (found.isEmpty()) {
+            throw new MessageNotFoundException("no message of topic " + topic + " has key '" + key + "' (asked "
+                    + addrs + "); keys are indexed as messages are stored, and retention deletes old messages");
+        }
+        found.sort(Comparator.comparingLong(MessageExt::storeTimestampMs).thenComparing(MessageExt::msgId));
+        return found;
+    }
+}

@@ -1,0 +1,58 @@
+package io.tidemq.client.offset;
+
+import io.tidemq.client.ClientException;
+import io.tidemq.common.message.MessageQueue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class LocalFileOffsetStoreTest {
+
+    @TempDir
+    Path dir;
+
+    private final MessageQueue q0 = new MessageQueue("t", "b1", 0);
+    private final MessageQueue q1 = new MessageQueue("t", "b2", 1);
+
+    @Test
+    void offsetsSurviveARestartInAFilePerInstanceAndGroup() throws Exception {
+        LocalFileOffsetStore s = new LocalFileOffsetStore(dir, "inst", "g");
+        s.load();
+        assertThat(s.readStored(q0)).isEqualTo(OffsetStore.NONE);
+        s.update(q0, 12, true);
+        s.update(q1, 3, true);
+        s.persistAll(List.of(q0));
+        assertThat(s.file()).isEqualTo(dir.resolve("inst").resolve("g").resolve("offsets.json"));
+        assertThat(Files.readString(s.file())).contains("\"queueId\":1", "\"offset\":12");
+
+        LocalFileOffsetStore reopened = new LocalFileOffsetStore(dir, "inst", "g");
+        reopened.load();
+        assertThat(reopened.readStored(q0)).isEqualTo(12);
+        assertThat(reopened.readStored(q1)).isEqualTo(3);
+        assertThat(new LocalFileOffsetStore(dir, "other", "g").readStored(q0)).isEqualTo(OffsetStore.NONE);
+    }
+
+    @Test
+    void noTemporaryFileIsLeftBehind() throws Exception {
+        LocalFileOffsetStore s = new LocalFileOffsetStore(dir, "inst", "g");
+        s.update(q0, 1, true);
+        s.persist(q0);
+        try (var files = Files.list(s.file().getParent())) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("offsets.json");
+        }
+    }
+
+    @Test
+    void aCorruptFileIsReportedWithWhatToDo() throws Exception {
+        LocalFileOffsetStore s = new LocalFileOffsetStore(dir, "inst", "g");
+        Files.createDirectories(s.file().getParent());
+        Files.writeString(s.file(), "{not json");
+        assertThatThrownBy(s::load).isInstanceOf(ClientException.class).hasMessageContaining("fix or delete the file");
+    }
+}

@@ -1,0 +1,73 @@
+package io.tidemq.client.offset;
+
+import io.tidemq.common.message.MessageQueue;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RemoteOffsetStoreTest {
+
+    private final MessageQueue mq = new MessageQueue("t", "b1", 0);
+    private final Map<MessageQueue, Long> broker = new ConcurrentHashMap<>();
+    private final List<Long> commits = new ArrayList<>();
+    private boolean failCommits;
+
+    private final OffsetRemote remote = new OffsetRemote() {
+        @Override
+        public long queryOffset(String group, MessageQueue q) {
+            return broker.getOrDefault(q, OffsetStore.NONE);
+        }
+
+        @Override
+        public void commitOffset(String group, MessageQueue q, long offset) {
+            if (failCommits) {
+                throw new IllegalStateException("broker down");
+            }
+            commits.add(offset);
+            broker.put(q, offset);
+        }
+    };
+
+    @Test
+    void increaseOnlyUpdatesIgnoreSmallerOffsetsButSeeksMayGoBack() {
+        RemoteOffsetStore s = new RemoteOffsetStore("g", remote);
+        s.update(mq, 10, true);
+        s.update(mq, 7, true);
+        assertThat(s.readLocal(mq)).isEqualTo(10);
+        s.update(mq, 3, false);
+        assertThat(s.readLocal(mq)).isEqualTo(3);
+    }
+
+    @Test
+    void onlyChangedOffsetsAreCommittedAndAFailedCommitIsRetriedNextTime() {
+        RemoteOffsetStore s = new RemoteOffsetStore("g", remote);
+        s.update(mq, 5, true);
+        s.persist(mq);
+        s.persist(mq);
+        assertThat(commits).containsExactly(5L);
+        s.update(mq, 6, true);
+        failCommits = true;
+        s.persist(mq);
+        failCommits = false;
+        s.persistAll(List.of(mq));
+        assertThat(commits).containsExactly(5L, 6L);
+    }
+
+    @Test
+    void readStoredAsksTheBrokerAndReportsNoneForANewGroup() {
+        RemoteOffsetStore s = new RemoteOffsetStore("g", remote);
+        assertThat(s.readStored(mq)).isEqualTo(OffsetStore.NONE);
+        broker.put(mq, 42L);
+        assertThat(s.readStored(mq)).isEqualTo(42);
+        assertThat(s.readLocal(mq)).isEqualTo(42);
+        s.persist(mq);
+        assertThat(commits).as("an offset read from the broker is not committed back").isEmpty();
+        s.remove(mq);
+        assertThat(s.readLocal(mq)).isEqualTo(OffsetStore.NONE);
+    }
+}

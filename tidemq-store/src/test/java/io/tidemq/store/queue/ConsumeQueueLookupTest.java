@@ -1,0 +1,124 @@
+package io.tidemq.store.queue;
+
+import io.tidemq.store.DefaultMessageStore;
+import io.tidemq.store.GetResult;
+import io.tidemq.store.GetStatus;
+import io.tidemq.store.MessageRecord;
+import io.tidemq.store.StoredMessage;
+import io.tidemq.store.TagsCode;
+import io.tidemq.store.TestStores;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static io.tidemq.store.TestStores.smallConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class ConsumeQueueLookupTest {
+
+    @TempDir
+    Path dir;
+
+    private static MessageRecord tagged(int i) {
+        return MessageRecord.builder("q", 0).body(("v" + i).getBytes()).tags(i % 3 == 0 ? "RED" : "BLUE")
+                .storeHost(TestStores.STORE_HOST).build();
+    }
+
+    @Test
+    void entriesAreFoundByQueueOffsetAcrossQueueFiles() {
+        try (DefaultMessageStore store = new DefaultMessageStore(smallConfig(dir).build())) {
+            store.start();
+            for (int i = 0; i < 300; i++) {
+                store.putMessage(tagged(i)).join();
+            }
+            await().until(() -> store.maxQueueOffset("q", 0) == 300);
+
+            assertThat(store.minQueueOffset("q", 0)).isZero();
+            assertThat(dir.resolve("consumequeue/q/0").toFile().list()).hasSizeGreaterThan(4);
+            GetResult get = store.getMessages("q", 0, 130, 1, Long.MAX_VALUE, null);
+            assertThat(get.messages()).singleElement()
+                    .satisfies(m -> assertThat(new String(m.body())).isEqualTo("v130"));
+        }
+    }
+
+    @Test
+    void tagHashFilterSkipsNonMatchingEntriesAndAdvancesTheNextOffset() {
+        try (DefaultMessageStore store = new DefaultMessageStore(smallConfig(dir).build())) {
+            store.start();
+            for (int i = 0; i < 30; i++) {
+                store.putMessage(tagged(i)).join();
+            }
+            await().until(() -> store.maxQueueOffset("q", 0) == 30);
+            long red = TagsCode.of("RED");
+
+            GetResult get = store.getMessages("q", 0, 0, 100, Long.MAX_VALUE, code -> code == red);
+
+            assertThat(get.messages()).extracting(StoredMessage::queueOffset)
+                    .containsExactly(0L, 3L, 6L, 9L, 12L, 15L, 18L, 21L, 24L, 27L);
+            assertThat(get.messages()).allSatisfy(m -> assertThat(m.tags()).isEqualTo("RED"));
+            GetResult none = store.getMessages("q", 0, 28, 100, Long.MAX_VALUE, code -> code == red);
+            assertThat(none.status()).isEqualTo(GetStatus.NO_MESSAGE);
+            assertThat(none.nextBeginOffset()).isEqualTo(30);
+        }
+    }
+
+    @Test
+    void offsetByTimeFindsTheFirstMessageStoredAtOrAfterTheTime() {
+        try (DefaultMessageStore store = new DefaultMessageStore(smallConfig(dir).build())) {
+            store.start();
+            long firstBatchEnd = 0;
+            for (int i = 0; i < 20; i++) {
+                firstBatchEnd = Math.max(firstBatchEnd, store.putMessage(tagged(i)).join().storeTimestampMs());
+            }
+            long boundary = firstBatchEnd + 1;
+            await().until(() -> System.currentTimeMillis() > boundary);
+            for (int i = 20; i < 45; i++) {
+                store.putMessage(tagged(i)).join();
+            }
+            await().until(() -> store.maxQueueOffset("q", 0) == 45);
+
+            assertThat(store.queueOffsetByTime("q", 0, boundary)).isEqualTo(20);
+            assertThat(store.queueOffsetByTime("q", 0, 0)).isZero();
+            assertThat(store.queueOffsetByTime("q", 0, Long.MAX_VALUE)).isEqualTo(45);
+            assertThat(store.queueOffsetByTime("missing", 0, 0)).isZero();
+        }
+    }
+
+    @Test
+    void putEntryIsIdempotentAndAQueueMayStartPastZero() {
+        ConsumeQueue queue = new ConsumeQueue("t", 0, dir.resolve("cq"), 16);
+        queue.load();
+        assertThat(queue.putEntry(37, 1000, 50, 7)).isTrue();
+        assertThat(queue.putEntry(37, 1000, 50, 7)).isFalse();
+        assertThat(queue.putEntry(38, 1050, 60, 8)).isTrue();
+
+        assertThat(queue.minOffset()).isEqualTo(37);
+        assertThat(queue.maxOffset()).isEqualTo(39);
+        assertThat(queue.entries(0, 10)).extracting(ConsumeQueue.Entry::commitLogOffset).containsExactly(1000L, 1050L);
+        queue.shutdown();
+
+        ConsumeQueue reopened = new ConsumeQueue("t", 0, dir.resolve("cq"), 16);
+        reopened.load();
+        reopened.recover();
+        assertThat(reopened.minOffset()).isEqualTo(37);
+        assertThat(reopened.maxOffset()).isEqualTo(39);
+        assertThat(reopened.entry(38)).isEqualTo(new ConsumeQueue.Entry(38, 1050, 60, 8));
+        reopened.shutdown();
+    }
+
+    @Test
+    void truncateAboveDropsEntriesPointingPastTheCommitLogEnd() {
+        ConsumeQueue queue = new ConsumeQueue("t", 0, dir.resolve("cq"), 16);
+        queue.load();
+        for (int i = 0; i < 40; i++) {
+            queue.putEntry(i, i * 100L, 100, 0);
+        }
+        assertThat(queue.truncateAbove(2550)).isEqualTo(15);
+        assertThat(queue.maxOffset()).isEqualTo(25);
+        assertThat(queue.entries(20, 100)).hasSize(5);
+        queue.shutdown();
+    }
+}

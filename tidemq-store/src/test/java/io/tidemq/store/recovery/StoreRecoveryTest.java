@@ -1,0 +1,220 @@
+package io.tidemq.store.recovery;
+
+import io.tidemq.store.CorruptRecordException;
+import io.tidemq.store.DefaultMessageStore;
+import io.tidemq.store.FlushMode;
+import io.tidemq.store.GetResult;
+import io.tidemq.store.PutResult;
+import io.tidemq.store.StoreConfig;
+import io.tidemq.store.StoredMessage;
+import io.tidemq.store.TestStores;
+import io.tidemq.store.commitlog.RecordDescriptor;
+import io.tidemq.store.file.MappedFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static io.tidemq.store.TestStores.message;
+import static io.tidemq.store.TestStores.smallConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+class StoreRecoveryTest {
+
+    @TempDir
+    Path dir;
+
+    /** No periodic checkpoint: recovery must work from the files alone. */
+    private StoreConfig config(FlushMode mode) {
+        return smallConfig(dir).flushMode(mode).flushConsumeQueueIntervalMs(60_000).build();
+    }
+
+    private List<PutResult> fillAndCrash(FlushMode mode, int count, String topic) {
+        DefaultMessageStore store = new DefaultMessageStore(config(mode));
+        store.start();
+        List<PutResult> results = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            results.add(store.putMessage(message(topic, 0, "m" + i + "-" + "p".repeat(700))).join());
+        }
+        await().until(() -> store.maxQueueOffset(topic, 0) == count);
+        store.closeAbruptly();
+        assertThat(dir.resolve(StoreDirectoryGuard.ABORT_FILE)).exists();
+        return results;
+    }
+
+    private void writeAt(long physicalOffset, byte[] bytes) throws IOException {
+        long fileFrom = physicalOffset - physicalOffset % TestStores.FILE_BYTES;
+        Path file = dir.resolve("commitlog").resolve(MappedFile.fileName(fileFrom));
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.write(ByteBuffer.wrap(bytes), physicalOffset - fileFrom);
+        }
+    }
+
+    private void flipByteAt(long physicalOffset) throws IOException {
+        long fileFrom = physicalOffset - physicalOffset % TestStores.FILE_BYTES;
+        Path file = dir.resolve("commitlog").resolve(MappedFile.fileName(fileFrom));
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer one = ByteBuffer.allocate(1);
+            channel.read(one, physicalOffset - fileFrom);
+            one.put(0, (byte) (one.get(0) ^ 0x10));
+            channel.write(one.rewind(), physicalOffset - fileFrom);
+        }
+    }
+
+    private static List<StoredMessage> readAll(DefaultMessageStore store, String topic) {
+        List<StoredMessage> all = new ArrayList<>();
+        long next = store.minQueueOffset(topic, 0);
+        while (next < store.maxQueueOffset(topic, 0)) {
+            GetResult get = store.getMessages(topic, 0, next, 32, Long.MAX_VALUE, null);
+            all.addAll(get.messages());
+            next = get.nextBeginOffset();
+        }
+        return all;
+    }
+
+    @Test
+    void recoveryTruncatesTornTailAndKeepsEveryEarlierRecord() throws IOException {
+        List<PutResult> results = fillAndCrash(FlushMode.ASYNC, 150, "t");
+        PutResult last = results.get(149);
+        // a torn write: the last record's second half never reached the disk
+        writeAt(last.physicalOffset() + last.wroteBytes() / 2, new byte[last.wroteBytes() - last.wroteBytes() / 2]);
+
+        try (DefaultMessageStore store = new DefaultMessageStore(config(FlushMode.ASYNC))) {
+            store.start();
+
+            assertThat(store.lastRecovery().cutFromOffset()).isEqualTo(last.physicalOffset());
+            assertThat(store.lastRecovery().cutBytes()).isPositive();
+            assertThat(store.commitLogMaxOffset()).isEqualTo(last.physicalOffset());
+            assertThat(store.maxQueueOffset("t", 0)).isEqualTo(149);
+            List<StoredMessage> all = readAll(store, "t");
+            assertThat(all).hasSize(149);
+            assertThat(TestStores.bodyText(all.get(148))).startsWith("m148-");
+            assertThat(store.stats().corruptRecords()).isZero();
+
+            PutResult next = store.putMessage(message("t", 0, "after")).join();
+            assertThat(next.queueOffset()).isEqualTo(149);
+            assertThat(next.physicalOffset()).isEqualTo(last.physicalOffset());
+        }
+        assertThat(dir.resolve(StoreDirectoryGuard.ABORT_FILE)).doesNotExist();
+    }
+
+    @Test
+    void recoveryDropsQueueEntriesPastTheEndAndRedispatchesMissingOnes() throws IOException {
+        List<PutResult> results = fillAndCrash(FlushMode.ASYNC, 120, "t");
+        // the CommitLog lost its last 10 records (zeroed), while the queue still points at them
+        long lostFrom = results.get(110).physicalOffset();
+        long end = results.get(119).endOffset();
+        writeAt(lostFrom, new byte[(int) (Math.min(end, lostFrom - lostFrom % TestStores.FILE_BYTES
+                + TestStores.FILE_BYTES) - lostFrom)]);
+        // and the queue of another topic vanished entirely
+        try (DefaultMessageStore store = new DefaultMessageStore(config(FlushMode.ASYNC))) {
+            store.start();
+            for (int i = 0; i < 5; i++) {
+                store.putMessage(message("other", 0, "o" + i)).join();
+            }
+            await().until(() -> store.maxQueueOffset("other", 0) == 5);
+            store.closeAbruptly();
+        }
+        deleteRecursively(dir.resolve("consumequeue").resolve("other"));
+
+        try (DefaultMessageStore store = new DefaultMessageStore(config(FlushMode.ASYNC))) {
+            store.start();
+
+            assertThat(store.maxQueueOffset("t", 0)).isEqualTo(110);
+            assertThat(readAll(store, "t")).hasSize(110);
+            assertThat(store.maxQueueOffset("other", 0)).isEqualTo(5);
+            assertThat(readAll(store, "other")).extracting(TestStores::bodyText)
+                    .containsExactly("o0", "o1", "o2", "o3", "o4");
+            assertThat(store.putMessage(message("t", 0, "x")).join().queueOffset()).isEqualTo(110);
+        }
+    }
+
+    @Test
+    void aCorruptRecordInTheMiddleOfAnOlderFileIsReportedNeverServedAndNothingIsCut() throws IOException {
+        List<PutResult> results = fillAndCrash(FlushMode.SYNC, 300, "t");
+        long fileCount;
+        try (Stream<Path> files = Files.list(dir.resolve("commitlog"))) {
+            fileCount = files.count();
+        }
+        assertThat(fileCount).isGreaterThanOrEqualTo(4);
+        long olderFile = (fileCount - 2) * TestStores.FILE_BYTES;
+        PutResult victim = results.stream().filter(r -> r.physicalOffset() > olderFile + 10_000).findFirst().orElseThrow();
+        flipByteAt(victim.physicalOffset() + RecordDescriptor.BODY_OFFSET + 5);
+
+        try (DefaultMessageStore store = new DefaultMessageStore(config(FlushMode.SYNC))) {
+            store.start();
+
+            assertThat(store.stats().corruptRecords()).isEqualTo(1);
+            assertThat(store.lastRecovery().cutFromOffset()).isEqualTo(-1);
+            assertThat(store.commitLogMaxOffset()).isEqualTo(results.get(299).endOffset());
+            assertThatThrownBy(() -> store.readByPhysicalOffset(victim.physicalOffset()))
+                    .isInstanceOf(CorruptRecordException.class).hasMessageContaining("CRC32C");
+            List<StoredMessage> all = readAll(store, "t");
+            assertThat(all).hasSize(299).noneMatch(m -> m.physicalOffset() == victim.physicalOffset());
+            assertThat(store.stats().corruptReads()).isPositive();
+        }
+    }
+
+    @Test
+    void aCleanRestartKeepsEveryRecordAndContinuesTheQueueOffsets() {
+        List<PutResult> results = new ArrayList<>();
+        try (DefaultMessageStore store = new DefaultMessageStore(config(FlushMode.ASYNC))) {
+            store.start();
+            for (int i = 0; i < 100; i++) {
+                results.add(store.putMessage(message("t", 0, "c" + i)).join());
+            }
+        }
+        assertThat(dir.resolve(StoreDirectoryGuard.ABORT_FILE)).doesNotExist();
+        StoreCheckpoint checkpoint = StoreCheckpoint.load(dir);
+        assertThat(checkpoint.commitLogFlushedOffset()).isEqualTo(results.get(99).endOffset());
+        assertThat(checkpoint.consumeQueueFlushedOffset()).isEqualTo(results.get(99).endOffset());
+
+        try (DefaultMessageStore store = new DefaultMessageStore(config(FlushMode.ASYNC))) {
+            store.start();
+            assertThat(store.lastRecovery().cutFromOffset()).isEqualTo(-1);
+            assertThat(readAll(store, "t")).hasSize(100);
+            assertThat(store.putMessage(message("t", 0, "next")).join().queueOffset()).isEqualTo(100);
+        }
+    }
+
+    @Test
+    void everyAcknowledgedSyncRecordSurvivesACrash() {
+        List<PutResult> results = fillAndCrash(FlushMode.SYNC, 200, "s");
+        try (DefaultMessageStore store = new DefaultMessageStore(config(FlushMode.SYNC))) {
+            store.start();
+            for (PutResult result : results) {
+                assertThat(store.lookByMessageId(result.msgId()).queueOffset()).isEqualTo(result.queueOffset());
+            }
+            assertThat(store.maxQueueOffset("s", 0)).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void checkpointRoundTripsAndADamagedOneIsIgnored() throws IOException {
+        StoreCheckpoint written = new StoreCheckpoint(1, 2, 3, 4, 5, 6);
+        written.store(dir);
+        assertThat(StoreCheckpoint.load(dir)).isEqualTo(written);
+        byte[] bytes = Files.readAllBytes(dir.resolve(StoreCheckpoint.FILE_NAME));
+        bytes[10] ^= 1;
+        Files.write(dir.resolve(StoreCheckpoint.FILE_NAME), bytes);
+        assertThat(StoreCheckpoint.load(dir)).isEqualTo(StoreCheckpoint.NONE);
+    }
+
+    private static void deleteRecursively(Path path) throws IOException {
+        try (Stream<Path> walk = Files.walk(path)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
