@@ -78,11 +78,11 @@ public final class CommitLog {
         try {
             checkOpen();
             long storeTimestampMs = System.currentTimeMillis();
-            String key = record.topicQueueKey();
-            long queueOffset = topicQueueTable.peek(key);
+            TopicQueueTable.Counter counter = topicQueueTable.counter(record.topicQueueKey());
+            long queueOffset = counter.next;
             encoder.prepare(record, queueOffset, storeTimestampMs);
             appendPrepared(record.recordLength());
-            topicQueueTable.advance(key, 1);
+            counter.next = queueOffset + 1;
             metrics.appendedRecords.increment();
             metrics.appendedBytes.add(record.recordLength());
             return new PutResult(PutStatus.PUT_OK, encoder.firstPhysicalOffset(), queueOffset, 1,
@@ -124,11 +124,11 @@ public final class CommitLog {
         try {
             checkOpen();
             long storeTimestampMs = System.currentTimeMillis();
-            String key = first.topicQueueKey();
-            long queueOffset = topicQueueTable.peek(key);
+            TopicQueueTable.Counter counter = topicQueueTable.counter(first.topicQueueKey());
+            long queueOffset = counter.next;
             encoder.prepareBatch(records, totalLength, queueOffset, storeTimestampMs);
             appendPrepared(totalLength);
-            topicQueueTable.advance(key, records.size());
+            counter.next = queueOffset + records.size();
             metrics.appendedRecords.add(records.size());
             metrics.appendedBytes.add(totalLength);
             long[] offsets = new long[records.size()];

@@ -10,7 +10,8 @@ import java.util.Map;
  */
 final class TopicQueueTable {
 
-    private static final class Counter {
+    /** The next offset of one queue; mutated only under the append lock. */
+    static final class Counter {
         long next;
     }
 
@@ -22,27 +23,18 @@ final class TopicQueueTable {
         return counter == null ? 0 : counter.next;
     }
 
-    /** Returns the next offset for {@code key} and advances it by {@code count}. */
-    long advance(String key, int count) {
+    /** The counter of {@code key}, created at 0 when missing: one hash lookup per append. */
+    Counter counter(String key) {
         Counter counter = nextOffsets.get(key);
         if (counter == null) {
             counter = new Counter();
             nextOffsets.put(key, counter);
         }
-        long first = counter.next;
-        counter.next = first + count;
-        return first;
+        return counter;
     }
 
     void set(String key, long nextOffset) {
         nextOffsets.computeIfAbsent(key, k -> new Counter()).next = nextOffset;
     }
 
-    void clear() {
-        nextOffsets.clear();
-    }
-
-    int size() {
-        return nextOffsets.size();
-    }
 }

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.util.List;
 
 import static io.tidemq.store.TestStores.smallConfig;
 import static org.assertj.core.api.Assertions.assertThat;
