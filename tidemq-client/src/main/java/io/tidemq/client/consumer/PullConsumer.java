@@ -121,7 +121,13 @@ public final class PullConsumer implements AutoCloseable {
         runtime.beforeRevoke(this::onRevoke);
         runtime.start(rt -> (request, msgs) -> buffer.add(new Pulled(request, msgs)));
         if (assignedBeforeStart != null) {
-            runtime.assign(assignedBeforeStart);
+            try {
+                runtime.assign(assignedBeforeStart);
+            } catch (RuntimeException e) {
+                state = State.CLOSED;
+                runtime.close();
+                throw e;
+            }
         }
         state = State.RUNNING;
     }

@@ -82,7 +82,7 @@ public final class ConsumerRuntime implements ConsumerMember, Rebalancer.Listene
         ClientInstance ci = ClientInstance.acquire(config);
         try {
             OffsetStore store = model == MessageModel.CLUSTERING
-                    ? new RemoteOffsetStore(group, new BrokerOffsets(ci))
+                    ? new RemoteOffsetStore(group, new BrokerOffsets())
                     : new LocalFileOffsetStore(config.offsetStoreDir(), config.instanceName(), group);
             store.load();
             offsets = store;
@@ -224,8 +224,14 @@ public final class ConsumerRuntime implements ConsumerMember, Rebalancer.Listene
             }
         }
         for (MessageQueue mq : new TreeSet<>(target)) {
-            if (!queues.containsKey(mq) && !queueAssigned(mq)) {
-                throw new ClientException("cannot start reading " + mq + "; check that its broker is up");
+            if (!queues.containsKey(mq)) {
+                long offset;
+                try {
+                    offset = startOffset(mq);
+                } catch (RuntimeException e) {
+                    throw new ClientException("cannot start reading " + mq + ": " + e.getMessage(), e);
+                }
+                startQueue(mq, offset);
             }
         }
     }
@@ -304,29 +310,15 @@ public final class ConsumerRuntime implements ConsumerMember, Rebalancer.Listene
     }
 
     /** Broker-side offsets over the client instance's connections. */
-    private static final class BrokerOffsets implements OffsetRemote {
-        private final ClientInstance ci;
-
-        BrokerOffsets(ClientInstance ci) {
-            this.ci = ci;
-        }
-
+    private final class BrokerOffsets implements OffsetRemote {
         @Override
         public long queryOffset(String group, MessageQueue mq) {
-            return ci.api().queryConsumerOffset(address(mq), group, mq);
+            return instance.api().queryConsumerOffset(brokerAddressOf(mq), group, mq);
         }
 
         @Override
         public void commitOffset(String group, MessageQueue mq, long offset) {
-            ci.api().updateConsumerOffset(address(mq), group, mq, offset);
-        }
-
-        private String address(MessageQueue mq) {
-            String addr = ci.brokerAddress(mq.brokerName());
-            if (addr == null) {
-                throw new ClientException("no address known for broker " + mq.brokerName() + " of " + mq);
-            }
-            return addr;
+            instance.api().updateConsumerOffset(brokerAddressOf(mq), group, mq, offset);
         }
     }
 }

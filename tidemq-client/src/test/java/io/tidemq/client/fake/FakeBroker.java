@@ -348,8 +348,9 @@ public final class FakeBroker implements AutoCloseable {
 
     @Override
     public void close() {
-        server.shutdown();
-        workers.shutdownNow();
+        // timers first: a long poll completed after the server's event loops stopped would log an error
         timer.shutdownNow();
+        workers.shutdownNow();
+        server.shutdown();
     }
 }
