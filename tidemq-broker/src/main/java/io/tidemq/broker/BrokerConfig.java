@@ -52,6 +52,9 @@ public final class BrokerConfig {
     private final long longPollingMaxMs;
     private final long longPollingCheckIntervalMs;
     private final long offsetFlushIntervalMs;
+    private final long transactionCheckIntervalMs;
+    private final long transactionTimeoutMs;
+    private final int transactionCheckMax;
     private final int sendThreads;
     private final int pullThreads;
     private final int clientThreads;
@@ -94,6 +97,12 @@ public final class BrokerConfig {
                 b.longPollingCheckIntervalMs, 10, 10_000);
         this.offsetFlushIntervalMs = ConfigReader.checkRange("offsetFlushIntervalMs", b.offsetFlushIntervalMs,
                 100, 600_000);
+        this.transactionCheckIntervalMs = ConfigReader.checkRange("transactionCheckIntervalMs",
+                b.transactionCheckIntervalMs, 10, 3_600_000);
+        this.transactionTimeoutMs = ConfigReader.checkRange("transactionTimeoutMs", b.transactionTimeoutMs, 10,
+                86_400_000);
+        this.transactionCheckMax = (int) ConfigReader.checkRange("transactionCheckMax", b.transactionCheckMax, 1,
+                1_000);
         this.sendThreads = (int) ConfigReader.checkRange("sendThreads", b.sendThreads, 1, 256);
         this.pullThreads = (int) ConfigReader.checkRange("pullThreads", b.pullThreads, 1, 256);
         this.clientThreads = (int) ConfigReader.checkRange("clientThreads", b.clientThreads, 1, 256);
@@ -131,6 +140,9 @@ public final class BrokerConfig {
         b.longPollingMaxMs = longPollingMaxMs;
         b.longPollingCheckIntervalMs = longPollingCheckIntervalMs;
         b.offsetFlushIntervalMs = offsetFlushIntervalMs;
+        b.transactionCheckIntervalMs = transactionCheckIntervalMs;
+        b.transactionTimeoutMs = transactionTimeoutMs;
+        b.transactionCheckMax = transactionCheckMax;
         b.sendThreads = sendThreads;
         b.pullThreads = pullThreads;
         b.clientThreads = clientThreads;
@@ -291,6 +303,21 @@ public final class BrokerConfig {
         return offsetFlushIntervalMs;
     }
 
+    /** How often the transaction check thread scans for undecided half messages. */
+    public long transactionCheckIntervalMs() {
+        return transactionCheckIntervalMs;
+    }
+
+    /** A half message younger than this is not checked back yet. */
+    public long transactionTimeoutMs() {
+        return transactionTimeoutMs;
+    }
+
+    /** Check-backs per half message before the broker rolls it back. */
+    public int transactionCheckMax() {
+        return transactionCheckMax;
+    }
+
     public int sendThreads() {
         return sendThreads;
     }
@@ -347,6 +374,9 @@ public final class BrokerConfig {
         long longPollingMaxMs = 30_000;
         long longPollingCheckIntervalMs = 200;
         long offsetFlushIntervalMs = 5_000;
+        long transactionCheckIntervalMs = 60_000;
+        long transactionTimeoutMs = 6_000;
+        int transactionCheckMax = 15;
         int sendThreads = Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors()));
         int pullThreads = Math.max(4, Math.min(16, 2 * Runtime.getRuntime().availableProcessors()));
         int clientThreads = 2;
@@ -379,6 +409,9 @@ public final class BrokerConfig {
         public Builder longPollingMaxMs(long v) { longPollingMaxMs = v; return this; }
         public Builder longPollingCheckIntervalMs(long v) { longPollingCheckIntervalMs = v; return this; }
         public Builder offsetFlushIntervalMs(long v) { offsetFlushIntervalMs = v; return this; }
+        public Builder transactionCheckIntervalMs(long v) { transactionCheckIntervalMs = v; return this; }
+        public Builder transactionTimeoutMs(long v) { transactionTimeoutMs = v; return this; }
+        public Builder transactionCheckMax(int v) { transactionCheckMax = v; return this; }
         public Builder sendThreads(int v) { sendThreads = v; return this; }
         public Builder pullThreads(int v) { pullThreads = v; return this; }
         public Builder clientThreads(int v) { clientThreads = v; return this; }

@@ -46,6 +46,10 @@ final class BrokerConfigLoader {
                 .longPollingCheckIntervalMs(r.longValue("longPollingCheckIntervalMs", d.longPollingCheckIntervalMs,
                         10, 10_000))
                 .offsetFlushIntervalMs(r.longValue("offsetFlushIntervalMs", d.offsetFlushIntervalMs, 100, 600_000))
+                .transactionCheckIntervalMs(r.longValue("transactionCheckIntervalMs", d.transactionCheckIntervalMs,
+                        10, 3_600_000))
+                .transactionTimeoutMs(r.longValue("transactionTimeoutMs", d.transactionTimeoutMs, 10, 86_400_000))
+                .transactionCheckMax(r.intValue("transactionCheckMax", d.transactionCheckMax, 1, 1_000))
                 .sendThreads(r.intValue("sendThreads", d.sendThreads, 1, 256))
                 .pullThreads(r.intValue("pullThreads", d.pullThreads, 1, 256))
                 .clientThreads(r.intValue("clientThreads", d.clientThreads, 1, 256))

@@ -4,8 +4,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code tidemq bench ...}: end-to-end benchmarks. */
-@Command(name = "bench", description = "Benchmarks: store, produce, consume.",
-        subcommands = {})
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks: store, produce, consume.",
+        subcommands = {BenchProduceCommand.class, BenchConsumeCommand.class})
 public final class BenchCommand implements Runnable {
 
     @CommandLine.Spec
@@ -13,6 +13,6 @@ public final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().usage(System.out);
+        spec.commandLine().usage(spec.commandLine().getOut());
     }
 }

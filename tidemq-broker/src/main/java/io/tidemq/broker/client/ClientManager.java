@@ -129,6 +129,12 @@ public final class ClientManager {
         return consumerGroups.get(group);
     }
 
+    /** The connections of a producer group's live members (transaction check-backs); empty when none. */
+    public List<RemotingChannel> producerChannels(String group) {
+        ClientGroup g = producerGroups.get(group);
+        return g == null ? List.of() : g.channels();
+    }
+
     public Set<String> consumerGroupNames() {
         return new TreeSet<>(consumerGroups.keySet());
     }

@@ -9,6 +9,7 @@ import io.tidemq.common.message.MessageQueue;
 import io.tidemq.common.protocol.RequestCode;
 import io.tidemq.common.protocol.body.ConsumerData;
 import io.tidemq.common.protocol.body.HeartbeatData;
+import io.tidemq.common.protocol.header.Headers;
 import io.tidemq.common.route.BrokerData;
 import io.tidemq.common.route.TopicRouteData;
 import io.tidemq.remoting.netty.NettyClientConfig;
@@ -62,8 +63,7 @@ public final class ClientInstance {
     private final Set<String> producerGroups = ConcurrentHashMap.newKeySet();
     /** Consumers by group; concurrent map. */
     private final Map<String, ConsumerMember> consumers = new ConcurrentHashMap<>();
-    /** Broker addresses sent at least one heartbeat; a new one gets one at once. */
-    private final Set<String> heartbeatedBrokers = ConcurrentHashMap.newKeySet();
+    private final Heartbeats heartbeats;
     private final AtomicInteger namesrvCursor = new AtomicInteger();
     /** Guarded by {@code ClientInstance.class}. */
     private int references;
@@ -75,6 +75,7 @@ public final class ClientInstance {
         this.remoting = new NettyRemotingClient(NettyClientConfig.builder()
                 .connectTimeoutMs((int) Math.min(config.requestTimeoutMs(), 600_000)).build());
         this.api = new ClientRemotingApi(remoting, config.requestTimeoutMs());
+        this.heartbeats = new Heartbeats(api, routes, clientId, this::heartbeatData);
         String prefix = "tidemq-client-" + config.instanceName();
         this.timer = executor(prefix + "-timer");
         this.rebalancer = executor(prefix + "-rebalance");
@@ -116,7 +117,7 @@ public final class ClientInstance {
 
     private void start() {
         remoting.registerProcessor(RequestCode.NOTIFY_CONSUMER_IDS_CHANGED, (channel, request) -> {
-            String group = request.field("consumerGroup");
+            String group = request.readHeader(Headers.GroupRequest.class).consumerGroup();
             LOG.info("broker {} reports a membership change of group {}; rebalancing now",
                     channel.remoteAddress(), group);
             triggerRebalance(group);
@@ -142,13 +143,7 @@ public final class ClientInstance {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        for (String addr : heartbeatedBrokers) {
-            try {
-                api.unregisterClient(addr, clientId, null, null);
-            } catch (RuntimeException e) {
-                LOG.debug("unregistering {} from {} failed: {}", clientId, addr, e.getMessage());
-            }
-        }
+        heartbeats.unregister(null, null);
         remoting.shutdown();
         LOG.info("client instance {} shut down", clientId);
     }
@@ -195,7 +190,7 @@ public final class ClientInstance {
 
     public void unregisterProducer(String group) {
         if (producerGroups.remove(group)) {
-            unregisterFromBrokers(group, null);
+            heartbeats.unregister(group, null);
         }
     }
 
@@ -208,18 +203,7 @@ public final class ClientInstance {
 
     public void unregisterConsumer(String group) {
         if (consumers.remove(group) != null) {
-            unregisterFromBrokers(null, group);
-        }
-    }
-
-    private void unregisterFromBrokers(String producerGroup, String consumerGroup) {
-        for (String addr : heartbeatedBrokers) {
-            try {
-                api.unregisterClient(addr, clientId, producerGroup, consumerGroup);
-            } catch (RuntimeException e) {
-                LOG.debug("unregistering group {} from {} failed: {}", producerGroup != null ? producerGroup
-                        : consumerGroup, addr, e.getMessage());
-            }
+            heartbeats.unregister(null, group);
         }
     }
 
@@ -243,7 +227,7 @@ public final class ClientInstance {
                 if (routes.update(topic, route)) {
                     LOG.info("route of topic {} is now {}", topic, route);
                 }
-                heartbeatNewBrokers(route);
+                heartbeats.sendToNewBrokers(route);
                 return route;
             } catch (TopicNotFoundException e) {
                 throw new TopicNotFoundException(topic, "NameServers " + config.namesrvAddrs());
@@ -335,13 +319,7 @@ public final class ClientInstance {
 
     /** Sends a heartbeat to every broker of the cached routes; the future completes when all answered or failed. */
     public CompletableFuture<Void> sendHeartbeats() {
-        HeartbeatData data = heartbeatData();
-        Set<String> addrs = routes.allBrokerAddresses();
-        List<CompletableFuture<?>> calls = new ArrayList<>(addrs.size());
-        for (String addr : addrs) {
-            calls.add(heartbeat(addr, data));
-        }
-        return CompletableFuture.allOf(calls.toArray(new CompletableFuture<?>[0]));
+        return heartbeats.sendToAll();
     }
 
     /** Sends heartbeats now and waits (at most the request timeout) for the answers. */
@@ -352,37 +330,6 @@ public final class ClientInstance {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             LOG.debug("heartbeat round did not complete: {}", e.toString());
-        }
-    }
-
-    private CompletableFuture<Void> heartbeat(String addr, HeartbeatData data) {
-        heartbeatedBrokers.add(addr);
-        try {
-            return api.heartbeat(addr, data).handle((resp, err) -> {
-                if (err != null) {
-                    LOG.warn("heartbeat to broker {} failed: {}", addr, err.getMessage());
-                } else if (!resp.isSuccess()) {
-                    LOG.warn("broker {} refused the heartbeat: {}", addr, resp.remark());
-                }
-                return null;
-            });
-        } catch (RuntimeException e) {
-            LOG.warn("heartbeat to broker {} failed: {}", addr, e.getMessage());
-            return CompletableFuture.completedFuture(null);
-        }
-    }
-
-    private void heartbeatNewBrokers(TopicRouteData route) {
-        HeartbeatData data = null;
-        for (BrokerData bd : route.brokerDatas()) {
-            for (String addr : bd.brokerAddrs().values()) {
-                if (!heartbeatedBrokers.contains(addr)) {
-                    if (data == null) {
-                        data = heartbeatData();
-                    }
-                    heartbeat(addr, data);
-                }
-            }
         }
     }
 

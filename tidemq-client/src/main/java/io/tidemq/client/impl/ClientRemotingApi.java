@@ -105,9 +105,7 @@ public final class ClientRemotingApi {
     /** UNREGISTER_CLIENT for the whole client ({@code group} null) or one producer or consumer group. */
     public void unregisterClient(String addr, String clientId, String producerGroup, String consumerGroup) {
         RemotingCommand req = RemotingCommand.createRequest(RequestCode.UNREGISTER_CLIENT)
-                .putField("clientId", clientId)
-                .putField("producerGroup", producerGroup)
-                .putField("consumerGroup", consumerGroup);
+                .writeHeader(new Headers.UnregisterClientRequest(clientId, producerGroup, consumerGroup));
         String what = "unregistration of client " + clientId;
         expectSuccess(what, addr, call(what, addr, req));
     }

@@ -19,7 +19,6 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -57,8 +56,12 @@ public final class ConsumerRuntime implements ConsumerMember, Rebalancer.Listene
     private volatile Rebalancer rebalancer;
     private volatile PullService pulls;
     private volatile ScheduledFuture<?> commitTimer;
-    /** Queues given with {@link #assign}, or null when the rebalancer assigns. Guarded by {@code this}. */
-    private Set<MessageQueue> manualAssignment;
+    /**
+     * Queues given with {@link #assign} (an immutable set), or null when the rebalancer assigns. Written
+     * under {@code this}, read without it: heartbeats read it from whatever thread fetches a route, which
+     * may hold another consumer's lock, so taking ours there could deadlock.
+     */
+    private volatile Set<MessageQueue> manualAssignment;
     private volatile Consumer<MessageQueue> beforeRevoke = mq -> { };
     private volatile boolean closed;
 
@@ -160,8 +163,8 @@ public final class ConsumerRuntime implements ConsumerMember, Rebalancer.Listene
         rebalancer.rebalance(subscriptions.topics());
     }
 
-    private synchronized Set<MessageQueue> manualAssignmentSnapshot() {
-        return manualAssignment == null ? null : new HashSet<>(manualAssignment);
+    private Set<MessageQueue> manualAssignmentSnapshot() {
+        return manualAssignment;
     }
 
     // ---- queue lifecycle
@@ -216,7 +219,7 @@ public final class ConsumerRuntime implements ConsumerMember, Rebalancer.Listene
 
     /** Manually assigns queues (no rebalancing): stops the queues not in {@code mqs}, starts the new ones. */
     public synchronized void assign(Collection<MessageQueue> mqs) {
-        Set<MessageQueue> target = new HashSet<>(mqs);
+        Set<MessageQueue> target = Set.copyOf(mqs);
         manualAssignment = target;
         for (MessageQueue mq : new ArrayList<>(queues.keySet())) {
             if (!target.contains(mq)) {

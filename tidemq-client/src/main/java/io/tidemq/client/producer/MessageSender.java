@@ -65,7 +65,12 @@ final class MessageSender {
             }
             try {
                 RemotingCommand resp = remoting.invokeSync(addr, msg.request(mq.queueId()), timeoutMs);
-                SendResult result = result(resp, mq, msg);
+                SendResult result;
+                try {
+                    result = result(resp, mq, msg);
+                } catch (RuntimeException e) {
+                    throw new SendFailedException(msg.topic(), broker + " (" + addr + ")", e);
+                }
                 if (result != null && result.isOk()) {
                     faults.markOk(broker);
                     return result;

@@ -22,6 +22,24 @@ public final class Headers {
     public record SendMessageResponse(String msgId, int queueId, long queueOffset, String transactionId) {
     }
 
+    /**
+     * END_TRANSACTION: the outcome of a half message's local transaction. {@code decision} is COMMIT, ROLLBACK
+     * or UNKNOWN; {@code commitLogOffset} and {@code msgId} identify the half message (the offset wins when
+     * both are given); {@code transactionId} is the half's UNIQ_KEY; {@code fromCheck} marks an answer to
+     * CHECK_TRANSACTION_STATE.
+     */
+    public record EndTransactionRequest(String producerGroup, long commitLogOffset, String msgId,
+                                        String transactionId, String decision, boolean fromCheck) {
+    }
+
+    /**
+     * CHECK_TRANSACTION_STATE (broker -> producer, one-way): asks for the outcome of an undecided half message.
+     * Body: the half message as {@code MessageCodec.encodeDelivered}, with its real topic and queue restored.
+     */
+    public record CheckTransactionStateRequest(String producerGroup, long commitLogOffset, String msgId,
+                                               String transactionId, int checkTimes) {
+    }
+
     // ---- consumer -> broker
 
     /**

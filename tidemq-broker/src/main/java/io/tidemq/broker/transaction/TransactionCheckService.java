@@ -1,0 +1,127 @@
+package io.tidemq.broker.transaction;
+
+import io.tidemq.broker.AtomicJsonFile;
+import io.tidemq.remoting.RemotingServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The transaction check-back loop, on thread {@value #THREAD_NAME}: every {@code transactionCheckIntervalMs}
+ * it reads new op records, scans the half queue (see {@link HalfScanner}), moves the persisted progress
+ * forward and writes it to {@code transactionProgress.json}.
+ *
+ * <p>Lifecycle: {@link #recover()} before END_TRANSACTION is served (so a decision made before a restart is
+ * known before a duplicate can arrive), {@link #start} once the server can send, {@link #close()} on
+ * shutdown (persists the progress). All scan state is owned by the check thread after start, by the caller
+ * before start and after close.
+ */
+public final class TransactionCheckService implements AutoCloseable {
+
+    public static final String THREAD_NAME = "tidemq-transaction-check";
+    private static final Logger LOG = LoggerFactory.getLogger(TransactionCheckService.class);
+
+    private final TransactionalMessageService transactions;
+    private final AtomicJsonFile progressFile;
+    private final long checkIntervalMs;
+    private final OpLogReader ops;
+    private final HalfScanner halves;
+    /** The progress last written; see the class comment for its owner. */
+    private TransactionProgress persisted = TransactionProgress.START;
+    /** Guarded by {@code this}. */
+    private ScheduledThreadPoolExecutor executor;
+    /** Guarded by {@code this}; set in start. */
+    private CheckBackSender sender;
+
+    /**
+     * @param progressFile         where the progress is kept ({@code <storePath>/config/transactionProgress.json})
+     * @param checkIntervalMs      transactionCheckIntervalMs
+     * @param transactionTimeoutMs transactionTimeoutMs: a half younger than this is not checked back yet
+     * @param transactionCheckMax  transactionCheckMax: check-backs per half before it is rolled back
+     */
+    public TransactionCheckService(TransactionalMessageService transactions, Path progressFile, long checkIntervalMs,
+                                   long transactionTimeoutMs, int transactionCheckMax) {
+        this.transactions = transactions;
+        this.progressFile = new AtomicJsonFile(progressFile);
+        this.checkIntervalMs = checkIntervalMs;
+        this.ops = new OpLogReader(transactions.store(), transactions.table());
+        this.halves = new HalfScanner(transactions, transactionTimeoutMs, transactionCheckMax);
+    }
+
+    /** Loads the progress and replays the op records after it. The store must be started. */
+    public synchronized void recover() {
+        TransactionProgress p = progressFile.read(TransactionProgress.class);
+        persisted = p == null ? TransactionProgress.START : p;
+        transactions.table().advanceBoundary(persisted.boundaryOffset());
+        halves.reset(persisted.halfQueueOffset());
+        ops.reset(persisted.opQueueOffset());
+        int replayed = ops.readNew();
+        LOG.info("transactions recovered: progress {}, {} op record(s) replayed, {} decision(s) tracked", persisted,
+                replayed, transactions.trackedDecisions());
+    }
+
+    /** Starts the check thread; check-backs go to producer connections of {@code server}. */
+    public synchronized void start(RemotingServer server, ProducerChannels producers) {
+        if (executor != null) {
+            throw new IllegalStateException("the transaction check service is already started");
+        }
+        sender = new CheckBackSender(server, producers);
+        executor = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, THREAD_NAME);
+            t.setDaemon(true);
+            return t;
+        });
+        executor.scheduleWithFixedDelay(this::scanSafely, checkIntervalMs, checkIntervalMs, TimeUnit.MILLISECONDS);
+    }
+
+    private void scanSafely() {
+        try {
+            scanOnce(System.currentTimeMillis());
+        } catch (RuntimeException e) {
+            LOG.error("transaction check scan failed; retrying in {} ms", checkIntervalMs, e);
+        }
+    }
+
+    /** One round: new op records, the half queue, then the progress. On the check thread. */
+    void scanOnce(long nowMs) {
+        ops.readNew();
+        halves.scan(nowMs, sender);
+        persistProgress();
+    }
+
+    private void persistProgress() {
+        long boundary = transactions.table().boundary();
+        TransactionProgress now = new TransactionProgress(halves.finishedQueueOffset(), boundary, ops.retire(boundary));
+        if (!now.equals(persisted)) {
+            progressFile.write(now);
+            persisted = now;
+        }
+    }
+
+    /** Stops the check thread and persists the progress. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (executor == null) {
+            return;
+        }
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.warn("{} did not finish its scan within 10 s; interrupting it", THREAD_NAME);
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        executor = null;
+        try {
+            persistProgress();
+        } catch (RuntimeException e) {
+            LOG.error("could not persist the transaction progress; the next start re-reads more op records", e);
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package io.tidemq.cli;
+
+import io.tidemq.client.admin.BrokerEntry;
+import io.tidemq.client.admin.ConsumerGroupView;
+import io.tidemq.client.admin.TopicDescription;
+import io.tidemq.common.message.MessageConst;
+import io.tidemq.common.message.MessageExt;
+import io.tidemq.common.protocol.body.GroupDescription;
+import io.tidemq.common.protocol.body.QueueLag;
+import io.tidemq.common.protocol.body.QueueStats;
+import io.tidemq.common.protocol.body.SubscriptionData;
+import io.tidemq.common.protocol.body.TopicStats;
+import io.tidemq.common.route.Perm;
+import io.tidemq.common.route.QueueData;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The human-readable forms of {@code tidemq admin} results (tables), and the JSON views of the results
+ * whose Java form does not serialize well. Timestamps print as ISO-8601 UTC. Stateless.
+ */
+final class AdminFormat {
+
+    private AdminFormat() {
+    }
+
+    static String clusters(List<BrokerEntry> brokers, long nowMs) {
+        if (brokers.isEmpty()) {
+            return "No broker is registered with the NameServers.\n";
+        }
+        TextTable t = new TextTable("CLUSTER", "BROKER", "ID", "ROLE", "ADDRESS", "LAST REGISTRATION");
+        for (BrokerEntry b : brokers) {
+            t.row(b.cluster() == null ? "-" : b.cluster(), b.brokerName(), b.brokerId(), b.isMaster() ? "master" : "slave",
+                    b.address(), b.lastHeartbeatMs() <= 0 ? "-" : ago(nowMs - b.lastHeartbeatMs()));
+        }
+        return t.render();
+    }
+
+    static String topicDescription(TopicDescription d) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("Topic ").append(d.topic()).append(": ").append(d.route().queueDatas().size())
+                .append(" broker(s), ").append(d.storedMessages()).append(" message(s) stored\n\n");
+        TextTable route = new TextTable("BROKER", "READ QUEUES", "WRITE QUEUES", "PERM");
+        d.route().queueDatas().stream().sorted(Comparator.comparing(QueueData::brokerName)).forEach(q ->
+                route.row(q.brokerName(), q.readQueueNums(), q.writeQueueNums(), Perm.toString(q.perm())));
+        sb.append(route.render()).append('\n');
+        TextTable queues = new TextTable("BROKER", "QUEUE", "MIN OFFSET", "MAX OFFSET", "MESSAGES", "LAST STORED");
+        for (TopicStats s : d.stats()) {
+            for (QueueStats q : s.queues()) {
+                queues.row(s.brokerName(), q.queueId(), q.minOffset(), q.maxOffset(), q.maxOffset() - q.minOffset(),
+                        q.lastUpdateTimestampMs() <= 0 ? "-" : Instant.ofEpochMilli(q.lastUpdateTimestampMs()));
+            }
+        }
+        sb.append(queues.render());
+        return sb.toString();
+    }
+
+    static String group(ConsumerGroupView g) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("Consumer group ").append(g.group()).append(": ")
+                .append(g.messageModel() == null ? "no member connected" : g.messageModel() + ", "
+                        + g.members().size() + " member(s)")
+                .append(", total lag ").append(g.totalLag()).append('\n');
+        for (String m : g.members()) {
+            sb.append("  member ").append(m).append('\n');
+        }
+        Map<String, String> subscriptions = new TreeMap<>();
+        for (GroupDescription d : g.brokers()) {
+            for (SubscriptionData s : d.subscriptions()) {
+                subscriptions.put(s.topic(), s.expression());
+            }
+        }
+        subscriptions.forEach((topic, expr) -> sb.append("  subscribes ").append(topic).append(" (").append(expr).append(")\n"));
+        sb.append('\n');
+        TextTable t = new TextTable("BROKER", "TOPIC", "QUEUE", "BROKER OFFSET", "CONSUMER OFFSET", "LAG");
+        for (GroupDescription d : g.brokers()) {
+            for (QueueLag q : d.queues()) {
+                t.row(d.brokerName(), q.topic(), q.queueId(), q.brokerOffset(),
+                        q.consumerOffset() < 0 ? "-" : q.consumerOffset(), q.lag());
+            }
+        }
+        sb.append(t.size() == 0 ? "No queue: the group subscribes to no topic these brokers host.\n" : t.render());
+        return sb.toString();
+    }
+
+    static String message(MessageExt m) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("Message ").append(m.msgId()).append('\n');
+        field(sb, "topic", m.topic());
+        field(sb, "queue", m.queueId() + " at offset " + m.queueOffset() + " (CommitLog offset " + m.commitLogOffset() + ")");
+        field(sb, "tag", orNone(m.tag()));
+        field(sb, "keys", orNone(m.property(MessageConst.KEYS)));
+        field(sb, "unique id", orNone(m.property(MessageConst.UNIQ_KEY)));
+        field(sb, "born", Instant.ofEpochMilli(m.bornTimestampMs()) + " at " + m.bornHost());
+        field(sb, "stored", Instant.ofEpochMilli(m.storeTimestampMs()) + " on " + m.storeHost());
+        field(sb, "reconsumed", m.reconsumeTimes() + " time(s)");
+        Map<String, String> user = new TreeMap<>(m.properties());
+        user.keySet().removeIf(MessageConst::isReserved);
+        field(sb, "properties", user.isEmpty() ? MessageLines.NONE : user.toString());
+        field(sb, "body", m.body().length + " byte(s)");
+        sb.append(new String(m.body(), StandardCharsets.UTF_8)).append('\n');
+        return sb.toString();
+    }
+
+    /** A message for {@code --json}: the record's fields, with the body as UTF-8 text. */
+    static Map<String, Object> messageJson(MessageExt m) {
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("msgId", m.msgId());
+        j.put("topic", m.topic());
+        j.put("queueId", m.queueId());
+        j.put("queueOffset", m.queueOffset());
+        j.put("commitLogOffset", m.commitLogOffset());
+        j.put("bornTimestampMs", m.bornTimestampMs());
+        j.put("storeTimestampMs", m.storeTimestampMs());
+        j.put("bornHost", m.bornHost());
+        j.put("storeHost", m.storeHost());
+        j.put("reconsumeTimes", m.reconsumeTimes());
+        j.put("properties", new TreeMap<>(m.properties()));
+        j.put("body", new String(m.body(), StandardCharsets.UTF_8));
+        return j;
+    }
+
+    private static void field(StringBuilder sb, String name, String value) {
+        sb.append("  ").append(name).append(" ".repeat(Math.max(1, 12 - name.length()))).append(value).append('\n');
+    }
+
+    private static String orNone(String s) {
+        return s == null || s.isEmpty() ? MessageLines.NONE : s;
+    }
+
+    /** A short age: {@code 850 ms ago}, {@code 12 s ago}, {@code 3 min ago}. */
+    static String ago(long ms) {
+        if (ms < 0) {
+            return "just now";
+        }
+        if (ms < 1_000) {
+            return ms + " ms ago";
+        }
+        if (ms < 120_000) {
+            return ms / 1_000 + " s ago";
+        }
+        return ms / 60_000 + " min ago";
+    }
+}

@@ -1,0 +1,216 @@
+package io.tidemq.cli;
+
+import io.tidemq.client.TopicNotFoundException;
+import io.tidemq.client.producer.Producer;
+import io.tidemq.client.producer.SendResult;
+import io.tidemq.common.message.Message;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * {@code tidemq bench produce}: N threads send fixed-size messages (synchronously, or asynchronously with a
+ * bound on messages in flight) and report throughput and send latency (from the call to the broker's
+ * acknowledgement) from an HdrHistogram.
+ */
+@Command(name = "produce", mixinStandardHelpOptions = true,
+        description = {"Sends fixed-size messages from several threads; prints progress every few seconds and a"
+                + " summary: total, msgs/s, MB/s and send latency p50/p99/p999 in ms."},
+        footer = {"", "Examples:",
+                "  tidemq bench produce --topic bench --threads 4 --size 1024 --seconds 30",
+                "  tidemq bench produce --topic bench --threads 2 --size 256 --count 1000000 --async --inflight 2000",
+                "  tidemq bench produce --topic bench --threads 4 --size 100 --seconds 30 --batch 32"})
+public final class BenchProduceCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    ClientOptions client;
+
+    @Option(names = "--topic", paramLabel = "TOPIC", required = true, description = "Topic to send to.")
+    String topic;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "1", description = "Sending threads (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--size", paramLabel = "BYTES", defaultValue = "1024", description = "Body size (default: ${DEFAULT-VALUE}).")
+    int sizeBytes;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    BenchDuration duration;
+
+    @Option(names = "--batch", paramLabel = "K", defaultValue = "1",
+            description = "Messages per send request (default: ${DEFAULT-VALUE}; > 1 sends batches).")
+    int batch;
+
+    @Option(names = "--async", description = "Send asynchronously (each thread keeps sending while answers are pending).")
+    boolean async;
+
+    @Option(names = "--inflight", paramLabel = "N", defaultValue = "1000",
+            description = "With --async: most send requests pending at once, all threads together (default: ${DEFAULT-VALUE}).")
+    int inflight;
+
+    @Option(names = "--group", paramLabel = "GROUP", defaultValue = "tidemq-bench-producer",
+            description = "Producer group (default: ${DEFAULT-VALUE}).")
+    String group;
+
+    @Option(names = "--report-interval-s", paramLabel = "S", defaultValue = "3",
+            description = "Seconds between progress lines (default: ${DEFAULT-VALUE}).")
+    int reportIntervalS;
+
+    @Option(names = "--create-topic", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Create the topic (8 queues) when no NameServer knows it (default: on).")
+    boolean createTopic;
+
+    /** Messages not yet claimed by a thread, with --count; threads claim a batch at a time. */
+    private final AtomicLong unclaimed = new AtomicLong();
+    /** The first failure's message, for the summary; set once by whichever thread fails first. */
+    private final AtomicReference<String> firstFailure = new AtomicReference<>();
+
+    @Override
+    public Integer call() throws InterruptedException {
+        validate();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try (Producer producer = Producer.builder(group, client.clientConfig("tidemq-bench")).build()) {
+            producer.start();
+            try {
+                producer.writableQueues(topic);
+            } catch (TopicNotFoundException e) {
+                if (!createTopic) {
+                    throw e;
+                }
+                new TopicCreator(client, err).create(topic, 8);
+            }
+            out.println("bench produce: topic " + topic + ", " + threads + " thread(s), " + sizeBytes + " bytes, "
+                    + (batch > 1 ? "batches of " + batch + ", " : "") + (async ? "async (" + inflight + " in flight)" : "sync")
+                    + ", for " + duration.describe());
+            out.flush();
+            BenchStats stats = new BenchStats("bench produce", out);
+            unclaimed.set(duration.count != null ? duration.count : Long.MAX_VALUE);
+            long deadlineNs = duration.deadlineNs(System.nanoTime());
+            Semaphore permits = new Semaphore(inflight);
+            stats.startReporting(reportIntervalS * 1000L);
+            Thread[] workers = new Thread[threads];
+            for (int i = 0; i < threads; i++) {
+                workers[i] = new Thread(() -> sendLoop(producer, stats, permits, deadlineNs), "tidemq-bench-producer-" + i);
+                workers[i].start();
+            }
+            for (Thread w : workers) {
+                w.join();
+            }
+            if (async && !permits.tryAcquire(inflight, client.requestTimeoutMs * 2, TimeUnit.MILLISECONDS)) {
+                err.println("warning: " + (inflight - permits.availablePermits()) + " send(s) still unanswered");
+            }
+            stats.finish("send latency");
+            String failure = firstFailure.get();
+            if (failure != null) {
+                err.println(stats.failures() + " message(s) failed; first failure: " + failure);
+                err.flush();
+            }
+            return stats.messages() == 0 && stats.failures() > 0 ? CliErrors.EXIT_FAILURE : 0;
+        }
+    }
+
+    private void validate() {
+        CommandLine cl = spec.commandLine();
+        check(cl, threads >= 1 && threads <= 1024, "--threads must be in [1, 1024], was " + threads);
+        check(cl, sizeBytes >= 1 && sizeBytes <= 64 << 20, "--size must be in [1, 67108864] bytes, was " + sizeBytes);
+        check(cl, batch >= 1 && batch <= 10_000, "--batch must be in [1, 10000], was " + batch);
+        check(cl, inflight >= 1 && inflight <= 1_000_000, "--inflight must be in [1, 1000000], was " + inflight);
+        check(cl, reportIntervalS >= 1 && reportIntervalS <= 3600, "--report-interval-s must be in [1, 3600]");
+        check(cl, duration.count == null || duration.count >= 1, "--count must be at least 1");
+        check(cl, duration.seconds == null || duration.seconds >= 1, "--seconds must be at least 1");
+    }
+
+    private static void check(CommandLine cl, boolean ok, String message) {
+        if (!ok) {
+            throw new CommandLine.ParameterException(cl, message);
+        }
+    }
+
+    /** One thread: the body and the message (or batch) are built once and resent; the producer copies nothing. */
+    private void sendLoop(Producer producer, BenchStats stats, Semaphore permits, long deadlineNs) {
+        Message msg = Message.builder(topic).body(Payloads.filled(sizeBytes)).build();
+        List<Message> fullBatch = Collections.nCopies(batch, msg);
+        while (System.nanoTime() < deadlineNs) {
+            int n = claim();
+            if (n == 0) {
+                return;
+            }
+            List<Message> messages = n == batch ? fullBatch : Collections.nCopies(n, msg);
+            try {
+                if (async) {
+                    permits.acquire();
+                    sendAsync(producer, stats, permits, msg, messages, n);
+                } else {
+                    long t0 = System.nanoTime();
+                    if (batch == 1) {
+                        producer.send(msg);
+                    } else {
+                        producer.send(messages);
+                    }
+                    stats.record(n, (long) n * sizeBytes, (System.nanoTime() - t0) / 1_000);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                fail(stats, n, e);
+            }
+        }
+    }
+
+    private void sendAsync(Producer producer, BenchStats stats, Semaphore permits, Message msg, List<Message> messages,
+                           int n) {
+        long t0 = System.nanoTime();
+        CompletableFuture<SendResult> f;
+        try {
+            f = batch == 1 ? producer.sendAsync(msg) : producer.sendAsync(messages);
+        } catch (RuntimeException e) {
+            permits.release();
+            throw e;
+        }
+        f.whenComplete((r, e) -> {
+            if (e == null) {
+                stats.record(n, (long) n * sizeBytes, (System.nanoTime() - t0) / 1_000);
+            } else {
+                fail(stats, n, e);
+            }
+            permits.release();
+        });
+    }
+
+    private void fail(BenchStats stats, int n, Throwable e) {
+        stats.failed(n);
+        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        firstFailure.compareAndSet(null, CliErrors.describe(cause));
+    }
+
+    /** Claims up to one batch of the messages left to send; 0 when none are left. */
+    private int claim() {
+        while (true) {
+            long left = unclaimed.get();
+            if (left <= 0) {
+                return 0;
+            }
+            int n = (int) Math.min(batch, left);
+            if (unclaimed.compareAndSet(left, left - n)) {
+                return n;
+            }
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package io.tidemq.cli;
+
+import io.tidemq.broker.BrokerConfig;
+import io.tidemq.broker.BrokerController;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+
+/** {@code tidemq broker}: one broker, configured by a properties file; runs until SIGTERM / Ctrl-C. */
+@Command(name = "broker", mixinStandardHelpOptions = true,
+        description = {"Runs a broker until Ctrl-C or SIGTERM.",
+                "Config keys: the broker's and the store's, listed in docs/configuration.md (Broker)."},
+        footer = {"", "Example:",
+                "  tidemq broker --config conf/broker-a.properties --namesrv 10.0.0.1:9876;10.0.0.2:9876"})
+public final class BrokerCommand implements Callable<Integer> {
+
+    /** Prefix of the line printed once the broker serves and registered. */
+    public static final String READY_PREFIX = "TideMQ broker ready: ";
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "FILE", required = true,
+            description = "A Java properties file with broker and store keys.")
+    Path config;
+
+    @Option(names = "--port", paramLabel = "PORT", description = "Overrides listenPort; 0 picks a free port.")
+    Integer port;
+
+    @Option(names = "--namesrv", paramLabel = "ADDR", description = "Overrides namesrvAddrs (host:port;host:port).")
+    String namesrv;
+
+    @Option(names = "--store-path", paramLabel = "DIR", description = "Overrides storePath.")
+    Path storePath;
+
+    private volatile ServerLifecycle lifecycle;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        Properties p = PropertiesFiles.load(config);
+        if (port != null) {
+            p.setProperty("listenPort", Integer.toString(port));
+        }
+        if (namesrv != null) {
+            p.setProperty("namesrvAddrs", namesrv);
+        }
+        if (storePath != null) {
+            p.setProperty("storePath", storePath.toString());
+        }
+        BrokerConfig c = BrokerConfig.fromProperties(p);
+        BrokerController broker = new BrokerController(c);
+        broker.start();
+        ServerLifecycle lc = new ServerLifecycle("TideMQ broker " + c.brokerName(), out, broker::close);
+        lifecycle = lc;
+        lc.installHook();
+        out.println(READY_PREFIX + c.brokerName() + " (id " + c.brokerId() + ", cluster " + c.brokerClusterName()
+                + ") at " + broker.address() + ", NameServers " + c.namesrvAddrs() + ", store "
+                + c.storePath().toAbsolutePath() + ", flush " + c.flushMode());
+        if (c.namesrvAddrs().isEmpty()) {
+            out.println("warning: no namesrvAddrs configured: clients cannot find this broker");
+        }
+        out.flush();
+        lc.awaitStopped();
+        return 0;
+    }
+
+    /** Shuts the broker down as SIGTERM would. */
+    void stop() {
+        ServerLifecycle lc = lifecycle;
+        if (lc != null) {
+            lc.stop();
+        }
+    }
+}

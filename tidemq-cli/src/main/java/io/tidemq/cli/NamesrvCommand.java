@@ -1,0 +1,63 @@
+package io.tidemq.cli;
+
+import io.tidemq.namesrv.NamesrvConfig;
+import io.tidemq.namesrv.NamesrvController;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+
+/** {@code tidemq namesrv}: one NameServer, configured by a properties file; runs until SIGTERM / Ctrl-C. */
+@Command(name = "namesrv", mixinStandardHelpOptions = true,
+        description = {"Runs a NameServer until Ctrl-C or SIGTERM.",
+                "Config keys (docs/configuration.md, NameServer): listenPort, bindAddress, brokerExpireMs,"
+                        + " scanIntervalMs, requestThreads, eventQueueCapacity."},
+        footer = {"", "Example:", "  tidemq namesrv --config conf/namesrv.properties --port 9876"})
+public final class NamesrvCommand implements Callable<Integer> {
+
+    /** Prefix of the line printed once the NameServer listens. */
+    public static final String READY_PREFIX = "TideMQ NameServer ready at ";
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "A Java properties file with NameServer keys (defaults apply to keys it leaves out).")
+    Path config;
+
+    @Option(names = "--port", paramLabel = "PORT", description = "Overrides listenPort; 0 picks a free port.")
+    Integer port;
+
+    private volatile ServerLifecycle lifecycle;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        Properties p = PropertiesFiles.load(config);
+        if (port != null) {
+            p.setProperty("listenPort", Integer.toString(port));
+        }
+        NamesrvController namesrv = new NamesrvController(NamesrvConfig.fromProperties(p));
+        namesrv.start();
+        ServerLifecycle lc = new ServerLifecycle("TideMQ NameServer", out, namesrv::close);
+        lifecycle = lc;
+        lc.installHook();
+        out.println(READY_PREFIX + namesrv.config().bindAddress() + ":" + namesrv.port()
+                + "  (clients and brokers use <this host's IP>:" + namesrv.port() + ")");
+        out.flush();
+        lc.awaitStopped();
+        return 0;
+    }
+
+    /** Shuts the NameServer down as SIGTERM would. */
+    void stop() {
+        ServerLifecycle lc = lifecycle;
+        if (lc != null) {
+            lc.stop();
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package io.tidemq.cli;
+
+import io.tidemq.client.admin.AdminTarget;
+import picocli.CommandLine.Option;
+
+/** Which brokers an admin command addresses: one cluster, one broker, or (neither) all. */
+final class TargetOptions {
+
+    @Option(names = "--cluster", paramLabel = "CLUSTER",
+            description = "Every master broker of this cluster (default: every cluster; writes need it when there are several).")
+    String cluster;
+
+    @Option(names = "--broker", paramLabel = "ADDR", description = "Only the broker at host:port.")
+    String broker;
+
+    AdminTarget target() {
+        return AdminTarget.of(cluster, broker);
+    }
+}

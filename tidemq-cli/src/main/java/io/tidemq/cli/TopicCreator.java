@@ -1,0 +1,36 @@
+package io.tidemq.cli;
+
+import io.tidemq.client.admin.AdminClient;
+import io.tidemq.client.admin.AdminTarget;
+import io.tidemq.common.route.TopicConfig;
+
+import java.io.PrintWriter;
+import java.util.List;
+
+/**
+ * Creates a topic no NameServer knows, for {@code produce} and {@code bench produce}: the client SDK needs
+ * a route before its first send, so the broker's own auto-creation on first send is never reached. The
+ * topic goes to every master of the (single) cluster, then this waits until the NameServers route it.
+ */
+final class TopicCreator {
+
+    private static final long ROUTE_WAIT_MS = 15_000;
+
+    private final ClientOptions client;
+    private final PrintWriter err;
+
+    TopicCreator(ClientOptions client, PrintWriter err) {
+        this.client = client;
+        this.err = err;
+    }
+
+    void create(String topic, int queues) {
+        try (AdminClient admin = AdminClient.connect(client.namesrv, client.requestTimeoutMs)) {
+            List<String> brokers = admin.createTopic(TopicConfig.of(topic, queues), AdminTarget.all());
+            admin.awaitRoute(topic, ROUTE_WAIT_MS);
+            err.println("topic '" + topic + "' did not exist: created it with " + queues + " queues on " + brokers
+                    + " (pass --no-create-topic to fail instead)");
+            err.flush();
+        }
+    }
+}

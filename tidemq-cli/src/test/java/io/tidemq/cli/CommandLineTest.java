@@ -1,0 +1,134 @@
+package io.tidemq.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CommandLineTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"standalone", "namesrv", "broker", "produce", "consume", "admin", "admin cluster",
+            "admin cluster list", "admin topic", "admin topic create", "admin topic update", "admin topic delete",
+            "admin topic list", "admin topic describe", "admin group", "admin group list", "admin group describe",
+            "admin message", "admin message get", "bench", "bench produce", "bench consume"})
+    void everyCommandExplainsItselfWithHelp(String command) {
+        Cli.Result r = Cli.exec((command + " --help").split(" "));
+
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).startsWith("Usage: tidemq " + command);
+        assertThat(r.err()).isEmpty();
+    }
+
+    @Test
+    void theTopLevelHelpListsEveryCommand() {
+        Cli.Result r = Cli.exec("--help");
+
+        assertThat(r.out()).contains("standalone", "namesrv", "broker", "produce", "consume", "admin", "bench");
+    }
+
+    @Test
+    void commandsThatNeedAnExampleShowOne() {
+        assertThat(Cli.exec("produce", "--help").out()).contains("tidemq produce --namesrv 127.0.0.1:9876 --topic demo --count 10");
+        assertThat(Cli.exec("admin", "message", "get", "--help").out()).contains("--key order-42 --topic orders");
+        assertThat(Cli.exec("bench", "produce", "--help").out()).contains("--async --inflight 2000");
+    }
+
+    @Test
+    void aMissingTopicIsAUsageErrorNamingTheOption() {
+        Cli.Result r = Cli.exec("produce", "--count", "1");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("Missing required option: '--topic=TOPIC'")
+                .contains("Try 'tidemq produce --help'");
+    }
+
+    @Test
+    void aBadFlushValueListsTheAllowedValues() {
+        Cli.Result r = Cli.exec("standalone", "--flush", "sometimes");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("--flush").contains("ASYNC, SYNC").contains("sometimes");
+    }
+
+    @Test
+    void consumeNeedsAGroup() {
+        Cli.Result r = Cli.exec("consume", "--topic", "demo");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("--group");
+    }
+
+    @Test
+    void aNonPositiveCountIsRefusedBeforeConnecting() {
+        Cli.Result r = Cli.exec("produce", "--topic", "demo", "--count", "0", "--namesrv", "127.0.0.1:1");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("--count must be at least 1");
+    }
+
+    @Test
+    void benchNeedsExactlyOneOfCountAndSeconds() {
+        assertThat(Cli.exec("bench", "produce", "--topic", "t").err()).contains("--count").contains("--seconds");
+        Cli.Result both = Cli.exec("bench", "produce", "--topic", "t", "--count", "5", "--seconds", "5");
+        assertThat(both.exitCode()).isEqualTo(2);
+        assertThat(both.err()).contains("mutually exclusive");
+    }
+
+    @Test
+    void messageGetNeedsAnIdOrAKeyWithItsTopic() {
+        assertThat(Cli.exec("admin", "message", "get").exitCode()).isEqualTo(2);
+        Cli.Result keyOnly = Cli.exec("admin", "message", "get", "--key", "k");
+        assertThat(keyOnly.exitCode()).isEqualTo(2);
+        assertThat(keyOnly.err()).contains("--topic");
+        assertThat(Cli.exec("admin", "message", "get", "--id", "x", "--key", "k", "--topic", "t").exitCode()).isEqualTo(2);
+    }
+
+    @Test
+    void anUnknownSubcommandSuggestsTheClosestOne() {
+        Cli.Result r = Cli.exec("admin", "topik");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("topic");
+    }
+
+    @Test
+    void aBadPermissionIsAUsageError() {
+        Cli.Result r = Cli.exec("admin", "topic", "create", "--topic", "t", "--perm", "x");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("--perm must be rw, r or w");
+    }
+
+    @Test
+    void anUnreachableNameServerFailsWithExitCode1AndAdvice() {
+        Cli.Result r = Cli.exec("admin", "cluster", "list", "--namesrv", "127.0.0.1:1", "--request-timeout-ms", "500");
+
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).startsWith("error: ").contains("127.0.0.1:1").contains("--namesrv")
+                .doesNotContain("\tat ");
+    }
+
+    @Test
+    void aMissingBrokerConfigFileIsReportedByPath() {
+        Cli.Result r = Cli.exec("broker", "--config", "/nonexistent/broker.properties");
+
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("/nonexistent/broker.properties").contains("does not exist");
+    }
+
+    @Test
+    void anUnknownNameServerKeyIsNamed(@TempDir Path dir) throws Exception {
+        Path f = Files.writeString(dir.resolve("namesrv.properties"), "listenPortt=9876\n");
+
+        Cli.Result r = Cli.exec("namesrv", "--config", f.toString());
+
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("listenPortt");
+    }
+}

@@ -1,0 +1,252 @@
+package io.tidemq.store.timer;
+
+import io.tidemq.store.StoreIOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+
+/**
+ * The persistent timer index: a {@link TimerLog} of scheduled entries, a {@link TimerSlots} ring pointing at the
+ * newest entry of each slot, and a {@link TimerCheckpoint}. It knows nothing of messages: the broker's timer
+ * service decides which slot an entry goes to and delivers what a slot holds. Heap use is constant in the
+ * number of entries (everything lives in mapped files).
+ *
+ * <p>Recovery contract ({@link #open}): after a clean close the files are used as they are. Otherwise the timer
+ * log is cut back to the checkpoint's {@code logEndPosition} (entries past it are re-indexed by the caller from
+ * the checkpoint's {@code indexedQueueOffset}) and the slot ring is rebuilt from the log for every slot at or
+ * after the checkpoint's delivered cursor. Either way the store is then marked running (not clean) on disk, so a
+ * crash at any later moment leads to the same repair.
+ *
+ * <p>Threading: single-threaded (the timer service's scan thread).
+ */
+public final class TimerStore implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(TimerStore.class);
+
+    private final TimerStoreConfig config;
+    private final TimerLog timerLog;
+    private final TimerSlots slots;
+    private final Recovery recovery;
+    private TimerCheckpoint lastCheckpoint;
+    private boolean closed;
+
+    /**
+     * What {@link #open} found and repaired.
+     *
+     * @param checkpoint     the checkpoint the store resumed from
+     * @param wasClean       whether the previous run closed cleanly
+     * @param droppedEntries timer log entries past the checkpoint that were cut (to be re-indexed)
+     * @param slotsRebuilt   whether the slot ring was rebuilt from the log
+     * @param pendingEntries entries in slots at or after the delivered cursor
+     */
+    public record Recovery(TimerCheckpoint checkpoint, boolean wasClean, long droppedEntries, boolean slotsRebuilt,
+                           long pendingEntries) {
+    }
+
+    private TimerStore(TimerStoreConfig config, TimerLog timerLog, TimerSlots slots, Recovery recovery) {
+        this.config = config;
+        this.timerLog = timerLog;
+        this.slots = slots;
+        this.recovery = recovery;
+        this.lastCheckpoint = recovery.checkpoint();
+    }
+
+    /**
+     * Opens (creating when absent) and recovers the timer store; see the class comment for the contract.
+     *
+     * @throws StoreIOException when the files cannot be read or were written with another precision
+     */
+    public static TimerStore open(TimerStoreConfig config) {
+        try {
+            Files.createDirectories(config.dir());
+        } catch (IOException e) {
+            throw new StoreIOException("cannot create the timer directory " + config.dir() + ": " + e.getMessage(), e);
+        }
+        TimerCheckpoint checkpoint = TimerCheckpoint.load(config.dir());
+        TimerLog timerLog = TimerLog.open(config.logDir(), config.logSegmentBytes());
+        TimerSlots slots;
+        try {
+            slots = TimerSlots.open(config.slotFile(), config.precisionMs(), config.slotCount());
+        } catch (RuntimeException e) {
+            timerLog.close();
+            throw e;
+        }
+        long previous = slots.previousPrecisionMs();
+        if (previous != 0 && previous != config.precisionMs() && timerLog.writePosition() > timerLog.minPosition()) {
+            slots.close();
+            timerLog.close();
+            throw new StoreIOException("the timer store in " + config.dir() + " was written with timerPrecisionMs="
+                    + previous + " and still holds scheduled entries; restart with timerPrecisionMs=" + previous
+                    + " (it may change once no delayed message is pending)");
+        }
+        long dropped = 0;
+        if (!checkpoint.clean()) {
+            if (timerLog.writePosition() < checkpoint.logEndPosition()) {
+                log.warn("timer log ends at {} but the checkpoint says {} was durable; entries were lost with the"
+                        + " disk cache and their messages may stay undelivered", timerLog.writePosition(),
+                        checkpoint.logEndPosition());
+            }
+            dropped = timerLog.truncate(checkpoint.logEndPosition());
+        }
+        boolean rebuild = !checkpoint.clean() || slots.wasReinitialized();
+        if (rebuild) {
+            rebuildSlots(timerLog, slots, checkpoint.deliveredCursorMs());
+        }
+        long pending = slots.entriesFrom(checkpoint.deliveredCursorMs());
+        Recovery recovery = new Recovery(checkpoint, checkpoint.clean(), dropped, rebuild, pending);
+        TimerStore store = new TimerStore(config, timerLog, slots, recovery);
+        store.lastCheckpoint = new TimerCheckpoint(checkpoint.indexedQueueOffset(), timerLog.writePosition(),
+                checkpoint.deliveredCursorMs(), System.currentTimeMillis(), false);
+        slots.force();
+        store.lastCheckpoint.store(config.dir());
+        log.info("timer store {} opened ({} shutdown): {} pending entries, {} dropped past the checkpoint, slots {}",
+                config.dir(), checkpoint.clean() ? "clean" : "unclean", pending, dropped,
+                rebuild ? "rebuilt" : "kept");
+        return store;
+    }
+
+    /**
+     * Re-links every entry of a slot at or after {@code cursorMs}. When two slots share a ring position the later
+     * one wins: the service only reuses a position once the earlier slot is delivered.
+     */
+    private static void rebuildSlots(TimerLog timerLog, TimerSlots slots, long cursorMs) {
+        slots.clear();
+        timerLog.forEach((position, r) -> {
+            if (r.slotTimeMs() < cursorMs) {
+                return;
+            }
+            long occupant = slots.occupantOf(r.slotTimeMs());
+            if (occupant == r.slotTimeMs()) {
+                slots.set(r.slotTimeMs(), position, slots.countOf(r.slotTimeMs()) + 1);
+            } else if (occupant == Long.MIN_VALUE || occupant < r.slotTimeMs()) {
+                slots.set(r.slotTimeMs(), position, 1);
+            }
+        });
+    }
+
+    public Recovery recovery() {
+        return recovery;
+    }
+
+    public long precisionMs() {
+        return config.precisionMs();
+    }
+
+    /** The start of the slot containing {@code timeMs}. */
+    public long slotTimeOf(long timeMs) {
+        return slots.slotTimeOf(timeMs);
+    }
+
+    /** How long a span the slot ring covers before positions are reused. */
+    public long ringSpanMs() {
+        return config.precisionMs() * config.slotCount();
+    }
+
+    /**
+     * Appends an entry and links it into its slot, unless the slot's ring position still holds an earlier slot
+     * that is not delivered yet (one at or after {@code cursorMs}); the caller then retries after delivery
+     * moved on.
+     *
+     * @return the entry's position, or {@link TimerLogRecord#NO_POSITION} when the ring position is taken
+     */
+    public long append(long deliverAtMs, long slotTimeMs, long commitLogOffset, int sizeBytes, int flags,
+                       long cursorMs) {
+        if (slotTimeMs != slots.slotTimeOf(slotTimeMs)) {
+            throw new IllegalArgumentException("slotTimeMs " + slotTimeMs + " is not a multiple of the precision "
+                    + config.precisionMs());
+        }
+        long occupant = slots.occupantOf(slotTimeMs);
+        if (occupant != Long.MIN_VALUE && occupant != slotTimeMs && occupant >= cursorMs) {
+            return TimerLogRecord.NO_POSITION;
+        }
+        long position = timerLog.append(new TimerLogRecord(deliverAtMs, slotTimeMs, commitLogOffset, sizeBytes,
+                flags, slots.headOf(slotTimeMs)));
+        slots.link(slotTimeMs, position);
+        return position;
+    }
+
+    /** Entries in slot {@code slotTimeMs}. */
+    public int countOf(long slotTimeMs) {
+        return slots.countOf(slotTimeMs);
+    }
+
+    /** The newest entry of slot {@code slotTimeMs}; walk on through {@link TimerLogRecord#prevPosition()}. */
+    public long headOf(long slotTimeMs) {
+        return slots.headOf(slotTimeMs);
+    }
+
+    /** The entry at {@code position}, or null when it is not held (deleted, never written, corrupt). */
+    public TimerLogRecord read(long position) {
+        return position < 0 ? null : timerLog.read(position);
+    }
+
+    /** Entries in slots at or after {@code cursorMs}. O(slot count). */
+    public long entriesFrom(long cursorMs) {
+        return slots.entriesFrom(cursorMs);
+    }
+
+    public long logWritePosition() {
+        return timerLog.writePosition();
+    }
+
+    public int logSegmentCount() {
+        return timerLog.segmentCount();
+    }
+
+    /** The last checkpoint written. */
+    public TimerCheckpoint lastCheckpoint() {
+        return lastCheckpoint;
+    }
+
+    /**
+     * Forces the timer log, then records that every queue offset below {@code indexedQueueOffset} is in the log
+     * and every slot before {@code deliveredCursorMs} is delivered. Then deletes log segments wholly before the
+     * cursor that was just made durable.
+     */
+    public void checkpoint(long indexedQueueOffset, long deliveredCursorMs, long nowMs) {
+        timerLog.flush();
+        TimerCheckpoint next = new TimerCheckpoint(indexedQueueOffset, timerLog.writePosition(), deliveredCursorMs,
+                nowMs, false);
+        next.store(config.dir());
+        lastCheckpoint = next;
+        timerLog.deleteSegmentsBefore(deliveredCursorMs);
+    }
+
+    /** Clean close: forces everything and writes a clean checkpoint. Idempotent. */
+    public void close(long indexedQueueOffset, long deliveredCursorMs, long nowMs) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        timerLog.flush();
+        slots.force();
+        lastCheckpoint = new TimerCheckpoint(indexedQueueOffset, timerLog.writePosition(), deliveredCursorMs, nowMs,
+                true);
+        lastCheckpoint.store(config.dir());
+        releaseFiles();
+    }
+
+    /** Releases the files without a clean checkpoint, as a crash would (the next open repairs). */
+    public void closeAbruptly() {
+        if (!closed) {
+            closed = true;
+            releaseFiles();
+        }
+    }
+
+    private void releaseFiles() {
+        slots.close();
+        timerLog.close();
+    }
+
+    /**
+     * Releases the files keeping the last (not clean) checkpoint, so the next open repairs from it: only the owner
+     * knows the figures for a clean close, see {@link #close(long, long, long)}.
+     */
+    @Override
+    public void close() {
+        closeAbruptly();
+    }
+}
