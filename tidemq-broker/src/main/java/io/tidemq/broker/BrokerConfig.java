@@ -1,5 +1,7 @@
 package io.tidemq.broker;
 
+import io.tidemq.broker.retry.RetryBackoffSchedule;
+import io.tidemq.broker.schedule.TimerSettings;
 import io.tidemq.common.names.NameValidator;
 import io.tidemq.common.route.TopicConfig;
 import io.tidemq.store.FlushMode;
@@ -55,11 +57,14 @@ public final class BrokerConfig {
     private final long transactionCheckIntervalMs;
     private final long transactionTimeoutMs;
     private final int transactionCheckMax;
+    private final long rebalanceLockMaxLiveMs;
     private final int sendThreads;
     private final int pullThreads;
     private final int clientThreads;
     private final int adminThreads;
     private final int requestQueueCapacity;
+    private final TimerSettings timerSettings;
+    private final RetryBackoffSchedule retryBackoffSchedule;
     private final Map<String, String> storeProperties;
 
     private BrokerConfig(Builder b) {
@@ -103,12 +108,23 @@ public final class BrokerConfig {
                 86_400_000);
         this.transactionCheckMax = (int) ConfigReader.checkRange("transactionCheckMax", b.transactionCheckMax, 1,
                 1_000);
+        this.rebalanceLockMaxLiveMs = ConfigReader.checkRange("rebalanceLockMaxLiveMs", b.rebalanceLockMaxLiveMs,
+                100, 3_600_000);
         this.sendThreads = (int) ConfigReader.checkRange("sendThreads", b.sendThreads, 1, 256);
         this.pullThreads = (int) ConfigReader.checkRange("pullThreads", b.pullThreads, 1, 256);
         this.clientThreads = (int) ConfigReader.checkRange("clientThreads", b.clientThreads, 1, 256);
         this.adminThreads = (int) ConfigReader.checkRange("adminThreads", b.adminThreads, 1, 64);
         this.requestQueueCapacity = (int) ConfigReader.checkRange("requestQueueCapacity", b.requestQueueCapacity,
                 16, 1_000_000);
+        this.timerSettings = new TimerSettings(b.timerEnable, b.timerMaxDelayMs, b.timerPrecisionMs,
+                b.timerLookAheadMs, b.timerRollWindowMs, b.timerMaxInFlight);
+        this.retryBackoffSchedule = RetryBackoffSchedule.parse(b.retryBackoffSchedule);
+        long longestRetryMs = retryBackoffSchedule.longestDelayMs();
+        if (longestRetryMs > timerSettings.maxDelayMs()) {
+            throw new BrokerConfigException("retryBackoffSchedule holds a delay of " + longestRetryMs + " ms, longer"
+                    + " than timerMaxDelayMs = " + timerSettings.maxDelayMs() + ": shorten the schedule or raise"
+                    + " timerMaxDelayMs");
+        }
         this.storeProperties = Collections.unmodifiableMap(new TreeMap<>(b.storeProperties));
     }
 
@@ -143,11 +159,19 @@ public final class BrokerConfig {
         b.transactionCheckIntervalMs = transactionCheckIntervalMs;
         b.transactionTimeoutMs = transactionTimeoutMs;
         b.transactionCheckMax = transactionCheckMax;
+        b.rebalanceLockMaxLiveMs = rebalanceLockMaxLiveMs;
         b.sendThreads = sendThreads;
         b.pullThreads = pullThreads;
         b.clientThreads = clientThreads;
         b.adminThreads = adminThreads;
         b.requestQueueCapacity = requestQueueCapacity;
+        b.timerEnable = timerSettings.enabled();
+        b.timerMaxDelayMs = timerSettings.maxDelayMs();
+        b.timerPrecisionMs = timerSettings.precisionMs();
+        b.timerLookAheadMs = timerSettings.lookAheadMs();
+        b.timerRollWindowMs = timerSettings.rollWindowMs();
+        b.timerMaxInFlight = timerSettings.maxInFlight();
+        b.retryBackoffSchedule = retryBackoffSchedule.toString();
         b.storeProperties = new TreeMap<>(storeProperties);
         return b;
     }
@@ -318,6 +342,11 @@ public final class BrokerConfig {
         return transactionCheckMax;
     }
 
+    /** How long an ordered consumer's queue lock lives on this broker without renewal (LOCK_BATCH_MQ). */
+    public long rebalanceLockMaxLiveMs() {
+        return rebalanceLockMaxLiveMs;
+    }
+
     public int sendThreads() {
         return sendThreads;
     }
@@ -336,6 +365,16 @@ public final class BrokerConfig {
 
     public int requestQueueCapacity() {
         return requestQueueCapacity;
+    }
+
+    /** Delayed-message keys (timerEnable, timerMaxDelayMs, timerPrecisionMs, ...), validated together. */
+    public TimerSettings timerSettings() {
+        return timerSettings;
+    }
+
+    /** retryBackoffSchedule: how long the n-th retry of a failed message waits. */
+    public RetryBackoffSchedule retryBackoffSchedule() {
+        return retryBackoffSchedule;
     }
 
     /** Store keys passed through to the store's configuration, sorted by key. */
@@ -377,11 +416,19 @@ public final class BrokerConfig {
         long transactionCheckIntervalMs = 60_000;
         long transactionTimeoutMs = 6_000;
         int transactionCheckMax = 15;
+        long rebalanceLockMaxLiveMs = 60_000;
         int sendThreads = Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors()));
         int pullThreads = Math.max(4, Math.min(16, 2 * Runtime.getRuntime().availableProcessors()));
         int clientThreads = 2;
         int adminThreads = 2;
         int requestQueueCapacity = 20_000;
+        boolean timerEnable = true;
+        long timerMaxDelayMs = TimerSettings.DEFAULT_MAX_DELAY_MS;
+        long timerPrecisionMs = TimerSettings.DEFAULT_PRECISION_MS;
+        long timerLookAheadMs = TimerSettings.DEFAULT_LOOK_AHEAD_MS;
+        long timerRollWindowMs = TimerSettings.DEFAULT_ROLL_WINDOW_MS;
+        int timerMaxInFlight = TimerSettings.DEFAULT_MAX_IN_FLIGHT;
+        String retryBackoffSchedule = RetryBackoffSchedule.DEFAULT;
         Map<String, String> storeProperties = new TreeMap<>();
 
         private Builder() {
@@ -412,11 +459,20 @@ public final class BrokerConfig {
         public Builder transactionCheckIntervalMs(long v) { transactionCheckIntervalMs = v; return this; }
         public Builder transactionTimeoutMs(long v) { transactionTimeoutMs = v; return this; }
         public Builder transactionCheckMax(int v) { transactionCheckMax = v; return this; }
+        public Builder rebalanceLockMaxLiveMs(long v) { rebalanceLockMaxLiveMs = v; return this; }
         public Builder sendThreads(int v) { sendThreads = v; return this; }
         public Builder pullThreads(int v) { pullThreads = v; return this; }
         public Builder clientThreads(int v) { clientThreads = v; return this; }
         public Builder adminThreads(int v) { adminThreads = v; return this; }
         public Builder requestQueueCapacity(int v) { requestQueueCapacity = v; return this; }
+        public Builder timerEnable(boolean v) { timerEnable = v; return this; }
+        public Builder timerMaxDelayMs(long v) { timerMaxDelayMs = v; return this; }
+        public Builder timerPrecisionMs(long v) { timerPrecisionMs = v; return this; }
+        public Builder timerLookAheadMs(long v) { timerLookAheadMs = v; return this; }
+        public Builder timerRollWindowMs(long v) { timerRollWindowMs = v; return this; }
+        public Builder timerMaxInFlight(int v) { timerMaxInFlight = v; return this; }
+        /** Durations such as {@code "10s 30s 1m"} (units ms, s, m, h); see {@link RetryBackoffSchedule}. */
+        public Builder retryBackoffSchedule(String v) { retryBackoffSchedule = v; return this; }
         /** Store keys (commitLogFileBytes, flushIntervalMs, ...) handed to the store's configuration. */
         public Builder storeProperties(Map<String, String> v) { storeProperties = new TreeMap<>(v); return this; }
         public Builder storeProperty(String key, String value) { storeProperties.put(key, value); return this; }

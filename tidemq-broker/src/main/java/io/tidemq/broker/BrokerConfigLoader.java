@@ -50,11 +50,20 @@ final class BrokerConfigLoader {
                         10, 3_600_000))
                 .transactionTimeoutMs(r.longValue("transactionTimeoutMs", d.transactionTimeoutMs, 10, 86_400_000))
                 .transactionCheckMax(r.intValue("transactionCheckMax", d.transactionCheckMax, 1, 1_000))
+                .rebalanceLockMaxLiveMs(r.longValue("rebalanceLockMaxLiveMs", d.rebalanceLockMaxLiveMs, 100, 3_600_000))
                 .sendThreads(r.intValue("sendThreads", d.sendThreads, 1, 256))
                 .pullThreads(r.intValue("pullThreads", d.pullThreads, 1, 256))
                 .clientThreads(r.intValue("clientThreads", d.clientThreads, 1, 256))
                 .adminThreads(r.intValue("adminThreads", d.adminThreads, 1, 64))
-                .requestQueueCapacity(r.intValue("requestQueueCapacity", d.requestQueueCapacity, 16, 1_000_000));
+                .requestQueueCapacity(r.intValue("requestQueueCapacity", d.requestQueueCapacity, 16, 1_000_000))
+                // ranges of the timer keys are checked by TimerSettings, together
+                .timerEnable(r.bool("timerEnable", d.timerEnable))
+                .timerMaxDelayMs(r.longValue("timerMaxDelayMs", d.timerMaxDelayMs, 0, Long.MAX_VALUE))
+                .timerPrecisionMs(r.longValue("timerPrecisionMs", d.timerPrecisionMs, 0, Long.MAX_VALUE))
+                .timerLookAheadMs(r.longValue("timerLookAheadMs", d.timerLookAheadMs, 0, Long.MAX_VALUE))
+                .timerRollWindowMs(r.longValue("timerRollWindowMs", d.timerRollWindowMs, 0, Long.MAX_VALUE))
+                .timerMaxInFlight(r.intValue("timerMaxInFlight", d.timerMaxInFlight, 0, Integer.MAX_VALUE))
+                .retryBackoffSchedule(r.string("retryBackoffSchedule", d.retryBackoffSchedule));
         Set<String> rest = r.unreadKeys();
         Map<String, String> store = new TreeMap<>();
         for (String key : rest) {

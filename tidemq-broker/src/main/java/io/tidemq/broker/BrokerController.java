@@ -3,6 +3,8 @@ package io.tidemq.broker;
 import io.tidemq.broker.admin.AdminProcessor;
 import io.tidemq.broker.client.ClientManager;
 import io.tidemq.broker.client.ConsumerIdsChangeNotifier;
+import io.tidemq.broker.lock.QueueLockProcessor;
+import io.tidemq.broker.lock.QueueLockTable;
 import io.tidemq.broker.longpolling.PullRequestHoldService;
 import io.tidemq.broker.offset.ConsumerOffsetManager;
 import io.tidemq.broker.processor.ClientManageProcessor;
@@ -10,7 +12,15 @@ import io.tidemq.broker.processor.ConsumerOffsetProcessor;
 import io.tidemq.broker.processor.PullMessageProcessor;
 import io.tidemq.broker.processor.SendMessageProcessor;
 import io.tidemq.broker.registration.BrokerRegistrar;
+import io.tidemq.broker.retry.DeadLetterAdminProcessor;
+import io.tidemq.broker.retry.RetryTopics;
+import io.tidemq.broker.retry.SendMessageBackProcessor;
+import io.tidemq.broker.schedule.BrokerMessagePutter;
+import io.tidemq.broker.schedule.TimerMessageService;
 import io.tidemq.broker.topic.TopicConfigManager;
+import io.tidemq.broker.transaction.EndTransactionProcessor;
+import io.tidemq.broker.transaction.TransactionCheckService;
+import io.tidemq.broker.transaction.TransactionalMessageService;
 import io.tidemq.common.protocol.RequestCode;
 import io.tidemq.common.route.BrokerRegistration;
 import io.tidemq.remoting.ChannelEventListener;
@@ -59,6 +69,11 @@ public final class BrokerController implements AutoCloseable {
     private final ClientManager clients;
     private final DefaultMessageStore store;
     private final PullRequestHoldService holds;
+    private final QueueLockTable queueLocks;
+    /** The one put path (delay diversion) for sends, retries, transaction commits and timer deliveries. */
+    private final BrokerMessagePutter putter;
+    private final TimerMessageService timer;
+    private final RetryTopics retryTopics;
 
     /** Lifecycle fields below: written by start()/close() under {@code this}; read by request threads after start. */
     private State state = State.CREATED;
@@ -70,6 +85,7 @@ public final class BrokerController implements AutoCloseable {
     private NettyRemotingServer server;
     private NettyRemotingClient namesrvClient;
     private BrokerRegistrar registrar;
+    private TransactionCheckService transactionChecks;
     private volatile String address;
 
     /** @throws BrokerConfigException when the store keys of the configuration are invalid */
@@ -80,6 +96,12 @@ public final class BrokerController implements AutoCloseable {
         this.clients = new ClientManager(notifier, config.clientExpireMs());
         this.store = new DefaultMessageStore(StoreConfigBinder.bind(config));
         this.holds = new PullRequestHoldService(store::maxQueueOffset, config.longPollingCheckIntervalMs());
+        this.queueLocks = new QueueLockTable(config.rebalanceLockMaxLiveMs());
+        this.putter = new BrokerMessagePutter(store, config.timerSettings(), System::currentTimeMillis);
+        this.timer = new TimerMessageService(config.timerSettings(), store, putter, config.storePath().resolve("timer"),
+                System::currentTimeMillis);
+        stats.gauges.put("timerScheduled", timer::scheduledCount);
+        this.retryTopics = new RetryTopics(topics);
     }
 
     /** Starts the broker; on failure everything started so far is stopped again and the cause rethrown. */
@@ -105,6 +127,9 @@ public final class BrokerController implements AutoCloseable {
         topics.load();
         offsets.load();
         store.addArrivalListener(holds::onArrival);
+        if (config.timerSettings().enabled()) {
+            timer.start();
+        }
         holds.start();
 
         int queue = config.requestQueueCapacity();
@@ -118,9 +143,11 @@ public final class BrokerController implements AutoCloseable {
                 .maxFrameBytes(Math.max(16 << 20, config.maxMessageBytes() + (1 << 20)))
                 .build(), new ConnectionEvents());
         notifier.bind(server);
-        SendMessageProcessor send = new SendMessageProcessor(config, topics, store, stats);
+        SendMessageProcessor send = new SendMessageProcessor(config, topics, store, putter, stats);
         server.registerProcessor(RequestCode.SEND_MESSAGE, send, sendExecutor);
         server.registerProcessor(RequestCode.SEND_BATCH_MESSAGE, send, sendExecutor);
+        registerTransactions();
+        registerRetries();
         server.registerProcessor(RequestCode.PULL_MESSAGE,
                 new PullMessageProcessor(config, topics, offsets, store, holds, pullExecutor, stats), pullExecutor);
         ConsumerOffsetProcessor offsetProcessor = new ConsumerOffsetProcessor(config.brokerName(), topics, offsets, store);
@@ -128,11 +155,14 @@ public final class BrokerController implements AutoCloseable {
                 RequestCode.GET_MAX_OFFSET, RequestCode.GET_MIN_OFFSET, RequestCode.SEARCH_OFFSET_BY_TIMESTAMP}) {
             server.registerProcessor(code, offsetProcessor, clientExecutor);
         }
-        ClientManageProcessor clientProcessor = new ClientManageProcessor(clients);
+        ClientManageProcessor clientProcessor = new ClientManageProcessor(clients, retryTopics::onConsumerHeartbeat);
         for (RequestCode code : new RequestCode[] {RequestCode.HEART_BEAT, RequestCode.UNREGISTER_CLIENT,
                 RequestCode.GET_CONSUMER_LIST_BY_GROUP}) {
             server.registerProcessor(code, clientProcessor, clientExecutor);
         }
+        QueueLockProcessor lockProcessor = new QueueLockProcessor(config.brokerName(), queueLocks);
+        server.registerProcessor(RequestCode.LOCK_BATCH_MQ, lockProcessor, clientExecutor);
+        server.registerProcessor(RequestCode.UNLOCK_BATCH_MQ, lockProcessor, clientExecutor);
         AdminProcessor admin = new AdminProcessor(config, this::address, topics, offsets, clients, holds, store, stats);
         for (RequestCode code : AdminProcessor.CODES) {
             server.registerProcessor(code, admin, adminExecutor);
@@ -140,6 +170,7 @@ public final class BrokerController implements AutoCloseable {
         server.start();
         address = config.brokerIp() + ":" + server.localPort();
         send.storeHost(new InetSocketAddress(config.brokerIp(), server.localPort()));
+        transactionChecks.start(server, clients::producerChannels);
 
         scheduler = BrokerThreads.scheduler("tidemq-broker-scheduler");
         scheduler.scheduleWithFixedDelay(this::persistOffsetsSafely, config.offsetFlushIntervalMs(),
@@ -155,6 +186,43 @@ public final class BrokerController implements AutoCloseable {
         registrar.start();
         LOG.info("broker {} of cluster {} started at {} ({} topics, store {})", config.brokerName(),
                 config.brokerClusterName(), address, topics.all().size(), config.storePath());
+    }
+
+    /**
+     * Transactions: decisions known before a restart are replayed before END_TRANSACTION is served, so a
+     * duplicate can never apply twice. Committed messages go through the broker's single put path (delay
+     * diversion).
+     */
+    private void registerTransactions() {
+        TransactionalMessageService transactions = new TransactionalMessageService(store, putter::putMessage,
+                () -> new InetSocketAddress(config.brokerIp(), server.localPort()));
+        transactionChecks = new TransactionCheckService(transactions,
+                config.configDir().resolve("transactionProgress.json"), config.transactionCheckIntervalMs(),
+                config.transactionTimeoutMs(), config.transactionCheckMax());
+        transactionChecks.recover();
+        server.registerProcessor(RequestCode.END_TRANSACTION, new EndTransactionProcessor(transactions), sendExecutor);
+    }
+
+    /**
+     * Retries and dead letters: CONSUMER_SEND_MSG_BACK on the send executor (its copies go through the put path,
+     * so retry copies wait in the timer), the DLQ admin requests on the admin executor.
+     */
+    private void registerRetries() {
+        SendMessageBackProcessor sendBack = new SendMessageBackProcessor(config.brokerName(),
+                config.retryBackoffSchedule(), retryTopics, store, putter::putMessage, this::storeHost,
+                System::currentTimeMillis);
+        server.registerProcessor(RequestCode.CONSUMER_SEND_MSG_BACK, sendBack, sendExecutor);
+        stats.gauges.put("retriedMessages", sendBack::retriedMessages);
+        stats.gauges.put("deadLetteredMessages", sendBack::deadLetteredMessages);
+        DeadLetterAdminProcessor deadLetters = new DeadLetterAdminProcessor(config.brokerName(), topics, offsets, store,
+                retryTopics, putter::putMessage, this::storeHost);
+        for (RequestCode code : DeadLetterAdminProcessor.CODES) {
+            server.registerProcessor(code, deadLetters, adminExecutor);
+        }
+    }
+
+    private InetSocketAddress storeHost() {
+        return new InetSocketAddress(config.brokerIp(), server.localPort());
     }
 
     /** What REGISTER_BROKER sends: the current topics and their version. */
@@ -186,6 +254,9 @@ public final class BrokerController implements AutoCloseable {
         step("stop the client executor", () -> BrokerThreads.shutdown(clientExecutor, "tidemq-broker-client", 5_000));
         step("stop the pull executor", () -> BrokerThreads.shutdown(pullExecutor, "tidemq-broker-pull", 5_000));
         step("stop the send executor", () -> BrokerThreads.shutdown(sendExecutor, "tidemq-broker-send", 5_000));
+        if (transactionChecks != null) {
+            step("stop the transaction check service", transactionChecks::close);
+        }
         if (server != null) {
             step("stop the remoting server", server::shutdown);
         }
@@ -194,6 +265,7 @@ public final class BrokerController implements AutoCloseable {
         }
         step("stop the scheduler", () -> BrokerThreads.shutdown(scheduler, "tidemq-broker-scheduler", 5_000));
         step("persist consumer offsets", offsets::persist);
+        step("stop the timer service", timer::close);
         step("close the store", store::close);
         LOG.info("broker {} at {} stopped", config.brokerName(), address);
     }
@@ -257,8 +329,22 @@ public final class BrokerController implements AutoCloseable {
         return store;
     }
 
+    /** The broker's one put path: use it for every message the broker stores on someone's behalf. */
+    public BrokerMessagePutter messagePutter() {
+        return putter;
+    }
+
+    public TimerMessageService timerService() {
+        return timer;
+    }
+
     public PullRequestHoldService pullRequestHoldService() {
         return holds;
+    }
+
+    /** Ordered consumers' queue locks (LOCK_BATCH_MQ / UNLOCK_BATCH_MQ). */
+    public QueueLockTable queueLockTable() {
+        return queueLocks;
     }
 
     public BrokerStats stats() {

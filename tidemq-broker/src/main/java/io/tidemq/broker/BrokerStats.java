@@ -1,6 +1,9 @@
 package io.tidemq.broker;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 
 /**
  * Running totals the broker reports in GET_BROKER_RUNTIME_INFO; a console derives rates from two samples.
@@ -14,4 +17,6 @@ public final class BrokerStats {
     public final LongAdder pulledMessages = new LongAdder();
     public final LongAdder pulledBytes = new LongAdder();
     public final long startTimeMs = System.currentTimeMillis();
+    /** Current figures other components report by name (e.g. timerScheduled); each supplier must be thread-safe. */
+    public final Map<String, LongSupplier> gauges = new ConcurrentSkipListMap<>();
 }

@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 
 /** {@code tidemq bench ...}: end-to-end benchmarks. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks: store, produce, consume.",
-        subcommands = {BenchProduceCommand.class, BenchConsumeCommand.class})
+        subcommands = {BenchStoreCommand.class, BenchProduceCommand.class, BenchConsumeCommand.class})
 public final class BenchCommand implements Runnable {
 
     @CommandLine.Spec

@@ -3,6 +3,8 @@ package io.tidemq.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.util.Set;
+
 /** The {@code tidemq} command: one entry point for every role and tool. */
 @Command(
         name = "tidemq",
@@ -21,8 +23,23 @@ public final class TideMq implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /** Commands that run servers; their INFO logs are the operator's record, kept by default. */
+    private static final Set<String> SERVER_COMMANDS = Set.of("standalone", "namesrv", "broker");
+
     public static void main(String[] args) {
+        quietClientLogs(args);
         System.exit(newCommandLine().execute(args));
+    }
+
+    /**
+     * Client tools (produce, consume, admin, bench) log at WARN unless {@code -Dtidemq.log.level} says
+     * otherwise, so their stderr holds what the user asked for, not connection chatter. Must run before the
+     * first logger is created (logback.xml reads the property once).
+     */
+    static void quietClientLogs(String[] args) {
+        if (System.getProperty("tidemq.log.level") == null && (args.length == 0 || !SERVER_COMMANDS.contains(args[0]))) {
+            System.setProperty("tidemq.log.level", "WARN");
+        }
     }
 
     /**

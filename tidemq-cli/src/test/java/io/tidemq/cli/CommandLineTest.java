@@ -131,4 +131,25 @@ class CommandLineTest {
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.err()).contains("listenPortt");
     }
+
+    @Test
+    void clientToolsLogAtWarnButServersKeepTheirInfoLogs() {
+        String saved = System.getProperty("tidemq.log.level");
+        try {
+            System.clearProperty("tidemq.log.level");
+            TideMq.quietClientLogs(new String[] {"standalone"});
+            assertThat(System.getProperty("tidemq.log.level")).isNull();
+            TideMq.quietClientLogs(new String[] {"produce", "--topic", "t"});
+            assertThat(System.getProperty("tidemq.log.level")).isEqualTo("WARN");
+            System.setProperty("tidemq.log.level", "DEBUG");
+            TideMq.quietClientLogs(new String[] {"consume"});
+            assertThat(System.getProperty("tidemq.log.level")).as("an explicit level wins").isEqualTo("DEBUG");
+        } finally {
+            if (saved == null) {
+                System.clearProperty("tidemq.log.level");
+            } else {
+                System.setProperty("tidemq.log.level", saved);
+            }
+        }
+    }
 }

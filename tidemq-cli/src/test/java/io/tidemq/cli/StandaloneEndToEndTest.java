@@ -71,6 +71,13 @@ class StandaloneEndToEndTest {
 
             Cli.Result group = Cli.exec("admin", "group", "describe", "--namesrv", ns, "--group", "demo-group");
             assertThat(group.out()).as(group.err()).contains("total lag 0");
+
+            consumingFewerThanAvailableCommitsOnlyWhatWasPrinted(ns, sent);
+            standardInputLinesBecomeMessages(ns);
+            benchProduceAndConsumeReportTheirSummaries(ns);
+
+            Cli.Result topics = Cli.exec("admin", "topic", "list", "--namesrv", ns, "--json");
+            assertThat(topics.out()).as(topics.err()).isEqualToIgnoringWhitespace("[ \"bench\", \"demo\", \"lines\" ]");
         } finally {
             standalone.stop();
             serverThread.join(TimeUnit.SECONDS.toMillis(30));
@@ -78,5 +85,51 @@ class StandaloneEndToEndTest {
         assertThat(serverThread.isAlive()).isFalse();
         assertThat(server.out.toString()).contains("NameServer stopped").endsWith("TideMQ standalone stopped."
                 + System.lineSeparator());
+    }
+
+    private static void benchProduceAndConsumeReportTheirSummaries(String ns) {
+        Cli.Result produced = Cli.exec("bench", "produce", "--namesrv", ns, "--topic", "bench", "--threads", "2",
+                "--size", "128", "--count", "300", "--batch", "4", "--async", "--inflight", "16");
+        assertThat(produced.exitCode()).as(produced.err()).isZero();
+        assertThat(produced.out()).contains("bench produce summary")
+                .contains("total       300 messages").contains("(0 failed)")
+                .containsPattern("send latency p50 [0-9.]+ ms, p99 [0-9.]+ ms, p999 [0-9.]+ ms");
+
+        Cli.Result consumed = Cli.exec("bench", "consume", "--namesrv", ns, "--topic", "bench", "--group", "bench-group",
+                "--from", "first", "--count", "300", "--idle-timeout-ms", "30000");
+        assertThat(consumed.exitCode()).as(consumed.err()).isZero();
+        assertThat(consumed.out()).contains("bench consume summary").containsPattern("total       3[0-9][0-9] messages")
+                .containsPattern("e2e latency p50 [0-9.]+ ms");
+    }
+
+    private static void consumingFewerThanAvailableCommitsOnlyWhatWasPrinted(String ns, List<String> sent) {
+        List<String> ids = new ArrayList<>();
+        for (int count : new int[] {3, 7}) {
+            Cli.Result r = Cli.exec("consume", "--namesrv", ns, "--topic", "demo", "--group", "split-group",
+                    "--count", Integer.toString(count), "--timeout-ms", "30000");
+            assertThat(r.exitCode()).as(r.err()).isZero();
+            assertThat(r.out().lines()).hasSize(count);
+            r.out().lines().forEach(l -> ids.add(l.split("\t")[0]));
+        }
+        assertThat(ids).containsExactlyInAnyOrderElementsOf(sent.stream().map(l -> l.split(" ")[0]).toList());
+
+        Cli.Result none = Cli.exec("consume", "--namesrv", ns, "--topic", "demo", "--group", "split-group",
+                "--timeout-ms", "1500");
+        assertThat(none.out()).isEmpty();
+        assertThat(none.err()).contains("consumed 0 message(s)");
+    }
+
+    private static void standardInputLinesBecomeMessages(String ns) {
+        Cli producer = new Cli();
+        ProduceCommand produce = producer.sub("produce");
+        produce.in = new java.io.ByteArrayInputStream("first line\n\nsecond\tline\n".getBytes());
+        Cli.Result r = producer.run("produce", "--namesrv", ns, "--topic", "lines");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out().lines()).hasSize(2);
+
+        Cli.Result read = Cli.exec("consume", "--namesrv", ns, "--topic", "lines", "--group", "lines-group",
+                "--count", "2", "--timeout-ms", "30000");
+        assertThat(read.out().lines()).extracting(l -> l.substring(l.lastIndexOf("\t-\t") + 3))
+                .containsExactlyInAnyOrder("first line", "second\\tline");
     }
 }

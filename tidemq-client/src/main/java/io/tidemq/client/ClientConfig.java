@@ -43,6 +43,9 @@ public final class ClientConfig {
     private final int consumeThreads;
     private final int consumeBatchSize;
     private final long consumeRetryDelayMs;
+    private final int maxReconsumeTimes;
+    private final long suspendCurrentQueueTimeMs;
+    private final long lockRenewIntervalMs;
     private final long offsetCommitIntervalMs;
     private final Path offsetStoreDir;
 
@@ -67,6 +70,10 @@ public final class ClientConfig {
         this.consumeThreads = (int) inRange("consumeThreads", b.consumeThreads, 1, 1024);
         this.consumeBatchSize = (int) inRange("consumeBatchSize", b.consumeBatchSize, 1, 1024);
         this.consumeRetryDelayMs = inRange("consumeRetryDelayMs", b.consumeRetryDelayMs, 0, 3_600_000);
+        this.maxReconsumeTimes = (int) inRange("maxReconsumeTimes", b.maxReconsumeTimes, 0, 1_000);
+        this.suspendCurrentQueueTimeMs = inRange("suspendCurrentQueueTimeMs", b.suspendCurrentQueueTimeMs, 0,
+                3_600_000);
+        this.lockRenewIntervalMs = inRange("lockRenewIntervalMs", b.lockRenewIntervalMs, 10, 3_600_000);
         this.offsetCommitIntervalMs = inRange("offsetCommitIntervalMs", b.offsetCommitIntervalMs, 10, 600_000);
         this.offsetStoreDir = b.offsetStoreDir != null ? b.offsetStoreDir
                 : Path.of(System.getProperty("user.home"), ".tidemq", "offsets");
@@ -97,6 +104,9 @@ public final class ClientConfig {
         b.consumeThreads = consumeThreads;
         b.consumeBatchSize = consumeBatchSize;
         b.consumeRetryDelayMs = consumeRetryDelayMs;
+        b.maxReconsumeTimes = maxReconsumeTimes;
+        b.suspendCurrentQueueTimeMs = suspendCurrentQueueTimeMs;
+        b.lockRenewIntervalMs = lockRenewIntervalMs;
         b.offsetCommitIntervalMs = offsetCommitIntervalMs;
         b.offsetStoreDir = offsetStoreDir;
         return b;
@@ -191,6 +201,21 @@ public final class ClientConfig {
         return consumeRetryDelayMs;
     }
 
+    /** How often a failed message is consumed again before it goes to the group's dead-letter queue. */
+    public int maxReconsumeTimes() {
+        return maxReconsumeTimes;
+    }
+
+    /** Ordered consumption: how long a queue pauses before a failed message is consumed again, in place. */
+    public long suspendCurrentQueueTimeMs() {
+        return suspendCurrentQueueTimeMs;
+    }
+
+    /** Ordered consumption: how often the broker-side queue locks are renewed (keep well below the broker's lease). */
+    public long lockRenewIntervalMs() {
+        return lockRenewIntervalMs;
+    }
+
     public long offsetCommitIntervalMs() {
         return offsetCommitIntervalMs;
     }
@@ -210,7 +235,9 @@ public final class ClientConfig {
                 + ", pullRetryBackoffMs=" + pullRetryBackoffMs + ", pullThresholdForQueue=" + pullThresholdForQueue
                 + ", pullThresholdSizeForQueueMb=" + pullThresholdSizeForQueueMb + ", consumeThreads="
                 + consumeThreads + ", consumeBatchSize=" + consumeBatchSize + ", consumeRetryDelayMs="
-                + consumeRetryDelayMs + ", offsetCommitIntervalMs=" + offsetCommitIntervalMs
+                + consumeRetryDelayMs + ", maxReconsumeTimes=" + maxReconsumeTimes
+                + ", suspendCurrentQueueTimeMs=" + suspendCurrentQueueTimeMs + ", lockRenewIntervalMs="
+                + lockRenewIntervalMs + ", offsetCommitIntervalMs=" + offsetCommitIntervalMs
                 + ", offsetStoreDir=" + offsetStoreDir + '}';
     }
 
@@ -294,6 +321,9 @@ public final class ClientConfig {
         private long consumeThreads = 8;
         private long consumeBatchSize = 1;
         private long consumeRetryDelayMs = 1_000;
+        private long maxReconsumeTimes = 16;
+        private long suspendCurrentQueueTimeMs = 1_000;
+        private long lockRenewIntervalMs = 20_000;
         private long offsetCommitIntervalMs = 5_000;
         private Path offsetStoreDir;
 
@@ -390,6 +420,21 @@ public final class ClientConfig {
             return this;
         }
 
+        public Builder maxReconsumeTimes(int v) {
+            maxReconsumeTimes = v;
+            return this;
+        }
+
+        public Builder suspendCurrentQueueTimeMs(long v) {
+            suspendCurrentQueueTimeMs = v;
+            return this;
+        }
+
+        public Builder lockRenewIntervalMs(long v) {
+            lockRenewIntervalMs = v;
+            return this;
+        }
+
         public Builder offsetCommitIntervalMs(long v) {
             offsetCommitIntervalMs = v;
             return this;
@@ -422,6 +467,9 @@ public final class ClientConfig {
                 case "consumeThreads" -> setLong(key, value, v -> consumeThreads = v);
                 case "consumeBatchSize" -> setLong(key, value, v -> consumeBatchSize = v);
                 case "consumeRetryDelayMs" -> setLong(key, value, v -> consumeRetryDelayMs = v);
+                case "maxReconsumeTimes" -> setLong(key, value, v -> maxReconsumeTimes = v);
+                case "suspendCurrentQueueTimeMs" -> setLong(key, value, v -> suspendCurrentQueueTimeMs = v);
+                case "lockRenewIntervalMs" -> setLong(key, value, v -> lockRenewIntervalMs = v);
                 case "offsetCommitIntervalMs" -> setLong(key, value, v -> offsetCommitIntervalMs = v);
                 default -> throw new ClientConfigException("unknown client config key '" + key
                         + "'; see docs/configuration.md, section Client, for the keys");

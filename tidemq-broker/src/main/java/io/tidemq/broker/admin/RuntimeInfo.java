@@ -75,6 +75,7 @@ final class RuntimeInfo {
         t.put("storeDispatchBehindBytes", Long.toString(s.commitLogMaxOffset() - s.dispatchedOffset()));
         t.put("storeSyncFlushTimeouts", Long.toString(s.syncFlushTimeouts()));
         t.put("storeCorruptRecords", Long.toString(s.corruptRecords()));
+        stats.gauges.forEach((name, value) -> t.put(name, Long.toString(value.getAsLong())));
         File dir = config.storePath().toFile();
         t.put("diskTotalBytes", Long.toString(dir.getTotalSpace()));
         t.put("diskUsableBytes", Long.toString(dir.getUsableSpace()));

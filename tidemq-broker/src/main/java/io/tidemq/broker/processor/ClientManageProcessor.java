@@ -14,14 +14,22 @@ import io.tidemq.remoting.SyncRequestProcessor;
 import io.tidemq.remoting.protocol.RemotingCommand;
 
 import java.io.UncheckedIOException;
+import java.util.function.Consumer;
 
 /** HEART_BEAT, UNREGISTER_CLIENT and GET_CONSUMER_LIST_BY_GROUP: group membership. */
 public final class ClientManageProcessor implements SyncRequestProcessor {
 
     private final ClientManager clients;
+    /** Told of every consumer group in a heartbeat before membership changes (creates retry topics). */
+    private final Consumer<ConsumerData> consumerHeartbeatHook;
 
     public ClientManageProcessor(ClientManager clients) {
+        this(clients, c -> { });
+    }
+
+    public ClientManageProcessor(ClientManager clients, Consumer<ConsumerData> consumerHeartbeatHook) {
         this.clients = clients;
+        this.consumerHeartbeatHook = consumerHeartbeatHook;
     }
 
     @Override
@@ -62,6 +70,9 @@ public final class ClientManageProcessor implements SyncRequestProcessor {
         }
         if (data.producerGroups() != null) {
             data.producerGroups().forEach(NameValidator::checkGroup);
+        }
+        if (data.consumers() != null) {
+            data.consumers().forEach(consumerHeartbeatHook);
         }
         clients.heartbeat(channel, data, System.currentTimeMillis());
         return RemotingCommand.success();

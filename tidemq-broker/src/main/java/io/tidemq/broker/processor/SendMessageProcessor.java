@@ -2,10 +2,13 @@ package io.tidemq.broker.processor;
 
 import io.tidemq.broker.BrokerConfig;
 import io.tidemq.broker.BrokerStats;
+import io.tidemq.broker.schedule.BrokerMessagePutter;
 import io.tidemq.broker.topic.TopicConfigManager;
+import io.tidemq.broker.transaction.HalfMessages;
 import io.tidemq.common.message.MalformedMessageException;
 import io.tidemq.common.message.Message;
 import io.tidemq.common.message.MessageCodec;
+import io.tidemq.common.message.MessageConst;
 import io.tidemq.common.message.MessageProperties;
 import io.tidemq.common.names.InvalidNameException;
 import io.tidemq.common.names.NameValidator;
@@ -37,13 +40,16 @@ public final class SendMessageProcessor implements RequestProcessor {
     private final BrokerConfig config;
     private final TopicConfigManager topics;
     private final DefaultMessageStore store;
+    /** Every non-half put goes through it: it diverts delayed messages to the timer topic. */
+    private final BrokerMessagePutter putter;
     private final String brokerName;
     private final BrokerStats stats;
     /** Set once the server is bound (the port may be ephemeral); sends before that are refused. */
     private volatile InetSocketAddress storeHost;
 
     public SendMessageProcessor(BrokerConfig config, TopicConfigManager topics, DefaultMessageStore store,
-                                BrokerStats stats) {
+                                BrokerMessagePutter putter, BrokerStats stats) {
+        this.putter = putter;
         this.config = config;
         this.stats = stats;
         this.topics = topics;
@@ -94,7 +100,10 @@ public final class SendMessageProcessor implements RequestProcessor {
                 .body(body)
                 .build();
         checkPropertiesSize(record);
-        return store.putMessage(record).handle((result, failure) -> {
+        if (HalfMessages.isPrepared(record.properties())) {
+            return sendHalf(h, record);
+        }
+        return putter.putMessage(record).handle((result, failure) -> {
             if (failure != null) {
                 stats.putFailures.increment();
                 return Responses.fromFailure(failure, "SEND_MESSAGE to " + h.topic());
@@ -102,6 +111,24 @@ public final class SendMessageProcessor implements RequestProcessor {
             stats.putMessages.increment();
             stats.putBytes.add(body.length);
             return success(result.msgId(), h.queueId(), result);
+        });
+    }
+
+    /**
+     * Stores the half of a transaction in the half topic. Straight into the store, never through the delay
+     * diversion: a delay applies from the commit on.
+     */
+    private CompletableFuture<RemotingCommand> sendHalf(Headers.SendMessageRequest h, MessageRecord record) {
+        MessageRecord half = HalfMessages.toHalf(record, h.producerGroup());
+        return store.putMessage(half).handle((result, failure) -> {
+            if (failure != null) {
+                stats.putFailures.increment();
+                return Responses.fromFailure(failure, "SEND_MESSAGE (half) to " + h.topic());
+            }
+            stats.putMessages.increment();
+            stats.putBytes.add(record.body().length);
+            return RemotingCommand.success().writeHeader(new Headers.SendMessageResponse(result.msgId(), h.queueId(),
+                    result.queueOffset(), record.properties().get(MessageConst.UNIQ_KEY)));
         });
     }
 
@@ -123,6 +150,10 @@ public final class SendMessageProcessor implements RequestProcessor {
                 throw new RequestRejectedException(ResponseCode.MESSAGE_ILLEGAL, "message " + records.size()
                         + " of the batch has an empty body; send at least one byte");
             }
+            if (HalfMessages.isPrepared(m.properties())) {
+                throw new RequestRejectedException(ResponseCode.MESSAGE_ILLEGAL, "message " + records.size()
+                        + " of the batch is transactional; send transactional messages one by one");
+            }
             MessageRecord record = MessageRecord.builder(h.topic(), h.queueId())
                     .flag(m.flag())
                     .sysFlag(h.sysFlag())
@@ -136,7 +167,7 @@ public final class SendMessageProcessor implements RequestProcessor {
             checkPropertiesSize(record);
             records.add(record);
         }
-        return store.putMessages(records).handle((result, failure) -> {
+        return putter.putMessages(records).handle((result, failure) -> {
             if (failure != null) {
                 stats.putFailures.add(records.size());
                 return Responses.fromFailure(failure, "SEND_BATCH_MESSAGE to " + h.topic());

@@ -54,13 +54,31 @@ public final class TransactionCheckService implements AutoCloseable {
     /** Loads the progress and replays the op records after it. The store must be started. */
     public synchronized void recover() {
         TransactionProgress p = progressFile.read(TransactionProgress.class);
-        persisted = p == null ? TransactionProgress.START : p;
+        persisted = clampToStore(p == null ? TransactionProgress.START : p);
         transactions.table().advanceBoundary(persisted.boundaryOffset());
         halves.reset(persisted.halfQueueOffset());
         ops.reset(persisted.opQueueOffset());
         int replayed = ops.readNew();
         LOG.info("transactions recovered: progress {}, {} op record(s) replayed, {} decision(s) tracked", persisted,
                 replayed, transactions.trackedDecisions());
+    }
+
+    /**
+     * The progress file is fsynced while an ASYNC-flushed CommitLog tail may not be, so after a crash it can
+     * point past what the store recovered. A boundary above the CommitLog's end would mark the halves written
+     * from now on as finished; everything is therefore capped at what the store holds.
+     */
+    private TransactionProgress clampToStore(TransactionProgress p) {
+        var store = transactions.store();
+        TransactionProgress clamped = new TransactionProgress(
+                Math.min(p.halfQueueOffset(), store.maxQueueOffset(TransactionTopics.HALF_TOPIC, TransactionTopics.QUEUE_ID)),
+                Math.min(p.boundaryOffset(), store.commitLogMaxOffset()),
+                Math.min(p.opQueueOffset(), store.maxQueueOffset(TransactionTopics.OP_TOPIC, TransactionTopics.QUEUE_ID)));
+        if (!clamped.equals(p)) {
+            LOG.warn("transaction progress {} is ahead of the store (a crash lost an unflushed tail); using {}", p,
+                    clamped);
+        }
+        return clamped;
     }
 
     /** Starts the check thread; check-backs go to producer connections of {@code server}. */

@@ -2,6 +2,7 @@ package io.tidemq.client.consumer;
 
 import io.tidemq.common.message.MessageExt;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 
@@ -68,6 +69,21 @@ public final class ProcessQueue {
         messageCount -= removed;
         messageBytes -= bytes;
         return committableOffset();
+    }
+
+    /**
+     * The first {@code max} messages held, in offset order, without removing them (ordered consumption takes
+     * the head of the queue and removes it only once it is consumed).
+     */
+    public synchronized List<MessageExt> firstMessages(int max) {
+        List<MessageExt> out = new ArrayList<>(Math.min(max, inFlight.size()));
+        for (MessageExt m : inFlight.values()) {
+            if (out.size() == max) {
+                break;
+            }
+            out.add(m);
+        }
+        return out;
     }
 
     /** The smallest offset not yet consumed: commit this and nothing unconsumed is skipped. */

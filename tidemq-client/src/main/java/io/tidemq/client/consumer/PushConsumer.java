@@ -1,6 +1,7 @@
 package io.tidemq.client.consumer;
 
 import io.tidemq.client.ClientConfig;
+import io.tidemq.client.impl.ConsumeOrderlyService;
 import io.tidemq.client.impl.ConsumeService;
 import io.tidemq.client.impl.ConsumerRuntime;
 import io.tidemq.client.impl.SubscriptionTable;
@@ -39,6 +40,8 @@ public final class PushConsumer implements AutoCloseable {
     /** Set before start, read by start; guarded by {@code this}. */
     private MessageListenerConcurrently listener;
     private ConsumeService consumeService;
+    private MessageListenerOrderly orderlyListener;
+    private ConsumeOrderlyService orderlyService;
     private State state = State.CREATED;
 
     private PushConsumer(Builder b) {
@@ -74,19 +77,38 @@ public final class PushConsumer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Consumes each queue in offset order with {@code listener} instead of a concurrent listener: one thread per
+     * queue at a time, only while this member holds the queue's broker lock (see docs/ordered-messages.md).
+     * (Not an overload of {@code registerListener}: a lambda would fit both and not compile.)
+     */
+    public synchronized PushConsumer registerOrderlyListener(MessageListenerOrderly listener) {
+        if (state != State.CREATED) {
+            throw new IllegalStateException("register the listener before start()");
+        }
+        this.orderlyListener = Objects.requireNonNull(listener, "listener");
+        return this;
+    }
+
     /** Joins the group and starts consuming. */
     public synchronized void start() {
         if (state != State.CREATED) {
             throw new IllegalStateException("consumer " + group + " is " + state.name().toLowerCase()
                     + "; create a new one");
         }
-        if (listener == null) {
-            throw new IllegalStateException("consumer " + group + " has no listener; call registerListener() before start()");
+        if ((listener == null) == (orderlyListener == null)) {
+            throw new IllegalStateException("consumer " + group + " needs exactly one listener; call registerListener()"
+                    + " or registerOrderlyListener() once before start()");
         }
         if (subscriptions.isEmpty()) {
             throw new IllegalStateException("consumer " + group + " subscribes to nothing; call subscribe() before start()");
         }
         runtime.start(rt -> {
+            if (orderlyListener != null) {
+                ConsumeOrderlyService os = ConsumeOrderlyService.attach(group, orderlyListener, config, rt);
+                orderlyService = os;
+                return os::submit;
+            }
             ConsumeService cs = new ConsumeService(group, listener, config, rt.offsets(), rt.instance().delayScheduler());
             consumeService = cs;
             return (request, msgs) -> cs.submit(request.queue(), request.processQueue(), msgs);
@@ -111,7 +133,12 @@ public final class PushConsumer implements AutoCloseable {
         }
         state = State.CLOSED;
         runtime.stopPulling();
-        consumeService.shutdown(config.requestTimeoutMs() * 3);
+        if (consumeService != null) {
+            consumeService.shutdown(config.requestTimeoutMs() * 3);
+        }
+        if (orderlyService != null) {
+            orderlyService.shutdown(config.requestTimeoutMs() * 3);
+        }
         runtime.close();
     }
 

@@ -27,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The machinery push and pull consumers share: membership in the client instance (heartbeats, rebalance
@@ -63,6 +64,7 @@ public final class ConsumerRuntime implements ConsumerMember, Rebalancer.Listene
      */
     private volatile Set<MessageQueue> manualAssignment;
     private volatile Consumer<MessageQueue> beforeRevoke = mq -> { };
+    private volatile Predicate<MessageQueue> beforeAssign = mq -> true;
     private volatile boolean closed;
 
     public ConsumerRuntime(String group, ClientConfig config, MessageModel model, ConsumeFromWhere consumeFromWhere,
@@ -128,6 +130,14 @@ public final class ConsumerRuntime implements ConsumerMember, Rebalancer.Listene
         this.beforeRevoke = hook;
     }
 
+    /**
+     * Called before an assigned queue's start offset is read; returning false leaves the queue unassigned until
+     * the next rebalance (an ordered consumer takes the queue's broker lock here).
+     */
+    public void beforeAssign(Predicate<MessageQueue> hook) {
+        this.beforeAssign = hook;
+    }
+
     // ---- ConsumerMember
 
     @Override
@@ -172,6 +182,9 @@ public final class ConsumerRuntime implements ConsumerMember, Rebalancer.Listene
     @Override
     public synchronized boolean queueAssigned(MessageQueue mq) {
         if (closed) {
+            return false;
+        }
+        if (!beforeAssign.test(mq)) {
             return false;
         }
         long offset;

@@ -95,7 +95,11 @@ public enum RequestCode {
     /** Admin → broker: look up messages by business key in a time range. */
     QUERY_MESSAGE_BY_KEY(208),
     /** Admin → broker: runtime figures (TPS in/out, disk use, versions) as a key/value table. */
-    GET_BROKER_RUNTIME_INFO(209);
+    GET_BROKER_RUNTIME_INFO(209),
+    /** Admin → broker: read the messages of a consumer group's dead-letter queue. */
+    GET_DLQ_MESSAGES(210),
+    /** Admin → broker: re-deliver dead-lettered messages of a consumer group through its retry topic. */
+    RESEND_DLQ_MESSAGES(211);
 
     private static final RequestCode[] BY_CODE = CodeTable.index(values(), RequestCode::code, RequestCode[]::new);
 

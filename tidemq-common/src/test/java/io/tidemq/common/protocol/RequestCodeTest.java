@@ -43,7 +43,9 @@ class RequestCodeTest {
             Map.entry("DESCRIBE_CONSUMER_GROUP", 206),
             Map.entry("QUERY_MESSAGE_BY_ID", 207),
             Map.entry("QUERY_MESSAGE_BY_KEY", 208),
-            Map.entry("GET_BROKER_RUNTIME_INFO", 209));
+            Map.entry("GET_BROKER_RUNTIME_INFO", 209),
+            Map.entry("GET_DLQ_MESSAGES", 210),
+            Map.entry("RESEND_DLQ_MESSAGES", 211));
 
     @Test
     void everyCodeKeepsItsReleasedNumber() {

@@ -25,11 +25,17 @@ import java.util.function.Predicate;
  */
 public final class JvmProcess implements AutoCloseable {
 
+    /** Lines of output quoted when a child dies unexpectedly. */
+    private static final int TAIL_LINES = 30;
+
     private final String name;
     private final Process process;
     private final Path logFile;
-    /** Lines seen so far; appended by the reader thread, read by the test thread. */
-    private final List<String> lines = new CopyOnWriteArrayList<>();
+    /**
+     * Lines seen so far; appended by the reader thread, read by the test thread. Guarded by itself (not
+     * copy-on-write: a child may print hundreds of thousands of lines).
+     */
+    private final List<String> lines = new ArrayList<>();
     /** Line listeners; registered by the test thread before or while the reader thread calls them. */
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
     private final CountDownLatch outputClosed = new CountDownLatch(1);
@@ -75,7 +81,9 @@ public final class JvmProcess implements AutoCloseable {
                      java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND), true)) {
             String line;
             while ((line = r.readLine()) != null) {
-                lines.add(line);
+                synchronized (lines) {
+                    lines.add(line);
+                }
                 log.println(line);
                 for (Consumer<String> l : listeners) {
                     l.accept(line);
@@ -98,14 +106,17 @@ public final class JvmProcess implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         int seen = 0;
         while (System.nanoTime() < deadline) {
-            for (; seen < lines.size(); seen++) {
-                if (matcher.test(lines.get(seen))) {
-                    return lines.get(seen);
+            List<String> snapshot = linesFrom(seen);
+            for (String line : snapshot) {
+                if (matcher.test(line)) {
+                    return line;
                 }
             }
-            if (!process.isAlive() && outputClosed.getCount() == 0 && seen >= lines.size()) {
+            seen += snapshot.size();
+            if (!process.isAlive() && outputClosed.getCount() == 0 && seen >= lineCount()) {
                 throw new IllegalStateException(name + " exited with " + process.exitValue()
-                        + " before printing the expected line; see " + logFile);
+                        + " before printing the expected line; its last lines:\n" + tail(TAIL_LINES)
+                        + "\n(all in " + logFile + ")");
             }
             try {
                 outputClosed.await(20, TimeUnit.MILLISECONDS);
@@ -117,8 +128,28 @@ public final class JvmProcess implements AutoCloseable {
         throw new TimeoutException(name + " printed no matching line within " + timeout + "; see " + logFile);
     }
 
+    /** The last {@code count} lines printed so far, newline-separated (for failure messages). */
+    public String tail(int count) {
+        synchronized (lines) {
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - count), lines.size()));
+        }
+    }
+
+    /** A copy of every line printed so far. */
     public List<String> lines() {
-        return lines;
+        return linesFrom(0);
+    }
+
+    private List<String> linesFrom(int index) {
+        synchronized (lines) {
+            return new ArrayList<>(lines.subList(Math.min(index, lines.size()), lines.size()));
+        }
+    }
+
+    private int lineCount() {
+        synchronized (lines) {
+            return lines.size();
+        }
     }
 
     public boolean isAlive() {

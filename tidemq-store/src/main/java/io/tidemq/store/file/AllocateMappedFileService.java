@@ -16,7 +16,8 @@ import java.util.concurrent.TimeoutException;
  * Creates (and warms) mapped files ahead of need on the {@code tidemq-allocate-mappedfile} thread. When an
  * appender rolls to file N it asks for N and N+1: N was requested at the previous roll and is normally ready,
  * N+1 is created in the background while N fills, so an append never waits for a 1 GiB file to be mapped and
- * touched.
+ * touched. A file is handed out as soon as it is mapped; its warm-up continues concurrently with appends
+ * when the appender gets there first (see {@link MappedFile#warmUp}).
  */
 public final class AllocateMappedFileService implements AutoCloseable {
 
@@ -36,7 +37,7 @@ public final class AllocateMappedFileService implements AutoCloseable {
     private volatile boolean stopped;
 
     /**
-     * @param warmUp           touch every page of a new file before handing it out
+     * @param warmUp           touch every page of a new file (ahead of the appender)
      * @param forceAfterWarmUp also force the touched zero pages to disk (useful in SYNC flush mode)
      */
     public AllocateMappedFileService(boolean warmUp, boolean forceAfterWarmUp) {
@@ -102,15 +103,24 @@ public final class AllocateMappedFileService implements AutoCloseable {
             } catch (InterruptedException e) {
                 break;
             }
+            MappedFile file;
             try {
-                MappedFile file = MappedFile.open(request.path(), request.fileSizeBytes());
-                if (warmUp) {
-                    file.warmUp(forceAfterWarmUp);
-                }
-                request.result().complete(file);
+                file = MappedFile.open(request.path(), request.fileSizeBytes());
             } catch (Throwable t) {
                 log.error("creating {} failed", request.path(), t);
                 request.result().completeExceptionally(t);
+                continue;
+            }
+            // Handed out before warming: an appender that fills the previous file faster than this thread can
+            // touch pages takes the file at once instead of stalling for the rest of the warm-up, and the
+            // warm-up (safe under concurrent appends) carries on ahead of it.
+            request.result().complete(file);
+            if (warmUp) {
+                try {
+                    file.warmUp(forceAfterWarmUp);
+                } catch (Throwable t) {
+                    log.warn("warming {} failed; appends will fault its pages in themselves", request.path(), t);
+                }
             }
         }
         log.info("{} stopped", thread.getName());

@@ -5,7 +5,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -33,6 +36,10 @@ public final class MappedFile {
     public static final int OS_PAGE_BYTES = 4096;
 
     private static final Logger log = LoggerFactory.getLogger(MappedFile.class);
+    /** Atomic int access to mapped pages, for the warm-up's write-touch that cannot clobber appended bytes. */
+    private static final VarHandle PAGE_TOUCH = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    /** Warm-up checks for shutdown or interruption every this many + 1 pages (a mask: 4 MiB). */
+    private static final int WARM_CHECK_EVERY_PAGES = 1023;
 
     private final Path path;
     private final long fileFromOffset;
@@ -101,19 +108,47 @@ public final class MappedFile {
     }
 
     /**
-     * Touches one byte per OS page so that appends never take a page fault or a block allocation, then
-     * optionally forces the zeroes out so a later sync flush of real data does not pay for them.
+     * Write-touches every OS page not yet appended to, so that appends find the page allocated and writable
+     * (no page fault, no block allocation on the append path), then optionally forces the zeroes out so a later
+     * sync flush of real data does not pay for them.
+     *
+     * <p>Safe while an appender writes to this file: a page is touched with an atomic compare-and-set of its
+     * first int from 0 to 0, which takes the write fault but can never overwrite a byte the appender wrote
+     * (a plain store of 0 could). Pages below the write position are skipped, so when the appender overtakes
+     * the warmer, the warmer jumps ahead of it and both fault pages in parallel. Stops early when the file is
+     * shut down or the calling thread is interrupted.
+     *
+     * @return pages touched
      */
-    public void warmUp(boolean forceToDisk) {
-        long startNs = System.nanoTime();
-        for (int i = 0; i < fileSizeBytes; i += OS_PAGE_BYTES) {
-            mapped.put(i, (byte) 0);
+    public int warmUp(boolean forceToDisk) {
+        if (!hold()) {
+            return 0;
         }
-        if (forceToDisk) {
-            mapped.force();
+        try {
+            long startNs = System.nanoTime();
+            int touched = 0;
+            for (int i = 0; i < fileSizeBytes; i += OS_PAGE_BYTES) {
+                int wrote = wrotePosition.get();
+                if (i < wrote) {
+                    i = (wrote / OS_PAGE_BYTES) * OS_PAGE_BYTES;
+                    continue;
+                }
+                PAGE_TOUCH.compareAndSet(mapped, i, 0, 0);
+                touched++;
+                if ((touched & WARM_CHECK_EVERY_PAGES) == 0 && (!available || Thread.currentThread().isInterrupted())) {
+                    log.debug("warming {} stopped early after {} pages", path.getFileName(), touched);
+                    return touched;
+                }
+            }
+            if (forceToDisk) {
+                mapped.force();
+            }
+            log.debug("warmed {} ({} of {} pages) in {} ms", path.getFileName(), touched,
+                    fileSizeBytes / OS_PAGE_BYTES, (System.nanoTime() - startNs) / 1_000_000);
+            return touched;
+        } finally {
+            release();
         }
-        log.debug("warmed {} ({} bytes) in {} ms", path.getFileName(), fileSizeBytes,
-                (System.nanoTime() - startNs) / 1_000_000);
     }
 
     /**

@@ -55,6 +55,20 @@ public final class Headers {
     public record PullMessageResponse(long nextBeginOffset, long minOffset, long maxOffset) {
     }
 
+    /**
+     * CONSUMER_SEND_MSG_BACK: a delivered message failed to be consumed. {@code commitLogOffset} (or, when it is
+     * negative, {@code msgId}) names the message as it was delivered; {@code originTopic} is the topic the
+     * consumer saw (informational); {@code maxReconsumeTimes} is the group's limit; {@code directToDlq} skips
+     * the retries (an ordered consumer that already retried in place).
+     */
+    public record ConsumerSendMsgBackRequest(String group, long commitLogOffset, String msgId, String originTopic,
+                                             int maxReconsumeTimes, boolean directToDlq) {
+    }
+
+    /** Response to CONSUMER_SEND_MSG_BACK: where the copy went and when it is due ({@code 0}: at once). */
+    public record ConsumerSendMsgBackResponse(String topic, int reconsumeTimes, long deliverAtMs) {
+    }
+
     /** QUERY_CONSUMER_OFFSET. */
     public record QueryConsumerOffsetRequest(String consumerGroup, String topic, int queueId) {
     }
@@ -105,5 +119,23 @@ public final class Headers {
 
     /** QUERY_MESSAGE_BY_KEY. */
     public record MessageKeyRequest(String topic, String key, int maxNum, long beginTimestampMs, long endTimestampMs) {
+    }
+
+    /**
+     * GET_DLQ_MESSAGES: up to {@code maxNum} messages of the group's dead-letter queue from {@code queueOffset}
+     * ({@code -1}: the oldest kept). Answered with a {@link PullMessageResponse} header and delivered messages.
+     */
+    public record DlqMessagesRequest(String consumerGroup, long queueOffset, int maxNum) {
+    }
+
+    /** RESEND_DLQ_MESSAGES: one message by id, or ({@code msgId} absent) every one not resent before. */
+    public record DlqResendRequest(String consumerGroup, String msgId) {
+    }
+
+    /**
+     * Response to RESEND_DLQ_MESSAGES: how many messages were re-put into the group's retry topic, and (for "every
+     * one") how many are still waiting because one request resends a bounded number; ask again until 0.
+     */
+    public record DlqResendResponse(int resent, long remaining) {
     }
 }

@@ -1,0 +1,393 @@
+package io.tidemq.broker.schedule;
+
+import io.tidemq.broker.BrokerThreads;
+import io.tidemq.common.timer.TimerConfig;
+import io.tidemq.common.timer.TimingWheelTimer;
+import io.tidemq.store.DefaultMessageStore;
+import io.tidemq.store.timer.TimerCheckpoint;
+import io.tidemq.store.timer.TimerLogRecord;
+import io.tidemq.store.timer.TimerStore;
+import io.tidemq.store.timer.TimerStoreConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
+
+/**
+ * Delivers delayed messages. Scheduled messages wait in {@value TimerRecords#TOPIC}; this service indexes them
+ * into the persistent {@link TimerStore} (timer log + slot ring + checkpoint under {@code <storePath>/timer}),
+ * loads only the slots due within {@code timerLookAheadMs} into an in-memory {@link TimingWheelTimer}, and when
+ * an entry is due re-puts its message into REAL_TOPIC / REAL_QID through the {@link BrokerMessagePutter}.
+ *
+ * <p>Threads: {@code tidemq-timer-scan} owns the timer store and every field marked "scan thread" (it indexes,
+ * loads due slots and checkpoints); the wheel's driver {@code tidemq-timer-delay} hands due entries to
+ * {@code tidemq-timer-deliver-N}, which re-put them and report completion through atomics only.
+ *
+ * <p>Never early: an entry is scheduled at its due time on the wheel, which never fires early. On time: a slot is
+ * loaded at least {@code timerLookAheadMs} before it starts, and an entry indexed after its slot was loaded goes
+ * to the wheel directly. Exactly once: see {@link RedeliveryGuard} and docs/delayed-messages.md.
+ *
+ * <p>A message due more than {@code timerRollWindowMs} after it was stored is "rolled": at that point its record
+ * is re-put into the timer topic (same due time) and indexed again, so CommitLog retention never deletes a
+ * message that still waits.
+ */
+public final class TimerMessageService implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(TimerMessageService.class);
+    static final long CHECKPOINT_INTERVAL_MS = 200;
+    private static final long IDLE_PARK_MS = 100;
+    private static final int INDEX_BATCH = 256;
+    private static final long INDEX_BATCH_BYTES = 4 << 20;
+    private static final int INDEX_BATCHES_PER_ROUND = 32;
+    private static final int DELIVER_THREADS = 2;
+    private static final long CLOSE_WAIT_MS = 5_000;
+
+    private enum State { NEW, RUNNING, CLOSED }
+
+    private final TimerSettings settings;
+    private final DefaultMessageStore store;
+    private final Path dir;
+    private final LongSupplier clockMs;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicLong pending = new AtomicLong();
+    private final TimerDelivery.TimerStats stats = new TimerDelivery.TimerStats();
+    private final TimerDelivery delivery;
+    private final SlotProgressTracker progress = new SlotProgressTracker();
+
+    /** Lifecycle; transitions under this. */
+    private State state = State.NEW;
+    private volatile boolean running;
+    private Thread scanThread;
+    private ExecutorService deliverExecutor;
+    private TimingWheelTimer wheel;
+
+    // scan thread (and start/close around it)
+    private TimerStore timerStore;
+    private long loadSlotMs;
+    private ChainWalk walk;
+    private long lastCheckpointMs;
+    /** Next timer-topic queue offset to index; written by the scan thread, read by stats. */
+    private volatile long indexedQueueOffset;
+
+    /**
+     * @param dir where the timer store lives ({@code <storePath>/timer})
+     * @throws io.tidemq.broker.BrokerConfigException when the roll window does not fit the store's retention
+     */
+    public TimerMessageService(TimerSettings settings, DefaultMessageStore store, BrokerMessagePutter putter,
+                               Path dir, LongSupplier clockMs) {
+        settings.checkAgainstRetention(store.config().retentionHours());
+        this.settings = settings;
+        this.store = store;
+        this.dir = dir;
+        this.clockMs = clockMs;
+        this.delivery = new TimerDelivery(store, putter, stats, inFlight, pending, settings.maxInFlight(),
+                this::wakeUp);
+    }
+
+    /** Opens and recovers the timer store and starts the threads. The message store must be running. */
+    public synchronized void start() {
+        if (state != State.NEW) {
+            throw new IllegalStateException("the timer service starts once; it is " + state);
+        }
+        state = State.RUNNING;
+        long nowMs = clockMs.getAsLong();
+        timerStore = TimerStore.open(new TimerStoreConfig(dir, settings.precisionMs(), settings.slotCount(),
+                TimerStoreConfig.DEFAULT_LOG_SEGMENT_BYTES));
+        TimerStore.Recovery recovery = timerStore.recovery();
+        TimerCheckpoint checkpoint = recovery.checkpoint();
+        long queueEnd = store.maxQueueOffset(TimerRecords.TOPIC, TimerRecords.QUEUE_ID);
+        indexedQueueOffset = checkpoint.indexedQueueOffset();
+        if (indexedQueueOffset > queueEnd) {
+            log.warn("the timer index is ahead of {} ({} > {}): the CommitLog lost its tail; indexing from {}",
+                    TimerRecords.TOPIC, indexedQueueOffset, queueEnd, queueEnd);
+            indexedQueueOffset = queueEnd;
+        }
+        long cursor = checkpoint.deliveredCursorMs();
+        loadSlotMs = cursor == TimerCheckpoint.UNKNOWN_CURSOR ? timerStore.slotTimeOf(nowMs) : cursor;
+        pending.set(recovery.pendingEntries());
+        delivery.guard(newGuard(checkpoint, nowMs));
+
+        deliverExecutor = Executors.newFixedThreadPool(DELIVER_THREADS, BrokerThreads.named("tidemq-timer-deliver"));
+        wheel = new TimingWheelTimer(TimerConfig.defaults("delay"), deliverExecutor);
+        delivery.wheel(wheel);
+        running = true;
+        scanThread = new Thread(this::scanLoop, "tidemq-timer-scan");
+        scanThread.setDaemon(true);
+        scanThread.start();
+        store.addArrivalListener((topic, queueId, maxOffset) -> {
+            if (queueId == TimerRecords.QUEUE_ID && TimerRecords.TOPIC.equals(topic)) {
+                wakeUp();
+            }
+        });
+        log.info("timer service started: {} scheduled, {} to index, delivered up to {}, precision {} ms,"
+                + " look-ahead {} ms", recovery.pendingEntries(), queueEnd - indexedQueueOffset, loadSlotMs,
+                settings.precisionMs(), settings.lookAheadMs());
+    }
+
+    private RedeliveryGuard newGuard(TimerCheckpoint checkpoint, long nowMs) {
+        long cursor = checkpoint.deliveredCursorMs();
+        long fromCursor = cursor == TimerCheckpoint.UNKNOWN_CURSOR ? Long.MAX_VALUE
+                : cursor - settings.lookAheadMs() - settings.precisionMs();
+        long windowStart = Math.min(fromCursor, checkpoint.writtenAtMs()) - RedeliveryGuard.CLOCK_MARGIN_MS;
+        return new RedeliveryGuard(store, windowStart, nowMs + RedeliveryGuard.CLOCK_MARGIN_MS);
+    }
+
+    void wakeUp() {
+        Thread t = scanThread;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    private void scanLoop() {
+        while (running) {
+            try {
+                long nowMs = clockMs.getAsLong();
+                indexNewMessages(nowMs);
+                loadDueSlots(nowMs);
+                maybeCheckpoint(nowMs);
+                long nextLoadInMs = loadSlotMs - settings.lookAheadMs() - nowMs;
+                long parkMs = Math.max(1, Math.min(IDLE_PARK_MS, nextLoadInMs));
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(parkMs));
+            } catch (RuntimeException | Error e) {
+                log.error("timer scan failed; retrying in 1 s", e);
+                LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
+            }
+        }
+    }
+
+    /** Scan thread: appends newly stored timer-topic messages to the timer store. */
+    private void indexNewMessages(long nowMs) {
+        for (int round = 0; round < INDEX_BATCHES_PER_ROUND; round++) {
+            long from = indexedQueueOffset;
+            var r = store.getMessages(TimerRecords.TOPIC, TimerRecords.QUEUE_ID, from, INDEX_BATCH,
+                    INDEX_BATCH_BYTES, null);
+            switch (r.status()) {
+                case FOUND -> {
+                    for (var m : r.messages()) {
+                        if (!index(m.physicalOffset(), m.storeSizeBytes(), m.storeTimestampMs(),
+                                TimerRecords.deliverAtMs(m), nowMs)) {
+                            return; // ring position busy: try again once delivery moved on
+                        }
+                        indexedQueueOffset = m.queueOffset() + 1;
+                    }
+                    indexedQueueOffset = Math.max(indexedQueueOffset, r.nextBeginOffset());
+                    if (r.messages().size() < INDEX_BATCH) {
+                        return;
+                    }
+                }
+                case NO_MESSAGE -> {
+                    indexedQueueOffset = Math.max(from, r.nextBeginOffset());
+                    return;
+                }
+                case OFFSET_TOO_SMALL -> {
+                    if (r.nextBeginOffset() <= from) {
+                        return;
+                    }
+                    long lost = r.nextBeginOffset() - from;
+                    stats.lost.add(lost);
+                    log.error("{} scheduled message(s) at queue offsets [{}, {}) were deleted by CommitLog retention"
+                            + " before they were indexed; they will not be delivered", lost, from, r.nextBeginOffset());
+                    indexedQueueOffset = r.nextBeginOffset();
+                }
+                case OFFSET_TOO_BIG -> {
+                    log.warn("timer index offset {} is past the end of {}; indexing from {}", from,
+                            TimerRecords.TOPIC, r.nextBeginOffset());
+                    indexedQueueOffset = r.nextBeginOffset();
+                    return;
+                }
+                default -> throw new IllegalStateException("unexpected status " + r.status());
+            }
+        }
+    }
+
+    /**
+     * Scan thread: places one scheduled message. Its slot is the one of its fire time (the due time, or the roll
+     * point when due beyond the roll window). A slot that was already loaded cannot take entries through the
+     * log alone, so such an entry is linked into a slot that is still open (never before the delivered cursor,
+     * or recovery would skip it) and handed to the wheel at once.
+     *
+     * @return false when the slot's ring position is still held by an undelivered slot
+     */
+    private boolean index(long commitLogOffset, int sizeBytes, long storeTimestampMs, long deliverAtMs, long nowMs) {
+        long rollAtMs = storeTimestampMs + settings.rollWindowMs();
+        boolean roll = deliverAtMs > rollAtMs;
+        long fireAtMs = roll ? rollAtMs : deliverAtMs;
+        long target = timerStore.slotTimeOf(fireAtMs);
+        long cursor = progress.cursor(loadSlotMs);
+        boolean direct = target < loadSlotMs;
+        long slot = direct ? Math.max(target, Math.min(cursor, loadSlotMs - settings.precisionMs())) : target;
+        long position = timerStore.append(deliverAtMs, slot, commitLogOffset, sizeBytes,
+                roll ? TimerLogRecord.FLAG_ROLL : 0, Math.min(cursor, slot));
+        if (position == TimerLogRecord.NO_POSITION) {
+            return false;
+        }
+        pending.incrementAndGet();
+        if (direct) {
+            delivery.schedule(entry(commitLogOffset, sizeBytes, fireAtMs, roll, progress.forDirectEntry(slot)));
+        }
+        return true;
+    }
+
+    private ScheduledEntry entry(long commitLogOffset, int sizeBytes, long fireAtMs, boolean roll, SlotProgress p) {
+        RedeliveryGuard guard = delivery.guard();
+        boolean suspect = guard != null && guard.isSuspect(fireAtMs);
+        return new ScheduledEntry(commitLogOffset, sizeBytes, fireAtMs, roll, suspect, p, delivery);
+    }
+
+    /** Scan thread: hands the entries of every slot due within the look-ahead to the wheel, up to maxInFlight. */
+    private void loadDueSlots(long nowMs) {
+        while (inFlight.get() < settings.maxInFlight()) {
+            if (walk != null) {
+                if (!walk.advance()) {
+                    return;
+                }
+                walk = null;
+                continue;
+            }
+            if (loadSlotMs > nowMs + settings.lookAheadMs()) {
+                return;
+            }
+            long slot = loadSlotMs;
+            loadSlotMs += settings.precisionMs();
+            if (timerStore.countOf(slot) > 0) {
+                walk = new ChainWalk(slot, timerStore.headOf(slot), progress.startLoading(slot));
+            }
+        }
+    }
+
+    /** Scan thread: forces the timer log and records how far indexing and delivery got. */
+    private void maybeCheckpoint(long nowMs) {
+        long cursor = progress.cursor(loadSlotMs);
+        if (nowMs - lastCheckpointMs < CHECKPOINT_INTERVAL_MS) {
+            return;
+        }
+        lastCheckpointMs = nowMs;
+        TimerCheckpoint last = timerStore.lastCheckpoint();
+        if (last.deliveredCursorMs() == cursor && last.indexedQueueOffset() == indexedQueueOffset
+                && last.logEndPosition() == timerStore.logWritePosition()) {
+            return;
+        }
+        timerStore.checkpoint(indexedQueueOffset, cursor, nowMs);
+        RedeliveryGuard guard = delivery.guard();
+        if (guard != null && cursor > guard.suspectBeforeMs() + settings.precisionMs()) {
+            delivery.guard(null); // every entry that could have been re-put before the restart is done
+        }
+    }
+
+    /** Walks one slot's chain, newest entry first, possibly over several rounds when maxInFlight is reached. */
+    private final class ChainWalk {
+        private final long slotTimeMs;
+        private final SlotProgress slotProgress;
+        private long position;
+
+        ChainWalk(long slotTimeMs, long head, SlotProgress slotProgress) {
+            this.slotTimeMs = slotTimeMs;
+            this.position = head;
+            this.slotProgress = slotProgress;
+        }
+
+        /** Returns true once the whole chain is loaded. */
+        boolean advance() {
+            while (position >= 0 && inFlight.get() < settings.maxInFlight()) {
+                TimerLogRecord r = timerStore.read(position);
+                if (r == null || r.slotTimeMs() != slotTimeMs) {
+                    log.error("timer slot {} chain is broken at position {} ({}); the rest of the slot is skipped",
+                            slotTimeMs, position, r);
+                    break;
+                }
+                long fireAtMs = r.isRoll() ? r.slotTimeMs() : r.deliverAtMs();
+                delivery.schedule(entry(r.commitLogOffset(), r.sizeBytes(), Math.max(fireAtMs, r.slotTimeMs()),
+                        r.isRoll(), slotProgress));
+                position = r.prevPosition();
+            }
+            if (position >= 0 && inFlight.get() >= settings.maxInFlight()) {
+                return false;
+            }
+            slotProgress.loadedAll = true;
+            return true;
+        }
+    }
+
+    /** Scheduled messages not yet delivered: indexed ones plus those still waiting to be indexed. */
+    public long scheduledCount() {
+        long backlog = store.maxQueueOffset(TimerRecords.TOPIC, TimerRecords.QUEUE_ID) - indexedQueueOffset;
+        return pending.get() + Math.max(0, backlog);
+    }
+
+    /** Entries currently held in memory (loaded into the wheel, not yet delivered). */
+    public int inMemoryCount() {
+        return inFlight.get();
+    }
+
+    public long deliveredCount() {
+        return stats.delivered.sum();
+    }
+
+    public long rolledCount() {
+        return stats.rolled.sum();
+    }
+
+    /** Entries skipped at recovery because their re-put was already stored before the restart. */
+    public long duplicatesSkippedCount() {
+        return stats.duplicatesSkipped.sum();
+    }
+
+    /** Entries given up because their message was gone (retention, corruption). */
+    public long lostCount() {
+        return stats.lost.sum();
+    }
+
+    /** Clean stop: waits for puts in progress, then persists the delivered cursor and closes the timer store. */
+    @Override
+    public synchronized void close() {
+        if (!stopThreads(true)) {
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MS);
+        while (delivery.putsInProgress() > 0 && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+        long cursor = progress.cursor(loadSlotMs);
+        timerStore.close(indexedQueueOffset, cursor, clockMs.getAsLong());
+        log.info("timer service stopped: {} scheduled, delivered up to {}", pending.get(), cursor);
+    }
+
+    /** Stops as a crash would: no final checkpoint (the next start repairs from the last one). For tests. */
+    public synchronized void closeAbruptly() {
+        if (stopThreads(false)) {
+            timerStore.closeAbruptly();
+        }
+    }
+
+    /** Returns false when there was nothing running to stop. */
+    private boolean stopThreads(boolean waitForDeliveries) {
+        if (state != State.RUNNING) {
+            state = State.CLOSED;
+            return false;
+        }
+        state = State.CLOSED;
+        running = false;
+        LockSupport.unpark(scanThread);
+        try {
+            scanThread.join(CLOSE_WAIT_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        delivery.stop();
+        wheel.close();
+        if (waitForDeliveries) {
+            BrokerThreads.shutdown(deliverExecutor, "tidemq-timer-deliver", CLOSE_WAIT_MS);
+        } else {
+            deliverExecutor.shutdownNow();
+        }
+        return true;
+    }
+}

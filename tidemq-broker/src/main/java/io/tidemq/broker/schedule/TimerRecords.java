@@ -1,0 +1,131 @@
+package io.tidemq.broker.schedule;
+
+import io.tidemq.common.message.MessageConst;
+import io.tidemq.store.InvalidMessageException;
+import io.tidemq.store.MessageRecord;
+import io.tidemq.store.StoredMessage;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The shapes a delayed message takes: the copy stored in {@value #TOPIC} while it waits, the copy rolled forward
+ * within that topic, and the record finally delivered to its real topic.
+ */
+public final class TimerRecords {
+
+    /** The system topic holding every scheduled message (queue {@value #QUEUE_ID}). */
+    public static final String TOPIC = "TIDEMQ_SYS_TIMER";
+    public static final int QUEUE_ID = 0;
+    /**
+     * Set on every re-put (delivery or roll) to the CommitLog offset of the {@value #TOPIC} record it came from;
+     * recovery finds re-puts made before a crash by it (see {@link RedeliveryGuard}).
+     */
+    public static final String SOURCE_OFFSET_PROPERTY = "TIMER_SRC";
+
+    private TimerRecords() {
+    }
+
+    /** The copy of {@code original} that waits in the timer topic until {@code deliverAtMs}. */
+    static MessageRecord scheduledCopy(MessageRecord original, long deliverAtMs) {
+        Map<String, String> props = new LinkedHashMap<>(original.properties());
+        props.remove(MessageConst.DELAY_MS);
+        props.put(MessageConst.DELIVER_AT_MS, Long.toString(deliverAtMs));
+        props.put(MessageConst.REAL_TOPIC, original.topic());
+        props.put(MessageConst.REAL_QUEUE_ID, Integer.toString(original.queueId()));
+        return copyOf(original, TOPIC, QUEUE_ID, props);
+    }
+
+    /** {@code original} without its delay properties, for a delay too short to schedule. */
+    static MessageRecord withoutDelay(MessageRecord original) {
+        Map<String, String> props = new LinkedHashMap<>(original.properties());
+        props.remove(MessageConst.DELAY_MS);
+        props.remove(MessageConst.DELIVER_AT_MS);
+        return copyOf(original, original.topic(), original.queueId(), props);
+    }
+
+    private static MessageRecord copyOf(MessageRecord original, String topic, int queueId, Map<String, String> props) {
+        return MessageRecord.builder(topic, queueId)
+                .flag(original.flag())
+                .sysFlag(original.sysFlag())
+                .properties(props)
+                .body(original.body())
+                .bornTimestampMs(original.bornTimestampMs())
+                .bornHost(original.bornHost())
+                .storeHost(original.storeHost())
+                .reconsumeTimes(original.reconsumeTimes())
+                .preparedTransactionOffset(original.preparedTransactionOffset())
+                .build();
+    }
+
+    /**
+     * The record delivered to REAL_TOPIC / REAL_QID: every property but the scheduling ones is kept (UNIQ_KEY
+     * included), plus {@link #SOURCE_OFFSET_PROPERTY}.
+     *
+     * @throws InvalidMessageException when REAL_TOPIC / REAL_QID are missing or malformed
+     */
+    static MessageRecord delivery(StoredMessage scheduled) {
+        String topic = scheduled.property(MessageConst.REAL_TOPIC);
+        String queue = scheduled.property(MessageConst.REAL_QUEUE_ID);
+        if (topic == null || queue == null) {
+            throw new InvalidMessageException("scheduled message at " + scheduled.physicalOffset()
+                    + " has no REAL_TOPIC/REAL_QID");
+        }
+        int queueId;
+        try {
+            queueId = Integer.parseInt(queue);
+        } catch (NumberFormatException e) {
+            throw new InvalidMessageException("scheduled message at " + scheduled.physicalOffset()
+                    + " has a malformed REAL_QID '" + queue + "'");
+        }
+        Map<String, String> props = storedProperties(scheduled);
+        props.remove(MessageConst.REAL_TOPIC);
+        props.remove(MessageConst.REAL_QUEUE_ID);
+        props.remove(MessageConst.DELIVER_AT_MS);
+        props.remove(MessageConst.DELAY_MS);
+        props.put(SOURCE_OFFSET_PROPERTY, Long.toString(scheduled.physicalOffset()));
+        return copyOf(scheduled, topic, queueId, props);
+    }
+
+    /** A fresh copy of a scheduled message in the timer topic, same due time, for a message rolled forward. */
+    static MessageRecord rolled(StoredMessage scheduled) {
+        Map<String, String> props = storedProperties(scheduled);
+        props.put(SOURCE_OFFSET_PROPERTY, Long.toString(scheduled.physicalOffset()));
+        return copyOf(scheduled, TOPIC, QUEUE_ID, props);
+    }
+
+    private static Map<String, String> storedProperties(StoredMessage m) {
+        Map<String, String> props = new LinkedHashMap<>(m.properties());
+        // the builder re-derives these from the hosts
+        props.remove(MessageRecord.BORN_HOST_PROPERTY);
+        props.remove(MessageRecord.STORE_HOST_PROPERTY);
+        return props;
+    }
+
+    private static MessageRecord copyOf(StoredMessage m, String topic, int queueId, Map<String, String> props) {
+        return MessageRecord.builder(topic, queueId)
+                .flag(m.flag())
+                .sysFlag(m.sysFlag())
+                .properties(props)
+                .body(m.body())
+                .bornTimestampMs(m.bornTimestampMs())
+                .bornHost(m.bornHost())
+                .storeHost(m.storeHost())
+                .reconsumeTimes(m.reconsumeTimes())
+                .preparedTransactionOffset(m.preparedTransactionOffset())
+                .build();
+    }
+
+    /** The due time a scheduled message carries, or its store time when the property is missing or malformed. */
+    static long deliverAtMs(StoredMessage scheduled) {
+        String at = scheduled.property(MessageConst.DELIVER_AT_MS);
+        if (at != null) {
+            try {
+                return Long.parseLong(at);
+            } catch (NumberFormatException e) {
+                // fall through: deliver now rather than never
+            }
+        }
+        return scheduled.storeTimestampMs();
+    }
+}

@@ -1,0 +1,138 @@
+package io.tidemq.it;
+
+import io.tidemq.client.ClientConfig;
+import io.tidemq.client.admin.AdminClient;
+import io.tidemq.client.admin.AdminTarget;
+import io.tidemq.client.consumer.PushConsumer;
+import io.tidemq.client.producer.Producer;
+import io.tidemq.common.message.Message;
+import io.tidemq.common.message.MessageQueue;
+import io.tidemq.common.route.TopicConfig;
+import io.tidemq.it.support.AsyncSends;
+import io.tidemq.it.support.Bodies;
+import io.tidemq.it.support.Deliveries;
+import io.tidemq.it.support.ItLogs;
+import io.tidemq.it.support.Standalone;
+import io.tidemq.it.support.TestClients;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** A standalone server carries 100 000 messages over 8 queues to a group of three push consumers. */
+class StandaloneIT {
+
+    private static final String TOPIC = "it-standalone";
+    private static final String GROUP = "it-standalone-group";
+    private static final int QUEUES = 8;
+    private static final int MESSAGES = 100_000;
+    private static final int BATCH_MESSAGES = 50;
+    private static final int BATCHES_IN_FLIGHT = 16;
+    private static final int MEMBERS = 3;
+
+    @TempDir
+    Path tmp;
+
+    private Standalone server;
+    private final List<AutoCloseable> clients = new ArrayList<>();
+
+    @BeforeEach
+    void startServer() {
+        server = Standalone.builder("standalone", ItLogs.forClass(getClass()), tmp.resolve("data")).build().start();
+    }
+
+    @AfterEach
+    void stopAll() throws Exception {
+        Collections.reverse(clients);
+        for (AutoCloseable c : clients) {
+            c.close();
+        }
+        server.close();
+    }
+
+    @Test
+    void everyMessageReachesExactlyOneMemberOnceAndInQueueOrder() throws Exception {
+        try (AdminClient admin = AdminClient.connect(server.namesrvAddr(), 5_000)) {
+            admin.createTopic(TopicConfig.of(TOPIC, QUEUES), AdminTarget.all());
+            admin.awaitRoute(TOPIC, 10_000);
+        }
+        Deliveries deliveries = new Deliveries(MESSAGES);
+        List<PushConsumer> members = new ArrayList<>();
+        for (int i = 0; i < MEMBERS; i++) {
+            // one consume thread per member: listener calls of a queue then run in pull order
+            ClientConfig config = TestClients.config(server.namesrvAddr(), "member-" + i, tmp.resolve("offsets"))
+                    .consumeThreads(1).build();
+            PushConsumer c = PushConsumer.builder(GROUP, config).build();
+            c.subscribe(TOPIC, "*");
+            c.registerListener(deliveries.listener("member-" + i, true));
+            clients.add(c);
+            c.start();
+            members.add(c);
+        }
+        await("the group splits the 8 queues among its 3 members").atMost(Duration.ofSeconds(30))
+                .until(() -> isPartition(members));
+
+        Producer producer = Producer.builder("it-standalone-producer",
+                TestClients.config(server.namesrvAddr(), "producer", tmp.resolve("offsets")).build()).build();
+        clients.add(producer);
+        producer.start();
+        long startNs = System.nanoTime();
+        Queue<Throwable> sendFailures = AsyncSends.sendBatches(producer, MESSAGES / BATCH_MESSAGES, BATCHES_IN_FLIGHT,
+                b -> IntStream.range(b * BATCH_MESSAGES, (b + 1) * BATCH_MESSAGES)
+                        .mapToObj(seq -> Message.builder(TOPIC).body(Bodies.of(seq)).build()).toList());
+        assertThat(sendFailures).as("send failures").isEmpty();
+        long sentNs = System.nanoTime();
+
+        await("all messages consumed").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
+                .until(() -> deliveries.distinct() == MESSAGES || !deliveries.violations().isEmpty());
+        long consumedNs = System.nanoTime();
+        for (PushConsumer c : members) {
+            c.close();
+        }
+
+        assertThat(deliveries.violations()).as("order or content violations").isEmpty();
+        assertThat(deliveries.distinct()).isEqualTo(MESSAGES);
+        assertThat(deliveries.duplicates()).as("messages delivered twice, e.g. seqs " + deliveries.duplicated(10))
+                .isZero();
+        assertThat(deliveries.uniqueIdCount()).as("distinct UNIQ_KEYs").isEqualTo(MESSAGES);
+        for (int i = 0; i < MEMBERS; i++) {
+            assertThat(deliveries.seqsOf("member-" + i)).as("messages of member-" + i).isNotEmpty();
+        }
+        try (AdminClient admin = AdminClient.connect(server.namesrvAddr(), 5_000)) {
+            await("the group's committed offsets reach the end of every queue").atMost(Duration.ofSeconds(15))
+                    .until(() -> admin.describeGroup(GROUP, AdminTarget.all()).totalLag() == 0);
+        }
+        System.out.printf("StandaloneIT: %d messages sent in %d ms, all consumed %d ms after the first send%n",
+                MESSAGES, TimeUnit.NANOSECONDS.toMillis(sentNs - startNs),
+                TimeUnit.NANOSECONDS.toMillis(consumedNs - startNs));
+    }
+
+    /** Each member holds queues, no queue is held twice, and together they hold all 8. */
+    private static boolean isPartition(List<PushConsumer> members) {
+        Set<MessageQueue> union = new HashSet<>();
+        int total = 0;
+        for (PushConsumer c : members) {
+            Set<MessageQueue> a = c.assignment();
+            if (a.isEmpty()) {
+                return false;
+            }
+            union.addAll(a);
+            total += a.size();
+        }
+        return union.size() == QUEUES && total == QUEUES;
+    }
+}

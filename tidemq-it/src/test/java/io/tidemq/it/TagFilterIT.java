@@ -1,0 +1,142 @@
+package io.tidemq.it;
+
+import io.tidemq.client.ClientConfig;
+import io.tidemq.client.admin.AdminClient;
+import io.tidemq.client.admin.AdminTarget;
+import io.tidemq.client.consumer.PushConsumer;
+import io.tidemq.client.producer.Producer;
+import io.tidemq.common.message.Message;
+import io.tidemq.common.route.TopicConfig;
+import io.tidemq.it.support.Bodies;
+import io.tidemq.it.support.Deliveries;
+import io.tidemq.it.support.ItLogs;
+import io.tidemq.it.support.Standalone;
+import io.tidemq.it.support.TestClients;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tag subscriptions: groups subscribed with {@code A}, {@code A || B} and {@code *} receive exactly the
+ * messages whose tag matches, including none of the untagged ones except for {@code *}.
+ */
+class TagFilterIT {
+
+    private static final String TOPIC = "it-tags";
+    private static final int QUEUES = 8;
+    /** Tags by seq % 4; "" = no tag. */
+    private static final String[] TAGS = {"A", "B", "C", ""};
+    private static final int MIXED_MESSAGES = 1_600;
+    /** Then one "A" per queue, so the last message of every queue is one every group wants. */
+    private static final int MESSAGES = MIXED_MESSAGES + QUEUES;
+    private static final Map<String, Set<String>> GROUPS = Map.of(
+            "it-tags-a", Set.of("A"),
+            "it-tags-a-or-b", Set.of("A", "B"),
+            "it-tags-all", Set.of("A", "B", "C", ""));
+    private static final Map<String, String> EXPRESSIONS = Map.of(
+            "it-tags-a", "A", "it-tags-a-or-b", "A || B", "it-tags-all", "*");
+
+    @TempDir
+    Path tmp;
+
+    private Standalone server;
+    private final List<AutoCloseable> clients = new ArrayList<>();
+
+    @BeforeEach
+    void startServer() {
+        server = Standalone.builder("standalone", ItLogs.forClass(getClass()), tmp.resolve("data")).build().start();
+        try (AdminClient admin = AdminClient.connect(server.namesrvAddr(), 5_000)) {
+            admin.createTopic(TopicConfig.of(TOPIC, QUEUES), AdminTarget.all());
+            admin.awaitRoute(TOPIC, 10_000);
+        }
+    }
+
+    @AfterEach
+    void stopAll() throws Exception {
+        Collections.reverse(clients);
+        for (AutoCloseable c : clients) {
+            c.close();
+        }
+        server.close();
+    }
+
+    @Test
+    void eachSubscriptionReceivesExactlyTheMessagesItsTagsSelect() {
+        Map<String, Deliveries> byGroup = new HashMap<>();
+        List<PushConsumer> consumers = new ArrayList<>();
+        for (String group : GROUPS.keySet()) {
+            // one consume thread: calls for a queue run in offset order, so when the last message of every
+            // queue has been consumed, anything a filter wrongly let through has been recorded already
+            ClientConfig config = TestClients.config(server.namesrvAddr(), group, tmp.resolve("offsets"))
+                    .consumeThreads(1).build();
+            PushConsumer c = PushConsumer.builder(group, config).build();
+            c.subscribe(TOPIC, EXPRESSIONS.get(group));
+            Deliveries deliveries = new Deliveries(MESSAGES);
+            byGroup.put(group, deliveries);
+            c.registerListener(deliveries.listener(group, true));
+            clients.add(c);
+            c.start();
+            consumers.add(c);
+        }
+
+        Producer producer = Producer.builder("it-tags-producer",
+                TestClients.config(server.namesrvAddr(), "producer", tmp.resolve("offsets")).build()).build();
+        clients.add(producer);
+        producer.start();
+        for (int seq = 0; seq < MESSAGES; seq++) {
+            Message.Builder m = Message.builder(TOPIC).body(Bodies.of(seq));
+            String tag = tagOf(seq);
+            if (!tag.isEmpty()) {
+                m.tag(tag);
+            }
+            int queueId = seq % QUEUES;
+            producer.send(m.build(), (queues, msg, arg) -> queues.get((Integer) arg), queueId);
+        }
+
+        for (String group : GROUPS.keySet()) {
+            Set<Integer> expected = expectedSeqs(GROUPS.get(group));
+            await(group + " receives its " + expected.size() + " messages").atMost(Duration.ofSeconds(60))
+                    .until(() -> byGroup.get(group).seqsOf(group).containsAll(expected));
+        }
+        for (PushConsumer c : consumers) {
+            c.close();
+        }
+        for (String group : GROUPS.keySet()) {
+            Deliveries deliveries = byGroup.get(group);
+            assertThat(deliveries.violations()).as("order or content violations in " + group).isEmpty();
+            assertThat(deliveries.duplicates()).as("duplicates in " + group).isZero();
+            assertThat(deliveries.seqsOf(group)).as("messages received by " + group + " (" + EXPRESSIONS.get(group) + ")")
+                    .containsExactlyInAnyOrderElementsOf(expectedSeqs(GROUPS.get(group)));
+            assertThat(new HashSet<>(deliveries.tagsOf(group))).as("tags seen by " + group)
+                    .isEqualTo(GROUPS.get(group));
+        }
+    }
+
+    private static String tagOf(int seq) {
+        return seq >= MIXED_MESSAGES ? "A" : TAGS[seq % TAGS.length];
+    }
+
+    private static Set<Integer> expectedSeqs(Set<String> tags) {
+        Set<Integer> out = new HashSet<>();
+        for (int seq = 0; seq < MESSAGES; seq++) {
+            if (tags.contains(tagOf(seq))) {
+                out.add(seq);
+            }
+        }
+        return out;
+    }
+}

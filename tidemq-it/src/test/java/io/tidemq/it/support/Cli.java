@@ -1,0 +1,55 @@
+package io.tidemq.it.support;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/** Runs one {@code tidemq ...} command (the CLI main) in a child JVM and collects what it printed. */
+public final class Cli {
+
+    /** Client commands are short-lived: C1 only starts faster and is fast enough. */
+    private static final List<String> CLI_JVM_ARGS = List.of("-Xmx128m", "-XX:TieredStopAtLevel=1");
+
+    private final Path logDir;
+    /** Numbers the runs so each gets its own log file; test thread only. */
+    private int runs;
+
+    public Cli(Path logDir) {
+        this.logDir = logDir;
+    }
+
+    /** Runs {@code tidemq args...} and waits for it to exit; fails if it runs longer than {@code timeout}. */
+    public Result run(Duration timeout, String... args) {
+        String name = String.format("cli-%02d-%s", ++runs, String.join("-", List.of(args).subList(0,
+                Math.min(args.length, args[0].equals("admin") ? 3 : 1))));
+        JvmProcess p = JvmProcess.start(name, logDir, CLI_JVM_ARGS, ServerNode.MAIN, args);
+        try {
+            if (!p.waitForExit(timeout)) {
+                throw new IllegalStateException("tidemq " + String.join(" ", args) + " still runs after " + timeout
+                        + "; see " + p.logFile());
+            }
+            return new Result(p.exitValue(), List.copyOf(p.lines()), p.logFile());
+        } finally {
+            p.close();
+        }
+    }
+
+    /** Exit code and the lines printed on stdout and stderr (merged, in order). */
+    public record Result(int exitCode, List<String> lines, Path logFile) {
+
+        public List<String> matching(Pattern pattern) {
+            return lines.stream().filter(l -> pattern.matcher(l).matches()).collect(Collectors.toList());
+        }
+
+        public String text() {
+            return String.join("\n", lines);
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + exitCode + " (log " + logFile + "):\n" + text();
+        }
+    }
+}

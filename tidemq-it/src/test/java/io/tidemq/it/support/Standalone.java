@@ -1,0 +1,111 @@
+package io.tidemq.it.support;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code tidemq standalone} (NameServer + broker in one JVM) in a child JVM on loopback ports chosen once, so
+ * a restart comes back at the same addresses with the same data directory.
+ */
+public final class Standalone implements AutoCloseable {
+
+    /** Printed by StandaloneCommand once both servers run and the broker registered. */
+    public static final String READY_LINE = "TideMQ standalone ready";
+
+    private final ServerNode node;
+    private final String namesrvAddr;
+    private final String brokerAddr;
+    private final Path dataDir;
+
+    private Standalone(ServerNode node, String namesrvAddr, String brokerAddr, Path dataDir) {
+        this.node = node;
+        this.namesrvAddr = namesrvAddr;
+        this.brokerAddr = brokerAddr;
+        this.dataDir = dataDir;
+    }
+
+    public static Builder builder(String name, Path logDir, Path dataDir) {
+        return new Builder(name, logDir, dataDir);
+    }
+
+    public Standalone start() {
+        node.start();
+        return this;
+    }
+
+    public String namesrvAddr() {
+        return namesrvAddr;
+    }
+
+    public String brokerAddr() {
+        return brokerAddr;
+    }
+
+    /** Where the broker keeps its store ({@code <data>/broker}). */
+    public Path brokerStorePath() {
+        return dataDir.resolve("broker");
+    }
+
+    public ServerNode node() {
+        return node;
+    }
+
+    public void kill9() {
+        node.kill9();
+    }
+
+    public void stopGracefully() {
+        node.stopGracefully();
+    }
+
+    @Override
+    public void close() {
+        node.close();
+    }
+
+    /** Options of {@code tidemq standalone}; ports are picked when built. */
+    public static final class Builder {
+        private final String name;
+        private final Path logDir;
+        private final Path dataDir;
+        private String flush = "async";
+        private final Map<String, String> overrides = new LinkedHashMap<>();
+
+        private Builder(String name, Path logDir, Path dataDir) {
+            this.name = name;
+            this.logDir = logDir;
+            this.dataDir = dataDir;
+            // 16 MiB CommitLog files: a test writes tens of MiB, so files roll, without 1 GiB sparse files
+            overrides.put("commitLogFileBytes", Integer.toString(16 << 20));
+        }
+
+        /** {@code async} (default) or {@code sync}. */
+        public Builder flush(String mode) {
+            this.flush = mode;
+            return this;
+        }
+
+        /** A broker or store key passed with {@code --set}. */
+        public Builder set(String key, String value) {
+            overrides.put(key, value);
+            return this;
+        }
+
+        public Standalone build() {
+            int namesrvPort = FreePorts.next();
+            int brokerPort = FreePorts.next();
+            List<String> args = new ArrayList<>(List.of("standalone", "--data", dataDir.toString(), "--flush", flush,
+                    "--namesrv-port", Integer.toString(namesrvPort), "--broker-port", Integer.toString(brokerPort),
+                    "--broker-ip", "127.0.0.1"));
+            overrides.forEach((k, v) -> {
+                args.add("--set");
+                args.add(k + "=" + v);
+            });
+            ServerNode node = new ServerNode(name, logDir, args, line -> line.equals(READY_LINE));
+            return new Standalone(node, "127.0.0.1:" + namesrvPort, "127.0.0.1:" + brokerPort, dataDir);
+        }
+    }
+}
