@@ -126,13 +126,12 @@ public final class BenchStoreCommand implements Callable<Integer> {
             throws InterruptedException {
         Histogram interval = new Histogram(1, StoreBenchWriters.MAX_LATENCY_NS, 3);
         Histogram total = new Histogram(1, StoreBenchWriters.MAX_LATENCY_NS, 3);
-        long startNs = System.nanoTime();
         if (warmupSeconds == 0) {
             writers.measure();
-        }
-        writers.start();
-        long warmupEndNs = startNs + warmupSeconds * 1_000_000_000L;
-        if (warmupSeconds > 0) {
+        } else {
+            long startNs = System.nanoTime();
+            long warmupEndNs = startNs + warmupSeconds * 1_000_000_000L;
+            writers.start();
             Progress warm = new Progress(store.stats(), startNs);
             while (System.nanoTime() < warmupEndNs) {
                 writers.awaitFinished(Math.min(REPORT_INTERVAL_MS, Math.max(1, (warmupEndNs - System.nanoTime()) / 1_000_000)));
@@ -140,11 +139,15 @@ public final class BenchStoreCommand implements Callable<Integer> {
                 writers.drainLatencies(interval);
                 warm.report(out, "warm-up", store.stats(), interval, startNs);
             }
-            writers.drainLatencies(interval);
-            writers.measure();
         }
         long measureStartNs = System.nanoTime();
         StoreStats first = store.stats();
+        if (warmupSeconds == 0) {
+            writers.start();
+        } else {
+            writers.measure();
+            writers.drainLatencies(interval);
+        }
         Progress progress = new Progress(first, measureStartNs);
         long deadlineNs = duration.count != null ? Long.MAX_VALUE : measureStartNs + seconds() * 1_000_000_000L;
         boolean done = false;

@@ -44,6 +44,7 @@ public final class ClientConfig {
     private final int consumeBatchSize;
     private final long consumeRetryDelayMs;
     private final int maxReconsumeTimes;
+    private final long consumeTimeoutMs;
     private final long suspendCurrentQueueTimeMs;
     private final long lockRenewIntervalMs;
     private final long offsetCommitIntervalMs;
@@ -71,6 +72,7 @@ public final class ClientConfig {
         this.consumeBatchSize = (int) inRange("consumeBatchSize", b.consumeBatchSize, 1, 1024);
         this.consumeRetryDelayMs = inRange("consumeRetryDelayMs", b.consumeRetryDelayMs, 0, 3_600_000);
         this.maxReconsumeTimes = (int) inRange("maxReconsumeTimes", b.maxReconsumeTimes, 0, 1_000);
+        this.consumeTimeoutMs = inRange("consumeTimeoutMs", b.consumeTimeoutMs, 100, 86_400_000);
         this.suspendCurrentQueueTimeMs = inRange("suspendCurrentQueueTimeMs", b.suspendCurrentQueueTimeMs, 0,
                 3_600_000);
         this.lockRenewIntervalMs = inRange("lockRenewIntervalMs", b.lockRenewIntervalMs, 10, 3_600_000);
@@ -105,6 +107,7 @@ public final class ClientConfig {
         b.consumeBatchSize = consumeBatchSize;
         b.consumeRetryDelayMs = consumeRetryDelayMs;
         b.maxReconsumeTimes = maxReconsumeTimes;
+        b.consumeTimeoutMs = consumeTimeoutMs;
         b.suspendCurrentQueueTimeMs = suspendCurrentQueueTimeMs;
         b.lockRenewIntervalMs = lockRenewIntervalMs;
         b.offsetCommitIntervalMs = offsetCommitIntervalMs;
@@ -206,6 +209,11 @@ public final class ClientConfig {
         return maxReconsumeTimes;
     }
 
+    /** A listener call running longer than this counts as failed: its messages are sent back for retry. */
+    public long consumeTimeoutMs() {
+        return consumeTimeoutMs;
+    }
+
     /** Ordered consumption: how long a queue pauses before a failed message is consumed again, in place. */
     public long suspendCurrentQueueTimeMs() {
         return suspendCurrentQueueTimeMs;
@@ -236,6 +244,7 @@ public final class ClientConfig {
                 + ", pullThresholdSizeForQueueMb=" + pullThresholdSizeForQueueMb + ", consumeThreads="
                 + consumeThreads + ", consumeBatchSize=" + consumeBatchSize + ", consumeRetryDelayMs="
                 + consumeRetryDelayMs + ", maxReconsumeTimes=" + maxReconsumeTimes
+                + ", consumeTimeoutMs=" + consumeTimeoutMs
                 + ", suspendCurrentQueueTimeMs=" + suspendCurrentQueueTimeMs + ", lockRenewIntervalMs="
                 + lockRenewIntervalMs + ", offsetCommitIntervalMs=" + offsetCommitIntervalMs
                 + ", offsetStoreDir=" + offsetStoreDir + '}';
@@ -322,6 +331,7 @@ public final class ClientConfig {
         private long consumeBatchSize = 1;
         private long consumeRetryDelayMs = 1_000;
         private long maxReconsumeTimes = 16;
+        private long consumeTimeoutMs = 900_000;
         private long suspendCurrentQueueTimeMs = 1_000;
         private long lockRenewIntervalMs = 20_000;
         private long offsetCommitIntervalMs = 5_000;
@@ -425,6 +435,11 @@ public final class ClientConfig {
             return this;
         }
 
+        public Builder consumeTimeoutMs(long v) {
+            consumeTimeoutMs = v;
+            return this;
+        }
+
         public Builder suspendCurrentQueueTimeMs(long v) {
             suspendCurrentQueueTimeMs = v;
             return this;
@@ -468,6 +483,7 @@ public final class ClientConfig {
                 case "consumeBatchSize" -> setLong(key, value, v -> consumeBatchSize = v);
                 case "consumeRetryDelayMs" -> setLong(key, value, v -> consumeRetryDelayMs = v);
                 case "maxReconsumeTimes" -> setLong(key, value, v -> maxReconsumeTimes = v);
+                case "consumeTimeoutMs" -> setLong(key, value, v -> consumeTimeoutMs = v);
                 case "suspendCurrentQueueTimeMs" -> setLong(key, value, v -> suspendCurrentQueueTimeMs = v);
                 case "lockRenewIntervalMs" -> setLong(key, value, v -> lockRenewIntervalMs = v);
                 case "offsetCommitIntervalMs" -> setLong(key, value, v -> offsetCommitIntervalMs = v);

@@ -18,8 +18,8 @@ import java.util.function.LongSupplier;
  *
  * <ul>
  *   <li>no DELAY_MS / DELIVER_AT_MS: stored as it is;</li>
- *   <li>due less than {@value #MIN_SCHEDULE_MS} ms from now (or in the past): stored in its topic at once,
- *       without the delay properties;</li>
+ *   <li>DELAY_MS below {@value #MIN_SCHEDULE_MS} ms, or DELIVER_AT_MS not in the future: stored in its topic at
+ *       once, without the delay properties (a DELIVER_AT_MS in the future is always honoured: never early);</li>
  *   <li>otherwise: stored in {@value TimerRecords#TOPIC} with REAL_TOPIC / REAL_QID and DELIVER_AT_MS (DELAY_MS
  *       becomes DELIVER_AT_MS = receipt time + delay); the timer service delivers it when due;</li>
  *   <li>invalid (malformed, negative delay, both properties, beyond {@code timerMaxDelayMs}, delays disabled):
@@ -31,7 +31,7 @@ import java.util.function.LongSupplier;
  */
 public final class BrokerMessagePutter {
 
-    /** Delays shorter than this are delivered at once (documented in docs/delayed-messages.md). */
+    /** A DELAY_MS shorter than this is delivered at once (documented in docs/delayed-messages.md). */
     public static final long MIN_SCHEDULE_MS = 1_000;
 
     private final DefaultMessageStore store;
@@ -102,7 +102,8 @@ public final class BrokerMessagePutter {
             throw new InvalidDelayException("the message is due in " + delayMs + " ms, beyond this broker's"
                     + " timerMaxDelayMs=" + settings.maxDelayMs() + "; schedule it at most that far ahead");
         }
-        if (delayMs < MIN_SCHEDULE_MS) {
+        boolean shortDelay = !props.containsKey(MessageConst.DELIVER_AT_MS) && delayMs < MIN_SCHEDULE_MS;
+        if (shortDelay || delayMs <= 0) {
             return TimerRecords.withoutDelay(record);
         }
         scheduledPuts.increment();

@@ -2,6 +2,7 @@ package io.tidemq.broker.transaction;
 
 import io.tidemq.broker.AtomicJsonFile;
 import io.tidemq.remoting.RemotingServer;
+import io.tidemq.store.DefaultMessageStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,7 +70,7 @@ public final class TransactionCheckService implements AutoCloseable {
      * from now on as finished; everything is therefore capped at what the store holds.
      */
     private TransactionProgress clampToStore(TransactionProgress p) {
-        var store = transactions.store();
+        DefaultMessageStore store = transactions.store();
         TransactionProgress clamped = new TransactionProgress(
                 Math.min(p.halfQueueOffset(), store.maxQueueOffset(TransactionTopics.HALF_TOPIC, TransactionTopics.QUEUE_ID)),
                 Math.min(p.boundaryOffset(), store.commitLogMaxOffset()),

@@ -73,7 +73,15 @@ class BrokerMessagePutterTest {
     }
 
     @Test
-    void aDueTimeLessThanOneSecondAheadOrPastIsStoredInItsTopicAtOnceWithoutDelayProperties() {
+    void aDueTimeInTheFutureIsAlwaysScheduledEvenWhenItIsLessThanOneSecondAhead() {
+        StoredMessage m = put(MessageConst.DELIVER_AT_MS, Long.toString(NOW + 300));
+
+        assertThat(m.topic()).isEqualTo(TimerRecords.TOPIC);
+        assertThat(m.properties()).containsEntry(MessageConst.DELIVER_AT_MS, Long.toString(NOW + 300));
+    }
+
+    @Test
+    void aDelayBelowOneSecondOrADueTimeInThePastIsStoredInItsTopicAtOnceWithoutDelayProperties() {
         StoredMessage soon = put(MessageConst.DELAY_MS, "999");
         StoredMessage past = put(MessageConst.DELIVER_AT_MS, Long.toString(NOW - 60_000));
 

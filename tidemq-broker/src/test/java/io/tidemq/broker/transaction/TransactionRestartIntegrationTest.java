@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -89,6 +90,27 @@ class TransactionRestartIntegrationTest {
     }
 
     @Test
+    void aProgressFileAheadOfTheStoreIsCappedSoNewHalvesAreStillDecided() throws Exception {
+        Path progress = dir.resolve("config").resolve("transactionProgress.json");
+        Files.createDirectories(progress.getParent());
+        // as a crash can leave it: fsynced progress beyond an ASYNC-flushed CommitLog tail that was lost
+        Files.writeString(progress, "{\"halfQueueOffset\":50,\"boundaryOffset\":1000000000,\"opQueueOffset\":70}");
+        fx = new BrokerFixture(dir, b -> b.transactionCheckIntervalMs(100).transactionTimeoutMs(300));
+        fx.createTopic(TOPIC, 1);
+        before = new ProducerStub(fx::address, GROUP, "p1");
+        before.heartbeat();
+        before.answer = TransactionDecision.COMMIT;
+
+        Headers.SendMessageResponse direct = before.sendHalf(TOPIC, 0, "direct", "U1");
+        before.sendHalf(TOPIC, 0, "checked", "U2");
+        RemotingCommand r = before.end(offsetOf(direct), TransactionDecision.COMMIT);
+
+        assertThat(r.remark()).contains("committed").doesNotContain("before");
+        await().atMost(5, TimeUnit.SECONDS).until(() -> visibleBodies().size() == 2);
+        assertThat(visibleBodies()).containsExactly("direct", "checked");
+    }
+
+    @Test
     void decisionsOfFinishedHalvesAreRememberedAfterTheProgressMovedPastThem() {
         fx = new BrokerFixture(dir, b -> b.transactionCheckIntervalMs(50).transactionTimeoutMs(60_000));
         fx.createTopic(TOPIC, 1);
@@ -97,7 +119,7 @@ class TransactionRestartIntegrationTest {
         assertThat(before.end(offsetOf(committed), TransactionDecision.COMMIT).code()).isZero();
         Path progress = fx.broker().config().configDir().resolve("transactionProgress.json");
         await().atMost(5, TimeUnit.SECONDS).until(() -> progress.toFile().exists()
-                && java.nio.file.Files.readString(progress).contains("\"halfQueueOffset\":1"));
+                && Files.readString(progress).contains("\"halfQueueOffset\":1"));
         before.close();
 
         fx.restartBroker();

@@ -54,6 +54,7 @@ public final class AdminClient implements AutoCloseable {
     private final NettyRemotingClient remotingClient;
     private final AdminRemoting remoting;
     private final MessageLookup messages;
+    private final DeadLetterQueues deadLetters;
 
     /**
      * @param namesrvAddrs the NameServers, {@code host:port} each
@@ -76,6 +77,7 @@ public final class AdminClient implements AutoCloseable {
         this.remotingClient.start();
         this.remoting = new AdminRemoting(remotingClient, namesrvAddrs, timeoutMs);
         this.messages = new MessageLookup(remoting, this::brokers);
+        this.deadLetters = new DeadLetterQueues(remoting, this::route);
     }
 
     /** An admin client for NameServers written {@code host:port;host:port}. */
@@ -344,6 +346,35 @@ public final class AdminClient implements AutoCloseable {
             throw new IllegalArgumentException("give a non-empty key to look messages up by");
         }
         return messages.byKey(route(topic), topic, key, Math.max(1, Math.min(maxNum, MAX_MESSAGES_BY_KEY)));
+    }
+
+    // ---- dead-letter queues
+
+    /**
+     * GET_DLQ_MESSAGES: the messages in {@code %DLQ%<group>}, oldest first, at most {@code maxNum} (capped at 256)
+     * per broker; empty when none of the group's messages was ever dead-lettered.
+     */
+    public List<MessageExt> deadLetters(String group, int maxNum) {
+        return deadLetters.list(group, maxNum);
+    }
+
+    /**
+     * RESEND_DLQ_MESSAGES for one dead letter: the broker holding it puts it back into {@code %RETRY%<group>}, due
+     * at once, with its reconsume count reset. Returns that broker's address.
+     *
+     * @throws InvalidMessageIdException when the id is not a broker-assigned id
+     * @throws MessageNotFoundException  when no broker holds it in the group's dead-letter queue
+     */
+    public String resendDeadLetter(String group, String msgId) {
+        return deadLetters.resendOne(group, msgId);
+    }
+
+    /**
+     * RESEND_DLQ_MESSAGES for every dead letter of the group not resent before (each broker keeps a resend
+     * cursor, so running it twice resends nothing twice). Returns how many were resent.
+     */
+    public long resendAllDeadLetters(String group) {
+        return deadLetters.resendAll(group);
     }
 
     // ---- targets

@@ -4,6 +4,7 @@ import io.tidemq.client.ClientConfig;
 import io.tidemq.client.impl.ConsumeOrderlyService;
 import io.tidemq.client.impl.ConsumeService;
 import io.tidemq.client.impl.ConsumerRuntime;
+import io.tidemq.client.impl.MessageSendBack;
 import io.tidemq.client.impl.SubscriptionTable;
 import io.tidemq.client.rebalance.AllocateAverage;
 import io.tidemq.client.rebalance.AllocateStrategy;
@@ -35,6 +36,7 @@ public final class PushConsumer implements AutoCloseable {
 
     private final String group;
     private final ClientConfig config;
+    private final MessageModel messageModel;
     private final SubscriptionTable subscriptions = new SubscriptionTable();
     private final ConsumerRuntime runtime;
     /** Set before start, read by start; guarded by {@code this}. */
@@ -48,6 +50,7 @@ public final class PushConsumer implements AutoCloseable {
         NameValidator.checkGroup(b.group);
         this.group = b.group;
         this.config = Objects.requireNonNull(b.config, "config");
+        this.messageModel = b.messageModel;
         this.runtime = new ConsumerRuntime(b.group, b.config, b.messageModel, b.consumeFromWhere, b.allocateStrategy,
                 "PUSH", subscriptions);
     }
@@ -103,22 +106,31 @@ public final class PushConsumer implements AutoCloseable {
         if (subscriptions.isEmpty()) {
             throw new IllegalStateException("consumer " + group + " subscribes to nothing; call subscribe() before start()");
         }
+        if (messageModel == MessageModel.CLUSTERING) {
+            // failed messages come back through the group's retry topic (see docs/retry-and-dlq.md)
+            subscriptions.subscribe(NameValidator.retryTopic(group), "*");
+        }
         runtime.start(rt -> {
             if (orderlyListener != null) {
                 ConsumeOrderlyService os = ConsumeOrderlyService.attach(group, orderlyListener, config, rt);
                 orderlyService = os;
                 return os::submit;
             }
-            ConsumeService cs = new ConsumeService(group, listener, config, rt.offsets(), rt.instance().delayScheduler());
+            MessageSendBack sendBack = messageModel == MessageModel.CLUSTERING
+                    ? new MessageSendBack(rt.instance(), group, config.maxReconsumeTimes()) : null;
+            ConsumeService cs = new ConsumeService(group, listener, config, rt.offsets(), rt.instance().delayScheduler(),
+                    sendBack);
             consumeService = cs;
             return (request, msgs) -> cs.submit(request.queue(), request.processQueue(), msgs);
         });
         state = State.RUNNING;
     }
 
-    /** The queues this member reads now. */
+    /** The queues of the subscribed topics this member reads now (the group's retry queue is not listed). */
     public Set<MessageQueue> assignment() {
-        return runtime.assignment();
+        Set<MessageQueue> queues = runtime.assignment();
+        queues.removeIf(mq -> mq.topic().startsWith(NameValidator.RETRY_PREFIX));
+        return queues;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.tidemq.client.impl;
 
 import io.tidemq.client.ClientConfig;
+import io.tidemq.client.ClientException;
 import io.tidemq.client.consumer.ConsumeContext;
 import io.tidemq.client.consumer.ConsumeStatus;
 import io.tidemq.client.consumer.MessageListenerConcurrently;
@@ -23,14 +24,20 @@ import java.util.concurrent.TimeUnit;
  * Runs a push consumer's listener on {@code consumeThreads} threads ({@code tidemq-consume-<group>-n}).
  * A pull's messages are split into at most {@code consumeThreads} tasks, each calling the listener with
  * batches of up to {@code consumeBatchSize}, so the pool is fed in a few hand-offs rather than one per
- * message.
+ * message. Messages of the group's retry queue reach the listener with their original topic.
  *
  * <p>After {@link ConsumeStatus#SUCCESS} the batch leaves its process queue and the queue's offset moves to
- * the smallest offset still in flight. After {@link ConsumeStatus#RETRY} (or an exception) the batch stays
- * in the process queue, so no commit passes it, and is handed to the listener again after
- * {@code consumeRetryDelayMs} with {@code reconsumeTimes} increased; this repeats until it succeeds. (Until
- * retry topics exist, a message that always fails blocks the commit of its queue; flow control then
- * pauses that queue's pulls.)
+ * the smallest offset still in flight. A batch fails on {@link ConsumeStatus#RETRY}, an exception, or a call
+ * running longer than {@code consumeTimeoutMs} (see {@link ConsumeTimeouts}). Each failed message then:
+ * <ul>
+ *   <li>clustering: is sent back to the broker that delivered it ({@link MessageSendBack}), which retries it
+ *       through {@code %RETRY%<group>} with a growing back-off, or dead-letters it after
+ *       {@code maxReconsumeTimes}; once the broker has the copy the message leaves the process queue, so the
+ *       offset moves on. When the send-back fails the message stays in the process queue (no commit passes it)
+ *       and is handed to the listener again after {@code consumeRetryDelayMs}, so nothing is lost;</li>
+ *   <li>broadcasting: is retried here, after {@code consumeRetryDelayMs}, up to {@code maxReconsumeTimes}
+ *       times; then it is logged and skipped (a broadcast message has no shared retry or dead-letter queue).</li>
+ * </ul>
  */
 public final class ConsumeService {
 
@@ -40,28 +47,41 @@ public final class ConsumeService {
     private final MessageListenerConcurrently listener;
     private final OffsetStore offsets;
     private final ScheduledExecutorService delay;
+    /** Null for broadcasting: failed messages are retried locally. */
+    private final MessageSendBack sendBack;
     private final int threads;
     private final int batchSize;
     private final long retryDelayMs;
+    private final int maxReconsumeTimes;
     private final ThreadPoolExecutor pool;
+    private final ConsumeTimeouts timeouts;
     /** Set by {@link #shutdown}; queued tasks then return without consuming. */
     private volatile boolean closing;
 
+    /**
+     * @param sendBack where failed messages go for retry (clustering), or {@code null} to retry them locally
+     *                 (broadcasting)
+     */
     public ConsumeService(String group, MessageListenerConcurrently listener, ClientConfig config, OffsetStore offsets,
-                          ScheduledExecutorService delay) {
+                          ScheduledExecutorService delay, MessageSendBack sendBack) {
         this.group = group;
         this.listener = listener;
         this.offsets = offsets;
         this.delay = delay;
+        this.sendBack = sendBack;
         this.threads = config.consumeThreads();
         this.batchSize = config.consumeBatchSize();
         this.retryDelayMs = config.consumeRetryDelayMs();
+        this.maxReconsumeTimes = config.maxReconsumeTimes();
         this.pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 new NamedThreadFactory("tidemq-consume-" + group, false));
+        this.timeouts = new ConsumeTimeouts(group, config.consumeTimeoutMs(),
+                call -> failed(call.mq, call.pq, call.msgs));
     }
 
     /** Hands freshly pulled messages of one queue to the pool. */
-    public void submit(MessageQueue mq, ProcessQueue pq, List<MessageExt> msgs) {
+    public void submit(MessageQueue mq, ProcessQueue pq, List<MessageExt> pulled) {
+        List<MessageExt> msgs = RetryCopies.withOriginTopics(mq, pulled);
         int n = msgs.size();
         int perTask = Math.max(batchSize, (n + threads - 1) / threads);
         for (int from = 0; from < n; from += perTask) {
@@ -94,6 +114,69 @@ public final class ConsumeService {
             Thread.currentThread().interrupt();
             pool.shutdownNow();
         }
+        timeouts.close();
+    }
+
+    /** Runs on a consume thread, or on the timeout sweeper for a call that overran. */
+    private void failed(MessageQueue mq, ProcessQueue pq, List<MessageExt> batch) {
+        if (pq.isDropped()) {
+            return; // the queue moved to another member, which consumes these messages again from the commit
+        }
+        List<MessageExt> handled = new ArrayList<>(batch.size());
+        List<MessageExt> again = new ArrayList<>(batch.size());
+        for (MessageExt m : batch) {
+            boolean done = sendBack != null ? sentBack(mq, m) : gaveUpLocally(mq, m);
+            (done ? handled : again).add(m);
+        }
+        if (!handled.isEmpty()) {
+            long committable = pq.removeMessages(handled);
+            if (!pq.isDropped()) {
+                offsets.update(mq, committable, true);
+            }
+        }
+        if (!again.isEmpty()) {
+            redeliverLater(mq, pq, again);
+        }
+    }
+
+    private boolean sentBack(MessageQueue mq, MessageExt m) {
+        try {
+            sendBack.sendBack(mq, m);
+            return true;
+        } catch (ClientException e) {
+            LOG.warn("group {}: could not send message {} of {} back for retry ({}); retrying it here after {} ms",
+                    group, m.msgId(), mq, e.getMessage(), retryDelayMs);
+            return false;
+        }
+    }
+
+    private boolean gaveUpLocally(MessageQueue mq, MessageExt m) {
+        if (m.reconsumeTimes() < maxReconsumeTimes) {
+            return false;
+        }
+        LOG.warn("group {} (broadcasting): message {} of {} failed {} time(s), maxReconsumeTimes={}; skipping it",
+                group, m.msgId(), mq, m.reconsumeTimes() + 1, maxReconsumeTimes);
+        return true;
+    }
+
+    private void redeliverLater(MessageQueue mq, ProcessQueue pq, List<MessageExt> batch) {
+        List<MessageExt> again = new ArrayList<>(batch.size());
+        for (MessageExt m : batch) {
+            again.add(new MessageExt(m.msgId(), m.topic(), m.queueId(), m.queueOffset(), m.commitLogOffset(),
+                    m.bornTimestampMs(), m.storeTimestampMs(), m.bornHost(), m.storeHost(),
+                    m.reconsumeTimes() + 1, m.flag(), m.sysFlag(), m.properties(), m.body()));
+        }
+        ConsumeTask retry = new ConsumeTask(mq, pq, again);
+        if (retryDelayMs == 0) {
+            execute(retry);
+            return;
+        }
+        try {
+            delay.schedule(() -> execute(retry), retryDelayMs, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("group {}: redelivery of {} messages of {} dropped: client shutting down", group,
+                    batch.size(), mq);
+        }
     }
 
     private final class ConsumeTask implements Runnable {
@@ -119,13 +202,19 @@ public final class ConsumeService {
         }
 
         private void consume(ConsumeContext ctx, List<MessageExt> batch) {
+            ConsumeTimeouts.Call call = timeouts.begin(mq, pq, batch);
             ConsumeStatus status;
             try {
                 status = listener.consume(batch, ctx);
             } catch (Throwable e) {
-                LOG.warn("group {}: listener threw on {} messages of {}; they will be redelivered", group,
+                LOG.warn("group {}: listener threw on {} messages of {}; they will be retried", group,
                         batch.size(), mq, e);
                 status = ConsumeStatus.RETRY;
+            }
+            if (!timeouts.end(call)) {
+                LOG.info("group {}: listener returned {} after consumeTimeoutMs for {} message(s) of {}; their retry"
+                        + " is already under way, so the result is ignored", group, status, batch.size(), mq);
+                return;
             }
             if (status == ConsumeStatus.SUCCESS) {
                 long committable = pq.removeMessages(batch);
@@ -133,27 +222,7 @@ public final class ConsumeService {
                     offsets.update(mq, committable, true);
                 }
             } else {
-                redeliverLater(batch);
-            }
-        }
-
-        private void redeliverLater(List<MessageExt> batch) {
-            List<MessageExt> again = new ArrayList<>(batch.size());
-            for (MessageExt m : batch) {
-                again.add(new MessageExt(m.msgId(), m.topic(), m.queueId(), m.queueOffset(), m.commitLogOffset(),
-                        m.bornTimestampMs(), m.storeTimestampMs(), m.bornHost(), m.storeHost(),
-                        m.reconsumeTimes() + 1, m.flag(), m.sysFlag(), m.properties(), m.body()));
-            }
-            ConsumeTask retry = new ConsumeTask(mq, pq, again);
-            if (retryDelayMs == 0) {
-                execute(retry);
-                return;
-            }
-            try {
-                delay.schedule(() -> execute(retry), retryDelayMs, TimeUnit.MILLISECONDS);
-            } catch (RejectedExecutionException e) {
-                LOG.debug("group {}: redelivery of {} messages of {} dropped: client shutting down", group,
-                        batch.size(), mq);
+                failed(mq, pq, batch);
             }
         }
     }

@@ -12,6 +12,7 @@ import io.tidemq.client.offset.RemoteOffsetStore;
 import io.tidemq.client.rebalance.AllocateStrategy;
 import io.tidemq.client.rebalance.Rebalancer;
 import io.tidemq.common.message.MessageQueue;
+import io.tidemq.common.names.NameValidator;
 import io.tidemq.common.protocol.body.ConsumerData;
 import io.tidemq.common.protocol.body.SubscriptionData;
 import org.slf4j.Logger;
@@ -252,13 +253,18 @@ public final class ConsumerRuntime implements ConsumerMember, Rebalancer.Listene
         }
     }
 
-    /** The committed offset, or for a group without one the queue's min (FIRST) or max (LAST) offset. */
+    /**
+     * The committed offset, or for a group without one the queue's min (FIRST) or max (LAST) offset. The group's
+     * retry queue always starts at its min offset: every copy in it is a failed message of this group that
+     * still has to be consumed, even when it was stored before this member first read the queue.
+     */
     public long startOffset(MessageQueue mq) {
         long stored = offsets.readStored(mq);
         if (stored >= 0) {
             return stored;
         }
-        return queueOffset(mq, consumeFromWhere == ConsumeFromWhere.LAST);
+        boolean retryQueue = mq.topic().startsWith(NameValidator.RETRY_PREFIX);
+        return queueOffset(mq, consumeFromWhere == ConsumeFromWhere.LAST && !retryQueue);
     }
 
     /** The queue's min or max offset, asked of its broker. */

@@ -1,0 +1,123 @@
+package io.tidemq.client.admin;
+
+import io.tidemq.common.message.MessageCodec;
+import io.tidemq.common.message.MessageExt;
+import io.tidemq.common.names.NameValidator;
+import io.tidemq.common.protocol.RequestCode;
+import io.tidemq.common.protocol.ResponseCode;
+import io.tidemq.common.protocol.header.Headers;
+import io.tidemq.common.route.BrokerData;
+import io.tidemq.common.route.TopicRouteData;
+import io.tidemq.remoting.protocol.RemotingCommand;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * GET_DLQ_MESSAGES and RESEND_DLQ_MESSAGES for {@link AdminClient}: a group's dead letters live in
+ * {@code %DLQ%<group>} on the brokers that dead-lettered them, found through that topic's route. Stateless
+ * apart from the transport.
+ */
+final class DeadLetterQueues {
+
+    /** Bounds the request loop of a resend of "all": each request resends at most 1 000 messages. */
+    private static final int MAX_RESEND_ROUNDS = 100_000;
+
+    private final AdminRemoting remoting;
+    private final Function<String, TopicRouteData> route;
+
+    DeadLetterQueues(AdminRemoting remoting, Function<String, TopicRouteData> route) {
+        this.remoting = remoting;
+        this.route = route;
+    }
+
+    List<MessageExt> list(String group, int maxNum) {
+        NameValidator.checkGroup(group);
+        if (maxNum < 1) {
+            throw new IllegalArgumentException("give a count of at least 1, was " + maxNum);
+        }
+        String what = "dead-letter listing of group " + group + " (GET_DLQ_MESSAGES)";
+        RemotingCommand req = RemotingCommand.createRequest(RequestCode.GET_DLQ_MESSAGES)
+                .writeHeader(new Headers.DlqMessagesRequest(group, -1, maxNum));
+        List<MessageExt> out = new ArrayList<>();
+        for (BrokerData b : brokers(group)) {
+            String addr = BrokerTargets.readAddress(b);
+            if (addr == null) {
+                continue;
+            }
+            RemotingCommand resp = remoting.callBroker(what, addr, req);
+            if (AdminRemoting.is(resp, ResponseCode.TOPIC_NOT_EXIST)) {
+                continue;
+            }
+            AdminRemoting.expectSuccess(what, addr, resp);
+            out.addAll(MessageCodec.decodeDelivered(ByteBuffer.wrap(resp.body())));
+        }
+        out.sort(Comparator.comparingLong(MessageExt::storeTimestampMs));
+        return out;
+    }
+
+    /** @return the address of the broker that resent it */
+    String resendOne(String group, String msgId) {
+        NameValidator.checkGroup(group);
+        MessageIdAddress.parse(msgId);
+        String what = "resend of dead letter " + msgId + " of group " + group + " (RESEND_DLQ_MESSAGES)";
+        RemotingCommand req = RemotingCommand.createRequest(RequestCode.RESEND_DLQ_MESSAGES)
+                .writeHeader(new Headers.DlqResendRequest(group, msgId));
+        for (BrokerData b : brokers(group)) {
+            String addr = b.masterAddr();
+            if (addr == null) {
+                continue;
+            }
+            RemotingCommand resp = remoting.callBroker(what, addr, req);
+            if (AdminRemoting.is(resp, ResponseCode.QUERY_NOT_FOUND) || AdminRemoting.is(resp, ResponseCode.TOPIC_NOT_EXIST)) {
+                continue;
+            }
+            AdminRemoting.expectSuccess(what, addr, resp);
+            return addr;
+        }
+        throw new MessageNotFoundException("no broker holds message " + msgId + " in the dead-letter queue of group '"
+                + group + "'; list its dead letters with: tidemq admin dlq list --group " + group);
+    }
+
+    /** @return how many dead letters were resent, over every broker */
+    long resendAll(String group) {
+        NameValidator.checkGroup(group);
+        String what = "resend of every dead letter of group " + group + " (RESEND_DLQ_MESSAGES)";
+        RemotingCommand req = RemotingCommand.createRequest(RequestCode.RESEND_DLQ_MESSAGES)
+                .writeHeader(new Headers.DlqResendRequest(group, null));
+        long total = 0;
+        for (BrokerData b : brokers(group)) {
+            String addr = b.masterAddr();
+            if (addr == null) {
+                continue;
+            }
+            for (int round = 0; round < MAX_RESEND_ROUNDS; round++) {
+                RemotingCommand resp = remoting.callBroker(what, addr, req);
+                if (AdminRemoting.is(resp, ResponseCode.TOPIC_NOT_EXIST)) {
+                    break;
+                }
+                AdminRemoting.expectSuccess(what, addr, resp);
+                Headers.DlqResendResponse h = resp.readHeader(Headers.DlqResendResponse.class);
+                total += h.resent();
+                if (h.remaining() <= 0 || h.resent() == 0) {
+                    break;
+                }
+            }
+        }
+        return total;
+    }
+
+    private List<BrokerData> brokers(String group) {
+        List<BrokerData> brokers;
+        try {
+            brokers = new ArrayList<>(route.apply(NameValidator.dlqTopic(group)).brokerDatas());
+        } catch (UnknownTopicException e) {
+            return List.of(); // no message of the group was ever dead-lettered
+        }
+        brokers.sort(Comparator.comparing(BrokerData::brokerName));
+        return brokers;
+    }
+}

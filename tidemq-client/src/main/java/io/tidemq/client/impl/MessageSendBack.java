@@ -1,0 +1,52 @@
+package io.tidemq.client.impl;
+
+import io.tidemq.client.ClientException;
+import io.tidemq.client.RequestFailedException;
+import io.tidemq.common.message.MessageExt;
+import io.tidemq.common.message.MessageQueue;
+import io.tidemq.common.protocol.RequestCode;
+import io.tidemq.common.protocol.ResponseCode;
+import io.tidemq.common.protocol.header.Headers;
+import io.tidemq.remoting.protocol.RemotingCommand;
+
+/**
+ * Hands a message a clustering consumer failed to consume back to the broker that delivered it
+ * (CONSUMER_SEND_MSG_BACK, synchronous): the broker stores a copy in {@code %RETRY%<group>} due after its
+ * back-off, or in {@code %DLQ%<group>} once the message failed more than {@code maxReconsumeTimes} times.
+ * Stateless; thread-safe.
+ */
+public final class MessageSendBack {
+
+    private final ClientInstance instance;
+    private final String group;
+    private final int maxReconsumeTimes;
+
+    public MessageSendBack(ClientInstance instance, String group, int maxReconsumeTimes) {
+        this.instance = instance;
+        this.group = group;
+        this.maxReconsumeTimes = maxReconsumeTimes;
+    }
+
+    /**
+     * Sends {@code msg}, delivered from {@code mq}, back.
+     *
+     * @return the broker's answer: the topic the copy went to, its reconsume count and when it is due
+     * @throws ClientException when the broker is unknown, unreachable or refuses
+     */
+    public Headers.ConsumerSendMsgBackResponse sendBack(MessageQueue mq, MessageExt msg) {
+        String addr = instance.brokerAddress(mq.brokerName());
+        if (addr == null) {
+            throw new ClientException("broker " + mq.brokerName() + " of " + mq + " is not in the cached route;"
+                    + " cannot send message " + msg.msgId() + " back for retry");
+        }
+        RemotingCommand req = RemotingCommand.createRequest(RequestCode.CONSUMER_SEND_MSG_BACK)
+                .writeHeader(new Headers.ConsumerSendMsgBackRequest(group, msg.commitLogOffset(), msg.msgId(),
+                        msg.topic(), maxReconsumeTimes, false));
+        String what = "send-back for retry of message " + msg.msgId() + " of group " + group;
+        RemotingCommand resp = instance.api().call(what, addr, req);
+        if (resp.code() != ResponseCode.SUCCESS.code()) {
+            throw new RequestFailedException(what, addr, resp.code(), resp.remark());
+        }
+        return resp.readHeader(Headers.ConsumerSendMsgBackResponse.class);
+    }
+}
