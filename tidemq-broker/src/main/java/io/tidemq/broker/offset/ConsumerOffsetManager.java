@@ -66,6 +66,22 @@ public final class ConsumerOffsetManager {
         dirty = true;
     }
 
+    /**
+     * Commits {@code offset} only if it is beyond the committed one. For offsets that ride along with a pull:
+     * pulls and explicit commits run on different executors, so a pull sent before an explicit commit may be
+     * served after it, and must not move the group back over messages it has already acknowledged.
+     */
+    public void commitIfAdvancing(String group, String topic, int queueId, long offset) {
+        if (offset < 0) {
+            throw new IllegalArgumentException("commit offset must be >= 0, was " + offset + " (group " + group
+                    + ", topic " + topic + ", queue " + queueId + ")");
+        }
+        offsets.computeIfAbsent(group, g -> new ConcurrentHashMap<>())
+                .computeIfAbsent(topic, t -> new ConcurrentHashMap<>())
+                .merge(queueId, offset, Math::max);
+        dirty = true;
+    }
+
     /** The committed offset, or -1 when the group never committed one for this queue. */
     public long query(String group, String topic, int queueId) {
         Map<String, ConcurrentHashMap<Integer, Long>> byTopic = offsets.get(group);

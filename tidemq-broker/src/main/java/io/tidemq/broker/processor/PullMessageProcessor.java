@@ -60,7 +60,7 @@ public final class PullMessageProcessor implements RequestProcessor {
             Headers.PullMessageRequest h = request.readHeader(Headers.PullMessageRequest.class);
             Pull pull = validate(h);
             if (h.commitOffset() >= 0) {
-                offsets.commit(h.consumerGroup(), h.topic(), h.queueId(), h.commitOffset());
+                offsets.commitIfAdvancing(h.consumerGroup(), h.topic(), h.queueId(), h.commitOffset());
             }
             pull.run(h.queueOffset(), false);
             return pull.response;

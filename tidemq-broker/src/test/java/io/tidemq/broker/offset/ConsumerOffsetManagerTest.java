@@ -31,6 +31,21 @@ class ConsumerOffsetManagerTest {
     }
 
     @Test
+    void aStalePiggybackedOffsetNeverMovesAnExplicitCommitBack() {
+        ConsumerOffsetManager m = new ConsumerOffsetManager(file());
+        m.commit("billing", "orders", 0, 10);
+        m.commitIfAdvancing("billing", "orders", 0, 7);
+        assertThat(m.query("billing", "orders", 0)).isEqualTo(10);
+        m.commitIfAdvancing("billing", "orders", 0, 12);
+        assertThat(m.query("billing", "orders", 0)).isEqualTo(12);
+        // an explicit commit (a seek back, say) still wins
+        m.commit("billing", "orders", 0, 3);
+        assertThat(m.query("billing", "orders", 0)).isEqualTo(3);
+        m.commitIfAdvancing("billing", "orders", 1, 4);
+        assertThat(m.query("billing", "orders", 1)).isEqualTo(4);
+    }
+
+    @Test
     void persistedOffsetsAreLoadedByTheNextInstance() {
         ConsumerOffsetManager m = new ConsumerOffsetManager(file());
         m.commit("billing", "orders", 0, 5);
