@@ -21,6 +21,7 @@ import io.tidemq.broker.topic.TopicConfigManager;
 import io.tidemq.broker.transaction.EndTransactionProcessor;
 import io.tidemq.broker.transaction.TransactionCheckService;
 import io.tidemq.broker.transaction.TransactionalMessageService;
+import io.tidemq.common.names.NameValidator;
 import io.tidemq.common.protocol.RequestCode;
 import io.tidemq.common.route.BrokerRegistration;
 import io.tidemq.remoting.ChannelEventListener;
@@ -120,11 +121,24 @@ public final class BrokerController implements AutoCloseable {
         }
     }
 
+    /**
+     * Registers the default-route topic while auto-creation is on (and drops it when it was turned off), so
+     * producers can reach this broker with topics no NameServer knows yet.
+     */
+    private void advertiseAutoCreation() {
+        if (config.autoCreateTopic()) {
+            topics.getOrCreate(NameValidator.AUTO_CREATE_TOPIC);
+        } else if (topics.get(NameValidator.AUTO_CREATE_TOPIC) != null) {
+            topics.delete(NameValidator.AUTO_CREATE_TOPIC);
+        }
+    }
+
     private void doStart() {
         // The store first: it locks the directory, so a second broker on the same path fails before it reads
         // (or later writes) the topic and offset files.
         store.start();
         topics.load();
+        advertiseAutoCreation();
         offsets.load();
         store.addArrivalListener(holds::onArrival);
         if (config.timerSettings().enabled()) {

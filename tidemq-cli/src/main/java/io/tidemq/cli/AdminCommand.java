@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "admin", mixinStandardHelpOptions = true,
         description = "Administers a deployment through its NameServers and brokers.",
         subcommands = {AdminClusterCommand.class, AdminTopicCommand.class, AdminGroupCommand.class,
-                AdminMessageCommand.class})
+                AdminMessageCommand.class, AdminDlqCommand.class})
 public final class AdminCommand implements Runnable {
 
     @CommandLine.Spec

@@ -1,6 +1,5 @@
 package io.tidemq.cli;
 
-import io.tidemq.client.TopicNotFoundException;
 import io.tidemq.client.producer.Producer;
 import io.tidemq.client.producer.SendResult;
 import io.tidemq.client.producer.SendStatus;
@@ -58,14 +57,6 @@ public final class ProduceCommand implements Callable<Integer> {
             description = "Producer group (default: ${DEFAULT-VALUE}).")
     String group;
 
-    @Option(names = "--create-topic", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Create the topic when no NameServer knows it (default: on; --no-create-topic fails instead).")
-    boolean createTopic;
-
-    @Option(names = "--queues", paramLabel = "N", defaultValue = "8",
-            description = "Queues of a topic this command creates (default: ${DEFAULT-VALUE}).")
-    int queues;
-
     /** Where bodies come from without --count; tests replace it. */
     InputStream in = System.in;
 
@@ -77,20 +68,19 @@ public final class ProduceCommand implements Callable<Integer> {
         int sent = 0;
         try (Producer producer = Producer.builder(group, client.clientConfig("tidemq-cli")).build()) {
             producer.start();
-            TopicCreator creator = new TopicCreator(client, err);
             if (count != null) {
                 byte[] generated = sizeBytes == null ? null : Payloads.filled(sizeBytes);
                 for (int i = 0; i < count; i++) {
                     byte[] body = generated != null ? generated
                             : ("hello from tidemq #" + i).getBytes(StandardCharsets.UTF_8);
-                    report(out, err, send(producer, creator, body));
+                    report(out, err, send(producer, body));
                     sent++;
                 }
             } else {
                 BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
                 for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                     if (!line.isEmpty()) {
-                        report(out, err, send(producer, creator, line.getBytes(StandardCharsets.UTF_8)));
+                        report(out, err, send(producer, line.getBytes(StandardCharsets.UTF_8)));
                         sent++;
                     }
                 }
@@ -112,12 +102,9 @@ public final class ProduceCommand implements Callable<Integer> {
         if (sizeBytes != null && count == null) {
             throw new CommandLine.ParameterException(cl, "--size needs --count (lines from standard input are sent as they are)");
         }
-        if (queues < 1 || queues > 1024) {
-            throw new CommandLine.ParameterException(cl, "--queues must be in [1, 1024], was " + queues);
-        }
     }
 
-    private SendResult send(Producer producer, TopicCreator creator, byte[] body) {
+    private SendResult send(Producer producer, byte[] body) {
         Message.Builder b = Message.builder(topic).body(body);
         if (key != null) {
             b.keys(key);
@@ -126,15 +113,7 @@ public final class ProduceCommand implements Callable<Integer> {
             b.tag(tag);
         }
         Message m = b.build();
-        try {
-            return producer.send(m);
-        } catch (TopicNotFoundException e) {
-            if (!createTopic) {
-                throw e;
-            }
-            creator.create(topic, queues);
-            return producer.send(m);
-        }
+        return producer.send(m);
     }
 
     private static void report(PrintWriter out, PrintWriter err, SendResult r) {

@@ -8,9 +8,9 @@ import java.io.PrintWriter;
 import java.util.List;
 
 /**
- * Creates a topic no NameServer knows, for {@code produce} and {@code bench produce}: the client SDK needs
- * a route before its first send, so the broker's own auto-creation on first send is never reached. The
- * topic goes to every master of the (single) cluster, then this waits until the NameServers route it.
+ * Creates a missing topic for {@code bench produce} when no broker auto-creates topics (a benchmark should
+ * run against a fresh cluster without a separate admin step). The topic goes to every master of the
+ * (single) cluster, then this waits until the NameServers route it.
  */
 final class TopicCreator {
 

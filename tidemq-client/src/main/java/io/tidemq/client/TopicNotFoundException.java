@@ -8,8 +8,8 @@ public final class TopicNotFoundException extends ClientException {
     private final String topic;
 
     public TopicNotFoundException(String topic, String where) {
-        super("topic '" + topic + "' does not exist on " + where + "; create it first (tidemq admin"
-                + " create-topic) or enable topic auto-creation on the broker");
+        super("topic '" + topic + "' does not exist on " + where + "; create it first"
+                + " (tidemq admin topic create --topic " + topic + ") or turn on autoCreateTopic on a broker");
         this.topic = topic;
     }
 

@@ -65,7 +65,7 @@ class BrokerRestartIT {
 
     @Test
     void gracefulRestartKeepsMessagesAndTheGroupResumesExactlyWhereItCommitted() throws Exception {
-        startServer();
+        startServer("graceful");
         Producer producer = producer();
         Deliveries deliveries = new Deliveries(2 * PHASE_MESSAGES);
         // a second group stays connected through the restart: its client must reconnect and carry on
@@ -104,7 +104,7 @@ class BrokerRestartIT {
 
     @Test
     void killNineWithSyncFlushLosesNoAcknowledgedMessageAndTheGroupResumesFromCommittedOffsets() throws Exception {
-        startServer();
+        startServer("kill9");
         Producer producer = producer();
         Deliveries deliveries = new Deliveries(CAPACITY);
         PushConsumer before = consumer(GROUP, "before", ConsumeFromWhere.FIRST, deliveries);
@@ -147,8 +147,8 @@ class BrokerRestartIT {
                 deliveries.seqsOf("before").size(), again.size());
     }
 
-    private void startServer() {
-        server = Standalone.builder("standalone", ItLogs.forClass(getClass()), tmp.resolve("data"))
+    private void startServer(String name) {
+        server = Standalone.builder(name, ItLogs.forClass(getClass()), tmp.resolve("data"))
                 .flush("sync").set("offsetFlushIntervalMs", "500").build().start();
         try (AdminClient admin = AdminClient.connect(server.namesrvAddr(), 5_000)) {
             admin.createTopic(TopicConfig.of(TOPIC, QUEUES), AdminTarget.all());

@@ -3,6 +3,7 @@ package io.tidemq.client.impl;
 import io.tidemq.client.ClientConfig;
 import io.tidemq.client.ClientException;
 import io.tidemq.client.TopicNotFoundException;
+import io.tidemq.common.names.NameValidator;
 import io.tidemq.client.route.RouteTable;
 import io.tidemq.client.route.TopicPublishInfo;
 import io.tidemq.common.message.MessageQueue;
@@ -244,10 +245,31 @@ public final class ClientInstance {
     public TopicPublishInfo publishInfo(String topic) {
         TopicPublishInfo info = routes.publishInfo(topic);
         if (info == null) {
-            fetchRoute(topic);
+            try {
+                fetchRoute(topic);
+            } catch (TopicNotFoundException unknown) {
+                useDefaultRoute(topic, unknown);
+            }
             info = routes.publishInfo(topic);
         }
         return info;
+    }
+
+    /**
+     * Routes an unknown topic to the brokers that create topics on first send (those advertising
+     * {@link NameValidator#AUTO_CREATE_TOPIC}); the next route refresh replaces this with the topic's own route.
+     *
+     * @throws TopicNotFoundException {@code unknown}, when no broker auto-creates topics
+     */
+    private void useDefaultRoute(String topic, TopicNotFoundException unknown) {
+        TopicRouteData defaultRoute;
+        try {
+            defaultRoute = fetchRoute(NameValidator.AUTO_CREATE_TOPIC);
+        } catch (TopicNotFoundException none) {
+            throw unknown;
+        }
+        routes.update(topic, defaultRoute);
+        LOG.info("topic {} is not known yet; sending to the brokers that create topics on first send", topic);
     }
 
     /** Refreshes the route of {@code topic} on the timer thread (safe to call from any thread). */

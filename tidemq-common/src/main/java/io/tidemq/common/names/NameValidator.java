@@ -16,6 +16,11 @@ public final class NameValidator {
     public static final String RETRY_PREFIX = "%RETRY%";
     public static final String DLQ_PREFIX = "%DLQ%";
     public static final String SYSTEM_TOPIC_PREFIX = "TIDEMQ_SYS_";
+    /**
+     * Registered by every broker with {@code autoCreateTopic} on. Its route is the default route a producer
+     * uses for a topic no NameServer knows yet: the send reaches a broker that creates the topic on arrival.
+     */
+    public static final String AUTO_CREATE_TOPIC = SYSTEM_TOPIC_PREFIX + "AUTO_CREATE";
 
     private NameValidator() {
     }
