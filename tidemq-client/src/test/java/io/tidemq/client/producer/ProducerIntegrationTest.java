@@ -64,6 +64,19 @@ class ProducerIntegrationTest {
     }
 
     @Test
+    void anUnknownTopicIsSentToTheBrokersThatAutoCreateTopics() {
+        // broker 1 advertises auto-creation; it "creates" the topic on arrival like a real broker would
+        cluster.namesrv.route(io.tidemq.common.names.NameValidator.AUTO_CREATE_TOPIC, 2, cluster.broker(1));
+        cluster.broker(1).createTopic("fresh", 2);
+
+        SendResult r = producer.send(Message.builder("fresh").body("first").build());
+
+        assertThat(r.queue().brokerName()).isEqualTo(cluster.broker(1).name());
+        assertThat(cluster.broker(1).messages("fresh")).hasSize(1);
+        assertThat(cluster.broker(0).messages("fresh")).isEmpty();
+    }
+
+    @Test
     void aSyncSendReturnsWhereTheMessageWasStoredAndTagsItWithAUniqueId() {
         SendResult r = producer.send(msg("hello"));
         assertThat(r.status()).isEqualTo(SendStatus.SEND_OK);
