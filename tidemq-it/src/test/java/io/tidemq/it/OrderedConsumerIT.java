@@ -6,6 +6,7 @@ import io.tidemq.client.ClientConfig;
 import io.tidemq.client.admin.AdminClient;
 import io.tidemq.client.consumer.ConsumeOrderlyStatus;
 import io.tidemq.client.consumer.MessageListenerOrderly;
+import io.tidemq.client.consumer.MessageModel;
 import io.tidemq.client.consumer.PushConsumer;
 import io.tidemq.client.producer.MessageQueueSelector;
 import io.tidemq.client.producer.Producer;
@@ -149,6 +150,36 @@ class OrderedConsumerIT {
             assertThat(locks.keySet().stream().filter(mq -> mq.topic().equals(TOPIC))).hasSize(QUEUES);
             locks.values().forEach(l -> assertThat(l.clientId()).isEqualTo(clientId("b")));
         });
+    }
+
+    @Test
+    void broadcastingMembersEachConsumeEveryKeyInOrderWithoutQueueLocks() throws Exception {
+        start(b -> b);
+        String group = "it-ordered-broadcast";
+        Map<String, OrderedDeliveries> byMember = new HashMap<>();
+        for (String member : List.of("x", "y")) {
+            OrderedDeliveries d = new OrderedDeliveries(8, 50);
+            byMember.put(member, d);
+            PushConsumer c = PushConsumer.builder(group, clientConfig(member).build())
+                    .messageModel(MessageModel.BROADCASTING).build();
+            c.subscribe(TOPIC, "*");
+            c.registerOrderlyListener(d.listener(member));
+            clients.add(c);
+            c.start();
+        }
+        await("both members read every queue").atMost(Duration.ofSeconds(20)).until(() ->
+                clients.stream().filter(PushConsumer.class::isInstance).map(PushConsumer.class::cast)
+                        .allMatch(c -> c.assignment().size() == QUEUES));
+
+        byMember.get("x").sendAll(producer(), TOPIC, 2);
+
+        byMember.forEach((member, d) -> {
+            await(member + " consumes all 400").atMost(Duration.ofSeconds(30))
+                    .until(() -> d.total() >= d.expectedTotal());
+            assertThat(d.violations()).as("violations of " + member).isEmpty();
+            assertThat(d.duplicated(10)).isEmpty();
+        });
+        assertThat(servers.broker().queueLockTable().locks(group)).as("broker locks of a broadcasting group").isEmpty();
     }
 
     @Test

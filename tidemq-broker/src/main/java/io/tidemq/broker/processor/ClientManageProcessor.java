@@ -23,10 +23,6 @@ public final class ClientManageProcessor implements SyncRequestProcessor {
     /** Told of every consumer group in a heartbeat before membership changes (creates retry topics). */
     private final Consumer<ConsumerData> consumerHeartbeatHook;
 
-    public ClientManageProcessor(ClientManager clients) {
-        this(clients, c -> { });
-    }
-
     public ClientManageProcessor(ClientManager clients, Consumer<ConsumerData> consumerHeartbeatHook) {
         this.clients = clients;
         this.consumerHeartbeatHook = consumerHeartbeatHook;

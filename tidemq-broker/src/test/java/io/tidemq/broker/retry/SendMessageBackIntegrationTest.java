@@ -141,8 +141,7 @@ class SendMessageBackIntegrationTest {
         assertThat(fx.broker().topicConfigManager().get(DLQ).perm()).isEqualTo(Perm.WRITE);
         RemotingCommand consumerPull = fx.pull(GROUP, DLQ, 0, 0, 1, "*");
         assertThat(consumerPull.code()).isEqualTo(ResponseCode.NO_PERMISSION.code());
-        List<MessageExt> dead = DeadLetterAdminIntegrationTest.listDlq(fx, GROUP);
-        assertThat(dead).hasSize(1);
+        List<MessageExt> dead = awaitDeadLetters(1);
         assertThat(dead.get(0).reconsumeTimes()).isEqualTo(2);
         assertThat(dead.get(0).uniqueId()).isEqualTo("U-1");
         assertThat(dead.get(0).property(MessageConst.ORIGIN_TOPIC)).isEqualTo("orders");
@@ -158,7 +157,7 @@ class SendMessageBackIntegrationTest {
 
         assertThat(r.code()).as(r.toString()).isZero();
         assertThat(r.readHeader(Headers.ConsumerSendMsgBackResponse.class).topic()).isEqualTo(DLQ);
-        assertThat(DeadLetterAdminIntegrationTest.listDlq(fx, GROUP)).hasSize(1);
+        assertThat(awaitDeadLetters(1)).hasSize(1);
         assertThat(fx.broker().topicConfigManager().get(RETRY)).isNull();
     }
 
@@ -228,6 +227,16 @@ class SendMessageBackIntegrationTest {
 
         assertThat(r.code()).as(r.toString()).isZero();
         assertThat(awaitRetryCopy(0).property(MessageConst.ORIGIN_MSG_ID)).isEqualTo(original.msgId());
+    }
+
+    /** The DLQ's messages once it holds {@code n} (the dispatcher indexes a put shortly after its answer). */
+    private List<MessageExt> awaitDeadLetters(int n) {
+        AtomicReference<List<MessageExt>> dead = new AtomicReference<>();
+        await().atMost(Duration.ofSeconds(5)).until(() -> {
+            dead.set(DeadLetterAdminIntegrationTest.listDlq(fx, GROUP));
+            return dead.get().size() == n;
+        });
+        return dead.get();
     }
 
     private List<String> topicList(boolean includeSystem) {

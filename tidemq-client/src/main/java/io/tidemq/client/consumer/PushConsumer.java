@@ -112,7 +112,8 @@ public final class PushConsumer implements AutoCloseable {
         }
         runtime.start(rt -> {
             if (orderlyListener != null) {
-                ConsumeOrderlyService os = ConsumeOrderlyService.attach(group, orderlyListener, config, rt);
+                ConsumeOrderlyService os = ConsumeOrderlyService.attach(group, orderlyListener, config, rt,
+                        messageModel == MessageModel.CLUSTERING);
                 orderlyService = os;
                 return os::submit;
             }

@@ -39,6 +39,8 @@ public final class ConsumeOrderlyService {
     private static final Logger LOG = LoggerFactory.getLogger(ConsumeOrderlyService.class);
     /** How long one task keeps its thread before it lets other queues' tasks run. */
     static final long CONSUME_SLICE_MS = 500;
+    /** Pause after a failure outside the listener (a bug), so it cannot spin. */
+    static final long UNEXPECTED_FAILURE_RETRY_MS = 1_000;
     /** consumeBatch result: go on with the next batch. */
     private static final long NEXT = -1;
 
@@ -50,12 +52,12 @@ public final class ConsumeOrderlyService {
     private final long suspendMs;
     private final ThreadPoolExecutor pool;
     private final QueueLockService locks;
-    private final DeadLetterSender deadLetters;
+    private final MessageSendBack deadLetters;
     /** Set by {@link #shutdown}; tasks then stop before their next batch. */
     private volatile boolean closing;
 
     private ConsumeOrderlyService(String group, MessageListenerOrderly listener, ClientConfig config,
-                                  ConsumerRuntime runtime) {
+                                  ConsumerRuntime runtime, boolean brokerLocks) {
         this.group = group;
         this.listener = listener;
         this.runtime = runtime;
@@ -65,17 +67,20 @@ public final class ConsumeOrderlyService {
         int threads = config.consumeThreads();
         this.pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 new NamedThreadFactory("tidemq-consume-" + group, false));
-        this.locks = new QueueLockService(runtime, config.lockRenewIntervalMs(), this::kick);
-        this.deadLetters = new DeadLetterSender(runtime.instance(), group, maxReconsumeTimes);
+        this.locks = new QueueLockService(runtime, brokerLocks, config.lockRenewIntervalMs(), this::kick);
+        this.deadLetters = new MessageSendBack(runtime.instance(), group, maxReconsumeTimes);
     }
 
     /**
      * Creates the service for a starting runtime (whose instance and offsets are set) and plugs it in: queues are
      * locked before they are read and released after they are revoked; lock renewal starts.
+     *
+     * @param brokerLocks true for clustering (one member per queue, guarded by broker locks); false for
+     *                    broadcasting, where every member reads every queue and only the local order matters
      */
     public static ConsumeOrderlyService attach(String group, MessageListenerOrderly listener, ClientConfig config,
-                                               ConsumerRuntime runtime) {
-        ConsumeOrderlyService s = new ConsumeOrderlyService(group, listener, config, runtime);
+                                               ConsumerRuntime runtime, boolean brokerLocks) {
+        ConsumeOrderlyService s = new ConsumeOrderlyService(group, listener, config, runtime, brokerLocks);
         runtime.beforeAssign(s.locks::lockBeforeAssign);
         runtime.beforeRevoke(s.locks::release);
         s.locks.start();
@@ -137,23 +142,29 @@ public final class ConsumeOrderlyService {
 
     private void run(OrderlyQueue q) {
         boolean rescheduled = false;
-        q.consumeLock.lock();
         try {
-            rescheduled = consumeWhileAllowed(q);
-            if (!rescheduled) {
-                locks.releaseIfPending(q);
+            q.consumeLock.lock();
+            try {
+                rescheduled = consumeWhileAllowed(q);
+                if (!rescheduled) {
+                    locks.releaseIfPending(q);
+                }
+            } finally {
+                q.consumeLock.unlock();
             }
         } catch (RuntimeException e) {
-            LOG.error("group {}: ordered consumption of {} failed unexpectedly; it resumes with the next pull", group,
-                    q.mq, e);
+            long retryMs = Math.max(suspendMs, UNEXPECTED_FAILURE_RETRY_MS);
+            LOG.error("group {}: ordered consumption of {} failed unexpectedly; retrying in {} ms", group, q.mq,
+                    retryMs, e);
+            rescheduled = true;
+            again(q, retryMs);
         } finally {
-            q.consumeLock.unlock();
-        }
-        if (!rescheduled) {
-            q.scheduled.set(false);
-            // A pull may have added messages after the last look and found the flag still set.
-            if (q.hasWork(System.nanoTime())) {
-                kick(q);
+            if (!rescheduled) {
+                q.scheduled.set(false);
+                // A pull may have added messages after the last look and found the flag still set.
+                if (q.hasWork(System.nanoTime())) {
+                    kick(q);
+                }
             }
         }
     }
@@ -232,7 +243,7 @@ public final class ConsumeOrderlyService {
             MessageExt m = batch.get(i);
             String dlq;
             try {
-                dlq = deadLetters.send(q.mq, m);
+                dlq = deadLetters.sendBack(q.mq, m, true).topic();
             } catch (ClientException e) {
                 LOG.warn("group {}: offset {} of {} failed {} time(s) but could not be moved to the dead-letter"
                         + " queue ({}); the queue waits and the move is retried in {} ms", group, m.queueOffset(),

@@ -34,6 +34,14 @@ public final class MessageSendBack {
      * @throws ClientException when the broker is unknown, unreachable or refuses
      */
     public Headers.ConsumerSendMsgBackResponse sendBack(MessageQueue mq, MessageExt msg) {
+        return sendBack(mq, msg, false);
+    }
+
+    /**
+     * Like {@link #sendBack(MessageQueue, MessageExt)}; with {@code directToDlq} the copy goes to
+     * {@code %DLQ%<group>} at once (an ordered consumer that already retried the message in place).
+     */
+    public Headers.ConsumerSendMsgBackResponse sendBack(MessageQueue mq, MessageExt msg, boolean directToDlq) {
         String addr = instance.brokerAddress(mq.brokerName());
         if (addr == null) {
             throw new ClientException("broker " + mq.brokerName() + " of " + mq + " is not in the cached route;"
@@ -41,8 +49,9 @@ public final class MessageSendBack {
         }
         RemotingCommand req = RemotingCommand.createRequest(RequestCode.CONSUMER_SEND_MSG_BACK)
                 .writeHeader(new Headers.ConsumerSendMsgBackRequest(group, msg.commitLogOffset(), msg.msgId(),
-                        msg.topic(), maxReconsumeTimes, false));
-        String what = "send-back for retry of message " + msg.msgId() + " of group " + group;
+                        msg.topic(), maxReconsumeTimes, directToDlq));
+        String what = "send-back " + (directToDlq ? "to the DLQ" : "for retry") + " of message " + msg.msgId()
+                + " of group " + group;
         RemotingCommand resp = instance.api().call(what, addr, req);
         if (resp.code() != ResponseCode.SUCCESS.code()) {
             throw new RequestFailedException(what, addr, resp.code(), resp.remark());

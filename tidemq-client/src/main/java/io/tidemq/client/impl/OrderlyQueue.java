@@ -27,6 +27,8 @@ final class OrderlyQueue {
 
     /** {@link System#nanoTime()} until which the broker lock is ours; {@code null} when not held. Any thread. */
     private volatile Long lockedUntilNanos;
+    /** Set once for broadcasting queues, which need no broker lock. */
+    private volatile boolean unlimited;
     /** The process queue of the current assignment; set by the pull handler, read by the consume task. */
     volatile ProcessQueue processQueue;
     /**
@@ -43,8 +45,11 @@ final class OrderlyQueue {
     long failingOffset = -1;
     /** How often the head message failed in place. */
     int failures;
-    /** The broker lock was released and the offset committed: this state is finished. */
-    boolean released;
+    /**
+     * The offset was committed and the broker lock released (or is being released): this state is finished.
+     * Written under consumeLock; volatile because lock renewal skips released queues without taking it.
+     */
+    volatile boolean released;
 
     OrderlyQueue(MessageQueue mq) {
         this.mq = mq;
@@ -55,6 +60,12 @@ final class OrderlyQueue {
         lockedUntilNanos = sentNanos + leaseMs * 1_000_000L;
     }
 
+    /** Broadcasting: every member reads every queue, so no broker lock is needed and the queue is always ours. */
+    void lockNotNeeded() {
+        lockedUntilNanos = Long.MAX_VALUE;
+        unlimited = true;
+    }
+
     /** The broker refused the lock, or this member let it go. */
     void lost() {
         lockedUntilNanos = null;
@@ -62,6 +73,9 @@ final class OrderlyQueue {
 
     /** Whether the lease is still running at {@code nowNanos}. */
     boolean lockValid(long nowNanos) {
+        if (unlimited) {
+            return true;
+        }
         Long until = lockedUntilNanos;
         return until != null && nowNanos - until < 0;
     }

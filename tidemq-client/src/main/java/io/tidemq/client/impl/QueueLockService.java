@@ -1,15 +1,8 @@
 package io.tidemq.client.impl;
 
 import io.tidemq.client.ClientException;
-import io.tidemq.client.RequestFailedException;
-import io.tidemq.common.json.Json;
 import io.tidemq.common.message.MessageQueue;
-import io.tidemq.common.protocol.RequestCode;
-import io.tidemq.common.protocol.ResponseCode;
-import io.tidemq.common.protocol.body.LockBatchRequest;
 import io.tidemq.common.protocol.body.LockBatchResponse;
-import io.tidemq.common.protocol.body.UnlockBatchRequest;
-import io.tidemq.remoting.protocol.RemotingCommand;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -54,7 +46,10 @@ final class QueueLockService {
     static final long RELOCK_MIN_INTERVAL_MS = 1_000;
 
     private final ConsumerRuntime runtime;
+    /** False for broadcasting: no broker locks, every queue is always ours. */
+    private final boolean brokerLocks;
     private final String group;
+    private final QueueLockRemoting remoting;
     private final long renewIntervalMs;
     /** Called (on any thread) when a queue's lock was granted anew, so its consumption can resume. */
     private final Consumer<OrderlyQueue> onGranted;
@@ -67,14 +62,20 @@ final class QueueLockService {
     /** Set by start, cancelled by stop; volatile for the closing thread. */
     private volatile ScheduledFuture<?> renewal;
 
-    QueueLockService(ConsumerRuntime runtime, long renewIntervalMs, Consumer<OrderlyQueue> onGranted) {
+    QueueLockService(ConsumerRuntime runtime, boolean brokerLocks, long renewIntervalMs,
+                     Consumer<OrderlyQueue> onGranted) {
         this.runtime = runtime;
+        this.brokerLocks = brokerLocks;
         this.group = runtime.group();
+        this.remoting = new QueueLockRemoting(runtime.instance(), group);
         this.renewIntervalMs = renewIntervalMs;
         this.onGranted = onGranted;
     }
 
     void start() {
+        if (!brokerLocks) {
+            return;
+        }
         renewal = runtime.instance().scheduleAtFixedDelay("queue lock renewal of group " + group, this::renewAll,
                 renewIntervalMs);
     }
@@ -106,10 +107,14 @@ final class QueueLockService {
             retryRebalanceSoon();
             return false;
         }
+        if (!brokerLocks) {
+            queues.computeIfAbsent(mq, OrderlyQueue::new).lockNotNeeded();
+            return true;
+        }
         long sentNanos = System.nanoTime();
         LockBatchResponse answer;
         try {
-            answer = lockSync(brokerAddress(mq), Set.of(mq));
+            answer = remoting.lock(brokerAddress(mq), Set.of(mq));
         } catch (ClientException e) {
             LOG.warn("group {}: cannot lock {} for ordered consumption ({}); retrying shortly", group, mq,
                     e.getMessage());
@@ -137,6 +142,9 @@ final class QueueLockService {
         Map<String, Set<MessageQueue>> byBroker = new HashMap<>();
         long now = System.nanoTime();
         for (OrderlyQueue q : queues.values()) {
+            if (q.released) {
+                continue; // renewing now could re-take a lock just released for the next owner
+            }
             if (!q.releasePending && runtime.pullRequest(q.mq) == null) {
                 if (!q.lockValid(now)) {
                     queues.remove(q.mq, q);
@@ -156,7 +164,7 @@ final class QueueLockService {
 
     private void renew(String addr, Set<MessageQueue> mqs) {
         long sentNanos = System.nanoTime();
-        lockAsync(addr, mqs).whenComplete((answer, failure) -> {
+        remoting.lockAsync(addr, mqs).whenComplete((answer, failure) -> {
             if (failure != null) {
                 LOG.warn("group {}: renewing the locks of {} at {} failed: {}; consumption of a queue stops when its"
                         + " lease ends", group, mqs, addr, failure.getMessage());
@@ -166,7 +174,7 @@ final class QueueLockService {
             Set<MessageQueue> granted = answer.lockedQueues() == null ? Set.of() : answer.lockedQueues();
             for (MessageQueue mq : mqs) {
                 OrderlyQueue q = queues.get(mq);
-                if (q == null) {
+                if (q == null || q.released) {
                     continue;
                 }
                 if (granted.contains(mq)) {
@@ -191,6 +199,9 @@ final class QueueLockService {
      * resumes the queue when granted.
      */
     void relockSoon(OrderlyQueue q) {
+        if (!brokerLocks) {
+            return;
+        }
         long now = System.nanoTime();
         if (now - q.lastRelockNanos < RELOCK_MIN_INTERVAL_MS * 1_000_000L || !q.relocking.compareAndSet(false, true)) {
             return;
@@ -201,7 +212,7 @@ final class QueueLockService {
             q.relocking.set(false);
             return;
         }
-        lockAsync(addr, Set.of(q.mq)).whenComplete((answer, failure) -> {
+        remoting.lockAsync(addr, Set.of(q.mq)).whenComplete((answer, failure) -> {
             q.relocking.set(false);
             if (failure == null && answer.lockedQueues() != null && answer.lockedQueues().contains(q.mq)
                     && queues.get(q.mq) == q) {
@@ -259,6 +270,13 @@ final class QueueLockService {
         }
         q.released = true;
         MessageQueue mq = q.mq;
+        if (!brokerLocks) {
+            runtime.offsets().persist(mq);
+            runtime.offsets().remove(mq);
+            q.lost();
+            queues.remove(mq, q);
+            return;
+        }
         try {
             String addr = brokerAddress(mq);
             long offset = runtime.offsets().readLocal(mq);
@@ -268,7 +286,7 @@ final class QueueLockService {
             // Forget the in-memory offset now: a later periodic commit of it could otherwise move the
             // broker's offset back under the next owner's feet.
             runtime.offsets().remove(mq);
-            unlockSync(addr, Set.of(mq));
+            remoting.unlock(addr, Set.of(mq));
             LOG.info("group {}: released {} at offset {}", group, mq, offset);
         } catch (ClientException e) {
             LOG.warn("group {}: could not commit and release {} ({}); its lock expires after the broker's lease",
@@ -295,9 +313,9 @@ final class QueueLockService {
     }
 
     private void warnIfLeaseTooShort(long leaseMs) {
-        if (leaseMs <= renewIntervalMs && leaseWarned.compareAndSet(false, true)) {
-            LOG.warn("group {}: the broker's queue lock lease ({} ms) is not longer than lockRenewIntervalMs ({} ms);"
-                    + " ordered queues will pause between renewals. Set lockRenewIntervalMs to at most a third of the"
+        if (renewIntervalMs * 2 > leaseMs && leaseWarned.compareAndSet(false, true)) {
+            LOG.warn("group {}: the broker's queue lock lease ({} ms) is less than twice lockRenewIntervalMs ({} ms);"
+                    + " one late renewal pauses the ordered queues. Set lockRenewIntervalMs to at most a third of the"
                     + " broker's rebalanceLockMaxLiveMs", group, leaseMs, renewIntervalMs);
         }
     }
@@ -308,44 +326,6 @@ final class QueueLockService {
             throw new ClientException("broker " + mq.brokerName() + " of " + mq + " is not in the cached route");
         }
         return addr;
-    }
-
-    private RemotingCommand lockRequest(Set<MessageQueue> mqs) {
-        return RemotingCommand.createRequest(RequestCode.LOCK_BATCH_MQ).setBody(Json.toBytes(
-                new LockBatchRequest(group, runtime.instance().clientId(), mqs)));
-    }
-
-    private LockBatchResponse lockSync(String addr, Set<MessageQueue> mqs) {
-        String what = "queue lock of group " + group;
-        RemotingCommand resp = runtime.instance().api().call(what, addr, lockRequest(mqs));
-        if (resp.code() != ResponseCode.SUCCESS.code()) {
-            throw new RequestFailedException(what, addr, resp.code(), resp.remark());
-        }
-        return Json.fromBytes(resp.body(), LockBatchResponse.class);
-    }
-
-    private CompletableFuture<LockBatchResponse> lockAsync(String addr, Set<MessageQueue> mqs) {
-        ClientRemotingApi api = runtime.instance().api();
-        try {
-            return api.remoting().invokeAsync(addr, lockRequest(mqs), api.timeoutMs()).thenApply(resp -> {
-                if (resp.code() != ResponseCode.SUCCESS.code()) {
-                    throw new RequestFailedException("queue lock of group " + group, addr, resp.code(), resp.remark());
-                }
-                return Json.fromBytes(resp.body(), LockBatchResponse.class);
-            });
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-    }
-
-    private void unlockSync(String addr, Set<MessageQueue> mqs) {
-        String what = "queue unlock of group " + group;
-        RemotingCommand req = RemotingCommand.createRequest(RequestCode.UNLOCK_BATCH_MQ).setBody(Json.toBytes(
-                new UnlockBatchRequest(group, runtime.instance().clientId(), mqs)));
-        RemotingCommand resp = runtime.instance().api().call(what, addr, req);
-        if (resp.code() != ResponseCode.SUCCESS.code()) {
-            throw new RequestFailedException(what, addr, resp.code(), resp.remark());
-        }
     }
 
     /** The queues this member holds now, for tests and logs. */

@@ -1,0 +1,70 @@
+package io.tidemq.client.impl;
+
+import io.tidemq.client.RequestFailedException;
+import io.tidemq.common.json.Json;
+import io.tidemq.common.message.MessageQueue;
+import io.tidemq.common.protocol.RequestCode;
+import io.tidemq.common.protocol.ResponseCode;
+import io.tidemq.common.protocol.body.LockBatchRequest;
+import io.tidemq.common.protocol.body.LockBatchResponse;
+import io.tidemq.common.protocol.body.UnlockBatchRequest;
+import io.tidemq.remoting.protocol.RemotingCommand;
+
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * LOCK_BATCH_MQ and UNLOCK_BATCH_MQ of one consumer group, sent as this client instance. Refusals come back as
+ * {@link RequestFailedException}, transport failures as {@code RemotingFailedException}. Stateless; thread-safe.
+ */
+final class QueueLockRemoting {
+
+    private final ClientInstance instance;
+    private final String group;
+
+    QueueLockRemoting(ClientInstance instance, String group) {
+        this.instance = instance;
+        this.group = group;
+    }
+
+    /** Locks (or renews) {@code mqs} at the broker {@code addr}, waiting for the answer. */
+    LockBatchResponse lock(String addr, Set<MessageQueue> mqs) {
+        String what = "queue lock of group " + group;
+        return parse(what, addr, instance.api().call(what, addr, lockRequest(mqs)));
+    }
+
+    /** Like {@link #lock}, answered on a network thread. */
+    CompletableFuture<LockBatchResponse> lockAsync(String addr, Set<MessageQueue> mqs) {
+        ClientRemotingApi api = instance.api();
+        String what = "queue lock of group " + group;
+        try {
+            return api.remoting().invokeAsync(addr, lockRequest(mqs), api.timeoutMs())
+                    .thenApply(resp -> parse(what, addr, resp));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** Releases this client's locks on {@code mqs} at the broker {@code addr}, waiting for the answer. */
+    void unlock(String addr, Set<MessageQueue> mqs) {
+        String what = "queue unlock of group " + group;
+        RemotingCommand req = RemotingCommand.createRequest(RequestCode.UNLOCK_BATCH_MQ).setBody(Json.toBytes(
+                new UnlockBatchRequest(group, instance.clientId(), mqs)));
+        RemotingCommand resp = instance.api().call(what, addr, req);
+        if (resp.code() != ResponseCode.SUCCESS.code()) {
+            throw new RequestFailedException(what, addr, resp.code(), resp.remark());
+        }
+    }
+
+    private RemotingCommand lockRequest(Set<MessageQueue> mqs) {
+        return RemotingCommand.createRequest(RequestCode.LOCK_BATCH_MQ).setBody(Json.toBytes(
+                new LockBatchRequest(group, instance.clientId(), mqs)));
+    }
+
+    private static LockBatchResponse parse(String what, String addr, RemotingCommand resp) {
+        if (resp.code() != ResponseCode.SUCCESS.code()) {
+            throw new RequestFailedException(what, addr, resp.code(), resp.remark());
+        }
+        return Json.fromBytes(resp.body(), LockBatchResponse.class);
+    }
+}
