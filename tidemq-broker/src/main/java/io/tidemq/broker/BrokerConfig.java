@@ -59,6 +59,7 @@ public final class BrokerConfig {
     private final int transactionCheckMax;
     private final long rebalanceLockMaxLiveMs;
     private final int sendThreads;
+    private final boolean sendOnIoThread;
     private final int pullThreads;
     private final int clientThreads;
     private final int adminThreads;
@@ -111,6 +112,7 @@ public final class BrokerConfig {
         this.rebalanceLockMaxLiveMs = ConfigReader.checkRange("rebalanceLockMaxLiveMs", b.rebalanceLockMaxLiveMs,
                 100, 3_600_000);
         this.sendThreads = (int) ConfigReader.checkRange("sendThreads", b.sendThreads, 1, 256);
+        this.sendOnIoThread = b.sendOnIoThread;
         this.pullThreads = (int) ConfigReader.checkRange("pullThreads", b.pullThreads, 1, 256);
         this.clientThreads = (int) ConfigReader.checkRange("clientThreads", b.clientThreads, 1, 256);
         this.adminThreads = (int) ConfigReader.checkRange("adminThreads", b.adminThreads, 1, 64);
@@ -161,6 +163,7 @@ public final class BrokerConfig {
         b.transactionCheckMax = transactionCheckMax;
         b.rebalanceLockMaxLiveMs = rebalanceLockMaxLiveMs;
         b.sendThreads = sendThreads;
+        b.sendOnIoThread = sendOnIoThread;
         b.pullThreads = pullThreads;
         b.clientThreads = clientThreads;
         b.adminThreads = adminThreads;
@@ -351,6 +354,15 @@ public final class BrokerConfig {
         return sendThreads;
     }
 
+    /**
+     * Whether SEND_MESSAGE / SEND_BATCH_MESSAGE run on the network I/O thread that read them instead of the send
+     * executor. The put never waits (a SYNC flush completes its future from the flush thread), so this only
+     * removes two thread hand-offs per request; the send executor still serves the other send-side requests.
+     */
+    public boolean sendOnIoThread() {
+        return sendOnIoThread;
+    }
+
     public int pullThreads() {
         return pullThreads;
     }
@@ -418,6 +430,7 @@ public final class BrokerConfig {
         int transactionCheckMax = 15;
         long rebalanceLockMaxLiveMs = 60_000;
         int sendThreads = Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors()));
+        boolean sendOnIoThread = false;
         int pullThreads = Math.max(4, Math.min(16, 2 * Runtime.getRuntime().availableProcessors()));
         int clientThreads = 2;
         int adminThreads = 2;
@@ -461,6 +474,7 @@ public final class BrokerConfig {
         public Builder transactionCheckMax(int v) { transactionCheckMax = v; return this; }
         public Builder rebalanceLockMaxLiveMs(long v) { rebalanceLockMaxLiveMs = v; return this; }
         public Builder sendThreads(int v) { sendThreads = v; return this; }
+        public Builder sendOnIoThread(boolean v) { sendOnIoThread = v; return this; }
         public Builder pullThreads(int v) { pullThreads = v; return this; }
         public Builder clientThreads(int v) { clientThreads = v; return this; }
         public Builder adminThreads(int v) { adminThreads = v; return this; }

@@ -52,6 +52,7 @@ final class BrokerConfigLoader {
                 .transactionCheckMax(r.intValue("transactionCheckMax", d.transactionCheckMax, 1, 1_000))
                 .rebalanceLockMaxLiveMs(r.longValue("rebalanceLockMaxLiveMs", d.rebalanceLockMaxLiveMs, 100, 3_600_000))
                 .sendThreads(r.intValue("sendThreads", d.sendThreads, 1, 256))
+                .sendOnIoThread(r.bool("sendOnIoThread", d.sendOnIoThread))
                 .pullThreads(r.intValue("pullThreads", d.pullThreads, 1, 256))
                 .clientThreads(r.intValue("clientThreads", d.clientThreads, 1, 256))
                 .adminThreads(r.intValue("adminThreads", d.adminThreads, 1, 64))

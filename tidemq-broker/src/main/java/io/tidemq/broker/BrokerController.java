@@ -35,6 +35,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -158,8 +159,10 @@ public final class BrokerController implements AutoCloseable {
                 .build(), new ConnectionEvents());
         notifier.bind(server);
         SendMessageProcessor send = new SendMessageProcessor(config, topics, store, putter, stats);
-        server.registerProcessor(RequestCode.SEND_MESSAGE, send, sendExecutor);
-        server.registerProcessor(RequestCode.SEND_BATCH_MESSAGE, send, sendExecutor);
+        // on the I/O thread the response is written (and its flush coalesced) without crossing threads
+        Executor sendRequests = config.sendOnIoThread() ? Runnable::run : sendExecutor;
+        server.registerProcessor(RequestCode.SEND_MESSAGE, send, sendRequests);
+        server.registerProcessor(RequestCode.SEND_BATCH_MESSAGE, send, sendRequests);
         registerTransactions();
         registerRetries();
         server.registerProcessor(RequestCode.PULL_MESSAGE,

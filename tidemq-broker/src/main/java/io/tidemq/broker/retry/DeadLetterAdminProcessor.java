@@ -13,11 +13,11 @@ import io.tidemq.common.protocol.header.Headers;
 import io.tidemq.remoting.RemotingChannel;
 import io.tidemq.remoting.SyncRequestProcessor;
 import io.tidemq.remoting.protocol.RemotingCommand;
+import io.tidemq.store.CorruptRecordException;
 import io.tidemq.store.DefaultMessageStore;
 import io.tidemq.store.GetResult;
 import io.tidemq.store.MalformedMessageIdException;
 import io.tidemq.store.OffsetOutOfRangeException;
-import io.tidemq.store.CorruptRecordException;
 import io.tidemq.store.StoredMessage;
 
 import java.net.InetSocketAddress;

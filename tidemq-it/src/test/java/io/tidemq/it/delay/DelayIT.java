@@ -50,11 +50,13 @@ class DelayIT {
     /** The documented bound: under normal load a delayed message arrives at most 1 s late. */
     private static final long ON_TIME_MS = 1_000;
     /**
-     * Added to {@link #ON_TIME_MS} for the consumer's side: the broker wakes the held long-polling pull when the
-     * message is stored, so the pull, its answer and the hand-over to a listener thread take a few ms; this
-     * leaves room for a GC pause or a scheduling delay on a loaded 2-core machine.
+     * Added to {@link #ON_TIME_MS} for what follows the re-put: with SYNC flush a stored message becomes visible
+     * after its fsync, then the broker wakes the consumer's held long-polling pull, which answers and hands the
+     * message to a listener thread. That takes a few ms (p99 under 100 ms when measured); the rest is room for
+     * fsync and scheduling stalls on a loaded 2-core machine (at a load average of 13, one message took 1.4 s
+     * from its on-time re-put to the listener).
      */
-    private static final long CONSUMER_TOLERANCE_MS = 250;
+    private static final long CONSUMER_TOLERANCE_MS = 500;
     /** When, after sending started, the server is killed in the crash variant. */
     private static final long KILL_AFTER_MS = 8_000;
     private static final Duration ALL_ARRIVE = Duration.ofMillis(MAX_DELAY_MS + 40_000);
@@ -84,19 +86,20 @@ class DelayIT {
         Arrivals arrivals = new Arrivals(MESSAGES);
         consumer("it-delay-group", arrivals);
 
+        long sendStartMs = System.currentTimeMillis();
         sends.sendAll(producer(), TOPIC, MAX_IN_FLIGHT);
+        long sentInMs = System.currentTimeMillis() - sendStartMs;
         assertThat(sends.failures()).as("send failures (%s)", seed).isEmpty();
         await("all " + MESSAGES + " delayed messages arrive (" + seed + ")").atMost(ALL_ARRIVE)
                 .until(() -> arrivals.distinct() == MESSAGES);
 
         Lateness lateness = Lateness.of(sends, arrivals, seq -> true);
-        System.out.printf("DelayIT on time (%s): %s; consumer-side duplicates %d%n", seed, lateness.summary(),
-                arrivals.duplicates());
+        System.out.printf("DelayIT on time (%s): sent in %d ms; %s; consumer-side duplicates %d%n", seed, sentInMs,
+                lateness.summary(), arrivals.duplicates());
         assertArrivedIntact(sends, arrivals, seed);
         assertThat(lateness.earlyCount()).as("messages delivered before their due time (%s): %s", seed,
                 lateness.earlySamples()).isZero();
-        assertThat(lateness.maxMs()).as("largest lateness, ms (%s; %s)", seed, lateness.worst())
-                .isLessThanOrEqualTo(ON_TIME_MS + CONSUMER_TOLERANCE_MS);
+        assertOnTime(lateness, "", seed);
         assertThat(arrivals.duplicates()).as("deliveries beyond the first, with no failure (%s)", seed).isZero();
         assertStoredOnceInTheTopic(sends, seed);
     }
@@ -111,6 +114,7 @@ class DelayIT {
 
         long sendStartMs = System.currentTimeMillis();
         sends.sendAll(producer(), TOPIC, MAX_IN_FLIGHT);
+        long sentInMs = System.currentTimeMillis() - sendStartMs;
         assertThat(sends.failures()).as("send failures (%s)", seed).isEmpty();
         // every send is acknowledged (SYNC flush: durable) before the crash, so every message must arrive
         long killTargetMs = sendStartMs + KILL_AFTER_MS;
@@ -130,20 +134,18 @@ class DelayIT {
         Lateness all = Lateness.of(sends, arrivals, seq -> true);
         Lateness beforeKill = Lateness.of(sends, arrivals, seq -> sends.dueMs(seq) <= killTargetMs);
         Lateness afterRestart = Lateness.of(sends, arrivals, seq -> sends.dueMs(seq) >= restartedAtMs);
-        System.out.printf("DelayIT kill -9 (%s): killed %d ms after sending started with %d arrived, down %d ms;"
-                        + " %d due during the downtime; consumer-side duplicates %d (at least once)%n"
-                        + "  due before the kill: %s%n  due after the restart: %s%n", seed, killedAtMs - sendStartMs,
-                arrivedBeforeKill, restartedAtMs - killedAtMs,
+        System.out.printf("DelayIT kill -9 (%s): sent in %d ms, killed %d ms after sending started with %d arrived,"
+                        + " down %d ms; %d due during the downtime; consumer-side duplicates %d (at least once)%n"
+                        + "  due before the kill: %s%n  due after the restart: %s%n", seed, sentInMs,
+                killedAtMs - sendStartMs, arrivedBeforeKill, restartedAtMs - killedAtMs,
                 MESSAGES - beforeKill.count() - afterRestart.count(), arrivals.duplicates(), beforeKill.summary(),
                 afterRestart.summary());
         assertArrivedIntact(sends, arrivals, seed);
         assertThat(all.earlyCount()).as("messages delivered before their due time (%s): %s", seed,
                 all.earlySamples()).isZero();
-        assertThat(beforeKill.maxMs()).as("largest lateness before the kill, ms (%s; %s)", seed, beforeKill.worst())
-                .isLessThanOrEqualTo(ON_TIME_MS + CONSUMER_TOLERANCE_MS);
+        assertOnTime(beforeKill, " of messages due before the kill", seed);
         assertThat(afterRestart.count()).as("messages due after the restart (%s)", seed).isPositive();
-        assertThat(afterRestart.maxMs()).as("largest lateness of messages due after the restart, ms (%s; %s)", seed,
-                afterRestart.worst()).isLessThanOrEqualTo(ON_TIME_MS + CONSUMER_TOLERANCE_MS);
+        assertOnTime(afterRestart, " of messages due after the restart", seed);
         // a consumer may get a message twice after the crash (a lost offset commit); the topic must hold it once
         assertStoredOnceInTheTopic(sends, seed);
     }
@@ -152,6 +154,14 @@ class DelayIT {
         long seed = Long.getLong("tidemq.it.delay.seed", System.nanoTime());
         System.out.printf("DelayIT %s: seed %d (replay with -Dtidemq.it.delay.seed=%d)%n", variant, seed, seed);
         return new DelayedSends(seed, MESSAGES, MIN_DELAY_MS, MAX_DELAY_MS);
+    }
+
+    /** The broker re-put each message at most 1 s late, and the consumer had it soon after. */
+    private static void assertOnTime(Lateness lateness, String which, String seed) {
+        assertThat(lateness.maxRePutMs()).as("largest lateness%s at the broker (store time - due), ms (%s)", which,
+                seed).isLessThanOrEqualTo(ON_TIME_MS);
+        assertThat(lateness.maxMs()).as("largest lateness%s at the consumer, ms (%s; %s)", which, seed,
+                lateness.worst()).isLessThanOrEqualTo(ON_TIME_MS + CONSUMER_TOLERANCE_MS);
     }
 
     /** Every message came with the unique id its send returned and without scheduling properties. */

@@ -18,16 +18,18 @@ final class Lateness {
 
     private final long[] endToEndSorted;
     private final long[] brokerSorted;
+    private final long[] afterStoreSorted;
     private final long maxMs;
     private final String worstDetail;
     private final int ackedAfterDue;
     private final int earlyCount;
     private final List<String> earlySamples;
 
-    private Lateness(long[] endToEnd, long[] broker, long maxMs, String worstDetail, int ackedAfterDue,
-                     int earlyCount, List<String> earlySamples) {
+    private Lateness(long[] endToEnd, long[] broker, long[] afterStore, long maxMs, String worstDetail,
+                     int ackedAfterDue, int earlyCount, List<String> earlySamples) {
         this.endToEndSorted = endToEnd;
         this.brokerSorted = broker;
+        this.afterStoreSorted = afterStore;
         this.maxMs = maxMs;
         this.worstDetail = worstDetail;
         this.ackedAfterDue = ackedAfterDue;
@@ -39,6 +41,7 @@ final class Lateness {
     static Lateness of(DelayedSends sends, Arrivals arrivals, IntPredicate include) {
         long[] endToEnd = new long[sends.count()];
         long[] broker = new long[sends.count()];
+        long[] afterStore = new long[sends.count()];
         int n = 0;
         long max = Long.MIN_VALUE;
         int worst = -1;
@@ -69,15 +72,19 @@ final class Lateness {
             }
             endToEnd[n] = late;
             broker[n] = stored - reference;
+            afterStore[n] = arrival - stored;
             n++;
         }
         endToEnd = Arrays.copyOf(endToEnd, n);
         broker = Arrays.copyOf(broker, n);
+        afterStore = Arrays.copyOf(afterStore, n);
+        Arrays.sort(afterStore);
         Arrays.sort(endToEnd);
         Arrays.sort(broker);
         String detail = worst < 0 ? "none" : "seq " + worst + ": due " + sends.dueMs(worst) + ", acked "
                 + sends.ackMs(worst) + ", stored " + arrivals.storeMs(worst) + ", arrived " + arrivals.arrivalMs(worst);
-        return new Lateness(endToEnd, broker, n == 0 ? 0 : max, detail, ackedAfterDue, early, earlySamples);
+        return new Lateness(endToEnd, broker, afterStore, n == 0 ? 0 : max, detail, ackedAfterDue, early,
+                earlySamples);
     }
 
     int count() {
@@ -87,6 +94,11 @@ final class Lateness {
     /** The largest end-to-end lateness, ms. */
     long maxMs() {
         return maxMs;
+    }
+
+    /** The largest lateness of the re-put into the topic (its store time), ms. */
+    long maxRePutMs() {
+        return brokerSorted.length == 0 ? 0 : brokerSorted[brokerSorted.length - 1];
     }
 
     String worst() {
@@ -104,7 +116,9 @@ final class Lateness {
     /** Percentiles of both measures, for the test's output. */
     String summary() {
         return count() + " messages; end to end (listener call - due) ms: " + percentiles(endToEndSorted)
-                + "; at the broker (store time - due) ms: " + percentiles(brokerSorted) + "; acknowledged after"
+                + "; re-put (store time - due) ms: " + percentiles(brokerSorted)
+                + "; flush, dispatch and pull (listener call - store time) ms: " + percentiles(afterStoreSorted)
+                + "; acknowledged after"
                 + " their due time: " + ackedAfterDue + "; worst: " + worstDetail;
     }
 

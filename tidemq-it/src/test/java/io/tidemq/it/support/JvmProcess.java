@@ -164,15 +164,22 @@ public final class JvmProcess implements AutoCloseable {
         return logFile;
     }
 
-    /** SIGKILL: the process gets no chance to flush or clean up. */
+    /**
+     * SIGKILL: the process gets no chance to flush or clean up. Signalled through the ProcessHandle because
+     * Process.destroyForcibly() also closes our end of its stdout, losing lines still in the pipe.
+     */
     public void kill9() {
-        process.destroyForcibly();
+        process.toHandle().destroyForcibly();
         waitForExit(Duration.ofSeconds(30));
     }
 
-    /** SIGTERM, then SIGKILL if it has not exited within {@code grace}. */
+    /**
+     * SIGTERM, then SIGKILL if it has not exited within {@code grace}. Signalled through the ProcessHandle:
+     * Process.destroy() closes our end of the child's stdout, so what its shutdown hooks print would be lost
+     * (and their writes fail with EPIPE).
+     */
     public void stopGracefully(Duration grace) {
-        process.destroy();
+        process.toHandle().destroy();
         if (!waitForExit(grace)) {
             kill9();
         }

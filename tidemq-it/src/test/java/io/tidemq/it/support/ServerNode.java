@@ -66,8 +66,8 @@ public final class ServerNode implements AutoCloseable {
         boolean reported = p.lines().stream().anyMatch(l -> l.endsWith(" stopped."));
         p.close();
         if (!reported) {
-            throw new IllegalStateException(name + " did not report a clean stop within " + STOP_GRACE + "; see "
-                    + p.logFile());
+            throw new IllegalStateException(name + " did not report a clean stop within " + STOP_GRACE + " (exit code "
+                    + p.exitValue() + "); see " + p.logFile());
         }
     }
 

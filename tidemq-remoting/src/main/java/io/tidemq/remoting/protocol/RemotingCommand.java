@@ -171,12 +171,11 @@ public final class RemotingCommand {
 
     /** Adds every field of a typed header record (see {@link HeaderCodec}); null components are skipped. */
     public RemotingCommand writeHeader(Record header) {
-        Map<String, String> encoded = HeaderCodec.encode(header);
         if (fields == null) {
-            fields = new HashMap<>(encoded);
-        } else {
-            fields.putAll(encoded);
+            // 16 buckets hold the largest header record (9 components) without a resize
+            fields = new HashMap<>(16);
         }
+        HeaderCodec.encodeInto(header, fields);
         return this;
     }
 
@@ -186,7 +185,8 @@ public final class RemotingCommand {
      * @throws InvalidHeaderException when a required field is missing or a value has the wrong type
      */
     public <T extends Record> T readHeader(Class<T> type) {
-        return HeaderCodec.decode(fields(), type);
+        // the map itself: decoding only reads it, and a read-only view per request is garbage on the hot path
+        return HeaderCodec.decode(fields, type);
     }
 
     /** A field's value, or {@code null} when absent. */

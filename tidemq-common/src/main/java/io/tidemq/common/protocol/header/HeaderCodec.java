@@ -20,16 +20,24 @@ public final class HeaderCodec {
 
     /** Per header type, built once; guarded by the map's own concurrency. */
     private static final Map<Class<?>, Layout> LAYOUTS = new ConcurrentHashMap<>();
+    private static final MethodType OBJECT_TO_OBJECT = MethodType.methodType(Object.class, Object.class);
+    private static final MethodType ARRAY_TO_OBJECT = MethodType.methodType(Object.class, Object[].class);
 
     private HeaderCodec() {
     }
 
     public static Map<String, String> encode(Record header) {
+        Map<String, String> fields = new HashMap<>(layout(header.getClass()).names.length * 2);
+        encodeInto(header, fields);
+        return fields;
+    }
+
+    /** Puts every non-null component of {@code header} into {@code fields}; saves a map copy on the send path. */
+    public static void encodeInto(Record header, Map<String, String> fields) {
         Layout layout = layout(header.getClass());
-        Map<String, String> fields = new HashMap<>(layout.names.length * 2);
         try {
             for (int i = 0; i < layout.names.length; i++) {
-                Object v = layout.accessors[i].invoke(header);
+                Object v = (Object) layout.accessors[i].invokeExact((Object) header);
                 if (v != null) {
                     fields.put(layout.names[i], v.toString());
                 }
@@ -37,7 +45,6 @@ public final class HeaderCodec {
         } catch (Throwable t) {
             throw new IllegalStateException("cannot encode header " + header.getClass().getSimpleName(), t);
         }
-        return fields;
     }
 
     public static <T extends Record> T decode(Map<String, String> fields, Class<T> type) {
@@ -47,7 +54,7 @@ public final class HeaderCodec {
             args[i] = parse(type, layout.names[i], layout.types[i], fields == null ? null : fields.get(layout.names[i]));
         }
         try {
-            return type.cast(layout.constructor.invokeWithArguments(args));
+            return type.cast((Object) layout.constructor.invokeExact(args));
         } catch (IllegalArgumentException e) {
             throw new InvalidHeaderException(type.getSimpleName() + ": " + e.getMessage());
         } catch (Throwable t) {
@@ -100,15 +107,22 @@ public final class HeaderCodec {
             for (int i = 0; i < rc.length; i++) {
                 names[i] = rc[i].getName();
                 types[i] = rc[i].getType();
-                accessors[i] = lookup.unreflect(rc[i].getAccessor());
+                accessors[i] = lookup.unreflect(rc[i].getAccessor()).asType(OBJECT_TO_OBJECT);
             }
-            MethodHandle ctor = lookup.findConstructor(type, MethodType.methodType(void.class, types));
+            MethodHandle ctor = lookup.findConstructor(type, MethodType.methodType(void.class, types))
+                    .asSpreader(Object[].class, rc.length)
+                    .asType(ARRAY_TO_OBJECT);
             return new Layout(names, types, accessors, ctor);
         } catch (ReflectiveOperationException e) {
             throw new IllegalArgumentException("header record " + type.getName() + " must be public", e);
         }
     }
 
+    /**
+     * Handles adapted once to erased types ({@code (Object)Object}, {@code (Object[])Object}) so every call is
+     * an {@code invokeExact}: {@code invoke}/{@code invokeWithArguments} re-adapt the handle, allocating
+     * MethodTypes and spreaders on each request, which showed at the top of the send path's profile.
+     */
     private record Layout(String[] names, Class<?>[] types, MethodHandle[] accessors, MethodHandle constructor) {
     }
 }
