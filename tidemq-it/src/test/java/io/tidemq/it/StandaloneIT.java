@@ -100,13 +100,15 @@ class StandaloneIT {
         await("all messages consumed").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
                 .until(() -> deliveries.distinct() == MESSAGES || !deliveries.violations().isEmpty());
         long consumedNs = System.nanoTime();
+        String beforeClose = deliveries.duplicates() + " duplicate(s) when the last message arrived";
         for (PushConsumer c : members) {
             c.close();
         }
 
         assertThat(deliveries.violations()).as("order or content violations").isEmpty();
         assertThat(deliveries.distinct()).isEqualTo(MESSAGES);
-        assertThat(deliveries.duplicates()).as("messages delivered twice, e.g. seqs " + deliveries.duplicated(10))
+        assertThat(deliveries.duplicates()).as("messages delivered twice (" + beforeClose + "), e.g. "
+                        + deliveries.duplicateReport(10))
                 .isZero();
         assertThat(deliveries.uniqueIdCount()).as("distinct UNIQ_KEYs").isEqualTo(MESSAGES);
         for (int i = 0; i < MEMBERS; i++) {

@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -171,7 +172,19 @@ public final class ConsumerRuntime implements ConsumerMember, Rebalancer.Listene
         if (closed || manualAssignmentSnapshot() != null) {
             return;
         }
-        rebalancer.rebalance(subscriptions.topics());
+        rebalancer.rebalance(retryTopicLast(subscriptions.topics()));
+    }
+
+    /**
+     * The subscribed topics with the group's retry topic last: a member giving up queues of the user's topics
+     * then commits and releases them before the extra round trips of the retry queue, so the member taking them
+     * over starts from the latest commit (fewer duplicates when a member leaves).
+     */
+    private static List<String> retryTopicLast(Set<String> topics) {
+        List<String> ordered = new ArrayList<>(topics);
+        ordered.sort(Comparator.comparing((String t) -> t.startsWith(NameValidator.RETRY_PREFIX))
+                .thenComparing(Comparator.naturalOrder()));
+        return ordered;
     }
 
     private Set<MessageQueue> manualAssignmentSnapshot() {

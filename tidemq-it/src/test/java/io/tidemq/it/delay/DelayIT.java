@@ -135,7 +135,7 @@ class DelayIT {
         Lateness beforeKill = Lateness.of(sends, arrivals, seq -> sends.dueMs(seq) <= killTargetMs);
         Lateness afterRestart = Lateness.of(sends, arrivals, seq -> sends.dueMs(seq) >= restartedAtMs);
         System.out.printf("DelayIT kill -9 (%s): sent in %d ms, killed %d ms after sending started with %d arrived,"
-                        + " down %d ms; %d due during the downtime; consumer-side duplicates %d (at least once)%n"
+                        + " down %d ms; %d due from the kill to the restart; consumer-side duplicates %d (at least once)%n"
                         + "  due before the kill: %s%n  due after the restart: %s%n", seed, sentInMs,
                 killedAtMs - sendStartMs, arrivedBeforeKill, restartedAtMs - killedAtMs,
                 MESSAGES - beforeKill.count() - afterRestart.count(), arrivals.duplicates(), beforeKill.summary(),

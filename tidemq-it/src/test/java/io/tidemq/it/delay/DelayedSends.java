@@ -84,17 +84,6 @@ final class DelayedSends {
         return uniqueIds.get(seq);
     }
 
-    /** Messages due at or before {@code epochMs}. */
-    int dueBy(long epochMs) {
-        int n = 0;
-        for (int i = 0; i < delayMs.length; i++) {
-            if (dueMs.get(i) <= epochMs) {
-                n++;
-            }
-        }
-        return n;
-    }
-
     Queue<String> failures() {
         return failures;
     }

@@ -127,6 +127,22 @@ public final class Deliveries {
         return out;
     }
 
+    /** For failure messages: up to {@code max} duplicated seqs, each with the members that received it. */
+    public String duplicateReport(int max) {
+        StringBuilder sb = new StringBuilder();
+        for (int seq : duplicated(max)) {
+            List<String> members = new ArrayList<>();
+            byMember.forEach((member, seqs) -> {
+                if (seqs.contains(seq)) {
+                    members.add(member);
+                }
+            });
+            sb.append(sb.length() == 0 ? "" : ", ").append(seq).append(" x").append(counts.get(seq)).append(' ')
+                    .append(members);
+        }
+        return sb.toString();
+    }
+
     /** Of {@code expected}, the sequence numbers never delivered. */
     public BitSet missing(BitSet expected) {
         BitSet missing = new BitSet();

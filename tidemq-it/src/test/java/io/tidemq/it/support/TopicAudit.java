@@ -111,8 +111,4 @@ public final class TopicAudit {
         byId.values().removeIf(positions -> positions.size() < 2);
         return byId;
     }
-
-    public int size() {
-        return records.size();
-    }
 }

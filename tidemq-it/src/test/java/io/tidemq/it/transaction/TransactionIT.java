@@ -107,7 +107,7 @@ class TransactionIT {
         Set<String> committed = idsWhere(sent, plan -> plan.outcome() == LocalTransactionState.COMMIT);
 
         await("the committed messages arrive").atMost(WAIT).until(() -> received.ids().containsAll(committed));
-        awaitAllDecided(idsWhere(sent, plan -> plan.firstAnswer() == LocalTransactionState.UNKNOWN));
+        awaitAllDecided(idsWhere(sent, plan -> plan.firstAnswer() == LocalTransactionState.UNKNOWN), Map.of());
 
         assertThat(received.ids()).as("delivered transactions").isEqualTo(committed);
         assertThat(received.counts().values()).as("deliveries per committed transaction").containsOnly(1);
@@ -125,7 +125,8 @@ class TransactionIT {
         String own = send(survivor, Plan.COMMIT, "survivor").transactionId();
         JvmProcess doomed = JvmProcess.start("doomed-producer", ItLogs.forClass(getClass()),
                 List.of("-Xmx128m", "-XX:TieredStopAtLevel=1", "-Dtidemq.it.log.level=WARN"),
-                UndecidedTransactionMain.class.getName(), server.namesrvAddr(), GROUP, TOPIC, "2");
+                UndecidedTransactionMain.class.getName(), server.namesrvAddr(), GROUP, TOPIC, "2",
+                tmp.resolve("doomed-offsets").toString());
         List<String> ids = new ArrayList<>();
         try (doomed) {
             doomed.awaitLine(UndecidedTransactionMain.DONE_LINE::equals, WAIT);
@@ -144,7 +145,7 @@ class TransactionIT {
         ledger.record(toRollBack, LocalTransactionState.ROLLBACK);
 
         await("the orphaned commit arrives").atMost(WAIT).until(() -> received.received(toCommit));
-        awaitAllDecided(Set.of(toCommit, toRollBack));
+        awaitAllDecided(Set.of(toCommit, toRollBack), Map.of());
 
         assertThat(received.counts()).as("delivered transactions").isEqualTo(Map.of(own, 1, toCommit, 1));
         assertThat(received.body(toCommit)).isEqualTo("orphan 0");
@@ -168,6 +169,7 @@ class TransactionIT {
         await("every undecided half is checked back before the crash").atMost(WAIT)
                 .until(() -> undecided.stream().allMatch(id -> ledger.checks(id) > 0));
 
+        Map<String, Integer> checksBeforeCrash = ledger.checks(undecided);
         server.kill9();
         server.start();
         laterCommitted.forEach(id -> ledger.record(id, LocalTransactionState.COMMIT));
@@ -177,7 +179,7 @@ class TransactionIT {
         committed.add(committedBefore);
         await("the halves committed by check-back after the restart arrive").atMost(WAIT)
                 .until(() -> received.ids().containsAll(committed));
-        awaitAllDecided(undecided);
+        awaitAllDecided(undecided, checksBeforeCrash);
 
         // the consumer may get a message again after the crash (a lost offset commit): count ids, then audit
         assertThat(received.ids()).as("delivered transactions (rolled back before the crash: %s)", rolledBackBefore)
@@ -186,12 +188,13 @@ class TransactionIT {
     }
 
     /**
-     * Waits until each of {@code checked} was checked back at least once and then no check-back came for
-     * {@value #QUIET_MS} ms: the broker checks an undecided half every round, so by then every decision applied.
+     * Waits until each of {@code checked} was checked back (more often than {@code checksBefore} says) and then
+     * no check-back came for {@value #QUIET_MS} ms: the broker checks an undecided half every round, so by then
+     * every decision applied.
      */
-    private void awaitAllDecided(Set<String> checked) {
-        await("the undecided transactions are checked back").atMost(WAIT)
-                .until(() -> checked.stream().allMatch(id -> ledger.checks(id) > 0));
+    private void awaitAllDecided(Set<String> checked, Map<String, Integer> checksBefore) {
+        await("the undecided transactions are checked back").atMost(WAIT).until(() -> checked.stream()
+                .allMatch(id -> ledger.checks(id) > checksBefore.getOrDefault(id, 0)));
         await("no check-back for " + QUIET_MS + " ms").atMost(WAIT).until(() -> ledger.quietFor(QUIET_MS));
     }
 

@@ -6,7 +6,9 @@ import io.tidemq.common.message.Message;
 import io.tidemq.common.message.MessageConst;
 import io.tidemq.common.message.MessageExt;
 
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -66,6 +68,13 @@ final class TransactionLedger {
     int checks(String transactionId) {
         AtomicInteger n = checks.get(transactionId);
         return n == null ? 0 : n.get();
+    }
+
+    /** Check-backs received so far for each of {@code transactionIds}. */
+    Map<String, Integer> checks(Set<String> transactionIds) {
+        Map<String, Integer> out = new HashMap<>();
+        transactionIds.forEach(id -> out.put(id, checks(id)));
+        return out;
     }
 
     /** Whether no check-back arrived during the last {@code ms}. */

@@ -8,7 +8,7 @@ import io.tidemq.common.message.Message;
 import io.tidemq.common.message.MessageExt;
 import io.tidemq.it.support.TestClients;
 
-import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -17,7 +17,8 @@ import java.util.concurrent.CountDownLatch;
  * it gets), prints {@value #HALF_PREFIX}{@code <index> <transactionId>} for each and then {@value #DONE_LINE},
  * and waits to be killed.
  *
- * <p>Arguments: {@code namesrvAddr producerGroup topic count}.
+ * <p>Arguments: {@code namesrvAddr producerGroup topic count offsetDir} (offsetDir: the client's offset store
+ * directory, which a producer does not write but the client configuration names).
  */
 public final class UndecidedTransactionMain {
 
@@ -32,6 +33,7 @@ public final class UndecidedTransactionMain {
         String group = args[1];
         String topic = args[2];
         int count = Integer.parseInt(args[3]);
+        Path offsetDir = Path.of(args[4]);
         TransactionListener undecided = new TransactionListener() {
             @Override
             public LocalTransactionState executeLocalTransaction(Message msg, Object arg) {
@@ -44,7 +46,7 @@ public final class UndecidedTransactionMain {
             }
         };
         TransactionProducer producer = TransactionProducer.builder(group,
-                TestClients.config(namesrvAddr, "doomed", Files.createTempDirectory("it-tx-offsets")).build())
+                TestClients.config(namesrvAddr, "doomed", offsetDir).build())
                 .listener(undecided).build();
         producer.start();
         for (int i = 0; i < count; i++) {

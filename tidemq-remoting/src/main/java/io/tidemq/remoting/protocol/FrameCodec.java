@@ -25,6 +25,10 @@ import static io.tidemq.remoting.protocol.FrameLayout.PREFIX_BYTES;
  */
 public final class FrameCodec {
 
+    /** Field names and short values repeat on every request of a kind; separate tables so values do not evict names. */
+    private static final ShortStringCache FIELD_NAMES = new ShortStringCache();
+    private static final ShortStringCache FIELD_VALUES = new ShortStringCache();
+
     private FrameCodec() {
     }
 
@@ -185,13 +189,13 @@ public final class FrameCodec {
                 throw new MalformedFrameException("field " + i + ": key length " + keyLength
                         + " runs past the end of the header");
             }
-            String key = readUtf8(in, keyLength);
+            String key = readCached(in, keyLength, FIELD_NAMES);
             int valueLength = in.readInt();
             if (valueLength < 0 || valueLength > headerEnd - in.readerIndex()) {
                 throw new MalformedFrameException("field '" + key + "': value length " + valueLength
                         + " is negative or runs past the end of the header");
             }
-            fields.put(key, readUtf8(in, valueLength));
+            fields.put(key, readCached(in, valueLength, FIELD_VALUES));
         }
         return fields;
     }
@@ -201,6 +205,15 @@ public final class FrameCodec {
             return "";
         }
         String s = in.toString(in.readerIndex(), length, StandardCharsets.UTF_8);
+        in.skipBytes(length);
+        return s;
+    }
+
+    private static String readCached(ByteBuf in, int length, ShortStringCache cache) {
+        if (length == 0) {
+            return "";
+        }
+        String s = cache.get(in, length);
         in.skipBytes(length);
         return s;
     }

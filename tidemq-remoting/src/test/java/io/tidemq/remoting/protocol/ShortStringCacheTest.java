@@ -1,0 +1,55 @@
+package io.tidemq.remoting.protocol;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ShortStringCacheTest {
+
+    private final ShortStringCache cache = new ShortStringCache();
+
+    @Test
+    void repeatedShortAsciiTextDecodesToTheSameInstance() {
+        String first = read("queueId");
+        String second = read("queueId");
+        assertThat(second).isEqualTo("queueId").isSameAs(first);
+    }
+
+    @Test
+    void differentTextNeverComesBackFromAnotherEntrysSlot() {
+        // far more distinct strings than slots: every slot is shared and overwritten many times
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < 5_000; i++) {
+                String text = "v" + i;
+                assertThat(read(text)).isEqualTo(text);
+            }
+        }
+    }
+
+    @Test
+    void nonAsciiAndLongTextDecodeAsUtf8WithoutTheCache() {
+        assertThat(read("主题")).isEqualTo("主题");
+        assertThat(read("ünï")).isEqualTo("ünï");
+        String longText = "x".repeat(ShortStringCache.MAX_CACHED_BYTES + 1);
+        String first = read(longText);
+        assertThat(first).isEqualTo(longText);
+        assertThat(read(longText)).isEqualTo(longText).isNotSameAs(first);
+    }
+
+    @Test
+    void readsAtTheReaderIndexWithoutMovingIt() {
+        ByteBuf buf = Unpooled.copiedBuffer("..topic..", StandardCharsets.US_ASCII);
+        buf.readerIndex(2);
+        assertThat(cache.get(buf, 5)).isEqualTo("topic");
+        assertThat(buf.readerIndex()).isEqualTo(2);
+    }
+
+    private String read(String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        return cache.get(Unpooled.wrappedBuffer(bytes), bytes.length);
+    }
+}
