@@ -100,23 +100,23 @@ class StandaloneIT {
         await("all messages consumed").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
                 .until(() -> deliveries.distinct() == MESSAGES || !deliveries.violations().isEmpty());
         long consumedNs = System.nanoTime();
-        String beforeClose = deliveries.duplicates() + " duplicate(s) when the last message arrived";
+        // closing a member moves its queues; a queue moved before its last consumption is committed is read
+        // again from the older commit (at-least-once, see docs/client.md), so close only once all is committed
+        try (AdminClient admin = AdminClient.connect(server.namesrvAddr(), 5_000)) {
+            await("the group's committed offsets reach the end of every queue").atMost(Duration.ofSeconds(15))
+                    .until(() -> admin.describeGroup(GROUP, AdminTarget.all()).totalLag() == 0);
+        }
         for (PushConsumer c : members) {
             c.close();
         }
 
         assertThat(deliveries.violations()).as("order or content violations").isEmpty();
         assertThat(deliveries.distinct()).isEqualTo(MESSAGES);
-        assertThat(deliveries.duplicates()).as("messages delivered twice (" + beforeClose + "), e.g. "
-                        + deliveries.duplicateReport(10))
+        assertThat(deliveries.duplicates()).as("messages delivered twice, e.g. " + deliveries.duplicateReport(10))
                 .isZero();
         assertThat(deliveries.uniqueIdCount()).as("distinct UNIQ_KEYs").isEqualTo(MESSAGES);
         for (int i = 0; i < MEMBERS; i++) {
             assertThat(deliveries.seqsOf("member-" + i)).as("messages of member-" + i).isNotEmpty();
-        }
-        try (AdminClient admin = AdminClient.connect(server.namesrvAddr(), 5_000)) {
-            await("the group's committed offsets reach the end of every queue").atMost(Duration.ofSeconds(15))
-                    .until(() -> admin.describeGroup(GROUP, AdminTarget.all()).totalLag() == 0);
         }
         System.out.printf("StandaloneIT: %d messages sent in %d ms, all consumed %d ms after the first send%n",
                 MESSAGES, TimeUnit.NANOSECONDS.toMillis(sentNs - startNs),

@@ -40,7 +40,7 @@ class TagFilterIT {
     private static final int QUEUES = 8;
     /** Tags by seq % 4; "" = no tag. */
     private static final String[] TAGS = {"A", "B", "C", ""};
-    private static final int MIXED_MESSAGES = 1_600;
+    private static final int MIXED_MESSAGES = 800;
     /** Then one "A" per queue, so the last message of every queue is one every group wants. */
     private static final int MESSAGES = MIXED_MESSAGES + QUEUES;
     private static final Map<String, Set<String>> GROUPS = Map.of(

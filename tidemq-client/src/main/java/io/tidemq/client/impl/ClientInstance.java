@@ -65,6 +65,8 @@ public final class ClientInstance {
     /** Consumers by group; concurrent map. */
     private final Map<String, ConsumerMember> consumers = new ConcurrentHashMap<>();
     private final Heartbeats heartbeats;
+    /** Set once by {@link #heartbeatAllBrokers()}; read by the timer thread. */
+    private volatile boolean pinAllBrokers;
     private final AtomicInteger namesrvCursor = new AtomicInteger();
     /** Guarded by {@code ClientInstance.class}. */
     private int references;
@@ -319,7 +321,38 @@ public final class ClientInstance {
                 + "'" + (last == null ? "" : ": " + last.getMessage()), last);
     }
 
+    /**
+     * Heartbeats every broker of every cluster the NameServers know, now and on each route refresh, so the
+     * brokers count this client as a member of its groups before it has used any topic. A transaction
+     * producer needs that: a broker checks undecided transactions back with any live producer of the group,
+     * including one that restarted and has not sent yet.
+     */
+    public void heartbeatAllBrokers() {
+        pinAllBrokers = true;
+        pinClusterBrokers();
+        sendHeartbeatsAndWait();
+    }
+
+    private void pinClusterBrokers() {
+        List<String> namesrvs = config.namesrvAddressList();
+        for (String addr : namesrvs) {
+            try {
+                Set<String> brokers = new HashSet<>();
+                api.clusterInfo(addr).brokers().values().forEach(b -> brokers.addAll(b.brokerAddrs().values()));
+                heartbeats.pin(brokers);
+                return;
+            } catch (RuntimeException e) {
+                LOG.debug("cluster info from {} failed: {}", addr, e.getMessage());
+            }
+        }
+        LOG.warn("no NameServer of {} answered the cluster info; heartbeats go only to the brokers of used topics",
+                config.namesrvAddrs());
+    }
+
     private void refreshRoutes() {
+        if (pinAllBrokers) {
+            pinClusterBrokers();
+        }
         Set<String> topics = routes.topics();
         consumers.values().forEach(c -> topics.addAll(c.topics()));
         for (String topic : topics) {

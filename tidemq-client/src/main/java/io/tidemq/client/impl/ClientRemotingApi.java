@@ -11,6 +11,7 @@ import io.tidemq.common.protocol.ResponseCode;
 import io.tidemq.common.protocol.body.ConsumerIdList;
 import io.tidemq.common.protocol.body.HeartbeatData;
 import io.tidemq.common.protocol.header.Headers;
+import io.tidemq.common.route.ClusterInfo;
 import io.tidemq.common.route.TopicRouteData;
 import io.tidemq.remoting.RemotingClient;
 import io.tidemq.remoting.exception.RemotingException;
@@ -52,6 +53,14 @@ public final class ClientRemotingApi {
         }
         expectSuccess("route lookup of topic " + topic, namesrvAddr, resp);
         return Json.fromBytes(resp.body(), TopicRouteData.class);
+    }
+
+    /** GET_BROKER_CLUSTER_INFO. */
+    public ClusterInfo clusterInfo(String namesrvAddr) {
+        RemotingCommand req = RemotingCommand.createRequest(RequestCode.GET_BROKER_CLUSTER_INFO);
+        RemotingCommand resp = call("cluster info", namesrvAddr, req);
+        expectSuccess("cluster info", namesrvAddr, resp);
+        return Json.fromBytes(resp.body(), ClusterInfo.class);
     }
 
     /** QUERY_CONSUMER_OFFSET; {@code -1} when the group never committed one for the queue. */

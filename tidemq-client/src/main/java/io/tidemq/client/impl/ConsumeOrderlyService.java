@@ -209,8 +209,11 @@ public final class ConsumeOrderlyService {
         }
         ConsumeOrderlyStatus status;
         try {
-            status = listener.consume(q.failures == 0 ? batch : redelivery(batch, q.failures),
-                    new ConsumeOrderlyContext(group, q.mq));
+            // a resent dead letter arrives through %RETRY%<group>: show it under its original topic, like the
+            // concurrent path does; send-back and commits keep using the copy as pulled
+            List<MessageExt> shown = RetryCopies.withOriginTopics(q.mq,
+                    q.failures == 0 ? batch : redelivery(batch, q.failures));
+            status = listener.consume(shown, new ConsumeOrderlyContext(group, q.mq));
             if (status == null) {
                 LOG.warn("group {}: the ordered listener returned null for {}; treating it as"
                         + " SUSPEND_CURRENT_QUEUE_A_MOMENT", group, q.mq);

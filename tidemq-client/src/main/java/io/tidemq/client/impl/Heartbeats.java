@@ -37,10 +37,23 @@ final class Heartbeats {
         this.data = data;
     }
 
+    /**
+     * Brokers heartbeated whether or not a cached route names them: every broker of the cluster, for a client
+     * that must be reachable before it has used any topic (a transaction producer answering check-backs).
+     * Replaced whole by the timer thread; read by any thread.
+     */
+    private volatile Set<String> pinned = Set.of();
+
+    /** Heartbeats {@code addrs} from now on, in addition to the brokers of the cached routes. */
+    void pin(Set<String> addrs) {
+        pinned = Set.copyOf(addrs);
+    }
+
     /** Sends a heartbeat to every broker of the cached routes; completes when all answered or failed. */
     CompletableFuture<Void> sendToAll() {
         HeartbeatData hb = data.get();
-        Set<String> addrs = routes.allBrokerAddresses();
+        Set<String> addrs = new java.util.HashSet<>(routes.allBrokerAddresses());
+        addrs.addAll(pinned);
         List<CompletableFuture<?>> calls = new ArrayList<>(addrs.size());
         for (String addr : addrs) {
             calls.add(send(addr, hb));

@@ -91,6 +91,8 @@ public final class TransactionProducer implements AutoCloseable {
         ClientInstance ci = ClientInstance.acquire(config);
         try {
             TransactionCheckDispatcher.register(ci, group, this::onCheck);
+            // be known to every broker at once, so a check-back can reach this member before it sends
+            ci.heartbeatAllBrokers();
         } catch (RuntimeException e) {
             ci.release();
             producer.close();

@@ -119,10 +119,6 @@ class TransactionIT {
 
     @Test
     void aHalfWhoseProducerWasKilledIsDecidedByAnotherProducerOfItsGroup() throws Exception {
-        TransactionProducer survivor = producer("survivor");
-        // a producer heartbeats only to the brokers of the routes it uses, so a member that never sent is unknown
-        // to the broker and cannot be asked; this one has sent (and committed) a transaction of its own
-        String own = send(survivor, Plan.COMMIT, "survivor").transactionId();
         JvmProcess doomed = JvmProcess.start("doomed-producer", ItLogs.forClass(getClass()),
                 List.of("-Xmx128m", "-XX:TieredStopAtLevel=1", "-Dtidemq.it.log.level=WARN"),
                 UndecidedTransactionMain.class.getName(), server.namesrvAddr(), GROUP, TOPIC, "2",
@@ -140,6 +136,9 @@ class TransactionIT {
         assertThat(ids).hasSize(2);
         String toCommit = ids.get(0);
         String toRollBack = ids.get(1);
+        // a member that starts only now and never sends: it heartbeats every broker at start, so the broker
+        // can check the orphaned halves back with it
+        producer("survivor");
         // the outcome is in the shared "database" only now: a check-back answered before was UNKNOWN
         ledger.record(toCommit, LocalTransactionState.COMMIT);
         ledger.record(toRollBack, LocalTransactionState.ROLLBACK);
@@ -147,9 +146,9 @@ class TransactionIT {
         await("the orphaned commit arrives").atMost(WAIT).until(() -> received.received(toCommit));
         awaitAllDecided(Set.of(toCommit, toRollBack), Map.of());
 
-        assertThat(received.counts()).as("delivered transactions").isEqualTo(Map.of(own, 1, toCommit, 1));
+        assertThat(received.counts()).as("delivered transactions").isEqualTo(Map.of(toCommit, 1));
         assertThat(received.body(toCommit)).isEqualTo("orphan 0");
-        assertStoredOnceInTheTopic(Set.of(own, toCommit));
+        assertStoredOnceInTheTopic(Set.of(toCommit));
     }
 
     @Test
