@@ -9,8 +9,12 @@ import java.util.stream.Collectors;
 /** Runs one {@code tidemq ...} command (the CLI main) in a child JVM and collects what it printed. */
 public final class Cli {
 
-    /** Client commands are short-lived: C1 only starts faster and is fast enough. */
-    private static final List<String> CLI_JVM_ARGS = List.of("-Xmx128m", "-XX:TieredStopAtLevel=1");
+    /**
+     * Client commands are short-lived: C1 only starts faster and is fast enough. WARN logs, as bin/tidemq
+     * gives a user (the test logback file would otherwise log INFO).
+     */
+    private static final List<String> CLI_JVM_ARGS = List.of("-Xmx128m", "-XX:TieredStopAtLevel=1",
+            "-Dtidemq.it.log.level=WARN");
 
     private final Path logDir;
     /** Numbers the runs so each gets its own log file; test thread only. */

@@ -29,7 +29,6 @@ public final class Cluster implements AutoCloseable {
     private final Map<String, ServerNode> namesrvs = new LinkedHashMap<>();
     private final List<String> namesrvAddrs = new ArrayList<>();
     private final Map<String, ServerNode> brokers = new LinkedHashMap<>();
-    private final Map<String, String> brokerAddrs = new LinkedHashMap<>();
 
     public Cluster(String clusterName, Path dir, Path logDir) {
         this.clusterName = clusterName;
@@ -73,7 +72,6 @@ public final class Cluster implements AutoCloseable {
         ServerNode node = new ServerNode(brokerName, logDir, List.of("broker", "--config", file.toString()),
                 line -> line.startsWith(BROKER_READY_PREFIX));
         brokers.put(brokerName, node);
-        brokerAddrs.put(brokerName, "127.0.0.1:" + port);
         return node;
     }
 
@@ -82,10 +80,6 @@ public final class Cluster implements AutoCloseable {
         namesrvs.values().stream().filter(n -> !n.isAlive()).forEach(ServerNode::start);
         brokers.values().stream().filter(n -> !n.isAlive()).forEach(ServerNode::start);
         return this;
-    }
-
-    public String clusterName() {
-        return clusterName;
     }
 
     /** {@code host:port;host:port} of every NameServer. */
@@ -99,10 +93,6 @@ public final class Cluster implements AutoCloseable {
 
     public ServerNode broker(String brokerName) {
         return brokers.get(brokerName);
-    }
-
-    public String brokerAddr(String brokerName) {
-        return brokerAddrs.get(brokerName);
     }
 
     private Path write(String fileName, Properties p) {

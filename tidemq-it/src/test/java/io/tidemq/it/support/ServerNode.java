@@ -75,17 +75,9 @@ public final class ServerNode implements AutoCloseable {
         return process != null && process.isAlive();
     }
 
-    public String name() {
-        return name;
-    }
-
     /** Lines the current (or last) child printed. */
     public List<String> lines() {
         return process == null ? List.of() : new ArrayList<>(process.lines());
-    }
-
-    public Path logFile() {
-        return logDir.resolve(name + ".log");
     }
 
     private JvmProcess requireProcess() {

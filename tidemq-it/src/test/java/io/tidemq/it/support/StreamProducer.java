@@ -30,10 +30,11 @@ public final class StreamProducer implements AutoCloseable {
     private final String topic;
     private final int maxMessages;
     private final Thread thread;
-    /** Written by the sender thread, read by the test thread. */
+    /** Attempts and their counts: written by the sender thread, read by the test thread. */
     private final Queue<Attempt> attempts = new ConcurrentLinkedQueue<>();
     private final AtomicInteger attempted = new AtomicInteger();
     private final AtomicInteger acked = new AtomicInteger();
+    /** Set by the test thread, read by the sender thread before each send. */
     private volatile boolean stopping;
 
     public StreamProducer(Producer producer, String topic, int maxMessages) {
