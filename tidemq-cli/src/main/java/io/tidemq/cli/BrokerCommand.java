@@ -54,11 +54,19 @@ public final class BrokerCommand implements Callable<Integer> {
             p.setProperty("storePath", storePath.toString());
         }
         BrokerConfig c = BrokerConfig.fromProperties(p);
-        BrokerController broker = new BrokerController(c);
-        broker.start();
-        ServerLifecycle lc = new ServerLifecycle("TideMQ broker " + c.brokerName(), out, broker::close);
+        ServerLifecycle lc = new ServerLifecycle("TideMQ broker " + c.brokerName(), out);
         lifecycle = lc;
         lc.installHook();
+        BrokerController broker;
+        try {
+            broker = lc.manage(new BrokerController(c), "  broker " + c.brokerName() + " stopped");
+            broker.start();
+        } catch (RuntimeException e) {
+            lc.stop();
+            throw e;
+        } finally {
+            lc.startupEnded();
+        }
         out.println(READY_PREFIX + c.brokerName() + " (id " + c.brokerId() + ", cluster " + c.brokerClusterName()
                 + ") at " + broker.address() + ", NameServers " + c.namesrvAddrs() + ", store "
                 + c.storePath().toAbsolutePath() + ", flush " + c.flushMode());

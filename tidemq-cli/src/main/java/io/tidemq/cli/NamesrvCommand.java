@@ -41,11 +41,20 @@ public final class NamesrvCommand implements Callable<Integer> {
         if (port != null) {
             p.setProperty("listenPort", Integer.toString(port));
         }
-        NamesrvController namesrv = new NamesrvController(NamesrvConfig.fromProperties(p));
-        namesrv.start();
-        ServerLifecycle lc = new ServerLifecycle("TideMQ NameServer", out, namesrv::close);
+        NamesrvConfig c = NamesrvConfig.fromProperties(p);
+        ServerLifecycle lc = new ServerLifecycle("TideMQ NameServer", out);
         lifecycle = lc;
         lc.installHook();
+        NamesrvController namesrv;
+        try {
+            namesrv = lc.manage(new NamesrvController(c), "  NameServer stopped");
+            namesrv.start();
+        } catch (RuntimeException e) {
+            lc.stop();
+            throw e;
+        } finally {
+            lc.startupEnded();
+        }
         out.println(READY_PREFIX + namesrv.config().bindAddress() + ":" + namesrv.port()
                 + "  (clients and brokers use <this host's IP>:" + namesrv.port() + ")");
         out.flush();

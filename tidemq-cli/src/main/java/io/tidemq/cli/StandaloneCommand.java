@@ -74,27 +74,27 @@ public final class StandaloneCommand implements Callable<Integer> {
         if (namesrvPort < 0 || namesrvPort > 65_535 || brokerPort < 0 || brokerPort > 65_535) {
             throw new CommandLine.ParameterException(spec.commandLine(), "ports must be in [0, 65535]");
         }
-        NamesrvController namesrv = new NamesrvController(NamesrvConfig.builder().listenPort(namesrvPort).build());
-        namesrv.start();
-        BrokerController broker;
-        try {
-            namesrvAddress = "127.0.0.1:" + namesrv.port();
-            broker = new BrokerController(brokerConfig(data, namesrvAddress));
-            broker.start();
-        } catch (RuntimeException e) {
-            namesrv.close();
-            throw e;
-        }
-        brokerAddress = broker.address();
-        ServerLifecycle lc = new ServerLifecycle("TideMQ standalone", out, () -> {
-            broker.close();
-            out.println("  broker " + broker.config().brokerName() + " stopped: unregistered, consumer offsets"
-                    + " persisted, store closed");
-            namesrv.close();
-            out.println("  NameServer stopped");
-        });
+        ServerLifecycle lc = new ServerLifecycle("TideMQ standalone", out);
         lifecycle = lc;
         lc.installHook();
+        BrokerController broker;
+        NamesrvController namesrv;
+        try {
+            namesrv = lc.manage(new NamesrvController(NamesrvConfig.builder().listenPort(namesrvPort).build()),
+                    "  NameServer stopped");
+            namesrv.start();
+            namesrvAddress = "127.0.0.1:" + namesrv.port();
+            BrokerConfig config = brokerConfig(data, namesrvAddress);
+            broker = lc.manage(new BrokerController(config), "  broker " + config.brokerName()
+                    + " stopped: unregistered, consumer offsets persisted, store closed");
+            broker.start();
+        } catch (RuntimeException e) {
+            lc.stop();
+            throw e;
+        } finally {
+            lc.startupEnded();
+        }
+        brokerAddress = broker.address();
         boolean registered = ServerReadiness.awaitRegistration(namesrv, brokerAddress, REGISTRATION_WAIT_MS);
         printBanner(out, data, broker, namesrv.port(), registered);
         lc.awaitStopped();
