@@ -117,8 +117,11 @@ public final class CommitLogRecovery {
             log.warn("CommitLog torn tail CUT at offset {}: {} non-zero bytes discarded up to the end of the log"
                     + " (a write interrupted by the crash)", cutFrom, cutBytes);
         }
-        if (deleted > 0) {
+        if (deleted > 0 && cutFrom >= 0) {
             log.warn("deleting {} CommitLog file(s) past the recovered end {}", deleted, end);
+        } else if (deleted > 0) {
+            // nothing was cut, so the files past the end hold no record: pre-allocated for the next roll
+            log.info("deleting {} empty pre-allocated CommitLog file(s) past the recovered end {}", deleted, end);
         }
         commitLog.files().truncateDirty(end);
         commitLog.files().setFlushedWhere(end);
