@@ -1,6 +1,5 @@
 package io.tidemq.cli;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code tidemq admin ...}: clusters, topics, consumer groups and messages. */
@@ -8,13 +7,5 @@ import picocli.CommandLine.Command;
         description = "Administers a deployment through its NameServers and brokers.",
         subcommands = {AdminClusterCommand.class, AdminTopicCommand.class, AdminGroupCommand.class,
                 AdminMessageCommand.class, AdminDlqCommand.class})
-public final class AdminCommand implements Runnable {
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
+public final class AdminCommand extends CommandGroup {
 }

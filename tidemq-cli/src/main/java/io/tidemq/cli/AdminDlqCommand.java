@@ -3,10 +3,8 @@ package io.tidemq.cli;
 import io.tidemq.client.admin.AdminClient;
 import io.tidemq.common.message.MessageConst;
 import io.tidemq.common.message.MessageExt;
-import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.time.Instant;
@@ -19,26 +17,12 @@ import java.util.Map;
 @Command(name = "dlq", mixinStandardHelpOptions = true,
         description = "Shows and resends the messages a consumer group gave up on (its dead-letter queue).",
         subcommands = {AdminDlqCommand.ListDeadLetters.class, AdminDlqCommand.Resend.class})
-public final class AdminDlqCommand implements Runnable {
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
+public final class AdminDlqCommand extends CommandGroup {
 
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = "Lists the messages in %DLQ%<group>, oldest first.",
             footer = {"", "Example:", "  tidemq admin dlq list --group order-service --count 20"})
-    static final class ListDeadLetters implements Runnable {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Mixin
-        AdminOptions admin;
-
+    static final class ListDeadLetters extends AdminSubcommand {
         @Option(names = "--group", paramLabel = "GROUP", required = true, description = "The consumer group.")
         String group;
 
@@ -47,13 +31,11 @@ public final class AdminDlqCommand implements Runnable {
         int count;
 
         @Override
-        public void run() {
-            try (AdminClient client = admin.connect()) {
-                List<MessageExt> dead = client.deadLetters(group, count);
-                List<Map<String, Object>> json = new ArrayList<>();
-                dead.forEach(m -> json.add(row(m)));
-                admin.print(spec.commandLine().getOut(), json, table(group, dead));
-            }
+        void run(AdminClient client) {
+            List<MessageExt> dead = client.deadLetters(group, count);
+            List<Map<String, Object>> json = new ArrayList<>();
+            dead.forEach(m -> json.add(row(m)));
+            print(json, table(group, dead));
         }
 
         static String table(String group, List<MessageExt> dead) {
@@ -96,13 +78,7 @@ public final class AdminDlqCommand implements Runnable {
                     + " receives it. --all resends the messages not resent before."},
             footer = {"", "Examples:", "  tidemq admin dlq resend --group order-service --id 0A00000500002A9F0000000000001F40",
                     "  tidemq admin dlq resend --group order-service --all"})
-    static final class Resend implements Runnable {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Mixin
-        AdminOptions admin;
-
+    static final class Resend extends AdminSubcommand {
         @Option(names = "--group", paramLabel = "GROUP", required = true, description = "The consumer group.")
         String group;
 
@@ -119,23 +95,21 @@ public final class AdminDlqCommand implements Runnable {
         }
 
         @Override
-        public void run() {
-            try (AdminClient client = admin.connect()) {
-                Map<String, Object> json = new LinkedHashMap<>();
-                json.put("group", group);
-                String text;
-                if (which.id != null) {
-                    String broker = client.resendDeadLetter(group, which.id);
-                    json.put("resent", 1);
-                    json.put("broker", broker);
-                    text = "Resent " + which.id + " to %RETRY%" + group + " (broker " + broker + ").\n";
-                } else {
-                    long resent = client.resendAllDeadLetters(group);
-                    json.put("resent", resent);
-                    text = "Resent " + resent + " dead letter(s) of group " + group + " to %RETRY%" + group + ".\n";
-                }
-                admin.print(spec.commandLine().getOut(), json, text);
+        void run(AdminClient client) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("group", group);
+            String text;
+            if (which.id != null) {
+                String broker = client.resendDeadLetter(group, which.id);
+                json.put("resent", 1);
+                json.put("broker", broker);
+                text = "Resent " + which.id + " to %RETRY%" + group + " (broker " + broker + ").\n";
+            } else {
+                long resent = client.resendAllDeadLetters(group);
+                json.put("resent", resent);
+                text = "Resent " + resent + " dead letter(s) of group " + group + " to %RETRY%" + group + ".\n";
             }
+            print(json, text);
         }
     }
 }

@@ -30,6 +30,13 @@ final class AdminFormat {
     private AdminFormat() {
     }
 
+    /** Names (topics, groups), one per line. */
+    static String lines(Iterable<String> names) {
+        StringBuilder text = new StringBuilder();
+        names.forEach(n -> text.append(n).append('\n'));
+        return text.toString();
+    }
+
     static String clusters(List<BrokerEntry> brokers, long nowMs) {
         if (brokers.isEmpty()) {
             return "No broker is registered with the NameServers.\n";

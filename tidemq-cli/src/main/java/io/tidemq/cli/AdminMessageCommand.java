@@ -2,10 +2,8 @@ package io.tidemq.cli;
 
 import io.tidemq.client.admin.AdminClient;
 import io.tidemq.common.message.MessageExt;
-import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.ArrayList;
@@ -15,28 +13,14 @@ import java.util.Map;
 /** {@code tidemq admin message get --id ID | --key K --topic T}. */
 @Command(name = "message", mixinStandardHelpOptions = true, description = "Looks messages up.",
         subcommands = AdminMessageCommand.Get.class)
-public final class AdminMessageCommand implements Runnable {
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
+public final class AdminMessageCommand extends CommandGroup {
 
     @Command(name = "get", mixinStandardHelpOptions = true,
             description = {"Shows a message by its id (printed by produce and consume), or the messages of a topic"
                     + " with a business key."},
             footer = {"", "Examples:", "  tidemq admin message get --id 0A00000500002A9F0000000000001F40",
                     "  tidemq admin message get --key order-42 --topic orders"})
-    static final class Get implements Runnable {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Mixin
-        AdminOptions admin;
-
+    static final class Get extends AdminSubcommand {
         @ArgGroup(exclusive = true, multiplicity = "1")
         Lookup lookup;
 
@@ -61,18 +45,16 @@ public final class AdminMessageCommand implements Runnable {
         }
 
         @Override
-        public void run() {
-            try (AdminClient client = admin.connect()) {
-                List<MessageExt> found = lookup.id != null ? List.of(client.messageById(lookup.id))
-                        : client.messagesByKey(lookup.byKey.topic, lookup.byKey.key, max);
-                List<Map<String, Object>> json = new ArrayList<>();
-                StringBuilder text = new StringBuilder();
-                for (MessageExt m : found) {
-                    json.add(AdminFormat.messageJson(m));
-                    text.append(text.length() == 0 ? "" : "\n").append(AdminFormat.message(m));
-                }
-                admin.print(spec.commandLine().getOut(), lookup.id != null ? json.get(0) : json, text.toString());
+        void run(AdminClient client) {
+            List<MessageExt> found = lookup.id != null ? List.of(client.messageById(lookup.id))
+                    : client.messagesByKey(lookup.byKey.topic, lookup.byKey.key, max);
+            List<Map<String, Object>> json = new ArrayList<>();
+            StringBuilder text = new StringBuilder();
+            for (MessageExt m : found) {
+                json.add(AdminFormat.messageJson(m));
+                text.append(text.length() == 0 ? "" : "\n").append(AdminFormat.message(m));
             }
+            print(lookup.id != null ? json.get(0) : json, text.toString());
         }
     }
 }

@@ -9,7 +9,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -20,24 +19,10 @@ import java.util.SortedSet;
 @Command(name = "topic", mixinStandardHelpOptions = true, description = "Creates, changes, deletes and shows topics.",
         subcommands = {AdminTopicCommand.Create.class, AdminTopicCommand.Update.class, AdminTopicCommand.Delete.class,
                 AdminTopicCommand.ListTopics.class, AdminTopicCommand.Describe.class})
-public final class AdminTopicCommand implements Runnable {
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
+public final class AdminTopicCommand extends CommandGroup {
 
     /** What create and update share: the topic's shape and where it goes. */
-    abstract static class TopicWrite implements Runnable {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Mixin
-        AdminOptions admin;
-
+    abstract static class TopicWrite extends AdminSubcommand {
         @Mixin
         TargetOptions target;
 
@@ -90,21 +75,23 @@ public final class AdminTopicCommand implements Runnable {
         abstract String verb();
 
         @Override
-        public void run() {
+        void checkOptions() {
+            config();
+        }
+
+        @Override
+        void run(AdminClient client) {
             TopicConfig config = config();
-            try (AdminClient client = admin.connect()) {
-                List<String> brokers = write(client, config);
-                if (waitMs > 0) {
-                    client.awaitRoute(config.topic(), waitMs);
-                }
-                Map<String, Object> json = new LinkedHashMap<>();
-                json.put("topic", config);
-                json.put("brokers", brokers);
-                admin.print(spec.commandLine().getOut(), json, verb() + " topic " + config.topic() + " ("
-                        + config.readQueueNums() + " read / " + config.writeQueueNums() + " write queues, perm "
-                        + Perm.toString(config.perm()) + (config.order() ? ", ordered" : "") + ") on "
-                        + String.join(", ", brokers) + "\n");
+            List<String> brokers = write(client, config);
+            if (waitMs > 0) {
+                client.awaitRoute(config.topic(), waitMs);
             }
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("topic", config);
+            json.put("brokers", brokers);
+            print(json, verb() + " topic " + config.topic() + " (" + config.readQueueNums() + " read / "
+                    + config.writeQueueNums() + " write queues, perm " + Perm.toString(config.perm())
+                    + (config.order() ? ", ordered" : "") + ") on " + String.join(", ", brokers) + "\n");
         }
     }
 
@@ -141,13 +128,7 @@ public final class AdminTopicCommand implements Runnable {
     @Command(name = "delete", mixinStandardHelpOptions = true,
             description = "Deletes a topic from every broker of a cluster (or one broker) that hosts it.",
             footer = {"", "Example:", "  tidemq admin topic delete --topic orders --cluster DefaultCluster"})
-    static final class Delete implements Runnable {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Mixin
-        AdminOptions admin;
-
+    static final class Delete extends AdminSubcommand {
         @Mixin
         TargetOptions target;
 
@@ -155,24 +136,16 @@ public final class AdminTopicCommand implements Runnable {
         String topic;
 
         @Override
-        public void run() {
-            try (AdminClient client = admin.connect()) {
-                List<String> brokers = client.deleteTopic(topic, target.target());
-                admin.print(spec.commandLine().getOut(), Map.of("topic", topic, "brokers", brokers),
-                        "deleted topic " + topic + " on " + String.join(", ", brokers) + "\n");
-            }
+        void run(AdminClient client) {
+            List<String> brokers = client.deleteTopic(topic, target.target());
+            print(Map.of("topic", topic, "brokers", brokers),
+                    "deleted topic " + topic + " on " + String.join(", ", brokers) + "\n");
         }
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists the topics of the brokers, sorted.",
             footer = {"", "Example:", "  tidemq admin topic list --cluster DefaultCluster --system"})
-    static final class ListTopics implements Runnable {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Mixin
-        AdminOptions admin;
-
+    static final class ListTopics extends AdminSubcommand {
         @Mixin
         TargetOptions target;
 
@@ -180,36 +153,23 @@ public final class AdminTopicCommand implements Runnable {
         boolean system;
 
         @Override
-        public void run() {
-            try (AdminClient client = admin.connect()) {
-                SortedSet<String> topics = client.listTopics(target.target(), system);
-                StringBuilder text = new StringBuilder();
-                topics.forEach(t -> text.append(t).append('\n'));
-                admin.print(spec.commandLine().getOut(), topics, text.toString());
-            }
+        void run(AdminClient client) {
+            SortedSet<String> topics = client.listTopics(target.target(), system);
+            print(topics, AdminFormat.lines(topics));
         }
     }
 
     @Command(name = "describe", mixinStandardHelpOptions = true,
             description = "Shows a topic's route and, per queue, its min/max offsets and last store time.",
             footer = {"", "Example:", "  tidemq admin topic describe --topic orders"})
-    static final class Describe implements Runnable {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Mixin
-        AdminOptions admin;
-
+    static final class Describe extends AdminSubcommand {
         @Option(names = "--topic", paramLabel = "TOPIC", required = true, description = "The topic.")
         String topic;
 
         @Override
-        public void run() {
-            PrintWriter out = spec.commandLine().getOut();
-            try (AdminClient client = admin.connect()) {
-                TopicDescription d = client.describeTopic(topic);
-                admin.print(out, d, AdminFormat.topicDescription(d));
-            }
+        void run(AdminClient client) {
+            TopicDescription d = client.describeTopic(topic);
+            print(d, AdminFormat.topicDescription(d));
         }
     }
 }

@@ -2,14 +2,12 @@ package io.tidemq.cli;
 
 import io.tidemq.broker.BrokerConfig;
 import io.tidemq.broker.BrokerController;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Properties;
-import java.util.concurrent.Callable;
 
 /** {@code tidemq broker}: one broker, configured by a properties file; runs until SIGTERM / Ctrl-C. */
 @Command(name = "broker", mixinStandardHelpOptions = true,
@@ -17,13 +15,10 @@ import java.util.concurrent.Callable;
                 "Config keys: the broker's and the store's, listed in docs/configuration.md (Broker)."},
         footer = {"", "Example:",
                 "  tidemq broker --config conf/broker-a.properties --namesrv 10.0.0.1:9876;10.0.0.2:9876"})
-public final class BrokerCommand implements Callable<Integer> {
+public final class BrokerCommand extends ServerCommand {
 
     /** Prefix of the line printed once the broker serves and registered. */
     public static final String READY_PREFIX = "TideMQ broker ready: ";
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--config", paramLabel = "FILE", required = true,
             description = "A Java properties file with broker and store keys.")
@@ -37,8 +32,6 @@ public final class BrokerCommand implements Callable<Integer> {
 
     @Option(names = "--store-path", paramLabel = "DIR", description = "Overrides storePath.")
     Path storePath;
-
-    private volatile ServerLifecycle lifecycle;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -54,19 +47,12 @@ public final class BrokerCommand implements Callable<Integer> {
             p.setProperty("storePath", storePath.toString());
         }
         BrokerConfig c = BrokerConfig.fromProperties(p);
-        ServerLifecycle lc = new ServerLifecycle("TideMQ broker " + c.brokerName(), out);
-        lifecycle = lc;
-        lc.installHook();
-        BrokerController broker;
-        try {
-            broker = lc.manage(new BrokerController(c), "  broker " + c.brokerName() + " stopped");
-            broker.start();
-        } catch (RuntimeException e) {
-            lc.stop();
-            throw e;
-        } finally {
-            lc.startupEnded();
-        }
+        ServerLifecycle lc = newLifecycle("TideMQ broker " + c.brokerName(), out);
+        BrokerController broker = lc.startUp(() -> {
+            BrokerController b = lc.manage(new BrokerController(c), "  broker " + c.brokerName() + " stopped");
+            b.start();
+            return b;
+        });
         out.println(READY_PREFIX + c.brokerName() + " (id " + c.brokerId() + ", cluster " + c.brokerClusterName()
                 + ") at " + broker.address() + ", NameServers " + c.namesrvAddrs() + ", store "
                 + c.storePath().toAbsolutePath() + ", flush " + c.flushMode());
@@ -76,13 +62,5 @@ public final class BrokerCommand implements Callable<Integer> {
         out.flush();
         lc.awaitStopped();
         return 0;
-    }
-
-    /** Shuts the broker down as SIGTERM would. */
-    void stop() {
-        ServerLifecycle lc = lifecycle;
-        if (lc != null) {
-            lc.stop();
-        }
     }
 }

@@ -2,14 +2,12 @@ package io.tidemq.cli;
 
 import io.tidemq.namesrv.NamesrvConfig;
 import io.tidemq.namesrv.NamesrvController;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Properties;
-import java.util.concurrent.Callable;
 
 /** {@code tidemq namesrv}: one NameServer, configured by a properties file; runs until SIGTERM / Ctrl-C. */
 @Command(name = "namesrv", mixinStandardHelpOptions = true,
@@ -17,13 +15,10 @@ import java.util.concurrent.Callable;
                 "Config keys (docs/configuration.md, NameServer): listenPort, bindAddress, brokerExpireMs,"
                         + " scanIntervalMs, requestThreads, eventQueueCapacity."},
         footer = {"", "Example:", "  tidemq namesrv --config conf/namesrv.properties --port 9876"})
-public final class NamesrvCommand implements Callable<Integer> {
+public final class NamesrvCommand extends ServerCommand {
 
     /** Prefix of the line printed once the NameServer listens. */
     public static final String READY_PREFIX = "TideMQ NameServer ready at ";
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--config", paramLabel = "FILE",
             description = "A Java properties file with NameServer keys (defaults apply to keys it leaves out).")
@@ -31,8 +26,6 @@ public final class NamesrvCommand implements Callable<Integer> {
 
     @Option(names = "--port", paramLabel = "PORT", description = "Overrides listenPort; 0 picks a free port.")
     Integer port;
-
-    private volatile ServerLifecycle lifecycle;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -42,31 +35,16 @@ public final class NamesrvCommand implements Callable<Integer> {
             p.setProperty("listenPort", Integer.toString(port));
         }
         NamesrvConfig c = NamesrvConfig.fromProperties(p);
-        ServerLifecycle lc = new ServerLifecycle("TideMQ NameServer", out);
-        lifecycle = lc;
-        lc.installHook();
-        NamesrvController namesrv;
-        try {
-            namesrv = lc.manage(new NamesrvController(c), "  NameServer stopped");
-            namesrv.start();
-        } catch (RuntimeException e) {
-            lc.stop();
-            throw e;
-        } finally {
-            lc.startupEnded();
-        }
+        ServerLifecycle lc = newLifecycle("TideMQ NameServer", out);
+        NamesrvController namesrv = lc.startUp(() -> {
+            NamesrvController n = lc.manage(new NamesrvController(c), "  NameServer stopped");
+            n.start();
+            return n;
+        });
         out.println(READY_PREFIX + namesrv.config().bindAddress() + ":" + namesrv.port()
                 + "  (clients and brokers use <this host's IP>:" + namesrv.port() + ")");
         out.flush();
         lc.awaitStopped();
         return 0;
-    }
-
-    /** Shuts the NameServer down as SIGTERM would. */
-    void stop() {
-        ServerLifecycle lc = lifecycle;
-        if (lc != null) {
-            lc.stop();
-        }
     }
 }

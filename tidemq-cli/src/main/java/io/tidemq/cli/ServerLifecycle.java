@@ -6,6 +6,7 @@ import java.util.Deque;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * Keeps a server command running until SIGTERM / Ctrl-C (a JVM shutdown hook) or {@link #stop()}, then closes
@@ -46,6 +47,21 @@ final class ServerLifecycle {
     synchronized <T extends AutoCloseable> T manage(T server, String stoppedLine) {
         servers.push(new Managed(server, stoppedLine));
         return server;
+    }
+
+    /**
+     * Runs {@code startup}, which registers servers with {@link #manage} and starts them, and returns what it
+     * returns; if it throws, stops what started and rethrows. Either way start-up has ended afterwards.
+     */
+    <T> T startUp(Supplier<T> startup) {
+        try {
+            return startup.get();
+        } catch (RuntimeException e) {
+            stop();
+            throw e;
+        } finally {
+            startupEnded();
+        }
     }
 
     /** Start-up is over, whether it succeeded or not; a pending shutdown may now proceed. */

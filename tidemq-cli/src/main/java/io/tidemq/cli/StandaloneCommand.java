@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.Callable;
 
 /**
  * {@code tidemq standalone}: a NameServer and a broker in one JVM, the first thing a newcomer runs. Topics
@@ -24,7 +23,7 @@ import java.util.concurrent.Callable;
         description = {"Runs a NameServer and a broker in one JVM, with data under --data.",
                 "Topics are created on first use. Runs until Ctrl-C or SIGTERM, then shuts down cleanly."},
         footer = {"", "Example:", "  tidemq standalone --data ./data --flush sync"})
-public final class StandaloneCommand implements Callable<Integer> {
+public final class StandaloneCommand extends ServerCommand {
 
     /** The line integration tests and scripts wait for. */
     public static final String READY_LINE = "TideMQ standalone ready";
@@ -34,8 +33,8 @@ public final class StandaloneCommand implements Callable<Integer> {
 
     private static final long REGISTRATION_WAIT_MS = 15_000;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    private record Servers(NamesrvController namesrv, BrokerController broker) {
+    }
 
     @Option(names = "--data", paramLabel = "DIR", defaultValue = "data",
             description = "Data directory, relative to the working directory (default: ${DEFAULT-VALUE}).")
@@ -62,8 +61,7 @@ public final class StandaloneCommand implements Callable<Integer> {
             description = "A broker or store configuration key (see docs/configuration.md); repeatable.")
     Map<String, String> overrides = new LinkedHashMap<>();
 
-    /** Written by the command thread once both servers run; read by stop() and tests. */
-    private volatile ServerLifecycle lifecycle;
+    /** Written by the command thread once each server runs; read by tests. */
     private volatile String namesrvAddress;
     private volatile String brokerAddress;
 
@@ -74,26 +72,21 @@ public final class StandaloneCommand implements Callable<Integer> {
         if (namesrvPort < 0 || namesrvPort > 65_535 || brokerPort < 0 || brokerPort > 65_535) {
             throw new CommandLine.ParameterException(spec.commandLine(), "ports must be in [0, 65535]");
         }
-        ServerLifecycle lc = new ServerLifecycle("TideMQ standalone", out);
-        lifecycle = lc;
-        lc.installHook();
-        BrokerController broker;
-        NamesrvController namesrv;
-        try {
-            namesrv = lc.manage(new NamesrvController(NamesrvConfig.builder().listenPort(namesrvPort).build()),
+        ServerLifecycle lc = newLifecycle("TideMQ standalone", out);
+        Servers servers = lc.startUp(() -> {
+            NamesrvController namesrv = lc.manage(
+                    new NamesrvController(NamesrvConfig.builder().listenPort(namesrvPort).build()),
                     "  NameServer stopped");
             namesrv.start();
             namesrvAddress = "127.0.0.1:" + namesrv.port();
             BrokerConfig config = brokerConfig(data, namesrvAddress);
-            broker = lc.manage(new BrokerController(config), "  broker " + config.brokerName()
+            BrokerController broker = lc.manage(new BrokerController(config), "  broker " + config.brokerName()
                     + " stopped: unregistered, consumer offsets persisted, store closed");
             broker.start();
-        } catch (RuntimeException e) {
-            lc.stop();
-            throw e;
-        } finally {
-            lc.startupEnded();
-        }
+            return new Servers(namesrv, broker);
+        });
+        NamesrvController namesrv = servers.namesrv();
+        BrokerController broker = servers.broker();
         brokerAddress = broker.address();
         boolean registered = ServerReadiness.awaitRegistration(namesrv, brokerAddress, REGISTRATION_WAIT_MS);
         printBanner(out, data, broker, namesrv.port(), registered);
@@ -137,14 +130,6 @@ public final class StandaloneCommand implements Callable<Integer> {
         out.println("Stop with Ctrl-C (or SIGTERM).");
         out.println(READY_LINE);
         out.flush();
-    }
-
-    /** Shuts the servers down as SIGTERM would; returns once they are down. No-op before they started. */
-    void stop() {
-        ServerLifecycle lc = lifecycle;
-        if (lc != null) {
-            lc.stop();
-        }
     }
 
     String namesrvAddress() {

@@ -35,6 +35,12 @@ class AdminFormatTest {
     }
 
     @Test
+    void nameListsPrintOneNamePerLineAndNothingWhenEmpty() {
+        assertThat(AdminFormat.lines(List.of("orders", "payments"))).isEqualTo("orders\npayments\n");
+        assertThat(AdminFormat.lines(List.of())).isEmpty();
+    }
+
+    @Test
     void clusterListShowsRoleAndRegistrationAge() {
         String s = AdminFormat.clusters(List.of(
                 new BrokerEntry("c1", "broker-a", 0, "10.0.0.5:10911", 95_000),

@@ -1,19 +1,14 @@
 package io.tidemq.it;
 
-import io.tidemq.client.ClientConfig;
-import io.tidemq.client.admin.AdminClient;
-import io.tidemq.client.admin.AdminTarget;
 import io.tidemq.client.consumer.MessageModel;
 import io.tidemq.client.consumer.PushConsumer;
 import io.tidemq.client.producer.Producer;
 import io.tidemq.common.message.Message;
-import io.tidemq.common.route.TopicConfig;
 import io.tidemq.it.support.AsyncSends;
 import io.tidemq.it.support.Bodies;
 import io.tidemq.it.support.Deliveries;
-import io.tidemq.it.support.ItLogs;
 import io.tidemq.it.support.Standalone;
-import io.tidemq.it.support.TestClients;
+import io.tidemq.it.support.StandaloneClients;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,7 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.stream.IntStream;
 
@@ -41,25 +35,17 @@ class BroadcastingIT {
     @TempDir
     Path tmp;
 
-    private Standalone server;
-    private final List<AutoCloseable> clients = new ArrayList<>();
+    private StandaloneClients clients;
 
     @BeforeEach
     void startServer() {
-        server = Standalone.builder("standalone", ItLogs.forClass(getClass()), tmp.resolve("data")).build().start();
-        try (AdminClient admin = AdminClient.connect(server.namesrvAddr(), 5_000)) {
-            admin.createTopic(TopicConfig.of(TOPIC, QUEUES), AdminTarget.all());
-            admin.awaitRoute(TOPIC, 10_000);
-        }
+        Standalone server = Standalone.builder(getClass(), tmp).build().start().createTopic(TOPIC, QUEUES);
+        clients = new StandaloneClients(server, tmp.resolve("offsets"));
     }
 
     @AfterEach
     void stopAll() throws Exception {
-        Collections.reverse(clients);
-        for (AutoCloseable c : clients) {
-            c.close();
-        }
-        server.close();
+        clients.close();
     }
 
     @Test
@@ -67,21 +53,14 @@ class BroadcastingIT {
         Deliveries deliveries = new Deliveries(MESSAGES);
         List<PushConsumer> members = new ArrayList<>();
         for (int i = 0; i < MEMBERS; i++) {
-            ClientConfig config = TestClients.config(server.namesrvAddr(), "member-" + i, tmp.resolve("offsets")).build();
-            PushConsumer c = PushConsumer.builder(GROUP, config).messageModel(MessageModel.BROADCASTING).build();
-            c.subscribe(TOPIC, "*");
-            c.registerListener(deliveries.listener("member-" + i, false));
-            clients.add(c);
-            c.start();
-            members.add(c);
+            PushConsumer c = PushConsumer.builder(GROUP, clients.config("member-" + i).build())
+                    .messageModel(MessageModel.BROADCASTING).build();
+            members.add(clients.start(c, TOPIC, "*", deliveries.listener("member-" + i, false)));
         }
         await("every broadcasting member reads all 8 queues").atMost(Duration.ofSeconds(30))
                 .until(() -> members.stream().allMatch(c -> c.assignment().size() == QUEUES));
 
-        Producer producer = Producer.builder("it-broadcast-producer",
-                TestClients.config(server.namesrvAddr(), "producer", tmp.resolve("offsets")).build()).build();
-        clients.add(producer);
-        producer.start();
+        Producer producer = clients.producer("it-broadcast-producer");
         assertThat(AsyncSends.send(producer, MESSAGES, 64, seq -> Message.builder(TOPIC).body(Bodies.of(seq)).build()))
                 .as("send failures").isEmpty();
 

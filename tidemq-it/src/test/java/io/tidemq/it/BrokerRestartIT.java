@@ -1,20 +1,16 @@
 package io.tidemq.it;
 
-import io.tidemq.client.ClientConfig;
-import io.tidemq.client.admin.AdminClient;
-import io.tidemq.client.admin.AdminTarget;
 import io.tidemq.client.consumer.ConsumeFromWhere;
 import io.tidemq.client.consumer.PushConsumer;
 import io.tidemq.client.producer.Producer;
 import io.tidemq.common.message.Message;
-import io.tidemq.common.route.TopicConfig;
 import io.tidemq.it.support.AsyncSends;
 import io.tidemq.it.support.Bodies;
 import io.tidemq.it.support.Deliveries;
 import io.tidemq.it.support.ItLogs;
 import io.tidemq.it.support.Standalone;
+import io.tidemq.it.support.StandaloneClients;
 import io.tidemq.it.support.StreamProducer;
-import io.tidemq.it.support.TestClients;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,11 +19,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.Collections;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.stream.IntStream;
 
@@ -50,16 +43,12 @@ class BrokerRestartIT {
     Path tmp;
 
     private Standalone server;
-    private final List<AutoCloseable> clients = new ArrayList<>();
+    private StandaloneClients clients;
 
     @AfterEach
     void stopAll() throws Exception {
-        Collections.reverse(clients);
-        for (AutoCloseable c : clients) {
-            c.close();
-        }
-        if (server != null) {
-            server.close();
+        if (clients != null) {
+            clients.close();
         }
     }
 
@@ -76,7 +65,7 @@ class BrokerRestartIT {
         PushConsumer first = consumer(GROUP, "first", ConsumeFromWhere.FIRST, deliveries);
         await("the group consumes the first " + PHASE_MESSAGES).atMost(Duration.ofSeconds(60))
                 .until(() -> deliveries.seqsOf("first").size() == PHASE_MESSAGES);
-        awaitNoLag(GROUP);
+        server.awaitNoLag(GROUP, Duration.ofSeconds(30));
         first.close();
 
         server.stopGracefully();
@@ -108,8 +97,7 @@ class BrokerRestartIT {
         Producer producer = producer();
         Deliveries deliveries = new Deliveries(CAPACITY);
         PushConsumer before = consumer(GROUP, "before", ConsumeFromWhere.FIRST, deliveries);
-        StreamProducer stream = new StreamProducer(producer, TOPIC, CAPACITY).start();
-        clients.add(stream);
+        StreamProducer stream = clients.track(new StreamProducer(producer, TOPIC, CAPACITY).start());
         await("the stream is acknowledged and consumed").atMost(Duration.ofSeconds(60))
                 .until(() -> stream.acked() >= 2 * PHASE_MESSAGES && deliveries.distinct() >= PHASE_MESSAGES);
         Path offsetsFile = server.brokerStorePath().resolve("config").resolve("consumerOffsets.json");
@@ -150,40 +138,22 @@ class BrokerRestartIT {
     private void startServer(String name) {
         server = Standalone.builder(name, ItLogs.forClass(getClass()), tmp.resolve("data"))
                 .flush("sync").set("offsetFlushIntervalMs", "500").build().start();
-        try (AdminClient admin = AdminClient.connect(server.namesrvAddr(), 5_000)) {
-            admin.createTopic(TopicConfig.of(TOPIC, QUEUES), AdminTarget.all());
-            admin.awaitRoute(TOPIC, 10_000);
-        }
+        clients = new StandaloneClients(server, tmp.resolve("offsets"));
+        server.createTopic(TOPIC, QUEUES);
     }
 
     private Producer producer() {
-        Producer p = Producer.builder("it-restart-producer",
-                TestClients.config(server.namesrvAddr(), "producer", tmp.resolve("offsets")).build()).build();
-        clients.add(p);
-        p.start();
-        return p;
+        return clients.producer("it-restart-producer");
     }
 
     private PushConsumer consumer(String group, String member, ConsumeFromWhere from, Deliveries deliveries) {
-        ClientConfig config = TestClients.config(server.namesrvAddr(), member, tmp.resolve("offsets")).build();
-        PushConsumer c = PushConsumer.builder(group, config).consumeFromWhere(from).build();
-        c.subscribe(TOPIC, "*");
-        c.registerListener(deliveries.listener(member, false));
-        clients.add(c);
-        c.start();
-        return c;
+        PushConsumer c = PushConsumer.builder(group, clients.config(member).build()).consumeFromWhere(from).build();
+        return clients.start(c, TOPIC, "*", deliveries.listener(member, false));
     }
 
     private static void send(Producer producer, int fromSeq, int count) throws InterruptedException {
         assertThat(AsyncSends.send(producer, count, 32,
                 i -> Message.builder(TOPIC).body(Bodies.of(fromSeq + i)).build())).as("send failures").isEmpty();
-    }
-
-    private void awaitNoLag(String group) {
-        try (AdminClient admin = AdminClient.connect(server.namesrvAddr(), 5_000)) {
-            await(group + " committed everything").atMost(Duration.ofSeconds(30))
-                    .until(() -> admin.describeGroup(group, AdminTarget.all()).totalLag() == 0);
-        }
     }
 
     private static Set<Integer> seqs(int from, int to) {

@@ -1,14 +1,10 @@
 package io.tidemq.it;
 
-import io.tidemq.client.admin.AdminClient;
-import io.tidemq.client.admin.AdminTarget;
 import io.tidemq.client.consumer.PushConsumer;
 import io.tidemq.client.producer.Producer;
-import io.tidemq.common.route.TopicConfig;
-import io.tidemq.it.support.ItLogs;
 import io.tidemq.it.support.OrderedDeliveries;
 import io.tidemq.it.support.Standalone;
-import io.tidemq.it.support.TestClients;
+import io.tidemq.it.support.StandaloneClients;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,9 +12,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,45 +34,28 @@ class OrderIT {
     @TempDir
     Path tmp;
 
-    private Standalone server;
-    private final List<AutoCloseable> clients = new ArrayList<>();
+    private StandaloneClients clients;
 
     @BeforeEach
     void startServer() {
-        server = Standalone.builder("standalone", ItLogs.forClass(getClass()), tmp.resolve("data")).build().start();
-        try (AdminClient admin = AdminClient.connect(server.namesrvAddr(), 5_000)) {
-            admin.createTopic(TopicConfig.of(TOPIC, QUEUES), AdminTarget.all());
-            admin.awaitRoute(TOPIC, 10_000);
-        }
+        Standalone server = Standalone.builder(getClass(), tmp).build().start().createTopic(TOPIC, QUEUES);
+        clients = new StandaloneClients(server, tmp.resolve("offsets"));
     }
 
     @AfterEach
     void stopAll() throws Exception {
-        Collections.reverse(clients);
-        for (AutoCloseable c : clients) {
-            c.close();
-        }
-        server.close();
+        clients.close();
     }
 
     private PushConsumer member(String name, OrderedDeliveries deliveries) {
-        PushConsumer c = PushConsumer.builder(GROUP,
-                TestClients.config(server.namesrvAddr(), name, tmp.resolve("offsets")).lockRenewIntervalMs(2_000)
-                        .build()).build();
-        c.subscribe(TOPIC, "*");
-        c.registerOrderlyListener(deliveries.listener(name));
-        clients.add(c);
-        c.start();
-        return c;
+        PushConsumer c = PushConsumer.builder(GROUP, clients.config(name).lockRenewIntervalMs(2_000).build()).build();
+        return clients.startOrderly(c, TOPIC, "*", deliveries.listener(name));
     }
 
     @Test
     void everyKeyIsConsumedOnceAndInSendOrderWhileAMemberJoinsAndAnotherLeaves() throws Exception {
         OrderedDeliveries deliveries = new OrderedDeliveries(KEYS, PER_KEY);
-        Producer producer = Producer.builder("it-order-producer",
-                TestClients.config(server.namesrvAddr(), "producer", tmp.resolve("offsets")).build()).build();
-        clients.add(producer);
-        producer.start();
+        Producer producer = clients.producer("it-order-producer");
         PushConsumer first = member("first", deliveries);
 
         AtomicReference<Throwable> sendFailure = new AtomicReference<>();

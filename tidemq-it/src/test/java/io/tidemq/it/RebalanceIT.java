@@ -1,17 +1,14 @@
 package io.tidemq.it;
 
 import io.tidemq.client.ClientConfig;
-import io.tidemq.client.admin.AdminClient;
-import io.tidemq.client.admin.AdminTarget;
 import io.tidemq.client.consumer.PushConsumer;
 import io.tidemq.client.producer.Producer;
 import io.tidemq.common.message.MessageQueue;
-import io.tidemq.common.route.TopicConfig;
+import io.tidemq.it.support.Assignments;
 import io.tidemq.it.support.Deliveries;
-import io.tidemq.it.support.ItLogs;
 import io.tidemq.it.support.Standalone;
+import io.tidemq.it.support.StandaloneClients;
 import io.tidemq.it.support.StreamProducer;
-import io.tidemq.it.support.TestClients;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,12 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -48,26 +42,18 @@ class RebalanceIT {
     @TempDir
     Path tmp;
 
-    private Standalone server;
-    private final List<AutoCloseable> clients = new ArrayList<>();
+    private StandaloneClients clients;
     private final Deliveries deliveries = new Deliveries(CAPACITY);
 
     @BeforeEach
     void startServer() {
-        server = Standalone.builder("standalone", ItLogs.forClass(getClass()), tmp.resolve("data")).build().start();
-        try (AdminClient admin = AdminClient.connect(server.namesrvAddr(), 5_000)) {
-            admin.createTopic(TopicConfig.of(TOPIC, QUEUES), AdminTarget.all());
-            admin.awaitRoute(TOPIC, 10_000);
-        }
+        Standalone server = Standalone.builder(getClass(), tmp).build().start().createTopic(TOPIC, QUEUES);
+        clients = new StandaloneClients(server, tmp.resolve("offsets"));
     }
 
     @AfterEach
     void stopAll() throws Exception {
-        Collections.reverse(clients);
-        for (AutoCloseable c : clients) {
-            c.close();
-        }
-        server.close();
+        clients.close();
     }
 
     @Test
@@ -75,25 +61,24 @@ class RebalanceIT {
         Map<String, PushConsumer> members = new LinkedHashMap<>();
         members.put("m1", member("m1"));
         members.put("m2", member("m2"));
-        await("m1 and m2 split the queues").atMost(Duration.ofSeconds(30)).until(() -> isPartition(members));
+        await("m1 and m2 split the queues").atMost(Duration.ofSeconds(30))
+                .until(() -> Assignments.isPartition(members.values(), QUEUES));
 
-        Producer producer = Producer.builder("it-rebalance-producer",
-                TestClients.config(server.namesrvAddr(), "producer", tmp.resolve("offsets")).build()).build();
-        clients.add(producer);
-        producer.start();
-        StreamProducer stream = new StreamProducer(producer, TOPIC, CAPACITY).start();
-        clients.add(stream);
+        Producer producer = clients.producer("it-rebalance-producer");
+        StreamProducer stream = clients.track(new StreamProducer(producer, TOPIC, CAPACITY).start());
 
         awaitAcked(stream, PHASE_MESSAGES);
         Map<MessageQueue, String> beforeJoin = owners(members);
         members.put("m3", member("m3"));
-        await("m1, m2 and m3 split the queues").atMost(Duration.ofSeconds(30)).until(() -> isPartition(members));
+        await("m1, m2 and m3 split the queues").atMost(Duration.ofSeconds(30))
+                .until(() -> Assignments.isPartition(members.values(), QUEUES));
         Map<MessageQueue, String> afterJoin = owners(members);
         int movedByJoin = moved(beforeJoin, afterJoin);
 
         awaitAcked(stream, stream.acked() + PHASE_MESSAGES);
         members.remove("m1").close();
-        await("m2 and m3 split the queues").atMost(Duration.ofSeconds(30)).until(() -> isPartition(members));
+        await("m2 and m3 split the queues").atMost(Duration.ofSeconds(30))
+                .until(() -> Assignments.isPartition(members.values(), QUEUES));
         int movedByLeave = moved(afterJoin, owners(members));
 
         awaitAcked(stream, stream.acked() + PHASE_MESSAGES);
@@ -117,36 +102,15 @@ class RebalanceIT {
     }
 
     private PushConsumer member(String name) {
-        ClientConfig config = TestClients.config(server.namesrvAddr(), name, tmp.resolve("offsets"))
-                .pullBatchSize(PULL_BATCH_SIZE).pullThresholdForQueue(PULL_THRESHOLD_FOR_QUEUE).consumeThreads(2)
-                .build();
-        PushConsumer c = PushConsumer.builder(GROUP, config).build();
-        c.subscribe(TOPIC, "*");
-        c.registerListener(deliveries.listener(name, false));
-        clients.add(c);
-        c.start();
-        return c;
+        ClientConfig config = clients.config(name).pullBatchSize(PULL_BATCH_SIZE)
+                .pullThresholdForQueue(PULL_THRESHOLD_FOR_QUEUE).consumeThreads(2).build();
+        return clients.start(PushConsumer.builder(GROUP, config).build(), TOPIC, "*", deliveries.listener(name, false));
     }
 
     private static void awaitAcked(StreamProducer stream, int atLeast) {
         await("the stream has " + atLeast + " acknowledged messages").atMost(Duration.ofSeconds(60))
                 .until(() -> stream.acked() >= atLeast || stream.isDone());
         assertThat(stream.isDone()).as("the stream producer stopped early:\n" + stream.failureSample(5)).isFalse();
-    }
-
-    private static boolean isPartition(Map<String, PushConsumer> members) {
-        Map<MessageQueue, String> owners = new HashMap<>();
-        for (Map.Entry<String, PushConsumer> e : members.entrySet()) {
-            if (e.getValue().assignment().isEmpty()) {
-                return false;
-            }
-            for (MessageQueue mq : e.getValue().assignment()) {
-                if (owners.put(mq, e.getKey()) != null) {
-                    return false;
-                }
-            }
-        }
-        return owners.size() == QUEUES;
     }
 
     private static Map<MessageQueue, String> owners(Map<String, PushConsumer> members) {

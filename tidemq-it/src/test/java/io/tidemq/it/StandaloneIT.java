@@ -1,19 +1,14 @@
 package io.tidemq.it;
 
-import io.tidemq.client.ClientConfig;
-import io.tidemq.client.admin.AdminClient;
-import io.tidemq.client.admin.AdminTarget;
 import io.tidemq.client.consumer.PushConsumer;
 import io.tidemq.client.producer.Producer;
 import io.tidemq.common.message.Message;
-import io.tidemq.common.message.MessageQueue;
-import io.tidemq.common.route.TopicConfig;
+import io.tidemq.it.support.Assignments;
 import io.tidemq.it.support.AsyncSends;
 import io.tidemq.it.support.Bodies;
 import io.tidemq.it.support.Deliveries;
-import io.tidemq.it.support.ItLogs;
 import io.tidemq.it.support.Standalone;
-import io.tidemq.it.support.TestClients;
+import io.tidemq.it.support.StandaloneClients;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,11 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Queue;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
@@ -48,48 +40,34 @@ class StandaloneIT {
     Path tmp;
 
     private Standalone server;
-    private final List<AutoCloseable> clients = new ArrayList<>();
+    private StandaloneClients clients;
 
     @BeforeEach
     void startServer() {
-        server = Standalone.builder("standalone", ItLogs.forClass(getClass()), tmp.resolve("data")).build().start();
+        server = Standalone.builder(getClass(), tmp).build().start();
+        clients = new StandaloneClients(server, tmp.resolve("offsets"));
     }
 
     @AfterEach
     void stopAll() throws Exception {
-        Collections.reverse(clients);
-        for (AutoCloseable c : clients) {
-            c.close();
-        }
-        server.close();
+        clients.close();
     }
 
     @Test
     void everyMessageReachesExactlyOneMemberOnceAndInQueueOrder() throws Exception {
-        try (AdminClient admin = AdminClient.connect(server.namesrvAddr(), 5_000)) {
-            admin.createTopic(TopicConfig.of(TOPIC, QUEUES), AdminTarget.all());
-            admin.awaitRoute(TOPIC, 10_000);
-        }
+        server.createTopic(TOPIC, QUEUES);
         Deliveries deliveries = new Deliveries(MESSAGES);
         List<PushConsumer> members = new ArrayList<>();
         for (int i = 0; i < MEMBERS; i++) {
             // one consume thread per member: listener calls of a queue then run in pull order
-            ClientConfig config = TestClients.config(server.namesrvAddr(), "member-" + i, tmp.resolve("offsets"))
-                    .consumeThreads(1).build();
-            PushConsumer c = PushConsumer.builder(GROUP, config).build();
-            c.subscribe(TOPIC, "*");
-            c.registerListener(deliveries.listener("member-" + i, true));
-            clients.add(c);
-            c.start();
-            members.add(c);
+            PushConsumer c = PushConsumer.builder(GROUP, clients.config("member-" + i).consumeThreads(1).build())
+                    .build();
+            members.add(clients.start(c, TOPIC, "*", deliveries.listener("member-" + i, true)));
         }
         await("the group splits the 8 queues among its 3 members").atMost(Duration.ofSeconds(30))
-                .until(() -> isPartition(members));
+                .until(() -> Assignments.isPartition(members, QUEUES));
 
-        Producer producer = Producer.builder("it-standalone-producer",
-                TestClients.config(server.namesrvAddr(), "producer", tmp.resolve("offsets")).build()).build();
-        clients.add(producer);
-        producer.start();
+        Producer producer = clients.producer("it-standalone-producer");
         long startNs = System.nanoTime();
         Queue<Throwable> sendFailures = AsyncSends.sendBatches(producer, MESSAGES / BATCH_MESSAGES, BATCHES_IN_FLIGHT,
                 b -> IntStream.range(b * BATCH_MESSAGES, (b + 1) * BATCH_MESSAGES)
@@ -102,10 +80,7 @@ class StandaloneIT {
         long consumedNs = System.nanoTime();
         // closing a member moves its queues; a queue moved before its last consumption is committed is read
         // again from the older commit (at-least-once, see docs/client.md), so close only once all is committed
-        try (AdminClient admin = AdminClient.connect(server.namesrvAddr(), 5_000)) {
-            await("the group's committed offsets reach the end of every queue").atMost(Duration.ofSeconds(15))
-                    .until(() -> admin.describeGroup(GROUP, AdminTarget.all()).totalLag() == 0);
-        }
+        server.awaitNoLag(GROUP, Duration.ofSeconds(15));
         for (PushConsumer c : members) {
             c.close();
         }
@@ -121,20 +96,5 @@ class StandaloneIT {
         System.out.printf("StandaloneIT: %d messages sent in %d ms, all consumed %d ms after the first send%n",
                 MESSAGES, TimeUnit.NANOSECONDS.toMillis(sentNs - startNs),
                 TimeUnit.NANOSECONDS.toMillis(consumedNs - startNs));
-    }
-
-    /** Each member holds queues, no queue is held twice, and together they hold all 8. */
-    private static boolean isPartition(List<PushConsumer> members) {
-        Set<MessageQueue> union = new HashSet<>();
-        int total = 0;
-        for (PushConsumer c : members) {
-            Set<MessageQueue> a = c.assignment();
-            if (a.isEmpty()) {
-                return false;
-            }
-            union.addAll(a);
-            total += a.size();
-        }
-        return union.size() == QUEUES && total == QUEUES;
     }
 }

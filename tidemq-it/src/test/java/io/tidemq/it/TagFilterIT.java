@@ -1,17 +1,12 @@
 package io.tidemq.it;
 
-import io.tidemq.client.ClientConfig;
-import io.tidemq.client.admin.AdminClient;
-import io.tidemq.client.admin.AdminTarget;
 import io.tidemq.client.consumer.PushConsumer;
 import io.tidemq.client.producer.Producer;
 import io.tidemq.common.message.Message;
-import io.tidemq.common.route.TopicConfig;
 import io.tidemq.it.support.Bodies;
 import io.tidemq.it.support.Deliveries;
-import io.tidemq.it.support.ItLogs;
 import io.tidemq.it.support.Standalone;
-import io.tidemq.it.support.TestClients;
+import io.tidemq.it.support.StandaloneClients;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,7 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -53,25 +47,17 @@ class TagFilterIT {
     @TempDir
     Path tmp;
 
-    private Standalone server;
-    private final List<AutoCloseable> clients = new ArrayList<>();
+    private StandaloneClients clients;
 
     @BeforeEach
     void startServer() {
-        server = Standalone.builder("standalone", ItLogs.forClass(getClass()), tmp.resolve("data")).build().start();
-        try (AdminClient admin = AdminClient.connect(server.namesrvAddr(), 5_000)) {
-            admin.createTopic(TopicConfig.of(TOPIC, QUEUES), AdminTarget.all());
-            admin.awaitRoute(TOPIC, 10_000);
-        }
+        Standalone server = Standalone.builder(getClass(), tmp).build().start().createTopic(TOPIC, QUEUES);
+        clients = new StandaloneClients(server, tmp.resolve("offsets"));
     }
 
     @AfterEach
     void stopAll() throws Exception {
-        Collections.reverse(clients);
-        for (AutoCloseable c : clients) {
-            c.close();
-        }
-        server.close();
+        clients.close();
     }
 
     @Test
@@ -81,22 +67,13 @@ class TagFilterIT {
         for (String group : GROUPS.keySet()) {
             // one consume thread: calls for a queue run in offset order, so when the last message of every
             // queue has been consumed, anything a filter wrongly let through has been recorded already
-            ClientConfig config = TestClients.config(server.namesrvAddr(), group, tmp.resolve("offsets"))
-                    .consumeThreads(1).build();
-            PushConsumer c = PushConsumer.builder(group, config).build();
-            c.subscribe(TOPIC, EXPRESSIONS.get(group));
+            PushConsumer c = PushConsumer.builder(group, clients.config(group).consumeThreads(1).build()).build();
             Deliveries deliveries = new Deliveries(MESSAGES);
             byGroup.put(group, deliveries);
-            c.registerListener(deliveries.listener(group, true));
-            clients.add(c);
-            c.start();
-            consumers.add(c);
+            consumers.add(clients.start(c, TOPIC, EXPRESSIONS.get(group), deliveries.listener(group, true)));
         }
 
-        Producer producer = Producer.builder("it-tags-producer",
-                TestClients.config(server.namesrvAddr(), "producer", tmp.resolve("offsets")).build()).build();
-        clients.add(producer);
-        producer.start();
+        Producer producer = clients.producer("it-tags-producer");
         for (int seq = 0; seq < MESSAGES; seq++) {
             Message.Builder m = Message.builder(TOPIC).body(Bodies.of(seq));
             String tag = tagOf(seq);

@@ -5,17 +5,14 @@ import io.tidemq.client.impl.ConsumerRuntime;
 import io.tidemq.client.impl.PullRequest;
 import io.tidemq.client.impl.SubscriptionTable;
 import io.tidemq.client.rebalance.AllocateAverage;
-import io.tidemq.client.rebalance.AllocateStrategy;
 import io.tidemq.common.message.MessageExt;
 import io.tidemq.common.message.MessageQueue;
-import io.tidemq.common.names.NameValidator;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -66,12 +63,10 @@ public final class PullConsumer implements AutoCloseable {
     private State state = State.CREATED;
 
     private PullConsumer(Builder b) {
-        NameValidator.checkGroup(b.group);
+        this.runtime = b.newRuntime("PULL", subscriptions);
         this.group = b.group;
-        this.config = Objects.requireNonNull(b.config, "config");
+        this.config = b.config;
         this.autoCommit = b.autoCommit;
-        this.runtime = new ConsumerRuntime(b.group, b.config, b.messageModel, b.consumeFromWhere, b.allocateStrategy,
-                "PULL", subscriptions);
     }
 
     public static Builder builder(String group, ClientConfig config) {
@@ -241,31 +236,15 @@ public final class PullConsumer implements AutoCloseable {
     }
 
     /** Builds a {@link PullConsumer}; defaults: CLUSTERING, FIRST, {@link AllocateAverage}, autoCommit on. */
-    public static final class Builder {
-        private final String group;
-        private final ClientConfig config;
-        private MessageModel messageModel = MessageModel.CLUSTERING;
-        private ConsumeFromWhere consumeFromWhere = ConsumeFromWhere.FIRST;
-        private AllocateStrategy allocateStrategy = new AllocateAverage();
+    public static final class Builder extends ConsumerBuilder<Builder> {
         private boolean autoCommit = true;
 
         private Builder(String group, ClientConfig config) {
-            this.group = group;
-            this.config = config;
+            super(group, config);
         }
 
-        public Builder messageModel(MessageModel v) {
-            messageModel = Objects.requireNonNull(v);
-            return this;
-        }
-
-        public Builder consumeFromWhere(ConsumeFromWhere v) {
-            consumeFromWhere = Objects.requireNonNull(v);
-            return this;
-        }
-
-        public Builder allocateStrategy(AllocateStrategy v) {
-            allocateStrategy = Objects.requireNonNull(v);
+        @Override
+        Builder self() {
             return this;
         }
 

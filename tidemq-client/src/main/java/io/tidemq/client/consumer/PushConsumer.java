@@ -7,7 +7,6 @@ import io.tidemq.client.impl.ConsumerRuntime;
 import io.tidemq.client.impl.MessageSendBack;
 import io.tidemq.client.impl.SubscriptionTable;
 import io.tidemq.client.rebalance.AllocateAverage;
-import io.tidemq.client.rebalance.AllocateStrategy;
 import io.tidemq.common.message.MessageQueue;
 import io.tidemq.common.names.NameValidator;
 
@@ -47,12 +46,10 @@ public final class PushConsumer implements AutoCloseable {
     private State state = State.CREATED;
 
     private PushConsumer(Builder b) {
-        NameValidator.checkGroup(b.group);
+        this.runtime = b.newRuntime("PUSH", subscriptions);
         this.group = b.group;
-        this.config = Objects.requireNonNull(b.config, "config");
+        this.config = b.config;
         this.messageModel = b.messageModel;
-        this.runtime = new ConsumerRuntime(b.group, b.config, b.messageModel, b.consumeFromWhere, b.allocateStrategy,
-                "PUSH", subscriptions);
     }
 
     public static Builder builder(String group, ClientConfig config) {
@@ -156,30 +153,14 @@ public final class PushConsumer implements AutoCloseable {
     }
 
     /** Builds a {@link PushConsumer}; defaults: CLUSTERING, FIRST, {@link AllocateAverage}. */
-    public static final class Builder {
-        private final String group;
-        private final ClientConfig config;
-        private MessageModel messageModel = MessageModel.CLUSTERING;
-        private ConsumeFromWhere consumeFromWhere = ConsumeFromWhere.FIRST;
-        private AllocateStrategy allocateStrategy = new AllocateAverage();
+    public static final class Builder extends ConsumerBuilder<Builder> {
 
         private Builder(String group, ClientConfig config) {
-            this.group = group;
-            this.config = config;
+            super(group, config);
         }
 
-        public Builder messageModel(MessageModel v) {
-            messageModel = Objects.requireNonNull(v);
-            return this;
-        }
-
-        public Builder consumeFromWhere(ConsumeFromWhere v) {
-            consumeFromWhere = Objects.requireNonNull(v);
-            return this;
-        }
-
-        public Builder allocateStrategy(AllocateStrategy v) {
-            allocateStrategy = Objects.requireNonNull(v);
+        @Override
+        Builder self() {
             return this;
         }
 

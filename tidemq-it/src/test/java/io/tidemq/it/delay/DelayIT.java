@@ -1,18 +1,14 @@
 package io.tidemq.it.delay;
 
 import io.tidemq.broker.schedule.TimerRecords;
-import io.tidemq.client.ClientConfig;
-import io.tidemq.client.admin.AdminClient;
-import io.tidemq.client.admin.AdminTarget;
 import io.tidemq.client.consumer.ConsumeFromWhere;
 import io.tidemq.client.consumer.PushConsumer;
 import io.tidemq.client.producer.Producer;
 import io.tidemq.common.message.MessageConst;
 import io.tidemq.common.message.MessageExt;
-import io.tidemq.common.route.TopicConfig;
 import io.tidemq.it.support.ItLogs;
 import io.tidemq.it.support.Standalone;
-import io.tidemq.it.support.TestClients;
+import io.tidemq.it.support.StandaloneClients;
 import io.tidemq.it.support.TopicAudit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -20,8 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -65,16 +59,12 @@ class DelayIT {
     Path tmp;
 
     private Standalone server;
-    private final List<AutoCloseable> clients = new ArrayList<>();
+    private StandaloneClients clients;
 
     @AfterEach
     void stopAll() throws Exception {
-        Collections.reverse(clients);
-        for (AutoCloseable c : clients) {
-            c.close();
-        }
-        if (server != null) {
-            server.close();
+        if (clients != null) {
+            clients.close();
         }
     }
 
@@ -176,7 +166,7 @@ class DelayIT {
 
     /** Reads the whole topic with a fresh group: each message at exactly one position, nothing else there. */
     private void assertStoredOnceInTheTopic(DelayedSends sends, String seed) {
-        TopicAudit audit = TopicAudit.read(server.namesrvAddr(), TOPIC, clientConfig("audit").build(),
+        TopicAudit audit = TopicAudit.read(server.namesrvAddr(), TOPIC, clients.config("audit").build(),
                 Duration.ofSeconds(60));
         assertThat(audit.storedMoreThanOnce()).as("messages stored more than once in the topic (%s)", seed).isEmpty();
         Set<String> sent = IntStream.range(0, MESSAGES).mapToObj(sends::uniqueId).collect(Collectors.toSet());
@@ -195,29 +185,17 @@ class DelayIT {
     private void startServer(String name) {
         server = Standalone.builder(name, ItLogs.forClass(getClass()), tmp.resolve("data-" + name)).flush("sync")
                 .build().start();
-        try (AdminClient admin = AdminClient.connect(server.namesrvAddr(), 5_000)) {
-            admin.createTopic(TopicConfig.of(TOPIC, QUEUES), AdminTarget.all());
-            admin.awaitRoute(TOPIC, 10_000);
-        }
-    }
-
-    private ClientConfig.Builder clientConfig(String instance) {
-        return TestClients.config(server.namesrvAddr(), instance, tmp.resolve("offsets"));
+        clients = new StandaloneClients(server, tmp.resolve("offsets"));
+        server.createTopic(TOPIC, QUEUES);
     }
 
     private Producer producer() {
-        Producer p = Producer.builder("it-delay-producer", clientConfig("producer").build()).build();
-        clients.add(p);
-        p.start();
-        return p;
+        return clients.producer("it-delay-producer");
     }
 
     private void consumer(String group, Arrivals arrivals) {
-        PushConsumer c = PushConsumer.builder(group, clientConfig("consumer").build())
+        PushConsumer c = PushConsumer.builder(group, clients.config("consumer").build())
                 .consumeFromWhere(ConsumeFromWhere.FIRST).build();
-        c.subscribe(TOPIC, "*");
-        c.registerListener(arrivals.listener());
-        clients.add(c);
-        c.start();
+        clients.start(c, TOPIC, "*", arrivals.listener());
     }
 }

@@ -2,9 +2,6 @@ package io.tidemq.it.support;
 
 import io.tidemq.broker.BrokerConfig;
 import io.tidemq.broker.BrokerController;
-import io.tidemq.client.admin.AdminClient;
-import io.tidemq.client.admin.AdminTarget;
-import io.tidemq.common.route.TopicConfig;
 import io.tidemq.namesrv.NamesrvConfig;
 import io.tidemq.namesrv.NamesrvController;
 
@@ -64,10 +61,7 @@ public final class InJvmServers implements AutoCloseable {
 
     /** Creates {@code topic} on the broker and waits until the NameServer routes it. */
     public void createTopic(String topic, int queues) {
-        try (AdminClient admin = AdminClient.connect(namesrvAddr, 5_000)) {
-            admin.createTopic(TopicConfig.of(topic, queues), AdminTarget.all());
-            admin.awaitRoute(topic, 10_000);
-        }
+        Admins.createTopic(namesrvAddr, topic, queues);
     }
 
     public String namesrvAddr() {

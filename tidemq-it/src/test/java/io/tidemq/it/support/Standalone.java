@@ -1,6 +1,7 @@
 package io.tidemq.it.support;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +32,11 @@ public final class Standalone implements AutoCloseable {
         return new Builder(name, logDir, dataDir);
     }
 
+    /** The usual server of a test class: named {@code standalone}, logs of the class, data in {@code tmp/data}. */
+    public static Builder builder(Class<?> testClass, Path tmp) {
+        return builder("standalone", ItLogs.forClass(testClass), tmp.resolve("data"));
+    }
+
     public Standalone start() {
         node.start();
         return this;
@@ -47,6 +53,17 @@ public final class Standalone implements AutoCloseable {
     /** Where the broker keeps its store ({@code <data>/broker}). */
     public Path brokerStorePath() {
         return dataDir.resolve("broker");
+    }
+
+    /** Creates {@code topic} on every broker and waits until the NameServer routes it. */
+    public Standalone createTopic(String topic, int queues) {
+        Admins.createTopic(namesrvAddr, topic, queues);
+        return this;
+    }
+
+    /** Waits until {@code group} has committed everything up to the end of every queue it consumes. */
+    public void awaitNoLag(String group, Duration timeout) {
+        Admins.awaitNoLag(namesrvAddr, group, timeout);
     }
 
     public ServerNode node() {

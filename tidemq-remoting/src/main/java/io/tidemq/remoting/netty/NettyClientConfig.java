@@ -1,7 +1,5 @@
 package io.tidemq.remoting.netty;
 
-import io.tidemq.remoting.protocol.FrameLayout;
-
 /**
  * Settings of a {@link NettyRemotingClient}; immutable, validated when built. Build with
  * {@code NettyClientConfig.builder().connectTimeoutMs(1000).build()}; every key has a default.
@@ -17,22 +15,15 @@ import io.tidemq.remoting.protocol.FrameLayout;
  *   <tr><td>channelIdleSeconds</td><td>120</td><td>0–86400</td><td>report (not close) a connection silent this long; 0 = never</td></tr>
  * </table>
  */
-public final class NettyClientConfig {
+public final class NettyClientConfig extends NettyEndpointConfig {
+
+    private static final int DEFAULT_WORKER_THREADS = 4;
 
     private final int connectTimeoutMs;
-    private final int selectorThreads;
-    private final int workerThreads;
-    private final int workerQueueCapacity;
-    private final int maxFrameBytes;
-    private final int channelIdleSeconds;
 
     private NettyClientConfig(Builder b) {
+        super(b);
         this.connectTimeoutMs = ConfigChecks.inRange("connectTimeoutMs", b.connectTimeoutMs, 1, 600_000);
-        this.selectorThreads = ConfigChecks.inRange("selectorThreads", b.selectorThreads, 1, 64);
-        this.workerThreads = ConfigChecks.inRange("workerThreads", b.workerThreads, 1, 1024);
-        this.workerQueueCapacity = ConfigChecks.inRange("workerQueueCapacity", b.workerQueueCapacity, 1, 1_000_000);
-        this.maxFrameBytes = ConfigChecks.inRange("maxFrameBytes", b.maxFrameBytes, 1024, 1 << 30);
-        this.channelIdleSeconds = ConfigChecks.inRange("channelIdleSeconds", b.channelIdleSeconds, 0, 86_400);
     }
 
     public static Builder builder() {
@@ -48,72 +39,26 @@ public final class NettyClientConfig {
         return connectTimeoutMs;
     }
 
-    public int selectorThreads() {
-        return selectorThreads;
-    }
-
-    public int workerThreads() {
-        return workerThreads;
-    }
-
-    public int workerQueueCapacity() {
-        return workerQueueCapacity;
-    }
-
-    public int maxFrameBytes() {
-        return maxFrameBytes;
-    }
-
-    public int channelIdleSeconds() {
-        return channelIdleSeconds;
-    }
-
     @Override
     public String toString() {
-        return "NettyClientConfig{connectTimeoutMs=" + connectTimeoutMs + ", selectorThreads=" + selectorThreads
-                + ", workerThreads=" + workerThreads + ", workerQueueCapacity=" + workerQueueCapacity
-                + ", maxFrameBytes=" + maxFrameBytes + ", channelIdleSeconds=" + channelIdleSeconds + "}";
+        return "NettyClientConfig{connectTimeoutMs=" + connectTimeoutMs + ", " + sharedKeys() + "}";
     }
 
     /** Mutable builder; {@link #build()} validates. */
-    public static final class Builder {
+    public static final class Builder extends NettyEndpointConfig.Builder<Builder> {
         private int connectTimeoutMs = 3000;
-        private int selectorThreads = ConfigChecks.defaultSelectorThreads();
-        private int workerThreads = 4;
-        private int workerQueueCapacity = 10_000;
-        private int maxFrameBytes = FrameLayout.DEFAULT_MAX_FRAME_BYTES;
-        private int channelIdleSeconds = 120;
 
         private Builder() {
+            super(DEFAULT_WORKER_THREADS);
+        }
+
+        @Override
+        Builder self() {
+            return this;
         }
 
         public Builder connectTimeoutMs(int connectTimeoutMs) {
             this.connectTimeoutMs = connectTimeoutMs;
-            return this;
-        }
-
-        public Builder selectorThreads(int selectorThreads) {
-            this.selectorThreads = selectorThreads;
-            return this;
-        }
-
-        public Builder workerThreads(int workerThreads) {
-            this.workerThreads = workerThreads;
-            return this;
-        }
-
-        public Builder workerQueueCapacity(int workerQueueCapacity) {
-            this.workerQueueCapacity = workerQueueCapacity;
-            return this;
-        }
-
-        public Builder maxFrameBytes(int maxFrameBytes) {
-            this.maxFrameBytes = maxFrameBytes;
-            return this;
-        }
-
-        public Builder channelIdleSeconds(int channelIdleSeconds) {
-            this.channelIdleSeconds = channelIdleSeconds;
             return this;
         }
 

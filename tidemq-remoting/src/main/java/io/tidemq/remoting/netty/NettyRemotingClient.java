@@ -3,16 +3,13 @@ package io.tidemq.remoting.netty;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.tidemq.remoting.ChannelEventListener;
 import io.tidemq.remoting.RemotingClient;
-import io.tidemq.remoting.RequestProcessor;
 import io.tidemq.remoting.exception.RemotingException;
 import io.tidemq.remoting.protocol.RemotingCommand;
 import org.slf4j.Logger;
@@ -22,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,14 +35,13 @@ import java.util.concurrent.TimeUnit;
  * RemotingCommand response = client.invokeSync("127.0.0.1:9876", request, 3000);
  * }</pre>
  */
-public final class NettyRemotingClient implements RemotingClient {
+public final class NettyRemotingClient extends NettyRemotingService implements RemotingClient {
 
     private static final Logger log = LoggerFactory.getLogger(NettyRemotingClient.class);
 
     private enum State { CREATED, RUNNING, STOPPED }
 
     private final NettyClientConfig config;
-    private final RemotingEndpoint endpoint;
     /**
      * One connect future per address, any thread. An entry is dropped when its channel closes or its connect
      * fails, and replaced only through {@code remove(address, stale)}, so racing callers share one connection.
@@ -64,9 +59,8 @@ public final class NettyRemotingClient implements RemotingClient {
 
     /** @param listener receives connection events on its own thread; may be {@code null} */
     public NettyRemotingClient(NettyClientConfig config, ChannelEventListener listener) {
+        super("client", config, false, listener);
         this.config = config;
-        this.endpoint = new RemotingEndpoint("client", config.workerThreads(), config.workerQueueCapacity(),
-                config.maxFrameBytes(), config.channelIdleSeconds(), false, listener);
     }
 
     @Override
@@ -82,12 +76,7 @@ public final class NettyRemotingClient implements RemotingClient {
                 .option(ChannelOption.SO_KEEPALIVE, false)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, config.connectTimeoutMs())
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-                .handler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        endpoint.initPipeline(ch);
-                    }
-                });
+                .handler(pipelineInitializer());
         state = State.RUNNING;
     }
 
@@ -167,26 +156,6 @@ public final class NettyRemotingClient implements RemotingClient {
             }
         });
         connect.channel().closeFuture().addListener(f -> connections.remove(address, connect));
-    }
-
-    @Override
-    public void registerProcessor(int code, RequestProcessor processor, Executor executor) {
-        endpoint.dispatcher.register(code, processor, executor);
-    }
-
-    @Override
-    public void registerProcessor(int code, RequestProcessor processor) {
-        endpoint.dispatcher.register(code, processor, null);
-    }
-
-    @Override
-    public void registerDefaultProcessor(RequestProcessor processor, Executor executor) {
-        endpoint.dispatcher.registerDefault(processor, executor);
-    }
-
-    @Override
-    public int pendingRequestCount() {
-        return endpoint.pendingRequestCount();
     }
 
     public NettyClientConfig config() {

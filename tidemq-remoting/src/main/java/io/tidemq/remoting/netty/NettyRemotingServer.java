@@ -4,17 +4,14 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.tidemq.remoting.ChannelEventListener;
 import io.tidemq.remoting.RemotingChannel;
 import io.tidemq.remoting.RemotingServer;
-import io.tidemq.remoting.RequestProcessor;
 import io.tidemq.remoting.exception.RemotingBindException;
 import io.tidemq.remoting.exception.RemotingException;
 import io.tidemq.remoting.protocol.RemotingCommand;
@@ -23,7 +20,6 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,14 +35,13 @@ import java.util.concurrent.TimeUnit;
  * server.start();
  * }</pre>
  */
-public final class NettyRemotingServer implements RemotingServer {
+public final class NettyRemotingServer extends NettyRemotingService implements RemotingServer {
 
     private static final Logger log = LoggerFactory.getLogger(NettyRemotingServer.class);
 
     private enum State { CREATED, RUNNING, STOPPED }
 
     private final NettyServerConfig config;
-    private final RemotingEndpoint endpoint;
     /** Guarded by {@code this}; read without the lock only as a fast "is it running" check. */
     private volatile State state = State.CREATED;
     /** Set in start(), used in shutdown(); guarded by {@code this}. */
@@ -61,9 +56,8 @@ public final class NettyRemotingServer implements RemotingServer {
 
     /** @param listener receives connection events on its own thread; may be {@code null} */
     public NettyRemotingServer(NettyServerConfig config, ChannelEventListener listener) {
+        super("server", config, true, listener);
         this.config = config;
-        this.endpoint = new RemotingEndpoint("server", config.workerThreads(), config.workerQueueCapacity(),
-                config.maxFrameBytes(), config.channelIdleSeconds(), true, listener);
     }
 
     @Override
@@ -81,12 +75,7 @@ public final class NettyRemotingServer implements RemotingServer {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, false)
                 .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        endpoint.initPipeline(ch);
-                    }
-                });
+                .childHandler(pipelineInitializer());
         ChannelFuture bind = bootstrap.bind(config.bindAddress(), config.listenPort()).awaitUninterruptibly();
         if (!bind.isSuccess()) {
             state = State.STOPPED;
@@ -138,21 +127,6 @@ public final class NettyRemotingServer implements RemotingServer {
     }
 
     @Override
-    public void registerProcessor(int code, RequestProcessor processor, Executor executor) {
-        endpoint.dispatcher.register(code, processor, executor);
-    }
-
-    @Override
-    public void registerProcessor(int code, RequestProcessor processor) {
-        endpoint.dispatcher.register(code, processor, null);
-    }
-
-    @Override
-    public void registerDefaultProcessor(RequestProcessor processor, Executor executor) {
-        endpoint.dispatcher.registerDefault(processor, executor);
-    }
-
-    @Override
     public CompletableFuture<RemotingCommand> invokeAsync(RemotingChannel channel, RemotingCommand request,
                                                           long timeoutMs) {
         Channel ch = nettyChannel(channel);
@@ -181,11 +155,6 @@ public final class NettyRemotingServer implements RemotingServer {
             throw new IllegalArgumentException("not a channel of this server: " + channel);
         }
         return netty.nettyChannel();
-    }
-
-    @Override
-    public int pendingRequestCount() {
-        return endpoint.pendingRequestCount();
     }
 
     public NettyServerConfig config() {

@@ -1,7 +1,5 @@
 package io.tidemq.remoting.netty;
 
-import io.tidemq.remoting.protocol.FrameLayout;
-
 /**
  * Settings of a {@link NettyRemotingServer}; immutable, validated when built. Build with
  * {@code NettyServerConfig.builder().listenPort(9876).build()}; every key has a default.
@@ -18,24 +16,17 @@ import io.tidemq.remoting.protocol.FrameLayout;
  *   <tr><td>channelIdleSeconds</td><td>120</td><td>0–86400</td><td>close a connection silent this long; 0 = never</td></tr>
  * </table>
  */
-public final class NettyServerConfig {
+public final class NettyServerConfig extends NettyEndpointConfig {
+
+    private static final int DEFAULT_WORKER_THREADS = 8;
 
     private final String bindAddress;
     private final int listenPort;
-    private final int selectorThreads;
-    private final int workerThreads;
-    private final int workerQueueCapacity;
-    private final int maxFrameBytes;
-    private final int channelIdleSeconds;
 
     private NettyServerConfig(Builder b) {
+        super(b);
         this.bindAddress = ConfigChecks.notBlank("bindAddress", b.bindAddress);
         this.listenPort = ConfigChecks.inRange("listenPort", b.listenPort, 0, 65_535);
-        this.selectorThreads = ConfigChecks.inRange("selectorThreads", b.selectorThreads, 1, 64);
-        this.workerThreads = ConfigChecks.inRange("workerThreads", b.workerThreads, 1, 1024);
-        this.workerQueueCapacity = ConfigChecks.inRange("workerQueueCapacity", b.workerQueueCapacity, 1, 1_000_000);
-        this.maxFrameBytes = ConfigChecks.inRange("maxFrameBytes", b.maxFrameBytes, 1024, 1 << 30);
-        this.channelIdleSeconds = ConfigChecks.inRange("channelIdleSeconds", b.channelIdleSeconds, 0, 86_400);
     }
 
     public static Builder builder() {
@@ -55,45 +46,24 @@ public final class NettyServerConfig {
         return listenPort;
     }
 
-    public int selectorThreads() {
-        return selectorThreads;
-    }
-
-    public int workerThreads() {
-        return workerThreads;
-    }
-
-    public int workerQueueCapacity() {
-        return workerQueueCapacity;
-    }
-
-    public int maxFrameBytes() {
-        return maxFrameBytes;
-    }
-
-    public int channelIdleSeconds() {
-        return channelIdleSeconds;
-    }
-
     @Override
     public String toString() {
-        return "NettyServerConfig{bindAddress=" + bindAddress + ", listenPort=" + listenPort
-                + ", selectorThreads=" + selectorThreads + ", workerThreads=" + workerThreads
-                + ", workerQueueCapacity=" + workerQueueCapacity + ", maxFrameBytes=" + maxFrameBytes
-                + ", channelIdleSeconds=" + channelIdleSeconds + "}";
+        return "NettyServerConfig{bindAddress=" + bindAddress + ", listenPort=" + listenPort + ", " + sharedKeys()
+                + "}";
     }
 
     /** Mutable builder; {@link #build()} validates. */
-    public static final class Builder {
+    public static final class Builder extends NettyEndpointConfig.Builder<Builder> {
         private String bindAddress = "0.0.0.0";
         private int listenPort = 0;
-        private int selectorThreads = ConfigChecks.defaultSelectorThreads();
-        private int workerThreads = 8;
-        private int workerQueueCapacity = 10_000;
-        private int maxFrameBytes = FrameLayout.DEFAULT_MAX_FRAME_BYTES;
-        private int channelIdleSeconds = 120;
 
         private Builder() {
+            super(DEFAULT_WORKER_THREADS);
+        }
+
+        @Override
+        Builder self() {
+            return this;
         }
 
         public Builder bindAddress(String bindAddress) {
@@ -103,31 +73,6 @@ public final class NettyServerConfig {
 
         public Builder listenPort(int listenPort) {
             this.listenPort = listenPort;
-            return this;
-        }
-
-        public Builder selectorThreads(int selectorThreads) {
-            this.selectorThreads = selectorThreads;
-            return this;
-        }
-
-        public Builder workerThreads(int workerThreads) {
-            this.workerThreads = workerThreads;
-            return this;
-        }
-
-        public Builder workerQueueCapacity(int workerQueueCapacity) {
-            this.workerQueueCapacity = workerQueueCapacity;
-            return this;
-        }
-
-        public Builder maxFrameBytes(int maxFrameBytes) {
-            this.maxFrameBytes = maxFrameBytes;
-            return this;
-        }
-
-        public Builder channelIdleSeconds(int channelIdleSeconds) {
-            this.channelIdleSeconds = channelIdleSeconds;
             return this;
         }
 
