@@ -8,7 +8,7 @@ import java.util.List;
 
 /** {@code tidemq admin cluster list}. */
 @Command(name = "cluster", mixinStandardHelpOptions = true, description = "Clusters and their brokers.",
-        subcommands = AdminClusterCommand.ListBrokers.class)
+        subcommands = {AdminClusterCommand.ListBrokers.class, AdminClusterCommand.BrokerStats.class})
 public final class AdminClusterCommand extends CommandGroup {
 
     @Command(name = "list", mixinStandardHelpOptions = true,
@@ -19,6 +19,29 @@ public final class AdminClusterCommand extends CommandGroup {
         void run(AdminClient client) {
             List<BrokerEntry> brokers = client.brokers();
             print(brokers, AdminFormat.clusters(brokers, System.currentTimeMillis()));
+        }
+    }
+
+    @Command(name = "stats", mixinStandardHelpOptions = true,
+            description = "Runtime figures of every broker (or one): messages in and out, store offsets, disk,"
+                    + " scheduled (delayed) messages waiting, retries and dead letters.",
+            footer = {"", "Example:", "  tidemq admin cluster stats --namesrv 127.0.0.1:9876"})
+    static final class BrokerStats extends AdminSubcommand {
+        @picocli.CommandLine.Option(names = "--broker", paramLabel = "HOST:PORT",
+                description = "Only this broker (default: every broker the NameServers know).")
+        String broker;
+
+        @Override
+        void run(AdminClient client) {
+            java.util.Map<String, java.util.Map<String, String>> byBroker = new java.util.TreeMap<>();
+            if (broker != null) {
+                byBroker.put(broker, client.brokerRuntimeInfo(broker));
+            } else {
+                for (BrokerEntry b : client.brokers()) {
+                    byBroker.put(b.address(), client.brokerRuntimeInfo(b.address()));
+                }
+            }
+            print(byBroker, AdminFormat.brokerStats(byBroker));
         }
     }
 }

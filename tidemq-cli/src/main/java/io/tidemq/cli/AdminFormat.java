@@ -49,6 +49,20 @@ final class AdminFormat {
         return t.render();
     }
 
+    /** One table per broker: each runtime figure, sorted by name. */
+    static String brokerStats(Map<String, Map<String, String>> byBroker) {
+        if (byBroker.isEmpty()) {
+            return "No broker is registered with the NameServers.\n";
+        }
+        StringBuilder text = new StringBuilder();
+        byBroker.forEach((addr, stats) -> {
+            TextTable t = new TextTable("BROKER " + addr, "VALUE");
+            new java.util.TreeMap<>(stats).forEach(t::row);
+            text.append(t.render()).append('\n');
+        });
+        return text.toString();
+    }
+
     static String topicDescription(TopicDescription d) {
         StringBuilder sb = new StringBuilder();
         sb.append("Topic ").append(d.topic()).append(": ").append(d.route().queueDatas().size())

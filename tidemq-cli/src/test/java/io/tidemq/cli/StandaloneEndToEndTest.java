@@ -1,5 +1,8 @@
 package io.tidemq.cli;
 
+import io.tidemq.client.ClientConfig;
+import io.tidemq.client.producer.Producer;
+import io.tidemq.common.message.Message;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,6 +56,20 @@ class StandaloneEndToEndTest {
             command.stop();
             thread.join(TimeUnit.SECONDS.toMillis(30));
         }
+    }
+
+    /** An operator sees how many delayed messages wait: {@code admin cluster stats} shows timerScheduled. */
+    private static void scheduledMessagesShowInBrokerStats(String ns) {
+        ClientConfig config = ClientConfig.builder().namesrvAddrs(ns).instanceName("stats-test").build();
+        try (Producer producer = Producer.builder("stats-pg", config).build()) {
+            producer.start();
+            producer.send(Message.builder("later").delayMs(3_600_000).body("in an hour").build());
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            Cli.Result stats = Cli.exec("admin", "cluster", "stats", "--namesrv", ns);
+            assertThat(stats.exitCode()).as(stats.err()).isZero();
+            assertThat(stats.out()).startsWith("BROKER ").containsPattern("timerScheduled\\s+1\\b");
+        });
     }
 
     private static List<String> ids(List<String> lines, String separator) {
@@ -109,6 +126,8 @@ class StandaloneEndToEndTest {
 
             Cli.Result topics = Cli.exec("admin", "topic", "list", "--namesrv", ns, "--json");
             assertThat(topics.out()).as(topics.err()).isEqualToIgnoringWhitespace("[ \"bench\", \"demo\", \"lines\" ]");
+
+            scheduledMessagesShowInBrokerStats(ns);
         }
         assertThat(standalone.thread.isAlive()).isFalse();
         assertThat(standalone.server.out.toString()).contains("NameServer stopped")
