@@ -3,6 +3,7 @@ package io.tidemq.broker;
 import io.tidemq.store.StoreConfig;
 import io.tidemq.store.commitlog.AppendLock;
 
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -16,13 +17,38 @@ import java.util.TreeSet;
  */
 public final class StoreConfigBinder {
 
+    /** How one store key is read from the broker's properties into the store's builder. */
+    @FunctionalInterface
+    private interface Binding {
+        void bind(StoreConfig.Builder builder, ConfigReader reader, String key);
+    }
+
+    /** Every store key a broker file may set (besides storePath, flushMode and maxMessageBytes), in doc order. */
+    private static final Map<String, Binding> BINDINGS = new LinkedHashMap<>();
+
+    static {
+        BINDINGS.put("commitLogFileBytes", (b, r, k) -> b.commitLogFileBytes(anInt(r, k)));
+        BINDINGS.put("consumeQueueEntriesPerFile", (b, r, k) -> b.consumeQueueEntriesPerFile(anInt(r, k)));
+        BINDINGS.put("flushIntervalMs", (b, r, k) -> b.flushIntervalMs(aLong(r, k)));
+        BINDINGS.put("flushLeastPages", (b, r, k) -> b.flushLeastPages(anInt(r, k)));
+        BINDINGS.put("flushThoroughIntervalMs", (b, r, k) -> b.flushThoroughIntervalMs(aLong(r, k)));
+        BINDINGS.put("syncFlushTimeoutMs", (b, r, k) -> b.syncFlushTimeoutMs(aLong(r, k)));
+        BINDINGS.put("flushConsumeQueueIntervalMs", (b, r, k) -> b.flushConsumeQueueIntervalMs(aLong(r, k)));
+        BINDINGS.put("retentionHours", (b, r, k) -> b.retentionHours(anInt(r, k)));
+        BINDINGS.put("diskMaxUsedRatio", (b, r, k) -> b.diskMaxUsedRatio(parseDouble(k, r.string(k, null))));
+        BINDINGS.put("deleteCheckIntervalMs", (b, r, k) -> b.deleteCheckIntervalMs(aLong(r, k)));
+        BINDINGS.put("deleteFilesPerRun", (b, r, k) -> b.deleteFilesPerRun(anInt(r, k)));
+        BINDINGS.put("warmMappedFiles", (b, r, k) -> b.warmMappedFiles(r.bool(k, true)));
+        BINDINGS.put("preallocateNextFile", (b, r, k) -> b.preallocateNextFile(r.bool(k, true)));
+        BINDINGS.put("appendLockType", (b, r, k) -> b.appendLockType(appendLockType(r.string(k, null))));
+        BINDINGS.put("keyIndexEnabled", (b, r, k) -> b.keyIndexEnabled(r.bool(k, true)));
+        BINDINGS.put("indexHashSlots", (b, r, k) -> b.indexHashSlots(anInt(r, k)));
+        BINDINGS.put("indexMaxEntriesPerFile", (b, r, k) -> b.indexMaxEntriesPerFile(anInt(r, k)));
+        BINDINGS.put("maxScanEntriesPerGet", (b, r, k) -> b.maxScanEntriesPerGet(anInt(r, k)));
+    }
+
     /** The store keys a broker file may set, besides storePath, flushMode and maxMessageBytes. */
-    public static final Set<String> STORE_KEYS = Set.of(
-            "commitLogFileBytes", "consumeQueueEntriesPerFile", "flushIntervalMs", "flushLeastPages",
-            "flushThoroughIntervalMs", "syncFlushTimeoutMs", "flushConsumeQueueIntervalMs", "retentionHours",
-            "diskMaxUsedRatio", "deleteCheckIntervalMs", "deleteFilesPerRun", "warmMappedFiles",
-            "preallocateNextFile", "appendLockType", "keyIndexEnabled", "indexHashSlots", "indexMaxEntriesPerFile",
-            "maxScanEntriesPerGet");
+    public static final Set<String> STORE_KEYS = Set.copyOf(BINDINGS.keySet());
 
     private StoreConfigBinder() {
     }
@@ -43,66 +69,26 @@ public final class StoreConfigBinder {
                 .flushMode(broker.flushMode())
                 .maxMessageBytes(broker.maxMessageBytes());
         try {
-            if (r.has("commitLogFileBytes")) {
-                b.commitLogFileBytes(r.intValue("commitLogFileBytes", 0, 0, Integer.MAX_VALUE));
-            }
-            if (r.has("consumeQueueEntriesPerFile")) {
-                b.consumeQueueEntriesPerFile(r.intValue("consumeQueueEntriesPerFile", 0, 0, Integer.MAX_VALUE));
-            }
-            if (r.has("flushIntervalMs")) {
-                b.flushIntervalMs(r.longValue("flushIntervalMs", 0, 0, Long.MAX_VALUE));
-            }
-            if (r.has("flushLeastPages")) {
-                b.flushLeastPages(r.intValue("flushLeastPages", 0, 0, Integer.MAX_VALUE));
-            }
-            if (r.has("flushThoroughIntervalMs")) {
-                b.flushThoroughIntervalMs(r.longValue("flushThoroughIntervalMs", 0, 0, Long.MAX_VALUE));
-            }
-            if (r.has("syncFlushTimeoutMs")) {
-                b.syncFlushTimeoutMs(r.longValue("syncFlushTimeoutMs", 0, 0, Long.MAX_VALUE));
-            }
-            if (r.has("flushConsumeQueueIntervalMs")) {
-                b.flushConsumeQueueIntervalMs(r.longValue("flushConsumeQueueIntervalMs", 0, 0, Long.MAX_VALUE));
-            }
-            if (r.has("retentionHours")) {
-                b.retentionHours(r.intValue("retentionHours", 0, 0, Integer.MAX_VALUE));
-            }
-            if (r.has("diskMaxUsedRatio")) {
-                b.diskMaxUsedRatio(parseDouble("diskMaxUsedRatio", r.string("diskMaxUsedRatio", null)));
-            }
-            if (r.has("deleteCheckIntervalMs")) {
-                b.deleteCheckIntervalMs(r.longValue("deleteCheckIntervalMs", 0, 0, Long.MAX_VALUE));
-            }
-            if (r.has("deleteFilesPerRun")) {
-                b.deleteFilesPerRun(r.intValue("deleteFilesPerRun", 0, 0, Integer.MAX_VALUE));
-            }
-            if (r.has("warmMappedFiles")) {
-                b.warmMappedFiles(r.bool("warmMappedFiles", true));
-            }
-            if (r.has("preallocateNextFile")) {
-                b.preallocateNextFile(r.bool("preallocateNextFile", true));
-            }
-            if (r.has("appendLockType")) {
-                b.appendLockType(appendLockType(r.string("appendLockType", null)));
-            }
-            if (r.has("keyIndexEnabled")) {
-                b.keyIndexEnabled(r.bool("keyIndexEnabled", true));
-            }
-            if (r.has("indexHashSlots")) {
-                b.indexHashSlots(r.intValue("indexHashSlots", 0, 0, Integer.MAX_VALUE));
-            }
-            if (r.has("indexMaxEntriesPerFile")) {
-                b.indexMaxEntriesPerFile(r.intValue("indexMaxEntriesPerFile", 0, 0, Integer.MAX_VALUE));
-            }
-            if (r.has("maxScanEntriesPerGet")) {
-                b.maxScanEntriesPerGet(r.intValue("maxScanEntriesPerGet", 0, 0, Integer.MAX_VALUE));
-            }
+            BINDINGS.forEach((key, binding) -> {
+                if (r.has(key)) {
+                    binding.bind(b, r, key);
+                }
+            });
             return b.build();
         } catch (BrokerConfigException e) {
             throw e;
         } catch (IllegalArgumentException e) {
             throw new BrokerConfigException("store configuration: " + e.getMessage(), e);
         }
+    }
+
+    /** Range checks are the store's: it names the key and its allowed range. */
+    private static int anInt(ConfigReader r, String key) {
+        return r.intValue(key, 0, 0, Integer.MAX_VALUE);
+    }
+
+    private static long aLong(ConfigReader r, String key) {
+        return r.longValue(key, 0, 0, Long.MAX_VALUE);
     }
 
     private static double parseDouble(String key, String raw) {
