@@ -127,6 +127,10 @@ class StandaloneEndToEndTest {
             Cli.Result topics = Cli.exec("admin", "topic", "list", "--namesrv", ns, "--json");
             assertThat(topics.out()).as(topics.err()).isEqualToIgnoringWhitespace("[ \"bench\", \"demo\", \"lines\" ]");
 
+            Cli.Result withSystem = Cli.exec("admin", "topic", "list", "--namesrv", ns, "--system");
+            assertThat(withSystem.out().lines()).as(withSystem.err())
+                    .contains("demo", "TIDEMQ_SYS_AUTO_CREATE");
+
             scheduledMessagesShowInBrokerStats(ns);
         }
         assertThat(standalone.thread.isAlive()).isFalse();
