@@ -316,7 +316,11 @@ public final class TimerMessageService implements AutoCloseable {
         }
     }
 
-    /** Scheduled messages not yet delivered: indexed ones plus those still waiting to be indexed. */
+    /**
+     * Scheduled messages not yet delivered: indexed ones plus those dispatched to the timer topic's queue but not
+     * indexed yet. It follows the CommitLog dispatcher, so a message acknowledged a few milliseconds ago may not be
+     * counted yet.
+     */
     public long scheduledCount() {
         long backlog = store.maxQueueOffset(TimerRecords.TOPIC, TimerRecords.QUEUE_ID) - indexedQueueOffset;
         return pending.get() + Math.max(0, backlog);
