@@ -96,6 +96,9 @@ public final class MappedFile {
                         + " is " + fileSizeBytes + "; restore the file-size setting the store was created with");
             }
             MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, fileSizeBytes);
+            if (existing == 0) {
+                Durability.namespaceChanged(path);
+            }
             return new MappedFile(path, fromOffset, fileSizeBytes, channel, mapped);
         } catch (IOException e) {
             closeQuietly(channel);
@@ -142,6 +145,7 @@ public final class MappedFile {
             }
             if (forceToDisk) {
                 mapped.force();
+                Durability.forced(path, mapped, 0, fileSizeBytes);
             }
             log.debug("warmed {} ({} of {} pages) in {} ms", path.getFileName(), touched,
                     fileSizeBytes / OS_PAGE_BYTES, (System.nanoTime() - startNs) / 1_000_000);
@@ -185,6 +189,7 @@ public final class MappedFile {
         }
         try {
             mapped.force(flushed, wrote - flushed);
+            Durability.forced(path, mapped, flushed, wrote);
             flushedPosition.set(wrote);
             return wrote;
         } finally {
@@ -263,6 +268,7 @@ public final class MappedFile {
         shutdown();
         try {
             Files.deleteIfExists(path);
+            Durability.namespaceChanged(path);
             log.info("deleted {} (offsets {}..{})", path, fileFromOffset, fileFromOffset + fileSizeBytes);
         } catch (IOException e) {
             throw new StoreIOException("cannot delete " + path + ": " + e + "; check permissions", e);
@@ -333,6 +339,7 @@ public final class MappedFile {
             start = end;
         }
         mapped.force();
+        Durability.forced(path, mapped, 0, fileSizeBytes);
     }
 
     private boolean isZero(int start, int end) {

@@ -18,6 +18,7 @@ import static io.tidemq.store.index.IndexFileLayout.USED_SLOT_COUNT_OFFSET;
 import static io.tidemq.store.index.IndexFileLayout.VERSION;
 import static io.tidemq.store.index.IndexFileLayout.VERSION_OFFSET;
 
+import io.tidemq.store.file.Durability;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
@@ -85,7 +86,9 @@ final class IndexFile {
         buffer.putLong(END_PHYSICAL_OFFSET_OFFSET, beginPhysicalOffset);
         // Magic last, then force: a file found without it on load never finished creation and is dropped.
         buffer.putInt(MAGIC_OFFSET, MAGIC);
+        Durability.namespaceChanged(path);
         buffer.force();
+        Durability.forced(path, buffer, 0, buffer.capacity());
         IndexFile file = new IndexFile(path, buffer, hashSlots, maxEntries, beginTimestampMs, beginPhysicalOffset);
         file.endTimestampMs = beginTimestampMs;
         file.endPhysicalOffset = beginPhysicalOffset;
@@ -240,6 +243,7 @@ final class IndexFile {
         int count = entryCount;
         if (count != flushedEntryCount) {
             buffer.force();
+            Durability.forced(path, buffer, 0, buffer.capacity());
             flushedEntryCount = count;
         }
     }
@@ -252,6 +256,7 @@ final class IndexFile {
     void unmapAndDelete() throws IOException {
         unmap();
         Files.deleteIfExists(path);
+        Durability.namespaceChanged(path);
     }
 
     Path path() {

@@ -2,6 +2,7 @@ package io.tidemq.store.index;
 
 import io.tidemq.store.dispatch.CommitLogDispatcher;
 import io.tidemq.store.dispatch.DispatchRequest;
+import io.tidemq.store.file.Durability;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -100,6 +101,7 @@ public final class IndexService implements CommitLogDispatcher, AutoCloseable {
                 if (file == null) {
                     log.warn("Deleting key index file {}: its creation never completed", path);
                     Files.delete(path);
+                    Durability.namespaceChanged(path);
                 } else {
                     files.add(file);
                 }

@@ -1,6 +1,7 @@
 package io.tidemq.store.recovery;
 
 import io.tidemq.store.StoreIOException;
+import io.tidemq.store.file.Durability;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -112,9 +113,12 @@ public record StoreCheckpoint(long commitLogFlushedOffset, long commitLogFlushTi
                 }
                 channel.force(true);
             }
+            Durability.fileForced(temp);
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Durability.namespaceChanged(target);
             try (FileChannel dir = FileChannel.open(storePath, StandardOpenOption.READ)) {
                 dir.force(true);
+                Durability.fileForced(storePath);
             } catch (IOException e) {
                 log.debug("directory fsync of {} not supported: {}", storePath, e.toString());
             }

@@ -1,6 +1,7 @@
 package io.tidemq.store.recovery;
 
 import io.tidemq.store.StoreIOException;
+import io.tidemq.store.file.Durability;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -57,6 +58,7 @@ public final class StoreDirectoryGuard implements AutoCloseable {
             boolean aborted = Files.exists(abort);
             if (!aborted) {
                 Files.createFile(abort);
+                Durability.namespaceChanged(abort);
             }
             return new StoreDirectoryGuard(storePath, channel, lock, aborted);
         } catch (IOException e) {
@@ -77,6 +79,7 @@ public final class StoreDirectoryGuard implements AutoCloseable {
     public void markCleanShutdown() {
         try {
             Files.deleteIfExists(storePath.resolve(ABORT_FILE));
+            Durability.namespaceChanged(storePath.resolve(ABORT_FILE));
         } catch (IOException e) {
             throw new StoreIOException("cannot delete the abort marker in " + storePath + ": " + e, e);
         }

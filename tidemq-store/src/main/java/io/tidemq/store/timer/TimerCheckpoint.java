@@ -1,6 +1,7 @@
 package io.tidemq.store.timer;
 
 import io.tidemq.store.StoreIOException;
+import io.tidemq.store.file.Durability;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -94,11 +95,13 @@ public record TimerCheckpoint(long indexedQueueOffset, long logEndPosition, long
                 }
                 ch.force(true);
             }
+            Durability.fileForced(tmp);
             try {
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
             }
+            Durability.namespaceChanged(file);
         } catch (IOException e) {
             throw new StoreIOException("cannot write timer checkpoint " + file + ": " + e.getMessage(), e);
         }

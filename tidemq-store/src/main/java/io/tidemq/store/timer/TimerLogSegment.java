@@ -2,6 +2,7 @@ package io.tidemq.store.timer;
 
 import io.tidemq.store.StoreIOException;
 import io.tidemq.store.file.BufferCleaner;
+import io.tidemq.store.file.Durability;
 
 import java.io.IOException;
 import java.nio.MappedByteBuffer;
@@ -47,8 +48,13 @@ final class TimerLogSegment {
                         + " timerLogSegmentBytes is " + sizeBytes + "; restore the original setting or delete the"
                         + " timer directory (scheduled messages are then re-indexed from TIDEMQ_SYS_TIMER)");
             }
-            return new TimerLogSegment(file, startPosition, sizeBytes,
+            boolean created = channel.size() == 0;
+            TimerLogSegment segment = new TimerLogSegment(file, startPosition, sizeBytes,
                     channel.map(FileChannel.MapMode.READ_WRITE, 0, sizeBytes));
+            if (created) {
+                Durability.namespaceChanged(file);
+            }
+            return segment;
         } catch (IOException e) {
             throw new StoreIOException("cannot map timer log segment " + file + ": " + e.getMessage(), e);
         }
@@ -102,6 +108,7 @@ final class TimerLogSegment {
     void force() {
         if (dirty) {
             buffer.force();
+            Durability.forced(file, buffer, 0, sizeBytes);
             dirty = false;
         }
     }
@@ -115,6 +122,7 @@ final class TimerLogSegment {
         BufferCleaner.unmap(buffer);
         try {
             Files.deleteIfExists(file);
+            Durability.namespaceChanged(file);
         } catch (IOException e) {
             throw new StoreIOException("cannot delete timer log segment " + file + ": " + e.getMessage(), e);
         }

@@ -2,6 +2,7 @@ package io.tidemq.store.timer;
 
 import io.tidemq.store.StoreIOException;
 import io.tidemq.store.file.BufferCleaner;
+import io.tidemq.store.file.Durability;
 
 import java.io.IOException;
 import java.nio.MappedByteBuffer;
@@ -73,6 +74,9 @@ public final class TimerSlots implements AutoCloseable {
                 channel.truncate(0);
             }
             MappedByteBuffer buffer = channel.map(FileChannel.MapMode.READ_WRITE, 0, bytes);
+            if (!matches) {
+                Durability.namespaceChanged(file);
+            }
             matches = matches && buffer.getInt(0) == MAGIC && buffer.getInt(4) == VERSION
                     && buffer.getLong(8) == precisionMs && buffer.getInt(16) == slotCount;
             TimerSlots slots = new TimerSlots(file, precisionMs, slotCount, buffer, !matches, previousPrecisionMs);
@@ -189,6 +193,7 @@ public final class TimerSlots implements AutoCloseable {
 
     void force() {
         buffer.force();
+        Durability.forced(file, buffer, 0, buffer.capacity());
     }
 
     @Override
