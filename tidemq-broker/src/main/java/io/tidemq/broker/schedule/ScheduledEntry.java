@@ -14,6 +14,11 @@ final class ScheduledEntry implements Runnable {
     final boolean suspect;
     final SlotProgress progress;
     private final TimerDelivery delivery;
+    /**
+     * Re-puts of this entry that failed so far. Only the delivery thread running the entry touches it, and an
+     * entry runs again only after its previous attempt rescheduled it (the wheel hand-off orders the accesses).
+     */
+    int failedAttempts;
 
     ScheduledEntry(long commitLogOffset, int sizeBytes, long fireAtMs, boolean roll, boolean suspect,
                    SlotProgress progress, TimerDelivery delivery) {

@@ -1,5 +1,6 @@
 package io.tidemq.broker.schedule;
 
+import io.tidemq.common.message.MessageConst;
 import io.tidemq.common.timer.TimerClosedException;
 import io.tidemq.common.timer.TimingWheelTimer;
 import io.tidemq.store.CorruptRecordException;
@@ -21,14 +22,22 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Delivers due entries on the delivery executor: reads the timer-topic record, re-puts it into its real topic
- * (or, for a roll, into the timer topic again) and reports completion to the entry's slot. A failed put is
- * retried after {@value #RETRY_DELAY_MS} ms; an entry whose record is gone (CommitLog retention, corruption) is
- * given up, logged and counted as lost.
+ * (or, for a roll, into the timer topic again) and reports completion to the entry's slot.
+ *
+ * <p>Every entry completes, so one bad message never freezes the delivered cursor (and, a roll window later,
+ * indexing): a failed put is retried after {@value #RETRY_DELAY_MS} ms, doubling up to {@value #MAX_RETRY_DELAY_MS}
+ * ms, at most {@value #MAX_PUT_ATTEMPTS} times. A put the store refuses for good (the message breaks a store limit,
+ * e.g. {@code maxMessageBytes} lowered across a restart), a record that cannot be turned into a delivery
+ * (no REAL_TOPIC), and an entry out of attempts go to {@link TimerRecords#DEAD_LETTER_TOPIC}. When even that put
+ * fails, or the record is gone (CommitLog retention, corruption), the entry is given up, logged and counted as lost.
  */
 final class TimerDelivery {
 
     private static final Logger log = LoggerFactory.getLogger(TimerDelivery.class);
     static final long RETRY_DELAY_MS = 1_000;
+    static final long MAX_RETRY_DELAY_MS = 30_000;
+    /** Failed re-puts of one entry before it is dead-lettered: about 1.5 minutes of retries. */
+    static final int MAX_PUT_ATTEMPTS = 8;
 
     private final DefaultMessageStore store;
     private final BrokerMessagePutter putter;
@@ -92,21 +101,26 @@ final class TimerDelivery {
             return; // stays outstanding: the slot is loaded again at the next start
         }
         StoredMessage scheduled;
-        MessageRecord out;
         try {
             scheduled = store.readByPhysicalOffset(entry.commitLogOffset);
             if (!TimerRecords.TOPIC.equals(scheduled.topic()) || scheduled.storeSizeBytes() != entry.sizeBytes) {
-                throw new InvalidMessageException("the record at " + entry.commitLogOffset + " is "
-                        + scheduled + ", not the scheduled message of " + entry.sizeBytes + " bytes");
+                throw new CorruptRecordException(entry.commitLogOffset, "the record is " + scheduled
+                        + ", not the scheduled message of " + entry.sizeBytes + " bytes");
             }
-            out = entry.roll ? TimerRecords.rolled(scheduled) : TimerRecords.delivery(scheduled);
-        } catch (OffsetOutOfRangeException | CorruptRecordException | InvalidMessageException e) {
+        } catch (OffsetOutOfRangeException | CorruptRecordException e) {
             stats.lost.increment();
             log.error("scheduled message {} cannot be delivered and is dropped: {}", entry, e.getMessage());
             complete(entry);
             return;
         } catch (RuntimeException e) {
-            retryLater(entry, e);
+            retryLater(entry, null, e);
+            return;
+        }
+        MessageRecord out;
+        try {
+            out = entry.roll ? TimerRecords.rolled(scheduled) : TimerRecords.delivery(scheduled);
+        } catch (InvalidMessageException e) {
+            deadLetter(entry, scheduled, e); // no REAL_TOPIC, or one the store cannot hold
             return;
         }
         RedeliveryGuard g = guard;
@@ -131,24 +145,80 @@ final class TimerDelivery {
                 // a flush timeout means appended, durable soon: putting again would duplicate it
                 (entry.roll ? stats.rolled : stats.delivered).increment();
                 complete(entry);
+            } else if (cause instanceof InvalidMessageException) {
+                // the store refuses this record whatever we do (a limit of the format or the configuration)
+                stats.putFailures.increment();
+                deadLetter(entry, scheduled, cause);
             } else {
-                retryLater(entry, cause);
+                retryLater(entry, scheduled, cause);
             }
         });
     }
 
-    private void retryLater(ScheduledEntry entry, Throwable cause) {
+    /** @param scheduled the timer-topic record, or {@code null} when it could not be read */
+    private void retryLater(ScheduledEntry entry, StoredMessage scheduled, Throwable cause) {
         stats.putFailures.increment();
         if (stopping) {
             return;
         }
-        log.warn("re-put of scheduled message {} failed ({}); retrying in {} ms", entry, cause.toString(),
-                RETRY_DELAY_MS);
+        int failed = ++entry.failedAttempts;
+        if (failed >= MAX_PUT_ATTEMPTS) {
+            if (scheduled != null) {
+                deadLetter(entry, scheduled, cause);
+            } else {
+                stats.lost.increment();
+                log.error("scheduled message {} could not be read in {} attempts and is dropped: {}", entry, failed,
+                        cause.toString());
+                complete(entry);
+            }
+            return;
+        }
+        long delayMs = Math.min(MAX_RETRY_DELAY_MS, RETRY_DELAY_MS << Math.min(failed - 1, 20));
+        log.warn("re-put of scheduled message {} failed ({}, attempt {} of {}); retrying in {} ms", entry,
+                cause.toString(), failed, MAX_PUT_ATTEMPTS, delayMs);
         try {
-            wheel.schedule(entry, RETRY_DELAY_MS);
+            wheel.schedule(entry, delayMs);
         } catch (TimerClosedException e) {
             // closing: the entry stays outstanding and is loaded again at the next start
         }
+    }
+
+    /**
+     * Moves an entry that can never be delivered to the timer's dead-letter topic, straight into the store (no
+     * delay diversion: the copy keeps DELIVER_AT_MS), and completes it whatever happens, so its slot can finish.
+     */
+    private void deadLetter(ScheduledEntry entry, StoredMessage scheduled, Throwable cause) {
+        String why = cause.getMessage() != null ? cause.getMessage() : cause.toString();
+        if (scheduled == null) {
+            stats.lost.increment();
+            log.error("scheduled message {} cannot be delivered and is dropped: {}", entry, why);
+            complete(entry);
+            return;
+        }
+        CompletableFuture<PutResult> put;
+        try {
+            put = store.putMessage(TimerRecords.deadLetter(scheduled, why));
+        } catch (RuntimeException e) {
+            put = CompletableFuture.failedFuture(e);
+        }
+        putsInProgress.incrementAndGet();
+        put.whenComplete((result, failure) -> {
+            putsInProgress.decrementAndGet();
+            Throwable dlqCause = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            if (dlqCause == null || dlqCause instanceof SyncFlushTimeoutException) {
+                stats.deadLettered.increment();
+                log.error("scheduled message {} (msgId {}, for {}) cannot be delivered ({}); moved to {}", entry,
+                        scheduled.msgId(), scheduled.property(MessageConst.REAL_TOPIC), why,
+                        TimerRecords.DEAD_LETTER_TOPIC);
+            } else {
+                stats.lost.increment();
+                log.error("scheduled message {} (msgId {}, for {}) cannot be delivered ({}) nor moved to {} ({});"
+                                + " it is dropped", entry, scheduled.msgId(), scheduled.property(MessageConst.REAL_TOPIC),
+                        why, TimerRecords.DEAD_LETTER_TOPIC, dlqCause.toString());
+            }
+            complete(entry);
+        });
     }
 
     private void complete(ScheduledEntry entry) {
@@ -165,6 +235,7 @@ final class TimerDelivery {
         final LongAdder rolled = new LongAdder();
         final LongAdder duplicatesSkipped = new LongAdder();
         final LongAdder lost = new LongAdder();
+        final LongAdder deadLettered = new LongAdder();
         final LongAdder putFailures = new LongAdder();
     }
 }

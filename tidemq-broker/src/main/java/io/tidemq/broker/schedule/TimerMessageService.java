@@ -344,7 +344,12 @@ public final class TimerMessageService implements AutoCloseable {
         return stats.duplicatesSkipped.sum();
     }
 
-    /** Entries given up because their message was gone (retention, corruption). */
+    /** Entries moved to {@link TimerRecords#DEAD_LETTER_TOPIC} because they could never be delivered. */
+    public long deadLetteredCount() {
+        return stats.deadLettered.sum();
+    }
+
+    /** Entries given up because their message was gone (retention, corruption) or could not even be dead-lettered. */
     public long lostCount() {
         return stats.lost.sum();
     }

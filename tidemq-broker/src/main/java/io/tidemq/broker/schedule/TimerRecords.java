@@ -22,6 +22,15 @@ public final class TimerRecords {
      * recovery finds re-puts made before a crash by it (see {@link RedeliveryGuard}).
      */
     public static final String SOURCE_OFFSET_PROPERTY = "TIMER_SRC";
+    /**
+     * Where a scheduled message goes when it can never be delivered (its re-put fails permanently, or after
+     * {@code TimerDelivery.MAX_PUT_ATTEMPTS} failed attempts): one queue, the record with every property it had
+     * in the timer topic (REAL_TOPIC, REAL_QID, DELIVER_AT_MS included) plus {@link #DEAD_LETTER_REASON_PROPERTY}.
+     */
+    public static final String DEAD_LETTER_TOPIC = "TIDEMQ_SYS_TIMER_DLQ";
+    /** Why a message was dead-lettered by the timer (the last failure's message). */
+    public static final String DEAD_LETTER_REASON_PROPERTY = "TIMER_DLQ_REASON";
+    private static final int MAX_REASON_CHARS = 200;
 
     private TimerRecords() {
     }
@@ -92,6 +101,17 @@ public final class TimerRecords {
         Map<String, String> props = storedProperties(scheduled);
         props.put(SOURCE_OFFSET_PROPERTY, Long.toString(scheduled.physicalOffset()));
         return copyOf(scheduled, TOPIC, QUEUE_ID, props);
+    }
+
+    /** A copy of a scheduled message in {@value #DEAD_LETTER_TOPIC}, saying {@code why} it was not delivered. */
+    static MessageRecord deadLetter(StoredMessage scheduled, String why) {
+        Map<String, String> props = storedProperties(scheduled);
+        props.put(SOURCE_OFFSET_PROPERTY, Long.toString(scheduled.physicalOffset()));
+        String reason = why == null ? "unknown" : why;
+        // property values may not hold the record's separators; keep the reason short and printable
+        reason = reason.length() > MAX_REASON_CHARS ? reason.substring(0, MAX_REASON_CHARS) : reason;
+        props.put(DEAD_LETTER_REASON_PROPERTY, reason.replaceAll("[^\\x20-\\x7e]", " "));
+        return copyOf(scheduled, DEAD_LETTER_TOPIC, QUEUE_ID, props);
     }
 
     private static Map<String, String> storedProperties(StoredMessage m) {

@@ -158,4 +158,39 @@ class TimerMessageServiceTest {
         assertThat(t.messages("orders")).hasSize(1);
         assertThat(t.timer.deliveredCount()).isEqualTo(1);
     }
+
+    @Test
+    void aReputThatFailsPermanentlyIsGivenUpAndTheWheelKeepsDeliveringLaterMessages() {
+        t = new TimerTestStores(dir, TimerTestStores.settings(TimerSettings.DEFAULT_ROLL_WINDOW_MS));
+        long now = System.currentTimeMillis();
+        String big = "x".repeat(40 * 1024);
+        t.putter.putMessage(TimerTestStores.message("orders", 0, big, "BIG", MessageConst.DELIVER_AT_MS,
+                Long.toString(now + 1_500))).join();
+        // maxMessageBytes lowered across a restart: the scheduled copy can never be re-put into its topic
+        t.maxMessageBytes = 16 * 1024;
+        t.restart();
+        t.putDueAt("orders", "SMALL", now + 2_500);
+
+        await().atMost(WAIT).until(() -> t.messages("orders").size() == 1);
+        awaitAllDelivered();
+        assertThat(t.messages("orders").get(0).uniqueKey()).isEqualTo("SMALL");
+        assertThat(t.timer.deadLetteredCount() + t.timer.lostCount()).isEqualTo(1);
+    }
+
+    @Test
+    void anEntryThatCannotBeDeliveredGoesToTheTimerDeadLetterTopic() {
+        t = new TimerTestStores(dir, TimerTestStores.settings(TimerSettings.DEFAULT_ROLL_WINDOW_MS));
+        long now = System.currentTimeMillis();
+        // a timer-topic record without REAL_TOPIC (written by a client that bypassed the put path)
+        t.store.putMessage(TimerTestStores.message(TimerRecords.TOPIC, TimerRecords.QUEUE_ID, "orphan", "ORPHAN",
+                MessageConst.DELIVER_AT_MS, Long.toString(now + 1_500))).join();
+
+        await().atMost(WAIT).until(() -> t.messages(TimerRecords.DEAD_LETTER_TOPIC).size() == 1);
+        awaitAllDelivered();
+        StoredMessage dead = t.messages(TimerRecords.DEAD_LETTER_TOPIC).get(0);
+        assertThat(dead.uniqueKey()).isEqualTo("ORPHAN");
+        assertThat(new String(dead.body())).isEqualTo("orphan");
+        assertThat(dead.properties()).containsKey(TimerRecords.DEAD_LETTER_REASON_PROPERTY);
+        assertThat(t.timer.deadLetteredCount()).isEqualTo(1);
+    }
 }

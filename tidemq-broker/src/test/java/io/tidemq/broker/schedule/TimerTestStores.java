@@ -19,6 +19,8 @@ final class TimerTestStores implements AutoCloseable {
 
     private final Path dir;
     private final TimerSettings settings;
+    /** The store's maxMessageBytes at the next (re)start; a test lowers it to make re-puts fail. */
+    int maxMessageBytes = 64 * 1024;
     DefaultMessageStore store;
     BrokerMessagePutter putter;
     TimerMessageService timer;
@@ -36,7 +38,7 @@ final class TimerTestStores implements AutoCloseable {
     void start() {
         store = new DefaultMessageStore(StoreConfig.builder(dir)
                 .commitLogFileBytes(1 << 20)
-                .maxMessageBytes(64 * 1024)
+                .maxMessageBytes(maxMessageBytes)
                 .consumeQueueEntriesPerFile(1_000)
                 .warmMappedFiles(false)
                 .preallocateNextFile(false)
