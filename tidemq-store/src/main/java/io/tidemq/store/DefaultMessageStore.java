@@ -63,9 +63,11 @@ public final class DefaultMessageStore implements AutoCloseable {
     public DefaultMessageStore(StoreConfig config) {
         this.config = config;
         this.allocator = config.preallocateNextFile()
-                ? new AllocateMappedFileService(config.warmMappedFiles(), config.flushMode() == FlushMode.SYNC) : null;
+                ? new AllocateMappedFileService(config.warmMappedFiles(), config.flushMode() == FlushMode.SYNC,
+                config.fileIo()) : null;
         this.commitLog = new CommitLog(config, metrics, allocator);
-        this.consumeQueues = new ConsumeQueueStore(config.consumeQueueDir(), config.consumeQueueEntriesPerFile());
+        this.consumeQueues = new ConsumeQueueStore(config.consumeQueueDir(), config.consumeQueueEntriesPerFile(),
+                config.fileIo());
         this.keyIndex = config.keyIndexEnabled()
                 ? new IndexService(config.indexDir(), config.indexHashSlots(), config.indexMaxEntriesPerFile()) : null;
         this.queueReader = new QueueMessageReader(consumeQueues, commitLog, config.maxScanEntriesPerGet());

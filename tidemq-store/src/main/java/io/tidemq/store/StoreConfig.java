@@ -2,6 +2,7 @@ package io.tidemq.store;
 
 import io.tidemq.store.commitlog.AppendLock;
 import io.tidemq.store.commitlog.RecordDescriptor;
+import io.tidemq.store.file.FileIo;
 import io.tidemq.store.file.MappedFile;
 
 import java.nio.file.Path;
@@ -37,6 +38,7 @@ public final class StoreConfig {
     private final int indexHashSlots;
     private final int indexMaxEntriesPerFile;
     private final int maxScanEntriesPerGet;
+    private final FileIo fileIo;
 
     private StoreConfig(Builder b) {
         this.storePath = b.storePath;
@@ -60,6 +62,7 @@ public final class StoreConfig {
         this.indexHashSlots = b.indexHashSlots;
         this.indexMaxEntriesPerFile = b.indexMaxEntriesPerFile;
         this.maxScanEntriesPerGet = b.maxScanEntriesPerGet;
+        this.fileIo = b.fileIo;
     }
 
     public static Builder builder(Path storePath) {
@@ -180,6 +183,14 @@ public final class StoreConfig {
         return maxScanEntriesPerGet;
     }
 
+    /**
+     * How CommitLog and ConsumeQueue files are allocated and forced. Not a configuration key: a test seam
+     * ({@link FileIo#DEFAULT} unless a test injects failures or observes fsyncs).
+     */
+    public FileIo fileIo() {
+        return fileIo;
+    }
+
     /** Builds a validated {@link StoreConfig}. */
     public static final class Builder {
         private final Path storePath;
@@ -203,6 +214,7 @@ public final class StoreConfig {
         private int indexHashSlots = 500_000;
         private int indexMaxEntriesPerFile = 2_000_000;
         private int maxScanEntriesPerGet = 16_000;
+        private FileIo fileIo = FileIo.DEFAULT;
 
         private Builder(Path storePath) {
             this.storePath = Objects.requireNonNull(storePath, "storePath");
@@ -305,6 +317,12 @@ public final class StoreConfig {
 
         public Builder maxScanEntriesPerGet(int v) {
             maxScanEntriesPerGet = v;
+            return this;
+        }
+
+        /** Test seam: see {@link StoreConfig#fileIo()}. */
+        public Builder fileIo(FileIo v) {
+            fileIo = Objects.requireNonNull(v, "fileIo");
             return this;
         }
 

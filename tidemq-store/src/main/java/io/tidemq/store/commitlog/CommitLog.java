@@ -53,7 +53,7 @@ public final class CommitLog {
         this.config = config;
         this.metrics = metrics;
         this.files = new MappedFileQueue(config.commitLogDir(), config.commitLogFileBytes(), allocator,
-                config.warmMappedFiles());
+                config.warmMappedFiles(), config.fileIo());
         this.appendLock = config.appendLockType().create();
     }
 

@@ -29,6 +29,7 @@ public final class AllocateMappedFileService implements AutoCloseable {
 
     private final boolean warmUp;
     private final boolean forceAfterWarmUp;
+    private final FileIo io;
     /** Requested files by path; appenders add and claim, the allocator thread completes. */
     private final Map<Path, Request> requests = new ConcurrentHashMap<>();
     private final LinkedBlockingQueue<Request> pending = new LinkedBlockingQueue<>();
@@ -41,6 +42,12 @@ public final class AllocateMappedFileService implements AutoCloseable {
      * @param forceAfterWarmUp also force the touched zero pages to disk (useful in SYNC flush mode)
      */
     public AllocateMappedFileService(boolean warmUp, boolean forceAfterWarmUp) {
+        this(warmUp, forceAfterWarmUp, FileIo.DEFAULT);
+    }
+
+    /** @param io how files are allocated and forced (a test seam; {@link FileIo#DEFAULT} in production) */
+    public AllocateMappedFileService(boolean warmUp, boolean forceAfterWarmUp, FileIo io) {
+        this.io = io;
         this.warmUp = warmUp;
         this.forceAfterWarmUp = forceAfterWarmUp;
         this.thread = new Thread(this::run, "tidemq-allocate-mappedfile");
@@ -58,7 +65,7 @@ public final class AllocateMappedFileService implements AutoCloseable {
      */
     public MappedFile allocate(Path path, Path nextPath, int fileSizeBytes) {
         if (stopped) {
-            return MappedFile.open(path, fileSizeBytes);
+            return MappedFile.open(path, fileSizeBytes, io);
         }
         Request request = submit(path, fileSizeBytes);
         if (nextPath != null) {
@@ -77,7 +84,7 @@ public final class AllocateMappedFileService implements AutoCloseable {
                 requests.remove(path);
                 log.warn("background creation of {} failed ({}); creating it on the appending thread", path,
                         e.getCause().toString());
-                return MappedFile.open(path, fileSizeBytes);
+                return MappedFile.open(path, fileSizeBytes, io);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 requests.remove(path);
@@ -105,7 +112,7 @@ public final class AllocateMappedFileService implements AutoCloseable {
             }
             MappedFile file;
             try {
-                file = MappedFile.open(request.path(), request.fileSizeBytes());
+                file = MappedFile.open(request.path(), request.fileSizeBytes(), io);
             } catch (Throwable t) {
                 log.error("creating {} failed", request.path(), t);
                 request.result().completeExceptionally(t);

@@ -1,10 +1,12 @@
 package io.tidemq.store.file;
 
+import io.tidemq.store.DiskFullException;
 import io.tidemq.store.StoreIOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
@@ -40,7 +42,19 @@ public final class MappedFile {
     private static final VarHandle PAGE_TOUCH = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
     /** Warm-up checks for shutdown or interruption every this many + 1 pages (a mask: 4 MiB). */
     private static final int WARM_CHECK_EVERY_PAGES = 1023;
+    /** Compare-and-set of {@link #available}: concurrent shutdowns release the file's own reference once. */
+    private static final VarHandle AVAILABLE;
 
+    static {
+        try {
+            AVAILABLE = MethodHandles.lookup().findVarHandle(MappedFile.class, "available", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Reads, writes and maps through this; all of it is thread-safe. */
+    private final FileIo io;
     private final Path path;
     private final long fileFromOffset;
     private final int fileSizeBytes;
@@ -55,11 +69,13 @@ public final class MappedFile {
     private final AtomicInteger flushedPosition = new AtomicInteger();
     /** 1 for the file's own reference plus one per reader holding it; the mapping goes at 0. */
     private final AtomicLong refCount = new AtomicLong(1);
-    /** Cleared once by shutdown; afterwards no new holder is admitted. */
+    /** Cleared once by shutdown (compare-and-set, so the own reference is released once); then no new holder. */
     private volatile boolean available = true;
     private volatile boolean cleanedUp;
 
-    private MappedFile(Path path, long fileFromOffset, int fileSizeBytes, FileChannel channel, MappedByteBuffer mapped) {
+    private MappedFile(FileIo io, Path path, long fileFromOffset, int fileSizeBytes, FileChannel channel,
+                       MappedByteBuffer mapped) {
+        this.io = io;
         this.path = path;
         this.fileFromOffset = fileFromOffset;
         this.fileSizeBytes = fileSizeBytes;
@@ -73,12 +89,20 @@ public final class MappedFile {
         return String.format("%020d", offset);
     }
 
-    /**
-     * Opens {@code path}, creating it (sparse, {@code fileSizeBytes} long) when missing.
-     *
-     * @throws StoreIOException when the file cannot be created or mapped, or exists with another size
-     */
+    /** {@link #open(Path, int, FileIo)} on the real disk. */
     public static MappedFile open(Path path, int fileSizeBytes) {
+        return open(path, fileSizeBytes, FileIo.DEFAULT);
+    }
+
+    /**
+     * Opens {@code path}, creating it when missing. A new file has every block allocated (zeros written
+     * through the channel) before it is mapped, so a full disk is an exception here and never a SIGBUS in a
+     * later memory access; a file that cannot be allocated whole is deleted again.
+     *
+     * @throws DiskFullException when the file system has no space for a new file
+     * @throws StoreIOException  when the file cannot be created or mapped, or exists with another size
+     */
+    public static MappedFile open(Path path, int fileSizeBytes, FileIo io) {
         long fromOffset;
         try {
             fromOffset = Long.parseLong(path.getFileName().toString());
@@ -95,17 +119,39 @@ public final class MappedFile {
                 throw new StoreIOException("file " + path + " has " + existing + " bytes but the configured file size"
                         + " is " + fileSizeBytes + "; restore the file-size setting the store was created with");
             }
+            if (existing == 0) {
+                allocate(io, path, channel, fileSizeBytes);
+            }
             MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, fileSizeBytes);
             if (existing == 0) {
                 Durability.namespaceChanged(path);
             }
-            return new MappedFile(path, fromOffset, fileSizeBytes, channel, mapped);
+            return new MappedFile(io, path, fromOffset, fileSizeBytes, channel, mapped);
         } catch (IOException e) {
             closeQuietly(channel);
             throw new StoreIOException("cannot create or map " + path + " (" + fileSizeBytes + " bytes): " + e
                     + "; check free disk space and permissions", e);
         } catch (RuntimeException e) {
             closeQuietly(channel);
+            throw e;
+        }
+    }
+
+    private static void allocate(FileIo io, Path path, FileChannel channel, int fileSizeBytes) throws IOException {
+        try {
+            io.allocate(path, channel, fileSizeBytes);
+        } catch (IOException e) {
+            closeQuietly(channel);
+            try {
+                Files.deleteIfExists(path);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            if (DiskFullException.isNoSpace(e)) {
+                throw new DiskFullException("no space left to create " + path + " (" + fileSizeBytes + " bytes): "
+                        + e.getMessage() + "; free disk space (delete old files or lower retentionHours) or add"
+                        + " disk; writes resume by themselves once there is room", e);
+            }
             throw e;
         }
     }
@@ -144,8 +190,7 @@ public final class MappedFile {
                 }
             }
             if (forceToDisk) {
-                mapped.force();
-                Durability.forced(path, mapped, 0, fileSizeBytes);
+                io.force(path, mapped, 0, fileSizeBytes);
             }
             log.debug("warmed {} ({} of {} pages) in {} ms", path.getFileName(), touched,
                     fileSizeBytes / OS_PAGE_BYTES, (System.nanoTime() - startNs) / 1_000_000);
@@ -174,9 +219,11 @@ public final class MappedFile {
 
     /**
      * Makes durable what was written since the last flush when at least {@code leastPages} OS pages are dirty
-     * (0 = anything dirty), or when the file is full.
+     * (0 = anything dirty), or when the file is full. When the force fails the flush position stays where it
+     * was; the caller decides what a failed fsync means (the CommitLog stops, see {@link MappedFileQueue#flush}).
      *
      * @return the flush position afterwards
+     * @throws StoreIOException when the device reports a write-back error
      */
     public int flush(int leastPages) {
         int flushed = flushedPosition.get();
@@ -188,12 +235,21 @@ public final class MappedFile {
             return flushed;
         }
         try {
-            mapped.force(flushed, wrote - flushed);
-            Durability.forced(path, mapped, flushed, wrote);
+            forceRange(flushed, wrote - flushed);
             flushedPosition.set(wrote);
             return wrote;
         } finally {
             release();
+        }
+    }
+
+    private void forceRange(int position, int length) {
+        try {
+            io.force(path, mapped, position, length);
+            Durability.forced(path, mapped, position, position + length);
+        } catch (UncheckedIOException e) {
+            throw new StoreIOException("fsync of " + path + " bytes [" + position + ", " + (position + length)
+                    + ") failed: " + e.getCause() + "; the disk reported a write error, check it (dmesg, SMART)", e);
         }
     }
 
@@ -257,8 +313,7 @@ public final class MappedFile {
 
     /** Stops admitting readers; the mapping is released as soon as the current readers are gone. */
     public void shutdown() {
-        if (available) {
-            available = false;
+        if (AVAILABLE.compareAndSet(this, true, false)) {
             release();
         }
     }
@@ -338,8 +393,7 @@ public final class MappedFile {
             }
             start = end;
         }
-        mapped.force();
-        Durability.forced(path, mapped, 0, fileSizeBytes);
+        forceRange(0, fileSizeBytes);
     }
 
     private boolean isZero(int start, int end) {

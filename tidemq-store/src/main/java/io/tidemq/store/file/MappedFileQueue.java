@@ -33,6 +33,7 @@ public final class MappedFileQueue {
     /** Creates files ahead of need; null means files are created on the appending thread. */
     private final AllocateMappedFileService allocator;
     private final boolean warmUpNewFiles;
+    private final FileIo io;
 
     /** Ordered by start offset. Appended by the appender, front-trimmed by retention, read by everyone. */
     private final CopyOnWriteArrayList<MappedFile> files = new CopyOnWriteArrayList<>();
@@ -40,6 +41,12 @@ public final class MappedFileQueue {
     private volatile long flushedWhere;
 
     public MappedFileQueue(Path dir, int fileSizeBytes, AllocateMappedFileService allocator, boolean warmUpNewFiles) {
+        this(dir, fileSizeBytes, allocator, warmUpNewFiles, FileIo.DEFAULT);
+    }
+
+    /** @param io how files are allocated and forced (a test seam; {@link FileIo#DEFAULT} in production) */
+    public MappedFileQueue(Path dir, int fileSizeBytes, AllocateMappedFileService allocator, boolean warmUpNewFiles,
+                           FileIo io) {
         if (fileSizeBytes <= 0) {
             throw new IllegalArgumentException("fileSizeBytes must be positive, was " + fileSizeBytes);
         }
@@ -47,6 +54,7 @@ public final class MappedFileQueue {
         this.fileSizeBytes = fileSizeBytes;
         this.allocator = allocator;
         this.warmUpNewFiles = warmUpNewFiles;
+        this.io = io;
     }
 
     /**
@@ -68,7 +76,7 @@ public final class MappedFileQueue {
         }
         List<MappedFile> loaded = new ArrayList<>(paths.size());
         for (Path path : paths) {
-            MappedFile file = MappedFile.open(path, fileSizeBytes);
+            MappedFile file = MappedFile.open(path, fileSizeBytes, io);
             if (!loaded.isEmpty()) {
                 MappedFile previous = loaded.get(loaded.size() - 1);
                 if (previous.fileFromOffset() + fileSizeBytes != file.fileFromOffset()) {
@@ -146,7 +154,7 @@ public final class MappedFileQueue {
             Path next = dir.resolve(MappedFile.fileName(fromOffset + fileSizeBytes));
             return allocator.allocate(path, next, fileSizeBytes);
         }
-        MappedFile file = MappedFile.open(path, fileSizeBytes);
+        MappedFile file = MappedFile.open(path, fileSizeBytes, io);
         if (warmUpNewFiles) {
             file.warmUp(false);
         }

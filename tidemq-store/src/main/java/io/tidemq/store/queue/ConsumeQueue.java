@@ -2,6 +2,7 @@ package io.tidemq.store.queue;
 
 import io.tidemq.store.file.AppendCallback;
 import io.tidemq.store.file.MappedFile;
+import io.tidemq.store.file.FileIo;
 import io.tidemq.store.file.MappedFileQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,9 +58,14 @@ public final class ConsumeQueue {
     private volatile long minLogicOffset;
 
     public ConsumeQueue(String topic, int queueId, Path dir, int entriesPerFile) {
+        this(topic, queueId, dir, entriesPerFile, FileIo.DEFAULT);
+    }
+
+    /** @param io how files are allocated and forced (a test seam; {@link FileIo#DEFAULT} in production) */
+    public ConsumeQueue(String topic, int queueId, Path dir, int entriesPerFile, FileIo io) {
         this.topic = topic;
         this.queueId = queueId;
-        this.files = new MappedFileQueue(dir, entriesPerFile * ENTRY_BYTES, null, false);
+        this.files = new MappedFileQueue(dir, entriesPerFile * ENTRY_BYTES, null, false, io);
     }
 
     public String topic() {

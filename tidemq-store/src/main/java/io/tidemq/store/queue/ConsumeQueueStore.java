@@ -3,6 +3,7 @@ package io.tidemq.store.queue;
 import io.tidemq.store.StoreIOException;
 import io.tidemq.store.dispatch.CommitLogDispatcher;
 import io.tidemq.store.dispatch.DispatchRequest;
+import io.tidemq.store.file.FileIo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,12 +31,19 @@ public final class ConsumeQueueStore implements CommitLogDispatcher {
 
     private final Path rootDir;
     private final int entriesPerFile;
+    private final FileIo io;
     /** topic -> queueId -> queue. Written by the dispatch thread and recovery; read by everyone. */
     private final Map<String, Map<Integer, ConsumeQueue>> queues = new ConcurrentHashMap<>();
 
     public ConsumeQueueStore(Path rootDir, int entriesPerFile) {
+        this(rootDir, entriesPerFile, FileIo.DEFAULT);
+    }
+
+    /** @param io how files are allocated and forced (a test seam; {@link FileIo#DEFAULT} in production) */
+    public ConsumeQueueStore(Path rootDir, int entriesPerFile, FileIo io) {
         this.rootDir = rootDir;
         this.entriesPerFile = entriesPerFile;
+        this.io = io;
     }
 
     /** Maps every queue found on disk and recovers each one's end. */
@@ -64,7 +72,7 @@ public final class ConsumeQueueStore implements CommitLogDispatcher {
             log.warn("ignoring {}: not a queue id directory", queueDir);
             return;
         }
-        ConsumeQueue queue = new ConsumeQueue(topic, queueId, queueDir, entriesPerFile);
+        ConsumeQueue queue = new ConsumeQueue(topic, queueId, queueDir, entriesPerFile, io);
         queue.load();
         queue.recover();
         queues.computeIfAbsent(topic, t -> new ConcurrentHashMap<>()).put(queueId, queue);
@@ -88,7 +96,7 @@ public final class ConsumeQueueStore implements CommitLogDispatcher {
         }
         return queues.computeIfAbsent(topic, t -> new ConcurrentHashMap<>()).computeIfAbsent(queueId,
                 id -> new ConsumeQueue(topic, id, rootDir.resolve(topic).resolve(Integer.toString(id)),
-                        entriesPerFile));
+                        entriesPerFile, io));
     }
 
     /** Every queue, for recovery, flushing and retention. */

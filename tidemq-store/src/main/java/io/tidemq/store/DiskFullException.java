@@ -1,0 +1,25 @@
+package io.tidemq.store;
+
+import java.io.IOException;
+
+/**
+ * The store's disk has no room: free space fell below {@code diskReserveBytes}, or the file system refused to
+ * allocate a new file (ENOSPC). Puts are refused at once; reads, pulls and offsets keep working. Writes resume
+ * by themselves once space is freed (retention, or an operator deleting files); no restart is needed.
+ */
+public class DiskFullException extends StoreIOException {
+
+    public DiskFullException(String message) {
+        super(message);
+    }
+
+    public DiskFullException(String message, Throwable cause) {
+        super(message, cause);
+    }
+
+    /** Whether an I/O failure is the file system's "no space left on device" (ENOSPC) or quota (EDQUOT). */
+    public static boolean isNoSpace(IOException e) {
+        String message = e.getMessage();
+        return message != null && (message.contains("No space left on device") || message.contains("Disk quota exceeded"));
+    }
+}

@@ -1,0 +1,61 @@
+package io.tidemq.store.file;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+
+/**
+ * The two disk operations of a {@link MappedFile} that decide durability and disk-full behaviour: allocating a
+ * new file's blocks and forcing a range of its mapping. Production code uses {@link #DEFAULT}; tests pass
+ * another implementation through {@code StoreConfig.Builder.fileIo} to make either fail (a full disk, an EIO
+ * from {@code msync}) or to observe which bytes were forced.
+ *
+ * <p>Implementations are called concurrently (allocator thread, flush threads, recovery) and must be
+ * thread-safe.
+ */
+public interface FileIo {
+
+    /** The real disk: zeros written through the channel, {@code msync} through the mapping. */
+    FileIo DEFAULT = new FileIo() {
+        @Override
+        public void allocate(Path path, FileChannel channel, long sizeBytes) throws IOException {
+            writeZeros(channel, sizeBytes);
+        }
+
+        @Override
+        public void force(Path path, MappedByteBuffer mapped, int position, int length) {
+            mapped.force(position, length);
+        }
+    };
+
+    /**
+     * Allocates every block of a new, still empty file of {@code sizeBytes} before it is mapped, so a full
+     * disk fails here with an {@link IOException} (ENOSPC) instead of as a SIGBUS inside a later memory access.
+     */
+    void allocate(Path path, FileChannel channel, long sizeBytes) throws IOException;
+
+    /**
+     * Makes {@code [position, position + length)} of the mapping of {@code path} durable.
+     *
+     * @throws java.io.UncheckedIOException when the device reports a write-back error
+     */
+    void force(Path path, MappedByteBuffer mapped, int position, int length);
+
+    /** Writes {@code sizeBytes} zeros at the start of {@code channel}, 1 MiB per call, then checks the size. */
+    static void writeZeros(FileChannel channel, long sizeBytes) throws IOException {
+        ByteBuffer zeros = ByteBuffer.allocateDirect((int) Math.min(sizeBytes, 1 << 20));
+        long position = 0;
+        while (position < sizeBytes) {
+            zeros.clear();
+            zeros.limit((int) Math.min(zeros.capacity(), sizeBytes - position));
+            while (zeros.hasRemaining()) {
+                position += channel.write(zeros, position);
+            }
+        }
+        if (channel.size() != sizeBytes) {
+            throw new IOException("allocated " + channel.size() + " bytes instead of " + sizeBytes);
+        }
+    }
+}
