@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -40,13 +41,21 @@ import java.util.concurrent.atomic.AtomicInteger;
  * delayed pulls and redeliveries. Get one with {@link #acquire}, give it back with {@link #release}; the
  * last release shuts it down.
  *
- * <p>Threads: {@code tidemq-client-<instance>-timer} (route refresh, heartbeats, offset commits),
+ * <p>A consumer may subscribe to a topic that does not exist yet: such topics are looked up again every
+ * {@value #MISSING_TOPIC_CHECK_MS} ms (one NameServer request per missing topic per period), and the groups
+ * subscribing to one that appears are rebalanced at once, so they read it within about a second of its
+ * creation instead of at the next {@code rebalanceIntervalMs}.
+ *
+ * <p>Threads: {@code tidemq-client-<instance>-timer} (route refresh, missing-topic checks, heartbeats, offset commits),
  * {@code -rebalance} (every rebalance, so two never overlap for a group), {@code -delay} (delayed pulls
  * and redeliveries; its tasks only hand work on), plus the transport's I/O threads.
  */
 public final class ClientInstance {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClientInstance.class);
+
+    /** Period of the lookups of subscribed topics that have no route yet. */
+    static final long MISSING_TOPIC_CHECK_MS = 1_000;
 
     /** Live instances by key; guarded by {@code ClientInstance.class}. */
     private static final Map<String, ClientInstance> INSTANCES = new HashMap<>();
@@ -129,6 +138,8 @@ public final class ClientInstance {
         remoting.start();
         timer.scheduleWithFixedDelay(NamedThreadFactory.logging("route refresh", this::refreshRoutes),
                 config.routeRefreshIntervalMs(), config.routeRefreshIntervalMs(), TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(NamedThreadFactory.logging("missing topic check", this::checkMissingTopics),
+                MISSING_TOPIC_CHECK_MS, MISSING_TOPIC_CHECK_MS, TimeUnit.MILLISECONDS);
         timer.scheduleWithFixedDelay(NamedThreadFactory.logging("heartbeat", this::sendHeartbeats),
                 config.heartbeatIntervalMs(), config.heartbeatIntervalMs(), TimeUnit.MILLISECONDS);
         rebalancer.scheduleWithFixedDelay(NamedThreadFactory.logging("rebalance", this::rebalanceAll),
@@ -360,6 +371,39 @@ public final class ClientInstance {
                 fetchRoute(topic);
             } catch (RuntimeException e) {
                 LOG.warn("route refresh of topic {} failed; keeping the cached route: {}", topic, e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Looks up the subscribed topics no route is held for (once each), and rebalances the groups subscribing to
+     * those that exist now. Runs on the timer thread.
+     */
+    private void checkMissingTopics() {
+        Set<String> known = routes.topics();
+        Set<String> found = new HashSet<>();
+        Set<String> missing = new HashSet<>();
+        for (ConsumerMember c : consumers.values()) {
+            for (String topic : c.topics()) {
+                if (known.contains(topic) || found.contains(topic) || missing.contains(topic)) {
+                    continue;
+                }
+                try {
+                    fetchRoute(topic);
+                    found.add(topic);
+                    LOG.info("topic {} exists now; rebalancing the groups that subscribe to it", topic);
+                } catch (RuntimeException e) {
+                    missing.add(topic);
+                    LOG.debug("subscribed topic {} still has no route: {}", topic, e.getMessage());
+                }
+            }
+        }
+        if (found.isEmpty()) {
+            return;
+        }
+        for (ConsumerMember c : consumers.values()) {
+            if (!Collections.disjoint(c.topics(), found)) {
+                triggerRebalance(c.group());
             }
         }
     }

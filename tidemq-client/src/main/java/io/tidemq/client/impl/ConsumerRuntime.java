@@ -2,6 +2,7 @@ package io.tidemq.client.impl;
 
 import io.tidemq.client.ClientConfig;
 import io.tidemq.client.ClientException;
+import io.tidemq.client.TopicNotFoundException;
 import io.tidemq.client.consumer.ConsumeFromWhere;
 import io.tidemq.client.consumer.MessageModel;
 import io.tidemq.client.consumer.ProcessQueue;
@@ -116,9 +117,17 @@ public final class ConsumerRuntime implements ConsumerMember, Rebalancer.Listene
         for (String topic : subscriptions.topics()) {
             try {
                 ci.fetchRoute(topic);
+            } catch (TopicNotFoundException e) {
+                if (NameValidator.isSystemTopic(topic)) {
+                    // the group's retry topic: the broker creates it on the group's first heartbeat
+                    LOG.debug("group {}: reserved topic {} does not exist yet", group, topic);
+                } else {
+                    LOG.warn("group {}: waiting for topic {} to be created (looked up every {} ms): {}", group,
+                            topic, ClientInstance.MISSING_TOPIC_CHECK_MS, e.getMessage());
+                }
             } catch (ClientException e) {
-                LOG.warn("group {}: route of topic {} unavailable at start ({}); retrying on each rebalance",
-                        group, topic, e.getMessage());
+                LOG.warn("group {}: route of topic {} unavailable at start ({}); retrying every {} ms", group, topic,
+                        e.getMessage(), ClientInstance.MISSING_TOPIC_CHECK_MS);
             }
         }
         ci.sendHeartbeatsAndWait();

@@ -1,5 +1,6 @@
 package io.tidemq.client.rebalance;
 
+import io.tidemq.client.TopicNotFoundException;
 import io.tidemq.common.message.MessageQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,6 +77,9 @@ public final class Rebalancer {
         for (String topic : topics) {
             try {
                 rebalanceTopic(topic);
+            } catch (TopicNotFoundException e) {
+                // said once at start; the client instance looks the topic up every second and rebalances when it appears
+                LOG.debug("group {}: topic {} does not exist yet: {}", group, topic, e.getMessage());
             } catch (RuntimeException e) {
                 LOG.warn("group {}: rebalance of topic {} failed, keeping the current assignment: {}",
                         group, topic, e.getMessage());

@@ -3,10 +3,12 @@ package io.tidemq.client.consumer;
 import io.tidemq.client.ClientConfig;
 import io.tidemq.client.fake.FakeBroker;
 import io.tidemq.client.fake.FakeCluster;
+import io.tidemq.client.fake.LogCapture;
 import io.tidemq.client.producer.Producer;
 import io.tidemq.common.message.Message;
 import io.tidemq.common.message.MessageExt;
 import io.tidemq.common.message.MessageQueue;
+import io.tidemq.common.names.NameValidator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,6 +66,27 @@ class PushConsumerIntegrationTest {
             msgs.forEach(m -> bodies.add(new String(m.body())));
             return ConsumeStatus.SUCCESS;
         };
+    }
+
+    @Test
+    void aConsumerStartedBeforeItsTopicExistsReadsItSoonAfterTheTopicIsCreated() {
+        // route refresh and rebalance timers far beyond the wait: only the missing-topic check can find the topic
+        ClientConfig config = cluster.config(dir).routeRefreshIntervalMs(600_000).rebalanceIntervalMs(600_000).build();
+        Set<String> got = ConcurrentHashMap.newKeySet();
+        int lookups = cluster.namesrv.routeRequests.get();
+        try (LogCapture logs = new LogCapture("io.tidemq.client")) {
+            consumer(config, MessageModel.CLUSTERING, ConsumeFromWhere.FIRST, collectingInto(got), "late", "*");
+            // the start-up lookups and the first rebalance's (of late and of the group's retry topic) all miss
+            await().atMost(WAIT).until(() -> cluster.namesrv.routeRequests.get() >= lookups + 4);
+
+            cluster.topic("late", 1);
+            cluster.broker(0).store("late", 0, messages("late", "m", 3));
+            await().atMost(WAIT).until(() -> got.size() == 3);
+
+            // the user hears that the consumer waits for its topic, and is never told to create the reserved retry topic
+            assertThat(logs.lines()).anyMatch(l -> l.startsWith("WARN ") && l.contains("waiting for topic late"));
+            assertThat(logs.lines()).noneMatch(l -> l.contains(NameValidator.RETRY_PREFIX) && !l.startsWith("DEBUG "));
+        }
     }
 
     @Test
