@@ -94,15 +94,18 @@ public final class BrokerController implements AutoCloseable {
     public BrokerController(BrokerConfig config) {
         this.config = config;
         this.topics = new TopicConfigManager(config.configDir().resolve("topics.json"), config.defaultTopicQueueNums());
-        this.offsets = new ConsumerOffsetManager(config.configDir().resolve("consumerOffsets.json"));
         this.clients = new ClientManager(notifier, config.clientExpireMs());
         this.store = new DefaultMessageStore(StoreConfigBinder.bind(config));
+        // offsets are loaded after the store recovered, so they are clamped to the recovered queue ends
+        this.offsets = new ConsumerOffsetManager(config.configDir().resolve("consumerOffsets.json"),
+                store::maxQueueOffset);
         this.holds = new PullRequestHoldService(store::maxQueueOffset, config.longPollingCheckIntervalMs());
         this.queueLocks = new QueueLockTable(config.rebalanceLockMaxLiveMs());
         this.putter = new BrokerMessagePutter(store, config.timerSettings(), System::currentTimeMillis);
         this.timer = new TimerMessageService(config.timerSettings(), store, putter, config.storePath().resolve("timer"),
                 System::currentTimeMillis);
         stats.gauges.put("timerScheduled", timer::scheduledCount);
+        stats.gauges.put("clampedOffsets", offsets::clampedCommits);
         this.retryTopics = new RetryTopics(topics);
     }
 

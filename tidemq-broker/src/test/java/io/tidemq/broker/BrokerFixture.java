@@ -101,6 +101,12 @@ public final class BrokerFixture implements AutoCloseable {
         }
     }
 
+    /** Waits until the store has dispatched {@code end} entries of the queue (sends return before dispatch). */
+    public void awaitQueueEnd(String topic, int queueId, long end) {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofMillis(TIMEOUT_MS))
+                .until(() -> broker.messageStore().maxQueueOffset(topic, queueId) >= end);
+    }
+
     public void createTopic(String topic, int queues) {
         RemotingCommand r = invoke(RemotingCommand.createRequest(RequestCode.CREATE_TOPIC)
                 .setBody(Json.toBytes(TopicConfig.of(topic, queues))));

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Committed consumer offsets: (group, topic, queueId) → the next offset the group will consume.
@@ -18,14 +19,27 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Commits only touch memory (they arrive with every pull); {@link #persist()} writes
  * {@code config/consumerOffsets.json} atomically on a timer and at shutdown, so a crash loses at most one
  * flush interval of commits and the group re-reads those messages (at-least-once).
+ *
+ * <p>An offset is never kept past its queue's end: loaded offsets and commits are clamped to the queue's
+ * max offset (and logged). A committed offset past the end would make the group skip the messages that are
+ * stored there later, e.g. after an OS crash lost an ASYNC-flushed CommitLog tail that the fsynced offsets
+ * file already counted, or after a client committed a seek past the end.
  */
 public final class ConsumerOffsetManager {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConsumerOffsetManager.class);
 
+    /** The end of a queue in the store: one past its last offset (0 for a queue that holds nothing). */
+    @FunctionalInterface
+    public interface QueueEnds {
+        long maxOffset(String topic, int queueId);
+    }
+
     /**
      * group → topic → queueId → offset. Concurrent maps at every level: commits come from many request
-     * threads, persist and admin reads iterate while they do.
+     * threads, persist and admin reads iterate while they do. A group's map is created and removed only
+     * inside {@code compute} on this map, so a commit and a topic deletion never act on a group map the
+     * other has just dropped.
      */
     private final ConcurrentHashMap<String, ConcurrentHashMap<String, ConcurrentHashMap<Integer, Long>>> offsets =
             new ConcurrentHashMap<>();
@@ -39,8 +53,19 @@ public final class ConsumerOffsetManager {
     public record OffsetsFile(int version, Map<String, Map<String, Map<Integer, Long>>> offsets) {
     }
 
+    private final QueueEnds ends;
+    /** Commits (and loaded offsets) that were past their queue's end. */
+    private final LongAdder clampedCommits = new LongAdder();
+
+    /** Offsets that are not checked against a store (tools and tests). */
     public ConsumerOffsetManager(Path offsetsFile) {
+        this(offsetsFile, (topic, queueId) -> Long.MAX_VALUE);
+    }
+
+    /** @param ends the store's queue ends, against which every loaded and committed offset is clamped */
+    public ConsumerOffsetManager(Path offsetsFile, QueueEnds ends) {
         this.file = new AtomicJsonFile(offsetsFile);
+        this.ends = ends;
     }
 
     /** Loads the persisted offsets; a missing file means no group has committed yet. */
@@ -49,21 +74,29 @@ public final class ConsumerOffsetManager {
         if (loaded == null || loaded.offsets() == null) {
             return;
         }
+        long clampedBefore = clampedCommits.sum();
         loaded.offsets().forEach((group, byTopic) -> byTopic.forEach((topic, byQueue) ->
                 byQueue.forEach((queueId, offset) -> commit(group, topic, queueId, offset))));
-        dirty = false;
+        // rewrite the file only when an offset was clamped, so the next start reads the corrected value
+        dirty = clampedCommits.sum() != clampedBefore;
         LOG.info("loaded committed offsets of {} groups from {}", offsets.size(), file.path());
     }
 
-    public void commit(String group, String topic, int queueId, long offset) {
-        if (offset < 0) {
-            throw new IllegalArgumentException("commit offset must be >= 0, was " + offset + " (group " + group
-                    + ", topic " + topic + ", queue " + queueId + ")");
-        }
-        offsets.computeIfAbsent(group, g -> new ConcurrentHashMap<>())
-                .computeIfAbsent(topic, t -> new ConcurrentHashMap<>())
-                .put(queueId, offset);
+    /**
+     * Sets the group's offset, clamped to the queue's end.
+     *
+     * @return the offset now committed: {@code offset}, or the queue's end when {@code offset} is past it
+     */
+    public long commit(String group, String topic, int queueId, long offset) {
+        long kept = clamp(group, topic, queueId, offset);
+        offsets.compute(group, (g, byTopic) -> {
+            ConcurrentHashMap<String, ConcurrentHashMap<Integer, Long>> m = byTopic != null ? byTopic
+                    : new ConcurrentHashMap<>();
+            m.computeIfAbsent(topic, t -> new ConcurrentHashMap<>()).put(queueId, kept);
+            return m;
+        });
         dirty = true;
+        return kept;
     }
 
     /**
@@ -72,14 +105,35 @@ public final class ConsumerOffsetManager {
      * served after it, and must not move the group back over messages it has already acknowledged.
      */
     public void commitIfAdvancing(String group, String topic, int queueId, long offset) {
+        long kept = clamp(group, topic, queueId, offset);
+        offsets.compute(group, (g, byTopic) -> {
+            ConcurrentHashMap<String, ConcurrentHashMap<Integer, Long>> m = byTopic != null ? byTopic
+                    : new ConcurrentHashMap<>();
+            m.computeIfAbsent(topic, t -> new ConcurrentHashMap<>()).merge(queueId, kept, Math::max);
+            return m;
+        });
+        dirty = true;
+    }
+
+    private long clamp(String group, String topic, int queueId, long offset) {
         if (offset < 0) {
             throw new IllegalArgumentException("commit offset must be >= 0, was " + offset + " (group " + group
                     + ", topic " + topic + ", queue " + queueId + ")");
         }
-        offsets.computeIfAbsent(group, g -> new ConcurrentHashMap<>())
-                .computeIfAbsent(topic, t -> new ConcurrentHashMap<>())
-                .merge(queueId, offset, Math::max);
-        dirty = true;
+        long end = ends.maxOffset(topic, queueId);
+        if (offset <= end) {
+            return offset;
+        }
+        clampedCommits.increment();
+        LOG.warn("group {}: offset {} of {}#{} is past the queue's end {}; kept {} so that messages stored there"
+                + " later are consumed (the CommitLog tail was lost in a crash, or a client committed past the"
+                + " end)", group, offset, topic, queueId, end, end);
+        return end;
+    }
+
+    /** How many loaded or committed offsets were past their queue's end and clamped to it. */
+    public long clampedCommits() {
+        return clampedCommits.sum();
     }
 
     /** The committed offset, or -1 when the group never committed one for this queue. */
@@ -114,8 +168,12 @@ public final class ConsumerOffsetManager {
 
     /** Forgets every group's offsets of a deleted topic. */
     public void removeTopic(String topic) {
-        offsets.values().forEach(byTopic -> byTopic.remove(topic));
-        offsets.values().removeIf(Map::isEmpty);
+        for (String group : offsets.keySet()) {
+            offsets.computeIfPresent(group, (g, byTopic) -> {
+                byTopic.remove(topic);
+                return byTopic.isEmpty() ? null : byTopic;
+            });
+        }
         dirty = true;
     }
 

@@ -15,7 +15,8 @@ import io.tidemq.store.DefaultMessageStore;
 
 /**
  * QUERY_CONSUMER_OFFSET, UPDATE_CONSUMER_OFFSET, GET_MAX_OFFSET, GET_MIN_OFFSET and SEARCH_OFFSET_BY_TIMESTAMP.
- * All answer with {@link Headers.OffsetResponse}.
+ * All answer with {@link Headers.OffsetResponse}; for UPDATE_CONSUMER_OFFSET it is the offset kept, which is
+ * the queue's end (with a remark) when the commit was past it.
  */
 public final class ConsumerOffsetProcessor implements SyncRequestProcessor {
 
@@ -85,8 +86,13 @@ public final class ConsumerOffsetProcessor implements SyncRequestProcessor {
             throw new RequestRejectedException(ResponseCode.INVALID_PARAMETER, "commitOffset must be >= 0, was "
                     + h.commitOffset());
         }
-        offsets.commit(h.consumerGroup(), h.topic(), h.queueId(), h.commitOffset());
-        return RemotingCommand.success();
+        long kept = offsets.commit(h.consumerGroup(), h.topic(), h.queueId(), h.commitOffset());
+        RemotingCommand response = offset(kept);
+        if (kept != h.commitOffset()) {
+            response.setRemark("offset " + h.commitOffset() + " of " + h.topic() + "#" + h.queueId()
+                    + " is past the queue's end on broker " + brokerName + "; committed the end, " + kept);
+        }
+        return response;
     }
 
     private void checkGroup(String group) {

@@ -44,8 +44,16 @@ class ConsumerOffsetIntegrationTest {
                 .writeHeader(new Headers.QueryConsumerOffsetRequest(group, "orders", queueId)));
     }
 
+    private void fill(int queueId, int messages) {
+        for (int i = 0; i < messages; i++) {
+            fx.sendOk("orders", queueId, "m" + i, Map.of());
+        }
+        fx.awaitQueueEnd("orders", queueId, messages);
+    }
+
     @Test
     void committedOffsetIsReturnedByQuery() {
+        fill(1, 42);
         assertThat(commit("billing", 1, 42).code()).isZero();
 
         RemotingCommand r = query("billing", 1);
@@ -64,6 +72,8 @@ class ConsumerOffsetIntegrationTest {
 
     @Test
     void committedOffsetsSurviveABrokerRestart() {
+        fill(0, 7);
+        fill(1, 9);
         commit("billing", 0, 7);
         commit("billing", 1, 9);
 
@@ -82,6 +92,22 @@ class ConsumerOffsetIntegrationTest {
         RemotingCommand unknownTopic = fx.invoke(RemotingCommand.createRequest(RequestCode.UPDATE_CONSUMER_OFFSET)
                 .writeHeader(new Headers.UpdateConsumerOffsetRequest("billing", "nowhere", 0, 1)));
         assertThat(unknownTopic.code()).isEqualTo(ResponseCode.TOPIC_NOT_EXIST.code());
+    }
+
+    /** messaging-audit #4: the broker keeps the queue's end instead, and says so in the answer. */
+    @Test
+    void aCommitPastTheQueueEndIsClampedAndReported() {
+        fill(0, 5);
+
+        RemotingCommand r = commit("billing", 0, 50);
+
+        assertThat(r.code()).isZero();
+        assertThat(r.readHeader(Headers.OffsetResponse.class).offset()).isEqualTo(5);
+        assertThat(r.remark()).contains("past the queue's end");
+        assertThat(query("billing", 0).readHeader(Headers.OffsetResponse.class).offset()).isEqualTo(5);
+        RemotingCommand inRange = commit("billing", 0, 3);
+        assertThat(inRange.readHeader(Headers.OffsetResponse.class).offset()).isEqualTo(3);
+        assertThat(inRange.remark()).isNull();
     }
 
     @Test

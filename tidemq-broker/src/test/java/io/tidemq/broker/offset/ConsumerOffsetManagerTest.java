@@ -6,6 +6,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -92,5 +94,70 @@ class ConsumerOffsetManagerTest {
     void negativeOffsetsAreRejected() {
         ConsumerOffsetManager m = new ConsumerOffsetManager(file());
         assertThatThrownBy(() -> m.commit("billing", "orders", 0, -2)).hasMessageContaining(">= 0");
+    }
+    /** messaging-audit #22: a first commit of a group racing a topic deletion must never be lost. */
+    @Test
+    void aFirstCommitRacingATopicDeletionIsNeverLost() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            ConsumerOffsetManager m = new ConsumerOffsetManager(file());
+            AtomicBoolean committing = new AtomicBoolean(true);
+            CountDownLatch go = new CountDownLatch(1);
+            Thread deleter = new Thread(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                while (committing.get()) {
+                    m.removeTopic("deleted");
+                }
+            });
+            deleter.start();
+            go.countDown();
+            int groups = 2_000;
+            for (int g = 0; g < groups; g++) {
+                m.commit("group-" + g, "orders", 0, g + 1);
+            }
+            committing.set(false);
+            deleter.join();
+            for (int g = 0; g < groups; g++) {
+                assertThat(m.query("group-" + g, "orders", 0)).as("round %d group %d", round, g).isEqualTo(g + 1);
+            }
+        }
+    }
+
+    /** messaging-audit #4: an offset past the queue's end (e.g. the CommitLog tail lost in a crash) is clamped at load. */
+    @Test
+    void anOffsetPastTheQueueEndIsClampedToTheEndAtLoad() {
+        ConsumerOffsetManager before = new ConsumerOffsetManager(file());
+        before.commit("billing", "orders", 0, 1_000);
+        before.commit("billing", "orders", 1, 40);
+        before.persist();
+
+        // recovery truncated queue 0 to 900 entries; queue 1 holds 50
+        ConsumerOffsetManager after = new ConsumerOffsetManager(file(), (topic, queueId) -> queueId == 0 ? 900 : 50);
+        after.load();
+
+        assertThat(after.query("billing", "orders", 0)).isEqualTo(900);
+        assertThat(after.query("billing", "orders", 1)).isEqualTo(40);
+        assertThat(after.clampedCommits()).isEqualTo(1);
+        // the clamped value is written back, so the next start does not depend on clamping again
+        after.persist();
+        ConsumerOffsetManager reloaded = new ConsumerOffsetManager(file());
+        reloaded.load();
+        assertThat(reloaded.query("billing", "orders", 0)).isEqualTo(900);
+    }
+
+    /** messaging-audit #4: a commit past the queue's end (a seek past the end, a bogus client) is clamped to the end. */
+    @Test
+    void aCommitPastTheQueueEndIsClampedToTheEnd() {
+        ConsumerOffsetManager m = new ConsumerOffsetManager(file(), (topic, queueId) -> 100);
+
+        assertThat(m.commit("billing", "orders", 0, 150)).isEqualTo(100);
+        assertThat(m.query("billing", "orders", 0)).isEqualTo(100);
+        assertThat(m.commit("billing", "orders", 0, 60)).isEqualTo(60);
+        m.commitIfAdvancing("billing", "orders", 0, 500);
+        assertThat(m.query("billing", "orders", 0)).isEqualTo(100);
+        assertThat(m.clampedCommits()).isEqualTo(2);
     }
 }

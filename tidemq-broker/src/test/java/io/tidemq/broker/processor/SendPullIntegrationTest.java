@@ -195,6 +195,10 @@ class SendPullIntegrationTest {
 
     @Test
     void commitOffsetInThePullHeaderIsCommittedFirst() {
+        for (int i = 0; i < 17; i++) {
+            fx.sendOk("orders", 1, "m" + i, Map.of());
+        }
+        fx.awaitQueueEnd("orders", 1, 17);
         fx.invoke(RemotingCommand.createRequest(RequestCode.PULL_MESSAGE)
                 .writeHeader(new Headers.PullMessageRequest("billing", "orders", 1, 0, 32, 17, 0, "*", null)));
 
