@@ -2,6 +2,7 @@ package io.tidemq.client.impl;
 
 import io.tidemq.client.ClientConfig;
 import io.tidemq.client.ClientException;
+import io.tidemq.client.RequestFailedException;
 import io.tidemq.client.consumer.ConsumeContext;
 import io.tidemq.client.consumer.ConsumeStatus;
 import io.tidemq.client.consumer.MessageListenerConcurrently;
@@ -9,6 +10,7 @@ import io.tidemq.client.consumer.ProcessQueue;
 import io.tidemq.client.offset.OffsetStore;
 import io.tidemq.common.message.MessageExt;
 import io.tidemq.common.message.MessageQueue;
+import io.tidemq.common.protocol.ResponseCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,10 +36,16 @@ import java.util.concurrent.TimeUnit;
  *       through {@code %RETRY%<group>} with a growing back-off, or dead-letters it after
  *       {@code maxReconsumeTimes}; once the broker has the copy the message leaves the process queue, so the
  *       offset moves on. When the send-back fails the message stays in the process queue (no commit passes it)
- *       and is handed to the listener again after {@code consumeRetryDelayMs}, so nothing is lost;</li>
+ *       and is handed to the listener again after {@code consumeRetryDelayMs} with its reconsume count one
+ *       higher. Once that count reaches {@code maxReconsumeTimes} the message is sent to {@code %DLQ%<group>}
+ *       instead; if the broker refuses that too for good (it no longer has the message: retention deleted it),
+ *       the message is logged at ERROR and skipped. A broker that cannot be reached, or answers that it is
+ *       busy, never makes a message skipped: it stays and is retried;</li>
  *   <li>broadcasting: is retried here, after {@code consumeRetryDelayMs}, up to {@code maxReconsumeTimes}
  *       times; then it is logged and skipped (a broadcast message has no shared retry or dead-letter queue).</li>
  * </ul>
+ * A call that overran {@code consumeTimeoutMs} is failed on the {@code tidemq-consume-<group>-failed} threads, so
+ * the timeout sweeper never waits for a send-back and keeps detecting other overruns.
  */
 public final class ConsumeService {
 
@@ -48,12 +56,14 @@ public final class ConsumeService {
     private final OffsetStore offsets;
     private final ScheduledExecutorService delay;
     /** Null for broadcasting: failed messages are retried locally. */
-    private final MessageSendBack sendBack;
+    private final SendBack sendBack;
     private final int threads;
     private final int batchSize;
     private final long retryDelayMs;
     private final int maxReconsumeTimes;
     private final ThreadPoolExecutor pool;
+    /** Fails the calls the sweeper found overrunning (send-backs are network calls); threads die when idle. */
+    private final ThreadPoolExecutor timedOutFailures;
     private final ConsumeTimeouts timeouts;
     /** Set by {@link #shutdown}; queued tasks then return without consuming. */
     private volatile boolean closing;
@@ -63,7 +73,7 @@ public final class ConsumeService {
      *                 (broadcasting)
      */
     public ConsumeService(String group, MessageListenerConcurrently listener, ClientConfig config, OffsetStore offsets,
-                          ScheduledExecutorService delay, MessageSendBack sendBack) {
+                          ScheduledExecutorService delay, SendBack sendBack) {
         this.group = group;
         this.listener = listener;
         this.offsets = offsets;
@@ -75,8 +85,10 @@ public final class ConsumeService {
         this.maxReconsumeTimes = config.maxReconsumeTimes();
         this.pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 new NamedThreadFactory("tidemq-consume-" + group, false));
-        this.timeouts = new ConsumeTimeouts(group, config.consumeTimeoutMs(),
-                call -> failed(call.mq, call.pq, call.msgs));
+        this.timedOutFailures = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), new NamedThreadFactory("tidemq-consume-" + group + "-failed", true));
+        timedOutFailures.allowCoreThreadTimeOut(true);
+        this.timeouts = new ConsumeTimeouts(group, config.consumeTimeoutMs(), this::timedOut);
     }
 
     /** Hands freshly pulled messages of one queue to the pool. */
@@ -115,9 +127,19 @@ public final class ConsumeService {
             pool.shutdownNow();
         }
         timeouts.close();
+        timedOutFailures.shutdownNow();
     }
 
-    /** Runs on a consume thread, or on the timeout sweeper for a call that overran. */
+    /** Runs on the timeout sweeper: hands the failure (its send-backs) to another thread and returns at once. */
+    private void timedOut(ConsumeTimeouts.Call call) {
+        try {
+            timedOutFailures.execute(() -> failed(call.mq, call.pq, call.msgs));
+        } catch (RejectedExecutionException e) {
+            LOG.debug("group {}: failure of a timed-out call on {} dropped: consumer closing", group, call.mq);
+        }
+    }
+
+    /** Runs on a consume thread, or on a {@code -failed} thread for a call that overran. */
     private void failed(MessageQueue mq, ProcessQueue pq, List<MessageExt> batch) {
         if (pq.isDropped()) {
             return; // the queue moved to another member, which consumes these messages again from the commit
@@ -139,15 +161,52 @@ public final class ConsumeService {
         }
     }
 
+    /**
+     * Returns whether the message is done with here: the broker took it, or it can never be handed over (then
+     * it is skipped). {@code m.reconsumeTimes()} counts the local retries too, so this ends.
+     */
     private boolean sentBack(MessageQueue mq, MessageExt m) {
         try {
-            sendBack.sendBack(mq, m);
+            sendBack.sendBack(mq, m, false);
             return true;
         } catch (ClientException e) {
-            LOG.warn("group {}: could not send message {} of {} back for retry ({}); retrying it here after {} ms",
-                    group, m.msgId(), mq, e.getMessage(), retryDelayMs);
+            if (m.reconsumeTimes() < maxReconsumeTimes) {
+                LOG.warn("group {}: could not send message {} of {} back for retry ({}); retrying it here after {} ms"
+                        + " (attempt {} of maxReconsumeTimes={})", group, m.msgId(), mq, e.getMessage(),
+                        retryDelayMs, m.reconsumeTimes() + 1, maxReconsumeTimes);
+                return false;
+            }
+        }
+        try {
+            sendBack.sendBack(mq, m, true);
+            LOG.warn("group {}: message {} of {} failed {} time(s) and could not be sent back for retry; moved it to"
+                    + " the group's DLQ", group, m.msgId(), mq, m.reconsumeTimes() + 1);
+            return true;
+        } catch (RequestFailedException e) {
+            if (refusedForGood(e)) {
+                LOG.error("group {}: message {} of {} (offset {}) failed {} time(s) and the broker refuses both its"
+                        + " retry and its dead-lettering ({}); skipping it", group, m.msgId(), mq, m.queueOffset(),
+                        m.reconsumeTimes() + 1, e.getMessage());
+                return true;
+            }
+            LOG.warn("group {}: could not move message {} of {} to the DLQ ({}); retrying it here after {} ms", group,
+                    m.msgId(), mq, e.getMessage(), retryDelayMs);
+            return false;
+        } catch (ClientException e) {
+            LOG.warn("group {}: could not move message {} of {} to the DLQ ({}); retrying it here after {} ms", group,
+                    m.msgId(), mq, e.getMessage(), retryDelayMs);
             return false;
         }
+    }
+
+    /** Whether the broker answered a code that the same request can never turn into success. */
+    private static boolean refusedForGood(RequestFailedException e) {
+        ResponseCode code = e.responseCode();
+        return code != null && switch (code) {
+            case SYSTEM_ERROR, SYSTEM_BUSY, SERVICE_NOT_AVAILABLE, FLUSH_DISK_TIMEOUT, SLAVE_NOT_AVAILABLE,
+                    FLUSH_SLAVE_TIMEOUT -> false;
+            default -> true;
+        };
     }
 
     private boolean gaveUpLocally(MessageQueue mq, MessageExt m) {

@@ -15,7 +15,7 @@ import io.tidemq.remoting.protocol.RemotingCommand;
  * back-off, or in {@code %DLQ%<group>} once the message failed more than {@code maxReconsumeTimes} times.
  * Stateless; thread-safe.
  */
-public final class MessageSendBack {
+public final class MessageSendBack implements SendBack {
 
     private final ClientInstance instance;
     private final String group;
@@ -41,6 +41,7 @@ public final class MessageSendBack {
      * Like {@link #sendBack(MessageQueue, MessageExt)}; with {@code directToDlq} the copy goes to
      * {@code %DLQ%<group>} at once (an ordered consumer that already retried the message in place).
      */
+    @Override
     public Headers.ConsumerSendMsgBackResponse sendBack(MessageQueue mq, MessageExt msg, boolean directToDlq) {
         String addr = instance.brokerAddress(mq.brokerName());
         if (addr == null) {
