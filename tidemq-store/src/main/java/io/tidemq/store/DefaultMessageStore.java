@@ -147,7 +147,7 @@ public final class DefaultMessageStore implements AutoCloseable {
                 config.flushLeastPages(), config.flushThoroughIntervalMs());
         flusher.start();
         reput.start();
-        flushConsumeQueueService = new FlushConsumeQueueService(this::flushIndexesAndCheckpoint,
+        flushConsumeQueueService = new FlushConsumeQueueService(() -> flushIndexesAndCheckpoint(false),
                 config.flushConsumeQueueIntervalMs());
         flushConsumeQueueService.start();
         retention = new RetentionService(commitLog, consumeQueues, metrics, config.retentionHours(),
@@ -161,15 +161,23 @@ public final class DefaultMessageStore implements AutoCloseable {
         retention.start(config.deleteCheckIntervalMs());
     }
 
-    /** Flushes ConsumeQueues and the key index, then records in the checkpoint how far everything is durable. */
-    private void flushIndexesAndCheckpoint() {
+    /**
+     * Flushes ConsumeQueues and the key index, then records in the checkpoint how far everything is durable.
+     *
+     * @param closing the final checkpoint of a clean close(): it also records the CommitLog's exact end, so the
+     *                next start knows where the log ends (see CommitLogRecovery), when everything written was
+     *                flushed
+     */
+    private void flushIndexesAndCheckpoint(boolean closing) {
         long dispatched = reput.reputFromOffset();
         consumeQueues.flushAll();
         if (keyIndex != null) {
             keyIndex.flush();
         }
         long nowMs = System.currentTimeMillis();
-        new StoreCheckpoint(commitLog.flushedOffset(), nowMs, dispatched, nowMs, nowMs, dispatched)
+        long flushed = commitLog.flushedOffset();
+        long cleanEnd = closing && flushed == commitLog.maxOffset() ? flushed : -1;
+        new StoreCheckpoint(flushed, nowMs, dispatched, nowMs, nowMs, dispatched, cleanEnd)
                 .store(config.storePath());
     }
 
@@ -327,7 +335,7 @@ public final class DefaultMessageStore implements AutoCloseable {
         commitLog.closeAppends();
         stopThreads();
         reput.dispatchUpTo(commitLog.maxOffset());
-        flushIndexesAndCheckpoint();
+        flushIndexesAndCheckpoint(true);
         releaseFiles();
         guard.markCleanShutdown();
         guard.close();

@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -26,9 +27,22 @@ public final class CommitLogRecovery {
      * @param cutFromOffset     start of the torn/corrupt tail that was cut, or -1 when nothing was cut
      * @param cutBytes          how many non-zero bytes the cut discarded (0 when nothing was cut)
      * @param filesDeleted      files past the end that held no valid record and were deleted
+     * @param cuts              every range removed by this start's recovery, the CommitLog's and the other
+     *                          structures' (empty when nothing was cut)
      */
     public record Result(long endOffset, long verifiedFromOffset, long cutFromOffset, long cutBytes,
-                         int filesDeleted) {
+                         int filesDeleted, List<RecoveryCut> cuts) {
+
+        public Result {
+            cuts = List.copyOf(cuts);
+        }
+
+        /** This result with {@code more} cuts (made by the recovery of other structures) appended. */
+        public Result withCuts(List<RecoveryCut> more) {
+            List<RecoveryCut> all = new ArrayList<>(cuts);
+            all.addAll(more);
+            return new Result(endOffset, verifiedFromOffset, cutFromOffset, cutBytes, filesDeleted, all);
+        }
     }
 
     private final RecordReader reader = new RecordReader();
@@ -41,29 +55,34 @@ public final class CommitLogRecovery {
      *       checkpoint was written and are trusted (their records are still CRC-checked on every read).</li>
      *   <li>Every record from there on is checked: magic, lengths, physical offset, CRC32C over every byte after
      *       the CRC field. A blank marker ends its file.</li>
-     *   <li>A bad record that is followed by a valid record (later in its file, found by scanning for the next
-     *       record header, or at the start of a later file) is damage in the middle: it is REPORTED (logged
-     *       with its offsets, counted in {@code corruptRecords}) and skipped, never cut and never served;
-     *       everything after it is kept.</li>
-     *   <li>A bad record followed by no valid record anywhere is a torn tail: the log is cut there. The cut is
-     *       logged with its offset and byte count, the rest of that file is zeroed (so stale bytes can never be
-     *       taken for records by a later recovery) and every later file is deleted.</li>
-     *   <li>After a clean shutdown ({@code abnormal == false}) zeroes after the last record end the log without
-     *       the full search for later records.</li>
+     *   <li>A bad record, or zeroes where a record was due, that is followed by a valid record (later in its
+     *       file, found by scanning for the next record header, or at the start of a later file) is damage in
+     *       the middle: it is REPORTED (logged with its offsets, counted in {@code corruptRecords}) and skipped,
+     *       never cut and never served; everything after it is kept.</li>
+     *   <li>Zeroes end the log without that search only at the exact end a clean close() recorded in the
+     *       checkpoint ({@link StoreCheckpoint#cleanShutdownEndOffset()}): zeroes anywhere else, on a clean start
+     *       too, are examined as in step 3.</li>
+     *   <li>Otherwise the log ends at the first bad record or zeroes followed by no valid record anywhere. What
+     *       this removes is a CUT: from the end to the last non-zero byte of the log, or to the end the
+     *       checkpoint says was durable if that is further. A cut is logged at WARN with its range and byte
+     *       count and listed in {@link Result#cuts()}. The rest of the end's file is zeroed (so stale bytes can
+     *       never be taken for records by a later recovery) and every later file is deleted.</li>
+     *   <li>Every file up to the end is forced before the end is declared flushed.</li>
      * </ol>
      * Runs alone, before any append, flush or dispatch.
      */
     public Result recover(CommitLog commitLog, StoreCheckpoint checkpoint, boolean abnormal) {
         List<MappedFile> files = commitLog.files().files();
         if (files.isEmpty()) {
-            return new Result(0, 0, -1, 0, 0);
+            return new Result(0, 0, -1, 0, 0, List.of());
         }
         int startIndex = startIndex(files, checkpoint);
         long verifiedFrom = files.get(startIndex).fileFromOffset();
-        log.info("recovering the CommitLog ({} shutdown): verifying {} file(s) from offset {}",
-                abnormal ? "ABNORMAL" : "clean", files.size() - startIndex, verifiedFrom);
+        long cleanEnd = abnormal ? -1 : checkpoint.cleanShutdownEndOffset();
+        log.info("recovering the CommitLog ({} shutdown{}): verifying {} file(s) from offset {}",
+                abnormal ? "ABNORMAL" : "clean", abnormal ? "" : cleanEnd >= 0 ? ", end recorded at " + cleanEnd
+                        : ", no recorded end", files.size() - startIndex, verifiedFrom);
         long end = -1;
-        long cutFrom = -1;
         for (int i = startIndex; i < files.size() && end < 0; i++) {
             MappedFile file = files.get(i);
             ByteBuffer view = file.sliceForRead(0, file.fileSizeBytes());
@@ -80,8 +99,8 @@ public final class CommitLogRecovery {
                     position = fileSize;
                     break;
                 }
-                if (size == RecordReader.END_OF_DATA && !abnormal) {
-                    end = fileFrom + position;
+                if (size == RecordReader.END_OF_DATA && fileFrom + position == cleanEnd) {
+                    end = cleanEnd;
                     break;
                 }
                 String reason = size == RecordReader.CORRUPT ? reader.lastCorruption() : "zeroes where a record was due";
@@ -102,31 +121,38 @@ public final class CommitLogRecovery {
                     break;
                 }
                 end = fileFrom + position;
-                if (size == RecordReader.CORRUPT) {
-                    cutFrom = end;
-                }
                 break;
             }
             if (end < 0 && i == files.size() - 1) {
                 end = fileFrom + position;
             }
         }
-        long cutBytes = cutFrom >= 0 ? nonZeroBytesFrom(files, cutFrom) : 0;
-        int deleted = countFilesAfter(files, end);
-        if (cutFrom >= 0) {
-            log.warn("CommitLog torn tail CUT at offset {}: {} non-zero bytes discarded up to the end of the log"
-                    + " (a write interrupted by the crash)", cutFrom, cutBytes);
+        List<RecoveryCut> cuts = new ArrayList<>();
+        long durableClaim = cleanEnd >= 0 ? cleanEnd : checkpoint.commitLogFlushedOffset();
+        long cutTo = Math.max(lastNonZeroEnd(files, end), durableClaim);
+        if (cutTo > end) {
+            String reason = durableClaim > end
+                    ? "the checkpoint says the log was durable up to " + durableClaim + " but no valid record"
+                    + " follows " + end + " (data lost after it was fsynced: a failing disk, or files restored or"
+                    + " edited by hand); restore the lost range from a replica if it matters"
+                    : "a torn tail: a write interrupted by the crash";
+            cuts.add(new RecoveryCut(RecoveryCut.COMMIT_LOG, end, cutTo, cutTo - end, reason));
+            log.warn("CommitLog CUT: physical offsets [{}, {}) ({} bytes) removed: {}", end, cutTo, cutTo - end,
+                    reason);
         }
-        if (deleted > 0 && cutFrom >= 0) {
+        int deleted = countFilesAfter(files, end);
+        if (deleted > 0 && !cuts.isEmpty()) {
             log.warn("deleting {} CommitLog file(s) past the recovered end {}", deleted, end);
         } else if (deleted > 0) {
-            // nothing was cut, so the files past the end hold no record: pre-allocated for the next roll
+            // nothing was cut, so the files past the end hold no byte: pre-allocated for the next roll
             log.info("deleting {} empty pre-allocated CommitLog file(s) past the recovered end {}", deleted, end);
         }
         commitLog.files().truncateDirty(end);
         commitLog.files().setFlushedWhere(end);
         log.info("CommitLog recovered: end offset {}", end);
-        return new Result(end, verifiedFrom, cutFrom, cutBytes, deleted);
+        long cutFrom = cuts.isEmpty() ? -1 : end;
+        long cutBytes = cuts.isEmpty() ? 0 : cuts.get(0).bytes();
+        return new Result(end, verifiedFrom, cutFrom, cutBytes, deleted, cuts);
     }
 
     private static int startIndex(List<MappedFile> files, StoreCheckpoint checkpoint) {
@@ -164,7 +190,8 @@ public final class CommitLogRecovery {
         return true;
     }
 
-    private static long nonZeroBytesFrom(List<MappedFile> files, long offset) {
+    /** One past the last non-zero byte at or after {@code offset} in any file; {@code offset} if none. */
+    private static long lastNonZeroEnd(List<MappedFile> files, long offset) {
         long lastNonZero = offset;
         for (MappedFile file : files) {
             long fileEnd = file.fileFromOffset() + file.fileSizeBytes();
@@ -173,14 +200,19 @@ public final class CommitLogRecovery {
             }
             ByteBuffer view = file.sliceForRead(0, file.fileSizeBytes());
             int from = (int) Math.max(0, offset - file.fileFromOffset());
-            for (int i = file.fileSizeBytes() - 1; i >= from; i--) {
-                if (view.get(i) != 0) {
-                    lastNonZero = Math.max(lastNonZero, file.fileFromOffset() + i + 1);
-                    break;
-                }
+            int i = file.fileSizeBytes();
+            // 8 bytes at a time while aligned (file sizes are multiples of 8 in practice), then byte by byte
+            while (i - Long.BYTES >= from && i % Long.BYTES == 0 && view.getLong(i - Long.BYTES) == 0) {
+                i -= Long.BYTES;
+            }
+            while (i > from && view.get(i - 1) == 0) {
+                i--;
+            }
+            if (i > from) {
+                lastNonZero = Math.max(lastNonZero, file.fileFromOffset() + i);
             }
         }
-        return lastNonZero - offset;
+        return lastNonZero;
     }
 
     private static int countFilesAfter(List<MappedFile> files, long end) {

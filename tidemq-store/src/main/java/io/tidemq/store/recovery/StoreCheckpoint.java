@@ -30,8 +30,12 @@ import java.util.zip.CRC32C;
  *     32       8  consumeQueueFlushTimestampMs
  *     40       8  indexFlushTimestampMs
  *     48       8  indexFlushedOffset            every record below this CommitLog offset is durably indexed
- *     56       4  crc32c of bytes [0, 56)
+ *     56       8  cleanShutdownEndOffset        the CommitLog's exact end, written only by a clean close(); -1
+ *                                               in every periodic checkpoint
+ *     64       4  crc32c of bytes [0, 64)
  * </pre>
+ *
+ * <p>Version 1 files (60 bytes, CRC at 56, no clean end) are still read, with {@code cleanShutdownEndOffset = -1}.
  *
  * @param commitLogFlushedOffset       see layout
  * @param commitLogFlushTimestampMs    see layout
@@ -39,14 +43,19 @@ import java.util.zip.CRC32C;
  * @param consumeQueueFlushTimestampMs see layout
  * @param indexFlushTimestampMs        see layout
  * @param indexFlushedOffset           see layout
+ * @param cleanShutdownEndOffset       see layout
  */
 public record StoreCheckpoint(long commitLogFlushedOffset, long commitLogFlushTimestampMs,
                               long consumeQueueFlushedOffset, long consumeQueueFlushTimestampMs,
-                              long indexFlushTimestampMs, long indexFlushedOffset) {
+                              long indexFlushTimestampMs, long indexFlushedOffset, long cleanShutdownEndOffset) {
 
     public static final String FILE_NAME = "checkpoint";
     public static final int MAGIC = 0x544D5143;
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
+    /** The previous version: no clean end, CRC at 56, 60 bytes. Still readable. */
+    public static final int VERSION_1 = 1;
+    public static final int VERSION_1_CRC_OFFSET = 56;
+    public static final int VERSION_1_LENGTH = 60;
     public static final int MAGIC_OFFSET = 0;
     public static final int VERSION_OFFSET = 4;
     public static final int COMMIT_LOG_FLUSHED_OFFSET_OFFSET = 8;
@@ -55,16 +64,29 @@ public record StoreCheckpoint(long commitLogFlushedOffset, long commitLogFlushTi
     public static final int CONSUME_QUEUE_FLUSH_TIMESTAMP_OFFSET = 32;
     public static final int INDEX_FLUSH_TIMESTAMP_OFFSET = 40;
     public static final int INDEX_FLUSHED_OFFSET_OFFSET = 48;
-    public static final int CRC_OFFSET = 56;
-    public static final int LENGTH = 60;
+    public static final int CLEAN_SHUTDOWN_END_OFFSET_OFFSET = 56;
+    public static final int CRC_OFFSET = 64;
+    public static final int LENGTH = 68;
 
     private static final Logger log = LoggerFactory.getLogger(StoreCheckpoint.class);
 
     /** Nothing known to be durable: recovery verifies the last three files and re-dispatches everything. */
-    public static final StoreCheckpoint NONE = new StoreCheckpoint(-1, 0, -1, 0, 0, -1);
+    public static final StoreCheckpoint NONE = new StoreCheckpoint(-1, 0, -1, 0, 0, -1, -1);
+
+    /** A periodic checkpoint: no clean end. */
+    public StoreCheckpoint(long commitLogFlushedOffset, long commitLogFlushTimestampMs, long consumeQueueFlushedOffset,
+                           long consumeQueueFlushTimestampMs, long indexFlushTimestampMs, long indexFlushedOffset) {
+        this(commitLogFlushedOffset, commitLogFlushTimestampMs, consumeQueueFlushedOffset, consumeQueueFlushTimestampMs,
+                indexFlushTimestampMs, indexFlushedOffset, -1);
+    }
 
     public boolean isKnown() {
         return commitLogFlushedOffset >= 0;
+    }
+
+    /** Whether a clean close() wrote this checkpoint with the CommitLog's exact end. */
+    public boolean hasCleanShutdownEnd() {
+        return cleanShutdownEndOffset >= 0;
     }
 
     /** Reads the checkpoint under {@code storePath}; {@link #NONE} when missing or damaged (logged). */
@@ -80,15 +102,19 @@ public record StoreCheckpoint(long commitLogFlushedOffset, long commitLogFlushTi
             return NONE;
         }
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
-        if (bytes.length != LENGTH || buffer.getInt(MAGIC_OFFSET) != MAGIC || buffer.getInt(VERSION_OFFSET) != VERSION
-                || buffer.getInt(CRC_OFFSET) != crc(bytes)) {
+        int version = bytes.length >= VERSION_OFFSET + 4 ? buffer.getInt(VERSION_OFFSET) : -1;
+        int crcOffset = version == VERSION_1 ? VERSION_1_CRC_OFFSET : CRC_OFFSET;
+        int length = version == VERSION_1 ? VERSION_1_LENGTH : LENGTH;
+        if (bytes.length != length || buffer.getInt(MAGIC_OFFSET) != MAGIC
+                || (version != VERSION && version != VERSION_1) || buffer.getInt(crcOffset) != crc(bytes, crcOffset)) {
             log.warn("{} is damaged or of an unknown version; recovering without a checkpoint", file);
             return NONE;
         }
+        long cleanEnd = version == VERSION_1 ? -1 : buffer.getLong(CLEAN_SHUTDOWN_END_OFFSET_OFFSET);
         return new StoreCheckpoint(buffer.getLong(COMMIT_LOG_FLUSHED_OFFSET_OFFSET),
                 buffer.getLong(COMMIT_LOG_FLUSH_TIMESTAMP_OFFSET), buffer.getLong(CONSUME_QUEUE_FLUSHED_OFFSET_OFFSET),
                 buffer.getLong(CONSUME_QUEUE_FLUSH_TIMESTAMP_OFFSET), buffer.getLong(INDEX_FLUSH_TIMESTAMP_OFFSET),
-                buffer.getLong(INDEX_FLUSHED_OFFSET_OFFSET));
+                buffer.getLong(INDEX_FLUSHED_OFFSET_OFFSET), cleanEnd);
     }
 
     /** Writes this checkpoint atomically under {@code storePath}. */
@@ -102,7 +128,8 @@ public record StoreCheckpoint(long commitLogFlushedOffset, long commitLogFlushTi
         buffer.putLong(CONSUME_QUEUE_FLUSH_TIMESTAMP_OFFSET, consumeQueueFlushTimestampMs);
         buffer.putLong(INDEX_FLUSH_TIMESTAMP_OFFSET, indexFlushTimestampMs);
         buffer.putLong(INDEX_FLUSHED_OFFSET_OFFSET, indexFlushedOffset);
-        buffer.putInt(CRC_OFFSET, crc(buffer.array()));
+        buffer.putLong(CLEAN_SHUTDOWN_END_OFFSET_OFFSET, cleanShutdownEndOffset);
+        buffer.putInt(CRC_OFFSET, crc(buffer.array(), CRC_OFFSET));
         Path target = storePath.resolve(FILE_NAME);
         Path temp = storePath.resolve(FILE_NAME + ".tmp");
         try {
@@ -127,9 +154,9 @@ public record StoreCheckpoint(long commitLogFlushedOffset, long commitLogFlushTi
         }
     }
 
-    private static int crc(byte[] bytes) {
+    private static int crc(byte[] bytes, int crcOffset) {
         CRC32C crc = new CRC32C();
-        crc.update(bytes, 0, CRC_OFFSET);
+        crc.update(bytes, 0, crcOffset);
         return (int) crc.getValue();
     }
 }

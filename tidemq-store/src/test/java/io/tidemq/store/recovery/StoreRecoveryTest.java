@@ -199,6 +199,98 @@ class StoreRecoveryTest {
         }
     }
 
+    private void zeroRecord(PutResult record) throws IOException {
+        writeAt(record.physicalOffset(), new byte[record.wroteBytes()]);
+    }
+
+    /** Abnormal start over a one-record hole, then 20 SYNC puts and a clean close; returns those puts. */
+    private List<PutResult> reportHoleThenAppendAndCloseCleanly(List<PutResult> before) {
+        List<PutResult> acknowledged = new ArrayList<>();
+        try (DefaultMessageStore store = new DefaultMessageStore(config(FlushMode.SYNC))) {
+            store.start();
+            assertThat(store.stats().corruptRecords()).isEqualTo(1);
+            assertThat(store.commitLogMaxOffset()).isEqualTo(before.get(before.size() - 1).endOffset());
+            for (int i = 0; i < 20; i++) {
+                acknowledged.add(store.putMessage(message("t", 0, "after-hole-" + i)).join());
+            }
+            assertThat(store.flushedOffset()).isGreaterThanOrEqualTo(acknowledged.get(19).endOffset());
+        }
+        assertThat(dir.resolve(StoreDirectoryGuard.ABORT_FILE)).doesNotExist();
+        return acknowledged;
+    }
+
+    private void assertEveryRecordReadable(List<PutResult> acknowledged) {
+        try (DefaultMessageStore store = new DefaultMessageStore(config(FlushMode.SYNC))) {
+            store.start();
+            assertThat(store.commitLogMaxOffset()).isGreaterThanOrEqualTo(acknowledged.get(acknowledged.size() - 1)
+                    .endOffset());
+            for (PutResult result : acknowledged) {
+                assertThat(TestStores.bodyText(store.lookByMessageId(result.msgId())))
+                        .as("record at %d", result.physicalOffset()).startsWith("after-hole-");
+            }
+            assertThat(store.lastRecovery().cutFromOffset()).isEqualTo(-1);
+            assertThat(store.lastRecovery().cuts()).isEmpty();
+            assertThat(store.stats().corruptRecords()).as("the old hole is reported again, not cut").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aCleanStartDoesNotEndTheLogAtAHoleAnAbnormalStartReportedAndKept() throws IOException {
+        List<PutResult> before = fillAndCrash(FlushMode.SYNC, 40, "t");
+        zeroRecord(before.get(20));
+        List<PutResult> acknowledged = reportHoleThenAppendAndCloseCleanly(before);
+        assertEveryRecordReadable(acknowledged);
+    }
+
+    @Test
+    void aCleanStartWithoutACheckpointDoesNotEndTheLogAtAHole() throws IOException {
+        List<PutResult> before = fillAndCrash(FlushMode.SYNC, 40, "t");
+        zeroRecord(before.get(20));
+        List<PutResult> acknowledged = reportHoleThenAppendAndCloseCleanly(before);
+        Files.delete(dir.resolve(StoreCheckpoint.FILE_NAME));
+        assertEveryRecordReadable(acknowledged);
+    }
+
+    @Test
+    void aCleanStartDoesNotEndTheLogAtAMissingBlankMarkerOfANonLastFile() throws IOException {
+        List<PutResult> before = fillAndCrash(FlushMode.SYNC, 120, "t");
+        PutResult lastOfFirstFile = before.stream().filter(r -> r.endOffset() <= TestStores.FILE_BYTES)
+                .reduce((a, b) -> b).orElseThrow();
+        assertThat(before.get(119).physicalOffset()).isGreaterThan(TestStores.FILE_BYTES);
+        writeAt(lastOfFirstFile.endOffset(), new byte[(int) (TestStores.FILE_BYTES - lastOfFirstFile.endOffset())]);
+        List<PutResult> acknowledged = reportHoleThenAppendAndCloseCleanly(before);
+        Files.delete(dir.resolve(StoreCheckpoint.FILE_NAME));
+        assertEveryRecordReadable(acknowledged);
+    }
+
+    @Test
+    void aCleanStartThatFindsLessThanTheCheckpointSaysWasWrittenReportsTheCut() throws IOException {
+        List<PutResult> results = new ArrayList<>();
+        try (DefaultMessageStore store = new DefaultMessageStore(config(FlushMode.SYNC))) {
+            store.start();
+            for (int i = 0; i < 40; i++) {
+                results.add(store.putMessage(message("t", 0, "c" + i + "-" + "p".repeat(700))).join());
+            }
+        }
+        // the last five records vanished after the clean shutdown (a lost write-back, a restored old copy)
+        long lostFrom = results.get(35).physicalOffset();
+        long end = results.get(39).endOffset();
+        writeAt(lostFrom, new byte[(int) (end - lostFrom)]);
+
+        try (DefaultMessageStore store = new DefaultMessageStore(config(FlushMode.SYNC))) {
+            store.start();
+            assertThat(store.commitLogMaxOffset()).isEqualTo(lostFrom);
+            assertThat(store.lastRecovery().cutFromOffset()).isEqualTo(lostFrom);
+            assertThat(store.lastRecovery().cutBytes()).isEqualTo(end - lostFrom);
+            assertThat(store.lastRecovery().cuts()).singleElement().satisfies(cut -> {
+                assertThat(cut.structure()).isEqualTo("commitlog");
+                assertThat(cut.fromOffset()).isEqualTo(lostFrom);
+                assertThat(cut.toOffset()).isEqualTo(end);
+                assertThat(cut.bytes()).isEqualTo(end - lostFrom);
+            });
+        }
+    }
+
     @Test
     void checkpointRoundTripsAndADamagedOneIsIgnored() throws IOException {
         StoreCheckpoint written = new StoreCheckpoint(1, 2, 3, 4, 5, 6);
