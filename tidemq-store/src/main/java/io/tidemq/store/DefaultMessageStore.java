@@ -324,7 +324,12 @@ public final class DefaultMessageStore implements AutoCloseable {
         return retention.runOnce();
     }
 
-    /** Clean shutdown: flushes everything, writes the checkpoint, removes the abort marker. Idempotent. */
+    /**
+     * Clean shutdown: flushes everything, writes the checkpoint, removes the abort marker. Idempotent. When the
+     * CommitLog is not durable to its end (a failed or unfinished final fsync, or a fail-stop after a failed
+     * fsync), nothing is dispatched past the durable end and the abort marker stays, so the next start verifies
+     * the log by checksum.
+     */
     @Override
     public synchronized void close() {
         if (state != State.RUNNING) {
@@ -334,12 +339,43 @@ public final class DefaultMessageStore implements AutoCloseable {
         state = State.CLOSED;
         commitLog.closeAppends();
         stopThreads();
-        reput.dispatchUpTo(commitLog.maxOffset());
-        flushIndexesAndCheckpoint(true);
+        long durableEnd = commitLog.flushedOffset();
+        boolean clean = commitLog.flushFailure() == null && durableEnd >= commitLog.maxOffset();
+        reput.dispatchUpTo(clean ? commitLog.maxOffset() : durableEnd);
+        try {
+            flushIndexesAndCheckpoint(clean);
+        } catch (RuntimeException e) {
+            clean = false;
+            log.error("store {}: the final flush of the ConsumeQueues, key index or checkpoint failed", config.storePath(), e);
+        }
         releaseFiles();
-        guard.markCleanShutdown();
+        if (clean) {
+            guard.markCleanShutdown();
+            log.info("store {} closed cleanly at offset {}", config.storePath(), commitLog.maxOffset());
+        } else {
+            log.error("store {} closed UNCLEANLY: the CommitLog is durable only to offset {} of {}{}; the abort marker"
+                    + " stays, so the next start verifies every record after the checkpoint by checksum",
+                    config.storePath(), durableEnd, commitLog.maxOffset(),
+                    commitLog.flushFailure() == null ? "" : " (fail-stopped after a failed fsync)");
+        }
         guard.close();
-        log.info("store {} closed cleanly at offset {}", config.storePath(), commitLog.maxOffset());
+    }
+
+    /** Whether puts are accepted now, and if not, why ({@link #writeRefusal()} has the details). */
+    public StoreWriteState writeState() {
+        if (commitLog.flushFailure() != null) {
+            return StoreWriteState.FSYNC_FAILED;
+        }
+        return StoreWriteState.WRITABLE;
+    }
+
+    /** Why puts are refused now, for operators ({@code admin cluster stats}); null while they are accepted. */
+    public String writeRefusal() {
+        FsyncFailedException failed = commitLog.flushFailure();
+        if (failed != null) {
+            return failed.getMessage();
+        }
+        return null;
     }
 
     /**

@@ -75,6 +75,9 @@ final class RuntimeInfo {
         t.put("storeDispatchBehindBytes", Long.toString(s.commitLogMaxOffset() - s.dispatchedOffset()));
         t.put("storeSyncFlushTimeouts", Long.toString(s.syncFlushTimeouts()));
         t.put("storeCorruptRecords", Long.toString(s.corruptRecords()));
+        t.put("storeWriteState", store.writeState().name());
+        String refusal = store.writeRefusal();
+        t.put("storeWriteRefusal", refusal == null ? "" : refusal);
         stats.gauges.forEach((name, value) -> t.put(name, Long.toString(value.getAsLong())));
         File dir = config.storePath().toFile();
         t.put("diskTotalBytes", Long.toString(dir.getTotalSpace()));

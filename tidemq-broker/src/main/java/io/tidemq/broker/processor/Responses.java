@@ -2,6 +2,7 @@ package io.tidemq.broker.processor;
 
 import io.tidemq.common.protocol.ResponseCode;
 import io.tidemq.remoting.protocol.RemotingCommand;
+import io.tidemq.store.FsyncFailedException;
 import io.tidemq.store.InvalidMessageException;
 import io.tidemq.store.MalformedMessageIdException;
 import io.tidemq.store.MessageTooLargeException;
@@ -47,7 +48,7 @@ public final class Responses {
         if (t instanceof SyncFlushTimeoutException) {
             return ResponseCode.FLUSH_DISK_TIMEOUT;
         }
-        if (t instanceof StoreClosedException) {
+        if (t instanceof StoreClosedException || t instanceof FsyncFailedException) {
             return ResponseCode.SERVICE_NOT_AVAILABLE;
         }
         if (t instanceof MalformedMessageIdException || t instanceof IllegalArgumentException) {

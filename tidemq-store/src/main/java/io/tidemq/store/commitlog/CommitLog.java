@@ -1,6 +1,7 @@
 package io.tidemq.store.commitlog;
 
 import io.tidemq.store.CorruptRecordException;
+import io.tidemq.store.FsyncFailedException;
 import io.tidemq.store.InvalidMessageException;
 import io.tidemq.store.MessageRecord;
 import io.tidemq.store.MessageTooLargeException;
@@ -149,6 +150,16 @@ public final class CommitLog {
         if (appendsClosed) {
             throw new StoreClosedException("the CommitLog is shutting down; send to another broker or retry later");
         }
+        FsyncFailedException failed = files.flushFailure();
+        if (failed != null) {
+            throw new FsyncFailedException("this broker's CommitLog refuses writes after a failed fsync; send to"
+                    + " another broker. " + failed.getMessage(), failed);
+        }
+    }
+
+    /** The failed fsync that stopped the CommitLog (fail-stop), or null while every fsync succeeded. */
+    public FsyncFailedException flushFailure() {
+        return files.flushFailure();
     }
 
     /**

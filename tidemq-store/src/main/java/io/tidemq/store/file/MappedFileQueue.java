@@ -1,5 +1,6 @@
 package io.tidemq.store.file;
 
+import io.tidemq.store.FsyncFailedException;
 import io.tidemq.store.StoreIOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +40,11 @@ public final class MappedFileQueue {
     private final CopyOnWriteArrayList<MappedFile> files = new CopyOnWriteArrayList<>();
     /** End of the durable prefix. Written by the flush thread (and recovery); read by everyone. */
     private volatile long flushedWhere;
+    /**
+     * The first failed fsync, kept for good (fail-stop): afterwards {@link #flush} never forces again and
+     * {@link #flushedWhere} never moves. Written once by the flush thread; read by everyone.
+     */
+    private volatile FsyncFailedException flushFailure;
 
     public MappedFileQueue(Path dir, int fileSizeBytes, AllocateMappedFileService allocator, boolean warmUpNewFiles) {
         this(dir, fileSizeBytes, allocator, warmUpNewFiles, FileIo.DEFAULT);
@@ -206,6 +212,11 @@ public final class MappedFileQueue {
         return flushedWhere;
     }
 
+    /** The failed fsync that stopped this queue, or null while every fsync succeeded. */
+    public FsyncFailedException flushFailure() {
+        return flushFailure;
+    }
+
     /** Recovery only. */
     public void setFlushedWhere(long offset) {
         this.flushedWhere = offset;
@@ -223,10 +234,19 @@ public final class MappedFileQueue {
      * Flushes from {@link #flushedWhere()} forward, crossing into later files when earlier ones are complete.
      * Called by one flusher at a time.
      *
+     * <p>A failed fsync is final: Linux reports a write-back error once and may mark the failed pages clean,
+     * so a retry would "succeed" without the bytes being on disk. The first failure is kept, the flushed offset
+     * stays below the failed range for good, and this and every later call throw it.
+     *
      * @param leastPages minimum dirty OS pages before a partial file is flushed (0 = flush anything dirty)
      * @return whether the flushed offset advanced
+     * @throws FsyncFailedException when this or an earlier flush failed
      */
     public boolean flush(int leastPages) {
+        FsyncFailedException failed = flushFailure;
+        if (failed != null) {
+            throw failed;
+        }
         boolean advanced = false;
         while (true) {
             long where = flushedWhere;
@@ -234,7 +254,18 @@ public final class MappedFileQueue {
             if (file == null) {
                 return advanced;
             }
-            int position = file.flush(leastPages);
+            int position;
+            try {
+                position = file.flush(leastPages);
+            } catch (RuntimeException e) {
+                flushFailure = new FsyncFailedException("fsync of " + dir + " failed at offset " + where
+                        + "; the store stopped acknowledging writes (fail-stop): data from offset " + where
+                        + " on may not be on disk. Check the disk (dmesg, SMART), then restart: recovery"
+                        + " verifies every record after the last checkpoint by checksum. Cause: " + e.getMessage(), e);
+                log.error("fsync of {} failed at offset {}: the store is FAIL-STOPPED (no more acknowledged writes"
+                        + " until restart)", dir, where, e);
+                throw flushFailure;
+            }
             long newWhere = file.fileFromOffset() + position;
             if (newWhere <= where) {
                 return advanced;

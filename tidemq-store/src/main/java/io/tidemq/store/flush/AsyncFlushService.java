@@ -1,5 +1,6 @@
 package io.tidemq.store.flush;
 
+import io.tidemq.store.FsyncFailedException;
 import io.tidemq.store.PutResult;
 import io.tidemq.store.StoreMetrics;
 import io.tidemq.store.file.MappedFileQueue;
@@ -66,6 +67,9 @@ public final class AsyncFlushService implements CommitLogFlusher {
                 if (files.flush(leastPages)) {
                     metrics.commitLogFsyncs.increment();
                 }
+            } catch (FsyncFailedException e) {
+                log.error("{}: stopped: the CommitLog is fail-stopped after a failed fsync", thread.getName());
+                break;
             } catch (Throwable t) {
                 log.error("{}: flushing the CommitLog failed; will retry", thread.getName(), t);
             }
@@ -82,8 +86,13 @@ public final class AsyncFlushService implements CommitLogFlusher {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (files.flush(0)) {
-            metrics.commitLogFsyncs.increment();
+        try {
+            if (files.flush(0)) {
+                metrics.commitLogFsyncs.increment();
+            }
+        } catch (RuntimeException e) {
+            // recorded by the file queue (fail-stop); the store's close sees it and does not mark a clean shutdown
+            log.error("{}: the final flush failed: {}", thread.getName(), e.getMessage());
         }
     }
 }

@@ -17,7 +17,11 @@ public interface CommitLogFlusher extends AutoCloseable {
      */
     CompletableFuture<PutResult> onAppended(PutResult result);
 
-    /** Stops the thread after a final flush of everything written. */
+    /**
+     * Stops the thread after a final flush of everything written. Never throws: a failed final flush is
+     * recorded by the file queue (its flushed offset stays below the end, or its flush failure is set), which
+     * the store checks before it marks a clean shutdown.
+     */
     @Override
     void close();
 }

@@ -1,5 +1,6 @@
 package io.tidemq.store.flush;
 
+import io.tidemq.store.FsyncFailedException;
 import io.tidemq.store.PutResult;
 import io.tidemq.store.StoreClosedException;
 import io.tidemq.store.StoreIOException;
@@ -92,6 +93,11 @@ public final class GroupCommitService implements CommitLogFlusher {
     public CompletableFuture<PutResult> onAppended(PutResult result) {
         CompletableFuture<PutResult> future = new CompletableFuture<>();
         Request request = new Request(result, System.nanoTime() + syncFlushTimeoutMs * 1_000_000L, future);
+        FsyncFailedException failed = files.flushFailure();
+        if (failed != null) {
+            future.completeExceptionally(failed);
+            return future;
+        }
         lock.lock();
         try {
             if (stopped) {
@@ -160,6 +166,8 @@ public final class GroupCommitService implements CommitLogFlusher {
             if (files.flush(0)) {
                 metrics.commitLogFsyncs.increment();
             }
+        } catch (FsyncFailedException e) {
+            failure = e; // logged once by the file queue when it happened; the CommitLog is fail-stopped
         } catch (Throwable t) {
             failure = t;
             log.error("{}: fsync failed; {} SYNC puts fail", thread.getName(), group.size(), t);
@@ -172,6 +180,8 @@ public final class GroupCommitService implements CommitLogFlusher {
                 if (request.future().complete(request.result())) {
                     completedRecords += request.result().storedCount();
                 }
+            } else if (failure instanceof FsyncFailedException fsyncFailed) {
+                request.future().completeExceptionally(fsyncFailed);
             } else {
                 request.future().completeExceptionally(new StoreIOException("fsync did not cover offset "
                         + request.result().endOffset() + " (flushed to " + flushed + ")"

@@ -1,0 +1,58 @@
+package io.tidemq.store.fault;
+
+import io.tidemq.store.file.FileIo;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A {@link FileIo} that fails on demand, for files under one directory: the next N forces fail with EIO (as
+ * {@code msync} reports a write-back error, once), or allocations fail with ENOSPC while armed.
+ * Thread-safe: the counters are atomics, read by the store's threads.
+ */
+public final class FaultyFileIo implements FileIo {
+
+    private final Path under;
+    /** Forces still to fail. */
+    private final AtomicInteger forceFailures = new AtomicInteger();
+    /** Allocations still to fail. */
+    private final AtomicInteger allocateFailures = new AtomicInteger();
+    /** Forces that failed so far. */
+    public final AtomicInteger failedForces = new AtomicInteger();
+
+    public FaultyFileIo(Path under) {
+        this.under = under;
+    }
+
+    /** The next {@code count} forces of files under the directory fail; later ones succeed again. */
+    public void failNextForces(int count) {
+        forceFailures.set(count);
+    }
+
+    /** The next {@code count} allocations of files under the directory fail with ENOSPC. */
+    public void failNextAllocations(int count) {
+        allocateFailures.set(count);
+    }
+
+    @Override
+    public void allocate(Path path, FileChannel channel, long sizeBytes) throws IOException {
+        if (path.startsWith(under) && allocateFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            channel.write(java.nio.ByteBuffer.allocate(4096), 0);
+            throw new IOException("No space left on device");
+        }
+        DEFAULT.allocate(path, channel, sizeBytes);
+    }
+
+    @Override
+    public void force(Path path, MappedByteBuffer mapped, int position, int length) {
+        if (path.startsWith(under) && forceFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            failedForces.incrementAndGet();
+            throw new UncheckedIOException(new IOException("Input/output error"));
+        }
+        DEFAULT.force(path, mapped, position, length);
+    }
+}
