@@ -109,8 +109,9 @@ public final class DefaultMessageStore implements AutoCloseable {
             commitLog.load();
             lastRecovery = new CommitLogRecovery().recover(commitLog, checkpoint, abnormal);
             long end = lastRecovery.endOffset();
-            consumeQueues.loadAndRecover();
-            consumeQueues.truncateAbove(end);
+            ConsumeQueueStore.Recovery queueRecovery = consumeQueues.loadAndRecover(
+                    checkpoint.isKnown() ? checkpoint.consumeQueueFlushedOffset() : -1);
+            lastRecovery = lastRecovery.withCuts(queueRecovery.cuts()).withCuts(consumeQueues.truncateAbove(end));
             reput.addDispatcher(consumeQueues);
             if (keyIndex != null) {
                 keyIndex.load();
@@ -119,6 +120,11 @@ public final class DefaultMessageStore implements AutoCloseable {
             extraDispatchers.forEach(reput::addDispatcher);
             long redispatchFrom = checkpoint.isKnown()
                     ? Math.min(checkpoint.consumeQueueFlushedOffset(), end) : commitLog.minOffset();
+            if (queueRecovery.redispatchFrom() >= 0 && queueRecovery.redispatchFrom() < redispatchFrom) {
+                log.warn("re-dispatching from CommitLog offset {} (not {}) to rebuild ConsumeQueue entries that"
+                        + " recovery found missing", queueRecovery.redispatchFrom(), redispatchFrom);
+                redispatchFrom = queueRecovery.redispatchFrom();
+            }
             reput.setReputFromOffset(Math.max(redispatchFrom, commitLog.minOffset()));
             long before = metrics.dispatchedRecords.sum();
             reput.dispatchUpTo(end);

@@ -4,6 +4,7 @@ import io.tidemq.store.file.AppendCallback;
 import io.tidemq.store.file.MappedFile;
 import io.tidemq.store.file.FileIo;
 import io.tidemq.store.file.MappedFileQueue;
+import io.tidemq.store.recovery.RecoveryCut;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,32 +82,145 @@ public final class ConsumeQueue {
     }
 
     /**
-     * Recovery: finds the end of the written entries in the last file(s) and the first real entry.
+     * What {@link #recover} found.
+     *
+     * @param cut            entries removed because never-written (all-zero) entries came before them, or null
+     * @param redispatchFrom CommitLog offset from which records must be dispatched again to rebuild what was cut
+     *                       or found missing below the end, or -1 when the checkpoint's re-dispatch suffices
      */
-    public void recover() {
+    public record Recovery(RecoveryCut cut, long redispatchFrom) {
+    }
+
+    /**
+     * Recovery: finds the end of the written entries and the first real entry. Every file that may hold entries
+     * written after the checkpoint is validated, not only the last: from the last file backwards, until a file
+     * whose last real entry is for a record below {@code checkpointOffset} (it was flushed before that
+     * checkpoint). The queue ends at the first never-written (all-zero) entry of the validated files; entries
+     * after it are cut, and the CommitLog offset to re-dispatch from is returned so they are rebuilt.
+     *
+     * @param checkpointOffset the checkpoint's {@code consumeQueueFlushedOffset}, or -1 when unknown (every file
+     *                         is then validated)
+     */
+    public Recovery recover(long checkpointOffset) {
         List<MappedFile> all = files.files();
         if (all.isEmpty()) {
-            return;
+            return new Recovery(null, -1);
         }
-        MappedFile last = all.get(all.size() - 1);
-        int end = 0;
-        if (last.hold()) {
-            try {
-                for (int at = 0; at + ENTRY_BYTES <= last.fileSizeBytes(); at += ENTRY_BYTES) {
-                    long commitLogOffset = last.getLong(at + COMMIT_LOG_OFFSET_OFFSET);
-                    int size = last.getInt(at + SIZE_OFFSET);
-                    if (commitLogOffset == 0 && size == 0 && last.getLong(at + TAGS_CODE_OFFSET) == 0) {
-                        break;
-                    }
-                    end = at + ENTRY_BYTES;
-                }
-            } finally {
-                last.release();
+        long end = -1;
+        long lastWritten = -1;
+        for (int i = all.size() - 1; i >= 0; i--) {
+            MappedFile file = all.get(i);
+            boolean last = i == all.size() - 1;
+            if (!last && isCoveredByCheckpoint(file, checkpointOffset)) {
+                break;
+            }
+            int firstZero = firstNeverWrittenEntry(file);
+            if (firstZero < file.fileSizeBytes()) {
+                end = file.fileFromOffset() + firstZero;
+            }
+            int lastWrittenInFile = endOfLastWrittenEntry(file);
+            if (lastWrittenInFile > 0) {
+                lastWritten = Math.max(lastWritten, file.fileFromOffset() + lastWrittenInFile);
             }
         }
-        files.truncateDirty(last.fileFromOffset() + end);
+        if (end < 0) {
+            end = all.get(all.size() - 1).fileFromOffset() + all.get(all.size() - 1).fileSizeBytes();
+        }
+        MappedFile last = all.get(all.size() - 1);
+        boolean endBeforeLastFile = end < last.fileFromOffset();
+        RecoveryCut cut = null;
+        if (lastWritten > end) {
+            String reason = "never-written entries at queue offset " + end / ENTRY_BYTES + " (lost by a crash"
+                    + " before the queue was flushed) with written entries after them; they are rebuilt from"
+                    + " the CommitLog";
+            cut = new RecoveryCut(RecoveryCut.consumeQueue(topic, queueId), end / ENTRY_BYTES,
+                    lastWritten / ENTRY_BYTES, lastWritten - end, reason);
+            log.warn("ConsumeQueue {}-{} CUT: queue offsets [{}, {}) ({} bytes) removed: {}", topic, queueId,
+                    cut.fromOffset(), cut.toOffset(), cut.bytes(), reason);
+        }
+        files.truncateDirty(end);
         files.setFlushedWhere(files.maxOffset());
         minLogicOffset = firstRealOffset();
+        long redispatchFrom = -1;
+        if (cut != null || endBeforeLastFile) {
+            // the entries from the end on must come back from the CommitLog: from the record after the last
+            // real entry kept (everything before it is in the queue)
+            redispatchFrom = lastRealEntryEnd();
+        }
+        return new Recovery(cut, redispatchFrom);
+    }
+
+    /** Whether {@code file} is full and its last real entry is for a record below the checkpoint. */
+    private boolean isCoveredByCheckpoint(MappedFile file, long checkpointOffset) {
+        if (checkpointOffset < 0 || !file.hold()) {
+            return false;
+        }
+        try {
+            for (int at = file.fileSizeBytes() - ENTRY_BYTES; at >= 0; at -= ENTRY_BYTES) {
+                long commitLogOffset = file.getLong(at + COMMIT_LOG_OFFSET_OFFSET);
+                int size = file.getInt(at + SIZE_OFFSET);
+                if (isNeverWritten(file, at)) {
+                    return false;
+                }
+                if (commitLogOffset != FILLER_COMMIT_LOG_OFFSET) {
+                    return commitLogOffset + size <= checkpointOffset;
+                }
+            }
+            return false;
+        } finally {
+            file.release();
+        }
+    }
+
+    /** Position of the first all-zero entry of {@code file}, or its size when every entry is written. */
+    private static int firstNeverWrittenEntry(MappedFile file) {
+        if (!file.hold()) {
+            return 0;
+        }
+        try {
+            int at = 0;
+            while (at + ENTRY_BYTES <= file.fileSizeBytes() && !isNeverWritten(file, at)) {
+                at += ENTRY_BYTES;
+            }
+            return at;
+        } finally {
+            file.release();
+        }
+    }
+
+    /** One past the last entry of {@code file} that is not all-zero; 0 when none is. */
+    private static int endOfLastWrittenEntry(MappedFile file) {
+        if (!file.hold()) {
+            return 0;
+        }
+        try {
+            int at = (file.fileSizeBytes() / ENTRY_BYTES) * ENTRY_BYTES;
+            while (at > 0 && isNeverWritten(file, at - ENTRY_BYTES)) {
+                at -= ENTRY_BYTES;
+            }
+            return at;
+        } finally {
+            file.release();
+        }
+    }
+
+    private static boolean isNeverWritten(MappedFile file, int at) {
+        return file.getLong(at + COMMIT_LOG_OFFSET_OFFSET) == 0 && file.getInt(at + SIZE_OFFSET) == 0
+                && file.getLong(at + TAGS_CODE_OFFSET) == 0;
+    }
+
+    /** CommitLog offset just after the record of the last real entry, or 0 when the queue holds none. */
+    private long lastRealEntryEnd() {
+        for (long q = maxOffset() - 1; q >= minOffset(); q--) {
+            Entry e = entry(q);
+            if (e == null) {
+                break;
+            }
+            if (!e.isFiller()) {
+                return e.commitLogOffset() + e.size();
+            }
+        }
+        return 0;
     }
 
     private long firstRealOffset() {

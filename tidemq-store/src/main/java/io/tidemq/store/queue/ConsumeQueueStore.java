@@ -4,12 +4,15 @@ import io.tidemq.store.StoreIOException;
 import io.tidemq.store.dispatch.CommitLogDispatcher;
 import io.tidemq.store.dispatch.DispatchRequest;
 import io.tidemq.store.file.FileIo;
+import io.tidemq.store.recovery.RecoveryCut;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
@@ -46,15 +49,41 @@ public final class ConsumeQueueStore implements CommitLogDispatcher {
         this.io = io;
     }
 
-    /** Maps every queue found on disk and recovers each one's end. */
-    public void loadAndRecover() {
+    /**
+     * What the recovery of every queue found.
+     *
+     * @param cuts           entries removed (see {@link ConsumeQueue#recover})
+     * @param redispatchFrom lowest CommitLog offset a queue needs re-dispatched from, or -1 when none does
+     */
+    public record Recovery(List<RecoveryCut> cuts, long redispatchFrom) {
+    }
+
+    /**
+     * Maps every queue found on disk and recovers each one's end (see {@link ConsumeQueue#recover}).
+     *
+     * @param checkpointOffset the checkpoint's {@code consumeQueueFlushedOffset}, or -1 when unknown
+     */
+    public Recovery loadAndRecover(long checkpointOffset) {
+        List<RecoveryCut> cuts = new ArrayList<>();
+        long[] redispatchFrom = {-1};
         try {
             Files.createDirectories(rootDir);
             try (Stream<Path> topics = Files.list(rootDir)) {
                 for (Path topicDir : (Iterable<Path>) topics.filter(Files::isDirectory)::iterator) {
                     try (Stream<Path> ids = Files.list(topicDir)) {
                         for (Path queueDir : (Iterable<Path>) ids.filter(Files::isDirectory)::iterator) {
-                            loadQueue(topicDir.getFileName().toString(), queueDir);
+                            ConsumeQueue.Recovery recovery = loadQueue(topicDir.getFileName().toString(), queueDir,
+                                    checkpointOffset);
+                            if (recovery == null) {
+                                continue;
+                            }
+                            if (recovery.cut() != null) {
+                                cuts.add(recovery.cut());
+                            }
+                            if (recovery.redispatchFrom() >= 0 && (redispatchFrom[0] < 0
+                                    || recovery.redispatchFrom() < redispatchFrom[0])) {
+                                redispatchFrom[0] = recovery.redispatchFrom();
+                            }
                         }
                     }
                 }
@@ -62,20 +91,22 @@ public final class ConsumeQueueStore implements CommitLogDispatcher {
         } catch (IOException e) {
             throw new StoreIOException("cannot list " + rootDir + ": " + e + "; check permissions", e);
         }
+        return new Recovery(cuts, redispatchFrom[0]);
     }
 
-    private void loadQueue(String topic, Path queueDir) {
+    private ConsumeQueue.Recovery loadQueue(String topic, Path queueDir, long checkpointOffset) {
         int queueId;
         try {
             queueId = Integer.parseInt(queueDir.getFileName().toString());
         } catch (NumberFormatException e) {
             log.warn("ignoring {}: not a queue id directory", queueDir);
-            return;
+            return null;
         }
         ConsumeQueue queue = new ConsumeQueue(topic, queueId, queueDir, entriesPerFile, io);
         queue.load();
-        queue.recover();
+        ConsumeQueue.Recovery recovery = queue.recover(checkpointOffset);
         queues.computeIfAbsent(topic, t -> new ConcurrentHashMap<>()).put(queueId, queue);
+        return recovery;
     }
 
     @Override
@@ -113,18 +144,26 @@ public final class ConsumeQueueStore implements CommitLogDispatcher {
         return byId == null ? Set.of() : Collections.unmodifiableSet(new TreeSet<>(byId.keySet()));
     }
 
-    /** Recovery: drops entries past the recovered CommitLog end. @return entries dropped */
-    public long truncateAbove(long commitLogEnd) {
-        long dropped = 0;
+    /**
+     * Recovery: drops entries past the recovered CommitLog end; each queue's drop is logged at WARN.
+     *
+     * @return one cut per queue that lost entries
+     */
+    public List<RecoveryCut> truncateAbove(long commitLogEnd) {
+        List<RecoveryCut> cuts = new ArrayList<>();
         for (ConsumeQueue queue : all()) {
+            long max = queue.maxOffset();
             long n = queue.truncateAbove(commitLogEnd);
             if (n > 0) {
-                log.warn("{}-{}: dropped {} entries pointing past the recovered CommitLog end {}", queue.topic(),
-                        queue.queueId(), n, commitLogEnd);
+                String reason = "the entries point past the recovered CommitLog end " + commitLogEnd;
+                RecoveryCut cut = new RecoveryCut(RecoveryCut.consumeQueue(queue.topic(), queue.queueId()), max - n,
+                        max, n * ConsumeQueue.ENTRY_BYTES, reason);
+                log.warn("ConsumeQueue {}-{} CUT: queue offsets [{}, {}) ({} bytes) removed: {}", queue.topic(),
+                        queue.queueId(), cut.fromOffset(), cut.toOffset(), cut.bytes(), reason);
+                cuts.add(cut);
             }
-            dropped += n;
         }
-        return dropped;
+        return cuts;
     }
 
     public void flushAll() {

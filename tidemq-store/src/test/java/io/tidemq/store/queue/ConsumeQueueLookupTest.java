@@ -101,7 +101,7 @@ class ConsumeQueueLookupTest {
 
         ConsumeQueue reopened = new ConsumeQueue("t", 0, dir.resolve("cq"), 16);
         reopened.load();
-        reopened.recover();
+        reopened.recover(-1);
         assertThat(reopened.minOffset()).isEqualTo(37);
         assertThat(reopened.maxOffset()).isEqualTo(39);
         assertThat(reopened.entry(38)).isEqualTo(new ConsumeQueue.Entry(38, 1050, 60, 8));

@@ -10,6 +10,7 @@ import io.tidemq.store.StoredMessage;
 import io.tidemq.store.TestStores;
 import io.tidemq.store.commitlog.RecordDescriptor;
 import io.tidemq.store.file.MappedFile;
+import io.tidemq.store.queue.ConsumeQueue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -119,6 +120,12 @@ class StoreRecoveryTest {
         // and the queue of another topic vanished entirely
         try (DefaultMessageStore store = new DefaultMessageStore(config(FlushMode.ASYNC))) {
             store.start();
+            assertThat(store.lastRecovery().cuts()).anySatisfy(cut -> {
+                assertThat(cut.structure()).isEqualTo(RecoveryCut.consumeQueue("t", 0));
+                assertThat(cut.fromOffset()).isEqualTo(110);
+                assertThat(cut.toOffset()).isEqualTo(120);
+                assertThat(cut.bytes()).isEqualTo(10L * ConsumeQueue.ENTRY_BYTES);
+            });
             for (int i = 0; i < 5; i++) {
                 store.putMessage(message("other", 0, "o" + i)).join();
             }
@@ -282,12 +289,58 @@ class StoreRecoveryTest {
             assertThat(store.commitLogMaxOffset()).isEqualTo(lostFrom);
             assertThat(store.lastRecovery().cutFromOffset()).isEqualTo(lostFrom);
             assertThat(store.lastRecovery().cutBytes()).isEqualTo(end - lostFrom);
-            assertThat(store.lastRecovery().cuts()).singleElement().satisfies(cut -> {
-                assertThat(cut.structure()).isEqualTo("commitlog");
+            assertThat(store.lastRecovery().cuts()).filteredOn(cut -> cut.structure().equals("commitlog"))
+                    .singleElement().satisfies(cut -> {
                 assertThat(cut.fromOffset()).isEqualTo(lostFrom);
                 assertThat(cut.toOffset()).isEqualTo(end);
                 assertThat(cut.bytes()).isEqualTo(end - lostFrom);
             });
+        }
+    }
+
+    @Test
+    void zeroedEntriesAtTheEndOfANonLastConsumeQueueFileAreCutAndRedispatched() throws IOException {
+        fillAndCrash(FlushMode.SYNC, 70, "t");
+        Path firstQueueFile = dir.resolve("consumequeue").resolve("t").resolve("0").resolve(MappedFile.fileName(0));
+        // the queue rolled just before an OS crash: the old file's last entries never reached the disk
+        try (FileChannel channel = FileChannel.open(firstQueueFile, StandardOpenOption.WRITE)) {
+            channel.write(ByteBuffer.wrap(new byte[4 * ConsumeQueue.ENTRY_BYTES]), 60L * ConsumeQueue.ENTRY_BYTES);
+        }
+
+        try (DefaultMessageStore store = new DefaultMessageStore(config(FlushMode.SYNC))) {
+            store.start();
+
+            assertThat(store.maxQueueOffset("t", 0)).isEqualTo(70);
+            assertThat(readAll(store, "t")).hasSize(70).extracting(StoredMessage::queueOffset)
+                    .containsExactlyElementsOf(java.util.stream.LongStream.range(0, 70).boxed().toList());
+            assertThat(store.lastRecovery().cuts()).anySatisfy(cut -> {
+                assertThat(cut.structure()).isEqualTo(RecoveryCut.consumeQueue("t", 0));
+                assertThat(cut.fromOffset()).isEqualTo(60);
+                assertThat(cut.toOffset()).isEqualTo(70);
+            });
+        }
+    }
+
+    @Test
+    void aCheckpointLetsConsumeQueueRecoverySkipFilesItCoversAndStillCatchesAZeroedTailAfterIt() throws IOException {
+        List<PutResult> results = new ArrayList<>();
+        StoreConfig withCheckpoints = smallConfig(dir).flushMode(FlushMode.SYNC).build();
+        try (DefaultMessageStore store = new DefaultMessageStore(withCheckpoints)) {
+            store.start();
+            for (int i = 0; i < 140; i++) {
+                results.add(store.putMessage(message("t", 0, "m" + i)).join());
+            }
+            await().until(() -> StoreCheckpoint.load(dir).consumeQueueFlushedOffset() == results.get(139).endOffset());
+            store.closeAbruptly();
+        }
+        Path secondQueueFile = dir.resolve("consumequeue").resolve("t").resolve("0")
+                .resolve(MappedFile.fileName(64L * ConsumeQueue.ENTRY_BYTES));
+        try (FileChannel channel = FileChannel.open(secondQueueFile, StandardOpenOption.WRITE)) {
+            channel.write(ByteBuffer.wrap(new byte[2 * ConsumeQueue.ENTRY_BYTES]), 62L * ConsumeQueue.ENTRY_BYTES);
+        }
+        try (DefaultMessageStore store = new DefaultMessageStore(withCheckpoints)) {
+            store.start();
+            assertThat(readAll(store, "t")).hasSize(140);
         }
     }
 
