@@ -98,8 +98,9 @@ public final class TimerMessageService implements AutoCloseable {
         }
         state = State.RUNNING;
         long nowMs = clockMs.getAsLong();
+        // entries whose record was lost with the CommitLog's tail are dropped (storage-audit #8)
         timerStore = TimerStore.open(new TimerStoreConfig(dir, settings.precisionMs(), settings.slotCount(),
-                TimerStoreConfig.DEFAULT_LOG_SEGMENT_BYTES));
+                TimerStoreConfig.DEFAULT_LOG_SEGMENT_BYTES), store.lastRecovery().endOffset());
         TimerStore.Recovery recovery = timerStore.recovery();
         TimerCheckpoint checkpoint = recovery.checkpoint();
         long queueEnd = store.maxQueueOffset(TimerRecords.TOPIC, TimerRecords.QUEUE_ID);

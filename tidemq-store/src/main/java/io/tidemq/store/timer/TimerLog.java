@@ -29,6 +29,10 @@ public final class TimerLog implements AutoCloseable {
     /** Ascending by start position; the last one is the one appended to. */
     private final List<TimerLogSegment> segments = new ArrayList<>();
     private long writePosition;
+    /** Invalid entries between valid ones, counted by open. */
+    private long badEntries;
+    /** Largest CommitLog end (offset + size) any entry not dropped points at, found by open. */
+    private long maxCommitLogEnd = -1;
 
     private TimerLog(Path dir, int segmentBytes) {
         this.dir = dir;
@@ -59,27 +63,59 @@ public final class TimerLog implements AutoCloseable {
         return timerLog;
     }
 
-    /** Walks every segment noting slot times; returns the position after the last valid entry. */
+    /**
+     * Walks every entry of every segment, noting slot times. The end is the position after the last valid entry
+     * anywhere (storage-audit #6): an entry that fails its CRC, or an unwritten (zero) entry, followed by valid
+     * ones is damage in the middle; it is counted in {@link #badEntries()}, reported, and skipped by every reader,
+     * never taken for the end of the log.
+     */
     private long scanEnd() {
-        long end = segments.isEmpty() ? 0 : segments.get(0).startPosition();
-        for (TimerLogSegment segment : segments) {
-            if (segment.startPosition() != end) {
-                log.error("timer log segment {} does not follow position {}; ignoring it and everything after",
-                        segment, end);
+        long expected = segments.isEmpty() ? 0 : segments.get(0).startPosition();
+        long end = expected;
+        long firstBad = -1;
+        for (int i = 0; i < segments.size(); i++) {
+            TimerLogSegment segment = segments.get(i);
+            if (segment.startPosition() != expected) {
+                log.error("timer log segment {} does not follow position {}; ignoring it and everything after (move"
+                        + " those files out of {} if they matter)", segment, expected, dir);
+                while (segments.size() > i) {
+                    segments.remove(segments.size() - 1).close();
+                }
                 break;
             }
-            long p = segment.startPosition();
-            TimerLogRecord r;
-            while (p < segment.endPosition() && (r = segment.read(p)) != null) {
+            for (long p = segment.startPosition(); p < segment.endPosition(); p += TimerLogRecord.BYTES) {
+                TimerLogRecord r = segment.read(p);
+                if (r == null) {
+                    continue;
+                }
                 segment.noteSlotTime(r.slotTimeMs());
-                p += TimerLogRecord.BYTES;
+                if (!r.isDropped()) {
+                    maxCommitLogEnd = Math.max(maxCommitLogEnd, r.commitLogOffset() + r.sizeBytes());
+                }
+                if (p > end) {
+                    badEntries += (p - end) / TimerLogRecord.BYTES;
+                    firstBad = firstBad < 0 ? end : firstBad;
+                }
+                end = p + TimerLogRecord.BYTES;
             }
-            end = p;
-            if (p < segment.endPosition()) {
-                break;
-            }
+            expected = segment.endPosition();
+        }
+        if (badEntries > 0) {
+            log.warn("timer log {}: {} damaged or unwritten entr(y/ies) between valid ones, the first at position {};"
+                    + " they are skipped (their messages, if any, are not delivered by the timer)", dir, badEntries,
+                    firstBad);
         }
         return end;
+    }
+
+    /** Largest CommitLog end (offset + size) of an entry not dropped, as found by open; -1 for none. */
+    long maxCommitLogEnd() {
+        return maxCommitLogEnd;
+    }
+
+    /** Entries below the write position that hold no valid entry (damage found by the last open). */
+    public long badEntries() {
+        return badEntries;
     }
 
     /** Position one past the last entry. */
@@ -94,8 +130,8 @@ public final class TimerLog implements AutoCloseable {
 
     /** Appends an entry; returns its position. */
     public long append(TimerLogRecord record) {
-        TimerLogSegment segment = segments.isEmpty() ? null : segments.get(segments.size() - 1);
-        if (segment == null || writePosition >= segment.endPosition()) {
+        TimerLogSegment segment = segments.isEmpty() ? null : segmentFor(writePosition);
+        if (segment == null) {
             segment = TimerLogSegment.open(dir, writePosition, segmentBytes);
             segments.add(segment);
         }
@@ -103,6 +139,14 @@ public final class TimerLog implements AutoCloseable {
         segment.write(position, record);
         writePosition += TimerLogRecord.BYTES;
         return position;
+    }
+
+    /** Recovery only: rewrites the valid entry at {@code position} (relinked or marked dropped). */
+    void rewrite(long position, TimerLogRecord record) {
+        if (position < minPosition() || position >= writePosition || position % TimerLogRecord.BYTES != 0) {
+            throw new IllegalArgumentException("no timer log entry at " + position);
+        }
+        segmentFor(position).write(position, record);
     }
 
     /** The entry at {@code position}, or null when the position is not held or holds no valid entry. */

@@ -11,6 +11,7 @@ import java.util.zip.CRC32C;
  * offset size field
  *      0    4 magic            {@value #MAGIC_TEXT} (0 marks the unwritten end of a segment)
  *      4    4 flags            bit 0: ROLL (re-put into the timer topic when the slot is due, not delivered)
+ *                              bit 1: DROPPED (its CommitLog record was lost; never linked into a slot again)
  *      8    8 deliverAtMs      when the message is due in its real topic, epoch ms
  *     16    8 slotTimeMs       start of the slot holding the entry, epoch ms (a multiple of the precision)
  *     24    8 commitLogOffset  physical offset of the TIDEMQ_SYS_TIMER record
@@ -23,7 +24,7 @@ import java.util.zip.CRC32C;
  * @param slotTimeMs      start of the slot the entry is linked into
  * @param commitLogOffset physical offset of the scheduled message in the CommitLog
  * @param sizeBytes       record size of the scheduled message
- * @param flags           {@link #FLAG_ROLL} or 0
+ * @param flags           {@link #FLAG_ROLL}, {@link #FLAG_DROPPED} or 0
  * @param prevPosition    previous entry of the same slot, or {@link #NO_POSITION}
  */
 public record TimerLogRecord(long deliverAtMs, long slotTimeMs, long commitLogOffset, int sizeBytes, int flags,
@@ -33,6 +34,11 @@ public record TimerLogRecord(long deliverAtMs, long slotTimeMs, long commitLogOf
     public static final int MAGIC = 0x54494D31;
     static final String MAGIC_TEXT = "TIM1";
     public static final int FLAG_ROLL = 1;
+    /**
+     * Set by recovery on an entry whose CommitLog record lies past the recovered CommitLog end: another record
+     * may later land at the same offset, and must not be delivered at this entry's time (storage-audit #8).
+     */
+    public static final int FLAG_DROPPED = 2;
     public static final long NO_POSITION = -1;
 
     static final int MAGIC_OFFSET = 0;
@@ -47,6 +53,20 @@ public record TimerLogRecord(long deliverAtMs, long slotTimeMs, long commitLogOf
     /** Re-put into the timer topic when the slot is due (the message outlives CommitLog retention this way). */
     public boolean isRoll() {
         return (flags & FLAG_ROLL) != 0;
+    }
+
+    /** Dropped by recovery: see {@link #FLAG_DROPPED}. */
+    public boolean isDropped() {
+        return (flags & FLAG_DROPPED) != 0;
+    }
+
+    TimerLogRecord withPrevPosition(long newPrevPosition) {
+        return new TimerLogRecord(deliverAtMs, slotTimeMs, commitLogOffset, sizeBytes, flags, newPrevPosition);
+    }
+
+    TimerLogRecord dropped() {
+        return new TimerLogRecord(deliverAtMs, slotTimeMs, commitLogOffset, sizeBytes, flags | FLAG_DROPPED,
+                prevPosition);
     }
 
     /** Writes the entry at {@code at} of {@code buf} (absolute puts; the buffer's position is untouched). */

@@ -93,6 +93,22 @@ public final class TimerSlots implements AutoCloseable {
         }
     }
 
+    /**
+     * The precision {@code file} was written with, read without changing anything; 0 when the file is missing,
+     * too short or not a slot file.
+     */
+    static long writtenPrecisionMs(Path file) {
+        if (!java.nio.file.Files.exists(file)) {
+            return 0;
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            return readPreviousPrecision(channel);
+        } catch (IOException e) {
+            throw new StoreIOException("cannot read the timer slot file " + file + ": " + e.getMessage()
+                    + "; check its permissions", e);
+        }
+    }
+
     private static long readPreviousPrecision(FileChannel channel) throws IOException {
         if (channel.size() < HEADER_BYTES) {
             return 0;

@@ -40,9 +40,11 @@ public final class TimerStore implements AutoCloseable {
      * @param droppedEntries timer log entries past the checkpoint that were cut (to be re-indexed)
      * @param slotsRebuilt   whether the slot ring was rebuilt from the log
      * @param pendingEntries entries in slots at or after the delivered cursor
+     * @param badEntries     entries below the end of the log that failed their CRC (skipped and reported)
+     * @param droppedPastCommitLogEnd entries dropped because their CommitLog record lies past the recovered end
      */
     public record Recovery(TimerCheckpoint checkpoint, boolean wasClean, long droppedEntries, boolean slotsRebuilt,
-                           long pendingEntries) {
+                           long pendingEntries, long badEntries, long droppedPastCommitLogEnd) {
     }
 
     private TimerStore(TimerStoreConfig config, TimerLog timerLog, TimerSlots slots, Recovery recovery) {
@@ -54,11 +56,24 @@ public final class TimerStore implements AutoCloseable {
     }
 
     /**
-     * Opens (creating when absent) and recovers the timer store; see the class comment for the contract.
+     * Opens (creating when absent) and recovers the timer store; see the class comment for the contract. For a
+     * store whose CommitLog end is unknown (tests, tools); the broker uses {@link #open(TimerStoreConfig, long)}.
      *
      * @throws StoreIOException when the files cannot be read or were written with another precision
      */
     public static TimerStore open(TimerStoreConfig config) {
+        return open(config, Long.MAX_VALUE);
+    }
+
+    /**
+     * Opens and recovers the timer store, dropping entries whose CommitLog record ends past
+     * {@code commitLogEndOffset} (the message store's recovered end, {@code lastRecovery().endOffset()}): that
+     * record was lost with the CommitLog's tail, and a later record at the same offset must not be delivered
+     * in its place.
+     *
+     * @throws StoreIOException when the files cannot be read or were written with another precision
+     */
+    public static TimerStore open(TimerStoreConfig config, long commitLogEndOffset) {
         try {
             Files.createDirectories(config.dir());
         } catch (IOException e) {
@@ -66,20 +81,20 @@ public final class TimerStore implements AutoCloseable {
         }
         TimerCheckpoint checkpoint = TimerCheckpoint.load(config.dir());
         TimerLog timerLog = TimerLog.open(config.logDir(), config.logSegmentBytes());
+        // checked before the slot file is touched: a refused open must leave it as it was (storage-audit #7)
+        long previous = TimerSlots.writtenPrecisionMs(config.slotFile());
+        if (previous != 0 && previous != config.precisionMs() && timerLog.writePosition() > timerLog.minPosition()) {
+            timerLog.close();
+            throw new StoreIOException("the timer store in " + config.dir() + " was written with timerPrecisionMs="
+                    + previous + " and still holds scheduled entries; restart with timerPrecisionMs=" + previous
+                    + " (it may change once no delayed message is pending)");
+        }
         TimerSlots slots;
         try {
             slots = TimerSlots.open(config.slotFile(), config.precisionMs(), config.slotCount());
         } catch (RuntimeException e) {
             timerLog.close();
             throw e;
-        }
-        long previous = slots.previousPrecisionMs();
-        if (previous != 0 && previous != config.precisionMs() && timerLog.writePosition() > timerLog.minPosition()) {
-            slots.close();
-            timerLog.close();
-            throw new StoreIOException("the timer store in " + config.dir() + " was written with timerPrecisionMs="
-                    + previous + " and still holds scheduled entries; restart with timerPrecisionMs=" + previous
-                    + " (it may change once no delayed message is pending)");
         }
         long dropped = 0;
         if (!checkpoint.clean()) {
@@ -90,12 +105,22 @@ public final class TimerStore implements AutoCloseable {
             }
             dropped = timerLog.truncate(checkpoint.logEndPosition());
         }
-        boolean rebuild = !checkpoint.clean() || slots.wasReinitialized();
+        boolean pointsPastEnd = timerLog.maxCommitLogEnd() > commitLogEndOffset;
+        boolean rebuild = !checkpoint.clean() || slots.wasReinitialized() || timerLog.badEntries() > 0
+                || pointsPastEnd;
+        long droppedPastEnd = 0;
         if (rebuild) {
-            rebuildSlots(timerLog, slots, checkpoint.deliveredCursorMs());
+            droppedPastEnd = rebuildSlots(timerLog, slots, checkpoint.deliveredCursorMs(), commitLogEndOffset);
+            timerLog.flush();
+        }
+        if (droppedPastEnd > 0) {
+            log.warn("timer store {}: dropped {} entr(y/ies) whose TIDEMQ_SYS_TIMER record lies past the recovered"
+                    + " CommitLog end {} (lost with the CommitLog tail); those scheduled messages are not delivered",
+                    config.dir(), droppedPastEnd, commitLogEndOffset);
         }
         long pending = slots.entriesFrom(checkpoint.deliveredCursorMs());
-        Recovery recovery = new Recovery(checkpoint, checkpoint.clean(), dropped, rebuild, pending);
+        Recovery recovery = new Recovery(checkpoint, checkpoint.clean(), dropped, rebuild, pending,
+                timerLog.badEntries(), droppedPastEnd);
         TimerStore store = new TimerStore(config, timerLog, slots, recovery);
         store.lastCheckpoint = new TimerCheckpoint(checkpoint.indexedQueueOffset(), timerLog.writePosition(),
                 checkpoint.deliveredCursorMs(), System.currentTimeMillis(), false);
@@ -108,22 +133,49 @@ public final class TimerStore implements AutoCloseable {
     }
 
     /**
-     * Re-links every entry of a slot at or after {@code cursorMs}. When two slots share a ring position the later
-     * one wins: the service only reuses a position once the earlier slot is delivered.
+     * Re-links every entry of a slot at or after {@code cursorMs}, in log order, skipping entries that fail their
+     * CRC (storage-audit #6) and entries dropped because their CommitLog record lies at or past
+     * {@code commitLogEndOffset} (storage-audit #8; they are marked {@link TimerLogRecord#FLAG_DROPPED} so no
+     * later rebuild links them again). An entry whose chain link must change to skip such an entry is rewritten.
+     * When two slots share a ring position the later one wins: the service only reuses a position once the
+     * earlier slot is delivered.
+     *
+     * @return entries newly dropped
      */
-    private static void rebuildSlots(TimerLog timerLog, TimerSlots slots, long cursorMs) {
+    private static long rebuildSlots(TimerLog timerLog, TimerSlots slots, long cursorMs, long commitLogEndOffset) {
         slots.clear();
+        long[] dropped = {0};
         timerLog.forEach((position, r) -> {
+            if (r.isDropped()) {
+                return;
+            }
+            if (r.commitLogOffset() + r.sizeBytes() > commitLogEndOffset) {
+                timerLog.rewrite(position, r.dropped());
+                dropped[0]++;
+                return;
+            }
             if (r.slotTimeMs() < cursorMs) {
                 return;
             }
-            long occupant = slots.occupantOf(r.slotTimeMs());
-            if (occupant == r.slotTimeMs()) {
-                slots.set(r.slotTimeMs(), position, slots.countOf(r.slotTimeMs()) + 1);
-            } else if (occupant == Long.MIN_VALUE || occupant < r.slotTimeMs()) {
-                slots.set(r.slotTimeMs(), position, 1);
+            long slot = r.slotTimeMs();
+            long occupant = slots.occupantOf(slot);
+            long prev;
+            int count;
+            if (occupant == slot) {
+                prev = slots.headOf(slot);
+                count = slots.countOf(slot) + 1;
+            } else if (occupant == Long.MIN_VALUE || occupant < slot) {
+                prev = TimerLogRecord.NO_POSITION;
+                count = 1;
+            } else {
+                return;
             }
+            if (r.prevPosition() != prev) {
+                timerLog.rewrite(position, r.withPrevPosition(prev));
+            }
+            slots.set(slot, position, count);
         });
+        return dropped[0];
     }
 
     public Recovery recovery() {

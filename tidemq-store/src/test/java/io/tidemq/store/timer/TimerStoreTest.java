@@ -192,6 +192,86 @@ class TimerStoreTest {
     }
 
     @Test
+    void aRefusedPrecisionChangeLeavesTheFileSoTheOriginalPrecisionStillOpens() {
+        TimerStore store = TimerStore.open(config(64, 1024));
+        store.append(T0, T0, 1, 100, 0, NO_CURSOR);
+        store.close(1, T0, T0);
+        TimerStoreConfig halfPrecision = new TimerStoreConfig(dir, 500, 64, 1024 * TimerLogRecord.BYTES);
+
+        assertThatThrownBy(() -> TimerStore.open(halfPrecision)).hasMessageContaining("timerPrecisionMs=1000");
+        assertThatThrownBy(() -> TimerStore.open(halfPrecision)).hasMessageContaining("timerPrecisionMs=1000");
+
+        try (TimerStore reopened = TimerStore.open(config(64, 1024))) {
+            assertThat(reopened.recovery().slotsRebuilt()).isFalse();
+            assertThat(reopened.countOf(T0)).isEqualTo(1);
+            assertThat(offsetsOfSlot(reopened, T0)).containsExactly(1L);
+        }
+    }
+
+    @Test
+    void aBadEntryInTheMiddleOfTheLastSegmentIsSkippedAndLaterEntriesStay() throws IOException {
+        TimerStore store = TimerStore.open(config(64, 1024));
+        for (int i = 0; i < 6; i++) {
+            store.append(T0 + i, T0, i, 100, 0, NO_CURSOR);
+        }
+        store.close(6, T0, T0);
+        flipLogByte(2L * TimerLogRecord.BYTES + 30);
+
+        try (TimerStore reopened = TimerStore.open(config(64, 1024))) {
+            assertThat(reopened.logWritePosition()).isEqualTo(6L * TimerLogRecord.BYTES);
+            assertThat(reopened.recovery().badEntries()).isEqualTo(1);
+            assertThat(offsetsOfSlot(reopened, T0)).containsExactly(5L, 4L, 3L, 1L, 0L);
+            long next = reopened.append(T0 + 9, T0, 6, 100, 0, NO_CURSOR);
+            assertThat(next).isEqualTo(6L * TimerLogRecord.BYTES);
+            assertThat(offsetsOfSlot(reopened, T0)).containsExactly(6L, 5L, 4L, 3L, 1L, 0L);
+        }
+    }
+
+    @Test
+    void aBadEntryInAnOlderSegmentDoesNotStopAppends() throws IOException {
+        TimerStore store = TimerStore.open(config(64, 1024));
+        for (int i = 0; i < 1_100; i++) {
+            store.append(T0 + 2_000, T0 + 2_000, i, 100, 0, NO_CURSOR);
+        }
+        store.close(1_100, T0, T0);
+        flipLogByte(500L * TimerLogRecord.BYTES + 30);
+
+        try (TimerStore reopened = TimerStore.open(config(64, 1024))) {
+            assertThat(reopened.logWritePosition()).isEqualTo(1_100L * TimerLogRecord.BYTES);
+            assertThat(reopened.countOf(T0 + 2_000)).isEqualTo(1_099);
+            assertThat(reopened.append(T0 + 3_000, T0 + 3_000, 7_777, 100, 0, NO_CURSOR))
+                    .isEqualTo(1_100L * TimerLogRecord.BYTES);
+            assertThat(offsetsOfSlot(reopened, T0 + 2_000)).hasSize(1_099).doesNotContain(500L);
+        }
+    }
+
+    @Test
+    void entriesPointingPastTheRecoveredCommitLogEndAreDroppedForGood() {
+        TimerStore store = TimerStore.open(config(64, 1024));
+        store.append(T0 + 1, T0, 100, 50, 0, NO_CURSOR);
+        store.append(T0 + 2, T0, 200, 50, 0, NO_CURSOR);
+        store.append(T0 + 3, T0, 300, 50, 0, NO_CURSOR); // its CommitLog record is lost with the tail
+        store.checkpoint(3, T0, T0);
+        store.closeAbruptly();
+
+        try (TimerStore reopened = TimerStore.open(config(64, 1024), 300)) {
+            assertThat(reopened.recovery().droppedPastCommitLogEnd()).isEqualTo(1);
+            assertThat(offsetsOfSlot(reopened, T0)).containsExactly(200L, 100L);
+            assertThat(reopened.countOf(T0)).isEqualTo(2);
+            // another record lands at the same offset: only its own entry may name it
+            reopened.append(T0 + 9, T0, 300, 50, 0, NO_CURSOR);
+            reopened.checkpoint(4, T0, T0);
+            reopened.closeAbruptly();
+        }
+        try (TimerStore again = TimerStore.open(config(64, 1024), 10_000)) {
+            assertThat(again.recovery().slotsRebuilt()).isTrue();
+            assertThat(again.recovery().droppedPastCommitLogEnd()).isZero();
+            assertThat(offsetsOfSlot(again, T0)).containsExactly(300L, 200L, 100L);
+            assertThat(again.read(again.headOf(T0)).deliverAtMs()).isEqualTo(T0 + 9);
+        }
+    }
+
+    @Test
     void aCorruptCheckpointFailsWithAdvice() throws IOException {
         TimerStore.open(config(64, 1024)).close(0, T0, T0);
         Path checkpoint = dir.resolve(TimerCheckpoint.FILE_NAME);
@@ -223,6 +303,13 @@ class TimerStoreTest {
                 .hasMessageContaining("timerPrecisionMs must be in [10, 60000]");
         assertThatThrownBy(() -> new TimerStoreConfig(dir, 1_000, 64, TimerStoreConfig.MIN_LOG_SEGMENT_BYTES + 1))
                 .hasMessageContaining("multiple of 48");
+    }
+
+    private void flipLogByte(long position) throws IOException {
+        Path segment = dir.resolve("timerlog").resolve(String.format("%020d", 0));
+        byte[] bytes = Files.readAllBytes(segment);
+        bytes[(int) position] ^= 0x10;
+        Files.write(segment, bytes);
     }
 
     private static void copyTree(Path from, Path to) throws IOException {
