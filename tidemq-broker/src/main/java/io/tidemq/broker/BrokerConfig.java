@@ -37,6 +37,7 @@ public final class BrokerConfig {
     private final String brokerName;
     private final long brokerId;
     private final String brokerIp;
+    private final String bindAddress;
     private final int listenPort;
     private final List<String> namesrvAddrs;
     private final Path storePath;
@@ -73,6 +74,11 @@ public final class BrokerConfig {
         this.brokerName = name("brokerName", b.brokerName, NameValidator::checkBrokerName);
         this.brokerId = ConfigReader.checkRange("brokerId", b.brokerId, 0, Long.MAX_VALUE);
         this.brokerIp = b.brokerIp == null || b.brokerIp.isBlank() ? detectIp() : b.brokerIp.trim();
+        if (b.bindAddress == null || b.bindAddress.isBlank()) {
+            throw new BrokerConfigException("bindAddress must be a host name or IP address (0.0.0.0 for every"
+                    + " interface), was '" + b.bindAddress + "'");
+        }
+        this.bindAddress = b.bindAddress.trim();
         this.listenPort = (int) ConfigReader.checkRange("listenPort", b.listenPort, 0, 65_535);
         this.namesrvAddrs = List.copyOf(b.namesrvAddrs);
         for (String addr : namesrvAddrs) {
@@ -141,6 +147,7 @@ public final class BrokerConfig {
         b.brokerName = brokerName;
         b.brokerId = brokerId;
         b.brokerIp = brokerIp;
+        b.bindAddress = bindAddress;
         b.listenPort = listenPort;
         b.namesrvAddrs = new ArrayList<>(namesrvAddrs);
         b.storePath = storePath;
@@ -254,6 +261,11 @@ public final class BrokerConfig {
     /** The IP clients and NameServers reach this broker at (auto-detected when not configured). */
     public String brokerIp() {
         return brokerIp;
+    }
+
+    /** The local address the broker listens on; {@code 0.0.0.0} means every interface. */
+    public String bindAddress() {
+        return bindAddress;
     }
 
     /** The configured port; 0 picks a free one (see {@code BrokerController.port()}). */
@@ -400,8 +412,8 @@ public final class BrokerConfig {
     @Override
     public String toString() {
         return "BrokerConfig{cluster=" + brokerClusterName + ", brokerName=" + brokerName + ", brokerId=" + brokerId
-                + ", address=" + brokerIp + ":" + listenPort + ", namesrvAddrs=" + namesrvAddrs + ", storePath="
-                + storePath + ", flushMode=" + flushMode + ", autoCreateTopic=" + autoCreateTopic
+                + ", address=" + brokerIp + ":" + listenPort + ", bindAddress=" + bindAddress + ", namesrvAddrs="
+                + namesrvAddrs + ", storePath=" + storePath + ", flushMode=" + flushMode + ", autoCreateTopic=" + autoCreateTopic
                 + ", maxMessageBytes=" + maxMessageBytes + ", store=" + storeProperties + "}";
     }
 
@@ -411,6 +423,7 @@ public final class BrokerConfig {
         String brokerName = "broker-a";
         long brokerId = 0;
         private String brokerIp;
+        String bindAddress = "0.0.0.0";
         int listenPort = 10911;
         List<String> namesrvAddrs = new ArrayList<>();
         Path storePath = Path.of("data", "broker");
@@ -455,6 +468,7 @@ public final class BrokerConfig {
         public Builder brokerId(long v) { brokerId = v; return this; }
         /** The IP to advertise; {@code null} auto-detects the first non-loopback IPv4 address. */
         public Builder brokerIp(String v) { brokerIp = v; return this; }
+        public Builder bindAddress(String v) { bindAddress = v; return this; }
         public Builder listenPort(int v) { listenPort = v; return this; }
         public Builder namesrvAddrs(List<String> v) { namesrvAddrs = new ArrayList<>(v); return this; }
         public Builder storePath(Path v) { storePath = v; return this; }

@@ -26,6 +26,7 @@ final class BrokerConfigLoader {
                 .brokerName(r.string("brokerName", d.brokerName))
                 .brokerId(r.longValue("brokerId", d.brokerId, 0, Long.MAX_VALUE))
                 .brokerIp(r.string("brokerIp", null))
+                .bindAddress(r.string("bindAddress", d.bindAddress))
                 .listenPort(r.intValue("listenPort", d.listenPort, 0, 65_535))
                 .namesrvAddrs(splitAddrs(r.string("namesrvAddrs", "")))
                 .storePath(Path.of(r.string("storePath", d.storePath.toString())))

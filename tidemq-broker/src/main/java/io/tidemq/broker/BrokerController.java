@@ -157,6 +157,7 @@ public final class BrokerController implements AutoCloseable {
         adminExecutor = BrokerThreads.fixedPool("tidemq-broker-admin", config.adminThreads(), 1_000);
 
         server = new NettyRemotingServer(NettyServerConfig.builder()
+                .bindAddress(config.bindAddress())
                 .listenPort(config.listenPort())
                 .maxFrameBytes(Math.max(16 << 20, config.maxMessageBytes() + (1 << 20)))
                 .build(), new ConnectionEvents());

@@ -38,12 +38,14 @@ class BrokerConfigTest {
         assertThat(c.flushMode()).isEqualTo(FlushMode.ASYNC);
         assertThat(c.namesrvAddrs()).isEmpty();
         assertThat(c.brokerIp()).isNotBlank();
+        assertThat(c.bindAddress()).isEqualTo("0.0.0.0");
     }
 
     @Test
     void readsEveryKindOfValue() {
         BrokerConfig c = BrokerConfig.fromProperties(props(
                 "brokerName", "broker-b", "brokerId", "1", "listenPort", "0", "brokerIp", "10.1.2.3",
+                "bindAddress", "10.1.2.3",
                 "namesrvAddrs", "10.0.0.1:9876; 10.0.0.2:9876;", "storePath", "/var/tidemq",
                 "flushMode", "sync", "autoCreateTopic", "true", "maxMessageBytes", "1_048_576"));
 
@@ -51,6 +53,7 @@ class BrokerConfigTest {
         assertThat(c.brokerId()).isEqualTo(1);
         assertThat(c.listenPort()).isZero();
         assertThat(c.brokerIp()).isEqualTo("10.1.2.3");
+        assertThat(c.bindAddress()).isEqualTo("10.1.2.3");
         assertThat(c.namesrvAddrs()).containsExactly("10.0.0.1:9876", "10.0.0.2:9876");
         assertThat(c.storePath()).isEqualTo(Path.of("/var/tidemq"));
         assertThat(c.configDir()).isEqualTo(Path.of("/var/tidemq/config"));

@@ -51,6 +51,7 @@ public final class BrokerFixture implements AutoCloseable {
         return BrokerConfig.builder()
                 .brokerName("broker-t")
                 .brokerIp("127.0.0.1")
+                .bindAddress("127.0.0.1")
                 .listenPort(0)
                 .storePath(storeDir)
                 .maxMessageBytes(64 * 1024)

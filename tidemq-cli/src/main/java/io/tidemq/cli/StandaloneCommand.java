@@ -18,11 +18,18 @@ import java.util.Properties;
 /**
  * {@code tidemq standalone}: a NameServer and a broker in one JVM, the first thing a newcomer runs. Topics
  * are created on first use; data lives under {@code --data}. Runs until SIGTERM / Ctrl-C.
+ *
+ * <p>Safe by default: both servers listen on 127.0.0.1 and the broker advertises 127.0.0.1, so a laptop's
+ * broker (which has no authentication) is not reachable from the network and its clients stay on loopback.
+ * {@code --broker-ip} (an address other hosts can reach) opens it to the network: the servers then listen on
+ * every interface unless {@code --bind} says otherwise.
  */
 @Command(name = "standalone", mixinStandardHelpOptions = true,
         description = {"Runs a NameServer and a broker in one JVM, with data under --data.",
                 "Topics are created on first use. Runs until Ctrl-C or SIGTERM, then shuts down cleanly."},
-        footer = {"", "Example:", "  tidemq standalone --data ./data --flush sync"})
+        footer = {"", "Examples:", "  tidemq standalone --data ./data --flush sync",
+                "  tidemq standalone --broker-ip 10.0.0.5     (serve other hosts: advertise 10.0.0.5, listen on"
+                        + " every interface)"})
 public final class StandaloneCommand extends ServerCommand {
 
     /** The line integration tests and scripts wait for. */
@@ -32,6 +39,9 @@ public final class StandaloneCommand extends ServerCommand {
     static final Map<String, String> STANDALONE_DEFAULTS = Map.of("autoCreateTopic", "true", "warmMappedFiles", "false");
 
     private static final long REGISTRATION_WAIT_MS = 15_000;
+
+    private static final String LOOPBACK = "127.0.0.1";
+    private static final String EVERY_INTERFACE = "0.0.0.0";
 
     private record Servers(NamesrvController namesrv, BrokerController broker) {
     }
@@ -54,8 +64,14 @@ public final class StandaloneCommand extends ServerCommand {
     int brokerPort;
 
     @Option(names = "--broker-ip", paramLabel = "IP",
-            description = "IP the broker advertises to clients (default: the first non-loopback IPv4 address).")
+            description = "IP the broker advertises to clients (default: 127.0.0.1, this machine only; give an"
+                    + " address other hosts reach to serve them).")
     String brokerIp;
+
+    @Option(names = "--bind", paramLabel = "ADDR",
+            description = "Local address both servers listen on (default: 127.0.0.1, or 0.0.0.0 = every"
+                    + " interface when --broker-ip is not a loopback address).")
+    String bind;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE",
             description = "A broker or store configuration key (see docs/configuration.md); repeatable.")
@@ -72,13 +88,12 @@ public final class StandaloneCommand extends ServerCommand {
         if (namesrvPort < 0 || namesrvPort > 65_535 || brokerPort < 0 || brokerPort > 65_535) {
             throw new CommandLine.ParameterException(spec.commandLine(), "ports must be in [0, 65535]");
         }
+        checkAddresses();
         ServerLifecycle lc = newLifecycle("TideMQ standalone", out);
         Servers servers = lc.startUp(() -> {
-            NamesrvController namesrv = lc.manage(
-                    new NamesrvController(NamesrvConfig.builder().listenPort(namesrvPort).build()),
-                    "  NameServer stopped");
+            NamesrvController namesrv = lc.manage(new NamesrvController(namesrvConfig()), "  NameServer stopped");
             namesrv.start();
-            namesrvAddress = "127.0.0.1:" + namesrv.port();
+            namesrvAddress = localHost() + ":" + namesrv.port();
             BrokerConfig config = brokerConfig(data, namesrvAddress);
             BrokerController broker = lc.manage(new BrokerController(config), "  broker " + config.brokerName()
                     + " stopped: unregistered, consumer offsets persisted, store closed");
@@ -94,6 +109,65 @@ public final class StandaloneCommand extends ServerCommand {
         return 0;
     }
 
+    /** The address both servers listen on: {@code --bind}, else loopback unless the broker IP is not loopback. */
+    String bindAddress() {
+        if (bind != null) {
+            return bind.trim();
+        }
+        return brokerIp == null || isLoopback(brokerIp.trim()) ? LOOPBACK : EVERY_INTERFACE;
+    }
+
+    /** The address the broker advertises: {@code --broker-ip}, else the bind address when it is one host's. */
+    String advertisedIp() {
+        if (brokerIp != null) {
+            return brokerIp.trim();
+        }
+        return localHost();
+    }
+
+    /** Where this JVM's clients (and the broker) reach the NameServer: loopback unless bound to one address. */
+    private String localHost() {
+        String b = bindAddress();
+        return isEveryInterface(b) || isLoopback(b) ? LOOPBACK : b;
+    }
+
+    /** Keys this command sets from its own options; {@code --set} of one would be silently overwritten. */
+    private static final Map<String, String> KEYS_OF_OPTIONS = Map.of("brokerIp", "--broker-ip",
+            "bindAddress", "--bind", "listenPort", "--broker-port", "storePath", "--data", "flushMode", "--flush",
+            "namesrvAddrs", "(set to the embedded NameServer)");
+
+    /**
+     * Refuses {@code --set} of a key an option owns, and an advertised address the servers do not listen on
+     * (clients would be sent nowhere).
+     */
+    private void checkAddresses() {
+        for (String key : overrides.keySet()) {
+            if (KEYS_OF_OPTIONS.containsKey(key)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--set " + key + " is not allowed"
+                        + " here; standalone sets it from " + KEYS_OF_OPTIONS.get(key));
+            }
+        }
+        String b = bindAddress();
+        String ip = advertisedIp();
+        if (!isEveryInterface(b) && !b.equals(ip) && !(isLoopback(b) && isLoopback(ip))) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--broker-ip " + ip + " is advertised to"
+                    + " clients, but the servers listen only on --bind " + b + "; use --bind " + ip
+                    + " or --bind 0.0.0.0, or leave --bind out");
+        }
+    }
+
+    private static boolean isLoopback(String address) {
+        return address.startsWith("127.") || address.equals("localhost") || address.equals("::1");
+    }
+
+    private static boolean isEveryInterface(String address) {
+        return address.equals(EVERY_INTERFACE) || address.equals("::");
+    }
+
+    NamesrvConfig namesrvConfig() {
+        return NamesrvConfig.builder().bindAddress(bindAddress()).listenPort(namesrvPort).build();
+    }
+
     BrokerConfig brokerConfig(Path data, String namesrvAddr) {
         Properties p = new Properties();
         p.putAll(STANDALONE_DEFAULTS);
@@ -102,20 +176,23 @@ public final class StandaloneCommand extends ServerCommand {
         p.setProperty("listenPort", Integer.toString(brokerPort));
         p.setProperty("namesrvAddrs", namesrvAddr);
         p.setProperty("flushMode", flush.name());
-        if (brokerIp != null) {
-            p.setProperty("brokerIp", brokerIp);
-        }
+        p.setProperty("brokerIp", advertisedIp());
+        p.setProperty("bindAddress", bindAddress());
         return BrokerConfig.fromProperties(p);
     }
 
     private void printBanner(PrintWriter out, Path data, BrokerController broker, int port, boolean registered) {
         BrokerConfig c = broker.config();
-        String ns = "127.0.0.1:" + port;
+        String ns = localHost() + ":" + port;
         out.println("TideMQ standalone");
-        out.println("  NameServer  " + ns + "  (listening on 0.0.0.0:" + port + ")");
+        out.println("  NameServer  " + ns + "  (listening on " + bindAddress() + ":" + port + ")");
         out.println("  Broker      " + c.brokerName() + " at " + broker.address() + "  (cluster " + c.brokerClusterName()
                 + ", flush " + c.flushMode() + (c.autoCreateTopic() ? ", topics created on first use" : "") + ")");
         out.println("  Data dir    " + data + "  (broker store: " + c.storePath() + ")");
+        if (isLoopback(c.brokerIp())) {
+            out.println("  Reachable from this machine only; to serve other hosts, start with --broker-ip <an address"
+                    + " of this host>");
+        }
         if (!registered) {
             out.println("  warning: the broker has not registered with the NameServer yet; clients may not find"
                     + " it for a few seconds");

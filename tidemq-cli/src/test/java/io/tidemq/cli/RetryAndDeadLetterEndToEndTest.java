@@ -57,7 +57,8 @@ class RetryAndDeadLetterEndToEndTest {
         namesrv = new NamesrvController(NamesrvConfig.builder().listenPort(0).bindAddress("127.0.0.1").build());
         namesrv.start();
         ns = "127.0.0.1:" + namesrv.port();
-        broker = new BrokerController(BrokerConfig.builder().brokerName("broker-r").brokerIp("127.0.0.1").listenPort(0)
+        broker = new BrokerController(BrokerConfig.builder().brokerName("broker-r").brokerIp("127.0.0.1")
+                .bindAddress("127.0.0.1").listenPort(0)
                 .namesrvAddrs(List.of(ns)).storePath(dir.resolve("store")).registerIntervalMs(1_000)
                 .longPollingCheckIntervalMs(50).retryBackoffSchedule("1s 1s 2s")
                 .storeProperty("commitLogFileBytes", Integer.toString(8 << 20))

@@ -36,7 +36,7 @@ class StandaloneEndToEndTest {
         Running(Path dir) {
             data = dir.resolve("data");
             List<String> args = new ArrayList<>(List.of("standalone", "--data", data.toString(),
-                    "--namesrv-port", "0", "--broker-port", "0", "--broker-ip", "127.0.0.1"));
+                    "--namesrv-port", "0", "--broker-port", "0"));
             args.addAll(SMALL_STORE);
             thread = new Thread(() -> server.run(args.toArray(String[]::new)), "standalone-under-test");
             command = server.sub("standalone");
@@ -82,7 +82,11 @@ class StandaloneEndToEndTest {
         Running standalone = new Running(dir);
         try (standalone) {
             String ns = standalone.ns();
+            // loopback by default: listening and advertised
             assertThat(ns).matches("127\\.0\\.0\\.1:[1-9][0-9]*");
+            assertThat(standalone.command.brokerAddress()).matches("127\\.0\\.0\\.1:[1-9][0-9]*");
+            assertThat(standalone.server.out.toString()).contains("(listening on 127.0.0.1:")
+                    .contains("Reachable from this machine only");
             assertThat(standalone.server.out.toString()).contains("NameServer  " + ns)
                     .contains("at " + standalone.command.brokerAddress())
                     .contains("Data dir    " + standalone.data.toAbsolutePath())

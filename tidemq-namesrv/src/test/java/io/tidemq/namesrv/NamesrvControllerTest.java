@@ -273,7 +273,8 @@ class NamesrvControllerTest {
     void controllerWithoutTheRouteTableHandlerRefusesToStart() {
         ClassLoader noServices = new ClassLoader(null) {
         };
-        NamesrvController broken = new NamesrvController(NamesrvConfig.builder().listenPort(0).build(), noServices);
+        NamesrvController broken = new NamesrvController(NamesrvConfig.builder().listenPort(0).bindAddress("127.0.0.1")
+                .build(), noServices);
 
         assertThatThrownBy(broken::start).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining(RouteTableEventHandler.class.getName())

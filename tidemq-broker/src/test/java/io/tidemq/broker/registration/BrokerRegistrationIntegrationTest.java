@@ -39,7 +39,7 @@ class BrokerRegistrationIntegrationTest {
 
     @BeforeEach
     void startNamesrv() {
-        fakeNamesrv = new NettyRemotingServer(NettyServerConfig.builder().listenPort(0).build());
+        fakeNamesrv = new NettyRemotingServer(NettyServerConfig.builder().bindAddress("127.0.0.1").listenPort(0).build());
         fakeNamesrv.registerProcessor(RequestCode.REGISTER_BROKER, SyncRequestProcessor.of((ch, req) -> {
             Headers.RegisterBrokerRequest h = req.readHeader(Headers.RegisterBrokerRequest.class);
             BrokerRegistration body = Json.fromBytes(req.body(), BrokerRegistration.class);

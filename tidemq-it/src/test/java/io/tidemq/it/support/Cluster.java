@@ -62,6 +62,7 @@ public final class Cluster implements AutoCloseable {
         p.setProperty("brokerName", brokerName);
         p.setProperty("brokerId", "0");
         p.setProperty("brokerIp", "127.0.0.1");
+        p.setProperty("bindAddress", "127.0.0.1");
         p.setProperty("listenPort", Integer.toString(port));
         p.setProperty("namesrvAddrs", namesrvAddrs());
         p.setProperty("storePath", dir.resolve(brokerName).toString());

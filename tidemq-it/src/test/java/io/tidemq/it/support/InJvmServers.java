@@ -40,6 +40,7 @@ public final class InJvmServers implements AutoCloseable {
             broker = new BrokerController(brokerKeys.apply(BrokerConfig.builder()
                     .brokerName("broker-it")
                     .brokerIp("127.0.0.1")
+                    .bindAddress("127.0.0.1")
                     .listenPort(0)
                     .namesrvAddrs(List.of(nsAddr))
                     .storePath(storeDir)

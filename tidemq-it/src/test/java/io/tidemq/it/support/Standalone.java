@@ -8,7 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code tidemq standalone} (NameServer + broker in one JVM) in a child JVM on loopback ports chosen once, so
+ * {@code tidemq standalone} (NameServer + broker in one JVM) in a child JVM on loopback ports chosen once (it
+ * listens on and advertises 127.0.0.1 by default), so
  * a restart comes back at the same addresses with the same data directory.
  */
 public final class Standalone implements AutoCloseable {
@@ -115,8 +116,7 @@ public final class Standalone implements AutoCloseable {
             int namesrvPort = FreePorts.next();
             int brokerPort = FreePorts.next();
             List<String> args = new ArrayList<>(List.of("standalone", "--data", dataDir.toString(), "--flush", flush,
-                    "--namesrv-port", Integer.toString(namesrvPort), "--broker-port", Integer.toString(brokerPort),
-                    "--broker-ip", "127.0.0.1"));
+                    "--namesrv-port", Integer.toString(namesrvPort), "--broker-port", Integer.toString(brokerPort)));
             overrides.forEach((k, v) -> {
                 args.add("--set");
                 args.add(k + "=" + v);
