@@ -35,7 +35,10 @@ import java.util.concurrent.TimeUnit;
  *
  * With {@code autoCommit} (the default) the offsets of the messages a poll returned are committed by the
  * next poll (and the periodic commit), so a message is committed only after the application came back
- * for more. Without it, call {@link #commitSync()}. Per queue, messages are returned in offset order.
+ * for more. A queue revoked by a rebalance commits only what was committed that way: the messages the
+ * last poll returned are read again by the queue's next owner. Without autoCommit, call
+ * {@link #commitSync()}; a revoked queue then commits nothing beyond it. Per queue, messages are returned
+ * in offset order.
  *
  * <p>Not thread-safe: call poll, commitSync, seek and close from one thread (the pulls run in the background).
  */
@@ -165,12 +168,14 @@ public final class PullConsumer implements AutoCloseable {
         returned.put(r.queue(), r.processQueue().removeMessages(p.msgs()));
     }
 
-    /** On the rebalance thread: a revoked queue's returned offsets are committed with autoCommit, else dropped. */
+    /**
+     * On the rebalance thread: the offsets of what the last poll returned are dropped, never committed. The
+     * application may still be handling those messages (or crash while it does), so the queue's next owner
+     * must read them again; what earlier polls returned was handed to the offset store by the following poll
+     * and is committed when the queue is revoked.
+     */
     private void onRevoke(MessageQueue mq) {
-        Long off = returned.remove(mq);
-        if (off != null && autoCommit) {
-            runtime.offsets().update(mq, off, true);
-        }
+        returned.remove(mq);
     }
 
     /** Hands the offsets of the messages returned so far to the offset store (committed periodically). */

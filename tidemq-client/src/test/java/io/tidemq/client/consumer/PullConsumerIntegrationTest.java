@@ -134,4 +134,88 @@ class PullConsumerIntegrationTest {
         start(PullConsumer.builder("pc", cluster.config(dir).build()), true).start();
         assertThat(consumer.poll(Duration.ofMillis(50))).isEmpty();
     }
+
+    /**
+     * messaging-audit #1: a queue revoked while the application still works on what the last poll returned
+     * commits only what an earlier poll returned, so the member taking it over re-reads those messages.
+     */
+    @Test
+    void aRevokedQueueDoesNotCommitWhatTheLastPollReturned() {
+        cluster.topic("t", 1);
+        store(0, "m", 100);
+        // member ids sort by instance name: the second member ("a…") is given the only queue
+        start(PullConsumer.builder("pc", cluster.config(dir).instanceName("revoke-z").pullBatchSize(32).build()), true)
+                .start();
+        List<MessageExt> first = new ArrayList<>();
+        await().atMost(WAIT).until(() -> {
+            first.addAll(consumer.poll(Duration.ofMillis(100)));
+            return !first.isEmpty();
+        });
+        // the application is still handling `first` (or crashes while it does) when a second member joins
+        try (PullConsumer second = PullConsumer.builder("pc", cluster.config(dir).instanceName("revoke-a").build())
+                .build()) {
+            second.subscribe("t", "*");
+            second.start();
+            await().atMost(WAIT).until(() -> consumer.assignment().isEmpty());
+            assertThat(broker().committedOffset("pc", q0)).isLessThanOrEqualTo(first.get(0).queueOffset());
+            List<MessageExt> reread = new ArrayList<>();
+            await().atMost(WAIT).until(() -> {
+                reread.addAll(second.poll(Duration.ofMillis(100)));
+                return !reread.isEmpty();
+            });
+            assertThat(reread.get(0).queueOffset()).isEqualTo(first.get(0).queueOffset());
+        }
+    }
+
+    /**
+     * messaging-audit #4: a seek past the queue's end is corrected to the end, in the committed offset too, so
+     * a restarted consumer sees the messages produced after it.
+     */
+    @Test
+    void aSeekPastTheEndIsCommittedAsTheEndAndLaterMessagesAreNotSkipped() {
+        cluster.topic("t", 1);
+        store(0, "old", 100);
+        consumer = PullConsumer.builder("pc", cluster.config(dir).build()).build();
+        consumer.assign(List.of(q0));
+        consumer.start();
+        consumer.seek(q0, 150);
+        await().atMost(WAIT).until(() -> {
+            consumer.poll(Duration.ofMillis(20));
+            consumer.commitSync();
+            return broker().committedOffset("pc", q0) == 100;
+        });
+        consumer.close();
+
+        store(0, "new", 10);
+        consumer = PullConsumer.builder("pc", cluster.config(dir).build()).build();
+        consumer.assign(List.of(q0));
+        consumer.start();
+        assertThat(pollBodies(10)).startsWith("new0");
+    }
+
+    /**
+     * messaging-audit #5: LAST applies only to a group that never consumed the topic; a queue the group has no
+     * offset for, in a topic it already consumes (a queue or a broker was added), starts at its first offset.
+     */
+    @Test
+    void lastAppliesOnlyToAGroupThatNeverConsumedTheTopic() {
+        cluster.topic("t", 2);
+        store(0, "a", 5);
+        store(1, "b", 5);
+        broker().commitOffset("pc", q0, 5);
+        start(PullConsumer.builder("pc", cluster.config(dir).build()).consumeFromWhere(ConsumeFromWhere.LAST), true)
+                .start();
+
+        assertThat(pollBodies(5)).containsExactly("b0", "b1", "b2", "b3", "b4");
+        consumer.close();
+
+        // a group new to the topic starts at the end
+        consumer = PullConsumer.builder("fresh", cluster.config(dir).build())
+                .consumeFromWhere(ConsumeFromWhere.LAST).build();
+        consumer.subscribe("t", "*");
+        consumer.start();
+        await().atMost(WAIT).until(() -> consumer.assignment().size() == 2);
+        store(1, "late", 1);
+        assertThat(pollBodies(1)).containsExactly("late0");
+    }
 }
