@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Offsets of a broadcasting consumer, which each member keeps for itself in
  * {@code <offsetStoreDir>/<instanceName>/<group>/offsets.json}. The file is rewritten whole (temp file,
  * then an atomic rename), so a crash leaves the old or the new version, never a torn one. Queues this
- * member stops reading keep their last offset in the file.
+ * member stops reading keep their last offset, in memory and in the file: a queue assigned again (its
+ * broker came back after a restart, say) resumes where this member stopped.
  */
 public final class LocalFileOffsetStore implements OffsetStore {
 
@@ -38,10 +39,11 @@ public final class LocalFileOffsetStore implements OffsetStore {
 
     private final String group;
     private final Path file;
-    /** In-memory offsets; values updated with CAS by consume threads. */
+    /**
+     * In-memory offsets, the current state of this member: loaded from the file, then updated with CAS by
+     * consume threads. Entries are never removed, so they are what the file holds after the next persist.
+     */
     private final Map<MessageQueue, AtomicLong> offsets = new ConcurrentHashMap<>();
-    /** Offsets read from the file at load; written once by {@link #load()}. */
-    private final Map<MessageQueue, Long> stored = new ConcurrentHashMap<>();
 
     public LocalFileOffsetStore(Path offsetStoreDir, String instanceName, String group) {
         this.group = group;
@@ -63,7 +65,6 @@ public final class LocalFileOffsetStore implements OffsetStore {
             if (f.offsets() != null) {
                 for (Entry e : f.offsets()) {
                     MessageQueue mq = new MessageQueue(e.topic(), e.brokerName(), e.queueId());
-                    stored.put(mq, e.offset());
                     offsets.put(mq, new AtomicLong(e.offset()));
                 }
             }
@@ -89,14 +90,14 @@ public final class LocalFileOffsetStore implements OffsetStore {
         return cur == null ? NONE : cur.get();
     }
 
+    /**
+     * The member's current offset of {@code mq}: what the file held at load, or where this member stopped
+     * reading the queue since (it is persisted with the next {@link #persistAll}). Never the load-time value
+     * of a queue read since: a queue revoked and assigned again would rewind to it.
+     */
     @Override
     public long readStored(MessageQueue mq) {
-        Long v = stored.get(mq);
-        if (v == null) {
-            return NONE;
-        }
-        update(mq, v, false);
-        return v;
+        return readLocal(mq);
     }
 
     @Override

@@ -55,4 +55,26 @@ class LocalFileOffsetStoreTest {
         Files.writeString(s.file(), "{not json");
         assertThatThrownBy(s::load).isInstanceOf(ClientException.class).hasMessageContaining("fix or delete the file");
     }
+
+    /** messaging-audit #2: a queue revoked and assigned again resumes where the member stopped, not at the load-time value. */
+    @Test
+    void readStoredReturnsTheCurrentOffsetNotTheOneLoadedAtStart() {
+        LocalFileOffsetStore first = new LocalFileOffsetStore(dir, "inst", "g");
+        first.update(q0, 10, true);
+        first.persistAll(List.of(q0));
+
+        LocalFileOffsetStore s = new LocalFileOffsetStore(dir, "inst", "g");
+        s.load();
+        assertThat(s.readStored(q0)).isEqualTo(10);
+        s.update(q0, 50, true);
+        s.persistAll(List.of(q0));
+        s.remove(q0);
+        assertThat(s.readStored(q0)).isEqualTo(50);
+
+        // a queue first seen after load()
+        s.update(q1, 30, true);
+        s.persistAll(List.of(q1));
+        s.remove(q1);
+        assertThat(s.readStored(q1)).isEqualTo(30);
+    }
 }
