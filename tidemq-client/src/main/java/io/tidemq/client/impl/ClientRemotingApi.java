@@ -76,12 +76,18 @@ public final class ClientRemotingApi {
         return resp.readHeader(Headers.OffsetResponse.class).offset();
     }
 
-    /** UPDATE_CONSUMER_OFFSET, waiting for the answer. */
-    public void updateConsumerOffset(String addr, String group, MessageQueue mq, long offset) {
+    /**
+     * UPDATE_CONSUMER_OFFSET, waiting for the answer.
+     *
+     * @return the offset the broker kept: the queue's end when {@code offset} was past it
+     */
+    public long updateConsumerOffset(String addr, String group, MessageQueue mq, long offset) {
         RemotingCommand req = RemotingCommand.createRequest(RequestCode.UPDATE_CONSUMER_OFFSET)
                 .writeHeader(new Headers.UpdateConsumerOffsetRequest(group, mq.topic(), mq.queueId(), offset));
         String what = "offset commit of group " + group + " for " + mq;
-        expectSuccess(what, addr, call(what, addr, req));
+        RemotingCommand resp = call(what, addr, req);
+        expectSuccess(what, addr, resp);
+        return resp.fieldAsLong("offset", offset);
     }
 
     /** GET_MIN_OFFSET or GET_MAX_OFFSET. */

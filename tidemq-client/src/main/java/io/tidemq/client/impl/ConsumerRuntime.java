@@ -35,7 +35,8 @@ import java.util.function.Predicate;
 /**
  * The machinery push and pull consumers share: membership in the client instance (heartbeats, rebalance
  * callbacks), the offset store, the rebalancer, and the table of assigned queues with their pull loops.
- * A queue is started at its committed offset, or per {@code consumeFromWhere} when the group has none;
+ * A queue is started at its committed offset, or per {@code consumeFromWhere} when the group has none
+ * (LAST only for a group new to the topic, see {@link #startOffset});
  * a revoked queue stops pulling, is marked dropped, has its offset committed, and is forgotten.
  *
  * <p>Thread-safety: the queue table is a concurrent map read by any thread; starting, stopping and
@@ -66,6 +67,14 @@ public final class ConsumerRuntime implements ConsumerMember, Rebalancer.Listene
      * may hold another consumer's lock, so taking ours there could deadlock.
      */
     private volatile Set<MessageQueue> manualAssignment;
+    /** Topics the group is known to have consumed (see {@link #groupConsumedTopic}); concurrent, only grows. */
+    private final Set<String> consumedTopics = ConcurrentHashMap.newKeySet();
+    /**
+     * Topics whose queues this rebalance (or assign call) started at LAST because the group is new to them;
+     * concurrent, cleared when the next one begins. The other queues of such a topic in the same round start
+     * at LAST too, although the first ones may already have committed (the pull piggybacks the offset).
+     */
+    private final Set<String> newToGroupThisRound = ConcurrentHashMap.newKeySet();
     private volatile Consumer<MessageQueue> beforeRevoke = mq -> { };
     private volatile Predicate<MessageQueue> beforeAssign = mq -> true;
     private volatile boolean closed;
@@ -95,8 +104,8 @@ public final class ConsumerRuntime implements ConsumerMember, Rebalancer.Listene
             store.load();
             offsets = store;
             instance = ci;
-            pulls = new PullService(ci, config, group, subscriptions,
-                    model == MessageModel.CLUSTERING ? store : null, handlerFactory.apply(this));
+            pulls = new PullService(ci, config, group, subscriptions, store, model == MessageModel.CLUSTERING,
+                    handlerFactory.apply(this));
             rebalancer = new Rebalancer(group, ci.clientId(), model == MessageModel.BROADCASTING, strategy,
                     new Rebalancer.Source() {
                         @Override
@@ -181,6 +190,7 @@ public final class ConsumerRuntime implements ConsumerMember, Rebalancer.Listene
         if (closed || manualAssignmentSnapshot() != null) {
             return;
         }
+        newToGroupThisRound.clear();
         rebalancer.rebalance(retryTopicLast(subscriptions.topics()));
     }
 
@@ -257,6 +267,7 @@ public final class ConsumerRuntime implements ConsumerMember, Rebalancer.Listene
     public synchronized void assign(Collection<MessageQueue> mqs) {
         Set<MessageQueue> target = Set.copyOf(mqs);
         manualAssignment = target;
+        newToGroupThisRound.clear();
         for (MessageQueue mq : new ArrayList<>(queues.keySet())) {
             if (!target.contains(mq)) {
                 queueRevoked(mq);
@@ -276,9 +287,12 @@ public final class ConsumerRuntime implements ConsumerMember, Rebalancer.Listene
     }
 
     /**
-     * The committed offset, or for a group without one the queue's min (FIRST) or max (LAST) offset. The group's
-     * retry queue always starts at its min offset: every copy in it is a failed message of this group that
-     * still has to be consumed, even when it was stored before this member first read the queue.
+     * The committed offset, or for a queue the group has none for, the queue's min (FIRST) or max (LAST)
+     * offset. LAST applies only to a group that never consumed the topic: a queue without an offset in a
+     * topic the group already consumes (queues or a broker were added, as RocketMQ treats new queues)
+     * starts at its min, or what producers wrote to it before this member read it would be skipped. The
+     * group's retry queue always starts at its min offset: every copy in it is a failed message of this group
+     * that still has to be consumed, even when it was stored before this member first read the queue.
      */
     public long startOffset(MessageQueue mq) {
         long stored = offsets.readStored(mq);
@@ -286,7 +300,46 @@ public final class ConsumerRuntime implements ConsumerMember, Rebalancer.Listene
             return stored;
         }
         boolean retryQueue = mq.topic().startsWith(NameValidator.RETRY_PREFIX);
-        return queueOffset(mq, consumeFromWhere == ConsumeFromWhere.LAST && !retryQueue);
+        boolean fromLast = consumeFromWhere == ConsumeFromWhere.LAST && !retryQueue && !groupConsumedTopic(mq);
+        if (fromLast) {
+            newToGroupThisRound.add(mq.topic());
+        }
+        return queueOffset(mq, fromLast);
+    }
+
+    /**
+     * Whether the group has an offset for another queue of {@code mq}'s topic (this member's file for
+     * broadcasting, the brokers for clustering). A yes is remembered; a no is asked again for the next queue,
+     * as other members commit meanwhile. A broker that cannot be asked is skipped.
+     */
+    private boolean groupConsumedTopic(MessageQueue mq) {
+        if (consumedTopics.contains(mq.topic())) {
+            return true;
+        }
+        if (newToGroupThisRound.contains(mq.topic())) {
+            return false;
+        }
+        for (MessageQueue other : instance.readableQueues(mq.topic())) {
+            if (other.equals(mq)) {
+                continue;
+            }
+            long offset;
+            if (model == MessageModel.BROADCASTING) {
+                offset = offsets.readLocal(other);
+            } else {
+                try {
+                    offset = instance.api().queryConsumerOffset(brokerAddressOf(other), group, other);
+                } catch (ClientException e) {
+                    LOG.debug("group {}: cannot ask for the offset of {}: {}", group, other, e.getMessage());
+                    continue;
+                }
+            }
+            if (offset >= 0) {
+                consumedTopics.add(mq.topic());
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The queue's min or max offset, asked of its broker. */
@@ -361,8 +414,8 @@ public final class ConsumerRuntime implements ConsumerMember, Rebalancer.Listene
         }
 
         @Override
-        public void commitOffset(String group, MessageQueue mq, long offset) {
-            instance.api().updateConsumerOffset(brokerAddressOf(mq), group, mq, offset);
+        public long commitOffset(String group, MessageQueue mq, long offset) {
+            return instance.api().updateConsumerOffset(brokerAddressOf(mq), group, mq, offset);
         }
     }
 }

@@ -45,8 +45,10 @@ public final class PullService {
     private final ClientInstance instance;
     private final String group;
     private final SubscriptionTable subscriptions;
-    /** Non-null for clustering: its in-memory offset rides along with each pull as {@code commitOffset}. */
-    private final OffsetStore piggybackOffsets;
+    /** The consumer's offsets; corrected when the broker says a pull offset is past the queue's end. */
+    private final OffsetStore offsets;
+    /** Clustering: the in-memory offset rides along with each pull as {@code commitOffset}. */
+    private final boolean piggybackCommits;
     private final Handler handler;
     private final int pullBatchSize;
     private final long longPollingMs;
@@ -57,11 +59,12 @@ public final class PullService {
     private volatile boolean stopped;
 
     public PullService(ClientInstance instance, ClientConfig config, String group, SubscriptionTable subscriptions,
-                       OffsetStore piggybackOffsets, Handler handler) {
+                       OffsetStore offsets, boolean piggybackCommits, Handler handler) {
         this.instance = instance;
         this.group = group;
         this.subscriptions = subscriptions;
-        this.piggybackOffsets = piggybackOffsets;
+        this.offsets = offsets;
+        this.piggybackCommits = piggybackCommits;
         this.handler = handler;
         this.pullBatchSize = config.pullBatchSize();
         this.longPollingMs = config.longPollingMs();
@@ -98,7 +101,7 @@ public final class PullService {
             later(r, retryBackoffMs);
             return;
         }
-        long commitOffset = piggybackOffsets == null ? -1 : piggybackOffsets.readLocal(mq);
+        long commitOffset = piggybackCommits ? offsets.readLocal(mq) : -1;
         Headers.PullMessageRequest header = new Headers.PullMessageRequest(group, mq.topic(), mq.queueId(),
                 r.nextOffset(), pullBatchSize, commitOffset, longPollingMs,
                 subscriptions.filter(mq.topic()).expression(), null);
@@ -161,6 +164,7 @@ public final class PullService {
                         r.queue(), code, resp.remark(), corrected);
                 r.nextOffset(corrected);
                 r.processQueue().resetNextOffset(corrected);
+                lowerOffsetTo(r);
                 pull(r);
             }
             default -> {
@@ -168,6 +172,18 @@ public final class PullService {
                         ResponseCode.describe(resp.code()), resp.remark());
                 later(r, retryBackoffMs);
             }
+        }
+    }
+
+    /**
+     * An offset past the queue's end (a seek too far, a queue truncated by a crash) must not stay in the
+     * offset store: it would be committed, and the group would skip the messages stored there later. The
+     * store is only lowered here, never raised: messages held in the process queue keep it where it is.
+     */
+    private void lowerOffsetTo(PullRequest r) {
+        long committable = r.processQueue().committableOffset();
+        if (offsets.readLocal(r.queue()) > committable) {
+            offsets.update(r.queue(), committable, false);
         }
     }
 

@@ -8,6 +8,10 @@ public interface OffsetRemote {
     /** QUERY_CONSUMER_OFFSET: the committed offset, or {@link OffsetStore#NONE} when there is none. */
     long queryOffset(String group, MessageQueue mq);
 
-    /** UPDATE_CONSUMER_OFFSET, waiting for the broker's answer; throws on failure. */
-    void commitOffset(String group, MessageQueue mq, long offset);
+    /**
+     * UPDATE_CONSUMER_OFFSET, waiting for the broker's answer; throws on failure.
+     *
+     * @return the offset the broker kept: less than {@code offset} when it was past the queue's end
+     */
+    long commitOffset(String group, MessageQueue mq, long offset);
 }

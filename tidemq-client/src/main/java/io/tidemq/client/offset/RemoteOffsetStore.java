@@ -77,8 +77,18 @@ public final class RemoteOffsetStore implements OffsetStore {
             return;
         }
         try {
-            remote.commitOffset(group, mq, offset);
-            committed.put(mq, offset);
+            long kept = remote.commitOffset(group, mq, offset);
+            committed.put(mq, kept);
+            if (kept < offset) {
+                // past the queue's end (a seek too far, a queue truncated by a crash): the broker kept the end;
+                // follow it, or later commits would move the group past messages stored there from now on
+                AtomicLong cur = offsets.get(mq);
+                if (cur != null) {
+                    cur.compareAndSet(offset, kept);
+                }
+                LOG.warn("group {}: offset {} of {} is past the queue's end; the broker kept {}", group, offset, mq,
+                        kept);
+            }
         } catch (RuntimeException e) {
             LOG.warn("group {}: commit of offset {} for {} failed; it is retried on the next commit: {}",
                     group, offset, mq, e.getMessage());

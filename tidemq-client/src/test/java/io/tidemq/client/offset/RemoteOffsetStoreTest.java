@@ -16,6 +16,8 @@ class RemoteOffsetStoreTest {
     private final Map<MessageQueue, Long> broker = new ConcurrentHashMap<>();
     private final List<Long> commits = new ArrayList<>();
     private boolean failCommits;
+    /** The queue's end on the fake broker: commits past it are clamped, as the real broker does. */
+    private long queueEnd = Long.MAX_VALUE;
 
     private final OffsetRemote remote = new OffsetRemote() {
         @Override
@@ -24,12 +26,14 @@ class RemoteOffsetStoreTest {
         }
 
         @Override
-        public void commitOffset(String group, MessageQueue q, long offset) {
+        public long commitOffset(String group, MessageQueue q, long offset) {
             if (failCommits) {
                 throw new IllegalStateException("broker down");
             }
             commits.add(offset);
-            broker.put(q, offset);
+            long kept = Math.min(offset, queueEnd);
+            broker.put(q, kept);
+            return kept;
         }
     };
 
@@ -69,5 +73,23 @@ class RemoteOffsetStoreTest {
         assertThat(commits).as("an offset read from the broker is not committed back").isEmpty();
         s.remove(mq);
         assertThat(s.readLocal(mq)).isEqualTo(OffsetStore.NONE);
+    }
+
+    /**
+     * messaging-audit #4: when the broker reports that it clamped a commit to the queue's end, the in-memory
+     * offset follows, so later commits do not push the broker's offset up with the queue's growing end.
+     */
+    @Test
+    void aCommitTheBrokerClampedMovesTheInMemoryOffsetToTheQueueEnd() {
+        RemoteOffsetStore s = new RemoteOffsetStore("g", remote);
+        queueEnd = 100;
+        s.update(mq, 150, false);
+        s.persist(mq);
+        assertThat(s.readLocal(mq)).isEqualTo(100);
+
+        queueEnd = 120;
+        s.persist(mq);
+        assertThat(broker.get(mq)).isEqualTo(100);
+        assertThat(commits).containsExactly(150L);
     }
 }
