@@ -243,6 +243,25 @@ public final class MappedFile {
         }
     }
 
+    /**
+     * Recovery only: forces everything written in this file, {@code [0, write position)}, whatever the flush
+     * position says (a previous process may have written it without forcing), then sets the flush position.
+     *
+     * @throws StoreIOException when the device reports a write-back error
+     */
+    public void forceWritten() {
+        int wrote = wrotePosition.get();
+        if (wrote == 0 || !hold()) {
+            return;
+        }
+        try {
+            forceRange(0, wrote);
+            flushedPosition.set(wrote);
+        } finally {
+            release();
+        }
+    }
+
     private void forceRange(int position, int length) {
         try {
             io.force(path, mapped, position, length);

@@ -279,6 +279,22 @@ public final class MappedFileQueue {
     }
 
     /**
+     * Recovery only: forces every file holding bytes at or after {@code fromOffset}, each from its first byte to
+     * its write position, then declares the whole queue flushed. Recovery must not call anything durable that a
+     * previous process wrote but may never have forced.
+     *
+     * @throws io.tidemq.store.StoreIOException when the device reports a write-back error
+     */
+    public void forceFrom(long fromOffset) {
+        for (MappedFile file : files) {
+            if (file.fileFromOffset() + fileSizeBytes > fromOffset) {
+                file.forceWritten();
+            }
+        }
+        flushedWhere = maxOffset();
+    }
+
+    /**
      * Recovery only: makes {@code offset} the end of the queue. The file holding it keeps its prefix and is
      * zeroed after it (so stale bytes cannot be mistaken for data by a later recovery); files after it are
      * deleted.

@@ -108,12 +108,14 @@ public final class ConsumeQueue {
         }
         long end = -1;
         long lastWritten = -1;
+        long validatedFrom = Long.MAX_VALUE;
         for (int i = all.size() - 1; i >= 0; i--) {
             MappedFile file = all.get(i);
             boolean last = i == all.size() - 1;
             if (!last && isCoveredByCheckpoint(file, checkpointOffset)) {
                 break;
             }
+            validatedFrom = file.fileFromOffset();
             int firstZero = firstNeverWrittenEntry(file);
             if (firstZero < file.fileSizeBytes()) {
                 end = file.fileFromOffset() + firstZero;
@@ -139,7 +141,8 @@ public final class ConsumeQueue {
                     cut.fromOffset(), cut.toOffset(), cut.bytes(), reason);
         }
         files.truncateDirty(end);
-        files.setFlushedWhere(files.maxOffset());
+        // the files validated above may hold entries a killed process never forced; the checkpoint covers the rest
+        files.forceFrom(validatedFrom);
         minLogicOffset = firstRealOffset();
         long redispatchFrom = -1;
         if (cut != null || endBeforeLastFile) {

@@ -148,7 +148,8 @@ public final class CommitLogRecovery {
             log.info("deleting {} empty pre-allocated CommitLog file(s) past the recovered end {}", deleted, end);
         }
         commitLog.files().truncateDirty(end);
-        commitLog.files().setFlushedWhere(end);
+        // declared flushed below: force it all first, a killed process may have left any file un-fsynced
+        commitLog.files().forceFrom(0);
         log.info("CommitLog recovered: end offset {}", end);
         long cutFrom = cuts.isEmpty() ? -1 : end;
         long cutBytes = cuts.isEmpty() ? 0 : cuts.get(0).bytes();

@@ -9,6 +9,7 @@ import io.tidemq.store.StoreConfig;
 import io.tidemq.store.StoredMessage;
 import io.tidemq.store.TestStores;
 import io.tidemq.store.commitlog.RecordDescriptor;
+import io.tidemq.store.file.FileIo;
 import io.tidemq.store.file.MappedFile;
 import io.tidemq.store.queue.ConsumeQueue;
 import org.junit.jupiter.api.Test;
@@ -16,12 +17,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
 import static io.tidemq.store.TestStores.message;
@@ -341,6 +346,54 @@ class StoreRecoveryTest {
         try (DefaultMessageStore store = new DefaultMessageStore(withCheckpoints)) {
             store.start();
             assertThat(readAll(store, "t")).hasSize(140);
+        }
+    }
+
+    /** Records every range forced, per file; otherwise the real disk. */
+    private static final class ForceRecordingIo implements FileIo {
+        final Map<Path, List<int[]>> forced = new ConcurrentHashMap<>();
+
+        @Override
+        public void allocate(Path path, FileChannel channel, long sizeBytes) throws IOException {
+            FileIo.DEFAULT.allocate(path, channel, sizeBytes);
+        }
+
+        @Override
+        public void force(Path path, MappedByteBuffer mapped, int position, int length) {
+            FileIo.DEFAULT.force(path, mapped, position, length);
+            forced.computeIfAbsent(path, p -> new CopyOnWriteArrayList<>()).add(new int[] {position, position + length});
+        }
+
+        boolean coversFromStart(Path path, int toPosition) {
+            return forced.getOrDefault(path, List.of()).stream().anyMatch(r -> r[0] == 0 && r[1] >= toPosition);
+        }
+    }
+
+    @Test
+    void recoveryForcesEveryFileItDeclaresFlushedNotOnlyTheTail() {
+        List<PutResult> results = fillAndCrash(FlushMode.ASYNC, 300, "t");
+        long end = results.get(299).endOffset();
+        assertThat(end).isGreaterThan(3L * TestStores.FILE_BYTES);
+        ForceRecordingIo io = new ForceRecordingIo();
+        StoreConfig recording = smallConfig(dir).flushMode(FlushMode.ASYNC).flushConsumeQueueIntervalMs(60_000)
+                .flushIntervalMs(60_000).flushThoroughIntervalMs(60_000).fileIo(io).build();
+        try (DefaultMessageStore store = new DefaultMessageStore(recording)) {
+            store.start();
+
+            assertThat(store.flushedOffset()).isEqualTo(end);
+            for (long from = 0; from < end; from += TestStores.FILE_BYTES) {
+                Path file = dir.resolve("commitlog").resolve(MappedFile.fileName(from));
+                int written = (int) Math.min(TestStores.FILE_BYTES, end - from);
+                assertThat(io.coversFromStart(file, written)).as("CommitLog file %s forced by recovery", file)
+                        .isTrue();
+            }
+            Path queueDir = dir.resolve("consumequeue").resolve("t").resolve("0");
+            for (long q = 0; q < 300; q += 64) {
+                Path file = queueDir.resolve(MappedFile.fileName(q * ConsumeQueue.ENTRY_BYTES));
+                int written = (int) Math.min(64, 300 - q) * ConsumeQueue.ENTRY_BYTES;
+                assertThat(io.coversFromStart(file, written)).as("ConsumeQueue file %s forced by recovery", file)
+                        .isTrue();
+            }
         }
     }
 
