@@ -38,7 +38,11 @@ public final class MappedFileQueue {
 
     /** Ordered by start offset. Appended by the appender, front-trimmed by retention, read by everyone. */
     private final CopyOnWriteArrayList<MappedFile> files = new CopyOnWriteArrayList<>();
-    /** End of the durable prefix. Written by the flush thread (and recovery); read by everyone. */
+    /**
+     * End of the durable prefix. Written by the flush thread, by recovery, and by the appender when it creates an
+     * empty queue's first file (before publishing the file, so the flusher never sees one without the other);
+     * read by everyone.
+     */
     private volatile long flushedWhere;
     /**
      * The first failed fsync, kept for good (fail-stop): afterwards {@link #flush} never forces again and
@@ -145,6 +149,11 @@ public final class MappedFileQueue {
         long from = last == null ? startOffsetIfEmpty - (startOffsetIfEmpty % fileSizeBytes)
                 : last.fileFromOffset() + fileSizeBytes;
         MappedFile created = createFile(from);
+        if (last == null && flushedWhere < from) {
+            // a queue whose first file starts past 0 (a ConsumeQueue rebuilt after its files were lost): nothing
+            // below the file exists, so the flush starts at its first byte (flush() looks the file up by offset)
+            flushedWhere = from;
+        }
         files.add(created);
         return created;
     }

@@ -120,4 +120,18 @@ class ConsumeQueueLookupTest {
         assertThat(queue.entries(20, 100)).hasSize(5);
         queue.shutdown();
     }
+
+    @Test
+    void aQueueWhoseFirstFileStartsPastZeroIsFlushed() {
+        ConsumeQueue queue = new ConsumeQueue("t", 0, dir.resolve("late"), 64);
+        queue.load();
+        for (int i = 0; i < 20; i++) {
+            queue.putEntry(100 + i, i * 100L, 100, 0);
+        }
+        assertThat(queue.files().firstFile().fileFromOffset()).isEqualTo(64L * ConsumeQueue.ENTRY_BYTES);
+        queue.flush();
+        assertThat(queue.files().flushedWhere()).isEqualTo(queue.files().maxOffset());
+        assertThat(queue.files().lastFile().flushedPosition()).isEqualTo(queue.files().lastFile().wrotePosition());
+        queue.shutdown();
+    }
 }
