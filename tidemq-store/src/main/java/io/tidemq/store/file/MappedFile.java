@@ -115,6 +115,14 @@ public final class MappedFile {
             channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
             long existing = channel.size();
+            if (existing != 0 && existing < fileSizeBytes && isAllZero(channel, existing)) {
+                // creation (zeros written in chunks) was interrupted by a crash: nothing was ever mapped or
+                // appended, so finish it
+                log.warn("{} has {} of its {} bytes, all zero: its creation was interrupted by a crash; completing it",
+                        path, existing, fileSizeBytes);
+                channel.truncate(0);
+                existing = 0;
+            }
             if (existing != 0 && existing != fileSizeBytes) {
                 throw new StoreIOException("file " + path + " has " + existing + " bytes but the configured file size"
                         + " is " + fileSizeBytes + "; restore the file-size setting the store was created with");
@@ -135,6 +143,24 @@ public final class MappedFile {
             closeQuietly(channel);
             throw e;
         }
+    }
+
+    private static boolean isAllZero(FileChannel channel, long sizeBytes) throws IOException {
+        ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(sizeBytes, 1 << 16));
+        for (long position = 0; position < sizeBytes; ) {
+            chunk.clear();
+            int read = channel.read(chunk, position);
+            if (read <= 0) {
+                break;
+            }
+            for (int i = 0; i < read; i++) {
+                if (chunk.get(i) != 0) {
+                    return false;
+                }
+            }
+            position += read;
+        }
+        return true;
     }
 
     private static void allocate(FileIo io, Path path, FileChannel channel, int fileSizeBytes) throws IOException {
@@ -191,6 +217,7 @@ public final class MappedFile {
             }
             if (forceToDisk) {
                 io.force(path, mapped, 0, fileSizeBytes);
+                Durability.forced(path, mapped, 0, fileSizeBytes);
             }
             log.debug("warmed {} ({} of {} pages) in {} ms", path.getFileName(), touched,
                     fileSizeBytes / OS_PAGE_BYTES, (System.nanoTime() - startNs) / 1_000_000);

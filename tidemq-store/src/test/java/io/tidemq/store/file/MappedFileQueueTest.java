@@ -146,4 +146,21 @@ class MappedFileQueueTest {
         assertThat(queue.files()).hasSize(2);
         queue.shutdown();
     }
+
+    @Test
+    void aFileWhoseCreationACrashInterruptedIsCompletedNotRefused() throws Exception {
+        Path interrupted = dir.resolve(MappedFile.fileName(0));
+        Files.write(interrupted, new byte[16 * 1024]); // zeros written in chunks, cut by the crash
+
+        MappedFile file = MappedFile.open(interrupted, FILE_BYTES);
+        assertThat(Files.size(interrupted)).isEqualTo(FILE_BYTES);
+        file.shutdown();
+
+        Path oldSetting = dir.resolve(MappedFile.fileName(FILE_BYTES));
+        byte[] data = new byte[16 * 1024];
+        data[100] = 1; // a file of another size holding data was written with another file size: refused
+        Files.write(oldSetting, data);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> MappedFile.open(oldSetting, FILE_BYTES))
+                .hasMessageContaining("restore the file-size setting");
+    }
 }
