@@ -1,7 +1,9 @@
 package io.tidemq.it;
 
 import io.tidemq.it.support.Cli;
+import io.tidemq.it.support.FreePorts;
 import io.tidemq.it.support.ItLogs;
+import io.tidemq.it.support.JvmProcess;
 import io.tidemq.it.support.Standalone;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -10,10 +12,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntPredicate;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The {@code tidemq} command as a user runs it, each command in its own JVM through the CLI main, against a
@@ -88,6 +94,67 @@ class CliIT {
         Cli.Result r = tidemq(1, "admin", "message", "get", "--namesrv", server.namesrvAddr(), "--id",
                 "00000000000000000000000000000000");
         assertThat(r.lines()).as(r.toString()).anyMatch(l -> l.startsWith("error: "));
+    }
+
+    @Test
+    void consumeStoppedByCtrlCOrSigtermCommitsExactlyWhatItPrinted() throws Exception {
+        String topic = "it-cli-stop";
+        String group = "it-cli-stop-group";
+        int total = 5_000;
+        Cli.Result produced = tidemq("produce", "--namesrv", server.namesrvAddr(), "--topic", topic, "--count",
+                Integer.toString(total));
+        List<String> sent = produced.matching(SEND_LINE).stream().map(l -> l.split(" ")[0]).toList();
+        assertThat(sent).hasSize(total);
+
+        // Ctrl-C as soon as it prints, then SIGTERM once everything was printed: each run commits what it printed
+        List<String> first = consumeUntilSignalled(topic, group, false, printed -> printed >= 1);
+        List<String> second = consumeUntilSignalled(topic, group, true, printed -> first.size() + printed >= total);
+
+        assertThat(first).as("printed by both runs").doesNotContainAnyElementsOf(second);
+        List<String> all = new ArrayList<>(first);
+        all.addAll(second);
+        assertThat(all).containsExactlyInAnyOrderElementsOf(sent);
+        server.awaitNoLag(group, Duration.ofSeconds(30));
+    }
+
+    /** Runs consume until {@code printedEnough} holds for its printed count, signals it, and returns the ids it printed. */
+    private static List<String> consumeUntilSignalled(String topic, String group, boolean sigterm,
+                                                      IntPredicate printedEnough) throws Exception {
+        try (JvmProcess consume = cli.start("consume", "--namesrv", server.namesrvAddr(),
+                "--topic", topic, "--group", group, "--timeout-ms", "120000")) {
+            AtomicInteger printed = new AtomicInteger();
+            consume.onLine(l -> {
+                if (CONSUME_LINE.matcher(l).matches()) {
+                    printed.incrementAndGet();
+                }
+            });
+            await().atMost(COMMAND_TIMEOUT).until(() -> printedEnough.test(printed.get()));
+            if (sigterm) {
+                consume.terminate();
+            } else {
+                consume.interrupt();
+            }
+            assertThat(consume.waitForExit(COMMAND_TIMEOUT)).as("%s exits after the signal", consume).isTrue();
+            List<String> lines = consume.lines();
+            List<String> ids = lines.stream().filter(l -> CONSUME_LINE.matcher(l).matches())
+                    .map(l -> l.split("\t")[0]).toList();
+            assertThat(consume.exitValue()).as("exit code, output:\n%s", consume.tail(5)).isEqualTo(sigterm ? 143 : 130);
+            assertThat(lines).as("summary line").contains("consumed " + ids.size() + " message(s) from topic " + topic
+                    + " as group " + group + "; stopped by a signal, offsets of the printed messages committed");
+            return ids;
+        }
+    }
+
+    @Test
+    void consumeFailsAtOnceWhenNoNameServerAnswersOrTheTopicDoesNotExist() {
+        Cli.Result noNamesrv = tidemq(1, "consume", "--namesrv", "127.0.0.1:" + FreePorts.next(),
+                "--topic", TOPIC, "--group", GROUP, "--count", "1");
+        assertThat(noNamesrv.text()).as(noNamesrv.toString()).contains("error: ").contains("--namesrv");
+
+        Cli.Result unknown = tidemq(1, "consume", "--namesrv", server.namesrvAddr(), "--topic", "it-cli-no-such-topic",
+                "--group", GROUP, "--count", "1");
+        assertThat(unknown.text()).as(unknown.toString()).contains("error: topic 'it-cli-no-such-topic' does not exist")
+                .contains("tidemq produce --topic it-cli-no-such-topic");
     }
 
     private static Cli.Result tidemq(String... args) {

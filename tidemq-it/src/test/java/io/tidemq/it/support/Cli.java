@@ -26,9 +26,7 @@ public final class Cli {
 
     /** Runs {@code tidemq args...} and waits for it to exit; fails if it runs longer than {@code timeout}. */
     public Result run(Duration timeout, String... args) {
-        String name = String.format("cli-%02d-%s", ++runs, String.join("-", List.of(args).subList(0,
-                Math.min(args.length, args[0].equals("admin") ? 3 : 1))));
-        JvmProcess p = JvmProcess.start(name, logDir, CLI_JVM_ARGS, ServerNode.MAIN, args);
+        JvmProcess p = start(args);
         try {
             if (!p.waitForExit(timeout)) {
                 throw new IllegalStateException("tidemq " + String.join(" ", args) + " still runs after " + timeout
@@ -38,6 +36,16 @@ public final class Cli {
         } finally {
             p.close();
         }
+    }
+
+    /**
+     * Starts {@code tidemq args...} without waiting, for commands that run until signalled; the caller closes
+     * the process (which kills it if still running).
+     */
+    public JvmProcess start(String... args) {
+        String name = String.format("cli-%02d-%s", ++runs, String.join("-", List.of(args).subList(0,
+                Math.min(args.length, args[0].equals("admin") ? 3 : 1))));
+        return JvmProcess.start(name, logDir, CLI_JVM_ARGS, ServerNode.MAIN, args);
     }
 
     /** Exit code and the lines printed on stdout and stderr (merged, in order). */

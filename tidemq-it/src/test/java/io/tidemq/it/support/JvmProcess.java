@@ -185,6 +185,26 @@ public final class JvmProcess implements AutoCloseable {
         }
     }
 
+    /** SIGINT, as Ctrl-C in a terminal sends (through {@code kill -INT}: Java has no API for it). */
+    public void interrupt() {
+        try {
+            Process kill = new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -INT " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run kill -INT for " + name, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** SIGTERM, without waiting (see {@link #stopGracefully} for the reason it goes through the ProcessHandle). */
+    public void terminate() {
+        process.toHandle().destroy();
+    }
+
     public boolean waitForExit(Duration timeout) {
         try {
             boolean exited = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
