@@ -14,6 +14,7 @@ import io.tidemq.store.queue.ConsumeQueue;
 import io.tidemq.store.queue.ConsumeQueueStore;
 import io.tidemq.store.queue.QueueMessageReader;
 import io.tidemq.store.recovery.CommitLogRecovery;
+import io.tidemq.store.recovery.RecoveryCut;
 import io.tidemq.store.recovery.StoreCheckpoint;
 import io.tidemq.store.recovery.StoreDirectoryGuard;
 import io.tidemq.store.retention.RetentionService;
@@ -113,13 +114,14 @@ public final class DefaultMessageStore implements AutoCloseable {
                     checkpoint.isKnown() ? checkpoint.consumeQueueFlushedOffset() : -1);
             lastRecovery = lastRecovery.withCuts(queueRecovery.cuts()).withCuts(consumeQueues.truncateAbove(end));
             reput.addDispatcher(consumeQueues);
+            long redispatchFrom = checkpoint.isKnown()
+                    ? Math.min(checkpoint.consumeQueueFlushedOffset(), end) : commitLog.minOffset();
             if (keyIndex != null) {
                 keyIndex.load();
+                redispatchFrom = Math.min(redispatchFrom, rollBackKeyIndex(checkpoint, end));
                 reput.addDispatcher(keyIndex);
             }
             extraDispatchers.forEach(reput::addDispatcher);
-            long redispatchFrom = checkpoint.isKnown()
-                    ? Math.min(checkpoint.consumeQueueFlushedOffset(), end) : commitLog.minOffset();
             if (queueRecovery.redispatchFrom() >= 0 && queueRecovery.redispatchFrom() < redispatchFrom) {
                 log.warn("re-dispatching from CommitLog offset {} (not {}) to rebuild ConsumeQueue entries that"
                         + " recovery found missing", queueRecovery.redispatchFrom(), redispatchFrom);
@@ -141,6 +143,30 @@ public final class DefaultMessageStore implements AutoCloseable {
             guard.close();
             throw e;
         }
+    }
+
+    /**
+     * Makes the key index forget what it indexed at or after the point re-dispatch will index again: the
+     * checkpoint's {@code indexFlushedOffset} (entries after it may not be durable, the file header may be ahead
+     * of them), or the recovered end when the CommitLog lost its tail below what the index reached. Entries for
+     * records that no longer exist are a cut, reported in the recovery result.
+     *
+     * @return the CommitLog offset re-dispatch must start at, at the latest, for the index to be complete
+     */
+    private long rollBackKeyIndex(StoreCheckpoint checkpoint, long end) {
+        long rollBackTo = checkpoint.isKnown() && checkpoint.indexFlushedOffset() >= 0
+                ? Math.min(checkpoint.indexFlushedOffset(), end) : end;
+        long maxIndexed = keyIndex.maxIndexedCommitLogOffset();
+        long deletedBytes = keyIndex.rollBackTo(rollBackTo);
+        if (deletedBytes >= 0 && maxIndexed >= end) {
+            String reason = "the key index reached CommitLog offset " + maxIndexed + " but the CommitLog ends at "
+                    + end + "; index files from " + rollBackTo + " on were deleted and are rebuilt by re-dispatch";
+            RecoveryCut cut = new RecoveryCut(RecoveryCut.INDEX, rollBackTo, maxIndexed + 1, deletedBytes, reason);
+            log.warn("key index CUT: CommitLog offsets [{}, {}) ({} bytes of index files) removed: {}",
+                    cut.fromOffset(), cut.toOffset(), cut.bytes(), reason);
+            lastRecovery = lastRecovery.withCuts(List.of(cut));
+        }
+        return rollBackTo;
     }
 
     private void startThreads() {

@@ -199,6 +199,54 @@ public final class IndexService implements CommitLogDispatcher, AutoCloseable {
     }
 
     /**
+     * Recovery, after {@link #load()} and before the first {@link #dispatch}: forgets what was indexed at or after
+     * CommitLog offset {@code offset}, so re-dispatch from there indexes it again. Files that begin at or after
+     * it are deleted; the file holding it keeps its older entries (its entries past {@code offset} point at
+     * records that are gone or re-indexed: a query reads and checks every hit, and drops duplicate offsets).
+     * Needed when the CommitLog lost its tail below what the index reached (records appended later at those
+     * offsets would never be indexed), and after a crash where the index got ahead of its checkpoint.
+     *
+     * @return the bytes of the files deleted, or -1 when the index did not reach {@code offset} (nothing done)
+     */
+    public long rollBackTo(long offset) {
+        lifecycleLock.writeLock().lock();
+        try {
+            ensureOpen();
+            if (maxIndexedOffset < offset) {
+                return -1;
+            }
+            long deletedBytes = 0;
+            List<IndexFile> doomed = new ArrayList<>();
+            for (IndexFile file : files) {
+                if (file.beginPhysicalOffset() >= offset) {
+                    doomed.add(file);
+                }
+            }
+            files.removeAll(doomed);
+            for (IndexFile file : doomed) {
+                try {
+                    deletedBytes += Files.size(file.path());
+                    file.unmapAndDelete();
+                } catch (IOException e) {
+                    throw new UncheckedIOException("Cannot delete key index file " + file.path() + " while rolling"
+                            + " the index back to CommitLog offset " + offset + "; check permissions", e);
+                }
+            }
+            log.info("Key index rolled back from CommitLog offset {} to {}: {} file(s) deleted, re-indexing from {}",
+                    maxIndexedOffset, offset, doomed.size(), offset);
+            maxIndexedOffset = offset - 1;
+            if (!files.isEmpty()) {
+                lastIndexedTimestampMs = files.get(files.size() - 1).endTimestampMs();
+            } else {
+                lastIndexedTimestampMs = Long.MIN_VALUE;
+            }
+            return deletedBytes;
+        } finally {
+            lifecycleLock.writeLock().unlock();
+        }
+    }
+
+    /**
      * CommitLog offsets of records of {@code topic} indexed under {@code key} (a business key or a unique
      * message id) whose store time lies in [beginTimestampMs, endTimestampMs], newest first, at most
      * {@code maxCount}, without duplicates. These are candidates: hash collisions return records with other

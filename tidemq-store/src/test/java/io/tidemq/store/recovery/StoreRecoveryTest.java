@@ -4,6 +4,7 @@ import io.tidemq.store.CorruptRecordException;
 import io.tidemq.store.DefaultMessageStore;
 import io.tidemq.store.FlushMode;
 import io.tidemq.store.GetResult;
+import io.tidemq.store.MessageRecord;
 import io.tidemq.store.PutResult;
 import io.tidemq.store.StoreConfig;
 import io.tidemq.store.StoredMessage;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -393,6 +395,44 @@ class StoreRecoveryTest {
                 int written = (int) Math.min(64, 300 - q) * ConsumeQueue.ENTRY_BYTES;
                 assertThat(io.coversFromStart(file, written)).as("ConsumeQueue file %s forced by recovery", file)
                         .isTrue();
+            }
+        }
+    }
+
+    @Test
+    void keysOfRecordsWrittenAfterTheLogLostItsTailAreIndexed() throws IOException {
+        List<PutResult> before = new ArrayList<>();
+        try (DefaultMessageStore store = new DefaultMessageStore(config(FlushMode.ASYNC))) {
+            store.start();
+            for (int i = 0; i < 30; i++) {
+                before.add(store.putMessage(MessageRecord.builder("t", 0).keys("old-" + i)
+                        .body(("o" + i + "-" + "p".repeat(700)).getBytes(StandardCharsets.UTF_8))
+                        .storeHost(TestStores.STORE_HOST).bornHost(TestStores.BORN_HOST).build()).join());
+            }
+            await().until(() -> !store.queryByKey("t", "old-29", 1, 0, Long.MAX_VALUE).isEmpty());
+            store.closeAbruptly();
+        }
+        // an OS crash lost the CommitLog's last 10 records, while the key index had already reached them
+        long lostFrom = before.get(20).physicalOffset();
+        writeAt(lostFrom, new byte[(int) (before.get(29).endOffset() - lostFrom)]);
+
+        try (DefaultMessageStore store = new DefaultMessageStore(config(FlushMode.ASYNC))) {
+            store.start();
+            assertThat(store.commitLogMaxOffset()).isEqualTo(lostFrom);
+            assertThat(store.lastRecovery().cuts()).anySatisfy(cut -> {
+                assertThat(cut.structure()).isEqualTo(RecoveryCut.INDEX);
+                assertThat(cut.fromOffset()).isEqualTo(lostFrom);
+            });
+            for (int i = 0; i < 15; i++) {
+                store.putMessage(MessageRecord.builder("t", 0).keys("new-" + i).body(("n" + i).getBytes(StandardCharsets.UTF_8))
+                        .storeHost(TestStores.STORE_HOST).bornHost(TestStores.BORN_HOST).build()).join();
+            }
+            await().until(() -> store.dispatchedOffset() == store.commitLogMaxOffset());
+            for (int i = 0; i < 15; i++) {
+                assertThat(store.queryByKey("t", "new-" + i, 10, 0, Long.MAX_VALUE)).as("key new-%d", i).hasSize(1);
+            }
+            for (int i = 0; i < 20; i++) {
+                assertThat(store.queryByKey("t", "old-" + i, 10, 0, Long.MAX_VALUE)).as("key old-%d", i).hasSize(1);
             }
         }
     }
