@@ -36,6 +36,7 @@ public final class StoreConfigBinder {
         BINDINGS.put("flushConsumeQueueIntervalMs", (b, r, k) -> b.flushConsumeQueueIntervalMs(aLong(r, k)));
         BINDINGS.put("retentionHours", (b, r, k) -> b.retentionHours(anInt(r, k)));
         BINDINGS.put("diskMaxUsedRatio", (b, r, k) -> b.diskMaxUsedRatio(parseDouble(k, r.string(k, null))));
+        BINDINGS.put("diskReserveBytes", (b, r, k) -> b.diskReserveBytes(r.longValue(k, -1, -1, 1L << 50)));
         BINDINGS.put("deleteCheckIntervalMs", (b, r, k) -> b.deleteCheckIntervalMs(aLong(r, k)));
         BINDINGS.put("deleteFilesPerRun", (b, r, k) -> b.deleteFilesPerRun(anInt(r, k)));
         BINDINGS.put("warmMappedFiles", (b, r, k) -> b.warmMappedFiles(r.bool(k, true)));

@@ -23,6 +23,14 @@ public class SendFailedException extends ClientException {
         this.remark = remark;
     }
 
+    /** The exception for a refusal: {@link BrokerDiskFullException} for DISK_FULL, this class otherwise. */
+    public static SendFailedException of(String topic, String broker, int code, String remark) {
+        if (code == ResponseCode.DISK_FULL.code()) {
+            return new BrokerDiskFullException(topic, broker, remark);
+        }
+        return new SendFailedException(topic, broker, code, remark);
+    }
+
     /** No answer: the cause says why. */
     public SendFailedException(String topic, String broker, Throwable cause) {
         super("send to topic '" + topic + "' on " + broker + " failed: " + cause.getMessage(), cause);
@@ -81,6 +89,8 @@ public class SendFailedException extends ClientException {
             case SYSTEM_BUSY -> " (the broker is overloaded: slow down or add brokers)";
             case TOPIC_NOT_EXIST -> " (create the topic on this broker)";
             case NO_PERMISSION -> " (the topic or broker is not writable: check its permissions)";
+            case DISK_FULL -> " (the broker's disk is full and nothing was stored: the producer tries other brokers;"
+                    + " free disk space on that broker, it accepts writes again by itself)";
             case FLUSH_DISK_TIMEOUT, FLUSH_SLAVE_TIMEOUT, SLAVE_NOT_AVAILABLE ->
                     " (the message was stored but not confirmed durable; check the broker's disk and slaves)";
             default -> "";

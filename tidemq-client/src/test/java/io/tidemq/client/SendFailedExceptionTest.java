@@ -25,4 +25,16 @@ class SendFailedExceptionTest {
         assertThat(e.remark()).isEqualTo("queue full");
         assertThat(e.getMessage()).contains("SYSTEM_BUSY(2)", "queue full", "slow down");
     }
+
+    @Test
+    void aFullBrokerDiskIsItsOwnRetriableExceptionThatSaysWhatToDo() {
+        SendFailedException e = SendFailedException.of("t", "b1 (h:1)", ResponseCode.DISK_FULL.code(),
+                "the broker's disk is full: 10 bytes free");
+        assertThat(e).isInstanceOf(BrokerDiskFullException.class);
+        assertThat(e.responseCode()).isEqualTo(ResponseCode.DISK_FULL);
+        assertThat(e.isRetriable()).isTrue();
+        assertThat(e.getMessage()).contains("DISK_FULL(16)", "10 bytes free", "free disk space");
+        assertThat(SendFailedException.of("t", "b", ResponseCode.SYSTEM_BUSY.code(), "x"))
+                .isNotInstanceOf(BrokerDiskFullException.class);
+    }
 }

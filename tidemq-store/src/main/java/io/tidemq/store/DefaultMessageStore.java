@@ -58,6 +58,7 @@ public final class DefaultMessageStore implements AutoCloseable {
     private StoreDirectoryGuard guard;
     private CommitLogFlusher flusher;
     private FlushConsumeQueueService flushConsumeQueueService;
+    private volatile DiskSpaceGuard diskSpace;
     private RetentionService retention;
     private volatile CommitLogRecovery.Result lastRecovery;
 
@@ -170,6 +171,8 @@ public final class DefaultMessageStore implements AutoCloseable {
     }
 
     private void startThreads() {
+        diskSpace = new DiskSpaceGuard(config.storePath(), config.diskReserveBytes(), config.fileIo());
+        diskSpace.start();
         if (allocator != null) {
             allocator.start();
         }
@@ -224,7 +227,11 @@ public final class DefaultMessageStore implements AutoCloseable {
             return CompletableFuture.failedFuture(notRunning());
         }
         try {
+            diskSpace.checkWritable();
             return flusher.onAppended(commitLog.append(record));
+        } catch (DiskFullException e) {
+            diskSpace.reportNoSpace(e);
+            return CompletableFuture.failedFuture(e);
         } catch (StoreException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -236,7 +243,11 @@ public final class DefaultMessageStore implements AutoCloseable {
             return CompletableFuture.failedFuture(notRunning());
         }
         try {
+            diskSpace.checkWritable();
             return flusher.onAppended(commitLog.appendBatch(records));
+        } catch (DiskFullException e) {
+            diskSpace.reportNoSpace(e);
+            return CompletableFuture.failedFuture(e);
         } catch (StoreException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -398,7 +409,8 @@ public final class DefaultMessageStore implements AutoCloseable {
         if (commitLog.flushFailure() != null) {
             return StoreWriteState.FSYNC_FAILED;
         }
-        return StoreWriteState.WRITABLE;
+        DiskSpaceGuard disk = diskSpace;
+        return disk != null && disk.isFull() ? StoreWriteState.DISK_FULL : StoreWriteState.WRITABLE;
     }
 
     /** Why puts are refused now, for operators ({@code admin cluster stats}); null while they are accepted. */
@@ -407,7 +419,8 @@ public final class DefaultMessageStore implements AutoCloseable {
         if (failed != null) {
             return failed.getMessage();
         }
-        return null;
+        DiskSpaceGuard disk = diskSpace;
+        return disk == null ? null : disk.refusal();
     }
 
     /**
@@ -422,6 +435,7 @@ public final class DefaultMessageStore implements AutoCloseable {
         }
         state = State.CLOSED;
         commitLog.closeAppends();
+        diskSpace.close();
         retention.close();
         flushConsumeQueueService.close();
         reput.close();
@@ -432,6 +446,7 @@ public final class DefaultMessageStore implements AutoCloseable {
     }
 
     private void stopThreads() {
+        diskSpace.close();
         retention.close();
         flushConsumeQueueService.close();
         flusher.close();

@@ -16,6 +16,8 @@ public final class StoreConfig {
 
     public static final int DEFAULT_COMMIT_LOG_FILE_BYTES = 1 << 30;
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+    /** Room kept beyond the next CommitLog file by default: ConsumeQueue, key index and timer files, checkpoints. */
+    public static final long DEFAULT_DISK_RESERVE_MARGIN_BYTES = 128L << 20;
 
     private final Path storePath;
     private final int commitLogFileBytes;
@@ -28,6 +30,7 @@ public final class StoreConfig {
     private final long flushConsumeQueueIntervalMs;
     private final int retentionHours;
     private final double diskMaxUsedRatio;
+    private final long diskReserveBytes;
     private final long deleteCheckIntervalMs;
     private final int deleteFilesPerRun;
     private final int maxMessageBytes;
@@ -52,6 +55,8 @@ public final class StoreConfig {
         this.flushConsumeQueueIntervalMs = b.flushConsumeQueueIntervalMs;
         this.retentionHours = b.retentionHours;
         this.diskMaxUsedRatio = b.diskMaxUsedRatio;
+        this.diskReserveBytes = b.diskReserveBytes >= 0 ? b.diskReserveBytes
+                : b.commitLogFileBytes + DEFAULT_DISK_RESERVE_MARGIN_BYTES;
         this.deleteCheckIntervalMs = b.deleteCheckIntervalMs;
         this.deleteFilesPerRun = b.deleteFilesPerRun;
         this.maxMessageBytes = b.maxMessageBytes;
@@ -135,6 +140,15 @@ public final class StoreConfig {
         return diskMaxUsedRatio;
     }
 
+    /**
+     * Puts are refused with {@link DiskFullException} while the store's disk has fewer free bytes than this;
+     * default one CommitLog file plus 128 MiB, so the next file can always be created whole. 0 = no reserve
+     * (a file that cannot be allocated still fails cleanly with ENOSPC).
+     */
+    public long diskReserveBytes() {
+        return diskReserveBytes;
+    }
+
     /** How often retention runs; default 10 s. */
     public long deleteCheckIntervalMs() {
         return deleteCheckIntervalMs;
@@ -204,6 +218,7 @@ public final class StoreConfig {
         private long flushConsumeQueueIntervalMs = 1_000;
         private int retentionHours = 72;
         private double diskMaxUsedRatio = 0.85;
+        private long diskReserveBytes = -1;
         private long deleteCheckIntervalMs = 10_000;
         private int deleteFilesPerRun = 10;
         private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
@@ -267,6 +282,12 @@ public final class StoreConfig {
 
         public Builder diskMaxUsedRatio(double v) {
             diskMaxUsedRatio = v;
+            return this;
+        }
+
+        /** -1 (the default) = one CommitLog file plus 128 MiB. */
+        public Builder diskReserveBytes(long v) {
+            diskReserveBytes = v;
             return this;
         }
 
@@ -343,6 +364,7 @@ public final class StoreConfig {
             if (!(diskMaxUsedRatio >= 0.10 && diskMaxUsedRatio <= 0.99)) {
                 throw new IllegalArgumentException("diskMaxUsedRatio must be in [0.10, 0.99], was " + diskMaxUsedRatio);
             }
+            check("diskReserveBytes", diskReserveBytes, -1, 1L << 50);
             check("deleteCheckIntervalMs", deleteCheckIntervalMs, 10, 86_400_000);
             check("deleteFilesPerRun", deleteFilesPerRun, 1, 10_000);
             check("maxMessageBytes", maxMessageBytes, 1, 256 * 1024 * 1024);

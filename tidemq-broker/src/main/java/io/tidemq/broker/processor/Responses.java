@@ -2,6 +2,7 @@ package io.tidemq.broker.processor;
 
 import io.tidemq.common.protocol.ResponseCode;
 import io.tidemq.remoting.protocol.RemotingCommand;
+import io.tidemq.store.DiskFullException;
 import io.tidemq.store.FsyncFailedException;
 import io.tidemq.store.InvalidMessageException;
 import io.tidemq.store.MalformedMessageIdException;
@@ -44,6 +45,9 @@ public final class Responses {
         }
         if (t instanceof InvalidMessageException) {
             return ResponseCode.MESSAGE_ILLEGAL;
+        }
+        if (t instanceof DiskFullException) {
+            return ResponseCode.DISK_FULL;
         }
         if (t instanceof SyncFlushTimeoutException) {
             return ResponseCode.FLUSH_DISK_TIMEOUT;

@@ -204,7 +204,7 @@ public final class ConsumeService {
         ResponseCode code = e.responseCode();
         return code != null && switch (code) {
             case SYSTEM_ERROR, SYSTEM_BUSY, SERVICE_NOT_AVAILABLE, FLUSH_DISK_TIMEOUT, SLAVE_NOT_AVAILABLE,
-                    FLUSH_SLAVE_TIMEOUT -> false;
+                    FLUSH_SLAVE_TIMEOUT, DISK_FULL -> false;
             default -> true;
         };
     }

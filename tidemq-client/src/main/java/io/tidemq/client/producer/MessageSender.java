@@ -78,7 +78,7 @@ final class MessageSender {
                 if (result != null) {
                     stored = result;
                 } else {
-                    SendFailedException e = new SendFailedException(msg.topic(), broker + " (" + addr + ")",
+                    SendFailedException e = SendFailedException.of(msg.topic(), broker + " (" + addr + ")",
                             resp.code(), resp.remark());
                     if (!e.isRetriable()) {
                         throw e;
@@ -227,7 +227,7 @@ final class MessageSender {
                 if (r != null) {
                     stored = r;
                 } else {
-                    SendFailedException e = new SendFailedException(msg.topic(), broker + " (" + addr + ")",
+                    SendFailedException e = SendFailedException.of(msg.topic(), broker + " (" + addr + ")",
                             resp.code(), resp.remark());
                     if (!e.isRetriable()) {
                         result.completeExceptionally(e);

@@ -50,6 +50,11 @@ public enum ResponseCode {
     SLAVE_NOT_AVAILABLE(14),
     /** SYNC replication: the message was stored but the slaves did not confirm it in time. */
     FLUSH_SLAVE_TIMEOUT(15),
+    /**
+     * The broker's disk is full (free space below its {@code diskReserveBytes}); nothing was stored. Send to
+     * another broker; the broker accepts writes again by itself once space is freed.
+     */
+    DISK_FULL(16),
 
     // ---- pulling and offsets
 

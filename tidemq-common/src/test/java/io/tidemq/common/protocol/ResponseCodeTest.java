@@ -25,6 +25,7 @@ class ResponseCodeTest {
             Map.entry("FLUSH_DISK_TIMEOUT", 13),
             Map.entry("SLAVE_NOT_AVAILABLE", 14),
             Map.entry("FLUSH_SLAVE_TIMEOUT", 15),
+            Map.entry("DISK_FULL", 16),
             Map.entry("PULL_NOT_FOUND", 20),
             Map.entry("PULL_OFFSET_MOVED", 21),
             Map.entry("PULL_RETRY_IMMEDIATELY", 22),

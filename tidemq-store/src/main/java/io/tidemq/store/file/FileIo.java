@@ -43,6 +43,11 @@ public interface FileIo {
      */
     void force(Path path, MappedByteBuffer mapped, int position, int length);
 
+    /** Bytes the store may still use on the file system holding {@code dir} (statvfs: available to us). */
+    default long usableBytes(Path dir) {
+        return dir.toFile().getUsableSpace();
+    }
+
     /** Writes {@code sizeBytes} zeros at the start of {@code channel}, 1 MiB per call, then checks the size. */
     static void writeZeros(FileChannel channel, long sizeBytes) throws IOException {
         ByteBuffer zeros = ByteBuffer.allocateDirect((int) Math.min(sizeBytes, 1 << 20));

@@ -19,6 +19,7 @@ import static io.tidemq.store.index.IndexFileLayout.VERSION;
 import static io.tidemq.store.index.IndexFileLayout.VERSION_OFFSET;
 
 import io.tidemq.store.file.Durability;
+import io.tidemq.store.file.FileIo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
@@ -157,6 +158,10 @@ final class IndexFile {
                 : new StandardOpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE};
         // The mapping stays valid after the channel closes, so no descriptor is held per file.
         try (FileChannel channel = FileChannel.open(path, options)) {
+            if (createNew) {
+                // every block allocated now: a full disk fails here, never as a SIGBUS in a later put
+                FileIo.writeZeros(channel, sizeBytes);
+            }
             return channel.map(FileChannel.MapMode.READ_WRITE, 0, sizeBytes);
         } catch (IOException e) {
             if (createNew) {

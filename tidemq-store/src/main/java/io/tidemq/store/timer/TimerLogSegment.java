@@ -3,6 +3,7 @@ package io.tidemq.store.timer;
 import io.tidemq.store.StoreIOException;
 import io.tidemq.store.file.BufferCleaner;
 import io.tidemq.store.file.Durability;
+import io.tidemq.store.file.FileIo;
 
 import java.io.IOException;
 import java.nio.MappedByteBuffer;
@@ -38,7 +39,7 @@ final class TimerLogSegment {
         return dir.resolve(String.format("%020d", startPosition));
     }
 
-    /** Maps the segment starting at {@code startPosition}, creating a sparse file of {@code sizeBytes} if needed. */
+    /** Maps the segment starting at {@code startPosition}, creating (and allocating) it when missing. */
     static TimerLogSegment open(Path dir, long startPosition, int sizeBytes) {
         Path file = fileFor(dir, startPosition);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
@@ -49,6 +50,10 @@ final class TimerLogSegment {
                         + " timer directory (scheduled messages are then re-indexed from TIDEMQ_SYS_TIMER)");
             }
             boolean created = channel.size() == 0;
+            if (created) {
+                // every block allocated now: a full disk fails here, never as a SIGBUS in a later append
+                FileIo.writeZeros(channel, sizeBytes);
+            }
             TimerLogSegment segment = new TimerLogSegment(file, startPosition, sizeBytes,
                     channel.map(FileChannel.MapMode.READ_WRITE, 0, sizeBytes));
             if (created) {

@@ -3,6 +3,7 @@ package io.tidemq.store.timer;
 import io.tidemq.store.StoreIOException;
 import io.tidemq.store.file.BufferCleaner;
 import io.tidemq.store.file.Durability;
+import io.tidemq.store.file.FileIo;
 
 import java.io.IOException;
 import java.nio.MappedByteBuffer;
@@ -72,6 +73,10 @@ public final class TimerSlots implements AutoCloseable {
             boolean matches = channel.size() == bytes;
             if (!matches && channel.size() > 0) {
                 channel.truncate(0);
+            }
+            if (channel.size() == 0) {
+                // every block allocated now: a full disk fails here, never as a SIGBUS in a later write
+                FileIo.writeZeros(channel, bytes);
             }
             MappedByteBuffer buffer = channel.map(FileChannel.MapMode.READ_WRITE, 0, bytes);
             if (!matches) {

@@ -8,10 +8,12 @@ import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A {@link FileIo} that fails on demand, for files under one directory: the next N forces fail with EIO (as
- * {@code msync} reports a write-back error, once), or allocations fail with ENOSPC while armed.
+ * {@code msync} reports a write-back error, once), the next N allocations fail with ENOSPC, or the disk
+ * reports a given number of free bytes.
  * Thread-safe: the counters are atomics, read by the store's threads.
  */
 public final class FaultyFileIo implements FileIo {
@@ -21,6 +23,8 @@ public final class FaultyFileIo implements FileIo {
     private final AtomicInteger forceFailures = new AtomicInteger();
     /** Allocations still to fail. */
     private final AtomicInteger allocateFailures = new AtomicInteger();
+    /** Free bytes reported for the store's disk; negative = the real figure. */
+    private final AtomicLong usableBytes = new AtomicLong(-1);
     /** Forces that failed so far. */
     public final AtomicInteger failedForces = new AtomicInteger();
 
@@ -36,6 +40,17 @@ public final class FaultyFileIo implements FileIo {
     /** The next {@code count} allocations of files under the directory fail with ENOSPC. */
     public void failNextAllocations(int count) {
         allocateFailures.set(count);
+    }
+
+    /** Reports {@code bytes} free on the store's disk from now on; negative = the real figure again. */
+    public void reportUsableBytes(long bytes) {
+        usableBytes.set(bytes);
+    }
+
+    @Override
+    public long usableBytes(Path dir) {
+        long reported = usableBytes.get();
+        return reported >= 0 ? reported : FileIo.super.usableBytes(dir);
     }
 
     @Override
