@@ -1,6 +1,7 @@
 package io.tidemq.broker.processor;
 
 import io.tidemq.common.protocol.ResponseCode;
+import io.tidemq.common.protocol.header.Headers;
 import io.tidemq.remoting.protocol.RemotingCommand;
 import io.tidemq.store.DiskFullException;
 import io.tidemq.store.FsyncFailedException;
@@ -8,6 +9,7 @@ import io.tidemq.store.InvalidMessageException;
 import io.tidemq.store.MalformedMessageIdException;
 import io.tidemq.store.MessageTooLargeException;
 import io.tidemq.store.PropertiesTooLargeException;
+import io.tidemq.store.PutResult;
 import io.tidemq.store.StoreClosedException;
 import io.tidemq.store.SyncFlushTimeoutException;
 import org.slf4j.Logger;
@@ -37,6 +39,23 @@ public final class Responses {
         }
         String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
         return error(code, message);
+    }
+
+    /**
+     * The response to a failed put of SEND_MESSAGE or SEND_BATCH_MESSAGE. A put that was appended but not
+     * confirmed durable in time (FLUSH_DISK_TIMEOUT) still carries the {@link Headers.SendMessageResponse} of
+     * the stored message: the producer reports it as stored-but-unconfirmed instead of failing to parse it.
+     *
+     * @param transactionId the half's transaction id, or null
+     */
+    public static RemotingCommand fromPutFailure(Throwable failure, String context, int queueId, String transactionId) {
+        RemotingCommand response = fromFailure(failure, context);
+        if (unwrap(failure) instanceof SyncFlushTimeoutException timeout && timeout.appended() != null) {
+            PutResult appended = timeout.appended();
+            response.writeHeader(new Headers.SendMessageResponse(String.join(",", appended.msgIds()), queueId,
+                    appended.queueOffset(), transactionId));
+        }
+        return response;
     }
 
     static ResponseCode codeOf(Throwable t) {

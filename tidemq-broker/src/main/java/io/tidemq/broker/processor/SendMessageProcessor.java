@@ -106,7 +106,7 @@ public final class SendMessageProcessor implements RequestProcessor {
         return putter.putMessage(record).handle((result, failure) -> {
             if (failure != null) {
                 stats.putFailures.increment();
-                return Responses.fromFailure(failure, "SEND_MESSAGE to " + h.topic());
+                return Responses.fromPutFailure(failure, "SEND_MESSAGE to " + h.topic(), h.queueId(), null);
             }
             stats.putMessages.increment();
             stats.putBytes.add(body.length);
@@ -123,7 +123,8 @@ public final class SendMessageProcessor implements RequestProcessor {
         return store.putMessage(half).handle((result, failure) -> {
             if (failure != null) {
                 stats.putFailures.increment();
-                return Responses.fromFailure(failure, "SEND_MESSAGE (half) to " + h.topic());
+                return Responses.fromPutFailure(failure, "SEND_MESSAGE (half) to " + h.topic(), h.queueId(),
+                        record.properties().get(MessageConst.UNIQ_KEY));
             }
             stats.putMessages.increment();
             stats.putBytes.add(record.body().length);
@@ -170,7 +171,7 @@ public final class SendMessageProcessor implements RequestProcessor {
         return putter.putMessages(records).handle((result, failure) -> {
             if (failure != null) {
                 stats.putFailures.add(records.size());
-                return Responses.fromFailure(failure, "SEND_BATCH_MESSAGE to " + h.topic());
+                return Responses.fromPutFailure(failure, "SEND_BATCH_MESSAGE to " + h.topic(), h.queueId(), null);
             }
             stats.putMessages.add(records.size());
             stats.putBytes.add(body.length);

@@ -143,6 +143,11 @@ final class MessageSender {
                 return null;
             }
         }
+        if (status != SendStatus.SEND_OK && !resp.hasField("queueOffset")) {
+            // stored but not confirmed, from a broker that does not say where: still a stored message, not a
+            // send failure (the caller would send it again)
+            return new SendResult(null, mq, -1, status, msg.uniqueId());
+        }
         Headers.SendMessageResponse h = resp.readHeader(Headers.SendMessageResponse.class);
         MessageQueue stored = h.queueId() == mq.queueId() ? mq : new MessageQueue(mq.topic(), mq.brokerName(), h.queueId());
         return new SendResult(h.msgId(), stored, h.queueOffset(), status, msg.uniqueId());

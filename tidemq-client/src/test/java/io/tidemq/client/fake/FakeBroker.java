@@ -37,7 +37,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * A broker for tests, from in-memory lists: sends, long-polling pulls (with broker-side tag filtering),
  * consumer offsets, min/max offsets, heartbeats with group membership and NOTIFY_CONSUMER_IDS_CHANGED,
- * member lists and unregistration. Failures can be injected into sends.
+ * member lists and unregistration. Failures can be injected into sends. {@code FakeBrokerContractTest} checks
+ * its answers against the real broker's: change both together.
  */
 public final class FakeBroker implements AutoCloseable {
 
@@ -91,8 +92,10 @@ public final class FakeBroker implements AutoCloseable {
         }), workers);
         server.registerProcessor(RequestCode.UPDATE_CONSUMER_OFFSET, SyncRequestProcessor.of((ch, req) -> {
             Headers.UpdateConsumerOffsetRequest h = req.readHeader(Headers.UpdateConsumerOffsetRequest.class);
-            offsets.put(key(h.consumerGroup(), h.topic(), h.queueId()), h.commitOffset());
-            return RemotingCommand.success();
+            // as the real broker: an offset past the queue's end is kept as the end, and reported
+            long kept = Math.min(h.commitOffset(), queueEnd(h.topic(), h.queueId()));
+            offsets.put(key(h.consumerGroup(), h.topic(), h.queueId()), kept);
+            return RemotingCommand.success().writeHeader(new Headers.OffsetResponse(kept));
         }), workers);
         server.registerProcessor(RequestCode.GET_MIN_OFFSET, SyncRequestProcessor.of((ch, req) ->
                 RemotingCommand.success().writeHeader(new Headers.OffsetResponse(0))), workers);
@@ -199,6 +202,13 @@ public final class FakeBroker implements AutoCloseable {
         return qs.get(queueId);
     }
 
+    private long queueEnd(String topic, int queueId) {
+        List<MessageExt> q = queue(topic, queueId);
+        synchronized (q) {
+            return q.size();
+        }
+    }
+
     private MessageExt append(String topic, int queueId, int flag, Map<String, String> props, byte[] body, String born) {
         List<MessageExt> q = queue(topic, queueId);
         synchronized (q) {
@@ -240,7 +250,8 @@ public final class FakeBroker implements AutoCloseable {
     private CompletableFuture<RemotingCommand> pull(RemotingCommand req) {
         Headers.PullMessageRequest h = req.readHeader(Headers.PullMessageRequest.class);
         if (h.commitOffset() >= 0) {
-            offsets.put(key(h.consumerGroup(), h.topic(), h.queueId()), h.commitOffset());
+            long kept = Math.min(h.commitOffset(), queueEnd(h.topic(), h.queueId()));
+            offsets.merge(key(h.consumerGroup(), h.topic(), h.queueId()), kept, Math::max);
         }
         RemotingCommand found = tryPull(h);
         if (found != null || h.suspendTimeoutMs() <= 0) {

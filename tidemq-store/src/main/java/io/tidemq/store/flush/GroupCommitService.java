@@ -220,7 +220,8 @@ public final class GroupCommitService implements CommitLogFlusher {
             if (nowNs - request.deadlineNs() >= 0 && request.future().completeExceptionally(
                     new SyncFlushTimeoutException("message at offset " + request.result().physicalOffset()
                             + " was not confirmed durable within syncFlushTimeoutMs=" + syncFlushTimeoutMs
-                            + "; the disk is slow or stuck. Retry the send (it may be stored twice)"))) {
+                            + "; the disk is slow or stuck. Retry the send (it may be stored twice)",
+                            request.result()))) {
                 metrics.syncFlushTimeouts.increment();
             }
         }
