@@ -236,7 +236,7 @@ public final class BrokerController implements AutoCloseable {
         stats.gauges.put("retriedMessages", sendBack::retriedMessages);
         stats.gauges.put("deadLetteredMessages", sendBack::deadLetteredMessages);
         DeadLetterAdminProcessor deadLetters = new DeadLetterAdminProcessor(config.brokerName(), topics, offsets, store,
-                retryTopics, putter::putMessage, this::storeHost);
+                retryTopics, putter::putMessage, this::storeHost, config.configDir().resolve("dlqResentById.json"));
         for (RequestCode code : DeadLetterAdminProcessor.CODES) {
             server.registerProcessor(code, deadLetters, adminExecutor);
         }

@@ -73,9 +73,9 @@ public final class AdminDlqCommand extends CommandGroup {
     }
 
     @Command(name = "resend", mixinStandardHelpOptions = true,
-            description = {"Delivers dead letters to the group again: each is put into %RETRY%<group>, due at once,"
+            description = {"Delivers dead letters to the group again: each is put into %%RETRY%%<group>, due at once,"
                     + " with its reconsume count reset, so only this group (not every group of the original topic)"
-                    + " receives it. --all resends the messages not resent before."},
+                    + " receives it. --all resends the messages not resent before (by --all or by --id)."},
             footer = {"", "Examples:", "  tidemq admin dlq resend --group order-service --id 0A00000500002A9F0000000000001F40",
                     "  tidemq admin dlq resend --group order-service --all"})
     static final class Resend extends AdminSubcommand {
@@ -90,7 +90,7 @@ public final class AdminDlqCommand extends CommandGroup {
                     description = "The dead letter's message id (from dlq list).")
             String id;
 
-            @Option(names = "--all", required = true, description = "Every dead letter not resent before.")
+            @Option(names = "--all", required = true, description = "Every dead letter not resent before, by --all or by --id.")
             boolean all;
         }
 

@@ -21,6 +21,7 @@ import io.tidemq.store.OffsetOutOfRangeException;
 import io.tidemq.store.StoredMessage;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -32,7 +33,8 @@ import java.util.function.Supplier;
  *       reconsume count reset, so only the group that failed them gets them again (re-putting into the
  *       original topic would deliver them a second time to every other group subscribed to it). One message
  *       by id, or every message past the group's resend cursor, which is kept as the group's committed offset
- *       of the DLQ queue so resending "all" twice does not duplicate.</li>
+ *       of the DLQ queue so resending "all" twice does not duplicate; messages resent by id ahead of the cursor
+ *       are remembered ({@link ResentDeadLetters}) and skipped by "all".</li>
  * </ul>
  */
 public final class DeadLetterAdminProcessor implements SyncRequestProcessor {
@@ -49,16 +51,18 @@ public final class DeadLetterAdminProcessor implements SyncRequestProcessor {
     private final ConsumerOffsetManager offsets;
     private final DefaultMessageStore store;
     private final DeadLetterResender resender;
+    private final ResentDeadLetters resentById;
     private final DeliveredEncoder encoder = new DeliveredEncoder();
 
     public DeadLetterAdminProcessor(String brokerName, TopicConfigManager topics, ConsumerOffsetManager offsets,
                                     DefaultMessageStore store, RetryTopics retryTopics, RetryPutter putter,
-                                    Supplier<InetSocketAddress> storeHost) {
+                                    Supplier<InetSocketAddress> storeHost, Path resentByIdFile) {
         this.brokerName = brokerName;
         this.topics = topics;
         this.offsets = offsets;
         this.store = store;
         this.resender = new DeadLetterResender(store, retryTopics, putter, storeHost);
+        this.resentById = new ResentDeadLetters(resentByIdFile);
     }
 
     @Override
@@ -95,15 +99,20 @@ public final class DeadLetterAdminProcessor implements SyncRequestProcessor {
                 .setBody(encoder.encode(r.messages()));
     }
 
-    private RemotingCommand resend(Headers.DlqResendRequest h) {
+    /** Serialized (admin requests are rare), so a by-id resend and a resend of all never interleave. */
+    private synchronized RemotingCommand resend(Headers.DlqResendRequest h) {
         String dlq = existingDlq(h.consumerGroup());
+        long cursor = offsets.query(h.consumerGroup(), dlq, RetryTopics.QUEUE_ID);
         if (h.msgId() != null && !h.msgId().isEmpty()) {
-            resender.resendOne(h.consumerGroup(), byId(dlq, h.msgId()));
+            StoredMessage m = byId(dlq, h.msgId());
+            resender.resendOne(h.consumerGroup(), m);
+            resentById.add(dlq, m.queueOffset(), cursor);
             return RemotingCommand.success().writeHeader(new Headers.DlqResendResponse(1, 0));
         }
-        long cursor = offsets.query(h.consumerGroup(), dlq, RetryTopics.QUEUE_ID);
-        DeadLetterResender.Progress p = resender.resendFrom(h.consumerGroup(), dlq, cursor);
+        DeadLetterResender.Progress p = resender.resendFrom(h.consumerGroup(), dlq, cursor,
+                offset -> resentById.contains(dlq, offset));
         offsets.commit(h.consumerGroup(), dlq, RetryTopics.QUEUE_ID, p.nextOffset());
+        resentById.forgetBelow(dlq, p.nextOffset());
         if (p.failure() != null) {
             throw p.failure();
         }

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongPredicate;
 import java.util.function.Supplier;
 
 /**
@@ -50,8 +51,11 @@ final class DeadLetterResender {
         await(List.of(putter.put(RetryRecords.resentCopy(deadLetter, group, storeHost.get()))));
     }
 
-    /** Resends from {@code cursor} (or the oldest kept message, whichever is later) on, at most MAX_PER_REQUEST. */
-    Progress resendFrom(String group, String dlq, long cursor) {
+    /**
+     * Resends from {@code cursor} (or the oldest kept message, whichever is later) on, at most MAX_PER_REQUEST,
+     * skipping the offsets {@code alreadyResent} accepts.
+     */
+    Progress resendFrom(String group, String dlq, long cursor, LongPredicate alreadyResent) {
         retryTopics.ensureRetryTopic(group);
         long offset = Math.max(cursor, store.minQueueOffset(dlq, RetryTopics.QUEUE_ID));
         long max = store.maxQueueOffset(dlq, RetryTopics.QUEUE_ID);
@@ -66,7 +70,9 @@ final class DeadLetterResender {
             }
             List<CompletableFuture<PutResult>> puts = new ArrayList<>(r.messages().size());
             for (StoredMessage m : r.messages()) {
-                puts.add(putter.put(RetryRecords.resentCopy(m, group, host)));
+                if (!alreadyResent.test(m.queueOffset())) {
+                    puts.add(putter.put(RetryRecords.resentCopy(m, group, host)));
+                }
             }
             try {
                 await(puts);
@@ -74,7 +80,7 @@ final class DeadLetterResender {
                 // the whole chunk is resent again next time: a possible duplicate rather than a loss
                 return new Progress(resent, offset, max - offset, e);
             }
-            resent += r.messages().size();
+            resent += puts.size();
             offset = r.nextBeginOffset();
         }
         return new Progress(resent, offset, Math.max(0, max - offset), null);

@@ -126,6 +126,23 @@ class DeadLetterAdminIntegrationTest {
     }
 
     @Test
+    void resendingAllSkipsDeadLettersAlreadyResentByIdEvenAfterARestart() {
+        deadLetter(4);
+        List<MessageExt> dlq = listDlq(fx, GROUP);
+        assertThat(resend(dlq.get(1).msgId()).code()).isZero();
+        assertThat(resend(dlq.get(3).msgId()).code()).isZero();
+        fx.restartBroker();
+
+        RemotingCommand all = resend(null);
+        RemotingCommand again = resend(null);
+
+        assertThat(all.readHeader(Headers.DlqResendResponse.class)).isEqualTo(new Headers.DlqResendResponse(2, 0));
+        assertThat(again.readHeader(Headers.DlqResendResponse.class)).isEqualTo(new Headers.DlqResendResponse(0, 0));
+        await().atMost(Duration.ofSeconds(5)).until(() -> retryTopic().size() >= 4);
+        assertThat(retryTopic()).extracting(MessageExt::uniqueId).containsExactlyInAnyOrder("U0", "U1", "U2", "U3");
+    }
+
+    @Test
     void unknownGroupsAndIdsOutsideTheQueueAreAnsweredClearly() {
         List<MessageExt> originals = deadLetter(1);
 
