@@ -20,7 +20,7 @@ import java.util.Map;
 public final class AdminDlqCommand extends CommandGroup {
 
     @Command(name = "list", mixinStandardHelpOptions = true,
-            description = "Lists the messages in %DLQ%<group>, oldest first.",
+            description = "Lists the messages in %%DLQ%%<group>, oldest first.",
             footer = {"", "Example:", "  tidemq admin dlq list --group order-service --count 20"})
     static final class ListDeadLetters extends AdminSubcommand {
         @Option(names = "--group", paramLabel = "GROUP", required = true, description = "The consumer group.")
