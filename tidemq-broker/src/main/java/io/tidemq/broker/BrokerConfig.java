@@ -54,6 +54,9 @@ public final class BrokerConfig {
     private final long clientExpireMs;
     private final long longPollingMaxMs;
     private final long longPollingCheckIntervalMs;
+    private final int longPollingMaxHeld;
+    private final int longPollingMaxHeldPerConnection;
+    private final int retryTopicCreatesPerSecond;
     private final long offsetFlushIntervalMs;
     private final long transactionCheckIntervalMs;
     private final long transactionTimeoutMs;
@@ -107,6 +110,12 @@ public final class BrokerConfig {
         this.longPollingMaxMs = ConfigReader.checkRange("longPollingMaxMs", b.longPollingMaxMs, 0, 300_000);
         this.longPollingCheckIntervalMs = ConfigReader.checkRange("longPollingCheckIntervalMs",
                 b.longPollingCheckIntervalMs, 10, 10_000);
+        this.longPollingMaxHeld = (int) ConfigReader.checkRange("longPollingMaxHeld", b.longPollingMaxHeld, 1,
+                1_000_000);
+        this.longPollingMaxHeldPerConnection = (int) ConfigReader.checkRange("longPollingMaxHeldPerConnection",
+                b.longPollingMaxHeldPerConnection, 1, 1_000_000);
+        this.retryTopicCreatesPerSecond = (int) ConfigReader.checkRange("retryTopicCreatesPerSecond",
+                b.retryTopicCreatesPerSecond, 1, 10_000);
         this.offsetFlushIntervalMs = ConfigReader.checkRange("offsetFlushIntervalMs", b.offsetFlushIntervalMs,
                 100, 600_000);
         this.transactionCheckIntervalMs = ConfigReader.checkRange("transactionCheckIntervalMs",
@@ -164,6 +173,9 @@ public final class BrokerConfig {
         b.clientExpireMs = clientExpireMs;
         b.longPollingMaxMs = longPollingMaxMs;
         b.longPollingCheckIntervalMs = longPollingCheckIntervalMs;
+        b.longPollingMaxHeld = longPollingMaxHeld;
+        b.longPollingMaxHeldPerConnection = longPollingMaxHeldPerConnection;
+        b.retryTopicCreatesPerSecond = retryTopicCreatesPerSecond;
         b.offsetFlushIntervalMs = offsetFlushIntervalMs;
         b.transactionCheckIntervalMs = transactionCheckIntervalMs;
         b.transactionTimeoutMs = transactionTimeoutMs;
@@ -338,6 +350,21 @@ public final class BrokerConfig {
         return longPollingCheckIntervalMs;
     }
 
+    /** Pulls held for long polling at once, all connections together; beyond it a pull is answered SYSTEM_BUSY. */
+    public int longPollingMaxHeld() {
+        return longPollingMaxHeld;
+    }
+
+    /** Pulls held for long polling at once for one connection; beyond it a pull is answered SYSTEM_BUSY. */
+    public int longPollingMaxHeldPerConnection() {
+        return longPollingMaxHeldPerConnection;
+    }
+
+    /** Retry and dead-letter topics the broker creates at most per second (each create rewrites topics.json). */
+    public int retryTopicCreatesPerSecond() {
+        return retryTopicCreatesPerSecond;
+    }
+
     public long offsetFlushIntervalMs() {
         return offsetFlushIntervalMs;
     }
@@ -440,6 +467,9 @@ public final class BrokerConfig {
         long clientExpireMs = 120_000;
         long longPollingMaxMs = 30_000;
         long longPollingCheckIntervalMs = 200;
+        int longPollingMaxHeld = 20_000;
+        int longPollingMaxHeldPerConnection = 2_000;
+        int retryTopicCreatesPerSecond = 20;
         long offsetFlushIntervalMs = 5_000;
         long transactionCheckIntervalMs = 60_000;
         long transactionTimeoutMs = 6_000;
@@ -485,6 +515,9 @@ public final class BrokerConfig {
         public Builder clientExpireMs(long v) { clientExpireMs = v; return this; }
         public Builder longPollingMaxMs(long v) { longPollingMaxMs = v; return this; }
         public Builder longPollingCheckIntervalMs(long v) { longPollingCheckIntervalMs = v; return this; }
+        public Builder longPollingMaxHeld(int v) { longPollingMaxHeld = v; return this; }
+        public Builder longPollingMaxHeldPerConnection(int v) { longPollingMaxHeldPerConnection = v; return this; }
+        public Builder retryTopicCreatesPerSecond(int v) { retryTopicCreatesPerSecond = v; return this; }
         public Builder offsetFlushIntervalMs(long v) { offsetFlushIntervalMs = v; return this; }
         public Builder transactionCheckIntervalMs(long v) { transactionCheckIntervalMs = v; return this; }
         public Builder transactionTimeoutMs(long v) { transactionTimeoutMs = v; return this; }

@@ -46,6 +46,11 @@ final class BrokerConfigLoader {
                 .longPollingMaxMs(r.longValue("longPollingMaxMs", d.longPollingMaxMs, 0, 300_000))
                 .longPollingCheckIntervalMs(r.longValue("longPollingCheckIntervalMs", d.longPollingCheckIntervalMs,
                         10, 10_000))
+                .longPollingMaxHeld(r.intValue("longPollingMaxHeld", d.longPollingMaxHeld, 1, 1_000_000))
+                .longPollingMaxHeldPerConnection(r.intValue("longPollingMaxHeldPerConnection",
+                        d.longPollingMaxHeldPerConnection, 1, 1_000_000))
+                .retryTopicCreatesPerSecond(r.intValue("retryTopicCreatesPerSecond", d.retryTopicCreatesPerSecond, 1,
+                        10_000))
                 .offsetFlushIntervalMs(r.longValue("offsetFlushIntervalMs", d.offsetFlushIntervalMs, 100, 600_000))
                 .transactionCheckIntervalMs(r.longValue("transactionCheckIntervalMs", d.transactionCheckIntervalMs,
                         10, 3_600_000))

@@ -99,7 +99,8 @@ public final class BrokerController implements AutoCloseable {
         // offsets are loaded after the store recovered, so they are clamped to the recovered queue ends
         this.offsets = new ConsumerOffsetManager(config.configDir().resolve("consumerOffsets.json"),
                 store::maxQueueOffset);
-        this.holds = new PullRequestHoldService(store::maxQueueOffset, config.longPollingCheckIntervalMs());
+        this.holds = new PullRequestHoldService(store::maxQueueOffset, config.longPollingCheckIntervalMs(),
+                config.longPollingMaxHeld(), config.longPollingMaxHeldPerConnection());
         this.queueLocks = new QueueLockTable(config.rebalanceLockMaxLiveMs());
         this.putter = new BrokerMessagePutter(store, config.timerSettings(), System::currentTimeMillis);
         this.timer = new TimerMessageService(config.timerSettings(), store, putter, config.storePath().resolve("timer"),

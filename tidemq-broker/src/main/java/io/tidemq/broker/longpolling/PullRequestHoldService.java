@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.ObjIntConsumer;
 
 /**
@@ -21,6 +22,10 @@ import java.util.function.ObjIntConsumer;
  * safety net for an arrival that raced with the hold). Each held pull is woken exactly once; its
  * {@link HeldPull#wake} must hand the real work to another thread because it runs on the dispatch or sweep
  * thread.
+ *
+ * <p>Held pulls are bounded: at most {@code maxHeldPerOwner} per owner (the connection they arrived on) and
+ * {@code maxHeld} in all. {@link #hold} refuses a pull beyond either limit, so a client pipelining pulls cannot
+ * fill the heap with them.
  */
 public final class PullRequestHoldService implements AutoCloseable {
 
@@ -45,13 +50,30 @@ public final class PullRequestHoldService implements AutoCloseable {
     private final ConcurrentHashMap<String, TopicHolds> holds = new ConcurrentHashMap<>();
     private final MaxOffsetSource maxOffsets;
     private final long checkIntervalMs;
+    private final int maxHeld;
+    private final int maxHeldPerOwner;
+    /** Pulls held now, all owners together; taken before a pull is added, given back when it is woken. */
+    private final AtomicInteger heldTotal = new AtomicInteger();
+    /** Pulls held now per owner; an entry exists only while its count is above zero (compute keeps it atomic). */
+    private final ConcurrentHashMap<Object, Integer> heldByOwner = new ConcurrentHashMap<>();
     private final ScheduledExecutorService sweeper;
     /** Set by close(); read by hold() so no pull is held after the final sweep. */
     private volatile boolean closed;
 
+    /** Without limits on the number of held pulls. */
     public PullRequestHoldService(MaxOffsetSource maxOffsets, long checkIntervalMs) {
+        this(maxOffsets, checkIntervalMs, Integer.MAX_VALUE, Integer.MAX_VALUE);
+    }
+
+    /**
+     * @param maxHeld         pulls held at once in all ({@code longPollingMaxHeld})
+     * @param maxHeldPerOwner pulls held at once per owner ({@code longPollingMaxHeldPerConnection})
+     */
+    public PullRequestHoldService(MaxOffsetSource maxOffsets, long checkIntervalMs, int maxHeld, int maxHeldPerOwner) {
         this.maxOffsets = maxOffsets;
         this.checkIntervalMs = checkIntervalMs;
+        this.maxHeld = maxHeld;
+        this.maxHeldPerOwner = maxHeldPerOwner;
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tidemq-pull-hold");
             t.setDaemon(true);
@@ -70,16 +92,56 @@ public final class PullRequestHoldService implements AutoCloseable {
      * @param deadlineNanos {@link System#nanoTime()} after which the pull is woken as expired
      */
     public void hold(String topic, int queueId, long fromOffset, long deadlineNanos, HeldPull pull) {
+        hold(topic, queueId, fromOffset, deadlineNanos, this, pull);
+    }
+
+    /**
+     * Like {@link #hold(String, int, long, long, HeldPull)}, counted against {@code owner}'s limit.
+     *
+     * @return false, without holding or waking the pull, when {@code owner} or the broker already holds as many
+     *         pulls as allowed; the caller answers the pull itself
+     */
+    public boolean hold(String topic, int queueId, long fromOffset, long deadlineNanos, Object owner, HeldPull pull) {
         if (closed) {
             pull.wake(true);
-            return;
+            return true;
+        }
+        if (!acquire(owner)) {
+            return false;
         }
         QueueHolds q = holds.computeIfAbsent(topic, t -> new TopicHolds()).queue(queueId);
-        Held held = new Held(fromOffset, deadlineNanos, pull);
+        Held held = new Held(fromOffset, deadlineNanos, owner, pull);
         q.add(held);
         if (maxOffsets.maxOffset(topic, queueId) > fromOffset && q.remove(held)) {
+            release(owner);
             pull.wake(false);
         }
+        return true;
+    }
+
+    private boolean acquire(Object owner) {
+        if (heldTotal.incrementAndGet() > maxHeld) {
+            heldTotal.decrementAndGet();
+            return false;
+        }
+        boolean[] granted = {false};
+        heldByOwner.compute(owner, (k, n) -> {
+            int now = n == null ? 0 : n;
+            if (now >= maxHeldPerOwner) {
+                return n;
+            }
+            granted[0] = true;
+            return now + 1;
+        });
+        if (!granted[0]) {
+            heldTotal.decrementAndGet();
+        }
+        return granted[0];
+    }
+
+    private void release(Object owner) {
+        heldByOwner.computeIfPresent(owner, (k, n) -> n <= 1 ? null : n - 1);
+        heldTotal.decrementAndGet();
     }
 
     /** The store indexed messages of a queue; {@code maxOffset} is the queue's new max offset. */
@@ -156,8 +218,9 @@ public final class PullRequestHoldService implements AutoCloseable {
         }));
     }
 
-    private static void wakeAll(List<Held> pulls, boolean expired) {
+    private void wakeAll(List<Held> pulls, boolean expired) {
         for (Held h : pulls) {
+            release(h.owner);
             try {
                 h.pull.wake(expired);
             } catch (RuntimeException e) {
@@ -170,11 +233,13 @@ public final class PullRequestHoldService implements AutoCloseable {
     static final class Held {
         final long fromOffset;
         final long deadlineNanos;
+        final Object owner;
         final HeldPull pull;
 
-        Held(long fromOffset, long deadlineNanos, HeldPull pull) {
+        Held(long fromOffset, long deadlineNanos, Object owner, HeldPull pull) {
             this.fromOffset = fromOffset;
             this.deadlineNanos = deadlineNanos;
+            this.owner = owner;
             this.pull = pull;
         }
     }

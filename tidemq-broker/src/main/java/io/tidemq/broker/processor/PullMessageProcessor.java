@@ -58,7 +58,7 @@ public final class PullMessageProcessor implements RequestProcessor {
     public CompletableFuture<RemotingCommand> processRequest(RemotingChannel channel, RemotingCommand request) {
         try {
             Headers.PullMessageRequest h = request.readHeader(Headers.PullMessageRequest.class);
-            Pull pull = validate(h);
+            Pull pull = validate(h, channel);
             if (h.commitOffset() >= 0) {
                 offsets.commitIfAdvancing(h.consumerGroup(), h.topic(), h.queueId(), h.commitOffset());
             }
@@ -71,7 +71,7 @@ public final class PullMessageProcessor implements RequestProcessor {
         }
     }
 
-    private Pull validate(Headers.PullMessageRequest h) {
+    private Pull validate(Headers.PullMessageRequest h, RemotingChannel channel) {
         try {
             NameValidator.checkTopic(h.topic());
             NameValidator.checkGroup(h.consumerGroup());
@@ -108,12 +108,14 @@ public final class PullMessageProcessor implements RequestProcessor {
         }
         long suspendMs = Math.min(Math.max(0, h.suspendTimeoutMs()), config.longPollingMaxMs());
         long deadlineNanos = suspendMs > 0 ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(suspendMs) : 0;
-        return new Pull(h.topic(), h.queueId(), Math.min(h.maxMsgNums(), config.maxPullMessages()), filter,
+        return new Pull(channel, h.topic(), h.queueId(), Math.min(h.maxMsgNums(), config.maxPullMessages()), filter,
                 suspendMs > 0, deadlineNanos);
     }
 
     /** One pull request across its attempts (first read, and re-reads after each wake-up). */
     private final class Pull {
+        /** The connection the pull came on: held pulls are counted per connection. */
+        final RemotingChannel channel;
         final String topic;
         final int queueId;
         final int maxMessages;
@@ -122,7 +124,9 @@ public final class PullMessageProcessor implements RequestProcessor {
         final long deadlineNanos;
         final CompletableFuture<RemotingCommand> response = new CompletableFuture<>();
 
-        Pull(String topic, int queueId, int maxMessages, LongPredicate filter, boolean suspend, long deadlineNanos) {
+        Pull(RemotingChannel channel, String topic, int queueId, int maxMessages, LongPredicate filter, boolean suspend,
+             long deadlineNanos) {
+            this.channel = channel;
             this.topic = topic;
             this.queueId = queueId;
             this.maxMessages = maxMessages;
@@ -133,6 +137,13 @@ public final class PullMessageProcessor implements RequestProcessor {
 
         /** Reads from {@code offset}; {@code finalAttempt} answers PULL_NOT_FOUND instead of holding again. */
         void run(long offset, boolean finalAttempt) {
+            if (!channel.isWritable()) {
+                // the client does not read its responses: building more of them would only pile up in memory
+                response.complete(RemotingCommand.createResponse(ResponseCode.SYSTEM_BUSY, "broker "
+                        + config.brokerName() + " has a full outbound buffer for this connection (the client is not"
+                        + " reading its responses); pull again later"));
+                return;
+            }
             GetResult r = store.getMessages(topic, queueId, offset, maxMessages, config.maxPullBytes(), filter);
             if (!r.messages().isEmpty()) {
                 byte[] body = encoder.encode(r.messages());
@@ -155,7 +166,12 @@ public final class PullMessageProcessor implements RequestProcessor {
 
         private void nothingFound(long nextOffset, GetResult r, boolean finalAttempt) {
             if (suspend && !finalAttempt && System.nanoTime() - deadlineNanos < 0) {
-                holds.hold(topic, queueId, nextOffset, deadlineNanos, expired -> wake(nextOffset, expired));
+                if (!holds.hold(topic, queueId, nextOffset, deadlineNanos, channel, expired -> wake(nextOffset, expired))) {
+                    response.complete(RemotingCommand.createResponse(ResponseCode.SYSTEM_BUSY, "broker "
+                            + config.brokerName() + " holds as many long-polling pulls as it allows for this connection"
+                            + " (longPollingMaxHeldPerConnection=" + config.longPollingMaxHeldPerConnection()
+                            + ") or in all (longPollingMaxHeld=" + config.longPollingMaxHeld() + "); pull again later"));
+                }
                 return;
             }
             response.complete(notFound(nextOffset, r.minOffset(), r.maxOffset()));

@@ -4,9 +4,12 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.tidemq.remoting.ChannelEventListener;
@@ -38,6 +41,13 @@ import java.util.concurrent.TimeUnit;
 public final class NettyRemotingServer extends NettyRemotingService implements RemotingServer {
 
     private static final Logger log = LoggerFactory.getLogger(NettyRemotingServer.class);
+    /**
+     * Outbound bytes queued on one connection above which it turns unwritable (and is no longer read from, see
+     * {@link ReadWhileWritableHandler}), and below which it turns writable again: room for two full-size
+     * pull responses, so a consumer reading at network speed never meets the limit.
+     */
+    static final int WRITE_BUFFER_HIGH_BYTES = 16 << 20;
+    static final int WRITE_BUFFER_LOW_BYTES = 8 << 20;
 
     private enum State { CREATED, RUNNING, STOPPED }
 
@@ -75,7 +85,16 @@ public final class NettyRemotingServer extends NettyRemotingService implements R
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, false)
                 .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-                .childHandler(pipelineInitializer());
+                .childOption(ChannelOption.MESSAGE_SIZE_ESTIMATOR, FrameSizeEstimator.INSTANCE)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        new WriteBufferWaterMark(WRITE_BUFFER_LOW_BYTES, WRITE_BUFFER_HIGH_BYTES))
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        endpoint.initPipeline(ch);
+                        ch.pipeline().addFirst("backpressure", ReadWhileWritableHandler.INSTANCE);
+                    }
+                });
         ChannelFuture bind = bootstrap.bind(config.bindAddress(), config.listenPort()).awaitUninterruptibly();
         if (!bind.isSuccess()) {
             state = State.STOPPED;
