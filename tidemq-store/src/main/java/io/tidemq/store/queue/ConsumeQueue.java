@@ -379,12 +379,20 @@ public final class ConsumeQueue {
     public long truncateAbove(long commitLogEnd) {
         long max = maxOffset();
         long keep = max;
-        while (keep > minOffset()) {
-            Entry e = entry(keep - 1);
-            if (e == null || e.isFiller() || e.commitLogOffset() + e.size() <= commitLogEnd) {
+        long at = max;
+        // walk back over fillers too: they only fill gaps before the real entries that follow them
+        while (at > minOffset()) {
+            Entry e = entry(at - 1);
+            if (e == null) {
                 break;
             }
-            keep--;
+            if (!e.isFiller()) {
+                if (e.commitLogOffset() + e.size() <= commitLogEnd) {
+                    break;
+                }
+                keep = at - 1;
+            }
+            at--;
         }
         if (keep < max) {
             files.truncateDirty(keep * ENTRY_BYTES);
@@ -425,13 +433,23 @@ public final class ConsumeQueue {
         return deleted;
     }
 
+    /**
+     * CommitLog offset of the last real (non-filler) entry of {@code file}; -1 for a file of fillers only (it
+     * points at nothing, so retention may delete it); {@link Long#MAX_VALUE} for an empty or unreadable file.
+     */
     private long lastEntryCommitLogOffset(MappedFile file) {
         int position = file.wrotePosition() - ENTRY_BYTES;
         if (position < 0 || !file.hold()) {
             return Long.MAX_VALUE;
         }
         try {
-            return file.getLong(position + COMMIT_LOG_OFFSET_OFFSET);
+            for (; position >= 0; position -= ENTRY_BYTES) {
+                long commitLogOffset = file.getLong(position + COMMIT_LOG_OFFSET_OFFSET);
+                if (commitLogOffset != FILLER_COMMIT_LOG_OFFSET) {
+                    return commitLogOffset;
+                }
+            }
+            return FILLER_COMMIT_LOG_OFFSET;
         } finally {
             file.release();
         }

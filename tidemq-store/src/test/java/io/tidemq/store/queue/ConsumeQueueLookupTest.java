@@ -134,4 +134,40 @@ class ConsumeQueueLookupTest {
         assertThat(queue.files().lastFile().flushedPosition()).isEqualTo(queue.files().lastFile().wrotePosition());
         queue.shutdown();
     }
+
+    @Test
+    void retentionKeepsAFileWhoseLastEntryIsAFillerWhileItsRecordsExist() {
+        ConsumeQueue queue = new ConsumeQueue("t", 0, dir.resolve("filler"), 64);
+        queue.load();
+        for (int i = 0; i < 63; i++) {
+            queue.putEntry(i, 10_000 + i * 100L, 100, 0);
+        }
+        // queue offset 63 was a corrupt record skipped by dispatch: the next record fills it with a filler
+        for (int i = 64; i < 70; i++) {
+            queue.putEntry(i, 10_000 + i * 100L, 100, 0);
+        }
+        assertThat(queue.entry(63).isFiller()).isTrue();
+
+        assertThat(queue.deleteBelow(5000, Integer.MAX_VALUE)).isZero();
+        assertThat(queue.minOffset()).isZero();
+        assertThat(queue.files().files()).hasSize(2);
+        queue.shutdown();
+    }
+
+    @Test
+    void truncateAboveWalksPastFillers() {
+        ConsumeQueue queue = new ConsumeQueue("t", 0, dir.resolve("truncate-filler"), 16);
+        queue.load();
+        for (int i = 0; i < 10; i++) {
+            queue.putEntry(i, i * 100L, 100, 0);
+        }
+        for (int i = 11; i < 15; i++) {
+            queue.putEntry(i, i * 100L, 100, 0);
+        }
+        assertThat(queue.entry(10).isFiller()).isTrue();
+
+        assertThat(queue.truncateAbove(500)).isEqualTo(10);
+        assertThat(queue.maxOffset()).isEqualTo(5);
+        queue.shutdown();
+    }
 }
