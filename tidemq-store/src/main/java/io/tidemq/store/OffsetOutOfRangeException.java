@@ -18,6 +18,14 @@ public class OffsetOutOfRangeException extends StoreException {
         this.maxOffset = maxOffset;
     }
 
+    /** For subclasses that explain themselves. */
+    protected OffsetOutOfRangeException(long requestedOffset, long minOffset, long maxOffset, String message) {
+        super(message);
+        this.requestedOffset = requestedOffset;
+        this.minOffset = minOffset;
+        this.maxOffset = maxOffset;
+    }
+
     public long requestedOffset() {
         return requestedOffset;
     }

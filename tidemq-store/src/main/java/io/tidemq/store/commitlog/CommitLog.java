@@ -5,6 +5,7 @@ import io.tidemq.store.FsyncFailedException;
 import io.tidemq.store.InvalidMessageException;
 import io.tidemq.store.MessageRecord;
 import io.tidemq.store.MessageTooLargeException;
+import io.tidemq.store.NoMessageAtOffsetException;
 import io.tidemq.store.OffsetOutOfRangeException;
 import io.tidemq.store.PutResult;
 import io.tidemq.store.PutStatus;
@@ -20,7 +21,6 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
@@ -47,8 +47,13 @@ public final class CommitLog {
     private final ThreadLocal<RecordReader> readers = ThreadLocal.withInitial(RecordReader::new);
     /** Set once under appendLock by closeAppends(); checked under it by every append. */
     private boolean appendsClosed;
-    /** Corrupt ranges already reported (start -> end), so each is logged and counted once. Concurrent. */
-    private final Map<Long, Long> reportedCorruption = new ConcurrentSkipListMap<>();
+    /** Most corrupt ranges remembered; beyond it the lowest (oldest) are forgotten, so the map stays bounded. */
+    public static final int MAX_REMEMBERED_CORRUPT_RANGES = 4096;
+    /**
+     * Corrupt ranges already reported (start -> end), so each is logged and counted once. Concurrent (any reader
+     * thread, the dispatch thread, recovery); bounded by {@link #MAX_REMEMBERED_CORRUPT_RANGES}.
+     */
+    private final ConcurrentSkipListMap<Long, Long> reportedCorruption = new ConcurrentSkipListMap<>();
 
     public CommitLog(StoreConfig config, StoreMetrics metrics, AllocateMappedFileService allocator) {
         this.config = config;
@@ -214,13 +219,17 @@ public final class CommitLog {
             RecordReader reader = readers.get();
             int size = reader.check(view, position, file.fileFromOffset());
             if (size <= 0) {
-                metrics.corruptReads.increment();
-                String reason = size == RecordReader.CORRUPT ? reader.lastCorruption()
-                        : size == RecordReader.BLANK ? "it is an end-of-file blank marker, not a record"
-                        : "no record was written there";
-                if (size == RecordReader.CORRUPT) {
-                    reportCorruption(physicalOffset, physicalOffset + 1, reason);
+                if (size != RecordReader.CORRUPT || !RecordReader.looksLikeRecordStart(view, position,
+                        file.fileFromOffset())) {
+                    // a wrong offset (a client's message id, a send-back offset), not damaged data
+                    String what = size == RecordReader.BLANK ? "an end-of-file blank marker is there"
+                            : size == RecordReader.END_OF_DATA ? "no record was written there"
+                            : "the bytes there are not a record header";
+                    throw new NoMessageAtOffsetException(physicalOffset, minOffset(), maxOffset(), what);
                 }
+                metrics.corruptReads.increment();
+                String reason = reader.lastCorruption();
+                reportCorruption(physicalOffset, physicalOffset + 1, reason);
                 throw new CorruptRecordException(physicalOffset, reason);
             }
             return RecordReader.decode(view, position);
@@ -308,11 +317,19 @@ public final class CommitLog {
     /** Logs and counts a corrupt range the first time it is seen. Reads of it keep throwing. */
     public void reportCorruption(long fromOffset, long toOffset, String reason) {
         if (reportedCorruption.putIfAbsent(fromOffset, toOffset) == null) {
+            while (reportedCorruption.size() > MAX_REMEMBERED_CORRUPT_RANGES) {
+                reportedCorruption.pollFirstEntry();
+            }
             metrics.corruptRecords.increment();
             log.error("CORRUPT CommitLog data at physical offsets [{}, {}) ({} bytes): {}. These records are not"
                     + " served; restore the file from a replica if they matter.", fromOffset, toOffset,
                     toOffset - fromOffset, reason);
         }
+    }
+
+    /** How many reported corrupt ranges are remembered (tests). */
+    int rememberedCorruptRanges() {
+        return reportedCorruption.size();
     }
 
     /** Recovery only (before appends start): sets the next queue offset of a queue. */

@@ -30,6 +30,19 @@ public final class RecordReader {
     private String lastCorruption = "";
 
     /**
+     * Whether a record header starts at {@code position}: the record magic, and a physical-offset field naming
+     * that very position. A read at an offset that is not a record start (a wrong message id) fails this; a
+     * record damaged elsewhere (body, CRC, lengths) passes it. Reads nothing else.
+     */
+    public static boolean looksLikeRecordStart(ByteBuffer file, int position, long fileFromOffset) {
+        if (position < 0 || position + PHYSICAL_OFFSET_OFFSET + Long.BYTES > file.capacity()) {
+            return false;
+        }
+        return file.getInt(position + MAGIC_OFFSET) == MESSAGE_MAGIC
+                && file.getLong(position + PHYSICAL_OFFSET_OFFSET) == fileFromOffset + position;
+    }
+
+    /**
      * Checks the record starting at {@code position}: magic, lengths, physical offset and CRC32C.
      *
      * @return the record's total length when valid, else {@link #END_OF_DATA}, {@link #BLANK} or

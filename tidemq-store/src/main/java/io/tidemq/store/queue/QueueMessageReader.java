@@ -1,6 +1,7 @@
 package io.tidemq.store.queue;
 
 import io.tidemq.store.CorruptRecordException;
+import io.tidemq.store.NoMessageAtOffsetException;
 import io.tidemq.store.GetResult;
 import io.tidemq.store.GetStatus;
 import io.tidemq.store.OffsetOutOfRangeException;
@@ -105,7 +106,7 @@ public final class QueueMessageReader {
                 return null;
             }
             return message;
-        } catch (CorruptRecordException e) {
+        } catch (CorruptRecordException | NoMessageAtOffsetException e) {
             log.error("{}-{}: skipping queue offset {}: {}", topic, queueId, entry.queueOffset(), e.getMessage());
             return null;
         } catch (OffsetOutOfRangeException e) {
