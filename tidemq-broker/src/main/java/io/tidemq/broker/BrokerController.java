@@ -107,7 +107,7 @@ public final class BrokerController implements AutoCloseable {
                 System::currentTimeMillis);
         stats.gauges.put("timerScheduled", timer::scheduledCount);
         stats.gauges.put("clampedOffsets", offsets::clampedCommits);
-        this.retryTopics = new RetryTopics(topics);
+        this.retryTopics = new RetryTopics(topics, config.retryTopicCreatesPerSecond(), System::nanoTime);
     }
 
     /** Starts the broker; on failure everything started so far is stopped again and the cause rethrown. */
@@ -314,6 +314,13 @@ public final class BrokerController implements AutoCloseable {
             clients.scanExpired(System.currentTimeMillis());
         } catch (RuntimeException e) {
             LOG.error("scanning for expired clients failed", e);
+        }
+        try {
+            retryTopics.deleteRetiredGroups(group -> clients.consumerGroup(group) != null,
+                    group -> !offsets.offsetsOf(group).isEmpty(),
+                    topic -> store.maxQueueOffset(topic, RetryTopics.QUEUE_ID) > 0);
+        } catch (RuntimeException e) {
+            LOG.error("deleting the retry topics of groups that are gone failed", e);
         }
     }
 
