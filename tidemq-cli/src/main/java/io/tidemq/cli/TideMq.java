@@ -3,6 +3,11 @@ package io.tidemq.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.Properties;
 import java.util.Set;
 
 /** The {@code tidemq} command: one entry point for every role and tool. */
@@ -53,11 +58,43 @@ public final class TideMq implements Runnable {
         return cl;
     }
 
+    /**
+     * {@code tidemq <version> (commit <id>)}: the version the build wrote into {@code version.properties}, and
+     * the commit of the git checkout the distribution runs from ({@code -Dtidemq.home}, set by bin/tidemq, or
+     * the jar's location), read from {@code .git} at run time.
+     */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = TideMq.class.getPackage().getImplementationVersion();
-            return new String[] {"tidemq " + (v == null ? "dev" : v)};
+            return new String[] {"tidemq " + version() + " (" + commit() + ")"};
+        }
+
+        static String version() {
+            Properties p = new Properties();
+            try (InputStream in = TideMq.class.getResourceAsStream("version.properties")) {
+                if (in != null) {
+                    p.load(in);
+                }
+            } catch (IOException e) {
+                // reported as unknown below
+            }
+            String v = p.getProperty("version");
+            return v == null || v.isBlank() || v.startsWith("${") ? "(unknown version: not built by Maven)" : v;
+        }
+
+        static String commit() {
+            String home = System.getProperty("tidemq.home");
+            Path start;
+            if (home != null) {
+                start = Path.of(home);
+            } else {
+                try {
+                    start = Path.of(TideMq.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+                } catch (URISyntaxException | RuntimeException e) {
+                    return "commit unknown";
+                }
+            }
+            return GitCommit.of(start).map(c -> "commit " + c).orElse("commit unknown: not run from a git checkout");
         }
     }
 }
