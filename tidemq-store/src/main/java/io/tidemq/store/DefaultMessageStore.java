@@ -331,6 +331,20 @@ public final class DefaultMessageStore implements AutoCloseable {
         return consumeQueues.topics();
     }
 
+    /**
+     * Deletes the ConsumeQueues of {@code topic} (a deleted topic), files included, and restarts its queue
+     * offsets at 0, so a topic re-created under the name starts empty. The CommitLog records stay until
+     * retention deletes their files; they are no longer reachable through the topic. Call it once the topic
+     * takes no more writes. Limit: a recovery that re-dispatches records of the topic written before its
+     * deletion (after an unclean stop, records newer than the last checkpoint; or all records when the
+     * checkpoint is lost) indexes them again.
+     */
+    public void deleteTopicQueues(String topic) {
+        for (int queueId : consumeQueues.removeTopic(topic)) {
+            commitLog.setNextQueueOffset(topic, queueId, 0);
+        }
+    }
+
     public Set<Integer> queueIds(String topic) {
         return consumeQueues.queueIds(topic);
     }

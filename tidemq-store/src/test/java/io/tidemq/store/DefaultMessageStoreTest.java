@@ -55,6 +55,32 @@ class DefaultMessageStoreTest {
         }
     }
 
+    /** messaging-audit #23: a deleted topic's queues are dropped with their files; the name starts empty again. */
+    @Test
+    void deletingATopicsQueuesDropsTheirFilesAndRestartsTheirOffsets() {
+        try (DefaultMessageStore store = new DefaultMessageStore(smallConfig(dir).build())) {
+            store.start();
+            for (int i = 0; i < 5; i++) {
+                store.putMessage(message("orders", 0, "old-" + i)).join();
+                store.putMessage(message("audit", 0, "kept-" + i)).join();
+            }
+            await().until(() -> store.maxQueueOffset("orders", 0) == 5 && store.maxQueueOffset("audit", 0) == 5);
+
+            store.deleteTopicQueues("orders");
+
+            assertThat(store.topics()).containsExactly("audit");
+            assertThat(store.maxQueueOffset("orders", 0)).isZero();
+            assertThat(java.nio.file.Files.exists(dir.resolve("consumequeue").resolve("orders"))).isFalse();
+            assertThat(store.getMessages("orders", 0, 0, 32, Long.MAX_VALUE, null).messages()).isEmpty();
+            PutResult fresh = store.putMessage(message("orders", 0, "new-0")).join();
+            assertThat(fresh.queueOffset()).isZero();
+            await().until(() -> store.maxQueueOffset("orders", 0) == 1);
+            assertThat(store.getMessages("orders", 0, 0, 32, Long.MAX_VALUE, null).messages())
+                    .extracting(TestStores::bodyText).containsExactly("new-0");
+            assertThat(store.maxQueueOffset("audit", 0)).isEqualTo(5);
+        }
+    }
+
     @Test
     void getMessagesReportsEndOffsetsAndTooSmallOrTooBigOffsets() {
         try (DefaultMessageStore store = new DefaultMessageStore(smallConfig(dir).build())) {

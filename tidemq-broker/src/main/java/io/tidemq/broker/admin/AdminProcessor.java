@@ -39,7 +39,7 @@ public final class AdminProcessor implements SyncRequestProcessor {
     public AdminProcessor(BrokerConfig config, Supplier<String> address, TopicConfigManager topics,
                           ConsumerOffsetManager offsets, ClientManager clients, PullRequestHoldService holds,
                           DefaultMessageStore store, BrokerStats stats) {
-        this.topicAdmin = new TopicAdmin(config.brokerName(), topics, offsets, store);
+        this.topicAdmin = new TopicAdmin(config.brokerName(), topics, offsets, store, holds);
         this.groupAdmin = new GroupAdmin(config.brokerName(), topics, offsets, clients, store);
         this.messageQuery = new MessageQuery(store);
         this.runtimeInfo = new RuntimeInfo(config, address, topics, offsets, clients, holds, store, stats);

@@ -1,5 +1,6 @@
 package io.tidemq.broker.admin;
 
+import io.tidemq.broker.longpolling.PullRequestHoldService;
 import io.tidemq.broker.offset.ConsumerOffsetManager;
 import io.tidemq.broker.processor.RequestRejectedException;
 import io.tidemq.broker.topic.TopicAlreadyExistsException;
@@ -19,6 +20,7 @@ import io.tidemq.store.GetResult;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /** CREATE_TOPIC, UPDATE_TOPIC, DELETE_TOPIC, GET_ALL_TOPIC_LIST and GET_TOPIC_STATS. */
 final class TopicAdmin {
@@ -27,12 +29,15 @@ final class TopicAdmin {
     private final TopicConfigManager topics;
     private final ConsumerOffsetManager offsets;
     private final DefaultMessageStore store;
+    private final PullRequestHoldService holds;
 
-    TopicAdmin(String brokerName, TopicConfigManager topics, ConsumerOffsetManager offsets, DefaultMessageStore store) {
+    TopicAdmin(String brokerName, TopicConfigManager topics, ConsumerOffsetManager offsets, DefaultMessageStore store,
+               PullRequestHoldService holds) {
         this.brokerName = brokerName;
         this.topics = topics;
         this.offsets = offsets;
         this.store = store;
+        this.holds = holds;
     }
 
     RemotingCommand create(RemotingCommand request) {
@@ -56,6 +61,13 @@ final class TopicAdmin {
             throw notFound(topic);
         }
         offsets.removeTopic(topic);
+        // its data too: a topic re-created under the name must not serve the old messages
+        Set<Integer> queueIds = store.queueIds(topic);
+        store.deleteTopicQueues(topic);
+        // held pulls run again now, find the topic gone and answer TOPIC_NOT_EXIST
+        for (int queueId : queueIds) {
+            holds.onArrival(topic, queueId, Long.MAX_VALUE);
+        }
         return RemotingCommand.success();
     }
 

@@ -137,6 +137,12 @@ public final class PullMessageProcessor implements RequestProcessor {
 
         /** Reads from {@code offset}; {@code finalAttempt} answers PULL_NOT_FOUND instead of holding again. */
         void run(long offset, boolean finalAttempt) {
+            if (topics.get(topic) == null) {
+                // deleted while this pull was held: its queues' data is gone, answer without messages
+                response.complete(Responses.error(ResponseCode.TOPIC_NOT_EXIST, "topic '" + topic
+                        + "' was deleted on broker " + config.brokerName() + "; refresh the topic route"));
+                return;
+            }
             if (!channel.isWritable()) {
                 // the client does not read its responses: building more of them would only pile up in memory
                 response.complete(RemotingCommand.createResponse(ResponseCode.SYSTEM_BUSY, "broker "

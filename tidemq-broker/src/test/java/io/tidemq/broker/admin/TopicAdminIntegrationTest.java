@@ -50,6 +50,36 @@ class TopicAdminIntegrationTest {
         return Json.fromBytes(r.body(), TopicList.class).topics();
     }
 
+    /**
+     * messaging-audit #23: deleting a topic deletes its queues' data, so a topic re-created under the name
+     * starts empty, and a pull held on it is answered at once, without messages.
+     */
+    @Test
+    void aDeletedTopicIsRecreatedEmptyAndItsHeldPullsAreAnsweredWithoutMessages() throws Exception {
+        fx.createTopic("orders", 1);
+        for (int i = 0; i < 3; i++) {
+            fx.sendOk("orders", 0, "old-" + i, Map.of());
+        }
+        fx.awaitQueueEnd("orders", 0, 3);
+        java.util.concurrent.CompletableFuture<RemotingCommand> held = fx.client().invokeAsync(fx.address(),
+                BrokerFixture.pullRequest("g", "orders", 0, 3, 32, 30_000, "*"), 35_000);
+        org.awaitility.Awaitility.await().until(() -> fx.broker().pullRequestHoldService().heldCount() == 1);
+
+        assertThat(topicRequest(RequestCode.DELETE_TOPIC, "orders").code()).isZero();
+
+        RemotingCommand answer = held.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(ResponseCode.describe(answer.code())).isEqualTo(ResponseCode.describe(ResponseCode.TOPIC_NOT_EXIST.code()));
+        assertThat(answer.body()).isNullOrEmpty();
+
+        fx.createTopic("orders", 1);
+        RemotingCommand pulled = fx.invoke(BrokerFixture.pullRequest("g", "orders", 0, 0, 32, 0, "*"));
+        assertThat(ResponseCode.describe(pulled.code())).isEqualTo(ResponseCode.describe(ResponseCode.PULL_NOT_FOUND.code()));
+        assertThat(fx.sendOk("orders", 0, "new-0", Map.of()).queueOffset()).isZero();
+        fx.awaitQueueEnd("orders", 0, 1);
+        assertThat(BrokerFixture.messages(fx.pull("g", "orders", 0, 0, 32, "*")))
+                .extracting(m -> new String(m.body(), StandardCharsets.UTF_8)).containsExactly("new-0");
+    }
+
     @Test
     void createdAndDeletedTopicsPersistAcrossRestarts() {
         fx.createTopic("orders", 4);

@@ -332,7 +332,10 @@ public final class CommitLog {
         return reportedCorruption.size();
     }
 
-    /** Recovery only (before appends start): sets the next queue offset of a queue. */
+    /**
+     * Sets the next queue offset of a queue: at recovery (before appends start), and to restart a deleted
+     * topic's queues (under the append lock, so safe while appends run).
+     */
     public void setNextQueueOffset(String topic, int queueId, long nextOffset) {
         appendLock.lock();
         try {

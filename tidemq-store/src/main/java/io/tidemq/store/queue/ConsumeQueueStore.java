@@ -37,6 +37,11 @@ public final class ConsumeQueueStore implements CommitLogDispatcher {
     private final FileIo io;
     /** topic -> queueId -> queue. Written by the dispatch thread and recovery; read by everyone. */
     private final Map<String, Map<Integer, ConsumeQueue>> queues = new ConcurrentHashMap<>();
+    /**
+     * Serializes {@link #dispatch} (the dispatch thread) with {@link #removeTopic} (an admin thread), so an
+     * entry is never written into a queue whose files are being deleted.
+     */
+    private final Object writeLock = new Object();
 
     public ConsumeQueueStore(Path rootDir, int entriesPerFile) {
         this(rootDir, entriesPerFile, FileIo.DEFAULT);
@@ -111,8 +116,42 @@ public final class ConsumeQueueStore implements CommitLogDispatcher {
 
     @Override
     public void dispatch(DispatchRequest request) {
-        findOrCreate(request.topic(), request.queueId()).putEntry(request.queueOffset(), request.commitLogOffset(),
-                request.sizeBytes(), request.tagsCode());
+        synchronized (writeLock) {
+            findOrCreate(request.topic(), request.queueId()).putEntry(request.queueOffset(),
+                    request.commitLogOffset(), request.sizeBytes(), request.tagsCode());
+        }
+    }
+
+    /**
+     * Drops every queue of {@code topic} and deletes its files (a deleted topic). Readers holding a file keep
+     * it mapped until they release it.
+     *
+     * @return the ids of the queues dropped
+     */
+    public Set<Integer> removeTopic(String topic) {
+        Map<Integer, ConsumeQueue> byId;
+        synchronized (writeLock) {
+            byId = queues.remove(topic);
+            if (byId == null) {
+                return Set.of();
+            }
+            for (ConsumeQueue queue : byId.values()) {
+                queue.files().destroy();
+            }
+        }
+        Path topicDir = rootDir.resolve(topic);
+        try (var dirs = java.nio.file.Files.walk(topicDir)) {
+            for (Path p : dirs.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.deleteIfExists(p);
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            // nothing was ever flushed for it
+        } catch (java.io.IOException e) {
+            log.warn("ConsumeQueues of deleted topic {} dropped, but {} could not be removed: {}; delete it by hand",
+                    topic, topicDir, e.toString());
+        }
+        log.info("ConsumeQueues of topic {} deleted (queues {})", topic, new TreeSet<>(byId.keySet()));
+        return Collections.unmodifiableSet(new TreeSet<>(byId.keySet()));
     }
 
     public ConsumeQueue find(String topic, int queueId) {
