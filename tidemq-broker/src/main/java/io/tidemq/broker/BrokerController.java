@@ -3,6 +3,7 @@ package io.tidemq.broker;
 import io.tidemq.broker.admin.AdminProcessor;
 import io.tidemq.broker.client.ClientManager;
 import io.tidemq.broker.client.ConsumerIdsChangeNotifier;
+import io.tidemq.broker.lock.QueueLockFile;
 import io.tidemq.broker.lock.QueueLockProcessor;
 import io.tidemq.broker.lock.QueueLockTable;
 import io.tidemq.broker.longpolling.PullRequestHoldService;
@@ -72,6 +73,7 @@ public final class BrokerController implements AutoCloseable {
     private final DefaultMessageStore store;
     private final PullRequestHoldService holds;
     private final QueueLockTable queueLocks;
+    private final QueueLockFile queueLockFile;
     /** The one put path (delay diversion) for sends, retries, transaction commits and timer deliveries. */
     private final BrokerMessagePutter putter;
     private final TimerMessageService timer;
@@ -102,6 +104,7 @@ public final class BrokerController implements AutoCloseable {
         this.holds = new PullRequestHoldService(store::maxQueueOffset, config.longPollingCheckIntervalMs(),
                 config.longPollingMaxHeld(), config.longPollingMaxHeldPerConnection());
         this.queueLocks = new QueueLockTable(config.rebalanceLockMaxLiveMs());
+        this.queueLockFile = new QueueLockFile(config.configDir().resolve("queueLocks.json"), queueLocks);
         this.putter = new BrokerMessagePutter(store, config.timerSettings(), System::currentTimeMillis);
         this.timer = new TimerMessageService(config.timerSettings(), store, putter, config.storePath().resolve("timer"),
                 System::currentTimeMillis);
@@ -145,6 +148,7 @@ public final class BrokerController implements AutoCloseable {
         topics.load();
         advertiseAutoCreation();
         offsets.load();
+        queueLockFile.load();
         store.addArrivalListener(holds::onArrival);
         if (config.timerSettings().enabled()) {
             timer.start();
@@ -171,8 +175,10 @@ public final class BrokerController implements AutoCloseable {
         registerTransactions();
         registerRetries();
         server.registerProcessor(RequestCode.PULL_MESSAGE,
-                new PullMessageProcessor(config, topics, offsets, store, holds, pullExecutor, stats), pullExecutor);
-        ConsumerOffsetProcessor offsetProcessor = new ConsumerOffsetProcessor(config.brokerName(), topics, offsets, store);
+                new PullMessageProcessor(config, topics, offsets, store, holds, pullExecutor, stats, queueLocks),
+                pullExecutor);
+        ConsumerOffsetProcessor offsetProcessor = new ConsumerOffsetProcessor(config.brokerName(), topics, offsets, store,
+                queueLocks);
         for (RequestCode code : new RequestCode[] {RequestCode.QUERY_CONSUMER_OFFSET, RequestCode.UPDATE_CONSUMER_OFFSET,
                 RequestCode.GET_MAX_OFFSET, RequestCode.GET_MIN_OFFSET, RequestCode.SEARCH_OFFSET_BY_TIMESTAMP}) {
             server.registerProcessor(code, offsetProcessor, clientExecutor);
@@ -182,7 +188,7 @@ public final class BrokerController implements AutoCloseable {
                 RequestCode.GET_CONSUMER_LIST_BY_GROUP}) {
             server.registerProcessor(code, clientProcessor, clientExecutor);
         }
-        QueueLockProcessor lockProcessor = new QueueLockProcessor(config.brokerName(), queueLocks);
+        QueueLockProcessor lockProcessor = new QueueLockProcessor(config.brokerName(), queueLocks, queueLockFile);
         server.registerProcessor(RequestCode.LOCK_BATCH_MQ, lockProcessor, clientExecutor);
         server.registerProcessor(RequestCode.UNLOCK_BATCH_MQ, lockProcessor, clientExecutor);
         AdminProcessor admin = new AdminProcessor(config, this::address, topics, offsets, clients, holds, store, stats);
@@ -199,6 +205,8 @@ public final class BrokerController implements AutoCloseable {
                 config.offsetFlushIntervalMs(), TimeUnit.MILLISECONDS);
         long scanMs = Math.max(1_000, Math.min(10_000, config.clientExpireMs() / 4));
         scheduler.scheduleWithFixedDelay(this::scanClientsSafely, scanMs, scanMs, TimeUnit.MILLISECONDS);
+        long lockSweepMs = Math.max(1_000, Math.min(60_000, config.rebalanceLockMaxLiveMs() / 2));
+        scheduler.scheduleWithFixedDelay(this::sweepQueueLocksSafely, lockSweepMs, lockSweepMs, TimeUnit.MILLISECONDS);
 
         namesrvClient = new NettyRemotingClient(NettyClientConfig.defaults());
         namesrvClient.start();
@@ -306,6 +314,16 @@ public final class BrokerController implements AutoCloseable {
             offsets.persist();
         } catch (RuntimeException e) {
             LOG.error("persisting consumer offsets failed; retrying in {} ms", config.offsetFlushIntervalMs(), e);
+        }
+    }
+
+    /** Forgets expired ordered-consumption locks and the groups left without any, and saves the holders. */
+    private void sweepQueueLocksSafely() {
+        try {
+            queueLocks.sweep();
+            queueLockFile.sync();
+        } catch (RuntimeException e) {
+            LOG.error("sweeping the queue lock table failed", e);
         }
     }
 

@@ -24,6 +24,7 @@ import java.util.Set;
  * ({@link LockBatchRequest}, {@link UnlockBatchRequest}); a lock answers a {@link LockBatchResponse} with the
  * queues granted and the lease length, an unlock answers SUCCESS with field {@code released}. A queue of another
  * broker, or more than {@value #MAX_QUEUES_PER_REQUEST} queues in one request, is refused as INVALID_PARAMETER.
+ * A change of holder is saved ({@link QueueLockFile}) before the request is answered.
  */
 public final class QueueLockProcessor implements SyncRequestProcessor {
 
@@ -34,10 +35,12 @@ public final class QueueLockProcessor implements SyncRequestProcessor {
 
     private final String brokerName;
     private final QueueLockTable table;
+    private final QueueLockFile file;
 
-    public QueueLockProcessor(String brokerName, QueueLockTable table) {
+    public QueueLockProcessor(String brokerName, QueueLockTable table, QueueLockFile file) {
         this.brokerName = brokerName;
         this.table = table;
+        this.file = file;
     }
 
     @Override
@@ -62,7 +65,9 @@ public final class QueueLockProcessor implements SyncRequestProcessor {
     private RemotingCommand lock(RemotingChannel channel, RemotingCommand request) {
         LockBatchRequest body = parse(request, LockBatchRequest.class, "LockBatchRequest");
         check(body.consumerGroup(), body.clientId(), body.queues());
-        Set<MessageQueue> granted = table.tryLock(body.consumerGroup(), body.clientId(), body.queues());
+        Set<MessageQueue> granted = table.tryLock(body.consumerGroup(), body.clientId(), body.queues(),
+                seq(body.requestSeq()));
+        file.sync(); // a grant is answered only once it would survive a restart
         if (granted.size() < body.queues().size() && LOG.isDebugEnabled()) {
             LOG.debug("group {}: client {} at {} asked for {} queue locks, got {} (others are held by live clients)",
                     body.consumerGroup(), body.clientId(), channel.remoteAddress(), body.queues().size(), granted);
@@ -73,10 +78,22 @@ public final class QueueLockProcessor implements SyncRequestProcessor {
     private RemotingCommand unlock(RemotingChannel channel, RemotingCommand request) {
         UnlockBatchRequest body = parse(request, UnlockBatchRequest.class, "UnlockBatchRequest");
         check(body.consumerGroup(), body.clientId(), body.queues());
-        int released = table.unlock(body.consumerGroup(), body.clientId(), body.queues());
+        int released = table.unlock(body.consumerGroup(), body.clientId(), body.queues(),
+                seq(body.requestSeq()));
+        file.sync();
         LOG.debug("group {}: client {} at {} released {} of {} queue locks", body.consumerGroup(), body.clientId(),
                 channel.remoteAddress(), released, body.queues().size());
         return RemotingCommand.success().putField("released", released);
+    }
+
+    private static long seq(Long requestSeq) {
+        if (requestSeq == null) {
+            return QueueLockTable.NO_SEQ;
+        }
+        if (requestSeq < 0) {
+            throw invalid("requestSeq must be >= 0, was " + requestSeq);
+        }
+        return requestSeq;
     }
 
     private static <T> T parse(RemotingCommand request, Class<T> type, String name) {

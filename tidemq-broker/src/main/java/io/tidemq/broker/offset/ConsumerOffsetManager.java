@@ -102,9 +102,12 @@ public final class ConsumerOffsetManager {
     /**
      * Commits {@code offset} only if it is beyond the committed one. For offsets that ride along with a pull:
      * pulls and explicit commits run on different executors, so a pull sent before an explicit commit may be
-     * served after it, and must not move the group back over messages it has already acknowledged.
+     * served after it, and must not move the group back over messages it has already acknowledged. Ordinary
+     * UPDATE_CONSUMER_OFFSET commits use it too, so a stale commit of a former owner cannot move the group back.
+     *
+     * @return the offset asked for, or the queue's end when it was past it (the stored offset may be larger)
      */
-    public void commitIfAdvancing(String group, String topic, int queueId, long offset) {
+    public long commitIfAdvancing(String group, String topic, int queueId, long offset) {
         long kept = clamp(group, topic, queueId, offset);
         offsets.compute(group, (g, byTopic) -> {
             ConcurrentHashMap<String, ConcurrentHashMap<Integer, Long>> m = byTopic != null ? byTopic
@@ -113,6 +116,7 @@ public final class ConsumerOffsetManager {
             return m;
         });
         dirty = true;
+        return kept;
     }
 
     private long clamp(String group, String topic, int queueId, long offset) {

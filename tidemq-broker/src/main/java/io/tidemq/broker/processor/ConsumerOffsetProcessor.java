@@ -1,7 +1,9 @@
 package io.tidemq.broker.processor;
 
+import io.tidemq.broker.lock.QueueLockTable;
 import io.tidemq.broker.offset.ConsumerOffsetManager;
 import io.tidemq.broker.topic.TopicConfigManager;
+import io.tidemq.common.message.MessageQueue;
 import io.tidemq.common.names.InvalidNameException;
 import io.tidemq.common.names.NameValidator;
 import io.tidemq.common.protocol.RequestCode;
@@ -17,6 +19,11 @@ import io.tidemq.store.DefaultMessageStore;
  * QUERY_CONSUMER_OFFSET, UPDATE_CONSUMER_OFFSET, GET_MAX_OFFSET, GET_MIN_OFFSET and SEARCH_OFFSET_BY_TIMESTAMP.
  * All answer with {@link Headers.OffsetResponse}; for UPDATE_CONSUMER_OFFSET it is the offset kept, which is
  * the queue's end (with a remark) when the commit was past it.
+ *
+ * <p>Commits are fenced so that a member that no longer owns a queue cannot move its offset back: an ordinary
+ * commit only advances the offset (a commit is a watermark, "everything below was consumed", so the larger of
+ * two members' watermarks is the group's), only an explicit {@code rewind} (a seek) may lower it; and a commit
+ * that names a {@code lockClientId} (ordered consumers) is refused unless that client holds the queue's lock.
  */
 public final class ConsumerOffsetProcessor implements SyncRequestProcessor {
 
@@ -24,10 +31,12 @@ public final class ConsumerOffsetProcessor implements SyncRequestProcessor {
     private final ConsumerOffsetManager offsets;
     private final DefaultMessageStore store;
     private final String brokerName;
+    private final QueueLockTable locks;
 
     public ConsumerOffsetProcessor(String brokerName, TopicConfigManager topics, ConsumerOffsetManager offsets,
-                                   DefaultMessageStore store) {
+                                   DefaultMessageStore store, QueueLockTable locks) {
         this.brokerName = brokerName;
+        this.locks = locks;
         this.topics = topics;
         this.offsets = offsets;
         this.store = store;
@@ -86,13 +95,34 @@ public final class ConsumerOffsetProcessor implements SyncRequestProcessor {
             throw new RequestRejectedException(ResponseCode.INVALID_PARAMETER, "commitOffset must be >= 0, was "
                     + h.commitOffset());
         }
-        long kept = offsets.commit(h.consumerGroup(), h.topic(), h.queueId(), h.commitOffset());
+        if (h.lockClientId() != null) {
+            checkLockHolder(locks, brokerName, h.consumerGroup(), h.topic(), h.queueId(), h.lockClientId(),
+                    "commit");
+        }
+        long kept = h.isRewind()
+                ? offsets.commit(h.consumerGroup(), h.topic(), h.queueId(), h.commitOffset())
+                : offsets.commitIfAdvancing(h.consumerGroup(), h.topic(), h.queueId(), h.commitOffset());
         RemotingCommand response = offset(kept);
         if (kept != h.commitOffset()) {
             response.setRemark("offset " + h.commitOffset() + " of " + h.topic() + "#" + h.queueId()
                     + " is past the queue's end on broker " + brokerName + "; committed the end, " + kept);
         }
         return response;
+    }
+
+    /**
+     * Refuses (QUEUE_NOT_LOCKED) a pull or commit of an ordered consumer that does not hold the queue's lock.
+     * Shared with the pull processor.
+     */
+    static void checkLockHolder(QueueLockTable locks, String brokerName, String group, String topic, int queueId,
+                                String clientId, String what) {
+        String holder = locks.holder(group, new MessageQueue(topic, brokerName, queueId));
+        if (!clientId.equals(holder)) {
+            throw new RequestRejectedException(ResponseCode.QUEUE_NOT_LOCKED, "client " + clientId + " may not "
+                    + what + " " + topic + "#" + queueId + " of group '" + group + "' on broker " + brokerName
+                    + ": " + (holder == null ? "it holds no lock on the queue" : "its lock is held by " + holder)
+                    + "; lock the queue (LOCK_BATCH_MQ) first");
+        }
     }
 
     private void checkGroup(String group) {

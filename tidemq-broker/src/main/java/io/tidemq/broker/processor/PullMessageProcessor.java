@@ -2,6 +2,7 @@ package io.tidemq.broker.processor;
 
 import io.tidemq.broker.BrokerConfig;
 import io.tidemq.broker.BrokerStats;
+import io.tidemq.broker.lock.QueueLockTable;
 import io.tidemq.broker.longpolling.PullRequestHoldService;
 import io.tidemq.broker.offset.ConsumerOffsetManager;
 import io.tidemq.broker.topic.TopicConfigManager;
@@ -30,6 +31,9 @@ import java.util.function.LongPredicate;
  * when a message arrives (or the deadline passes) the pull runs again on the pull executor. If the new
  * messages do not match its tags, it is held again from past them until the same deadline, so a filtered
  * consumer on a busy topic does not turn into a busy loop of empty responses.
+ *
+ * <p>A pull naming a {@code lockClientId} (an ordered consumer) is refused with QUEUE_NOT_LOCKED, before anything
+ * is committed or read, unless that client holds the queue's lock when the pull arrives.
  */
 public final class PullMessageProcessor implements RequestProcessor {
 
@@ -40,12 +44,14 @@ public final class PullMessageProcessor implements RequestProcessor {
     private final PullRequestHoldService holds;
     private final Executor pullExecutor;
     private final BrokerStats stats;
+    private final QueueLockTable locks;
     private final DeliveredEncoder encoder = new DeliveredEncoder();
 
     public PullMessageProcessor(BrokerConfig config, TopicConfigManager topics, ConsumerOffsetManager offsets,
                                 DefaultMessageStore store, PullRequestHoldService holds, Executor pullExecutor,
-                                BrokerStats stats) {
+                                BrokerStats stats, QueueLockTable locks) {
         this.config = config;
+        this.locks = locks;
         this.stats = stats;
         this.topics = topics;
         this.offsets = offsets;
@@ -59,6 +65,10 @@ public final class PullMessageProcessor implements RequestProcessor {
         try {
             Headers.PullMessageRequest h = request.readHeader(Headers.PullMessageRequest.class);
             Pull pull = validate(h, channel);
+            if (h.lockClientId() != null) {
+                ConsumerOffsetProcessor.checkLockHolder(locks, config.brokerName(), h.consumerGroup(), h.topic(),
+                        h.queueId(), h.lockClientId(), "pull");
+            }
             if (h.commitOffset() >= 0) {
                 offsets.commitIfAdvancing(h.consumerGroup(), h.topic(), h.queueId(), h.commitOffset());
             }

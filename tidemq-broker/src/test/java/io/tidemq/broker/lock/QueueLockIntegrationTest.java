@@ -5,6 +5,7 @@ import io.tidemq.common.json.Json;
 import io.tidemq.common.message.MessageQueue;
 import io.tidemq.common.protocol.RequestCode;
 import io.tidemq.common.protocol.ResponseCode;
+import io.tidemq.common.protocol.header.Headers;
 import io.tidemq.common.protocol.body.LockBatchRequest;
 import io.tidemq.common.protocol.body.LockBatchResponse;
 import io.tidemq.common.protocol.body.UnlockBatchRequest;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -96,6 +98,56 @@ class QueueLockIntegrationTest {
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
                 .until(() -> lock("c2", Set.of(q0)).lockedQueues().contains(q0));
         assertThat(lock("c1", Set.of(q0)).lockedQueues()).isEmpty();
+    }
+
+    @Test
+    void aPullFencedByTheQueueLockIsRefusedUnlessTheCallerHoldsTheLockAndCommitsNothing() {
+        fx.createTopic("orders", 2);
+        fx.sendOk("orders", 0, "first", Map.of());
+        fx.sendOk("orders", 0, "second", Map.of());
+        lock("c1", Set.of(q0));
+
+        RemotingCommand stale = fx.invoke(RemotingCommand.createRequest(RequestCode.PULL_MESSAGE)
+                .writeHeader(new Headers.PullMessageRequest("order-service", "orders", 0, 0, 32, 2, 0, "*", null,
+                        "c2")));
+        RemotingCommand holder = fx.invoke(RemotingCommand.createRequest(RequestCode.PULL_MESSAGE)
+                .writeHeader(new Headers.PullMessageRequest("order-service", "orders", 0, 0, 32, -1, 0, "*", null,
+                        "c1")));
+
+        assertThat(stale.code()).isEqualTo(ResponseCode.QUEUE_NOT_LOCKED.code());
+        assertThat(stale.remark()).contains("c2", "held by c1");
+        assertThat(fx.broker().consumerOffsetManager().query("order-service", "orders", 0)).isEqualTo(-1);
+        assertThat(holder.code()).isEqualTo(ResponseCode.SUCCESS.code());
+        assertThat(BrokerFixture.messages(holder)).hasSize(2);
+    }
+
+    @Test
+    void locksSurviveABrokerRestartSoNoOtherClientTakesAQueueItsHolderMayStillConsume() {
+        lock("c1", Set.of(q0));
+        lock("c2", Set.of(q1));
+        unlock("c2", Set.of(q1));
+
+        fx.restartBroker();
+
+        assertThat(fx.broker().queueLockTable().holder("order-service", q0)).isEqualTo("c1");
+        assertThat(lock("c3", Set.of(q0, q1)).lockedQueues()).containsExactly(q1);
+        assertThat(lock("c1", Set.of(q0)).lockedQueues()).as("the holder renews after the restart")
+                .containsExactly(q0);
+    }
+
+    @Test
+    void aLateRenewalSequencedBeforeTheUnlockDoesNotReTakeTheQueue() {
+        RemotingCommand granted = fx.invoke(RemotingCommand.createRequest(RequestCode.LOCK_BATCH_MQ)
+                .setBody(Json.toBytes(new LockBatchRequest("order-service", "c1", Set.of(q0), 10L))));
+        assertThat(granted.code()).isZero();
+        fx.invoke(RemotingCommand.createRequest(RequestCode.UNLOCK_BATCH_MQ)
+                .setBody(Json.toBytes(new UnlockBatchRequest("order-service", "c1", Set.of(q0), 12L))));
+
+        RemotingCommand late = fx.invoke(RemotingCommand.createRequest(RequestCode.LOCK_BATCH_MQ)
+                .setBody(Json.toBytes(new LockBatchRequest("order-service", "c1", Set.of(q0), 11L))));
+
+        assertThat(Json.fromBytes(late.body(), LockBatchResponse.class).lockedQueues()).isEmpty();
+        assertThat(lock("c2", Set.of(q0)).lockedQueues()).containsExactly(q0);
     }
 
     @Test

@@ -114,6 +114,77 @@ class QueueLockTableTest {
     }
 
     @Test
+    void theSweepForgetsExpiredLocksAndTheGroupsLeftWithoutAny() {
+        for (int g = 0; g < 1_000; g++) {
+            table.tryLock("group-" + g, "c" + g, List.of(Q0, Q1));
+        }
+        table.tryLock("live", "c1", List.of(Q0));
+        now.addAndGet(LEASE_MS - 1);
+        table.tryLock("live", "c1", List.of(Q0)); // renewed: stays
+
+        now.addAndGet(1);
+        table.sweep();
+
+        assertThat(table.groupCount()).isEqualTo(1);
+        assertThat(table.storedLeases("group-7")).isZero();
+        assertThat(table.holder("live", Q0)).isEqualTo("c1");
+        assertThat(table.tryLock("group-7", "c2", List.of(Q0))).as("a swept group locks again").containsExactly(Q0);
+    }
+
+    @Test
+    void aRenewalServedAfterTheSameClientsUnlockDoesNotTakeTheQueueBack() {
+        table.tryLock("g", "old-owner", List.of(Q0), 1);
+        // the renewal (seq 2) was sent before the release (seq 3), but the broker serves the release first
+        table.unlock("g", "old-owner", List.of(Q0), 3);
+        assertThat(table.tryLock("g", "old-owner", List.of(Q0), 2)).isEmpty();
+
+        assertThat(table.holder("g", Q0)).isNull();
+        assertThat(table.tryLock("g", "new-owner", List.of(Q0), 1)).containsExactly(Q0);
+    }
+
+    @Test
+    void aClientMayLockAQueueAgainWithARequestSentAfterItsUnlock() {
+        table.tryLock("g", "c1", List.of(Q0), 1);
+        table.unlock("g", "c1", List.of(Q0), 2);
+
+        assertThat(table.tryLock("g", "c1", List.of(Q0), 3)).containsExactly(Q0);
+    }
+
+    @Test
+    void theUnlockMarkerLastsOneLease() {
+        table.tryLock("g", "c1", List.of(Q0), 5);
+        table.unlock("g", "c1", List.of(Q0), 9);
+        now.addAndGet(LEASE_MS);
+        table.sweep();
+
+        assertThat(table.storedLeases("g")).isZero();
+        assertThat(table.groupCount()).isZero();
+    }
+
+    @Test
+    void aRestoredLockIsHeldForAFullLeaseAndOnlyItsHolderRenewsIt() {
+        table.restore("g", Q0, "c1");
+
+        now.addAndGet(LEASE_MS - 1);
+        assertThat(table.tryLock("g", "c2", List.of(Q0))).isEmpty();
+        assertThat(table.tryLock("g", "c1", List.of(Q0))).containsExactly(Q0);
+    }
+
+    @Test
+    void theVersionCountsChangesOfHolderButNotRenewals() {
+        long v0 = table.version();
+        table.tryLock("g", "c1", List.of(Q0));
+        long v1 = table.version();
+        table.tryLock("g", "c1", List.of(Q0));
+        table.tryLock("g", "c2", List.of(Q0));
+        assertThat(table.version()).isEqualTo(v1).isGreaterThan(v0);
+
+        table.unlock("g", "c1", List.of(Q0));
+        assertThat(table.version()).isGreaterThan(v1);
+        assertThat(table.holders()).isEmpty();
+    }
+
+    @Test
     void aLeaseMustBePositive() {
         assertThatThrownBy(() -> new QueueLockTable(0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("leaseMs");

@@ -1,6 +1,7 @@
 package io.tidemq.broker.offset;
 
 import io.tidemq.broker.BrokerFixture;
+import io.tidemq.common.message.MessageQueue;
 import io.tidemq.common.protocol.RequestCode;
 import io.tidemq.common.protocol.ResponseCode;
 import io.tidemq.common.protocol.header.Headers;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -108,6 +110,61 @@ class ConsumerOffsetIntegrationTest {
         RemotingCommand inRange = commit("billing", 0, 3);
         assertThat(inRange.readHeader(Headers.OffsetResponse.class).offset()).isEqualTo(3);
         assertThat(inRange.remark()).isNull();
+    }
+
+    private RemotingCommand commit(String group, int queueId, long offset, String lockClientId, Boolean rewind) {
+        return fx.invoke(RemotingCommand.createRequest(RequestCode.UPDATE_CONSUMER_OFFSET)
+                .writeHeader(new Headers.UpdateConsumerOffsetRequest(group, "orders", queueId, offset, lockClientId,
+                        rewind)));
+    }
+
+    private long committed(String group, int queueId) {
+        return query(group, queueId).readHeader(Headers.OffsetResponse.class).offset();
+    }
+
+    private void produce(int queueId, int count) {
+        for (int i = 0; i < count; i++) {
+            fx.sendOk("orders", queueId, "m" + i, Map.of());
+        }
+    }
+
+    @Test
+    void aStaleCommitOfAnEarlierOffsetNeverMovesTheGroupBack() {
+        produce(0, 20);
+        assertThat(commit("billing", 0, 15).code()).isZero();
+
+        // the old owner's late commit (revoke path, timer, partitioned member) arrives after the new owner's
+        assertThat(commit("billing", 0, 9).code()).isZero();
+
+        assertThat(committed("billing", 0)).isEqualTo(15);
+    }
+
+    @Test
+    void anExplicitRewindMovesTheGroupBack() {
+        produce(0, 20);
+        commit("billing", 0, 15);
+
+        assertThat(commit("billing", 0, 4, null, true).code()).isZero();
+
+        assertThat(committed("billing", 0)).isEqualTo(4);
+    }
+
+    @Test
+    void aCommitFencedByTheQueueLockIsRefusedUnlessTheCallerHoldsTheLock() {
+        produce(0, 20);
+        MessageQueue q0 = new MessageQueue("orders", fx.broker().config().brokerName(), 0);
+        fx.broker().queueLockTable().tryLock("billing", "new-owner", List.of(q0));
+        commit("billing", 0, 5, "new-owner", null);
+
+        RemotingCommand stale = commit("billing", 0, 12, "old-owner", null);
+        RemotingCommand unlocked = commit("billing", 1, 3, "old-owner", null);
+
+        assertThat(stale.code()).isEqualTo(ResponseCode.QUEUE_NOT_LOCKED.code());
+        assertThat(stale.remark()).contains("old-owner").contains("new-owner");
+        assertThat(unlocked.code()).isEqualTo(ResponseCode.QUEUE_NOT_LOCKED.code());
+        assertThat(committed("billing", 0)).isEqualTo(5);
+        assertThat(commit("billing", 0, 7, "new-owner", null).code()).isZero();
+        assertThat(committed("billing", 0)).isEqualTo(7);
     }
 
     @Test

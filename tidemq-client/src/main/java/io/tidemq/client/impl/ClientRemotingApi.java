@@ -77,13 +77,27 @@ public final class ClientRemotingApi {
     }
 
     /**
-     * UPDATE_CONSUMER_OFFSET, waiting for the answer.
+     * UPDATE_CONSUMER_OFFSET, waiting for the answer: an ordinary, unfenced commit (the broker only advances).
      *
      * @return the offset the broker kept: the queue's end when {@code offset} was past it
      */
     public long updateConsumerOffset(String addr, String group, MessageQueue mq, long offset) {
+        return updateConsumerOffset(addr, group, mq, offset, null, false);
+    }
+
+    /**
+     * UPDATE_CONSUMER_OFFSET, waiting for the answer. {@code lockClientId} non-null: refused with QUEUE_NOT_LOCKED
+     * ({@link RequestFailedException}) unless that client holds the queue's lock; {@code rewind}: the offset may
+     * move backwards.
+     *
+     * @return the offset the broker kept for this commit: the queue's end when {@code offset} was past it (the
+     *         group's offset may be larger, when another member committed further)
+     */
+    public long updateConsumerOffset(String addr, String group, MessageQueue mq, long offset, String lockClientId,
+                                     boolean rewind) {
         RemotingCommand req = RemotingCommand.createRequest(RequestCode.UPDATE_CONSUMER_OFFSET)
-                .writeHeader(new Headers.UpdateConsumerOffsetRequest(group, mq.topic(), mq.queueId(), offset));
+                .writeHeader(new Headers.UpdateConsumerOffsetRequest(group, mq.topic(), mq.queueId(), offset,
+                        lockClientId, rewind ? Boolean.TRUE : null));
         String what = "offset commit of group " + group + " for " + mq;
         RemotingCommand resp = call(what, addr, req);
         expectSuccess(what, addr, resp);

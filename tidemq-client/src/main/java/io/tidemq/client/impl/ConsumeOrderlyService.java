@@ -83,6 +83,9 @@ public final class ConsumeOrderlyService {
         ConsumeOrderlyService s = new ConsumeOrderlyService(group, listener, config, runtime, brokerLocks);
         runtime.beforeAssign(s.locks::lockBeforeAssign);
         runtime.beforeRevoke(s.locks::release);
+        if (brokerLocks) {
+            runtime.fenceByQueueLocks(s::lockRefused);
+        }
         s.locks.start();
         return s;
     }
@@ -98,6 +101,18 @@ public final class ConsumeOrderlyService {
             q.processQueue = pq;
         }
         kick(q);
+    }
+
+    /**
+     * The broker refused a pull of {@code mq} because this member does not hold its lock (its lease ran out and
+     * another member took it, or it was never granted): stop consuming it at once and ask for the lock again.
+     */
+    private void lockRefused(MessageQueue mq) {
+        OrderlyQueue q = locks.queue(mq);
+        if (q != null && !q.released) {
+            q.lost();
+            locks.relockSoon(q);
+        }
     }
 
     /** The queues whose broker lock this member holds now. */

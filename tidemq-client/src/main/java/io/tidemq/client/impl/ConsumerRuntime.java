@@ -77,6 +77,11 @@ public final class ConsumerRuntime implements ConsumerMember, Rebalancer.Listene
     private final Set<String> newToGroupThisRound = ConcurrentHashMap.newKeySet();
     private volatile Consumer<MessageQueue> beforeRevoke = mq -> { };
     private volatile Predicate<MessageQueue> beforeAssign = mq -> true;
+    /**
+     * Non-null for an ordered clustering consumer (set by {@link #fenceByQueueLocks} before pulls start): pulls and
+     * commits name this client, so the broker refuses them when it does not hold the queue's lock.
+     */
+    private volatile PullService.LockFence lockFence;
     private volatile boolean closed;
 
     public ConsumerRuntime(String group, ClientConfig config, MessageModel model, ConsumeFromWhere consumeFromWhere,
@@ -104,8 +109,9 @@ public final class ConsumerRuntime implements ConsumerMember, Rebalancer.Listene
             store.load();
             offsets = store;
             instance = ci;
+            PullService.Handler handler = handlerFactory.apply(this);
             pulls = new PullService(ci, config, group, subscriptions, store, model == MessageModel.CLUSTERING,
-                    handlerFactory.apply(this));
+                    handler, lockFence);
             rebalancer = new Rebalancer(group, ci.clientId(), model == MessageModel.BROADCASTING, strategy,
                     new Rebalancer.Source() {
                         @Override
@@ -156,6 +162,21 @@ public final class ConsumerRuntime implements ConsumerMember, Rebalancer.Listene
      */
     public void beforeAssign(Predicate<MessageQueue> hook) {
         this.beforeAssign = hook;
+    }
+
+    /**
+     * Makes pulls and commits of this (ordered, clustering) consumer name it as the queue's lock holder, so the
+     * broker refuses them once another member holds the lock; {@code onRefused} hears (on a network thread) of
+     * each refused pull. Called from the handler factory of {@link #start}, before any pull.
+     */
+    public void fenceByQueueLocks(Consumer<MessageQueue> onRefused) {
+        this.lockFence = new PullService.LockFence(instance.clientId(), onRefused);
+    }
+
+    /** The client id pulls and commits are fenced with, or {@code null} when they are not. */
+    public String lockHolderId() {
+        PullService.LockFence f = lockFence;
+        return f == null ? null : f.clientId();
     }
 
     // ---- ConsumerMember
@@ -415,7 +436,13 @@ public final class ConsumerRuntime implements ConsumerMember, Rebalancer.Listene
 
         @Override
         public long commitOffset(String group, MessageQueue mq, long offset) {
-            return instance.api().updateConsumerOffset(brokerAddressOf(mq), group, mq, offset);
+            return instance.api().updateConsumerOffset(brokerAddressOf(mq), group, mq, offset, lockHolderId(),
+                    false);
+        }
+
+        @Override
+        public long rewindOffset(String group, MessageQueue mq, long offset) {
+            return instance.api().updateConsumerOffset(brokerAddressOf(mq), group, mq, offset, lockHolderId(), true);
         }
     }
 }

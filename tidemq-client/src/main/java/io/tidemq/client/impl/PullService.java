@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The pull loops of one consumer. Each assigned queue has one long-polling pull in flight at a time: the
@@ -42,6 +43,13 @@ public final class PullService {
         void onMessages(PullRequest request, List<MessageExt> msgs);
     }
 
+    /**
+     * Pulls of an ordered clustering consumer name {@code clientId} as the queue's lock holder; the broker refuses
+     * them (QUEUE_NOT_LOCKED) when another member holds the lock, and {@code onRefused} is told.
+     */
+    public record LockFence(String clientId, Consumer<MessageQueue> onRefused) {
+    }
+
     private final ClientInstance instance;
     private final String group;
     private final SubscriptionTable subscriptions;
@@ -50,6 +58,8 @@ public final class PullService {
     /** Clustering: the in-memory offset rides along with each pull as {@code commitOffset}. */
     private final boolean piggybackCommits;
     private final Handler handler;
+    /** Null unless pulls are fenced by queue locks. */
+    private final LockFence lockFence;
     private final int pullBatchSize;
     private final long longPollingMs;
     private final long pullTimeoutMs;
@@ -59,7 +69,8 @@ public final class PullService {
     private volatile boolean stopped;
 
     public PullService(ClientInstance instance, ClientConfig config, String group, SubscriptionTable subscriptions,
-                       OffsetStore offsets, boolean piggybackCommits, Handler handler) {
+                       OffsetStore offsets, boolean piggybackCommits, Handler handler, LockFence lockFence) {
+        this.lockFence = lockFence;
         this.instance = instance;
         this.group = group;
         this.subscriptions = subscriptions;
@@ -104,7 +115,7 @@ public final class PullService {
         long commitOffset = piggybackCommits ? offsets.readLocal(mq) : -1;
         Headers.PullMessageRequest header = new Headers.PullMessageRequest(group, mq.topic(), mq.queueId(),
                 r.nextOffset(), pullBatchSize, commitOffset, longPollingMs,
-                subscriptions.filter(mq.topic()).expression(), null);
+                subscriptions.filter(mq.topic()).expression(), null, lockFence == null ? null : lockFence.clientId());
         try {
             instance.api().pull(addr, header, pullTimeoutMs).whenComplete((resp, err) -> onAnswer(r, addr, resp, err));
         } catch (RuntimeException e) {
@@ -166,6 +177,14 @@ public final class PullService {
                 r.processQueue().resetNextOffset(corrected);
                 lowerOffsetTo(r);
                 pull(r);
+            }
+            case QUEUE_NOT_LOCKED -> {
+                LOG.info("group {}: broker {} refused the pull of {}: this member does not hold its lock ({}); pulling"
+                        + " again once it does", group, addr, r.queue(), resp.remark());
+                if (lockFence != null) {
+                    lockFence.onRefused().accept(r.queue());
+                }
+                later(r, retryBackoffMs);
             }
             default -> {
                 LOG.warn("group {}: broker {} refused the pull of {}: {} {}", group, addr, r.queue(),

@@ -12,12 +12,21 @@ import io.tidemq.remoting.protocol.RemotingCommand;
 
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * LOCK_BATCH_MQ and UNLOCK_BATCH_MQ of one consumer group, sent as this client instance. Refusals come back as
- * {@link RequestFailedException}, transport failures as {@code RemotingFailedException}. Stateless; thread-safe.
+ * {@link RequestFailedException}, transport failures as {@code RemotingFailedException}. Thread-safe.
+ *
+ * <p>Every request carries a sequence number, increasing across the JVM (client ids name the process): the
+ * broker does not let a lock request numbered below this client's unlock of a queue take that queue back. A
+ * caller that decides from local state whether to send a lock takes the number ({@link #nextSeq}) before it
+ * reads that state, so an unlock decided after that read always carries a higher number.
  */
 final class QueueLockRemoting {
+
+    /** The last sequence number handed out in this JVM. */
+    private static final AtomicLong SEQ = new AtomicLong();
 
     private final ClientInstance instance;
     private final String group;
@@ -27,18 +36,23 @@ final class QueueLockRemoting {
         this.group = group;
     }
 
+    /** The next request sequence number. */
+    static long nextSeq() {
+        return SEQ.incrementAndGet();
+    }
+
     /** Locks (or renews) {@code mqs} at the broker {@code addr}, waiting for the answer. */
     LockBatchResponse lock(String addr, Set<MessageQueue> mqs) {
         String what = "queue lock of group " + group;
-        return parse(what, addr, instance.api().call(what, addr, lockRequest(mqs)));
+        return parse(what, addr, instance.api().call(what, addr, lockRequest(mqs, nextSeq())));
     }
 
-    /** Like {@link #lock}, answered on a network thread. */
-    CompletableFuture<LockBatchResponse> lockAsync(String addr, Set<MessageQueue> mqs) {
+    /** Like {@link #lock}, answered on a network thread; {@code seq} was taken with {@link #nextSeq}. */
+    CompletableFuture<LockBatchResponse> lockAsync(String addr, Set<MessageQueue> mqs, long seq) {
         ClientRemotingApi api = instance.api();
         String what = "queue lock of group " + group;
         try {
-            return api.remoting().invokeAsync(addr, lockRequest(mqs), api.timeoutMs())
+            return api.remoting().invokeAsync(addr, lockRequest(mqs, seq), api.timeoutMs())
                     .thenApply(resp -> parse(what, addr, resp));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
@@ -49,16 +63,16 @@ final class QueueLockRemoting {
     void unlock(String addr, Set<MessageQueue> mqs) {
         String what = "queue unlock of group " + group;
         RemotingCommand req = RemotingCommand.createRequest(RequestCode.UNLOCK_BATCH_MQ).setBody(Json.toBytes(
-                new UnlockBatchRequest(group, instance.clientId(), mqs)));
+                new UnlockBatchRequest(group, instance.clientId(), mqs, nextSeq())));
         RemotingCommand resp = instance.api().call(what, addr, req);
         if (resp.code() != ResponseCode.SUCCESS.code()) {
             throw new RequestFailedException(what, addr, resp.code(), resp.remark());
         }
     }
 
-    private RemotingCommand lockRequest(Set<MessageQueue> mqs) {
+    private RemotingCommand lockRequest(Set<MessageQueue> mqs, long seq) {
         return RemotingCommand.createRequest(RequestCode.LOCK_BATCH_MQ).setBody(Json.toBytes(
-                new LockBatchRequest(group, instance.clientId(), mqs)));
+                new LockBatchRequest(group, instance.clientId(), mqs, seq)));
     }
 
     private static LockBatchResponse parse(String what, String addr, RemotingCommand resp) {

@@ -139,6 +139,9 @@ final class QueueLockService {
      * lease ran out.
      */
     void renewAll() {
+        // numbered before the released flags are read: an unlock decided after that read is numbered higher, so the
+        // broker does not let this renewal take such a queue back
+        long seq = QueueLockRemoting.nextSeq();
         Map<String, Set<MessageQueue>> byBroker = new HashMap<>();
         long now = System.nanoTime();
         for (OrderlyQueue q : queues.values()) {
@@ -159,12 +162,12 @@ final class QueueLockService {
             }
             byBroker.computeIfAbsent(addr, a -> new TreeSet<>()).add(q.mq);
         }
-        byBroker.forEach(this::renew);
+        byBroker.forEach((addr, mqs) -> renew(addr, mqs, seq));
     }
 
-    private void renew(String addr, Set<MessageQueue> mqs) {
+    private void renew(String addr, Set<MessageQueue> mqs, long seq) {
         long sentNanos = System.nanoTime();
-        remoting.lockAsync(addr, mqs).whenComplete((answer, failure) -> {
+        remoting.lockAsync(addr, mqs, seq).whenComplete((answer, failure) -> {
             if (failure != null) {
                 LOG.warn("group {}: renewing the locks of {} at {} failed: {}; consumption of a queue stops when its"
                         + " lease ends", group, mqs, addr, failure.getMessage());
@@ -203,7 +206,9 @@ final class QueueLockService {
             return;
         }
         long now = System.nanoTime();
-        if (now - q.lastRelockNanos < RELOCK_MIN_INTERVAL_MS * 1_000_000L || !q.relocking.compareAndSet(false, true)) {
+        long seq = QueueLockRemoting.nextSeq(); // before reading released, as in renewAll
+        if (q.released || now - q.lastRelockNanos < RELOCK_MIN_INTERVAL_MS * 1_000_000L
+                || !q.relocking.compareAndSet(false, true)) {
             return;
         }
         q.lastRelockNanos = now;
@@ -212,7 +217,7 @@ final class QueueLockService {
             q.relocking.set(false);
             return;
         }
-        remoting.lockAsync(addr, Set.of(q.mq)).whenComplete((answer, failure) -> {
+        remoting.lockAsync(addr, Set.of(q.mq), seq).whenComplete((answer, failure) -> {
             q.relocking.set(false);
             if (failure == null && answer.lockedQueues() != null && answer.lockedQueues().contains(q.mq)
                     && queues.get(q.mq) == q) {
@@ -281,7 +286,8 @@ final class QueueLockService {
             String addr = brokerAddress(mq);
             long offset = runtime.offsets().readLocal(mq);
             if (offset >= 0) {
-                runtime.instance().api().updateConsumerOffset(addr, group, mq, offset);
+                runtime.instance().api().updateConsumerOffset(addr, group, mq, offset, runtime.instance().clientId(),
+                        false);
             }
             // Forget the in-memory offset now: a later periodic commit of it could otherwise move the
             // broker's offset back under the next owner's feet.

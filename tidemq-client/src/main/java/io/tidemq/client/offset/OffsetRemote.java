@@ -9,9 +9,17 @@ public interface OffsetRemote {
     long queryOffset(String group, MessageQueue mq);
 
     /**
-     * UPDATE_CONSUMER_OFFSET, waiting for the broker's answer; throws on failure.
+     * UPDATE_CONSUMER_OFFSET, waiting for the broker's answer; throws on failure. The broker only moves the offset
+     * forward: a smaller value than the one it has is ignored.
      *
      * @return the offset the broker kept: less than {@code offset} when it was past the queue's end
      */
     long commitOffset(String group, MessageQueue mq, long offset);
+
+    /**
+     * UPDATE_CONSUMER_OFFSET with {@code rewind}: sets the offset even below the broker's (a seek back).
+     *
+     * @return as {@link #commitOffset}
+     */
+    long rewindOffset(String group, MessageQueue mq, long offset);
 }

@@ -11,7 +11,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Offsets of a clustering consumer group, kept by the brokers (each queue's offset on the broker that
- * hosts the queue). Only offsets that changed since the last commit are sent.
+ * hosts the queue). Only offsets that changed since the last commit are sent. The broker only moves an offset
+ * forward, so a late commit of a member that lost the queue cannot undo the next owner's progress; an offset set
+ * below the last one this store committed or read (a seek back) is sent as an explicit rewind.
  */
 public final class RemoteOffsetStore implements OffsetStore {
 
@@ -77,8 +79,11 @@ public final class RemoteOffsetStore implements OffsetStore {
             return;
         }
         try {
-            long kept = remote.commitOffset(group, mq, offset);
-            committed.put(mq, kept);
+            // only a seek (or an offset correction) lowers the in-memory offset below what this store committed
+            long kept = last != null && offset < last
+                    ? remote.rewindOffset(group, mq, offset)
+                    : remote.commitOffset(group, mq, offset);
+            committed.put(mq, Math.min(kept, offset));
             if (kept < offset) {
                 // past the queue's end (a seek too far, a queue truncated by a crash): the broker kept the end;
                 // follow it, or later commits would move the group past messages stored there from now on

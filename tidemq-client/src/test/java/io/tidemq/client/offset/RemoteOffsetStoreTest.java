@@ -32,10 +32,36 @@ class RemoteOffsetStoreTest {
             }
             commits.add(offset);
             long kept = Math.min(offset, queueEnd);
+            broker.merge(q, kept, Math::max); // as the broker: an ordinary commit only moves forward
+            return kept;
+        }
+
+        @Override
+        public long rewindOffset(String group, MessageQueue q, long offset) {
+            rewinds.add(offset);
+            long kept = Math.min(offset, queueEnd);
             broker.put(q, kept);
             return kept;
         }
     };
+
+    private final List<Long> rewinds = new ArrayList<>();
+
+    @Test
+    void aSeekBelowTheLastCommitIsCommittedAsARewindSoTheBrokerMovesBack() {
+        RemoteOffsetStore s = new RemoteOffsetStore("g", remote);
+        s.update(mq, 10, true);
+        s.persist(mq);
+
+        s.update(mq, 3, false);
+        s.persist(mq);
+        s.update(mq, 4, true);
+        s.persist(mq);
+
+        assertThat(rewinds).containsExactly(3L);
+        assertThat(commits).containsExactly(10L, 4L);
+        assertThat(broker.get(mq)).isEqualTo(4);
+    }
 
     @Test
     void increaseOnlyUpdatesIgnoreSmallerOffsetsButSeeksMayGoBack() {

@@ -70,6 +70,8 @@ public enum ResponseCode {
     OFFSET_OUT_OF_RANGE(24),
     /** The consumer group has no committed offset for the queue. */
     OFFSET_NOT_FOUND(25),
+    /** An ordered consumer pulled or committed a queue whose lock it does not hold (another member owns it now). */
+    QUEUE_NOT_LOCKED(26),
 
     // ---- subscriptions and groups
 

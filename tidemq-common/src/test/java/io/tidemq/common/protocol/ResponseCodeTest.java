@@ -32,6 +32,7 @@ class ResponseCodeTest {
             Map.entry("OFFSET_TOO_SMALL", 23),
             Map.entry("OFFSET_OUT_OF_RANGE", 24),
             Map.entry("OFFSET_NOT_FOUND", 25),
+            Map.entry("QUEUE_NOT_LOCKED", 26),
             Map.entry("SUBSCRIPTION_INVALID", 30),
             Map.entry("SUBSCRIPTION_NOT_EXIST", 31),
             Map.entry("SUBSCRIPTION_GROUP_NOT_EXIST", 32),

@@ -11,6 +11,13 @@ import java.util.Set;
  * @param consumerGroup the consumer group the locks belong to (locks of different groups are independent)
  * @param clientId      the asking client ({@code ip@pid@instanceName})
  * @param queues        the queues to lock; all of them hosted by the broker asked
+ * @param requestSeq    the request's number in this client's sequence of lock and unlock requests (increasing;
+ *                      optional): a lock numbered below this client's own unlock of a queue does not re-take it
  */
-public record LockBatchRequest(String consumerGroup, String clientId, Set<MessageQueue> queues) {
+public record LockBatchRequest(String consumerGroup, String clientId, Set<MessageQueue> queues, Long requestSeq) {
+
+    /** A request without a sequence number. */
+    public LockBatchRequest(String consumerGroup, String clientId, Set<MessageQueue> queues) {
+        this(consumerGroup, clientId, queues, null);
+    }
 }

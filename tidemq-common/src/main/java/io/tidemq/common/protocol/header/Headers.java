@@ -45,10 +45,20 @@ public final class Headers {
     /**
      * PULL_MESSAGE. {@code subscription} is the tag expression ({@code *} or {@code A || B});
      * {@code suspendTimeoutMs} > 0 enables long polling; {@code commitOffset} >= 0 commits that offset first.
+     * {@code lockClientId}, sent by ordered consumers, fences the pull by the queue's lock: it is refused
+     * (QUEUE_NOT_LOCKED, nothing read or committed) unless that client holds the queue's lock for the group.
      */
     public record PullMessageRequest(String consumerGroup, String topic, int queueId, long queueOffset,
                                      int maxMsgNums, long commitOffset, long suspendTimeoutMs,
-                                     String subscription, String lane) {
+                                     String subscription, String lane, String lockClientId) {
+
+        /** An unfenced pull. */
+        public PullMessageRequest(String consumerGroup, String topic, int queueId, long queueOffset,
+                                  int maxMsgNums, long commitOffset, long suspendTimeoutMs,
+                                  String subscription, String lane) {
+            this(consumerGroup, topic, queueId, queueOffset, maxMsgNums, commitOffset, suspendTimeoutMs,
+                    subscription, lane, null);
+        }
     }
 
     /** Response to a pull; the body holds the messages in the CommitLog record format, back to back. */
@@ -73,8 +83,24 @@ public final class Headers {
     public record QueryConsumerOffsetRequest(String consumerGroup, String topic, int queueId) {
     }
 
-    /** UPDATE_CONSUMER_OFFSET. */
-    public record UpdateConsumerOffsetRequest(String consumerGroup, String topic, int queueId, long commitOffset) {
+    /**
+     * UPDATE_CONSUMER_OFFSET. An ordinary commit only moves the offset forward: a smaller value (a stale commit of
+     * a member that no longer owns the queue) leaves it where it is. {@code rewind=true} sets it even when smaller
+     * (an explicit seek back). {@code lockClientId}, sent by ordered consumers, fences the commit by the queue's
+     * lock: it is refused (QUEUE_NOT_LOCKED) unless that client holds the queue's lock for the group.
+     */
+    public record UpdateConsumerOffsetRequest(String consumerGroup, String topic, int queueId, long commitOffset,
+                                              String lockClientId, Boolean rewind) {
+
+        /** An ordinary, unfenced commit. */
+        public UpdateConsumerOffsetRequest(String consumerGroup, String topic, int queueId, long commitOffset) {
+            this(consumerGroup, topic, queueId, commitOffset, null, null);
+        }
+
+        /** Whether the commit may move the offset backwards. */
+        public boolean isRewind() {
+            return Boolean.TRUE.equals(rewind);
+        }
     }
 
     /** GET_MIN_OFFSET, GET_MAX_OFFSET. */
