@@ -13,8 +13,12 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -22,11 +26,18 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * SYNC flush with group commit. Appenders enqueue (endOffset, future); the {@code tidemq-flush-commitlog}
  * thread swaps the whole pending list out, makes ONE fsync that covers every request in it (everything
- * written so far), and completes each future whose end offset is durable. While that fsync runs, the next
- * group accumulates, so records per fsync grows with the number of concurrent appenders.
+ * written so far), and hands the group to the {@code tidemq-sync-ack} thread, which completes each future
+ * whose end offset is durable. While that fsync runs, the next group accumulates, so records per fsync grows
+ * with the number of concurrent appenders.
  *
  * <p>A {@code tidemq-sync-flush-watchdog} thread fails requests older than {@code syncFlushTimeoutMs} with
- * {@link SyncFlushTimeoutException}, even while an fsync hangs.
+ * {@link SyncFlushTimeoutException}, even while an fsync hangs or the ack thread is busy.
+ *
+ * <p>Where dependent stages run: futures are never completed on the flush thread, nor while {@link #lock} is
+ * held. A successful put completes on {@code tidemq-sync-ack}, a timed-out one on the watchdog thread. A stage
+ * that blocks (for example on another SYNC put's {@code join()}) therefore never stops fsyncs and never holds
+ * the lock; at worst it delays the acknowledgement of other puts until their own timeout fails them. Stages
+ * should still not block: attach them with an executor ({@code thenApplyAsync}) when they must.
  */
 public final class GroupCommitService implements CommitLogFlusher {
 
@@ -42,12 +53,18 @@ public final class GroupCommitService implements CommitLogFlusher {
     private record Request(PutResult result, long deadlineNs, CompletableFuture<PutResult> future) {
     }
 
+    /** A flushed group waiting for the ack thread: its requests, the durable end and the fsync failure if any. */
+    private record Acks(List<Request> requests, long flushedOffset, Throwable failure) {
+    }
+
     private final MappedFileQueue files;
     private final StoreMetrics metrics;
     private final long syncFlushTimeoutMs;
     private final Runnable afterFlush;
     private final Thread thread;
     private final ScheduledExecutorService watchdog;
+    /** Completes futures, one flushed group after the other (tidemq-sync-ack). */
+    private final ExecutorService ackExecutor;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition requestsArrived = lock.newCondition();
@@ -55,6 +72,11 @@ public final class GroupCommitService implements CommitLogFlusher {
     private List<Request> waiting = new ArrayList<>();
     /** The group being flushed; swapped under lock, read by the flush thread and (under lock) the watchdog. */
     private List<Request> flushing = new ArrayList<>();
+    /**
+     * Flushed groups handed to the ack thread and not yet completed: added by the flush thread, removed by the
+     * ack thread, read by the watchdog (so a busy ack thread cannot hide a request from its timeout). Concurrent.
+     */
+    private final ConcurrentLinkedQueue<Acks> acking = new ConcurrentLinkedQueue<>();
     /** Whether the flush thread is waiting on requestsArrived. Guarded by lock. */
     private boolean flusherIdle;
     /** Pending requests that make it worth waking the flusher. Guarded by lock. */
@@ -66,7 +88,7 @@ public final class GroupCommitService implements CommitLogFlusher {
 
     /**
      * @param afterFlush called on the flush thread after each fsync that advanced the flushed offset (the
-     *                   dispatcher uses it to index newly durable records promptly)
+     *                   dispatcher uses it to index newly durable records promptly); must not block
      */
     public GroupCommitService(MappedFileQueue files, StoreMetrics metrics, long syncFlushTimeoutMs, Runnable afterFlush) {
         this.files = files;
@@ -77,6 +99,11 @@ public final class GroupCommitService implements CommitLogFlusher {
         this.thread.setDaemon(true);
         this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tidemq-sync-flush-watchdog");
+            t.setDaemon(true);
+            return t;
+        });
+        this.ackExecutor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "tidemq-sync-ack");
             t.setDaemon(true);
             return t;
         });
@@ -98,19 +125,22 @@ public final class GroupCommitService implements CommitLogFlusher {
             future.completeExceptionally(failed);
             return future;
         }
+        boolean refused;
         lock.lock();
         try {
-            if (stopped) {
-                future.completeExceptionally(new StoreClosedException("the store is shutting down; the message at"
-                        + " offset " + result.physicalOffset() + " was written but its durability is not confirmed"));
-                return future;
-            }
-            waiting.add(request);
-            if (flusherIdle && waiting.size() >= wakeThreshold) {
-                requestsArrived.signal();
+            refused = stopped;
+            if (!refused) {
+                waiting.add(request);
+                if (flusherIdle && waiting.size() >= wakeThreshold) {
+                    requestsArrived.signal();
+                }
             }
         } finally {
             lock.unlock();
+        }
+        if (refused) {
+            future.completeExceptionally(new StoreClosedException("the store is shutting down; the message at"
+                    + " offset " + result.physicalOffset() + " was written but its durability is not confirmed"));
         }
         return future;
     }
@@ -126,6 +156,19 @@ public final class GroupCommitService implements CommitLogFlusher {
             } catch (Throwable t) {
                 log.error("{}: group commit failed", thread.getName(), t);
             }
+        }
+        // puts that raced with shutdown: one last fsync covers them all (close() bounds how long it may take)
+        List<Request> rest;
+        lock.lock();
+        try {
+            rest = waiting;
+            waiting = new ArrayList<>();
+            flushing = rest;
+        } finally {
+            lock.unlock();
+        }
+        if (!rest.isEmpty()) {
+            commit(rest);
         }
         log.info("{} stopped", thread.getName());
     }
@@ -152,7 +195,8 @@ public final class GroupCommitService implements CommitLogFlusher {
             }
             List<Request> group = waiting;
             lastGroupSize = Math.max(1, group.size());
-            waiting = flushing;
+            // the group is handed to the ack thread after its fsync, so the next one needs a list of its own
+            waiting = new ArrayList<>(Math.max(16, lastGroupSize));
             flushing = group;
             return group;
         } finally {
@@ -160,6 +204,7 @@ public final class GroupCommitService implements CommitLogFlusher {
         }
     }
 
+    /** Flush thread: one fsync for the group, then the group goes to the ack thread. */
     private void commit(List<Request> group) {
         Throwable failure = null;
         try {
@@ -172,61 +217,91 @@ public final class GroupCommitService implements CommitLogFlusher {
             failure = t;
             log.error("{}: fsync failed; {} SYNC puts fail", thread.getName(), group.size(), t);
         }
-        long flushed = files.flushedWhere();
-        int completedRecords = 0;
-        for (int i = 0, n = group.size(); i < n; i++) {
-            Request request = group.get(i);
-            if (request.result().endOffset() <= flushed) {
-                if (request.future().complete(request.result())) {
-                    completedRecords += request.result().storedCount();
-                }
-            } else if (failure instanceof FsyncFailedException fsyncFailed) {
-                request.future().completeExceptionally(fsyncFailed);
-            } else {
-                request.future().completeExceptionally(new StoreIOException("fsync did not cover offset "
-                        + request.result().endOffset() + " (flushed to " + flushed + ")"
-                        + (failure == null ? "" : ": " + failure) + "; check the disk", failure));
-            }
-        }
-        if (completedRecords > 0) {
-            metrics.groupCommits.increment();
-            metrics.syncFlushedRecords.add(completedRecords);
-        }
+        Acks acks = new Acks(group, files.flushedWhere(), failure);
+        acking.add(acks);
         lock.lock();
         try {
-            group.clear();
+            flushing = List.of();
         } finally {
             lock.unlock();
+        }
+        try {
+            ackExecutor.execute(() -> complete(acks));
+        } catch (RuntimeException rejected) {
+            complete(acks); // only after close() gave up waiting for this thread; nobody else will complete them
         }
         if (afterFlush != null) {
             afterFlush.run();
         }
     }
 
-    private void failExpired() {
-        long nowNs = System.nanoTime();
-        lock.lock();
+    /** Ack thread: completes the futures of one flushed group. */
+    private void complete(Acks acks) {
+        long flushed = acks.flushedOffset();
+        Throwable failure = acks.failure();
+        int completedRecords = 0;
         try {
-            failExpired(waiting, nowNs);
-            failExpired(flushing, nowNs);
+            for (Request request : acks.requests()) {
+                if (request.result().endOffset() <= flushed) {
+                    if (request.future().complete(request.result())) {
+                        completedRecords += request.result().storedCount();
+                    }
+                } else if (failure instanceof FsyncFailedException fsyncFailed) {
+                    request.future().completeExceptionally(fsyncFailed);
+                } else {
+                    request.future().completeExceptionally(new StoreIOException("fsync did not cover offset "
+                            + request.result().endOffset() + " (flushed to " + flushed + ")"
+                            + (failure == null ? "" : ": " + failure) + "; check the disk", failure));
+                }
+            }
         } finally {
-            lock.unlock();
+            acking.remove(acks);
+        }
+        if (completedRecords > 0) {
+            metrics.groupCommits.increment();
+            metrics.syncFlushedRecords.add(completedRecords);
         }
     }
 
-    private void failExpired(List<Request> requests, long nowNs) {
-        for (int i = 0, n = requests.size(); i < n; i++) {
-            Request request = requests.get(i);
-            if (nowNs - request.deadlineNs() >= 0 && request.future().completeExceptionally(
-                    new SyncFlushTimeoutException("message at offset " + request.result().physicalOffset()
-                            + " was not confirmed durable within syncFlushTimeoutMs=" + syncFlushTimeoutMs
-                            + "; the disk is slow or stuck. Retry the send (it may be stored twice)",
-                            request.result()))) {
+    /** Watchdog: fails overdue requests, collected under the lock and completed outside it. */
+    private void failExpired() {
+        long nowNs = System.nanoTime();
+        List<Request> expired = new ArrayList<>();
+        lock.lock();
+        try {
+            collectExpired(waiting, nowNs, expired);
+            collectExpired(flushing, nowNs, expired);
+        } finally {
+            lock.unlock();
+        }
+        for (Acks acks : acking) {
+            collectExpired(acks.requests(), nowNs, expired);
+        }
+        for (Request request : expired) {
+            if (request.future().completeExceptionally(new SyncFlushTimeoutException("message at offset "
+                    + request.result().physicalOffset() + " was not confirmed durable within syncFlushTimeoutMs="
+                    + syncFlushTimeoutMs + "; the disk is slow or stuck. Retry the send (it may be stored twice)",
+                    request.result()))) {
                 metrics.syncFlushTimeouts.increment();
             }
         }
     }
 
+    private static void collectExpired(List<Request> requests, long nowNs, List<Request> expired) {
+        for (int i = 0, n = requests.size(); i < n; i++) {
+            Request request = requests.get(i);
+            if (nowNs - request.deadlineNs() >= 0 && !request.future().isDone()) {
+                expired.add(request);
+            }
+        }
+    }
+
+    /**
+     * Stops accepting requests, lets the flush thread make the final fsync of what is pending, and waits at most
+     * {@code syncFlushTimeoutMs} (plus a second) for it. On a stuck disk it gives up: the pending puts fail with
+     * {@link SyncFlushTimeoutException}, the flushed offset stays below the end, and the store does not mark a
+     * clean shutdown.
+     */
     @Override
     public void close() {
         lock.lock();
@@ -236,23 +311,44 @@ public final class GroupCommitService implements CommitLogFlusher {
         } finally {
             lock.unlock();
         }
+        long budgetMs = syncFlushTimeoutMs + 1_000;
         try {
-            thread.join(30_000);
+            thread.join(budgetMs);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        watchdog.shutdownNow();
-        // puts that raced with shutdown: one last fsync covers them all
-        List<Request> rest;
-        lock.lock();
-        try {
-            rest = new ArrayList<>(waiting);
-            rest.addAll(flushing);
-            waiting.clear();
-            flushing.clear();
-        } finally {
-            lock.unlock();
+        if (thread.isAlive()) {
+            log.error("{}: the final fsync did not finish within {} ms; the disk is stuck. Pending SYNC puts fail"
+                    + " and the shutdown is not marked clean", thread.getName(), budgetMs);
         }
-        commit(rest);
+        watchdog.shutdownNow();
+        ackExecutor.shutdown();
+        try {
+            if (!ackExecutor.awaitTermination(budgetMs, TimeUnit.MILLISECONDS)) {
+                log.warn("{}: acknowledging the last puts did not finish within {} ms (a dependent stage blocks)",
+                        thread.getName(), budgetMs);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            List<Request> rest = new ArrayList<>();
+            lock.lock();
+            try {
+                rest.addAll(waiting);
+                rest.addAll(flushing);
+            } finally {
+                lock.unlock();
+            }
+            for (Acks acks : acking) {
+                rest.addAll(acks.requests());
+            }
+            for (Request request : rest) {
+                request.future().completeExceptionally(new SyncFlushTimeoutException("message at offset "
+                        + request.result().physicalOffset() + " was not confirmed durable before shutdown: the"
+                        + " final fsync did not finish within " + budgetMs + " ms. Retry the send (it may be"
+                        + " stored twice)", request.result()));
+            }
+        }
     }
 }

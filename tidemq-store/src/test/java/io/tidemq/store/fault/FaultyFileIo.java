@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -25,6 +26,8 @@ public final class FaultyFileIo implements FileIo {
     private final AtomicInteger allocateFailures = new AtomicInteger();
     /** Free bytes reported for the store's disk; negative = the real figure. */
     private final AtomicLong usableBytes = new AtomicLong(-1);
+    /** While non-null, forces wait for it (a stuck disk). */
+    private volatile CountDownLatch forceGate;
     /** Forces that failed so far. */
     public final AtomicInteger failedForces = new AtomicInteger();
 
@@ -40,6 +43,19 @@ public final class FaultyFileIo implements FileIo {
     /** The next {@code count} allocations of files under the directory fail with ENOSPC. */
     public void failNextAllocations(int count) {
         allocateFailures.set(count);
+    }
+
+    /** Forces of files under the directory wait (as on a stuck disk) until {@link #unblockForces()}. */
+    public void blockForces() {
+        forceGate = new CountDownLatch(1);
+    }
+
+    public void unblockForces() {
+        CountDownLatch gate = forceGate;
+        forceGate = null;
+        if (gate != null) {
+            gate.countDown();
+        }
     }
 
     /** Reports {@code bytes} free on the store's disk from now on; negative = the real figure again. */
@@ -64,6 +80,15 @@ public final class FaultyFileIo implements FileIo {
 
     @Override
     public void force(Path path, MappedByteBuffer mapped, int position, int length) {
+        CountDownLatch gate = forceGate;
+        if (gate != null && path.startsWith(under)) {
+            try {
+                gate.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new UncheckedIOException(new IOException("interrupted while the disk was stuck"));
+            }
+        }
         if (path.startsWith(under) && forceFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             failedForces.incrementAndGet();
             throw new UncheckedIOException(new IOException("Input/output error"));
