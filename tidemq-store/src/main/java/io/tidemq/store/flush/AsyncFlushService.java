@@ -12,8 +12,11 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * ASYNC flush: the {@code tidemq-flush-commitlog} thread wakes every {@code flushIntervalMs} and flushes when
- * at least {@code flushLeastPages} pages are dirty, and everything at least every
- * {@code flushThoroughIntervalMs}. Puts are acknowledged as soon as they are in the page cache.
+ * at least {@code flushLeastPages} pages are dirty. Fewer dirty pages defer the flush by one wake at most:
+ * bytes already written at a wake that did not flush them are flushed at the next wake, whatever their
+ * amount (and everything at least every {@code flushThoroughIntervalMs}). So a byte is durable at most
+ * {@code 2 x flushIntervalMs} plus one msync after it was written; that is the OS-crash loss window.
+ * Puts are acknowledged as soon as they are in the page cache.
  */
 public final class AsyncFlushService implements CommitLogFlusher {
 
@@ -52,6 +55,8 @@ public final class AsyncFlushService implements CommitLogFlusher {
     private void run() {
         log.info("{} started (ASYNC, every {} ms, least {} pages)", thread.getName(), flushIntervalMs, flushLeastPages);
         long lastThoroughMs = System.currentTimeMillis();
+        // bytes written before the previous wake and left unflushed by it; they are flushed at this wake
+        boolean deferred = false;
         while (!stopped) {
             LockSupport.parkNanos(this, flushIntervalMs * 1_000_000L);
             if (stopped) {
@@ -59,14 +64,16 @@ public final class AsyncFlushService implements CommitLogFlusher {
             }
             try {
                 long nowMs = System.currentTimeMillis();
-                int leastPages = flushLeastPages;
+                int leastPages = deferred ? 0 : flushLeastPages;
                 if (nowMs - lastThoroughMs >= flushThoroughIntervalMs) {
                     leastPages = 0;
                     lastThoroughMs = nowMs;
                 }
+                long writtenBefore = files.maxOffset();
                 if (files.flush(leastPages)) {
                     metrics.commitLogFsyncs.increment();
                 }
+                deferred = files.flushedWhere() < writtenBefore;
             } catch (FsyncFailedException e) {
                 log.error("{}: stopped: the CommitLog is fail-stopped after a failed fsync", thread.getName());
                 break;
