@@ -9,12 +9,22 @@ import java.io.IOException;
  */
 public class DiskFullException extends StoreIOException {
 
+    /** Free bytes the failed operation needed (a whole new file), or 0 when unknown. */
+    private final long requiredBytes;
+
     public DiskFullException(String message) {
-        super(message);
+        this(message, null, 0);
     }
 
-    public DiskFullException(String message, Throwable cause) {
+    /** @param requiredBytes free bytes the failed operation needed (a whole new file), 0 when unknown */
+    public DiskFullException(String message, Throwable cause, long requiredBytes) {
         super(message, cause);
+        this.requiredBytes = requiredBytes;
+    }
+
+    /** Free bytes the failed operation needed, or 0 when unknown. */
+    public long requiredBytes() {
+        return requiredBytes;
     }
 
     /** Whether an I/O failure is the file system's "no space left on device" (ENOSPC) or quota (EDQUOT). */

@@ -28,11 +28,17 @@ final class DiskSpaceGuard implements AutoCloseable {
     private final ScheduledExecutorService executor;
     /** Why puts are refused, or null while there is room. Written by the check thread and by failed puts. */
     private volatile String refusal;
+    /**
+     * Free bytes needed before puts resume: the reserve, or more after a file of that size could not be
+     * allocated. Written by failed puts, reset by the check thread when it clears the refusal.
+     */
+    private volatile long requiredBytes;
 
     DiskSpaceGuard(Path storePath, long reserveBytes, FileIo io) {
         this.storePath = storePath;
         this.reserveBytes = reserveBytes;
         this.io = io;
+        this.requiredBytes = reserveBytes;
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tidemq-disk-space");
             t.setDaemon(true);
@@ -64,6 +70,7 @@ final class DiskSpaceGuard implements AutoCloseable {
 
     /** A put met ENOSPC: refuse puts until a check finds room again. */
     void reportNoSpace(DiskFullException e) {
+        requiredBytes = Math.max(reserveBytes, e.requiredBytes());
         if (refusal == null) {
             refusal = e.getMessage();
             log.error("disk full: {}", e.getMessage());
@@ -73,18 +80,21 @@ final class DiskSpaceGuard implements AutoCloseable {
     /** Re-reads the free space and updates the state; the thread calls it, and tests. */
     void check() {
         long usable = io.usableBytes(storePath);
-        if (usable < reserveBytes) {
+        long required = requiredBytes;
+        if (usable < required) {
             if (refusal == null) {
-                log.error("disk full: {} bytes free on the disk of {}, below diskReserveBytes={}; refusing puts"
-                        + " until there is room again (reads continue)", usable, storePath, reserveBytes);
+                log.error("disk full: {} bytes free on the disk of {}, below the {} needed (diskReserveBytes={});"
+                        + " refusing puts until there is room again (reads continue)", usable, storePath, required,
+                        reserveBytes);
             }
-            refusal = "the broker's disk is full: " + usable + " bytes free at " + storePath + ", below"
-                    + " diskReserveBytes=" + reserveBytes + ". Writes are refused until space is freed (delete old"
+            refusal = "the broker's disk is full: " + usable + " bytes free at " + storePath + ", below the "
+                    + required + " needed (diskReserveBytes=" + reserveBytes + "). Writes are refused until space is freed (delete old"
                     + " data, lower retentionHours or add disk); they resume by themselves. Send to another broker"
                     + " meanwhile.";
         } else if (refusal != null) {
-            log.warn("disk space is back: {} bytes free at {} (diskReserveBytes={}); accepting puts again", usable,
-                    storePath, reserveBytes);
+            log.warn("disk space is back: {} bytes free at {} (needed {}, diskReserveBytes={}); accepting puts again",
+                    usable, storePath, required, reserveBytes);
+            requiredBytes = reserveBytes;
             refusal = null;
         }
     }

@@ -1,5 +1,6 @@
 package io.tidemq.store.file;
 
+import io.tidemq.store.DiskFullException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -113,6 +114,10 @@ public final class AllocateMappedFileService implements AutoCloseable {
             MappedFile file;
             try {
                 file = MappedFile.open(request.path(), request.fileSizeBytes(), io);
+            } catch (DiskFullException e) {
+                log.warn("creating {} ahead of need failed: {}", request.path(), e.getMessage());
+                request.result().completeExceptionally(e);
+                continue;
             } catch (Throwable t) {
                 log.error("creating {} failed", request.path(), t);
                 request.result().completeExceptionally(t);

@@ -176,7 +176,7 @@ public final class MappedFile {
             if (DiskFullException.isNoSpace(e)) {
                 throw new DiskFullException("no space left to create " + path + " (" + fileSizeBytes + " bytes): "
                         + e.getMessage() + "; free disk space (delete old files or lower retentionHours) or add"
-                        + " disk; writes resume by themselves once there is room", e);
+                        + " disk; writes resume by themselves once there is room", e, fileSizeBytes);
             }
             throw e;
         }

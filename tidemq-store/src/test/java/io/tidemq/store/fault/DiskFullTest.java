@@ -51,7 +51,7 @@ class DiskFullTest {
             await().until(() -> store.writeState() == StoreWriteState.DISK_FULL);
             Throwable refused = failureOf(store.putMessage(message("t", 0, "refused")));
             assertThat(refused).isInstanceOf(DiskFullException.class)
-                    .hasMessageContaining("diskReserveBytes=" + RESERVE_BYTES).hasMessageContaining("free");
+                    .hasMessageContaining("diskReserveBytes=" + RESERVE_BYTES + ")").hasMessageContaining("free");
             assertThat(failureOf(store.putMessages(List.of(message("t", 0, "batch")))))
                     .isInstanceOf(DiskFullException.class);
             assertThat(store.writeRefusal()).contains("disk is full");
