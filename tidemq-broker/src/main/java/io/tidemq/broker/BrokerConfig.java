@@ -4,6 +4,7 @@ import io.tidemq.broker.retry.RetryBackoffSchedule;
 import io.tidemq.broker.schedule.TimerSettings;
 import io.tidemq.common.names.NameValidator;
 import io.tidemq.common.route.TopicConfig;
+import io.tidemq.remoting.protocol.FrameLayout;
 import io.tidemq.store.FlushMode;
 
 import java.net.Inet4Address;
@@ -98,12 +99,14 @@ public final class BrokerConfig {
         this.autoCreateTopic = b.autoCreateTopic;
         this.defaultTopicQueueNums = (int) ConfigReader.checkRange("defaultTopicQueueNums", b.defaultTopicQueueNums,
                 1, TopicConfig.MAX_QUEUE_NUMS);
-        this.maxMessageBytes = (int) ConfigReader.checkRange("maxMessageBytes", b.maxMessageBytes, 1, 64L << 20);
+        this.maxMessageBytes = (int) ConfigReader.checkRange("maxMessageBytes", b.maxMessageBytes, 1,
+                FrameLayout.MAX_PULL_RESPONSE_BODY_BYTES);
         this.maxPropertiesBytes = (int) ConfigReader.checkRange("maxPropertiesBytes", b.maxPropertiesBytes, 64,
                 MAX_PROPERTIES_BYTES_LIMIT);
         this.maxBatchMessages = (int) ConfigReader.checkRange("maxBatchMessages", b.maxBatchMessages, 1, 100_000);
         this.maxPullMessages = (int) ConfigReader.checkRange("maxPullMessages", b.maxPullMessages, 1, 10_000);
-        this.maxPullBytes = (int) ConfigReader.checkRange("maxPullBytes", b.maxPullBytes, 1024, 256L << 20);
+        this.maxPullBytes = (int) ConfigReader.checkRange("maxPullBytes", b.maxPullBytes, 1024,
+                FrameLayout.MAX_PULL_RESPONSE_BODY_BYTES);
         this.registerIntervalMs = ConfigReader.checkRange("registerIntervalMs", b.registerIntervalMs, 100, 600_000);
         this.registerTimeoutMs = ConfigReader.checkRange("registerTimeoutMs", b.registerTimeoutMs, 100, 60_000);
         this.clientExpireMs = ConfigReader.checkRange("clientExpireMs", b.clientExpireMs, 1_000, 3_600_000);

@@ -1,6 +1,7 @@
 package io.tidemq.broker;
 
 import io.tidemq.common.route.TopicConfig;
+import io.tidemq.remoting.protocol.FrameLayout;
 import io.tidemq.store.FlushMode;
 
 import java.nio.file.Path;
@@ -39,7 +40,7 @@ final class BrokerConfigLoader {
                         BrokerConfig.MAX_PROPERTIES_BYTES_LIMIT))
                 .maxBatchMessages(r.intValue("maxBatchMessages", d.maxBatchMessages, 1, 100_000))
                 .maxPullMessages(r.intValue("maxPullMessages", d.maxPullMessages, 1, 10_000))
-                .maxPullBytes(r.intValue("maxPullBytes", d.maxPullBytes, 1024, 256 << 20))
+                .maxPullBytes(r.intValue("maxPullBytes", d.maxPullBytes, 1024, FrameLayout.MAX_PULL_RESPONSE_BODY_BYTES))
                 .registerIntervalMs(r.longValue("registerIntervalMs", d.registerIntervalMs, 100, 600_000))
                 .registerTimeoutMs(r.longValue("registerTimeoutMs", d.registerTimeoutMs, 100, 60_000))
                 .clientExpireMs(r.longValue("clientExpireMs", d.clientExpireMs, 1_000, 3_600_000))

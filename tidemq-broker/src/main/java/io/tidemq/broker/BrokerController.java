@@ -31,6 +31,7 @@ import io.tidemq.remoting.netty.NettyClientConfig;
 import io.tidemq.remoting.netty.NettyRemotingClient;
 import io.tidemq.remoting.netty.NettyRemotingServer;
 import io.tidemq.remoting.netty.NettyServerConfig;
+import io.tidemq.remoting.protocol.FrameLayout;
 import io.tidemq.store.DefaultMessageStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -164,7 +165,9 @@ public final class BrokerController implements AutoCloseable {
         server = new NettyRemotingServer(NettyServerConfig.builder()
                 .bindAddress(config.bindAddress())
                 .listenPort(config.listenPort())
-                .maxFrameBytes(Math.max(16 << 20, config.maxMessageBytes() + (1 << 20)))
+                // large enough for any response it builds: a full pull, or one message of the largest size
+                .maxFrameBytes(Math.max(FrameLayout.DEFAULT_MAX_FRAME_BYTES, Math.max(config.maxMessageBytes(),
+                        config.maxPullBytes()) + FrameLayout.RESPONSE_OVERHEAD_BYTES))
                 .build(), new ConnectionEvents());
         notifier.bind(server);
         SendMessageProcessor send = new SendMessageProcessor(config, topics, store, putter, stats);

@@ -16,6 +16,7 @@ import io.tidemq.common.route.ClusterInfo;
 import io.tidemq.common.route.TopicConfig;
 import io.tidemq.common.route.TopicRouteData;
 import io.tidemq.remoting.netty.NettyClientConfig;
+import io.tidemq.remoting.protocol.FrameLayout;
 import io.tidemq.remoting.netty.NettyRemotingClient;
 import io.tidemq.remoting.protocol.RemotingCommand;
 
@@ -73,6 +74,7 @@ public final class AdminClient implements AutoCloseable {
             throw new IllegalArgumentException("timeoutMs must be in [1, 600000], was " + timeoutMs);
         }
         this.remotingClient = new NettyRemotingClient(NettyClientConfig.builder()
+                .maxFrameBytes(FrameLayout.CLIENT_MAX_FRAME_BYTES)
                 .connectTimeoutMs((int) timeoutMs).selectorThreads(1).workerThreads(1).build());
         this.remotingClient.start();
         this.remoting = new AdminRemoting(remotingClient, namesrvAddrs, timeoutMs);

@@ -14,6 +14,7 @@ import io.tidemq.common.protocol.header.Headers;
 import io.tidemq.common.route.BrokerData;
 import io.tidemq.common.route.TopicRouteData;
 import io.tidemq.remoting.netty.NettyClientConfig;
+import io.tidemq.remoting.protocol.FrameLayout;
 import io.tidemq.remoting.netty.NettyRemotingClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,7 +85,9 @@ public final class ClientInstance {
         this.key = key;
         this.config = config;
         this.clientId = config.clientIp() + "@" + ProcessHandle.current().pid() + "@" + config.instanceName();
+        // accepts any pull response a broker can send: brokers cap maxPullBytes and maxMessageBytes to fit
         this.remoting = new NettyRemotingClient(NettyClientConfig.builder()
+                .maxFrameBytes(FrameLayout.CLIENT_MAX_FRAME_BYTES)
                 .connectTimeoutMs((int) Math.min(config.requestTimeoutMs(), 600_000)).build());
         this.api = new ClientRemotingApi(remoting, config.requestTimeoutMs());
         this.heartbeats = new Heartbeats(api, routes, clientId, this::heartbeatData);

@@ -49,6 +49,21 @@ public final class FrameLayout {
     /** Default limit of {@code totalLength}: 16 MiB. */
     public static final int DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
 
+    /**
+     * The most record bytes a broker puts in one pull response ({@code maxPullBytes} cannot be set higher), and
+     * the most body bytes of one message ({@code maxMessageBytes}): 64 MiB.
+     */
+    public static final int MAX_PULL_RESPONSE_BODY_BYTES = 64 * 1024 * 1024;
+
+    /** Room for the header and the per-message encoding around the body bytes of a response: 2 MiB. */
+    public static final int RESPONSE_OVERHEAD_BYTES = 2 * 1024 * 1024;
+
+    /**
+     * The frame limit of clients: any response a broker can build fits, whatever its configuration (a full
+     * pull of {@link #MAX_PULL_RESPONSE_BODY_BYTES}, or one message of the largest size).
+     */
+    public static final int CLIENT_MAX_FRAME_BYTES = MAX_PULL_RESPONSE_BODY_BYTES + RESPONSE_OVERHEAD_BYTES;
+
     private FrameLayout() {
     }
 }
