@@ -94,8 +94,11 @@ public final class NamesrvController implements AutoCloseable {
                     config.eventQueueCapacity());
             requestExecutor = newRequestExecutor(config.requestThreads());
             channelListener = new BrokerChannelListener(routeInfoManager, eventBus, clockMs);
+            // a connection silent for brokerExpireMs is closed (evicting its brokers) no sooner than the scan
+            // would evict them, so brokerExpireMs alone says how often a broker must register
             remotingServer = new NettyRemotingServer(NettyServerConfig.builder()
-                    .bindAddress(config.bindAddress()).listenPort(config.listenPort()).build(), channelListener);
+                    .bindAddress(config.bindAddress()).listenPort(config.listenPort())
+                    .channelIdleSeconds(idleSeconds(config.brokerExpireMs())).build(), channelListener);
             registerProcessors(remotingServer, requestExecutor);
             remotingServer.start();
             livenessScanner = new BrokerLivenessScanner(routeInfoManager, eventBus, config.brokerExpireMs(),
@@ -110,8 +113,14 @@ public final class NamesrvController implements AutoCloseable {
                 eventBus.handlers().stream().map(h -> h.getClass().getName()).toList());
     }
 
+    /** The idle time of connections, in whole seconds, for a broker expiry in ms (rounded up, 1 s to 1 day). */
+    static int idleSeconds(long brokerExpireMs) {
+        return (int) Math.max(1, Math.min(86_400, (brokerExpireMs + 999) / 1_000));
+    }
+
     private void registerProcessors(NettyRemotingServer server, ThreadPoolExecutor executor) {
-        server.registerProcessor(RequestCode.REGISTER_BROKER, new RegisterBrokerProcessor(eventBus, clockMs), executor);
+        server.registerProcessor(RequestCode.REGISTER_BROKER, new RegisterBrokerProcessor(eventBus, clockMs,
+                config.brokerExpireMs()), executor);
         server.registerProcessor(RequestCode.UNREGISTER_BROKER,
                 new UnregisterBrokerProcessor(routeInfoManager, eventBus, clockMs), executor);
         server.registerProcessor(RequestCode.BROKER_HEARTBEAT,

@@ -77,6 +77,22 @@ class NamesrvControllerTest {
     }
 
     @Test
+    void registrationIsAnsweredWithTheExpirySoABrokerCanCheckItsRegisterInterval() throws Exception {
+        RemotingCommand response = broker("c1", "broker-a", 0, "10.0.0.1:10911").register(1, TopicConfig.of("orders", 8));
+
+        assertThat(response.readHeader(Headers.RegisterBrokerResponse.class).brokerExpireMs())
+                .isEqualTo(NamesrvConfig.DEFAULT_BROKER_EXPIRE_MS);
+    }
+
+    @Test
+    void connectionsAreClosedForIdlenessNoSoonerThanBrokerExpireMs() {
+        assertThat(NamesrvController.idleSeconds(120_000)).isEqualTo(120);
+        assertThat(NamesrvController.idleSeconds(600_000)).as("was 120 s whatever brokerExpireMs said").isEqualTo(600);
+        assertThat(NamesrvController.idleSeconds(1_500)).isEqualTo(2);
+        assertThat(NamesrvController.idleSeconds(100)).isEqualTo(1);
+    }
+
+    @Test
     void topicHostedByTwoBrokersRoutesToBoth() throws Exception {
         broker("c1", "broker-a", 0, "10.0.0.1:10911").register(1, TopicConfig.of("orders", 4));
         broker("c1", "broker-b", 0, "10.0.0.2:10911").register(1, TopicConfig.of("orders", 4));

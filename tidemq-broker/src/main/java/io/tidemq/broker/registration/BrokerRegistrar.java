@@ -1,5 +1,6 @@
 package io.tidemq.broker.registration;
 
+import io.tidemq.broker.BrokerConfigException;
 import io.tidemq.broker.BrokerThreads;
 import io.tidemq.common.json.Json;
 import io.tidemq.common.protocol.RequestCode;
@@ -19,6 +20,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
@@ -27,6 +29,10 @@ import java.util.function.Supplier;
  *
  * <p>NameServers are independent: a failure to reach one is logged and the others are still registered.
  * Calls are asynchronous, so the {@code tidemq-broker-register} thread never waits on the network.
+ *
+ * <p>A NameServer answers with its {@code brokerExpireMs}: it evicts a broker silent for that long. The first
+ * round runs in {@link #start()}, which refuses a {@code registerIntervalMs} at or above it (the broker would
+ * drop out of every route between two registrations); a later round that meets such a NameServer logs an error.
  */
 public final class BrokerRegistrar implements AutoCloseable {
 
@@ -34,6 +40,8 @@ public final class BrokerRegistrar implements AutoCloseable {
 
     private final RemotingClient client;
     private final List<String> namesrvAddrs;
+    private static final String EXPIRE_FIELD = "brokerExpireMs";
+
     private final Supplier<BrokerRegistration> registration;
     private final long intervalMs;
     private final long timeoutMs;
@@ -42,6 +50,10 @@ public final class BrokerRegistrar implements AutoCloseable {
     private final AtomicBoolean roundPending = new AtomicBoolean();
     /** Set once by close(); later triggers are ignored. */
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** The first "interval too long" finding of a registration round, or null; written by response callbacks. */
+    private final AtomicReference<String> tooLongInterval = new AtomicReference<>();
+    /** Set by start() after the first round: from then on a too-long interval is logged, not thrown. */
+    private volatile boolean firstRoundDone;
 
     public BrokerRegistrar(RemotingClient client, List<String> namesrvAddrs, Supplier<BrokerRegistration> registration,
                            long intervalMs, long timeoutMs) {
@@ -52,13 +64,30 @@ public final class BrokerRegistrar implements AutoCloseable {
         this.timeoutMs = timeoutMs;
     }
 
+    /**
+     * Registers once (waiting up to {@code registerTimeoutMs} for the answers), then every {@code intervalMs}.
+     *
+     * @throws BrokerConfigException when a NameServer evicts brokers sooner than {@code registerIntervalMs}
+     */
     public void start() {
         if (namesrvAddrs.isEmpty()) {
             LOG.info("no NameServer configured (namesrvAddrs is empty): the broker serves only clients that know"
                     + " its address");
             return;
         }
-        scheduler.scheduleWithFixedDelay(this::registerAllSafely, 0, intervalMs, TimeUnit.MILLISECONDS);
+        try {
+            registerAll().get(timeoutMs + 1_000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (TimeoutException | ExecutionException e) {
+            LOG.warn("the first registration round did not finish: {}", e.toString());
+        }
+        firstRoundDone = true;
+        String refused = tooLongInterval.get();
+        if (refused != null) {
+            throw new BrokerConfigException(refused);
+        }
+        scheduler.scheduleWithFixedDelay(this::registerAllSafely, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
     }
 
     /** Registers again as soon as possible (after a topic change); bursts of calls make one round. */
@@ -120,6 +149,7 @@ public final class BrokerRegistrar implements AutoCloseable {
                             ResponseCode.describe(response.code()), response.remark());
                     return false;
                 }
+                checkExpiry(addr, response);
                 return true;
             });
         }
@@ -132,6 +162,25 @@ public final class BrokerRegistrar implements AutoCloseable {
             }
             return ok;
         });
+    }
+
+    private void checkExpiry(String addr, RemotingCommand response) {
+        if (!response.hasField(EXPIRE_FIELD)) {
+            return; // an older NameServer: nothing to compare with
+        }
+        long expireMs = response.fieldAsLong(EXPIRE_FIELD, Long.MAX_VALUE);
+        if (intervalMs < expireMs) {
+            return;
+        }
+        String problem = "registerIntervalMs=" + intervalMs + " is not below the brokerExpireMs=" + expireMs
+                + " of NameServer " + addr + ": it would evict this broker (and drop its topics from every route)"
+                + " between two registrations. Set registerIntervalMs well below brokerExpireMs (the default 30000"
+                + " against 120000), or raise brokerExpireMs on the NameServers";
+        if (firstRoundDone) {
+            LOG.error(problem);
+        } else {
+            tooLongInterval.compareAndSet(null, problem);
+        }
     }
 
     /** Stops the periodic registration and unregisters from every NameServer (waiting up to the call timeout). */

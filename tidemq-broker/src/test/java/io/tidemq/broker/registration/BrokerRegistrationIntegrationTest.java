@@ -1,5 +1,7 @@
 package io.tidemq.broker.registration;
 
+import io.tidemq.broker.BrokerConfigException;
+import io.tidemq.broker.BrokerController;
 import io.tidemq.broker.BrokerFixture;
 import io.tidemq.common.json.Json;
 import io.tidemq.common.protocol.RequestCode;
@@ -24,6 +26,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class BrokerRegistrationIntegrationTest {
 
@@ -36,6 +39,8 @@ class BrokerRegistrationIntegrationTest {
     private final BlockingQueue<BrokerRegistration> registrations = new LinkedBlockingQueue<>();
     private final BlockingQueue<Headers.RegisterBrokerRequest> unregistrations = new LinkedBlockingQueue<>();
     private BrokerFixture fx;
+    /** The brokerExpireMs the fake NameServer reports, or null to answer without a header (an older one). */
+    private volatile Long reportedExpireMs;
 
     @BeforeEach
     void startNamesrv() {
@@ -45,7 +50,9 @@ class BrokerRegistrationIntegrationTest {
             BrokerRegistration body = Json.fromBytes(req.body(), BrokerRegistration.class);
             assertThat(h.brokerAddr()).isEqualTo(body.brokerAddr());
             registrations.add(body);
-            return RemotingCommand.success();
+            Long expireMs = reportedExpireMs;
+            return expireMs == null ? RemotingCommand.success()
+                    : RemotingCommand.success().writeHeader(new Headers.RegisterBrokerResponse(expireMs));
         }), pool);
         fakeNamesrv.registerProcessor(RequestCode.UNREGISTER_BROKER, SyncRequestProcessor.of((ch, req) -> {
             unregistrations.add(req.readHeader(Headers.RegisterBrokerRequest.class));
@@ -99,5 +106,26 @@ class BrokerRegistrationIntegrationTest {
         Headers.RegisterBrokerRequest gone = unregistrations.poll(10, TimeUnit.SECONDS);
         assertThat(gone).isNotNull();
         assertThat(gone.brokerAddr()).isEqualTo(address);
+    }
+
+    @Test
+    void aRegisterIntervalTheNameServerWouldEvictTheBrokerForIsRefusedAtStart() {
+        reportedExpireMs = 120_000L;
+        BrokerController broker = new BrokerController(BrokerFixture.testConfig(dir)
+                .namesrvAddrs(List.of("127.0.0.1:" + fakeNamesrv.localPort())).registerIntervalMs(200_000).build());
+
+        assertThatThrownBy(broker::start).isInstanceOf(BrokerConfigException.class)
+                .hasMessageContaining("registerIntervalMs").hasMessageContaining("200000")
+                .hasMessageContaining("brokerExpireMs").hasMessageContaining("120000");
+        broker.close();
+    }
+
+    @Test
+    void aRegisterIntervalBelowTheNameServersExpiryStartsNormally() throws Exception {
+        reportedExpireMs = 120_000L;
+        fx = new BrokerFixture(dir, b -> b.namesrvAddrs(List.of("127.0.0.1:" + fakeNamesrv.localPort()))
+                .registerIntervalMs(30_000));
+
+        assertThat(registrations.poll(10, TimeUnit.SECONDS)).isNotNull();
     }
 }

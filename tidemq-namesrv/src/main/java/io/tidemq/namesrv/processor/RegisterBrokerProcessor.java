@@ -2,6 +2,7 @@ package io.tidemq.namesrv.processor;
 
 import io.tidemq.common.json.Json;
 import io.tidemq.common.protocol.ResponseCode;
+import io.tidemq.common.protocol.header.Headers;
 import io.tidemq.common.route.BrokerRegistration;
 import io.tidemq.common.route.TopicConfig;
 import io.tidemq.namesrv.event.BrokerIdentity;
@@ -25,10 +26,13 @@ public final class RegisterBrokerProcessor implements RequestProcessor {
 
     private final NamesrvEventBus eventBus;
     private final LongSupplier clockMs;
+    private final long brokerExpireMs;
 
-    public RegisterBrokerProcessor(NamesrvEventBus eventBus, LongSupplier clockMs) {
+    /** @param brokerExpireMs told to each broker, so it can check that it registers often enough */
+    public RegisterBrokerProcessor(NamesrvEventBus eventBus, LongSupplier clockMs, long brokerExpireMs) {
         this.eventBus = eventBus;
         this.clockMs = clockMs;
+        this.brokerExpireMs = brokerExpireMs;
     }
 
     @Override
@@ -43,7 +47,9 @@ public final class RegisterBrokerProcessor implements RequestProcessor {
                     RemotingCommand.createResponse(ResponseCode.INVALID_PARAMETER, e.getMessage()));
         }
         return eventBus.publish(new BrokerRegisteredEvent(broker, registration, channel, receivedMs))
-                .handle((done, error) -> error == null ? RemotingCommand.success() : BrokerRequests.failure(error));
+                .handle((done, error) -> error == null
+                        ? RemotingCommand.success().writeHeader(new Headers.RegisterBrokerResponse(brokerExpireMs))
+                        : BrokerRequests.failure(error));
     }
 
     private static BrokerRegistration readBody(RemotingCommand request, BrokerIdentity broker) {

@@ -129,6 +129,13 @@ public final class Headers {
     public record RegisterBrokerRequest(String clusterName, String brokerName, long brokerId, String brokerAddr) {
     }
 
+    /**
+     * Answer to REGISTER_BROKER: the NameServer evicts a broker that sent nothing for {@code brokerExpireMs}, so
+     * a broker must register more often than that.
+     */
+    public record RegisterBrokerResponse(long brokerExpireMs) {
+    }
+
     // ---- anyone -> NameServer / broker
 
     /** GET_ROUTEINFO_BY_TOPIC, and admin calls naming one topic. */
