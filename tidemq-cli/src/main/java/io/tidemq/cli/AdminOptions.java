@@ -2,6 +2,7 @@ package io.tidemq.cli;
 
 import io.tidemq.client.admin.AdminClient;
 import io.tidemq.common.json.Json;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
@@ -21,7 +22,13 @@ final class AdminOptions {
     @Option(names = "--json", description = "Print machine-readable JSON instead of tables.")
     boolean json;
 
+    /** The command these options belong to (for usage errors). */
+    @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
+    CommandLine.Model.CommandSpec mixee;
+
+    /** @throws CommandLine.ParameterException when --namesrv is malformed */
     AdminClient connect() {
+        NamesrvOption.check(mixee, namesrv);
         return AdminClient.connect(namesrv, requestTimeoutMs);
     }
 

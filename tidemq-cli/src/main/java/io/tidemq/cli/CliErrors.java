@@ -1,6 +1,7 @@
 package io.tidemq.cli;
 
 import io.tidemq.client.ClientException;
+import io.tidemq.common.names.InvalidNameException;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
@@ -19,6 +20,13 @@ final class CliErrors implements CommandLine.IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
         PrintWriter err = cl.getErr();
+        if (e instanceof InvalidNameException) {
+            // a topic, group or tag name the user typed: a usage error wherever it is found, as in admin commands
+            err.println("error: " + e.getMessage());
+            err.println(UsageErrors.helpHint(cl));
+            err.flush();
+            return EXIT_USAGE;
+        }
         err.println("error: " + describe(e));
         if (!isUserFacing(e)) {
             e.printStackTrace(err);
@@ -55,12 +63,21 @@ final class CliErrors implements CommandLine.IExecutionExceptionHandler {
         public int handleParseException(CommandLine.ParameterException e, String[] args) {
             CommandLine cl = e.getCommandLine();
             PrintWriter err = cl.getErr();
-            err.println("error: " + e.getMessage());
+            err.println("error: " + withoutErrorPrefix(e.getMessage()));
             if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, err)) {
-                err.println("Try '" + cl.getCommandSpec().qualifiedName() + " --help' for more information.");
+                err.println(helpHint(cl));
             }
             err.flush();
             return EXIT_USAGE;
+        }
+
+        static String helpHint(CommandLine cl) {
+            return "Try '" + cl.getCommandSpec().qualifiedName() + " --help' for more information.";
+        }
+
+        /** Some picocli messages (argument groups) start with their own "Error: ", which would read "error: Error:". */
+        static String withoutErrorPrefix(String message) {
+            return message != null && message.startsWith("Error: ") ? message.substring("Error: ".length()) : message;
         }
     }
 }

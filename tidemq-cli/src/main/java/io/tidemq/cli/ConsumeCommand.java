@@ -6,6 +6,7 @@ import io.tidemq.client.admin.UnknownTopicException;
 import io.tidemq.client.consumer.ConsumeFromWhere;
 import io.tidemq.client.consumer.PullConsumer;
 import io.tidemq.common.message.MessageExt;
+import io.tidemq.common.names.NameValidator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,8 +27,9 @@ import java.util.concurrent.Callable;
  * <p>It fails fast (exit 1) when no NameServer answers or the topic does not exist, rather than waiting.
  */
 @Command(name = "consume", mixinStandardHelpOptions = true,
-        description = {"Reads a topic as a consumer group and prints one line per message:",
-                "msgId<TAB>key<TAB>tag<TAB>body (tabs, newlines and backslashes in the body are escaped; '-' = none).",
+        description = {"Reads a topic as a consumer group and prints one line per message.",
+                "Each line is msgId<TAB>key<TAB>tag<TAB>body (tabs, newlines and backslashes in the body are escaped;"
+                        + " '-' = none).",
                 "Commits what it printed, then exits after --count messages, when none arrived for --timeout-ms,",
                 "or on Ctrl-C / SIGTERM. Fails at once if no NameServer answers or the topic does not exist."},
         footer = {"", "Examples:",
@@ -77,6 +79,9 @@ public final class ConsumeCommand implements Callable<Integer> {
         if (timeoutMs < 1) {
             throw new CommandLine.ParameterException(cl, "--timeout-ms must be at least 1, was " + timeoutMs);
         }
+        // before connecting: a bad name is a usage error (exit 2, see CliErrors), as in admin commands
+        NameValidator.checkTopic(topic);
+        NameValidator.checkGroup(group);
         PrintWriter out = cl.getOut();
         PrintWriter err = cl.getErr();
         ClientConfig config = client.clientConfig("tidemq-cli");

@@ -4,6 +4,7 @@ import io.tidemq.client.producer.Producer;
 import io.tidemq.client.producer.SendResult;
 import io.tidemq.client.producer.SendStatus;
 import io.tidemq.common.message.Message;
+import io.tidemq.common.names.NameValidator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -102,6 +103,8 @@ public final class ProduceCommand implements Callable<Integer> {
         if (sizeBytes != null && count == null) {
             throw new CommandLine.ParameterException(cl, "--size needs --count (lines from standard input are sent as they are)");
         }
+        // before connecting: a bad name is a usage error (exit 2, see CliErrors), as in admin topic create
+        NameValidator.checkUserTopic(topic);
     }
 
     private SendResult send(Producer producer, byte[] body) {

@@ -4,6 +4,7 @@ import io.tidemq.broker.BrokerConfig;
 import io.tidemq.broker.BrokerController;
 import io.tidemq.namesrv.NamesrvConfig;
 import io.tidemq.namesrv.NamesrvController;
+import io.tidemq.remoting.exception.RemotingBindException;
 import io.tidemq.store.FlushMode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -92,12 +93,12 @@ public final class StandaloneCommand extends ServerCommand {
         ServerLifecycle lc = newLifecycle("TideMQ standalone", out);
         Servers servers = lc.startUp(() -> {
             NamesrvController namesrv = lc.manage(new NamesrvController(namesrvConfig()), "  NameServer stopped");
-            namesrv.start();
+            startOn(namesrv::start, "--namesrv-port", namesrvPort);
             namesrvAddress = localHost() + ":" + namesrv.port();
             BrokerConfig config = brokerConfig(data, namesrvAddress);
             BrokerController broker = lc.manage(new BrokerController(config), "  broker " + config.brokerName()
                     + " stopped: unregistered, consumer offsets persisted, store closed");
-            broker.start();
+            startOn(broker::start, "--broker-port", brokerPort);
             return new Servers(namesrv, broker);
         });
         NamesrvController namesrv = servers.namesrv();
@@ -107,6 +108,18 @@ public final class StandaloneCommand extends ServerCommand {
         printBanner(out, data, broker, namesrv.port(), registered);
         lc.awaitStopped();
         return 0;
+    }
+
+    /** Runs {@code start}; a port that cannot be listened on is reported with the option that sets it. */
+    private void startOn(Runnable start, String portOption, int port) {
+        try {
+            start.run();
+        } catch (RemotingBindException e) {
+            throw new CommandFailedException("cannot listen on " + bindAddress() + ":" + port + " ("
+                    + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()) + "); another standalone"
+                    + " may be running: stop it, or choose another port with " + portOption + " (0 picks a free"
+                    + " one) and another --data directory", e);
+        }
     }
 
     /** The address both servers listen on: {@code --bind}, else loopback unless the broker IP is not loopback. */

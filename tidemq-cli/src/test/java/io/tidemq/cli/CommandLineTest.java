@@ -2,9 +2,12 @@ package io.tidemq.cli;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,6 +54,57 @@ class CommandLineTest {
         assertThat(Cli.exec("produce", "--help").out()).contains("tidemq produce --namesrv 127.0.0.1:9876 --topic demo --count 10");
         assertThat(Cli.exec("admin", "message", "get", "--help").out()).contains("--key order-42 --topic orders");
         assertThat(Cli.exec("bench", "produce", "--help").out()).contains("--async --inflight 2000");
+    }
+
+    @Test
+    void theTopLevelHelpShowsWholeSummaries() {
+        assertThat(Cli.exec("--help").out()).contains("Reads a topic as a consumer group and prints one line per"
+                + " message.");
+    }
+
+    @Test
+    void aMissingArgumentOfAnArgumentGroupIsReportedWithOneErrorPrefix() {
+        Cli.Result r = Cli.exec("admin", "dlq", "resend", "--group", "g");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).startsWith("error: Missing required argument").doesNotContain("Error:");
+    }
+
+    @Test
+    void aNameServerAddressWithoutPortIsAUsageErrorNamingTheOption() {
+        for (String[] args : List.of(new String[] {"produce", "--namesrv", "127.0.0.1", "--topic", "demo", "--count", "1"},
+                new String[] {"consume", "--namesrv", "127.0.0.1", "--topic", "demo", "--group", "g"},
+                new String[] {"admin", "topic", "list", "--namesrv", "127.0.0.1"})) {
+            Cli.Result r = Cli.exec(args);
+
+            assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
+            assertThat(r.err()).contains("--namesrv entry '127.0.0.1' is not host:port").doesNotContain("namesrvAddrs");
+        }
+    }
+
+    @Test
+    void badTopicAndGroupNamesAreUsageErrorsFoundBeforeConnecting() {
+        // nothing listens on port 1: a name check after connecting would fail with exit 1 instead
+        Cli.Result produce = Cli.exec("produce", "--namesrv", "127.0.0.1:1", "--topic", "my topic", "--count", "1");
+        Cli.Result reserved = Cli.exec("produce", "--namesrv", "127.0.0.1:1", "--topic", "%RETRY%g", "--count", "1");
+        Cli.Result consume = Cli.exec("consume", "--namesrv", "127.0.0.1:1", "--topic", "demo", "--group", "bad group");
+
+        assertThat(produce.exitCode()).as(produce.err()).isEqualTo(2);
+        assertThat(produce.err()).contains("topic name 'my topic'").contains("Try 'tidemq produce --help'");
+        assertThat(reserved.exitCode()).as(reserved.err()).isEqualTo(2);
+        assertThat(consume.exitCode()).as(consume.err()).isEqualTo(2);
+        assertThat(consume.err()).contains("bad group");
+    }
+
+    @Test
+    void aStandaloneWhosePortIsTakenNamesTheOptionToChange(@TempDir Path dir) throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Cli.Result r = Cli.exec("standalone", "--namesrv-port", Integer.toString(taken.getLocalPort()),
+                    "--broker-port", "0", "--data", dir.resolve("data").toString());
+
+            assertThat(r.exitCode()).isEqualTo(1);
+            assertThat(r.err()).contains("--namesrv-port").doesNotContain("listenPort");
+        }
     }
 
     @Test
