@@ -70,6 +70,10 @@ public final class ClientInstance {
     private final ScheduledThreadPoolExecutor timer;
     private final ScheduledThreadPoolExecutor rebalancer;
     private final ScheduledThreadPoolExecutor delay;
+    /** Key of "every group" in {@link #rebalancesQueued}; no group name can contain a NUL. */
+    private static final String ALL_GROUPS = "\u0000all";
+    /** Groups (or {@link #ALL_GROUPS}) with a triggered rebalance queued and not started yet; concurrent set. */
+    private final Set<String> rebalancesQueued = ConcurrentHashMap.newKeySet();
     /** Producer groups running here; concurrent set. */
     private final Set<String> producerGroups = ConcurrentHashMap.newKeySet();
     /** Consumers by group; concurrent map. */
@@ -435,10 +439,20 @@ public final class ClientInstance {
         }
     }
 
-    /** Rebalances {@code group} (every group when {@code null}) on the rebalance thread, soon. */
+    /**
+     * Rebalances {@code group} (every group when {@code null}) on the rebalance thread, soon. Triggers are
+     * coalesced: while a rebalance of the group is queued and not started, another trigger adds nothing (the
+     * queued one reads the membership when it runs), so a storm of membership changes costs at most the
+     * rebalance running plus one more.
+     */
     public void triggerRebalance(String group) {
+        String key = group == null ? ALL_GROUPS : group;
+        if (!rebalancesQueued.add(key)) {
+            return;
+        }
         try {
             rebalancer.execute(NamedThreadFactory.logging("rebalance", () -> {
+                rebalancesQueued.remove(key); // a change from now on queues another round
                 if (group == null) {
                     rebalanceAll();
                 } else {
@@ -449,6 +463,7 @@ public final class ClientInstance {
                 }
             }));
         } catch (java.util.concurrent.RejectedExecutionException e) {
+            rebalancesQueued.remove(key);
             LOG.debug("rebalance of {} skipped: shutting down", group);
         }
     }

@@ -27,7 +27,10 @@ final class Heartbeats {
     private final RouteTable routes;
     private final String clientId;
     private final Supplier<HeartbeatData> data;
-    /** Broker addresses sent at least one heartbeat (they get the UNREGISTER_CLIENT calls); concurrent set. */
+    /**
+     * Broker addresses sent a heartbeat that the routes (or pins) still name: they get the UNREGISTER_CLIENT
+     * calls. Pruned each round, so brokers gone from every route are no longer called; concurrent set.
+     */
     private final Set<String> contacted = ConcurrentHashMap.newKeySet();
 
     Heartbeats(ClientRemotingApi api, RouteTable routes, String clientId, Supplier<HeartbeatData> data) {
@@ -54,6 +57,7 @@ final class Heartbeats {
         HeartbeatData hb = data.get();
         Set<String> addrs = new java.util.HashSet<>(routes.allBrokerAddresses());
         addrs.addAll(pinned);
+        contacted.retainAll(addrs);
         List<CompletableFuture<?>> calls = new ArrayList<>(addrs.size());
         for (String addr : addrs) {
             calls.add(send(addr, hb));

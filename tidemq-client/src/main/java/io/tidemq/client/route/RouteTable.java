@@ -19,8 +19,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * name, and the publish info per topic. Readers (send and pull paths) never lock; a route update replaces
  * whole values.
  *
- * <p>Thread-safety: concurrent maps; {@link #update} runs on the route-refresh thread or on a caller that
- * met an unknown topic, and two updates of one topic race harmlessly (both write a fresh route).
+ * <p>Brokers are pruned with the routes: a broker that no held route names any more is forgotten, so nothing
+ * (heartbeats, UNREGISTER_CLIENT on close) goes to it again.
+ *
+ * <p>Thread-safety: concurrent maps read without locking; {@link #update} runs on the route-refresh thread or on
+ * a caller that met an unknown topic, serialized on {@code this} so pruning never drops a broker another update
+ * just added.
  */
 public final class RouteTable {
 
@@ -29,16 +33,35 @@ public final class RouteTable {
     private final Map<String, BrokerData> brokers = new ConcurrentHashMap<>();
 
     /** Stores {@code route} for {@code topic}; returns whether it differs from the one held before. */
-    public boolean update(String topic, TopicRouteData route) {
+    public synchronized boolean update(String topic, TopicRouteData route) {
         TopicRouteData old = routes.put(topic, route);
         for (BrokerData bd : route.brokerDatas()) {
             brokers.put(bd.brokerName(), bd);
+        }
+        if (old != null) {
+            for (BrokerData bd : old.brokerDatas()) {
+                if (!named(bd.brokerName())) {
+                    brokers.remove(bd.brokerName());
+                }
+            }
         }
         if (Objects.equals(old, route) && publishInfos.containsKey(topic)) {
             return false;
         }
         publishInfos.put(topic, TopicPublishInfo.from(topic, route));
         return true;
+    }
+
+    /** Whether a held route names {@code brokerName}. Under {@code this}. */
+    private boolean named(String brokerName) {
+        for (TopicRouteData r : routes.values()) {
+            for (BrokerData bd : r.brokerDatas()) {
+                if (bd.brokerName().equals(brokerName)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     public TopicRouteData route(String topic) {
