@@ -183,15 +183,22 @@ public final class CommitLog {
     /** Appends what the encoder was prepared with, rolling once if the current file is too full. */
     private void appendPrepared(int length) {
         MappedFile file = files.lastFileForAppend(0);
+        ensureAllocated(file, length);
         file.append(encoder);
         if (encoder.endOfFile()) {
             file = files.lastFileForAppend(0);
+            ensureAllocated(file, length);
             file.append(encoder);
             if (encoder.endOfFile()) {
                 throw new MessageTooLargeException(length + " bytes do not fit in an empty CommitLog file of "
                         + config.commitLogFileBytes() + " bytes");
             }
         }
+    }
+
+    /** The record, or the blank marker written instead when it does not fit, lands on allocated blocks only. */
+    private static void ensureAllocated(MappedFile file, int length) {
+        file.ensureAllocated(file.wrotePosition() + length + RecordDescriptor.BLANK_MARKER_MIN_LENGTH);
     }
 
     private void checkBodySize(MessageRecord record) {

@@ -113,7 +113,7 @@ public final class AllocateMappedFileService implements AutoCloseable {
             }
             MappedFile file;
             try {
-                file = MappedFile.open(request.path(), request.fileSizeBytes(), io);
+                file = MappedFile.openAllocatingLater(request.path(), request.fileSizeBytes(), io);
             } catch (DiskFullException e) {
                 log.warn("creating {} ahead of need failed: {}", request.path(), e.getMessage());
                 request.result().completeExceptionally(e);
@@ -127,6 +127,17 @@ public final class AllocateMappedFileService implements AutoCloseable {
             // touch pages takes the file at once instead of stalling for the rest of the warm-up, and the
             // warm-up (safe under concurrent appends) carries on ahead of it.
             request.result().complete(file);
+            try {
+                // the appender may already write at the start; ensureAllocated keeps it below what is allocated
+                file.allocateRest();
+            } catch (DiskFullException e) {
+                log.warn("allocating {} ahead of the appender stopped: {}", request.path(), e.getMessage());
+                continue;
+            } catch (Throwable t) {
+                log.warn("allocating {} ahead of the appender failed; the appender allocates what it needs",
+                        request.path(), t);
+                continue;
+            }
             if (warmUp) {
                 try {
                     file.warmUp(forceAfterWarmUp);

@@ -43,6 +43,15 @@ public interface FileIo {
      */
     void force(Path path, MappedByteBuffer mapped, int position, int length);
 
+    /**
+     * Allocates the blocks of {@code [position, position + length)} of a mapped file that is allocated
+     * piece by piece ahead of its appender (see {@link MappedFile#ensureAllocated}): zeros written through the
+     * channel, so a full disk fails here with an {@link IOException} (ENOSPC).
+     */
+    default void allocateRange(Path path, FileChannel channel, long position, int length) throws IOException {
+        writeZeros(channel, position, length);
+    }
+
     /** Bytes the store may still use on the file system holding {@code dir} (statvfs: available to us). */
     default long usableBytes(Path dir) {
         return dir.toFile().getUsableSpace();
@@ -50,17 +59,23 @@ public interface FileIo {
 
     /** Writes {@code sizeBytes} zeros at the start of {@code channel}, 1 MiB per call, then checks the size. */
     static void writeZeros(FileChannel channel, long sizeBytes) throws IOException {
-        ByteBuffer zeros = ByteBuffer.allocateDirect((int) Math.min(sizeBytes, 1 << 20));
-        long position = 0;
-        while (position < sizeBytes) {
+        writeZeros(channel, 0, sizeBytes);
+        if (channel.size() != sizeBytes) {
+            throw new IOException("allocated " + channel.size() + " bytes instead of " + sizeBytes);
+        }
+    }
+
+    /** Writes {@code length} zeros at {@code from}, 1 MiB per call. */
+    static void writeZeros(FileChannel channel, long from, long length) throws IOException {
+        ByteBuffer zeros = ByteBuffer.allocateDirect((int) Math.max(1, Math.min(length, 1 << 20)));
+        long position = from;
+        long end = from + length;
+        while (position < end) {
             zeros.clear();
-            zeros.limit((int) Math.min(zeros.capacity(), sizeBytes - position));
+            zeros.limit((int) Math.min(zeros.capacity(), end - position));
             while (zeros.hasRemaining()) {
                 position += channel.write(zeros, position);
             }
-        }
-        if (channel.size() != sizeBytes) {
-            throw new IOException("allocated " + channel.size() + " bytes instead of " + sizeBytes);
         }
     }
 }

@@ -42,6 +42,8 @@ public final class MappedFile {
     private static final VarHandle PAGE_TOUCH = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
     /** Warm-up checks for shutdown or interruption every this many + 1 pages (a mask: 4 MiB). */
     private static final int WARM_CHECK_EVERY_PAGES = 1023;
+    /** Bytes allocated per step by {@link #ensureAllocated} and {@link #allocateRest}. */
+    private static final int ALLOCATION_CHUNK_BYTES = 1 << 20;
     /** Compare-and-set of {@link #available}: concurrent shutdowns release the file's own reference once. */
     private static final VarHandle AVAILABLE;
 
@@ -67,6 +69,14 @@ public final class MappedFile {
     private final AtomicInteger wrotePosition = new AtomicInteger();
     /** Written by the single flusher (or recovery); read by everyone. */
     private final AtomicInteger flushedPosition = new AtomicInteger();
+    /**
+     * End of the prefix whose blocks are allocated (zeros written through the channel); appends and the warm-up
+     * never touch the mapping at or above it, so a full disk can never fault inside a memory access. The whole
+     * file for files created eagerly or found on disk; raised chunk by chunk, under {@link #allocationLock}, for a
+     * file the allocator hands out before it is allocated. Read by the appender and the warm-up.
+     */
+    private volatile int allocatedPosition;
+    private final Object allocationLock = new Object();
     /** 1 for the file's own reference plus one per reader holding it; the mapping goes at 0. */
     private final AtomicLong refCount = new AtomicLong(1);
     /** Cleared once by shutdown (compare-and-set, so the own reference is released once); then no new holder. */
@@ -74,7 +84,8 @@ public final class MappedFile {
     private volatile boolean cleanedUp;
 
     private MappedFile(FileIo io, Path path, long fileFromOffset, int fileSizeBytes, FileChannel channel,
-                       MappedByteBuffer mapped) {
+                       MappedByteBuffer mapped, int allocatedPosition) {
+        this.allocatedPosition = allocatedPosition;
         this.io = io;
         this.path = path;
         this.fileFromOffset = fileFromOffset;
@@ -103,6 +114,20 @@ public final class MappedFile {
      * @throws StoreIOException  when the file cannot be created or mapped, or exists with another size
      */
     public static MappedFile open(Path path, int fileSizeBytes, FileIo io) {
+        return open(path, fileSizeBytes, io, false);
+    }
+
+    /**
+     * Like {@link #open(Path, int, FileIo)}, but a new file is mapped before its blocks are allocated: the
+     * caller (the allocator thread) hands it out at once and allocates it with {@link #allocateRest()} while
+     * the appender, which calls {@link #ensureAllocated} before each write, may already use its beginning.
+     * Creating a 1 GiB file then never makes an append wait for 1 GiB of zeros.
+     */
+    public static MappedFile openAllocatingLater(Path path, int fileSizeBytes, FileIo io) {
+        return open(path, fileSizeBytes, io, true);
+    }
+
+    private static MappedFile open(Path path, int fileSizeBytes, FileIo io, boolean allocateLater) {
         long fromOffset;
         try {
             fromOffset = Long.parseLong(path.getFileName().toString());
@@ -127,14 +152,15 @@ public final class MappedFile {
                 throw new StoreIOException("file " + path + " has " + existing + " bytes but the configured file size"
                         + " is " + fileSizeBytes + "; restore the file-size setting the store was created with");
             }
-            if (existing == 0) {
+            if (existing == 0 && !allocateLater) {
                 allocate(io, path, channel, fileSizeBytes);
             }
             MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, fileSizeBytes);
             if (existing == 0) {
                 Durability.namespaceChanged(path);
             }
-            return new MappedFile(io, path, fromOffset, fileSizeBytes, channel, mapped);
+            int allocated = existing == 0 && allocateLater ? 0 : fileSizeBytes;
+            return new MappedFile(io, path, fromOffset, fileSizeBytes, channel, mapped, allocated);
         } catch (IOException e) {
             closeQuietly(channel);
             throw new StoreIOException("cannot create or map " + path + " (" + fileSizeBytes + " bytes): " + e
@@ -183,6 +209,59 @@ public final class MappedFile {
     }
 
     /**
+     * Makes sure the blocks of {@code [0, endPosition)} are allocated before the caller writes below
+     * {@code endPosition}. Free (one volatile read) once the allocator is ahead; otherwise allocates the
+     * missing 1 MiB chunks on the calling thread.
+     *
+     * @throws DiskFullException when the file system has no room for them (nothing was written to the mapping)
+     */
+    public void ensureAllocated(int endPosition) {
+        if (endPosition <= allocatedPosition) {
+            return;
+        }
+        int target = Math.min(fileSizeBytes, endPosition);
+        while (allocatedPosition < target) {
+            allocateNextChunk();
+        }
+    }
+
+    /** Allocates whatever is not allocated yet, chunk by chunk (the allocator thread, after handing the file out). */
+    public void allocateRest() {
+        while (allocatedPosition < fileSizeBytes && available) {
+            allocateNextChunk();
+        }
+    }
+
+    /** Whether every block of the file is allocated. */
+    public boolean isFullyAllocated() {
+        return allocatedPosition >= fileSizeBytes;
+    }
+
+    private void allocateNextChunk() {
+        synchronized (allocationLock) {
+            int from = allocatedPosition;
+            if (from >= fileSizeBytes) {
+                return;
+            }
+            int length = Math.min(ALLOCATION_CHUNK_BYTES, fileSizeBytes - from);
+            try {
+                // zeros go only above allocatedPosition, where neither the appender nor the warm-up has written
+                io.allocateRange(path, channel, from, length);
+            } catch (IOException e) {
+                if (DiskFullException.isNoSpace(e)) {
+                    throw new DiskFullException("no space left to allocate bytes [" + from + ", " + (from + length)
+                            + ") of " + path + ": " + e.getMessage() + "; free disk space (delete old files or lower"
+                            + " retentionHours) or add disk; writes resume by themselves once there is room", e,
+                            fileSizeBytes - from);
+                }
+                throw new StoreIOException("cannot allocate bytes [" + from + ", " + (from + length) + ") of " + path
+                        + ": " + e + "; check the disk", e);
+            }
+            allocatedPosition = from + length;
+        }
+    }
+
+    /**
      * Write-touches every OS page not yet appended to, so that appends find the page allocated and writable
      * (no page fault, no block allocation on the append path), then optionally forces the zeroes out so a later
      * sync flush of real data does not pay for them.
@@ -202,7 +281,8 @@ public final class MappedFile {
         try {
             long startNs = System.nanoTime();
             int touched = 0;
-            for (int i = 0; i < fileSizeBytes; i += OS_PAGE_BYTES) {
+            int allocated = allocatedPosition; // never touch a page whose block may not exist (SIGBUS on a full disk)
+            for (int i = 0; i < allocated; i += OS_PAGE_BYTES) {
                 int wrote = wrotePosition.get();
                 if (i < wrote) {
                     i = (wrote / OS_PAGE_BYTES) * OS_PAGE_BYTES;

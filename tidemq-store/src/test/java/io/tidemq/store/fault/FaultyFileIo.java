@@ -79,6 +79,14 @@ public final class FaultyFileIo implements FileIo {
     }
 
     @Override
+    public void allocateRange(Path path, FileChannel channel, long position, int length) throws IOException {
+        if (path.startsWith(under) && allocateFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw new IOException("No space left on device");
+        }
+        DEFAULT.allocateRange(path, channel, position, length);
+    }
+
+    @Override
     public void force(Path path, MappedByteBuffer mapped, int position, int length) {
         CountDownLatch gate = forceGate;
         if (gate != null && path.startsWith(under)) {
