@@ -47,6 +47,11 @@ public final class EndTransactionProcessor implements RequestProcessor {
                     LOG.warn("transaction {} of group {}: {} ({}) ignored, the half at offset {} was already {}",
                             h.transactionId(), h.producerGroup(), decision, source, halfOffset, r.applied());
                 }
+                if (r.unconfirmedDurable()) {
+                    return RemotingCommand.createResponse(ResponseCode.FLUSH_DISK_TIMEOUT, r.describe(halfOffset)
+                            + ", but the store did not confirm it durable within syncFlushTimeoutMs; the decision"
+                            + " stands and is not applied again");
+                }
                 return RemotingCommand.createResponse(ResponseCode.SUCCESS, r.describe(halfOffset));
             });
         } catch (RuntimeException e) {

@@ -7,6 +7,7 @@ import io.tidemq.store.MessageId;
 import io.tidemq.store.OffsetOutOfRangeException;
 import io.tidemq.store.PutResult;
 import io.tidemq.store.StoredMessage;
+import io.tidemq.store.SyncFlushTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +22,9 @@ import java.util.function.Supplier;
  * is appended after the real message, so a crash that truncates the CommitLog never keeps a decision whose
  * message was lost. Concurrent decisions for one half (duplicate END_TRANSACTION, a check-back answer racing
  * the producer's own, the scan's rollback) are serialized by the {@link DecisionTable}: the first applies, the
- * others report what it applied.
+ * others report what it applied. A put that the store appended but did not confirm durable in time (SYNC flush
+ * timeout) counts as applied: the record is in the CommitLog and becomes durable with the next fsync, so putting
+ * it again would deliver the real message twice.
  *
  * <p>Thread-safe; called from the send executor (END_TRANSACTION) and the check thread.
  */
@@ -142,7 +145,10 @@ public final class TransactionalMessageService {
         }
         CompletableFuture<DecideResult> result = new CompletableFuture<>();
         real.whenComplete((put, putFailure) -> {
-            if (putFailure != null) {
+            // A flush timeout means appended, durable soon: failing here would leave the half undecided, and the
+            // next decision (a check-back) would put the real message a second time.
+            boolean realUnconfirmed = isFlushTimeout(putFailure);
+            if (putFailure != null && !realUnconfirmed) {
                 fail(halfOffset, mine, putFailure, result);
                 return;
             }
@@ -153,7 +159,9 @@ public final class TransactionalMessageService {
             } catch (RuntimeException e) {
                 opPut = CompletableFuture.failedFuture(e);
             }
-            opPut.whenComplete((opResult, opFailure) -> {
+            opPut.whenComplete((opResult, opPutFailure) -> {
+                boolean opUnconfirmed = isFlushTimeout(opPutFailure);
+                Throwable opFailure = opUnconfirmed ? null : opPutFailure;
                 if (opFailure != null && mine.decision == TransactionDecision.ROLLBACK) {
                     fail(halfOffset, mine, opFailure, result);
                     return;
@@ -165,11 +173,25 @@ public final class TransactionalMessageService {
                             transactionId, halfOffset, opFailure.toString());
                 }
                 mine.applied.complete(mine.decision);
-                LOG.debug("transaction {}: {} half at offset {} ({})", transactionId, mine.decision, halfOffset, source);
-                result.complete(new DecideResult(mine.decision, false));
+                boolean unconfirmed = realUnconfirmed || opUnconfirmed;
+                if (unconfirmed) {
+                    LOG.warn("transaction {}: {} half at offset {} ({}); the store has not confirmed it durable"
+                            + " within syncFlushTimeoutMs, the decision stands and is not applied again",
+                            transactionId, mine.decision, halfOffset, source);
+                } else {
+                    LOG.debug("transaction {}: {} half at offset {} ({})", transactionId, mine.decision, halfOffset,
+                            source);
+                }
+                result.complete(new DecideResult(mine.decision, false, unconfirmed));
             });
         });
         return result;
+    }
+
+    private static boolean isFlushTimeout(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        return cause instanceof SyncFlushTimeoutException;
     }
 
     private void fail(long halfOffset, DecisionTable.Entry mine, Throwable failure,

@@ -10,6 +10,7 @@ import io.tidemq.common.message.MessageQueue;
 import io.tidemq.common.protocol.ResponseCode;
 import io.tidemq.common.protocol.header.Headers;
 import io.tidemq.remoting.RemotingClient;
+import io.tidemq.remoting.exception.RemotingConnectException;
 import io.tidemq.remoting.exception.RemotingException;
 import io.tidemq.remoting.protocol.RemotingCommand;
 import org.slf4j.Logger;
@@ -48,6 +49,17 @@ final class MessageSender {
 
     /** Sends synchronously; {@code fixedQueue} (ordered sends) pins every attempt to one queue. */
     SendResult send(OutgoingMessage msg, TopicPublishInfo info, MessageQueue fixedQueue) {
+        return send(msg, info, fixedQueue, true);
+    }
+
+    /**
+     * As {@link #send(OutgoingMessage, TopicPublishInfo, MessageQueue)}; without {@code retryUnknownOutcome} an
+     * attempt that got no answer (timeout, connection lost: the broker may have stored the message) is not
+     * followed by another one and its failure is thrown, and a message stored but not confirmed durable is
+     * returned as it is. Attempts known to have stored nothing (a refusal, a connection that could not be
+     * opened) are still retried.
+     */
+    SendResult send(OutgoingMessage msg, TopicPublishInfo info, MessageQueue fixedQueue, boolean retryUnknownOutcome) {
         String avoid = null;
         SendResult stored = null;
         SendFailedException last = null;
@@ -77,6 +89,9 @@ final class MessageSender {
                 }
                 if (result != null) {
                     stored = result;
+                    if (!retryUnknownOutcome) {
+                        return result; // stored, only not confirmed: another attempt would store it twice
+                    }
                 } else {
                     SendFailedException e = SendFailedException.of(msg.topic(), broker + " (" + addr + ")",
                             resp.code(), resp.remark());
@@ -89,6 +104,9 @@ final class MessageSender {
             } catch (RemotingException e) {
                 faults.markFailed(broker);
                 last = new SendFailedException(msg.topic(), broker + " (" + addr + ")", e);
+                if (!retryUnknownOutcome && !(e instanceof RemotingConnectException)) {
+                    throw last;
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new ClientException("send to topic '" + msg.topic() + "' was interrupted", e);

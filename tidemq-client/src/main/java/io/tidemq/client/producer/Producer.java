@@ -83,6 +83,17 @@ public final class Producer implements AutoCloseable {
         return sender.send(out, publishInfo(msg.topic()), null);
     }
 
+    /**
+     * Sends like {@link #send(Message)}, but never sends the message again after an attempt whose outcome is unknown
+     * (no answer in time, connection lost: the broker may have stored it); that attempt's failure is thrown.
+     * Attempts known to have stored nothing (a refusal, a connection that could not be opened) are retried. For
+     * messages that must not be stored twice, such as the half messages of a {@code TransactionProducer}.
+     */
+    public SendResult sendAtMostOnce(Message msg) {
+        OutgoingMessage out = prepare(msg);
+        return sender.send(out, publishInfo(msg.topic()), null, false);
+    }
+
     /** Sends without blocking; the future completes (on a network thread) with the result or a {@link SendFailedException}. */
     public CompletableFuture<SendResult> sendAsync(Message msg) {
         OutgoingMessage out = prepare(msg);

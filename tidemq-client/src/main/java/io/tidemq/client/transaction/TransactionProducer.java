@@ -12,6 +12,7 @@ import io.tidemq.common.message.MessageConst;
 import io.tidemq.common.message.MessageExt;
 import io.tidemq.common.names.NameValidator;
 import io.tidemq.common.protocol.RequestCode;
+import io.tidemq.common.protocol.ResponseCode;
 import io.tidemq.common.protocol.header.Headers;
 import io.tidemq.remoting.protocol.RemotingCommand;
 import org.slf4j.Logger;
@@ -107,8 +108,14 @@ public final class TransactionProducer implements AutoCloseable {
      * cannot be stored the local transaction does not run and the exception is thrown; when it is stored but
      * not confirmed durable (a flush or replication timeout) the transaction is rolled back without running.
      *
+     * <p>A half is sent to one broker at most: after an attempt that got no answer (the broker may have stored
+     * it) it is not sent again, to that broker or another, because two stored halves would both be committed by
+     * check-backs. The exception is thrown and the local transaction does not run; if that broker did store the
+     * half it checks back later, and {@link TransactionListener#checkLocalTransaction} must answer ROLLBACK for a
+     * transaction that never ran.
+     *
      * @param arg handed to {@link TransactionListener#executeLocalTransaction}
-     * @throws SendFailedException when the half message could not be stored
+     * @throws SendFailedException when the half message could not be stored, or its broker did not answer
      */
     public TransactionSendResult sendMessageInTransaction(Message msg, Object arg) {
         checkRunning();
@@ -117,7 +124,7 @@ public final class TransactionProducer implements AutoCloseable {
                 .systemProperty(MessageConst.TRANSACTION_PREPARED, "true")
                 .systemProperty(MessageConst.PRODUCER_GROUP, group)
                 .build();
-        SendResult sent = producer.send(half);
+        SendResult sent = producer.sendAtMostOnce(half);
         LocalTransactionState local;
         if (!sent.isOk()) {
             LOG.warn("half message {} to topic '{}' was stored as {}; rolling the transaction back without running it",
@@ -182,6 +189,11 @@ public final class TransactionProducer implements AutoCloseable {
                         msgId, transactionId, local.name(), fromCheck));
         try {
             RemotingCommand resp = instance.api().remoting().invokeSync(brokerAddress, request, config.requestTimeoutMs());
+            if (resp.code() == ResponseCode.FLUSH_DISK_TIMEOUT.code()) {
+                LOG.warn("broker {} applied {} of transaction {} but has not confirmed it durable yet: {}",
+                        brokerAddress, local, transactionId, resp.remark());
+                return true;
+            }
             if (!resp.isSuccess()) {
                 LOG.warn("broker {} refused {} of transaction {}: {}", brokerAddress, local, transactionId, resp.remark());
                 return false;

@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -43,6 +44,8 @@ final class FakeTransactionBroker implements AutoCloseable {
     private final AtomicLong nextOffset = new AtomicLong();
     final List<Sent> sent = new CopyOnWriteArrayList<>();
     final LinkedBlockingQueue<Headers.EndTransactionRequest> ends = new LinkedBlockingQueue<>();
+    /** When set, a send is stored but answered only once the latch opens (at the latest on close). */
+    volatile CountDownLatch answerHold;
     /** Producer group to the connections that reported it; any thread. */
     final Map<String, List<RemotingChannel>> producers = new ConcurrentHashMap<>();
 
@@ -68,6 +71,14 @@ final class FakeTransactionBroker implements AutoCloseable {
             Map<String, String> props = MessageProperties.decode(h.properties());
             String msgId = msgId(nextOffset.getAndIncrement() * 1000);
             sent.add(new Sent(h, props, req.body(), msgId));
+            CountDownLatch hold = answerHold;
+            if (hold != null) {
+                try {
+                    hold.await(); // stored, but the answer is lost for the client: it times out
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             return RemotingCommand.success().writeHeader(new Headers.SendMessageResponse(msgId, h.queueId(),
                     sent.size() - 1, props.get("UNIQ_KEY")));
         }));
@@ -97,6 +108,10 @@ final class FakeTransactionBroker implements AutoCloseable {
 
     @Override
     public void close() {
+        CountDownLatch hold = answerHold;
+        if (hold != null) {
+            hold.countDown();
+        }
         server.shutdown();
     }
 }

@@ -1,6 +1,7 @@
 package io.tidemq.client.transaction;
 
 import io.tidemq.client.ClientConfig;
+import io.tidemq.client.SendFailedException;
 import io.tidemq.common.message.Message;
 import io.tidemq.common.message.MessageConst;
 import io.tidemq.common.message.MessageExt;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -172,6 +174,30 @@ class TransactionProducerTest {
 
         assertThat(broker.ends.poll(5, TimeUnit.SECONDS).decision()).isEqualTo("COMMIT");
         assertThat(checkThreads.poll(1, TimeUnit.SECONDS)).startsWith("tidemq-transaction-check-" + GROUP);
+    }
+
+    @Test
+    void aHalfWhoseAnswerTimedOutIsNeverSentAgainAndItsLocalTransactionDoesNotRun() {
+        AtomicInteger localRuns = new AtomicInteger();
+        local = (m, a) -> {
+            localRuns.incrementAndGet();
+            return LocalTransactionState.COMMIT;
+        };
+        start(TransactionProducer.builder(GROUP, ClientConfig.builder()
+                .namesrvAddrs(broker.address())
+                .instanceName("tx-test-" + INSTANCES.incrementAndGet())
+                .clientIp("127.0.0.1")
+                .requestTimeoutMs(300)
+                .retryTimesWhenSendFailed(2)
+                .build()).listener(listener));
+        broker.answerHold = new CountDownLatch(1);
+
+        assertThatThrownBy(() -> producer.sendMessageInTransaction(order("o-1"), null))
+                .isInstanceOf(SendFailedException.class);
+
+        assertThat(broker.sent).as("the stored half is the only one: a second would be committed too").hasSize(1);
+        assertThat(localRuns.get()).isZero();
+        assertThat(broker.ends).isEmpty();
     }
 
     @Test
