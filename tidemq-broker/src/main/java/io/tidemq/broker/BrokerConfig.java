@@ -62,6 +62,7 @@ public final class BrokerConfig {
     private final long transactionCheckIntervalMs;
     private final long transactionTimeoutMs;
     private final int transactionCheckMax;
+    private final int transactionMaxTrackedDecisions;
     private final long rebalanceLockMaxLiveMs;
     private final int sendThreads;
     private final boolean sendOnIoThread;
@@ -127,6 +128,8 @@ public final class BrokerConfig {
                 86_400_000);
         this.transactionCheckMax = (int) ConfigReader.checkRange("transactionCheckMax", b.transactionCheckMax, 1,
                 1_000);
+        this.transactionMaxTrackedDecisions = (int) ConfigReader.checkRange("transactionMaxTrackedDecisions",
+                b.transactionMaxTrackedDecisions, 1_000, 10_000_000);
         this.rebalanceLockMaxLiveMs = ConfigReader.checkRange("rebalanceLockMaxLiveMs", b.rebalanceLockMaxLiveMs,
                 100, 3_600_000);
         this.sendThreads = (int) ConfigReader.checkRange("sendThreads", b.sendThreads, 1, 256);
@@ -183,6 +186,7 @@ public final class BrokerConfig {
         b.transactionCheckIntervalMs = transactionCheckIntervalMs;
         b.transactionTimeoutMs = transactionTimeoutMs;
         b.transactionCheckMax = transactionCheckMax;
+        b.transactionMaxTrackedDecisions = transactionMaxTrackedDecisions;
         b.rebalanceLockMaxLiveMs = rebalanceLockMaxLiveMs;
         b.sendThreads = sendThreads;
         b.sendOnIoThread = sendOnIoThread;
@@ -387,6 +391,14 @@ public final class BrokerConfig {
         return transactionCheckMax;
     }
 
+    /**
+     * How many decided half messages the broker tracks above its check boundary (the first undecided half) before
+     * it rolls that blocking half back early, once it was checked back at least once.
+     */
+    public int transactionMaxTrackedDecisions() {
+        return transactionMaxTrackedDecisions;
+    }
+
     /** How long an ordered consumer's queue lock lives on this broker without renewal (LOCK_BATCH_MQ). */
     public long rebalanceLockMaxLiveMs() {
         return rebalanceLockMaxLiveMs;
@@ -477,6 +489,7 @@ public final class BrokerConfig {
         long transactionCheckIntervalMs = 60_000;
         long transactionTimeoutMs = 6_000;
         int transactionCheckMax = 15;
+        int transactionMaxTrackedDecisions = 200_000;
         long rebalanceLockMaxLiveMs = 60_000;
         int sendThreads = Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors()));
         boolean sendOnIoThread = true;
@@ -525,6 +538,7 @@ public final class BrokerConfig {
         public Builder transactionCheckIntervalMs(long v) { transactionCheckIntervalMs = v; return this; }
         public Builder transactionTimeoutMs(long v) { transactionTimeoutMs = v; return this; }
         public Builder transactionCheckMax(int v) { transactionCheckMax = v; return this; }
+        public Builder transactionMaxTrackedDecisions(int v) { transactionMaxTrackedDecisions = v; return this; }
         public Builder rebalanceLockMaxLiveMs(long v) { rebalanceLockMaxLiveMs = v; return this; }
         public Builder sendThreads(int v) { sendThreads = v; return this; }
         public Builder sendOnIoThread(boolean v) { sendOnIoThread = v; return this; }

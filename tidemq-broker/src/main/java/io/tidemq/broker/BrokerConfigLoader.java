@@ -57,6 +57,8 @@ final class BrokerConfigLoader {
                         10, 3_600_000))
                 .transactionTimeoutMs(r.longValue("transactionTimeoutMs", d.transactionTimeoutMs, 10, 86_400_000))
                 .transactionCheckMax(r.intValue("transactionCheckMax", d.transactionCheckMax, 1, 1_000))
+                .transactionMaxTrackedDecisions(r.intValue("transactionMaxTrackedDecisions",
+                        d.transactionMaxTrackedDecisions, 1_000, 10_000_000))
                 .rebalanceLockMaxLiveMs(r.longValue("rebalanceLockMaxLiveMs", d.rebalanceLockMaxLiveMs, 100, 3_600_000))
                 .sendThreads(r.intValue("sendThreads", d.sendThreads, 1, 256))
                 .sendOnIoThread(r.bool("sendOnIoThread", d.sendOnIoThread))

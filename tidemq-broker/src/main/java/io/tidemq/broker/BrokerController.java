@@ -231,7 +231,8 @@ public final class BrokerController implements AutoCloseable {
                 () -> new InetSocketAddress(config.brokerIp(), server.localPort()));
         transactionChecks = new TransactionCheckService(transactions,
                 config.configDir().resolve("transactionProgress.json"), config.transactionCheckIntervalMs(),
-                config.transactionTimeoutMs(), config.transactionCheckMax());
+                config.transactionTimeoutMs(), config.transactionCheckMax(),
+                config.transactionMaxTrackedDecisions());
         transactionChecks.recover();
         server.registerProcessor(RequestCode.END_TRANSACTION, new EndTransactionProcessor(transactions), sendExecutor);
     }

@@ -12,6 +12,11 @@ import org.slf4j.LoggerFactory;
  * checked {@code transactionCheckMax} times. Stops at the first half too young to check (later ones are
  * younger still).
  *
+ * <p>Decisions of halves above the boundary stay tracked until the boundary passes them, so one half that nobody
+ * decides would keep every later decision in memory for up to {@code transactionCheckMax} check intervals. Once
+ * more than {@code maxTrackedDecisions} are tracked, the half holding the boundary is rolled back as soon as it
+ * has been checked back once (its producer had its chance and did not decide), and the boundary moves on.
+ *
  * <p>Each check-back appends a CHECK op record first, so the count survives a restart; a check-back with no
  * live producer to ask still counts, so halves of a group that never returns are rolled back in the end.
  *
@@ -27,10 +32,13 @@ final class HalfScanner {
     private final DecisionTable table;
     private final long transactionTimeoutMs;
     private final int transactionCheckMax;
+    private final int maxTrackedDecisions;
     /** Half queue offset below which every half is finished. */
     private long finishedQueueOffset;
 
-    HalfScanner(TransactionalMessageService transactions, long transactionTimeoutMs, int transactionCheckMax) {
+    HalfScanner(TransactionalMessageService transactions, long transactionTimeoutMs, int transactionCheckMax,
+                int maxTrackedDecisions) {
+        this.maxTrackedDecisions = maxTrackedDecisions;
         this.transactions = transactions;
         this.table = transactions.table();
         this.transactionTimeoutMs = transactionTimeoutMs;
@@ -82,6 +90,7 @@ final class HalfScanner {
                     }
                     continue;
                 }
+                boolean holdsBoundary = finishedSoFar;
                 finishedSoFar = false;
                 if (entry != null) {
                     continue;
@@ -89,21 +98,29 @@ final class HalfScanner {
                 if (nowMs - half.storeTimestampMs() < transactionTimeoutMs) {
                     break scan;
                 }
-                checkOrRollBack(half, sender);
+                checkOrRollBack(half, sender, holdsBoundary);
             }
             offset = r.nextBeginOffset();
         }
         table.advanceBoundary(boundary);
     }
 
-    private void checkOrRollBack(StoredMessage half, CheckBackSender sender) {
+    private void checkOrRollBack(StoredMessage half, CheckBackSender sender, boolean holdsBoundary) {
         long halfOffset = half.physicalOffset();
         String transactionId = HalfMessages.transactionId(half);
         int checks = table.checkTimes(halfOffset);
-        if (checks >= transactionCheckMax) {
-            LOG.warn("transaction {} of producer group {}: no decision after {} check-backs"
-                            + " (transactionCheckMax); rolling back its half message at offset {}", transactionId,
-                    HalfMessages.producerGroup(half), checks, halfOffset);
+        boolean tooManyBehind = holdsBoundary && checks >= 1 && table.decidedCount() > maxTrackedDecisions;
+        if (checks >= transactionCheckMax || tooManyBehind) {
+            if (tooManyBehind && checks < transactionCheckMax) {
+                LOG.warn("transaction {} of producer group {}: no decision after {} check-back(s) while {} later"
+                                + " decisions wait behind it (transactionMaxTrackedDecisions {}); rolling back its half"
+                                + " message at offset {} now", transactionId, HalfMessages.producerGroup(half), checks,
+                        table.decidedCount(), maxTrackedDecisions, halfOffset);
+            } else {
+                LOG.warn("transaction {} of producer group {}: no decision after {} check-backs"
+                                + " (transactionCheckMax); rolling back its half message at offset {}", transactionId,
+                        HalfMessages.producerGroup(half), checks, halfOffset);
+            }
             transactions.decide(half, TransactionDecision.ROLLBACK, "CHECK_MAX").whenComplete((r, failure) -> {
                 if (failure != null) {
                     LOG.error("transaction {}: rollback after too many check-backs failed; retrying next scan",

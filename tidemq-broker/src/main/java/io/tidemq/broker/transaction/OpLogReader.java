@@ -21,6 +21,8 @@ final class OpLogReader {
     private static final Logger LOG = LoggerFactory.getLogger(OpLogReader.class);
     private static final int BATCH = 256;
     private static final long BATCH_BYTES = 4L << 20;
+    /** At most this many unretired ranges are kept; past it, neighbouring ranges are merged. */
+    static final int MAX_UNRETIRED_RANGES = 4_096;
 
     private final DefaultMessageStore store;
     private final DecisionTable table;
@@ -28,7 +30,12 @@ final class OpLogReader {
     private long readOffset;
     /** Op queue offset below which every record is about a finished half. */
     private long retiredOffset;
-    /** (op queue offset, half CommitLog offset) of records read but not retired, in queue order. */
+    /**
+     * Ranges of op records read but not retired, in queue order: (op queue offset of the range's first record,
+     * the largest half CommitLog offset in the range). A range retires once the boundary passes that half. Merging
+     * two neighbours keeps the first offset and the larger half, so a merged range retires no earlier than its
+     * records would have: the bound costs only a longer replay after a restart.
+     */
     private final ArrayDeque<long[]> unretired = new ArrayDeque<>();
 
     OpLogReader(DefaultMessageStore store, DecisionTable table) {
@@ -86,6 +93,25 @@ final class OpLogReader {
             table.replayDecision(op.halfOffset(), op.decision());
         }
         unretired.addLast(new long[] {m.queueOffset(), op.halfOffset()});
+        if (unretired.size() > MAX_UNRETIRED_RANGES) {
+            halveUnretired();
+        }
+    }
+
+    /** Merges neighbouring ranges pairwise. */
+    private void halveUnretired() {
+        ArrayDeque<long[]> merged = new ArrayDeque<>(MAX_UNRETIRED_RANGES);
+        while (!unretired.isEmpty()) {
+            long[] first = unretired.pollFirst();
+            long[] second = unretired.pollFirst();
+            merged.addLast(second == null ? first : new long[] {first[0], Math.max(first[1], second[1])});
+        }
+        unretired.addAll(merged);
+    }
+
+    /** How many unretired ranges are kept (tests). */
+    int unretiredRanges() {
+        return unretired.size();
     }
 
     /** Moves the retired offset past records about halves below {@code boundary}; returns it. */

@@ -42,14 +42,16 @@ public final class TransactionCheckService implements AutoCloseable {
      * @param checkIntervalMs      transactionCheckIntervalMs
      * @param transactionTimeoutMs transactionTimeoutMs: a half younger than this is not checked back yet
      * @param transactionCheckMax  transactionCheckMax: check-backs per half before it is rolled back
+     * @param maxTrackedDecisions  transactionMaxTrackedDecisions: decisions tracked above the check boundary before
+     *                             the half holding the boundary is rolled back early
      */
     public TransactionCheckService(TransactionalMessageService transactions, Path progressFile, long checkIntervalMs,
-                                   long transactionTimeoutMs, int transactionCheckMax) {
+                                   long transactionTimeoutMs, int transactionCheckMax, int maxTrackedDecisions) {
         this.transactions = transactions;
         this.progressFile = new AtomicJsonFile(progressFile);
         this.checkIntervalMs = checkIntervalMs;
         this.ops = new OpLogReader(transactions.store(), transactions.table());
-        this.halves = new HalfScanner(transactions, transactionTimeoutMs, transactionCheckMax);
+        this.halves = new HalfScanner(transactions, transactionTimeoutMs, transactionCheckMax, maxTrackedDecisions);
     }
 
     /** Loads the progress and replays the op records after it. The store must be started. */
@@ -106,8 +108,13 @@ public final class TransactionCheckService implements AutoCloseable {
 
     /** One round: new op records, the half queue, then the progress. On the check thread. */
     void scanOnce(long nowMs) {
+        scanOnce(nowMs, sender);
+    }
+
+    /** {@link #scanOnce(long)} asking producers through {@code checkBacks} (tests). */
+    void scanOnce(long nowMs, CheckBackSender checkBacks) {
         ops.readNew();
-        halves.scan(nowMs, sender);
+        halves.scan(nowMs, checkBacks);
         persistProgress();
     }
 
