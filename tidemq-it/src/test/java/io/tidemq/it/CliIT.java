@@ -1,5 +1,8 @@
 package io.tidemq.it;
 
+import io.tidemq.client.ClientConfig;
+import io.tidemq.client.consumer.ConsumeStatus;
+import io.tidemq.client.consumer.PushConsumer;
 import io.tidemq.it.support.Cli;
 import io.tidemq.it.support.FreePorts;
 import io.tidemq.it.support.ItLogs;
@@ -14,7 +17,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntPredicate;
 import java.util.regex.Pattern;
 
@@ -142,6 +148,33 @@ class CliIT {
             assertThat(lines).as("summary line").contains("consumed " + ids.size() + " message(s) from topic " + topic
                     + " as group " + group + "; stopped by a signal, offsets of the printed messages committed");
             return ids;
+        }
+    }
+
+    @Test
+    void aConsumerStartedBeforeItsTopicExistsGetsItsFirstMessageSoonAfterAnotherProcessCreatesIt() throws Exception {
+        String topic = "it-cli-late-topic";
+        // the default timers: route refresh every 30 s, rebalance every 20 s
+        ClientConfig config = ClientConfig.builder().namesrvAddrs(server.namesrvAddr()).instanceName("it-cli-late")
+                .clientIp("127.0.0.1").build();
+        CountDownLatch received = new CountDownLatch(1);
+        AtomicLong receivedNs = new AtomicLong();
+        try (PushConsumer consumer = PushConsumer.builder("it-cli-late-group", config).build()) {
+            consumer.subscribe(topic, "*").registerListener((msgs, ctx) -> {
+                receivedNs.compareAndSet(0, System.nanoTime());
+                received.countDown();
+                return ConsumeStatus.SUCCESS;
+            });
+            consumer.start();
+
+            // another process sends the first message; the broker creates the topic on arrival
+            tidemq("produce", "--namesrv", server.namesrvAddr(), "--topic", topic, "--count", "1");
+            long producedNs = System.nanoTime();
+
+            // ~1 s expected (missing topics are looked up every second); before, the next rebalance, up to 20 s
+            assertThat(received.await(10, TimeUnit.SECONDS)).as("first message within 10 s of the send").isTrue();
+            System.out.printf("late topic: first message consumed %d ms after the producing process exited%n",
+                    Math.max(0, (receivedNs.get() - producedNs) / 1_000_000));
         }
     }
 
