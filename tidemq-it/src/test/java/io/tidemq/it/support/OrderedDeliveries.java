@@ -10,6 +10,7 @@ import io.tidemq.common.message.MessageQueue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -17,12 +18,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Ordered-message traffic for tests: {@code keys} sharding keys with {@code perKey} messages each, sent with
  * {@link MessageQueueSelector#byHash()} on the key, and what ordered listeners made of it. The checks: per key
  * the sequence numbers arrive strictly increasing and from one queue; no queue is ever in two listener calls
- * at once (across members); every message arrives exactly once. Listener threads record, the test thread reads;
+ * at once (across members, also checked after the fact from every call's recorded interval, see {@link #overlaps});
+ * every message arrives exactly once. Listener threads record, the test thread reads;
  * every structure is atomic or concurrent.
  */
 public final class OrderedDeliveries {
@@ -40,6 +43,11 @@ public final class OrderedDeliveries {
     private final Map<MessageQueue, String> busy = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> byMember = new ConcurrentHashMap<>();
     private final Queue<String> violations = new ConcurrentLinkedQueue<>();
+    /** Every listener call: queue, "member/thread", start and end on this JVM's monotonic clock. */
+    private final Queue<Interval> intervals = new ConcurrentLinkedQueue<>();
+
+    private record Interval(MessageQueue queue, String who, long startNanos, long endNanos) {
+    }
 
     public OrderedDeliveries(int keys, int perKey) {
         this.keys = keys;
@@ -114,8 +122,17 @@ public final class OrderedDeliveries {
 
     /** A listener for {@code member} that records every message and returns SUCCESS. */
     public MessageListenerOrderly listener(String member) {
+        return listener(member, 0);
+    }
+
+    /**
+     * A listener for {@code member} that records every message, spends {@code workMicrosPerMessage} on each (as
+     * an application would), and returns SUCCESS. Each call's interval is recorded for {@link #overlaps}.
+     */
+    public MessageListenerOrderly listener(String member, long workMicrosPerMessage) {
         AtomicLong mine = byMember.computeIfAbsent(member, m -> new AtomicLong());
         return (msgs, ctx) -> {
+            long startNanos = System.nanoTime();
             String me = member + "/" + Thread.currentThread().getName();
             String other = busy.putIfAbsent(ctx.queue(), me);
             if (other != null) {
@@ -125,11 +142,15 @@ public final class OrderedDeliveries {
                 for (MessageExt m : msgs) {
                     record(member, m);
                     mine.incrementAndGet();
+                    if (workMicrosPerMessage > 0) {
+                        LockSupport.parkNanos(workMicrosPerMessage * 1_000L);
+                    }
                 }
             } finally {
                 if (other == null) {
                     busy.remove(ctx.queue(), me);
                 }
+                intervals.add(new Interval(ctx.queue(), me, startNanos, System.nanoTime()));
             }
             return ConsumeOrderlyStatus.SUCCESS;
         };
@@ -181,6 +202,40 @@ public final class OrderedDeliveries {
             }
         }
         return out;
+    }
+
+    /**
+     * Listener calls of one queue whose intervals overlap (two calls on the queue at the same instant, by any
+     * members), at most {@code max}, described. Every call is compared with every later-starting call of its queue
+     * that starts before it ends.
+     */
+    public List<String> overlaps(int max) {
+        Map<MessageQueue, List<Interval>> byQueue = new ConcurrentHashMap<>();
+        for (Interval i : intervals) {
+            byQueue.computeIfAbsent(i.queue(), q -> new ArrayList<>()).add(i);
+        }
+        List<String> out = new ArrayList<>();
+        byQueue.forEach((queue, calls) -> {
+            calls.sort(Comparator.comparingLong(Interval::startNanos));
+            long latestEnd = Long.MIN_VALUE;
+            Interval latest = null;
+            for (Interval call : calls) {
+                if (latest != null && call.startNanos() < latestEnd && out.size() < max) {
+                    out.add(queue + ": " + call.who() + " started " + (latestEnd - call.startNanos()) / 1_000
+                            + " us before " + latest.who() + " ended");
+                }
+                if (call.endNanos() > latestEnd) {
+                    latestEnd = call.endNanos();
+                    latest = call;
+                }
+            }
+        });
+        return out;
+    }
+
+    /** How many listener calls were recorded. */
+    public int calls() {
+        return intervals.size();
     }
 
     public List<String> violations() {
