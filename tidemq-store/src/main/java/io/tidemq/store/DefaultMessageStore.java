@@ -119,7 +119,7 @@ public final class DefaultMessageStore implements AutoCloseable {
                     ? Math.min(checkpoint.consumeQueueFlushedOffset(), end) : commitLog.minOffset();
             if (keyIndex != null) {
                 keyIndex.load();
-                redispatchFrom = Math.min(redispatchFrom, rollBackKeyIndex(checkpoint, end));
+                redispatchFrom = Math.min(redispatchFrom, rollBackKeyIndex(checkpoint, end, abnormal));
                 reput.addDispatcher(keyIndex);
             }
             extraDispatchers.forEach(reput::addDispatcher);
@@ -149,25 +149,29 @@ public final class DefaultMessageStore implements AutoCloseable {
     /**
      * Makes the key index forget what it indexed at or after the point re-dispatch will index again: the
      * checkpoint's {@code indexFlushedOffset} (entries after it may not be durable, the file header may be ahead
-     * of them), or the recovered end when the CommitLog lost its tail below what the index reached. Entries for
-     * records that no longer exist are a cut, reported in the recovery result.
+     * of them), or the recovered end when the CommitLog lost its tail below what the index reached; after a crash
+     * also the whole file that was being appended to at the checkpoint (see {@link IndexService#rollBackTo}), and
+     * everything when there is no checkpoint. Entries for records that no longer exist are a cut, reported in the
+     * recovery result.
      *
      * @return the CommitLog offset re-dispatch must start at, at the latest, for the index to be complete
      */
-    private long rollBackKeyIndex(StoreCheckpoint checkpoint, long end) {
+    private long rollBackKeyIndex(StoreCheckpoint checkpoint, long end, boolean abnormal) {
+        // without a checkpoint nothing of the index is known to be durable: rebuild it all
         long rollBackTo = checkpoint.isKnown() && checkpoint.indexFlushedOffset() >= 0
-                ? Math.min(checkpoint.indexFlushedOffset(), end) : end;
+                ? Math.min(checkpoint.indexFlushedOffset(), end) : abnormal ? commitLog.minOffset() : end;
         long maxIndexed = keyIndex.maxIndexedCommitLogOffset();
-        long deletedBytes = keyIndex.rollBackTo(rollBackTo);
+        long deletedBytes = keyIndex.rollBackTo(rollBackTo, abnormal);
         if (deletedBytes >= 0 && maxIndexed >= end) {
             String reason = "the key index reached CommitLog offset " + maxIndexed + " but the CommitLog ends at "
                     + end + "; index files from " + rollBackTo + " on were deleted and are rebuilt by re-dispatch";
-            RecoveryCut cut = new RecoveryCut(RecoveryCut.INDEX, rollBackTo, maxIndexed + 1, deletedBytes, reason);
+            // what is cut is the entries of records that no longer exist; the rest is rebuilt by re-dispatch
+            RecoveryCut cut = new RecoveryCut(RecoveryCut.INDEX, end, maxIndexed + 1, deletedBytes, reason);
             log.warn("key index CUT: CommitLog offsets [{}, {}) ({} bytes of index files) removed: {}",
                     cut.fromOffset(), cut.toOffset(), cut.bytes(), reason);
             lastRecovery = lastRecovery.withCuts(List.of(cut));
         }
-        return rollBackTo;
+        return Math.min(rollBackTo, keyIndex.reindexFrom());
     }
 
     private void startThreads() {

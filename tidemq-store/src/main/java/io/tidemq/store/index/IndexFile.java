@@ -239,8 +239,45 @@ final class IndexFile {
         }
     }
 
+    /**
+     * Whether every entry is reachable from exactly one slot through a chain that only points backwards, each
+     * entry in the slot of its key hash: what a file whose pages all reached the disk looks like. After an OS
+     * crash a slot can point at an entry that never got there, or the header can count entries that did not;
+     * either breaks this. O(entries); recovery only.
+     */
+    boolean isConsistent() {
+        int count = buffer.getInt(ENTRY_COUNT_OFFSET);
+        long reached = 0;
+        for (int slot = 0; slot < hashSlots; slot++) {
+            int index = buffer.getInt(IndexFileLayout.slotPosition(slot));
+            while (index != 0) {
+                if (index < 0 || index > count) {
+                    return false;
+                }
+                int entryPosition = IndexFileLayout.entryPosition(hashSlots, index);
+                if (IndexKeyHash.slotOf(buffer.getInt(entryPosition + ENTRY_KEY_HASH_OFFSET), hashSlots) != slot) {
+                    return false;
+                }
+                int previous = buffer.getInt(entryPosition + ENTRY_PREVIOUS_INDEX_OFFSET);
+                if (previous >= index) {
+                    return false;
+                }
+                reached++;
+                index = previous;
+            }
+        }
+        return reached == count;
+    }
+
     boolean overlaps(long beginMs, long endMs) {
         return beginTimestampMs <= endMs && endTimestampMs >= beginMs;
+    }
+
+    /** Recovery only: forces the whole file, whatever was forced before (a killed process may not have). */
+    void forceAll() {
+        buffer.force();
+        Durability.forced(path, buffer, 0, buffer.capacity());
+        flushedEntryCount = entryCount;
     }
 
     /** Flushing thread only. */

@@ -55,6 +55,8 @@ public final class IndexService implements CommitLogDispatcher, AutoCloseable {
     private volatile long maxIndexedOffset = -1;
     /** Dispatcher thread only: the store time given to the newest entry. */
     private long lastIndexedTimestampMs = Long.MIN_VALUE;
+    /** Set by {@link #rollBackTo} (recovery, before dispatch starts): a record start to re-dispatch from. */
+    private long reindexFrom = Long.MAX_VALUE;
     /** Guarded by {@link #lifecycleLock}: set under the write lock, checked under the read lock. */
     private boolean loaded;
     private boolean closed;
@@ -200,28 +202,48 @@ public final class IndexService implements CommitLogDispatcher, AutoCloseable {
 
     /**
      * Recovery, after {@link #load()} and before the first {@link #dispatch}: forgets what was indexed at or after
-     * CommitLog offset {@code offset}, so re-dispatch from there indexes it again. Files that begin at or after
-     * it are deleted; the file holding it keeps its older entries (its entries past {@code offset} point at
-     * records that are gone or re-indexed: a query reads and checks every hit, and drops duplicate offsets).
-     * Needed when the CommitLog lost its tail below what the index reached (records appended later at those
-     * offsets would never be indexed), and after a crash where the index got ahead of its checkpoint.
+     * CommitLog offset {@code offset}, so re-dispatch from {@link #maxIndexedCommitLogOffset()} + 1 indexes it
+     * again. Files that begin at or after it are deleted. Needed when the CommitLog lost its tail below what the
+     * index reached (records appended later at those offsets would never be indexed), and after a crash where the
+     * index got ahead of its checkpoint.
      *
-     * @return the bytes of the files deleted, or -1 when the index did not reach {@code offset} (nothing done)
+     * <p>After an abnormal stop ({@code afterCrash}) the file that was being appended to when the checkpoint was
+     * taken (the last one beginning before {@code offset}) is checked ({@link IndexFile#isConsistent()}) and
+     * deleted too when damaged: after an OS crash any part of what was appended to it later may be on disk without
+     * the rest (its header, or a slot pointing at an entry that never got there, which cuts every older entry of
+     * that slot's chain), so it is rebuilt whole. Files before it were complete before the checkpoint was
+     * written; they are forced again, since the process that wrote them may have been killed before it did.
+     *
+     * @return the bytes of the files deleted, or -1 when nothing was done
      */
-    public long rollBackTo(long offset) {
+    public long rollBackTo(long offset, boolean afterCrash) {
         lifecycleLock.writeLock().lock();
         try {
             ensureOpen();
-            if (maxIndexedOffset < offset) {
+            reindexFrom = offset;
+            if (maxIndexedOffset < offset && !afterCrash) {
+                return -1;
+            }
+            int firstDoomed = 0;
+            while (firstDoomed < files.size() && files.get(firstDoomed).beginPhysicalOffset() < offset) {
+                firstDoomed++;
+            }
+            if (afterCrash && firstDoomed > 0 && !files.get(firstDoomed - 1).isConsistent()) {
+                log.warn("Key index file {} was being written when the store stopped and only part of it reached the"
+                        + " disk; rebuilding it", files.get(firstDoomed - 1).path());
+                firstDoomed--;
+            }
+            if (afterCrash) {
+                // what is kept is declared durable by the next checkpoint: the killed process may not have forced it
+                for (int i = 0; i < firstDoomed; i++) {
+                    files.get(i).forceAll();
+                }
+            }
+            List<IndexFile> doomed = new ArrayList<>(files.subList(firstDoomed, files.size()));
+            if (doomed.isEmpty() && maxIndexedOffset < offset) {
                 return -1;
             }
             long deletedBytes = 0;
-            List<IndexFile> doomed = new ArrayList<>();
-            for (IndexFile file : files) {
-                if (file.beginPhysicalOffset() >= offset) {
-                    doomed.add(file);
-                }
-            }
             files.removeAll(doomed);
             for (IndexFile file : doomed) {
                 try {
@@ -232,14 +254,20 @@ public final class IndexService implements CommitLogDispatcher, AutoCloseable {
                             + " the index back to CommitLog offset " + offset + "; check permissions", e);
                 }
             }
-            log.info("Key index rolled back from CommitLog offset {} to {}: {} file(s) deleted, re-indexing from {}",
-                    maxIndexedOffset, offset, doomed.size(), offset);
-            maxIndexedOffset = offset - 1;
-            if (!files.isEmpty()) {
-                lastIndexedTimestampMs = files.get(files.size() - 1).endTimestampMs();
+            long previousMax = maxIndexedOffset;
+            IndexFile newest = files.isEmpty() ? null : files.get(files.size() - 1);
+            if (doomed.isEmpty() || afterCrash) {
+                maxIndexedOffset = newest == null ? -1 : Math.min(offset - 1, newest.endPhysicalOffset());
+                // record starts: the last record the kept files index (dispatching it again is skipped), or the
+                // first record of the first file deleted
+                reindexFrom = Math.min(offset, newest != null ? newest.endPhysicalOffset()
+                        : doomed.isEmpty() ? offset : doomed.get(0).beginPhysicalOffset());
             } else {
-                lastIndexedTimestampMs = Long.MIN_VALUE;
+                maxIndexedOffset = offset - 1;
             }
+            lastIndexedTimestampMs = newest == null ? Long.MIN_VALUE : newest.endTimestampMs();
+            log.info("Key index rolled back from CommitLog offset {} to {}: {} file(s) deleted, re-indexing from {}",
+                    previousMax, offset, doomed.size(), maxIndexedOffset + 1);
             return deletedBytes;
         } finally {
             lifecycleLock.writeLock().unlock();
@@ -274,6 +302,14 @@ public final class IndexService implements CommitLogDispatcher, AutoCloseable {
             lifecycleLock.readLock().unlock();
         }
         return new ArrayList<>(offsets);
+    }
+
+    /**
+     * After {@link #rollBackTo}: the CommitLog offset (a record start) from which re-dispatch rebuilds what was
+     * rolled back; {@code Long.MAX_VALUE} before any roll-back.
+     */
+    public long reindexFrom() {
+        return reindexFrom;
     }
 
     /** The highest CommitLog offset indexed so far; -1 when nothing is. Re-dispatch from the record after it. */
