@@ -261,7 +261,14 @@ public final class MappedFileQueue {
             long where = flushedWhere;
             MappedFile file = findByOffset(where);
             if (file == null) {
-                return advanced;
+                MappedFile first = firstFile();
+                if (first == null || where >= first.fileFromOffset()) {
+                    return advanced;
+                }
+                // retention deleted files this flush had not reached (their records are gone, nothing of them
+                // needs to be durable): carry on from the first file held, else nothing would ever be flushed again
+                flushedWhere = first.fileFromOffset();
+                continue;
             }
             int position;
             try {

@@ -163,4 +163,19 @@ class MappedFileQueueTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> MappedFile.open(oldSetting, FILE_BYTES))
                 .hasMessageContaining("restore the file-size setting");
     }
+
+    @Test
+    void filesDeletedBeforeTheyWereFlushedDoNotStopLaterFlushes() {
+        MappedFileQueue queue = new MappedFileQueue(dir, FILE_BYTES, null, false);
+        queue.load();
+        appendChunks(queue, 12, 8 * 1024); // files 0 and 1, nothing flushed yet
+        assertThat(queue.flushedWhere()).isZero();
+
+        assertThat(queue.deleteExpired(f -> true, 1)).hasSize(1); // retention: file 0's records are gone anyway
+        queue.flush(0);
+
+        assertThat(queue.flushedWhere()).isEqualTo(queue.maxOffset());
+        assertThat(queue.lastFile().flushedPosition()).isEqualTo(queue.lastFile().wrotePosition());
+        queue.shutdown();
+    }
 }
