@@ -49,7 +49,10 @@ final class AdminFormat {
         return t.render();
     }
 
-    /** One table per broker: each runtime figure, sorted by name. */
+    /**
+     * One table per broker: each runtime figure, sorted by name; times, durations and sizes also in a readable
+     * form after the raw number (the raw numbers alone stay in --json).
+     */
     static String brokerStats(Map<String, Map<String, String>> byBroker) {
         if (byBroker.isEmpty()) {
             return "No broker is registered with the NameServers.\n";
@@ -57,10 +60,53 @@ final class AdminFormat {
         StringBuilder text = new StringBuilder();
         byBroker.forEach((addr, stats) -> {
             TextTable t = new TextTable("BROKER " + addr, "VALUE");
-            new java.util.TreeMap<>(stats).forEach(t::row);
+            new java.util.TreeMap<>(stats).forEach((name, value) -> t.row(name, readable(name, value)));
             text.append(t.render()).append('\n');
         });
         return text.toString();
+    }
+
+    /** {@code value} followed by its reading for names ending in TimeMs (an instant), Ms or Bytes. */
+    static String readable(String name, String value) {
+        long n;
+        try {
+            n = Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            return value;
+        }
+        if (name.endsWith("TimeMs") && n > 0) {
+            return value + " (" + java.time.Instant.ofEpochMilli(n).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                    + ")";
+        }
+        if (name.endsWith("Ms") && n >= 1_000) {
+            return value + " (" + duration(n) + ")";
+        }
+        if (name.endsWith("Bytes") && n >= 1_024) {
+            return value + " (" + bytes(n) + ")";
+        }
+        return value;
+    }
+
+    private static String duration(long ms) {
+        long s = ms / 1_000;
+        if (s < 120) {
+            return String.format(java.util.Locale.ROOT, "%.1f s", ms / 1_000.0);
+        }
+        if (s < 7_200) {
+            return s / 60 + " min " + s % 60 + " s";
+        }
+        return s / 86_400 > 0 ? s / 86_400 + " d " + (s % 86_400) / 3_600 + " h" : s / 3_600 + " h " + (s % 3_600) / 60 + " min";
+    }
+
+    private static String bytes(long n) {
+        String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB"};
+        double v = n;
+        int u = -1;
+        while (v >= 1_024 && u < units.length - 1) {
+            v /= 1_024;
+            u++;
+        }
+        return String.format(java.util.Locale.ROOT, "%.1f %s", v, units[u]);
     }
 
     static String topicDescription(TopicDescription d) {

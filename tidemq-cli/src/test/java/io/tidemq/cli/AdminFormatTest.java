@@ -118,4 +118,18 @@ class AdminFormatTest {
         assertThat(AdminFormat.ago(12_000)).isEqualTo("12 s ago");
         assertThat(AdminFormat.ago(600_000)).isEqualTo("10 min ago");
     }
+
+    @Test
+    void brokerStatsShowTimesDurationsAndSizesReadably() {
+        String text = AdminFormat.brokerStats(Map.of("127.0.0.1:10911", Map.of(
+                "startTimeMs", "1796319881786", "uptimeMs", "28299", "storeAppendedBytes", "7361807",
+                "diskTotalBytes", "1099511627776", "timerScheduled", "2", "longUptimeMs", "90061000")));
+
+        assertThat(text).contains("1796319881786 (2026-12-03T")
+                .contains("28299 (28.3 s)")
+                .contains("7361807 (7.0 MiB)")
+                .contains("1099511627776 (1.0 TiB)")
+                .contains("90061000 (1 d 1 h)")
+                .containsPattern("timerScheduled\\s+2\\s*\\n");
+    }
 }
