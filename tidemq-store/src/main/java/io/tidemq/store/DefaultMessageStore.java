@@ -136,6 +136,7 @@ public final class DefaultMessageStore implements AutoCloseable {
             for (ConsumeQueue queue : consumeQueues.all()) {
                 commitLog.setNextQueueOffset(queue.topic(), queue.queueId(), queue.maxOffset());
             }
+            consumeQueues.advanceMinimums(commitLog.minOffset());
             startThreads();
             state = State.RUNNING;
             log.info("store {} started in {} ms ({} flush, CommitLog [{}, {}))", config.storePath(),
@@ -409,7 +410,7 @@ public final class DefaultMessageStore implements AutoCloseable {
             clean = false;
             log.error("store {}: the final flush of the ConsumeQueues, key index or checkpoint failed", config.storePath(), e);
         }
-        releaseFiles();
+        releaseFiles(true);
         if (clean) {
             guard.markCleanShutdown();
             log.info("store {} closed cleanly at offset {}", config.storePath(), commitLog.maxOffset());
@@ -442,9 +443,11 @@ public final class DefaultMessageStore implements AutoCloseable {
     }
 
     /**
-     * Stops the store as a crash would: threads stop and files are released, but there is no final flush,
-     * no checkpoint and the abort marker stays, so the next start runs abnormal recovery. For tests of
-     * recovery within one JVM (a separate process can simply be killed).
+     * Stops the store as a crash would: threads stop and files are released, but nothing is flushed (no final
+     * fsync of the CommitLog, the queues or the key index), there is no checkpoint and the abort marker stays,
+     * so the next start runs abnormal recovery. Pending SYNC puts fail with {@link StoreClosedException}. Like
+     * {@code kill -9}, the page cache keeps what was written. For tests of recovery within one JVM (a separate
+     * process can simply be killed).
      */
     public synchronized void closeAbruptly() {
         if (state != State.RUNNING) {
@@ -457,10 +460,10 @@ public final class DefaultMessageStore implements AutoCloseable {
         retention.close();
         flushConsumeQueueService.close();
         reput.close();
-        flusher.close();
-        releaseFiles();
+        flusher.abort();
+        releaseFiles(false);
         guard.close();
-        log.warn("store {} closed ABRUPTLY (simulated crash)", config.storePath());
+        log.warn("store {} closed ABRUPTLY (simulated crash: nothing flushed)", config.storePath());
     }
 
     private void stopThreads() {
@@ -471,14 +474,19 @@ public final class DefaultMessageStore implements AutoCloseable {
         reput.close();
     }
 
-    private void releaseFiles() {
+    /** @param flushIndex whether the key index is flushed before it is unmapped (not in a simulated crash) */
+    private void releaseFiles(boolean flushIndex) {
         if (allocator != null) {
             allocator.close();
         }
         commitLog.shutdown();
         consumeQueues.shutdown();
         if (keyIndex != null) {
-            keyIndex.close();
+            if (flushIndex) {
+                keyIndex.close();
+            } else {
+                keyIndex.abandon();
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.tidemq.store.commitlog;
 
 import io.tidemq.store.CorruptRecordException;
+import io.tidemq.store.FlushMode;
 import io.tidemq.store.FsyncFailedException;
 import io.tidemq.store.InvalidMessageException;
 import io.tidemq.store.MessageRecord;
@@ -263,6 +264,11 @@ public final class CommitLog {
         long max = maxOffset();
         if (physicalOffset < 0 || physicalOffset >= max) {
             throw outOfRange(physicalOffset);
+        }
+        if (config.flushMode() == FlushMode.SYNC && physicalOffset >= files.flushedWhere()) {
+            // SYNC promises that whatever is served is durable: a record not yet fsynced is not there yet
+            throw new NoMessageAtOffsetException(physicalOffset, minOffset(), max,
+                    "the record there is not durable yet (SYNC flush); retry in a moment");
         }
         MappedFile file = files.findByOffset(physicalOffset);
         if (file == null) {

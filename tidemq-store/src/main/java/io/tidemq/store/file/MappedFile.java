@@ -60,6 +60,7 @@ public final class MappedFile {
     private final Path path;
     private final long fileFromOffset;
     private final int fileSizeBytes;
+    /** Needed only until every block is allocated, then closed (so a mapped file holds no descriptor). */
     private final FileChannel channel;
     private final MappedByteBuffer mapped;
     /** Private view used by the appender (guarded by the owner's append lock) to position/limit for CRC. */
@@ -86,11 +87,11 @@ public final class MappedFile {
     private MappedFile(FileIo io, Path path, long fileFromOffset, int fileSizeBytes, FileChannel channel,
                        MappedByteBuffer mapped, int allocatedPosition) {
         this.allocatedPosition = allocatedPosition;
+        this.channel = channel;
         this.io = io;
         this.path = path;
         this.fileFromOffset = fileFromOffset;
         this.fileSizeBytes = fileSizeBytes;
-        this.channel = channel;
         this.mapped = mapped;
         this.appendView = mapped.duplicate();
     }
@@ -160,6 +161,11 @@ public final class MappedFile {
                 Durability.namespaceChanged(path);
             }
             int allocated = existing == 0 && allocateLater ? 0 : fileSizeBytes;
+            if (allocated == fileSizeBytes) {
+                // the mapping stays valid without the channel, which only allocation needs: close it now, so a
+                // mapped file holds no descriptor (a file allocated later closes it when allocation completes)
+                channel.close();
+            }
             return new MappedFile(io, path, fromOffset, fileSizeBytes, channel, mapped, allocated);
         } catch (IOException e) {
             closeQuietly(channel);
@@ -258,6 +264,9 @@ public final class MappedFile {
                         + ": " + e + "; check the disk", e);
             }
             allocatedPosition = from + length;
+            if (allocatedPosition >= fileSizeBytes) {
+                closeQuietly(channel);
+            }
         }
     }
 

@@ -102,4 +102,15 @@ public final class AsyncFlushService implements CommitLogFlusher {
             log.error("{}: the final flush failed: {}", thread.getName(), e.getMessage());
         }
     }
+
+    @Override
+    public void abort() {
+        stopped = true;
+        LockSupport.unpark(thread);
+        try {
+            thread.join(30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }

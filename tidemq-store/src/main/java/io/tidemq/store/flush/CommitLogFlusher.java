@@ -24,4 +24,11 @@ public interface CommitLogFlusher extends AutoCloseable {
      */
     @Override
     void close();
+
+    /**
+     * Stops the thread WITHOUT a final flush, as a crash would (the store's {@code closeAbruptly()}, for tests of
+     * recovery): pending SYNC puts fail with {@link io.tidemq.store.StoreClosedException}; their records may or
+     * may not survive.
+     */
+    void abort();
 }

@@ -351,4 +351,36 @@ public final class GroupCommitService implements CommitLogFlusher {
             }
         }
     }
+
+    @Override
+    public void abort() {
+        lock.lock();
+        try {
+            stopped = true;
+            requestsArrived.signal();
+        } finally {
+            lock.unlock();
+        }
+        try {
+            thread.join(30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        watchdog.shutdownNow();
+        List<Request> rest;
+        lock.lock();
+        try {
+            rest = new ArrayList<>(waiting);
+            rest.addAll(flushing);
+            waiting.clear();
+            flushing.clear();
+        } finally {
+            lock.unlock();
+        }
+        for (Request request : rest) {
+            request.future().completeExceptionally(new StoreClosedException("the store stopped abruptly before the"
+                    + " message at " + request.result().physicalOffset() + " was flushed; it may or may not have"
+                    + " been stored, send it again"));
+        }
+    }
 }

@@ -384,6 +384,23 @@ public final class IndexService implements CommitLogDispatcher, AutoCloseable {
         }
     }
 
+    /** Unmaps every file WITHOUT flushing (a simulated crash, see the store's closeAbruptly). Idempotent. */
+    public void abandon() {
+        lifecycleLock.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            for (IndexFile file : files) {
+                file.unmap();
+            }
+            files.clear();
+        } finally {
+            lifecycleLock.writeLock().unlock();
+        }
+    }
+
     /** Number of index files currently open. */
     int fileCount() {
         return files.size();

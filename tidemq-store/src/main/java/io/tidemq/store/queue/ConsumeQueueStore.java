@@ -220,6 +220,17 @@ public final class ConsumeQueueStore implements CommitLogDispatcher {
         return deleted;
     }
 
+    /**
+     * Recovery: moves each queue's minimum past entries whose records are below {@code commitLogMinOffset}
+     * (deleted by retention), so a pull right after a restart answers OFFSET_TOO_SMALL as it would later. Deletes
+     * no file.
+     */
+    public void advanceMinimums(long commitLogMinOffset) {
+        for (ConsumeQueue queue : all()) {
+            queue.deleteBelow(commitLogMinOffset, 0);
+        }
+    }
+
     public void shutdown() {
         for (ConsumeQueue queue : all()) {
             queue.shutdown();

@@ -59,6 +59,12 @@ public final class StoreDirectoryGuard implements AutoCloseable {
             if (!aborted) {
                 Files.createFile(abort);
                 Durability.namespaceChanged(abort);
+                // durable before anything is written: an OS crash must never make the next start look clean
+                try (FileChannel marker = FileChannel.open(abort, StandardOpenOption.WRITE)) {
+                    marker.force(true);
+                }
+                Durability.fileForced(abort);
+                forceDirectory(storePath);
             }
             return new StoreDirectoryGuard(storePath, channel, lock, aborted);
         } catch (IOException e) {
@@ -80,6 +86,7 @@ public final class StoreDirectoryGuard implements AutoCloseable {
         try {
             Files.deleteIfExists(storePath.resolve(ABORT_FILE));
             Durability.namespaceChanged(storePath.resolve(ABORT_FILE));
+            forceDirectory(storePath);
         } catch (IOException e) {
             throw new StoreIOException("cannot delete the abort marker in " + storePath + ": " + e, e);
         }
@@ -94,6 +101,14 @@ public final class StoreDirectoryGuard implements AutoCloseable {
             // the channel close below releases it anyway
         }
         closeQuietly(lockChannel);
+    }
+
+    /** Makes a directory's entries durable (a created or deleted marker). */
+    private static void forceDirectory(Path directory) throws IOException {
+        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
+            dir.force(true);
+        }
+        Durability.fileForced(directory);
     }
 
     private static void closeQuietly(FileChannel channel) {
