@@ -129,7 +129,7 @@ public final class AllocateMappedFileService implements AutoCloseable {
             request.result().complete(file);
             try {
                 // the appender may already write at the start; ensureAllocated keeps it below what is allocated
-                file.allocateRest();
+                file.allocateRest(warmUp);
             } catch (DiskFullException e) {
                 log.warn("allocating {} ahead of the appender stopped: {}", request.path(), e.getMessage());
                 continue;

@@ -233,9 +233,41 @@ public final class MappedFile {
 
     /** Allocates whatever is not allocated yet, chunk by chunk (the allocator thread, after handing the file out). */
     public void allocateRest() {
-        while (allocatedPosition < fileSizeBytes && available) {
+        allocateRest(false);
+    }
+
+    /**
+     * Allocates the rest chunk by chunk and, with {@code warm}, write-touches each chunk's pages right after
+     * allocating it (see {@link #warmUp}), so the appender finds them mapped instead of faulting them in while
+     * this thread writes zeros further on. Stops when the file is shut down or the thread interrupted.
+     */
+    public void allocateRest(boolean warm) {
+        while (allocatedPosition < fileSizeBytes && available && !Thread.currentThread().isInterrupted()) {
+            int from = allocatedPosition;
             allocateNextChunk();
+            if (warm && hold()) {
+                try {
+                    touchPages(from, allocatedPosition);
+                } finally {
+                    release();
+                }
+            }
         }
+    }
+
+    /** Write-touches the pages of {@code [from, to)} above the write position; caller holds the file. */
+    private int touchPages(int from, int to) {
+        int touched = 0;
+        for (int i = from; i < to; i += OS_PAGE_BYTES) {
+            int wrote = wrotePosition.get();
+            if (i < wrote) {
+                i = (wrote / OS_PAGE_BYTES) * OS_PAGE_BYTES;
+                continue;
+            }
+            PAGE_TOUCH.compareAndSet(mapped, i, 0, 0);
+            touched++;
+        }
+        return touched;
     }
 
     /** Whether every block of the file is allocated. */
