@@ -44,6 +44,10 @@ final class TimerLogSegment {
         Path file = fileFor(dir, startPosition);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE)) {
+            if (channel.size() != sizeBytes && channel.size() != 0 && isAllZero(channel)) {
+                // its creation (the mapping extends the file) was cut by a crash: nothing was written to it
+                channel.truncate(0);
+            }
             if (channel.size() != sizeBytes && channel.size() != 0) {
                 throw new StoreIOException("timer log segment " + file + " is " + channel.size() + " bytes but"
                         + " timerLogSegmentBytes is " + sizeBytes + "; restore the original setting or delete the"
@@ -62,6 +66,24 @@ final class TimerLogSegment {
             return segment;
         } catch (IOException e) {
             throw new StoreIOException("cannot map timer log segment " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean isAllZero(FileChannel channel) throws IOException {
+        java.nio.ByteBuffer chunk = java.nio.ByteBuffer.allocate(1 << 16);
+        long position = 0;
+        while (true) {
+            chunk.clear();
+            int read = channel.read(chunk, position);
+            if (read <= 0) {
+                return true;
+            }
+            for (int i = 0; i < read; i++) {
+                if (chunk.get(i) != 0) {
+                    return false;
+                }
+            }
+            position += read;
         }
     }
 

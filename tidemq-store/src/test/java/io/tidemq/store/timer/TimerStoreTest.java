@@ -272,6 +272,18 @@ class TimerStoreTest {
     }
 
     @Test
+    void aLogSegmentWhoseCreationACrashInterruptedIsCompleted() throws IOException {
+        Path segment = dir.resolve("timerlog").resolve(String.format("%020d", 0));
+        Files.createDirectories(segment.getParent());
+        Files.write(segment, new byte[24 * 1024]); // extended part way when power went
+
+        try (TimerStore store = TimerStore.open(config(64, 1024))) {
+            assertThat(store.append(T0, T0, 1, 100, 0, NO_CURSOR)).isZero();
+            assertThat(Files.size(segment)).isEqualTo(1024L * TimerLogRecord.BYTES);
+        }
+    }
+
+    @Test
     void aCorruptCheckpointFailsWithAdvice() throws IOException {
         TimerStore.open(config(64, 1024)).close(0, T0, T0);
         Path checkpoint = dir.resolve(TimerCheckpoint.FILE_NAME);
