@@ -60,6 +60,9 @@ final class RuntimeInfo {
         t.put("producerGroupCount", Integer.toString(clients.producerGroupNames().size()));
         t.put("committedGroupCount", Integer.toString(offsets.groups().size()));
         t.put("heldPullCount", Integer.toString(holds.heldCount()));
+        Runtime jvm = Runtime.getRuntime();
+        t.put("jvmHeapUsedBytes", Long.toString(jvm.totalMemory() - jvm.freeMemory()));
+        t.put("jvmHeapMaxBytes", Long.toString(jvm.maxMemory()));
         t.put("putMessageTotal", Long.toString(stats.putMessages.sum()));
         t.put("putBytesTotal", Long.toString(stats.putBytes.sum()));
         t.put("putFailureTotal", Long.toString(stats.putFailures.sum()));

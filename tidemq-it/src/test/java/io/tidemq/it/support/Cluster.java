@@ -56,6 +56,11 @@ public final class Cluster implements AutoCloseable {
      * in {@code <dir>/<brokerName>}.
      */
     public ServerNode addBroker(String brokerName, Map<String, String> keys) {
+        return addBroker(brokerName, keys, ServerNode.SERVER_JVM_ARGS);
+    }
+
+    /** {@link #addBroker(String, Map)} with the child's JVM options (e.g. a smaller heap). */
+    public ServerNode addBroker(String brokerName, Map<String, String> keys, List<String> jvmArgs) {
         int port = FreePorts.next();
         Properties p = new Properties();
         p.setProperty("brokerClusterName", clusterName);
@@ -71,7 +76,7 @@ public final class Cluster implements AutoCloseable {
         p.putAll(keys);
         Path file = write(brokerName + ".properties", p);
         ServerNode node = new ServerNode(brokerName, logDir, List.of("broker", "--config", file.toString()),
-                line -> line.startsWith(BROKER_READY_PREFIX));
+                line -> line.startsWith(BROKER_READY_PREFIX), jvmArgs);
         brokers.put(brokerName, node);
         return node;
     }

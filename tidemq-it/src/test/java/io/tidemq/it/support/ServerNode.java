@@ -25,10 +25,17 @@ public final class ServerNode implements AutoCloseable {
     private final Path logDir;
     private final List<String> args;
     private final Predicate<String> readyLine;
+    private final List<String> jvmArgs;
     /** The running child, or null between stop and start. */
     private JvmProcess process;
 
     public ServerNode(String name, Path logDir, List<String> args, Predicate<String> readyLine) {
+        this(name, logDir, args, readyLine, SERVER_JVM_ARGS);
+    }
+
+    /** @param jvmArgs the child's JVM options instead of the default small heaps */
+    public ServerNode(String name, Path logDir, List<String> args, Predicate<String> readyLine, List<String> jvmArgs) {
+        this.jvmArgs = List.copyOf(jvmArgs);
         this.name = name;
         this.logDir = logDir;
         this.args = List.copyOf(args);
@@ -40,7 +47,7 @@ public final class ServerNode implements AutoCloseable {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException(name + " is already running");
         }
-        process = JvmProcess.start(name, logDir, SERVER_JVM_ARGS, MAIN, args.toArray(String[]::new));
+        process = JvmProcess.start(name, logDir, jvmArgs, MAIN, args.toArray(String[]::new));
         try {
             process.awaitLine(readyLine, START_TIMEOUT);
         } catch (TimeoutException | RuntimeException e) {
