@@ -36,6 +36,8 @@ public final class MappedFileQueue {
     private final boolean warmUpNewFiles;
     private final FileIo io;
 
+    /** Start offsets of files moved aside by load() (a hole before them). Written by load() only. */
+    private final List<Long> movedAside = new ArrayList<>();
     /** Ordered by start offset. Appended by the appender, front-trimmed by retention, read by everyone. */
     private final CopyOnWriteArrayList<MappedFile> files = new CopyOnWriteArrayList<>();
     /**
@@ -85,22 +87,50 @@ public final class MappedFileQueue {
             throw new StoreIOException("cannot list " + dir + ": " + e + "; check that it exists and is readable", e);
         }
         List<MappedFile> loaded = new ArrayList<>(paths.size());
-        for (Path path : paths) {
-            MappedFile file = MappedFile.open(path, fileSizeBytes, io);
+        for (int i = 0; i < paths.size(); i++) {
+            Path path = paths.get(i);
             if (!loaded.isEmpty()) {
                 MappedFile previous = loaded.get(loaded.size() - 1);
-                if (previous.fileFromOffset() + fileSizeBytes != file.fileFromOffset()) {
-                    log.error("{} does not follow {}: the queue has a hole; files after it are ignored",
-                            path, previous.path());
-                    file.shutdown();
+                if (previous.fileFromOffset() + fileSizeBytes != Long.parseLong(path.getFileName().toString())) {
+                    moveAsideFrom(paths.subList(i, paths.size()), previous.fileFromOffset() + fileSizeBytes);
                     break;
                 }
             }
+            MappedFile file = MappedFile.open(path, fileSizeBytes, io);
             file.resetPositions(fileSizeBytes);
             loaded.add(file);
         }
         files.addAll(loaded);
         flushedWhere = maxOffset();
+    }
+
+    /**
+     * Files after a hole (a missing file) are renamed out of the queue, so that appends can never reopen one of
+     * them later and write over stale records that still carry valid offsets, and recovery can never take those
+     * records for data. Each is logged at ERROR and remembered for the recovery report.
+     */
+    private void moveAsideFrom(List<Path> orphans, long missingOffset) {
+        long stamp = System.currentTimeMillis();
+        for (Path path : orphans) {
+            Path aside = path.resolveSibling(path.getFileName() + ".after-hole-" + stamp);
+            try {
+                Files.move(path, aside);
+                Durability.namespaceChanged(aside);
+            } catch (IOException e) {
+                throw new StoreIOException("cannot move " + path + " aside: it follows a hole in " + dir + " (file "
+                        + MappedFile.fileName(missingOffset) + " is missing): " + e + "; move it out of the directory"
+                        + " by hand, or restore the missing file", e);
+            }
+            movedAside.add(Long.parseLong(path.getFileName().toString()));
+            log.error("{} follows a hole in {} (file {} is missing): moved aside to {}; its records are not served."
+                    + " Restore the missing file and rename this one back to recover them, or delete it",
+                    path.getFileName(), dir, MappedFile.fileName(missingOffset), aside.getFileName());
+        }
+    }
+
+    /** Start offsets of the files {@link #load()} moved aside because they followed a hole (recovery reports). */
+    public List<Long> movedAsideAtLoad() {
+        return List.copyOf(movedAside);
     }
 
     /** A snapshot of the files, oldest first. */

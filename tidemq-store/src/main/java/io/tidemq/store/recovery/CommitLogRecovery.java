@@ -128,6 +128,14 @@ public final class CommitLogRecovery {
             }
         }
         List<RecoveryCut> cuts = new ArrayList<>();
+        int fileSize = commitLog.files().fileSizeBytes();
+        for (long from : commitLog.files().movedAsideAtLoad()) {
+            String reason = "the file follows a hole in the CommitLog directory (a missing file) and was moved"
+                    + " aside (renamed *.after-hole-*); restore the missing file and rename it back to recover it";
+            cuts.add(new RecoveryCut(RecoveryCut.COMMIT_LOG, from, from + fileSize, fileSize, reason));
+            log.warn("CommitLog CUT: physical offsets [{}, {}) ({} bytes) removed: {}", from, from + fileSize,
+                    fileSize, reason);
+        }
         long durableClaim = cleanEnd >= 0 ? cleanEnd : checkpoint.commitLogFlushedOffset();
         long cutTo = Math.max(lastNonZeroEnd(files, end), durableClaim);
         if (cutTo > end) {
@@ -151,8 +159,14 @@ public final class CommitLogRecovery {
         // declared flushed below: force it all first, a killed process may have left any file un-fsynced
         commitLog.files().forceFrom(0);
         log.info("CommitLog recovered: end offset {}", end);
-        long cutFrom = cuts.isEmpty() ? -1 : end;
-        long cutBytes = cuts.isEmpty() ? 0 : cuts.get(0).bytes();
+        RecoveryCut tailCut = null;
+        for (RecoveryCut cut : cuts) {
+            if (cut.fromOffset() == end) {
+                tailCut = cut;
+            }
+        }
+        long cutFrom = tailCut == null ? -1 : end;
+        long cutBytes = tailCut == null ? 0 : tailCut.bytes();
         return new Result(end, verifiedFrom, cutFrom, cutBytes, deleted, cuts);
     }
 

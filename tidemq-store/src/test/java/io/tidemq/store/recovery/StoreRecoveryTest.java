@@ -438,6 +438,45 @@ class StoreRecoveryTest {
     }
 
     @Test
+    void filesAfterAHoleInTheCommitLogDirectoryAreMovedAsideAndReported() throws IOException {
+        List<PutResult> results = new ArrayList<>();
+        try (DefaultMessageStore store = new DefaultMessageStore(config(FlushMode.SYNC))) {
+            store.start();
+            for (int i = 0; i < 300; i++) {
+                results.add(store.putMessage(message("t", 0, "m" + i + "-" + "p".repeat(700))).join());
+            }
+        }
+        Path commitLogDir = dir.resolve("commitlog");
+        assertThat(results.get(299).endOffset()).isGreaterThan(3L * TestStores.FILE_BYTES);
+        Files.delete(commitLogDir.resolve(MappedFile.fileName(TestStores.FILE_BYTES)));
+
+        try (DefaultMessageStore store = new DefaultMessageStore(config(FlushMode.SYNC))) {
+            store.start();
+            long end = store.commitLogMaxOffset();
+            assertThat(end).isLessThanOrEqualTo(TestStores.FILE_BYTES);
+            assertThat(commitLogDir.resolve(MappedFile.fileName(2L * TestStores.FILE_BYTES))).doesNotExist();
+            try (Stream<Path> files = Files.list(commitLogDir)) {
+                assertThat(files.map(p -> p.getFileName().toString()))
+                        .anyMatch(n -> n.startsWith(MappedFile.fileName(2L * TestStores.FILE_BYTES) + ".after-hole-"));
+            }
+            assertThat(store.lastRecovery().cuts()).anySatisfy(cut -> {
+                assertThat(cut.structure()).isEqualTo(RecoveryCut.COMMIT_LOG);
+                assertThat(cut.fromOffset()).isEqualTo(2L * TestStores.FILE_BYTES);
+                assertThat(cut.bytes()).isEqualTo(TestStores.FILE_BYTES);
+            });
+            // appends roll into new, empty files: never into the stale ones
+            for (int i = 0; i < 150; i++) {
+                store.putMessage(message("t", 0, "new" + i + "-" + "p".repeat(700))).join();
+            }
+        }
+        try (DefaultMessageStore store = new DefaultMessageStore(config(FlushMode.SYNC))) {
+            store.start();
+            assertThat(store.lastRecovery().cuts()).isEmpty();
+            assertThat(store.stats().corruptRecords()).isZero();
+        }
+    }
+
+    @Test
     void checkpointRoundTripsAndADamagedOneIsIgnored() throws IOException {
         StoreCheckpoint written = new StoreCheckpoint(1, 2, 3, 4, 5, 6);
         written.store(dir);
