@@ -372,8 +372,9 @@ public final class GroupCommitService implements CommitLogFlusher {
         try {
             rest = new ArrayList<>(waiting);
             rest.addAll(flushing);
-            waiting.clear();
-            flushing.clear();
+            // replaced, not cleared: after a commit flushing is the immutable empty list
+            waiting = new ArrayList<>();
+            flushing = List.of();
         } finally {
             lock.unlock();
         }

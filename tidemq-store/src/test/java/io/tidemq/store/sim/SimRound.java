@@ -113,7 +113,9 @@ final class SimRound {
             runIn(first, second);
         } catch (RuntimeException | Error e) {
             violations.add("the round failed with " + e);
-            note("exception: %s", e);
+            java.io.StringWriter stack = new java.io.StringWriter();
+            e.printStackTrace(new java.io.PrintWriter(stack));
+            note("exception: %s", stack);
         } finally {
             deleteRecursively(first);
             deleteRecursively(second);
