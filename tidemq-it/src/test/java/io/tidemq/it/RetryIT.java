@@ -142,6 +142,13 @@ class RetryIT {
         consume("it-retry-restart", config("restart").build(), deliveries, i -> i == 0);
         SendResult sent = send("survivor");
         await().atMost(WAIT).until(() -> deliveries.size() == 1);
+        // kill only once the broker holds the retry copy: a kill during the send-back makes the consumer retry
+        // the message itself (a different path, with no ORIGIN_MSG_ID)
+        try (AdminClient admin = AdminClient.connect(server.namesrvAddr(), 5_000)) {
+            String broker = admin.brokers().get(0).address();
+            await().atMost(WAIT).until(() -> Long.parseLong(admin.brokerRuntimeInfo(broker)
+                    .getOrDefault("retriedMessages", "0")) >= 1);
+        }
 
         server.kill9();
         server.start();
