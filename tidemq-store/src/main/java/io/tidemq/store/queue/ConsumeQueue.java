@@ -207,9 +207,14 @@ public final class ConsumeQueue {
         }
     }
 
+    /**
+     * Whether the entry at {@code at} was never completely written: all zeros, or torn by a kill after its
+     * CommitLog offset and before its size (the writer stores offset, size, tags code in that order). A real
+     * entry always has a size; a filler is the only entry with size 0, and it carries the filler offset.
+     */
     private static boolean isNeverWritten(MappedFile file, int at) {
-        return file.getLong(at + COMMIT_LOG_OFFSET_OFFSET) == 0 && file.getInt(at + SIZE_OFFSET) == 0
-                && file.getLong(at + TAGS_CODE_OFFSET) == 0;
+        return file.getInt(at + SIZE_OFFSET) == 0
+                && file.getLong(at + COMMIT_LOG_OFFSET_OFFSET) != FILLER_COMMIT_LOG_OFFSET;
     }
 
     /** CommitLog offset just after the record of the last real entry, or 0 when the queue holds none. */

@@ -329,6 +329,24 @@ class StoreRecoveryTest {
     }
 
     @Test
+    void aConsumeQueueEntryTornByAKillAfterItsCommitLogOffsetIsCutAndRedispatched() throws IOException {
+        fillAndCrash(FlushMode.SYNC, 70, "t");
+        Path lastQueueFile = dir.resolve("consumequeue").resolve("t").resolve("0")
+                .resolve(MappedFile.fileName(64L * ConsumeQueue.ENTRY_BYTES));
+        // the dispatcher was killed after writing the entry's CommitLog offset but before its size and tags code
+        try (FileChannel channel = FileChannel.open(lastQueueFile, StandardOpenOption.WRITE)) {
+            channel.write(ByteBuffer.wrap(new byte[ConsumeQueue.ENTRY_BYTES - 8]), 5L * ConsumeQueue.ENTRY_BYTES + 8);
+        }
+
+        try (DefaultMessageStore store = new DefaultMessageStore(config(FlushMode.SYNC))) {
+            store.start();
+
+            assertThat(readAll(store, "t")).hasSize(70).extracting(StoredMessage::queueOffset)
+                    .containsExactlyElementsOf(java.util.stream.LongStream.range(0, 70).boxed().toList());
+        }
+    }
+
+    @Test
     void aCheckpointLetsConsumeQueueRecoverySkipFilesItCoversAndStillCatchesAZeroedTailAfterIt() throws IOException {
         List<PutResult> results = new ArrayList<>();
         StoreConfig withCheckpoints = smallConfig(dir).flushMode(FlushMode.SYNC).build();
