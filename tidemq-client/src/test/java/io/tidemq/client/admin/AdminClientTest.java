@@ -47,7 +47,7 @@ class AdminClientTest {
         namesrv = track(new FakeServer());
         brokerA = track(new FakeServer());
         brokerB = track(new FakeServer());
-        admin = track(AdminClient.connect(namesrv.address(), 2_000));
+        admin = track(AdminClient.connect(namesrv.address(), 10_000)); // generous: a loaded CI machine stalled 2 s calls
     }
 
     @AfterEach
