@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static io.tidemq.store.TestStores.message;
 import static io.tidemq.store.TestStores.smallConfig;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 class SyncGroupCommitTest {
 
@@ -46,6 +47,10 @@ class SyncGroupCommitTest {
             CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
             pool.shutdown();
 
+            // the flush thread counts a group after handing its futures to the completion thread, so the count
+            // can trail the last future by a moment
+            await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> store.stats().syncFlushedRecords() == threads * perThread);
             StoreStats stats = store.stats();
             assertThat(completedBeforeFlush).hasValue(0);
             assertThat(stats.syncFlushedRecords()).isEqualTo(threads * perThread);
