@@ -86,13 +86,7 @@ public final class AsyncFlushService implements CommitLogFlusher {
 
     @Override
     public void close() {
-        stopped = true;
-        LockSupport.unpark(thread);
-        try {
-            thread.join(30_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        abort();
         try {
             if (files.flush(0)) {
                 metrics.commitLogFsyncs.increment();
