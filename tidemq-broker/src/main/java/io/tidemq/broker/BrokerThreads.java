@@ -1,5 +1,6 @@
 package io.tidemq.broker;
 
+import io.tidemq.common.concurrent.NamedThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -7,28 +8,15 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
-/** The broker's named thread pools and their orderly shutdown. */
+/** The broker's thread pools (daemon threads named {@code <prefix>-1, -2, ...}) and their orderly shutdown. */
 public final class BrokerThreads {
 
     private static final Logger LOG = LoggerFactory.getLogger(BrokerThreads.class);
 
     private BrokerThreads() {
-    }
-
-    /** Threads named {@code <prefix>-1, -2, ...}; daemon so a forgotten close never keeps a JVM alive. */
-    public static ThreadFactory named(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            t.setUncaughtExceptionHandler((th, e) -> LOG.error("uncaught failure on {}", th.getName(), e));
-            return t;
-        };
     }
 
     /**
@@ -37,11 +25,11 @@ public final class BrokerThreads {
      */
     public static ExecutorService fixedPool(String prefix, int threads, int queueCapacity) {
         return new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(queueCapacity), named(prefix));
+                new LinkedBlockingQueue<>(queueCapacity), NamedThreadFactory.pool(prefix, true));
     }
 
     public static ScheduledExecutorService scheduler(String prefix) {
-        ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, named(prefix));
+        ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, NamedThreadFactory.pool(prefix, true));
         s.setRemoveOnCancelPolicy(true);
         return s;
     }

@@ -1,5 +1,6 @@
 package io.tidemq.cli;
 
+import io.tidemq.common.concurrent.NamedThreadFactory;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -61,11 +62,7 @@ final class BenchStats {
 
     /** Starts printing a progress line every {@code intervalMs} on thread {@code tidemq-bench-report}. */
     void startReporting(long intervalMs) {
-        reporter = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "tidemq-bench-report");
-            t.setDaemon(true);
-            return t;
-        });
+        reporter = Executors.newSingleThreadScheduledExecutor(NamedThreadFactory.single("tidemq-bench-report", true));
         reporter.scheduleAtFixedRate(this::report, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
     }
 

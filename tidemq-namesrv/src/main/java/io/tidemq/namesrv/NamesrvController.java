@@ -1,5 +1,6 @@
 package io.tidemq.namesrv;
 
+import io.tidemq.common.concurrent.NamedThreadFactory;
 import io.tidemq.common.protocol.RequestCode;
 import io.tidemq.namesrv.event.NamesrvEventBus;
 import io.tidemq.namesrv.event.NamesrvEventContext;
@@ -23,7 +24,6 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 /**
@@ -131,13 +131,9 @@ public final class NamesrvController implements AutoCloseable {
     }
 
     private static ThreadPoolExecutor newRequestExecutor(int threads) {
-        AtomicInteger index = new AtomicInteger();
         return new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(REQUEST_QUEUE_CAPACITY), r -> {
-                    Thread t = new Thread(r, "tidemq-namesrv-request-" + index.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
+                new ArrayBlockingQueue<>(REQUEST_QUEUE_CAPACITY),
+                NamedThreadFactory.pool("tidemq-namesrv-request", true));
     }
 
     /** The port the NameServer listens on (the OS-chosen one when listenPort is 0). */

@@ -1,5 +1,6 @@
 package io.tidemq.store;
 
+import io.tidemq.common.concurrent.NamedThreadFactory;
 import io.tidemq.store.file.FileIo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,11 +40,8 @@ final class DiskSpaceGuard implements AutoCloseable {
         this.reserveBytes = reserveBytes;
         this.io = io;
         this.requiredBytes = reserveBytes;
-        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "tidemq-disk-space");
-            t.setDaemon(true);
-            return t;
-        });
+        this.executor = Executors.newSingleThreadScheduledExecutor(
+                NamedThreadFactory.single("tidemq-disk-space", true));
     }
 
     void start() {

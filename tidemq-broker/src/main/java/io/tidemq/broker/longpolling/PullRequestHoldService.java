@@ -1,5 +1,6 @@
 package io.tidemq.broker.longpolling;
 
+import io.tidemq.common.concurrent.NamedThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,11 +75,8 @@ public final class PullRequestHoldService implements AutoCloseable {
         this.checkIntervalMs = checkIntervalMs;
         this.maxHeld = maxHeld;
         this.maxHeldPerOwner = maxHeldPerOwner;
-        this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "tidemq-pull-hold");
-            t.setDaemon(true);
-            return t;
-        });
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(
+                NamedThreadFactory.single("tidemq-pull-hold", true));
     }
 
     public void start() {

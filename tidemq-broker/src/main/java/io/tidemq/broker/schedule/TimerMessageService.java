@@ -1,6 +1,7 @@
 package io.tidemq.broker.schedule;
 
 import io.tidemq.broker.BrokerThreads;
+import io.tidemq.common.concurrent.NamedThreadFactory;
 import io.tidemq.common.timer.TimerConfig;
 import io.tidemq.common.timer.TimingWheelTimer;
 import io.tidemq.store.DefaultMessageStore;
@@ -115,7 +116,8 @@ public final class TimerMessageService implements AutoCloseable {
         pending.set(recovery.pendingEntries());
         delivery.guard(newGuard(checkpoint, nowMs));
 
-        deliverExecutor = Executors.newFixedThreadPool(DELIVER_THREADS, BrokerThreads.named("tidemq-timer-deliver"));
+        deliverExecutor = Executors.newFixedThreadPool(DELIVER_THREADS,
+                NamedThreadFactory.pool("tidemq-timer-deliver", true));
         wheel = new TimingWheelTimer(TimerConfig.defaults("delay"), deliverExecutor);
         delivery.wheel(wheel);
         running = true;

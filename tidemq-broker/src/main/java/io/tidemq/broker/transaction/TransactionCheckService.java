@@ -1,6 +1,7 @@
 package io.tidemq.broker.transaction;
 
 import io.tidemq.broker.AtomicJsonFile;
+import io.tidemq.common.concurrent.NamedThreadFactory;
 import io.tidemq.remoting.RemotingServer;
 import io.tidemq.store.DefaultMessageStore;
 import org.slf4j.Logger;
@@ -90,11 +91,7 @@ public final class TransactionCheckService implements AutoCloseable {
             throw new IllegalStateException("the transaction check service is already started");
         }
         sender = new CheckBackSender(server, producers);
-        executor = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, THREAD_NAME);
-            t.setDaemon(true);
-            return t;
-        });
+        executor = new ScheduledThreadPoolExecutor(1, NamedThreadFactory.single(THREAD_NAME, true));
         executor.scheduleWithFixedDelay(this::scanSafely, checkIntervalMs, checkIntervalMs, TimeUnit.MILLISECONDS);
     }
 

@@ -3,6 +3,7 @@ package io.tidemq.client.impl;
 import io.tidemq.client.ClientConfig;
 import io.tidemq.client.ClientException;
 import io.tidemq.client.TopicNotFoundException;
+import io.tidemq.common.concurrent.NamedThreadFactory;
 import io.tidemq.common.names.NameValidator;
 import io.tidemq.client.route.RouteTable;
 import io.tidemq.client.route.TopicPublishInfo;
@@ -102,7 +103,7 @@ public final class ClientInstance {
     }
 
     private static ScheduledThreadPoolExecutor executor(String name) {
-        ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(1, new NamedThreadFactory(name, true));
+        ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(1, NamedThreadFactory.pool(name, true));
         e.setRemoveOnCancelPolicy(true);
         e.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         return e;

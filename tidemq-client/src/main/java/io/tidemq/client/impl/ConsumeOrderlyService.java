@@ -6,6 +6,7 @@ import io.tidemq.client.consumer.ConsumeOrderlyContext;
 import io.tidemq.client.consumer.ConsumeOrderlyStatus;
 import io.tidemq.client.consumer.MessageListenerOrderly;
 import io.tidemq.client.consumer.ProcessQueue;
+import io.tidemq.common.concurrent.NamedThreadFactory;
 import io.tidemq.common.message.MessageExt;
 import io.tidemq.common.message.MessageQueue;
 import org.slf4j.Logger;
@@ -66,7 +67,7 @@ public final class ConsumeOrderlyService {
         this.suspendMs = config.suspendCurrentQueueTimeMs();
         int threads = config.consumeThreads();
         this.pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                new NamedThreadFactory("tidemq-consume-" + group, false));
+                NamedThreadFactory.pool("tidemq-consume-" + group, false));
         this.locks = new QueueLockService(runtime, brokerLocks, config.lockRenewIntervalMs(), this::kick);
         this.deadLetters = new MessageSendBack(runtime.instance(), group, maxReconsumeTimes);
     }

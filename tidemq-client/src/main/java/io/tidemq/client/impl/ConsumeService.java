@@ -8,6 +8,7 @@ import io.tidemq.client.consumer.ConsumeStatus;
 import io.tidemq.client.consumer.MessageListenerConcurrently;
 import io.tidemq.client.consumer.ProcessQueue;
 import io.tidemq.client.offset.OffsetStore;
+import io.tidemq.common.concurrent.NamedThreadFactory;
 import io.tidemq.common.message.MessageExt;
 import io.tidemq.common.message.MessageQueue;
 import io.tidemq.common.protocol.ResponseCode;
@@ -84,9 +85,9 @@ public final class ConsumeService {
         this.retryDelayMs = config.consumeRetryDelayMs();
         this.maxReconsumeTimes = config.maxReconsumeTimes();
         this.pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                new NamedThreadFactory("tidemq-consume-" + group, false));
+                NamedThreadFactory.pool("tidemq-consume-" + group, false));
         this.timedOutFailures = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), new NamedThreadFactory("tidemq-consume-" + group + "-failed", true));
+                new LinkedBlockingQueue<>(), NamedThreadFactory.pool("tidemq-consume-" + group + "-failed", true));
         timedOutFailures.allowCoreThreadTimeOut(true);
         this.timeouts = new ConsumeTimeouts(group, config.consumeTimeoutMs(), this::timedOut);
     }

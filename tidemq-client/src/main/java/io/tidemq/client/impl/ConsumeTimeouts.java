@@ -1,6 +1,7 @@
 package io.tidemq.client.impl;
 
 import io.tidemq.client.consumer.ProcessQueue;
+import io.tidemq.common.concurrent.NamedThreadFactory;
 import io.tidemq.common.message.MessageExt;
 import io.tidemq.common.message.MessageQueue;
 import org.slf4j.Logger;
@@ -58,8 +59,8 @@ final class ConsumeTimeouts {
         this.timeoutMs = timeoutMs;
         this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         this.onTimeout = onTimeout;
-        this.sweeper = new ScheduledThreadPoolExecutor(1, new NamedThreadFactory("tidemq-consume-" + group + "-timeout",
-                true));
+        this.sweeper = new ScheduledThreadPoolExecutor(1,
+                NamedThreadFactory.pool("tidemq-consume-" + group + "-timeout", true));
         sweeper.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         // a tenth of the timeout keeps the overrun small; never busier than every 10 ms, never lazier than 1 s
         long periodMs = Math.max(10, Math.min(1_000, timeoutMs / 10));

@@ -4,6 +4,7 @@ import io.tidemq.client.ClientConfig;
 import io.tidemq.client.consumer.ProcessQueue;
 import io.tidemq.client.consumer.TagFilter;
 import io.tidemq.client.offset.OffsetStore;
+import io.tidemq.common.concurrent.NamedThreadFactory;
 import io.tidemq.common.message.MessageCodec;
 import io.tidemq.common.message.MessageExt;
 import io.tidemq.common.message.MessageQueue;

@@ -4,9 +4,9 @@ import io.tidemq.client.ClientConfig;
 import io.tidemq.client.SendFailedException;
 import io.tidemq.client.admin.MessageIdAddress;
 import io.tidemq.client.impl.ClientInstance;
-import io.tidemq.client.impl.NamedThreadFactory;
 import io.tidemq.client.producer.Producer;
 import io.tidemq.client.producer.SendResult;
+import io.tidemq.common.concurrent.NamedThreadFactory;
 import io.tidemq.common.message.Message;
 import io.tidemq.common.message.MessageConst;
 import io.tidemq.common.message.MessageExt;
@@ -71,7 +71,7 @@ public final class TransactionProducer implements AutoCloseable {
 
     private static ExecutorService defaultCheckExecutor(String group) {
         return new ThreadPoolExecutor(1, 1, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(DEFAULT_CHECK_QUEUE),
-                new NamedThreadFactory("tidemq-transaction-check-" + group, true));
+                NamedThreadFactory.pool("tidemq-transaction-check-" + group, true));
     }
 
     public static Builder builder(String group, ClientConfig config) {

@@ -1,5 +1,6 @@
 package io.tidemq.namesrv.event;
 
+import io.tidemq.common.concurrent.NamedThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,11 +57,8 @@ public final class NamesrvEventBus implements AutoCloseable {
         this.handlers = List.copyOf(sorted);
         this.context = context;
         this.eventThread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
-                new ArrayBlockingQueue<>(queueCapacity), r -> {
-                    Thread t = new Thread(r, THREAD_NAME);
-                    t.setDaemon(true);
-                    return t;
-                }, new ThreadPoolExecutor.AbortPolicy());
+                new ArrayBlockingQueue<>(queueCapacity), NamedThreadFactory.single(THREAD_NAME, true),
+                new ThreadPoolExecutor.AbortPolicy());
     }
 
     /**

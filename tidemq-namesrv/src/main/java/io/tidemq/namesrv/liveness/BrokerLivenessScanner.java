@@ -1,5 +1,6 @@
 package io.tidemq.namesrv.liveness;
 
+import io.tidemq.common.concurrent.NamedThreadFactory;
 import io.tidemq.namesrv.event.BrokerEvictedEvent;
 import io.tidemq.namesrv.event.EvictionReason;
 import io.tidemq.namesrv.event.NamesrvEvent;
@@ -44,11 +45,7 @@ public final class BrokerLivenessScanner implements AutoCloseable {
         this.brokerExpireMs = brokerExpireMs;
         this.scanIntervalMs = scanIntervalMs;
         this.clockMs = clockMs;
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, THREAD_NAME);
-            t.setDaemon(true);
-            return t;
-        });
+        this.timer = Executors.newSingleThreadScheduledExecutor(NamedThreadFactory.single(THREAD_NAME, true));
     }
 
     public void start() {

@@ -1,5 +1,6 @@
 package io.tidemq.store.flush;
 
+import io.tidemq.common.concurrent.NamedThreadFactory;
 import io.tidemq.store.FsyncFailedException;
 import io.tidemq.store.PutResult;
 import io.tidemq.store.StoreClosedException;
@@ -97,16 +98,10 @@ public final class GroupCommitService implements CommitLogFlusher {
         this.afterFlush = afterFlush;
         this.thread = new Thread(this::run, "tidemq-flush-commitlog");
         this.thread.setDaemon(true);
-        this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "tidemq-sync-flush-watchdog");
-            t.setDaemon(true);
-            return t;
-        });
-        this.ackExecutor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "tidemq-sync-ack");
-            t.setDaemon(true);
-            return t;
-        });
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(
+                NamedThreadFactory.single("tidemq-sync-flush-watchdog", true));
+        this.ackExecutor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+                NamedThreadFactory.single("tidemq-sync-ack", true));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.tidemq.store.retention;
 
+import io.tidemq.common.concurrent.NamedThreadFactory;
 import io.tidemq.store.StoreMetrics;
 import io.tidemq.store.commitlog.CommitLog;
 import io.tidemq.store.file.MappedFile;
@@ -66,11 +67,7 @@ public final class RetentionService implements AutoCloseable {
         this.dispatchedOffset = dispatchedOffset;
         this.afterCommitLogTrim = afterCommitLogTrim;
         this.clockMs = clockMs;
-        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "tidemq-retention");
-            t.setDaemon(true);
-            return t;
-        });
+        this.executor = Executors.newSingleThreadScheduledExecutor(NamedThreadFactory.single("tidemq-retention", true));
     }
 
     /** used/total of the file system holding {@code path}; 0 when it cannot be read. */
