@@ -1,6 +1,6 @@
 package io.tidemq.cli;
 
-import io.tidemq.namesrv.NamesrvConfig;
+import io.tidemq.namesrv.config.NamesrvConfig;
 import io.tidemq.namesrv.NamesrvController;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

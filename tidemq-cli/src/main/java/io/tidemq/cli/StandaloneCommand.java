@@ -2,7 +2,7 @@ package io.tidemq.cli;
 
 import io.tidemq.broker.BrokerConfig;
 import io.tidemq.broker.BrokerController;
-import io.tidemq.namesrv.NamesrvConfig;
+import io.tidemq.namesrv.config.NamesrvConfig;
 import io.tidemq.namesrv.NamesrvController;
 import io.tidemq.remoting.exception.RemotingBindException;
 import io.tidemq.store.FlushMode;

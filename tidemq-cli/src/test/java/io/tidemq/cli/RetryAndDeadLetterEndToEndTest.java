@@ -14,7 +14,7 @@ import io.tidemq.common.message.Message;
 import io.tidemq.common.message.MessageConst;
 import io.tidemq.common.message.MessageExt;
 import io.tidemq.common.route.TopicConfig;
-import io.tidemq.namesrv.NamesrvConfig;
+import io.tidemq.namesrv.config.NamesrvConfig;
 import io.tidemq.namesrv.NamesrvController;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

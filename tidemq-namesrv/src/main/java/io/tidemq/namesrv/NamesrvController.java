@@ -1,6 +1,8 @@
 package io.tidemq.namesrv;
 
 import io.tidemq.common.concurrent.NamedThreadFactory;
+import io.tidemq.namesrv.metrics.NamesrvMetrics;
+import io.tidemq.namesrv.config.NamesrvConfig;
 import io.tidemq.common.protocol.RequestCode;
 import io.tidemq.namesrv.event.NamesrvEventBus;
 import io.tidemq.namesrv.event.NamesrvEventContext;

@@ -1,5 +1,6 @@
 package io.tidemq.namesrv;
 
+import io.tidemq.namesrv.config.NamesrvConfig;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.tidemq.common.json.Json;
 import io.tidemq.common.protocol.RequestCode;
@@ -16,7 +17,7 @@ import io.tidemq.namesrv.event.BrokerEvictedEvent;
 import io.tidemq.namesrv.event.BrokerHeartbeatEvent;
 import io.tidemq.namesrv.event.BrokerRegisteredEvent;
 import io.tidemq.namesrv.event.BrokerUnregisteredEvent;
-import io.tidemq.namesrv.event.EvictionReason;
+import io.tidemq.namesrv.membership.EvictionReason;
 import io.tidemq.namesrv.route.RouteTableEventHandler;
 import io.tidemq.namesrv.spi.RecordingEventHandler;
 import io.tidemq.namesrv.spi.ThrowingEventHandler;

@@ -2,7 +2,7 @@ package io.tidemq.it.support;
 
 import io.tidemq.broker.BrokerConfig;
 import io.tidemq.broker.BrokerController;
-import io.tidemq.namesrv.NamesrvConfig;
+import io.tidemq.namesrv.config.NamesrvConfig;
 import io.tidemq.namesrv.NamesrvController;
 
 import java.nio.file.Path;

@@ -8,7 +8,7 @@ import java.util.Set;
 
 /**
  * The built-in handler that logs broker membership changes and counts every event in
- * {@link io.tidemq.namesrv.NamesrvMetrics}. Every eviction is logged at WARN with its reason, because an
+ * {@link io.tidemq.namesrv.metrics.NamesrvMetrics}. Every eviction is logged at WARN with its reason, because an
  * eviction is the moment clients start losing a broker. Heartbeats are only counted: they come every few
  * seconds from every broker and would drown the log.
  */

@@ -1,5 +1,7 @@
 package io.tidemq.namesrv.event;
 
+import io.tidemq.namesrv.membership.EvictionReason;
+import io.tidemq.namesrv.membership.BrokerIdentity;
 /**
  * The NameServer is removing a broker that went silent or lost its connection; clients stop seeing it on
  * their next route refresh.

@@ -1,5 +1,6 @@
 package io.tidemq.namesrv.event;
 
+import io.tidemq.namesrv.membership.BrokerIdentity;
 import io.tidemq.common.route.BrokerRegistration;
 import io.tidemq.remoting.RemotingChannel;
 

@@ -1,5 +1,6 @@
 package io.tidemq.namesrv.event;
 
+import io.tidemq.namesrv.membership.BrokerIdentity;
 /**
  * A registered broker sent UNREGISTER_BROKER (graceful shutdown); it leaves every route at once.
  *

@@ -1,5 +1,6 @@
 package io.tidemq.namesrv.event;
 
+import io.tidemq.namesrv.membership.BrokerIdentity;
 /**
  * A change in broker membership the NameServer's event bus dispatches to every {@link NamesrvEventHandler}.
  * Events are immutable facts: by the time handlers see one, the bus has decided it happens (an eviction

@@ -1,8 +1,7 @@
 package io.tidemq.namesrv.event;
 
-import io.tidemq.namesrv.NamesrvConfig;
-import io.tidemq.namesrv.NamesrvMetrics;
-import io.tidemq.namesrv.route.RouteInfoManager;
+import io.tidemq.namesrv.config.NamesrvConfig;
+import io.tidemq.namesrv.metrics.NamesrvMetrics;
 
 /**
  * What a {@link NamesrvEventHandler} may use besides the event: the NameServer's settings, its route table
@@ -12,10 +11,10 @@ import io.tidemq.namesrv.route.RouteInfoManager;
 public final class NamesrvEventContext {
 
     private final NamesrvConfig config;
-    private final RouteInfoManager routeInfoManager;
+    private final RouteTableView routeInfoManager;
     private final NamesrvMetrics metrics;
 
-    public NamesrvEventContext(NamesrvConfig config, RouteInfoManager routeInfoManager, NamesrvMetrics metrics) {
+    public NamesrvEventContext(NamesrvConfig config, RouteTableView routeInfoManager, NamesrvMetrics metrics) {
         this.config = config;
         this.routeInfoManager = routeInfoManager;
         this.metrics = metrics;
@@ -25,7 +24,8 @@ public final class NamesrvEventContext {
         return config;
     }
 
-    public RouteInfoManager routeInfoManager() {
+    /** The route table, read-only. */
+    public RouteTableView routeInfoManager() {
         return routeInfoManager;
     }
 

@@ -1,5 +1,6 @@
 package io.tidemq.namesrv.event;
 
+import io.tidemq.namesrv.route.RouteTableEventHandler;
 /**
  * A plug-in that reacts to broker membership changes: the NameServer's extension point (SPI).
  *

@@ -2,7 +2,7 @@ package io.tidemq.namesrv.liveness;
 
 import io.tidemq.common.concurrent.NamedThreadFactory;
 import io.tidemq.namesrv.event.BrokerEvictedEvent;
-import io.tidemq.namesrv.event.EvictionReason;
+import io.tidemq.namesrv.membership.EvictionReason;
 import io.tidemq.namesrv.event.NamesrvEvent;
 import io.tidemq.namesrv.event.NamesrvEventBus;
 import io.tidemq.namesrv.route.BrokerLiveInfo;

@@ -2,7 +2,7 @@ package io.tidemq.namesrv.processor;
 
 import io.tidemq.common.protocol.ResponseCode;
 import io.tidemq.namesrv.event.BrokerHeartbeatEvent;
-import io.tidemq.namesrv.event.BrokerIdentity;
+import io.tidemq.namesrv.membership.BrokerIdentity;
 import io.tidemq.namesrv.event.NamesrvEventBus;
 import io.tidemq.namesrv.route.RouteInfoManager;
 import io.tidemq.remoting.RemotingChannel;

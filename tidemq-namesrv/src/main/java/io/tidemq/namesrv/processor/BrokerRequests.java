@@ -5,7 +5,7 @@ import io.tidemq.common.names.NameValidator;
 import io.tidemq.common.protocol.ResponseCode;
 import io.tidemq.common.protocol.header.Headers;
 import io.tidemq.common.protocol.header.InvalidHeaderException;
-import io.tidemq.namesrv.event.BrokerIdentity;
+import io.tidemq.namesrv.membership.BrokerIdentity;
 import io.tidemq.namesrv.event.EventBusRejectedException;
 import io.tidemq.remoting.protocol.RemotingCommand;
 

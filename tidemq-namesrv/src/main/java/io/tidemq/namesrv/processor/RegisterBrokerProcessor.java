@@ -5,7 +5,7 @@ import io.tidemq.common.protocol.ResponseCode;
 import io.tidemq.common.protocol.header.Headers;
 import io.tidemq.common.route.BrokerRegistration;
 import io.tidemq.common.route.TopicConfig;
-import io.tidemq.namesrv.event.BrokerIdentity;
+import io.tidemq.namesrv.membership.BrokerIdentity;
 import io.tidemq.namesrv.event.BrokerRegisteredEvent;
 import io.tidemq.namesrv.event.NamesrvEventBus;
 import io.tidemq.remoting.RemotingChannel;

@@ -1,6 +1,6 @@
 package io.tidemq.namesrv.processor;
 
-import io.tidemq.namesrv.event.BrokerIdentity;
+import io.tidemq.namesrv.membership.BrokerIdentity;
 import io.tidemq.namesrv.event.BrokerUnregisteredEvent;
 import io.tidemq.namesrv.event.NamesrvEventBus;
 import io.tidemq.namesrv.route.RouteInfoManager;

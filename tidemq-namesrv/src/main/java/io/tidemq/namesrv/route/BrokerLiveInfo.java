@@ -1,6 +1,6 @@
 package io.tidemq.namesrv.route;
 
-import io.tidemq.namesrv.event.BrokerIdentity;
+import io.tidemq.namesrv.membership.BrokerIdentity;
 import io.tidemq.remoting.RemotingChannel;
 
 /**

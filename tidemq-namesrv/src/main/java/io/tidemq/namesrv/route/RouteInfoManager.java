@@ -1,12 +1,13 @@
 package io.tidemq.namesrv.route;
 
+import io.tidemq.namesrv.membership.BrokerIdentity;
 import io.tidemq.common.route.BrokerData;
 import io.tidemq.common.route.BrokerRegistration;
 import io.tidemq.common.route.ClusterInfo;
 import io.tidemq.common.route.QueueData;
 import io.tidemq.common.route.TopicConfig;
 import io.tidemq.common.route.TopicRouteData;
-import io.tidemq.namesrv.event.BrokerIdentity;
+import io.tidemq.namesrv.event.RouteTableView;
 import io.tidemq.remoting.RemotingChannel;
 
 import java.util.ArrayList;
@@ -37,7 +38,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * addresses is alive, and a topic only while at least one of its groups is; a topic whose brokers all left
  * is gone (lookups answer TOPIC_NOT_EXIST).
  */
-public final class RouteInfoManager {
+public final class RouteInfoManager implements RouteTableView {
 
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final Lock readLock = lock.readLock();
@@ -55,6 +56,7 @@ public final class RouteInfoManager {
     // ---------------------------------------------------------------- reads
 
     /** The route of a topic, or empty when no live broker serves it. */
+    @Override
     public Optional<TopicRouteData> findTopicRoute(String topic) {
         readLock.lock();
         try {
@@ -81,6 +83,7 @@ public final class RouteInfoManager {
     }
 
     /** Every cluster, broker group and live address, with each address's last registration or heartbeat. */
+    @Override
     public ClusterInfo clusterInfo() {
         readLock.lock();
         try {
@@ -99,6 +102,7 @@ public final class RouteInfoManager {
     }
 
     /** The names of all topics served by at least one live broker, sorted. */
+    @Override
     public List<String> topicNames() {
         readLock.lock();
         try {

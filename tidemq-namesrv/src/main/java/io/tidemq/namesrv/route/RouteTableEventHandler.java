@@ -22,21 +22,34 @@ public final class RouteTableEventHandler implements NamesrvEventHandler {
 
     @Override
     public void onRegistered(BrokerRegisteredEvent event, NamesrvEventContext context) {
-        context.routeInfoManager().register(event.broker(), event.registration(), event.channel(), event.timestampMs());
+        table(context).register(event.broker(), event.registration(), event.channel(), event.timestampMs());
     }
 
     @Override
     public void onHeartbeat(BrokerHeartbeatEvent event, NamesrvEventContext context) {
-        context.routeInfoManager().refresh(event.broker().brokerAddr(), event.channel(), event.timestampMs());
+        table(context).refresh(event.broker().brokerAddr(), event.channel(), event.timestampMs());
     }
 
     @Override
     public void onUnregistered(BrokerUnregisteredEvent event, NamesrvEventContext context) {
-        context.routeInfoManager().remove(event.broker().brokerAddr());
+        table(context).remove(event.broker().brokerAddr());
     }
 
     @Override
     public void onEvicted(BrokerEvictedEvent event, NamesrvEventContext context) {
-        context.routeInfoManager().remove(event.broker().brokerAddr());
+        table(context).remove(event.broker().brokerAddr());
+    }
+
+    /**
+     * The table to change. Plug-in handlers see it as a read-only {@link io.tidemq.namesrv.event.RouteTableView};
+     * the NameServer builds its context with the {@link RouteInfoManager} itself, whose changing methods only
+     * this package can call.
+     */
+    private static RouteInfoManager table(NamesrvEventContext context) {
+        if (context.routeInfoManager() instanceof RouteInfoManager table) {
+            return table;
+        }
+        throw new IllegalStateException("the route table handler needs a context built on a RouteInfoManager, got "
+                + context.routeInfoManager().getClass().getName());
     }
 }

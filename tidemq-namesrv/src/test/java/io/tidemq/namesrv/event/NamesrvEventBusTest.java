@@ -1,7 +1,9 @@
 package io.tidemq.namesrv.event;
 
-import io.tidemq.namesrv.NamesrvConfig;
-import io.tidemq.namesrv.NamesrvMetrics;
+import io.tidemq.namesrv.membership.EvictionReason;
+import io.tidemq.namesrv.membership.BrokerIdentity;
+import io.tidemq.namesrv.config.NamesrvConfig;
+import io.tidemq.namesrv.metrics.NamesrvMetrics;
 import io.tidemq.namesrv.route.RouteInfoManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

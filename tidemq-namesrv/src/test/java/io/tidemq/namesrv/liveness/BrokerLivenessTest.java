@@ -2,13 +2,13 @@ package io.tidemq.namesrv.liveness;
 
 import io.tidemq.common.route.BrokerRegistration;
 import io.tidemq.common.route.TopicConfig;
-import io.tidemq.namesrv.NamesrvConfig;
-import io.tidemq.namesrv.NamesrvMetrics;
+import io.tidemq.namesrv.config.NamesrvConfig;
+import io.tidemq.namesrv.metrics.NamesrvMetrics;
 import io.tidemq.namesrv.event.BrokerAuditEventHandler;
 import io.tidemq.namesrv.event.BrokerEvictedEvent;
-import io.tidemq.namesrv.event.BrokerIdentity;
+import io.tidemq.namesrv.membership.BrokerIdentity;
 import io.tidemq.namesrv.event.BrokerRegisteredEvent;
-import io.tidemq.namesrv.event.EvictionReason;
+import io.tidemq.namesrv.membership.EvictionReason;
 import io.tidemq.namesrv.event.NamesrvEvent;
 import io.tidemq.namesrv.event.NamesrvEventBus;
 import io.tidemq.namesrv.event.NamesrvEventContext;

@@ -1,5 +1,6 @@
 package io.tidemq.namesrv.route;
 
+import io.tidemq.namesrv.membership.BrokerIdentity;
 import io.tidemq.common.route.BrokerData;
 import io.tidemq.common.route.BrokerRegistration;
 import io.tidemq.common.route.ClusterInfo;
@@ -7,7 +8,6 @@ import io.tidemq.common.route.Perm;
 import io.tidemq.common.route.QueueData;
 import io.tidemq.common.route.TopicConfig;
 import io.tidemq.common.route.TopicRouteData;
-import io.tidemq.namesrv.event.BrokerIdentity;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package io.tidemq.namesrv;
+package io.tidemq.namesrv.config;
 
 import org.junit.jupiter.api.Test;
 

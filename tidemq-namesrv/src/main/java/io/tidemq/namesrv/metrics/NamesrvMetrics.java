@@ -1,6 +1,6 @@
-package io.tidemq.namesrv;
+package io.tidemq.namesrv.metrics;
 
-import io.tidemq.namesrv.event.EvictionReason;
+import io.tidemq.namesrv.membership.EvictionReason;
 
 import java.util.EnumMap;
 import java.util.Map;

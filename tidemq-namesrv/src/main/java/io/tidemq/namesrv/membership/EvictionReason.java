@@ -1,4 +1,4 @@
-package io.tidemq.namesrv.event;
+package io.tidemq.namesrv.membership;
 
 /** Why the NameServer removed a broker that did not unregister itself. */
 public enum EvictionReason {

@@ -1,4 +1,4 @@
-package io.tidemq.namesrv;
+package io.tidemq.namesrv.config;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package io.tidemq.namesrv.event;
+package io.tidemq.namesrv.membership;
 
 import io.tidemq.common.protocol.header.Headers;
 import io.tidemq.common.route.BrokerData;

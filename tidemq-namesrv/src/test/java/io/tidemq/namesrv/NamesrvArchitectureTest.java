@@ -1,0 +1,28 @@
+package io.tidemq.namesrv;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+/**
+ * The NameServer's structure (DESIGN §1): its packages form no cycle, and it depends on common and
+ * remoting only, never on the store, the broker, the client or the command line.
+ */
+@AnalyzeClasses(packages = "io.tidemq.namesrv", importOptions = ImportOption.DoNotIncludeTests.class)
+class NamesrvArchitectureTest {
+
+    /**
+     * Each package is its own slice. The pattern starts above the module so that its root package is a slice
+     * too: {@code io.tidemq.namesrv.(**)} would leave the root out, and with it every cycle through it.
+     */
+    @ArchTest
+    static final ArchRule packagesFormNoCycle = slices().matching("io.tidemq.(**)").should().beFreeOfCycles();
+
+    @ArchTest
+    static final ArchRule dependsOnCommonAndRemotingOnly = noClasses().should().dependOnClassesThat()
+            .resideInAnyPackage("io.tidemq.store..", "io.tidemq.broker..", "io.tidemq.client..", "io.tidemq.cli..");
+}
