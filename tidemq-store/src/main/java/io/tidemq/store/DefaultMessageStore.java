@@ -1,5 +1,7 @@
 package io.tidemq.store;
 
+import io.tidemq.common.message.MalformedMessageIdException;
+import io.tidemq.common.message.MessageId;
 import io.tidemq.store.commitlog.CommitLog;
 import io.tidemq.store.dispatch.CommitLogDispatcher;
 import io.tidemq.store.dispatch.MessageArrivalListener;

@@ -2,8 +2,9 @@ package io.tidemq.store;
 
 import io.tidemq.common.message.MessageConst;
 import io.tidemq.common.message.MessageProperties;
+import io.tidemq.common.message.SysFlag;
+import io.tidemq.common.net.HostAddress;
 import io.tidemq.store.commitlog.RecordDescriptor;
-import io.tidemq.store.commitlog.SysFlag;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;

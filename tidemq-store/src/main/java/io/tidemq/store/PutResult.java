@@ -1,5 +1,7 @@
 package io.tidemq.store;
 
+import io.tidemq.common.message.MessageId;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

@@ -1,6 +1,8 @@
 package io.tidemq.store;
 
 import io.tidemq.common.message.MessageConst;
+import io.tidemq.common.message.MessageId;
+import io.tidemq.common.net.HostAddress;
 
 import java.net.InetSocketAddress;
 import java.util.Map;

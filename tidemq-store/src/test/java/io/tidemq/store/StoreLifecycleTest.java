@@ -1,5 +1,6 @@
 package io.tidemq.store;
 
+import io.tidemq.common.message.MessageId;
 import io.tidemq.store.file.Durability;
 import io.tidemq.store.file.DurabilityListener;
 import io.tidemq.store.file.FileIo;

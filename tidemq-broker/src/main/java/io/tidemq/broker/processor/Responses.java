@@ -6,7 +6,7 @@ import io.tidemq.remoting.protocol.RemotingCommand;
 import io.tidemq.store.DiskFullException;
 import io.tidemq.store.FsyncFailedException;
 import io.tidemq.store.InvalidMessageException;
-import io.tidemq.store.MalformedMessageIdException;
+import io.tidemq.common.message.MalformedMessageIdException;
 import io.tidemq.store.MessageTooLargeException;
 import io.tidemq.store.PropertiesTooLargeException;
 import io.tidemq.store.PutResult;

@@ -11,7 +11,7 @@ import io.tidemq.remoting.RequestProcessor;
 import io.tidemq.remoting.protocol.RemotingCommand;
 import io.tidemq.store.CorruptRecordException;
 import io.tidemq.store.DefaultMessageStore;
-import io.tidemq.store.MalformedMessageIdException;
+import io.tidemq.common.message.MalformedMessageIdException;
 import io.tidemq.store.MessageRecord;
 import io.tidemq.store.OffsetOutOfRangeException;
 import io.tidemq.store.StoredMessage;

@@ -5,7 +5,7 @@ import io.tidemq.common.message.MessageConst;
 import io.tidemq.common.message.MessageExt;
 import io.tidemq.store.MessageRecord;
 import io.tidemq.store.StoredMessage;
-import io.tidemq.store.commitlog.SysFlag;
+import io.tidemq.common.message.SysFlag;
 
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;

@@ -3,7 +3,7 @@ package io.tidemq.broker.transaction;
 import io.tidemq.common.protocol.header.Headers;
 import io.tidemq.store.CorruptRecordException;
 import io.tidemq.store.DefaultMessageStore;
-import io.tidemq.store.MessageId;
+import io.tidemq.common.message.MessageId;
 import io.tidemq.store.OffsetOutOfRangeException;
 import io.tidemq.store.PutResult;
 import io.tidemq.store.StoredMessage;

@@ -3,7 +3,7 @@ package io.tidemq.broker.transaction;
 import io.tidemq.common.message.MessageConst;
 import io.tidemq.store.MessageRecord;
 import io.tidemq.store.StoredMessage;
-import io.tidemq.store.commitlog.SysFlag;
+import io.tidemq.common.message.SysFlag;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;

@@ -7,7 +7,7 @@ import io.tidemq.common.message.MessageExt;
 import io.tidemq.common.protocol.ResponseCode;
 import io.tidemq.common.protocol.header.Headers;
 import io.tidemq.remoting.protocol.RemotingCommand;
-import io.tidemq.store.MessageId;
+import io.tidemq.common.message.MessageId;
 import io.tidemq.store.StoredMessage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

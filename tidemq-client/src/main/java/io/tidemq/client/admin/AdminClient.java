@@ -1,6 +1,7 @@
 package io.tidemq.client.admin;
 
 import io.tidemq.common.json.Json;
+import io.tidemq.common.message.MalformedMessageIdException;
 import io.tidemq.common.message.MessageExt;
 import io.tidemq.common.names.NameValidator;
 import io.tidemq.common.protocol.RequestCode;
@@ -43,7 +44,8 @@ import java.util.TreeSet;
  * Every call is synchronous and bounded by the timeout per request. Failures are {@link AdminException}s:
  * {@link NameServerUnavailableException}, {@link BrokerUnavailableException}, {@link UnknownTopicException},
  * {@link UnknownClusterException}, {@link UnknownGroupException}, {@link MessageNotFoundException},
- * {@link InvalidMessageIdException}, or {@link AdminRequestFailedException} carrying a server's error code.
+ * or {@link AdminRequestFailedException} carrying a server's error code. Bad arguments are argument errors,
+ * thrown before anything is sent ({@link MalformedMessageIdException} for a message id that is not one).
  * Thread-safe; owns one connection per server, closed by {@link #close()}.
  */
 public final class AdminClient implements AutoCloseable {
@@ -329,8 +331,8 @@ public final class AdminClient implements AutoCloseable {
      * reached or does not have it (an address seen through NAT, a slave serving instead), to every other
      * broker the NameServers know. A broker answer counts only when its message carries exactly this id.
      *
-     * @throws InvalidMessageIdException when the id is not a broker-assigned id
-     * @throws MessageNotFoundException  when no broker has it
+     * @throws MalformedMessageIdException when the id is not a broker-assigned id
+     * @throws MessageNotFoundException    when no broker has it
      */
     public MessageExt messageById(String msgId) {
         return messages.byId(msgId);
@@ -364,8 +366,8 @@ public final class AdminClient implements AutoCloseable {
      * RESEND_DLQ_MESSAGES for one dead letter: the broker holding it puts it back into {@code %RETRY%<group>}, due
      * at once, with its reconsume count reset. Returns that broker's address.
      *
-     * @throws InvalidMessageIdException when the id is not a broker-assigned id
-     * @throws MessageNotFoundException  when no broker holds it in the group's dead-letter queue
+     * @throws MalformedMessageIdException when the id is not a broker-assigned id
+     * @throws MessageNotFoundException    when no broker holds it in the group's dead-letter queue
      */
     public String resendDeadLetter(String group, String msgId) {
         return deadLetters.resendOne(group, msgId);

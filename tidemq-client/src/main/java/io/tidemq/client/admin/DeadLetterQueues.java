@@ -2,6 +2,7 @@ package io.tidemq.client.admin;
 
 import io.tidemq.common.message.MessageCodec;
 import io.tidemq.common.message.MessageExt;
+import io.tidemq.common.message.MessageId;
 import io.tidemq.common.names.NameValidator;
 import io.tidemq.common.protocol.RequestCode;
 import io.tidemq.common.protocol.ResponseCode;
@@ -62,7 +63,7 @@ final class DeadLetterQueues {
     /** @return the address of the broker that resent it */
     String resendOne(String group, String msgId) {
         NameValidator.checkGroup(group);
-        MessageIdAddress.parse(msgId);
+        MessageId.decode(msgId);
         String what = "resend of dead letter " + msgId + " of group " + group + " (RESEND_DLQ_MESSAGES)";
         RemotingCommand req = RemotingCommand.createRequest(RequestCode.RESEND_DLQ_MESSAGES)
                 .writeHeader(new Headers.DlqResendRequest(group, msgId));

@@ -2,6 +2,7 @@ package io.tidemq.client.admin;
 
 import io.tidemq.common.message.MessageCodec;
 import io.tidemq.common.message.MessageExt;
+import io.tidemq.common.message.MessageId;
 import io.tidemq.common.protocol.RequestCode;
 import io.tidemq.common.protocol.ResponseCode;
 import io.tidemq.common.protocol.header.Headers;
@@ -29,15 +30,15 @@ final class MessageLookup {
     }
 
     MessageExt byId(String msgId) {
-        MessageIdAddress id = MessageIdAddress.parse(msgId);
+        MessageId id = MessageId.decode(msgId);
         String what = "lookup of message " + msgId + " (QUERY_MESSAGE_BY_ID)";
         RemotingCommand req = RemotingCommand.createRequest(RequestCode.QUERY_MESSAGE_BY_ID)
                 .writeHeader(new Headers.MessageIdRequest(msgId));
         Set<String> tried = new LinkedHashSet<>();
         List<String> unreachable = new ArrayList<>();
-        if (id.hasHost()) {
-            tried.add(id.address());
-            MessageExt m = queryById(what, id.address(), req, msgId, unreachable);
+        if (id.hasStoreHost()) {
+            tried.add(id.storeHostText());
+            MessageExt m = queryById(what, id.storeHostText(), req, msgId, unreachable);
             if (m != null) {
                 return m;
             }
@@ -51,7 +52,7 @@ final class MessageLookup {
                 }
             }
         }
-        throw new MessageNotFoundException("no broker has message " + msgId + " (stored by " + id.address()
+        throw new MessageNotFoundException("no broker has message " + msgId + " (stored by " + id.storeHostText()
                 + "; asked " + tried + (unreachable.isEmpty() ? "" : ", unreachable " + unreachable)
                 + "); it may have been deleted by retention");
     }

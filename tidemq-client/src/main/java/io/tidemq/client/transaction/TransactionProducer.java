@@ -2,7 +2,6 @@ package io.tidemq.client.transaction;
 
 import io.tidemq.client.ClientConfig;
 import io.tidemq.client.SendFailedException;
-import io.tidemq.client.admin.MessageIdAddress;
 import io.tidemq.client.impl.ClientInstance;
 import io.tidemq.client.producer.Producer;
 import io.tidemq.client.producer.SendResult;
@@ -10,6 +9,7 @@ import io.tidemq.common.concurrent.NamedThreadFactory;
 import io.tidemq.common.message.Message;
 import io.tidemq.common.message.MessageConst;
 import io.tidemq.common.message.MessageExt;
+import io.tidemq.common.message.MessageId;
 import io.tidemq.common.names.NameValidator;
 import io.tidemq.common.protocol.RequestCode;
 import io.tidemq.common.protocol.ResponseCode;
@@ -185,7 +185,7 @@ public final class TransactionProducer implements AutoCloseable {
             return false;
         }
         RemotingCommand request = RemotingCommand.createRequest(RequestCode.END_TRANSACTION)
-                .writeHeader(new Headers.EndTransactionRequest(group, MessageIdAddress.parse(msgId).physicalOffset(),
+                .writeHeader(new Headers.EndTransactionRequest(group, MessageId.decode(msgId).physicalOffset(),
                         msgId, transactionId, local.name(), fromCheck));
         try {
             RemotingCommand resp = instance.api().remoting().invokeSync(brokerAddress, request, config.requestTimeoutMs());

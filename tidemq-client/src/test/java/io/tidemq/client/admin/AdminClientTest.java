@@ -1,6 +1,7 @@
 package io.tidemq.client.admin;
 
 import io.tidemq.common.json.Json;
+import io.tidemq.common.message.MalformedMessageIdException;
 import io.tidemq.common.message.MessageCodec;
 import io.tidemq.common.message.MessageConst;
 import io.tidemq.common.message.MessageExt;
@@ -344,9 +345,9 @@ class AdminClientTest {
     @Test
     void malformedMessageIdsAreRejectedWithTheExpectedShape() {
         assertThatThrownBy(() -> admin.messageById("abc"))
-                .isInstanceOf(InvalidMessageIdException.class).hasMessageContaining("32 hexadecimal");
+                .isInstanceOf(MalformedMessageIdException.class).hasMessageContaining("32 hexadecimal");
         assertThatThrownBy(() -> admin.messageById("7F000001000027170000000000001000".replace('1', 'Z')))
-                .isInstanceOf(InvalidMessageIdException.class).hasMessageContaining("not a hexadecimal digit");
+                .isInstanceOf(MalformedMessageIdException.class).hasMessageContaining("not a hexadecimal digit");
     }
 
     @Test

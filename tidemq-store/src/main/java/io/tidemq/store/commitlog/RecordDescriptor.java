@@ -1,5 +1,7 @@
 package io.tidemq.store.commitlog;
 
+import io.tidemq.common.message.SysFlag;
+
 /**
  * The one definition of the CommitLog record layout (storage format version 1). Every encoder, decoder and
  * recovery step uses these constants; no byte position is written down anywhere else. All integers are

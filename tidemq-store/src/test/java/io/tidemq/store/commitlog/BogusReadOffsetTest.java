@@ -1,7 +1,7 @@
 package io.tidemq.store.commitlog;
 
 import io.tidemq.store.DefaultMessageStore;
-import io.tidemq.store.MessageId;
+import io.tidemq.common.message.MessageId;
 import io.tidemq.store.NoMessageAtOffsetException;
 import io.tidemq.store.OffsetOutOfRangeException;
 import io.tidemq.store.PutResult;

@@ -1,5 +1,6 @@
 package io.tidemq.store.commitlog;
 
+import io.tidemq.common.message.SysFlag;
 import io.tidemq.store.MessageRecord;
 import io.tidemq.store.PropertiesTooLargeException;
 import io.tidemq.store.StoredMessage;

@@ -1,4 +1,4 @@
-package io.tidemq.store.commitlog;
+package io.tidemq.common.message;
 
 /**
  * Bits of a record's {@code sysFlag}. The store sets the host bits itself; the others are carried for the

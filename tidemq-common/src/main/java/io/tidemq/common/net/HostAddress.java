@@ -1,4 +1,4 @@
-package io.tidemq.store;
+package io.tidemq.common.net;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
