@@ -11,6 +11,8 @@ import io.tidemq.store.flush.AsyncFlushService;
 import io.tidemq.store.flush.CommitLogFlusher;
 import io.tidemq.store.flush.FlushConsumeQueueService;
 import io.tidemq.store.flush.GroupCommitService;
+import io.tidemq.store.ha.EpochFile;
+import io.tidemq.store.ha.ReplicaLog;
 import io.tidemq.store.index.IndexService;
 import io.tidemq.store.queue.ConsumeQueue;
 import io.tidemq.store.queue.ConsumeQueueStore;
@@ -63,6 +65,14 @@ public final class DefaultMessageStore implements AutoCloseable {
     private volatile DiskSpaceGuard diskSpace;
     private RetentionService retention;
     private volatile CommitLogRecovery.Result lastRecovery;
+    /**
+     * Replication: dispatch (ConsumeQueues, key index, arrival events) stops below this CommitLog offset, the
+     * commit point in SYNC replication, so consumers never see a record a failover could discard. Written by
+     * the replication thread, read by the dispatch thread.
+     */
+    private volatile long dispatchCeiling = Long.MAX_VALUE;
+    /** Created on first use; guarded by this. */
+    private ReplicaLog replicaLog;
 
     public DefaultMessageStore(StoreConfig config) {
         this.config = config;
@@ -76,7 +86,8 @@ public final class DefaultMessageStore implements AutoCloseable {
                 ? new IndexService(config.indexDir(), config.indexHashSlots(), config.indexMaxEntriesPerFile()) : null;
         this.queueReader = new QueueMessageReader(consumeQueues, commitLog, config.maxScanEntriesPerGet());
         this.reput = new ReputMessageService(commitLog, config.flushMode() == FlushMode.SYNC
-                ? commitLog::flushedOffset : commitLog::maxOffset, metrics);
+                ? () -> Math.min(commitLog.flushedOffset(), dispatchCeiling)
+                : () -> Math.min(commitLog.maxOffset(), dispatchCeiling), metrics);
     }
 
     public StoreConfig config() {
@@ -366,6 +377,30 @@ public final class DefaultMessageStore implements AutoCloseable {
 
     public long flushedOffset() {
         return commitLog.flushedOffset();
+    }
+
+    /**
+     * Replication: dispatch stops below {@code offset} (the commit point); {@code Long.MAX_VALUE} lifts the
+     * limit. Records above it stay in the CommitLog, invisible to consumers, until the ceiling rises.
+     */
+    public void setDispatchCeiling(long offset) {
+        dispatchCeiling = offset;
+        reput.wakeUp();
+    }
+
+    /**
+     * Replication access to this store's log: raw reads and appends, truncation and the epoch lineage of
+     * {@code <storePath>/ha/}. Only once the store runs.
+     */
+    public synchronized ReplicaLog replicaLog() {
+        if (state != State.RUNNING) {
+            throw notRunning();
+        }
+        if (replicaLog == null) {
+            replicaLog = new ReplicaLog(commitLog, consumeQueues, keyIndex, reput,
+                    EpochFile.load(config.storePath().resolve(ReplicaLog.HA_DIR)), config.flushMode());
+        }
+        return replicaLog;
     }
 
     /** CommitLog offset below which every record has reached the dispatchers. */

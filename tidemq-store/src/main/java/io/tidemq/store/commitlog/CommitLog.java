@@ -41,6 +41,8 @@ public final class CommitLog {
     private final AppendLock appendLock;
     /** Guarded by appendLock. */
     private final RecordEncoder encoder = new RecordEncoder();
+    /** Guarded by appendLock. */
+    private final RawRecordCopier rawCopier = new RawRecordCopier();
     /** Guarded by appendLock (filled by recovery before appends start). */
     private final TopicQueueTable topicQueueTable = new TopicQueueTable();
     /** Owned by whichever single thread scans: recovery, then the dispatch thread, then close. */
@@ -160,6 +162,101 @@ public final class CommitLog {
         if (failed != null) {
             throw new FsyncFailedException("this broker's CommitLog refuses writes after a failed fsync; send to"
                     + " another broker. " + failed.getMessage(), failed);
+        }
+    }
+
+    /**
+     * Replication (slave): appends {@code batch}, raw CommitLog bytes copied from the master, at offset
+     * {@code expectedOffset}, which must be this log's end (or, for an empty log, a file boundary). Every
+     * record is verified in place before it becomes visible (see {@link RawRecordCopier}); the batch must not
+     * cross a file end except through a blank marker that ends it. Queue offsets are not counted here: the
+     * next-offset table is rebuilt from the ConsumeQueues when this replica starts or its log is truncated.
+     *
+     * @return the new end of the log
+     * @throws ReplicaOffsetMismatchException when {@code expectedOffset} is not the end of this log
+     * @throws CorruptRecordException         when a record of the batch fails verification (nothing is appended)
+     */
+    public long appendRaw(long expectedOffset, ByteBuffer batch) {
+        appendLock.lock();
+        try {
+            checkOpen();
+            long end = files.maxOffset();
+            boolean empty = files.isEmpty();
+            if (empty ? expectedOffset % config.commitLogFileBytes() != 0 : expectedOffset != end) {
+                throw new ReplicaOffsetMismatchException(expectedOffset, end, empty);
+            }
+            if (!batch.hasRemaining()) {
+                return end;
+            }
+            MappedFile file = files.lastFileForAppend(expectedOffset);
+            file.ensureAllocated(file.wrotePosition() + batch.remaining());
+            rawCopier.prepare(batch);
+            if (file.append(rawCopier) == 0) {
+                throw new CorruptRecordException(expectedOffset, rawCopier.failure());
+            }
+            return files.maxOffset();
+        } finally {
+            rawCopier.clear();
+            appendLock.unlock();
+        }
+    }
+
+    /**
+     * Replication: copies raw bytes of whole records (and a blank marker that ends a file) starting at
+     * {@code from}, at most {@code maxBytes} unless the first record alone is larger, never past {@code limit}
+     * and never across a file. Bytes are those of the mapped file, not re-encoded.
+     *
+     * @return the bytes, empty when nothing complete is available below {@code limit}
+     * @throws OffsetOutOfRangeException when {@code from} is no longer (or not yet) held
+     */
+    public byte[] readRaw(long from, int maxBytes, long limit) {
+        if (from >= limit) {
+            return new byte[0];
+        }
+        MappedFile file = files.findByOffset(from);
+        if (file == null || !file.hold()) {
+            throw outOfRange(from);
+        }
+        try {
+            ByteBuffer view = file.sliceForRead(0, file.fileSizeBytes());
+            int start = (int) (from - file.fileFromOffset());
+            int fileLimit = (int) Math.min(file.fileSizeBytes(), limit - file.fileFromOffset());
+            int at = start;
+            while (at + RecordDescriptor.BLANK_MARKER_MIN_LENGTH <= fileLimit) {
+                int size = view.getInt(at + RecordDescriptor.TOTAL_SIZE_OFFSET);
+                int magic = view.getInt(at + RecordDescriptor.MAGIC_OFFSET);
+                if (magic == RecordDescriptor.BLANK_MAGIC) {
+                    if (fileLimit == file.fileSizeBytes()) {
+                        at = fileLimit;
+                    }
+                    break;
+                }
+                if (magic != RecordDescriptor.MESSAGE_MAGIC || size <= 0 || at + size > fileLimit
+                        || (at > start && at + size - start > maxBytes)) {
+                    break;
+                }
+                at += size;
+            }
+            byte[] out = new byte[at - start];
+            view.get(start, out);
+            return out;
+        } finally {
+            file.release();
+        }
+    }
+
+    /**
+     * Replication: makes {@code offset} the end of the log (see {@code MappedFileQueue#truncateDirty}); the
+     * caller keeps everything derived from the log consistent ({@code io.tidemq.store.ha.ReplicaLog}). Also
+     * forgets every queue's next offset: {@link #setNextQueueOffset} sets them again from the ConsumeQueues.
+     */
+    public void truncateTo(long offset) {
+        appendLock.lock();
+        try {
+            files.truncateDirty(offset);
+            topicQueueTable.clear();
+        } finally {
+            appendLock.unlock();
         }
     }
 

@@ -37,4 +37,7 @@ final class TopicQueueTable {
         nextOffsets.computeIfAbsent(key, k -> new Counter()).next = nextOffset;
     }
 
+    void clear() {
+        nextOffsets.clear();
+    }
 }

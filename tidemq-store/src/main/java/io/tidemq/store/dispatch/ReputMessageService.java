@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 
@@ -34,6 +35,11 @@ public final class ReputMessageService {
     private final Thread thread;
     /** Next CommitLog offset to dispatch. Written by the dispatching thread only; read by everyone. */
     private volatile long reputFromOffset;
+    /**
+     * Held by the dispatching thread for each round, and by a replica truncating its log
+     * ({@link #runExclusive}), so a round never reads bytes being cut.
+     */
+    private final ReentrantLock roundLock = new ReentrantLock();
     /** Set once by close(). */
     private volatile boolean stopped;
 
@@ -79,7 +85,14 @@ public final class ReputMessageService {
         log.info("{} started at offset {}", thread.getName(), reputFromOffset);
         while (!stopped) {
             try {
-                if (!dispatchAvailable()) {
+                boolean dispatched;
+                roundLock.lock();
+                try {
+                    dispatched = dispatchAvailable();
+                } finally {
+                    roundLock.unlock();
+                }
+                if (!dispatched) {
                     LockSupport.parkNanos(this, IDLE_PARK_NS);
                 }
             } catch (Throwable t) {
@@ -143,6 +156,29 @@ public final class ReputMessageService {
             }
         }
         pendingTopic = null;
+    }
+
+    /**
+     * Runs {@code action} while no dispatch round runs (a replica truncating its log and what is derived from
+     * it). Inside it, {@link #rewindTo} and {@link #dispatchUpTo} may be called.
+     */
+    public void runExclusive(Runnable action) {
+        roundLock.lock();
+        try {
+            action.run();
+        } finally {
+            roundLock.unlock();
+        }
+    }
+
+    /** Inside {@link #runExclusive}: dispatch continues from {@code offset} when it is below the position. */
+    public void rewindTo(long offset) {
+        if (!roundLock.isHeldByCurrentThread()) {
+            throw new IllegalStateException("rewindTo must run inside runExclusive");
+        }
+        if (offset < reputFromOffset) {
+            reputFromOffset = offset;
+        }
     }
 
     /** Stops the thread; the caller then drains with {@link #dispatchUpTo(long)}. */

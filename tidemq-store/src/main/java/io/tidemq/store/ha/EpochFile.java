@@ -146,20 +146,23 @@ public final class EpochFile {
     }
 
     /**
-     * Appends {@code entry} and makes it durable before returning. Appending the last entry again is a no-op.
+     * Appends {@code entry} and makes it durable before returning. Appending the last entry again is a no-op; an
+     * entry of a higher epoch at the last entry's start offset replaces it (that epoch wrote nothing).
      *
-     * @throws IllegalArgumentException when the entry does not strictly follow the last one in epoch and offset
+     * @throws IllegalArgumentException when the entry does not follow the last one in epoch and offset
      */
     public synchronized void append(EpochEntry entry) {
         EpochEntry last = last();
         if (entry.equals(last)) {
             return;
         }
-        if (last != null && !follows(last, entry)) {
+        List<EpochEntry> next = new ArrayList<>(entries);
+        if (last != null && entry.epoch() > last.epoch() && entry.startOffset() == last.startOffset()) {
+            next.remove(next.size() - 1);
+        } else if (last != null && !follows(last, entry)) {
             throw new IllegalArgumentException("epoch entry " + entry + " does not follow " + last
                     + ": epochs and start offsets must both increase");
         }
-        List<EpochEntry> next = new ArrayList<>(entries);
         next.add(entry);
         if (next.size() > MAX_ENTRIES) {
             next.remove(0);

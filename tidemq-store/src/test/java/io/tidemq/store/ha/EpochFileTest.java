@@ -35,9 +35,18 @@ class EpochFileTest {
         EpochFile file = EpochFile.load(dir);
         file.append(new EpochEntry(2, 100));
         assertThatThrownBy(() -> file.append(new EpochEntry(2, 200))).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> file.append(new EpochEntry(3, 100))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> file.append(new EpochEntry(1, 300))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> file.append(new EpochEntry(3, 50))).isInstanceOf(IllegalArgumentException.class);
         assertThat(EpochFile.load(dir).entries()).containsExactly(new EpochEntry(2, 100));
+    }
+
+    @Test
+    void anEpochThatWroteNothingIsReplacedByTheNext() {
+        EpochFile file = EpochFile.load(dir);
+        file.append(new EpochEntry(1, 0));
+        file.append(new EpochEntry(2, 100));
+        file.append(new EpochEntry(3, 100));
+        assertThat(EpochFile.load(dir).entries()).containsExactly(new EpochEntry(1, 0), new EpochEntry(3, 100));
     }
 
     @Test

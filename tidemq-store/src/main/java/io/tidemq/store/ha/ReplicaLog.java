@@ -1,0 +1,151 @@
+package io.tidemq.store.ha;
+
+import io.tidemq.store.FlushMode;
+import io.tidemq.store.commitlog.CommitLog;
+import io.tidemq.store.dispatch.ReputMessageService;
+import io.tidemq.store.index.IndexService;
+import io.tidemq.store.queue.ConsumeQueue;
+import io.tidemq.store.queue.ConsumeQueueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The store as replication sees it: raw reads (master), verified raw appends at the same offsets (slave),
+ * truncation to the common point with everything derived from the log rebuilt, and the epoch lineage. Obtained
+ * from {@code DefaultMessageStore#replicaLog()}.
+ *
+ * <p>Thread-safety: {@link #readRaw} from any thread; {@link #appendRaw}, {@link #truncate} and
+ * {@link #beginMasterEpoch} from one replication thread at a time (appends are serialized by the CommitLog's
+ * append lock, truncation also by the dispatcher's round lock).
+ */
+public final class ReplicaLog {
+
+    private static final Logger log = LoggerFactory.getLogger(ReplicaLog.class);
+    /** Directory under the store path holding {@code replica.meta} and the epoch files. */
+    public static final String HA_DIR = "ha";
+
+    private final CommitLog commitLog;
+    private final ConsumeQueueStore consumeQueues;
+    private final IndexService keyIndex;
+    private final ReputMessageService reput;
+    private final EpochFile epochs;
+    private final FlushMode flushMode;
+
+    public ReplicaLog(CommitLog commitLog, ConsumeQueueStore consumeQueues, IndexService keyIndex,
+                      ReputMessageService reput, EpochFile epochs, FlushMode flushMode) {
+        this.commitLog = commitLog;
+        this.consumeQueues = consumeQueues;
+        this.keyIndex = keyIndex;
+        this.reput = reput;
+        this.epochs = epochs;
+        this.flushMode = flushMode;
+    }
+
+    public EpochFile epochs() {
+        return epochs;
+    }
+
+    public long minOffset() {
+        return commitLog.minOffset();
+    }
+
+    public long maxOffset() {
+        return commitLog.maxOffset();
+    }
+
+    /**
+     * Master: starts {@code epoch} at the current log end; the entry is durable before this returns, so before
+     * the first write of the epoch. An earlier entry at the same offset (an epoch that wrote nothing) is replaced.
+     */
+    public void beginMasterEpoch(int epoch) {
+        epochs.append(new EpochEntry(epoch, commitLog.maxOffset()));
+        log.info("master epoch {} begins at CommitLog offset {}", epoch, commitLog.maxOffset());
+    }
+
+    /**
+     * Master: raw bytes of whole records from {@code from}, at most about {@code maxBytes}, never crossing
+     * {@code limit}, a file end or the end of the epoch holding {@code from}.
+     */
+    public byte[] readRaw(long from, int maxBytes, long limit) {
+        return commitLog.readRaw(from, maxBytes, Math.min(limit, epochEnd(from)));
+    }
+
+    /** The epoch entry whose data holds {@code offset} (the last one for the log end), or null. */
+    public EpochEntry epochAt(long offset) {
+        EpochEntry found = null;
+        for (EpochEntry entry : epochs.entries()) {
+            if (entry.startOffset() <= offset) {
+                found = entry;
+            } else {
+                break;
+            }
+        }
+        return found;
+    }
+
+    private long epochEnd(long offset) {
+        for (EpochEntry entry : epochs.entries()) {
+            if (entry.startOffset() > offset) {
+                return entry.startOffset();
+            }
+        }
+        return Long.MAX_VALUE;
+    }
+
+    /**
+     * Slave: appends a batch of the master's epoch {@code batchEpoch} at {@code offset}. The epoch entry is
+     * recorded (durably) before the bytes when the batch starts a new epoch here. In SYNC flush mode the bytes
+     * are forced before this returns, so the fetch that acknowledges them follows the fsync.
+     *
+     * @return the new log end
+     */
+    public long appendRaw(long offset, ByteBuffer batch, EpochEntry batchEpoch) {
+        EpochEntry last = epochs.last();
+        if (last == null || last.epoch() != batchEpoch.epoch()) {
+            epochs.append(batchEpoch);
+        }
+        long end = commitLog.appendRaw(offset, batch);
+        if (flushMode == FlushMode.SYNC) {
+            commitLog.files().flush(0);
+        }
+        return end;
+    }
+
+    /**
+     * Cuts the log at {@code point} (a replica joining a master whose log differs after it) and rebuilds what is
+     * derived from it: ConsumeQueue entries past it are dropped, the key index is rolled back and re-indexed up
+     * to it, every queue's next offset is recomputed, and the epoch lineage loses the entries starting at or
+     * after it. Runs while no dispatch round does.
+     *
+     * @return the bytes cut
+     */
+    public long truncate(long point) {
+        long[] cut = new long[1];
+        reput.runExclusive(() -> {
+            long end = commitLog.maxOffset();
+            // derived state is complete up to the point before anything is cut
+            reput.dispatchUpTo(Math.min(point, end));
+            cut[0] = Math.max(0, end - point);
+            if (cut[0] > 0 || point < commitLog.minOffset()) {
+                log.warn("replica TRUNCATION: CommitLog [{}, {}) ({} bytes) cut to rejoin the master", point, end,
+                        cut[0]);
+            }
+            commitLog.truncateTo(point);
+            consumeQueues.truncateAbove(point);
+            long redispatchFrom = point;
+            if (keyIndex != null && keyIndex.maxIndexedCommitLogOffset() >= point) {
+                keyIndex.rollBackTo(point, false);
+                redispatchFrom = Math.min(point, keyIndex.reindexFrom());
+            }
+            reput.rewindTo(redispatchFrom);
+            reput.dispatchUpTo(point);
+            for (ConsumeQueue queue : consumeQueues.all()) {
+                commitLog.setNextQueueOffset(queue.topic(), queue.queueId(), queue.maxOffset());
+            }
+            epochs.truncateSuffix(point);
+        });
+        return cut[0];
+    }
+}
