@@ -99,7 +99,14 @@ public enum RequestCode {
     /** Admin → broker: read the messages of a consumer group's dead-letter queue. */
     GET_DLQ_MESSAGES(210),
     /** Admin → broker: re-deliver dead-lettered messages of a consumer group through its retry topic. */
-    RESEND_DLQ_MESSAGES(211);
+    RESEND_DLQ_MESSAGES(211),
+
+    // ---- broker replication (only on the broker's HA port, haListenPort)
+
+    /** Slave → master: handshake with the slave's identity, log end and epoch lineage; answered with the master's. */
+    HA_HELLO(400),
+    /** Slave → master: raw CommitLog bytes from an offset, which also acknowledges everything before it. */
+    HA_FETCH(401);
 
     private static final RequestCode[] BY_CODE = CodeTable.index(values(), RequestCode::code, RequestCode[]::new);
 

@@ -96,7 +96,19 @@ public enum ResponseCode {
     /** Check-back answer: the local transaction rolled back; discard the half message. */
     TRANSACTION_SHOULD_ROLLBACK(51),
     /** Check-back answer: the outcome is not known yet; ask again later. */
-    TRANSACTION_STATE_UNKNOWN(52);
+    TRANSACTION_STATE_UNKNOWN(52),
+
+    // ---- replication
+
+    /**
+     * SYNC replication: fewer replicas (the master included) are in sync than the broker's
+     * {@code minInSyncReplicas}; nothing was stored. Retry later or send to another broker group.
+     */
+    IN_SYNC_REPLICAS_NOT_ENOUGH(60),
+    /** HA port: the master's epoch changed since the handshake (or the request names another); handshake again. */
+    HA_EPOCH_CHANGED(61),
+    /** HA port: the fetch offset is not a position of the master's log the slave may read; handshake again. */
+    HA_OFFSET_MISMATCH(62);
 
     private static final ResponseCode[] BY_CODE = CodeTable.index(values(), ResponseCode::code, ResponseCode[]::new);
 

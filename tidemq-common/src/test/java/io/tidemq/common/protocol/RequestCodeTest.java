@@ -45,7 +45,9 @@ class RequestCodeTest {
             Map.entry("QUERY_MESSAGE_BY_KEY", 208),
             Map.entry("GET_BROKER_RUNTIME_INFO", 209),
             Map.entry("GET_DLQ_MESSAGES", 210),
-            Map.entry("RESEND_DLQ_MESSAGES", 211));
+            Map.entry("RESEND_DLQ_MESSAGES", 211),
+            Map.entry("HA_HELLO", 400),
+            Map.entry("HA_FETCH", 401));
 
     @Test
     void everyCodeKeepsItsReleasedNumber() {

@@ -40,7 +40,10 @@ class ResponseCodeTest {
             Map.entry("QUERY_NOT_FOUND", 40),
             Map.entry("TRANSACTION_SHOULD_COMMIT", 50),
             Map.entry("TRANSACTION_SHOULD_ROLLBACK", 51),
-            Map.entry("TRANSACTION_STATE_UNKNOWN", 52));
+            Map.entry("TRANSACTION_STATE_UNKNOWN", 52),
+            Map.entry("IN_SYNC_REPLICAS_NOT_ENOUGH", 60),
+            Map.entry("HA_EPOCH_CHANGED", 61),
+            Map.entry("HA_OFFSET_MISMATCH", 62));
 
     @Test
     void everyCodeKeepsItsReleasedNumber() {
