@@ -5,25 +5,44 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * Creates (and warms) mapped files ahead of need on the {@code tidemq-allocate-mappedfile} thread. When an
- * appender rolls to file N it asks for N and N+1: N was requested at the previous roll and is normally ready,
- * N+1 is created in the background while N fills, so an append never waits for a 1 GiB file to be mapped and
- * touched. A file is handed out as soon as it is mapped; its warm-up continues concurrently with appends
- * when the appender gets there first (see {@link MappedFile#warmUp}).
+ * Creates, allocates and warms CommitLog files ahead of need on the {@code tidemq-allocate-mappedfile} thread.
+ * When an appender rolls to file N it asks for N and N+1: N was requested at the previous roll and is normally
+ * mapped already, N+1 is mapped in the background while N fills, so an append never waits for a 1 GiB file.
+ *
+ * <p>A file is handed out as soon as it is mapped, before its blocks are allocated. This thread then allocates
+ * it (zeros written through the channel, so a full disk is an {@code IOException}, never a SIGBUS) in 1 MiB
+ * chunks, at most {@link #ALLOCATE_AHEAD_BYTES} past the appender's write position, and write-touches the
+ * allocated pages above the write position (see {@link MappedFile#allocateAheadStep}); when it is that far ahead
+ * it parks until the appender has used half of the distance. The appender allocates a chunk itself only when it
+ * overtakes this thread ({@link MappedFile#ensureAllocated}).
  */
 public final class AllocateMappedFileService implements AutoCloseable {
 
+    /**
+     * How far past the write position a file is allocated: 32 MiB, about 50 ms of appending at 650 MB/s, the
+     * fastest single appender measured (docs/benchmarks.md). Far enough that scheduling delays of this thread do
+     * not let the appender catch up; near enough that allocation runs only as fast as the appender writes (the
+     * whole file at full speed competed with the appender for CPU and, in SYNC mode, filled the page cache with
+     * dirty zeros), and that a crash leaves at most this much allocated past the data.
+     */
+    public static final int ALLOCATE_AHEAD_BYTES = 32 << 20;
+
     private static final Logger log = LoggerFactory.getLogger(AllocateMappedFileService.class);
     private static final long WAIT_WARN_MS = 5_000;
+    /** Longest park while nothing is to be done; a request or a nearing appender unparks it sooner. */
+    private static final long IDLE_PARK_NS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private record Request(Path path, int fileSizeBytes, CompletableFuture<MappedFile> result) {
     }
@@ -33,14 +52,17 @@ public final class AllocateMappedFileService implements AutoCloseable {
     private final FileIo io;
     /** Requested files by path; appenders add and claim, the allocator thread completes. */
     private final Map<Path, Request> requests = new ConcurrentHashMap<>();
-    private final LinkedBlockingQueue<Request> pending = new LinkedBlockingQueue<>();
+    /** Requests not yet mapped: appenders add, the allocator thread takes. */
+    private final ConcurrentLinkedQueue<Request> pending = new ConcurrentLinkedQueue<>();
+    /** Files handed out and not yet allocated whole, oldest first. Allocator thread only. */
+    private final ArrayDeque<MappedFile> allocating = new ArrayDeque<>();
     private final Thread thread;
     /** Set once by close(); read by the allocator thread and by callers. */
     private volatile boolean stopped;
 
     /**
      * @param warmUp           touch every page of a new file (ahead of the appender)
-     * @param forceAfterWarmUp also force the touched zero pages to disk (useful in SYNC flush mode)
+     * @param forceAfterWarmUp also force the allocated zeros to disk ahead of the appender (SYNC flush mode)
      */
     public AllocateMappedFileService(boolean warmUp, boolean forceAfterWarmUp) {
         this(warmUp, forceAfterWarmUp, FileIo.DEFAULT);
@@ -72,6 +94,7 @@ public final class AllocateMappedFileService implements AutoCloseable {
         if (nextPath != null) {
             submit(nextPath, fileSizeBytes);
         }
+        LockSupport.unpark(thread);
         long waitStartMs = System.currentTimeMillis();
         while (true) {
             try {
@@ -105,62 +128,87 @@ public final class AllocateMappedFileService implements AutoCloseable {
     private void run() {
         log.info("{} started", thread.getName());
         while (!stopped) {
-            Request request;
-            try {
-                request = pending.take();
-            } catch (InterruptedException e) {
-                break;
-            }
-            MappedFile file;
-            try {
-                file = MappedFile.openAllocatingLater(request.path(), request.fileSizeBytes(), io);
-            } catch (DiskFullException e) {
-                log.warn("creating {} ahead of need failed: {}", request.path(), e.getMessage());
-                request.result().completeExceptionally(e);
-                continue;
-            } catch (Throwable t) {
-                log.error("creating {} failed", request.path(), t);
-                request.result().completeExceptionally(t);
+            Request request = pending.poll();
+            if (request != null) {
+                map(request);
                 continue;
             }
-            // Handed out before warming: an appender that fills the previous file faster than this thread can
-            // touch pages takes the file at once instead of stalling for the rest of the warm-up, and the
-            // warm-up (safe under concurrent appends) carries on ahead of it.
-            request.result().complete(file);
-            try {
-                // the appender may already write at the start; ensureAllocated keeps it below what is allocated
-                file.allocateRest(warmUp);
-            } catch (DiskFullException e) {
-                log.warn("allocating {} ahead of the appender stopped: {}", request.path(), e.getMessage());
-                continue;
-            } catch (Throwable t) {
-                log.warn("allocating {} ahead of the appender failed; the appender allocates what it needs",
-                        request.path(), t);
-                continue;
-            }
-            if (warmUp) {
-                try {
-                    file.warmUp(forceAfterWarmUp);
-                } catch (Throwable t) {
-                    log.warn("warming {} failed; appends will fault its pages in themselves", request.path(), t);
-                }
+            if (!allocateAhead()) {
+                LockSupport.parkNanos(this, IDLE_PARK_NS);
             }
         }
         log.info("{} stopped", thread.getName());
     }
 
+    /** Maps a requested file and hands it out at once; its allocation follows in {@link #allocateAhead}. */
+    private void map(Request request) {
+        MappedFile file;
+        try {
+            file = MappedFile.openAllocatingLater(request.path(), request.fileSizeBytes(), io);
+        } catch (DiskFullException e) {
+            log.warn("creating {} ahead of need failed: {}", request.path(), e.getMessage());
+            request.result().completeExceptionally(e);
+            return;
+        } catch (Throwable t) {
+            log.error("creating {} failed", request.path(), t);
+            request.result().completeExceptionally(t);
+            return;
+        }
+        request.result().complete(file);
+        if (!file.isFullyAllocated()) {
+            allocating.add(file);
+        }
+    }
+
     /**
-     * Stops the thread and deletes files that were created ahead but never claimed, so recovery does not find
-     * empty files past the end of the data.
+     * One step on each file being allocated (the one being appended to first).
+     *
+     * @return whether any step did work (otherwise the thread may park)
+     */
+    private boolean allocateAhead() {
+        boolean worked = false;
+        for (Iterator<MappedFile> it = allocating.iterator(); it.hasNext() && !stopped; ) {
+            MappedFile file = it.next();
+            MappedFile.AheadStep step;
+            try {
+                step = file.allocateAheadStep(ALLOCATE_AHEAD_BYTES, warmUp, forceAfterWarmUp);
+            } catch (FileShutDownException e) {
+                log.debug("stopped allocating {}: {}", file.path(), e.getMessage());
+                step = MappedFile.AheadStep.DONE;
+            } catch (DiskFullException e) {
+                log.warn("allocating {} ahead of the appender stopped: {}; the appender allocates what it needs"
+                        + " (and fails its puts with DISK_FULL until there is room)", file.path(), e.getMessage());
+                step = MappedFile.AheadStep.DONE;
+            } catch (RuntimeException e) {
+                log.warn("allocating {} ahead of the appender failed; the appender allocates what it needs",
+                        file.path(), e);
+                step = MappedFile.AheadStep.DONE;
+            }
+            if (step == MappedFile.AheadStep.DONE) {
+                it.remove();
+            } else if (step == MappedFile.AheadStep.WORKED) {
+                worked = true;
+            }
+        }
+        return worked;
+    }
+
+    /**
+     * Stops the thread (between two chunks: it is never interrupted, so no channel is closed under a write) and
+     * deletes files that were created ahead but never claimed, so recovery does not find empty files past the
+     * end of the data.
      */
     @Override
     public void close() {
         stopped = true;
-        thread.interrupt();
+        LockSupport.unpark(thread);
         try {
             thread.join(10_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            log.warn("{} did not stop within 10 s (a chunk write is stuck; the disk may be failing)", thread.getName());
         }
         for (Request request : requests.values()) {
             boolean wasPending = request.result().completeExceptionally(new IllegalStateException("allocator stopped"));

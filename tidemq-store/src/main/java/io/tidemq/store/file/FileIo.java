@@ -65,9 +65,13 @@ public interface FileIo {
         }
     }
 
-    /** Writes {@code length} zeros at {@code from}, 1 MiB per call. */
+    /**
+     * Writes {@code length} zeros at {@code from}, {@link #ZEROS_BYTES} per call, all from one shared read-only
+     * direct buffer: nothing is allocated per call (a fresh 1 MiB direct buffer per chunk used to cost a
+     * native allocation, a memset and a Cleaner each time), and the source stays in the CPU cache.
+     */
     static void writeZeros(FileChannel channel, long from, long length) throws IOException {
-        ByteBuffer zeros = ByteBuffer.allocateDirect((int) Math.max(1, Math.min(length, 1 << 20)));
+        ByteBuffer zeros = Zeros.BUFFER.duplicate();
         long position = from;
         long end = from + length;
         while (position < end) {
@@ -76,6 +80,17 @@ public interface FileIo {
             while (zeros.hasRemaining()) {
                 position += channel.write(zeros, position);
             }
+        }
+    }
+
+    /** Bytes of zeros written per call by {@link #writeZeros}: 64 KiB, small enough to stay in a core's cache. */
+    int ZEROS_BYTES = 64 << 10;
+
+    /** Holder of the shared zero buffer (never written: each user works on its own duplicate's position). */
+    final class Zeros {
+        static final ByteBuffer BUFFER = ByteBuffer.allocateDirect(ZEROS_BYTES).asReadOnlyBuffer();
+
+        private Zeros() {
         }
     }
 }

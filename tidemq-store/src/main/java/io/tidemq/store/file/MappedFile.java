@@ -12,12 +12,14 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One fixed-size file of a {@link MappedFileQueue}, memory-mapped whole. The file name is the 20-digit
@@ -78,6 +80,18 @@ public final class MappedFile {
      */
     private volatile int allocatedPosition;
     private final Object allocationLock = new Object();
+    /**
+     * Allocator thread only: end of the prefix whose pages {@link #allocateAheadStep} has write-touched (or the
+     * appender passed); pages between it and {@link #allocatedPosition} are allocated but not yet mapped in.
+     */
+    private int touchedPosition;
+    /**
+     * Set by the allocator thread when it is far enough ahead and about to park: the first append ending at or
+     * past this position wakes {@link #parkedAllocator}. {@code Integer.MAX_VALUE} when nobody waits.
+     */
+    private volatile int wakeAllocatorAtPosition = Integer.MAX_VALUE;
+    /** The allocator thread while it parks waiting for the appender to come closer; null otherwise. */
+    private volatile Thread parkedAllocator;
     /** 1 for the file's own reference plus one per reader holding it; the mapping goes at 0. */
     private final AtomicLong refCount = new AtomicLong(1);
     /** Cleared once by shutdown (compare-and-set, so the own reference is released once); then no new holder. */
@@ -223,12 +237,99 @@ public final class MappedFile {
      */
     public void ensureAllocated(int endPosition) {
         if (endPosition <= allocatedPosition) {
+            if (endPosition >= wakeAllocatorAtPosition) {
+                wakeAllocator();
+            }
             return;
         }
+        wakeAllocator();
         int target = Math.min(fileSizeBytes, endPosition);
         while (allocatedPosition < target) {
             allocateNextChunk();
         }
+    }
+
+    private void wakeAllocator() {
+        Thread allocator = parkedAllocator;
+        if (allocator != null) {
+            wakeAllocatorAtPosition = Integer.MAX_VALUE;
+            parkedAllocator = null;
+            LockSupport.unpark(allocator);
+        }
+    }
+
+    /** What one {@link #allocateAheadStep} did. */
+    public enum AheadStep {
+        /** Allocated, forced or touched one chunk: call again. */
+        WORKED,
+        /** Far enough ahead of the appender; the calling thread is registered to be unparked when it nears. */
+        AHEAD,
+        /** Every block is allocated and every page touched (or the file is shut down): nothing left to do. */
+        DONE
+    }
+
+    /**
+     * One step of the allocator thread's work on a file it handed out before allocating it: allocates the next
+     * 1 MiB chunk while the allocated prefix ends less than {@code aheadBytes} past the write position (and
+     * forces its zeros with {@code forceZeros}), otherwise write-touches the next allocated chunk above the write
+     * position (with {@code warm}), otherwise registers the calling thread to be unparked once the appender has
+     * used half of the distance and answers {@link AheadStep#AHEAD}. Allocation comes first while the distance is
+     * below half of {@code aheadBytes}: writing zeros is cheaper per byte than appending, so the allocated prefix
+     * stays ahead of the appender even when touching cannot keep up (the appender then faults its pages in
+     * itself, as without warm-up). Bounding the distance keeps the zeros from competing with the appender for CPU
+     * and, in SYNC mode, from filling the page cache with dirty zeros far ahead of the data.
+     *
+     * @throws DiskFullException when the file system has no room for the next chunk
+     */
+    public AheadStep allocateAheadStep(int aheadBytes, boolean warm, boolean forceZeros) {
+        if (!available) {
+            return AheadStep.DONE;
+        }
+        int wrote = wrotePosition.get();
+        int allocated = allocatedPosition;
+        long wanted = Math.min(fileSizeBytes, (long) wrote + aheadBytes);
+        boolean touchedAll = !warm || touchedPosition >= allocated;
+        if (allocated < wanted && (touchedAll || allocated - wrote < aheadBytes / 2)) {
+            allocateNextChunk();
+            int end = allocatedPosition;
+            if (forceZeros && end > allocated && hold()) {
+                try {
+                    // zeros reach the disk (blocks really allocated, not delayed) ahead of the data, so a later
+                    // SYNC flush of records there has no block allocation to commit
+                    int from = Math.max(allocated, (wrotePosition.get() / OS_PAGE_BYTES) * OS_PAGE_BYTES);
+                    if (from < end) {
+                        forceRange(from, end - from);
+                    }
+                } finally {
+                    release();
+                }
+            }
+            return AheadStep.WORKED;
+        }
+        if (!touchedAll) {
+            int from = Math.max(touchedPosition, (wrote / OS_PAGE_BYTES) * OS_PAGE_BYTES);
+            int to = Math.min(allocated, from + ALLOCATION_CHUNK_BYTES);
+            if (from < to && hold()) {
+                try {
+                    touchPages(from, to);
+                } finally {
+                    release();
+                }
+            }
+            touchedPosition = Math.max(from, to);
+            return AheadStep.WORKED;
+        }
+        if (allocated >= fileSizeBytes) {
+            return AheadStep.DONE;
+        }
+        parkedAllocator = Thread.currentThread();
+        wakeAllocatorAtPosition = Math.max(0, allocated - aheadBytes / 2);
+        if (wrotePosition.get() >= wakeAllocatorAtPosition) { // the appender got there meanwhile
+            wakeAllocatorAtPosition = Integer.MAX_VALUE;
+            parkedAllocator = null;
+            return AheadStep.WORKED;
+        }
+        return AheadStep.AHEAD;
     }
 
     /** Allocates whatever is not allocated yet, chunk by chunk (the allocator thread, after handing the file out). */
@@ -270,6 +371,11 @@ public final class MappedFile {
         return touched;
     }
 
+    /** End of the prefix whose blocks are allocated. */
+    public int allocatedPosition() {
+        return allocatedPosition;
+    }
+
     /** Whether every block of the file is allocated. */
     public boolean isFullyAllocated() {
         return allocatedPosition >= fileSizeBytes;
@@ -285,6 +391,10 @@ public final class MappedFile {
             try {
                 // zeros go only above allocatedPosition, where neither the appender nor the warm-up has written
                 io.allocateRange(path, channel, from, length);
+            } catch (ClosedChannelException e) {
+                // the file was shut down (deleted, or the store closed) while a chunk was being allocated
+                throw new FileShutDownException(path + " was shut down while bytes [" + from + ", " + (from + length)
+                        + ") were being allocated", e);
             } catch (IOException e) {
                 if (DiskFullException.isNoSpace(e)) {
                     throw new DiskFullException("no space left to allocate bytes [" + from + ", " + (from + length)

@@ -1,0 +1,150 @@
+package io.tidemq.store.file;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static io.tidemq.store.file.AllocateMappedFileService.ALLOCATE_AHEAD_BYTES;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * storage-audit #2 (follow-up): the allocator allocates a CommitLog file only a bounded distance ahead of its
+ * appender, and stops at close without being interrupted (an interrupt closes the file's channel under it).
+ */
+class AllocateAheadTest {
+
+    private static final int MIB = 1 << 20;
+    private static final int FILE_BYTES = 2 * ALLOCATE_AHEAD_BYTES;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void eachStepAllocatesOnlyUpToTheDistanceAheadOfTheWritePosition() {
+        MappedFile file = MappedFile.openAllocatingLater(dir.resolve(MappedFile.fileName(0)), FILE_BYTES, FileIo.DEFAULT);
+        try {
+            assertThat(stepUntilAhead(file)).isEqualTo(ALLOCATE_AHEAD_BYTES);
+
+            appendBytes(file, 20 * MIB);
+            assertThat(stepUntilAhead(file)).isEqualTo(20 * MIB + ALLOCATE_AHEAD_BYTES);
+
+            appendBytes(file, FILE_BYTES - 20 * MIB - MIB);
+            assertThat(file.allocateAheadStep(ALLOCATE_AHEAD_BYTES, true, false)).isEqualTo(MappedFile.AheadStep.WORKED);
+            while (file.allocateAheadStep(ALLOCATE_AHEAD_BYTES, true, false) != MappedFile.AheadStep.DONE) {
+                assertThat(file.allocatedPosition()).isLessThanOrEqualTo(FILE_BYTES);
+            }
+            assertThat(file.isFullyAllocated()).isTrue();
+        } finally {
+            file.destroy();
+        }
+    }
+
+    @Test
+    void theServiceParksAheadOfTheAppenderAndResumesWhenItComesNear() {
+        AllocateMappedFileService service = new AllocateMappedFileService(true, false);
+        service.start();
+        MappedFile file = service.allocate(dir.resolve(MappedFile.fileName(0)), null, FILE_BYTES);
+        try {
+            awaitParkedAt(file, ALLOCATE_AHEAD_BYTES);
+
+            appendBytes(file, 20 * MIB);
+            awaitParkedAt(file, 20 * MIB + ALLOCATE_AHEAD_BYTES);
+        } finally {
+            service.close();
+            file.destroy();
+        }
+    }
+
+    @Test
+    void closeStopsTheAllocatorWithoutClosingTheChannelOfAFileItIsAllocating() {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean interrupted = new AtomicBoolean();
+        FileIo blocking = new FileIo() {
+            @Override
+            public void allocate(Path path, FileChannel channel, long sizeBytes) throws IOException {
+                FileIo.writeZeros(channel, sizeBytes);
+            }
+
+            @Override
+            public void force(Path path, MappedByteBuffer mapped, int position, int length) {
+                mapped.force(position, length);
+            }
+
+            @Override
+            public void allocateRange(Path path, FileChannel channel, long position, int length) throws IOException {
+                entered.countDown();
+                boolean wasInterrupted = false;
+                while (true) { // a slow disk: the chunk write takes until the test releases it
+                    try {
+                        if (release.await(10, TimeUnit.MILLISECONDS)) {
+                            break;
+                        }
+                    } catch (InterruptedException e) {
+                        wasInterrupted = true;
+                    }
+                }
+                if (wasInterrupted) {
+                    interrupted.set(true);
+                    Thread.currentThread().interrupt(); // as a real write would see it
+                }
+                FileIo.writeZeros(channel, position, length);
+            }
+        };
+        AllocateMappedFileService service = new AllocateMappedFileService(true, false, blocking);
+        service.start();
+        MappedFile file = service.allocate(dir.resolve(MappedFile.fileName(0)), null, 4 * MIB);
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> entered.getCount() == 0);
+            Thread closer = new Thread(service::close, "test-closer");
+            closer.start();
+            // close() is waiting for the allocator thread to stop
+            await().atMost(Duration.ofSeconds(10)).until(() -> closer.getState() == Thread.State.TIMED_WAITING);
+            release.countDown();
+            await().atMost(Duration.ofSeconds(20)).until(() -> !closer.isAlive());
+
+            assertThat(interrupted).as("the allocator thread was interrupted in the middle of a chunk").isFalse();
+            file.ensureAllocated(4 * MIB); // the appender can still allocate: the channel is open
+            assertThat(file.isFullyAllocated()).isTrue();
+        } finally {
+            release.countDown();
+            file.destroy();
+        }
+    }
+
+    private static int stepUntilAhead(MappedFile file) {
+        MappedFile.AheadStep step;
+        do {
+            step = file.allocateAheadStep(ALLOCATE_AHEAD_BYTES, true, false);
+        } while (step == MappedFile.AheadStep.WORKED);
+        assertThat(step).isEqualTo(MappedFile.AheadStep.AHEAD);
+        return file.allocatedPosition();
+    }
+
+    /** What the CommitLog does for a record: allocate below it, then write it. */
+    private static void appendBytes(MappedFile file, int bytes) {
+        file.ensureAllocated(file.wrotePosition() + bytes);
+        file.append((target, position, remaining, fromOffset) -> bytes);
+    }
+
+    private static void awaitParkedAt(MappedFile file, int allocated) {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(file.allocatedPosition()).isEqualTo(allocated);
+            assertThat(allocatorThread().getState()).isEqualTo(Thread.State.TIMED_WAITING);
+        });
+    }
+
+    private static Thread allocatorThread() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("tidemq-allocate-mappedfile")).findFirst().orElseThrow();
+    }
+}
