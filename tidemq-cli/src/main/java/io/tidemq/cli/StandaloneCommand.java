@@ -2,17 +2,22 @@ package io.tidemq.cli;
 
 import io.tidemq.broker.BrokerConfig;
 import io.tidemq.broker.BrokerController;
+import io.tidemq.console.ConsoleOptions;
+import io.tidemq.console.ConsoleServer;
+import io.tidemq.console.ConsoleStartException;
 import io.tidemq.namesrv.config.NamesrvConfig;
 import io.tidemq.namesrv.NamesrvController;
 import io.tidemq.remoting.exception.RemotingBindException;
 import io.tidemq.store.FlushMode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -44,7 +49,10 @@ public final class StandaloneCommand extends ServerCommand {
     private static final String LOOPBACK = "127.0.0.1";
     private static final String EVERY_INTERFACE = "0.0.0.0";
 
-    private record Servers(NamesrvController namesrv, BrokerController broker) {
+    /** Admin requests of the embedded console: loopback, so a short limit. */
+    private static final long CONSOLE_REQUEST_TIMEOUT_MS = 5_000;
+
+    private record Servers(NamesrvController namesrv, BrokerController broker, ConsoleServer console) {
     }
 
     @Option(names = "--data", paramLabel = "DIR", defaultValue = "data",
@@ -78,6 +86,12 @@ public final class StandaloneCommand extends ServerCommand {
             description = "A broker or store configuration key (see docs/configuration.md); repeatable.")
     Map<String, String> overrides = new LinkedHashMap<>();
 
+    @Mixin
+    ConsoleOptionsMixin console = new ConsoleOptionsMixin();
+
+    @Option(names = "--no-console", description = "Does not start the web console.")
+    boolean noConsole;
+
     /** Written by the command thread once each server runs; read by tests. */
     private volatile String namesrvAddress;
     private volatile String brokerAddress;
@@ -99,15 +113,29 @@ public final class StandaloneCommand extends ServerCommand {
             BrokerController broker = lc.manage(new BrokerController(config), "  broker " + config.brokerName()
                     + " stopped: unregistered, consumer offsets persisted, store closed");
             startOn(broker::start, "--broker-port", brokerPort);
-            return new Servers(namesrv, broker);
+            return new Servers(namesrv, broker, noConsole ? null : startConsole(lc, data));
         });
         NamesrvController namesrv = servers.namesrv();
         BrokerController broker = servers.broker();
         brokerAddress = broker.address();
         boolean registered = ServerReadiness.awaitRegistration(namesrv, brokerAddress, REGISTRATION_WAIT_MS);
-        printBanner(out, data, broker, namesrv.port(), registered);
+        printBanner(out, data, broker, namesrv.port(), registered, servers.console());
         lc.awaitStopped();
         return 0;
+    }
+
+    /** The console on the servers' bind address, its users file under {@code <data>/console}. */
+    private ConsoleServer startConsole(ServerLifecycle lc, Path data) {
+        if (console.consolePort < 0 || console.consolePort > 65_535) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--console-port must be in [0, 65535]");
+        }
+        ConsoleOptions options = new ConsoleOptions(bindAddress(), console.consolePort, List.of(namesrvAddress),
+                ConsoleOptions.usersFileIn(data), console.insecure, CONSOLE_REQUEST_TIMEOUT_MS);
+        try {
+            return lc.manage(ConsoleServer.start(options), "  console stopped");
+        } catch (ConsoleStartException e) {
+            throw new CommandFailedException(e.getMessage() + ", or start without it: --no-console", e);
+        }
     }
 
     /** Runs {@code start}; a port that cannot be listened on is reported with the option that sets it. */
@@ -194,7 +222,8 @@ public final class StandaloneCommand extends ServerCommand {
         return BrokerConfig.fromProperties(p);
     }
 
-    private void printBanner(PrintWriter out, Path data, BrokerController broker, int port, boolean registered) {
+    private void printBanner(PrintWriter out, Path data, BrokerController broker, int port, boolean registered,
+                             ConsoleServer console) {
         BrokerConfig c = broker.config();
         String ns = localHost() + ":" + port;
         out.println("TideMQ standalone");
@@ -202,6 +231,9 @@ public final class StandaloneCommand extends ServerCommand {
         out.println("  Broker      " + c.brokerName() + " at " + broker.address() + "  (cluster " + c.brokerClusterName()
                 + ", flush " + c.flushMode() + (c.autoCreateTopic() ? ", topics created on first use" : "") + ")");
         out.println("  Data dir    " + data + "  (broker store: " + c.storePath() + ")");
+        if (console != null) {
+            ConsoleOptionsMixin.printLogin(out, console);
+        }
         if (isLoopback(c.brokerIp())) {
             out.println("  Reachable from this machine only; to serve other hosts, start with --broker-ip <an address"
                     + " of this host>");

@@ -16,7 +16,7 @@ import java.util.Set;
         mixinStandardHelpOptions = true,
         versionProvider = TideMq.Version.class,
         description = "TideMQ: a distributed message queue.",
-        subcommands = {StandaloneCommand.class, NamesrvCommand.class, BrokerCommand.class, ProduceCommand.class,
+        subcommands = {StandaloneCommand.class, NamesrvCommand.class, BrokerCommand.class, ConsoleCommand.class, ProduceCommand.class,
                 ConsumeCommand.class, AdminCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class TideMq implements Runnable {
 
@@ -29,7 +29,7 @@ public final class TideMq implements Runnable {
     }
 
     /** Commands that run servers; their INFO logs are the operator's record, kept by default. */
-    private static final Set<String> SERVER_COMMANDS = Set.of("standalone", "namesrv", "broker");
+    private static final Set<String> SERVER_COMMANDS = Set.of("standalone", "namesrv", "broker", "console");
 
     public static void main(String[] args) {
         quietClientLogs(args);

@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CommandLineTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"standalone", "namesrv", "broker", "produce", "consume", "admin", "admin cluster",
+    @ValueSource(strings = {"standalone", "namesrv", "broker", "console", "produce", "consume", "admin", "admin cluster",
             "admin cluster list", "admin topic", "admin topic create", "admin topic update", "admin topic delete",
             "admin topic list", "admin topic describe", "admin group", "admin group list", "admin group describe",
             "admin message", "admin message get", "admin cluster stats", "admin dlq", "admin dlq list",
@@ -46,7 +46,7 @@ class CommandLineTest {
     void theTopLevelHelpListsEveryCommand() {
         Cli.Result r = Cli.exec("--help");
 
-        assertThat(r.out()).contains("standalone", "namesrv", "broker", "produce", "consume", "admin", "bench");
+        assertThat(r.out()).contains("standalone", "namesrv", "broker", "console", "produce", "consume", "admin", "bench");
     }
 
     @Test
@@ -74,7 +74,8 @@ class CommandLineTest {
     void aNameServerAddressWithoutPortIsAUsageErrorNamingTheOption() {
         for (String[] args : List.of(new String[] {"produce", "--namesrv", "127.0.0.1", "--topic", "demo", "--count", "1"},
                 new String[] {"consume", "--namesrv", "127.0.0.1", "--topic", "demo", "--group", "g"},
-                new String[] {"admin", "topic", "list", "--namesrv", "127.0.0.1"})) {
+                new String[] {"admin", "topic", "list", "--namesrv", "127.0.0.1"},
+                new String[] {"console", "--namesrv", "127.0.0.1"})) {
             Cli.Result r = Cli.exec(args);
 
             assertThat(r.exitCode()).as(r.err()).isEqualTo(2);

@@ -36,7 +36,7 @@ class StandaloneEndToEndTest {
         Running(Path dir) {
             data = dir.resolve("data");
             List<String> args = new ArrayList<>(List.of("standalone", "--data", data.toString(),
-                    "--namesrv-port", "0", "--broker-port", "0"));
+                    "--namesrv-port", "0", "--broker-port", "0", "--console-port", "0"));
             args.addAll(SMALL_STORE);
             thread = new Thread(() -> server.run(args.toArray(String[]::new)), "standalone-under-test");
             command = server.sub("standalone");
@@ -91,7 +91,8 @@ class StandaloneEndToEndTest {
                     .contains("at " + standalone.command.brokerAddress())
                     .contains("Data dir    " + standalone.data.toAbsolutePath())
                     .contains("bin/tidemq produce --namesrv " + ns + " --topic demo --count 10")
-                    .doesNotContain("console")
+                    .containsPattern("  Console     http://127\\.0\\.0\\.1:[1-9][0-9]*/")
+                    .contains("log in as admin with password ")
                     .endsWith(StandaloneCommand.READY_LINE + System.lineSeparator());
 
             Cli.Result produced = Cli.exec("produce", "--namesrv", ns, "--topic", "demo", "--count", "10",

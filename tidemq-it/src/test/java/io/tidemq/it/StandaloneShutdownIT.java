@@ -24,7 +24,7 @@ class StandaloneShutdownIT {
         try (JvmProcess standalone = JvmProcess.start("standalone-early-sigterm", ItLogs.forClass(getClass()),
                 List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"), TideMq.class.getName(), "standalone",
                 "--data", data.toString(), "--namesrv-port", Integer.toString(FreePorts.next()),
-                "--broker-port", Integer.toString(FreePorts.next()))) {
+                "--broker-port", Integer.toString(FreePorts.next()), "--console-port", "0")) {
             // the NameServer is up and the broker is starting: signal now
             standalone.awaitLine(l -> l.contains("NameServer started on"), Duration.ofSeconds(60));
             standalone.stopGracefully(Duration.ofSeconds(60));

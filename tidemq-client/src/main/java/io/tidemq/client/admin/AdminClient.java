@@ -114,10 +114,35 @@ public final class AdminClient implements AutoCloseable {
         AdminRemoting.Answer a = remoting.callNamesrv(what,
                 RemotingCommand.createRequest(RequestCode.GET_BROKER_CLUSTER_INFO));
         AdminRemoting.expectSuccess(what, "NameServer " + a.address(), a.response());
-        ClusterInfo info = Json.fromBytes(a.response().body(), ClusterInfo.class);
+        return normalized(Json.fromBytes(a.response().body(), ClusterInfo.class));
+    }
+
+    private static ClusterInfo normalized(ClusterInfo info) {
         return new ClusterInfo(info.brokers() == null ? Map.of() : info.brokers(),
                 info.clusters() == null ? Map.of() : info.clusters(),
                 info.lastHeartbeatMs() == null ? Map.of() : info.lastHeartbeatMs());
+    }
+
+    /**
+     * GET_BROKER_CLUSTER_INFO to each NameServer in turn (not only the first that answers): which ones answer and
+     * how many brokers each one knows, in the order the addresses were given. Never throws for a NameServer
+     * that does not answer: its entry says why.
+     */
+    public List<NamesrvStatus> namesrvStatus() {
+        String what = "cluster lookup (GET_BROKER_CLUSTER_INFO)";
+        List<NamesrvStatus> out = new ArrayList<>();
+        for (String addr : remoting.namesrvAddrs()) {
+            try {
+                RemotingCommand resp = remoting.callNamesrvAt(what, addr,
+                        RemotingCommand.createRequest(RequestCode.GET_BROKER_CLUSTER_INFO));
+                AdminRemoting.expectSuccess(what, "NameServer " + addr, resp);
+                int brokers = BrokerTargets.entries(normalized(Json.fromBytes(resp.body(), ClusterInfo.class))).size();
+                out.add(new NamesrvStatus(addr, true, brokers, null));
+            } catch (AdminException e) {
+                out.add(new NamesrvStatus(addr, false, 0, e.getMessage()));
+            }
+        }
+        return out;
     }
 
     /** Every broker the NameServers know, sorted by cluster, broker name and id. */

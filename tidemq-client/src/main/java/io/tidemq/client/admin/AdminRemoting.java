@@ -59,6 +59,18 @@ final class AdminRemoting {
         throw new NameServerUnavailableException(what, namesrvAddrs, last);
     }
 
+    /** Sends to one NameServer (not the others) and waits. */
+    RemotingCommand callNamesrvAt(String what, String addr, RemotingCommand request) {
+        try {
+            return remoting.invokeSync(addr, request, timeoutMs);
+        } catch (RemotingException e) {
+            throw new NameServerUnavailableException(what, List.of(addr), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClientException(what + " to NameServer " + addr + " was interrupted", e);
+        }
+    }
+
     /** Sends to one broker and waits. */
     RemotingCommand callBroker(String what, String addr, RemotingCommand request) {
         try {

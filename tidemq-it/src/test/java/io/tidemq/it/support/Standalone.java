@@ -20,13 +20,20 @@ public final class Standalone implements AutoCloseable {
     private final ServerNode node;
     private final String namesrvAddr;
     private final String brokerAddr;
+    private final String consoleUrl;
     private final Path dataDir;
 
-    private Standalone(ServerNode node, String namesrvAddr, String brokerAddr, Path dataDir) {
+    private Standalone(ServerNode node, String namesrvAddr, String brokerAddr, String consoleUrl, Path dataDir) {
         this.node = node;
         this.namesrvAddr = namesrvAddr;
         this.brokerAddr = brokerAddr;
+        this.consoleUrl = consoleUrl;
         this.dataDir = dataDir;
+    }
+
+    /** The web console's address, {@code http://127.0.0.1:<port>/}. */
+    public String consoleUrl() {
+        return consoleUrl;
     }
 
     public static Builder builder(String name, Path logDir, Path dataDir) {
@@ -91,6 +98,7 @@ public final class Standalone implements AutoCloseable {
         private final Path dataDir;
         private String flush = "async";
         private final Map<String, String> overrides = new LinkedHashMap<>();
+        private final List<String> extraArgs = new ArrayList<>();
 
         private Builder(String name, Path logDir, Path dataDir) {
             this.name = name;
@@ -112,17 +120,27 @@ public final class Standalone implements AutoCloseable {
             return this;
         }
 
+        /** Further options of {@code tidemq standalone}, e.g. {@code --insecure-console}. */
+        public Builder args(String... args) {
+            extraArgs.addAll(List.of(args));
+            return this;
+        }
+
         public Standalone build() {
             int namesrvPort = FreePorts.next();
             int brokerPort = FreePorts.next();
+            int consolePort = FreePorts.next();
             List<String> args = new ArrayList<>(List.of("standalone", "--data", dataDir.toString(), "--flush", flush,
-                    "--namesrv-port", Integer.toString(namesrvPort), "--broker-port", Integer.toString(brokerPort)));
+                    "--namesrv-port", Integer.toString(namesrvPort), "--broker-port", Integer.toString(brokerPort),
+                    "--console-port", Integer.toString(consolePort)));
+            args.addAll(extraArgs);
             overrides.forEach((k, v) -> {
                 args.add("--set");
                 args.add(k + "=" + v);
             });
             ServerNode node = new ServerNode(name, logDir, args, line -> line.equals(READY_LINE));
-            return new Standalone(node, "127.0.0.1:" + namesrvPort, "127.0.0.1:" + brokerPort, dataDir);
+            return new Standalone(node, "127.0.0.1:" + namesrvPort, "127.0.0.1:" + brokerPort,
+                    "http://127.0.0.1:" + consolePort + "/", dataDir);
         }
     }
 }

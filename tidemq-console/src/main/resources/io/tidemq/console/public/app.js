@@ -1,0 +1,398 @@
+'use strict';
+// The TideMQ console's pages. Every figure comes from the JSON API under /api/ (docs/console.md).
+(function () {
+  const page = () => document.getElementById('page');
+  let refreshTimer = null;
+
+  // ---- helpers
+  function h(tag, attrs, ...children) {
+    const el = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v === null || v === undefined || v === false) continue;
+      if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+      else if (k === 'class') el.className = v;
+      else el.setAttribute(k, v === true ? '' : v);
+    }
+    for (const c of children.flat()) {
+      if (c === null || c === undefined) continue;
+      el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+    }
+    return el;
+  }
+
+  class LoginNeeded extends Error {}
+
+  async function api(path, options) {
+    const opts = Object.assign({ credentials: 'same-origin', headers: {} }, options || {});
+    if (opts.body !== undefined) {
+      opts.headers['Content-Type'] = 'application/json';
+      opts.body = JSON.stringify(opts.body);
+    }
+    if (opts.method && opts.method !== 'GET') opts.headers['X-TideMQ-Console'] = '1';
+    const res = await fetch(path, opts);
+    const body = await res.json().catch(() => ({ error: 'the console answered ' + res.status + ' without JSON' }));
+    if (res.status === 401 && path !== '/api/login') { showLogin(); throw new LoginNeeded(); }
+    if (!res.ok) throw new Error(body.error || ('HTTP ' + res.status));
+    return body;
+  }
+
+  const fmt = {
+    num: n => (n === null || n === undefined) ? '' : Number(n).toLocaleString('en-US'),
+    rate: r => (r === null || r === undefined) ? h('span', { class: 'unknown', title: 'needs two samples: shown from the next refresh on' }, 'measuring') : r.toFixed(1),
+    time: ms => (!ms) ? '' : new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
+    bytes: b => {
+      if (b === null || b === undefined) return '';
+      const u = ['B', 'KiB', 'MiB', 'GiB', 'TiB']; let i = 0; let v = b;
+      while (v >= 1024 && i < u.length - 1) { v /= 1024; i++; }
+      return v.toFixed(i ? 1 : 0) + ' ' + u[i];
+    },
+    dur: ms => {
+      if (ms === null || ms === undefined) return '';
+      const s = Math.floor(ms / 1000);
+      if (s < 120) return s + ' s';
+      if (s < 7200) return Math.floor(s / 60) + ' min';
+      if (s < 172800) return Math.floor(s / 3600) + ' h';
+      return Math.floor(s / 86400) + ' d';
+    },
+  };
+
+  function table(id, columns, rows) {
+    return h('table', { id },
+      h('thead', {}, h('tr', {}, columns.map(c => h('th', { class: c.num ? 'num' : null }, c.title)))),
+      h('tbody', {}, rows.map(r => h('tr', {}, columns.map(c => h('td', { class: c.num ? 'num' : null, 'data-col': c.key }, c.cell(r)))))));
+  }
+
+  function errorBox(e) { return h('p', { class: 'error', role: 'alert' }, e.message); }
+
+  function setPage(title, ...content) {
+    const p = page();
+    p.replaceChildren(h('h1', {}, title), ...content);
+  }
+
+  async function run(render) {
+    try { await render(); } catch (e) { if (!(e instanceof LoginNeeded)) page().append(errorBox(e)); }
+  }
+
+  // ---- login
+  function showLogin() {
+    document.getElementById('login').hidden = false;
+    document.getElementById('nav').hidden = true;
+    document.getElementById('logout').hidden = true;
+    page().replaceChildren();
+    document.getElementById('login-password').focus();
+  }
+
+  async function onLogin(ev) {
+    ev.preventDefault();
+    const err = document.getElementById('login-error');
+    err.textContent = '';
+    try {
+      const s = await api('/api/login', { method: 'POST', body: {
+        user: document.getElementById('login-user').value,
+        password: document.getElementById('login-password').value } });
+      document.getElementById('login-password').value = '';
+      loggedIn(s);
+    } catch (e) { err.textContent = e.message; }
+  }
+
+  function loggedIn(s) {
+    document.getElementById('login').hidden = true;
+    document.getElementById('nav').hidden = false;
+    document.getElementById('logout').hidden = s.insecure;
+    document.getElementById('who').textContent = s.insecure ? 'login off (--insecure-console)' : ('logged in as ' + s.user);
+    route();
+  }
+
+  // ---- overview
+  async function overview() {
+    const o = await api('/api/overview');
+    const ns = table('namesrvs', [
+      { title: 'NameServer', key: 'address', cell: n => n.address },
+      { title: 'Status', key: 'status', cell: n => n.reachable ? h('span', { class: 'ok' }, 'answers') : h('span', { class: 'error' }, 'unreachable') },
+      { title: 'Brokers known', key: 'brokers', num: true, cell: n => n.reachable ? fmt.num(n.brokers) : '' },
+      { title: 'Error', key: 'error', cell: n => n.error || '' },
+    ], o.namesrvs);
+    const br = table('brokers', [
+      { title: 'Cluster', key: 'cluster', cell: b => b.cluster },
+      { title: 'Broker', key: 'broker', cell: b => b.brokerName + (b.brokerId ? ' #' + b.brokerId : '') },
+      { title: 'Role', key: 'role', cell: b => b.role },
+      { title: 'Address', key: 'address', cell: b => b.address },
+      { title: 'Version', key: 'version', cell: b => b.version || h('span', { class: 'unknown' }, 'not reported') },
+      { title: 'Disk used', key: 'disk', cell: b => b.diskUsedRatio === null || b.diskUsedRatio === undefined
+          ? h('span', { class: 'unknown' }, 'unknown')
+          : [h('span', { class: 'bar' }, h('span', { style: 'width:' + Math.round(b.diskUsedRatio * 100) + '%' })),
+             Math.round(b.diskUsedRatio * 100) + ' % of ' + fmt.bytes(b.diskTotalBytes)] },
+      { title: 'Writes', key: 'state', cell: b => b.error ? '' : (b.writeState === 'WRITABLE' ? h('span', { class: 'ok' }, 'accepted')
+          : h('span', { class: 'error', title: b.writeRefusal || '' }, b.writeState)) },
+      { title: 'In msg/s', key: 'in', num: true, cell: b => b.error ? '' : fmt.rate(b.inPerSecond) },
+      { title: 'Out msg/s', key: 'out', num: true, cell: b => b.error ? '' : fmt.rate(b.outPerSecond) },
+      { title: 'Topics', key: 'topics', num: true, cell: b => fmt.num(b.topicCount) },
+      { title: 'Up', key: 'uptime', cell: b => fmt.dur(b.uptimeMs) },
+      { title: 'Last registration', key: 'heartbeat', cell: b => fmt.time(b.lastHeartbeatMs) },
+      { title: 'Error', key: 'error', cell: b => b.error ? h('span', { class: 'error' }, b.error) : '' },
+    ], o.brokers);
+    setPage('Overview', h('h2', {}, 'Brokers'), br, h('h2', {}, 'NameServers'), ns,
+      h('p', { class: 'hint' }, 'Read at ' + fmt.time(o.generatedAtMs) + '; refreshed every 5 s while this page is open.'));
+    refreshTimer = setTimeout(() => run(overview), 5000);
+  }
+
+  // ---- topics
+  const topicState = { page: 0, size: 50, sort: 'name', order: 'asc', filter: '', system: false };
+
+  async function topics() {
+    const s = topicState;
+    const q = new URLSearchParams({ page: s.page, size: s.size, sort: s.sort, order: s.order, filter: s.filter, system: s.system });
+    const data = await api('/api/topics?' + q);
+    const sortable = (title, key, num) => ({ title: h('span', { class: 'sortable-title' }, title + (s.sort === key ? (s.order === 'asc' ? ' ▲' : ' ▼') : '')), key, num, sortKey: key });
+    const cols = [
+      Object.assign(sortable('Topic', 'name'), { cell: t => h('a', { href: '#/topics/' + encodeURIComponent(t.topic) }, t.topic) }),
+      Object.assign(sortable('Queues (r/w)', 'queues', true), { cell: t => t.error ? '' : t.readQueues + ' / ' + t.writeQueues }),
+      { title: 'Perm', key: 'perm', cell: t => t.perm || '' },
+      { title: 'Brokers', key: 'brokers', num: true, cell: t => t.error ? '' : t.brokers },
+      Object.assign(sortable('Messages', 'messages', true), { cell: t => t.error ? h('span', { class: 'error' }, t.error) : fmt.num(t.messages) }),
+      Object.assign(sortable('Last stored', 'laststore'), { cell: t => t.lastStoreMs ? fmt.time(t.lastStoreMs) : '' }),
+    ];
+    const tbl = table('topics', cols, data.items);
+    tbl.querySelectorAll('th').forEach((th, i) => {
+      const c = cols[i];
+      if (!c.sortKey) return;
+      th.classList.add('sortable');
+      th.addEventListener('click', () => {
+        if (s.sort === c.sortKey) s.order = s.order === 'asc' ? 'desc' : 'asc'; else { s.sort = c.sortKey; s.order = 'asc'; }
+        s.page = 0; run(topics);
+      });
+    });
+    const filter = h('input', { id: 'topic-filter', value: s.filter, placeholder: 'part of a name' });
+    const system = h('input', { id: 'topic-system', type: 'checkbox', checked: s.system });
+    const last = Math.max(0, Math.ceil(data.total / s.size) - 1);
+    const createName = h('input', { id: 'create-topic', placeholder: 'new topic' });
+    const createQueues = h('input', { id: 'create-queues', type: 'number', min: 1, max: 1024, value: 8 });
+    const createMsg = h('span', { id: 'create-result' });
+    setPage('Topics',
+      h('form', { class: 'inline', onsubmit: ev => { ev.preventDefault(); s.filter = filter.value.trim(); s.system = system.checked; s.page = 0; run(topics); } },
+        h('label', {}, 'Filter', filter), h('label', {}, 'System topics', system), h('button', { type: 'submit' }, 'Apply')),
+      tbl,
+      h('div', { class: 'pager' },
+        h('button', { class: 'secondary', type: 'button', disabled: s.page === 0, onclick: () => { s.page--; run(topics); } }, '◀ Previous'),
+        h('span', { id: 'topics-page' }, 'page ' + (s.page + 1) + ' of ' + (last + 1) + ' · ' + fmt.num(data.total) + ' topic(s)'),
+        h('button', { class: 'secondary', type: 'button', disabled: s.page >= last, onclick: () => { s.page++; run(topics); } }, 'Next ▶')),
+      h('h2', {}, 'Create a topic'),
+      h('form', { class: 'inline', onsubmit: async ev => {
+          ev.preventDefault(); createMsg.textContent = 'creating…';
+          try {
+            const r = await api('/api/topics', { method: 'POST', body: { topic: createName.value.trim(), queues: Number(createQueues.value) } });
+            createMsg.replaceChildren(h('span', { class: 'ok' }, 'created ' + r.topic + ' on ' + r.brokers.join(', ')));
+            setTimeout(() => run(topics), 600);
+          } catch (e) { createMsg.replaceChildren(h('span', { class: 'error' }, e.message)); }
+        } },
+        h('label', {}, 'Name', createName), h('label', {}, 'Queues', createQueues), h('button', { type: 'submit' }, 'Create'), createMsg));
+  }
+
+  async function topicDetail(topic) {
+    const d = await api('/api/topics/' + encodeURIComponent(topic));
+    const confirmInput = h('input', { id: 'delete-confirm', placeholder: 'type the topic name' });
+    const delMsg = h('span', {});
+    setPage('Topic ' + d.topic,
+      h('p', {}, h('a', { href: '#/topics' }, '← all topics'), ' · ' + fmt.num(d.messages) + ' message(s) stored'),
+      h('h2', {}, 'Route'),
+      table('topic-route', [
+        { title: 'Broker', key: 'broker', cell: r => r.broker },
+        { title: 'Read queues', key: 'read', num: true, cell: r => r.readQueues },
+        { title: 'Write queues', key: 'write', num: true, cell: r => r.writeQueues },
+        { title: 'Perm', key: 'perm', cell: r => r.perm },
+      ], d.route),
+      h('h2', {}, 'Queues'),
+      table('topic-queues', [
+        { title: 'Broker', key: 'broker', cell: q => q.broker },
+        { title: 'Queue', key: 'queue', num: true, cell: q => q.queueId },
+        { title: 'Min offset', key: 'min', num: true, cell: q => fmt.num(q.minOffset) },
+        { title: 'Max offset', key: 'max', num: true, cell: q => fmt.num(q.maxOffset) },
+        { title: 'Messages', key: 'messages', num: true, cell: q => fmt.num(q.messages) },
+        { title: 'Last stored', key: 'last', cell: q => q.lastStoreMs ? fmt.time(q.lastStoreMs) : h('span', { class: 'hint' }, 'empty') },
+      ], d.queues),
+      h('h2', {}, 'Delete'),
+      h('form', { class: 'inline', onsubmit: async ev => {
+          ev.preventDefault();
+          if (confirmInput.value !== d.topic) { delMsg.replaceChildren(h('span', { class: 'error' }, 'type "' + d.topic + '" to confirm')); return; }
+          try { await api('/api/topics/' + encodeURIComponent(d.topic), { method: 'DELETE' }); location.hash = '#/topics'; }
+          catch (e) { delMsg.replaceChildren(h('span', { class: 'error' }, e.message)); }
+        } },
+        h('label', {}, 'Type the topic name to delete it and its messages', confirmInput), h('button', { class: 'danger', type: 'submit' }, 'Delete'), delMsg));
+  }
+
+  // ---- groups
+  const groupState = { page: 0, size: 50, filter: '' };
+
+  function lagCell(lag, reason) {
+    return lag === null || lag === undefined ? h('span', { class: 'unknown', title: reason || '' }, 'unknown') : fmt.num(lag);
+  }
+
+  async function groups() {
+    const s = groupState;
+    const data = await api('/api/groups?' + new URLSearchParams({ page: s.page, size: s.size, filter: s.filter }));
+    const filter = h('input', { id: 'group-filter', value: s.filter, placeholder: 'part of a name' });
+    const last = Math.max(0, Math.ceil(data.total / s.size) - 1);
+    setPage('Consumer groups',
+      h('form', { class: 'inline', onsubmit: ev => { ev.preventDefault(); s.filter = filter.value.trim(); s.page = 0; run(groups); } },
+        h('label', {}, 'Filter', filter), h('button', { type: 'submit' }, 'Apply')),
+      table('groups', [
+        { title: 'Group', key: 'group', cell: g => h('a', { href: '#/groups/' + encodeURIComponent(g.group) }, g.group) },
+        { title: 'Model', key: 'model', cell: g => g.messageModel || h('span', { class: 'hint' }, 'no member online') },
+        { title: 'Members', key: 'members', num: true, cell: g => g.members },
+        { title: 'Lag (messages)', key: 'lag', num: true, cell: g => g.error ? h('span', { class: 'error' }, g.error) : lagCell(g.lag) },
+        { title: 'Queues with unknown lag', key: 'unknown', num: true, cell: g => g.unknownQueues ? h('span', { class: 'unknown' }, g.unknownQueues) : (g.error ? '' : '0') },
+      ], data.items),
+      h('div', { class: 'pager' },
+        h('button', { class: 'secondary', type: 'button', disabled: s.page === 0, onclick: () => { s.page--; run(groups); } }, '◀ Previous'),
+        h('span', {}, 'page ' + (s.page + 1) + ' of ' + (last + 1) + ' · ' + fmt.num(data.total) + ' group(s)'),
+        h('button', { class: 'secondary', type: 'button', disabled: s.page >= last, onclick: () => { s.page++; run(groups); } }, 'Next ▶')));
+  }
+
+  async function groupDetail(group) {
+    const g = await api('/api/groups/' + encodeURIComponent(group));
+    setPage('Group ' + g.group,
+      h('p', {}, h('a', { href: '#/groups' }, '← all groups'), ' · ', h('a', { href: '#/dead-letters/' + encodeURIComponent(g.group) }, 'dead letters')),
+      h('p', { id: 'group-summary' }, 'Lag ', h('strong', { id: 'group-lag' }, fmt.num(g.lag)), ' message(s)',
+        g.unknownQueues ? [', plus ', h('span', { class: 'unknown' }, g.unknownQueues + ' queue(s) with unknown lag'), ' (not counted)'] : '',
+        ' · model ' + (g.messageModel || 'unknown: no member online')),
+      h('h2', {}, 'Members'),
+      g.members.length ? h('ul', { id: 'group-members' }, g.members.map(m => h('li', {}, m))) : h('p', { class: 'hint' }, 'No member connected.'),
+      h('h2', {}, 'Subscriptions'),
+      g.subscriptions.length ? h('ul', {}, g.subscriptions.map(m => h('li', {}, m))) : h('p', { class: 'hint' }, 'None reported (members report them).'),
+      h('h2', {}, 'Lag per queue'),
+      table('group-queues', [
+        { title: 'Topic', key: 'topic', cell: q => q.topic },
+        { title: 'Broker', key: 'broker', cell: q => q.broker },
+        { title: 'Queue', key: 'queue', num: true, cell: q => q.queueId },
+        { title: 'Broker offset', key: 'brokerOffset', num: true, cell: q => fmt.num(q.brokerOffset) },
+        { title: 'Committed offset', key: 'consumerOffset', num: true, cell: q => q.consumerOffset === null ? h('span', { class: 'unknown' }, 'none') : fmt.num(q.consumerOffset) },
+        { title: 'Lag', key: 'lag', num: true, cell: q => lagCell(q.lag, q.unknownReason) },
+        { title: 'Why unknown', key: 'reason', cell: q => q.unknownReason || '' },
+      ], g.queues));
+  }
+
+  // ---- messages
+  function messageRows(id, messages, extraCols) {
+    const detail = h('div', { id: id + '-detail' });
+    const cols = [
+      { title: 'Message id', key: 'msgId', cell: m => h('a', { href: '#', onclick: ev => { ev.preventDefault(); detail.replaceChildren(messageDetail(m)); } }, m.msgId) },
+      { title: 'Topic', key: 'topic', cell: m => m.topic },
+      { title: 'Queue', key: 'queue', num: true, cell: m => m.queueId },
+      { title: 'Offset', key: 'offset', num: true, cell: m => fmt.num(m.queueOffset) },
+      { title: 'Stored', key: 'stored', cell: m => fmt.time(m.storeTimestampMs) },
+      { title: 'Tag', key: 'tag', cell: m => m.tag || '' },
+      { title: 'Keys', key: 'keys', cell: m => (m.keys || []).join(' ') },
+      { title: 'Retries', key: 'retries', num: true, cell: m => m.reconsumeTimes },
+    ].concat(extraCols || []);
+    return [table(id, cols, messages), detail];
+  }
+
+  function messageDetail(m) {
+    return h('div', { class: 'message-detail' },
+      h('h2', {}, 'Message ' + m.msgId),
+      h('p', {}, 'Stored by ' + m.storeHost + ' at ' + fmt.time(m.storeTimestampMs) + ' (commit log offset ' + m.commitLogOffset + '); born at ' + m.bornHost + ', ' + fmt.time(m.bornTimestampMs) + '.'),
+      h('h2', {}, 'Properties'),
+      table('message-properties', [
+        { title: 'Name', key: 'name', cell: e => e[0] }, { title: 'Value', key: 'value', cell: e => e[1] },
+      ], Object.entries(m.properties || {})),
+      h('h2', {}, 'Body (' + fmt.num(m.bodyBytes) + ' bytes' + (m.bodyTruncated ? ', first 64 KiB shown' : '') + ')'),
+      h('pre', { class: 'body', id: 'message-body' }, m.bodyText !== null ? m.bodyText : ('(not UTF-8 text; Base64:)\n' + m.bodyBase64)));
+  }
+
+  function searchNotice(r) {
+    return h('p', { class: 'notice' + (r.incomplete ? '' : ' complete'), id: 'search-notice' },
+      fmt.num(r.messages.length) + ' found · ' + r.note);
+  }
+
+  async function messages() {
+    const out = h('div', { id: 'message-results' });
+    const id = h('input', { id: 'msg-id', placeholder: 'message id', size: 36 });
+    const topic = h('input', { id: 'key-topic', placeholder: 'topic' });
+    const key = h('input', { id: 'key-key', placeholder: 'key' });
+    const max = h('input', { id: 'key-max', type: 'number', min: 1, max: 64, value: 32 });
+    const show = async (fn) => { out.replaceChildren(h('p', { class: 'hint' }, 'searching…')); try { await fn(); } catch (e) { if (!(e instanceof LoginNeeded)) out.replaceChildren(errorBox(e)); } };
+    setPage('Messages',
+      h('h2', {}, 'By id'),
+      h('form', { class: 'inline', onsubmit: ev => { ev.preventDefault(); show(async () => {
+          const m = await api('/api/messages/by-id?' + new URLSearchParams({ id: id.value.trim() }));
+          out.replaceChildren(...messageRows('messages', [m]), messageDetail(m));
+        }); } }, h('label', {}, 'Message id', id), h('button', { type: 'submit', id: 'id-search' }, 'Find')),
+      h('h2', {}, 'By key'),
+      h('form', { class: 'inline', onsubmit: ev => { ev.preventDefault(); show(async () => {
+          const r = await api('/api/messages/by-key?' + new URLSearchParams({ topic: topic.value.trim(), key: key.value.trim(), max: max.value }));
+          out.replaceChildren(searchNotice(r), ...messageRows('messages', r.messages));
+        }); } },
+        h('label', {}, 'Topic', topic), h('label', {}, 'Key', key), h('label', {}, 'At most, per broker', max),
+        h('button', { type: 'submit', id: 'key-search' }, 'Search')),
+      out);
+  }
+
+  // ---- dead letters
+  async function deadLetters(group) {
+    const input = h('input', { id: 'dlq-group', placeholder: 'consumer group', value: group || '' });
+    const out = h('div', { id: 'dlq-results' });
+    setPage('Dead letters',
+      h('form', { class: 'inline', onsubmit: ev => { ev.preventDefault(); location.hash = '#/dead-letters/' + encodeURIComponent(input.value.trim()); } },
+        h('label', {}, 'Group', input), h('button', { type: 'submit', id: 'dlq-list' }, 'List')),
+      out);
+    if (!group) return;
+    const r = await api('/api/groups/' + encodeURIComponent(group) + '/dead-letters?max=100');
+    if (!r.messages.length) { out.replaceChildren(h('p', { id: 'dlq-empty' }, 'Group ' + group + ' has no dead letters.')); return; }
+    const outcome = {};
+    const boxes = {};
+    const [tbl, detail] = messageRows('dead-letters', r.messages, [
+      { title: 'Select', key: 'select', cell: m => (boxes[m.msgId] = h('input', { type: 'checkbox', class: 'dlq-select', value: m.msgId })) },
+      { title: 'Outcome', key: 'outcome', cell: m => (outcome[m.msgId] = h('span', { class: 'dlq-outcome' })) },
+    ]);
+    const resend = async ids => {
+      if (!ids.length) return;
+      const res = await api('/api/groups/' + encodeURIComponent(group) + '/dead-letters/resend', { method: 'POST', body: { ids } });
+      for (const o of res.outcomes) {
+        const cell = outcome[o.msgId];
+        if (!cell) continue;
+        cell.replaceChildren(o.outcome === 'RESENT' ? h('span', { class: 'ok' }, 'resent by ' + o.broker)
+          : h('span', { class: 'error', title: o.error || '' }, o.outcome + (o.error ? ': ' + o.error : '')));
+        if (o.outcome === 'RESENT') { boxes[o.msgId].checked = false; boxes[o.msgId].disabled = true; }
+      }
+      summary.textContent = res.resent + ' resent, ' + res.failed + ' not resent';
+    };
+    const summary = h('span', { id: 'dlq-summary' });
+    out.replaceChildren(searchNotice(r), tbl,
+      h('div', { class: 'pager' },
+        h('button', { type: 'button', id: 'dlq-resend', onclick: () => resend(Object.values(boxes).filter(b => b.checked && !b.disabled).map(b => b.value)).catch(e => summary.replaceChildren(errorBox(e))) }, 'Resend selected'),
+        h('span', { class: 'hint' }, 'Resent messages go back to %RETRY%' + group + ', due at once; each row shows its own outcome.'),
+        summary),
+      detail);
+  }
+
+  // ---- routing
+  function route() {
+    clearTimeout(refreshTimer);
+    const parts = (location.hash || '#/overview').slice(2).split('/');
+    const name = parts[0] || 'overview';
+    const arg = parts.length > 1 ? decodeURIComponent(parts.slice(1).join('/')) : '';
+    document.querySelectorAll('#nav a').forEach(a => a.classList.toggle('active', a.dataset.page === name));
+    page().replaceChildren(h('p', { class: 'hint' }, 'loading…'));
+    const pages = {
+      overview: () => overview(),
+      topics: () => arg ? topicDetail(arg) : topics(),
+      groups: () => arg ? groupDetail(arg) : groups(),
+      messages: () => messages(),
+      'dead-letters': () => deadLetters(arg),
+    };
+    run(pages[name] || overview);
+  }
+
+  async function start() {
+    document.getElementById('login-form').addEventListener('submit', onLogin);
+    document.getElementById('logout').addEventListener('click', async () => {
+      await api('/api/logout', { method: 'POST' }).catch(() => null);
+      showLogin();
+    });
+    window.addEventListener('hashchange', () => { if (!document.getElementById('nav').hidden) route(); });
+    const s = await api('/api/session');
+    if (s.loggedIn) loggedIn(s); else showLogin();
+  }
+
+  document.addEventListener('DOMContentLoaded', start);
+})();

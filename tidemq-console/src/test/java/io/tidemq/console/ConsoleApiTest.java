@@ -1,0 +1,279 @@
+package io.tidemq.console;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tidemq.client.ClientConfig;
+import io.tidemq.client.consumer.PullConsumer;
+import io.tidemq.client.producer.Producer;
+import io.tidemq.client.producer.SendResult;
+import io.tidemq.common.message.Message;
+import io.tidemq.common.message.MessageExt;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The console's JSON API over HTTP (no browser) against a real NameServer and broker in this JVM. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ConsoleApiTest {
+
+    @TempDir
+    static Path tmp;
+
+    private LiveCluster cluster;
+    private ConsoleServer console;
+    private String password;
+    private Producer producer;
+
+    @BeforeAll
+    void start() {
+        cluster = new LiveCluster(tmp.resolve("store"));
+        console = ConsoleServer.start(new ConsoleOptions("127.0.0.1", 0, List.of(cluster.namesrvAddr),
+                ConsoleOptions.usersFileIn(tmp.resolve("data")), false, 5_000));
+        password = console.initialPassword().orElseThrow();
+        producer = Producer.builder("console-test-producer", config("producer")).build();
+        producer.start();
+    }
+
+    @AfterAll
+    void stop() {
+        if (producer != null) {
+            producer.close();
+        }
+        if (console != null) {
+            console.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private ClientConfig config(String instance) {
+        return ClientConfig.builder().namesrvAddrs(cluster.namesrvAddr).instanceName(instance)
+                .offsetStoreDir(tmp.resolve("offsets-" + instance)).build();
+    }
+
+    private ConsoleHttp loggedIn() {
+        ConsoleHttp http = new ConsoleHttp(console.url());
+        assertThat(http.post("/api/login", Map.of("user", "admin", "password", password)).status()).isEqualTo(200);
+        return http;
+    }
+
+    private void createTopic(ConsoleHttp http, String topic, int queues) {
+        ConsoleHttp.Reply r = http.post("/api/topics", Map.of("topic", topic, "queues", queues));
+        assertThat(r.status()).as(String.valueOf(r.json())).isEqualTo(201);
+    }
+
+    private List<SendResult> send(String topic, int count, String key) {
+        List<SendResult> out = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Message.Builder b = Message.builder(topic).body("body " + i + " of " + topic).tag("t" + i);
+            if (key != null) {
+                b.keys(key);
+            }
+            out.add(producer.send(b.build()));
+        }
+        return out;
+    }
+
+    @Test
+    void everyApiRouteNeedsALoginAndAWrongPasswordIsRefused() {
+        ConsoleHttp anonymous = new ConsoleHttp(console.url());
+        assertThat(anonymous.get("/api/overview").status()).isEqualTo(401);
+        assertThat(anonymous.get("/api/topics").status()).isEqualTo(401);
+        assertThat(anonymous.get("/api/session").json().get("loggedIn").asBoolean()).isFalse();
+        ConsoleHttp.Reply wrong = anonymous.post("/api/login", Map.of("user", "admin", "password", password + "x"));
+        assertThat(wrong.status()).isEqualTo(401);
+        assertThat(wrong.json().get("error").asText()).contains("wrong user name or password");
+        assertThat(anonymous.get("/api/overview").status()).isEqualTo(401);
+
+        ConsoleHttp http = loggedIn();
+        assertThat(http.get("/api/overview").status()).isEqualTo(200);
+        assertThat(http.get("/api/session").json().get("user").asText()).isEqualTo("admin");
+        assertThat(http.post("/api/logout", Map.of()).status()).isEqualTo(200);
+        assertThat(http.get("/api/overview").status()).isEqualTo(401);
+    }
+
+    @Test
+    void theStaticPagesAreServedWithAContentSecurityPolicy() {
+        ConsoleHttp.Reply page = new ConsoleHttp(console.url()).get("/");
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.raw().body()).contains("TideMQ console").contains("/app.js");
+        assertThat(page.raw().headers().firstValue("Content-Security-Policy")).hasValueSatisfying(
+                v -> assertThat(v).contains("default-src 'self'"));
+    }
+
+    @Test
+    void aChangeWithoutTheConsoleHeaderIsRefusedEvenWhenLoggedIn() {
+        ConsoleHttp http = loggedIn();
+        ConsoleHttp.Reply r = http.postWithoutCsrfHeader("/api/topics", Map.of("topic", "csrf-topic"));
+        assertThat(r.status()).isEqualTo(403);
+        assertThat(r.json().get("error").asText()).contains("X-TideMQ-Console");
+        assertThat(http.get("/api/topics/csrf-topic").status()).isEqualTo(404);
+    }
+
+    @Test
+    void theUsersFileHoldsASaltedHashNotThePassword() throws Exception {
+        String file = Files.readString(console.usersFile().orElseThrow());
+        assertThat(file).contains("admin=pbkdf2-sha256:").doesNotContain(password);
+        try (ConsoleServer again = ConsoleServer.start(new ConsoleOptions("127.0.0.1", 0, List.of(cluster.namesrvAddr),
+                console.usersFile().orElseThrow(), false, 5_000))) {
+            assertThat(again.initialPassword()).as("a second start prints no new password").isEmpty();
+            ConsoleHttp http = new ConsoleHttp(again.url());
+            assertThat(http.post("/api/login", Map.of("user", "admin", "password", password)).status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void anInsecureConsoleNeedsNoLogin() {
+        try (ConsoleServer open = ConsoleServer.start(new ConsoleOptions("127.0.0.1", 0, List.of(cluster.namesrvAddr),
+                null, true, 5_000))) {
+            ConsoleHttp http = new ConsoleHttp(open.url());
+            assertThat(http.get("/api/session").json().get("insecure").asBoolean()).isTrue();
+            assertThat(http.get("/api/overview").status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void theOverviewListsTheBrokerWithRoleAndDiskAndEachNameServer() {
+        JsonNode o = loggedIn().get("/api/overview").json();
+        assertThat(o.get("namesrvs")).hasSize(1);
+        assertThat(o.get("namesrvs").get(0).get("address").asText()).isEqualTo(cluster.namesrvAddr);
+        assertThat(o.get("namesrvs").get(0).get("reachable").asBoolean()).isTrue();
+        JsonNode b = o.get("brokers").get(0);
+        assertThat(b.get("brokerName").asText()).isEqualTo("broker-console");
+        assertThat(b.get("role").asText()).isEqualTo("MASTER");
+        assertThat(b.get("address").asText()).isEqualTo(cluster.broker.address());
+        assertThat(b.get("diskTotalBytes").asLong()).isPositive();
+        assertThat(b.get("diskUsedRatio").asDouble()).isBetween(0.0, 1.0);
+        assertThat(b.get("writeState").asText()).isEqualTo("WRITABLE");
+        assertThat(b.get("error").isNull()).isTrue();
+    }
+
+    @Test
+    void topicsArePagedAndSortedOnTheServer() {
+        ConsoleHttp http = loggedIn();
+        createTopic(http, "paged-a", 2);
+        createTopic(http, "paged-b", 2);
+        createTopic(http, "paged-c", 2);
+        send("paged-a", 1, null);
+        send("paged-b", 3, null);
+        send("paged-c", 2, null);
+
+        JsonNode first = http.get("/api/topics?filter=paged-&size=2&page=0").json();
+        assertThat(first.get("total").asInt()).isEqualTo(3);
+        assertThat(first.get("items")).extracting(n -> n.get("topic").asText()).containsExactly("paged-a", "paged-b");
+        JsonNode second = http.get("/api/topics?filter=paged-&size=2&page=1").json();
+        assertThat(second.get("items")).extracting(n -> n.get("topic").asText()).containsExactly("paged-c");
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            JsonNode byMessages = http.get("/api/topics?filter=paged-&sort=messages&order=desc").json();
+            assertThat(byMessages.get("items")).extracting(n -> n.get("topic").asText() + "=" + n.get("messages").asLong())
+                    .containsExactly("paged-b=3", "paged-c=2", "paged-a=1");
+        });
+        assertThat(http.get("/api/topics?sort=size").status()).isEqualTo(400);
+    }
+
+    @Test
+    void aTopicShowsItsQueuesWithMinAndMaxOffsetAndCanBeDeleted() {
+        ConsoleHttp http = loggedIn();
+        createTopic(http, "detail-topic", 2);
+        List<SendResult> sent = send("detail-topic", 4, null);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            JsonNode d = http.get("/api/topics/detail-topic").json();
+            assertThat(d.get("route").get(0).get("readQueues").asInt()).isEqualTo(2);
+            assertThat(d.get("queues")).hasSize(2);
+            long sum = 0;
+            for (JsonNode q : d.get("queues")) {
+                assertThat(q.get("minOffset").asLong()).isZero();
+                sum += q.get("maxOffset").asLong();
+            }
+            assertThat(sum).isEqualTo(sent.size());
+        });
+        assertThat(http.delete("/api/topics/detail-topic").status()).isEqualTo(200);
+        assertThat(http.get("/api/topics/detail-topic").status()).isEqualTo(404);
+    }
+
+    @Test
+    void aKeySearchSaysWhenItStoppedEarlyAndAnIdSearchShowsBodyAndProperties() {
+        ConsoleHttp http = loggedIn();
+        createTopic(http, "keyed", 1);
+        List<SendResult> sent = send("keyed", 3, "order-7");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            JsonNode all = http.get("/api/messages/by-key?topic=keyed&key=order-7&max=10").json();
+            assertThat(all.get("messages")).hasSize(3);
+            assertThat(all.get("incomplete").asBoolean()).isFalse();
+            assertThat(all.get("note").asText()).startsWith("complete");
+        });
+        JsonNode capped = http.get("/api/messages/by-key?topic=keyed&key=order-7&max=2").json();
+        assertThat(capped.get("messages")).hasSize(2);
+        assertThat(capped.get("incomplete").asBoolean()).isTrue();
+        assertThat(capped.get("note").asText()).contains("stopped early");
+        assertThat(http.get("/api/messages/by-key?topic=keyed&key=no-such-key").json().get("messages")).isEmpty();
+
+        JsonNode m = http.get("/api/messages/by-id?id=" + sent.get(1).msgId()).json();
+        assertThat(m.get("msgId").asText()).isEqualTo(sent.get(1).msgId());
+        assertThat(m.get("bodyText").asText()).isEqualTo("body 1 of keyed");
+        assertThat(m.get("tag").asText()).isEqualTo("t1");
+        assertThat(m.get("properties").get("KEYS").asText()).isEqualTo("order-7");
+        assertThat(http.get("/api/messages/by-id?id=not-an-id").status()).isEqualTo(400);
+    }
+
+    @Test
+    void aGroupShowsItsMembersAndItsLagPerQueue() {
+        ConsoleHttp http = loggedIn();
+        createTopic(http, "lagging", 1);
+        send("lagging", 3, null);
+        try (PullConsumer c = PullConsumer.builder("lag-group", config("lag-consumer")).autoCommit(false).build()) {
+            c.subscribe("lagging", "*");
+            c.start();
+            List<MessageExt> got = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                got.addAll(c.poll(Duration.ofMillis(200)));
+                return got.size() >= 3;
+            });
+            c.commitSync();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                JsonNode g = http.get("/api/groups/lag-group").json();
+                assertThat(g.get("members")).hasSize(1);
+                assertThat(g.get("lag").asLong()).isZero();
+                assertThat(g.get("queues").get(0).get("consumerOffset").asLong()).isEqualTo(3);
+            });
+        }
+        send("lagging", 2, null);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            JsonNode g = http.get("/api/groups/lag-group").json();
+            assertThat(g.get("lag").asLong()).isEqualTo(2);
+            assertThat(g.get("unknownQueues").asInt()).isZero();
+            JsonNode q = g.get("queues").get(0);
+            assertThat(q.get("lag").asLong()).isEqualTo(2);
+            assertThat(q.get("unknownReason").isNull()).isTrue();
+        });
+        JsonNode list = http.get("/api/groups?filter=lag-group").json();
+        assertThat(list.get("items").get(0).get("lag").asLong()).isEqualTo(2);
+        assertThat(http.get("/api/groups/no-such-group").status()).isEqualTo(404);
+    }
+
+    @Test
+    void aDeadLetterResendAnswersOneOutcomePerId() {
+        ConsoleHttp http = loggedIn();
+        createTopic(http, "not-dead", 1);
+        String realId = send("not-dead", 1, null).get(0).msgId();
+        JsonNode r = http.post("/api/groups/dlq-group/dead-letters/resend", Map.of("ids", List.of(realId, "bogus"))).json();
+        assertThat(r.get("resent").asInt()).isZero();
+        assertThat(r.get("failed").asInt()).isEqualTo(2);
+        assertThat(r.get("outcomes")).extracting(o -> o.get("msgId").asText() + " " + o.get("outcome").asText())
+                .containsExactly(realId + " NOT_FOUND", "bogus FAILED");
+        assertThat(http.get("/api/groups/dlq-group/dead-letters").json().get("messages")).isEmpty();
+    }
+}

@@ -1,0 +1,217 @@
+package io.tidemq.it;
+
+import io.tidemq.client.consumer.ConsumeStatus;
+import io.tidemq.client.consumer.PullConsumer;
+import io.tidemq.client.consumer.PushConsumer;
+import io.tidemq.client.producer.Producer;
+import io.tidemq.client.producer.SendResult;
+import io.tidemq.client.admin.AdminClient;
+import io.tidemq.common.message.Message;
+import io.tidemq.common.message.MessageExt;
+import io.tidemq.it.support.Standalone;
+import io.tidemq.it.support.StandaloneClients;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The web console in a real browser (Debian's headless chromium through chromedriver) against a live standalone
+ * server in its own JVM: log in with the password the server printed, see the overview, find a message by key,
+ * see a group's lag, resend a dead letter and see its outcome. Screenshots of each page go to
+ * {@code target/console-screenshots} (the ones in docs/images come from here). Skipped, saying so, only when
+ * chromium or chromedriver is not installed.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class ConsoleBrowserIT {
+
+    private static final String TOPIC = "orders";
+    private static final String LAG_GROUP = "billing";
+    private static final String DLQ_GROUP = "audit";
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final Path SHOTS = Path.of("target", "console-screenshots");
+
+    @TempDir
+    static Path tmp;
+
+    private static Standalone server;
+    private static StandaloneClients clients;
+    private static WebDriver browser;
+    private static String password;
+    private static SendResult keyed;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Optional<Path> chromium = executable("chromium", "chromium-browser", "google-chrome");
+        Optional<Path> driver = executable("chromedriver");
+        Assumptions.assumeTrue(chromium.isPresent() && driver.isPresent(), "ConsoleBrowserIT skipped: chromium and"
+                + " chromedriver are not installed (Debian: apt-get install -y chromium chromium-driver; .ci/run installs"
+                + " them)");
+        server = Standalone.builder(ConsoleBrowserIT.class, tmp).set("retryBackoffSchedule", "1s").build().start();
+        clients = new StandaloneClients(server, tmp.resolve("offsets"));
+        password = server.node().lines().stream().filter(l -> l.contains("log in as admin with password "))
+                .map(l -> l.substring(l.indexOf("password ") + "password ".length()).trim()).findFirst()
+                .orElseThrow(() -> new AssertionError("standalone printed no console password"));
+        populate();
+
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(driver.get().toFile())
+                .usingAnyFreePort().build();
+        ChromeOptions options = new ChromeOptions().setBinary(chromium.get().toFile())
+                .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                        "--window-size=1360,900", "--user-data-dir=" + tmp.resolve("chromium-profile"));
+        browser = new ChromeDriver(service, options);
+        Files.createDirectories(SHOTS);
+    }
+
+    /** A topic with a keyed message, a group 2 messages behind, and a group with one dead letter. */
+    private static void populate() throws Exception {
+        server.createTopic(TOPIC, 2);
+        Producer producer = clients.producer("console-it-producer");
+        for (int i = 0; i < 3; i++) {
+            producer.send(Message.builder(TOPIC).keys("order-" + i).tag("created").body("{\"order\": " + i + "}").build());
+        }
+        try (PullConsumer c = PullConsumer.builder(LAG_GROUP, clients.config("lag").build()).autoCommit(false).build()) {
+            c.subscribe(TOPIC, "*");
+            c.start();
+            List<MessageExt> got = new ArrayList<>();
+            await().atMost(WAIT).until(() -> {
+                got.addAll(c.poll(Duration.ofMillis(200)));
+                return got.size() >= 3;
+            });
+            c.commitSync();
+        }
+        keyed = producer.send(Message.builder(TOPIC).keys("order-42").tag("paid").body("{\"order\": 42}").build());
+        producer.send(Message.builder(TOPIC).keys("order-43").tag("paid").body("{\"order\": 43}").build());
+
+        server.createTopic("payments", 1);
+        PushConsumer dead = PushConsumer.builder(DLQ_GROUP, clients.config("dead").maxReconsumeTimes(1).build()).build();
+        clients.start(dead, "payments", "*", (msgs, ctx) -> ConsumeStatus.RETRY);
+        producer.send(Message.builder("payments").keys("payment-7").body("poison").build());
+        try (AdminClient admin = AdminClient.connect(server.namesrvAddr(), 5_000)) {
+            await().atMost(WAIT).until(() -> !admin.deadLetters(DLQ_GROUP, 10).isEmpty());
+        }
+        dead.close();
+    }
+
+    private static Optional<Path> executable(String... names) {
+        String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
+        return Stream.of(names).flatMap(n -> Stream.of(path.split(File.pathSeparator)).map(d -> Path.of(d, n)))
+                .filter(Files::isExecutable).findFirst();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (clients != null) {
+            clients.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private static WebElement visible(By by) {
+        return new WebDriverWait(browser, WAIT).until(ExpectedConditions.visibilityOfElementLocated(by));
+    }
+
+    private static void awaitText(By by, String text) {
+        new WebDriverWait(browser, WAIT).until(ExpectedConditions.textToBePresentInElementLocated(by, text));
+    }
+
+    private static void screenshot(String name) throws IOException {
+        byte[] png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES);
+        Files.write(SHOTS.resolve(name + ".png"), png);
+    }
+
+    private static void open(String hash) {
+        browser.get(server.consoleUrl() + hash);
+    }
+
+    @Test
+    void anOperatorLogsInAndUsesEveryPage() throws Exception {
+        // log in: a wrong password is refused, the printed one works
+        open("#/overview");
+        visible(By.id("login-password")).sendKeys("not-the-password");
+        browser.findElement(By.id("login-submit")).click();
+        awaitText(By.id("login-error"), "wrong user name or password");
+        screenshot("login");
+        WebElement pw = browser.findElement(By.id("login-password"));
+        pw.clear();
+        pw.sendKeys(password);
+        browser.findElement(By.id("login-submit")).click();
+
+        // overview: the broker with its role and disk, the NameServer answering
+        awaitText(By.id("brokers"), "MASTER");
+        assertThat(browser.findElement(By.id("brokers")).getText()).contains(server.brokerAddr()).contains("% of");
+        assertThat(browser.findElement(By.id("namesrvs")).getText()).contains(server.namesrvAddr()).contains("answers");
+        assertThat(browser.findElement(By.id("who")).getText()).isEqualTo("logged in as admin");
+        screenshot("overview");
+
+        // topics: the list and one topic's queues
+        open("#/topics");
+        awaitText(By.id("topics"), TOPIC);
+        screenshot("topics");
+        open("#/topics/" + TOPIC);
+        awaitText(By.id("topic-queues"), "Max offset");
+        assertThat(browser.findElements(By.cssSelector("#topic-queues tbody tr"))).hasSize(2);
+        screenshot("topic");
+
+        // messages: by key, complete, then the message's body and properties
+        open("#/messages");
+        visible(By.id("key-topic")).sendKeys(TOPIC);
+        browser.findElement(By.id("key-key")).sendKeys("order-42");
+        browser.findElement(By.id("key-search")).click();
+        awaitText(By.id("messages"), keyed.msgId());
+        assertThat(browser.findElement(By.id("search-notice")).getText()).contains("1 found").contains("complete");
+        browser.findElement(By.linkText(keyed.msgId())).click();
+        awaitText(By.id("message-body"), "{\"order\": 42}");
+        assertThat(browser.findElement(By.id("message-properties")).getText()).contains("KEYS order-42");
+        screenshot("messages");
+
+        // groups: the lag of the group that read 3 of 5 messages
+        open("#/groups/" + LAG_GROUP);
+        awaitText(By.id("group-lag"), "2");
+        assertThat(browser.findElement(By.id("group-queues")).getText()).doesNotContain("-1");
+        screenshot("group");
+        open("#/groups");
+        awaitText(By.id("groups"), LAG_GROUP);
+        screenshot("groups");
+
+        // dead letters: resend the one dead letter and see its outcome
+        open("#/dead-letters/" + DLQ_GROUP);
+        visible(By.cssSelector("#dead-letters input.dlq-select")).click();
+        browser.findElement(By.id("dlq-resend")).click();
+        awaitText(By.cssSelector("#dead-letters .dlq-outcome"), "resent by " + server.brokerAddr());
+        assertThat(browser.findElement(By.id("dlq-summary")).getText()).isEqualTo("1 resent, 0 not resent");
+        assertThat(browser.findElement(By.cssSelector("#dead-letters input.dlq-select")).isEnabled()).isFalse();
+        screenshot("dead-letters");
+    }
+}
