@@ -1,5 +1,6 @@
 package io.tidemq.store;
 
+import io.tidemq.common.filter.TagsCode;
 import io.tidemq.store.dispatch.DispatchRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

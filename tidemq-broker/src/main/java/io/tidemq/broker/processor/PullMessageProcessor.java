@@ -6,6 +6,7 @@ import io.tidemq.broker.lock.QueueLockTable;
 import io.tidemq.broker.longpolling.PullRequestHoldService;
 import io.tidemq.broker.offset.ConsumerOffsetManager;
 import io.tidemq.broker.topic.TopicConfigManager;
+import io.tidemq.common.filter.InvalidTagExpressionException;
 import io.tidemq.common.names.InvalidNameException;
 import io.tidemq.common.names.NameValidator;
 import io.tidemq.common.protocol.ResponseCode;
@@ -113,7 +114,7 @@ public final class PullMessageProcessor implements RequestProcessor {
         LongPredicate filter;
         try {
             filter = TagFilter.parse(h.subscription()).storePredicate();
-        } catch (InvalidSubscriptionException e) {
+        } catch (InvalidTagExpressionException e) {
             throw new RequestRejectedException(ResponseCode.SUBSCRIPTION_INVALID, e.getMessage());
         }
         long suspendMs = Math.min(Math.max(0, h.suspendTimeoutMs()), config.longPollingMaxMs());

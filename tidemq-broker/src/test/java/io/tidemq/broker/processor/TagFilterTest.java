@@ -1,6 +1,7 @@
 package io.tidemq.broker.processor;
 
-import io.tidemq.store.TagsCode;
+import io.tidemq.common.filter.InvalidTagExpressionException;
+import io.tidemq.common.filter.TagsCode;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,8 +31,8 @@ class TagFilterTest {
     @Test
     void malformedExpressionsAreRejectedWithTheExpectedSyntax() {
         assertThatThrownBy(() -> TagFilter.parse("TagA || "))
-                .isInstanceOf(InvalidSubscriptionException.class).hasMessageContaining("TagA || TagB");
-        assertThatThrownBy(() -> TagFilter.parse("Tag A")).isInstanceOf(InvalidSubscriptionException.class);
-        assertThatThrownBy(() -> TagFilter.parse("* || TagA")).isInstanceOf(InvalidSubscriptionException.class);
+                .isInstanceOf(InvalidTagExpressionException.class).hasMessageContaining("TagA || TagB");
+        assertThatThrownBy(() -> TagFilter.parse("Tag A")).isInstanceOf(InvalidTagExpressionException.class);
+        assertThatThrownBy(() -> TagFilter.parse("* || TagA")).isInstanceOf(InvalidTagExpressionException.class);
     }
 }

@@ -5,6 +5,8 @@ import io.tidemq.client.impl.ConsumerRuntime;
 import io.tidemq.client.impl.PullRequest;
 import io.tidemq.client.impl.SubscriptionTable;
 import io.tidemq.client.rebalance.AllocateAverage;
+import io.tidemq.common.filter.InvalidTagExpressionException;
+import io.tidemq.common.filter.TagExpression;
 import io.tidemq.common.message.MessageExt;
 import io.tidemq.common.message.MessageQueue;
 
@@ -80,7 +82,12 @@ public final class PullConsumer implements AutoCloseable {
         return group;
     }
 
-    /** Subscribes to {@code topic} ({@code *} or {@code "TagA || TagB"}); queues come from rebalancing. */
+    /**
+     * Subscribes to {@code topic} ({@code *} or {@code "TagA || TagB"}, the grammar of {@link TagExpression});
+     * queues come from rebalancing.
+     *
+     * @throws InvalidTagExpressionException when the expression is outside that grammar
+     */
     public synchronized PullConsumer subscribe(String topic, String expression) {
         if (assignedBeforeStart != null) {
             throw new IllegalStateException("this consumer has assigned queues; use either subscribe() or assign()");

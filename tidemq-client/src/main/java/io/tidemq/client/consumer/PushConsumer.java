@@ -7,6 +7,8 @@ import io.tidemq.client.impl.ConsumerRuntime;
 import io.tidemq.client.impl.MessageSendBack;
 import io.tidemq.client.impl.SubscriptionTable;
 import io.tidemq.client.rebalance.AllocateAverage;
+import io.tidemq.common.filter.InvalidTagExpressionException;
+import io.tidemq.common.filter.TagExpression;
 import io.tidemq.common.message.MessageQueue;
 import io.tidemq.common.names.NameValidator;
 
@@ -60,7 +62,12 @@ public final class PushConsumer implements AutoCloseable {
         return group;
     }
 
-    /** Subscribes to {@code topic} with a tag expression: {@code *} or {@code "TagA || TagB"}. */
+    /**
+     * Subscribes to {@code topic} with a tag expression: {@code *} or {@code "TagA || TagB"} (the grammar of
+     * {@link TagExpression}, docs/protocol.md "Tag expressions").
+     *
+     * @throws InvalidTagExpressionException when the expression is outside that grammar
+     */
     public synchronized PushConsumer subscribe(String topic, String expression) {
         subscriptions.subscribe(topic, expression);
         if (state == State.RUNNING) {

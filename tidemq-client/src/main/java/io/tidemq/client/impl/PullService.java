@@ -2,9 +2,9 @@ package io.tidemq.client.impl;
 
 import io.tidemq.client.ClientConfig;
 import io.tidemq.client.consumer.ProcessQueue;
-import io.tidemq.client.consumer.TagFilter;
 import io.tidemq.client.offset.OffsetStore;
 import io.tidemq.common.concurrent.NamedThreadFactory;
+import io.tidemq.common.filter.TagExpression;
 import io.tidemq.common.message.MessageCodec;
 import io.tidemq.common.message.MessageExt;
 import io.tidemq.common.message.MessageQueue;
@@ -218,13 +218,13 @@ public final class PullService {
     }
 
     private List<MessageExt> filter(String topic, List<MessageExt> msgs) {
-        TagFilter f = subscriptions.filter(topic);
+        TagExpression f = subscriptions.filter(topic);
         if (f.matchesAll()) {
             return msgs;
         }
         List<MessageExt> kept = new ArrayList<>(msgs.size());
         for (MessageExt m : msgs) {
-            if (f.matches(m.tag())) {
+            if (f.matchesTag(m.tag())) {
                 kept.add(m);
             }
         }

@@ -1,6 +1,7 @@
 package io.tidemq.client.impl;
 
-import io.tidemq.client.consumer.TagFilter;
+import io.tidemq.common.filter.InvalidTagExpressionException;
+import io.tidemq.common.filter.TagExpression;
 import io.tidemq.common.names.NameValidator;
 import io.tidemq.common.protocol.body.SubscriptionData;
 
@@ -10,26 +11,29 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A consumer's subscriptions: topic to tag filter. Concurrent map; a later subscribe to the same topic
+ * A consumer's subscriptions: topic to tag expression. Concurrent map; a later subscribe to the same topic
  * replaces the expression.
  */
 public final class SubscriptionTable {
 
-    private final Map<String, TagFilter> filters = new ConcurrentHashMap<>();
+    private final Map<String, TagExpression> filters = new ConcurrentHashMap<>();
 
+    /**
+     * @throws InvalidTagExpressionException when the expression is outside the grammar of {@link TagExpression}
+     */
     public void subscribe(String topic, String expression) {
         NameValidator.checkTopic(topic);
-        filters.put(topic, TagFilter.parse(expression));
+        filters.put(topic, TagExpression.parse(expression));
     }
 
     public void unsubscribe(String topic) {
         filters.remove(topic);
     }
 
-    /** The filter of {@code topic}; every message passes when the topic has none (assigned queues). */
-    public TagFilter filter(String topic) {
-        TagFilter f = filters.get(topic);
-        return f != null ? f : TagFilter.parse(TagFilter.ALL);
+    /** The expression of {@code topic}; every message passes when the topic has none (assigned queues). */
+    public TagExpression filter(String topic) {
+        TagExpression f = filters.get(topic);
+        return f != null ? f : TagExpression.ALL;
     }
 
     public Set<String> topics() {

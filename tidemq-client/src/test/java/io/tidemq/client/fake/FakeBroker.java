@@ -1,5 +1,6 @@
 package io.tidemq.client.fake;
 
+import io.tidemq.common.filter.TagExpression;
 import io.tidemq.common.json.Json;
 import io.tidemq.common.message.Message;
 import io.tidemq.common.message.MessageCodec;
@@ -318,16 +319,9 @@ public final class FakeBroker implements AutoCloseable {
                 .setBody(MessageCodec.encodeDelivered(out));
     }
 
+    /** Exact tags, where a real broker compares tag hashes: a fake never lets a colliding tag through. */
     private static boolean matches(String expression, String tag) {
-        if (expression == null || expression.equals("*")) {
-            return true;
-        }
-        for (String t : expression.split("\\|\\|")) {
-            if (t.trim().equals(tag)) {
-                return true;
-            }
-        }
-        return false;
+        return TagExpression.parse(expression).matchesTag(tag);
     }
 
     private static RemotingCommand notFound(Headers.PullMessageRequest h) {

@@ -4,7 +4,7 @@ import io.tidemq.common.message.SysFlag;
 import io.tidemq.store.MessageRecord;
 import io.tidemq.store.PropertiesTooLargeException;
 import io.tidemq.store.StoredMessage;
-import io.tidemq.store.TagsCode;
+import io.tidemq.common.filter.TagsCode;
 import io.tidemq.store.TestStores;
 import io.tidemq.store.TopicTooLongException;
 import io.tidemq.store.dispatch.DispatchRequest;

@@ -5,7 +5,7 @@ import io.tidemq.store.GetResult;
 import io.tidemq.store.GetStatus;
 import io.tidemq.store.MessageRecord;
 import io.tidemq.store.StoredMessage;
-import io.tidemq.store.TagsCode;
+import io.tidemq.common.filter.TagsCode;
 import io.tidemq.store.TestStores;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

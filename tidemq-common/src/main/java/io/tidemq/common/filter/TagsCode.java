@@ -1,4 +1,4 @@
-package io.tidemq.store;
+package io.tidemq.common.filter;
 
 /**
  * The 8-byte tag hash kept in each ConsumeQueue entry, so a pull can skip records whose tag cannot match
