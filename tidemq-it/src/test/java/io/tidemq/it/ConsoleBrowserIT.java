@@ -35,6 +35,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -78,14 +79,20 @@ class ConsoleBrowserIT {
         password = server.node().lines().stream().filter(l -> l.contains("log in as admin with password "))
                 .map(l -> l.substring(l.indexOf("password ") + "password ".length()).trim()).findFirst()
                 .orElseThrow(() -> new AssertionError("standalone printed no console password"));
-        populate();
-
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(driver.get().toFile())
-                .usingAnyFreePort().build();
-        ChromeOptions options = new ChromeOptions().setBinary(chromium.get().toFile())
-                .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                        "--window-size=1360,900", "--user-data-dir=" + tmp.resolve("chromium-profile"));
-        browser = new ChromeDriver(service, options);
+        // the browser starts while the cluster is filled
+        CompletableFuture<WebDriver> starting = CompletableFuture.supplyAsync(() -> {
+            ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(driver.get().toFile())
+                    .usingAnyFreePort().build();
+            ChromeOptions options = new ChromeOptions().setBinary(chromium.get().toFile())
+                    .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                            "--window-size=1360,900", "--user-data-dir=" + tmp.resolve("chromium-profile"));
+            return new ChromeDriver(service, options);
+        });
+        try {
+            populate();
+        } finally {
+            browser = starting.get(60, TimeUnit.SECONDS);
+        }
         Files.createDirectories(SHOTS);
     }
 
