@@ -1,5 +1,6 @@
 package io.tidemq.broker;
 
+import io.tidemq.broker.ha.HaConfig;
 import io.tidemq.broker.retry.RetryBackoffSchedule;
 import io.tidemq.broker.schedule.TimerSettings;
 import io.tidemq.common.names.NameValidator;
@@ -73,6 +74,8 @@ public final class BrokerConfig {
     private final TimerSettings timerSettings;
     private final RetryBackoffSchedule retryBackoffSchedule;
     private final Map<String, String> storeProperties;
+    /** Replication: role, HA port, mode (see docs/high-availability.md). */
+    private final HaConfig haConfig;
 
     private BrokerConfig(Builder b) {
         this.brokerClusterName = name("brokerClusterName", b.brokerClusterName, NameValidator::checkCluster);
@@ -149,6 +152,7 @@ public final class BrokerConfig {
                     + " timerMaxDelayMs");
         }
         this.storeProperties = Collections.unmodifiableMap(new TreeMap<>(b.storeProperties));
+        this.haConfig = b.haConfig;
     }
 
     public static Builder builder() {
@@ -202,6 +206,7 @@ public final class BrokerConfig {
         b.timerMaxInFlight = timerSettings.maxInFlight();
         b.retryBackoffSchedule = retryBackoffSchedule.toString();
         b.storeProperties = new TreeMap<>(storeProperties);
+        b.haConfig = haConfig;
         return b;
     }
 
@@ -446,6 +451,11 @@ public final class BrokerConfig {
         return retryBackoffSchedule;
     }
 
+    /** Replication settings; {@link HaConfig#disabled()} unless configured. */
+    public HaConfig haConfig() {
+        return haConfig;
+    }
+
     /** Store keys passed through to the store's configuration, sorted by key. */
     public Map<String, String> storeProperties() {
         return storeProperties;
@@ -505,6 +515,7 @@ public final class BrokerConfig {
         int timerMaxInFlight = TimerSettings.DEFAULT_MAX_IN_FLIGHT;
         String retryBackoffSchedule = RetryBackoffSchedule.DEFAULT;
         Map<String, String> storeProperties = new TreeMap<>();
+        HaConfig haConfig = HaConfig.disabled();
 
         private Builder() {
         }
@@ -557,6 +568,7 @@ public final class BrokerConfig {
         /** Store keys (commitLogFileBytes, flushIntervalMs, ...) handed to the store's configuration. */
         public Builder storeProperties(Map<String, String> v) { storeProperties = new TreeMap<>(v); return this; }
         public Builder storeProperty(String key, String value) { storeProperties.put(key, value); return this; }
+        public Builder haConfig(HaConfig v) { haConfig = v; return this; }
 
         public BrokerConfig build() {
             return new BrokerConfig(this);

@@ -1,5 +1,9 @@
 package io.tidemq.broker;
 
+import io.tidemq.broker.ha.BrokerRole;
+import io.tidemq.broker.ha.HaConfig;
+import io.tidemq.broker.ha.HaConfigException;
+import io.tidemq.broker.ha.ReplicationMode;
 import io.tidemq.common.route.TopicConfig;
 import io.tidemq.remoting.protocol.FrameLayout;
 import io.tidemq.store.FlushMode;
@@ -73,13 +77,35 @@ final class BrokerConfigLoader {
                 .timerLookAheadMs(r.longValue("timerLookAheadMs", d.timerLookAheadMs, 0, Long.MAX_VALUE))
                 .timerRollWindowMs(r.longValue("timerRollWindowMs", d.timerRollWindowMs, 0, Long.MAX_VALUE))
                 .timerMaxInFlight(r.intValue("timerMaxInFlight", d.timerMaxInFlight, 0, Integer.MAX_VALUE))
-                .retryBackoffSchedule(r.string("retryBackoffSchedule", d.retryBackoffSchedule));
+                .retryBackoffSchedule(r.string("retryBackoffSchedule", d.retryBackoffSchedule))
+                .haConfig(haConfig(r, d.haConfig));
         Set<String> rest = r.unreadKeys();
         Map<String, String> store = new TreeMap<>();
         for (String key : rest) {
             store.put(key, props.getProperty(key).trim());
         }
         return b.storeProperties(store).build();
+    }
+
+    private static HaConfig haConfig(ConfigReader r, HaConfig d) {
+        try {
+            return new HaConfig(BrokerRole.valueOf(r.string("brokerRole", d.role().name()).toUpperCase(Locale.ROOT)),
+                    r.intValue("haListenPort", d.haListenPort(), -1, 65_535),
+                    r.string("haMasterAddress", d.haMasterAddress()),
+                    ReplicationMode.valueOf(r.string("replicationMode", d.replicationMode().name())
+                            .toUpperCase(Locale.ROOT)),
+                    r.intValue("minInSyncReplicas", d.minInSyncReplicas(), 1, 16),
+                    r.longValue("replicaLagMaxMs", d.replicaLagMaxMs(), 100, 3_600_000),
+                    r.longValue("replicaAckTimeoutMs", d.replicaAckTimeoutMs(), 10, 3_600_000),
+                    r.intValue("haTransferBatchBytes", d.haTransferBatchBytes(), 64 * 1024, 8 << 20),
+                    r.longValue("haFetchMaxWaitMs", d.haFetchMaxWaitMs(), 1, 60_000),
+                    r.bool("haAdoptExistingStore", d.haAdoptExistingStore()));
+        } catch (HaConfigException e) {
+            throw new BrokerConfigException(e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new BrokerConfigException("brokerRole must be MASTER or SLAVE and replicationMode ASYNC or SYNC: "
+                    + e.getMessage(), e);
+        }
     }
 
     private static FlushMode flushMode(String raw) {

@@ -1,5 +1,7 @@
 package io.tidemq.broker;
 
+import io.tidemq.broker.ha.BrokerRole;
+import io.tidemq.broker.ha.ReplicationService;
 import io.tidemq.broker.admin.AdminProcessor;
 import io.tidemq.broker.client.ClientManager;
 import io.tidemq.broker.client.ConsumerIdsChangeNotifier;
@@ -79,6 +81,8 @@ public final class BrokerController implements AutoCloseable {
     private final BrokerMessagePutter putter;
     private final TimerMessageService timer;
     private final RetryTopics retryTopics;
+    /** Replication by the configured role; null when off. */
+    private final ReplicationService replication;
 
     /** Lifecycle fields below: written by start()/close() under {@code this}; read by request threads after start. */
     private State state = State.CREATED;
@@ -112,6 +116,8 @@ public final class BrokerController implements AutoCloseable {
         stats.gauges.put("timerScheduled", timer::scheduledCount);
         stats.gauges.put("clampedOffsets", offsets::clampedCommits);
         this.retryTopics = new RetryTopics(topics, config.retryTopicCreatesPerSecond(), System::nanoTime);
+        this.replication = config.haConfig().enabled() ? new ReplicationService(config.brokerName(),
+                Math.toIntExact(config.brokerId()), config.haConfig(), config.bindAddress(), store) : null;
     }
 
     /** Starts the broker; on failure everything started so far is stopped again and the cause rethrown. */
@@ -146,12 +152,17 @@ public final class BrokerController implements AutoCloseable {
         // The store first: it locks the directory, so a second broker on the same path fails before it reads
         // (or later writes) the topic and offset files.
         store.start();
+        if (replication != null) {
+            replication.start();
+            putter.setGate(replication);
+            stats.infoSections.put("replication", replication::describe);
+        }
         topics.load();
         advertiseAutoCreation();
         offsets.load();
         queueLockFile.load();
         store.addArrivalListener(holds::onArrival);
-        if (config.timerSettings().enabled()) {
+        if (config.timerSettings().enabled() && !isSlave()) {
             timer.start();
         }
         holds.start();
@@ -300,6 +311,9 @@ public final class BrokerController implements AutoCloseable {
         step("stop the scheduler", () -> BrokerThreads.shutdown(scheduler, "tidemq-broker-scheduler", 5_000));
         step("persist consumer offsets", offsets::persist);
         step("stop the timer service", timer::close);
+        if (replication != null) {
+            step("stop replication", replication::close);
+        }
         step("close the store", store::close);
         LOG.info("broker {} at {} stopped", config.brokerName(), address);
     }
@@ -374,6 +388,16 @@ public final class BrokerController implements AutoCloseable {
 
     public ClientManager clientManager() {
         return clients;
+    }
+
+    /** A slave takes no writes and runs no timer deliveries (its master does). */
+    private boolean isSlave() {
+        return config.haConfig().role() == BrokerRole.SLAVE;
+    }
+
+    /** Replication of this broker, or null when it runs alone. */
+    public ReplicationService replication() {
+        return replication;
     }
 
     public DefaultMessageStore messageStore() {

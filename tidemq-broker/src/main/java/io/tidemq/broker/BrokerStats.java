@@ -19,4 +19,6 @@ public final class BrokerStats {
     public final long startTimeMs = System.currentTimeMillis();
     /** Current figures other components report by name (e.g. timerScheduled); each supplier must be thread-safe. */
     public final Map<String, LongSupplier> gauges = new ConcurrentSkipListMap<>();
+    /** Groups of text figures for {@code admin cluster stats} (replication's roles and lags), by section name. */
+    public final Map<String, java.util.function.Supplier<Map<String, String>>> infoSections = new ConcurrentSkipListMap<>();
 }

@@ -82,6 +82,7 @@ final class RuntimeInfo {
         String refusal = store.writeRefusal();
         t.put("storeWriteRefusal", refusal == null ? "" : refusal);
         stats.gauges.forEach((name, value) -> t.put(name, Long.toString(value.getAsLong())));
+        stats.infoSections.values().forEach(section -> t.putAll(section.get()));
         File dir = config.storePath().toFile();
         t.put("diskTotalBytes", Long.toString(dir.getTotalSpace()));
         t.put("diskUsableBytes", Long.toString(dir.getUsableSpace()));

@@ -3,6 +3,7 @@ package io.tidemq.broker.processor;
 import io.tidemq.common.protocol.ResponseCode;
 import io.tidemq.common.protocol.header.Headers;
 import io.tidemq.remoting.protocol.RemotingCommand;
+import io.tidemq.broker.ha.ReplicationException;
 import io.tidemq.store.DiskFullException;
 import io.tidemq.store.FsyncFailedException;
 import io.tidemq.store.InvalidMessageException;
@@ -64,6 +65,9 @@ public final class Responses {
         }
         if (t instanceof InvalidMessageException) {
             return ResponseCode.MESSAGE_ILLEGAL;
+        }
+        if (t instanceof ReplicationException replication) {
+            return replication.code();
         }
         if (t instanceof DiskFullException) {
             return ResponseCode.DISK_FULL;

@@ -1,6 +1,7 @@
 package io.tidemq.broker.schedule;
 
 import io.tidemq.common.message.MessageConst;
+import io.tidemq.broker.ha.PutGate;
 import io.tidemq.store.DefaultMessageStore;
 import io.tidemq.store.MessageRecord;
 import io.tidemq.store.PutResult;
@@ -37,6 +38,8 @@ public final class BrokerMessagePutter {
     private final DefaultMessageStore store;
     private final TimerSettings settings;
     private final LongSupplier clockMs;
+    /** Replication's hold on every put (refusal on a slave, SYNC acknowledgement); set once at start. */
+    private volatile PutGate gate = PutGate.NONE;
     /** Messages diverted to the timer topic since start. */
     private final LongAdder scheduledPuts = new LongAdder();
 
@@ -59,7 +62,7 @@ public final class BrokerMessagePutter {
         } catch (InvalidDelayException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return store.putMessage(toStore);
+        return gate.put(() -> store.putMessage(toStore));
     }
 
     /**
@@ -73,7 +76,12 @@ public final class BrokerMessagePutter {
                         + " carries DELAY_MS/DELIVER_AT_MS; delayed messages cannot be batched, send them one by one"));
             }
         }
-        return store.putMessages(records);
+        return gate.put(() -> store.putMessages(records));
+    }
+
+    /** Routes every later put through {@code replication} (the broker's start, before requests are served). */
+    public void setGate(PutGate replication) {
+        this.gate = replication;
     }
 
     /** Whether the properties ask for a delay. */

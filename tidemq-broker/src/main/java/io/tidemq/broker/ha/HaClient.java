@@ -1,0 +1,202 @@
+package io.tidemq.broker.ha;
+
+import io.tidemq.common.protocol.RequestCode;
+import io.tidemq.common.protocol.ResponseCode;
+import io.tidemq.remoting.exception.RemotingException;
+import io.tidemq.remoting.netty.NettyClientConfig;
+import io.tidemq.remoting.netty.NettyRemotingClient;
+import io.tidemq.remoting.protocol.FrameLayout;
+import io.tidemq.remoting.protocol.RemotingCommand;
+import io.tidemq.store.DefaultMessageStore;
+import io.tidemq.store.StoreException;
+import io.tidemq.store.ha.ConsistentPoint;
+import io.tidemq.store.ha.EpochEntry;
+import io.tidemq.store.ha.ReplicaLog;
+import io.tidemq.store.ha.ReplicaMeta;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Slave side of replication, one thread ({@code tidemq-ha-client}): handshake with the master (HA_HELLO with this
+ * replica's identity, log end and epoch lineage), truncation to the last common point, then a fetch loop. The
+ * fetch offset is the acknowledgement: the next fetch is sent once the previous batch is appended (verified
+ * record by record), so one fetch is in flight per connection. The commit point the master reports becomes this
+ * store's dispatch ceiling, so consumers of the slave see only committed records. Any error (connection, epoch
+ * change, offset mismatch, a record failing its checksum) closes the connection and repeats the handshake after
+ * a back-off.
+ */
+final class HaClient implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(HaClient.class);
+    private static final long RETRY_BACKOFF_MS = 1_000;
+    private static final long CALL_TIMEOUT_MS = 10_000;
+
+    private final String group;
+    private final int replicaId;
+    private final HaConfig config;
+    private final DefaultMessageStore store;
+    private final ReplicaLog replicaLog;
+    private final ReplicaMeta meta;
+    private final NettyRemotingClient client;
+    private final Thread thread;
+    private final CountDownLatch stop = new CountDownLatch(1);
+    /** Written by the client thread, read by admin requests. */
+    private volatile long masterMaxOffset = -1;
+    private volatile long confirmOffset = -1;
+    private volatile int masterEpoch = -1;
+    private volatile long lastContactMs;
+    private volatile long truncatedBytes;
+
+    HaClient(String group, int replicaId, HaConfig config, DefaultMessageStore store, ReplicaMeta meta) {
+        this.group = group;
+        this.replicaId = replicaId;
+        this.config = config;
+        this.store = store;
+        this.replicaLog = store.replicaLog();
+        this.meta = meta;
+        this.client = new NettyRemotingClient(NettyClientConfig.builder()
+                .maxFrameBytes(Math.max(FrameLayout.DEFAULT_MAX_FRAME_BYTES, 2 * config.haTransferBatchBytes()))
+                .build());
+        this.thread = new Thread(this::run, "tidemq-ha-client");
+        this.thread.setDaemon(true);
+    }
+
+    void start() {
+        // SYNC replication: nothing is dispatched before the master says it is committed
+        store.setDispatchCeiling(Math.min(store.dispatchedOffset(), store.commitLogMaxOffset()));
+        client.start();
+        thread.start();
+    }
+
+    long masterMaxOffset() {
+        return masterMaxOffset;
+    }
+
+    long confirmOffset() {
+        return confirmOffset;
+    }
+
+    int masterEpoch() {
+        return masterEpoch;
+    }
+
+    long lastContactMs() {
+        return lastContactMs;
+    }
+
+    long truncatedBytes() {
+        return truncatedBytes;
+    }
+
+    private void run() {
+        String master = config.haMasterAddress();
+        while (stop.getCount() > 0) {
+            try {
+                int epoch = handshake(master);
+                fetchLoop(master, epoch);
+            } catch (RemotingException | StoreException | IllegalArgumentException e) {
+                log.warn("replication from master {} of group {} interrupted: {}; reconnecting in {} ms", master,
+                        group, e.toString(), RETRY_BACKOFF_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                log.error("replication from master {} failed; reconnecting in {} ms", master, RETRY_BACKOFF_MS, e);
+            }
+            client.closeConnection(master);
+            try {
+                if (stop.await(RETRY_BACKOFF_MS, TimeUnit.MILLISECONDS)) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** @return the master's epoch, after this log was cut to the point it shares with the master's */
+    private int handshake(String master) throws RemotingException, InterruptedException {
+        RemotingCommand hello = RemotingCommand.createRequest(RequestCode.HA_HELLO)
+                .putField("group", group)
+                .putField("replicaId", replicaId)
+                .putField("storeUuid", meta.storeUuid().toString())
+                .putField("incarnation", meta.incarnation())
+                .putField("maxOffset", replicaLog.maxOffset());
+        hello.setBody(LineageCodec.encode(replicaLog.epochs().entries()));
+        RemotingCommand reply = client.invokeSync(master, hello, CALL_TIMEOUT_MS);
+        if (reply.code() != ResponseCode.SUCCESS.code()) {
+            throw new IllegalArgumentException("the master refused the handshake (" + reply.code() + "): "
+                    + reply.remark());
+        }
+        int epoch = reply.fieldAsInt("masterEpoch");
+        long masterEnd = reply.fieldAsLong("masterMaxOffset");
+        long masterMin = reply.fieldAsLong("masterMinOffset");
+        List<EpochEntry> masterLineage = LineageCodec.decode(reply.body());
+        long localEnd = replicaLog.maxOffset();
+        long point = ConsistentPoint.find(replicaLog.epochs().entries(), localEnd, masterLineage, masterEnd);
+        if (point < masterMin && replicaLog.maxOffset() > 0) {
+            log.warn("this replica shares nothing above the master's log start {} (common point {}); its whole"
+                    + " log is cut and copied again", masterMin, point);
+        }
+        long cut = replicaLog.truncate(point);
+        store.setDispatchCeiling(Math.min(replicaLog.maxOffset(), reply.fieldAsLong("confirmOffset")));
+        truncatedBytes += cut;
+        masterEpoch = epoch;
+        masterMaxOffset = masterEnd;
+        lastContactMs = System.currentTimeMillis();
+        log.info("handshake with master {} (epoch {}, log [{}, {})): common point {}, {} byte(s) cut, fetching from {}",
+                master, epoch, masterMin, masterEnd, point, cut, replicaLog.maxOffset());
+        return epoch;
+    }
+
+    private void fetchLoop(String master, int epoch) throws RemotingException, InterruptedException {
+        while (stop.getCount() > 0) {
+            long offset = replicaLog.maxOffset();
+            RemotingCommand fetch = RemotingCommand.createRequest(RequestCode.HA_FETCH)
+                    .putField("masterEpoch", epoch)
+                    .putField("replicaId", replicaId)
+                    .putField("fetchOffset", offset)
+                    .putField("maxBytes", config.haTransferBatchBytes())
+                    .putField("maxWaitMs", config.haFetchMaxWaitMs());
+            RemotingCommand reply = client.invokeSync(master, fetch, CALL_TIMEOUT_MS + config.haFetchMaxWaitMs());
+            if (reply.code() != ResponseCode.SUCCESS.code()) {
+                log.info("master {} answered the fetch at {} with {}: {}; repeating the handshake", master, offset,
+                        reply.code(), reply.remark());
+                return;
+            }
+            byte[] body = reply.body();
+            long end = offset;
+            if (body != null && body.length > 0) {
+                if (reply.fieldAsLong("baseOffset") != offset) {
+                    throw new IllegalArgumentException("the master answered offset " + reply.field("baseOffset")
+                            + " to a fetch at " + offset);
+                }
+                EpochEntry batchEpoch = new EpochEntry(reply.fieldAsInt("batchEpoch"),
+                        reply.fieldAsLong("batchEpochStart"));
+                end = replicaLog.appendRaw(offset, ByteBuffer.wrap(body), batchEpoch);
+            }
+            masterMaxOffset = reply.fieldAsLong("masterMaxOffset");
+            long confirm = Math.min(reply.fieldAsLong("confirmOffset"), end);
+            confirmOffset = confirm;
+            store.setDispatchCeiling(confirm);
+            lastContactMs = System.currentTimeMillis();
+        }
+    }
+
+    @Override
+    public void close() {
+        stop.countDown();
+        thread.interrupt();
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        client.shutdown();
+    }
+}

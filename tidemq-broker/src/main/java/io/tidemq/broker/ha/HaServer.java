@@ -1,0 +1,198 @@
+package io.tidemq.broker.ha;
+
+import io.tidemq.common.protocol.RequestCode;
+import io.tidemq.common.protocol.ResponseCode;
+import io.tidemq.remoting.RemotingChannel;
+import io.tidemq.remoting.netty.NettyRemotingServer;
+import io.tidemq.remoting.netty.NettyServerConfig;
+import io.tidemq.remoting.protocol.FrameLayout;
+import io.tidemq.remoting.protocol.RemotingCommand;
+import io.tidemq.store.ha.EpochEntry;
+import io.tidemq.store.ha.ReplicaLog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Iterator;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Master side of replication: a TideMQ-framed server on {@code haListenPort} answering HA_HELLO (the epoch
+ * lineage) and HA_FETCH (raw CommitLog bytes from the mapped files, never re-encoded, never across an epoch
+ * end). A fetch at the log end is held until bytes arrive ({@link #wakeUp()}, called after every put) or
+ * {@code haFetchMaxWaitMs} passes.
+ *
+ * <p>Threads: requests run on {@code tidemq-ha-server} (one thread); held fetches are answered by
+ * {@code tidemq-ha-hold}, which also checks replica lag. {@link #held} is a concurrent queue shared by both.
+ */
+final class HaServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(HaServer.class);
+    private static final long HOLD_PARK_NS = TimeUnit.MILLISECONDS.toNanos(5);
+
+    private record HeldFetch(int replicaId, long offset, int maxBytes, long deadlineMs,
+                             CompletableFuture<RemotingCommand> answer) {
+    }
+
+    private final String group;
+    private final HaConfig config;
+    private final ReplicaLog replicaLog;
+    private final InSyncReplicas isr;
+    private final int masterEpoch;
+    private final NettyRemotingServer server;
+    private final ExecutorService executor;
+    private final ConcurrentLinkedQueue<HeldFetch> held = new ConcurrentLinkedQueue<>();
+    private final Thread holdThread;
+    private volatile boolean stopped;
+
+    HaServer(String group, HaConfig config, String bindAddress, ReplicaLog replicaLog, InSyncReplicas isr,
+             int masterEpoch) {
+        this.group = group;
+        this.config = config;
+        this.replicaLog = replicaLog;
+        this.isr = isr;
+        this.masterEpoch = masterEpoch;
+        this.server = new NettyRemotingServer(NettyServerConfig.builder().bindAddress(bindAddress)
+                .listenPort(config.haListenPort())
+                .maxFrameBytes(Math.max(FrameLayout.DEFAULT_MAX_FRAME_BYTES, 2 * config.haTransferBatchBytes()))
+                .build());
+        this.executor = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "tidemq-ha-server");
+            t.setDaemon(true);
+            return t;
+        });
+        this.holdThread = new Thread(this::holdLoop, "tidemq-ha-hold");
+        this.holdThread.setDaemon(true);
+    }
+
+    void start() {
+        server.registerProcessor(RequestCode.HA_HELLO, this::hello, executor);
+        server.registerProcessor(RequestCode.HA_FETCH, this::fetch, executor);
+        server.start();
+        holdThread.start();
+        log.info("replication server of group {} listening on port {} (master epoch {})", group, server.localPort(),
+                masterEpoch);
+    }
+
+    int localPort() {
+        return server.localPort();
+    }
+
+    /** New bytes in the log (or the commit point moved): answers held fetches now. Cheap, any thread. */
+    void wakeUp() {
+        if (!held.isEmpty()) {
+            LockSupport.unpark(holdThread);
+        }
+    }
+
+    private CompletableFuture<RemotingCommand> hello(RemotingChannel channel, RemotingCommand request) {
+        String slaveGroup = request.requiredField("group");
+        int replicaId = request.fieldAsInt("replicaId");
+        if (!group.equals(slaveGroup)) {
+            return done(RemotingCommand.createResponse(ResponseCode.NO_PERMISSION, "this master serves broker group "
+                    + group + ", not " + slaveGroup + "; fix the slave's brokerName or haMasterAddress"));
+        }
+        UUID storeUuid = UUID.fromString(request.requiredField("storeUuid"));
+        long slaveEnd = request.fieldAsLong("maxOffset");
+        isr.onHello(replicaId, storeUuid, request.fieldAsLong("incarnation"), slaveEnd);
+        log.info("replica {} of group {} connected from {} (store {}, log end {})", replicaId, group,
+                channel.remoteAddress(), storeUuid, slaveEnd);
+        RemotingCommand reply = RemotingCommand.createResponse(ResponseCode.SUCCESS, null)
+                .putField("masterEpoch", masterEpoch)
+                .putField("masterMinOffset", replicaLog.minOffset())
+                .putField("masterMaxOffset", replicaLog.maxOffset())
+                .putField("confirmOffset", isr.commitPoint());
+        reply.setBody(LineageCodec.encode(replicaLog.epochs().entries()));
+        return done(reply);
+    }
+
+    private CompletableFuture<RemotingCommand> fetch(RemotingChannel channel, RemotingCommand request) {
+        int epoch = request.fieldAsInt("masterEpoch");
+        int replicaId = request.fieldAsInt("replicaId");
+        long offset = request.fieldAsLong("fetchOffset");
+        int maxBytes = Math.min(request.fieldAsInt("maxBytes"), config.haTransferBatchBytes());
+        long maxWaitMs = Math.min(request.fieldAsLong("maxWaitMs"), config.haFetchMaxWaitMs());
+        if (epoch != masterEpoch) {
+            return done(RemotingCommand.createResponse(ResponseCode.HA_EPOCH_CHANGED, "the master's epoch is "
+                    + masterEpoch + ", not " + epoch + "; repeat the handshake"));
+        }
+        long end = replicaLog.maxOffset();
+        if (offset < replicaLog.minOffset() || offset > end) {
+            return done(RemotingCommand.createResponse(ResponseCode.HA_OFFSET_MISMATCH, "fetch offset " + offset
+                    + " is outside the master's log [" + replicaLog.minOffset() + ", " + end + "]; repeat the handshake"));
+        }
+        isr.onFetch(replicaId, offset);
+        if (offset < end || maxWaitMs <= 0) {
+            return done(answer(offset, maxBytes));
+        }
+        CompletableFuture<RemotingCommand> answer = new CompletableFuture<>();
+        held.add(new HeldFetch(replicaId, offset, maxBytes, System.currentTimeMillis() + maxWaitMs, answer));
+        LockSupport.unpark(holdThread);
+        return answer;
+    }
+
+    private RemotingCommand answer(long offset, int maxBytes) {
+        byte[] bytes = replicaLog.readRaw(offset, maxBytes, replicaLog.maxOffset());
+        EpochEntry batchEpoch = replicaLog.epochAt(offset);
+        RemotingCommand reply = RemotingCommand.createResponse(ResponseCode.SUCCESS, null)
+                .putField("masterEpoch", masterEpoch)
+                .putField("baseOffset", offset)
+                .putField("confirmOffset", isr.commitPoint())
+                .putField("masterMaxOffset", replicaLog.maxOffset());
+        if (batchEpoch != null) {
+            reply.putField("batchEpoch", batchEpoch.epoch()).putField("batchEpochStart", batchEpoch.startOffset());
+        }
+        reply.setBody(bytes);
+        return reply;
+    }
+
+    private void holdLoop() {
+        long nextLagCheckMs = 0;
+        while (!stopped) {
+            try {
+                long now = System.currentTimeMillis();
+                long end = replicaLog.maxOffset();
+                for (Iterator<HeldFetch> it = held.iterator(); it.hasNext(); ) {
+                    HeldFetch fetch = it.next();
+                    if (end > fetch.offset() || now >= fetch.deadlineMs()) {
+                        it.remove();
+                        fetch.answer().complete(answer(fetch.offset(), fetch.maxBytes()));
+                    }
+                }
+                if (now >= nextLagCheckMs) {
+                    isr.checkLag();
+                    nextLagCheckMs = now + Math.max(10, config.replicaLagMaxMs() / 10);
+                }
+            } catch (RuntimeException e) {
+                log.error("answering held replication fetches failed; retrying", e);
+            }
+            LockSupport.parkNanos(this, HOLD_PARK_NS);
+        }
+    }
+
+    private static CompletableFuture<RemotingCommand> done(RemotingCommand response) {
+        return CompletableFuture.completedFuture(response);
+    }
+
+    @Override
+    public void close() {
+        stopped = true;
+        LockSupport.unpark(holdThread);
+        try {
+            holdThread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        server.shutdown();
+        executor.shutdownNow();
+        HeldFetch fetch;
+        while ((fetch = held.poll()) != null) {
+            fetch.answer().complete(null);
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package io.tidemq.broker.ha;
+
+import io.tidemq.common.protocol.ResponseCode;
+import io.tidemq.store.DefaultMessageStore;
+import io.tidemq.store.PutResult;
+import io.tidemq.store.ha.ReplicaLog;
+import io.tidemq.store.ha.ReplicaMeta;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * A broker's replication, by its configured role: a master serves its log on {@code haListenPort}
+ * ({@link HaServer}) and, in SYNC mode, acknowledges a put only once every in-sync replica holds it
+ * ({@link InSyncReplicas}); a slave copies the master's log ({@link HaClient}) and refuses writes.
+ *
+ * <p>Roles are static here: a master starts a new epoch at every start (the last epoch of its lineage + 1), and
+ * treats its own log as committed up to its end. Lifecycle: construct, {@link #start()} after the store started,
+ * {@link #close()} before the store closes. Fields are written by start() and read by request threads after it.
+ */
+public final class ReplicationService implements PutGate, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ReplicationService.class);
+
+    private final String group;
+    private final int replicaId;
+    private final HaConfig config;
+    private final String bindAddress;
+    private final DefaultMessageStore store;
+    private volatile ReplicaMeta meta;
+    private volatile InSyncReplicas isr;
+    private volatile HaServer server;
+    private volatile HaClient client;
+    private volatile int masterEpoch;
+
+    public ReplicationService(String group, int replicaId, HaConfig config, String bindAddress,
+                              DefaultMessageStore store) {
+        this.group = group;
+        this.replicaId = replicaId;
+        this.config = config;
+        this.bindAddress = bindAddress;
+        this.store = store;
+    }
+
+    public HaConfig config() {
+        return config;
+    }
+
+    public synchronized void start() {
+        ReplicaLog replicaLog = store.replicaLog();
+        meta = ReplicaMeta.openForStart(store.config().storePath().resolve(ReplicaLog.HA_DIR), group, replicaId,
+                store.commitLogMaxOffset() > 0, config.haAdoptExistingStore());
+        if (config.role() == BrokerRole.SLAVE) {
+            client = new HaClient(group, replicaId, config, store, meta);
+            client.start();
+            log.info("replica {} of group {} is a SLAVE of {} (store {}, incarnation {})", replicaId, group,
+                    config.haMasterAddress(), meta.storeUuid(), meta.incarnation());
+            return;
+        }
+        masterEpoch = replicaLog.epochs().lastEpoch() + 1;
+        replicaLog.beginMasterEpoch(masterEpoch);
+        boolean sync = config.replicationMode() == ReplicationMode.SYNC;
+        isr = new InSyncReplicas(sync ? config.minInSyncReplicas() : 1, config.replicaLagMaxMs(),
+                replicaLog.maxOffset(), replicaLog.maxOffset(), replicaLog::maxOffset, System::currentTimeMillis,
+                point -> {
+                    if (sync) {
+                        store.setDispatchCeiling(point);
+                    }
+                    HaServer s = server;
+                    if (s != null) {
+                        s.wakeUp();
+                    }
+                });
+        if (sync) {
+            store.setDispatchCeiling(isr.commitPoint());
+        }
+        server = new HaServer(group, config, bindAddress, replicaLog, isr, masterEpoch);
+        server.start();
+        log.info("replica {} of group {} is the MASTER (epoch {}, {} replication, minInSyncReplicas={}, store {},"
+                + " incarnation {})", replicaId, group, masterEpoch, config.replicationMode(),
+                config.minInSyncReplicas(), meta.storeUuid(), meta.incarnation());
+    }
+
+    /** The port slaves fetch from (masters only). */
+    public int haPort() {
+        return server.localPort();
+    }
+
+    @Override
+    public CompletableFuture<PutResult> put(Supplier<CompletableFuture<PutResult>> put) {
+        if (config.role() == BrokerRole.SLAVE) {
+            return CompletableFuture.failedFuture(new ReplicationException(ResponseCode.NO_PERMISSION, "broker "
+                    + group + " replica " + replicaId + " is a SLAVE and takes no writes; send to its master"));
+        }
+        InSyncReplicas replicas = isr;
+        boolean sync = config.replicationMode() == ReplicationMode.SYNC;
+        if (sync) {
+            try {
+                replicas.checkEnoughInSync();
+            } catch (ReplicationException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+        CompletableFuture<PutResult> local = put.get();
+        HaServer s = server;
+        if (s != null) {
+            s.wakeUp();
+        }
+        if (!sync) {
+            return local;
+        }
+        return local.thenCompose(result -> replicas.awaitCommit(result.endOffset(), config.replicaAckTimeoutMs())
+                .thenApply(v -> result));
+    }
+
+    /** Role, epoch, offsets and, on a master, every slave with its lag: {@code admin cluster stats}. */
+    public Map<String, String> describe() {
+        Map<String, String> out = new LinkedHashMap<>();
+        out.put("haRole", config.role().name());
+        out.put("haReplicaId", Integer.toString(replicaId));
+        out.put("haReplicationMode", config.replicationMode().name());
+        ReplicaMeta m = meta;
+        if (m != null) {
+            out.put("haStoreUuid", m.storeUuid().toString());
+            out.put("haIncarnation", Long.toString(m.incarnation()));
+        }
+        out.put("haMaxOffset", Long.toString(store.commitLogMaxOffset()));
+        HaClient c = client;
+        if (c != null) {
+            out.put("haMasterAddress", config.haMasterAddress());
+            out.put("haMasterEpoch", Integer.toString(c.masterEpoch()));
+            out.put("haConfirmOffset", Long.toString(c.confirmOffset()));
+            long masterMax = c.masterMaxOffset();
+            out.put("haLagBytes", masterMax < 0 ? "unknown" : Long.toString(Math.max(0, masterMax - store.commitLogMaxOffset())));
+            out.put("haLastMasterContactMs", Long.toString(c.lastContactMs()));
+            out.put("haTruncatedBytes", Long.toString(c.truncatedBytes()));
+        }
+        InSyncReplicas replicas = isr;
+        if (replicas != null) {
+            out.put("haMasterEpoch", Integer.toString(masterEpoch));
+            out.put("haConfirmOffset", Long.toString(replicas.commitPoint()));
+            out.put("haInSyncReplicas", Integer.toString(replicas.inSyncCount()));
+            for (InSyncReplicas.ReplicaView r : replicas.view()) {
+                String p = "haReplica." + r.replicaId() + ".";
+                out.put(p + "inSync", Boolean.toString(r.inSync()));
+                out.put(p + "ackOffset", Long.toString(r.ackOffset()));
+                out.put(p + "lagBytes", Long.toString(r.lagBytes()));
+                out.put(p + "lagMs", Long.toString(r.lagMs()));
+                out.put(p + "storeUuid", r.storeUuid());
+                out.put(p + "incarnation", Long.toString(r.incarnation()));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (client != null) {
+            client.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+        if (isr != null) {
+            isr.failAll("the broker is shutting down; the message was stored on the master but its replication"
+                    + " was not confirmed");
+        }
+    }
+}

@@ -1,0 +1,203 @@
+package io.tidemq.broker.ha;
+
+import io.tidemq.common.protocol.ResponseCode;
+import io.tidemq.store.DefaultMessageStore;
+import io.tidemq.store.MessageRecord;
+import io.tidemq.store.PutResult;
+import io.tidemq.store.StoreConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/** A master and slaves in one JVM, each with its own store, replicating over loopback on ports chosen at run time. */
+class ReplicationServiceTest {
+
+    private static final int FILE_BYTES = 64 * 1024;
+    private static final InetSocketAddress HOST = new InetSocketAddress("127.0.0.1", 10911);
+
+    @TempDir
+    Path dir;
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = open.size() - 1; i >= 0; i--) {
+            open.get(i).close();
+        }
+    }
+
+    private DefaultMessageStore store(String name) {
+        DefaultMessageStore store = new DefaultMessageStore(StoreConfig.builder(dir.resolve(name))
+                .commitLogFileBytes(FILE_BYTES).maxMessageBytes(16 * 1024).consumeQueueEntriesPerFile(64)
+                .flushIntervalMs(10).flushConsumeQueueIntervalMs(20).indexHashSlots(64).indexMaxEntriesPerFile(512)
+                .warmMappedFiles(false).build());
+        store.start();
+        open.add(store);
+        return store;
+    }
+
+    private ReplicationService service(HaConfig config, int replicaId, DefaultMessageStore store) {
+        ReplicationService service = new ReplicationService("broker-a", replicaId, config, "127.0.0.1", store);
+        service.start();
+        open.add(service);
+        return service;
+    }
+
+    private static HaConfig masterConfig(ReplicationMode mode, int minInSync) {
+        return HaConfig.disabled().withRole(BrokerRole.MASTER, 0, null).withSync(mode, minInSync, 500, 5_000);
+    }
+
+    private static HaConfig slaveConfig(ReplicationService master) {
+        return HaConfig.disabled().withRole(BrokerRole.SLAVE, HaConfig.DISABLED_PORT, "127.0.0.1:" + master.haPort())
+                .withSync(ReplicationMode.ASYNC, 1, 500, 5_000);
+    }
+
+    private static MessageRecord message(String topic, int queueId, String body) {
+        return MessageRecord.builder(topic, queueId).body(body.getBytes(StandardCharsets.UTF_8)).storeHost(HOST)
+                .bornHost(HOST).keys("k-" + body.length()).build();
+    }
+
+    private static CompletableFuture<PutResult> put(ReplicationService gate, DefaultMessageStore store, String body) {
+        return gate.put(() -> store.putMessage(message("orders", body.length() % 3, body)));
+    }
+
+    @Test
+    void asyncSlavesEndWithByteEqualLogsAndTheirOwnQueues() throws IOException {
+        DefaultMessageStore masterStore = store("master");
+        ReplicationService master = service(masterConfig(ReplicationMode.ASYNC, 1), 0, masterStore);
+        DefaultMessageStore slaveStore = store("slave1");
+        service(slaveConfig(master), 1, slaveStore);
+        DefaultMessageStore lateStore = store("slave2");
+        for (int i = 0; i < 300; i++) {
+            put(master, masterStore, "m" + i + "-" + "x".repeat(i * 13 % 700)).join();
+        }
+        service(slaveConfig(master), 2, lateStore); // joins late: copies everything from offset 0
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> slaveStore.commitLogMaxOffset() == masterStore.commitLogMaxOffset()
+                && lateStore.commitLogMaxOffset() == masterStore.commitLogMaxOffset());
+        assertSameFiles(masterStore, slaveStore, "slave1");
+        assertSameFiles(masterStore, lateStore, "slave2");
+        for (int q = 0; q < 3; q++) {
+            int queue = q;
+            await().until(() -> lateStore.maxQueueOffset("orders", queue) == masterStore.maxQueueOffset("orders", queue));
+        }
+        assertThat(master.describe()).containsEntry("haReplica.1.inSync", "true").containsEntry("haReplica.2.lagBytes", "0");
+    }
+
+    @Test
+    void syncRefusesAtOnceWithoutEnoughInSyncReplicasAndAcksOnlyWhatTheSlaveHolds() {
+        DefaultMessageStore masterStore = store("master");
+        ReplicationService master = service(masterConfig(ReplicationMode.SYNC, 2), 0, masterStore);
+
+        assertThatThrownBy(() -> put(master, masterStore, "alone").join())
+                .isInstanceOf(CompletionException.class).cause().isInstanceOf(ReplicationException.class)
+                .satisfies(e -> assertThat(((ReplicationException) e).code())
+                        .isEqualTo(ResponseCode.IN_SYNC_REPLICAS_NOT_ENOUGH));
+        assertThat(masterStore.commitLogMaxOffset()).as("nothing was stored").isZero();
+
+        DefaultMessageStore slaveStore = store("slave");
+        service(slaveConfig(master), 1, slaveStore);
+        await().until(() -> "2".equals(master.describe().get("haInSyncReplicas")));
+        for (int i = 0; i < 50; i++) {
+            PutResult result = put(master, masterStore, "sync-" + i).join();
+            assertThat(slaveStore.commitLogMaxOffset()).as("acknowledged only once the slave holds it")
+                    .isGreaterThanOrEqualTo(result.endOffset());
+        }
+    }
+
+    @Test
+    void theInSyncSetShrinksWhenASlaveStopsAndConsumersNeverSeeUncommittedRecords() {
+        DefaultMessageStore masterStore = store("master");
+        ReplicationService master = service(masterConfig(ReplicationMode.SYNC, 2), 0, masterStore);
+        DefaultMessageStore slaveStore = store("slave");
+        ReplicationService slave = service(slaveConfig(master), 1, slaveStore);
+        await().until(() -> "2".equals(master.describe().get("haInSyncReplicas")));
+        put(master, masterStore, "committed").join();
+        await().until(() -> masterStore.maxQueueOffset("orders", "committed".length() % 3) == 1);
+
+        slave.close();
+        // until the lag is noticed the slave still counts: the put is stored but not acknowledged, and not dispatched
+        CompletableFuture<PutResult> pending = put(master, masterStore, "uncommitted");
+        await().atMost(Duration.ofSeconds(10)).until(() -> "1".equals(master.describe().get("haInSyncReplicas")));
+        assertThat(pending).isNotDone();
+        assertThat(masterStore.maxQueueOffset("orders", "uncommitted".length() % 3)).isZero();
+        assertThatThrownBy(() -> put(master, masterStore, "refused").join()).cause()
+                .isInstanceOf(ReplicationException.class).hasMessageContaining("minInSyncReplicas=2");
+    }
+
+    /**
+     * The design's rejoin case over the network: master A writes a tail its slave B never gets; B is restarted as
+     * master (epoch 2) and writes; A restarted as B's slave truncates its tail at B's epoch start in the
+     * handshake, then copies B's log and ends byte-equal to it.
+     */
+    @Test
+    void anOldMasterRejoiningAsSlaveTruncatesWhatTheNewMasterNeverGot() throws IOException {
+        DefaultMessageStore a = store("master");
+        ReplicationService masterA = service(masterConfig(ReplicationMode.ASYNC, 1), 0, a);
+        DefaultMessageStore b = store("slave1");
+        ReplicationService slaveB = service(slaveConfig(masterA), 1, b);
+        for (int i = 0; i < 40; i++) {
+            put(masterA, a, "common-" + i).join();
+        }
+        await().until(() -> b.commitLogMaxOffset() == a.commitLogMaxOffset());
+        long common = a.commitLogMaxOffset();
+        slaveB.close();
+        for (int i = 0; i < 25; i++) {
+            put(masterA, a, "lost-" + i).join();
+        }
+        masterA.close();
+
+        ReplicationService masterB = service(masterConfig(ReplicationMode.ASYNC, 1), 1, b);
+        for (int i = 0; i < 10; i++) {
+            put(masterB, b, "new-" + i).join();
+        }
+        ReplicationService slaveA = service(slaveConfig(masterB), 0, a);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> a.commitLogMaxOffset() == b.commitLogMaxOffset()
+                && "0".equals(slaveA.describe().get("haLagBytes")));
+        assertThat(Long.parseLong(slaveA.describe().get("haTruncatedBytes"))).isGreaterThan(0);
+        assertThat(a.replicaLog().epochs().entries()).extracting(e -> e.startOffset()).containsExactly(0L, common);
+        assertSameFiles(b, a, "master", "slave1");
+        await().until(() -> a.queryByKey("orders", "k-" + "lost-1".length(), 100, 0, Long.MAX_VALUE).stream()
+                .noneMatch(m -> new String(m.body(), StandardCharsets.UTF_8).startsWith("lost")));
+    }
+
+    private void assertSameFiles(DefaultMessageStore master, DefaultMessageStore slave, String slaveName)
+            throws IOException {
+        assertSameFiles(master, slave, slaveName, "master");
+    }
+
+    private void assertSameFiles(DefaultMessageStore master, DefaultMessageStore slave, String slaveName,
+                                 String masterName) throws IOException {
+        long end = master.commitLogMaxOffset();
+        List<Path> masterFiles = dataFiles(dir.resolve(masterName), end);
+        List<Path> slaveFiles = dataFiles(dir.resolve(slaveName), end);
+        assertThat(slaveFiles).hasSameSizeAs(masterFiles);
+        for (int i = 0; i < masterFiles.size(); i++) {
+            assertThat(Files.readAllBytes(slaveFiles.get(i))).isEqualTo(Files.readAllBytes(masterFiles.get(i)));
+        }
+        assertThat(slave.commitLogMaxOffset()).isEqualTo(end);
+    }
+
+    private static List<Path> dataFiles(Path store, long end) throws IOException {
+        try (Stream<Path> files = Files.list(store.resolve("commitlog"))) {
+            return files.filter(f -> Long.parseLong(f.getFileName().toString()) < end).sorted().toList();
+        }
+    }
+}
