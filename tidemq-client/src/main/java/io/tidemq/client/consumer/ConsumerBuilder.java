@@ -1,8 +1,8 @@
 package io.tidemq.client.consumer;
 
 import io.tidemq.client.ClientConfig;
-import io.tidemq.client.impl.ConsumerRuntime;
-import io.tidemq.client.impl.SubscriptionTable;
+import io.tidemq.client.consumer.internal.ConsumerRuntime;
+import io.tidemq.client.consumer.internal.SubscriptionTable;
 import io.tidemq.client.rebalance.AllocateAverage;
 import io.tidemq.client.rebalance.AllocateStrategy;
 import io.tidemq.common.names.NameValidator;

@@ -1,9 +1,9 @@
 package io.tidemq.client.consumer;
 
 import io.tidemq.client.ClientConfig;
-import io.tidemq.client.impl.ConsumerRuntime;
-import io.tidemq.client.impl.PullRequest;
-import io.tidemq.client.impl.SubscriptionTable;
+import io.tidemq.client.consumer.internal.ConsumerRuntime;
+import io.tidemq.client.consumer.internal.PullRequest;
+import io.tidemq.client.consumer.internal.SubscriptionTable;
 import io.tidemq.client.rebalance.AllocateAverage;
 import io.tidemq.common.filter.InvalidTagExpressionException;
 import io.tidemq.common.filter.TagExpression;

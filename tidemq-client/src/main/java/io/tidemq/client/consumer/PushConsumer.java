@@ -1,11 +1,11 @@
 package io.tidemq.client.consumer;
 
 import io.tidemq.client.ClientConfig;
-import io.tidemq.client.impl.ConsumeOrderlyService;
-import io.tidemq.client.impl.ConsumeService;
-import io.tidemq.client.impl.ConsumerRuntime;
-import io.tidemq.client.impl.MessageSendBack;
-import io.tidemq.client.impl.SubscriptionTable;
+import io.tidemq.client.consumer.internal.orderly.ConsumeOrderlyService;
+import io.tidemq.client.consumer.internal.ConsumeService;
+import io.tidemq.client.consumer.internal.ConsumerRuntime;
+import io.tidemq.client.consumer.internal.MessageSendBack;
+import io.tidemq.client.consumer.internal.SubscriptionTable;
 import io.tidemq.client.rebalance.AllocateAverage;
 import io.tidemq.common.filter.InvalidTagExpressionException;
 import io.tidemq.common.filter.TagExpression;

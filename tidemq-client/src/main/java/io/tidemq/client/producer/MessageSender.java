@@ -3,7 +3,7 @@ package io.tidemq.client.producer;
 import io.tidemq.client.ClientConfig;
 import io.tidemq.client.ClientException;
 import io.tidemq.client.SendFailedException;
-import io.tidemq.client.impl.ClientInstance;
+import io.tidemq.client.instance.ClientInstance;
 import io.tidemq.client.route.BrokerFaultTracker;
 import io.tidemq.client.route.TopicPublishInfo;
 import io.tidemq.common.message.MessageQueue;

@@ -1,7 +1,7 @@
 package io.tidemq.client.transaction;
 
 import io.tidemq.client.ClientException;
-import io.tidemq.client.impl.ClientInstance;
+import io.tidemq.client.instance.ClientInstance;
 import io.tidemq.common.message.MessageCodec;
 import io.tidemq.common.message.MessageExt;
 import io.tidemq.common.protocol.RequestCode;

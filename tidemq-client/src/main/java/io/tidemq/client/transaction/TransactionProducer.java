@@ -2,7 +2,7 @@ package io.tidemq.client.transaction;
 
 import io.tidemq.client.ClientConfig;
 import io.tidemq.client.SendFailedException;
-import io.tidemq.client.impl.ClientInstance;
+import io.tidemq.client.instance.ClientInstance;
 import io.tidemq.client.producer.Producer;
 import io.tidemq.client.producer.SendResult;
 import io.tidemq.common.concurrent.NamedThreadFactory;

@@ -1,7 +1,7 @@
 package io.tidemq.client.consumer;
 
 import io.tidemq.client.ClientConfig;
-import io.tidemq.client.impl.SubscriptionTable;
+import io.tidemq.client.consumer.internal.SubscriptionTable;
 import io.tidemq.common.filter.InvalidTagExpressionException;
 import io.tidemq.common.filter.TagExpression;
 import io.tidemq.common.filter.TagExpressionCases;

@@ -1,6 +1,6 @@
-package io.tidemq.client.impl;
+package io.tidemq.client.consumer.internal.orderly;
 
-import io.tidemq.client.consumer.ProcessQueue;
+import io.tidemq.client.consumer.internal.ProcessQueue;
 import io.tidemq.common.message.MessageQueue;
 
 import java.util.concurrent.atomic.AtomicBoolean;

@@ -1,11 +1,13 @@
-package io.tidemq.client.impl;
+package io.tidemq.client.consumer.internal;
+
+import io.tidemq.client.instance.ClientInstance;
+import io.tidemq.client.instance.ConsumerMember;
 
 import io.tidemq.client.ClientConfig;
 import io.tidemq.client.ClientException;
 import io.tidemq.client.TopicNotFoundException;
 import io.tidemq.client.consumer.ConsumeFromWhere;
 import io.tidemq.client.consumer.MessageModel;
-import io.tidemq.client.consumer.ProcessQueue;
 import io.tidemq.client.offset.LocalFileOffsetStore;
 import io.tidemq.client.offset.OffsetRemote;
 import io.tidemq.client.offset.OffsetStore;

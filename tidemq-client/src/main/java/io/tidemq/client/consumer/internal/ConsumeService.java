@@ -1,4 +1,4 @@
-package io.tidemq.client.impl;
+package io.tidemq.client.consumer.internal;
 
 import io.tidemq.client.ClientConfig;
 import io.tidemq.client.ClientException;
@@ -6,7 +6,6 @@ import io.tidemq.client.RequestFailedException;
 import io.tidemq.client.consumer.ConsumeContext;
 import io.tidemq.client.consumer.ConsumeStatus;
 import io.tidemq.client.consumer.MessageListenerConcurrently;
-import io.tidemq.client.consumer.ProcessQueue;
 import io.tidemq.client.offset.OffsetStore;
 import io.tidemq.common.concurrent.NamedThreadFactory;
 import io.tidemq.common.message.MessageExt;

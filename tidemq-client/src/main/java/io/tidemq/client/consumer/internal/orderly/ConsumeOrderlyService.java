@@ -1,11 +1,16 @@
-package io.tidemq.client.impl;
+package io.tidemq.client.consumer.internal.orderly;
+
+import io.tidemq.client.consumer.internal.RetryCopies;
+import io.tidemq.client.consumer.internal.ConsumerRuntime;
+import io.tidemq.client.consumer.internal.PullRequest;
+import io.tidemq.client.consumer.internal.MessageSendBack;
 
 import io.tidemq.client.ClientConfig;
 import io.tidemq.client.ClientException;
 import io.tidemq.client.consumer.ConsumeOrderlyContext;
 import io.tidemq.client.consumer.ConsumeOrderlyStatus;
 import io.tidemq.client.consumer.MessageListenerOrderly;
-import io.tidemq.client.consumer.ProcessQueue;
+import io.tidemq.client.consumer.internal.ProcessQueue;
 import io.tidemq.common.concurrent.NamedThreadFactory;
 import io.tidemq.common.message.MessageExt;
 import io.tidemq.common.message.MessageQueue;

@@ -1,4 +1,6 @@
-package io.tidemq.client.impl;
+package io.tidemq.client.consumer.internal.orderly;
+
+import io.tidemq.client.consumer.internal.ConsumerRuntime;
 
 import io.tidemq.client.ClientException;
 import io.tidemq.common.message.MessageQueue;

@@ -1,6 +1,5 @@
-package io.tidemq.client.impl;
+package io.tidemq.client.consumer.internal;
 
-import io.tidemq.client.consumer.ProcessQueue;
 import io.tidemq.common.message.MessageQueue;
 
 /**

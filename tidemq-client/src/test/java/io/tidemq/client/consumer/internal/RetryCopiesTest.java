@@ -1,4 +1,4 @@
-package io.tidemq.client.impl;
+package io.tidemq.client.consumer.internal;
 
 import io.tidemq.common.message.MessageConst;
 import io.tidemq.common.message.MessageExt;

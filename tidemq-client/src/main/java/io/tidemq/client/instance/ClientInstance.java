@@ -1,4 +1,6 @@
-package io.tidemq.client.impl;
+package io.tidemq.client.instance;
+
+import io.tidemq.client.remoting.ClientRemotingApi;
 
 import io.tidemq.client.ClientConfig;
 import io.tidemq.client.ClientException;
@@ -57,7 +59,7 @@ public final class ClientInstance {
     private static final Logger LOG = LoggerFactory.getLogger(ClientInstance.class);
 
     /** Period of the lookups of subscribed topics that have no route yet. */
-    static final long MISSING_TOPIC_CHECK_MS = 1_000;
+    public static final long MISSING_TOPIC_CHECK_MS = 1_000;
 
     /** Live instances by key; guarded by {@code ClientInstance.class}. */
     private static final Map<String, ClientInstance> INSTANCES = new HashMap<>();

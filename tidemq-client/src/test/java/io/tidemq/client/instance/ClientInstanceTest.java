@@ -1,4 +1,4 @@
-package io.tidemq.client.impl;
+package io.tidemq.client.instance;
 
 import io.tidemq.client.ClientConfig;
 import io.tidemq.client.TopicNotFoundException;

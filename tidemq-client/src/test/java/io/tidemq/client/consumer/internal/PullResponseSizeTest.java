@@ -1,4 +1,7 @@
-package io.tidemq.client.impl;
+package io.tidemq.client.consumer.internal;
+
+import io.tidemq.client.instance.ClientInstance;
+import io.tidemq.client.remoting.ClientRemotingApi;
 
 import io.tidemq.broker.BrokerConfig;
 import io.tidemq.broker.BrokerConfigException;

@@ -1,4 +1,4 @@
-package io.tidemq.client.impl;
+package io.tidemq.client.instance;
 
 import io.tidemq.common.protocol.body.ConsumerData;
 

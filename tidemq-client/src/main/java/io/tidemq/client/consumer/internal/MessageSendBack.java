@@ -1,4 +1,6 @@
-package io.tidemq.client.impl;
+package io.tidemq.client.consumer.internal;
+
+import io.tidemq.client.instance.ClientInstance;
 
 import io.tidemq.client.ClientException;
 import io.tidemq.client.RequestFailedException;

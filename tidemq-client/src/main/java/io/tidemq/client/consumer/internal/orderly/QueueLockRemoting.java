@@ -1,4 +1,7 @@
-package io.tidemq.client.impl;
+package io.tidemq.client.consumer.internal.orderly;
+
+import io.tidemq.client.instance.ClientInstance;
+import io.tidemq.client.remoting.ClientRemotingApi;
 
 import io.tidemq.client.RequestFailedException;
 import io.tidemq.common.json.Json;

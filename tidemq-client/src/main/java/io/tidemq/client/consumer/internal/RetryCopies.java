@@ -1,4 +1,4 @@
-package io.tidemq.client.impl;
+package io.tidemq.client.consumer.internal;
 
 import io.tidemq.common.message.MessageConst;
 import io.tidemq.common.message.MessageExt;
@@ -14,13 +14,13 @@ import java.util.List;
  * and properties stay those of the copy, so sending it back and committing its offset still refer to the
  * retry queue. Stateless.
  */
-final class RetryCopies {
+public final class RetryCopies {
 
     private RetryCopies() {
     }
 
     /** {@code msgs} as the listener sees them: unchanged unless {@code mq} is a retry queue. */
-    static List<MessageExt> withOriginTopics(MessageQueue mq, List<MessageExt> msgs) {
+    public static List<MessageExt> withOriginTopics(MessageQueue mq, List<MessageExt> msgs) {
         if (!mq.topic().startsWith(NameValidator.RETRY_PREFIX)) {
             return msgs;
         }

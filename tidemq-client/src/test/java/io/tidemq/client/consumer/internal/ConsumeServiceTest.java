@@ -1,11 +1,10 @@
-package io.tidemq.client.impl;
+package io.tidemq.client.consumer.internal;
 
 import io.tidemq.client.ClientConfig;
 import io.tidemq.client.RemotingFailedException;
 import io.tidemq.client.RequestFailedException;
 import io.tidemq.client.consumer.ConsumeStatus;
 import io.tidemq.client.consumer.MessageListenerConcurrently;
-import io.tidemq.client.consumer.ProcessQueue;
 import io.tidemq.client.offset.LocalFileOffsetStore;
 import io.tidemq.client.offset.OffsetStore;
 import io.tidemq.common.message.MessageExt;

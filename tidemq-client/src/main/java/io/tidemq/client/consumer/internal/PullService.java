@@ -1,7 +1,8 @@
-package io.tidemq.client.impl;
+package io.tidemq.client.consumer.internal;
+
+import io.tidemq.client.instance.ClientInstance;
 
 import io.tidemq.client.ClientConfig;
-import io.tidemq.client.consumer.ProcessQueue;
 import io.tidemq.client.offset.OffsetStore;
 import io.tidemq.common.concurrent.NamedThreadFactory;
 import io.tidemq.common.filter.TagExpression;

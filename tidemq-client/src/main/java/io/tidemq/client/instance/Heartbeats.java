@@ -1,4 +1,6 @@
-package io.tidemq.client.impl;
+package io.tidemq.client.instance;
+
+import io.tidemq.client.remoting.ClientRemotingApi;
 
 import io.tidemq.client.route.RouteTable;
 import io.tidemq.common.protocol.body.HeartbeatData;

@@ -1,4 +1,4 @@
-package io.tidemq.client.consumer;
+package io.tidemq.client.consumer.internal;
 
 import io.tidemq.common.message.MessageExt;
 

@@ -1,4 +1,4 @@
-package io.tidemq.client.impl;
+package io.tidemq.client.remoting;
 
 import io.tidemq.client.ClientException;
 import io.tidemq.client.RemotingFailedException;
