@@ -154,9 +154,39 @@ public final class DefaultMessageStore implements AutoCloseable {
             state = State.RUNNING;
             log.info("store {} started in {} ms ({} flush, CommitLog [{}, {}))", config.storePath(),
                     System.currentTimeMillis() - startMs, config.flushMode(), commitLog.minOffset(), end);
-        } catch (RuntimeException e) {
-            guard.close();
+        } catch (RuntimeException | Error e) {
+            releaseAfterFailedStart(e);
             throw e;
+        }
+    }
+
+    /**
+     * A failed start releases everything it took, so the directory can be opened again in this JVM: threads
+     * already started are stopped, files unmapped, the lock released. Nothing is flushed: the abort marker stays
+     * and the next start recovers as after a crash. Failures while releasing are added to {@code cause}.
+     */
+    private void releaseAfterFailedStart(Throwable cause) {
+        state = State.CLOSED;
+        commitLog.closeAppends();
+        stopQuietly(cause, diskSpace, DiskSpaceGuard::close);
+        stopQuietly(cause, retention, RetentionService::close);
+        stopQuietly(cause, flushConsumeQueueService, FlushConsumeQueueService::close);
+        stopQuietly(cause, reput, ReputMessageService::close);
+        stopQuietly(cause, flusher, CommitLogFlusher::abort);
+        stopQuietly(cause, this, store -> store.releaseFiles(false));
+        stopQuietly(cause, guard, StoreDirectoryGuard::close);
+        log.error("store {} failed to start; everything it had opened is released", config.storePath());
+    }
+
+    /** Runs one release step, keeping its failure as suppressed by {@code cause} so the next step still runs. */
+    private static <T> void stopQuietly(Throwable cause, T target, java.util.function.Consumer<T> step) {
+        if (target == null) {
+            return;
+        }
+        try {
+            step.accept(target);
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
         }
     }
 
@@ -205,7 +235,7 @@ public final class DefaultMessageStore implements AutoCloseable {
         flushConsumeQueueService.start();
         retention = new RetentionService(commitLog, consumeQueues, metrics, config.retentionHours(),
                 config.diskMaxUsedRatio(), config.deleteFilesPerRun(),
-                () -> RetentionService.diskUsedRatio(config.storePath()), reput::reputFromOffset,
+                () -> RetentionService.diskUsedRatio(config.storePath()), this::durablyDispatchedOffset,
                 min -> {
                     if (keyIndex != null) {
                         keyIndex.deleteFilesBelow(min);
@@ -222,7 +252,7 @@ public final class DefaultMessageStore implements AutoCloseable {
      *                flushed
      */
     private void flushIndexesAndCheckpoint(boolean closing) {
-        long dispatched = reput.reputFromOffset();
+        long dispatched = durablyDispatchedOffset();
         consumeQueues.flushAll();
         if (keyIndex != null) {
             keyIndex.flush();
@@ -410,7 +440,24 @@ public final class DefaultMessageStore implements AutoCloseable {
 
     public StoreStats stats() {
         return metrics.snapshot(commitLog.minOffset(), commitLog.maxOffset(), commitLog.flushedOffset(),
-                reput.reputFromOffset());
+                reput.reputFromOffset(), consumeQueues.brokenQueues().size());
+    }
+
+    /**
+     * ConsumeQueues that stopped receiving entries because writing one failed; each is skipped by dispatch until
+     * the store restarts, which dispatches its missing records again. Empty when all is well.
+     */
+    public List<ConsumeQueueStore.BrokenQueue> brokenConsumeQueues() {
+        return consumeQueues.brokenQueues();
+    }
+
+    /**
+     * CommitLog offset below which every record is in every ConsumeQueue (and the other dispatchers): the
+     * dispatched offset, held below the first record a broken queue is missing. The checkpoint records it, so a
+     * restart dispatches from there, and retention keeps the files above it.
+     */
+    private long durablyDispatchedOffset() {
+        return Math.min(reput.reputFromOffset(), consumeQueues.redispatchFloor());
     }
 
     /** What the last start's recovery did (null before start). */
@@ -437,19 +484,29 @@ public final class DefaultMessageStore implements AutoCloseable {
         }
         state = State.CLOSED;
         commitLog.closeAppends();
-        stopThreads();
+        // every step runs even when an earlier one failed, so a failed close still releases threads, files and the
+        // lock; the first failure is thrown at the end (later ones are suppressed by it)
+        Throwable[] failure = {null};
+        stopThreads(failure);
         long durableEnd = commitLog.flushedOffset();
-        boolean clean = commitLog.flushFailure() == null && durableEnd >= commitLog.maxOffset();
-        reput.dispatchUpTo(clean ? commitLog.maxOffset() : durableEnd);
+        boolean clean = failure[0] == null && commitLog.flushFailure() == null && durableEnd >= commitLog.maxOffset();
+        try {
+            reput.dispatchUpTo(clean ? commitLog.maxOffset() : durableEnd);
+        } catch (RuntimeException e) {
+            clean = false;
+            failure[0] = firstOf(failure[0], e);
+            log.error("store {}: the final dispatch failed at CommitLog offset {}", config.storePath(),
+                    reput.reputFromOffset(), e);
+        }
         try {
             flushIndexesAndCheckpoint(clean);
         } catch (RuntimeException e) {
             clean = false;
             log.error("store {}: the final flush of the ConsumeQueues, key index or checkpoint failed", config.storePath(), e);
         }
-        releaseFiles(true);
+        attempt(failure, () -> releaseFiles(true));
         if (clean) {
-            guard.markCleanShutdown();
+            attempt(failure, guard::markCleanShutdown);
             log.info("store {} closed cleanly at offset {}", config.storePath(), commitLog.maxOffset());
         } else {
             log.error("store {} closed UNCLEANLY: the CommitLog is durable only to offset {} of {}{}; the abort marker"
@@ -457,7 +514,29 @@ public final class DefaultMessageStore implements AutoCloseable {
                     config.storePath(), durableEnd, commitLog.maxOffset(),
                     commitLog.flushFailure() == null ? "" : " (fail-stopped after a failed fsync)");
         }
-        guard.close();
+        attempt(failure, guard::close);
+        if (failure[0] instanceof RuntimeException e) {
+            throw e;
+        } else if (failure[0] instanceof Error e) {
+            throw e;
+        }
+    }
+
+    /** Runs {@code step}; a failure is kept in {@code failure[0]} (or suppressed by the one already there). */
+    private static void attempt(Throwable[] failure, Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException | Error e) {
+            failure[0] = firstOf(failure[0], e);
+        }
+    }
+
+    private static Throwable firstOf(Throwable first, Throwable next) {
+        if (first == null) {
+            return next;
+        }
+        first.addSuppressed(next);
+        return first;
     }
 
     /** Whether puts are accepted now, and if not, why ({@link #writeRefusal()} has the details). */
@@ -503,27 +582,29 @@ public final class DefaultMessageStore implements AutoCloseable {
         log.warn("store {} closed ABRUPTLY (simulated crash: nothing flushed)", config.storePath());
     }
 
-    private void stopThreads() {
-        diskSpace.close();
-        retention.close();
-        flushConsumeQueueService.close();
-        flusher.close();
-        reput.close();
+    private void stopThreads(Throwable[] failure) {
+        attempt(failure, diskSpace::close);
+        attempt(failure, retention::close);
+        attempt(failure, flushConsumeQueueService::close);
+        attempt(failure, flusher::close);
+        attempt(failure, reput::close);
     }
 
     /** @param flushIndex whether the key index is flushed before it is unmapped (not in a simulated crash) */
     private void releaseFiles(boolean flushIndex) {
+        Throwable[] failure = {null};
         if (allocator != null) {
-            allocator.close();
+            attempt(failure, allocator::close);
         }
-        commitLog.shutdown();
-        consumeQueues.shutdown();
+        attempt(failure, commitLog::shutdown);
+        attempt(failure, consumeQueues::shutdown);
         if (keyIndex != null) {
-            if (flushIndex) {
-                keyIndex.close();
-            } else {
-                keyIndex.abandon();
-            }
+            attempt(failure, flushIndex ? keyIndex::close : keyIndex::abandon);
+        }
+        if (failure[0] instanceof RuntimeException e) {
+            throw e;
+        } else if (failure[0] instanceof Error e) {
+            throw e;
         }
     }
 }

@@ -25,12 +25,12 @@ public final class StoreMetrics {
     public final LongAdder deletedCommitLogFiles = new LongAdder();
 
     public StoreStats snapshot(long commitLogMinOffset, long commitLogMaxOffset, long flushedOffset,
-                               long dispatchedOffset) {
+                               long dispatchedOffset, int brokenConsumeQueues) {
         long rounds = groupCommits.sum();
         long synced = syncFlushedRecords.sum();
         return new StoreStats(appendedRecords.sum(), appendedBytes.sum(), commitLogFsyncs.sum(), rounds, synced,
                 rounds == 0 ? 0.0 : (double) synced / rounds, syncFlushTimeouts.sum(), corruptRecords.sum(),
                 corruptReads.sum(), dispatchedRecords.sum(), deletedCommitLogFiles.sum(), commitLogMinOffset,
-                commitLogMaxOffset, flushedOffset, dispatchedOffset);
+                commitLogMaxOffset, flushedOffset, dispatchedOffset, brokenConsumeQueues);
     }
 }

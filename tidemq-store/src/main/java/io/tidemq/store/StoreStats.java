@@ -18,6 +18,7 @@ package io.tidemq.store;
  * @param commitLogMaxOffset          physical offset one past the last appended byte
  * @param flushedOffset               physical offset up to which the CommitLog is durable
  * @param dispatchedOffset            physical offset up to which records were dispatched
+ * @param brokenConsumeQueues         ConsumeQueues whose entry write failed and that are skipped until a restart
  */
 public record StoreStats(
         long appendedRecords,
@@ -34,5 +35,6 @@ public record StoreStats(
         long commitLogMinOffset,
         long commitLogMaxOffset,
         long flushedOffset,
-        long dispatchedOffset) {
+        long dispatchedOffset,
+        int brokenConsumeQueues) {
 }

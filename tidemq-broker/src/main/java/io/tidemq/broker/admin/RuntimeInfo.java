@@ -78,6 +78,8 @@ final class RuntimeInfo {
         t.put("storeDispatchBehindBytes", Long.toString(s.commitLogMaxOffset() - s.dispatchedOffset()));
         t.put("storeSyncFlushTimeouts", Long.toString(s.syncFlushTimeouts()));
         t.put("storeCorruptRecords", Long.toString(s.corruptRecords()));
+        t.put("storeBrokenConsumeQueues", store.brokenConsumeQueues().stream()
+                .map(q -> q.topic() + "/" + q.queueId()).sorted().collect(java.util.stream.Collectors.joining(",")));
         t.put("storeWriteState", store.writeState().name());
         String refusal = store.writeRefusal();
         t.put("storeWriteRefusal", refusal == null ? "" : refusal);

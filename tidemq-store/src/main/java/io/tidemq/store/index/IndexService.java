@@ -371,14 +371,24 @@ public final class IndexService implements CommitLogDispatcher, AutoCloseable {
                 return;
             }
             closed = true;
+            RuntimeException failure = null;
             for (IndexFile file : files) {
                 try {
                     file.flush();
+                } catch (RuntimeException e) { // every file is still unmapped; the first failure is thrown
+                    if (failure == null) {
+                        failure = e;
+                    } else {
+                        failure.addSuppressed(e);
+                    }
                 } finally {
                     file.unmap();
                 }
             }
             files.clear();
+            if (failure != null) {
+                throw failure;
+            }
         } finally {
             lifecycleLock.writeLock().unlock();
         }

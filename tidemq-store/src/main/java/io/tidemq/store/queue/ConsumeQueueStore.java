@@ -42,6 +42,23 @@ public final class ConsumeQueueStore implements CommitLogDispatcher {
      * entry is never written into a queue whose files are being deleted.
      */
     private final Object writeLock = new Object();
+    /**
+     * Queues whose entry write failed ("topic/queueId" -> what failed), kept until the store restarts: their
+     * later records are skipped, so one failing queue does not halt dispatch for all. Written by the dispatch
+     * thread (under {@link #writeLock}); read by anyone.
+     */
+    private final Map<String, BrokenQueue> broken = new ConcurrentHashMap<>();
+
+    /**
+     * A queue that stopped receiving entries because writing one failed.
+     *
+     * @param commitLogOffset the first record it is missing: the dispatch checkpoint is held below it, so the
+     *                        next start dispatches it (and everything after it) to this queue again
+     * @param queueOffset     that record's queue offset
+     * @param error           what failed, for operators
+     */
+    public record BrokenQueue(String topic, int queueId, long commitLogOffset, long queueOffset, String error) {
+    }
 
     public ConsumeQueueStore(Path rootDir, int entriesPerFile) {
         this(rootDir, entriesPerFile, FileIo.DEFAULT);
@@ -114,12 +131,53 @@ public final class ConsumeQueueStore implements CommitLogDispatcher {
         return recovery;
     }
 
+    /**
+     * Appends the record's entry to its queue. When that fails (a full disk or too many open files when a new
+     * queue file is created, an I/O error) the queue is marked broken, logged at ERROR once, and skipped from then
+     * on; the other queues keep being dispatched. The failing record stays covered by {@link #redispatchFloor()},
+     * so a restart writes it and the records after it into the queue.
+     */
     @Override
     public void dispatch(DispatchRequest request) {
         synchronized (writeLock) {
-            findOrCreate(request.topic(), request.queueId()).putEntry(request.queueOffset(),
-                    request.commitLogOffset(), request.sizeBytes(), request.tagsCode());
+            if (!broken.isEmpty() && broken.containsKey(key(request.topic(), request.queueId()))) {
+                return;
+            }
+            try {
+                findOrCreate(request.topic(), request.queueId()).putEntry(request.queueOffset(),
+                        request.commitLogOffset(), request.sizeBytes(), request.tagsCode());
+            } catch (RuntimeException e) {
+                BrokenQueue queue = new BrokenQueue(request.topic(), request.queueId(), request.commitLogOffset(),
+                        request.queueOffset(), e.toString());
+                broken.put(key(request.topic(), request.queueId()), queue);
+                log.error("ConsumeQueue {}-{} is BROKEN: writing the entry of queue offset {} (CommitLog offset {})"
+                        + " failed; its later records are not dispatched to it until the store restarts, which"
+                        + " dispatches them again (the other queues go on). Fix the cause (disk space, open-file"
+                        + " limit, disk errors) and restart the broker", request.topic(), request.queueId(),
+                        request.queueOffset(), request.commitLogOffset(), e);
+            }
         }
+    }
+
+    private static String key(String topic, int queueId) {
+        return topic + '/' + queueId;
+    }
+
+    /** Queues marked broken since start (see {@link #dispatch}), in no particular order. */
+    public List<BrokenQueue> brokenQueues() {
+        return List.copyOf(broken.values());
+    }
+
+    /**
+     * The lowest CommitLog offset some broken queue is missing, or {@code Long.MAX_VALUE} when none is broken:
+     * the dispatch checkpoint and retention stay below it, so a restart can dispatch it again.
+     */
+    public long redispatchFloor() {
+        long floor = Long.MAX_VALUE;
+        for (BrokenQueue queue : broken.values()) {
+            floor = Math.min(floor, queue.commitLogOffset());
+        }
+        return floor;
     }
 
     /**
