@@ -132,6 +132,7 @@ public final class DefaultMessageStore implements AutoCloseable {
                     ? Math.min(checkpoint.consumeQueueFlushedOffset(), end) : commitLog.minOffset();
             if (keyIndex != null) {
                 keyIndex.load();
+                redispatchFrom = Math.min(redispatchFrom, reportInterruptedIndexFiles());
                 redispatchFrom = Math.min(redispatchFrom, rollBackKeyIndex(checkpoint, end, abnormal));
                 reput.addDispatcher(keyIndex);
             }
@@ -188,6 +189,27 @@ public final class DefaultMessageStore implements AutoCloseable {
         } catch (RuntimeException e) {
             cause.addSuppressed(e);
         }
+    }
+
+    /**
+     * Reports, as cuts in the recovery result, the key index files whose creation a crash interrupted (shorter
+     * than their header, or without their magic) and that {@code IndexService.load} deleted, with any later file.
+     *
+     * @return the CommitLog offset re-dispatch must start at, at the latest, to rebuild them
+     */
+    private long reportInterruptedIndexFiles() {
+        List<IndexService.DeletedFile> deleted = keyIndex.deletedAtLoad();
+        if (deleted.isEmpty()) {
+            return Long.MAX_VALUE;
+        }
+        List<RecoveryCut> cuts = new ArrayList<>();
+        for (IndexService.DeletedFile file : deleted) {
+            String reason = "key index file " + file.path().getFileName() + " was being created when the store"
+                    + " stopped (or follows such a file); deleted and rebuilt from the CommitLog by re-dispatch";
+            cuts.add(new RecoveryCut(RecoveryCut.INDEX, file.beginOffset(), file.beginOffset(), file.bytes(), reason));
+        }
+        lastRecovery = lastRecovery.withCuts(cuts);
+        return Math.max(keyIndex.rebuildFromAfterLoad(), commitLog.minOffset());
     }
 
     /**

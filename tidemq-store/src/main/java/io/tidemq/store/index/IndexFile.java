@@ -97,8 +97,9 @@ final class IndexFile {
     }
 
     /**
-     * Opens an existing file. Returns null for a file whose creation never completed (no magic, no
-     * entries), which the caller deletes.
+     * Opens an existing file. Returns null for a file whose creation never completed, which the caller deletes:
+     * no magic and no entries, or shorter than the header (a crash while its zeros were being written; files
+     * are allocated whole before the header is written, so such a file never held an entry).
      */
     static IndexFile open(Path path) {
         long sizeBytes;
@@ -108,7 +109,7 @@ final class IndexFile {
             throw new UncheckedIOException("Cannot read the size of key index file " + path, e);
         }
         if (sizeBytes < HEADER_LENGTH) {
-            throw new IndexFileCorruptedException(path, "only " + sizeBytes + " bytes, shorter than the header");
+            return null;
         }
         MappedByteBuffer buffer = map(path, sizeBytes, false);
         int magic = buffer.getInt(MAGIC_OFFSET);

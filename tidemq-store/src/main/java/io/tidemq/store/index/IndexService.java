@@ -84,6 +84,34 @@ public final class IndexService implements CommitLogDispatcher, AutoCloseable {
         this.maxEntriesPerFile = maxEntriesPerFile;
     }
 
+    /**
+     * An index file {@link #load()} deleted because its creation was interrupted by a crash (or because it came
+     * after such a file).
+     *
+     * @param beginOffset the CommitLog offset of its first record (its name)
+     * @param bytes       its size on disk
+     */
+    public record DeletedFile(Path path, long beginOffset, long bytes) {
+    }
+
+    /** The files {@link #load()} deleted, oldest first. Written by load only, before dispatch starts. */
+    private final List<DeletedFile> deletedAtLoad = new ArrayList<>();
+    /** Set by {@link #load()}: first CommitLog offset of the first deleted file, else {@code Long.MAX_VALUE}. */
+    private long interruptedFrom = Long.MAX_VALUE;
+
+    /** After {@link #load()}: the files it deleted because a crash interrupted their creation. */
+    public List<DeletedFile> deletedAtLoad() {
+        return List.copyOf(deletedAtLoad);
+    }
+
+    /**
+     * After {@link #load()}: the CommitLog offset re-dispatch must start at, at the latest, to rebuild the files
+     * it deleted; {@code Long.MAX_VALUE} when it deleted none.
+     */
+    public long rebuildFromAfterLoad() {
+        return interruptedFrom;
+    }
+
     /** Opens the files left by a previous run. Call once, before the first {@link #dispatch}. */
     public void load() {
         lifecycleLock.writeLock().lock();
@@ -99,14 +127,25 @@ public final class IndexService implements CommitLogDispatcher, AutoCloseable {
                         .toList();
             }
             for (Path path : paths) {
-                IndexFile file = IndexFile.open(path);
-                if (file == null) {
-                    log.warn("Deleting key index file {}: its creation never completed", path);
-                    Files.delete(path);
-                    Durability.namespaceChanged(path);
-                } else {
+                IndexFile file = interruptedFrom == Long.MAX_VALUE ? IndexFile.open(path) : null;
+                if (file != null) {
                     files.add(file);
+                    continue;
                 }
+                // a file whose creation a crash interrupted (it never held an entry), or a later one: deleted, and
+                // rebuilt by re-dispatch from the interrupted file's first record (later files too, since the
+                // index only appends past its newest entry)
+                long beginOffset = Long.parseLong(path.getFileName().toString());
+                long sizeBytes = Files.size(path);
+                if (interruptedFrom == Long.MAX_VALUE) {
+                    interruptedFrom = beginOffset;
+                    log.warn("Key index file {} ({} bytes) was being created when the store stopped; deleting it"
+                            + " (and any later index file) and rebuilding from CommitLog offset {}", path, sizeBytes,
+                            beginOffset);
+                }
+                Files.delete(path);
+                Durability.namespaceChanged(path);
+                deletedAtLoad.add(new DeletedFile(path, beginOffset, sizeBytes));
             }
             if (!files.isEmpty()) {
                 IndexFile newest = files.get(files.size() - 1);

@@ -155,4 +155,36 @@ class KeyIndexRecoveryTest {
             io.tidemq.store.file.Durability.install(previous);
         }
     }
+
+    @Test
+    void anIndexFileShorterThanItsHeaderIsDeletedReportedAndRebuiltFromTheCommitLog() throws IOException {
+        StoreConfig config = smallConfig(dir).indexMaxEntriesPerFile(8).build();
+        try (DefaultMessageStore store = new DefaultMessageStore(config)) {
+            store.start();
+            for (int i = 0; i < 20; i++) {
+                store.putMessage(keyed("k" + i)).join();
+            }
+        }
+        Path newest;
+        try (Stream<Path> files = Files.list(dir.resolve("index"))) {
+            List<Path> all = files.sorted().toList();
+            assertThat(all).hasSize(3);
+            newest = all.get(2);
+        }
+        // a crash while the newest file's zeros were being written: 30 bytes, less than the 56-byte header
+        try (FileChannel index = FileChannel.open(newest, StandardOpenOption.WRITE)) {
+            index.truncate(30);
+        }
+
+        try (DefaultMessageStore store = new DefaultMessageStore(config)) {
+            store.start();
+            assertThat(store.lastRecovery().cuts()).anySatisfy(cut -> {
+                assertThat(cut.structure()).isEqualTo("index");
+                assertThat(cut.bytes()).isEqualTo(30);
+                assertThat(cut.reason()).contains(newest.getFileName().toString());
+            });
+            await().until(() -> store.dispatchedOffset() == store.commitLogMaxOffset());
+            assertFound(store, "k", 20);
+        }
+    }
 }
