@@ -4,18 +4,16 @@ import io.tidemq.broker.ha.HaConfig;
 import io.tidemq.broker.retry.RetryBackoffSchedule;
 import io.tidemq.broker.schedule.TimerSettings;
 import io.tidemq.common.names.NameValidator;
+import io.tidemq.common.net.HostPort;
+import io.tidemq.common.net.InvalidAddressException;
+import io.tidemq.common.net.LocalAddress;
 import io.tidemq.common.route.TopicConfig;
 import io.tidemq.remoting.protocol.FrameLayout;
 import io.tidemq.store.FlushMode;
 
-import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.net.NetworkInterface;
-import java.net.SocketException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -81,7 +79,7 @@ public final class BrokerConfig {
         this.brokerClusterName = name("brokerClusterName", b.brokerClusterName, NameValidator::checkCluster);
         this.brokerName = name("brokerName", b.brokerName, NameValidator::checkBrokerName);
         this.brokerId = ConfigReader.checkRange("brokerId", b.brokerId, 0, Long.MAX_VALUE);
-        this.brokerIp = b.brokerIp == null || b.brokerIp.isBlank() ? detectIp() : b.brokerIp.trim();
+        this.brokerIp = b.brokerIp == null || b.brokerIp.isBlank() ? LocalAddress.ipv4() : b.brokerIp.trim();
         if (b.bindAddress == null || b.bindAddress.isBlank()) {
             throw new BrokerConfigException("bindAddress must be a host name or IP address (0.0.0.0 for every"
                     + " interface), was '" + b.bindAddress + "'");
@@ -221,19 +219,11 @@ public final class BrokerConfig {
     }
 
     private static void checkAddress(String addr) {
-        int colon = addr.lastIndexOf(':');
-        boolean ok = colon > 0 && colon < addr.length() - 1;
-        if (ok) {
-            try {
-                int port = Integer.parseInt(addr.substring(colon + 1));
-                ok = port >= 1 && port <= 65_535;
-            } catch (NumberFormatException e) {
-                ok = false;
-            }
-        }
-        if (!ok) {
-            throw new BrokerConfigException("namesrvAddrs entry '" + addr + "' is not host:port; separate several"
-                    + " NameServers with ';', e.g. 10.0.0.1:9876;10.0.0.2:9876");
+        try {
+            HostPort.parse(addr, "namesrvAddrs entry");
+        } catch (InvalidAddressException e) {
+            throw new BrokerConfigException(e.getMessage() + "; separate several NameServers with ';', e.g."
+                    + " 10.0.0.1:9876;10.0.0.2:9876", e);
         }
     }
 
@@ -244,29 +234,6 @@ public final class BrokerConfig {
             throw new BrokerConfigException(key + ": " + e.getMessage(), e);
         }
         return value;
-    }
-
-    /** The first non-loopback IPv4 address, so other hosts can reach the broker; loopback when there is none. */
-    private static String detectIp() {
-        try {
-            Enumeration<NetworkInterface> nics = NetworkInterface.getNetworkInterfaces();
-            while (nics != null && nics.hasMoreElements()) {
-                NetworkInterface nic = nics.nextElement();
-                if (!nic.isUp() || nic.isLoopback() || nic.isVirtual()) {
-                    continue;
-                }
-                Enumeration<InetAddress> addrs = nic.getInetAddresses();
-                while (addrs.hasMoreElements()) {
-                    InetAddress a = addrs.nextElement();
-                    if (a instanceof Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress()) {
-                        return a.getHostAddress();
-                    }
-                }
-            }
-        } catch (SocketException e) {
-            // fall through to loopback
-        }
-        return "127.0.0.1";
     }
 
     public String brokerClusterName() {

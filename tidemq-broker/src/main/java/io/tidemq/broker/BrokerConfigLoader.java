@@ -4,12 +4,13 @@ import io.tidemq.broker.ha.BrokerRole;
 import io.tidemq.broker.ha.HaConfig;
 import io.tidemq.broker.ha.HaConfigException;
 import io.tidemq.broker.ha.ReplicationMode;
+import io.tidemq.common.net.HostPort;
+import io.tidemq.common.net.InvalidAddressException;
 import io.tidemq.common.route.TopicConfig;
 import io.tidemq.remoting.protocol.FrameLayout;
 import io.tidemq.store.FlushMode;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,7 +34,7 @@ final class BrokerConfigLoader {
                 .brokerIp(r.string("brokerIp", null))
                 .bindAddress(r.string("bindAddress", d.bindAddress))
                 .listenPort(r.intValue("listenPort", d.listenPort, 0, 65_535))
-                .namesrvAddrs(splitAddrs(r.string("namesrvAddrs", "")))
+                .namesrvAddrs(namesrvAddrs(r.string("namesrvAddrs", "")))
                 .storePath(Path.of(r.string("storePath", d.storePath.toString())))
                 .flushMode(flushMode(r.string("flushMode", d.flushMode.name())))
                 .autoCreateTopic(r.bool("autoCreateTopic", d.autoCreateTopic))
@@ -116,13 +117,11 @@ final class BrokerConfigLoader {
         }
     }
 
-    private static List<String> splitAddrs(String raw) {
-        List<String> out = new ArrayList<>();
-        for (String part : raw.split(";")) {
-            if (!part.isBlank()) {
-                out.add(part.trim());
-            }
+    private static List<String> namesrvAddrs(String raw) {
+        try {
+            return HostPort.parseListAsText(raw, "namesrvAddrs entry");
+        } catch (InvalidAddressException e) {
+            throw new BrokerConfigException(e.getMessage(), e);
         }
-        return out;
     }
 }

@@ -25,6 +25,7 @@ import io.tidemq.broker.transaction.EndTransactionProcessor;
 import io.tidemq.broker.transaction.TransactionCheckService;
 import io.tidemq.broker.transaction.TransactionalMessageService;
 import io.tidemq.common.names.NameValidator;
+import io.tidemq.common.net.HostPort;
 import io.tidemq.common.protocol.RequestCode;
 import io.tidemq.common.route.BrokerRegistration;
 import io.tidemq.remoting.ChannelEventListener;
@@ -210,7 +211,7 @@ public final class BrokerController implements AutoCloseable {
             server.registerProcessor(code, admin, adminExecutor);
         }
         server.start();
-        address = config.brokerIp() + ":" + server.localPort();
+        address = new HostPort(config.brokerIp(), server.localPort()).toString();
         send.storeHost(new InetSocketAddress(config.brokerIp(), server.localPort()));
         transactionChecks.start(server, clients::producerChannels);
 

@@ -1,6 +1,5 @@
 package io.tidemq.cli;
 
-import io.tidemq.client.admin.AdminClient;
 import io.tidemq.console.ConsoleOptions;
 import io.tidemq.console.ConsoleServer;
 import io.tidemq.console.ConsoleStartException;
@@ -11,6 +10,7 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * {@code tidemq console}: the web console on its own, pointed at the NameServers of a cluster; it reaches the
@@ -49,7 +49,7 @@ public final class ConsoleCommand extends ServerCommand {
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
-        NamesrvOption.check(spec, namesrv);
+        List<String> namesrvAddrs = NamesrvOption.check(spec, namesrv);
         if (console.consolePort < 0 || console.consolePort > 65_535) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--console-port must be in [0, 65535]");
         }
@@ -57,7 +57,7 @@ public final class ConsoleCommand extends ServerCommand {
             throw new CommandLine.ParameterException(spec.commandLine(), "--request-timeout-ms must be in [1, 600000]");
         }
         Path data = dataDir.toAbsolutePath().normalize();
-        ConsoleOptions options = new ConsoleOptions(bind.trim(), console.consolePort, AdminClient.parseAddresses(namesrv),
+        ConsoleOptions options = new ConsoleOptions(bind.trim(), console.consolePort, namesrvAddrs,
                 ConsoleOptions.usersFileIn(data), console.insecure, requestTimeoutMs);
         ServerLifecycle lc = newLifecycle("TideMQ console", out);
         ConsoleServer server = lc.startUp(() -> {

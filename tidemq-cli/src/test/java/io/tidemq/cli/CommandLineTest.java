@@ -84,6 +84,20 @@ class CommandLineTest {
     }
 
     @Test
+    void aCommaBetweenNameServersIsAUsageErrorForEveryCommand() {
+        // admin used to split on ',' too, while produce took "a:1,b:2" for one address: ';' is the one separator
+        for (String[] args : List.of(new String[] {"produce", "--namesrv", "127.0.0.1:1,127.0.0.1:2", "--topic", "demo"},
+                new String[] {"consume", "--namesrv", "127.0.0.1:1,127.0.0.1:2", "--topic", "demo", "--group", "g"},
+                new String[] {"admin", "topic", "list", "--namesrv", "127.0.0.1:1,127.0.0.1:2"})) {
+            Cli.Result r = Cli.exec(args);
+
+            assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
+            assertThat(r.err()).contains("--namesrv entry '127.0.0.1:1,127.0.0.1:2' is not host:port")
+                    .contains("separate several addresses with ';'");
+        }
+    }
+
+    @Test
     void badTopicAndGroupNamesAreUsageErrorsFoundBeforeConnecting() {
         // nothing listens on port 1: a name check after connecting would fail with exit 1 instead
         Cli.Result produce = Cli.exec("produce", "--namesrv", "127.0.0.1:1", "--topic", "my topic", "--count", "1");

@@ -1,7 +1,10 @@
 package io.tidemq.client;
 
+import io.tidemq.common.net.HostPort;
+import io.tidemq.common.net.InvalidAddressException;
+import io.tidemq.common.net.LocalAddress;
+
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -256,26 +259,11 @@ public final class ClientConfig {
         if (addrs == null || addrs.isBlank()) {
             throw new ClientConfigException("namesrvAddrs is required: give the NameServers as host:port;host:port");
         }
-        List<String> out = new ArrayList<>();
-        for (String raw : addrs.split(";")) {
-            String a = raw.trim();
-            if (a.isEmpty()) {
-                continue;
-            }
-            int colon = a.lastIndexOf(':');
-            int port = -1;
-            if (colon > 0) {
-                try {
-                    port = Integer.parseInt(a.substring(colon + 1));
-                } catch (NumberFormatException e) {
-                    port = -1;
-                }
-            }
-            if (port < 1 || port > 65_535) {
-                throw new ClientConfigException("namesrvAddrs entry '" + a + "' is not host:port with a port in"
-                        + " [1, 65535]; write the NameServers as host:port;host:port");
-            }
-            out.add(a);
+        List<String> out;
+        try {
+            out = HostPort.parseListAsText(addrs, "namesrvAddrs entry");
+        } catch (InvalidAddressException e) {
+            throw new ClientConfigException(e.getMessage());
         }
         if (out.isEmpty()) {
             throw new ClientConfigException("namesrvAddrs '" + addrs + "' names no NameServer; write host:port;host:port");

@@ -34,6 +34,17 @@ class ClientConfigTest {
     }
 
     @Test
+    void namesrvAddrsAreSemicolonSeparatedWithIpv6InBrackets() {
+        assertThat(ClientConfig.builder().namesrvAddrs("[::1]:9876;10.0.0.1:9876").build().namesrvAddressList())
+                .containsExactly("[::1]:9876", "10.0.0.1:9876");
+        // a comma used to pass as part of one address ("a:1,b" with port 2)
+        assertThatThrownBy(() -> ClientConfig.builder().namesrvAddrs("a:1,b:2").build())
+                .isInstanceOf(ClientConfigException.class).hasMessageContaining("separate several addresses with ';'");
+        assertThatThrownBy(() -> ClientConfig.builder().namesrvAddrs("::1:9876").build())
+                .isInstanceOf(ClientConfigException.class).hasMessageContaining("IPv6 address in brackets");
+    }
+
+    @Test
     void missingOrMalformedNamesrvAddrsAreRejectedWithAHint() {
         assertThatThrownBy(() -> ClientConfig.builder().build())
                 .isInstanceOf(ClientConfigException.class).hasMessageContaining("namesrvAddrs is required");

@@ -1,5 +1,11 @@
 package io.tidemq.remoting;
 
+import io.tidemq.common.net.HostPort;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+
 /**
  * One live connection as the code above the transport sees it: the channel a request arrived on, and the
  * channel a server sends its own requests to (for example a broker asking a producer to check a
@@ -7,8 +13,25 @@ package io.tidemq.remoting;
  */
 public interface RemotingChannel {
 
-    /** The peer as {@code host:port}, fixed for the life of the connection. */
+    /** The peer as {@code ip:port} ({@code [v6]:port} for IPv6, see {@code HostPort}), fixed for the life of the connection. */
     String remoteAddress();
+
+    /**
+     * The peer's socket address, fixed for the life of the connection: what a broker stores as a message's born
+     * host. Netty channels answer the address they hold; this default parses {@link #remoteAddress()} when it
+     * holds an IP literal (never asking DNS) and answers the loopback address with port 0 otherwise.
+     */
+    default InetSocketAddress remoteSocketAddress() {
+        try {
+            HostPort peer = HostPort.parse(remoteAddress());
+            if (peer.isIpLiteral()) {
+                return new InetSocketAddress(InetAddress.getByName(peer.host()), peer.port());
+            }
+        } catch (IllegalArgumentException | UnknownHostException e) {
+            // not an address: the peer is unknown
+        }
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+    }
 
     /** Whether the connection is open. A closed channel never becomes active again. */
     boolean isActive();

@@ -2,6 +2,7 @@ package io.tidemq.broker.processor;
 
 import io.tidemq.common.message.MessageCodec;
 import io.tidemq.common.message.MessageExt;
+import io.tidemq.common.net.HostPort;
 import io.tidemq.store.StoredMessage;
 
 import java.net.InetSocketAddress;
@@ -50,7 +51,7 @@ public final class DeliveredEncoder {
     private String hostText(InetSocketAddress address) {
         String text = hostTexts.get(address);
         if (text == null) {
-            text = ChannelAddresses.text(address);
+            text = HostPort.format(address);
             if (hostTexts.size() >= HOST_CACHE_LIMIT) {
                 hostTexts.clear();
             }

@@ -88,7 +88,7 @@ public final class SendMessageProcessor implements RequestProcessor {
         boolean batch = h.batch() || request.code() == RequestCode.SEND_BATCH_MESSAGE.code();
         byte[] body = request.body();
         checkBodySize(body.length, batch ? "batch" : "message body");
-        InetSocketAddress bornHost = ChannelAddresses.inetAddress(channel);
+        InetSocketAddress bornHost = channel.remoteSocketAddress();
         if (batch) {
             return sendBatch(h, body, bornHost, host);
         }

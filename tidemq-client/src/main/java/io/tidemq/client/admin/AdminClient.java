@@ -4,6 +4,8 @@ import io.tidemq.common.json.Json;
 import io.tidemq.common.message.MalformedMessageIdException;
 import io.tidemq.common.message.MessageExt;
 import io.tidemq.common.names.NameValidator;
+import io.tidemq.common.net.HostPort;
+import io.tidemq.common.net.InvalidAddressException;
 import io.tidemq.common.protocol.RequestCode;
 import io.tidemq.common.protocol.ResponseCode;
 import io.tidemq.common.protocol.body.BrokerRuntimeInfo;
@@ -68,9 +70,7 @@ public final class AdminClient implements AutoCloseable {
             throw new IllegalArgumentException("give at least one NameServer address (host:port)");
         }
         for (String a : namesrvAddrs) {
-            if (!AdminTarget.looksLikeAddress(a)) {
-                throw new IllegalArgumentException("NameServer address '" + a + "' is not host:port, e.g. 127.0.0.1:9876");
-            }
+            HostPort.parse(a, "NameServer address");
         }
         if (timeoutMs < 1 || timeoutMs > 600_000) {
             throw new IllegalArgumentException("timeoutMs must be in [1, 600000], was " + timeoutMs);
@@ -84,22 +84,13 @@ public final class AdminClient implements AutoCloseable {
         this.deadLetters = new DeadLetterQueues(remoting, this::route);
     }
 
-    /** An admin client for NameServers written {@code host:port;host:port}. */
+    /**
+     * An admin client for NameServers written {@code host:port;host:port}.
+     *
+     * @throws InvalidAddressException when an entry is not {@code host:port}
+     */
     public static AdminClient connect(String namesrvAddrs, long timeoutMs) {
-        return new AdminClient(parseAddresses(namesrvAddrs), timeoutMs);
-    }
-
-    /** Splits {@code host:port;host:port} (commas accepted too), dropping blanks. */
-    public static List<String> parseAddresses(String addrs) {
-        List<String> out = new ArrayList<>();
-        if (addrs != null) {
-            for (String part : addrs.split("[;,]")) {
-                if (!part.isBlank()) {
-                    out.add(part.trim());
-                }
-            }
-        }
-        return out;
+        return new AdminClient(HostPort.parseListAsText(namesrvAddrs, "NameServer address"), timeoutMs);
     }
 
     public List<String> namesrvAddrs() {

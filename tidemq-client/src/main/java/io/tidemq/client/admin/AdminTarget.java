@@ -1,11 +1,15 @@
 package io.tidemq.client.admin;
 
+import io.tidemq.common.net.HostPort;
+import io.tidemq.common.net.InvalidAddressException;
+
 /**
  * Which brokers an admin operation goes to: the master of every broker group of one cluster, one broker by
  * address, or (neither given) every master the NameServers know.
  *
  * @param cluster    a cluster name, or {@code null}
  * @param brokerAddr a broker's {@code host:port}, or {@code null}
+ * @throws InvalidAddressException when {@code brokerAddr} is not {@code host:port}
  */
 public record AdminTarget(String cluster, String brokerAddr) {
 
@@ -16,9 +20,8 @@ public record AdminTarget(String cluster, String brokerAddr) {
             throw new IllegalArgumentException("give a cluster or a broker address, not both (cluster '" + cluster
                     + "', broker " + brokerAddr + ")");
         }
-        if (brokerAddr != null && !looksLikeAddress(brokerAddr)) {
-            throw new IllegalArgumentException("broker address '" + brokerAddr + "' is not host:port, e.g."
-                    + " 10.0.0.5:10911");
+        if (brokerAddr != null) {
+            HostPort.parse(brokerAddr, "broker address");
         }
     }
 
@@ -49,18 +52,5 @@ public record AdminTarget(String cluster, String brokerAddr) {
     @Override
     public String toString() {
         return brokerAddr != null ? "broker " + brokerAddr : cluster != null ? "cluster " + cluster : "every cluster";
-    }
-
-    static boolean looksLikeAddress(String addr) {
-        int colon = addr.lastIndexOf(':');
-        if (colon <= 0 || colon == addr.length() - 1) {
-            return false;
-        }
-        try {
-            int port = Integer.parseInt(addr.substring(colon + 1));
-            return port > 0 && port <= 65_535;
-        } catch (NumberFormatException e) {
-            return false;
-        }
     }
 }

@@ -54,24 +54,23 @@ public final class HostAddress {
         }
     }
 
-    /** {@code [address]:port}, the text form used in the IPv6 host properties. */
+    /** {@code [address]:port}, the text form of the IPv6 host properties ({@link HostPort#format}). */
     public static String toText(InetSocketAddress address) {
-        return "[" + address.getAddress().getHostAddress() + "]:" + address.getPort();
+        return HostPort.format(address);
     }
 
-    /** Parses {@link #toText}; returns null when the text is malformed. */
+    /**
+     * Parses the text of an IPv6 host property: an IP literal and port as {@link HostPort} reads them (a host
+     * name is never resolved); returns null when the text is absent or malformed.
+     */
     public static InetSocketAddress parseText(String text) {
         if (text == null) {
             return null;
         }
-        int close = text.lastIndexOf("]:");
-        if (!text.startsWith("[") || close < 0) {
-            return null;
-        }
         try {
-            InetAddress ip = InetAddress.getByName(text.substring(1, close));
-            return new InetSocketAddress(ip, Integer.parseInt(text.substring(close + 2)));
-        } catch (UnknownHostException | NumberFormatException e) {
+            HostPort hp = HostPort.parse(text);
+            return hp.isIpLiteral() ? new InetSocketAddress(InetAddress.getByName(hp.host()), hp.port()) : null;
+        } catch (InvalidAddressException | UnknownHostException e) {
             return null;
         }
     }

@@ -2,6 +2,8 @@ package io.tidemq.namesrv.processor;
 
 import io.tidemq.common.names.InvalidNameException;
 import io.tidemq.common.names.NameValidator;
+import io.tidemq.common.net.HostPort;
+import io.tidemq.common.net.InvalidAddressException;
 import io.tidemq.common.protocol.ResponseCode;
 import io.tidemq.common.protocol.header.Headers;
 import io.tidemq.common.protocol.header.InvalidHeaderException;
@@ -39,19 +41,10 @@ final class BrokerRequests {
     }
 
     static void checkAddress(String addr) {
-        int colon = addr == null ? -1 : addr.lastIndexOf(':');
-        if (colon <= 0) {
-            throw new InvalidHeaderException("header field 'brokerAddr' is '" + addr + "'; expected host:port");
-        }
-        int port;
         try {
-            port = Integer.parseInt(addr.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            port = -1;
-        }
-        if (port < 1 || port > 65_535) {
-            throw new InvalidHeaderException("header field 'brokerAddr' is '" + addr
-                    + "'; the port must be a number from 1 to 65535");
+            HostPort.parse(addr, "header field 'brokerAddr'");
+        } catch (InvalidAddressException e) {
+            throw new InvalidHeaderException(e.getMessage());
         }
     }
 

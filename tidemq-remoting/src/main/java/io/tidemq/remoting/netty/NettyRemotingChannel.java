@@ -3,8 +3,10 @@ package io.tidemq.remoting.netty;
 import io.netty.channel.Channel;
 import io.netty.util.Attribute;
 import io.netty.util.AttributeKey;
+import io.tidemq.common.net.HostPort;
 import io.tidemq.remoting.RemotingChannel;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 
@@ -13,12 +15,18 @@ public final class NettyRemotingChannel implements RemotingChannel {
 
     private static final AttributeKey<NettyRemotingChannel> KEY = AttributeKey.valueOf("tidemq.remotingChannel");
 
+    /** The peer of a channel without an IP address (an embedded one in tests). */
+    private static final InetSocketAddress UNKNOWN = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+
     private final Channel channel;
     private final String remoteAddress;
+    private final InetSocketAddress remoteSocketAddress;
 
     private NettyRemotingChannel(Channel channel) {
         this.channel = channel;
-        this.remoteAddress = format(channel.remoteAddress());
+        SocketAddress peer = channel.remoteAddress();
+        this.remoteSocketAddress = peer instanceof InetSocketAddress inet ? inet : UNKNOWN;
+        this.remoteAddress = format(peer);
     }
 
     /** The one instance for {@code channel}, created on first use. */
@@ -33,17 +41,19 @@ public final class NettyRemotingChannel implements RemotingChannel {
         return raced != null ? raced : created;
     }
 
-    /** {@code host:port} of a socket address, without a resolved-name prefix. */
+    /** {@code ip:port} ({@code [v6]:port}) of a socket address, without a resolved-name prefix. */
     static String format(SocketAddress address) {
-        if (address instanceof InetSocketAddress inet) {
-            return inet.getHostString() + ":" + inet.getPort();
-        }
-        return String.valueOf(address);
+        return address instanceof InetSocketAddress inet ? HostPort.format(inet) : String.valueOf(address);
     }
 
     @Override
     public String remoteAddress() {
         return remoteAddress;
+    }
+
+    @Override
+    public InetSocketAddress remoteSocketAddress() {
+        return remoteSocketAddress;
     }
 
     @Override

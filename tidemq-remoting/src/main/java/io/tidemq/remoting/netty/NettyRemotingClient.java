@@ -8,6 +8,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.tidemq.common.net.HostPort;
 import io.tidemq.remoting.ChannelEventListener;
 import io.tidemq.remoting.RemotingClient;
 import io.tidemq.remoting.exception.RemotingException;
@@ -135,7 +136,7 @@ public final class NettyRemotingClient extends NettyRemotingService implements R
             }
             connections.remove(address, existing);
         }
-        RemotingAddress parsed = RemotingAddress.parse(address);
+        HostPort parsed = HostPort.parse(address);
         ChannelFuture[] created = new ChannelFuture[1];
         ChannelFuture connection = connections.computeIfAbsent(address,
                 a -> created[0] = bootstrap.connect(parsed.host(), parsed.port()));

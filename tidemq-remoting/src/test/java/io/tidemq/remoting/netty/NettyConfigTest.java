@@ -1,5 +1,6 @@
 package io.tidemq.remoting.netty;
 
+import io.tidemq.common.net.HostPort;
 import io.tidemq.remoting.exception.RemotingBindException;
 import org.junit.jupiter.api.Test;
 
@@ -62,10 +63,10 @@ class NettyConfigTest {
 
     @Test
     void addressesParseAsHostAndPort() {
-        assertThat(RemotingAddress.parse("10.0.0.1:9876")).isEqualTo(new RemotingAddress("10.0.0.1", 9876));
-        assertThat(RemotingAddress.parse("[::1]:10911")).isEqualTo(new RemotingAddress("::1", 10911));
-        assertThatThrownBy(() -> RemotingAddress.parse("broker-a")).hasMessageContaining("host:port");
-        assertThatThrownBy(() -> RemotingAddress.parse(":80")).hasMessageContaining("host:port");
-        assertThatThrownBy(() -> RemotingAddress.parse("h:x")).hasMessageContaining("numeric port");
+        assertThat(HostPort.parse("10.0.0.1:9876")).isEqualTo(new HostPort("10.0.0.1", 9876));
+        assertThat(HostPort.parse("[::1]:10911")).isEqualTo(new HostPort("::1", 10911));
+        assertThatThrownBy(() -> HostPort.parse("broker-a")).hasMessageContaining("host:port");
+        assertThatThrownBy(() -> HostPort.parse(":80")).hasMessageContaining("host:port");
+        assertThatThrownBy(() -> HostPort.parse("h:x")).hasMessageContaining("numeric port");
     }
 }
