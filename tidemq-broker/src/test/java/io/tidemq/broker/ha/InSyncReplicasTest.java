@@ -1,0 +1,110 @@
+package io.tidemq.broker.ha;
+
+import io.tidemq.common.protocol.ResponseCode;
+import org.junit.jupiter.api.Test;
+
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The in-sync set and the commit point on a hand-driven clock and log end. */
+class InSyncReplicasTest {
+
+    private final AtomicLong clockMs = new AtomicLong(1_000);
+    private final AtomicLong masterEnd = new AtomicLong(0);
+    private final AtomicLong ceiling = new AtomicLong(-1);
+
+    private InSyncReplicas replicas(int minInSync) {
+        return new InSyncReplicas(minInSync, 500, 0, 0, masterEnd::get, clockMs::get, ceiling::set);
+    }
+
+    @Test
+    void belowTheFloorPutsAreRefusedAndTheCommitPointStands() {
+        InSyncReplicas isr = replicas(2);
+        assertThatThrownBy(isr::checkEnoughInSync).isInstanceOf(ReplicationException.class)
+                .satisfies(e -> assertThat(((ReplicationException) e).code())
+                        .isEqualTo(ResponseCode.IN_SYNC_REPLICAS_NOT_ENOUGH));
+        masterEnd.set(100);
+        isr.recompute();
+        assertThat(isr.commitPoint()).as("the master alone commits nothing under minInSyncReplicas=2").isZero();
+    }
+
+    @Test
+    void aPutCompletesOnlyWhenEveryInSyncReplicaHoldsIt() {
+        InSyncReplicas isr = replicas(2);
+        UUID one = UUID.randomUUID();
+        isr.onHello(1, one, 1, 0);
+        isr.onHello(2, UUID.randomUUID(), 1, 0);
+        isr.onFetch(1, 0);
+        isr.onFetch(2, 0);
+        assertThat(isr.inSyncCount()).isEqualTo(3);
+        isr.checkEnoughInSync();
+
+        masterEnd.set(100);
+        CompletableFuture<Void> put = isr.awaitCommit(100, 60_000);
+        isr.onFetch(1, 100);
+        assertThat(put).as("replica 2 does not hold it yet").isNotDone();
+        isr.onFetch(2, 100);
+        assertThat(put).isCompleted();
+        assertThat(isr.commitPoint()).isEqualTo(100);
+        assertThat(ceiling.get()).isEqualTo(100);
+    }
+
+    @Test
+    void aLaggingReplicaLeavesAndCommitsGoOnWithoutItThenItRejoinsOnCatchUp() {
+        InSyncReplicas isr = replicas(2);
+        isr.onHello(1, UUID.randomUUID(), 1, 0);
+        isr.onHello(2, UUID.randomUUID(), 1, 0);
+        isr.onFetch(1, 0);
+        isr.onFetch(2, 0);
+        masterEnd.set(100);
+        CompletableFuture<Void> put = isr.awaitCommit(100, 60_000);
+        isr.onFetch(1, 100);
+        clockMs.addAndGet(400);
+        isr.checkLag();
+        assertThat(isr.inSyncCount()).as("within replicaLagMaxMs").isEqualTo(3);
+        clockMs.addAndGet(200);
+        isr.checkLag();
+        assertThat(isr.inSyncCount()).isEqualTo(2);
+        assertThat(put).as("committed by the remaining set").isCompleted();
+
+        masterEnd.set(200);
+        isr.onFetch(1, 200);
+        isr.onFetch(2, 150);
+        assertThat(isr.inSyncCount()).as("still behind and last caught up too long ago").isEqualTo(2);
+        assertThat(isr.commitPoint()).isEqualTo(200);
+        isr.onFetch(2, 200);
+        assertThat(isr.inSyncCount()).as("caught up with the log end").isEqualTo(3);
+        masterEnd.set(300);
+        CompletableFuture<Void> next = isr.awaitCommit(300, 60_000);
+        isr.onFetch(1, 300);
+        assertThat(next).as("replica 2 counts again").isNotDone();
+        isr.onFetch(2, 300);
+        assertThat(next).isCompleted();
+    }
+
+    @Test
+    void aReplicaWaitingAtTheLogEndIsCaughtUpHoweverLongItWaits() {
+        InSyncReplicas isr = replicas(2);
+        isr.onHello(1, UUID.randomUUID(), 1, 0);
+        isr.onFetch(1, 0);
+        clockMs.addAndGet(10_000);
+        isr.checkLag();
+        assertThat(isr.inSyncCount()).isEqualTo(2);
+    }
+
+    @Test
+    void aReplicaWithANewStoreUuidLeavesTheSetAtOnce() {
+        InSyncReplicas isr = replicas(2);
+        isr.onHello(1, UUID.randomUUID(), 1, 0);
+        masterEnd.set(100);
+        isr.onFetch(1, 100);
+        assertThat(isr.inSyncCount()).isEqualTo(2);
+        isr.onHello(1, UUID.randomUUID(), 2, 0);
+        assertThat(isr.inSyncCount()).isEqualTo(1);
+        assertThat(isr.view().get(0).ackOffset()).isZero();
+    }
+}
