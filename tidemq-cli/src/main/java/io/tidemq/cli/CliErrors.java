@@ -20,8 +20,9 @@ final class CliErrors implements CommandLine.IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
         PrintWriter err = cl.getErr();
-        if (e instanceof InvalidNameException) {
+        if (e instanceof InvalidNameException || e.getCause() instanceof InvalidNameException) {
             // a topic, group or tag name the user typed: a usage error wherever it is found, as in admin commands
+            // (the SDK reports it as an InvalidArgumentException caused by the InvalidNameException)
             err.println("error: " + e.getMessage());
             err.println(UsageErrors.helpHint(cl));
             err.flush();

@@ -2,7 +2,7 @@ package io.tidemq.cli;
 
 import io.tidemq.client.ClientConfig;
 import io.tidemq.client.admin.AdminClient;
-import io.tidemq.client.admin.UnknownTopicException;
+import io.tidemq.client.TopicNotFoundException;
 import io.tidemq.client.consumer.ConsumeFromWhere;
 import io.tidemq.client.consumer.PullConsumer;
 import io.tidemq.common.message.MessageExt;
@@ -108,7 +108,7 @@ public final class ConsumeCommand implements Callable<Integer> {
     private void checkTopicExists() {
         try (AdminClient admin = AdminClient.connect(client.namesrv, client.requestTimeoutMs)) {
             admin.route(topic);
-        } catch (UnknownTopicException e) {
+        } catch (TopicNotFoundException e) {
             throw new CommandFailedException("topic '" + topic + "' does not exist on the NameServers " + client.namesrv
                     + ", so there is nothing to consume. Send to it first (tidemq produce --topic " + topic
                     + "; brokers with autoCreateTopic, like standalone, create it on the first send) or create it"

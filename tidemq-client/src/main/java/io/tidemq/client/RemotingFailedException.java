@@ -3,8 +3,9 @@ package io.tidemq.client;
 /**
  * A request never got an answer: the server could not be reached, the connection closed, or no response
  * arrived in time ({@code requestTimeoutMs}). The cause is the transport's exception.
+ * {@link NameServerUnavailableException} and {@link BrokerUnavailableException} say which kind of server.
  */
-public final class RemotingFailedException extends ClientException {
+public class RemotingFailedException extends ClientException {
 
     private static final long serialVersionUID = 1L;
 
@@ -16,7 +17,13 @@ public final class RemotingFailedException extends ClientException {
         this.address = address;
     }
 
-    /** The server address ({@code host:port}) the request went to. */
+    /** For subclasses that word the message themselves. */
+    protected RemotingFailedException(String message, String address, Throwable cause, boolean ignored) {
+        super(message, cause);
+        this.address = address;
+    }
+
+    /** The server address ({@code host:port}) the request went to; several, comma-separated, for NameServers. */
     public String address() {
         return address;
     }

@@ -78,6 +78,12 @@ class ClientArchitectureTest {
     static final ArchRule dependsOnCommonAndRemotingOnly = noClasses().should().dependOnClassesThat()
             .resideInAnyPackage("io.tidemq.store..", "io.tidemq.broker..", "io.tidemq.namesrv..", "io.tidemq.cli..");
 
+    /** One exception tree: an application catches {@link ClientException} for everything the SDK throws. */
+    @ArchTest
+    static final ArchRule everyExceptionIsAClientException = classes()
+            .that().areAssignableTo(Throwable.class)
+            .should().beAssignableTo(ClientException.class);
+
     /** What an application can call names no internal type: no parameter, return, field or thrown type. */
     @ArchTest
     static final ArchRule publicApiNamesNoInternalType = members()

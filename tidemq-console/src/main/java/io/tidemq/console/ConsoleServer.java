@@ -5,10 +5,11 @@ import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import io.tidemq.client.admin.AdminClient;
-import io.tidemq.client.admin.AdminException;
+import io.tidemq.client.ClientException;
+import io.tidemq.client.InvalidArgumentException;
 import io.tidemq.client.admin.MessageNotFoundException;
 import io.tidemq.client.admin.UnknownGroupException;
-import io.tidemq.client.admin.UnknownTopicException;
+import io.tidemq.client.TopicNotFoundException;
 import io.tidemq.common.json.Json;
 import io.tidemq.console.api.DeadLettersApi;
 import io.tidemq.console.api.GroupsApi;
@@ -116,10 +117,11 @@ public final class ConsoleServer implements AutoCloseable {
         app.get("/api/messages/by-key", messages::byKey);
 
         app.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
-        app.exception(UnknownTopicException.class, (e, ctx) -> error(ctx, 404, e.getMessage()));
+        app.exception(TopicNotFoundException.class, (e, ctx) -> error(ctx, 404, e.getMessage()));
         app.exception(UnknownGroupException.class, (e, ctx) -> error(ctx, 404, e.getMessage()));
         app.exception(MessageNotFoundException.class, (e, ctx) -> error(ctx, 404, e.getMessage()));
-        app.exception(AdminException.class, (e, ctx) -> error(ctx, 502, e.getMessage()));
+        app.exception(InvalidArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
+        app.exception(ClientException.class, (e, ctx) -> error(ctx, 502, e.getMessage()));
         app.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
         app.exception(io.javalin.http.BadRequestResponse.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
         app.exception(Exception.class, (e, ctx) -> {

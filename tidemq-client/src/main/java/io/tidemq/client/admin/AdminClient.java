@@ -1,5 +1,7 @@
 package io.tidemq.client.admin;
 
+import io.tidemq.client.TopicNotFoundException;
+import io.tidemq.client.InvalidArgumentException;
 import io.tidemq.common.json.Json;
 import io.tidemq.common.message.MalformedMessageIdException;
 import io.tidemq.common.message.MessageExt;
@@ -44,9 +46,9 @@ import java.util.TreeSet;
  * }</pre>
  *
  * Every call is synchronous and bounded by the timeout per request. Failures are {@link AdminException}s:
- * {@link NameServerUnavailableException}, {@link BrokerUnavailableException}, {@link UnknownTopicException},
+ * {@link NameServerUnavailableException}, {@link BrokerUnavailableException}, {@link TopicNotFoundException},
  * {@link UnknownClusterException}, {@link UnknownGroupException}, {@link MessageNotFoundException},
- * or {@link AdminRequestFailedException} carrying a server's error code. Bad arguments are argument errors,
+ * or {@link RequestFailedException} carrying a server's error code. Bad arguments are argument errors,
  * thrown before anything is sent ({@link MalformedMessageIdException} for a message id that is not one).
  * Thread-safe; owns one connection per server, closed by {@link #close()}.
  */
@@ -158,13 +160,13 @@ public final class AdminClient implements AutoCloseable {
      * exactly one cluster. Returns the broker addresses the topic was created on.
      */
     public List<String> createTopic(TopicConfig config, AdminTarget target) {
-        NameValidator.checkUserTopic(config.topic());
+        InvalidArgumentException.checkUserTopic(config.topic());
         return writeTopic(RequestCode.CREATE_TOPIC, "creation of topic " + config.topic(), config, target);
     }
 
     /** UPDATE_TOPIC (create or change queue counts and permissions) on every broker of the target. */
     public List<String> updateTopic(TopicConfig config, AdminTarget target) {
-        NameValidator.checkUserTopic(config.topic());
+        InvalidArgumentException.checkUserTopic(config.topic());
         return writeTopic(RequestCode.UPDATE_TOPIC, "update of topic " + config.topic(), config, target);
     }
 
@@ -178,10 +180,10 @@ public final class AdminClient implements AutoCloseable {
     /**
      * DELETE_TOPIC on every broker of the target that hosts it. Returns the addresses it was deleted on.
      *
-     * @throws UnknownTopicException when no broker of the target hosts it
+     * @throws TopicNotFoundException when no broker of the target hosts it
      */
     public List<String> deleteTopic(String topic, AdminTarget target) {
-        NameValidator.checkTopic(topic);
+        InvalidArgumentException.checkTopic(topic);
         String what = "deletion of topic " + topic;
         List<String> addrs = writeTargets(target);
         RemotingCommand req = RemotingCommand.createRequest(RequestCode.DELETE_TOPIC)
@@ -194,7 +196,7 @@ public final class AdminClient implements AutoCloseable {
             }
         });
         if (deleted.isEmpty()) {
-            throw new UnknownTopicException(topic, target.toString());
+            throw new TopicNotFoundException(topic, target.toString());
         }
         return deleted;
     }
@@ -218,16 +220,16 @@ public final class AdminClient implements AutoCloseable {
     /**
      * GET_ROUTEINFO_BY_TOPIC.
      *
-     * @throws UnknownTopicException when no NameServer knows the topic
+     * @throws TopicNotFoundException when no NameServer knows the topic
      */
     public TopicRouteData route(String topic) {
-        NameValidator.checkTopic(topic);
+        InvalidArgumentException.checkTopic(topic);
         String what = "route lookup of topic " + topic;
         RemotingCommand req = RemotingCommand.createRequest(RequestCode.GET_ROUTEINFO_BY_TOPIC)
                 .writeHeader(new Headers.TopicRequest(topic));
         AdminRemoting.Answer a = remoting.callNamesrv(what, req);
         if (AdminRemoting.is(a.response(), ResponseCode.TOPIC_NOT_EXIST)) {
-            throw new UnknownTopicException(topic, "the NameServers " + remoting.namesrvAddrs());
+            throw new TopicNotFoundException(topic, "the NameServers " + remoting.namesrvAddrs());
         }
         AdminRemoting.expectSuccess(what, "NameServer " + a.address(), a.response());
         TopicRouteData route = Json.fromBytes(a.response().body(), TopicRouteData.class);
@@ -239,7 +241,7 @@ public final class AdminClient implements AutoCloseable {
      * Waits until the NameServers route {@code topic} (brokers re-register right after a topic change, so a
      * new topic becomes routable a moment after {@link #createTopic}).
      *
-     * @throws UnknownTopicException when it is still unknown after {@code maxWaitMs}
+     * @throws TopicNotFoundException when it is still unknown after {@code maxWaitMs}
      */
     public TopicRouteData awaitRoute(String topic, long maxWaitMs) {
         long deadline = System.nanoTime() + maxWaitMs * 1_000_000L;
@@ -249,13 +251,13 @@ public final class AdminClient implements AutoCloseable {
                 if (!route.queueDatas().isEmpty()) {
                     return route;
                 }
-            } catch (UnknownTopicException e) {
+            } catch (TopicNotFoundException e) {
                 if (System.nanoTime() >= deadline) {
                     throw e;
                 }
             }
             if (System.nanoTime() >= deadline) {
-                throw new UnknownTopicException(topic, "the NameServers " + remoting.namesrvAddrs()
+                throw new TopicNotFoundException(topic, "the NameServers " + remoting.namesrvAddrs()
                         + " (no queue routed after " + maxWaitMs + " ms)");
             }
             try {
@@ -317,7 +319,7 @@ public final class AdminClient implements AutoCloseable {
      * @throws UnknownGroupException when no broker knows it
      */
     public ConsumerGroupView describeGroup(String group, AdminTarget target) {
-        NameValidator.checkGroup(group);
+        InvalidArgumentException.checkGroup(group);
         String what = "description of consumer group " + group + " (DESCRIBE_CONSUMER_GROUP)";
         RemotingCommand req = RemotingCommand.createRequest(RequestCode.DESCRIBE_CONSUMER_GROUP)
                 .writeHeader(new Headers.GroupRequest(group));
@@ -358,7 +360,7 @@ public final class AdminClient implements AutoCloseable {
      * QUERY_MESSAGE_BY_KEY on every broker serving {@code topic}: messages whose keys (or producer unique id)
      * include {@code key}, oldest first, at most {@code maxNum} (capped at {@value #MAX_MESSAGES_BY_KEY}) per broker.
      *
-     * @throws UnknownTopicException    when no NameServer knows the topic
+     * @throws TopicNotFoundException    when no NameServer knows the topic
      * @throws MessageNotFoundException when no broker has a match
      */
     public List<MessageExt> messagesByKey(String topic, String key, int maxNum) {

@@ -1,5 +1,10 @@
 package io.tidemq.client.admin;
 
+import io.tidemq.client.remoting.ResponseCodes;
+import io.tidemq.client.RequestFailedException;
+import io.tidemq.client.NameServerUnavailableException;
+import io.tidemq.client.BrokerUnavailableException;
+
 import io.tidemq.client.ClientException;
 import io.tidemq.common.protocol.ResponseCode;
 import io.tidemq.remoting.RemotingClient;
@@ -108,12 +113,9 @@ final class AdminRemoting {
         return answers;
     }
 
-    /** @throws AdminRequestFailedException unless {@code response} is SUCCESS */
+    /** @throws RequestFailedException unless {@code response} is SUCCESS */
     static RemotingCommand expectSuccess(String what, String addr, RemotingCommand response) {
-        if (response.code() != ResponseCode.SUCCESS.code()) {
-            throw new AdminRequestFailedException(what, addr, response.code(), response.remark());
-        }
-        return response;
+        return ResponseCodes.expectSuccess(what, addr, null, response);
     }
 
     static boolean is(RemotingCommand response, ResponseCode code) {

@@ -1,5 +1,8 @@
 package io.tidemq.client.admin;
 
+import io.tidemq.client.InvalidArgumentException;
+import io.tidemq.client.TopicNotFoundException;
+
 import io.tidemq.common.message.MessageCodec;
 import io.tidemq.common.message.MessageExt;
 import io.tidemq.common.message.MessageId;
@@ -36,7 +39,7 @@ final class DeadLetterQueues {
     }
 
     List<MessageExt> list(String group, int maxNum) {
-        NameValidator.checkGroup(group);
+        InvalidArgumentException.checkGroup(group);
         if (maxNum < 1) {
             throw new IllegalArgumentException("give a count of at least 1, was " + maxNum);
         }
@@ -62,7 +65,7 @@ final class DeadLetterQueues {
 
     /** @return the address of the broker that resent it */
     String resendOne(String group, String msgId) {
-        NameValidator.checkGroup(group);
+        InvalidArgumentException.checkGroup(group);
         MessageId.decode(msgId);
         String what = "resend of dead letter " + msgId + " of group " + group + " (RESEND_DLQ_MESSAGES)";
         RemotingCommand req = RemotingCommand.createRequest(RequestCode.RESEND_DLQ_MESSAGES)
@@ -85,7 +88,7 @@ final class DeadLetterQueues {
 
     /** @return how many dead letters were resent, over every broker */
     long resendAll(String group) {
-        NameValidator.checkGroup(group);
+        InvalidArgumentException.checkGroup(group);
         String what = "resend of every dead letter of group " + group + " (RESEND_DLQ_MESSAGES)";
         RemotingCommand req = RemotingCommand.createRequest(RequestCode.RESEND_DLQ_MESSAGES)
                 .writeHeader(new Headers.DlqResendRequest(group, null));
@@ -115,7 +118,7 @@ final class DeadLetterQueues {
         List<BrokerData> brokers;
         try {
             brokers = new ArrayList<>(route.apply(NameValidator.dlqTopic(group)).brokerDatas());
-        } catch (UnknownTopicException e) {
+        } catch (TopicNotFoundException e) {
             return List.of(); // no message of the group was ever dead-lettered
         }
         brokers.sort(Comparator.comparing(BrokerData::brokerName));

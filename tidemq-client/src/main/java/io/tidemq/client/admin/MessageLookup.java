@@ -1,5 +1,7 @@
 package io.tidemq.client.admin;
 
+import io.tidemq.client.BrokerUnavailableException;
+import io.tidemq.client.RequestFailedException;
 import io.tidemq.common.message.MessageCodec;
 import io.tidemq.common.message.MessageExt;
 import io.tidemq.common.message.MessageId;

@@ -1,5 +1,7 @@
 package io.tidemq.client.consumer;
 
+import io.tidemq.client.InvalidArgumentException;
+
 import io.tidemq.client.ClientConfig;
 import io.tidemq.client.consumer.internal.ConsumerRuntime;
 import io.tidemq.client.consumer.internal.SubscriptionTable;
@@ -49,7 +51,7 @@ abstract class ConsumerBuilder<B extends ConsumerBuilder<B>> {
      * @param consumeType {@code PUSH} or {@code PULL}, as the broker lists the member
      */
     ConsumerRuntime newRuntime(String consumeType, SubscriptionTable subscriptions) {
-        NameValidator.checkGroup(group);
+        InvalidArgumentException.checkGroup(group);
         Objects.requireNonNull(config, "config");
         return new ConsumerRuntime(group, config, messageModel, consumeFromWhere, allocateStrategy, consumeType,
                 subscriptions);

@@ -1,5 +1,7 @@
 package io.tidemq.client.consumer;
 
+import io.tidemq.client.ClientStateException;
+
 import io.tidemq.client.ClientConfig;
 import io.tidemq.client.consumer.internal.ConsumerRuntime;
 import io.tidemq.client.consumer.internal.PullRequest;
@@ -90,7 +92,7 @@ public final class PullConsumer implements AutoCloseable {
      */
     public synchronized PullConsumer subscribe(String topic, String expression) {
         if (assignedBeforeStart != null) {
-            throw new IllegalStateException("this consumer has assigned queues; use either subscribe() or assign()");
+            throw new ClientStateException("this consumer has assigned queues; use either subscribe() or assign()");
         }
         subscriptions.subscribe(topic, expression);
         if (state == State.RUNNING) {
@@ -102,7 +104,7 @@ public final class PullConsumer implements AutoCloseable {
     /** Reads exactly {@code queues} (no rebalancing); may be called again to change them. */
     public synchronized PullConsumer assign(Collection<MessageQueue> queues) {
         if (!subscriptions.isEmpty()) {
-            throw new IllegalStateException("this consumer subscribes to topics; use either subscribe() or assign()");
+            throw new ClientStateException("this consumer subscribes to topics; use either subscribe() or assign()");
         }
         assignedBeforeStart = List.copyOf(queues);
         if (state == State.RUNNING) {
@@ -113,11 +115,11 @@ public final class PullConsumer implements AutoCloseable {
 
     public synchronized void start() {
         if (state != State.CREATED) {
-            throw new IllegalStateException("consumer " + group + " is " + state.name().toLowerCase()
+            throw new ClientStateException("consumer " + group + " is " + state.name().toLowerCase()
                     + "; create a new one");
         }
         if (subscriptions.isEmpty() && assignedBeforeStart == null) {
-            throw new IllegalStateException("consumer " + group + " reads nothing; call subscribe() or assign() first");
+            throw new ClientStateException("consumer " + group + " reads nothing; call subscribe() or assign() first");
         }
         if (assignedBeforeStart != null) {
             // set before joining so the first rebalance already sees the manual assignment
@@ -227,7 +229,7 @@ public final class PullConsumer implements AutoCloseable {
 
     private void checkRunning() {
         if (state != State.RUNNING) {
-            throw new IllegalStateException("consumer " + group + " is " + state.name().toLowerCase()
+            throw new ClientStateException("consumer " + group + " is " + state.name().toLowerCase()
                     + (state == State.CREATED ? "; call start() first" : ""));
         }
     }

@@ -1,5 +1,7 @@
 package io.tidemq.client.consumer;
 
+import io.tidemq.client.ClientStateException;
+
 import io.tidemq.client.ClientConfig;
 import io.tidemq.client.consumer.internal.orderly.ConsumeOrderlyService;
 import io.tidemq.client.consumer.internal.ConsumeService;
@@ -78,7 +80,7 @@ public final class PushConsumer implements AutoCloseable {
 
     public synchronized PushConsumer registerListener(MessageListenerConcurrently listener) {
         if (state != State.CREATED) {
-            throw new IllegalStateException("register the listener before start()");
+            throw new ClientStateException("register the listener before start()");
         }
         this.listener = Objects.requireNonNull(listener, "listener");
         return this;
@@ -91,7 +93,7 @@ public final class PushConsumer implements AutoCloseable {
      */
     public synchronized PushConsumer registerOrderlyListener(MessageListenerOrderly listener) {
         if (state != State.CREATED) {
-            throw new IllegalStateException("register the listener before start()");
+            throw new ClientStateException("register the listener before start()");
         }
         this.orderlyListener = Objects.requireNonNull(listener, "listener");
         return this;
@@ -100,15 +102,15 @@ public final class PushConsumer implements AutoCloseable {
     /** Joins the group and starts consuming. */
     public synchronized void start() {
         if (state != State.CREATED) {
-            throw new IllegalStateException("consumer " + group + " is " + state.name().toLowerCase()
+            throw new ClientStateException("consumer " + group + " is " + state.name().toLowerCase()
                     + "; create a new one");
         }
         if ((listener == null) == (orderlyListener == null)) {
-            throw new IllegalStateException("consumer " + group + " needs exactly one listener; call registerListener()"
+            throw new ClientStateException("consumer " + group + " needs exactly one listener; call registerListener()"
                     + " or registerOrderlyListener() once before start()");
         }
         if (subscriptions.isEmpty()) {
-            throw new IllegalStateException("consumer " + group + " subscribes to nothing; call subscribe() before start()");
+            throw new ClientStateException("consumer " + group + " subscribes to nothing; call subscribe() before start()");
         }
         if (messageModel == MessageModel.CLUSTERING) {
             // failed messages come back through the group's retry topic (see docs/retry-and-dlq.md)

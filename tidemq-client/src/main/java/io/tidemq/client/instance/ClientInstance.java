@@ -1,5 +1,7 @@
 package io.tidemq.client.instance;
 
+import io.tidemq.client.RemotingFailedException;
+import io.tidemq.client.NameServerUnavailableException;
 import io.tidemq.client.remoting.ClientRemotingApi;
 
 import io.tidemq.client.ClientConfig;
@@ -238,7 +240,7 @@ public final class ClientInstance {
      * the others on failure) and stores it.
      *
      * @throws TopicNotFoundException when a NameServer answers that the topic does not exist
-     * @throws ClientException        when no NameServer could be asked
+     * @throws NameServerUnavailableException when no NameServer answered
      */
     public TopicRouteData fetchRoute(String topic) {
         List<String> namesrvs = config.namesrvAddressList();
@@ -260,8 +262,11 @@ public final class ClientInstance {
                 LOG.debug("route lookup of {} at {} failed: {}", topic, addr, e.getMessage());
             }
         }
+        if (last == null || last instanceof RemotingFailedException) {
+            throw new NameServerUnavailableException("route lookup of topic '" + topic + "'", namesrvs, last);
+        }
         throw new ClientException("no NameServer of " + config.namesrvAddrs() + " answered the route lookup of topic '"
-                + topic + "': " + (last == null ? "no NameServer configured" : last.getMessage()), last);
+                + topic + "': " + last.getMessage(), last);
     }
 
     /** The publish info of {@code topic}, fetching its route when it is not cached yet. */

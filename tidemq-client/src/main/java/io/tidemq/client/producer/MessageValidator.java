@@ -1,5 +1,6 @@
 package io.tidemq.client.producer;
 
+
 import io.tidemq.client.InvalidMessageException;
 import io.tidemq.client.MessageTooLargeException;
 import io.tidemq.common.message.Message;

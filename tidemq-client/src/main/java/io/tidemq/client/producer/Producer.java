@@ -1,5 +1,8 @@
 package io.tidemq.client.producer;
 
+import io.tidemq.client.InvalidArgumentException;
+import io.tidemq.client.ClientStateException;
+
 import io.tidemq.client.ClientConfig;
 import io.tidemq.client.SendFailedException;
 import io.tidemq.client.MessageTooLargeException;
@@ -45,7 +48,7 @@ public final class Producer implements AutoCloseable {
     private volatile UniqueIdGenerator ids;
 
     private Producer(Builder b) {
-        NameValidator.checkGroup(b.group);
+        InvalidArgumentException.checkGroup(b.group);
         this.group = b.group;
         this.config = Objects.requireNonNull(b.config, "config");
     }
@@ -61,7 +64,7 @@ public final class Producer implements AutoCloseable {
     /** Connects to the NameServers' routes and registers the group; call once before sending. */
     public synchronized void start() {
         if (state != State.CREATED) {
-            throw new IllegalStateException("producer " + group + " is " + state.name().toLowerCase()
+            throw new ClientStateException("producer " + group + " is " + state.name().toLowerCase()
                     + "; create a new one");
         }
         ClientInstance ci = ClientInstance.acquire(config);
@@ -182,7 +185,7 @@ public final class Producer implements AutoCloseable {
 
     private void checkRunning() {
         if (state != State.RUNNING) {
-            throw new IllegalStateException("producer " + group + " is " + state.name().toLowerCase()
+            throw new ClientStateException("producer " + group + " is " + state.name().toLowerCase()
                     + (state == State.CREATED ? "; call start() first" : "; create a new one"));
         }
     }

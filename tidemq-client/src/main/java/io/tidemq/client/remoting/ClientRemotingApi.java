@@ -48,10 +48,7 @@ public final class ClientRemotingApi {
         RemotingCommand req = RemotingCommand.createRequest(RequestCode.GET_ROUTEINFO_BY_TOPIC)
                 .writeHeader(new Headers.TopicRequest(topic));
         RemotingCommand resp = call("route lookup of topic " + topic, namesrvAddr, req);
-        if (resp.code() == ResponseCode.TOPIC_NOT_EXIST.code()) {
-            throw new TopicNotFoundException(topic, "NameServer " + namesrvAddr);
-        }
-        expectSuccess("route lookup of topic " + topic, namesrvAddr, resp);
+        ResponseCodes.expectSuccess("route lookup of topic " + topic, namesrvAddr, topic, resp);
         return Json.fromBytes(resp.body(), TopicRouteData.class);
     }
 
@@ -158,8 +155,6 @@ public final class ClientRemotingApi {
     }
 
     private static void expectSuccess(String what, String addr, RemotingCommand resp) {
-        if (resp.code() != ResponseCode.SUCCESS.code()) {
-            throw new RequestFailedException(what, addr, resp.code(), resp.remark());
-        }
+        ResponseCodes.expectSuccess(what, addr, null, resp);
     }
 }

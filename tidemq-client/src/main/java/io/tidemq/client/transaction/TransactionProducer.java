@@ -1,5 +1,8 @@
 package io.tidemq.client.transaction;
 
+import io.tidemq.client.InvalidArgumentException;
+import io.tidemq.client.ClientStateException;
+
 import io.tidemq.client.ClientConfig;
 import io.tidemq.client.SendFailedException;
 import io.tidemq.client.instance.ClientInstance;
@@ -60,7 +63,7 @@ public final class TransactionProducer implements AutoCloseable {
     private volatile ClientInstance instance;
 
     private TransactionProducer(Builder b) {
-        NameValidator.checkGroup(b.group);
+        InvalidArgumentException.checkGroup(b.group);
         this.group = b.group;
         this.config = Objects.requireNonNull(b.config, "config");
         this.listener = Objects.requireNonNull(b.listener, "listener: give a TransactionListener to the builder");
@@ -85,7 +88,7 @@ public final class TransactionProducer implements AutoCloseable {
     /** Joins the group and starts answering check-backs; call once before sending. */
     public synchronized void start() {
         if (state != State.CREATED) {
-            throw new IllegalStateException("transaction producer " + group + " is " + state.name().toLowerCase()
+            throw new ClientStateException("transaction producer " + group + " is " + state.name().toLowerCase()
                     + "; create a new one");
         }
         producer.start();
@@ -212,7 +215,7 @@ public final class TransactionProducer implements AutoCloseable {
 
     private void checkRunning() {
         if (state != State.RUNNING) {
-            throw new IllegalStateException("transaction producer " + group + " is " + state.name().toLowerCase()
+            throw new ClientStateException("transaction producer " + group + " is " + state.name().toLowerCase()
                     + (state == State.CREATED ? "; call start() first" : "; create a new one"));
         }
     }

@@ -1,5 +1,9 @@
 package io.tidemq.client.admin;
 
+import io.tidemq.client.BrokerUnavailableException;
+import io.tidemq.client.NameServerUnavailableException;
+import io.tidemq.client.TopicNotFoundException;
+import io.tidemq.client.RequestFailedException;
 import io.tidemq.common.json.Json;
 import io.tidemq.common.message.MalformedMessageIdException;
 import io.tidemq.common.message.MessageCodec;
@@ -189,7 +193,7 @@ class AdminClientTest {
         brokerB.on(RequestCode.CREATE_TOPIC, req -> RemotingCommand.success());
 
         assertThatThrownBy(() -> admin.createTopic(TopicConfig.of("orders", 4), AdminTarget.cluster("c1")))
-                .isInstanceOfSatisfying(AdminRequestFailedException.class, e -> {
+                .isInstanceOfSatisfying(RequestFailedException.class, e -> {
                     assertThat(e.address()).isEqualTo(brokerA.address());
                     assertThat(e.responseCode()).isEqualTo(ResponseCode.INVALID_PARAMETER);
                 })
@@ -208,7 +212,7 @@ class AdminClientTest {
 
         brokerA.fail(RequestCode.DELETE_TOPIC, ResponseCode.TOPIC_NOT_EXIST, "no such topic");
         assertThatThrownBy(() -> admin.deleteTopic("orders", AdminTarget.all()))
-                .isInstanceOf(UnknownTopicException.class)
+                .isInstanceOf(TopicNotFoundException.class)
                 .hasMessageContaining("tidemq admin topic create --topic orders");
     }
 
@@ -242,7 +246,7 @@ class AdminClientTest {
     void describingAnUnknownTopicSaysHowToCreateIt() {
         routeOfOrders();
         assertThatThrownBy(() -> admin.describeTopic("nope"))
-                .isInstanceOf(UnknownTopicException.class)
+                .isInstanceOf(TopicNotFoundException.class)
                 .hasMessageContaining("'nope'")
                 .hasMessageContaining(namesrv.address());
     }

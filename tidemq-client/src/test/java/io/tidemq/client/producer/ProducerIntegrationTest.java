@@ -1,5 +1,6 @@
 package io.tidemq.client.producer;
 
+import io.tidemq.client.ClientStateException;
 import io.tidemq.client.ClientConfig;
 import io.tidemq.client.MessageTooLargeException;
 import io.tidemq.client.SendFailedException;
@@ -241,7 +242,7 @@ class ProducerIntegrationTest {
         Producer second = Producer.builder("pg", config).build();
         assertThatThrownBy(second::start).hasMessageContaining("already runs");
         producer.close();
-        assertThatThrownBy(() -> producer.send(msg("x"))).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> producer.send(msg("x"))).isInstanceOf(ClientStateException.class)
                 .hasMessageContaining("closed");
     }
 }

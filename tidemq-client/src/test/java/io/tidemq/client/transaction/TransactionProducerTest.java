@@ -1,5 +1,6 @@
 package io.tidemq.client.transaction;
 
+import io.tidemq.client.ClientStateException;
 import io.tidemq.client.ClientConfig;
 import io.tidemq.client.SendFailedException;
 import io.tidemq.common.message.Message;
@@ -206,7 +207,7 @@ class TransactionProducerTest {
                 .isInstanceOf(NullPointerException.class).hasMessageContaining("TransactionListener");
         TransactionProducer notStarted = TransactionProducer.builder(GROUP, config()).listener(listener).build();
         assertThatThrownBy(() -> notStarted.sendMessageInTransaction(order("o"), null))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("start()");
+                .isInstanceOf(ClientStateException.class).hasMessageContaining("start()");
         notStarted.close();
     }
 }

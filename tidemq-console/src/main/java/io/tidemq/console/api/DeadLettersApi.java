@@ -2,7 +2,7 @@ package io.tidemq.console.api;
 
 import io.javalin.http.Context;
 import io.tidemq.client.admin.AdminClient;
-import io.tidemq.client.admin.AdminException;
+import io.tidemq.client.ClientException;
 import io.tidemq.client.admin.MessageNotFoundException;
 import io.tidemq.console.ApiException;
 
@@ -59,7 +59,7 @@ public final class DeadLettersApi {
                 resent++;
             } catch (MessageNotFoundException e) {
                 outcomes.add(new Outcome(id, "NOT_FOUND", null, e.getMessage()));
-            } catch (AdminException | IllegalArgumentException e) {
+            } catch (ClientException | IllegalArgumentException e) {
                 outcomes.add(new Outcome(id, "FAILED", null, e.getMessage()));
             }
         }

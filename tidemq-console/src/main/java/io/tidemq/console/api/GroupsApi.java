@@ -2,7 +2,7 @@ package io.tidemq.console.api;
 
 import io.javalin.http.Context;
 import io.tidemq.client.admin.AdminClient;
-import io.tidemq.client.admin.AdminException;
+import io.tidemq.client.ClientException;
 import io.tidemq.client.admin.AdminTarget;
 import io.tidemq.client.admin.ConsumerGroupView;
 import io.tidemq.common.protocol.body.GroupDescription;
@@ -81,7 +81,7 @@ public final class GroupsApi {
             try {
                 GroupDetail d = detail(g);
                 rows.add(new GroupRow(g, d.messageModel(), d.members().size(), d.lag(), d.unknownQueues(), null));
-            } catch (AdminException e) {
+            } catch (ClientException e) {
                 rows.add(new GroupRow(g, null, 0, null, null, e.getMessage()));
             }
         }

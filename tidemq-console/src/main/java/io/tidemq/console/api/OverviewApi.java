@@ -2,7 +2,7 @@ package io.tidemq.console.api;
 
 import io.javalin.http.Context;
 import io.tidemq.client.admin.AdminClient;
-import io.tidemq.client.admin.AdminException;
+import io.tidemq.client.ClientException;
 import io.tidemq.client.admin.BrokerEntry;
 import io.tidemq.client.admin.NamesrvStatus;
 
@@ -69,7 +69,7 @@ public final class OverviewApi {
         Map<String, String> s;
         try {
             s = admin.brokerRuntimeInfo(b.address());
-        } catch (AdminException e) {
+        } catch (ClientException e) {
             return new BrokerRow(b.cluster(), b.brokerName(), b.brokerId(), role, b.address(), b.lastHeartbeatMs(),
                     null, null, null, null, null, null, null, null, null, null, null, null, e.getMessage());
         }

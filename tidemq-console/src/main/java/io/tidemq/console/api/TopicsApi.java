@@ -2,7 +2,7 @@ package io.tidemq.console.api;
 
 import io.javalin.http.Context;
 import io.tidemq.client.admin.AdminClient;
-import io.tidemq.client.admin.AdminException;
+import io.tidemq.client.ClientException;
 import io.tidemq.client.admin.AdminTarget;
 import io.tidemq.client.admin.TopicDescription;
 import io.tidemq.common.protocol.body.QueueStats;
@@ -153,7 +153,7 @@ public final class TopicsApi {
         TopicDescription d;
         try {
             d = admin.describeTopic(topic);
-        } catch (AdminException e) {
+        } catch (ClientException e) {
             return new TopicRow(topic, 0, 0, 0, null, null, null, e.getMessage());
         }
         int read = 0;

@@ -1,5 +1,6 @@
 package io.tidemq.client.consumer.internal;
 
+import io.tidemq.client.ClientStateException;
 import io.tidemq.client.instance.ClientInstance;
 import io.tidemq.client.instance.ConsumerMember;
 
@@ -271,7 +272,7 @@ public final class ConsumerRuntime implements ConsumerMember, Rebalancer.Listene
     public synchronized void restartQueue(MessageQueue mq, long offset) {
         PullRequest old = queues.get(mq);
         if (old == null) {
-            throw new IllegalStateException(mq + " is not assigned to this consumer; assigned: "
+            throw new ClientStateException(mq + " is not assigned to this consumer; assigned: "
                     + new TreeSet<>(queues.keySet()));
         }
         old.processQueue().markDropped();

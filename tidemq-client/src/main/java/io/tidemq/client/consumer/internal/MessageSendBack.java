@@ -1,5 +1,6 @@
 package io.tidemq.client.consumer.internal;
 
+import io.tidemq.client.remoting.ResponseCodes;
 import io.tidemq.client.instance.ClientInstance;
 
 import io.tidemq.client.ClientException;
@@ -56,9 +57,7 @@ public final class MessageSendBack implements SendBack {
         String what = "send-back " + (directToDlq ? "to the DLQ" : "for retry") + " of message " + msg.msgId()
                 + " of group " + group;
         RemotingCommand resp = instance.api().call(what, addr, req);
-        if (resp.code() != ResponseCode.SUCCESS.code()) {
-            throw new RequestFailedException(what, addr, resp.code(), resp.remark());
-        }
+        ResponseCodes.expectSuccess(what, addr, null, resp);
         return resp.readHeader(Headers.ConsumerSendMsgBackResponse.class);
     }
 }

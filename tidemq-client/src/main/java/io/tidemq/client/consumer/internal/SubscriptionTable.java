@@ -1,5 +1,7 @@
 package io.tidemq.client.consumer.internal;
 
+import io.tidemq.client.InvalidArgumentException;
+
 import io.tidemq.common.filter.InvalidTagExpressionException;
 import io.tidemq.common.filter.TagExpression;
 import io.tidemq.common.names.NameValidator;
@@ -22,7 +24,7 @@ public final class SubscriptionTable {
      * @throws InvalidTagExpressionException when the expression is outside the grammar of {@link TagExpression}
      */
     public void subscribe(String topic, String expression) {
-        NameValidator.checkTopic(topic);
+        InvalidArgumentException.checkTopic(topic);
         filters.put(topic, TagExpression.parse(expression));
     }
 

@@ -1,5 +1,6 @@
 package io.tidemq.client.consumer.internal.orderly;
 
+import io.tidemq.client.remoting.ResponseCodes;
 import io.tidemq.client.instance.ClientInstance;
 import io.tidemq.client.remoting.ClientRemotingApi;
 
@@ -68,9 +69,7 @@ final class QueueLockRemoting {
         RemotingCommand req = RemotingCommand.createRequest(RequestCode.UNLOCK_BATCH_MQ).setBody(Json.toBytes(
                 new UnlockBatchRequest(group, instance.clientId(), mqs, nextSeq())));
         RemotingCommand resp = instance.api().call(what, addr, req);
-        if (resp.code() != ResponseCode.SUCCESS.code()) {
-            throw new RequestFailedException(what, addr, resp.code(), resp.remark());
-        }
+        ResponseCodes.expectSuccess(what, addr, null, resp);
     }
 
     private RemotingCommand lockRequest(Set<MessageQueue> mqs, long seq) {
@@ -79,9 +78,7 @@ final class QueueLockRemoting {
     }
 
     private static LockBatchResponse parse(String what, String addr, RemotingCommand resp) {
-        if (resp.code() != ResponseCode.SUCCESS.code()) {
-            throw new RequestFailedException(what, addr, resp.code(), resp.remark());
-        }
+        ResponseCodes.expectSuccess(what, addr, null, resp);
         return Json.fromBytes(resp.body(), LockBatchResponse.class);
     }
 }

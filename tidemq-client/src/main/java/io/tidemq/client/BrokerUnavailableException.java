@@ -1,20 +1,17 @@
-package io.tidemq.client.admin;
+package io.tidemq.client;
 
-/** A broker did not answer: unreachable, connection closed, or no response within the admin timeout. */
-public final class BrokerUnavailableException extends AdminException {
+/** A broker did not answer: unreachable, connection closed, or no response within the timeout. */
+public final class BrokerUnavailableException extends RemotingFailedException {
 
     private static final long serialVersionUID = 1L;
-
-    private final String brokerAddr;
 
     public BrokerUnavailableException(String what, String brokerAddr, Throwable cause) {
         super(what + " to broker " + brokerAddr + " failed: " + cause.getMessage() + ". Check that the broker runs"
                 + " and is reachable from here (tidemq admin cluster list shows the registered addresses), or"
-                + " raise --timeout-ms if it is overloaded", cause);
-        this.brokerAddr = brokerAddr;
+                + " raise the timeout (requestTimeoutMs, or --timeout-ms) if it is overloaded", brokerAddr, cause, true);
     }
 
     public String brokerAddr() {
-        return brokerAddr;
+        return address();
     }
 }

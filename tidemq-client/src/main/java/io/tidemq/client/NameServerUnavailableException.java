@@ -1,9 +1,9 @@
-package io.tidemq.client.admin;
+package io.tidemq.client;
 
 import java.util.List;
 
 /** No NameServer answered: every address given was unreachable or timed out. */
-public final class NameServerUnavailableException extends AdminException {
+public final class NameServerUnavailableException extends RemotingFailedException {
 
     private static final long serialVersionUID = 1L;
 
@@ -11,8 +11,9 @@ public final class NameServerUnavailableException extends AdminException {
 
     public NameServerUnavailableException(String what, List<String> namesrvAddrs, Throwable lastCause) {
         super(what + " failed: no NameServer of " + namesrvAddrs + " answered (last error: "
-                + (lastCause == null ? "none" : lastCause.getMessage()) + "). Check the --namesrv address and that"
-                + " the NameServer runs (bin/tidemq standalone, or bin/tidemq namesrv --config FILE)", lastCause);
+                + (lastCause == null ? "none" : lastCause.getMessage()) + "). Check the NameServer addresses"
+                + " (namesrvAddrs, or --namesrv) and that the NameServer runs (bin/tidemq standalone, or"
+                + " bin/tidemq namesrv --config FILE)", String.join(",", namesrvAddrs), lastCause, true);
         this.namesrvAddrs = List.copyOf(namesrvAddrs);
     }
 
