@@ -1,14 +1,11 @@
 package io.tidemq.store;
 
-import io.tidemq.common.concurrent.NamedThreadFactory;
+import io.tidemq.common.concurrent.ServiceThread;
 import io.tidemq.store.file.FileIo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Refuses puts while the store's file system has less than {@code diskReserveBytes} free, so the store never
@@ -26,7 +23,7 @@ final class DiskSpaceGuard implements AutoCloseable {
     private final Path storePath;
     private final long reserveBytes;
     private final FileIo io;
-    private final ScheduledExecutorService executor;
+    private final ServiceThread loop;
     /** Why puts are refused, or null while there is room. Written by the check thread and by failed puts. */
     private volatile String refusal;
     /**
@@ -40,13 +37,13 @@ final class DiskSpaceGuard implements AutoCloseable {
         this.reserveBytes = reserveBytes;
         this.io = io;
         this.requiredBytes = reserveBytes;
-        this.executor = Executors.newSingleThreadScheduledExecutor(
-                NamedThreadFactory.single("tidemq-disk-space", true));
+        this.loop = ServiceThread.every("tidemq-disk-space", CHECK_INTERVAL_MS, this::check,
+                t -> log.warn("checking free disk space at {} failed", storePath, t));
     }
 
     void start() {
         check();
-        executor.scheduleWithFixedDelay(this::checkQuietly, CHECK_INTERVAL_MS, CHECK_INTERVAL_MS, TimeUnit.MILLISECONDS);
+        loop.start();
     }
 
     /** @throws DiskFullException while free space is below the reserve */
@@ -97,16 +94,8 @@ final class DiskSpaceGuard implements AutoCloseable {
         }
     }
 
-    private void checkQuietly() {
-        try {
-            check();
-        } catch (RuntimeException e) {
-            log.warn("checking free disk space at {} failed", storePath, e);
-        }
-    }
-
     @Override
     public void close() {
-        executor.shutdownNow();
+        loop.shutdown(1_000);
     }
 }

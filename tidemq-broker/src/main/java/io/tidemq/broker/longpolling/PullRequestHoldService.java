@@ -1,6 +1,6 @@
 package io.tidemq.broker.longpolling;
 
-import io.tidemq.common.concurrent.NamedThreadFactory;
+import io.tidemq.common.concurrent.ServiceThread;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -8,9 +8,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.ObjIntConsumer;
 
@@ -57,7 +54,8 @@ public final class PullRequestHoldService implements AutoCloseable {
     private final AtomicInteger heldTotal = new AtomicInteger();
     /** Pulls held now per owner; an entry exists only while its count is above zero (compute keeps it atomic). */
     private final ConcurrentHashMap<Object, Integer> heldByOwner = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService sweeper;
+    /** The {@code tidemq-pull-hold} sweep thread. */
+    private final ServiceThread sweeper;
     /** Set by close(); read by hold() so no pull is held after the final sweep. */
     private volatile boolean closed;
 
@@ -75,12 +73,12 @@ public final class PullRequestHoldService implements AutoCloseable {
         this.checkIntervalMs = checkIntervalMs;
         this.maxHeld = maxHeld;
         this.maxHeldPerOwner = maxHeldPerOwner;
-        this.sweeper = Executors.newSingleThreadScheduledExecutor(
-                NamedThreadFactory.single("tidemq-pull-hold", true));
+        this.sweeper = ServiceThread.every("tidemq-pull-hold", checkIntervalMs, () -> sweep(System.nanoTime()),
+                e -> LOG.error("long-polling sweep failed; held pulls are retried on the next sweep", e));
     }
 
     public void start() {
-        sweeper.scheduleWithFixedDelay(this::sweepSafely, checkIntervalMs, checkIntervalMs, TimeUnit.MILLISECONDS);
+        sweeper.start();
     }
 
     /**
@@ -171,13 +169,8 @@ public final class PullRequestHoldService implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        sweeper.shutdown();
-        try {
-            if (!sweeper.awaitTermination(5, TimeUnit.SECONDS)) {
-                LOG.warn("tidemq-pull-hold did not stop within 5 s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (!sweeper.shutdown(5_000)) {
+            LOG.warn("tidemq-pull-hold did not stop within 5 s");
         }
         for (TopicHolds t : holds.values()) {
             t.forEachQueue((q, queueId) -> {
@@ -186,14 +179,6 @@ public final class PullRequestHoldService implements AutoCloseable {
                     wakeAll(all, true);
                 }
             });
-        }
-    }
-
-    private void sweepSafely() {
-        try {
-            sweep(System.nanoTime());
-        } catch (RuntimeException e) {
-            LOG.error("long-polling sweep failed; held pulls are retried on the next sweep", e);
         }
     }
 

@@ -2,6 +2,7 @@ package io.tidemq.broker.schedule;
 
 import io.tidemq.broker.BrokerThreads;
 import io.tidemq.common.concurrent.NamedThreadFactory;
+import io.tidemq.common.concurrent.ServiceThread;
 import io.tidemq.common.timer.TimerConfig;
 import io.tidemq.common.timer.TimingWheelTimer;
 import io.tidemq.store.DefaultMessageStore;
@@ -64,8 +65,8 @@ public final class TimerMessageService implements AutoCloseable {
 
     /** Lifecycle; transitions under this. */
     private State state = State.NEW;
-    private volatile boolean running;
-    private Thread scanThread;
+    /** The scan thread; set by start() (under this), read by wakeUp() from the dispatch and delivery threads. */
+    private volatile ServiceThread scanThread;
     private ExecutorService deliverExecutor;
     private TimingWheelTimer wheel;
 
@@ -120,9 +121,7 @@ public final class TimerMessageService implements AutoCloseable {
                 NamedThreadFactory.pool("tidemq-timer-deliver", true));
         wheel = new TimingWheelTimer(TimerConfig.defaults("delay"), deliverExecutor);
         delivery.wheel(wheel);
-        running = true;
-        scanThread = new Thread(this::scanLoop, "tidemq-timer-scan");
-        scanThread.setDaemon(true);
+        scanThread = new ScanLoop();
         scanThread.start();
         store.addArrivalListener((topic, queueId, maxOffset) -> {
             if (queueId == TimerRecords.QUEUE_ID && TimerRecords.TOPIC.equals(topic)) {
@@ -143,26 +142,33 @@ public final class TimerMessageService implements AutoCloseable {
     }
 
     void wakeUp() {
-        Thread t = scanThread;
+        ServiceThread t = scanThread;
         if (t != null) {
-            LockSupport.unpark(t);
+            t.wakeup();
         }
     }
 
-    private void scanLoop() {
-        while (running) {
-            try {
-                long nowMs = clockMs.getAsLong();
-                indexNewMessages(nowMs);
-                loadDueSlots(nowMs);
-                maybeCheckpoint(nowMs);
-                long nextLoadInMs = loadSlotMs - settings.lookAheadMs() - nowMs;
-                long parkMs = Math.max(1, Math.min(IDLE_PARK_MS, nextLoadInMs));
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(parkMs));
-            } catch (RuntimeException | Error e) {
-                log.error("timer scan failed; retrying in 1 s", e);
-                LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
-            }
+    /** The {@code tidemq-timer-scan} thread: index, load due slots, checkpoint, then wait for work or time. */
+    private final class ScanLoop extends ServiceThread {
+        ScanLoop() {
+            super("tidemq-timer-scan");
+        }
+
+        @Override
+        protected void onLoop() {
+            long nowMs = clockMs.getAsLong();
+            indexNewMessages(nowMs);
+            loadDueSlots(nowMs);
+            maybeCheckpoint(nowMs);
+            long nextLoadInMs = loadSlotMs - settings.lookAheadMs() - nowMs;
+            waitForRunning(Math.max(1, Math.min(IDLE_PARK_MS, nextLoadInMs)));
+        }
+
+        @Override
+        protected boolean onFailure(Throwable failure) {
+            log.error("timer scan failed; retrying in 1 s", failure);
+            waitForRunning(1_000);
+            return true;
         }
     }
 
@@ -386,13 +392,7 @@ public final class TimerMessageService implements AutoCloseable {
             return false;
         }
         state = State.CLOSED;
-        running = false;
-        LockSupport.unpark(scanThread);
-        try {
-            scanThread.join(CLOSE_WAIT_MS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        scanThread.shutdown(CLOSE_WAIT_MS);
         delivery.stop();
         wheel.close();
         if (waitForDeliveries) {

@@ -1,15 +1,13 @@
 package io.tidemq.broker.transaction;
 
 import io.tidemq.broker.AtomicJsonFile;
-import io.tidemq.common.concurrent.NamedThreadFactory;
+import io.tidemq.common.concurrent.ServiceThread;
 import io.tidemq.remoting.RemotingServer;
 import io.tidemq.store.DefaultMessageStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The transaction check-back loop, on thread {@value #THREAD_NAME}: every {@code transactionCheckIntervalMs}
@@ -33,8 +31,8 @@ public final class TransactionCheckService implements AutoCloseable {
     private final HalfScanner halves;
     /** The progress last written; see the class comment for its owner. */
     private TransactionProgress persisted = TransactionProgress.START;
-    /** Guarded by {@code this}. */
-    private ScheduledThreadPoolExecutor executor;
+    /** The check thread; guarded by {@code this}. */
+    private ServiceThread executor;
     /** Guarded by {@code this}; set in start. */
     private CheckBackSender sender;
 
@@ -91,16 +89,9 @@ public final class TransactionCheckService implements AutoCloseable {
             throw new IllegalStateException("the transaction check service is already started");
         }
         sender = new CheckBackSender(server, producers);
-        executor = new ScheduledThreadPoolExecutor(1, NamedThreadFactory.single(THREAD_NAME, true));
-        executor.scheduleWithFixedDelay(this::scanSafely, checkIntervalMs, checkIntervalMs, TimeUnit.MILLISECONDS);
-    }
-
-    private void scanSafely() {
-        try {
-            scanOnce(System.currentTimeMillis());
-        } catch (RuntimeException e) {
-            LOG.error("transaction check scan failed; retrying in {} ms", checkIntervalMs, e);
-        }
+        executor = ServiceThread.every(THREAD_NAME, checkIntervalMs, () -> scanOnce(System.currentTimeMillis()),
+                e -> LOG.error("transaction check scan failed; retrying in {} ms", checkIntervalMs, e));
+        executor.start();
     }
 
     /** One round: new op records, the half queue, then the progress. On the check thread. */
@@ -130,15 +121,9 @@ public final class TransactionCheckService implements AutoCloseable {
         if (executor == null) {
             return;
         }
-        executor.shutdown();
-        try {
-            if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
-                LOG.warn("{} did not finish its scan within 10 s; interrupting it", THREAD_NAME);
-                executor.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            executor.shutdownNow();
-            Thread.currentThread().interrupt();
+        if (!executor.shutdown(10_000)) {
+            LOG.warn("{} did not finish its scan within 10 s; interrupting it", THREAD_NAME);
+            executor.interrupt();
         }
         executor = null;
         try {

@@ -1,6 +1,6 @@
 package io.tidemq.namesrv.liveness;
 
-import io.tidemq.common.concurrent.NamedThreadFactory;
+import io.tidemq.common.concurrent.ServiceThread;
 import io.tidemq.namesrv.event.BrokerEvictedEvent;
 import io.tidemq.namesrv.membership.EvictionReason;
 import io.tidemq.namesrv.event.NamesrvEvent;
@@ -13,9 +13,6 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
@@ -36,7 +33,7 @@ public final class BrokerLivenessScanner implements AutoCloseable {
     private final long scanIntervalMs;
     private final LongSupplier clockMs;
     /** Runs only {@link #scanNow()}; owned by this scanner. */
-    private final ScheduledExecutorService timer;
+    private final ServiceThread timer;
 
     public BrokerLivenessScanner(RouteInfoManager routeInfoManager, NamesrvEventBus eventBus, long brokerExpireMs,
                                  long scanIntervalMs, LongSupplier clockMs) {
@@ -45,11 +42,13 @@ public final class BrokerLivenessScanner implements AutoCloseable {
         this.brokerExpireMs = brokerExpireMs;
         this.scanIntervalMs = scanIntervalMs;
         this.clockMs = clockMs;
-        this.timer = Executors.newSingleThreadScheduledExecutor(NamedThreadFactory.single(THREAD_NAME, true));
+        // A failed scan is logged and the next one runs on schedule.
+        this.timer = ServiceThread.every(THREAD_NAME, scanIntervalMs, this::scanQuietly,
+                e -> LOG.error("Broker liveness scan failed; retrying in {} ms", scanIntervalMs, e));
     }
 
     public void start() {
-        timer.scheduleWithFixedDelay(this::scanQuietly, scanIntervalMs, scanIntervalMs, TimeUnit.MILLISECONDS);
+        timer.start();
     }
 
     /** Decides and dispatches the evictions due now; the future completes with the events dispatched. */
@@ -58,16 +57,11 @@ public final class BrokerLivenessScanner implements AutoCloseable {
     }
 
     private void scanQuietly() {
-        // A failed scan is logged and the next one runs on schedule: a thrown exception would cancel the timer.
-        try {
-            scanNow().whenComplete((events, error) -> {
-                if (error != null) {
-                    LOG.warn("Broker liveness scan failed; retrying in {} ms: {}", scanIntervalMs, error.toString());
-                }
-            });
-        } catch (RuntimeException e) {
-            LOG.error("Broker liveness scan failed; retrying in {} ms", scanIntervalMs, e);
-        }
+        scanNow().whenComplete((events, error) -> {
+            if (error != null) {
+                LOG.warn("Broker liveness scan failed; retrying in {} ms: {}", scanIntervalMs, error.toString());
+            }
+        });
     }
 
     private List<NamesrvEvent> decideExpired() {
@@ -84,13 +78,8 @@ public final class BrokerLivenessScanner implements AutoCloseable {
     /** Stops the scan thread; a scan already handed to the event bus still completes there. */
     @Override
     public void close() {
-        timer.shutdownNow();
-        try {
-            if (!timer.awaitTermination(5, TimeUnit.SECONDS)) {
-                LOG.warn("{} did not stop within 5 s", THREAD_NAME);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (!timer.shutdown(5_000)) {
+            LOG.warn("{} did not stop within 5 s", THREAD_NAME);
         }
     }
 }

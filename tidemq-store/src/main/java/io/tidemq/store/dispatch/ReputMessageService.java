@@ -1,5 +1,6 @@
 package io.tidemq.store.dispatch;
 
+import io.tidemq.common.concurrent.ServiceThread;
 import io.tidemq.store.StoreMetrics;
 import io.tidemq.store.commitlog.CommitLog;
 import io.tidemq.store.commitlog.RecordReader;
@@ -10,7 +11,6 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 
 /**
@@ -25,14 +25,40 @@ import java.util.function.LongSupplier;
 public final class ReputMessageService {
 
     private static final Logger log = LoggerFactory.getLogger(ReputMessageService.class);
-    private static final long IDLE_PARK_NS = 1_000_000;
+    private static final long IDLE_PARK_MS = 1;
 
     private final CommitLog commitLog;
     private final LongSupplier dispatchLimit;
     private final StoreMetrics metrics;
     private final List<CommitLogDispatcher> dispatchers = new CopyOnWriteArrayList<>();
     private final List<MessageArrivalListener> listeners = new CopyOnWriteArrayList<>();
-    private final Thread thread;
+    private final ServiceThread loop = new ServiceThread("tidemq-dispatch") {
+        @Override
+        protected void onLoop() {
+            boolean dispatched;
+            roundLock.lock();
+            try {
+                dispatched = dispatchAvailable();
+            } finally {
+                roundLock.unlock();
+            }
+            if (!dispatched) {
+                waitForRunning(IDLE_PARK_MS);
+            }
+        }
+
+        @Override
+        protected boolean onFailure(Throwable failure) {
+            log.error("{}: dispatching from offset {} failed; retrying", name(), reputFromOffset, failure);
+            waitForRunning(100 * IDLE_PARK_MS);
+            return true;
+        }
+
+        @Override
+        protected void onStopped() {
+            log.info("{} stopped at offset {}", name(), reputFromOffset);
+        }
+    };
     /** Next CommitLog offset to dispatch. Written by the dispatching thread only; read by everyone. */
     private volatile long reputFromOffset;
     /**
@@ -40,8 +66,6 @@ public final class ReputMessageService {
      * ({@link #runExclusive}), so a round never reads bytes being cut.
      */
     private final ReentrantLock roundLock = new ReentrantLock();
-    /** Set once by close(). */
-    private volatile boolean stopped;
 
     // last queue notified, coalescing consecutive records of one queue; owned by the dispatching thread
     private String pendingTopic;
@@ -52,8 +76,6 @@ public final class ReputMessageService {
         this.commitLog = commitLog;
         this.dispatchLimit = dispatchLimit;
         this.metrics = metrics;
-        this.thread = new Thread(this::run, "tidemq-dispatch");
-        this.thread.setDaemon(true);
     }
 
     public void addDispatcher(CommitLogDispatcher dispatcher) {
@@ -74,33 +96,12 @@ public final class ReputMessageService {
     }
 
     public void start() {
-        thread.start();
+        log.info("{} started at offset {}", loop.name(), reputFromOffset);
+        loop.start();
     }
 
     public void wakeUp() {
-        LockSupport.unpark(thread);
-    }
-
-    private void run() {
-        log.info("{} started at offset {}", thread.getName(), reputFromOffset);
-        while (!stopped) {
-            try {
-                boolean dispatched;
-                roundLock.lock();
-                try {
-                    dispatched = dispatchAvailable();
-                } finally {
-                    roundLock.unlock();
-                }
-                if (!dispatched) {
-                    LockSupport.parkNanos(this, IDLE_PARK_NS);
-                }
-            } catch (Throwable t) {
-                log.error("{}: dispatching from offset {} failed; retrying", thread.getName(), reputFromOffset, t);
-                LockSupport.parkNanos(this, 100 * IDLE_PARK_NS);
-            }
-        }
-        log.info("{} stopped at offset {}", thread.getName(), reputFromOffset);
+        loop.wakeup();
     }
 
     /** Dispatches up to the current limit. @return whether anything was dispatched */
@@ -183,12 +184,6 @@ public final class ReputMessageService {
 
     /** Stops the thread; the caller then drains with {@link #dispatchUpTo(long)}. */
     public void close() {
-        stopped = true;
-        LockSupport.unpark(thread);
-        try {
-            thread.join(30_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        loop.shutdown(30_000);
     }
 }

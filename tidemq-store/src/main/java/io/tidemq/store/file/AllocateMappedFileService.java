@@ -1,5 +1,6 @@
 package io.tidemq.store.file;
 
+import io.tidemq.common.concurrent.ServiceThread;
 import io.tidemq.store.DiskFullException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,9 +57,26 @@ public final class AllocateMappedFileService implements AutoCloseable {
     private final ConcurrentLinkedQueue<Request> pending = new ConcurrentLinkedQueue<>();
     /** Files handed out and not yet allocated whole, oldest first. Allocator thread only. */
     private final ArrayDeque<MappedFile> allocating = new ArrayDeque<>();
-    private final Thread thread;
-    /** Set once by close(); read by the allocator thread and by callers. */
-    private volatile boolean stopped;
+    private final ServiceThread loop = new ServiceThread("tidemq-allocate-mappedfile") {
+        @Override
+        protected void onLoop() {
+            Request request = pending.poll();
+            if (request != null) {
+                map(request);
+                return;
+            }
+            if (!allocateAhead()) {
+                // a plain park: MappedFile unparks this thread directly when its appender nears (see
+                // MappedFile#allocateAheadStep), and wakeup() (a request, close) unparks it too
+                LockSupport.parkNanos(this, IDLE_PARK_NS);
+            }
+        }
+
+        @Override
+        protected void onStopped() {
+            log.info("{} stopped", name());
+        }
+    };
 
     /**
      * @param warmUp           touch every page of a new file (ahead of the appender)
@@ -73,12 +91,11 @@ public final class AllocateMappedFileService implements AutoCloseable {
         this.io = io;
         this.warmUp = warmUp;
         this.forceAfterWarmUp = forceAfterWarmUp;
-        this.thread = new Thread(this::run, "tidemq-allocate-mappedfile");
-        this.thread.setDaemon(true);
     }
 
     public void start() {
-        thread.start();
+        log.info("{} started", loop.name());
+        loop.start();
     }
 
     /**
@@ -87,14 +104,14 @@ public final class AllocateMappedFileService implements AutoCloseable {
      * when the service is stopped or failed to create it.
      */
     public MappedFile allocate(Path path, Path nextPath, int fileSizeBytes) {
-        if (stopped) {
+        if (loop.isStopped()) {
             return MappedFile.open(path, fileSizeBytes, io);
         }
         Request request = submit(path, fileSizeBytes);
         if (nextPath != null) {
             submit(nextPath, fileSizeBytes);
         }
-        LockSupport.unpark(thread);
+        loop.wakeup();
         long waitStartMs = System.currentTimeMillis();
         while (true) {
             try {
@@ -125,21 +142,6 @@ public final class AllocateMappedFileService implements AutoCloseable {
         });
     }
 
-    private void run() {
-        log.info("{} started", thread.getName());
-        while (!stopped) {
-            Request request = pending.poll();
-            if (request != null) {
-                map(request);
-                continue;
-            }
-            if (!allocateAhead()) {
-                LockSupport.parkNanos(this, IDLE_PARK_NS);
-            }
-        }
-        log.info("{} stopped", thread.getName());
-    }
-
     /** Maps a requested file and hands it out at once; its allocation follows in {@link #allocateAhead}. */
     private void map(Request request) {
         MappedFile file;
@@ -167,7 +169,7 @@ public final class AllocateMappedFileService implements AutoCloseable {
      */
     private boolean allocateAhead() {
         boolean worked = false;
-        for (Iterator<MappedFile> it = allocating.iterator(); it.hasNext() && !stopped; ) {
+        for (Iterator<MappedFile> it = allocating.iterator(); it.hasNext() && !loop.isStopped(); ) {
             MappedFile file = it.next();
             MappedFile.AheadStep step;
             try {
@@ -200,15 +202,8 @@ public final class AllocateMappedFileService implements AutoCloseable {
      */
     @Override
     public void close() {
-        stopped = true;
-        LockSupport.unpark(thread);
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (thread.isAlive()) {
-            log.warn("{} did not stop within 10 s (a chunk write is stuck; the disk may be failing)", thread.getName());
+        if (!loop.shutdown(10_000)) {
+            log.warn("{} did not stop within 10 s (a chunk write is stuck; the disk may be failing)", loop.name());
         }
         for (Request request : requests.values()) {
             boolean wasPending = request.result().completeExceptionally(new IllegalStateException("allocator stopped"));

@@ -1,5 +1,6 @@
 package io.tidemq.store.flush;
 
+import io.tidemq.common.concurrent.ServiceThread;
 import io.tidemq.store.FsyncFailedException;
 import io.tidemq.store.PutResult;
 import io.tidemq.store.StoreMetrics;
@@ -8,7 +9,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * ASYNC flush: the {@code tidemq-flush-commitlog} thread wakes every {@code flushIntervalMs} and flushes when
@@ -27,9 +27,7 @@ public final class AsyncFlushService implements CommitLogFlusher {
     private final long flushIntervalMs;
     private final int flushLeastPages;
     private final long flushThoroughIntervalMs;
-    private final Thread thread;
-    /** Set once by close(). */
-    private volatile boolean stopped;
+    private final Loop loop = new Loop();
 
     public AsyncFlushService(MappedFileQueue files, StoreMetrics metrics, long flushIntervalMs, int flushLeastPages,
                              long flushThoroughIntervalMs) {
@@ -38,13 +36,12 @@ public final class AsyncFlushService implements CommitLogFlusher {
         this.flushIntervalMs = flushIntervalMs;
         this.flushLeastPages = flushLeastPages;
         this.flushThoroughIntervalMs = flushThoroughIntervalMs;
-        this.thread = new Thread(this::run, "tidemq-flush-commitlog");
-        this.thread.setDaemon(true);
     }
 
     @Override
     public void start() {
-        thread.start();
+        log.info("{} started (ASYNC, every {} ms, least {} pages)", loop.name(), flushIntervalMs, flushLeastPages);
+        loop.start();
     }
 
     @Override
@@ -52,36 +49,52 @@ public final class AsyncFlushService implements CommitLogFlusher {
         return CompletableFuture.completedFuture(result);
     }
 
-    private void run() {
-        log.info("{} started (ASYNC, every {} ms, least {} pages)", thread.getName(), flushIntervalMs, flushLeastPages);
-        long lastThoroughMs = System.currentTimeMillis();
-        // bytes written before the previous wake and left unflushed by it; they are flushed at this wake
-        boolean deferred = false;
-        while (!stopped) {
-            LockSupport.parkNanos(this, flushIntervalMs * 1_000_000L);
-            if (stopped) {
-                break;
-            }
-            try {
-                long nowMs = System.currentTimeMillis();
-                int leastPages = deferred ? 0 : flushLeastPages;
-                if (nowMs - lastThoroughMs >= flushThoroughIntervalMs) {
-                    leastPages = 0;
-                    lastThoroughMs = nowMs;
-                }
-                long writtenBefore = files.maxOffset();
-                if (files.flush(leastPages)) {
-                    metrics.commitLogFsyncs.increment();
-                }
-                deferred = files.flushedWhere() < writtenBefore;
-            } catch (FsyncFailedException e) {
-                log.error("{}: stopped: the CommitLog is fail-stopped after a failed fsync", thread.getName());
-                break;
-            } catch (Throwable t) {
-                log.error("{}: flushing the CommitLog failed; will retry", thread.getName(), t);
-            }
+    /** The flush loop; its fields are owned by the flush thread. */
+    private final class Loop extends ServiceThread {
+        /** When everything was last flushed; -1 until the first iteration. */
+        private long lastThoroughMs = -1;
+        /** Bytes written before the previous wake and left unflushed by it; they are flushed at this wake. */
+        private boolean deferred;
+
+        Loop() {
+            super("tidemq-flush-commitlog");
         }
-        log.info("{} stopped", thread.getName());
+
+        @Override
+        protected void onLoop() {
+            if (lastThoroughMs < 0) {
+                lastThoroughMs = System.currentTimeMillis();
+            }
+            if (!waitForRunning(flushIntervalMs)) {
+                return;
+            }
+            long nowMs = System.currentTimeMillis();
+            int leastPages = deferred ? 0 : flushLeastPages;
+            if (nowMs - lastThoroughMs >= flushThoroughIntervalMs) {
+                leastPages = 0;
+                lastThoroughMs = nowMs;
+            }
+            long writtenBefore = files.maxOffset();
+            if (files.flush(leastPages)) {
+                metrics.commitLogFsyncs.increment();
+            }
+            deferred = files.flushedWhere() < writtenBefore;
+        }
+
+        @Override
+        protected boolean onFailure(Throwable failure) {
+            if (failure instanceof FsyncFailedException) {
+                log.error("{}: stopped: the CommitLog is fail-stopped after a failed fsync", name());
+                return false;
+            }
+            log.error("{}: flushing the CommitLog failed; will retry", name(), failure);
+            return true;
+        }
+
+        @Override
+        protected void onStopped() {
+            log.info("{} stopped", name());
+        }
     }
 
     @Override
@@ -93,18 +106,12 @@ public final class AsyncFlushService implements CommitLogFlusher {
             }
         } catch (RuntimeException e) {
             // recorded by the file queue (fail-stop); the store's close sees it and does not mark a clean shutdown
-            log.error("{}: the final flush failed: {}", thread.getName(), e.getMessage());
+            log.error("{}: the final flush failed: {}", loop.name(), e.getMessage());
         }
     }
 
     @Override
     public void abort() {
-        stopped = true;
-        LockSupport.unpark(thread);
-        try {
-            thread.join(30_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        loop.shutdown(30_000);
     }
 }

@@ -1,9 +1,8 @@
 package io.tidemq.store.flush;
 
+import io.tidemq.common.concurrent.ServiceThread;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The {@code tidemq-flush-consumequeue} thread: every {@code flushConsumeQueueIntervalMs} runs the store's
@@ -15,43 +14,32 @@ public final class FlushConsumeQueueService implements AutoCloseable {
 
     private final Runnable flushAndCheckpoint;
     private final long intervalMs;
-    private final Thread thread;
-    /** Set once by close(). */
-    private volatile boolean stopped;
+    private final ServiceThread loop = new ServiceThread("tidemq-flush-consumequeue") {
+        @Override
+        protected void onLoop() {
+            if (waitForRunning(intervalMs)) {
+                flushAndCheckpoint.run();
+            }
+        }
+
+        @Override
+        protected boolean onFailure(Throwable failure) {
+            log.error("{}: flushing ConsumeQueues / writing the checkpoint failed; will retry", name(), failure);
+            return true;
+        }
+    };
 
     public FlushConsumeQueueService(Runnable flushAndCheckpoint, long intervalMs) {
         this.flushAndCheckpoint = flushAndCheckpoint;
         this.intervalMs = intervalMs;
-        this.thread = new Thread(this::run, "tidemq-flush-consumequeue");
-        this.thread.setDaemon(true);
     }
 
     public void start() {
-        thread.start();
-    }
-
-    private void run() {
-        while (!stopped) {
-            LockSupport.parkNanos(this, intervalMs * 1_000_000L);
-            if (stopped) {
-                break;
-            }
-            try {
-                flushAndCheckpoint.run();
-            } catch (Throwable t) {
-                log.error("{}: flushing ConsumeQueues / writing the checkpoint failed; will retry", thread.getName(), t);
-            }
-        }
+        loop.start();
     }
 
     @Override
     public void close() {
-        stopped = true;
-        LockSupport.unpark(thread);
-        try {
-            thread.join(30_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        loop.shutdown(30_000);
     }
 }

@@ -1,6 +1,7 @@
 package io.tidemq.store.flush;
 
 import io.tidemq.common.concurrent.NamedThreadFactory;
+import io.tidemq.common.concurrent.ServiceThread;
 import io.tidemq.store.FsyncFailedException;
 import io.tidemq.store.PutResult;
 import io.tidemq.store.StoreClosedException;
@@ -62,7 +63,7 @@ public final class GroupCommitService implements CommitLogFlusher {
     private final StoreMetrics metrics;
     private final long syncFlushTimeoutMs;
     private final Runnable afterFlush;
-    private final Thread thread;
+    private final Loop loop = new Loop();
     private final ScheduledExecutorService watchdog;
     /** Completes futures, one flushed group after the other (tidemq-sync-ack). */
     private final ExecutorService ackExecutor;
@@ -84,8 +85,6 @@ public final class GroupCommitService implements CommitLogFlusher {
     private int wakeThreshold = 1;
     /** Requests in the previous group; the flusher's gathering target. Owned by the flush thread. */
     private int lastGroupSize = 1;
-    /** Set once by close(); read by every thread. */
-    private volatile boolean stopped;
 
     /**
      * @param afterFlush called on the flush thread after each fsync that advanced the flushed offset (the
@@ -96,8 +95,6 @@ public final class GroupCommitService implements CommitLogFlusher {
         this.metrics = metrics;
         this.syncFlushTimeoutMs = syncFlushTimeoutMs;
         this.afterFlush = afterFlush;
-        this.thread = new Thread(this::run, "tidemq-flush-commitlog");
-        this.thread.setDaemon(true);
         this.watchdog = Executors.newSingleThreadScheduledExecutor(
                 NamedThreadFactory.single("tidemq-sync-flush-watchdog", true));
         this.ackExecutor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
@@ -106,7 +103,8 @@ public final class GroupCommitService implements CommitLogFlusher {
 
     @Override
     public void start() {
-        thread.start();
+        log.info("{} started (SYNC, group commit, timeout {} ms)", loop.name(), syncFlushTimeoutMs);
+        loop.start();
         long periodMs = Math.max(1, Math.min(100, syncFlushTimeoutMs / 4));
         watchdog.scheduleWithFixedDelay(this::failExpired, periodMs, periodMs, TimeUnit.MILLISECONDS);
     }
@@ -123,7 +121,7 @@ public final class GroupCommitService implements CommitLogFlusher {
         boolean refused;
         lock.lock();
         try {
-            refused = stopped;
+            refused = loop.isStopped();
             if (!refused) {
                 waiting.add(request);
                 if (flusherIdle && waiting.size() >= wakeThreshold) {
@@ -140,32 +138,54 @@ public final class GroupCommitService implements CommitLogFlusher {
         return future;
     }
 
-    private void run() {
-        log.info("{} started (SYNC, group commit, timeout {} ms)", thread.getName(), syncFlushTimeoutMs);
-        while (!stopped) {
-            try {
-                List<Request> group = nextGroup();
-                if (group != null) {
-                    commit(group);
-                }
-            } catch (Throwable t) {
-                log.error("{}: group commit failed", thread.getName(), t);
+    /** The flush thread; stopped means "refuse new requests, flush what is pending once more, end". */
+    private final class Loop extends ServiceThread {
+        Loop() {
+            super("tidemq-flush-commitlog");
+        }
+
+        @Override
+        protected void onLoop() throws InterruptedException {
+            List<Request> group = nextGroup();
+            if (group != null) {
+                commit(group);
             }
         }
-        // puts that raced with shutdown: one last fsync covers them all (close() bounds how long it may take)
-        List<Request> rest;
-        lock.lock();
-        try {
-            rest = waiting;
-            waiting = new ArrayList<>();
-            flushing = rest;
-        } finally {
-            lock.unlock();
+
+        @Override
+        protected boolean onFailure(Throwable failure) {
+            log.error("{}: group commit failed", name(), failure);
+            return true;
         }
-        if (!rest.isEmpty()) {
-            commit(rest);
+
+        /** Puts that raced with shutdown: one last fsync covers them all (close() bounds how long it may take). */
+        @Override
+        protected void onStopped() {
+            List<Request> rest;
+            lock.lock();
+            try {
+                rest = waiting;
+                waiting = new ArrayList<>();
+                flushing = rest;
+            } finally {
+                lock.unlock();
+            }
+            if (!rest.isEmpty()) {
+                commit(rest);
+            }
+            log.info("{} stopped", name());
         }
-        log.info("{} stopped", thread.getName());
+
+        /** The flusher waits on {@link #requestsArrived}, not in waitForRunning. */
+        @Override
+        protected void onStopRequested() {
+            lock.lock();
+            try {
+                requestsArrived.signal();
+            } finally {
+                lock.unlock();
+            }
+        }
     }
 
     /** Waits for requests and swaps them into {@link #flushing}; null when woken with nothing to do. */
@@ -182,7 +202,7 @@ public final class GroupCommitService implements CommitLogFlusher {
                 }
             }
             long gatherNs = GATHER_WINDOW_NS;
-            while (waiting.size() < lastGroupSize && gatherNs > 0 && !stopped) {
+            while (waiting.size() < lastGroupSize && gatherNs > 0 && !loop.isStopped()) {
                 wakeThreshold = lastGroupSize;
                 flusherIdle = true;
                 gatherNs = requestsArrived.awaitNanos(gatherNs);
@@ -210,7 +230,7 @@ public final class GroupCommitService implements CommitLogFlusher {
             failure = e; // logged once by the file queue when it happened; the CommitLog is fail-stopped
         } catch (Throwable t) {
             failure = t;
-            log.error("{}: fsync failed; {} SYNC puts fail", thread.getName(), group.size(), t);
+            log.error("{}: fsync failed; {} SYNC puts fail", loop.name(), group.size(), t);
         }
         Acks acks = new Acks(group, files.flushedWhere(), failure);
         acking.add(acks);
@@ -299,34 +319,23 @@ public final class GroupCommitService implements CommitLogFlusher {
      */
     @Override
     public void close() {
-        lock.lock();
-        try {
-            stopped = true;
-            requestsArrived.signal();
-        } finally {
-            lock.unlock();
-        }
         long budgetMs = syncFlushTimeoutMs + 1_000;
-        try {
-            thread.join(budgetMs);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (thread.isAlive()) {
+        boolean flusherEnded = loop.shutdown(budgetMs);
+        if (!flusherEnded) {
             log.error("{}: the final fsync did not finish within {} ms; the disk is stuck. Pending SYNC puts fail"
-                    + " and the shutdown is not marked clean", thread.getName(), budgetMs);
+                    + " and the shutdown is not marked clean", loop.name(), budgetMs);
         }
         watchdog.shutdownNow();
         ackExecutor.shutdown();
         try {
             if (!ackExecutor.awaitTermination(budgetMs, TimeUnit.MILLISECONDS)) {
                 log.warn("{}: acknowledging the last puts did not finish within {} ms (a dependent stage blocks)",
-                        thread.getName(), budgetMs);
+                        loop.name(), budgetMs);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (thread.isAlive()) {
+        if (!flusherEnded && loop.isAlive()) {
             List<Request> rest = new ArrayList<>();
             lock.lock();
             try {
@@ -349,18 +358,7 @@ public final class GroupCommitService implements CommitLogFlusher {
 
     @Override
     public void abort() {
-        lock.lock();
-        try {
-            stopped = true;
-            requestsArrived.signal();
-        } finally {
-            lock.unlock();
-        }
-        try {
-            thread.join(30_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        loop.shutdown(30_000);
         watchdog.shutdownNow();
         List<Request> rest;
         lock.lock();

@@ -1,6 +1,6 @@
 package io.tidemq.store.retention;
 
-import io.tidemq.common.concurrent.NamedThreadFactory;
+import io.tidemq.common.concurrent.ServiceThread;
 import io.tidemq.store.StoreMetrics;
 import io.tidemq.store.commitlog.CommitLog;
 import io.tidemq.store.file.MappedFile;
@@ -13,8 +13,6 @@ import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
 import java.util.function.LongConsumer;
@@ -45,7 +43,8 @@ public final class RetentionService implements AutoCloseable {
     private final LongSupplier dispatchedOffset;
     private final LongConsumer afterCommitLogTrim;
     private final LongSupplier clockMs;
-    private final ScheduledExecutorService executor;
+    /** The {@code tidemq-retention} thread; set by start(), read by close() (the store's lifecycle calls). */
+    private volatile ServiceThread loop;
 
     /**
      * @param diskUsedRatio      used/total of the disk holding the store
@@ -67,7 +66,6 @@ public final class RetentionService implements AutoCloseable {
         this.dispatchedOffset = dispatchedOffset;
         this.afterCommitLogTrim = afterCommitLogTrim;
         this.clockMs = clockMs;
-        this.executor = Executors.newSingleThreadScheduledExecutor(NamedThreadFactory.single("tidemq-retention", true));
     }
 
     /** used/total of the file system holding {@code path}; 0 when it cannot be read. */
@@ -82,16 +80,9 @@ public final class RetentionService implements AutoCloseable {
     }
 
     public void start(long deleteCheckIntervalMs) {
-        executor.scheduleWithFixedDelay(this::runSafely, deleteCheckIntervalMs, deleteCheckIntervalMs,
-                TimeUnit.MILLISECONDS);
-    }
-
-    private void runSafely() {
-        try {
-            runOnce();
-        } catch (Throwable t) {
-            log.error("tidemq-retention: a retention run failed; will retry next interval", t);
-        }
+        loop = ServiceThread.every("tidemq-retention", deleteCheckIntervalMs, this::runOnce,
+                t -> log.error("tidemq-retention: a retention run failed; will retry next interval", t));
+        loop.start();
     }
 
     /**
@@ -132,11 +123,9 @@ public final class RetentionService implements AutoCloseable {
 
     @Override
     public void close() {
-        executor.shutdownNow();
-        try {
-            executor.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        ServiceThread l = loop;
+        if (l != null && !l.shutdown(10_000)) {
+            log.warn("{}: a retention run did not finish within 10 s", l.name());
         }
     }
 }
