@@ -1,21 +1,18 @@
 package io.tidemq.broker;
 
+import io.tidemq.common.io.AtomicFile;
 import io.tidemq.common.json.Json;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 
 /**
- * A JSON document on disk that is replaced atomically: written to {@code <name>.tmp}, fsynced, renamed over
- * the old file, and the directory fsynced, so a crash at any moment leaves either the old or the new
- * document, never a torn one. Callers serialize their own writes (one writer per file).
+ * A JSON document on disk that is replaced atomically ({@link AtomicFile#replace}): written to
+ * {@code <name>.tmp}, fsynced, renamed over the old file, and the directory fsynced, so a crash at any moment
+ * leaves either the old or the new document, never a torn one. Callers serialize their own writes (one writer
+ * per file).
  */
 public final class AtomicJsonFile {
 
@@ -24,7 +21,7 @@ public final class AtomicJsonFile {
 
     public AtomicJsonFile(Path file) {
         this.file = file;
-        this.tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        this.tmp = AtomicFile.tempOf(file);
     }
 
     public Path path() {
@@ -48,33 +45,10 @@ public final class AtomicJsonFile {
         byte[] bytes = Json.toBytes(document);
         try {
             Files.createDirectories(file.getParent());
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer buf = ByteBuffer.wrap(bytes);
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-            fsyncDirectory(file.getParent());
+            AtomicFile.replace(file, bytes);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage()
                     + "; check free disk space and permissions", e);
-        }
-    }
-
-    private static void fsyncDirectory(Path dir) {
-        // Makes the rename itself durable; some platforms cannot open a directory, and then the rename is
-        // as durable as the OS makes it.
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException | UnsupportedOperationException ignored) {
-            // best effort, see above
         }
     }
 }

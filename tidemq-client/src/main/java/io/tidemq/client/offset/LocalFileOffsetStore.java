@@ -1,6 +1,7 @@
 package io.tidemq.client.offset;
 
 import io.tidemq.client.ClientException;
+import io.tidemq.common.io.AtomicFile;
 import io.tidemq.common.json.Json;
 import io.tidemq.common.message.MessageQueue;
 import org.slf4j.Logger;
@@ -8,10 +9,9 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -21,10 +21,11 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Offsets of a broadcasting consumer, which each member keeps for itself in
- * {@code <offsetStoreDir>/<instanceName>/<group>/offsets.json}. The file is rewritten whole (temp file,
- * then an atomic rename), so a crash leaves the old or the new version, never a torn one. Queues this
- * member stops reading keep their last offset, in memory and in the file: a queue assigned again (its
- * broker came back after a restart, say) resumes where this member stopped.
+ * {@code <offsetStoreDir>/<instanceName>/<group>/offsets.json}. The file is rewritten whole
+ * ({@link AtomicFile#replace}: temp file, fsync, atomic rename, fsync of the directory), so a crash or a power
+ * loss leaves the old or the new version, never a torn one. Queues this member stops reading keep their last
+ * offset, in memory and in the file: a queue assigned again (its broker came back after a restart, say)
+ * resumes where this member stopped.
  */
 public final class LocalFileOffsetStore implements OffsetStore {
 
@@ -39,6 +40,7 @@ public final class LocalFileOffsetStore implements OffsetStore {
 
     private final String group;
     private final Path file;
+    private final AtomicFile.Io io;
     /**
      * In-memory offsets, the current state of this member: loaded from the file, then updated with CAS by
      * consume threads. Entries are never removed, so they are what the file holds after the next persist.
@@ -46,8 +48,14 @@ public final class LocalFileOffsetStore implements OffsetStore {
     private final Map<MessageQueue, AtomicLong> offsets = new ConcurrentHashMap<>();
 
     public LocalFileOffsetStore(Path offsetStoreDir, String instanceName, String group) {
+        this(offsetStoreDir, instanceName, group, AtomicFile.SYSTEM);
+    }
+
+    /** @param io how the file is replaced (a test seam; {@link AtomicFile#SYSTEM} otherwise) */
+    LocalFileOffsetStore(Path offsetStoreDir, String instanceName, String group, AtomicFile.Io io) {
         this.group = group;
         this.file = offsetStoreDir.resolve(instanceName).resolve(group).resolve("offsets.json");
+        this.io = io;
     }
 
     /** The file this store writes. */
@@ -118,13 +126,7 @@ public final class LocalFileOffsetStore implements OffsetStore {
                 .compareTo(new MessageQueue(b.topic(), b.brokerName(), b.queueId())));
         try {
             Files.createDirectories(file.getParent());
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.write(tmp, Json.toBytes(new OffsetFile(group, entries)));
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicFile.replace(file, ByteBuffer.wrap(Json.toBytes(new OffsetFile(group, entries))), io);
         } catch (IOException e) {
             LOG.warn("group {}: cannot write offsets to {}: {}; check the directory's permissions and free space",
                     group, file, e.getMessage());

@@ -1,12 +1,16 @@
 package io.tidemq.client.offset;
 
 import io.tidemq.client.ClientException;
+import io.tidemq.common.io.AtomicFile;
 import io.tidemq.common.message.MessageQueue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,6 +50,38 @@ class LocalFileOffsetStoreTest {
         try (var files = Files.list(s.file().getParent())) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly("offsets.json");
         }
+    }
+
+    /** design review §3.2 #4: the offsets file was renamed into place without an fsync of the file or its directory. */
+    @Test
+    void persistForcesTheTempFileBeforeTheRenameAndTheDirectoryAfterIt() throws Exception {
+        List<String> steps = new ArrayList<>();
+        AtomicFile.Io recording = new AtomicFile.Io() {
+            @Override
+            public void writeAndForce(Path tmp, ByteBuffer data) throws IOException {
+                steps.add("writeAndForce " + tmp.getFileName());
+                AtomicFile.SYSTEM.writeAndForce(tmp, data);
+            }
+
+            @Override
+            public void rename(Path tmp, Path file) throws IOException {
+                steps.add("rename " + file.getFileName());
+                AtomicFile.SYSTEM.rename(tmp, file);
+            }
+
+            @Override
+            public boolean forceDirectory(Path directory) throws IOException {
+                steps.add("forceDirectory " + directory.getFileName());
+                return AtomicFile.SYSTEM.forceDirectory(directory);
+            }
+        };
+        LocalFileOffsetStore s = new LocalFileOffsetStore(dir, "inst", "g", recording);
+        s.update(q0, 7, true);
+
+        s.persist(q0);
+
+        assertThat(steps).containsExactly("writeAndForce offsets.json.tmp", "rename offsets.json", "forceDirectory g");
+        assertThat(Files.readString(s.file())).contains("\"offset\":7");
     }
 
     @Test

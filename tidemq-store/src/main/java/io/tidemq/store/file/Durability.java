@@ -1,5 +1,8 @@
 package io.tidemq.store.file;
 
+import io.tidemq.common.io.AtomicFile;
+
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 
@@ -12,6 +15,30 @@ import java.nio.file.Path;
  * <p>Threads: the listener field is written by tests only, before and after a store runs; read by any thread.
  */
 public final class Durability {
+
+    /** {@link AtomicFile}'s system calls with each success reported here; the store's checkpoints use it. */
+    public static final AtomicFile.Io ATOMIC_FILE_IO = new AtomicFile.Io() {
+        @Override
+        public void writeAndForce(Path tmp, ByteBuffer data) throws IOException {
+            AtomicFile.SYSTEM.writeAndForce(tmp, data);
+            fileForced(tmp);
+        }
+
+        @Override
+        public void rename(Path tmp, Path file) throws IOException {
+            AtomicFile.SYSTEM.rename(tmp, file);
+            namespaceChanged(file);
+        }
+
+        @Override
+        public boolean forceDirectory(Path directory) throws IOException {
+            boolean forced = AtomicFile.SYSTEM.forceDirectory(directory);
+            if (forced) {
+                fileForced(directory);
+            }
+            return forced;
+        }
+    };
 
     /** Installed by tests; null in production. */
     private static volatile DurabilityListener listener;

@@ -1,5 +1,6 @@
 package io.tidemq.store.recovery;
 
+import io.tidemq.common.io.AtomicFile;
 import io.tidemq.store.StoreIOException;
 import io.tidemq.store.file.Durability;
 import org.slf4j.Logger;
@@ -7,17 +8,14 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 
 /**
  * The {@code checkpoint} file: how far each structure was durable when it was last written. Written
- * atomically (temp file, fsync, rename, fsync of the directory) so a crash leaves either the old or the new
+ * atomically ({@link AtomicFile#replace}: temp file, fsync, rename, fsync of the directory) so a crash leaves either the old or the new
  * checkpoint, never a torn one; a CRC32C guards against anything else.
  *
  * <pre>
@@ -131,24 +129,8 @@ public record StoreCheckpoint(long commitLogFlushedOffset, long commitLogFlushTi
         buffer.putLong(CLEAN_SHUTDOWN_END_OFFSET_OFFSET, cleanShutdownEndOffset);
         buffer.putInt(CRC_OFFSET, crc(buffer.array(), CRC_OFFSET));
         Path target = storePath.resolve(FILE_NAME);
-        Path temp = storePath.resolve(FILE_NAME + ".tmp");
         try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                channel.force(true);
-            }
-            Durability.fileForced(temp);
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            Durability.namespaceChanged(target);
-            try (FileChannel dir = FileChannel.open(storePath, StandardOpenOption.READ)) {
-                dir.force(true);
-                Durability.fileForced(storePath);
-            } catch (IOException e) {
-                log.debug("directory fsync of {} not supported: {}", storePath, e.toString());
-            }
+            AtomicFile.replace(target, buffer, Durability.ATOMIC_FILE_IO);
         } catch (IOException e) {
             throw new StoreIOException("cannot write " + target + ": " + e + "; check free disk space", e);
         }

@@ -1,21 +1,18 @@
 package io.tidemq.store.timer;
 
+import io.tidemq.common.io.AtomicFile;
 import io.tidemq.store.StoreIOException;
 import io.tidemq.store.file.Durability;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 
 /**
- * How far the timer store is consistent, written atomically (temp file, fsync, rename) after the timer log has
- * been forced up to {@code logEndPosition}.
+ * How far the timer store is consistent, written atomically ({@link AtomicFile#replace}: temp file, fsync,
+ * rename, fsync of the directory) after the timer log has been forced up to {@code logEndPosition}.
  *
  * <pre>
  * offset size field
@@ -86,22 +83,8 @@ public record TimerCheckpoint(long indexedQueueOffset, long logEndPosition, long
                 .putLong(40, writtenAtMs);
         buf.putInt(48, crc(buf));
         Path file = dir.resolve(FILE_NAME);
-        Path tmp = dir.resolve(FILE_NAME + ".tmp");
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
-                ch.force(true);
-            }
-            Durability.fileForced(tmp);
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-            Durability.namespaceChanged(file);
+            AtomicFile.replace(file, buf, Durability.ATOMIC_FILE_IO);
         } catch (IOException e) {
             throw new StoreIOException("cannot write timer checkpoint " + file + ": " + e.getMessage(), e);
         }
