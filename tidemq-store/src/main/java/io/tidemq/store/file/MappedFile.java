@@ -16,7 +16,6 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -64,6 +63,8 @@ public final class MappedFile {
     private final int fileSizeBytes;
     /** Needed only until every block is allocated, then closed (so a mapped file holds no descriptor). */
     private final FileChannel channel;
+    private final MappedRegion region;
+    /** {@code region}'s mapping. */
     private final MappedByteBuffer mapped;
     /** Private view used by the appender (guarded by the owner's append lock) to position/limit for CRC. */
     private final ByteBuffer appendView;
@@ -98,15 +99,16 @@ public final class MappedFile {
     private volatile boolean available = true;
     private volatile boolean cleanedUp;
 
-    private MappedFile(FileIo io, Path path, long fileFromOffset, int fileSizeBytes, FileChannel channel,
-                       MappedByteBuffer mapped, int allocatedPosition) {
+    private MappedFile(FileIo io, MappedRegion region, long fileFromOffset, int fileSizeBytes, FileChannel channel,
+                       int allocatedPosition) {
         this.allocatedPosition = allocatedPosition;
         this.channel = channel;
         this.io = io;
-        this.path = path;
+        this.path = region.path();
         this.fileFromOffset = fileFromOffset;
         this.fileSizeBytes = fileSizeBytes;
-        this.mapped = mapped;
+        this.region = region;
+        this.mapped = region.buffer();
         this.appendView = mapped.duplicate();
     }
 
@@ -150,81 +152,52 @@ public final class MappedFile {
             throw new StoreIOException("file " + path + " is not named by its 20-digit start offset; move it out of"
                     + " the store directory");
         }
-        FileChannel channel = null;
-        try {
-            channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE);
-            long existing = channel.size();
-            if (existing != 0 && existing < fileSizeBytes && isAllZero(channel, existing)) {
+        MappedRegion.OtherSize otherSize = (channel, existingBytes) -> {
+            if (existingBytes < fileSizeBytes && MappedRegion.isAllZero(channel, existingBytes)) {
                 // creation (zeros written in chunks) was interrupted by a crash: nothing was ever mapped or
                 // appended, so finish it
                 log.warn("{} has {} of its {} bytes, all zero: its creation was interrupted by a crash; completing it",
-                        path, existing, fileSizeBytes);
-                channel.truncate(0);
-                existing = 0;
+                        path, existingBytes, fileSizeBytes);
+                return true;
             }
-            if (existing != 0 && existing != fileSizeBytes) {
-                throw new StoreIOException("file " + path + " has " + existing + " bytes but the configured file size"
-                        + " is " + fileSizeBytes + "; restore the file-size setting the store was created with");
-            }
-            if (existing == 0 && !allocateLater) {
-                allocate(io, path, channel, fileSizeBytes);
-            }
-            MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, fileSizeBytes);
-            if (existing == 0) {
-                Durability.namespaceChanged(path);
-            }
-            int allocated = existing == 0 && allocateLater ? 0 : fileSizeBytes;
-            if (allocated == fileSizeBytes) {
-                // the mapping stays valid without the channel, which only allocation needs: close it now, so a
-                // mapped file holds no descriptor (a file allocated later closes it when allocation completes)
-                channel.close();
-            }
-            return new MappedFile(io, path, fromOffset, fileSizeBytes, channel, mapped, allocated);
+            throw new StoreIOException("file " + path + " has " + existingBytes + " bytes but the configured file size"
+                    + " is " + fileSizeBytes + "; restore the file-size setting the store was created with");
+        };
+        FileIo allocator = new AllocatingIo(io, fileSizeBytes);
+        try {
+            MappedRegion region = allocateLater
+                    ? MappedRegion.openAllocatingLater(path, fileSizeBytes, otherSize, allocator)
+                    : MappedRegion.open(path, fileSizeBytes, otherSize, allocator);
+            // the mapping stays valid without the channel, which only allocation needs: a mapped file holds no
+            // descriptor (a file allocated later keeps it until allocation completes)
+            FileChannel channel = region.channel();
+            int allocated = channel != null ? 0 : fileSizeBytes;
+            return new MappedFile(io, region, fromOffset, fileSizeBytes, channel, allocated);
         } catch (IOException e) {
-            closeQuietly(channel);
             throw new StoreIOException("cannot create or map " + path + " (" + fileSizeBytes + " bytes): " + e
                     + "; check free disk space and permissions", e);
-        } catch (RuntimeException e) {
-            closeQuietly(channel);
-            throw e;
         }
     }
 
-    private static boolean isAllZero(FileChannel channel, long sizeBytes) throws IOException {
-        ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(sizeBytes, 1 << 16));
-        for (long position = 0; position < sizeBytes; ) {
-            chunk.clear();
-            int read = channel.read(chunk, position);
-            if (read <= 0) {
-                break;
-            }
-            for (int i = 0; i < read; i++) {
-                if (chunk.get(i) != 0) {
-                    return false;
-                }
-            }
-            position += read;
-        }
-        return true;
-    }
-
-    private static void allocate(FileIo io, Path path, FileChannel channel, int fileSizeBytes) throws IOException {
-        try {
-            io.allocate(path, channel, fileSizeBytes);
-        } catch (IOException e) {
-            closeQuietly(channel);
+    /** {@code io}'s allocation of a whole new file, with a full disk reported as {@link DiskFullException}. */
+    private record AllocatingIo(FileIo io, int fileSizeBytes) implements FileIo {
+        @Override
+        public void allocate(Path path, FileChannel channel, long sizeBytes) throws IOException {
             try {
-                Files.deleteIfExists(path);
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
+                io.allocate(path, channel, sizeBytes);
+            } catch (IOException e) {
+                if (DiskFullException.isNoSpace(e)) {
+                    throw new DiskFullException("no space left to create " + path + " (" + fileSizeBytes + " bytes): "
+                            + e.getMessage() + "; free disk space (delete old files or lower retentionHours) or add"
+                            + " disk; writes resume by themselves once there is room", e, fileSizeBytes);
+                }
+                throw e;
             }
-            if (DiskFullException.isNoSpace(e)) {
-                throw new DiskFullException("no space left to create " + path + " (" + fileSizeBytes + " bytes): "
-                        + e.getMessage() + "; free disk space (delete old files or lower retentionHours) or add"
-                        + " disk; writes resume by themselves once there is room", e, fileSizeBytes);
-            }
-            throw e;
+        }
+
+        @Override
+        public void force(Path path, MappedByteBuffer mapped, int position, int length) {
+            io.force(path, mapped, position, length);
         }
     }
 
@@ -584,7 +557,7 @@ public final class MappedFile {
             return;
         }
         cleanedUp = true;
-        BufferCleaner.unmap(mapped);
+        region.unmap();
         closeQuietly(channel);
     }
 

@@ -18,18 +18,16 @@ import static io.tidemq.store.index.IndexFileLayout.USED_SLOT_COUNT_OFFSET;
 import static io.tidemq.store.index.IndexFileLayout.VERSION;
 import static io.tidemq.store.index.IndexFileLayout.VERSION_OFFSET;
 
-import io.tidemq.store.file.Durability;
 import io.tidemq.store.file.FileIo;
+import io.tidemq.store.file.MappedRegion;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Collection;
 
 /**
@@ -48,6 +46,8 @@ final class IndexFile {
     private static final VarHandle SLOT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
 
     private final Path path;
+    private final MappedRegion region;
+    /** {@code region}'s mapping. */
     private final MappedByteBuffer buffer;
     private final int hashSlots;
     private final int maxEntries;
@@ -63,10 +63,11 @@ final class IndexFile {
     /** Flushing thread only: entry count at the last force(), to skip clean files. */
     private int flushedEntryCount;
 
-    private IndexFile(Path path, MappedByteBuffer buffer, int hashSlots, int maxEntries,
-                      long beginTimestampMs, long beginPhysicalOffset) {
-        this.path = path;
-        this.buffer = buffer;
+    private IndexFile(MappedRegion region, int hashSlots, int maxEntries, long beginTimestampMs,
+                      long beginPhysicalOffset) {
+        this.path = region.path();
+        this.region = region;
+        this.buffer = region.buffer();
         this.hashSlots = hashSlots;
         this.maxEntries = maxEntries;
         this.beginTimestampMs = beginTimestampMs;
@@ -77,7 +78,8 @@ final class IndexFile {
     static IndexFile create(Path dir, int hashSlots, int maxEntries, long beginPhysicalOffset, long beginTimestampMs) {
         Path path = dir.resolve(IndexFileLayout.fileName(beginPhysicalOffset));
         long sizeBytes = IndexFileLayout.fileSizeBytes(hashSlots, maxEntries);
-        MappedByteBuffer buffer = map(path, sizeBytes, true);
+        MappedRegion region = map(path, sizeBytes, true);
+        MappedByteBuffer buffer = region.buffer();
         buffer.putInt(VERSION_OFFSET, VERSION);
         buffer.putInt(HASH_SLOTS_OFFSET, hashSlots);
         buffer.putInt(MAX_ENTRIES_OFFSET, maxEntries);
@@ -87,10 +89,8 @@ final class IndexFile {
         buffer.putLong(END_PHYSICAL_OFFSET_OFFSET, beginPhysicalOffset);
         // Magic last, then force: a file found without it on load never finished creation and is dropped.
         buffer.putInt(MAGIC_OFFSET, MAGIC);
-        Durability.namespaceChanged(path);
-        buffer.force();
-        Durability.forced(path, buffer, 0, buffer.capacity());
-        IndexFile file = new IndexFile(path, buffer, hashSlots, maxEntries, beginTimestampMs, beginPhysicalOffset);
+        region.forceAll();
+        IndexFile file = new IndexFile(region, hashSlots, maxEntries, beginTimestampMs, beginPhysicalOffset);
         file.endTimestampMs = beginTimestampMs;
         file.endPhysicalOffset = beginPhysicalOffset;
         return file;
@@ -111,19 +111,20 @@ final class IndexFile {
         if (sizeBytes < HEADER_LENGTH) {
             return null;
         }
-        MappedByteBuffer buffer = map(path, sizeBytes, false);
+        MappedRegion region = map(path, sizeBytes, false);
+        MappedByteBuffer buffer = region.buffer();
         int magic = buffer.getInt(MAGIC_OFFSET);
         int count = buffer.getInt(ENTRY_COUNT_OFFSET);
         if (magic == 0 && count == 0) {
-            MappedBufferUnmapper.unmap(buffer);
+            region.unmap();
             return null;
         }
         String problem = validateHeader(buffer, sizeBytes);
         if (problem != null) {
-            MappedBufferUnmapper.unmap(buffer);
+            region.unmap();
             throw new IndexFileCorruptedException(path, problem);
         }
-        IndexFile file = new IndexFile(path, buffer, buffer.getInt(HASH_SLOTS_OFFSET), buffer.getInt(MAX_ENTRIES_OFFSET),
+        IndexFile file = new IndexFile(region, buffer.getInt(HASH_SLOTS_OFFSET), buffer.getInt(MAX_ENTRIES_OFFSET),
                 buffer.getLong(BEGIN_TIMESTAMP_OFFSET), buffer.getLong(BEGIN_PHYSICAL_OFFSET_OFFSET));
         file.endTimestampMs = buffer.getLong(END_TIMESTAMP_OFFSET);
         file.endPhysicalOffset = buffer.getLong(END_PHYSICAL_OFFSET_OFFSET);
@@ -153,17 +154,10 @@ final class IndexFile {
         return null;
     }
 
-    private static MappedByteBuffer map(Path path, long sizeBytes, boolean createNew) {
-        StandardOpenOption[] options = createNew
-                ? new StandardOpenOption[] {StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE}
-                : new StandardOpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE};
-        // The mapping stays valid after the channel closes, so no descriptor is held per file.
-        try (FileChannel channel = FileChannel.open(path, options)) {
-            if (createNew) {
-                // every block allocated now: a full disk fails here, never as a SIGBUS in a later put
-                FileIo.writeZeros(channel, sizeBytes);
-            }
-            return channel.map(FileChannel.MapMode.READ_WRITE, 0, sizeBytes);
+    /** A new file has every block allocated before it is mapped: a full disk fails here, never as a SIGBUS. */
+    private static MappedRegion map(Path path, long sizeBytes, boolean createNew) {
+        try {
+            return createNew ? MappedRegion.createNew(path, sizeBytes, FileIo.DEFAULT) : MappedRegion.openExisting(path);
         } catch (IOException e) {
             if (createNew) {
                 deleteQuietly(path); // else the retry under the same name would fail with FileAlreadyExists
@@ -276,8 +270,7 @@ final class IndexFile {
 
     /** Recovery only: forces the whole file, whatever was forced before (a killed process may not have). */
     void forceAll() {
-        buffer.force();
-        Durability.forced(path, buffer, 0, buffer.capacity());
+        region.forceAll();
         flushedEntryCount = entryCount;
     }
 
@@ -285,21 +278,18 @@ final class IndexFile {
     void flush() {
         int count = entryCount;
         if (count != flushedEntryCount) {
-            buffer.force();
-            Durability.forced(path, buffer, 0, buffer.capacity());
+            region.forceAll();
             flushedEntryCount = count;
         }
     }
 
     /** The owner guarantees no thread uses this file afterwards. */
     void unmap() {
-        MappedBufferUnmapper.unmap(buffer);
+        region.unmap();
     }
 
     void unmapAndDelete() throws IOException {
-        unmap();
-        Files.deleteIfExists(path);
-        Durability.namespaceChanged(path);
+        region.unmapAndDelete();
     }
 
     Path path() {

@@ -1,16 +1,12 @@
 package io.tidemq.store.timer;
 
 import io.tidemq.store.StoreIOException;
-import io.tidemq.store.file.BufferCleaner;
-import io.tidemq.store.file.Durability;
 import io.tidemq.store.file.FileIo;
+import io.tidemq.store.file.MappedRegion;
 
 import java.io.IOException;
 import java.nio.MappedByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * One fixed-size, memory-mapped file of the timer log, named by the global position of its first byte
@@ -22,68 +18,42 @@ final class TimerLogSegment {
     private final Path file;
     private final long startPosition;
     private final int sizeBytes;
+    private final MappedRegion region;
+    /** {@code region}'s mapping. */
     private final MappedByteBuffer buffer;
     /** Largest slot time of any entry written here; the segment may go once the delivered cursor passes it. */
     private long maxSlotTimeMs = Long.MIN_VALUE;
     /** Bytes written since the last force, so idle segments are not forced again. */
     private boolean dirty;
 
-    private TimerLogSegment(Path file, long startPosition, int sizeBytes, MappedByteBuffer buffer) {
-        this.file = file;
+    private TimerLogSegment(long startPosition, int sizeBytes, MappedRegion region) {
+        this.file = region.path();
         this.startPosition = startPosition;
         this.sizeBytes = sizeBytes;
-        this.buffer = buffer;
+        this.region = region;
+        this.buffer = region.buffer();
     }
 
     static Path fileFor(Path dir, long startPosition) {
         return dir.resolve(String.format("%020d", startPosition));
     }
 
-    /** Maps the segment starting at {@code startPosition}, creating (and allocating) it when missing. */
+    /**
+     * Maps the segment starting at {@code startPosition}, creating (and allocating) it when missing. A segment
+     * whose creation a crash cut short (all zeros) is created anew; any other size is refused.
+     */
     static TimerLogSegment open(Path dir, long startPosition, int sizeBytes) {
         Path file = fileFor(dir, startPosition);
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE)) {
-            if (channel.size() != sizeBytes && channel.size() != 0 && isAllZero(channel)) {
-                // its creation (the mapping extends the file) was cut by a crash: nothing was written to it
-                channel.truncate(0);
-            }
-            if (channel.size() != sizeBytes && channel.size() != 0) {
-                throw new StoreIOException("timer log segment " + file + " is " + channel.size() + " bytes but"
-                        + " timerLogSegmentBytes is " + sizeBytes + "; restore the original setting or delete the"
-                        + " timer directory (scheduled messages are then re-indexed from TIDEMQ_SYS_TIMER)");
-            }
-            boolean created = channel.size() == 0;
-            if (created) {
-                // every block allocated now: a full disk fails here, never as a SIGBUS in a later append
-                FileIo.writeZeros(channel, sizeBytes);
-            }
-            TimerLogSegment segment = new TimerLogSegment(file, startPosition, sizeBytes,
-                    channel.map(FileChannel.MapMode.READ_WRITE, 0, sizeBytes));
-            if (created) {
-                Durability.namespaceChanged(file);
-            }
-            return segment;
+        try {
+            MappedRegion region = MappedRegion.open(file, sizeBytes, MappedRegion.recreateWhenAllZero(
+                    (channel, existingBytes) -> {
+                        throw new StoreIOException("timer log segment " + file + " is " + existingBytes + " bytes but"
+                                + " timerLogSegmentBytes is " + sizeBytes + "; restore the original setting or delete"
+                                + " the timer directory (scheduled messages are then re-indexed from TIDEMQ_SYS_TIMER)");
+                    }), FileIo.DEFAULT);
+            return new TimerLogSegment(startPosition, sizeBytes, region);
         } catch (IOException e) {
             throw new StoreIOException("cannot map timer log segment " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static boolean isAllZero(FileChannel channel) throws IOException {
-        java.nio.ByteBuffer chunk = java.nio.ByteBuffer.allocate(1 << 16);
-        long position = 0;
-        while (true) {
-            chunk.clear();
-            int read = channel.read(chunk, position);
-            if (read <= 0) {
-                return true;
-            }
-            for (int i = 0; i < read; i++) {
-                if (chunk.get(i) != 0) {
-                    return false;
-                }
-            }
-            position += read;
         }
     }
 
@@ -134,22 +104,19 @@ final class TimerLogSegment {
 
     void force() {
         if (dirty) {
-            buffer.force();
-            Durability.forced(file, buffer, 0, sizeBytes);
+            region.forceAll();
             dirty = false;
         }
     }
 
     void close() {
         force();
-        BufferCleaner.unmap(buffer);
+        region.unmap();
     }
 
     void delete() {
-        BufferCleaner.unmap(buffer);
         try {
-            Files.deleteIfExists(file);
-            Durability.namespaceChanged(file);
+            region.unmapAndDelete();
         } catch (IOException e) {
             throw new StoreIOException("cannot delete timer log segment " + file + ": " + e.getMessage(), e);
         }

@@ -1,9 +1,8 @@
 package io.tidemq.store.timer;
 
 import io.tidemq.store.StoreIOException;
-import io.tidemq.store.file.BufferCleaner;
-import io.tidemq.store.file.Durability;
 import io.tidemq.store.file.FileIo;
+import io.tidemq.store.file.MappedRegion;
 
 import java.io.IOException;
 import java.nio.MappedByteBuffer;
@@ -42,16 +41,19 @@ public final class TimerSlots implements AutoCloseable {
     private final Path file;
     private final long precisionMs;
     private final int slotCount;
+    private final MappedRegion region;
+    /** {@code region}'s mapping. */
     private final MappedByteBuffer buffer;
     private final boolean reinitialized;
     private final long previousPrecisionMs;
 
-    private TimerSlots(Path file, long precisionMs, int slotCount, MappedByteBuffer buffer, boolean reinitialized,
+    private TimerSlots(MappedRegion region, long precisionMs, int slotCount, boolean reinitialized,
                        long previousPrecisionMs) {
-        this.file = file;
+        this.file = region.path();
         this.precisionMs = precisionMs;
         this.slotCount = slotCount;
-        this.buffer = buffer;
+        this.region = region;
+        this.buffer = region.buffer();
         this.reinitialized = reinitialized;
         this.previousPrecisionMs = previousPrecisionMs;
     }
@@ -67,35 +69,26 @@ public final class TimerSlots implements AutoCloseable {
      */
     static TimerSlots open(Path file, long precisionMs, int slotCount) {
         long bytes = HEADER_BYTES + (long) slotCount * SLOT_BYTES;
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE)) {
-            long previousPrecisionMs = readPreviousPrecision(channel);
-            boolean matches = channel.size() == bytes;
-            if (!matches && channel.size() > 0) {
-                channel.truncate(0);
-            }
-            if (channel.size() == 0) {
-                // every block allocated now: a full disk fails here, never as a SIGBUS in a later write
-                FileIo.writeZeros(channel, bytes);
-            }
-            MappedByteBuffer buffer = channel.map(FileChannel.MapMode.READ_WRITE, 0, bytes);
-            if (!matches) {
-                Durability.namespaceChanged(file);
-            }
-            matches = matches && buffer.getInt(0) == MAGIC && buffer.getInt(4) == VERSION
-                    && buffer.getLong(8) == precisionMs && buffer.getInt(16) == slotCount;
-            TimerSlots slots = new TimerSlots(file, precisionMs, slotCount, buffer, !matches, previousPrecisionMs);
-            if (!matches) {
-                slots.clear();
-                buffer.putInt(0, MAGIC);
-                buffer.putInt(4, VERSION);
-                buffer.putLong(8, precisionMs);
-                buffer.putInt(16, slotCount);
-            }
-            return slots;
+        long previousPrecisionMs = writtenPrecisionMs(file);
+        MappedRegion region;
+        try {
+            // a file of another geometry is emptied and created anew; its slots are rebuilt from the log
+            region = MappedRegion.open(file, bytes, (channel, existingBytes) -> true, FileIo.DEFAULT);
         } catch (IOException e) {
             throw new StoreIOException("cannot map the timer slot file " + file + ": " + e.getMessage(), e);
         }
+        MappedByteBuffer buffer = region.buffer();
+        boolean matches = !region.created() && buffer.getInt(0) == MAGIC && buffer.getInt(4) == VERSION
+                && buffer.getLong(8) == precisionMs && buffer.getInt(16) == slotCount;
+        TimerSlots slots = new TimerSlots(region, precisionMs, slotCount, !matches, previousPrecisionMs);
+        if (!matches) {
+            slots.clear();
+            buffer.putInt(0, MAGIC);
+            buffer.putInt(4, VERSION);
+            buffer.putLong(8, precisionMs);
+            buffer.putInt(16, slotCount);
+        }
+        return slots;
     }
 
     /**
@@ -213,14 +206,13 @@ public final class TimerSlots implements AutoCloseable {
     }
 
     void force() {
-        buffer.force();
-        Durability.forced(file, buffer, 0, buffer.capacity());
+        region.forceAll();
     }
 
     @Override
     public void close() {
         force();
-        BufferCleaner.unmap(buffer);
+        region.unmap();
     }
 
     @Override
