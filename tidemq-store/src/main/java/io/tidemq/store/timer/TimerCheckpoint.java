@@ -40,7 +40,19 @@ public record TimerCheckpoint(long indexedQueueOffset, long logEndPosition, long
     static final String FILE_NAME = "checkpoint";
     private static final int MAGIC = 0x54435031;
     private static final int VERSION = 1;
-    private static final int BYTES = 52;
+
+    // layout (see the class comment)
+    private static final int MAGIC_OFFSET = 0;
+    private static final int VERSION_OFFSET = 4;
+    private static final int CLEAN_OFFSET = 8;
+    private static final int RESERVED_OFFSET = 12;
+    private static final int INDEXED_QUEUE_OFFSET_OFFSET = 16;
+    private static final int LOG_END_POSITION_OFFSET = 24;
+    private static final int DELIVERED_CURSOR_MS_OFFSET = 32;
+    private static final int WRITTEN_AT_MS_OFFSET = 40;
+    /** The CRC covers every byte before it. */
+    private static final int CRC_OFFSET = 48;
+    private static final int BYTES = CRC_OFFSET + Integer.BYTES;
 
     /** The checkpoint of a timer store that has never run. */
     public static TimerCheckpoint initial() {
@@ -62,14 +74,15 @@ public record TimerCheckpoint(long indexedQueueOffset, long logEndPosition, long
         }
         try {
             ByteBuffer buf = ByteBuffer.wrap(Files.readAllBytes(file));
-            if (buf.capacity() != BYTES || buf.getInt(0) != MAGIC || buf.getInt(4) != VERSION
-                    || buf.getInt(48) != crc(buf)) {
+            if (buf.capacity() != BYTES || buf.getInt(MAGIC_OFFSET) != MAGIC || buf.getInt(VERSION_OFFSET) != VERSION
+                    || buf.getInt(CRC_OFFSET) != crc(buf)) {
                 throw new StoreIOException("timer checkpoint " + file + " is corrupt; delete the timer directory"
                         + " to re-index scheduled messages from TIDEMQ_SYS_TIMER (messages due meanwhile may be"
                         + " delivered twice)");
             }
-            return new TimerCheckpoint(buf.getLong(16), buf.getLong(24), buf.getLong(32), buf.getLong(40),
-                    buf.getInt(8) == 1);
+            return new TimerCheckpoint(buf.getLong(INDEXED_QUEUE_OFFSET_OFFSET), buf.getLong(LOG_END_POSITION_OFFSET),
+                    buf.getLong(DELIVERED_CURSOR_MS_OFFSET), buf.getLong(WRITTEN_AT_MS_OFFSET),
+                    buf.getInt(CLEAN_OFFSET) == 1);
         } catch (IOException e) {
             throw new StoreIOException("cannot read timer checkpoint " + file + ": " + e.getMessage(), e);
         }
@@ -78,10 +91,13 @@ public record TimerCheckpoint(long indexedQueueOffset, long logEndPosition, long
     /** Replaces the checkpoint file atomically and durably. */
     void store(Path dir) {
         ByteBuffer buf = ByteBuffer.allocate(BYTES);
-        buf.putInt(0, MAGIC).putInt(4, VERSION).putInt(8, clean ? 1 : 0).putInt(12, 0)
-                .putLong(16, indexedQueueOffset).putLong(24, logEndPosition).putLong(32, deliveredCursorMs)
-                .putLong(40, writtenAtMs);
-        buf.putInt(48, crc(buf));
+        buf.putInt(MAGIC_OFFSET, MAGIC).putInt(VERSION_OFFSET, VERSION).putInt(CLEAN_OFFSET, clean ? 1 : 0)
+                .putInt(RESERVED_OFFSET, 0)
+                .putLong(INDEXED_QUEUE_OFFSET_OFFSET, indexedQueueOffset)
+                .putLong(LOG_END_POSITION_OFFSET, logEndPosition)
+                .putLong(DELIVERED_CURSOR_MS_OFFSET, deliveredCursorMs)
+                .putLong(WRITTEN_AT_MS_OFFSET, writtenAtMs);
+        buf.putInt(CRC_OFFSET, crc(buf));
         Path file = dir.resolve(FILE_NAME);
         try {
             AtomicFile.replace(file, buf, Durability.ATOMIC_FILE_IO);
@@ -92,7 +108,7 @@ public record TimerCheckpoint(long indexedQueueOffset, long logEndPosition, long
 
     private static int crc(ByteBuffer buf) {
         CRC32C crc = new CRC32C();
-        crc.update(buf.duplicate().position(0).limit(48));
+        crc.update(buf.duplicate().position(0).limit(CRC_OFFSET));
         return (int) crc.getValue();
     }
 }

@@ -33,6 +33,11 @@ public final class TimerSlots implements AutoCloseable {
     static final int MAGIC = 0x54534C31;
     static final int VERSION = 1;
     static final int HEADER_BYTES = 32;
+    // header layout (see the class comment)
+    private static final int MAGIC_OFFSET = 0;
+    private static final int VERSION_OFFSET = 4;
+    private static final int PRECISION_MS_OFFSET = 8;
+    private static final int SLOT_COUNT_OFFSET = 16;
     static final int SLOT_BYTES = 24;
     private static final int SLOT_TIME_OFFSET = 0;
     private static final int HEAD_OFFSET = 8;
@@ -78,15 +83,16 @@ public final class TimerSlots implements AutoCloseable {
             throw new StoreIOException("cannot map the timer slot file " + file + ": " + e.getMessage(), e);
         }
         MappedByteBuffer buffer = region.buffer();
-        boolean matches = !region.created() && buffer.getInt(0) == MAGIC && buffer.getInt(4) == VERSION
-                && buffer.getLong(8) == precisionMs && buffer.getInt(16) == slotCount;
+        boolean matches = !region.created() && buffer.getInt(MAGIC_OFFSET) == MAGIC
+                && buffer.getInt(VERSION_OFFSET) == VERSION && buffer.getLong(PRECISION_MS_OFFSET) == precisionMs
+                && buffer.getInt(SLOT_COUNT_OFFSET) == slotCount;
         TimerSlots slots = new TimerSlots(region, precisionMs, slotCount, !matches, previousPrecisionMs);
         if (!matches) {
             slots.clear();
-            buffer.putInt(0, MAGIC);
-            buffer.putInt(4, VERSION);
-            buffer.putLong(8, precisionMs);
-            buffer.putInt(16, slotCount);
+            buffer.putInt(MAGIC_OFFSET, MAGIC);
+            buffer.putInt(VERSION_OFFSET, VERSION);
+            buffer.putLong(PRECISION_MS_OFFSET, precisionMs);
+            buffer.putInt(SLOT_COUNT_OFFSET, slotCount);
         }
         return slots;
     }
@@ -113,7 +119,7 @@ public final class TimerSlots implements AutoCloseable {
         }
         java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(HEADER_BYTES);
         channel.read(header, 0);
-        return header.getInt(0) == MAGIC ? header.getLong(8) : 0;
+        return header.getInt(MAGIC_OFFSET) == MAGIC ? header.getLong(PRECISION_MS_OFFSET) : 0;
     }
 
     /** The precision the file was written with before this open; 0 when it was new or unreadable. */
