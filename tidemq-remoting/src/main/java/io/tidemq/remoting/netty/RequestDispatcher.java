@@ -21,8 +21,10 @@ import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Routes each incoming request to the processor registered for its code, on that processor's executor,
- * and writes the response back with the request's opaque id. The I/O thread only looks up the processor
- * and hands the request over; it never runs processor code.
+ * and writes the response back with the request's opaque id. The I/O thread looks up the processor and hands
+ * the request to its executor; it runs processor code itself only when that executor is a same-thread one,
+ * which the broker registers for sends while {@code sendOnIoThread} is on (docs/protocol.md, "Implementation
+ * notes").
  */
 final class RequestDispatcher {
 

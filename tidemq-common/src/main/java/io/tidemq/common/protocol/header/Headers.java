@@ -61,7 +61,10 @@ public final class Headers {
         }
     }
 
-    /** Response to a pull; the body holds the messages in the CommitLog record format, back to back. */
+    /**
+     * Response to a pull; the body holds the messages in the delivered encoding of
+     * {@code MessageCodec.encodeDelivered} (docs/protocol.md, PULL_MESSAGE), not in the CommitLog format.
+     */
     public record PullMessageResponse(long nextBeginOffset, long minOffset, long maxOffset) {
     }
 
