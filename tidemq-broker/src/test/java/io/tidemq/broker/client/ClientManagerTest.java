@@ -3,6 +3,7 @@ package io.tidemq.broker.client;
 import io.tidemq.common.protocol.body.ConsumerData;
 import io.tidemq.common.protocol.body.HeartbeatData;
 import io.tidemq.common.protocol.body.SubscriptionData;
+import io.tidemq.remoting.FakeChannel;
 import io.tidemq.remoting.RemotingChannel;
 import org.junit.jupiter.api.Test;
 

@@ -12,7 +12,7 @@ import io.tidemq.namesrv.membership.EvictionReason;
 import io.tidemq.namesrv.event.NamesrvEvent;
 import io.tidemq.namesrv.event.NamesrvEventBus;
 import io.tidemq.namesrv.event.NamesrvEventContext;
-import io.tidemq.namesrv.route.FakeChannel;
+import io.tidemq.remoting.FakeChannel;
 import io.tidemq.namesrv.route.RouteInfoManager;
 import io.tidemq.namesrv.route.RouteTableEventHandler;
 import io.tidemq.remoting.RemotingChannel;

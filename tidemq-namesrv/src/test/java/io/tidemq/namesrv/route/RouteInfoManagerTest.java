@@ -8,6 +8,7 @@ import io.tidemq.common.route.Perm;
 import io.tidemq.common.route.QueueData;
 import io.tidemq.common.route.TopicConfig;
 import io.tidemq.common.route.TopicRouteData;
+import io.tidemq.remoting.FakeChannel;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
