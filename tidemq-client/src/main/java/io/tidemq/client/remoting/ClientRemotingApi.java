@@ -1,5 +1,8 @@
 package io.tidemq.client.remoting;
 
+import io.tidemq.common.protocol.body.UnlockBatchRequest;
+import io.tidemq.common.protocol.body.LockBatchResponse;
+import io.tidemq.common.protocol.body.LockBatchRequest;
 import io.tidemq.client.ClientException;
 import io.tidemq.client.RemotingFailedException;
 import io.tidemq.client.RequestFailedException;
@@ -140,6 +143,50 @@ public final class ClientRemotingApi {
     public CompletableFuture<RemotingCommand> pull(String addr, Headers.PullMessageRequest header, long timeoutMs) {
         RemotingCommand req = RemotingCommand.createRequest(RequestCode.PULL_MESSAGE).writeHeader(header);
         return remoting.invokeAsync(addr, req, timeoutMs);
+    }
+
+    /** CONSUMER_SEND_MSG_BACK, waiting for the answer. */
+    public Headers.ConsumerSendMsgBackResponse sendBack(String what, String addr, Headers.ConsumerSendMsgBackRequest header) {
+        RemotingCommand req = RemotingCommand.createRequest(RequestCode.CONSUMER_SEND_MSG_BACK).writeHeader(header);
+        RemotingCommand resp = ResponseCodes.expectSuccess(what, addr, null, call(what, addr, req));
+        return resp.readHeader(Headers.ConsumerSendMsgBackResponse.class);
+    }
+
+    /** LOCK_BATCH_MQ, waiting for the answer. */
+    public LockBatchResponse lockBatch(String what, String addr, LockBatchRequest body) {
+        RemotingCommand req = RemotingCommand.createRequest(RequestCode.LOCK_BATCH_MQ).setBody(Json.toBytes(body));
+        return lockResponse(what, addr, call(what, addr, req));
+    }
+
+    /** LOCK_BATCH_MQ, answered on a network thread; failures complete the future exceptionally. */
+    public CompletableFuture<LockBatchResponse> lockBatchAsync(String what, String addr, LockBatchRequest body) {
+        try {
+            RemotingCommand req = RemotingCommand.createRequest(RequestCode.LOCK_BATCH_MQ).setBody(Json.toBytes(body));
+            return remoting.invokeAsync(addr, req, timeoutMs).thenApply(resp -> lockResponse(what, addr, resp));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** UNLOCK_BATCH_MQ, waiting for the answer. */
+    public void unlockBatch(String what, String addr, UnlockBatchRequest body) {
+        RemotingCommand req = RemotingCommand.createRequest(RequestCode.UNLOCK_BATCH_MQ).setBody(Json.toBytes(body));
+        ResponseCodes.expectSuccess(what, addr, null, call(what, addr, req));
+    }
+
+    /**
+     * END_TRANSACTION, waiting for the answer, which the caller weighs (FLUSH_DISK_TIMEOUT: applied, not yet
+     * durable).
+     */
+    public Answer endTransaction(String addr, Headers.EndTransactionRequest header) {
+        RemotingCommand req = RemotingCommand.createRequest(RequestCode.END_TRANSACTION).writeHeader(header);
+        RemotingCommand resp = call("end of transaction " + header.transactionId(), addr, req);
+        return new Answer(resp.code(), resp.remark());
+    }
+
+    private static LockBatchResponse lockResponse(String what, String addr, RemotingCommand resp) {
+        ResponseCodes.expectSuccess(what, addr, null, resp);
+        return Json.fromBytes(resp.body(), LockBatchResponse.class);
     }
 
     /** A synchronous call; transport failures become {@link RemotingFailedException}. */

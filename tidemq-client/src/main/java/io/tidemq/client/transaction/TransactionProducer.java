@@ -13,11 +13,9 @@ import io.tidemq.common.message.Message;
 import io.tidemq.common.message.MessageConst;
 import io.tidemq.common.message.MessageExt;
 import io.tidemq.common.message.MessageId;
-import io.tidemq.common.names.NameValidator;
-import io.tidemq.common.protocol.RequestCode;
 import io.tidemq.common.protocol.ResponseCode;
 import io.tidemq.common.protocol.header.Headers;
-import io.tidemq.remoting.protocol.RemotingCommand;
+import io.tidemq.client.remoting.Answer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -187,12 +185,11 @@ public final class TransactionProducer implements AutoCloseable {
                     transactionId);
             return false;
         }
-        RemotingCommand request = RemotingCommand.createRequest(RequestCode.END_TRANSACTION)
-                .writeHeader(new Headers.EndTransactionRequest(group, MessageId.decode(msgId).physicalOffset(),
-                        msgId, transactionId, local.name(), fromCheck));
+        Headers.EndTransactionRequest request = new Headers.EndTransactionRequest(group,
+                MessageId.decode(msgId).physicalOffset(), msgId, transactionId, local.name(), fromCheck);
         try {
-            RemotingCommand resp = instance.api().remoting().invokeSync(brokerAddress, request, config.requestTimeoutMs());
-            if (resp.code() == ResponseCode.FLUSH_DISK_TIMEOUT.code()) {
+            Answer resp = instance.api().endTransaction(brokerAddress, request);
+            if (resp.is(ResponseCode.FLUSH_DISK_TIMEOUT)) {
                 LOG.warn("broker {} applied {} of transaction {} but has not confirmed it durable yet: {}",
                         brokerAddress, local, transactionId, resp.remark());
                 return true;
@@ -202,10 +199,6 @@ public final class TransactionProducer implements AutoCloseable {
                 return false;
             }
             return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            LOG.warn("sending {} of transaction {} was interrupted; the broker will check back", local, transactionId);
-            return false;
         } catch (Exception e) {
             LOG.warn("sending {} of transaction {} to {} failed; the broker will check back: {}", local, transactionId,
                     brokerAddress, e.toString());

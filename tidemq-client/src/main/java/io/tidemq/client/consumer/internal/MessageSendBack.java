@@ -1,16 +1,11 @@
 package io.tidemq.client.consumer.internal;
 
-import io.tidemq.client.remoting.ResponseCodes;
 import io.tidemq.client.instance.ClientInstance;
 
 import io.tidemq.client.ClientException;
-import io.tidemq.client.RequestFailedException;
 import io.tidemq.common.message.MessageExt;
 import io.tidemq.common.message.MessageQueue;
-import io.tidemq.common.protocol.RequestCode;
-import io.tidemq.common.protocol.ResponseCode;
 import io.tidemq.common.protocol.header.Headers;
-import io.tidemq.remoting.protocol.RemotingCommand;
 
 /**
  * Hands a message a clustering consumer failed to consume back to the broker that delivered it
@@ -51,13 +46,9 @@ public final class MessageSendBack implements SendBack {
             throw new ClientException("broker " + mq.brokerName() + " of " + mq + " is not in the cached route;"
                     + " cannot send message " + msg.msgId() + " back for retry");
         }
-        RemotingCommand req = RemotingCommand.createRequest(RequestCode.CONSUMER_SEND_MSG_BACK)
-                .writeHeader(new Headers.ConsumerSendMsgBackRequest(group, msg.commitLogOffset(), msg.msgId(),
-                        msg.topic(), maxReconsumeTimes, directToDlq));
         String what = "send-back " + (directToDlq ? "to the DLQ" : "for retry") + " of message " + msg.msgId()
                 + " of group " + group;
-        RemotingCommand resp = instance.api().call(what, addr, req);
-        ResponseCodes.expectSuccess(what, addr, null, resp);
-        return resp.readHeader(Headers.ConsumerSendMsgBackResponse.class);
+        return instance.api().sendBack(what, addr, new Headers.ConsumerSendMsgBackRequest(group,
+                msg.commitLogOffset(), msg.msgId(), msg.topic(), maxReconsumeTimes, directToDlq));
     }
 }

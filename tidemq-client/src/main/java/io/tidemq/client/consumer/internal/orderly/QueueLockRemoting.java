@@ -1,18 +1,12 @@
 package io.tidemq.client.consumer.internal.orderly;
 
-import io.tidemq.client.remoting.ResponseCodes;
 import io.tidemq.client.instance.ClientInstance;
-import io.tidemq.client.remoting.ClientRemotingApi;
 
 import io.tidemq.client.RequestFailedException;
-import io.tidemq.common.json.Json;
 import io.tidemq.common.message.MessageQueue;
-import io.tidemq.common.protocol.RequestCode;
-import io.tidemq.common.protocol.ResponseCode;
 import io.tidemq.common.protocol.body.LockBatchRequest;
 import io.tidemq.common.protocol.body.LockBatchResponse;
 import io.tidemq.common.protocol.body.UnlockBatchRequest;
-import io.tidemq.remoting.protocol.RemotingCommand;
 
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -47,38 +41,21 @@ final class QueueLockRemoting {
 
     /** Locks (or renews) {@code mqs} at the broker {@code addr}, waiting for the answer. */
     LockBatchResponse lock(String addr, Set<MessageQueue> mqs) {
-        String what = "queue lock of group " + group;
-        return parse(what, addr, instance.api().call(what, addr, lockRequest(mqs, nextSeq())));
+        return instance.api().lockBatch("queue lock of group " + group, addr, lockRequest(mqs, nextSeq()));
     }
 
     /** Like {@link #lock}, answered on a network thread; {@code seq} was taken with {@link #nextSeq}. */
     CompletableFuture<LockBatchResponse> lockAsync(String addr, Set<MessageQueue> mqs, long seq) {
-        ClientRemotingApi api = instance.api();
-        String what = "queue lock of group " + group;
-        try {
-            return api.remoting().invokeAsync(addr, lockRequest(mqs, seq), api.timeoutMs())
-                    .thenApply(resp -> parse(what, addr, resp));
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        return instance.api().lockBatchAsync("queue lock of group " + group, addr, lockRequest(mqs, seq));
     }
 
     /** Releases this client's locks on {@code mqs} at the broker {@code addr}, waiting for the answer. */
     void unlock(String addr, Set<MessageQueue> mqs) {
-        String what = "queue unlock of group " + group;
-        RemotingCommand req = RemotingCommand.createRequest(RequestCode.UNLOCK_BATCH_MQ).setBody(Json.toBytes(
-                new UnlockBatchRequest(group, instance.clientId(), mqs, nextSeq())));
-        RemotingCommand resp = instance.api().call(what, addr, req);
-        ResponseCodes.expectSuccess(what, addr, null, resp);
+        instance.api().unlockBatch("queue unlock of group " + group, addr,
+                new UnlockBatchRequest(group, instance.clientId(), mqs, nextSeq()));
     }
 
-    private RemotingCommand lockRequest(Set<MessageQueue> mqs, long seq) {
-        return RemotingCommand.createRequest(RequestCode.LOCK_BATCH_MQ).setBody(Json.toBytes(
-                new LockBatchRequest(group, instance.clientId(), mqs, seq)));
-    }
-
-    private static LockBatchResponse parse(String what, String addr, RemotingCommand resp) {
-        ResponseCodes.expectSuccess(what, addr, null, resp);
-        return Json.fromBytes(resp.body(), LockBatchResponse.class);
+    private LockBatchRequest lockRequest(Set<MessageQueue> mqs, long seq) {
+        return new LockBatchRequest(group, instance.clientId(), mqs, seq);
     }
 }
