@@ -20,6 +20,8 @@ import io.tidemq.broker.retry.RetryTopics;
 import io.tidemq.broker.retry.SendMessageBackProcessor;
 import io.tidemq.broker.schedule.BrokerMessagePutter;
 import io.tidemq.broker.schedule.TimerMessageService;
+import io.tidemq.broker.stats.BrokerDrain;
+import io.tidemq.broker.stats.BrokerFiguresSampler;
 import io.tidemq.broker.topic.TopicConfigManager;
 import io.tidemq.broker.transaction.EndTransactionProcessor;
 import io.tidemq.broker.transaction.TransactionCheckService;
@@ -84,6 +86,8 @@ public final class BrokerController implements AutoCloseable {
     private final RetryTopics retryTopics;
     /** Replication by the configured role; null when off. */
     private final ReplicationService replication;
+    private final BrokerDrain drain = new BrokerDrain();
+    private final BrokerFiguresSampler figures;
 
     /** Lifecycle fields below: written by start()/close() under {@code this}; read by request threads after start. */
     private State state = State.CREATED;
@@ -94,7 +98,7 @@ public final class BrokerController implements AutoCloseable {
     private ScheduledExecutorService scheduler;
     private NettyRemotingServer server;
     private NettyRemotingClient namesrvClient;
-    private BrokerRegistrar registrar;
+    private volatile BrokerRegistrar registrar;
     private TransactionCheckService transactionChecks;
     private volatile String address;
 
@@ -119,6 +123,8 @@ public final class BrokerController implements AutoCloseable {
         this.retryTopics = new RetryTopics(topics, config.retryTopicCreatesPerSecond(), System::nanoTime);
         this.replication = config.haConfig().enabled() ? new ReplicationService(config.brokerName(),
                 Math.toIntExact(config.brokerId()), config.haConfig(), config.bindAddress(), store) : null;
+        this.figures = new BrokerFiguresSampler(stats, store, config.storePath(), config.brokerId(), drain::drained,
+                () -> topics.all().size(), System::currentTimeMillis);
     }
 
     /** Starts the broker; on failure everything started so far is stopped again and the cause rethrown. */
@@ -206,7 +212,18 @@ public final class BrokerController implements AutoCloseable {
         QueueLockProcessor lockProcessor = new QueueLockProcessor(config.brokerName(), queueLocks, queueLockFile);
         server.registerProcessor(RequestCode.LOCK_BATCH_MQ, lockProcessor, clientExecutor);
         server.registerProcessor(RequestCode.UNLOCK_BATCH_MQ, lockProcessor, clientExecutor);
-        AdminProcessor admin = new AdminProcessor(config, this::address, topics, offsets, clients, holds, store, stats);
+        AdminProcessor admin = new AdminProcessor(config, this::address, topics, offsets, clients, holds, store, stats,
+                new AdminProcessor.DrainControl() {
+                    @Override
+                    public boolean setDrained(boolean drained) {
+                        return BrokerController.this.setDrained(drained);
+                    }
+
+                    @Override
+                    public boolean drained() {
+                        return drain.drained();
+                    }
+                });
         for (RequestCode code : AdminProcessor.CODES) {
             server.registerProcessor(code, admin, adminExecutor);
         }
@@ -271,11 +288,36 @@ public final class BrokerController implements AutoCloseable {
         return new InetSocketAddress(config.brokerIp(), server.localPort());
     }
 
-    /** What REGISTER_BROKER sends: the current topics and their version. */
+    /**
+     * What REGISTER_BROKER sends: the current topics (read-only while drained), their version (which also
+     * changes at each drain or undrain) and the broker's runtime figures.
+     */
     public BrokerRegistration registration() {
-        long version = topics.dataVersion();
+        long version = topics.dataVersion() + drain.changes();
         return new BrokerRegistration(config.brokerClusterName(), config.brokerName(), config.brokerId(), address,
-                topics.all(), version);
+                drain.advertised(topics.all()), version, figures.sample());
+    }
+
+    /**
+     * Drains the broker (producers stop routing to it once the NameServers have the new registration, sent at
+     * once) or undrains it. Returns whether the state changed.
+     */
+    public boolean setDrained(boolean drained) {
+        boolean changed = drain.set(drained);
+        BrokerRegistrar r = registrar;
+        if (changed && r != null) {
+            r.registerSoon();
+        }
+        if (changed) {
+            LOG.info("broker {} {}", config.brokerName(), drained
+                    ? "drained: its topics are registered read-only, producers move to other brokers"
+                    : "undrained: its topics are registered writable again");
+        }
+        return changed;
+    }
+
+    public boolean drained() {
+        return drain.drained();
     }
 
     /** Stops everything in the reverse order of start; idempotent. */

@@ -8,7 +8,8 @@ import java.util.List;
 
 /** {@code tidemq admin cluster list}. */
 @Command(name = "cluster", mixinStandardHelpOptions = true, description = "Clusters and their brokers.",
-        subcommands = {AdminClusterCommand.ListBrokers.class, AdminClusterCommand.BrokerStats.class})
+        subcommands = {AdminClusterCommand.ListBrokers.class, AdminClusterCommand.BrokerStats.class,
+                AdminClusterCommand.Overview.class})
 public final class AdminClusterCommand extends CommandGroup {
 
     @Command(name = "list", mixinStandardHelpOptions = true,
@@ -19,6 +20,18 @@ public final class AdminClusterCommand extends CommandGroup {
         void run(AdminClient client) {
             List<BrokerEntry> brokers = client.brokers();
             print(brokers, AdminFormat.clusters(brokers, System.currentTimeMillis()));
+        }
+    }
+
+    @Command(name = "overview", mixinStandardHelpOptions = true,
+            description = {"Every broker with the figures it reported with its last registration: role, version, TPS"
+                    + " in and out, disk use, store write state, drained. One call to one NameServer."},
+            footer = {"", "Example:", "  tidemq admin cluster overview --namesrv 127.0.0.1:9876"})
+    static final class Overview extends AdminSubcommand {
+        @Override
+        void run(AdminClient client) {
+            io.tidemq.common.protocol.body.ClusterStats stats = client.clusterStats();
+            print(stats, AdminFormat.overview(stats));
         }
     }
 

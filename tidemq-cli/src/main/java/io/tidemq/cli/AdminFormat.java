@@ -49,6 +49,30 @@ final class AdminFormat {
         return t.render();
     }
 
+    /** The overview table of GET_CLUSTER_STATS: one row per broker, figures as of its last registration. */
+    static String overview(io.tidemq.common.protocol.body.ClusterStats stats) {
+        if (stats.brokers().isEmpty()) {
+            return "No broker is registered with the NameServers.\n";
+        }
+        TextTable t = new TextTable("CLUSTER", "BROKER", "ID", "ADDRESS", "ROLE", "VERSION", "IN MSG/S", "OUT MSG/S",
+                "DISK USED", "STORE", "DRAINED", "REPORTED");
+        for (io.tidemq.common.protocol.body.ClusterStats.Entry e : stats.brokers()) {
+            io.tidemq.common.protocol.body.BrokerFigures f = e.figures();
+            if (f == null) {
+                t.row(e.cluster(), e.brokerName(), e.brokerId(), e.address(), "-", "-", "-", "-", "-", "-", "-",
+                        "no figures");
+                continue;
+            }
+            t.row(e.cluster(), e.brokerName(), e.brokerId(), e.address(), f.role(), f.version(),
+                    String.format(java.util.Locale.ROOT, "%.1f", f.putMessagesPerSecond()),
+                    String.format(java.util.Locale.ROOT, "%.1f", f.getMessagesPerSecond()),
+                    String.format(java.util.Locale.ROOT, "%.0f%% of %s", f.diskUsedRatio() * 100,
+                            bytes(Math.max(1_024, f.diskTotalBytes()))),
+                    f.storeWriteState(), f.drained() ? "yes" : "no", ago(stats.nameServerTimeMs() - f.sampledAtMs()));
+        }
+        return t.render();
+    }
+
     /**
      * One table per broker: each runtime figure, sorted by name; times, durations and sizes also in a readable
      * form after the raw number (the raw numbers alone stay in --json).
@@ -153,6 +177,24 @@ final class AdminFormat {
             }
         }
         sb.append(t.size() == 0 ? "No queue: the group subscribes to no topic these brokers host.\n" : t.render());
+        return sb.toString();
+    }
+
+    /** The dry-run (or executed) table of a reset: old -> new offset per queue and the messages it covers. */
+    static String resetPlan(io.tidemq.client.admin.OffsetResetPlan plan) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(plan.executed() ? "Reset" : "Dry run: would reset").append(" the offsets of group ").append(plan.group())
+                .append(" on topic ").append(plan.topic()).append(" (").append(plan.changedQueues()).append(" of ")
+                .append(plan.rows().size()).append(" queue(s) change)\n\n");
+        TextTable t = new TextTable("BROKER", "QUEUE", "MIN", "MAX", "OLD OFFSET", "NEW OFFSET", "MESSAGES", "LAG AFTER");
+        for (io.tidemq.client.admin.OffsetResetPlan.Row r : plan.rows()) {
+            long delta = r.messageDelta();
+            t.row(r.brokerName(), r.queueId(), r.minOffset(), r.maxOffset(), r.oldOffset() < 0 ? "-" : r.oldOffset(),
+                    r.newOffset(), r.changes() ? (delta > 0 ? "+" + delta : Long.toString(delta)) : "0", r.lagAfter());
+        }
+        sb.append(t.render());
+        sb.append(plan.executed() ? "\nCommitted.\n"
+                : "\nNothing was changed. MESSAGES: + consumed again, - skipped. Add --execute to apply.\n");
         return sb.toString();
     }
 

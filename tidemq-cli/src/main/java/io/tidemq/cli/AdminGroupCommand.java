@@ -2,15 +2,28 @@ package io.tidemq.cli;
 
 import io.tidemq.client.admin.AdminClient;
 import io.tidemq.client.admin.ConsumerGroupView;
+import io.tidemq.client.admin.GroupOnlineException;
+import io.tidemq.client.admin.OffsetResetPlan;
+import io.tidemq.common.protocol.body.QueueLag;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.SortedSet;
 
-/** {@code tidemq admin group list|describe}. */
-@Command(name = "group", mixinStandardHelpOptions = true, description = "Shows consumer groups and their lag.",
-        subcommands = {AdminGroupCommand.ListGroups.class, AdminGroupCommand.Describe.class})
+/** {@code tidemq admin group list|describe|reset-offsets|clone-offsets|delete}. */
+@Command(name = "group", mixinStandardHelpOptions = true,
+        description = "Shows consumer groups and their lag; resets, copies and deletes their offsets.",
+        subcommands = {AdminGroupCommand.ListGroups.class, AdminGroupCommand.Describe.class,
+                AdminGroupCommand.ResetOffsets.class, AdminGroupCommand.CloneOffsets.class, AdminGroupCommand.Delete.class})
 public final class AdminGroupCommand extends CommandGroup {
 
     @Command(name = "list", mixinStandardHelpOptions = true,
@@ -41,6 +54,155 @@ public final class AdminGroupCommand extends CommandGroup {
         void run(AdminClient client) {
             ConsumerGroupView view = client.describeGroup(group, target.target());
             print(view, AdminFormat.group(view));
+        }
+    }
+
+    @Command(name = "reset-offsets", mixinStandardHelpOptions = true,
+            description = {"Moves a consumer group's offsets on every queue of a topic. Without --execute it only"
+                    + " prints what it would do: old -> new offset per queue and the messages the move covers"
+                    + " (positive: consumed again, negative: skipped). --execute applies it; it is refused while the"
+                    + " group has members online, unless --force (they would commit their own offsets over it)."},
+            footer = {"", "Examples:", "  tidemq admin group reset-offsets --group billing --topic orders --to-earliest",
+                    "  tidemq admin group reset-offsets --group billing --topic orders --by-duration 2h --execute",
+                    "  tidemq admin group reset-offsets --group billing --topic orders --to-latest --export plan.csv",
+                    "  tidemq admin group reset-offsets --group billing --topic orders --from-file plan.csv --execute"})
+    static final class ResetOffsets extends AdminSubcommand {
+        @Option(names = "--group", paramLabel = "GROUP", required = true, description = "The consumer group.")
+        String group;
+
+        @Option(names = "--topic", paramLabel = "TOPIC", required = true, description = "The topic whose queues move.")
+        String topic;
+
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        OffsetResetOptions to;
+
+        @Option(names = "--execute", description = "Apply the reset (default: dry run, nothing changes).")
+        boolean execute;
+
+        @Option(names = "--force", description = "With --execute: apply even while members of the group are online.")
+        boolean force;
+
+        @Option(names = "--export", paramLabel = "FILE",
+                description = "Also write the new offsets as 'topic,broker,queue,offset' lines, for --from-file.")
+        Path export;
+
+        @Override
+        void checkOptions() {
+            if (force && !execute) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--force only applies with --execute");
+            }
+            to.spec(spec.commandLine(), topic);
+        }
+
+        @Override
+        void run(AdminClient client) {
+            java.io.PrintWriter err = spec.commandLine().getErr();
+            err.println((execute ? "Resetting" : "Planning the reset of") + " the offsets of group " + group
+                    + " on topic " + topic + " ...");
+            err.flush();
+            OffsetResetPlan plan;
+            try {
+                plan = execute ? client.resetOffsets(group, topic, to.spec(spec.commandLine(), topic), force)
+                        : client.planOffsetReset(group, topic, to.spec(spec.commandLine(), topic));
+            } catch (GroupOnlineException e) {
+                throw new CommandFailedException("group " + group + " has " + e.members().size() + " member(s) online "
+                        + e.members() + ": nothing was changed. Stop its consumers and run again, or add --force"
+                        + " (the members may commit their own offsets over the reset)", e);
+            }
+            if (export != null) {
+                writeExport(plan);
+                err.println("Wrote the new offsets to " + export);
+            }
+            if (!execute && !plan.onlineMembers().isEmpty()) {
+                err.println("warning: group " + group + " has members online " + plan.onlineMembers()
+                        + "; --execute will be refused unless you add --force");
+            }
+            err.flush();
+            print(plan, AdminFormat.resetPlan(plan));
+        }
+
+        private void writeExport(OffsetResetPlan plan) {
+            StringBuilder csv = new StringBuilder("topic,broker,queue,offset\n");
+            for (OffsetResetPlan.Row r : plan.rows()) {
+                csv.append(plan.topic()).append(',').append(r.brokerName()).append(',').append(r.queueId()).append(',')
+                        .append(r.newOffset()).append('\n');
+            }
+            try {
+                Files.writeString(export, csv, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new CommandFailedException("--export " + export + " could not be written: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Command(name = "clone-offsets", mixinStandardHelpOptions = true,
+            description = {"Copies every committed offset of one group to another, so the second starts where the"
+                    + " first is. Refused while the target group has members online, unless --force."},
+            footer = {"", "Example:", "  tidemq admin group clone-offsets --from billing --to billing-v2"})
+    static final class CloneOffsets extends AdminSubcommand {
+        @Option(names = "--from", paramLabel = "GROUP", required = true, description = "The group to copy from.")
+        String from;
+
+        @Option(names = "--to", paramLabel = "GROUP", required = true, description = "The group to copy to.")
+        String to;
+
+        @Option(names = "--force", description = "Copy even while members of the target group are online.")
+        boolean force;
+
+        @Override
+        void checkOptions() {
+            if (from.equals(to)) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--from and --to are both " + from
+                        + "; name two groups");
+            }
+        }
+
+        @Override
+        void run(AdminClient client) {
+            Map<String, List<QueueLag>> copied;
+            try {
+                copied = client.cloneOffsets(from, to, force);
+            } catch (GroupOnlineException e) {
+                throw new CommandFailedException("group " + to + " (--to) has " + e.members().size()
+                        + " member(s) online " + e.members() + ": nothing was copied. Stop its consumers, or add --force",
+                        e);
+            }
+            TextTable t = new TextTable("BROKER", "TOPIC", "QUEUE", "OFFSET");
+            Map<String, Object> json = new LinkedHashMap<>();
+            copied.forEach((addr, queues) -> queues.forEach(q -> t.row(addr, q.topic(), q.queueId(), q.consumerOffset())));
+            json.put("from", from);
+            json.put("to", to);
+            json.put("offsets", copied);
+            print(json, "Copied " + t.size() + " offset(s) of group " + from + " to group " + to + ":\n" + t.render());
+        }
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true,
+            description = {"Forgets a consumer group's committed offsets on every broker (its retry topic goes too once"
+                    + " empty); the group starts from its consumeFromWhere position next time. Refused while members"
+                    + " are online, unless --force."},
+            footer = {"", "Example:", "  tidemq admin group delete --group old-billing"})
+    static final class Delete extends AdminSubcommand {
+        @Mixin
+        TargetOptions target;
+
+        @Option(names = "--group", paramLabel = "GROUP", required = true, description = "The consumer group.")
+        String group;
+
+        @Option(names = "--force", description = "Delete even while members are online (they commit their offsets again).")
+        boolean force;
+
+        @Override
+        void run(AdminClient client) {
+            List<String> brokers;
+            try {
+                brokers = client.deleteGroup(group, target.target(), force);
+            } catch (GroupOnlineException e) {
+                throw new CommandFailedException("group " + group + " has " + e.members().size() + " member(s) online "
+                        + e.members() + ": nothing was deleted. Stop its consumers, or add --force", e);
+            }
+            print(Map.of("group", group, "brokers", brokers),
+                    "Deleted the offsets of group " + group + " on " + String.join(", ", brokers) + "\n");
         }
     }
 }

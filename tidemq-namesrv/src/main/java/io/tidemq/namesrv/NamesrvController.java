@@ -11,6 +11,7 @@ import io.tidemq.namesrv.liveness.BrokerChannelListener;
 import io.tidemq.namesrv.liveness.BrokerLivenessScanner;
 import io.tidemq.namesrv.processor.BrokerHeartbeatProcessor;
 import io.tidemq.namesrv.processor.ClusterInfoProcessor;
+import io.tidemq.namesrv.processor.ClusterStatsProcessor;
 import io.tidemq.namesrv.processor.RegisterBrokerProcessor;
 import io.tidemq.namesrv.processor.RouteQueryProcessor;
 import io.tidemq.namesrv.processor.TopicListProcessor;
@@ -129,6 +130,8 @@ public final class NamesrvController implements AutoCloseable {
                 new BrokerHeartbeatProcessor(routeInfoManager, eventBus, clockMs), executor);
         server.registerProcessor(RequestCode.GET_ROUTEINFO_BY_TOPIC, new RouteQueryProcessor(routeInfoManager), executor);
         server.registerProcessor(RequestCode.GET_BROKER_CLUSTER_INFO, new ClusterInfoProcessor(routeInfoManager), executor);
+        server.registerProcessor(RequestCode.GET_CLUSTER_STATS, new ClusterStatsProcessor(routeInfoManager, clockMs),
+                executor);
         server.registerProcessor(RequestCode.GET_ALL_TOPIC_LIST, new TopicListProcessor(routeInfoManager), executor);
     }
 

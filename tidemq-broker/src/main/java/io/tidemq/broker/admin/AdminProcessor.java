@@ -10,6 +10,7 @@ import io.tidemq.broker.processor.Responses;
 import io.tidemq.broker.topic.TopicConfigManager;
 import io.tidemq.common.protocol.RequestCode;
 import io.tidemq.common.protocol.ResponseCode;
+import io.tidemq.common.protocol.header.Headers;
 import io.tidemq.remoting.RemotingChannel;
 import io.tidemq.remoting.SyncRequestProcessor;
 import io.tidemq.remoting.protocol.RemotingCommand;
@@ -29,16 +30,27 @@ public final class AdminProcessor implements SyncRequestProcessor {
     public static final List<RequestCode> CODES = List.of(RequestCode.CREATE_TOPIC, RequestCode.UPDATE_TOPIC,
             RequestCode.DELETE_TOPIC, RequestCode.GET_ALL_TOPIC_LIST, RequestCode.GET_TOPIC_STATS,
             RequestCode.GET_CONSUMER_GROUP_LIST, RequestCode.DESCRIBE_CONSUMER_GROUP, RequestCode.QUERY_MESSAGE_BY_ID,
-            RequestCode.QUERY_MESSAGE_BY_KEY, RequestCode.GET_BROKER_RUNTIME_INFO);
+            RequestCode.QUERY_MESSAGE_BY_KEY, RequestCode.GET_BROKER_RUNTIME_INFO, RequestCode.SET_BROKER_DRAINED,
+            RequestCode.QUERY_QUEUE_MESSAGES, RequestCode.DELETE_CONSUMER_GROUP);
+
+    /** How the admin requests drain and undrain the broker (the broker re-registers when the state changes). */
+    public interface DrainControl {
+        /** Sets the state; returns whether it changed. */
+        boolean setDrained(boolean drained);
+
+        boolean drained();
+    }
 
     private final TopicAdmin topicAdmin;
     private final GroupAdmin groupAdmin;
     private final MessageQuery messageQuery;
     private final RuntimeInfo runtimeInfo;
+    private final DrainControl drain;
 
     public AdminProcessor(BrokerConfig config, Supplier<String> address, TopicConfigManager topics,
                           ConsumerOffsetManager offsets, ClientManager clients, PullRequestHoldService holds,
-                          DefaultMessageStore store, BrokerStats stats) {
+                          DefaultMessageStore store, BrokerStats stats, DrainControl drain) {
+        this.drain = drain;
         this.topicAdmin = new TopicAdmin(config.brokerName(), topics, offsets, store, holds);
         this.groupAdmin = new GroupAdmin(config.brokerName(), topics, offsets, clients, store);
         this.messageQuery = new MessageQuery(store);
@@ -63,6 +75,9 @@ public final class AdminProcessor implements SyncRequestProcessor {
                 case QUERY_MESSAGE_BY_ID -> messageQuery.byId(request);
                 case QUERY_MESSAGE_BY_KEY -> messageQuery.byKey(request);
                 case GET_BROKER_RUNTIME_INFO -> runtimeInfo.info();
+                case SET_BROKER_DRAINED -> setDrained(request);
+                case QUERY_QUEUE_MESSAGES -> messageQuery.byQueue(request);
+                case DELETE_CONSUMER_GROUP -> groupAdmin.delete(request);
                 default -> throw unsupported(request);
             };
         } catch (RequestRejectedException r) {
@@ -70,6 +85,12 @@ public final class AdminProcessor implements SyncRequestProcessor {
         } catch (RuntimeException e) {
             return Responses.fromFailure(e, RequestCode.describe(request.code()));
         }
+    }
+
+    private RemotingCommand setDrained(RemotingCommand request) {
+        boolean wanted = request.readHeader(Headers.BrokerDrainRequest.class).drained();
+        boolean changed = drain.setDrained(wanted);
+        return RemotingCommand.success().writeHeader(new Headers.BrokerDrainResponse(drain.drained(), changed));
     }
 
     private static RequestRejectedException unsupported(RemotingCommand request) {

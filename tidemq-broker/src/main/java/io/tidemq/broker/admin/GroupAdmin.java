@@ -48,6 +48,29 @@ final class GroupAdmin {
         return RemotingCommand.success().setBody(Json.toBytes(new GroupList(new ArrayList<>(groups))));
     }
 
+    /**
+     * DELETE_CONSUMER_GROUP: forgets the group's committed offsets on this broker. Refused (CONSUMER_NOT_ONLINE's
+     * opposite: SYSTEM_BUSY would invite a retry, so NO_PERMISSION) while a member is connected, unless forced: a
+     * live member would commit its in-memory offsets again at once.
+     */
+    RemotingCommand delete(RemotingCommand request) {
+        Headers.DeleteGroupRequest h = request.readHeader(Headers.DeleteGroupRequest.class);
+        if (h.consumerGroup() == null) {
+            throw new RequestRejectedException(ResponseCode.INVALID_PARAMETER, "header field 'consumerGroup' is required");
+        }
+        ClientGroup live = clients.consumerGroup(h.consumerGroup());
+        if (live != null && !live.clientIds().isEmpty() && !h.force()) {
+            throw new RequestRejectedException(ResponseCode.NO_PERMISSION, "consumer group '" + h.consumerGroup()
+                    + "' has " + live.clientIds().size() + " member(s) online on broker " + brokerName + " "
+                    + live.clientIds() + "; stop them first, or force it (they will commit their offsets again)");
+        }
+        if (!offsets.removeGroup(h.consumerGroup()) && live == null) {
+            throw new RequestRejectedException(ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST, "consumer group '"
+                    + h.consumerGroup() + "' has no committed offset and no member on broker " + brokerName);
+        }
+        return RemotingCommand.success();
+    }
+
     RemotingCommand describe(RemotingCommand request) {
         String group = request.readHeader(Headers.GroupRequest.class).consumerGroup();
         if (group == null) {

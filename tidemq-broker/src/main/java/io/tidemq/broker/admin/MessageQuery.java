@@ -8,16 +8,23 @@ import io.tidemq.common.protocol.header.Headers;
 import io.tidemq.remoting.protocol.RemotingCommand;
 import io.tidemq.store.CorruptRecordException;
 import io.tidemq.store.DefaultMessageStore;
+import io.tidemq.store.GetResult;
+import io.tidemq.store.GetStatus;
 import io.tidemq.store.OffsetOutOfRangeException;
 import io.tidemq.store.StoredMessage;
 
+import java.util.ArrayList;
 import java.util.List;
 
-/** QUERY_MESSAGE_BY_ID and QUERY_MESSAGE_BY_KEY; bodies in the delivered-message format. */
+/** QUERY_MESSAGE_BY_ID, QUERY_MESSAGE_BY_KEY and QUERY_QUEUE_MESSAGES; bodies in the delivered-message format. */
 final class MessageQuery {
 
     /** Most messages one key query returns, whatever the caller asks. */
     static final int MAX_KEY_RESULTS = 64;
+    /** Most messages one queue query returns, whatever the caller asks. */
+    static final int MAX_QUEUE_RESULTS = 256;
+    /** Most message bytes one queue query returns (the response stays well under the frame limit). */
+    static final long MAX_QUEUE_RESULT_BYTES = 4L << 20;
 
     private final DefaultMessageStore store;
     private final DeliveredEncoder encoder = new DeliveredEncoder();
@@ -42,6 +49,43 @@ final class MessageQuery {
                     + " on this broker (it may have been deleted by retention)");
         }
         return RemotingCommand.success().setBody(encoder.encode(List.of(m)));
+    }
+
+    /**
+     * Messages of one queue from an offset, in offset order, up to a count, a byte budget and (optionally) a
+     * store time; the response header says whether the range was read to its end.
+     */
+    RemotingCommand byQueue(RemotingCommand request) {
+        Headers.QueueMessagesRequest h = request.readHeader(Headers.QueueMessagesRequest.class);
+        if (h.topic() == null) {
+            throw new RequestRejectedException(ResponseCode.INVALID_PARAMETER, "header field 'topic' is required");
+        }
+        NameValidator.checkTopic(h.topic());
+        if (h.queueId() < 0 || h.queueOffset() < 0) {
+            throw new RequestRejectedException(ResponseCode.INVALID_PARAMETER, "queueId and queueOffset must be >= 0,"
+                    + " were " + h.queueId() + " and " + h.queueOffset());
+        }
+        int max = Math.max(1, Math.min(h.maxNum(), MAX_QUEUE_RESULTS));
+        long end = h.endTimestampMs() <= 0 ? Long.MAX_VALUE : h.endTimestampMs();
+        GetResult r = store.getMessages(h.topic(), h.queueId(), h.queueOffset(), max, MAX_QUEUE_RESULT_BYTES, null);
+        List<StoredMessage> kept = new ArrayList<>(r.messages().size());
+        long next = r.status() == GetStatus.FOUND ? h.queueOffset() : r.nextBeginOffset();
+        boolean timeBoundReached = false;
+        for (StoredMessage m : r.messages()) {
+            if (m.storeTimestampMs() > end) {
+                timeBoundReached = true;
+                break;
+            }
+            kept.add(m);
+            next = m.queueOffset() + 1;
+        }
+        if (r.status() == GetStatus.FOUND && !timeBoundReached) {
+            next = r.nextBeginOffset();
+        }
+        boolean complete = timeBoundReached || next >= r.maxOffset();
+        RemotingCommand response = RemotingCommand.success()
+                .writeHeader(new Headers.QueueMessagesResponse(next, r.minOffset(), r.maxOffset(), complete));
+        return kept.isEmpty() ? response : response.setBody(encoder.encode(kept));
     }
 
     RemotingCommand byKey(RemotingCommand request) {

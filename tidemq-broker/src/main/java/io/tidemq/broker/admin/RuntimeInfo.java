@@ -51,6 +51,7 @@ final class RuntimeInfo {
         t.put("brokerName", config.brokerName());
         t.put("brokerId", Long.toString(config.brokerId()));
         t.put("brokerAddr", address.get());
+        t.put("version", io.tidemq.common.TideMqVersion.current());
         t.put("flushMode", config.flushMode().name());
         t.put("startTimeMs", Long.toString(stats.startTimeMs));
         t.put("uptimeMs", Long.toString(System.currentTimeMillis() - stats.startTimeMs));

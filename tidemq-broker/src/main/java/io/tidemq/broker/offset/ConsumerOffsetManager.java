@@ -170,6 +170,15 @@ public final class ConsumerOffsetManager {
         return copy;
     }
 
+    /** Forgets every committed offset of a group; returns whether it had any. */
+    public boolean removeGroup(String group) {
+        boolean had = offsets.remove(group) != null;
+        if (had) {
+            dirty = true;
+        }
+        return had;
+    }
+
     /** Forgets every group's offsets of a deleted topic. */
     public void removeTopic(String topic) {
         for (String group : offsets.keySet()) {

@@ -10,13 +10,17 @@ import io.tidemq.common.net.HostPort;
 import io.tidemq.common.net.InvalidAddressException;
 import io.tidemq.common.protocol.RequestCode;
 import io.tidemq.common.protocol.ResponseCode;
+import io.tidemq.common.message.MessageCodec;
 import io.tidemq.common.protocol.body.BrokerRuntimeInfo;
+import io.tidemq.common.protocol.body.ClusterStats;
+import io.tidemq.common.protocol.body.QueueLag;
 import io.tidemq.common.protocol.body.GroupDescription;
 import io.tidemq.common.protocol.body.GroupList;
 import io.tidemq.common.protocol.body.TopicList;
 import io.tidemq.common.protocol.body.TopicStats;
 import io.tidemq.common.protocol.header.Headers;
 import io.tidemq.common.route.BrokerData;
+import io.tidemq.common.route.QueueData;
 import io.tidemq.common.route.ClusterInfo;
 import io.tidemq.common.route.TopicConfig;
 import io.tidemq.common.route.TopicRouteData;
@@ -25,7 +29,9 @@ import io.tidemq.remoting.protocol.FrameLayout;
 import io.tidemq.remoting.netty.NettyRemotingClient;
 import io.tidemq.remoting.protocol.RemotingCommand;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -62,6 +68,7 @@ public final class AdminClient implements AutoCloseable {
     private final AdminRemoting remoting;
     private final MessageLookup messages;
     private final DeadLetterQueues deadLetters;
+    private final OffsetResets resets;
 
     /**
      * @param namesrvAddrs the NameServers, {@code host:port} each
@@ -84,6 +91,7 @@ public final class AdminClient implements AutoCloseable {
         this.remoting = new AdminRemoting(remotingClient, namesrvAddrs, timeoutMs);
         this.messages = new MessageLookup(remoting, this::brokers);
         this.deadLetters = new DeadLetterQueues(remoting, this::route);
+        this.resets = new OffsetResets(remoting, System::currentTimeMillis);
     }
 
     /**
@@ -151,6 +159,36 @@ public final class AdminClient implements AutoCloseable {
         AdminRemoting.expectSuccess(what, brokerAddr, resp);
         BrokerRuntimeInfo info = Json.fromBytes(resp.body(), BrokerRuntimeInfo.class);
         return info.stats() == null ? Map.of() : new TreeMap<>(info.stats());
+    }
+
+    /**
+     * GET_CLUSTER_STATS from the first NameServer that answers: every live broker with the runtime figures (TPS in
+     * and out, disk use, version, role, store write state, drained) it reported with its last registration. One
+     * call for a whole overview.
+     */
+    public ClusterStats clusterStats() {
+        String what = "cluster statistics (GET_CLUSTER_STATS)";
+        AdminRemoting.Answer a = remoting.callNamesrv(what, RemotingCommand.createRequest(RequestCode.GET_CLUSTER_STATS));
+        AdminRemoting.expectSuccess(what, "NameServer " + a.address(), a.response());
+        ClusterStats stats = Json.fromBytes(a.response().body(), ClusterStats.class);
+        return new ClusterStats(stats.nameServerTimeMs(), stats.brokers() == null ? List.of() : stats.brokers());
+    }
+
+    /**
+     * SET_BROKER_DRAINED on every master of the target: drained, a broker registers its topics read-only, so
+     * producers send elsewhere from their next route refresh while consumers keep reading it. Returns, per
+     * broker address, whether its state changed.
+     */
+    public Map<String, Boolean> setDrained(AdminTarget target, boolean drained) {
+        String what = (drained ? "drain" : "undrain") + " (SET_BROKER_DRAINED)";
+        RemotingCommand req = RemotingCommand.createRequest(RequestCode.SET_BROKER_DRAINED)
+                .writeHeader(new Headers.BrokerDrainRequest(drained));
+        Map<String, Boolean> changed = new LinkedHashMap<>();
+        remoting.callBrokers(what, writeTargets(target), req).forEach((addr, resp) -> {
+            AdminRemoting.expectSuccess(what, addr, resp);
+            changed.put(addr, resp.readHeader(Headers.BrokerDrainResponse.class).changed());
+        });
+        return changed;
     }
 
     // ---- topics
@@ -342,7 +380,199 @@ public final class AdminClient implements AutoCloseable {
         return new ConsumerGroupView(group, views);
     }
 
+    /**
+     * Plans a reset of {@code group}'s offsets on every queue of {@code topic} without changing anything: the
+     * dry run of {@code admin group reset-offsets}.
+     *
+     * @throws UnknownTopicException when no NameServer knows the topic
+     */
+    public OffsetResetPlan planOffsetReset(String group, String topic, OffsetResetSpec spec) {
+        NameValidator.checkGroup(group);
+        TopicRouteData route = route(topic);
+        return new OffsetResetPlan(group, topic, onlineMembers(group), resets.plan(group, topic, route, spec), false);
+    }
+
+    /**
+     * Plans and commits a reset of {@code group}'s offsets on {@code topic}.
+     *
+     * @param force commit even while members of the group are online (they may commit their own offsets over it)
+     * @throws GroupOnlineException when members are online and {@code force} is false; nothing was changed
+     */
+    public OffsetResetPlan resetOffsets(String group, String topic, OffsetResetSpec spec, boolean force) {
+        OffsetResetPlan plan = planOffsetReset(group, topic, spec);
+        if (!plan.onlineMembers().isEmpty() && !force) {
+            throw new GroupOnlineException(group, "resetting its offsets", plan.onlineMembers());
+        }
+        resets.apply(group, topic, plan.rows());
+        return plan.asExecuted();
+    }
+
+    /**
+     * Copies every committed offset of {@code from} to {@code to} (on every broker that knows {@code from}), so
+     * {@code to} starts where {@code from} is. Returns the positions copied, by broker address.
+     *
+     * @throws UnknownGroupException when no broker knows {@code from}
+     * @throws GroupOnlineException  when {@code to} has members online and {@code force} is false
+     */
+    public Map<String, List<QueueLag>> cloneOffsets(String from, String to, boolean force) {
+        NameValidator.checkGroup(from);
+        NameValidator.checkGroup(to);
+        if (from.equals(to)) {
+            throw new IllegalArgumentException("the source and target group are both " + from + "; name two groups");
+        }
+        List<String> online = onlineMembers(to);
+        if (!online.isEmpty() && !force) {
+            throw new GroupOnlineException(to, "copying offsets into it", online);
+        }
+        Map<String, List<QueueLag>> copied = new LinkedHashMap<>();
+        Map<String, List<OffsetResets.QueuePosition>> writes = new LinkedHashMap<>();
+        describeByAddress(from, AdminTarget.all()).forEach((addr, d) -> {
+            List<QueueLag> committed = d.queues().stream().filter(q -> q.consumerOffset() >= 0).toList();
+            if (!committed.isEmpty()) {
+                copied.put(addr, committed);
+                writes.put(addr, committed.stream()
+                        .map(q -> new OffsetResets.QueuePosition(q.topic(), q.queueId(), q.consumerOffset())).toList());
+            }
+        });
+        if (copied.isEmpty()) {
+            throw new UnknownGroupException(from);
+        }
+        resets.commitAll(to, writes);
+        return copied;
+    }
+
+    /**
+     * DELETE_CONSUMER_GROUP on every master of the target: forgets the group's committed offsets (its retry
+     * topic goes with them once empty). Returns the addresses it was deleted on.
+     *
+     * @throws GroupOnlineException  when members are online and {@code force} is false; nothing was deleted
+     * @throws UnknownGroupException when no broker of the target knows the group
+     */
+    public List<String> deleteGroup(String group, AdminTarget target, boolean force) {
+        NameValidator.checkGroup(group);
+        List<String> online = onlineMembers(group);
+        if (!online.isEmpty() && !force) {
+            throw new GroupOnlineException(group, "deleting it", online);
+        }
+        String what = "deletion of consumer group " + group + " (DELETE_CONSUMER_GROUP)";
+        RemotingCommand req = RemotingCommand.createRequest(RequestCode.DELETE_CONSUMER_GROUP)
+                .writeHeader(new Headers.DeleteGroupRequest(group, force));
+        List<String> deleted = new ArrayList<>();
+        remoting.callBrokers(what, writeTargets(target), req).forEach((addr, resp) -> {
+            if (!AdminRemoting.is(resp, ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST)) {
+                AdminRemoting.expectSuccess(what, addr, resp);
+                deleted.add(addr);
+            }
+        });
+        if (deleted.isEmpty()) {
+            throw new UnknownGroupException(group);
+        }
+        return deleted;
+    }
+
+    /** The group's members connected to any broker, sorted; empty when no broker knows the group. */
+    public List<String> onlineMembers(String group) {
+        try {
+            return describeGroup(group, AdminTarget.all()).members();
+        } catch (UnknownGroupException e) {
+            return List.of();
+        }
+    }
+
+    private Map<String, GroupDescription> describeByAddress(String group, AdminTarget target) {
+        String what = "description of consumer group " + group + " (DESCRIBE_CONSUMER_GROUP)";
+        RemotingCommand req = RemotingCommand.createRequest(RequestCode.DESCRIBE_CONSUMER_GROUP)
+                .writeHeader(new Headers.GroupRequest(group));
+        Map<String, GroupDescription> out = new LinkedHashMap<>();
+        remoting.callBrokers(what, readTargets(target), req).forEach((addr, resp) -> {
+            if (!AdminRemoting.is(resp, ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST)) {
+                AdminRemoting.expectSuccess(what, addr, resp);
+                GroupDescription d = Json.fromBytes(resp.body(), GroupDescription.class);
+                out.put(addr, new GroupDescription(d.group(), d.brokerName(), d.messageModel(),
+                        d.members() == null ? List.of() : d.members(),
+                        d.subscriptions() == null ? Set.of() : d.subscriptions(),
+                        d.queues() == null ? List.of() : d.queues(), d.totalLag()));
+            }
+        });
+        return out;
+    }
+
     // ---- messages
+
+    /** The most messages {@link #listMessages} returns per queue (the broker's own bound per request). */
+    public static final int MAX_MESSAGES_PER_QUEUE = 256;
+
+    /**
+     * QUERY_QUEUE_MESSAGES on one queue: up to {@code maxNum} messages (capped at {@value #MAX_MESSAGES_PER_QUEUE})
+     * from {@code offset}, read without being delivered or committed.
+     *
+     * @param brokerName the broker group holding the queue (from the topic's route)
+     * @throws UnknownTopicException when no NameServer knows the topic, or the broker does not serve it
+     */
+    public QueueMessages queueMessages(String topic, String brokerName, int queueId, long offset, int maxNum) {
+        TopicRouteData route = route(topic);
+        BrokerData b = route.brokerDatas().stream().filter(d -> d.brokerName().equals(brokerName)).findFirst()
+                .orElseThrow(() -> new UnknownTopicException(topic, "broker " + brokerName + " (the topic is on "
+                        + route.brokerDatas().stream().map(BrokerData::brokerName).toList() + ")"));
+        return readQueue(BrokerTargets.readAddress(b), brokerName, topic, queueId, offset, maxNum, 0);
+    }
+
+    /**
+     * The messages of every queue of {@code topic} stored in [{@code fromMs}, {@code toMs}], found through each
+     * ConsumeQueue's time index, at most {@code maxPerQueue} per queue. The listing says plainly when the bound
+     * cut it ({@link MessageListing#complete()} false).
+     */
+    public MessageListing listMessagesByTime(String topic, long fromMs, long toMs, int maxPerQueue) {
+        if (toMs < fromMs) {
+            throw new IllegalArgumentException("the end of the time range (" + toMs + ") is before its start (" + fromMs + ")");
+        }
+        TopicRouteData route = route(topic);
+        List<QueueMessages> out = new ArrayList<>();
+        boolean complete = true;
+        List<QueueData> queues = new ArrayList<>(route.queueDatas());
+        queues.sort(Comparator.comparing(QueueData::brokerName));
+        for (QueueData q : queues) {
+            BrokerData b = route.brokerDatas().stream().filter(d -> d.brokerName().equals(q.brokerName())).findFirst()
+                    .orElse(null);
+            String addr = b == null ? null : BrokerTargets.readAddress(b);
+            if (addr == null) {
+                complete = false;
+                continue;
+            }
+            for (int queueId = 0; queueId < q.readQueueNums(); queueId++) {
+                String what = "time search on " + topic + "#" + queueId + " (SEARCH_OFFSET_BY_TIMESTAMP)";
+                RemotingCommand resp = AdminRemoting.expectSuccess(what, addr, remoting.callBroker(what, addr,
+                        RemotingCommand.createRequest(RequestCode.SEARCH_OFFSET_BY_TIMESTAMP)
+                                .writeHeader(new Headers.SearchOffsetRequest(topic, queueId, fromMs))));
+                long start = resp.readHeader(Headers.OffsetResponse.class).offset();
+                QueueMessages read = readQueue(addr, q.brokerName(), topic, queueId, start, maxPerQueue,
+                        Math.max(1, toMs));
+                out.add(read);
+                complete &= read.complete();
+            }
+        }
+        return new MessageListing(out, complete);
+    }
+
+    private QueueMessages readQueue(String addr, String brokerName, String topic, int queueId, long offset, int maxNum,
+                                    long endTimestampMs) {
+        if (offset < 0) {
+            throw new IllegalArgumentException("the offset to read from must be >= 0, was " + offset);
+        }
+        int max = Math.max(1, Math.min(maxNum, MAX_MESSAGES_PER_QUEUE));
+        String what = "read of " + topic + "#" + queueId + " (QUERY_QUEUE_MESSAGES)";
+        RemotingCommand resp = remoting.callBroker(what, addr, RemotingCommand.createRequest(RequestCode.QUERY_QUEUE_MESSAGES)
+                .writeHeader(new Headers.QueueMessagesRequest(topic, queueId, offset, max, endTimestampMs)));
+        if (AdminRemoting.is(resp, ResponseCode.TOPIC_NOT_EXIST)) {
+            throw new UnknownTopicException(topic, "broker " + addr);
+        }
+        AdminRemoting.expectSuccess(what, addr, resp);
+        Headers.QueueMessagesResponse h = resp.readHeader(Headers.QueueMessagesResponse.class);
+        List<MessageExt> messages = resp.body().length == 0 ? List.of()
+                : MessageCodec.decodeDelivered(ByteBuffer.wrap(resp.body()));
+        return new QueueMessages(brokerName, topic, queueId, offset, h.nextOffset(), h.minOffset(), h.maxOffset(),
+                h.complete(), messages);
+    }
 
     /**
      * QUERY_MESSAGE_BY_ID: first to the broker whose address the id encodes, then, if that one cannot be

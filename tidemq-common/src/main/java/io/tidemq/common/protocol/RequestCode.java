@@ -73,6 +73,8 @@ public enum RequestCode {
     GET_ROUTEINFO_BY_TOPIC(103),
     /** Client → NameServer: every cluster, broker name and broker address known. */
     GET_BROKER_CLUSTER_INFO(104),
+    /** Admin → NameServer: every live broker with the runtime figures it reported at its last registration. */
+    GET_CLUSTER_STATS(105),
 
     // ---- administration
 
@@ -100,6 +102,12 @@ public enum RequestCode {
     GET_DLQ_MESSAGES(210),
     /** Admin → broker: re-deliver dead-lettered messages of a consumer group through its retry topic. */
     RESEND_DLQ_MESSAGES(211),
+    /** Admin → broker: drain the broker (its topics are routed read-only) or undrain it. */
+    SET_BROKER_DRAINED(212),
+    /** Admin → broker: read the messages of one queue from an offset, bounded, without delivering them. */
+    QUERY_QUEUE_MESSAGES(213),
+    /** Admin → broker: forget a consumer group's committed offsets (refused while it has members online). */
+    DELETE_CONSUMER_GROUP(214),
 
     // ---- broker replication (only on the broker's HA port, haListenPort)
 

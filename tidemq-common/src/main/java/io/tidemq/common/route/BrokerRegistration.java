@@ -1,9 +1,12 @@
 package io.tidemq.common.route;
 
+import io.tidemq.common.protocol.body.BrokerFigures;
+
 import java.util.Map;
 
 /**
- * Body of REGISTER_BROKER (JSON): everything a NameServer needs to route to one broker.
+ * Body of REGISTER_BROKER (JSON): everything a NameServer needs to route to one broker, and the broker's
+ * runtime figures, which the NameServer keeps for GET_CLUSTER_STATS.
  *
  * @param clusterName  the broker's cluster
  * @param brokerName   the broker group name
@@ -11,7 +14,14 @@ import java.util.Map;
  * @param brokerAddr   "host:port" clients connect to
  * @param topicConfigs the topics it hosts, by name
  * @param dataVersion  grows whenever the broker's topics change, so a NameServer can skip unchanged bodies
+ * @param figures      the broker's runtime figures at this registration; {@code null} when it sends none
  */
 public record BrokerRegistration(String clusterName, String brokerName, long brokerId, String brokerAddr,
-                                 Map<String, TopicConfig> topicConfigs, long dataVersion) {
+                                 Map<String, TopicConfig> topicConfigs, long dataVersion, BrokerFigures figures) {
+
+    /** A registration without runtime figures. */
+    public BrokerRegistration(String clusterName, String brokerName, long brokerId, String brokerAddr,
+                              Map<String, TopicConfig> topicConfigs, long dataVersion) {
+        this(clusterName, brokerName, brokerId, brokerAddr, topicConfigs, dataVersion, null);
+    }
 }

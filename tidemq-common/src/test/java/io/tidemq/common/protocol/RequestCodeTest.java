@@ -34,6 +34,7 @@ class RequestCodeTest {
             Map.entry("BROKER_HEARTBEAT", 102),
             Map.entry("GET_ROUTEINFO_BY_TOPIC", 103),
             Map.entry("GET_BROKER_CLUSTER_INFO", 104),
+            Map.entry("GET_CLUSTER_STATS", 105),
             Map.entry("CREATE_TOPIC", 200),
             Map.entry("UPDATE_TOPIC", 201),
             Map.entry("DELETE_TOPIC", 202),
@@ -46,6 +47,9 @@ class RequestCodeTest {
             Map.entry("GET_BROKER_RUNTIME_INFO", 209),
             Map.entry("GET_DLQ_MESSAGES", 210),
             Map.entry("RESEND_DLQ_MESSAGES", 211),
+            Map.entry("SET_BROKER_DRAINED", 212),
+            Map.entry("QUERY_QUEUE_MESSAGES", 213),
+            Map.entry("DELETE_CONSUMER_GROUP", 214),
             Map.entry("HA_HELLO", 400),
             Map.entry("HA_FETCH", 401));
 

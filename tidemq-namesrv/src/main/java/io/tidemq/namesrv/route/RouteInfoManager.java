@@ -1,6 +1,7 @@
 package io.tidemq.namesrv.route;
 
-import io.tidemq.namesrv.membership.BrokerIdentity;
+import io.tidemq.common.protocol.body.BrokerFigures;
+import io.tidemq.common.protocol.body.ClusterStats;
 import io.tidemq.common.route.BrokerData;
 import io.tidemq.common.route.BrokerRegistration;
 import io.tidemq.common.route.ClusterInfo;
@@ -8,6 +9,7 @@ import io.tidemq.common.route.QueueData;
 import io.tidemq.common.route.TopicConfig;
 import io.tidemq.common.route.TopicRouteData;
 import io.tidemq.namesrv.event.RouteTableView;
+import io.tidemq.namesrv.membership.BrokerIdentity;
 import io.tidemq.remoting.RemotingChannel;
 
 import java.util.ArrayList;
@@ -52,6 +54,11 @@ public final class RouteInfoManager implements RouteTableView {
     private final Map<String, TreeMap<String, QueueData>> topicTable = new HashMap<>();
     /** Broker address → live info. Guarded by {@link #lock}. */
     private final Map<String, BrokerLiveInfo> liveTable = new HashMap<>();
+    /**
+     * Broker address → the runtime figures of its last registration that carried any; an entry lives exactly as
+     * long as the address's {@link #liveTable} entry. Guarded by {@link #lock}.
+     */
+    private final Map<String, BrokerFigures> figuresTable = new HashMap<>();
 
     // ---------------------------------------------------------------- reads
 
@@ -96,6 +103,27 @@ public final class RouteInfoManager implements RouteTableView {
             liveTable.forEach((addr, info) -> lastHeartbeatMs.put(addr, info.lastUpdateMs()));
             return new ClusterInfo(Collections.unmodifiableMap(brokers), Collections.unmodifiableMap(clusters),
                     Collections.unmodifiableMap(lastHeartbeatMs));
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    /**
+     * Every live broker process with the figures it reported at its last registration (GET_CLUSTER_STATS),
+     * sorted by cluster, broker name and id.
+     */
+    public ClusterStats clusterStats(long nowMs) {
+        readLock.lock();
+        try {
+            List<ClusterStats.Entry> entries = new ArrayList<>(liveTable.size());
+            for (BrokerLiveInfo info : liveTable.values()) {
+                BrokerIdentity b = info.broker();
+                entries.add(new ClusterStats.Entry(b.clusterName(), b.brokerName(), b.brokerId(), b.brokerAddr(),
+                        info.lastUpdateMs(), figuresTable.get(b.brokerAddr())));
+            }
+            entries.sort(java.util.Comparator.comparing(ClusterStats.Entry::cluster)
+                    .thenComparing(ClusterStats.Entry::brokerName).thenComparingLong(ClusterStats.Entry::brokerId));
+            return new ClusterStats(nowMs, List.copyOf(entries));
         } finally {
             readLock.unlock();
         }
@@ -190,9 +218,13 @@ public final class RouteInfoManager implements RouteTableView {
                 BrokerLiveInfo old = liveTable.get(replacedAddr);
                 if (old != null && old.broker().sameSlot(broker)) {
                     liveTable.remove(replacedAddr);
+                    figuresTable.remove(replacedAddr);
                 }
             }
             liveTable.put(addr, new BrokerLiveInfo(broker, nowMs, registration.dataVersion(), channel));
+            if (registration.figures() != null) {
+                figuresTable.put(addr, registration.figures());
+            }
             boolean changed = previous == null || previous.dataVersion() != registration.dataVersion();
             boolean authoritative = broker.isMaster() || !group.addrs.containsKey(BrokerData.MASTER_ID);
             if (changed && authoritative) {
@@ -267,6 +299,7 @@ public final class RouteInfoManager implements RouteTableView {
 
     private BrokerLiveInfo removeLocked(String brokerAddr) {
         BrokerLiveInfo info = liveTable.remove(brokerAddr);
+        figuresTable.remove(brokerAddr);
         if (info == null) {
             return null;
         }

@@ -174,4 +174,34 @@ public final class Headers {
      */
     public record DlqResendResponse(int resent, long remaining) {
     }
+
+    // ---- operations (admin -> broker)
+
+    /** SET_BROKER_DRAINED: {@code true} drains the broker (routes stop sending to it), {@code false} undrains it. */
+    public record BrokerDrainRequest(boolean drained) {
+    }
+
+    /** Response to SET_BROKER_DRAINED: the state now, and whether this request changed it. */
+    public record BrokerDrainResponse(boolean drained, boolean changed) {
+    }
+
+    /**
+     * QUERY_QUEUE_MESSAGES: up to {@code maxNum} messages of one queue from {@code queueOffset}, stopping before
+     * the first message stored after {@code endTimestampMs} ({@code 0}: no time bound). Read-only: nothing is
+     * committed and nothing counts as delivered.
+     */
+    public record QueueMessagesRequest(String topic, int queueId, long queueOffset, int maxNum, long endTimestampMs) {
+    }
+
+    /**
+     * Response to QUERY_QUEUE_MESSAGES: where to continue ({@code nextOffset}), the queue's bounds, and whether
+     * the range asked for was read to its end ({@code complete}: the queue's end or the time bound was reached)
+     * rather than cut by {@code maxNum} or the response size.
+     */
+    public record QueueMessagesResponse(long nextOffset, long minOffset, long maxOffset, boolean complete) {
+    }
+
+    /** DELETE_CONSUMER_GROUP: forget the group's committed offsets; refused while a member is online unless forced. */
+    public record DeleteGroupRequest(String consumerGroup, boolean force) {
+    }
 }

@@ -1,0 +1,136 @@
+package io.tidemq.client.admin;
+
+import io.tidemq.common.protocol.RequestCode;
+import io.tidemq.common.protocol.ResponseCode;
+import io.tidemq.common.protocol.header.Headers;
+import io.tidemq.common.route.BrokerData;
+import io.tidemq.common.route.QueueData;
+import io.tidemq.common.route.TopicRouteData;
+import io.tidemq.remoting.protocol.RemotingCommand;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * Plans and applies offset resets of one group on one topic, queue by queue, through the brokers' offset
+ * requests (GET_MIN_OFFSET, GET_MAX_OFFSET, QUERY_CONSUMER_OFFSET, SEARCH_OFFSET_BY_TIMESTAMP, and
+ * UPDATE_CONSUMER_OFFSET with {@code rewind}). Stateless apart from its collaborators; thread-safe.
+ */
+final class OffsetResets {
+
+    private final AdminRemoting remoting;
+    private final LongSupplier clockMs;
+
+    OffsetResets(AdminRemoting remoting, LongSupplier clockMs) {
+        this.remoting = remoting;
+        this.clockMs = clockMs;
+    }
+
+    /** The rows of a reset of {@code group} on every queue of {@code route}, nothing written. */
+    List<OffsetResetPlan.Row> plan(String group, String topic, TopicRouteData route, OffsetResetSpec spec) {
+        long nowMs = clockMs.getAsLong();
+        List<OffsetResetPlan.Row> rows = new ArrayList<>();
+        for (QueueData q : route.queueDatas()) {
+            BrokerData b = route.brokerDatas().stream().filter(d -> d.brokerName().equals(q.brokerName()))
+                    .findFirst().orElse(null);
+            if (b == null || b.masterAddr() == null) {
+                throw new AdminException("broker group " + q.brokerName() + " of topic " + topic + " has no master"
+                        + " online; offsets are kept by the master, so reset them once it is back");
+            }
+            String addr = b.masterAddr();
+            int queues = Math.max(q.readQueueNums(), q.writeQueueNums());
+            for (int queueId = 0; queueId < queues; queueId++) {
+                long min = offset(addr, RequestCode.GET_MIN_OFFSET, new Headers.QueueRequest(topic, queueId), topic);
+                long max = offset(addr, RequestCode.GET_MAX_OFFSET, new Headers.QueueRequest(topic, queueId), topic);
+                long old = committed(addr, group, topic, queueId);
+                long target = target(spec, addr, topic, q.brokerName(), queueId, min, max, old, nowMs);
+                rows.add(new OffsetResetPlan.Row(q.brokerName(), addr, queueId, min, max, old,
+                        Math.max(min, Math.min(max, target))));
+            }
+        }
+        rows.sort(Comparator.comparing(OffsetResetPlan.Row::brokerName).thenComparingInt(OffsetResetPlan.Row::queueId));
+        return rows;
+    }
+
+    private long target(OffsetResetSpec spec, String addr, String topic, String brokerName, int queueId, long min,
+                        long max, long old, long nowMs) {
+        return switch (spec.kind()) {
+            case EARLIEST -> min;
+            case LATEST -> max;
+            case OFFSET -> spec.value();
+            case TIME -> byTime(addr, topic, queueId, spec.value());
+            case DURATION -> byTime(addr, topic, queueId, nowMs - spec.value());
+            case SHIFT -> {
+                long from = old < 0 ? min : old;
+                long shifted = from + spec.value();
+                // saturate instead of overflowing on absurd shifts
+                yield spec.value() > 0 && shifted < from ? Long.MAX_VALUE : spec.value() < 0 && shifted > from ? 0 : shifted;
+            }
+            case FILE -> {
+                Long listed = spec.offsets().get(OffsetResetSpec.queueKey(brokerName, queueId));
+                yield listed != null ? listed : old < 0 ? min : old;
+            }
+        };
+    }
+
+    /** Commits every changed row (rewinding where the new offset is smaller); returns the rows written. */
+    int apply(String group, String topic, List<OffsetResetPlan.Row> rows) {
+        int written = 0;
+        for (OffsetResetPlan.Row r : rows) {
+            if (!r.changes()) {
+                continue;
+            }
+            String what = "offset reset of group " + group + " on " + topic + "#" + r.queueId() + " (UPDATE_CONSUMER_OFFSET)";
+            RemotingCommand req = RemotingCommand.createRequest(RequestCode.UPDATE_CONSUMER_OFFSET)
+                    .writeHeader(new Headers.UpdateConsumerOffsetRequest(group, topic, r.queueId(), r.newOffset(), null,
+                            Boolean.TRUE));
+            AdminRemoting.expectSuccess(what, r.brokerAddr(), remoting.callBroker(what, r.brokerAddr(), req));
+            written++;
+        }
+        return written;
+    }
+
+    /** Sets the given offsets of {@code group} (cloned from another group): brokerAddr → rows. */
+    void commitAll(String group, Map<String, List<QueuePosition>> byBroker) {
+        byBroker.forEach((addr, positions) -> {
+            for (QueuePosition p : positions) {
+                String what = "offset copy to group " + group + " on " + p.topic() + "#" + p.queueId()
+                        + " (UPDATE_CONSUMER_OFFSET)";
+                RemotingCommand req = RemotingCommand.createRequest(RequestCode.UPDATE_CONSUMER_OFFSET)
+                        .writeHeader(new Headers.UpdateConsumerOffsetRequest(group, p.topic(), p.queueId(), p.offset(),
+                                null, Boolean.TRUE));
+                AdminRemoting.expectSuccess(what, addr, remoting.callBroker(what, addr, req));
+            }
+        });
+    }
+
+    /** One committed position. */
+    record QueuePosition(String topic, int queueId, long offset) {
+    }
+
+    private long byTime(String addr, String topic, int queueId, long epochMs) {
+        return offset(addr, RequestCode.SEARCH_OFFSET_BY_TIMESTAMP, new Headers.SearchOffsetRequest(topic, queueId,
+                epochMs), topic);
+    }
+
+    private long committed(String addr, String group, String topic, int queueId) {
+        String what = "committed offset of group " + group + " on " + topic + "#" + queueId + " (QUERY_CONSUMER_OFFSET)";
+        RemotingCommand resp = remoting.callBroker(what, addr, RemotingCommand.createRequest(
+                RequestCode.QUERY_CONSUMER_OFFSET).writeHeader(new Headers.QueryConsumerOffsetRequest(group, topic, queueId)));
+        if (AdminRemoting.is(resp, ResponseCode.QUERY_NOT_FOUND) || AdminRemoting.is(resp, ResponseCode.OFFSET_NOT_FOUND)) {
+            return -1;
+        }
+        AdminRemoting.expectSuccess(what, addr, resp);
+        return resp.readHeader(Headers.OffsetResponse.class).offset();
+    }
+
+    private long offset(String addr, RequestCode code, Record header, String topic) {
+        String what = code.name() + " of topic " + topic;
+        RemotingCommand resp = remoting.callBroker(what, addr, RemotingCommand.createRequest(code).writeHeader(header));
+        AdminRemoting.expectSuccess(what, addr, resp);
+        return resp.readHeader(Headers.OffsetResponse.class).offset();
+    }
+}
