@@ -94,6 +94,9 @@ class AdminOperationsTest {
                         .body("body " + queue + "/" + i).build(), (mqs, msg, arg) -> mqs.get(queue), null);
             }
         }
+        // a send is acknowledged once stored; its ConsumeQueue entry follows shortly (dispatch): wait for it
+        await().atMost(WAIT).until(() -> admin.describeTopic(topic).stats().stream()
+                .flatMap(st -> st.queues().stream()).allMatch(q -> q.maxOffset() == perQueue));
     }
 
     private static JsonNode json(Cli.Result r) {

@@ -40,7 +40,8 @@ public record OffsetResetPlan(String group, String topic, List<String> onlineMem
      * @param minOffset   the oldest offset still kept
      * @param maxOffset   one past the newest message
      * @param oldOffset   the committed offset; -1 when the group never committed on this queue
-     * @param newOffset   the offset after the reset, within [minOffset, maxOffset]
+     * @param newOffset   the offset after the reset, within [minOffset, maxOffset]; -1 for a queue a file does not
+     *                    list and the group never committed on (it stays uncommitted)
      */
     public record Row(String brokerName, String brokerAddr, int queueId, long minOffset, long maxOffset,
                       long oldOffset, long newOffset) {
@@ -56,6 +57,9 @@ public record OffsetResetPlan(String group, String topic, List<String> onlineMem
          */
         @JsonProperty("messageDelta")
         public long messageDelta() {
+            if (!changes()) {
+                return 0;
+            }
             long from = oldOffset < 0 ? minOffset : Math.max(oldOffset, minOffset);
             return from - newOffset;
         }
@@ -63,7 +67,7 @@ public record OffsetResetPlan(String group, String topic, List<String> onlineMem
         /** Messages left to consume after the reset. */
         @JsonProperty("lagAfter")
         public long lagAfter() {
-            return Math.max(0, maxOffset - newOffset);
+            return Math.max(0, maxOffset - Math.max(newOffset, minOffset));
         }
     }
 }

@@ -46,9 +46,11 @@ final class OffsetResets {
                 long min = offset(addr, RequestCode.GET_MIN_OFFSET, new Headers.QueueRequest(topic, queueId), topic);
                 long max = offset(addr, RequestCode.GET_MAX_OFFSET, new Headers.QueueRequest(topic, queueId), topic);
                 long old = committed(addr, group, topic, queueId);
-                long target = target(spec, addr, topic, q.brokerName(), queueId, min, max, old, nowMs);
+                boolean keep = spec.kind() == OffsetResetSpec.Kind.FILE
+                        && !spec.offsets().containsKey(OffsetResetSpec.queueKey(q.brokerName(), queueId));
+                long target = keep ? old : target(spec, addr, topic, q.brokerName(), queueId, min, max, old, nowMs);
                 rows.add(new OffsetResetPlan.Row(q.brokerName(), addr, queueId, min, max, old,
-                        Math.max(min, Math.min(max, target))));
+                        keep ? old : Math.max(min, Math.min(max, target))));
             }
         }
         rows.sort(Comparator.comparing(OffsetResetPlan.Row::brokerName).thenComparingInt(OffsetResetPlan.Row::queueId));
@@ -69,10 +71,7 @@ final class OffsetResets {
                 // saturate instead of overflowing on absurd shifts
                 yield spec.value() > 0 && shifted < from ? Long.MAX_VALUE : spec.value() < 0 && shifted > from ? 0 : shifted;
             }
-            case FILE -> {
-                Long listed = spec.offsets().get(OffsetResetSpec.queueKey(brokerName, queueId));
-                yield listed != null ? listed : old < 0 ? min : old;
-            }
+            case FILE -> spec.offsets().get(OffsetResetSpec.queueKey(brokerName, queueId));
         };
     }
 
