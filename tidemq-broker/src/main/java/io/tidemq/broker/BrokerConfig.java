@@ -39,6 +39,7 @@ public final class BrokerConfig {
     private final String brokerIp;
     private final String bindAddress;
     private final int listenPort;
+    private final int metricsPort;
     private final List<String> namesrvAddrs;
     private final Path storePath;
     private final FlushMode flushMode;
@@ -86,6 +87,7 @@ public final class BrokerConfig {
         }
         this.bindAddress = b.bindAddress.trim();
         this.listenPort = (int) ConfigReader.checkRange("listenPort", b.listenPort, 0, 65_535);
+        this.metricsPort = (int) ConfigReader.checkRange("metricsPort", b.metricsPort, -1, 65_535);
         this.namesrvAddrs = List.copyOf(b.namesrvAddrs);
         for (String addr : namesrvAddrs) {
             checkAddress(addr);
@@ -166,6 +168,7 @@ public final class BrokerConfig {
         b.brokerIp = brokerIp;
         b.bindAddress = bindAddress;
         b.listenPort = listenPort;
+        b.metricsPort = metricsPort;
         b.namesrvAddrs = new ArrayList<>(namesrvAddrs);
         b.storePath = storePath;
         b.flushMode = flushMode;
@@ -262,6 +265,11 @@ public final class BrokerConfig {
     /** The configured port; 0 picks a free one (see {@code BrokerController.port()}). */
     public int listenPort() {
         return listenPort;
+    }
+
+    /** The HTTP port of {@code /metrics} (Prometheus); 0 picks a free port, -1 (the default) serves none. */
+    public int metricsPort() {
+        return metricsPort;
     }
 
     public List<String> namesrvAddrs() {
@@ -444,6 +452,7 @@ public final class BrokerConfig {
         private String brokerIp;
         String bindAddress = "0.0.0.0";
         int listenPort = 10911;
+        int metricsPort = -1;
         List<String> namesrvAddrs = new ArrayList<>();
         Path storePath = Path.of("data", "broker");
         FlushMode flushMode = FlushMode.ASYNC;
@@ -494,6 +503,7 @@ public final class BrokerConfig {
         public Builder brokerIp(String v) { brokerIp = v; return this; }
         public Builder bindAddress(String v) { bindAddress = v; return this; }
         public Builder listenPort(int v) { listenPort = v; return this; }
+        public Builder metricsPort(int v) { metricsPort = v; return this; }
         public Builder namesrvAddrs(List<String> v) { namesrvAddrs = new ArrayList<>(v); return this; }
         public Builder storePath(Path v) { storePath = v; return this; }
         public Builder flushMode(FlushMode v) { flushMode = v; return this; }

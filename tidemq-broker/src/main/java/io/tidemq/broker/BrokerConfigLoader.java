@@ -34,6 +34,7 @@ final class BrokerConfigLoader {
                 .brokerIp(r.string("brokerIp", null))
                 .bindAddress(r.string("bindAddress", d.bindAddress))
                 .listenPort(r.intValue("listenPort", d.listenPort, 0, 65_535))
+                .metricsPort(r.intValue("metricsPort", d.metricsPort, -1, 65_535))
                 .namesrvAddrs(namesrvAddrs(r.string("namesrvAddrs", "")))
                 .storePath(Path.of(r.string("storePath", d.storePath.toString())))
                 .flushMode(flushMode(r.string("flushMode", d.flushMode.name())))

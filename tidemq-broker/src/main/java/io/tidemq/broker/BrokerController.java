@@ -8,6 +8,8 @@ import io.tidemq.broker.client.ConsumerIdsChangeNotifier;
 import io.tidemq.broker.lock.QueueLockFile;
 import io.tidemq.broker.lock.QueueLockProcessor;
 import io.tidemq.broker.lock.QueueLockTable;
+import io.tidemq.broker.metrics.BrokerMetrics;
+import io.tidemq.broker.metrics.ConsumerLagSource;
 import io.tidemq.broker.longpolling.PullRequestHoldService;
 import io.tidemq.broker.offset.ConsumerOffsetManager;
 import io.tidemq.broker.processor.ClientManageProcessor;
@@ -32,6 +34,7 @@ import io.tidemq.common.protocol.RequestCode;
 import io.tidemq.common.route.BrokerRegistration;
 import io.tidemq.remoting.ChannelEventListener;
 import io.tidemq.remoting.RemotingChannel;
+import io.tidemq.remoting.http.MetricsHttpServer;
 import io.tidemq.remoting.netty.NettyClientConfig;
 import io.tidemq.remoting.netty.NettyRemotingClient;
 import io.tidemq.remoting.netty.NettyRemotingServer;
@@ -41,7 +44,11 @@ import io.tidemq.store.DefaultMessageStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.File;
 import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
@@ -88,6 +95,7 @@ public final class BrokerController implements AutoCloseable {
     private final ReplicationService replication;
     private final BrokerDrain drain = new BrokerDrain();
     private final BrokerFiguresSampler figures;
+    private final BrokerMetrics metrics;
 
     /** Lifecycle fields below: written by start()/close() under {@code this}; read by request threads after start. */
     private State state = State.CREATED;
@@ -101,6 +109,7 @@ public final class BrokerController implements AutoCloseable {
     private volatile BrokerRegistrar registrar;
     private TransactionCheckService transactionChecks;
     private volatile String address;
+    private volatile MetricsHttpServer metricsServer;
 
     /** @throws BrokerConfigException when the store keys of the configuration are invalid */
     public BrokerController(BrokerConfig config) {
@@ -125,6 +134,9 @@ public final class BrokerController implements AutoCloseable {
                 Math.toIntExact(config.brokerId()), config.haConfig(), config.bindAddress(), store) : null;
         this.figures = new BrokerFiguresSampler(stats, store, config.storePath(), config.brokerId(), drain::drained,
                 () -> topics.all().size(), System::currentTimeMillis);
+        this.metrics = new BrokerMetrics(config.brokerClusterName(), config.brokerName(), new MetricsSource(),
+                new ConsumerLagSource(topics, offsets, clients, store, System::currentTimeMillis));
+        stats.traffic(metrics);
     }
 
     /** Starts the broker; on failure everything started so far is stopped again and the cause rethrown. */
@@ -246,6 +258,11 @@ public final class BrokerController implements AutoCloseable {
                 config.registerIntervalMs(), config.registerTimeoutMs());
         topics.addChangeListener(registrar::registerSoon);
         registrar.start();
+        if (config.metricsPort() >= 0) {
+            metricsServer = MetricsHttpServer.start(config.bindAddress(), config.metricsPort(), List.of(metrics::scrape));
+            LOG.info("broker {} serves Prometheus metrics at http://{}:{}/metrics", config.brokerName(),
+                    config.brokerIp(), metricsServer.port());
+        }
         LOG.info("broker {} of cluster {} started at {} ({} topics, store {})", config.brokerName(),
                 config.brokerClusterName(), address, topics.all().size(), config.storePath());
     }
@@ -332,6 +349,9 @@ public final class BrokerController implements AutoCloseable {
             holds.close();
             return;
         }
+        if (metricsServer != null) {
+            step("stop the metrics endpoint", metricsServer::close);
+        }
         if (registrar != null) {
             step("unregister from the NameServers", registrar::close);
         }
@@ -410,6 +430,54 @@ public final class BrokerController implements AutoCloseable {
             throw new IllegalStateException("the broker has no port before start()");
         }
         return s.localPort();
+    }
+
+    /** The port of {@code /metrics}, or -1 when the broker serves none ({@code metricsPort=-1}, or not started). */
+    public int metricsPort() {
+        MetricsHttpServer m = metricsServer;
+        return m == null ? -1 : m.port();
+    }
+
+    /** The broker's Prometheus meters; {@link BrokerMetrics#scrape()} gives the text {@code /metrics} serves. */
+    public BrokerMetrics metrics() {
+        return metrics;
+    }
+
+    /** What the metrics read at scrape time. */
+    private final class MetricsSource implements BrokerMetrics.Source {
+        @Override
+        public io.tidemq.store.StoreStats storeStats() {
+            return store.stats();
+        }
+
+        @Override
+        public long diskTotalBytes() {
+            return storeDir().getTotalSpace();
+        }
+
+        @Override
+        public long diskUsableBytes() {
+            return storeDir().getUsableSpace();
+        }
+
+        private File storeDir() {
+            return config.storePath().toFile();
+        }
+
+        @Override
+        public boolean storeWritable() {
+            return store.writeRefusal() == null;
+        }
+
+        @Override
+        public boolean drained() {
+            return drain.drained();
+        }
+
+        @Override
+        public Map<String, LongSupplier> gauges() {
+            return stats.gauges;
+        }
     }
 
     /** {@code brokerIp:port}, the address clients and NameServers use; {@code null} before start. */

@@ -1,5 +1,7 @@
 package io.tidemq.broker;
 
+import io.tidemq.broker.stats.TrafficListener;
+
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -21,4 +23,14 @@ public final class BrokerStats {
     public final Map<String, LongSupplier> gauges = new ConcurrentSkipListMap<>();
     /** Groups of text figures for {@code admin cluster stats} (replication's roles and lags), by section name. */
     public final Map<String, java.util.function.Supplier<Map<String, String>>> infoSections = new ConcurrentSkipListMap<>();
+    /** Per-topic and per-group meters; set once when the broker's metrics start, read by every request thread. */
+    private volatile TrafficListener traffic = TrafficListener.NONE;
+
+    public TrafficListener traffic() {
+        return traffic;
+    }
+
+    public void traffic(TrafficListener listener) {
+        this.traffic = listener;
+    }
 }

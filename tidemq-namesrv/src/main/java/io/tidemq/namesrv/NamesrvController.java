@@ -9,6 +9,7 @@ import io.tidemq.namesrv.event.NamesrvEventContext;
 import io.tidemq.namesrv.event.NamesrvEventHandler;
 import io.tidemq.namesrv.liveness.BrokerChannelListener;
 import io.tidemq.namesrv.liveness.BrokerLivenessScanner;
+import io.tidemq.namesrv.metrics.NamesrvPrometheus;
 import io.tidemq.namesrv.processor.BrokerHeartbeatProcessor;
 import io.tidemq.namesrv.processor.ClusterInfoProcessor;
 import io.tidemq.namesrv.processor.ClusterStatsProcessor;
@@ -18,6 +19,7 @@ import io.tidemq.namesrv.processor.TopicListProcessor;
 import io.tidemq.namesrv.processor.UnregisterBrokerProcessor;
 import io.tidemq.namesrv.route.RouteInfoManager;
 import io.tidemq.namesrv.route.RouteTableEventHandler;
+import io.tidemq.remoting.http.MetricsHttpServer;
 import io.tidemq.remoting.netty.NettyRemotingServer;
 import io.tidemq.remoting.netty.NettyServerConfig;
 import org.slf4j.Logger;
@@ -52,6 +54,7 @@ public final class NamesrvController implements AutoCloseable {
     private final LongSupplier clockMs = System::currentTimeMillis;
     private final RouteInfoManager routeInfoManager = new RouteInfoManager();
     private final NamesrvMetrics metrics = new NamesrvMetrics();
+    private final NamesrvPrometheus prometheus = new NamesrvPrometheus(metrics, routeInfoManager);
 
     /** Lifecycle; guarded by {@code this}. The components below are created in start() and then never reassigned. */
     private State state = State.CREATED;
@@ -60,6 +63,7 @@ public final class NamesrvController implements AutoCloseable {
     private volatile BrokerLivenessScanner livenessScanner;
     private volatile ThreadPoolExecutor requestExecutor;
     private volatile BrokerChannelListener channelListener;
+    private volatile MetricsHttpServer metricsServer;
 
     /** A NameServer whose event handlers are discovered with the thread context class loader. */
     public NamesrvController(NamesrvConfig config) {
@@ -107,6 +111,12 @@ public final class NamesrvController implements AutoCloseable {
             livenessScanner = new BrokerLivenessScanner(routeInfoManager, eventBus, config.brokerExpireMs(),
                     config.scanIntervalMs(), clockMs);
             livenessScanner.start();
+            if (config.metricsPort() >= 0) {
+                metricsServer = MetricsHttpServer.start(config.bindAddress(), config.metricsPort(),
+                        List.of(prometheus::scrape));
+                LOG.info("NameServer serves Prometheus metrics at http://{}:{}/metrics", config.bindAddress(),
+                        metricsServer.port());
+            }
         } catch (RuntimeException e) {
             closeComponents();
             state = State.CLOSED;
@@ -163,6 +173,17 @@ public final class NamesrvController implements AutoCloseable {
         return metrics;
     }
 
+    /** The NameServer's Prometheus meters; {@link NamesrvPrometheus#scrape()} gives the text {@code /metrics} serves. */
+    public NamesrvPrometheus prometheus() {
+        return prometheus;
+    }
+
+    /** The port of {@code /metrics}, or -1 when it serves none ({@code metricsPort=-1}, or not started). */
+    public int metricsPort() {
+        MetricsHttpServer m = metricsServer;
+        return m == null ? -1 : m.port();
+    }
+
     /** The event bus, available after {@link #start()}; e.g. to look up a loaded handler. */
     public NamesrvEventBus eventBus() {
         NamesrvEventBus bus = eventBus;
@@ -190,6 +211,9 @@ public final class NamesrvController implements AutoCloseable {
     }
 
     private void closeComponents() {
+        if (metricsServer != null) {
+            metricsServer.close();
+        }
         if (channelListener != null) {
             channelListener.stop();
         }

@@ -119,14 +119,16 @@ public final class PullMessageProcessor implements RequestProcessor {
         }
         long suspendMs = Math.min(Math.max(0, h.suspendTimeoutMs()), config.longPollingMaxMs());
         long deadlineNanos = suspendMs > 0 ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(suspendMs) : 0;
-        return new Pull(channel, h.topic(), h.queueId(), Math.min(h.maxMsgNums(), config.maxPullMessages()), filter,
-                suspendMs > 0, deadlineNanos);
+        return new Pull(channel, h.consumerGroup(), h.topic(), h.queueId(),
+                Math.min(h.maxMsgNums(), config.maxPullMessages()), filter, suspendMs > 0, deadlineNanos);
     }
 
     /** One pull request across its attempts (first read, and re-reads after each wake-up). */
     private final class Pull {
         /** The connection the pull came on: held pulls are counted per connection. */
         final RemotingChannel channel;
+        /** The pulling group (for the delivery meters); may be null from an old client. */
+        final String group;
         final String topic;
         final int queueId;
         final int maxMessages;
@@ -135,9 +137,10 @@ public final class PullMessageProcessor implements RequestProcessor {
         final long deadlineNanos;
         final CompletableFuture<RemotingCommand> response = new CompletableFuture<>();
 
-        Pull(RemotingChannel channel, String topic, int queueId, int maxMessages, LongPredicate filter, boolean suspend,
-             long deadlineNanos) {
+        Pull(RemotingChannel channel, String group, String topic, int queueId, int maxMessages, LongPredicate filter,
+             boolean suspend, long deadlineNanos) {
             this.channel = channel;
+            this.group = group;
             this.topic = topic;
             this.queueId = queueId;
             this.maxMessages = maxMessages;
@@ -166,6 +169,9 @@ public final class PullMessageProcessor implements RequestProcessor {
                 byte[] body = encoder.encode(r.messages());
                 stats.pulledMessages.add(r.messages().size());
                 stats.pulledBytes.add(body.length);
+                if (group != null) {
+                    stats.traffic().delivered(topic, group, r.messages(), body.length, System.currentTimeMillis());
+                }
                 response.complete(RemotingCommand.success()
                         .writeHeader(new Headers.PullMessageResponse(r.nextBeginOffset(), r.minOffset(), r.maxOffset()))
                         .setBody(body));

@@ -103,13 +103,16 @@ public final class SendMessageProcessor implements RequestProcessor {
         if (HalfMessages.isPrepared(record.properties())) {
             return sendHalf(h, record);
         }
+        long startNanos = System.nanoTime();
         return putter.putMessage(record).handle((result, failure) -> {
             if (failure != null) {
                 stats.putFailures.increment();
+                stats.traffic().storeFailed(h.topic(), 1);
                 return Responses.fromPutFailure(failure, "SEND_MESSAGE to " + h.topic(), h.queueId(), null);
             }
             stats.putMessages.increment();
             stats.putBytes.add(body.length);
+            stats.traffic().stored(h.topic(), 1, body.length, System.nanoTime() - startNanos);
             return success(result.msgId(), h.queueId(), result);
         });
     }
@@ -120,14 +123,17 @@ public final class SendMessageProcessor implements RequestProcessor {
      */
     private CompletableFuture<RemotingCommand> sendHalf(Headers.SendMessageRequest h, MessageRecord record) {
         MessageRecord half = HalfMessages.toHalf(record, h.producerGroup());
+        long startNanos = System.nanoTime();
         return store.putMessage(half).handle((result, failure) -> {
             if (failure != null) {
                 stats.putFailures.increment();
+                stats.traffic().storeFailed(h.topic(), 1);
                 return Responses.fromPutFailure(failure, "SEND_MESSAGE (half) to " + h.topic(), h.queueId(),
                         record.properties().get(MessageConst.UNIQ_KEY));
             }
             stats.putMessages.increment();
             stats.putBytes.add(record.body().length);
+            stats.traffic().stored(h.topic(), 1, record.body().length, System.nanoTime() - startNanos);
             return RemotingCommand.success().writeHeader(new Headers.SendMessageResponse(result.msgId(), h.queueId(),
                     result.queueOffset(), record.properties().get(MessageConst.UNIQ_KEY)));
         });
@@ -168,13 +174,16 @@ public final class SendMessageProcessor implements RequestProcessor {
             checkPropertiesSize(record);
             records.add(record);
         }
+        long startNanos = System.nanoTime();
         return putter.putMessages(records).handle((result, failure) -> {
             if (failure != null) {
                 stats.putFailures.add(records.size());
+                stats.traffic().storeFailed(h.topic(), records.size());
                 return Responses.fromPutFailure(failure, "SEND_BATCH_MESSAGE to " + h.topic(), h.queueId(), null);
             }
             stats.putMessages.add(records.size());
             stats.putBytes.add(body.length);
+            stats.traffic().stored(h.topic(), records.size(), body.length, System.nanoTime() - startNanos);
             return success(String.join(",", result.msgIds()), h.queueId(), result);
         });
     }

@@ -19,9 +19,11 @@ import java.util.function.BiConsumer;
  * @param requestThreads     threads serving route queries and decoding registrations
  * @param eventQueueCapacity registry events (registrations, heartbeats, evictions) that may wait for the
  *                           event thread; beyond it brokers are answered SYSTEM_BUSY and retry
+ * @param metricsPort        HTTP port of {@code /metrics} (Prometheus); 0 picks a free port, -1 (the default)
+ *                           serves none
  */
 public record NamesrvConfig(int listenPort, String bindAddress, long brokerExpireMs, long scanIntervalMs,
-                            int requestThreads, int eventQueueCapacity) {
+                            int requestThreads, int eventQueueCapacity, int metricsPort) {
 
     public static final int DEFAULT_LISTEN_PORT = 9876;
     public static final String DEFAULT_BIND_ADDRESS = "0.0.0.0";
@@ -29,6 +31,7 @@ public record NamesrvConfig(int listenPort, String bindAddress, long brokerExpir
     public static final long DEFAULT_SCAN_INTERVAL_MS = 5_000;
     public static final int DEFAULT_REQUEST_THREADS = 4;
     public static final int DEFAULT_EVENT_QUEUE_CAPACITY = 10_000;
+    public static final int DEFAULT_METRICS_PORT = -1;
 
     static final long MIN_BROKER_EXPIRE_MS = 100;
     static final long MAX_BROKER_EXPIRE_MS = 86_400_000;
@@ -54,6 +57,14 @@ public record NamesrvConfig(int listenPort, String bindAddress, long brokerExpir
         }
         checkRange("requestThreads", requestThreads, 1, MAX_REQUEST_THREADS);
         checkRange("eventQueueCapacity", eventQueueCapacity, MIN_EVENT_QUEUE_CAPACITY, MAX_EVENT_QUEUE_CAPACITY);
+        checkRange("metricsPort", metricsPort, -1, 65_535);
+    }
+
+    /** A config without a metrics endpoint. */
+    public NamesrvConfig(int listenPort, String bindAddress, long brokerExpireMs, long scanIntervalMs,
+                         int requestThreads, int eventQueueCapacity) {
+        this(listenPort, bindAddress, brokerExpireMs, scanIntervalMs, requestThreads, eventQueueCapacity,
+                DEFAULT_METRICS_PORT);
     }
 
     /** The defaults: port 9876 on every interface, brokers expire after 120 s, scanned every 5 s. */
@@ -68,7 +79,8 @@ public record NamesrvConfig(int listenPort, String bindAddress, long brokerExpir
     /** A builder holding this config's values, to derive a changed copy. */
     public Builder toBuilder() {
         return new Builder().listenPort(listenPort).bindAddress(bindAddress).brokerExpireMs(brokerExpireMs)
-                .scanIntervalMs(scanIntervalMs).requestThreads(requestThreads).eventQueueCapacity(eventQueueCapacity);
+                .scanIntervalMs(scanIntervalMs).requestThreads(requestThreads).eventQueueCapacity(eventQueueCapacity)
+                .metricsPort(metricsPort);
     }
 
     /** The keys {@link #fromProperties} accepts, in documentation order. */
@@ -104,6 +116,7 @@ public record NamesrvConfig(int listenPort, String bindAddress, long brokerExpir
         keys.put("scanIntervalMs", (b, v) -> b.scanIntervalMs(parseLong("scanIntervalMs", v)));
         keys.put("requestThreads", (b, v) -> b.requestThreads(parseInt("requestThreads", v)));
         keys.put("eventQueueCapacity", (b, v) -> b.eventQueueCapacity(parseInt("eventQueueCapacity", v)));
+        keys.put("metricsPort", (b, v) -> b.metricsPort(parseInt("metricsPort", v)));
         return Collections.unmodifiableMap(keys);
     }
 
@@ -138,6 +151,7 @@ public record NamesrvConfig(int listenPort, String bindAddress, long brokerExpir
         private long scanIntervalMs = DEFAULT_SCAN_INTERVAL_MS;
         private int requestThreads = DEFAULT_REQUEST_THREADS;
         private int eventQueueCapacity = DEFAULT_EVENT_QUEUE_CAPACITY;
+        private int metricsPort = DEFAULT_METRICS_PORT;
 
         private Builder() {
         }
@@ -172,10 +186,15 @@ public record NamesrvConfig(int listenPort, String bindAddress, long brokerExpir
             return this;
         }
 
+        public Builder metricsPort(int metricsPort) {
+            this.metricsPort = metricsPort;
+            return this;
+        }
+
         /** @throws NamesrvConfigException naming the first key whose value is out of range */
         public NamesrvConfig build() {
             return new NamesrvConfig(listenPort, bindAddress, brokerExpireMs, scanIntervalMs, requestThreads,
-                    eventQueueCapacity);
+                    eventQueueCapacity, metricsPort);
         }
     }
 }
