@@ -478,6 +478,11 @@ public final class BrokerController implements AutoCloseable {
         public Map<String, LongSupplier> gauges() {
             return stats.gauges;
         }
+
+        @Override
+        public boolean topicExists(String topic) {
+            return topics.get(topic) != null;
+        }
     }
 
     /** {@code brokerIp:port}, the address clients and NameServers use; {@code null} before start. */

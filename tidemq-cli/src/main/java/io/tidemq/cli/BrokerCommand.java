@@ -27,6 +27,11 @@ public final class BrokerCommand extends ServerCommand {
     @Option(names = "--port", paramLabel = "PORT", description = "Overrides listenPort; 0 picks a free port.")
     Integer port;
 
+    @Option(names = "--metrics-port", paramLabel = "PORT",
+            description = "Overrides metricsPort: serve /metrics (Prometheus) on this port, e.g. 5557; 0 picks a free"
+                    + " port, -1 serves none (default: the config's metricsPort, else none).")
+    Integer metricsPort;
+
     @Option(names = "--namesrv", paramLabel = "ADDR", description = "Overrides namesrvAddrs (host:port;host:port).")
     String namesrv;
 
@@ -39,6 +44,9 @@ public final class BrokerCommand extends ServerCommand {
         Properties p = PropertiesFiles.load(config);
         if (port != null) {
             p.setProperty("listenPort", Integer.toString(port));
+        }
+        if (metricsPort != null) {
+            p.setProperty("metricsPort", Integer.toString(metricsPort));
         }
         if (namesrv != null) {
             p.setProperty("namesrvAddrs", namesrv);
@@ -56,6 +64,9 @@ public final class BrokerCommand extends ServerCommand {
         out.println(READY_PREFIX + c.brokerName() + " (id " + c.brokerId() + ", cluster " + c.brokerClusterName()
                 + ") at " + broker.address() + ", NameServers " + c.namesrvAddrs() + ", store "
                 + c.storePath().toAbsolutePath() + ", flush " + c.flushMode());
+        if (broker.metricsPort() >= 0) {
+            out.println("Metrics: http://" + c.brokerIp() + ":" + broker.metricsPort() + "/metrics");
+        }
         if (c.namesrvAddrs().isEmpty()) {
             out.println("warning: no namesrvAddrs configured: clients cannot find this broker");
         }

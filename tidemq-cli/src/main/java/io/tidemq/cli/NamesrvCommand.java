@@ -13,7 +13,7 @@ import java.util.Properties;
 @Command(name = "namesrv", mixinStandardHelpOptions = true,
         description = {"Runs a NameServer until Ctrl-C or SIGTERM.",
                 "Config keys (docs/configuration.md, NameServer): listenPort, bindAddress, brokerExpireMs,"
-                        + " scanIntervalMs, requestThreads, eventQueueCapacity."},
+                        + " scanIntervalMs, requestThreads, eventQueueCapacity, metricsPort."},
         footer = {"", "Example:", "  tidemq namesrv --config conf/namesrv.properties --port 9876"})
 public final class NamesrvCommand extends ServerCommand {
 
@@ -27,12 +27,20 @@ public final class NamesrvCommand extends ServerCommand {
     @Option(names = "--port", paramLabel = "PORT", description = "Overrides listenPort; 0 picks a free port.")
     Integer port;
 
+    @Option(names = "--metrics-port", paramLabel = "PORT",
+            description = "Overrides metricsPort: serve /metrics (Prometheus) on this port, e.g. 5558; 0 picks a free"
+                    + " port, -1 serves none (default: the config's metricsPort, else none).")
+    Integer metricsPort;
+
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         Properties p = PropertiesFiles.load(config);
         if (port != null) {
             p.setProperty("listenPort", Integer.toString(port));
+        }
+        if (metricsPort != null) {
+            p.setProperty("metricsPort", Integer.toString(metricsPort));
         }
         NamesrvConfig c = NamesrvConfig.fromProperties(p);
         ServerLifecycle lc = newLifecycle("TideMQ NameServer", out);
@@ -43,6 +51,9 @@ public final class NamesrvCommand extends ServerCommand {
         });
         out.println(READY_PREFIX + namesrv.config().bindAddress() + ":" + namesrv.port()
                 + "  (clients and brokers use <this host's IP>:" + namesrv.port() + ")");
+        if (namesrv.metricsPort() >= 0) {
+            out.println("Metrics: http://" + namesrv.config().bindAddress() + ":" + namesrv.metricsPort() + "/metrics");
+        }
         out.flush();
         lc.awaitStopped();
         return 0;

@@ -8,6 +8,7 @@ import io.tidemq.console.ConsoleStartException;
 import io.tidemq.namesrv.config.NamesrvConfig;
 import io.tidemq.namesrv.NamesrvController;
 import io.tidemq.remoting.exception.RemotingBindException;
+import io.tidemq.remoting.http.MetricsHttpServer;
 import io.tidemq.store.FlushMode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -52,7 +53,8 @@ public final class StandaloneCommand extends ServerCommand {
     /** Admin requests of the embedded console: loopback, so a short limit. */
     private static final long CONSOLE_REQUEST_TIMEOUT_MS = 5_000;
 
-    private record Servers(NamesrvController namesrv, BrokerController broker, ConsoleServer console) {
+    private record Servers(NamesrvController namesrv, BrokerController broker, ConsoleServer console,
+                           MetricsHttpServer metrics) {
     }
 
     @Option(names = "--data", paramLabel = "DIR", defaultValue = "data",
@@ -71,6 +73,11 @@ public final class StandaloneCommand extends ServerCommand {
     @Option(names = "--broker-port", paramLabel = "PORT", defaultValue = "10911",
             description = "Broker port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int brokerPort;
+
+    @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "" + DEFAULT_METRICS_PORT,
+            description = "Port of /metrics (Prometheus) for both servers; 0 picks a free one, -1 turns it off"
+                    + " (default: ${DEFAULT-VALUE}; when that default is taken, a free port is used and printed).")
+    int metricsPort;
 
     @Option(names = "--broker-ip", paramLabel = "IP",
             description = "IP the broker advertises to clients (default: 127.0.0.1, this machine only; give an"
@@ -92,6 +99,8 @@ public final class StandaloneCommand extends ServerCommand {
     @Option(names = "--no-console", description = "Does not start the web console.")
     boolean noConsole;
 
+    static final int DEFAULT_METRICS_PORT = 5557;
+
     /** Written by the command thread once each server runs; read by tests. */
     private volatile String namesrvAddress;
     private volatile String brokerAddress;
@@ -103,6 +112,10 @@ public final class StandaloneCommand extends ServerCommand {
         if (namesrvPort < 0 || namesrvPort > 65_535 || brokerPort < 0 || brokerPort > 65_535) {
             throw new CommandLine.ParameterException(spec.commandLine(), "ports must be in [0, 65535]");
         }
+        if (metricsPort < -1 || metricsPort > 65_535) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--metrics-port must be in [0, 65535], or -1"
+                    + " for no metrics endpoint; was " + metricsPort);
+        }
         checkAddresses();
         ServerLifecycle lc = newLifecycle("TideMQ standalone", out);
         Servers servers = lc.startUp(() -> {
@@ -113,13 +126,14 @@ public final class StandaloneCommand extends ServerCommand {
             BrokerController broker = lc.manage(new BrokerController(config), "  broker " + config.brokerName()
                     + " stopped: unregistered, consumer offsets persisted, store closed");
             startOn(broker::start, "--broker-port", brokerPort);
-            return new Servers(namesrv, broker, noConsole ? null : startConsole(lc, data));
+            ConsoleServer consoleServer = noConsole ? null : startConsole(lc, data);
+            return new Servers(namesrv, broker, consoleServer, startMetrics(lc, namesrv, broker));
         });
         NamesrvController namesrv = servers.namesrv();
         BrokerController broker = servers.broker();
         brokerAddress = broker.address();
         boolean registered = ServerReadiness.awaitRegistration(namesrv, brokerAddress, REGISTRATION_WAIT_MS);
-        printBanner(out, data, broker, namesrv.port(), registered, servers.console());
+        printBanner(out, data, broker, namesrv.port(), registered, servers.console(), servers.metrics());
         lc.awaitStopped();
         return 0;
     }
@@ -137,6 +151,34 @@ public final class StandaloneCommand extends ServerCommand {
             throw new CommandFailedException(e.getMessage() + ", or start without it: --no-console", e);
         }
     }
+
+    /**
+     * One {@code /metrics} endpoint serving the NameServer's and the broker's series; null with
+     * {@code --metrics-port -1}. The default port, when taken, gives way to a free one; an explicit one does not.
+     */
+    private MetricsHttpServer startMetrics(ServerLifecycle lc, NamesrvController namesrv, BrokerController broker) {
+        if (metricsPort < 0) {
+            return null;
+        }
+        List<java.util.function.Supplier<String>> scrapes = List.of(namesrv.prometheus()::scrape,
+                broker.metrics()::scrape);
+        try {
+            return lc.manage(MetricsHttpServer.start(bindAddress(), metricsPort, scrapes), "  metrics endpoint stopped");
+        } catch (MetricsHttpServer.MetricsPortInUseException e) {
+            boolean explicit = spec.commandLine().getParseResult() != null
+                    && spec.commandLine().getParseResult().hasMatchedOption("--metrics-port");
+            if (explicit || metricsPort == 0) {
+                throw new CommandFailedException("cannot serve metrics on " + bindAddress() + ":" + metricsPort
+                        + " (in use); choose another port with --metrics-port (0 picks a free one, -1 turns metrics"
+                        + " off)", e);
+            }
+            metricsPortFellBack = true;
+            return lc.manage(MetricsHttpServer.start(bindAddress(), 0, scrapes), "  metrics endpoint stopped");
+        }
+    }
+
+    /** Set by the command thread when the default metrics port was taken and a free one is used instead. */
+    private volatile boolean metricsPortFellBack;
 
     /** Runs {@code start}; a port that cannot be listened on is reported with the option that sets it. */
     private void startOn(Runnable start, String portOption, int port) {
@@ -175,7 +217,7 @@ public final class StandaloneCommand extends ServerCommand {
     /** Keys this command sets from its own options; {@code --set} of one would be silently overwritten. */
     private static final Map<String, String> KEYS_OF_OPTIONS = Map.of("brokerIp", "--broker-ip",
             "bindAddress", "--bind", "listenPort", "--broker-port", "storePath", "--data", "flushMode", "--flush",
-            "namesrvAddrs", "(set to the embedded NameServer)");
+            "namesrvAddrs", "(set to the embedded NameServer)", "metricsPort", "--metrics-port");
 
     /**
      * Refuses {@code --set} of a key an option owns, and an advertised address the servers do not listen on
@@ -223,7 +265,7 @@ public final class StandaloneCommand extends ServerCommand {
     }
 
     private void printBanner(PrintWriter out, Path data, BrokerController broker, int port, boolean registered,
-                             ConsoleServer console) {
+                             ConsoleServer console, MetricsHttpServer metrics) {
         BrokerConfig c = broker.config();
         String ns = localHost() + ":" + port;
         out.println("TideMQ standalone");
@@ -233,6 +275,11 @@ public final class StandaloneCommand extends ServerCommand {
         out.println("  Data dir    " + data + "  (broker store: " + c.storePath() + ")");
         if (console != null) {
             ConsoleOptionsMixin.printLogin(out, console);
+        }
+        if (metrics != null) {
+            out.println("  Metrics     http://" + localHost() + ":" + metrics.port() + "/metrics  (Prometheus"
+                    + (metricsPortFellBack ? "; port " + DEFAULT_METRICS_PORT + " was taken, --metrics-port sets one"
+                    : "") + ")");
         }
         if (isLoopback(c.brokerIp())) {
             out.println("  Reachable from this machine only; to serve other hosts, start with --broker-ip <an address"

@@ -15,7 +15,7 @@ import io.tidemq.common.message.Message;
 import io.tidemq.common.protocol.body.ClusterStats;
 import io.tidemq.common.route.Perm;
 import io.tidemq.common.route.TopicConfig;
-import io.tidemq.namesrv.NamesrvConfig;
+import io.tidemq.namesrv.config.NamesrvConfig;
 import io.tidemq.namesrv.NamesrvController;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

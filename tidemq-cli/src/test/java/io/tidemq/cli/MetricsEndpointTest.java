@@ -11,7 +11,7 @@ import io.tidemq.client.consumer.PushConsumer;
 import io.tidemq.client.producer.Producer;
 import io.tidemq.common.message.Message;
 import io.tidemq.common.route.TopicConfig;
-import io.tidemq.namesrv.NamesrvConfig;
+import io.tidemq.namesrv.config.NamesrvConfig;
 import io.tidemq.namesrv.NamesrvController;
 import io.tidemq.remoting.http.MetricsHttpServer;
 import org.junit.jupiter.api.AfterEach;

@@ -36,7 +36,7 @@ class StandaloneEndToEndTest {
         Running(Path dir) {
             data = dir.resolve("data");
             List<String> args = new ArrayList<>(List.of("standalone", "--data", data.toString(),
-                    "--namesrv-port", "0", "--broker-port", "0", "--console-port", "0"));
+                    "--namesrv-port", "0", "--broker-port", "0", "--console-port", "0", "--metrics-port", "0"));
             args.addAll(SMALL_STORE);
             thread = new Thread(() -> server.run(args.toArray(String[]::new)), "standalone-under-test");
             command = server.sub("standalone");
@@ -147,6 +147,23 @@ class StandaloneEndToEndTest {
      * Guards the commit race that once made this flaky: a PULL_MESSAGE sent before commitSync carries an
      * older offset as commitOffset; the broker now applies piggybacked offsets only when they advance.
      */
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void standaloneServesTheMetricsOfBothRolesOnTheUrlItPrints(@TempDir Path dir) throws Exception {
+        try (Running standalone = new Running(dir)) {
+            java.util.regex.Matcher url = java.util.regex.Pattern.compile("Metrics {5}(http://\\S+/metrics)")
+                    .matcher(standalone.server.out.toString());
+            assertThat(url.find()).as(standalone.server.out.toString()).isTrue();
+            java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(url.group(1))).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).contains("tidemq_namesrv_brokers", "tidemq_store_writable{", "broker=\"broker-a\"");
+            Promtool.Result check = Promtool.checkMetrics(r.body());
+            assertThat(check.exitCode()).as(check.output()).isZero();
+        }
+    }
+
     @Test
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void consumingFewerThanAvailableCommitsExactlyWhatWasPrinted(@TempDir Path dir) throws Exception {

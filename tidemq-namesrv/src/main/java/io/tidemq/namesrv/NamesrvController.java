@@ -54,7 +54,8 @@ public final class NamesrvController implements AutoCloseable {
     private final LongSupplier clockMs = System::currentTimeMillis;
     private final RouteInfoManager routeInfoManager = new RouteInfoManager();
     private final NamesrvMetrics metrics = new NamesrvMetrics();
-    private final NamesrvPrometheus prometheus = new NamesrvPrometheus(metrics, routeInfoManager);
+    private final NamesrvPrometheus prometheus = new NamesrvPrometheus(metrics,
+            () -> routeInfoManager.liveBrokers().size(), () -> routeInfoManager.topicNames().size());
 
     /** Lifecycle; guarded by {@code this}. The components below are created in start() and then never reassigned. */
     private State state = State.CREATED;

@@ -97,6 +97,9 @@ public final class BrokerMetrics implements TrafficListener {
 
         /** Named running figures of the broker (BrokerStats.gauges). */
         Map<String, LongSupplier> gauges();
+
+        /** Whether the broker still hosts the topic (the series of deleted topics leave the scrape). */
+        boolean topicExists(String topic);
     }
 
     private void bindSource(Source s) {
@@ -196,7 +199,7 @@ public final class BrokerMetrics implements TrafficListener {
     }
 
     /** Forgets the traffic meters of a deleted topic, so its series leave the scrape. */
-    public void topicDeleted(String topic) {
+    void topicDeleted(String topic) {
         TopicMeters m = topics.remove(topic);
         if (m != null) {
             registry.remove(m.in);
@@ -215,6 +218,18 @@ public final class BrokerMetrics implements TrafficListener {
 
     /** The Prometheus text of every series, consumer lag recomputed first. */
     public synchronized String scrape() {
+        for (String topic : new java.util.ArrayList<>(topics.keySet())) {
+            if (!source.topicExists(topic)) {
+                topicDeleted(topic);
+            }
+        }
+        for (Map<String, GroupMeters> byTopic : groups.values()) {
+            for (String topic : new java.util.ArrayList<>(byTopic.keySet())) {
+                if (!source.topicExists(topic)) {
+                    topicDeleted(topic);
+                }
+            }
+        }
         ConsumerLagSource.Snapshot s = lag.snapshot();
         lagMessages.register(s.lagMessages(), true);
         lagSeconds.register(s.lagSeconds(), true);

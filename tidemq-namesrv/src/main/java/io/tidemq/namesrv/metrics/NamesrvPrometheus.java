@@ -4,9 +4,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.tidemq.namesrv.NamesrvMetrics;
-import io.tidemq.namesrv.route.RouteInfoManager;
-
+import java.util.function.IntSupplier;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -18,7 +16,11 @@ public final class NamesrvPrometheus {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
-    public NamesrvPrometheus(NamesrvMetrics metrics, RouteInfoManager routes) {
+    /**
+     * @param liveBrokers how many broker processes are registered (read at scrape time)
+     * @param topics      how many topics are routed (read at scrape time)
+     */
+    public NamesrvPrometheus(NamesrvMetrics metrics, IntSupplier liveBrokers, IntSupplier topics) {
         counter("tidemq.namesrv.registrations", "REGISTER_BROKER requests applied", metrics,
                 NamesrvMetrics::registrations);
         counter("tidemq.namesrv.heartbeats", "BROKER_HEARTBEAT requests applied", metrics, NamesrvMetrics::heartbeats);
@@ -28,9 +30,9 @@ public final class NamesrvPrometheus {
                 NamesrvMetrics::evictionsTotal);
         counter("tidemq.namesrv.handler.failures", "Exceptions thrown by event handlers", metrics,
                 NamesrvMetrics::handlerFailures);
-        Gauge.builder("tidemq.namesrv.brokers", routes, r -> r.liveBrokers().size())
+        Gauge.builder("tidemq.namesrv.brokers", liveBrokers, IntSupplier::getAsInt)
                 .description("Live broker processes registered").strongReference(true).register(registry);
-        Gauge.builder("tidemq.namesrv.topics", routes, r -> r.topicNames().size())
+        Gauge.builder("tidemq.namesrv.topics", topics, IntSupplier::getAsInt)
                 .description("Topics served by at least one live broker").strongReference(true).register(registry);
     }
 
