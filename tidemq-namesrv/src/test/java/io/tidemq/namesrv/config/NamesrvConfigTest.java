@@ -19,6 +19,7 @@ class NamesrvConfigTest {
         assertThat(config.scanIntervalMs()).isEqualTo(5_000);
         assertThat(config.requestThreads()).isEqualTo(4);
         assertThat(config.eventQueueCapacity()).isEqualTo(10_000);
+        assertThat(config.metricsPort()).isEqualTo(-1);
     }
 
     @Test
@@ -39,7 +40,7 @@ class NamesrvConfigTest {
     @Test
     void everyKeyFromPropertiesIsListedInKeyNames() {
         assertThat(NamesrvConfig.keyNames()).containsExactly("listenPort", "bindAddress", "brokerExpireMs",
-                "scanIntervalMs", "requestThreads", "eventQueueCapacity");
+                "scanIntervalMs", "requestThreads", "eventQueueCapacity", "metricsPort");
     }
 
     @Test
