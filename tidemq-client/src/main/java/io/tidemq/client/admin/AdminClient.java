@@ -384,7 +384,7 @@ public final class AdminClient implements AutoCloseable {
      * Plans a reset of {@code group}'s offsets on every queue of {@code topic} without changing anything: the
      * dry run of {@code admin group reset-offsets}.
      *
-     * @throws UnknownTopicException when no NameServer knows the topic
+     * @throws TopicNotFoundException when no NameServer knows the topic
      */
     public OffsetResetPlan planOffsetReset(String group, String topic, OffsetResetSpec spec) {
         NameValidator.checkGroup(group);
@@ -507,12 +507,12 @@ public final class AdminClient implements AutoCloseable {
      * from {@code offset}, read without being delivered or committed.
      *
      * @param brokerName the broker group holding the queue (from the topic's route)
-     * @throws UnknownTopicException when no NameServer knows the topic, or the broker does not serve it
+     * @throws TopicNotFoundException when no NameServer knows the topic, or the broker does not serve it
      */
     public QueueMessages queueMessages(String topic, String brokerName, int queueId, long offset, int maxNum) {
         TopicRouteData route = route(topic);
         BrokerData b = route.brokerDatas().stream().filter(d -> d.brokerName().equals(brokerName)).findFirst()
-                .orElseThrow(() -> new UnknownTopicException(topic, "broker " + brokerName + " (the topic is on "
+                .orElseThrow(() -> new TopicNotFoundException(topic, "broker " + brokerName + " (the topic is on "
                         + route.brokerDatas().stream().map(BrokerData::brokerName).toList() + ")"));
         return readQueue(BrokerTargets.readAddress(b), brokerName, topic, queueId, offset, maxNum, 0);
     }
@@ -564,7 +564,7 @@ public final class AdminClient implements AutoCloseable {
         RemotingCommand resp = remoting.callBroker(what, addr, RemotingCommand.createRequest(RequestCode.QUERY_QUEUE_MESSAGES)
                 .writeHeader(new Headers.QueueMessagesRequest(topic, queueId, offset, max, endTimestampMs)));
         if (AdminRemoting.is(resp, ResponseCode.TOPIC_NOT_EXIST)) {
-            throw new UnknownTopicException(topic, "broker " + addr);
+            throw new TopicNotFoundException(topic, "broker " + addr);
         }
         AdminRemoting.expectSuccess(what, addr, resp);
         Headers.QueueMessagesResponse h = resp.readHeader(Headers.QueueMessagesResponse.class);
