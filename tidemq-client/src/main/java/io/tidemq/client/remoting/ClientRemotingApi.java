@@ -1,5 +1,9 @@
 package io.tidemq.client.remoting;
 
+import java.util.concurrent.Executor;
+import java.nio.ByteBuffer;
+import io.tidemq.common.message.MessageExt;
+import io.tidemq.common.message.MessageCodec;
 import io.tidemq.common.protocol.body.UnlockBatchRequest;
 import io.tidemq.common.protocol.body.LockBatchResponse;
 import io.tidemq.common.protocol.body.LockBatchRequest;
@@ -187,6 +191,25 @@ public final class ClientRemotingApi {
     private static LockBatchResponse lockResponse(String what, String addr, RemotingCommand resp) {
         ResponseCodes.expectSuccess(what, addr, null, resp);
         return Json.fromBytes(resp.body(), LockBatchResponse.class);
+    }
+
+    /** A broker's CHECK_TRANSACTION_STATE, decoded. */
+    @FunctionalInterface
+    public interface CheckListener {
+        /** {@code messages} holds the half message the broker asks about (one, from a well-behaved broker). */
+        void onCheck(String brokerAddress, Headers.CheckTransactionStateRequest header, List<MessageExt> messages);
+    }
+
+    /**
+     * Hands every CHECK_TRANSACTION_STATE a broker sends this client (a one-way request: nothing is answered;
+     * the producer answers with END_TRANSACTION) to {@code listener}, on {@code executor}.
+     */
+    public void onCheckTransactionState(CheckListener listener, Executor executor) {
+        remoting.registerProcessor(RequestCode.CHECK_TRANSACTION_STATE, (channel, request) -> {
+            listener.onCheck(channel.remoteAddress(), request.readHeader(Headers.CheckTransactionStateRequest.class),
+                    MessageCodec.decodeDelivered(ByteBuffer.wrap(request.body())));
+            return null;
+        }, executor);
     }
 
     /** A synchronous call; transport failures become {@link RemotingFailedException}. */

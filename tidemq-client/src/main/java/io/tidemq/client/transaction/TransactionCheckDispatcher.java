@@ -2,21 +2,15 @@ package io.tidemq.client.transaction;
 
 import io.tidemq.client.ClientException;
 import io.tidemq.client.instance.ClientInstance;
-import io.tidemq.common.message.MessageCodec;
+import io.tidemq.client.remoting.ClientRemotingApi;
 import io.tidemq.common.message.MessageExt;
-import io.tidemq.common.protocol.RequestCode;
 import io.tidemq.common.protocol.header.Headers;
-import io.tidemq.remoting.RemotingChannel;
-import io.tidemq.remoting.RequestProcessor;
-import io.tidemq.remoting.protocol.RemotingCommand;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.ByteBuffer;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -25,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * has one processor per remoting client while several producer groups may share the instance. It runs on the
  * instance's delay scheduler and only decodes and hands on; the producer's check executor does the work.
  */
-final class TransactionCheckDispatcher implements RequestProcessor {
+final class TransactionCheckDispatcher implements ClientRemotingApi.CheckListener {
 
     /** What a transaction producer does with a check-back for its group. */
     @FunctionalInterface
@@ -54,8 +48,7 @@ final class TransactionCheckDispatcher implements RequestProcessor {
             TransactionCheckDispatcher d = BY_INSTANCE.get(instance);
             if (d == null) {
                 d = new TransactionCheckDispatcher();
-                instance.api().remoting().registerProcessor(RequestCode.CHECK_TRANSACTION_STATE, d,
-                        instance.delayScheduler());
+                instance.api().onCheckTransactionState(d, instance.delayScheduler());
                 BY_INSTANCE.put(instance, d);
             }
             if (d.handlers.putIfAbsent(group, handler) != null) {
@@ -78,21 +71,18 @@ final class TransactionCheckDispatcher implements RequestProcessor {
     }
 
     @Override
-    public CompletableFuture<RemotingCommand> processRequest(RemotingChannel channel, RemotingCommand request) {
-        Headers.CheckTransactionStateRequest h = request.readHeader(Headers.CheckTransactionStateRequest.class);
+    public void onCheck(String brokerAddress, Headers.CheckTransactionStateRequest h, List<MessageExt> messages) {
         Handler handler = handlers.get(h.producerGroup());
         if (handler == null) {
             LOG.warn("broker {} checks transaction {} of producer group {}, which no transaction producer of this"
-                    + " client runs; ignoring it", channel.remoteAddress(), h.transactionId(), h.producerGroup());
-            return null;
+                    + " client runs; ignoring it", brokerAddress, h.transactionId(), h.producerGroup());
+            return;
         }
-        List<MessageExt> messages = MessageCodec.decodeDelivered(ByteBuffer.wrap(request.body()));
         if (messages.size() != 1) {
             LOG.warn("broker {} sent a check-back of transaction {} with {} messages instead of one; ignoring it",
-                    channel.remoteAddress(), h.transactionId(), messages.size());
-            return null;
+                    brokerAddress, h.transactionId(), messages.size());
+            return;
         }
-        handler.onCheck(channel.remoteAddress(), h, messages.get(0));
-        return null;
+        handler.onCheck(brokerAddress, h, messages.get(0));
     }
 }
