@@ -41,6 +41,10 @@ class HaConfigLoadingTest {
     void aSlaveWithoutMasterAddressIsRefusedWithTheKeyToSet() {
         assertThatThrownBy(() -> BrokerConfigLoader.load(props("brokerRole", "SLAVE")))
                 .isInstanceOf(BrokerConfigException.class).hasMessageContaining("haMasterAddress");
+        // the one address parser (HostPort): "host:port" with a numeric port in [1, 65535]
+        assertThatThrownBy(() -> BrokerConfigLoader.load(props("brokerRole", "SLAVE", "haMasterAddress", "master:x")))
+                .isInstanceOf(BrokerConfigException.class).hasMessageContaining("haMasterAddress 'master:x'")
+                .hasMessageContaining("numeric port");
         assertThatThrownBy(() -> BrokerConfigLoader.load(props("replicationMode", "SYNC")))
                 .isInstanceOf(BrokerConfigException.class).hasMessageContaining("haListenPort");
         assertThatThrownBy(() -> BrokerConfigLoader.load(props("brokerRole", "LEADER")))

@@ -1,5 +1,8 @@
 package io.tidemq.broker.ha;
 
+import io.tidemq.common.net.HostPort;
+import io.tidemq.common.net.InvalidAddressException;
+
 /**
  * Replication settings of a broker. The group is the broker's {@code brokerName} and the replica id its
  * {@code brokerId}. Replication is off while {@code haListenPort} is -1 on a master. Immutable.
@@ -24,9 +27,13 @@ public record HaConfig(BrokerRole role, int haListenPort, String haMasterAddress
     public static final int DISABLED_PORT = -1;
 
     public HaConfig {
-        if (role == BrokerRole.SLAVE && (haMasterAddress == null || !haMasterAddress.contains(":"))) {
-            throw new HaConfigException("brokerRole=SLAVE needs haMasterAddress=host:port (the master's"
-                    + " haListenPort); got '" + haMasterAddress + "'");
+        if (role == BrokerRole.SLAVE) {
+            try {
+                HostPort.parse(haMasterAddress, "haMasterAddress");
+            } catch (InvalidAddressException e) {
+                throw new HaConfigException("brokerRole=SLAVE needs haMasterAddress=host:port (the master's"
+                        + " haListenPort): " + e.getMessage());
+            }
         }
         if (haListenPort < DISABLED_PORT || haListenPort > 65_535) {
             throw new HaConfigException("haListenPort = " + haListenPort + " must be -1 (off), 0 (any) or a port");
