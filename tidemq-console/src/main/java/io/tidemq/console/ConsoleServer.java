@@ -7,6 +7,7 @@ import io.javalin.json.JavalinJackson;
 import io.tidemq.client.admin.AdminClient;
 import io.tidemq.client.ClientException;
 import io.tidemq.client.InvalidArgumentException;
+import io.tidemq.client.admin.GroupOnlineException;
 import io.tidemq.client.admin.MessageNotFoundException;
 import io.tidemq.client.admin.UnknownGroupException;
 import io.tidemq.client.TopicNotFoundException;
@@ -14,6 +15,7 @@ import io.tidemq.common.json.Json;
 import io.tidemq.console.api.DeadLettersApi;
 import io.tidemq.console.api.GroupsApi;
 import io.tidemq.console.api.MessagesApi;
+import io.tidemq.console.api.OffsetResetApi;
 import io.tidemq.console.api.OverviewApi;
 import io.tidemq.console.api.TopicsApi;
 import io.tidemq.console.auth.AuthApi;
@@ -24,6 +26,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Map;
@@ -79,7 +82,8 @@ public final class ConsoleServer implements AutoCloseable {
                 sf.headers = Map.of("Cache-Control", "no-cache");
             });
         });
-        routes(app, auth, admin, clock);
+        Path auditFile = options.usersFile() == null ? null : options.usersFile().resolveSibling("audit.log");
+        routes(app, auth, admin, clock, new AuditLog(auditFile, clock));
         try {
             app.start(options.bindAddress(), options.port());
         } catch (RuntimeException e) {
@@ -92,14 +96,14 @@ public final class ConsoleServer implements AutoCloseable {
         return server;
     }
 
-    private static void routes(Javalin app, AuthApi auth, AdminClient admin, Clock clock) {
+    private static void routes(Javalin app, AuthApi auth, AdminClient admin, Clock clock, AuditLog audit) {
         app.before(ctx -> securityHeaders(ctx));
         app.before("/api/*", auth::guard);
         app.post("/api/login", auth::login);
         app.post("/api/logout", auth::logout);
         app.get("/api/session", auth::session);
 
-        OverviewApi overview = new OverviewApi(admin, clock);
+        OverviewApi overview = new OverviewApi(admin);
         TopicsApi topics = new TopicsApi(admin, clock);
         GroupsApi groups = new GroupsApi(admin);
         MessagesApi messages = new MessagesApi(admin);
@@ -115,8 +119,13 @@ public final class ConsoleServer implements AutoCloseable {
         app.post("/api/groups/{group}/dead-letters/resend", dlq::resend);
         app.get("/api/messages/by-id", messages::byId);
         app.get("/api/messages/by-key", messages::byKey);
+        app.get("/api/messages/by-queue", messages::byQueue);
+        OffsetResetApi reset = new OffsetResetApi(admin, audit);
+        app.post("/api/groups/{group}/offset-reset/plan", reset::plan);
+        app.post("/api/groups/{group}/offset-reset/execute", reset::execute);
 
         app.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
+        app.exception(GroupOnlineException.class, (e, ctx) -> error(ctx, 409, e.getMessage()));
         app.exception(TopicNotFoundException.class, (e, ctx) -> error(ctx, 404, e.getMessage()));
         app.exception(UnknownGroupException.class, (e, ctx) -> error(ctx, 404, e.getMessage()));
         app.exception(MessageNotFoundException.class, (e, ctx) -> error(ctx, 404, e.getMessage()));

@@ -157,6 +157,8 @@ class ConsoleApiTest {
         assertThat(b.get("diskTotalBytes").asLong()).isPositive();
         assertThat(b.get("diskUsedRatio").asDouble()).isBetween(0.0, 1.0);
         assertThat(b.get("writeState").asText()).isEqualTo("WRITABLE");
+        assertThat(b.get("version").asText()).isNotBlank();
+        assertThat(b.get("inPerSecond").isNumber()).isTrue();
         assertThat(b.get("error").isNull()).isTrue();
     }
 
@@ -227,6 +229,76 @@ class ConsoleApiTest {
         assertThat(m.get("tag").asText()).isEqualTo("t1");
         assertThat(m.get("properties").get("KEYS").asText()).isEqualTo("order-7");
         assertThat(http.get("/api/messages/by-id?id=not-an-id").status()).isEqualTo(400);
+    }
+
+    @Test
+    void aQueueReadIsBoundedAndSaysWhereToContinue() {
+        ConsoleHttp http = loggedIn();
+        createTopic(http, "queue-read", 1);
+        List<SendResult> sent = send("queue-read", 3, null);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            JsonNode first = http.get("/api/messages/by-queue?topic=queue-read&broker=broker-console&queueId=0&offset=0&max=2").json();
+            assertThat(first.get("messages")).extracting(m -> m.get("msgId").asText())
+                    .containsExactly(sent.get(0).msgId(), sent.get(1).msgId());
+            assertThat(first.get("incomplete").asBoolean()).isTrue();
+            assertThat(first.get("nextOffset").asLong()).isEqualTo(2);
+            assertThat(first.get("note").asText()).contains("stopped early").contains("continue from offset 2");
+        });
+        JsonNode rest = http.get("/api/messages/by-queue?topic=queue-read&broker=broker-console&queueId=0&offset=2&max=10").json();
+        assertThat(rest.get("messages")).extracting(m -> m.get("msgId").asText()).containsExactly(sent.get(2).msgId());
+        assertThat(rest.get("incomplete").asBoolean()).isFalse();
+    }
+
+    @Test
+    void anOffsetResetShowsADryRunFirstNeedsTheGroupsNameAndIsRefusedWhileTheGroupIsOnline() throws Exception {
+        ConsoleHttp http = loggedIn();
+        createTopic(http, "rewind", 1);
+        send("rewind", 4, null);
+        Map<String, Object> toEarliest = Map.of("topic", "rewind", "to", "earliest");
+        try (PullConsumer c = PullConsumer.builder("rewind-group", config("rewind")).autoCommit(false).build()) {
+            c.subscribe("rewind", "*");
+            c.start();
+            List<MessageExt> got = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                got.addAll(c.poll(Duration.ofMillis(200)));
+                return got.size() >= 4;
+            });
+            c.commitSync();
+            await().atMost(Duration.ofSeconds(10)).until(() ->
+                    http.get("/api/groups/rewind-group").json().get("queues").get(0).get("consumerOffset").asLong() == 4);
+
+            JsonNode plan = http.post("/api/groups/rewind-group/offset-reset/plan", toEarliest).json();
+            assertThat(plan.get("executed").asBoolean()).isFalse();
+            assertThat(plan.get("changedQueues").asInt()).isEqualTo(1);
+            assertThat(plan.get("onlineMembers")).hasSize(1);
+            JsonNode row = plan.get("rows").get(0);
+            assertThat(row.get("oldOffset").asLong()).isEqualTo(4);
+            assertThat(row.get("newOffset").asLong()).isZero();
+            assertThat(row.get("messageDelta").asLong()).isEqualTo(4);
+            ConsoleHttp.Reply online = http.post("/api/groups/rewind-group/offset-reset/execute",
+                    Map.of("topic", "rewind", "to", "earliest", "confirm", "rewind-group"));
+            assertThat(online.status()).isEqualTo(409);
+            assertThat(online.json().get("error").asText()).contains("online");
+        }
+        assertThat(http.get("/api/groups/rewind-group").json().get("queues").get(0).get("consumerOffset").asLong())
+                .as("the dry run changed nothing").isEqualTo(4);
+
+        ConsoleHttp.Reply unconfirmed = http.post("/api/groups/rewind-group/offset-reset/execute",
+                Map.of("topic", "rewind", "to", "earliest", "confirm", "rewind"));
+        assertThat(unconfirmed.status()).isEqualTo(400);
+        assertThat(unconfirmed.json().get("error").asText()).contains("type the group's name");
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            ConsoleHttp.Reply done = http.post("/api/groups/rewind-group/offset-reset/execute",
+                    Map.of("topic", "rewind", "to", "earliest", "confirm", "rewind-group"));
+            assertThat(done.status()).as(String.valueOf(done.json())).isEqualTo(200);
+            assertThat(done.json().get("executed").asBoolean()).isTrue();
+        });
+        JsonNode g = http.get("/api/groups/rewind-group").json();
+        assertThat(g.get("queues").get(0).get("consumerOffset").asLong()).isZero();
+        assertThat(g.get("lag").asLong()).isEqualTo(4);
+        assertThat(Files.readString(console.usersFile().orElseThrow().resolveSibling("audit.log")))
+                .contains("\"user\":\"admin\"").contains("offset reset of group rewind-group on topic rewind to earliest");
     }
 
     @Test

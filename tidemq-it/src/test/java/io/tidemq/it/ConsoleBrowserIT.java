@@ -45,7 +45,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * The web console in a real browser (Debian's headless chromium through chromedriver) against a live standalone
  * server in its own JVM: log in with the password the server printed, see the overview, find a message by key,
- * see a group's lag, resend a dead letter and see its outcome. Screenshots of each page go to
+ * see a group's lag, resend a dead letter and see its outcome, dry-run an offset reset and execute it. Screenshots of each page go to
  * {@code target/console-screenshots} (the ones in docs/images come from here). Skipped, saying so, only when
  * chromium or chromedriver is not installed.
  */
@@ -220,5 +220,21 @@ class ConsoleBrowserIT {
         assertThat(browser.findElement(By.id("dlq-summary")).getText()).isEqualTo("1 resent, 0 not resent");
         assertThat(browser.findElement(By.cssSelector("#dead-letters input.dlq-select")).isEnabled()).isFalse();
         screenshot("dead-letters");
+
+        // offset reset: the dry run first, then typed confirmation, then the group reads everything again
+        open("#/offset-reset/" + LAG_GROUP);
+        visible(By.id("reset-topic")).sendKeys(TOPIC);
+        browser.findElement(By.id("reset-preview")).click();
+        awaitText(By.id("reset-dry-run"), "Dry run: nothing changed yet. 2 of 2 queue(s) of " + TOPIC + " would move.");
+        assertThat(browser.findElements(By.cssSelector("#reset-plan tbody tr"))).hasSize(2);
+        assertThat(browser.findElement(By.id("reset-plan")).getText()).contains("read again");
+        WebElement execute = browser.findElement(By.id("reset-execute"));
+        assertThat(execute.isEnabled()).as("disabled until the group's name is typed").isFalse();
+        browser.findElement(By.id("reset-confirm")).sendKeys(LAG_GROUP);
+        screenshot("offset-reset");
+        execute.click();
+        awaitText(By.id("reset-done"), "Done: 2 queue(s) moved");
+        open("#/groups/" + LAG_GROUP);
+        awaitText(By.id("group-lag"), "5");
     }
 }

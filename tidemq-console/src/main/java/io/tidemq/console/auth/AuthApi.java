@@ -18,6 +18,10 @@ public final class AuthApi {
     /** Sent by the console's own pages on every POST / DELETE. */
     public static final String CSRF_HEADER = "X-TideMQ-Console";
 
+    /** The request attribute holding who made the request (set by {@link #guard}). */
+    private static final String USER_ATTRIBUTE = "tidemq.user";
+    private static final String ANONYMOUS = "anonymous (--insecure-console)";
+
     public record LoginRequest(String user, String password) {
     }
 
@@ -46,12 +50,24 @@ public final class AuthApi {
                     + " header (the console's pages send it)");
         }
         String path = ctx.path();
-        if (insecure || path.equals("/api/login") || path.equals("/api/session")) {
+        if (insecure) {
+            ctx.attribute(USER_ATTRIBUTE, ANONYMOUS);
             return;
         }
-        if (currentUser(ctx).isEmpty()) {
+        if (path.equals("/api/login") || path.equals("/api/session")) {
+            return;
+        }
+        Optional<String> user = currentUser(ctx);
+        if (user.isEmpty()) {
             throw new ApiException(401, "log in first (POST /api/login)");
         }
+        ctx.attribute(USER_ATTRIBUTE, user.get());
+    }
+
+    /** Who made this request, for audit records. */
+    public static String user(Context ctx) {
+        String u = ctx.attribute(USER_ATTRIBUTE);
+        return u == null ? ANONYMOUS : u;
     }
 
     public void login(Context ctx) {

@@ -38,7 +38,7 @@
 
   const fmt = {
     num: n => (n === null || n === undefined) ? '' : Number(n).toLocaleString('en-US'),
-    rate: r => (r === null || r === undefined) ? h('span', { class: 'unknown', title: 'needs two samples: shown from the next refresh on' }, 'measuring') : r.toFixed(1),
+    rate: r => (r === null || r === undefined) ? h('span', { class: 'unknown', title: 'the broker has not reported a rate yet' }, 'not reported') : r.toFixed(1),
     time: ms => (!ms) ? '' : new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
     bytes: b => {
       if (b === null || b === undefined) return '';
@@ -122,13 +122,15 @@
           ? h('span', { class: 'unknown' }, 'unknown')
           : [h('span', { class: 'bar' }, h('span', { style: 'width:' + Math.round(b.diskUsedRatio * 100) + '%' })),
              Math.round(b.diskUsedRatio * 100) + ' % of ' + fmt.bytes(b.diskTotalBytes)] },
-      { title: 'Writes', key: 'state', cell: b => b.error ? '' : (b.writeState === 'WRITABLE' ? h('span', { class: 'ok' }, 'accepted')
+      { title: 'Writes', key: 'state', cell: b => b.error ? '' : b.drained ? h('span', { class: 'unknown', title: 'admin broker undrain puts it back' }, 'drained: read only')
+          : (b.writeState === 'WRITABLE' ? h('span', { class: 'ok' }, 'accepted')
           : h('span', { class: 'error', title: b.writeRefusal || '' }, b.writeState)) },
       { title: 'In msg/s', key: 'in', num: true, cell: b => b.error ? '' : fmt.rate(b.inPerSecond) },
       { title: 'Out msg/s', key: 'out', num: true, cell: b => b.error ? '' : fmt.rate(b.outPerSecond) },
       { title: 'Topics', key: 'topics', num: true, cell: b => fmt.num(b.topicCount) },
       { title: 'Up', key: 'uptime', cell: b => fmt.dur(b.uptimeMs) },
       { title: 'Last registration', key: 'heartbeat', cell: b => fmt.time(b.lastHeartbeatMs) },
+      { title: 'Figures from', key: 'age', cell: b => b.reportAgeMs === null || b.reportAgeMs === undefined ? '' : fmt.dur(b.reportAgeMs) + ' ago' },
       { title: 'Error', key: 'error', cell: b => b.error ? h('span', { class: 'error' }, b.error) : '' },
     ], o.brokers);
     setPage('Overview', h('h2', {}, 'Brokers'), br, h('h2', {}, 'NameServers'), ns,
@@ -251,7 +253,8 @@
   async function groupDetail(group) {
     const g = await api('/api/groups/' + encodeURIComponent(group));
     setPage('Group ' + g.group,
-      h('p', {}, h('a', { href: '#/groups' }, '← all groups'), ' · ', h('a', { href: '#/dead-letters/' + encodeURIComponent(g.group) }, 'dead letters')),
+      h('p', {}, h('a', { href: '#/groups' }, '← all groups'), ' · ', h('a', { href: '#/dead-letters/' + encodeURIComponent(g.group) }, 'dead letters'),
+        ' · ', h('a', { href: '#/offset-reset/' + encodeURIComponent(g.group) }, 'reset offsets')),
       h('p', { id: 'group-summary' }, 'Lag ', h('strong', { id: 'group-lag' }, fmt.num(g.lag)), ' message(s)',
         g.unknownQueues ? [', plus ', h('span', { class: 'unknown' }, g.unknownQueues + ' queue(s) with unknown lag'), ' (not counted)'] : '',
         ' · model ' + (g.messageModel || 'unknown: no member online')),
@@ -310,6 +313,17 @@
     const topic = h('input', { id: 'key-topic', placeholder: 'topic' });
     const key = h('input', { id: 'key-key', placeholder: 'key' });
     const max = h('input', { id: 'key-max', type: 'number', min: 1, max: 64, value: 32 });
+    const qTopic = h('input', { id: 'queue-topic', placeholder: 'topic' });
+    const qBroker = h('input', { id: 'queue-broker', placeholder: 'broker name' });
+    const qId = h('input', { id: 'queue-id', type: 'number', min: 0, value: 0 });
+    const qOffset = h('input', { id: 'queue-offset', type: 'number', min: 0, value: 0 });
+    const qMax = h('input', { id: 'queue-max', type: 'number', min: 1, max: 256, value: 32 });
+    const readQueue = from => show(async () => {
+      const r = await api('/api/messages/by-queue?' + new URLSearchParams({ topic: qTopic.value.trim(), broker: qBroker.value.trim(),
+        queueId: qId.value, offset: from, max: qMax.value }));
+      const more = r.incomplete ? h('button', { type: 'button', class: 'secondary', id: 'queue-next', onclick: () => { qOffset.value = r.nextOffset; readQueue(r.nextOffset); } }, 'Continue from offset ' + r.nextOffset) : null;
+      out.replaceChildren(searchNotice(r), ...messageRows('messages', r.messages), h('div', { class: 'pager' }, more));
+    });
     const show = async (fn) => { out.replaceChildren(h('p', { class: 'hint' }, 'searching…')); try { await fn(); } catch (e) { if (!(e instanceof LoginNeeded)) out.replaceChildren(errorBox(e)); } };
     setPage('Messages',
       h('h2', {}, 'By id'),
@@ -324,6 +338,11 @@
         }); } },
         h('label', {}, 'Topic', topic), h('label', {}, 'Key', key), h('label', {}, 'At most, per broker', max),
         h('button', { type: 'submit', id: 'key-search' }, 'Search')),
+      h('h2', {}, 'By queue and offset'),
+      h('form', { class: 'inline', onsubmit: ev => { ev.preventDefault(); readQueue(qOffset.value); } },
+        h('label', {}, 'Topic', qTopic), h('label', {}, 'Broker', qBroker), h('label', {}, 'Queue', qId),
+        h('label', {}, 'From offset', qOffset), h('label', {}, 'At most', qMax),
+        h('button', { type: 'submit', id: 'queue-search' }, 'Read')),
       out);
   }
 
@@ -365,6 +384,68 @@
       detail);
   }
 
+  // ---- offset reset
+  async function offsetReset(group) {
+    const g = h('input', { id: 'reset-group', placeholder: 'consumer group', value: group || '' });
+    const topic = h('input', { id: 'reset-topic', placeholder: 'topic' });
+    const to = h('select', { id: 'reset-to' }, ['earliest', 'latest', 'offset', 'time', 'duration', 'shift'].map(k => h('option', { value: k }, k)));
+    const value = h('input', { id: 'reset-value', placeholder: 'offset, ISO time, ms or ±N' });
+    const out = h('div', { id: 'reset-results' });
+    const body = () => {
+      const b = { topic: topic.value.trim(), to: to.value };
+      const v = value.value.trim();
+      if (to.value === 'time') b.value = Date.parse(v);
+      else if (v !== '') b.value = Number(v);
+      return b;
+    };
+    const path = () => '/api/groups/' + encodeURIComponent(g.value.trim()) + '/offset-reset/';
+    const planTable = p => table('reset-plan', [
+      { title: 'Broker', key: 'broker', cell: r => r.brokerName },
+      { title: 'Queue', key: 'queue', num: true, cell: r => r.queueId },
+      { title: 'Min', key: 'min', num: true, cell: r => fmt.num(r.minOffset) },
+      { title: 'Max', key: 'max', num: true, cell: r => fmt.num(r.maxOffset) },
+      { title: 'Committed now', key: 'old', num: true, cell: r => r.oldOffset < 0 ? h('span', { class: 'unknown' }, 'none') : fmt.num(r.oldOffset) },
+      { title: '→ New', key: 'new', num: true, cell: r => h('strong', {}, fmt.num(r.newOffset)) },
+      { title: 'Messages', key: 'delta', num: true, cell: r => r.messageDelta > 0 ? fmt.num(r.messageDelta) + ' read again' : r.messageDelta < 0 ? fmt.num(-r.messageDelta) + ' skipped' : 'no change' },
+      { title: 'Lag after', key: 'lagAfter', num: true, cell: r => fmt.num(r.lagAfter) },
+    ], p.rows);
+    const preview = async ev => {
+      ev.preventDefault();
+      out.replaceChildren(h('p', { class: 'hint' }, 'computing the dry run…'));
+      try {
+        const p = await api(path() + 'plan', { method: 'POST', body: body() });
+        const confirmInput = h('input', { id: 'reset-confirm', placeholder: 'type the group name' });
+        const force = h('input', { id: 'reset-force', type: 'checkbox' });
+        const result = h('div', { id: 'reset-outcome' });
+        const execute = h('button', { type: 'submit', class: 'danger', id: 'reset-execute', disabled: true }, 'Reset offsets');
+        confirmInput.addEventListener('input', () => { execute.disabled = confirmInput.value !== p.group; });
+        out.replaceChildren(
+          h('p', { class: 'notice complete', id: 'reset-dry-run' }, 'Dry run: nothing changed yet. ' + p.changedQueues + ' of ' + p.rows.length + ' queue(s) of ' + p.topic + ' would move.'),
+          planTable(p),
+          p.onlineMembers.length ? h('p', { class: 'notice', id: 'reset-online' }, p.onlineMembers.length + ' member(s) online (' + p.onlineMembers.join(', ') + '): the reset is refused while they run, because they would commit their own offsets over it. Stop them first, or force it.') : null,
+          h('form', { class: 'inline', onsubmit: async e2 => {
+              e2.preventDefault();
+              try {
+                const b = Object.assign(body(), { confirm: confirmInput.value, force: force.checked });
+                const done = await api(path() + 'execute', { method: 'POST', body: b });
+                result.replaceChildren(h('p', { class: 'notice complete', id: 'reset-done' }, 'Done: ' + done.changedQueues + ' queue(s) moved; recorded in the audit log.'), planTable(done));
+                execute.disabled = true;
+              } catch (e) { if (!(e instanceof LoginNeeded)) result.replaceChildren(errorBox(e)); }
+            } },
+            h('label', {}, 'Type "' + p.group + '" to confirm', confirmInput),
+            p.onlineMembers.length ? h('label', {}, 'Force while online', force) : null,
+            execute),
+          result);
+      } catch (e) { if (!(e instanceof LoginNeeded)) out.replaceChildren(errorBox(e)); }
+    };
+    setPage('Offset reset',
+      h('p', { class: 'hint' }, 'Moves a group\'s committed offsets on every queue of a topic. The dry run comes first; nothing changes until you confirm.'),
+      h('form', { class: 'inline', onsubmit: preview },
+        h('label', {}, 'Group', g), h('label', {}, 'Topic', topic), h('label', {}, 'To', to), h('label', {}, 'Value', value),
+        h('button', { type: 'submit', id: 'reset-preview' }, 'Dry run')),
+      out);
+  }
+
   // ---- routing
   function route() {
     clearTimeout(refreshTimer);
@@ -379,6 +460,7 @@
       groups: () => arg ? groupDetail(arg) : groups(),
       messages: () => messages(),
       'dead-letters': () => deadLetters(arg),
+      'offset-reset': () => offsetReset(arg),
     };
     run(pages[name] || overview);
   }
