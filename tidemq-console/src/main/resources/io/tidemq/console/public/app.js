@@ -419,7 +419,7 @@
         const result = h('div', { id: 'reset-outcome' });
         const execute = h('button', { type: 'submit', class: 'danger', id: 'reset-execute', disabled: true }, 'Reset offsets');
         confirmInput.addEventListener('input', () => { execute.disabled = confirmInput.value !== p.group; });
-        out.replaceChildren(
+        out.replaceChildren(h('div', {},
           h('p', { class: 'notice complete', id: 'reset-dry-run' }, 'Dry run: nothing changed yet. ' + p.changedQueues + ' of ' + p.rows.length + ' queue(s) of ' + p.topic + ' would move.'),
           planTable(p),
           p.onlineMembers.length ? h('p', { class: 'notice', id: 'reset-online' }, p.onlineMembers.length + ' member(s) online (' + p.onlineMembers.join(', ') + '): the reset is refused while they run, because they would commit their own offsets over it. Stop them first, or force it.') : null,
@@ -435,7 +435,7 @@
             h('label', {}, 'Type "' + p.group + '" to confirm', confirmInput),
             p.onlineMembers.length ? h('label', {}, 'Force while online', force) : null,
             execute),
-          result);
+          result));
       } catch (e) { if (!(e instanceof LoginNeeded)) out.replaceChildren(errorBox(e)); }
     };
     setPage('Offset reset',
