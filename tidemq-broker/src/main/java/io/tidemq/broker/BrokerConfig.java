@@ -3,6 +3,8 @@ package io.tidemq.broker;
 import io.tidemq.broker.ha.HaConfig;
 import io.tidemq.broker.retry.RetryBackoffSchedule;
 import io.tidemq.broker.schedule.TimerSettings;
+import io.tidemq.common.config.ConfigKey;
+import io.tidemq.common.config.ConfigTable;
 import io.tidemq.common.names.NameValidator;
 import io.tidemq.common.net.HostPort;
 import io.tidemq.common.net.InvalidAddressException;
@@ -22,7 +24,8 @@ import java.util.function.Consumer;
 
 /**
  * Everything a broker needs to run, immutable and validated when built: an out-of-range or malformed value
- * fails with a {@link BrokerConfigException} naming the key and the allowed range. Build it with
+ * fails with a {@link BrokerConfigException} naming the key and the allowed range; the keys, their defaults
+ * and their ranges are declared once, in {@link BrokerConfigKeys}. Build it with
  * {@link #builder()} or from a properties file with {@link #fromProperties(Properties)}; docs/configuration.md
  * ("## Broker") lists every key with its default.
  *
@@ -79,15 +82,15 @@ public final class BrokerConfig {
     private BrokerConfig(Builder b) {
         this.brokerClusterName = name("brokerClusterName", b.brokerClusterName, NameValidator::checkCluster);
         this.brokerName = name("brokerName", b.brokerName, NameValidator::checkBrokerName);
-        this.brokerId = ConfigReader.checkRange("brokerId", b.brokerId, 0, Long.MAX_VALUE);
+        this.brokerId = check(BrokerConfigKeys.BROKER_ID, b.brokerId);
         this.brokerIp = b.brokerIp == null || b.brokerIp.isBlank() ? LocalAddress.ipv4() : b.brokerIp.trim();
         if (b.bindAddress == null || b.bindAddress.isBlank()) {
             throw new BrokerConfigException("bindAddress must be a host name or IP address (0.0.0.0 for every"
                     + " interface), was '" + b.bindAddress + "'");
         }
         this.bindAddress = b.bindAddress.trim();
-        this.listenPort = (int) ConfigReader.checkRange("listenPort", b.listenPort, 0, 65_535);
-        this.metricsPort = (int) ConfigReader.checkRange("metricsPort", b.metricsPort, -1, 65_535);
+        this.listenPort = check(BrokerConfigKeys.LISTEN_PORT, b.listenPort);
+        this.metricsPort = check(BrokerConfigKeys.METRICS_PORT, b.metricsPort);
         this.namesrvAddrs = List.copyOf(b.namesrvAddrs);
         for (String addr : namesrvAddrs) {
             checkAddress(addr);
@@ -101,47 +104,37 @@ public final class BrokerConfig {
         }
         this.flushMode = b.flushMode;
         this.autoCreateTopic = b.autoCreateTopic;
-        this.defaultTopicQueueNums = (int) ConfigReader.checkRange("defaultTopicQueueNums", b.defaultTopicQueueNums,
-                1, TopicConfig.MAX_QUEUE_NUMS);
-        this.maxMessageBytes = (int) ConfigReader.checkRange("maxMessageBytes", b.maxMessageBytes, 1,
-                FrameLayout.MAX_PULL_RESPONSE_BODY_BYTES);
-        this.maxPropertiesBytes = (int) ConfigReader.checkRange("maxPropertiesBytes", b.maxPropertiesBytes, 64,
-                MAX_PROPERTIES_BYTES_LIMIT);
-        this.maxBatchMessages = (int) ConfigReader.checkRange("maxBatchMessages", b.maxBatchMessages, 1, 100_000);
-        this.maxPullMessages = (int) ConfigReader.checkRange("maxPullMessages", b.maxPullMessages, 1, 10_000);
-        this.maxPullBytes = (int) ConfigReader.checkRange("maxPullBytes", b.maxPullBytes, 1024,
-                FrameLayout.MAX_PULL_RESPONSE_BODY_BYTES);
-        this.registerIntervalMs = ConfigReader.checkRange("registerIntervalMs", b.registerIntervalMs, 100, 600_000);
-        this.registerTimeoutMs = ConfigReader.checkRange("registerTimeoutMs", b.registerTimeoutMs, 100, 60_000);
-        this.clientExpireMs = ConfigReader.checkRange("clientExpireMs", b.clientExpireMs, 1_000, 3_600_000);
-        this.longPollingMaxMs = ConfigReader.checkRange("longPollingMaxMs", b.longPollingMaxMs, 0, 300_000);
-        this.longPollingCheckIntervalMs = ConfigReader.checkRange("longPollingCheckIntervalMs",
-                b.longPollingCheckIntervalMs, 10, 10_000);
-        this.longPollingMaxHeld = (int) ConfigReader.checkRange("longPollingMaxHeld", b.longPollingMaxHeld, 1,
-                1_000_000);
-        this.longPollingMaxHeldPerConnection = (int) ConfigReader.checkRange("longPollingMaxHeldPerConnection",
-                b.longPollingMaxHeldPerConnection, 1, 1_000_000);
-        this.retryTopicCreatesPerSecond = (int) ConfigReader.checkRange("retryTopicCreatesPerSecond",
-                b.retryTopicCreatesPerSecond, 1, 10_000);
-        this.offsetFlushIntervalMs = ConfigReader.checkRange("offsetFlushIntervalMs", b.offsetFlushIntervalMs,
-                100, 600_000);
-        this.transactionCheckIntervalMs = ConfigReader.checkRange("transactionCheckIntervalMs",
-                b.transactionCheckIntervalMs, 10, 3_600_000);
-        this.transactionTimeoutMs = ConfigReader.checkRange("transactionTimeoutMs", b.transactionTimeoutMs, 10,
-                86_400_000);
-        this.transactionCheckMax = (int) ConfigReader.checkRange("transactionCheckMax", b.transactionCheckMax, 1,
-                1_000);
-        this.transactionMaxTrackedDecisions = (int) ConfigReader.checkRange("transactionMaxTrackedDecisions",
-                b.transactionMaxTrackedDecisions, 1_000, 10_000_000);
-        this.rebalanceLockMaxLiveMs = ConfigReader.checkRange("rebalanceLockMaxLiveMs", b.rebalanceLockMaxLiveMs,
-                100, 3_600_000);
-        this.sendThreads = (int) ConfigReader.checkRange("sendThreads", b.sendThreads, 1, 256);
+        this.defaultTopicQueueNums = check(BrokerConfigKeys.DEFAULT_TOPIC_QUEUE_NUMS, b.defaultTopicQueueNums);
+        this.maxMessageBytes = check(BrokerConfigKeys.MAX_MESSAGE_BYTES, b.maxMessageBytes);
+        this.maxPropertiesBytes = check(BrokerConfigKeys.MAX_PROPERTIES_BYTES, b.maxPropertiesBytes);
+        this.maxBatchMessages = check(BrokerConfigKeys.MAX_BATCH_MESSAGES, b.maxBatchMessages);
+        this.maxPullMessages = check(BrokerConfigKeys.MAX_PULL_MESSAGES, b.maxPullMessages);
+        this.maxPullBytes = check(BrokerConfigKeys.MAX_PULL_BYTES, b.maxPullBytes);
+        this.registerIntervalMs = check(BrokerConfigKeys.REGISTER_INTERVAL_MS, b.registerIntervalMs);
+        this.registerTimeoutMs = check(BrokerConfigKeys.REGISTER_TIMEOUT_MS, b.registerTimeoutMs);
+        this.clientExpireMs = check(BrokerConfigKeys.CLIENT_EXPIRE_MS, b.clientExpireMs);
+        this.longPollingMaxMs = check(BrokerConfigKeys.LONG_POLLING_MAX_MS, b.longPollingMaxMs);
+        this.longPollingCheckIntervalMs =
+                check(BrokerConfigKeys.LONG_POLLING_CHECK_INTERVAL_MS, b.longPollingCheckIntervalMs);
+        this.longPollingMaxHeld = check(BrokerConfigKeys.LONG_POLLING_MAX_HELD, b.longPollingMaxHeld);
+        this.longPollingMaxHeldPerConnection =
+                check(BrokerConfigKeys.LONG_POLLING_MAX_HELD_PER_CONNECTION, b.longPollingMaxHeldPerConnection);
+        this.retryTopicCreatesPerSecond =
+                check(BrokerConfigKeys.RETRY_TOPIC_CREATES_PER_SECOND, b.retryTopicCreatesPerSecond);
+        this.offsetFlushIntervalMs = check(BrokerConfigKeys.OFFSET_FLUSH_INTERVAL_MS, b.offsetFlushIntervalMs);
+        this.transactionCheckIntervalMs =
+                check(BrokerConfigKeys.TRANSACTION_CHECK_INTERVAL_MS, b.transactionCheckIntervalMs);
+        this.transactionTimeoutMs = check(BrokerConfigKeys.TRANSACTION_TIMEOUT_MS, b.transactionTimeoutMs);
+        this.transactionCheckMax = check(BrokerConfigKeys.TRANSACTION_CHECK_MAX, b.transactionCheckMax);
+        this.transactionMaxTrackedDecisions =
+                check(BrokerConfigKeys.TRANSACTION_MAX_TRACKED_DECISIONS, b.transactionMaxTrackedDecisions);
+        this.rebalanceLockMaxLiveMs = check(BrokerConfigKeys.REBALANCE_LOCK_MAX_LIVE_MS, b.rebalanceLockMaxLiveMs);
+        this.sendThreads = check(BrokerConfigKeys.SEND_THREADS, b.sendThreads);
         this.sendOnIoThread = b.sendOnIoThread;
-        this.pullThreads = (int) ConfigReader.checkRange("pullThreads", b.pullThreads, 1, 256);
-        this.clientThreads = (int) ConfigReader.checkRange("clientThreads", b.clientThreads, 1, 256);
-        this.adminThreads = (int) ConfigReader.checkRange("adminThreads", b.adminThreads, 1, 64);
-        this.requestQueueCapacity = (int) ConfigReader.checkRange("requestQueueCapacity", b.requestQueueCapacity,
-                16, 1_000_000);
+        this.pullThreads = check(BrokerConfigKeys.PULL_THREADS, b.pullThreads);
+        this.clientThreads = check(BrokerConfigKeys.CLIENT_THREADS, b.clientThreads);
+        this.adminThreads = check(BrokerConfigKeys.ADMIN_THREADS, b.adminThreads);
+        this.requestQueueCapacity = check(BrokerConfigKeys.REQUEST_QUEUE_CAPACITY, b.requestQueueCapacity);
         this.timerSettings = new TimerSettings(b.timerEnable, b.timerMaxDelayMs, b.timerPrecisionMs,
                 b.timerLookAheadMs, b.timerRollWindowMs, b.timerMaxInFlight);
         this.retryBackoffSchedule = RetryBackoffSchedule.parse(b.retryBackoffSchedule);
@@ -218,7 +211,24 @@ public final class BrokerConfig {
      * @throws BrokerConfigException naming the first bad key
      */
     public static BrokerConfig fromProperties(Properties props) {
-        return BrokerConfigLoader.load(props);
+        Builder builder = builder();
+        Map<String, String> values = ConfigTable.values(props);
+        Map<String, String> store = new TreeMap<>();
+        for (String key : BrokerConfigKeys.TABLE.bind(builder, values, BrokerConfigException::new)) {
+            store.put(key, values.get(key).trim());
+        }
+        if (!builder.haValues.isEmpty()) {
+            builder.haConfig(BrokerConfigKeys.haConfig(builder.haConfig, builder.haValues));
+        }
+        return builder.storeProperties(store).build();
+    }
+
+    private static int check(ConfigKey<Integer> key, int value) {
+        return key.check(value, BrokerConfigException::new);
+    }
+
+    private static long check(ConfigKey<Long> key, long value) {
+        return key.check(value, BrokerConfigException::new);
     }
 
     private static void checkAddress(String addr) {
@@ -446,52 +456,54 @@ public final class BrokerConfig {
 
     /** Mutable builder with every default; fields are package-visible so the loader reads the defaults. */
     public static final class Builder {
-        String brokerClusterName = "DefaultCluster";
-        String brokerName = "broker-a";
-        long brokerId = 0;
+        String brokerClusterName = BrokerConfigKeys.BROKER_CLUSTER_NAME.defaultValue();
+        String brokerName = BrokerConfigKeys.BROKER_NAME.defaultValue();
+        long brokerId = BrokerConfigKeys.BROKER_ID.defaultValue();
         private String brokerIp;
-        String bindAddress = "0.0.0.0";
-        int listenPort = 10911;
-        int metricsPort = -1;
-        List<String> namesrvAddrs = new ArrayList<>();
-        Path storePath = Path.of("data", "broker");
-        FlushMode flushMode = FlushMode.ASYNC;
-        boolean autoCreateTopic = false;
-        int defaultTopicQueueNums = 8;
-        int maxMessageBytes = 4 << 20;
-        int maxPropertiesBytes = 16 * 1024;
-        int maxBatchMessages = 1024;
-        int maxPullMessages = 256;
-        int maxPullBytes = 8 << 20;
-        long registerIntervalMs = 30_000;
-        long registerTimeoutMs = 3_000;
-        long clientExpireMs = 120_000;
-        long longPollingMaxMs = 30_000;
-        long longPollingCheckIntervalMs = 200;
-        int longPollingMaxHeld = 20_000;
-        int longPollingMaxHeldPerConnection = 2_000;
-        int retryTopicCreatesPerSecond = 20;
-        long offsetFlushIntervalMs = 5_000;
-        long transactionCheckIntervalMs = 60_000;
-        long transactionTimeoutMs = 6_000;
-        int transactionCheckMax = 15;
-        int transactionMaxTrackedDecisions = 200_000;
-        long rebalanceLockMaxLiveMs = 60_000;
-        int sendThreads = Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors()));
-        boolean sendOnIoThread = true;
-        int pullThreads = Math.max(4, Math.min(16, 2 * Runtime.getRuntime().availableProcessors()));
-        int clientThreads = 2;
-        int adminThreads = 2;
-        int requestQueueCapacity = 20_000;
-        boolean timerEnable = true;
-        long timerMaxDelayMs = TimerSettings.DEFAULT_MAX_DELAY_MS;
-        long timerPrecisionMs = TimerSettings.DEFAULT_PRECISION_MS;
-        long timerLookAheadMs = TimerSettings.DEFAULT_LOOK_AHEAD_MS;
-        long timerRollWindowMs = TimerSettings.DEFAULT_ROLL_WINDOW_MS;
-        int timerMaxInFlight = TimerSettings.DEFAULT_MAX_IN_FLIGHT;
-        String retryBackoffSchedule = RetryBackoffSchedule.DEFAULT;
+        String bindAddress = BrokerConfigKeys.BIND_ADDRESS.defaultValue();
+        int listenPort = BrokerConfigKeys.LISTEN_PORT.defaultValue();
+        int metricsPort = BrokerConfigKeys.METRICS_PORT.defaultValue();
+        List<String> namesrvAddrs = BrokerConfigKeys.splitAddresses(BrokerConfigKeys.NAMESRV_ADDRS.defaultValue());
+        Path storePath = Path.of(BrokerConfigKeys.STORE_PATH.defaultValue());
+        FlushMode flushMode = BrokerConfigKeys.FLUSH_MODE.defaultValue();
+        boolean autoCreateTopic = BrokerConfigKeys.AUTO_CREATE_TOPIC.defaultValue();
+        int defaultTopicQueueNums = BrokerConfigKeys.DEFAULT_TOPIC_QUEUE_NUMS.defaultValue();
+        int maxMessageBytes = BrokerConfigKeys.MAX_MESSAGE_BYTES.defaultValue();
+        int maxPropertiesBytes = BrokerConfigKeys.MAX_PROPERTIES_BYTES.defaultValue();
+        int maxBatchMessages = BrokerConfigKeys.MAX_BATCH_MESSAGES.defaultValue();
+        int maxPullMessages = BrokerConfigKeys.MAX_PULL_MESSAGES.defaultValue();
+        int maxPullBytes = BrokerConfigKeys.MAX_PULL_BYTES.defaultValue();
+        long registerIntervalMs = BrokerConfigKeys.REGISTER_INTERVAL_MS.defaultValue();
+        long registerTimeoutMs = BrokerConfigKeys.REGISTER_TIMEOUT_MS.defaultValue();
+        long clientExpireMs = BrokerConfigKeys.CLIENT_EXPIRE_MS.defaultValue();
+        long longPollingMaxMs = BrokerConfigKeys.LONG_POLLING_MAX_MS.defaultValue();
+        long longPollingCheckIntervalMs = BrokerConfigKeys.LONG_POLLING_CHECK_INTERVAL_MS.defaultValue();
+        int longPollingMaxHeld = BrokerConfigKeys.LONG_POLLING_MAX_HELD.defaultValue();
+        int longPollingMaxHeldPerConnection = BrokerConfigKeys.LONG_POLLING_MAX_HELD_PER_CONNECTION.defaultValue();
+        int retryTopicCreatesPerSecond = BrokerConfigKeys.RETRY_TOPIC_CREATES_PER_SECOND.defaultValue();
+        long offsetFlushIntervalMs = BrokerConfigKeys.OFFSET_FLUSH_INTERVAL_MS.defaultValue();
+        long transactionCheckIntervalMs = BrokerConfigKeys.TRANSACTION_CHECK_INTERVAL_MS.defaultValue();
+        long transactionTimeoutMs = BrokerConfigKeys.TRANSACTION_TIMEOUT_MS.defaultValue();
+        int transactionCheckMax = BrokerConfigKeys.TRANSACTION_CHECK_MAX.defaultValue();
+        int transactionMaxTrackedDecisions = BrokerConfigKeys.TRANSACTION_MAX_TRACKED_DECISIONS.defaultValue();
+        long rebalanceLockMaxLiveMs = BrokerConfigKeys.REBALANCE_LOCK_MAX_LIVE_MS.defaultValue();
+        int sendThreads = BrokerConfigKeys.SEND_THREADS.defaultValue();
+        boolean sendOnIoThread = BrokerConfigKeys.SEND_ON_IO_THREAD.defaultValue();
+        int pullThreads = BrokerConfigKeys.PULL_THREADS.defaultValue();
+        int clientThreads = BrokerConfigKeys.CLIENT_THREADS.defaultValue();
+        int adminThreads = BrokerConfigKeys.ADMIN_THREADS.defaultValue();
+        int requestQueueCapacity = BrokerConfigKeys.REQUEST_QUEUE_CAPACITY.defaultValue();
+        boolean timerEnable = BrokerConfigKeys.TIMER_ENABLE.defaultValue();
+        long timerMaxDelayMs = BrokerConfigKeys.TIMER_MAX_DELAY_MS.defaultValue();
+        long timerPrecisionMs = BrokerConfigKeys.TIMER_PRECISION_MS.defaultValue();
+        long timerLookAheadMs = BrokerConfigKeys.TIMER_LOOK_AHEAD_MS.defaultValue();
+        long timerRollWindowMs = BrokerConfigKeys.TIMER_ROLL_WINDOW_MS.defaultValue();
+        int timerMaxInFlight = BrokerConfigKeys.TIMER_MAX_IN_FLIGHT.defaultValue();
+        String retryBackoffSchedule = BrokerConfigKeys.RETRY_BACKOFF_SCHEDULE.defaultValue();
         Map<String, String> storeProperties = new TreeMap<>();
         HaConfig haConfig = HaConfig.disabled();
+        /** Replication keys read from a file, by name; fromProperties applies them to haConfig together. */
+        final Map<String, Object> haValues = new java.util.HashMap<>();
 
         private Builder() {
         }

@@ -22,14 +22,14 @@ class HaConfigLoadingTest {
 
     @Test
     void replicationIsOffByDefault() {
-        HaConfig ha = BrokerConfigLoader.load(props()).haConfig();
+        HaConfig ha = BrokerConfig.fromProperties(props()).haConfig();
         assertThat(ha.enabled()).isFalse();
         assertThat(ha.role()).isEqualTo(BrokerRole.MASTER);
     }
 
     @Test
     void everyReplicationKeyIsRead() {
-        HaConfig ha = BrokerConfigLoader.load(props("brokerRole", "slave", "haMasterAddress", "10.0.0.1:10912",
+        HaConfig ha = BrokerConfig.fromProperties(props("brokerRole", "slave", "haMasterAddress", "10.0.0.1:10912",
                 "replicationMode", "SYNC", "minInSyncReplicas", "3", "replicaLagMaxMs", "2000",
                 "replicaAckTimeoutMs", "700", "haTransferBatchBytes", "131072", "haFetchMaxWaitMs", "200",
                 "haAdoptExistingStore", "true", "haListenPort", "10912")).haConfig();
@@ -39,15 +39,15 @@ class HaConfigLoadingTest {
 
     @Test
     void aSlaveWithoutMasterAddressIsRefusedWithTheKeyToSet() {
-        assertThatThrownBy(() -> BrokerConfigLoader.load(props("brokerRole", "SLAVE")))
+        assertThatThrownBy(() -> BrokerConfig.fromProperties(props("brokerRole", "SLAVE")))
                 .isInstanceOf(BrokerConfigException.class).hasMessageContaining("haMasterAddress");
         // the one address parser (HostPort): "host:port" with a numeric port in [1, 65535]
-        assertThatThrownBy(() -> BrokerConfigLoader.load(props("brokerRole", "SLAVE", "haMasterAddress", "master:x")))
+        assertThatThrownBy(() -> BrokerConfig.fromProperties(props("brokerRole", "SLAVE", "haMasterAddress", "master:x")))
                 .isInstanceOf(BrokerConfigException.class).hasMessageContaining("haMasterAddress 'master:x'")
                 .hasMessageContaining("numeric port");
-        assertThatThrownBy(() -> BrokerConfigLoader.load(props("replicationMode", "SYNC")))
+        assertThatThrownBy(() -> BrokerConfig.fromProperties(props("replicationMode", "SYNC")))
                 .isInstanceOf(BrokerConfigException.class).hasMessageContaining("haListenPort");
-        assertThatThrownBy(() -> BrokerConfigLoader.load(props("brokerRole", "LEADER")))
+        assertThatThrownBy(() -> BrokerConfig.fromProperties(props("brokerRole", "LEADER")))
                 .isInstanceOf(BrokerConfigException.class).hasMessageContaining("MASTER or SLAVE");
     }
 }

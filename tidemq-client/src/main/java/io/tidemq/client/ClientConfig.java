@@ -1,18 +1,18 @@
 package io.tidemq.client;
 
+import io.tidemq.common.config.ConfigKey;
 import io.tidemq.common.net.HostPort;
 import io.tidemq.common.net.InvalidAddressException;
 import io.tidemq.common.net.LocalAddress;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.function.Consumer;
 
 /**
  * Settings shared by producers and consumers; immutable, validated when built. Every key but
- * {@code namesrvAddrs} has a default; docs/configuration.md ("## Client") lists them with their ranges.
+ * {@code namesrvAddrs} has a default; the keys, defaults and ranges are declared once in {@link ClientConfigKeys},
+ * whose table docs/configuration.md ("## Client") shows.
  *
  * <pre>{@code
  * ClientConfig config = ClientConfig.builder().namesrvAddrs("10.0.0.1:9876;10.0.0.2:9876").build();
@@ -58,28 +58,29 @@ public final class ClientConfig {
         this.namesrvAddressList = parseAddresses(b.namesrvAddrs);
         this.instanceName = checkInstanceName(b.instanceName);
         this.clientIp = b.clientIp == null ? LocalAddress.ipv4() : checkNotBlank("clientIp", b.clientIp);
-        this.routeRefreshIntervalMs = inRange("routeRefreshIntervalMs", b.routeRefreshIntervalMs, 10, 3_600_000);
-        this.heartbeatIntervalMs = inRange("heartbeatIntervalMs", b.heartbeatIntervalMs, 10, 600_000);
-        this.rebalanceIntervalMs = inRange("rebalanceIntervalMs", b.rebalanceIntervalMs, 10, 3_600_000);
-        this.requestTimeoutMs = inRange("requestTimeoutMs", b.requestTimeoutMs, 1, 600_000);
-        this.retryTimesWhenSendFailed = (int) inRange("retryTimesWhenSendFailed", b.retryTimesWhenSendFailed, 0, 16);
-        this.faultAvoidanceMs = inRange("faultAvoidanceMs", b.faultAvoidanceMs, 0, 3_600_000);
-        this.maxMessageBytes = (int) inRange("maxMessageBytes", b.maxMessageBytes, 1, 64L * 1024 * 1024);
-        this.longPollingMs = inRange("longPollingMs", b.longPollingMs, 0, 600_000);
-        this.pullBatchSize = (int) inRange("pullBatchSize", b.pullBatchSize, 1, 1024);
-        this.pullRetryBackoffMs = inRange("pullRetryBackoffMs", b.pullRetryBackoffMs, 1, 60_000);
-        this.pullThresholdForQueue = (int) inRange("pullThresholdForQueue", b.pullThresholdForQueue, 1, 1_000_000);
-        this.pullThresholdSizeForQueueMb = (int) inRange("pullThresholdSizeForQueueMb",
-                b.pullThresholdSizeForQueueMb, 1, 16_384);
-        this.consumeThreads = (int) inRange("consumeThreads", b.consumeThreads, 1, 1024);
-        this.consumeBatchSize = (int) inRange("consumeBatchSize", b.consumeBatchSize, 1, 1024);
-        this.consumeRetryDelayMs = inRange("consumeRetryDelayMs", b.consumeRetryDelayMs, 0, 3_600_000);
-        this.maxReconsumeTimes = (int) inRange("maxReconsumeTimes", b.maxReconsumeTimes, 0, 1_000);
-        this.consumeTimeoutMs = inRange("consumeTimeoutMs", b.consumeTimeoutMs, 100, 86_400_000);
-        this.suspendCurrentQueueTimeMs = inRange("suspendCurrentQueueTimeMs", b.suspendCurrentQueueTimeMs, 0,
-                3_600_000);
-        this.lockRenewIntervalMs = inRange("lockRenewIntervalMs", b.lockRenewIntervalMs, 10, 3_600_000);
-        this.offsetCommitIntervalMs = inRange("offsetCommitIntervalMs", b.offsetCommitIntervalMs, 10, 600_000);
+        this.routeRefreshIntervalMs = check(ClientConfigKeys.ROUTE_REFRESH_INTERVAL_MS, b.routeRefreshIntervalMs);
+        this.heartbeatIntervalMs = check(ClientConfigKeys.HEARTBEAT_INTERVAL_MS, b.heartbeatIntervalMs);
+        this.rebalanceIntervalMs = check(ClientConfigKeys.REBALANCE_INTERVAL_MS, b.rebalanceIntervalMs);
+        this.requestTimeoutMs = check(ClientConfigKeys.REQUEST_TIMEOUT_MS, b.requestTimeoutMs);
+        this.retryTimesWhenSendFailed =
+                (int) check(ClientConfigKeys.RETRY_TIMES_WHEN_SEND_FAILED, b.retryTimesWhenSendFailed);
+        this.faultAvoidanceMs = check(ClientConfigKeys.FAULT_AVOIDANCE_MS, b.faultAvoidanceMs);
+        this.maxMessageBytes = (int) check(ClientConfigKeys.MAX_MESSAGE_BYTES, b.maxMessageBytes);
+        this.longPollingMs = check(ClientConfigKeys.LONG_POLLING_MS, b.longPollingMs);
+        this.pullBatchSize = (int) check(ClientConfigKeys.PULL_BATCH_SIZE, b.pullBatchSize);
+        this.pullRetryBackoffMs = check(ClientConfigKeys.PULL_RETRY_BACKOFF_MS, b.pullRetryBackoffMs);
+        this.pullThresholdForQueue = (int) check(ClientConfigKeys.PULL_THRESHOLD_FOR_QUEUE, b.pullThresholdForQueue);
+        this.pullThresholdSizeForQueueMb =
+                (int) check(ClientConfigKeys.PULL_THRESHOLD_SIZE_FOR_QUEUE_MB, b.pullThresholdSizeForQueueMb);
+        this.consumeThreads = (int) check(ClientConfigKeys.CONSUME_THREADS, b.consumeThreads);
+        this.consumeBatchSize = (int) check(ClientConfigKeys.CONSUME_BATCH_SIZE, b.consumeBatchSize);
+        this.consumeRetryDelayMs = check(ClientConfigKeys.CONSUME_RETRY_DELAY_MS, b.consumeRetryDelayMs);
+        this.maxReconsumeTimes = (int) check(ClientConfigKeys.MAX_RECONSUME_TIMES, b.maxReconsumeTimes);
+        this.consumeTimeoutMs = check(ClientConfigKeys.CONSUME_TIMEOUT_MS, b.consumeTimeoutMs);
+        this.suspendCurrentQueueTimeMs =
+                check(ClientConfigKeys.SUSPEND_CURRENT_QUEUE_TIME_MS, b.suspendCurrentQueueTimeMs);
+        this.lockRenewIntervalMs = check(ClientConfigKeys.LOCK_RENEW_INTERVAL_MS, b.lockRenewIntervalMs);
+        this.offsetCommitIntervalMs = check(ClientConfigKeys.OFFSET_COMMIT_INTERVAL_MS, b.offsetCommitIntervalMs);
         this.offsetStoreDir = b.offsetStoreDir != null ? b.offsetStoreDir
                 : Path.of(System.getProperty("user.home"), ".tidemq", "offsets");
     }
@@ -291,38 +292,35 @@ public final class ClientConfig {
         return value;
     }
 
-    private static long inRange(String key, long value, long min, long max) {
-        if (value < min || value > max) {
-            throw new ClientConfigException(key + " must be in [" + min + ", " + max + "], got " + value);
-        }
-        return value;
+    private static long check(ConfigKey<?> key, long value) {
+        return key.check(value, ClientConfigException::new);
     }
 
     /** Mutable builder; {@link #build()} validates. Not thread-safe. */
     public static final class Builder {
         private String namesrvAddrs;
-        private String instanceName = DEFAULT_INSTANCE_NAME;
+        private String instanceName = ClientConfigKeys.INSTANCE_NAME.defaultValue();
         private String clientIp;
-        private long routeRefreshIntervalMs = 30_000;
-        private long heartbeatIntervalMs = 10_000;
-        private long rebalanceIntervalMs = 20_000;
-        private long requestTimeoutMs = 3_000;
-        private long retryTimesWhenSendFailed = 2;
-        private long faultAvoidanceMs = 10_000;
-        private long maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
-        private long longPollingMs = 15_000;
-        private long pullBatchSize = 32;
-        private long pullRetryBackoffMs = 1_000;
-        private long pullThresholdForQueue = 1_000;
-        private long pullThresholdSizeForQueueMb = 100;
-        private long consumeThreads = 8;
-        private long consumeBatchSize = 1;
-        private long consumeRetryDelayMs = 1_000;
-        private long maxReconsumeTimes = 16;
-        private long consumeTimeoutMs = 900_000;
-        private long suspendCurrentQueueTimeMs = 1_000;
-        private long lockRenewIntervalMs = 20_000;
-        private long offsetCommitIntervalMs = 5_000;
+        private long routeRefreshIntervalMs = ClientConfigKeys.ROUTE_REFRESH_INTERVAL_MS.defaultValue();
+        private long heartbeatIntervalMs = ClientConfigKeys.HEARTBEAT_INTERVAL_MS.defaultValue();
+        private long rebalanceIntervalMs = ClientConfigKeys.REBALANCE_INTERVAL_MS.defaultValue();
+        private long requestTimeoutMs = ClientConfigKeys.REQUEST_TIMEOUT_MS.defaultValue();
+        private long retryTimesWhenSendFailed = ClientConfigKeys.RETRY_TIMES_WHEN_SEND_FAILED.defaultValue();
+        private long faultAvoidanceMs = ClientConfigKeys.FAULT_AVOIDANCE_MS.defaultValue();
+        private long maxMessageBytes = ClientConfigKeys.MAX_MESSAGE_BYTES.defaultValue();
+        private long longPollingMs = ClientConfigKeys.LONG_POLLING_MS.defaultValue();
+        private long pullBatchSize = ClientConfigKeys.PULL_BATCH_SIZE.defaultValue();
+        private long pullRetryBackoffMs = ClientConfigKeys.PULL_RETRY_BACKOFF_MS.defaultValue();
+        private long pullThresholdForQueue = ClientConfigKeys.PULL_THRESHOLD_FOR_QUEUE.defaultValue();
+        private long pullThresholdSizeForQueueMb = ClientConfigKeys.PULL_THRESHOLD_SIZE_FOR_QUEUE_MB.defaultValue();
+        private long consumeThreads = ClientConfigKeys.CONSUME_THREADS.defaultValue();
+        private long consumeBatchSize = ClientConfigKeys.CONSUME_BATCH_SIZE.defaultValue();
+        private long consumeRetryDelayMs = ClientConfigKeys.CONSUME_RETRY_DELAY_MS.defaultValue();
+        private long maxReconsumeTimes = ClientConfigKeys.MAX_RECONSUME_TIMES.defaultValue();
+        private long consumeTimeoutMs = ClientConfigKeys.CONSUME_TIMEOUT_MS.defaultValue();
+        private long suspendCurrentQueueTimeMs = ClientConfigKeys.SUSPEND_CURRENT_QUEUE_TIME_MS.defaultValue();
+        private long lockRenewIntervalMs = ClientConfigKeys.LOCK_RENEW_INTERVAL_MS.defaultValue();
+        private long offsetCommitIntervalMs = ClientConfigKeys.OFFSET_COMMIT_INTERVAL_MS.defaultValue();
         private Path offsetStoreDir;
 
         private Builder() {
@@ -450,43 +448,8 @@ public final class ClientConfig {
 
         /** Sets a key by its name, parsing the value; for {@link ClientConfig#fromMap}. */
         public Builder set(String key, String value) {
-            switch (key) {
-                case "namesrvAddrs" -> namesrvAddrs = value;
-                case "instanceName" -> instanceName = value;
-                case "clientIp" -> clientIp = value;
-                case "offsetStoreDir" -> offsetStoreDir = Path.of(value);
-                case "routeRefreshIntervalMs" -> setLong(key, value, v -> routeRefreshIntervalMs = v);
-                case "heartbeatIntervalMs" -> setLong(key, value, v -> heartbeatIntervalMs = v);
-                case "rebalanceIntervalMs" -> setLong(key, value, v -> rebalanceIntervalMs = v);
-                case "requestTimeoutMs" -> setLong(key, value, v -> requestTimeoutMs = v);
-                case "retryTimesWhenSendFailed" -> setLong(key, value, v -> retryTimesWhenSendFailed = v);
-                case "faultAvoidanceMs" -> setLong(key, value, v -> faultAvoidanceMs = v);
-                case "maxMessageBytes" -> setLong(key, value, v -> maxMessageBytes = v);
-                case "longPollingMs" -> setLong(key, value, v -> longPollingMs = v);
-                case "pullBatchSize" -> setLong(key, value, v -> pullBatchSize = v);
-                case "pullRetryBackoffMs" -> setLong(key, value, v -> pullRetryBackoffMs = v);
-                case "pullThresholdForQueue" -> setLong(key, value, v -> pullThresholdForQueue = v);
-                case "pullThresholdSizeForQueueMb" -> setLong(key, value, v -> pullThresholdSizeForQueueMb = v);
-                case "consumeThreads" -> setLong(key, value, v -> consumeThreads = v);
-                case "consumeBatchSize" -> setLong(key, value, v -> consumeBatchSize = v);
-                case "consumeRetryDelayMs" -> setLong(key, value, v -> consumeRetryDelayMs = v);
-                case "maxReconsumeTimes" -> setLong(key, value, v -> maxReconsumeTimes = v);
-                case "consumeTimeoutMs" -> setLong(key, value, v -> consumeTimeoutMs = v);
-                case "suspendCurrentQueueTimeMs" -> setLong(key, value, v -> suspendCurrentQueueTimeMs = v);
-                case "lockRenewIntervalMs" -> setLong(key, value, v -> lockRenewIntervalMs = v);
-                case "offsetCommitIntervalMs" -> setLong(key, value, v -> offsetCommitIntervalMs = v);
-                default -> throw new ClientConfigException("unknown client config key '" + key
-                        + "'; see docs/configuration.md, section Client, for the keys");
-            }
+            ClientConfigKeys.TABLE.bindAll(this, Map.of(key, value), ClientConfigException::new);
             return this;
-        }
-
-        private static void setLong(String key, String value, Consumer<Long> setter) {
-            try {
-                setter.accept(Long.parseLong(value.trim().toLowerCase(Locale.ROOT)));
-            } catch (NumberFormatException e) {
-                throw new ClientConfigException(key + " must be a whole number, got '" + value + "'");
-            }
         }
 
         public ClientConfig build() {

@@ -58,9 +58,9 @@ class ClientConfigTest {
     void outOfRangeValuesNameTheKeyAndTheRange() {
         assertThatThrownBy(() -> ClientConfig.builder().namesrvAddrs("a:1").pullBatchSize(0).build())
                 .isInstanceOf(ClientConfigException.class)
-                .hasMessage("pullBatchSize must be in [1, 1024], got 0");
+                .hasMessage("pullBatchSize must be in [1, 1024], was 0");
         assertThatThrownBy(() -> ClientConfig.builder().namesrvAddrs("a:1").retryTimesWhenSendFailed(17).build())
-                .hasMessage("retryTimesWhenSendFailed must be in [0, 16], got 17");
+                .hasMessage("retryTimesWhenSendFailed must be in [0, 16], was 17");
         assertThatThrownBy(() -> ClientConfig.builder().namesrvAddrs("a:1").instanceName("a@b").build())
                 .hasMessageContaining("instanceName 'a@b' contains '@'");
     }
@@ -74,7 +74,7 @@ class ClientConfigTest {
         assertThatThrownBy(() -> ClientConfig.fromMap(Map.of("namesrvAddrs", "a:1", "consumeThread", "3")))
                 .hasMessageContaining("unknown client config key 'consumeThread'");
         assertThatThrownBy(() -> ClientConfig.fromMap(Map.of("namesrvAddrs", "a:1", "consumeThreads", "x")))
-                .hasMessage("consumeThreads must be a whole number, got 'x'");
+                .hasMessage("consumeThreads = 'x' is not a whole number; give a value in [1, 1024]");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.tidemq.store;
 
+import io.tidemq.common.config.ConfigKey;
 import io.tidemq.store.commitlog.AppendLock;
 import io.tidemq.store.commitlog.RecordDescriptor;
 import io.tidemq.store.file.FileIo;
@@ -10,7 +11,7 @@ import java.util.Objects;
 
 /**
  * Settings of one message store. Immutable; {@link Builder#build()} validates every key and names the key and
- * its allowed range in the error.
+ * its allowed range in the error. The keys, defaults and ranges are declared once, in {@link StoreConfigKeys}.
  */
 public final class StoreConfig {
 
@@ -208,27 +209,27 @@ public final class StoreConfig {
     /** Builds a validated {@link StoreConfig}. */
     public static final class Builder {
         private final Path storePath;
-        private int commitLogFileBytes = DEFAULT_COMMIT_LOG_FILE_BYTES;
-        private int consumeQueueEntriesPerFile = 300_000;
+        private int commitLogFileBytes = StoreConfigKeys.COMMIT_LOG_FILE_BYTES.defaultValue();
+        private int consumeQueueEntriesPerFile = StoreConfigKeys.CONSUME_QUEUE_ENTRIES_PER_FILE.defaultValue();
         private FlushMode flushMode = FlushMode.ASYNC;
-        private long flushIntervalMs = 500;
-        private int flushLeastPages = 4;
-        private long flushThoroughIntervalMs = 10_000;
-        private long syncFlushTimeoutMs = 5_000;
-        private long flushConsumeQueueIntervalMs = 1_000;
-        private int retentionHours = 72;
-        private double diskMaxUsedRatio = 0.85;
-        private long diskReserveBytes = -1;
-        private long deleteCheckIntervalMs = 10_000;
-        private int deleteFilesPerRun = 10;
-        private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
-        private boolean warmMappedFiles = true;
-        private boolean preallocateNextFile = true;
-        private AppendLock.Type appendLockType = AppendLock.Type.REENTRANT;
-        private boolean keyIndexEnabled = true;
-        private int indexHashSlots = 500_000;
-        private int indexMaxEntriesPerFile = 2_000_000;
-        private int maxScanEntriesPerGet = 16_000;
+        private long flushIntervalMs = StoreConfigKeys.FLUSH_INTERVAL_MS.defaultValue();
+        private int flushLeastPages = StoreConfigKeys.FLUSH_LEAST_PAGES.defaultValue();
+        private long flushThoroughIntervalMs = StoreConfigKeys.FLUSH_THOROUGH_INTERVAL_MS.defaultValue();
+        private long syncFlushTimeoutMs = StoreConfigKeys.SYNC_FLUSH_TIMEOUT_MS.defaultValue();
+        private long flushConsumeQueueIntervalMs = StoreConfigKeys.FLUSH_CONSUME_QUEUE_INTERVAL_MS.defaultValue();
+        private int retentionHours = StoreConfigKeys.RETENTION_HOURS.defaultValue();
+        private double diskMaxUsedRatio = StoreConfigKeys.DISK_MAX_USED_RATIO.defaultValue();
+        private long diskReserveBytes = StoreConfigKeys.DISK_RESERVE_BYTES.defaultValue();
+        private long deleteCheckIntervalMs = StoreConfigKeys.DELETE_CHECK_INTERVAL_MS.defaultValue();
+        private int deleteFilesPerRun = StoreConfigKeys.DELETE_FILES_PER_RUN.defaultValue();
+        private int maxMessageBytes = StoreConfigKeys.MAX_MESSAGE_BYTES.defaultValue();
+        private boolean warmMappedFiles = StoreConfigKeys.WARM_MAPPED_FILES.defaultValue();
+        private boolean preallocateNextFile = StoreConfigKeys.PREALLOCATE_NEXT_FILE.defaultValue();
+        private AppendLock.Type appendLockType = StoreConfigKeys.APPEND_LOCK_TYPE.defaultValue();
+        private boolean keyIndexEnabled = StoreConfigKeys.KEY_INDEX_ENABLED.defaultValue();
+        private int indexHashSlots = StoreConfigKeys.INDEX_HASH_SLOTS.defaultValue();
+        private int indexMaxEntriesPerFile = StoreConfigKeys.INDEX_MAX_ENTRIES_PER_FILE.defaultValue();
+        private int maxScanEntriesPerGet = StoreConfigKeys.MAX_SCAN_ENTRIES_PER_GET.defaultValue();
         private FileIo fileIo = FileIo.DEFAULT;
 
         private Builder(Path storePath) {
@@ -349,25 +350,23 @@ public final class StoreConfig {
 
         /** @throws IllegalArgumentException naming the first invalid key and its allowed range */
         public StoreConfig build() {
-            check("commitLogFileBytes", commitLogFileBytes, 64 * 1024, Integer.MAX_VALUE);
+            check(StoreConfigKeys.COMMIT_LOG_FILE_BYTES, commitLogFileBytes);
             if (commitLogFileBytes % MappedFile.OS_PAGE_BYTES != 0) {
                 throw new IllegalArgumentException("commitLogFileBytes must be a multiple of "
                         + MappedFile.OS_PAGE_BYTES + ", was " + commitLogFileBytes);
             }
-            check("consumeQueueEntriesPerFile", consumeQueueEntriesPerFile, 16, 50_000_000);
-            check("flushIntervalMs", flushIntervalMs, 1, 60_000);
-            check("flushLeastPages", flushLeastPages, 0, 1_000_000);
-            check("flushThoroughIntervalMs", flushThoroughIntervalMs, 1, 3_600_000);
-            check("syncFlushTimeoutMs", syncFlushTimeoutMs, 1, 600_000);
-            check("flushConsumeQueueIntervalMs", flushConsumeQueueIntervalMs, 1, 60_000);
-            check("retentionHours", retentionHours, 1, 24 * 365 * 10);
-            if (!(diskMaxUsedRatio >= 0.10 && diskMaxUsedRatio <= 0.99)) {
-                throw new IllegalArgumentException("diskMaxUsedRatio must be in [0.10, 0.99], was " + diskMaxUsedRatio);
-            }
-            check("diskReserveBytes", diskReserveBytes, -1, 1L << 50);
-            check("deleteCheckIntervalMs", deleteCheckIntervalMs, 10, 86_400_000);
-            check("deleteFilesPerRun", deleteFilesPerRun, 1, 10_000);
-            check("maxMessageBytes", maxMessageBytes, 1, 256 * 1024 * 1024);
+            check(StoreConfigKeys.CONSUME_QUEUE_ENTRIES_PER_FILE, consumeQueueEntriesPerFile);
+            check(StoreConfigKeys.FLUSH_INTERVAL_MS, flushIntervalMs);
+            check(StoreConfigKeys.FLUSH_LEAST_PAGES, flushLeastPages);
+            check(StoreConfigKeys.FLUSH_THOROUGH_INTERVAL_MS, flushThoroughIntervalMs);
+            check(StoreConfigKeys.SYNC_FLUSH_TIMEOUT_MS, syncFlushTimeoutMs);
+            check(StoreConfigKeys.FLUSH_CONSUME_QUEUE_INTERVAL_MS, flushConsumeQueueIntervalMs);
+            check(StoreConfigKeys.RETENTION_HOURS, retentionHours);
+            check(StoreConfigKeys.DISK_MAX_USED_RATIO, diskMaxUsedRatio);
+            check(StoreConfigKeys.DISK_RESERVE_BYTES, diskReserveBytes);
+            check(StoreConfigKeys.DELETE_CHECK_INTERVAL_MS, deleteCheckIntervalMs);
+            check(StoreConfigKeys.DELETE_FILES_PER_RUN, deleteFilesPerRun);
+            check(StoreConfigKeys.MAX_MESSAGE_BYTES, maxMessageBytes);
             long largestRecord = (long) maxMessageBytes + RecordDescriptor.MAX_RECORD_OVERHEAD
                     + RecordDescriptor.BLANK_MARKER_MIN_LENGTH;
             if (largestRecord > commitLogFileBytes) {
@@ -379,16 +378,18 @@ public final class StoreConfig {
                         + (commitLogFileBytes - RecordDescriptor.MAX_RECORD_OVERHEAD
                         - RecordDescriptor.BLANK_MARKER_MIN_LENGTH));
             }
-            check("indexHashSlots", indexHashSlots, 1, 100_000_000);
-            check("indexMaxEntriesPerFile", indexMaxEntriesPerFile, 1, 100_000_000);
-            check("maxScanEntriesPerGet", maxScanEntriesPerGet, 1, 10_000_000);
+            check(StoreConfigKeys.INDEX_HASH_SLOTS, indexHashSlots);
+            check(StoreConfigKeys.INDEX_MAX_ENTRIES_PER_FILE, indexMaxEntriesPerFile);
+            check(StoreConfigKeys.MAX_SCAN_ENTRIES_PER_GET, maxScanEntriesPerGet);
             return new StoreConfig(this);
         }
 
-        private static void check(String key, long value, long min, long max) {
-            if (value < min || value > max) {
-                throw new IllegalArgumentException(key + " must be in [" + min + ", " + max + "], was " + value);
-            }
+        private static void check(ConfigKey<?> key, long value) {
+            key.check(value, IllegalArgumentException::new);
+        }
+
+        private static void check(ConfigKey<?> key, double value) {
+            key.check(value, IllegalArgumentException::new);
         }
     }
 }

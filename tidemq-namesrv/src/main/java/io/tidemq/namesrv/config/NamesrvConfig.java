@@ -1,16 +1,15 @@
 package io.tidemq.namesrv.config;
 
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import io.tidemq.common.config.ConfigTable;
+
 import java.util.Properties;
 import java.util.Set;
-import java.util.function.BiConsumer;
 
 /**
- * The NameServer's settings; immutable and validated at construction (see docs/configuration.md,
- * section "NameServer"). Build one with {@link #builder()} or from a properties file with
- * {@link #fromProperties(Properties)}, whose keys are the field names.
+ * The NameServer's settings; immutable and validated at construction against the ranges of
+ * {@link NamesrvConfigKeys} (see docs/configuration.md, section "NameServer"). Build one with
+ * {@link #builder()} or from a properties file with {@link #fromProperties(Properties)}, whose keys are the field
+ * names.
  *
  * @param listenPort         TCP port brokers and clients connect to; 0 lets the OS pick one (tests)
  * @param bindAddress        local address to listen on; {@code 0.0.0.0} means every interface
@@ -25,6 +24,7 @@ import java.util.function.BiConsumer;
 public record NamesrvConfig(int listenPort, String bindAddress, long brokerExpireMs, long scanIntervalMs,
                             int requestThreads, int eventQueueCapacity, int metricsPort) {
 
+    // compile-time constants (picocli annotations use them); NamesrvConfigKeys declares them as the keys' defaults
     public static final int DEFAULT_LISTEN_PORT = 9876;
     public static final String DEFAULT_BIND_ADDRESS = "0.0.0.0";
     public static final long DEFAULT_BROKER_EXPIRE_MS = 120_000;
@@ -33,31 +33,22 @@ public record NamesrvConfig(int listenPort, String bindAddress, long brokerExpir
     public static final int DEFAULT_EVENT_QUEUE_CAPACITY = 10_000;
     public static final int DEFAULT_METRICS_PORT = -1;
 
-    static final long MIN_BROKER_EXPIRE_MS = 100;
-    static final long MAX_BROKER_EXPIRE_MS = 86_400_000;
-    static final long MIN_SCAN_INTERVAL_MS = 10;
-    static final int MAX_REQUEST_THREADS = 256;
-    static final int MIN_EVENT_QUEUE_CAPACITY = 16;
-    static final int MAX_EVENT_QUEUE_CAPACITY = 1_000_000;
-
-    /** Key → setter; the order is the order keys are listed in error messages and docs. */
-    private static final Map<String, BiConsumer<Builder, String>> KEYS = keys();
-
     public NamesrvConfig {
-        checkRange("listenPort", listenPort, 0, 65_535);
+        NamesrvConfigKeys.LISTEN_PORT.check(listenPort, NamesrvConfigException::new);
         if (bindAddress == null || bindAddress.isBlank()) {
             throw new NamesrvConfigException("bindAddress must be a host name or IP address (0.0.0.0 for every "
                     + "interface), was '" + bindAddress + "'");
         }
-        checkRange("brokerExpireMs", brokerExpireMs, MIN_BROKER_EXPIRE_MS, MAX_BROKER_EXPIRE_MS);
-        if (scanIntervalMs < MIN_SCAN_INTERVAL_MS || scanIntervalMs > brokerExpireMs) {
-            throw new NamesrvConfigException("scanIntervalMs must be between " + MIN_SCAN_INTERVAL_MS
+        NamesrvConfigKeys.BROKER_EXPIRE_MS.check(brokerExpireMs, NamesrvConfigException::new);
+        long minScanMs = NamesrvConfigKeys.SCAN_INTERVAL_MS.min().longValue();
+        if (scanIntervalMs < minScanMs || scanIntervalMs > brokerExpireMs) {
+            throw new NamesrvConfigException("scanIntervalMs must be between " + minScanMs
                     + " and brokerExpireMs (" + brokerExpireMs + "), was " + scanIntervalMs
                     + "; a slower scan would keep dead brokers in routes past their expiry");
         }
-        checkRange("requestThreads", requestThreads, 1, MAX_REQUEST_THREADS);
-        checkRange("eventQueueCapacity", eventQueueCapacity, MIN_EVENT_QUEUE_CAPACITY, MAX_EVENT_QUEUE_CAPACITY);
-        checkRange("metricsPort", metricsPort, -1, 65_535);
+        NamesrvConfigKeys.REQUEST_THREADS.check(requestThreads, NamesrvConfigException::new);
+        NamesrvConfigKeys.EVENT_QUEUE_CAPACITY.check(eventQueueCapacity, NamesrvConfigException::new);
+        NamesrvConfigKeys.METRICS_PORT.check(metricsPort, NamesrvConfigException::new);
     }
 
     /** A config without a metrics endpoint. */
@@ -85,61 +76,20 @@ public record NamesrvConfig(int listenPort, String bindAddress, long brokerExpir
 
     /** The keys {@link #fromProperties} accepts, in documentation order. */
     public static Set<String> keyNames() {
-        return Collections.unmodifiableSet(KEYS.keySet());
+        return NamesrvConfigKeys.TABLE.names();
     }
 
     /**
-     * Reads a config from properties whose keys are this record's field names; a key not given keeps its
-     * default. Values are trimmed.
+     * Reads a config from properties whose keys are this record's field names (the keys of
+     * {@link NamesrvConfigKeys}); a key not given keeps its default. Values are trimmed.
      *
      * @throws NamesrvConfigException for an unknown key (a typo would otherwise be silently ignored), a value
      *                                that is not a number where one is expected, or a value out of range
      */
     public static NamesrvConfig fromProperties(Properties properties) {
         Builder builder = builder();
-        for (String key : properties.stringPropertyNames()) {
-            BiConsumer<Builder, String> setter = KEYS.get(key);
-            if (setter == null) {
-                throw new NamesrvConfigException("unknown NameServer config key '" + key + "'; known keys are "
-                        + KEYS.keySet());
-            }
-            setter.accept(builder, properties.getProperty(key).trim());
-        }
+        NamesrvConfigKeys.TABLE.bindAll(builder, ConfigTable.values(properties), NamesrvConfigException::new);
         return builder.build();
-    }
-
-    private static Map<String, BiConsumer<Builder, String>> keys() {
-        Map<String, BiConsumer<Builder, String>> keys = new LinkedHashMap<>();
-        keys.put("listenPort", (b, v) -> b.listenPort(parseInt("listenPort", v)));
-        keys.put("bindAddress", Builder::bindAddress);
-        keys.put("brokerExpireMs", (b, v) -> b.brokerExpireMs(parseLong("brokerExpireMs", v)));
-        keys.put("scanIntervalMs", (b, v) -> b.scanIntervalMs(parseLong("scanIntervalMs", v)));
-        keys.put("requestThreads", (b, v) -> b.requestThreads(parseInt("requestThreads", v)));
-        keys.put("eventQueueCapacity", (b, v) -> b.eventQueueCapacity(parseInt("eventQueueCapacity", v)));
-        keys.put("metricsPort", (b, v) -> b.metricsPort(parseInt("metricsPort", v)));
-        return Collections.unmodifiableMap(keys);
-    }
-
-    private static int parseInt(String key, String value) {
-        try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw new NamesrvConfigException(key + " must be a whole number, was '" + value + "'");
-        }
-    }
-
-    private static long parseLong(String key, String value) {
-        try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw new NamesrvConfigException(key + " must be a whole number of milliseconds, was '" + value + "'");
-        }
-    }
-
-    private static void checkRange(String key, long value, long min, long max) {
-        if (value < min || value > max) {
-            throw new NamesrvConfigException(key + " must be between " + min + " and " + max + ", was " + value);
-        }
     }
 
     /** Mutable holder of the values; {@link #build()} validates them. Not thread-safe. */

@@ -61,18 +61,18 @@ class NamesrvConfigTest {
 
         assertThatThrownBy(() -> NamesrvConfig.fromProperties(p))
                 .isInstanceOf(NamesrvConfigException.class)
-                .hasMessage("scanIntervalMs must be a whole number of milliseconds, was '5s'");
+                .hasMessage("scanIntervalMs = '5s' is not a whole number; give a value in [10, 86400000]");
     }
 
     @Test
     void outOfRangeValuesNameTheKeyAndTheAllowedRange() {
         assertThatThrownBy(() -> NamesrvConfig.builder().listenPort(70_000).build())
                 .isInstanceOf(NamesrvConfigException.class)
-                .hasMessage("listenPort must be between 0 and 65535, was 70000");
+                .hasMessage("listenPort must be in [0, 65535], was 70000");
         assertThatThrownBy(() -> NamesrvConfig.builder().brokerExpireMs(10).build())
-                .hasMessageContaining("brokerExpireMs must be between 100 and 86400000");
+                .hasMessageContaining("brokerExpireMs must be in [100, 86400000]");
         assertThatThrownBy(() -> NamesrvConfig.builder().requestThreads(0).build())
-                .hasMessageContaining("requestThreads must be between 1 and 256");
+                .hasMessageContaining("requestThreads must be in [1, 256]");
         assertThatThrownBy(() -> NamesrvConfig.builder().bindAddress(" ").build())
                 .hasMessageContaining("bindAddress");
     }
