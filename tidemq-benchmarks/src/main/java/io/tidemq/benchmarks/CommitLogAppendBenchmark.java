@@ -1,10 +1,10 @@
 package io.tidemq.benchmarks;
 
 import io.tidemq.store.DefaultMessageStore;
-import io.tidemq.store.MessageRecord;
-import io.tidemq.store.PutResult;
-import io.tidemq.store.StoreConfig;
-import io.tidemq.store.commitlog.AppendLock;
+import io.tidemq.store.api.AppendLockType;
+import io.tidemq.store.api.MessageRecord;
+import io.tidemq.store.api.PutResult;
+import io.tidemq.store.api.StoreConfig;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -45,7 +45,7 @@ import java.util.stream.Stream;
 public class CommitLogAppendBenchmark {
 
     @Param({"SPIN", "REENTRANT"})
-    public AppendLock.Type lockType;
+    public AppendLockType lockType;
 
     @Param({"1024"})
     public int bodyBytes;

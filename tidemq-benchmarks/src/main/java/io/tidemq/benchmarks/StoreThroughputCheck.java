@@ -1,11 +1,11 @@
 package io.tidemq.benchmarks;
 
 import io.tidemq.store.DefaultMessageStore;
-import io.tidemq.store.FlushMode;
-import io.tidemq.store.MessageRecord;
-import io.tidemq.store.StoreConfig;
-import io.tidemq.store.StoreStats;
-import io.tidemq.store.commitlog.AppendLock;
+import io.tidemq.store.api.AppendLockType;
+import io.tidemq.store.api.FlushMode;
+import io.tidemq.store.api.MessageRecord;
+import io.tidemq.store.api.StoreConfig;
+import io.tidemq.store.api.StoreStats;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -33,7 +33,7 @@ public final class StoreThroughputCheck {
     public static void main(String[] args) throws Exception {
         int asyncRecords = args.length > 0 ? Integer.parseInt(args[0]) : 3_000_000;
         int syncPerThread = args.length > 1 ? Integer.parseInt(args[1]) : 500;
-        AppendLock.Type lock = args.length > 2 ? AppendLock.Type.valueOf(args[2]) : AppendLock.Type.REENTRANT;
+        AppendLockType lock = args.length > 2 ? AppendLockType.valueOf(args[2]) : AppendLockType.REENTRANT;
         if (asyncRecords > 0) {
             asyncSingleThread(asyncRecords, lock);
         }
@@ -48,7 +48,7 @@ public final class StoreThroughputCheck {
                 .bornHost(new InetSocketAddress("127.0.0.1", 40000)).build();
     }
 
-    private static void asyncSingleThread(int records, AppendLock.Type lock) throws IOException {
+    private static void asyncSingleThread(int records, AppendLockType lock) throws IOException {
         Path dir = Files.createTempDirectory("tidemq-check-async");
         try (DefaultMessageStore store = new DefaultMessageStore(StoreConfig.builder(dir).keyIndexEnabled(false).appendLockType(lock).build())) {
             store.start();
@@ -69,7 +69,7 @@ public final class StoreThroughputCheck {
         }
     }
 
-    private static void syncConcurrent(int threads, int perThread, AppendLock.Type lock) throws Exception {
+    private static void syncConcurrent(int threads, int perThread, AppendLockType lock) throws Exception {
         Path dir = Files.createTempDirectory("tidemq-check-sync");
         try (DefaultMessageStore store = new DefaultMessageStore(StoreConfig.builder(dir).flushMode(FlushMode.SYNC)
                 .keyIndexEnabled(false).appendLockType(lock).commitLogFileBytes(256 * 1024 * 1024).build())) {

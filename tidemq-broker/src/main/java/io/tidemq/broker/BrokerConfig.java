@@ -11,7 +11,7 @@ import io.tidemq.common.net.InvalidAddressException;
 import io.tidemq.common.net.LocalAddress;
 import io.tidemq.common.route.TopicConfig;
 import io.tidemq.remoting.protocol.FrameLayout;
-import io.tidemq.store.FlushMode;
+import io.tidemq.store.api.FlushMode;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -12,7 +12,7 @@ import io.tidemq.common.net.HostPort;
 import io.tidemq.common.net.InvalidAddressException;
 import io.tidemq.common.route.TopicConfig;
 import io.tidemq.remoting.protocol.FrameLayout;
-import io.tidemq.store.FlushMode;
+import io.tidemq.store.api.FlushMode;
 
 import java.nio.file.Path;
 import java.util.List;

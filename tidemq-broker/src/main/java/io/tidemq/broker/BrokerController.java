@@ -1,16 +1,16 @@
 package io.tidemq.broker;
 
-import io.tidemq.broker.ha.BrokerRole;
-import io.tidemq.broker.ha.ReplicationService;
 import io.tidemq.broker.admin.AdminProcessor;
 import io.tidemq.broker.client.ClientManager;
 import io.tidemq.broker.client.ConsumerIdsChangeNotifier;
+import io.tidemq.broker.ha.BrokerRole;
+import io.tidemq.broker.ha.ReplicationService;
 import io.tidemq.broker.lock.QueueLockFile;
 import io.tidemq.broker.lock.QueueLockProcessor;
 import io.tidemq.broker.lock.QueueLockTable;
+import io.tidemq.broker.longpolling.PullRequestHoldService;
 import io.tidemq.broker.metrics.BrokerMetrics;
 import io.tidemq.broker.metrics.ConsumerLagSource;
-import io.tidemq.broker.longpolling.PullRequestHoldService;
 import io.tidemq.broker.offset.ConsumerOffsetManager;
 import io.tidemq.broker.processor.ClientManageProcessor;
 import io.tidemq.broker.processor.ConsumerOffsetProcessor;
@@ -48,11 +48,11 @@ import java.io.File;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
-import java.util.function.LongSupplier;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * One broker: the message store, the request processors (each family on its own executor: send, pull,
@@ -446,7 +446,7 @@ public final class BrokerController implements AutoCloseable {
     /** What the metrics read at scrape time. */
     private final class MetricsSource implements BrokerMetrics.Source {
         @Override
-        public io.tidemq.store.StoreStats storeStats() {
+        public io.tidemq.store.api.StoreStats storeStats() {
             return store.stats();
         }
 

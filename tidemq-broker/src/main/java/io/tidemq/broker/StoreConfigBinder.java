@@ -1,7 +1,7 @@
 package io.tidemq.broker;
 
-import io.tidemq.store.StoreConfig;
-import io.tidemq.store.StoreConfigKeys;
+import io.tidemq.store.api.StoreConfig;
+import io.tidemq.store.api.StoreConfigKeys;
 
 import java.util.Map;
 import java.util.Set;

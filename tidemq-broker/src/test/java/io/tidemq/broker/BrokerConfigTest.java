@@ -1,6 +1,6 @@
 package io.tidemq.broker;
 
-import io.tidemq.store.FlushMode;
+import io.tidemq.store.api.FlushMode;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;

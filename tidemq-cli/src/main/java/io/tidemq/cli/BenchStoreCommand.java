@@ -1,14 +1,14 @@
 package io.tidemq.cli;
 
 import io.tidemq.store.DefaultMessageStore;
-import io.tidemq.store.FlushMode;
-import io.tidemq.store.StoreConfig;
-import io.tidemq.store.StoreStats;
+import io.tidemq.store.api.FlushMode;
+import io.tidemq.store.api.StoreConfig;
+import io.tidemq.store.api.StoreStats;
 import org.HdrHistogram.Histogram;
-import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -5,15 +5,15 @@ import io.tidemq.broker.BrokerController;
 import io.tidemq.console.ConsoleOptions;
 import io.tidemq.console.ConsoleServer;
 import io.tidemq.console.ConsoleStartException;
-import io.tidemq.namesrv.config.NamesrvConfig;
 import io.tidemq.namesrv.NamesrvController;
+import io.tidemq.namesrv.config.NamesrvConfig;
 import io.tidemq.remoting.exception.RemotingBindException;
 import io.tidemq.remoting.http.MetricsHttpServer;
-import io.tidemq.store.FlushMode;
-import picocli.CommandLine;
+import io.tidemq.store.api.FlushMode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package io.tidemq.cli;
 
 import io.tidemq.store.DefaultMessageStore;
-import io.tidemq.store.MessageRecord;
-import io.tidemq.store.StoreClosedException;
+import io.tidemq.store.api.MessageRecord;
+import io.tidemq.store.api.StoreClosedException;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.SingleWriterRecorder;
 import org.slf4j.Logger;

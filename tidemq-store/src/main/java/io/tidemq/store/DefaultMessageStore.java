@@ -2,9 +2,25 @@ package io.tidemq.store;
 
 import io.tidemq.common.message.MalformedMessageIdException;
 import io.tidemq.common.message.MessageId;
+import io.tidemq.store.api.CorruptRecordException;
+import io.tidemq.store.api.DiskFullException;
+import io.tidemq.store.api.FlushMode;
+import io.tidemq.store.api.FsyncFailedException;
+import io.tidemq.store.api.GetResult;
+import io.tidemq.store.api.MessageArrivalListener;
+import io.tidemq.store.api.MessageRecord;
+import io.tidemq.store.api.MessageStore;
+import io.tidemq.store.api.OffsetOutOfRangeException;
+import io.tidemq.store.api.PutResult;
+import io.tidemq.store.api.StoreClosedException;
+import io.tidemq.store.api.StoreConfig;
+import io.tidemq.store.api.StoreException;
+import io.tidemq.store.api.StoreIOException;
+import io.tidemq.store.api.StoreStats;
+import io.tidemq.store.api.StoreWriteState;
+import io.tidemq.store.api.StoredMessage;
 import io.tidemq.store.commitlog.CommitLog;
 import io.tidemq.store.dispatch.CommitLogDispatcher;
-import io.tidemq.store.dispatch.MessageArrivalListener;
 import io.tidemq.store.dispatch.ReputMessageService;
 import io.tidemq.store.file.AllocateMappedFileService;
 import io.tidemq.store.flush.AsyncFlushService;
@@ -32,14 +48,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.LongPredicate;
 
 /**
- * The message store: one CommitLog, a ConsumeQueue per (topic, queue), a key index, flush, dispatch, recovery
- * and retention. The broker's only entry point into storage.
+ * The {@link MessageStore}: one CommitLog, a ConsumeQueue per (topic, queue), a key index, flush, dispatch,
+ * recovery and retention. Only a composition root names this class; everyone else uses the interface.
  *
  * <p>Lifecycle: construct, {@link #addDispatcher} (optional), {@link #start()} (recovers, then starts the
  * threads), use, {@link #close()} (flushes everything, writes the checkpoint, removes the abort marker).
  * Every public method is thread-safe.
  */
-public final class DefaultMessageStore implements AutoCloseable {
+public final class DefaultMessageStore implements MessageStore {
 
     private static final Logger log = LoggerFactory.getLogger(DefaultMessageStore.class);
 
@@ -90,6 +106,7 @@ public final class DefaultMessageStore implements AutoCloseable {
                 : () -> Math.min(commitLog.maxOffset(), dispatchCeiling), metrics);
     }
 
+    @Override
     public StoreConfig config() {
         return config;
     }
@@ -103,6 +120,7 @@ public final class DefaultMessageStore implements AutoCloseable {
     }
 
     /** Adds a listener told about new records per queue (long polling). Any time. */
+    @Override
     public void addArrivalListener(MessageArrivalListener listener) {
         reput.addArrivalListener(listener);
     }
@@ -112,6 +130,7 @@ public final class DefaultMessageStore implements AutoCloseable {
      *
      * @throws StoreIOException when the directory is locked by another store or unreadable
      */
+    @Override
     public synchronized void start() {
         if (state != State.NEW) {
             throw new IllegalStateException("a store can be started once; it is " + state);
@@ -292,6 +311,7 @@ public final class DefaultMessageStore implements AutoCloseable {
      * @return completes with the result once acknowledged (SYNC: durable), or exceptionally with a typed
      *         {@link StoreException}
      */
+    @Override
     public CompletableFuture<PutResult> putMessage(MessageRecord record) {
         if (state != State.RUNNING) {
             return CompletableFuture.failedFuture(notRunning());
@@ -308,6 +328,7 @@ public final class DefaultMessageStore implements AutoCloseable {
     }
 
     /** Appends a batch to one topic and queue, contiguously, with consecutive queue offsets. */
+    @Override
     public CompletableFuture<PutResult> putMessages(List<MessageRecord> records) {
         if (state != State.RUNNING) {
             return CompletableFuture.failedFuture(notRunning());
@@ -329,23 +350,27 @@ public final class DefaultMessageStore implements AutoCloseable {
     }
 
     /** See {@link QueueMessageReader#getMessages}. */
+    @Override
     public GetResult getMessages(String topic, int queueId, long queueOffset, int maxCount, long maxTotalBytes,
                                  LongPredicate tagsCodeFilter) {
         return queueReader.getMessages(topic, queueId, queueOffset, maxCount, maxTotalBytes, tagsCodeFilter);
     }
 
+    @Override
     public long minQueueOffset(String topic, int queueId) {
         ConsumeQueue queue = consumeQueues.find(topic, queueId);
         return queue == null ? 0 : queue.minOffset();
     }
 
     /** One past the last queue offset (0 for an unknown queue). */
+    @Override
     public long maxQueueOffset(String topic, int queueId) {
         ConsumeQueue queue = consumeQueues.find(topic, queueId);
         return queue == null ? 0 : queue.maxOffset();
     }
 
     /** The first queue offset stored at or after {@code timestampMs}; the max offset if none is. */
+    @Override
     public long queueOffsetByTime(String topic, int queueId, long timestampMs) {
         ConsumeQueue queue = consumeQueues.find(topic, queueId);
         return queue == null ? 0 : queue.offsetByTime(timestampMs, commitLog::readStoreTimestamp);
@@ -355,6 +380,7 @@ public final class DefaultMessageStore implements AutoCloseable {
      * @throws OffsetOutOfRangeException when the offset is not held
      * @throws CorruptRecordException    when no valid record starts there
      */
+    @Override
     public StoredMessage readByPhysicalOffset(long physicalOffset) {
         return commitLog.read(physicalOffset);
     }
@@ -363,6 +389,7 @@ public final class DefaultMessageStore implements AutoCloseable {
      * @throws MalformedMessageIdException when the id is not a store message id
      * @throws OffsetOutOfRangeException   when the message was deleted
      */
+    @Override
     public StoredMessage lookByMessageId(String msgId) {
         return commitLog.read(MessageId.decode(msgId).physicalOffset());
     }
@@ -371,6 +398,7 @@ public final class DefaultMessageStore implements AutoCloseable {
      * Messages of {@code topic} whose KEYS (or UNIQ_KEY) contain {@code key}, stored in [beginMs, endMs].
      * Each candidate from the hash index is read and checked, so collisions never leak other messages.
      */
+    @Override
     public List<StoredMessage> queryByKey(String topic, String key, int maxCount, long beginMs, long endMs) {
         if (keyIndex == null) {
             throw new IllegalStateException("the key index is disabled (keyIndexEnabled=false)");
@@ -397,6 +425,7 @@ public final class DefaultMessageStore implements AutoCloseable {
         return keys != null && List.of(keys.split(" ")).contains(key);
     }
 
+    @Override
     public Set<String> topics() {
         return consumeQueues.topics();
     }
@@ -409,24 +438,29 @@ public final class DefaultMessageStore implements AutoCloseable {
      * deletion (after an unclean stop, records newer than the last checkpoint; or all records when the
      * checkpoint is lost) indexes them again.
      */
+    @Override
     public void deleteTopicQueues(String topic) {
         for (int queueId : consumeQueues.removeTopic(topic)) {
             commitLog.setNextQueueOffset(topic, queueId, 0);
         }
     }
 
+    @Override
     public Set<Integer> queueIds(String topic) {
         return consumeQueues.queueIds(topic);
     }
 
+    @Override
     public long commitLogMinOffset() {
         return commitLog.minOffset();
     }
 
+    @Override
     public long commitLogMaxOffset() {
         return commitLog.maxOffset();
     }
 
+    @Override
     public long flushedOffset() {
         return commitLog.flushedOffset();
     }
@@ -456,10 +490,12 @@ public final class DefaultMessageStore implements AutoCloseable {
     }
 
     /** CommitLog offset below which every record has reached the dispatchers. */
+    @Override
     public long dispatchedOffset() {
         return reput.reputFromOffset();
     }
 
+    @Override
     public StoreStats stats() {
         return metrics.snapshot(commitLog.minOffset(), commitLog.maxOffset(), commitLog.flushedOffset(),
                 reput.reputFromOffset(), consumeQueues.brokenQueues().size());
@@ -482,12 +518,22 @@ public final class DefaultMessageStore implements AutoCloseable {
         return Math.min(reput.reputFromOffset(), consumeQueues.redispatchFloor());
     }
 
+    @Override
+    public long recoveredEndOffset() {
+        CommitLogRecovery.Result recovery = lastRecovery;
+        if (recovery == null) {
+            throw new IllegalStateException("the store at " + config.storePath() + " has not been started");
+        }
+        return recovery.endOffset();
+    }
+
     /** What the last start's recovery did (null before start). */
     public CommitLogRecovery.Result lastRecovery() {
         return lastRecovery;
     }
 
     /** Runs one retention pass now (admin command, tests); returns CommitLog files deleted. */
+    @Override
     public int runRetentionNow() {
         return retention.runOnce();
     }
@@ -562,6 +608,7 @@ public final class DefaultMessageStore implements AutoCloseable {
     }
 
     /** Whether puts are accepted now, and if not, why ({@link #writeRefusal()} has the details). */
+    @Override
     public StoreWriteState writeState() {
         if (commitLog.flushFailure() != null) {
             return StoreWriteState.FSYNC_FAILED;
@@ -571,6 +618,7 @@ public final class DefaultMessageStore implements AutoCloseable {
     }
 
     /** Why puts are refused now, for operators ({@code admin cluster stats}); null while they are accepted. */
+    @Override
     public String writeRefusal() {
         FsyncFailedException failed = commitLog.flushFailure();
         if (failed != null) {

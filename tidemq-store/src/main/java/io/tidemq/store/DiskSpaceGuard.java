@@ -1,6 +1,8 @@
 package io.tidemq.store;
 
+import io.tidemq.common.concurrent.NamedThreadFactory;
 import io.tidemq.common.concurrent.ServiceThread;
+import io.tidemq.store.api.DiskFullException;
 import io.tidemq.store.file.FileIo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

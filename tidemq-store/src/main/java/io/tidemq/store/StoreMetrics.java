@@ -1,5 +1,6 @@
 package io.tidemq.store;
 
+import io.tidemq.store.api.StoreStats;
 import java.util.concurrent.atomic.LongAdder;
 
 /**

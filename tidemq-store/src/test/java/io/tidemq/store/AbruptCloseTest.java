@@ -1,5 +1,6 @@
 package io.tidemq.store;
 
+import io.tidemq.store.api.FlushMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,6 +1,15 @@
 package io.tidemq.store;
 
 import io.tidemq.common.filter.TagsCode;
+import io.tidemq.store.api.GetResult;
+import io.tidemq.store.api.GetStatus;
+import io.tidemq.store.api.InvalidMessageException;
+import io.tidemq.store.api.MessageRecord;
+import io.tidemq.store.api.MessageTooLargeException;
+import io.tidemq.store.api.PutResult;
+import io.tidemq.store.api.StoreClosedException;
+import io.tidemq.store.api.StoreIOException;
+import io.tidemq.store.api.StoredMessage;
 import io.tidemq.store.dispatch.DispatchRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,6 +1,8 @@
 package io.tidemq.store;
 
 import io.tidemq.common.config.ConfigTable;
+import io.tidemq.store.api.StoreConfig;
+import io.tidemq.store.api.StoreConfigKeys;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

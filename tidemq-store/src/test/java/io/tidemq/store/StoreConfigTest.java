@@ -1,5 +1,7 @@
 package io.tidemq.store;
 
+import io.tidemq.store.api.FlushMode;
+import io.tidemq.store.api.StoreConfig;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;

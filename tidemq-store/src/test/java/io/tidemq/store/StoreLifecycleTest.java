@@ -1,6 +1,11 @@
 package io.tidemq.store;
 
 import io.tidemq.common.message.MessageId;
+import io.tidemq.store.api.FlushMode;
+import io.tidemq.store.api.GetResult;
+import io.tidemq.store.api.GetStatus;
+import io.tidemq.store.api.OffsetOutOfRangeException;
+import io.tidemq.store.api.PutResult;
 import io.tidemq.store.file.Durability;
 import io.tidemq.store.file.DurabilityListener;
 import io.tidemq.store.file.FileIo;

@@ -1,5 +1,6 @@
 package io.tidemq.store;
 
+import io.tidemq.store.api.MessageRecord;
 import io.tidemq.store.dispatch.CommitLogDispatcher;
 import io.tidemq.store.dispatch.DispatchRequest;
 import org.junit.jupiter.api.Test;

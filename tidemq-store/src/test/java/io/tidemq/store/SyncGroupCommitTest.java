@@ -1,5 +1,9 @@
 package io.tidemq.store;
 
+import io.tidemq.store.api.FlushMode;
+import io.tidemq.store.api.PutResult;
+import io.tidemq.store.api.PutStatus;
+import io.tidemq.store.api.StoreStats;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

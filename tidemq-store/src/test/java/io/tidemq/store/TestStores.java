@@ -1,5 +1,8 @@
 package io.tidemq.store;
 
+import io.tidemq.store.api.MessageRecord;
+import io.tidemq.store.api.StoreConfig;
+import io.tidemq.store.api.StoredMessage;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -6,12 +6,12 @@ import io.tidemq.common.names.NameValidator;
 import io.tidemq.common.protocol.ResponseCode;
 import io.tidemq.common.protocol.header.Headers;
 import io.tidemq.remoting.protocol.RemotingCommand;
-import io.tidemq.store.CorruptRecordException;
 import io.tidemq.store.DefaultMessageStore;
-import io.tidemq.store.GetResult;
-import io.tidemq.store.GetStatus;
-import io.tidemq.store.OffsetOutOfRangeException;
-import io.tidemq.store.StoredMessage;
+import io.tidemq.store.api.CorruptRecordException;
+import io.tidemq.store.api.GetResult;
+import io.tidemq.store.api.GetStatus;
+import io.tidemq.store.api.OffsetOutOfRangeException;
+import io.tidemq.store.api.StoredMessage;
 
 import java.util.ArrayList;
 import java.util.List;

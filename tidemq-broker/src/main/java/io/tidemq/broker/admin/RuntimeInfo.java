@@ -10,7 +10,7 @@ import io.tidemq.common.json.Json;
 import io.tidemq.common.protocol.body.BrokerRuntimeInfo;
 import io.tidemq.remoting.protocol.RemotingCommand;
 import io.tidemq.store.DefaultMessageStore;
-import io.tidemq.store.StoreStats;
+import io.tidemq.store.api.StoreStats;
 
 import java.io.File;
 import java.util.Map;

@@ -15,7 +15,7 @@ import io.tidemq.common.protocol.header.Headers;
 import io.tidemq.common.route.TopicConfig;
 import io.tidemq.remoting.protocol.RemotingCommand;
 import io.tidemq.store.DefaultMessageStore;
-import io.tidemq.store.GetResult;
+import io.tidemq.store.api.GetResult;
 
 import java.io.UncheckedIOException;
 import java.util.ArrayList;

@@ -8,7 +8,7 @@ import io.tidemq.remoting.netty.NettyRemotingClient;
 import io.tidemq.remoting.protocol.FrameLayout;
 import io.tidemq.remoting.protocol.RemotingCommand;
 import io.tidemq.store.DefaultMessageStore;
-import io.tidemq.store.StoreException;
+import io.tidemq.store.api.StoreException;
 import io.tidemq.store.ha.ConsistentPoint;
 import io.tidemq.store.ha.EpochEntry;
 import io.tidemq.store.ha.ReplicaLog;

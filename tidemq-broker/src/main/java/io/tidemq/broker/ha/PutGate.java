@@ -1,6 +1,6 @@
 package io.tidemq.broker.ha;
 
-import io.tidemq.store.PutResult;
+import io.tidemq.store.api.PutResult;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;

@@ -2,7 +2,7 @@ package io.tidemq.broker.ha;
 
 import io.tidemq.common.protocol.ResponseCode;
 import io.tidemq.store.DefaultMessageStore;
-import io.tidemq.store.PutResult;
+import io.tidemq.store.api.PutResult;
 import io.tidemq.store.ha.ReplicaLog;
 import io.tidemq.store.ha.ReplicaMeta;
 import org.slf4j.Logger;

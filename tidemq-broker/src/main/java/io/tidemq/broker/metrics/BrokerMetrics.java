@@ -9,7 +9,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tidemq.broker.stats.TrafficListener;
-import io.tidemq.store.StoredMessage;
+import io.tidemq.store.api.StoredMessage;
 
 import java.time.Duration;
 import java.util.List;
@@ -85,7 +85,7 @@ public final class BrokerMetrics implements TrafficListener {
 
     /** What the store, timer and broker report at scrape time. */
     public interface Source {
-        io.tidemq.store.StoreStats storeStats();
+        io.tidemq.store.api.StoreStats storeStats();
 
         long diskTotalBytes();
 

@@ -10,7 +10,7 @@ import io.tidemq.common.protocol.body.ConsumerData;
 import io.tidemq.common.protocol.body.SubscriptionData;
 import io.tidemq.common.route.TopicConfig;
 import io.tidemq.store.DefaultMessageStore;
-import io.tidemq.store.GetResult;
+import io.tidemq.store.api.GetResult;
 
 import java.util.ArrayList;
 import java.util.List;

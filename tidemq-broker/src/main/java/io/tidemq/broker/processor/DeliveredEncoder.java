@@ -3,7 +3,7 @@ package io.tidemq.broker.processor;
 import io.tidemq.common.message.MessageCodec;
 import io.tidemq.common.message.MessageExt;
 import io.tidemq.common.net.HostPort;
-import io.tidemq.store.StoredMessage;
+import io.tidemq.store.api.StoredMessage;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;

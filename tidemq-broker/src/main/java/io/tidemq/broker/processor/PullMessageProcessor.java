@@ -17,7 +17,7 @@ import io.tidemq.remoting.RemotingChannel;
 import io.tidemq.remoting.RequestProcessor;
 import io.tidemq.remoting.protocol.RemotingCommand;
 import io.tidemq.store.DefaultMessageStore;
-import io.tidemq.store.GetResult;
+import io.tidemq.store.api.GetResult;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;

@@ -1,18 +1,18 @@
 package io.tidemq.broker.processor;
 
+import io.tidemq.broker.ha.ReplicationException;
+import io.tidemq.common.message.MalformedMessageIdException;
 import io.tidemq.common.protocol.ResponseCode;
 import io.tidemq.common.protocol.header.Headers;
 import io.tidemq.remoting.protocol.RemotingCommand;
-import io.tidemq.broker.ha.ReplicationException;
-import io.tidemq.store.DiskFullException;
-import io.tidemq.store.FsyncFailedException;
-import io.tidemq.store.InvalidMessageException;
-import io.tidemq.common.message.MalformedMessageIdException;
-import io.tidemq.store.MessageTooLargeException;
-import io.tidemq.store.PropertiesTooLargeException;
-import io.tidemq.store.PutResult;
-import io.tidemq.store.StoreClosedException;
-import io.tidemq.store.SyncFlushTimeoutException;
+import io.tidemq.store.api.DiskFullException;
+import io.tidemq.store.api.FsyncFailedException;
+import io.tidemq.store.api.InvalidMessageException;
+import io.tidemq.store.api.MessageTooLargeException;
+import io.tidemq.store.api.PropertiesTooLargeException;
+import io.tidemq.store.api.PutResult;
+import io.tidemq.store.api.StoreClosedException;
+import io.tidemq.store.api.SyncFlushTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -21,8 +21,8 @@ import io.tidemq.remoting.RemotingChannel;
 import io.tidemq.remoting.RequestProcessor;
 import io.tidemq.remoting.protocol.RemotingCommand;
 import io.tidemq.store.DefaultMessageStore;
-import io.tidemq.store.MessageRecord;
-import io.tidemq.store.PutResult;
+import io.tidemq.store.api.MessageRecord;
+import io.tidemq.store.api.PutResult;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;

@@ -3,9 +3,9 @@ package io.tidemq.broker.retry;
 import io.tidemq.broker.processor.RequestRejectedException;
 import io.tidemq.common.protocol.ResponseCode;
 import io.tidemq.store.DefaultMessageStore;
-import io.tidemq.store.GetResult;
-import io.tidemq.store.PutResult;
-import io.tidemq.store.StoredMessage;
+import io.tidemq.store.api.GetResult;
+import io.tidemq.store.api.PutResult;
+import io.tidemq.store.api.StoredMessage;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.tidemq.broker.retry;
 
-import io.tidemq.store.MessageRecord;
-import io.tidemq.store.PutResult;
+import io.tidemq.store.api.MessageRecord;
+import io.tidemq.store.api.PutResult;
 
 import java.util.concurrent.CompletableFuture;
 

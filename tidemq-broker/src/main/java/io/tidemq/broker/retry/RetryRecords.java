@@ -2,10 +2,10 @@ package io.tidemq.broker.retry;
 
 import io.tidemq.broker.schedule.TimerRecords;
 import io.tidemq.common.message.MessageConst;
-import io.tidemq.common.names.NameValidator;
-import io.tidemq.store.MessageRecord;
-import io.tidemq.store.StoredMessage;
 import io.tidemq.common.message.SysFlag;
+import io.tidemq.common.names.NameValidator;
+import io.tidemq.store.api.MessageRecord;
+import io.tidemq.store.api.StoredMessage;
 
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;

@@ -2,6 +2,7 @@ package io.tidemq.broker.retry;
 
 import io.tidemq.broker.processor.RequestRejectedException;
 import io.tidemq.broker.processor.Responses;
+import io.tidemq.common.message.MalformedMessageIdException;
 import io.tidemq.common.names.InvalidNameException;
 import io.tidemq.common.names.NameValidator;
 import io.tidemq.common.protocol.ResponseCode;
@@ -9,12 +10,11 @@ import io.tidemq.common.protocol.header.Headers;
 import io.tidemq.remoting.RemotingChannel;
 import io.tidemq.remoting.RequestProcessor;
 import io.tidemq.remoting.protocol.RemotingCommand;
-import io.tidemq.store.CorruptRecordException;
 import io.tidemq.store.DefaultMessageStore;
-import io.tidemq.common.message.MalformedMessageIdException;
-import io.tidemq.store.MessageRecord;
-import io.tidemq.store.OffsetOutOfRangeException;
-import io.tidemq.store.StoredMessage;
+import io.tidemq.store.api.CorruptRecordException;
+import io.tidemq.store.api.MessageRecord;
+import io.tidemq.store.api.OffsetOutOfRangeException;
+import io.tidemq.store.api.StoredMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,10 +1,10 @@
 package io.tidemq.broker.schedule;
 
-import io.tidemq.common.message.MessageConst;
 import io.tidemq.broker.ha.PutGate;
+import io.tidemq.common.message.MessageConst;
 import io.tidemq.store.DefaultMessageStore;
-import io.tidemq.store.MessageRecord;
-import io.tidemq.store.PutResult;
+import io.tidemq.store.api.MessageRecord;
+import io.tidemq.store.api.PutResult;
 
 import java.util.List;
 import java.util.Map;

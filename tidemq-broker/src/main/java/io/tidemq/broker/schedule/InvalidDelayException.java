@@ -1,6 +1,6 @@
 package io.tidemq.broker.schedule;
 
-import io.tidemq.store.InvalidMessageException;
+import io.tidemq.store.api.InvalidMessageException;
 
 /**
  * A delayed message whose DELAY_MS / DELIVER_AT_MS the broker cannot honour: malformed, negative, both set, beyond

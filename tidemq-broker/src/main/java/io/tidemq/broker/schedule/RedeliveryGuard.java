@@ -1,9 +1,9 @@
 package io.tidemq.broker.schedule;
 
 import io.tidemq.store.DefaultMessageStore;
-import io.tidemq.store.GetResult;
-import io.tidemq.store.MessageRecord;
-import io.tidemq.store.StoredMessage;
+import io.tidemq.store.api.GetResult;
+import io.tidemq.store.api.MessageRecord;
+import io.tidemq.store.api.StoredMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,9 +1,9 @@
 package io.tidemq.broker.schedule;
 
 import io.tidemq.common.message.MessageConst;
-import io.tidemq.store.InvalidMessageException;
-import io.tidemq.store.MessageRecord;
-import io.tidemq.store.StoredMessage;
+import io.tidemq.store.api.InvalidMessageException;
+import io.tidemq.store.api.MessageRecord;
+import io.tidemq.store.api.StoredMessage;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -5,7 +5,7 @@ import io.tidemq.common.TideMqVersion;
 import io.tidemq.common.protocol.body.BrokerFigures;
 import io.tidemq.common.route.BrokerData;
 import io.tidemq.store.DefaultMessageStore;
-import io.tidemq.store.StoreStats;
+import io.tidemq.store.api.StoreStats;
 
 import java.io.File;
 import java.nio.file.Path;

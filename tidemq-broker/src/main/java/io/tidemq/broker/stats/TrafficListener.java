@@ -1,6 +1,6 @@
 package io.tidemq.broker.stats;
 
-import io.tidemq.store.StoredMessage;
+import io.tidemq.store.api.StoredMessage;
 
 import java.util.List;
 

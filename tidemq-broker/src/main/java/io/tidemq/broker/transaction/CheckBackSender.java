@@ -7,7 +7,7 @@ import io.tidemq.common.protocol.header.Headers;
 import io.tidemq.remoting.RemotingChannel;
 import io.tidemq.remoting.RemotingServer;
 import io.tidemq.remoting.protocol.RemotingCommand;
-import io.tidemq.store.StoredMessage;
+import io.tidemq.store.api.StoredMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -3,9 +3,9 @@ package io.tidemq.broker.transaction;
 import io.tidemq.broker.processor.DeliveredEncoder;
 import io.tidemq.common.message.MessageConst;
 import io.tidemq.common.message.MessageExt;
-import io.tidemq.store.MessageRecord;
-import io.tidemq.store.StoredMessage;
 import io.tidemq.common.message.SysFlag;
+import io.tidemq.store.api.MessageRecord;
+import io.tidemq.store.api.StoredMessage;
 
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;

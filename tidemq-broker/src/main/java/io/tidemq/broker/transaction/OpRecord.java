@@ -1,8 +1,8 @@
 package io.tidemq.broker.transaction;
 
 import io.tidemq.common.message.MessageConst;
-import io.tidemq.store.MessageRecord;
-import io.tidemq.store.StoredMessage;
+import io.tidemq.store.api.MessageRecord;
+import io.tidemq.store.api.StoredMessage;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;

@@ -1,13 +1,13 @@
 package io.tidemq.broker.transaction;
 
-import io.tidemq.common.protocol.header.Headers;
-import io.tidemq.store.CorruptRecordException;
-import io.tidemq.store.DefaultMessageStore;
 import io.tidemq.common.message.MessageId;
-import io.tidemq.store.OffsetOutOfRangeException;
-import io.tidemq.store.PutResult;
-import io.tidemq.store.StoredMessage;
-import io.tidemq.store.SyncFlushTimeoutException;
+import io.tidemq.common.protocol.header.Headers;
+import io.tidemq.store.DefaultMessageStore;
+import io.tidemq.store.api.CorruptRecordException;
+import io.tidemq.store.api.OffsetOutOfRangeException;
+import io.tidemq.store.api.PutResult;
+import io.tidemq.store.api.StoredMessage;
+import io.tidemq.store.api.SyncFlushTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

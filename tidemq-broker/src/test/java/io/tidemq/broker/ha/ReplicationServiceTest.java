@@ -2,9 +2,9 @@ package io.tidemq.broker.ha;
 
 import io.tidemq.common.protocol.ResponseCode;
 import io.tidemq.store.DefaultMessageStore;
-import io.tidemq.store.MessageRecord;
-import io.tidemq.store.PutResult;
-import io.tidemq.store.StoreConfig;
+import io.tidemq.store.api.MessageRecord;
+import io.tidemq.store.api.PutResult;
+import io.tidemq.store.api.StoreConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

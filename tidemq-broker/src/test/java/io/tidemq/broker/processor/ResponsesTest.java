@@ -1,8 +1,8 @@
 package io.tidemq.broker.processor;
 
 import io.tidemq.common.protocol.ResponseCode;
-import io.tidemq.store.DiskFullException;
-import io.tidemq.store.FsyncFailedException;
+import io.tidemq.store.api.DiskFullException;
+import io.tidemq.store.api.FsyncFailedException;
 import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.CompletionException;

@@ -3,7 +3,7 @@ package io.tidemq.broker.processor;
 import io.tidemq.broker.BrokerConfig;
 import io.tidemq.broker.BrokerFixture;
 import io.tidemq.common.message.MessageExt;
-import io.tidemq.store.FlushMode;
+import io.tidemq.store.api.FlushMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

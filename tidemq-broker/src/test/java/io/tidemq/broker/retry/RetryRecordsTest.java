@@ -2,9 +2,9 @@ package io.tidemq.broker.retry;
 
 import io.tidemq.broker.schedule.TimerRecords;
 import io.tidemq.common.message.MessageConst;
-import io.tidemq.store.MessageRecord;
-import io.tidemq.store.StoredMessage;
 import io.tidemq.common.message.SysFlag;
+import io.tidemq.store.api.MessageRecord;
+import io.tidemq.store.api.StoredMessage;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;

@@ -2,8 +2,8 @@ package io.tidemq.broker.schedule;
 
 import io.tidemq.common.message.MessageConst;
 import io.tidemq.store.DefaultMessageStore;
-import io.tidemq.store.MessageRecord;
-import io.tidemq.store.StoreConfig;
+import io.tidemq.store.api.MessageRecord;
+import io.tidemq.store.api.StoreConfig;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;

@@ -1,7 +1,7 @@
 package io.tidemq.broker.schedule;
 
 import io.tidemq.common.message.MessageConst;
-import io.tidemq.store.StoredMessage;
+import io.tidemq.store.api.StoredMessage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

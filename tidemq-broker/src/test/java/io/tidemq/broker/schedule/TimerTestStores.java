@@ -2,10 +2,10 @@ package io.tidemq.broker.schedule;
 
 import io.tidemq.common.message.MessageConst;
 import io.tidemq.store.DefaultMessageStore;
-import io.tidemq.store.GetResult;
-import io.tidemq.store.MessageRecord;
-import io.tidemq.store.StoreConfig;
-import io.tidemq.store.StoredMessage;
+import io.tidemq.store.api.GetResult;
+import io.tidemq.store.api.MessageRecord;
+import io.tidemq.store.api.StoreConfig;
+import io.tidemq.store.api.StoredMessage;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;

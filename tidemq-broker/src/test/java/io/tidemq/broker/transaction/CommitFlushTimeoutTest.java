@@ -1,11 +1,11 @@
 package io.tidemq.broker.transaction;
 
 import io.tidemq.store.DefaultMessageStore;
-import io.tidemq.store.MessageRecord;
-import io.tidemq.store.PutResult;
-import io.tidemq.store.StoreConfig;
-import io.tidemq.store.StoredMessage;
-import io.tidemq.store.SyncFlushTimeoutException;
+import io.tidemq.store.api.MessageRecord;
+import io.tidemq.store.api.PutResult;
+import io.tidemq.store.api.StoreConfig;
+import io.tidemq.store.api.StoredMessage;
+import io.tidemq.store.api.SyncFlushTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

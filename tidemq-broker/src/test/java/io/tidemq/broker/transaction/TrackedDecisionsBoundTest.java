@@ -1,8 +1,8 @@
 package io.tidemq.broker.transaction;
 
 import io.tidemq.store.DefaultMessageStore;
-import io.tidemq.store.MessageRecord;
-import io.tidemq.store.StoreConfig;
+import io.tidemq.store.api.MessageRecord;
+import io.tidemq.store.api.StoreConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

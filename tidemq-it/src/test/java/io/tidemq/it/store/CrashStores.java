@@ -1,7 +1,7 @@
 package io.tidemq.it.store;
 
-import io.tidemq.store.FlushMode;
-import io.tidemq.store.StoreConfig;
+import io.tidemq.store.api.FlushMode;
+import io.tidemq.store.api.StoreConfig;
 
 import java.nio.file.Path;
 

@@ -1,9 +1,9 @@
 package io.tidemq.it.store;
 
 import io.tidemq.store.DefaultMessageStore;
-import io.tidemq.store.FlushMode;
-import io.tidemq.store.MessageRecord;
-import io.tidemq.store.PutResult;
+import io.tidemq.store.api.FlushMode;
+import io.tidemq.store.api.MessageRecord;
+import io.tidemq.store.api.PutResult;
 
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;

@@ -2,7 +2,7 @@ package io.tidemq.it.store;
 
 import io.tidemq.it.support.JvmProcess;
 import io.tidemq.store.DefaultMessageStore;
-import io.tidemq.store.FlushMode;
+import io.tidemq.store.api.FlushMode;
 import io.tidemq.store.recovery.CommitLogRecovery;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,9 +1,9 @@
 package io.tidemq.it.store;
 
 import io.tidemq.store.DefaultMessageStore;
-import io.tidemq.store.GetResult;
-import io.tidemq.store.GetStatus;
-import io.tidemq.store.StoredMessage;
+import io.tidemq.store.api.GetResult;
+import io.tidemq.store.api.GetStatus;
+import io.tidemq.store.api.StoredMessage;
 
 import java.util.HashMap;
 import java.util.List;

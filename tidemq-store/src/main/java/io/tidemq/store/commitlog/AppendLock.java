@@ -1,5 +1,7 @@
 package io.tidemq.store.commitlog;
 
+import io.tidemq.store.api.AppendLockType;
+
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -14,19 +16,9 @@ public interface AppendLock {
 
     void unlock();
 
-    /** Which implementation to use. */
-    enum Type {
-        /**
-         * Busy-waits with {@link Thread#onSpinWait()}, yielding after a while. Cheapest when the lock is
-         * uncontended or held for well under a microsecond by few threads.
-         */
-        SPIN,
-        /** Parks waiting threads. Wins when many threads contend on few cores. */
-        REENTRANT;
-
-        public AppendLock create() {
-            return this == SPIN ? new Spin() : new Reentrant();
-        }
+    /** The implementation {@code type} names. */
+    static AppendLock create(AppendLockType type) {
+        return type == AppendLockType.SPIN ? new Spin() : new Reentrant();
     }
 
     /** Test-and-test-and-set spin lock; yields after {@value #SPINS_BEFORE_YIELD} spins. */

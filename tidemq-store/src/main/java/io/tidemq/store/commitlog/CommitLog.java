@@ -1,19 +1,19 @@
 package io.tidemq.store.commitlog;
 
-import io.tidemq.store.CorruptRecordException;
-import io.tidemq.store.FlushMode;
-import io.tidemq.store.FsyncFailedException;
-import io.tidemq.store.InvalidMessageException;
-import io.tidemq.store.MessageRecord;
-import io.tidemq.store.MessageTooLargeException;
-import io.tidemq.store.NoMessageAtOffsetException;
-import io.tidemq.store.OffsetOutOfRangeException;
-import io.tidemq.store.PutResult;
-import io.tidemq.store.PutStatus;
-import io.tidemq.store.StoreClosedException;
-import io.tidemq.store.StoreConfig;
 import io.tidemq.store.StoreMetrics;
-import io.tidemq.store.StoredMessage;
+import io.tidemq.store.api.CorruptRecordException;
+import io.tidemq.store.api.FlushMode;
+import io.tidemq.store.api.FsyncFailedException;
+import io.tidemq.store.api.InvalidMessageException;
+import io.tidemq.store.api.MessageRecord;
+import io.tidemq.store.api.MessageTooLargeException;
+import io.tidemq.store.api.NoMessageAtOffsetException;
+import io.tidemq.store.api.OffsetOutOfRangeException;
+import io.tidemq.store.api.PutResult;
+import io.tidemq.store.api.PutStatus;
+import io.tidemq.store.api.StoreClosedException;
+import io.tidemq.store.api.StoreConfig;
+import io.tidemq.store.api.StoredMessage;
 import io.tidemq.store.file.AllocateMappedFileService;
 import io.tidemq.store.file.MappedFile;
 import io.tidemq.store.file.MappedFileQueue;
@@ -63,7 +63,7 @@ public final class CommitLog {
         this.metrics = metrics;
         this.files = new MappedFileQueue(config.commitLogDir(), config.commitLogFileBytes(), allocator,
                 config.warmMappedFiles(), config.fileIo());
-        this.appendLock = config.appendLockType().create();
+        this.appendLock = AppendLock.create(config.appendLockType());
     }
 
     /** Maps the existing files; {@code CommitLogRecovery} must run before appends. */
@@ -79,7 +79,7 @@ public final class CommitLog {
      * Appends one record and assigns its queue offset.
      *
      * @throws MessageTooLargeException body over {@code maxMessageBytes}
-     * @throws io.tidemq.store.StoreIOException when a new file cannot be created
+     * @throws io.tidemq.store.api.StoreIOException when a new file cannot be created
      */
     public PutResult append(MessageRecord record) {
         checkBodySize(record);

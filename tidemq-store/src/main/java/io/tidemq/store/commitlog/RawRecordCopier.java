@@ -1,6 +1,6 @@
 package io.tidemq.store.commitlog;
 
-import io.tidemq.store.CorruptRecordException;
+import io.tidemq.store.api.CorruptRecordException;
 import io.tidemq.store.file.AppendCallback;
 
 import java.nio.ByteBuffer;

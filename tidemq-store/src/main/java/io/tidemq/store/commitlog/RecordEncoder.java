@@ -1,6 +1,6 @@
 package io.tidemq.store.commitlog;
 
-import io.tidemq.store.MessageRecord;
+import io.tidemq.store.api.MessageRecord;
 import io.tidemq.store.file.AppendCallback;
 
 import java.nio.ByteBuffer;

@@ -1,9 +1,9 @@
 package io.tidemq.store.commitlog;
 
+import io.tidemq.common.filter.TagsCode;
 import io.tidemq.common.message.MessageConst;
 import io.tidemq.common.message.MessageProperties;
-import io.tidemq.store.StoredMessage;
-import io.tidemq.common.filter.TagsCode;
+import io.tidemq.store.api.StoredMessage;
 import io.tidemq.store.dispatch.DispatchRequest;
 
 import java.nio.ByteBuffer;

@@ -1,6 +1,6 @@
 package io.tidemq.store.commitlog;
 
-import io.tidemq.store.StoreException;
+import io.tidemq.store.api.StoreException;
 
 /**
  * Replication: the master sent bytes for an offset that is not this replica's log end. The replica must do the

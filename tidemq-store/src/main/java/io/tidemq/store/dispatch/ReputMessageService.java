@@ -2,6 +2,7 @@ package io.tidemq.store.dispatch;
 
 import io.tidemq.common.concurrent.ServiceThread;
 import io.tidemq.store.StoreMetrics;
+import io.tidemq.store.api.MessageArrivalListener;
 import io.tidemq.store.commitlog.CommitLog;
 import io.tidemq.store.commitlog.RecordReader;
 import org.slf4j.Logger;
@@ -10,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 

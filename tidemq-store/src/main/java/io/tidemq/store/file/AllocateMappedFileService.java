@@ -1,7 +1,7 @@
 package io.tidemq.store.file;
 
 import io.tidemq.common.concurrent.ServiceThread;
-import io.tidemq.store.DiskFullException;
+import io.tidemq.store.api.DiskFullException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

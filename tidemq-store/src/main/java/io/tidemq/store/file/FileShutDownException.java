@@ -1,6 +1,6 @@
 package io.tidemq.store.file;
 
-import io.tidemq.store.StoreIOException;
+import io.tidemq.store.api.StoreIOException;
 
 /**
  * A mapped file was shut down (deleted by retention, or the store closed) while a thread was still allocating

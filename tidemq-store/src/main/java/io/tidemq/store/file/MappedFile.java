@@ -1,7 +1,7 @@
 package io.tidemq.store.file;
 
-import io.tidemq.store.DiskFullException;
-import io.tidemq.store.StoreIOException;
+import io.tidemq.store.api.DiskFullException;
+import io.tidemq.store.api.StoreIOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,7 +1,7 @@
 package io.tidemq.store.file;
 
-import io.tidemq.store.FsyncFailedException;
-import io.tidemq.store.StoreIOException;
+import io.tidemq.store.api.FsyncFailedException;
+import io.tidemq.store.api.StoreIOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -329,7 +329,7 @@ public final class MappedFileQueue {
      * its write position, then declares the whole queue flushed. Recovery must not call anything durable that a
      * previous process wrote but may never have forced.
      *
-     * @throws io.tidemq.store.StoreIOException when the device reports a write-back error
+     * @throws io.tidemq.store.api.StoreIOException when the device reports a write-back error
      */
     public void forceFrom(long fromOffset) {
         for (MappedFile file : files) {

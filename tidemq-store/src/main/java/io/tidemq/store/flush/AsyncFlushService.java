@@ -1,9 +1,9 @@
 package io.tidemq.store.flush;
 
 import io.tidemq.common.concurrent.ServiceThread;
-import io.tidemq.store.FsyncFailedException;
-import io.tidemq.store.PutResult;
 import io.tidemq.store.StoreMetrics;
+import io.tidemq.store.api.FsyncFailedException;
+import io.tidemq.store.api.PutResult;
 import io.tidemq.store.file.MappedFileQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,6 +1,6 @@
 package io.tidemq.store.flush;
 
-import io.tidemq.store.PutResult;
+import io.tidemq.store.api.PutResult;
 
 import java.util.concurrent.CompletableFuture;
 
@@ -27,7 +27,7 @@ public interface CommitLogFlusher extends AutoCloseable {
 
     /**
      * Stops the thread WITHOUT a final flush, as a crash would (the store's {@code closeAbruptly()}, for tests of
-     * recovery): pending SYNC puts fail with {@link io.tidemq.store.StoreClosedException}; their records may or
+     * recovery): pending SYNC puts fail with {@link io.tidemq.store.api.StoreClosedException}; their records may or
      * may not survive.
      */
     void abort();

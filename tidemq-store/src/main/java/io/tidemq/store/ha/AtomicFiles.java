@@ -1,7 +1,7 @@
 package io.tidemq.store.ha;
 
 import io.tidemq.common.io.AtomicFile;
-import io.tidemq.store.StoreIOException;
+import io.tidemq.store.api.StoreIOException;
 import io.tidemq.store.file.Durability;
 
 import java.io.IOException;

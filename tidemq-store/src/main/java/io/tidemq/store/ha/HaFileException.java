@@ -1,6 +1,6 @@
 package io.tidemq.store.ha;
 
-import io.tidemq.store.StoreException;
+import io.tidemq.store.api.StoreException;
 
 /**
  * A replication file of the store ({@code ha/replica.meta}, {@code ha/epoch}) is damaged, missing where it must

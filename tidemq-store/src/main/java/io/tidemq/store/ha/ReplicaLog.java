@@ -1,6 +1,6 @@
 package io.tidemq.store.ha;
 
-import io.tidemq.store.FlushMode;
+import io.tidemq.store.api.FlushMode;
 import io.tidemq.store.commitlog.CommitLog;
 import io.tidemq.store.dispatch.ReputMessageService;
 import io.tidemq.store.index.IndexService;

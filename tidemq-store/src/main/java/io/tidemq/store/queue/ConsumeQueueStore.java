@@ -1,6 +1,6 @@
 package io.tidemq.store.queue;
 
-import io.tidemq.store.StoreIOException;
+import io.tidemq.store.api.StoreIOException;
 import io.tidemq.store.dispatch.CommitLogDispatcher;
 import io.tidemq.store.dispatch.DispatchRequest;
 import io.tidemq.store.file.FileIo;
@@ -12,8 +12,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;

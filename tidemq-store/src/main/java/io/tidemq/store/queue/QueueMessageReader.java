@@ -1,11 +1,11 @@
 package io.tidemq.store.queue;
 
-import io.tidemq.store.CorruptRecordException;
-import io.tidemq.store.NoMessageAtOffsetException;
-import io.tidemq.store.GetResult;
-import io.tidemq.store.GetStatus;
-import io.tidemq.store.OffsetOutOfRangeException;
-import io.tidemq.store.StoredMessage;
+import io.tidemq.store.api.CorruptRecordException;
+import io.tidemq.store.api.GetResult;
+import io.tidemq.store.api.GetStatus;
+import io.tidemq.store.api.NoMessageAtOffsetException;
+import io.tidemq.store.api.OffsetOutOfRangeException;
+import io.tidemq.store.api.StoredMessage;
 import io.tidemq.store.commitlog.CommitLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,6 +1,6 @@
 package io.tidemq.store.recovery;
 
-import io.tidemq.store.StoreIOException;
+import io.tidemq.store.api.StoreIOException;
 import io.tidemq.store.file.Durability;
 
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.tidemq.store.timer;
 
-import io.tidemq.store.StoreIOException;
+import io.tidemq.store.api.StoreIOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,6 +1,8 @@
 package io.tidemq.store.timer;
 
-import io.tidemq.store.StoreIOException;
+import io.tidemq.store.api.StoreIOException;
+import io.tidemq.store.file.BufferCleaner;
+import io.tidemq.store.file.Durability;
 import io.tidemq.store.file.FileIo;
 import io.tidemq.store.file.MappedRegion;
 

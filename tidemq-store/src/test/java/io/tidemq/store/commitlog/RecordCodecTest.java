@@ -1,12 +1,12 @@
 package io.tidemq.store.commitlog;
 
-import io.tidemq.common.message.SysFlag;
-import io.tidemq.store.MessageRecord;
-import io.tidemq.store.PropertiesTooLargeException;
-import io.tidemq.store.StoredMessage;
 import io.tidemq.common.filter.TagsCode;
+import io.tidemq.common.message.SysFlag;
 import io.tidemq.store.TestStores;
-import io.tidemq.store.TopicTooLongException;
+import io.tidemq.store.api.MessageRecord;
+import io.tidemq.store.api.PropertiesTooLargeException;
+import io.tidemq.store.api.StoredMessage;
+import io.tidemq.store.api.TopicTooLongException;
 import io.tidemq.store.dispatch.DispatchRequest;
 import io.tidemq.store.file.MappedFile;
 import org.junit.jupiter.api.AfterEach;

@@ -1,12 +1,12 @@
 package io.tidemq.store.fault;
 
 import io.tidemq.store.DefaultMessageStore;
-import io.tidemq.store.DiskFullException;
-import io.tidemq.store.FlushMode;
-import io.tidemq.store.GetResult;
-import io.tidemq.store.PutResult;
-import io.tidemq.store.StoreWriteState;
 import io.tidemq.store.TestStores;
+import io.tidemq.store.api.DiskFullException;
+import io.tidemq.store.api.FlushMode;
+import io.tidemq.store.api.GetResult;
+import io.tidemq.store.api.PutResult;
+import io.tidemq.store.api.StoreWriteState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

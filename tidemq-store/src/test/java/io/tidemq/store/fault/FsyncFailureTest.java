@@ -1,12 +1,12 @@
 package io.tidemq.store.fault;
 
 import io.tidemq.store.DefaultMessageStore;
-import io.tidemq.store.FlushMode;
-import io.tidemq.store.FsyncFailedException;
-import io.tidemq.store.PutResult;
-import io.tidemq.store.StoreConfig;
-import io.tidemq.store.StoreIOException;
-import io.tidemq.store.StoreWriteState;
+import io.tidemq.store.api.FlushMode;
+import io.tidemq.store.api.FsyncFailedException;
+import io.tidemq.store.api.PutResult;
+import io.tidemq.store.api.StoreConfig;
+import io.tidemq.store.api.StoreIOException;
+import io.tidemq.store.api.StoreWriteState;
 import io.tidemq.store.recovery.StoreCheckpoint;
 import io.tidemq.store.recovery.StoreDirectoryGuard;
 import org.junit.jupiter.api.Test;

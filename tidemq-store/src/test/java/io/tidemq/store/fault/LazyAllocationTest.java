@@ -1,6 +1,6 @@
 package io.tidemq.store.fault;
 
-import io.tidemq.store.DiskFullException;
+import io.tidemq.store.api.DiskFullException;
 import io.tidemq.store.file.MappedFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

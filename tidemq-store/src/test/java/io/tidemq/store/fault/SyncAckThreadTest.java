@@ -1,9 +1,9 @@
 package io.tidemq.store.fault;
 
 import io.tidemq.store.DefaultMessageStore;
-import io.tidemq.store.FlushMode;
-import io.tidemq.store.PutResult;
-import io.tidemq.store.SyncFlushTimeoutException;
+import io.tidemq.store.api.FlushMode;
+import io.tidemq.store.api.PutResult;
+import io.tidemq.store.api.SyncFlushTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,6 +1,6 @@
 package io.tidemq.store.file;
 
-import io.tidemq.store.StoreIOException;
+import io.tidemq.store.api.StoreIOException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

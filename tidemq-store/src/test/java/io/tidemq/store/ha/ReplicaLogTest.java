@@ -1,10 +1,10 @@
 package io.tidemq.store.ha;
 
-import io.tidemq.store.CorruptRecordException;
 import io.tidemq.store.DefaultMessageStore;
-import io.tidemq.store.GetResult;
-import io.tidemq.store.MessageRecord;
 import io.tidemq.store.TestStores;
+import io.tidemq.store.api.CorruptRecordException;
+import io.tidemq.store.api.GetResult;
+import io.tidemq.store.api.MessageRecord;
 import io.tidemq.store.commitlog.ReplicaOffsetMismatchException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

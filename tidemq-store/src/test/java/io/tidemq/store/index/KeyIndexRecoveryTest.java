@@ -1,10 +1,10 @@
 package io.tidemq.store.index;
 
 import io.tidemq.store.DefaultMessageStore;
-import io.tidemq.store.FlushMode;
-import io.tidemq.store.MessageRecord;
-import io.tidemq.store.StoreConfig;
 import io.tidemq.store.TestStores;
+import io.tidemq.store.api.FlushMode;
+import io.tidemq.store.api.MessageRecord;
+import io.tidemq.store.api.StoreConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,9 +1,9 @@
 package io.tidemq.store.queue;
 
 import io.tidemq.store.DefaultMessageStore;
-import io.tidemq.store.GetResult;
-import io.tidemq.store.GetStatus;
-import io.tidemq.store.PutResult;
+import io.tidemq.store.api.GetResult;
+import io.tidemq.store.api.GetStatus;
+import io.tidemq.store.api.PutResult;
 import io.tidemq.store.fault.FaultyFileIo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,12 +1,12 @@
 package io.tidemq.store.queue;
 
-import io.tidemq.store.DefaultMessageStore;
-import io.tidemq.store.GetResult;
-import io.tidemq.store.GetStatus;
-import io.tidemq.store.MessageRecord;
-import io.tidemq.store.StoredMessage;
 import io.tidemq.common.filter.TagsCode;
+import io.tidemq.store.DefaultMessageStore;
 import io.tidemq.store.TestStores;
+import io.tidemq.store.api.GetResult;
+import io.tidemq.store.api.GetStatus;
+import io.tidemq.store.api.MessageRecord;
+import io.tidemq.store.api.StoredMessage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

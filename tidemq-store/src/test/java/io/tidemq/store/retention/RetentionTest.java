@@ -1,10 +1,10 @@
 package io.tidemq.store.retention;
 
 import io.tidemq.store.DefaultMessageStore;
-import io.tidemq.store.GetResult;
-import io.tidemq.store.GetStatus;
-import io.tidemq.store.OffsetOutOfRangeException;
 import io.tidemq.store.TestStores;
+import io.tidemq.store.api.GetResult;
+import io.tidemq.store.api.GetStatus;
+import io.tidemq.store.api.OffsetOutOfRangeException;
 import io.tidemq.store.file.MappedFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,8 +1,8 @@
 package io.tidemq.store.sim;
 
-import io.tidemq.store.MessageRecord;
-import io.tidemq.store.PutResult;
-import io.tidemq.store.StoredMessage;
+import io.tidemq.store.api.MessageRecord;
+import io.tidemq.store.api.PutResult;
+import io.tidemq.store.api.StoredMessage;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;

@@ -1,12 +1,12 @@
 package io.tidemq.store.sim;
 
 import io.tidemq.store.DefaultMessageStore;
-import io.tidemq.store.FlushMode;
-import io.tidemq.store.GetResult;
-import io.tidemq.store.MessageRecord;
-import io.tidemq.store.PutResult;
-import io.tidemq.store.StoreConfig;
-import io.tidemq.store.StoredMessage;
+import io.tidemq.store.api.FlushMode;
+import io.tidemq.store.api.GetResult;
+import io.tidemq.store.api.MessageRecord;
+import io.tidemq.store.api.PutResult;
+import io.tidemq.store.api.StoreConfig;
+import io.tidemq.store.api.StoredMessage;
 import io.tidemq.store.queue.ConsumeQueue;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;

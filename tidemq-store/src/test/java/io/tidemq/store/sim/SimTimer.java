@@ -1,8 +1,8 @@
 package io.tidemq.store.sim;
 
 import io.tidemq.store.DefaultMessageStore;
-import io.tidemq.store.GetResult;
-import io.tidemq.store.StoredMessage;
+import io.tidemq.store.api.GetResult;
+import io.tidemq.store.api.StoredMessage;
 import io.tidemq.store.timer.TimerLogRecord;
 import io.tidemq.store.timer.TimerStore;
 import io.tidemq.store.timer.TimerStoreConfig;

@@ -1,4 +1,4 @@
-package io.tidemq.store;
+package io.tidemq.store.api;
 
 /**
  * In SYNC flush mode the record was appended but not confirmed durable within {@code syncFlushTimeoutMs}. The record may or may not survive a crash; the producer should treat the send as failed and may retry (duplicates are possible).

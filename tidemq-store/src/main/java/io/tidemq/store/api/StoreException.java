@@ -1,4 +1,4 @@
-package io.tidemq.store;
+package io.tidemq.store.api;
 
 /**
  * Base of every failure the message store reports. Unchecked: callers on the broker map each subtype to a

@@ -1,4 +1,4 @@
-package io.tidemq.store;
+package io.tidemq.store.api;
 
 /**
  * The encoded properties exceed 32 KiB, the most the record's 2-byte properties length can describe.

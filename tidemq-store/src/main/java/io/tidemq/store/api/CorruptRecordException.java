@@ -1,4 +1,4 @@
-package io.tidemq.store;
+package io.tidemq.store.api;
 
 /**
  * A CommitLog record failed its CRC32C, magic or length check: the bytes on disk are not what was written.

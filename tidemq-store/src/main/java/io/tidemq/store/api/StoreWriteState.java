@@ -1,6 +1,6 @@
-package io.tidemq.store;
+package io.tidemq.store.api;
 
-/** Whether the store accepts puts, and if not why (see {@link DefaultMessageStore#writeState()}). */
+/** Whether the store accepts puts, and if not why (see {@link MessageStore#writeState()}). */
 public enum StoreWriteState {
     /** Puts are accepted. */
     WRITABLE,

@@ -1,8 +1,7 @@
-package io.tidemq.store;
+package io.tidemq.store.api;
 
 import io.tidemq.common.config.ConfigKey;
 import io.tidemq.common.config.ConfigTable;
-import io.tidemq.store.commitlog.AppendLock;
 
 /**
  * The store's configuration keys, each declared once (name, type, unit, default, range, meaning):
@@ -64,8 +63,8 @@ public final class StoreConfigKeys {
     public static final ConfigKey<Boolean> PREALLOCATE_NEXT_FILE = ConfigKey.ofBoolean(
             "preallocateNextFile", true,
             "create the next CommitLog file in the background while the current one fills");
-    public static final ConfigKey<AppendLock.Type> APPEND_LOCK_TYPE = ConfigKey.ofEnum(
-            "appendLockType", AppendLock.Type.class, AppendLock.Type.REENTRANT,
+    public static final ConfigKey<AppendLockType> APPEND_LOCK_TYPE = ConfigKey.ofEnum(
+            "appendLockType", AppendLockType.class, AppendLockType.REENTRANT,
             "the CommitLog append lock: SPIN busy-waits (few appenders, short holds), REENTRANT parks");
     public static final ConfigKey<Boolean> KEY_INDEX_ENABLED = ConfigKey.ofBoolean(
             "keyIndexEnabled", true,

@@ -1,7 +1,6 @@
-package io.tidemq.store;
+package io.tidemq.store.api;
 
 import io.tidemq.common.config.ConfigKey;
-import io.tidemq.store.commitlog.AppendLock;
 import io.tidemq.store.commitlog.RecordDescriptor;
 import io.tidemq.store.file.FileIo;
 import io.tidemq.store.file.MappedFile;
@@ -37,7 +36,7 @@ public final class StoreConfig {
     private final int maxMessageBytes;
     private final boolean warmMappedFiles;
     private final boolean preallocateNextFile;
-    private final AppendLock.Type appendLockType;
+    private final AppendLockType appendLockType;
     private final boolean keyIndexEnabled;
     private final int indexHashSlots;
     private final int indexMaxEntriesPerFile;
@@ -176,7 +175,7 @@ public final class StoreConfig {
     }
 
     /** The append lock; default chosen by CommitLogAppendBenchmark, see the storage docs. */
-    public AppendLock.Type appendLockType() {
+    public AppendLockType appendLockType() {
         return appendLockType;
     }
 
@@ -225,7 +224,7 @@ public final class StoreConfig {
         private int maxMessageBytes = StoreConfigKeys.MAX_MESSAGE_BYTES.defaultValue();
         private boolean warmMappedFiles = StoreConfigKeys.WARM_MAPPED_FILES.defaultValue();
         private boolean preallocateNextFile = StoreConfigKeys.PREALLOCATE_NEXT_FILE.defaultValue();
-        private AppendLock.Type appendLockType = StoreConfigKeys.APPEND_LOCK_TYPE.defaultValue();
+        private AppendLockType appendLockType = StoreConfigKeys.APPEND_LOCK_TYPE.defaultValue();
         private boolean keyIndexEnabled = StoreConfigKeys.KEY_INDEX_ENABLED.defaultValue();
         private int indexHashSlots = StoreConfigKeys.INDEX_HASH_SLOTS.defaultValue();
         private int indexMaxEntriesPerFile = StoreConfigKeys.INDEX_MAX_ENTRIES_PER_FILE.defaultValue();
@@ -317,7 +316,7 @@ public final class StoreConfig {
             return this;
         }
 
-        public Builder appendLockType(AppendLock.Type v) {
+        public Builder appendLockType(AppendLockType v) {
             appendLockType = Objects.requireNonNull(v, "appendLockType");
             return this;
         }

@@ -1,4 +1,4 @@
-package io.tidemq.store;
+package io.tidemq.store.api;
 
 /**
  * A read by physical offset (a message id from a client, a send-back offset) asked for an offset inside the

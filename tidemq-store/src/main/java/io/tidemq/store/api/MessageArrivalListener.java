@@ -1,4 +1,4 @@
-package io.tidemq.store.dispatch;
+package io.tidemq.store.api;
 
 /**
  * Told that new records became readable in a queue, after every dispatcher has seen them. The broker's long

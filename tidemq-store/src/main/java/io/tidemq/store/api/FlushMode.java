@@ -1,4 +1,4 @@
-package io.tidemq.store;
+package io.tidemq.store.api;
 
 /** When an append is acknowledged relative to its fsync. */
 public enum FlushMode {

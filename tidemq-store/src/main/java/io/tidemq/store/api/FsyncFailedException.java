@@ -1,4 +1,4 @@
-package io.tidemq.store;
+package io.tidemq.store.api;
 
 /**
  * An fsync of store data failed, so the store has stopped acknowledging writes (fail-stop). Linux reports a

@@ -1,4 +1,4 @@
-package io.tidemq.store;
+package io.tidemq.store.api;
 
 import io.tidemq.common.message.MessageId;
 

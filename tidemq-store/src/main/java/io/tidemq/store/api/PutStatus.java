@@ -1,4 +1,4 @@
-package io.tidemq.store;
+package io.tidemq.store.api;
 
 /**
  * Outcome of a successful put. Failures are not statuses: the put's future completes exceptionally with a

@@ -1,4 +1,4 @@
-package io.tidemq.store;
+package io.tidemq.store.api;
 
 /**
  * A point-in-time copy of the store's counters, for metrics and {@code tidemq bench store}.

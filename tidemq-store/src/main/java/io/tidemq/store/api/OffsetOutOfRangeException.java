@@ -1,4 +1,4 @@
-package io.tidemq.store;
+package io.tidemq.store.api;
 
 /**
  * A read asked for an offset the store does not hold: below the retained minimum (the file was deleted by

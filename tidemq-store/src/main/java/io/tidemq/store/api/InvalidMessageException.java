@@ -1,4 +1,4 @@
-package io.tidemq.store;
+package io.tidemq.store.api;
 
 /**
  * A message the store refuses to append because it breaks a limit of the storage format or of the configuration.

@@ -1,4 +1,4 @@
-package io.tidemq.store;
+package io.tidemq.store.api;
 
 /**
  * An I/O failure of the store's files (disk full, permission, missing file). The message names the file; fix the disk and restart.

@@ -1,4 +1,4 @@
-package io.tidemq.store;
+package io.tidemq.store.api;
 
 /**
  * The message body exceeds {@code maxMessageBytes}, or a batch does not fit in one CommitLog file. Send a smaller body or raise the limit.

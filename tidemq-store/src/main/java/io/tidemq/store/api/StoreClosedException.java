@@ -1,4 +1,4 @@
-package io.tidemq.store;
+package io.tidemq.store.api;
 
 /**
  * The store is not running: it was never started or has been closed.

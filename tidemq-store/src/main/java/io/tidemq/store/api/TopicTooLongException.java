@@ -1,4 +1,4 @@
-package io.tidemq.store;
+package io.tidemq.store.api;
 
 /**
  * The topic name is longer than 127 UTF-8 bytes, the most the record's topic length byte allows.

@@ -1,4 +1,4 @@
-package io.tidemq.store;
+package io.tidemq.store.api;
 
 /** Outcome of {@code getMessages}. */
 public enum GetStatus {
