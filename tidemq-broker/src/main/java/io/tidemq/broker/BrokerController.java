@@ -20,12 +20,14 @@ import io.tidemq.broker.registration.BrokerRegistrar;
 import io.tidemq.broker.retry.DeadLetterAdminProcessor;
 import io.tidemq.broker.retry.RetryTopics;
 import io.tidemq.broker.retry.SendMessageBackProcessor;
-import io.tidemq.broker.schedule.BrokerMessagePutter;
+import io.tidemq.broker.schedule.TimerDiversion;
 import io.tidemq.broker.schedule.TimerMessageService;
 import io.tidemq.broker.stats.BrokerDrain;
 import io.tidemq.broker.stats.BrokerFiguresSampler;
+import io.tidemq.broker.store.BrokerStore;
 import io.tidemq.broker.topic.TopicConfigManager;
 import io.tidemq.broker.transaction.EndTransactionProcessor;
+import io.tidemq.broker.transaction.HalfMessageDiversion;
 import io.tidemq.broker.transaction.TransactionCheckService;
 import io.tidemq.broker.transaction.TransactionalMessageService;
 import io.tidemq.common.names.NameValidator;
@@ -41,6 +43,7 @@ import io.tidemq.remoting.netty.NettyRemotingServer;
 import io.tidemq.remoting.netty.NettyServerConfig;
 import io.tidemq.remoting.protocol.FrameLayout;
 import io.tidemq.store.DefaultMessageStore;
+import io.tidemq.store.api.MessageStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,12 +86,13 @@ public final class BrokerController implements AutoCloseable {
     private final ConsumerOffsetManager offsets;
     private final ConsumerIdsChangeNotifier notifier = new ConsumerIdsChangeNotifier();
     private final ClientManager clients;
+    /** Constructed here, the one place that names the implementation; everyone else sees MessageStore. */
     private final DefaultMessageStore store;
     private final PullRequestHoldService holds;
     private final QueueLockTable queueLocks;
     private final QueueLockFile queueLockFile;
-    /** The one put path (delay diversion) for sends, retries, transaction commits and timer deliveries. */
-    private final BrokerMessagePutter putter;
+    /** The one put door (transaction and delay diversions) for sends, retries, commits and timer deliveries. */
+    private final BrokerStore brokerStore;
     private final TimerMessageService timer;
     private final RetryTopics retryTopics;
     /** Replication by the configured role; null when off. */
@@ -124,8 +128,9 @@ public final class BrokerController implements AutoCloseable {
                 config.longPollingMaxHeld(), config.longPollingMaxHeldPerConnection());
         this.queueLocks = new QueueLockTable(config.rebalanceLockMaxLiveMs());
         this.queueLockFile = new QueueLockFile(config.configDir().resolve("queueLocks.json"), queueLocks);
-        this.putter = new BrokerMessagePutter(store, config.timerSettings(), System::currentTimeMillis);
-        this.timer = new TimerMessageService(config.timerSettings(), store, putter, config.storePath().resolve("timer"),
+        this.brokerStore = new BrokerStore(store, new HalfMessageDiversion(),
+                new TimerDiversion(config.timerSettings(), System::currentTimeMillis));
+        this.timer = new TimerMessageService(config.timerSettings(), brokerStore, config.storePath().resolve("timer"),
                 System::currentTimeMillis);
         stats.gauges.put("timerScheduled", timer::scheduledCount);
         stats.gauges.put("clampedOffsets", offsets::clampedCommits);
@@ -173,7 +178,7 @@ public final class BrokerController implements AutoCloseable {
         store.start();
         if (replication != null) {
             replication.start();
-            putter.setGate(replication);
+            brokerStore.setGate(replication);
             stats.infoSections.put("replication", replication::describe);
         }
         topics.load();
@@ -200,7 +205,7 @@ public final class BrokerController implements AutoCloseable {
                         config.maxPullBytes()) + FrameLayout.RESPONSE_OVERHEAD_BYTES))
                 .build(), new ConnectionEvents());
         notifier.bind(server);
-        SendMessageProcessor send = new SendMessageProcessor(config, topics, store, putter, stats);
+        SendMessageProcessor send = new SendMessageProcessor(config, topics, brokerStore, stats);
         // on the I/O thread the response is written (and its flush coalesced) without crossing threads
         Executor sendRequests = config.sendOnIoThread() ? Runnable::run : sendExecutor;
         server.registerProcessor(RequestCode.SEND_MESSAGE, send, sendRequests);
@@ -273,7 +278,7 @@ public final class BrokerController implements AutoCloseable {
      * diversion).
      */
     private void registerTransactions() {
-        TransactionalMessageService transactions = new TransactionalMessageService(store, putter::putMessage,
+        TransactionalMessageService transactions = new TransactionalMessageService(brokerStore,
                 () -> new InetSocketAddress(config.brokerIp(), server.localPort()));
         transactionChecks = new TransactionCheckService(transactions,
                 config.configDir().resolve("transactionProgress.json"), config.transactionCheckIntervalMs(),
@@ -289,13 +294,13 @@ public final class BrokerController implements AutoCloseable {
      */
     private void registerRetries() {
         SendMessageBackProcessor sendBack = new SendMessageBackProcessor(config.brokerName(),
-                config.retryBackoffSchedule(), retryTopics, store, putter::putMessage, this::storeHost,
+                config.retryBackoffSchedule(), retryTopics, brokerStore, this::storeHost,
                 System::currentTimeMillis);
         server.registerProcessor(RequestCode.CONSUMER_SEND_MSG_BACK, sendBack, sendExecutor);
         stats.gauges.put("retriedMessages", sendBack::retriedMessages);
         stats.gauges.put("deadLetteredMessages", sendBack::deadLetteredMessages);
-        DeadLetterAdminProcessor deadLetters = new DeadLetterAdminProcessor(config.brokerName(), topics, offsets, store,
-                retryTopics, putter::putMessage, this::storeHost, config.configDir().resolve("dlqResentById.json"));
+        DeadLetterAdminProcessor deadLetters = new DeadLetterAdminProcessor(config.brokerName(), topics, offsets,
+                brokerStore, retryTopics, this::storeHost, config.configDir().resolve("dlqResentById.json"));
         for (RequestCode code : DeadLetterAdminProcessor.CODES) {
             server.registerProcessor(code, deadLetters, adminExecutor);
         }
@@ -516,13 +521,13 @@ public final class BrokerController implements AutoCloseable {
         return replication;
     }
 
-    public DefaultMessageStore messageStore() {
+    public MessageStore messageStore() {
         return store;
     }
 
     /** The broker's one put path: use it for every message the broker stores on someone's behalf. */
-    public BrokerMessagePutter messagePutter() {
-        return putter;
+    public BrokerStore brokerStore() {
+        return brokerStore;
     }
 
     public TimerMessageService timerService() {

@@ -509,6 +509,11 @@ public final class DefaultMessageStore implements MessageStore {
         return consumeQueues.brokenQueues();
     }
 
+    @Override
+    public List<String> brokenConsumeQueueNames() {
+        return brokenConsumeQueues().stream().map(q -> q.topic() + "/" + q.queueId()).sorted().toList();
+    }
+
     /**
      * CommitLog offset below which every record is in every ConsumeQueue (and the other dispatchers): the
      * dispatched offset, held below the first record a broken queue is missing. The checkpoint records it, so a

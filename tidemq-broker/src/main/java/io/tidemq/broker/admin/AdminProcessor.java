@@ -14,7 +14,7 @@ import io.tidemq.common.protocol.header.Headers;
 import io.tidemq.remoting.RemotingChannel;
 import io.tidemq.remoting.SyncRequestProcessor;
 import io.tidemq.remoting.protocol.RemotingCommand;
-import io.tidemq.store.DefaultMessageStore;
+import io.tidemq.store.api.MessageStore;
 
 import java.util.List;
 import java.util.function.Supplier;
@@ -49,7 +49,7 @@ public final class AdminProcessor implements SyncRequestProcessor {
 
     public AdminProcessor(BrokerConfig config, Supplier<String> address, TopicConfigManager topics,
                           ConsumerOffsetManager offsets, ClientManager clients, PullRequestHoldService holds,
-                          DefaultMessageStore store, BrokerStats stats, DrainControl drain) {
+                          MessageStore store, BrokerStats stats, DrainControl drain) {
         this.drain = drain;
         this.topicAdmin = new TopicAdmin(config.brokerName(), topics, offsets, store, holds);
         this.groupAdmin = new GroupAdmin(config.brokerName(), topics, offsets, clients, store);

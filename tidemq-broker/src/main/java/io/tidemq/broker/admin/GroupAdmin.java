@@ -15,7 +15,7 @@ import io.tidemq.common.protocol.body.SubscriptionData;
 import io.tidemq.common.protocol.header.Headers;
 import io.tidemq.common.route.TopicConfig;
 import io.tidemq.remoting.protocol.RemotingCommand;
-import io.tidemq.store.DefaultMessageStore;
+import io.tidemq.store.api.MessageStore;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -30,10 +30,10 @@ final class GroupAdmin {
     private final TopicConfigManager topics;
     private final ConsumerOffsetManager offsets;
     private final ClientManager clients;
-    private final DefaultMessageStore store;
+    private final MessageStore store;
 
     GroupAdmin(String brokerName, TopicConfigManager topics, ConsumerOffsetManager offsets, ClientManager clients,
-               DefaultMessageStore store) {
+               MessageStore store) {
         this.brokerName = brokerName;
         this.topics = topics;
         this.offsets = offsets;

@@ -6,10 +6,10 @@ import io.tidemq.common.names.NameValidator;
 import io.tidemq.common.protocol.ResponseCode;
 import io.tidemq.common.protocol.header.Headers;
 import io.tidemq.remoting.protocol.RemotingCommand;
-import io.tidemq.store.DefaultMessageStore;
 import io.tidemq.store.api.CorruptRecordException;
 import io.tidemq.store.api.GetResult;
 import io.tidemq.store.api.GetStatus;
+import io.tidemq.store.api.MessageStore;
 import io.tidemq.store.api.OffsetOutOfRangeException;
 import io.tidemq.store.api.StoredMessage;
 
@@ -26,10 +26,10 @@ final class MessageQuery {
     /** Most message bytes one queue query returns (the response stays well under the frame limit). */
     static final long MAX_QUEUE_RESULT_BYTES = 4L << 20;
 
-    private final DefaultMessageStore store;
+    private final MessageStore store;
     private final DeliveredEncoder encoder = new DeliveredEncoder();
 
-    MessageQuery(DefaultMessageStore store) {
+    MessageQuery(MessageStore store) {
         this.store = store;
     }
 

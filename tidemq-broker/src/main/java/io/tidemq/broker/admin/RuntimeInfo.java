@@ -9,7 +9,7 @@ import io.tidemq.broker.topic.TopicConfigManager;
 import io.tidemq.common.json.Json;
 import io.tidemq.common.protocol.body.BrokerRuntimeInfo;
 import io.tidemq.remoting.protocol.RemotingCommand;
-import io.tidemq.store.DefaultMessageStore;
+import io.tidemq.store.api.MessageStore;
 import io.tidemq.store.api.StoreStats;
 
 import java.io.File;
@@ -26,11 +26,11 @@ final class RuntimeInfo {
     private final ConsumerOffsetManager offsets;
     private final ClientManager clients;
     private final PullRequestHoldService holds;
-    private final DefaultMessageStore store;
+    private final MessageStore store;
     private final BrokerStats stats;
 
     RuntimeInfo(BrokerConfig config, Supplier<String> address, TopicConfigManager topics, ConsumerOffsetManager offsets,
-                ClientManager clients, PullRequestHoldService holds, DefaultMessageStore store, BrokerStats stats) {
+                ClientManager clients, PullRequestHoldService holds, MessageStore store, BrokerStats stats) {
         this.config = config;
         this.address = address;
         this.topics = topics;
@@ -79,8 +79,7 @@ final class RuntimeInfo {
         t.put("storeDispatchBehindBytes", Long.toString(s.commitLogMaxOffset() - s.dispatchedOffset()));
         t.put("storeSyncFlushTimeouts", Long.toString(s.syncFlushTimeouts()));
         t.put("storeCorruptRecords", Long.toString(s.corruptRecords()));
-        t.put("storeBrokenConsumeQueues", store.brokenConsumeQueues().stream()
-                .map(q -> q.topic() + "/" + q.queueId()).sorted().collect(java.util.stream.Collectors.joining(",")));
+        t.put("storeBrokenConsumeQueues", String.join(",", store.brokenConsumeQueueNames()));
         t.put("storeWriteState", store.writeState().name());
         String refusal = store.writeRefusal();
         t.put("storeWriteRefusal", refusal == null ? "" : refusal);

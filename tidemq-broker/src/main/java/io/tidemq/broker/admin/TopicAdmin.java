@@ -14,8 +14,8 @@ import io.tidemq.common.protocol.body.TopicStats;
 import io.tidemq.common.protocol.header.Headers;
 import io.tidemq.common.route.TopicConfig;
 import io.tidemq.remoting.protocol.RemotingCommand;
-import io.tidemq.store.DefaultMessageStore;
 import io.tidemq.store.api.GetResult;
+import io.tidemq.store.api.MessageStore;
 
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -28,10 +28,10 @@ final class TopicAdmin {
     private final String brokerName;
     private final TopicConfigManager topics;
     private final ConsumerOffsetManager offsets;
-    private final DefaultMessageStore store;
+    private final MessageStore store;
     private final PullRequestHoldService holds;
 
-    TopicAdmin(String brokerName, TopicConfigManager topics, ConsumerOffsetManager offsets, DefaultMessageStore store,
+    TopicAdmin(String brokerName, TopicConfigManager topics, ConsumerOffsetManager offsets, MessageStore store,
                PullRequestHoldService holds) {
         this.brokerName = brokerName;
         this.topics = topics;

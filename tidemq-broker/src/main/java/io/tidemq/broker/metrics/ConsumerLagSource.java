@@ -9,8 +9,8 @@ import io.tidemq.broker.topic.TopicConfigManager;
 import io.tidemq.common.protocol.body.ConsumerData;
 import io.tidemq.common.protocol.body.SubscriptionData;
 import io.tidemq.common.route.TopicConfig;
-import io.tidemq.store.DefaultMessageStore;
 import io.tidemq.store.api.GetResult;
+import io.tidemq.store.api.MessageStore;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -32,11 +32,11 @@ public final class ConsumerLagSource {
     private final TopicConfigManager topics;
     private final ConsumerOffsetManager offsets;
     private final ClientManager clients;
-    private final DefaultMessageStore store;
+    private final MessageStore store;
     private final LongSupplier clockMs;
 
     public ConsumerLagSource(TopicConfigManager topics, ConsumerOffsetManager offsets, ClientManager clients,
-                             DefaultMessageStore store, LongSupplier clockMs) {
+                             MessageStore store, LongSupplier clockMs) {
         this.topics = topics;
         this.offsets = offsets;
         this.clients = clients;

@@ -13,7 +13,7 @@ import io.tidemq.common.route.TopicConfig;
 import io.tidemq.remoting.RemotingChannel;
 import io.tidemq.remoting.SyncRequestProcessor;
 import io.tidemq.remoting.protocol.RemotingCommand;
-import io.tidemq.store.DefaultMessageStore;
+import io.tidemq.store.api.MessageStore;
 
 /**
  * QUERY_CONSUMER_OFFSET, UPDATE_CONSUMER_OFFSET, GET_MAX_OFFSET, GET_MIN_OFFSET and SEARCH_OFFSET_BY_TIMESTAMP.
@@ -29,12 +29,12 @@ public final class ConsumerOffsetProcessor implements SyncRequestProcessor {
 
     private final TopicConfigManager topics;
     private final ConsumerOffsetManager offsets;
-    private final DefaultMessageStore store;
+    private final MessageStore store;
     private final String brokerName;
     private final QueueLockTable locks;
 
     public ConsumerOffsetProcessor(String brokerName, TopicConfigManager topics, ConsumerOffsetManager offsets,
-                                   DefaultMessageStore store, QueueLockTable locks) {
+                                   MessageStore store, QueueLockTable locks) {
         this.brokerName = brokerName;
         this.locks = locks;
         this.topics = topics;

@@ -16,8 +16,8 @@ import io.tidemq.common.route.TopicConfig;
 import io.tidemq.remoting.RemotingChannel;
 import io.tidemq.remoting.RequestProcessor;
 import io.tidemq.remoting.protocol.RemotingCommand;
-import io.tidemq.store.DefaultMessageStore;
 import io.tidemq.store.api.GetResult;
+import io.tidemq.store.api.MessageStore;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -41,7 +41,7 @@ public final class PullMessageProcessor implements RequestProcessor {
     private final BrokerConfig config;
     private final TopicConfigManager topics;
     private final ConsumerOffsetManager offsets;
-    private final DefaultMessageStore store;
+    private final MessageStore store;
     private final PullRequestHoldService holds;
     private final Executor pullExecutor;
     private final BrokerStats stats;
@@ -49,7 +49,7 @@ public final class PullMessageProcessor implements RequestProcessor {
     private final DeliveredEncoder encoder = new DeliveredEncoder();
 
     public PullMessageProcessor(BrokerConfig config, TopicConfigManager topics, ConsumerOffsetManager offsets,
-                                DefaultMessageStore store, PullRequestHoldService holds, Executor pullExecutor,
+                                MessageStore store, PullRequestHoldService holds, Executor pullExecutor,
                                 BrokerStats stats, QueueLockTable locks) {
         this.config = config;
         this.locks = locks;

@@ -2,7 +2,7 @@ package io.tidemq.broker.processor;
 
 import io.tidemq.broker.BrokerConfig;
 import io.tidemq.broker.BrokerStats;
-import io.tidemq.broker.schedule.BrokerMessagePutter;
+import io.tidemq.broker.store.BrokerStore;
 import io.tidemq.broker.topic.TopicConfigManager;
 import io.tidemq.broker.transaction.HalfMessages;
 import io.tidemq.common.message.MalformedMessageException;
@@ -20,7 +20,6 @@ import io.tidemq.common.route.TopicConfig;
 import io.tidemq.remoting.RemotingChannel;
 import io.tidemq.remoting.RequestProcessor;
 import io.tidemq.remoting.protocol.RemotingCommand;
-import io.tidemq.store.DefaultMessageStore;
 import io.tidemq.store.api.MessageRecord;
 import io.tidemq.store.api.PutResult;
 
@@ -39,17 +38,15 @@ public final class SendMessageProcessor implements RequestProcessor {
 
     private final BrokerConfig config;
     private final TopicConfigManager topics;
-    private final DefaultMessageStore store;
-    /** Every non-half put goes through it: it diverts delayed messages to the timer topic. */
-    private final BrokerMessagePutter putter;
+    /** The put door: it stores halves in the half topic and diverts delayed messages to the timer topic. */
+    private final BrokerStore store;
     private final String brokerName;
     private final BrokerStats stats;
     /** Set once the server is bound (the port may be ephemeral); sends before that are refused. */
     private volatile InetSocketAddress storeHost;
 
-    public SendMessageProcessor(BrokerConfig config, TopicConfigManager topics, DefaultMessageStore store,
-                                BrokerMessagePutter putter, BrokerStats stats) {
-        this.putter = putter;
+    public SendMessageProcessor(BrokerConfig config, TopicConfigManager topics, BrokerStore store,
+                                BrokerStats stats) {
         this.config = config;
         this.stats = stats;
         this.topics = topics;
@@ -104,7 +101,7 @@ public final class SendMessageProcessor implements RequestProcessor {
             return sendHalf(h, record);
         }
         long startNanos = System.nanoTime();
-        return putter.putMessage(record).handle((result, failure) -> {
+        return store.putUserMessage(record, h.producerGroup()).handle((result, failure) -> {
             if (failure != null) {
                 stats.putFailures.increment();
                 stats.traffic().storeFailed(h.topic(), 1);
@@ -118,13 +115,12 @@ public final class SendMessageProcessor implements RequestProcessor {
     }
 
     /**
-     * Stores the half of a transaction in the half topic. Straight into the store, never through the delay
-     * diversion: a delay applies from the commit on.
+     * Stores the half of a transaction (the put door stores it in the half topic, never through the delay
+     * diversion: a delay applies from the commit on) and answers with its transaction id.
      */
     private CompletableFuture<RemotingCommand> sendHalf(Headers.SendMessageRequest h, MessageRecord record) {
-        MessageRecord half = HalfMessages.toHalf(record, h.producerGroup());
         long startNanos = System.nanoTime();
-        return store.putMessage(half).handle((result, failure) -> {
+        return store.putUserMessage(record, h.producerGroup()).handle((result, failure) -> {
             if (failure != null) {
                 stats.putFailures.increment();
                 stats.traffic().storeFailed(h.topic(), 1);
@@ -175,7 +171,7 @@ public final class SendMessageProcessor implements RequestProcessor {
             records.add(record);
         }
         long startNanos = System.nanoTime();
-        return putter.putMessages(records).handle((result, failure) -> {
+        return store.putUserMessages(records).handle((result, failure) -> {
             if (failure != null) {
                 stats.putFailures.add(records.size());
                 stats.traffic().storeFailed(h.topic(), records.size());

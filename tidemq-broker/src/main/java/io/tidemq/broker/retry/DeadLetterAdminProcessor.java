@@ -4,6 +4,7 @@ import io.tidemq.broker.offset.ConsumerOffsetManager;
 import io.tidemq.broker.processor.DeliveredEncoder;
 import io.tidemq.broker.processor.RequestRejectedException;
 import io.tidemq.broker.processor.Responses;
+import io.tidemq.broker.store.BrokerStore;
 import io.tidemq.broker.topic.TopicConfigManager;
 import io.tidemq.common.message.MalformedMessageIdException;
 import io.tidemq.common.names.InvalidNameException;
@@ -14,9 +15,9 @@ import io.tidemq.common.protocol.header.Headers;
 import io.tidemq.remoting.RemotingChannel;
 import io.tidemq.remoting.SyncRequestProcessor;
 import io.tidemq.remoting.protocol.RemotingCommand;
-import io.tidemq.store.DefaultMessageStore;
 import io.tidemq.store.api.CorruptRecordException;
 import io.tidemq.store.api.GetResult;
+import io.tidemq.store.api.MessageStore;
 import io.tidemq.store.api.OffsetOutOfRangeException;
 import io.tidemq.store.api.StoredMessage;
 
@@ -49,19 +50,19 @@ public final class DeadLetterAdminProcessor implements SyncRequestProcessor {
     private final String brokerName;
     private final TopicConfigManager topics;
     private final ConsumerOffsetManager offsets;
-    private final DefaultMessageStore store;
+    private final MessageStore store;
     private final DeadLetterResender resender;
     private final ResentDeadLetters resentById;
     private final DeliveredEncoder encoder = new DeliveredEncoder();
 
     public DeadLetterAdminProcessor(String brokerName, TopicConfigManager topics, ConsumerOffsetManager offsets,
-                                    DefaultMessageStore store, RetryTopics retryTopics, RetryPutter putter,
+                                    BrokerStore store, RetryTopics retryTopics,
                                     Supplier<InetSocketAddress> storeHost, Path resentByIdFile) {
         this.brokerName = brokerName;
         this.topics = topics;
         this.offsets = offsets;
-        this.store = store;
-        this.resender = new DeadLetterResender(store, retryTopics, putter, storeHost);
+        this.store = store.store();
+        this.resender = new DeadLetterResender(store, retryTopics, storeHost);
         this.resentById = new ResentDeadLetters(resentByIdFile);
     }
 

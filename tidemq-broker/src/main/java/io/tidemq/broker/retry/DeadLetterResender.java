@@ -1,9 +1,10 @@
 package io.tidemq.broker.retry;
 
 import io.tidemq.broker.processor.RequestRejectedException;
+import io.tidemq.broker.store.BrokerStore;
 import io.tidemq.common.protocol.ResponseCode;
-import io.tidemq.store.DefaultMessageStore;
 import io.tidemq.store.api.GetResult;
+import io.tidemq.store.api.MessageStore;
 import io.tidemq.store.api.PutResult;
 import io.tidemq.store.api.StoredMessage;
 
@@ -33,22 +34,22 @@ final class DeadLetterResender {
     record Progress(int resent, long nextOffset, long remaining, RequestRejectedException failure) {
     }
 
-    private final DefaultMessageStore store;
+    private final MessageStore store;
     private final RetryTopics retryTopics;
-    private final RetryPutter putter;
+    /** Resent copies go through the put door (a copy carrying a delay would wait in the timer). */
+    private final BrokerStore door;
     private final Supplier<InetSocketAddress> storeHost;
 
-    DeadLetterResender(DefaultMessageStore store, RetryTopics retryTopics, RetryPutter putter,
-                       Supplier<InetSocketAddress> storeHost) {
-        this.store = store;
+    DeadLetterResender(BrokerStore door, RetryTopics retryTopics, Supplier<InetSocketAddress> storeHost) {
+        this.store = door.store();
+        this.door = door;
         this.retryTopics = retryTopics;
-        this.putter = putter;
         this.storeHost = storeHost;
     }
 
     void resendOne(String group, StoredMessage deadLetter) {
         retryTopics.ensureRetryTopic(group);
-        await(List.of(putter.put(RetryRecords.resentCopy(deadLetter, group, storeHost.get()))));
+        await(List.of(door.putSystemMessage(RetryRecords.resentCopy(deadLetter, group, storeHost.get()))));
     }
 
     /**
@@ -71,7 +72,7 @@ final class DeadLetterResender {
             List<CompletableFuture<PutResult>> puts = new ArrayList<>(r.messages().size());
             for (StoredMessage m : r.messages()) {
                 if (!alreadyResent.test(m.queueOffset())) {
-                    puts.add(putter.put(RetryRecords.resentCopy(m, group, host)));
+                    puts.add(door.putSystemMessage(RetryRecords.resentCopy(m, group, host)));
                 }
             }
             try {

@@ -2,6 +2,7 @@ package io.tidemq.broker.retry;
 
 import io.tidemq.broker.processor.RequestRejectedException;
 import io.tidemq.broker.processor.Responses;
+import io.tidemq.broker.store.BrokerStore;
 import io.tidemq.common.message.MalformedMessageIdException;
 import io.tidemq.common.names.InvalidNameException;
 import io.tidemq.common.names.NameValidator;
@@ -10,7 +11,6 @@ import io.tidemq.common.protocol.header.Headers;
 import io.tidemq.remoting.RemotingChannel;
 import io.tidemq.remoting.RequestProcessor;
 import io.tidemq.remoting.protocol.RemotingCommand;
-import io.tidemq.store.DefaultMessageStore;
 import io.tidemq.store.api.CorruptRecordException;
 import io.tidemq.store.api.MessageRecord;
 import io.tidemq.store.api.OffsetOutOfRangeException;
@@ -45,21 +45,20 @@ public final class SendMessageBackProcessor implements RequestProcessor {
     private final String brokerName;
     private final RetryBackoffSchedule schedule;
     private final RetryTopics retryTopics;
-    private final DefaultMessageStore store;
-    private final RetryPutter putter;
+    /** Reads the failed message; its copies go through the put door, so retry copies wait in the timer. */
+    private final BrokerStore store;
     private final LongSupplier clockMs;
     private final LongAdder retried = new LongAdder();
     private final LongAdder deadLettered = new LongAdder();
     private final Supplier<InetSocketAddress> storeHost;
 
     public SendMessageBackProcessor(String brokerName, RetryBackoffSchedule schedule, RetryTopics retryTopics,
-                                    DefaultMessageStore store, RetryPutter putter, Supplier<InetSocketAddress> storeHost,
+                                    BrokerStore store, Supplier<InetSocketAddress> storeHost,
                                     LongSupplier clockMs) {
         this.brokerName = brokerName;
         this.schedule = schedule;
         this.retryTopics = retryTopics;
         this.store = store;
-        this.putter = putter;
         this.storeHost = storeHost;
         this.clockMs = clockMs;
     }
@@ -104,7 +103,7 @@ public final class SendMessageBackProcessor implements RequestProcessor {
             copy = RetryRecords.retryCopy(original, h.group(), reconsumeTimes, h.maxReconsumeTimes(), delayMs, host);
         }
         String topic = copy.topic();
-        return putter.put(copy).handle((result, failure) -> {
+        return store.putSystemMessage(copy).handle((result, failure) -> {
             if (failure != null) {
                 return Responses.fromFailure(failure, "CONSUMER_SEND_MSG_BACK of " + original.msgId() + " to " + topic);
             }
@@ -142,8 +141,8 @@ public final class SendMessageBackProcessor implements RequestProcessor {
         String where = h.commitLogOffset() >= 0 ? "CommitLog offset " + h.commitLogOffset() : "message id " + h.msgId();
         StoredMessage m;
         try {
-            m = h.commitLogOffset() >= 0 ? store.readByPhysicalOffset(h.commitLogOffset())
-                    : store.lookByMessageId(h.msgId());
+            m = h.commitLogOffset() >= 0 ? store.store().readByPhysicalOffset(h.commitLogOffset())
+                    : store.store().lookByMessageId(h.msgId());
         } catch (OffsetOutOfRangeException | CorruptRecordException | MalformedMessageIdException e) {
             throw new RequestRejectedException(ResponseCode.QUERY_NOT_FOUND, "broker " + brokerName + " has no message"
                     + " at " + where + " (" + e.getMessage() + "); send it back to the broker that delivered it");

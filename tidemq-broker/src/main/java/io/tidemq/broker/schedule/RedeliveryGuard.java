@@ -1,8 +1,8 @@
 package io.tidemq.broker.schedule;
 
-import io.tidemq.store.DefaultMessageStore;
 import io.tidemq.store.api.GetResult;
 import io.tidemq.store.api.MessageRecord;
+import io.tidemq.store.api.MessageStore;
 import io.tidemq.store.api.StoredMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +38,7 @@ final class RedeliveryGuard {
     private static final int READ_BATCH = 256;
     private static final long READ_BATCH_BYTES = 8 << 20;
 
-    private final DefaultMessageStore store;
+    private final MessageStore store;
     private final long windowStartMs;
     private final long suspectBeforeMs;
     private final ConcurrentHashMap<String, Set<Long>> seenByQueue = new ConcurrentHashMap<>();
@@ -47,7 +47,7 @@ final class RedeliveryGuard {
      * @param windowStartMs   store time from which earlier re-puts are looked for
      * @param suspectBeforeMs entries firing before this may have been re-put already
      */
-    RedeliveryGuard(DefaultMessageStore store, long windowStartMs, long suspectBeforeMs) {
+    RedeliveryGuard(MessageStore store, long windowStartMs, long suspectBeforeMs) {
         this.store = store;
         this.windowStartMs = windowStartMs;
         this.suspectBeforeMs = suspectBeforeMs;

@@ -1,12 +1,13 @@
 package io.tidemq.broker.schedule;
 
+import io.tidemq.broker.store.BrokerStore;
 import io.tidemq.common.message.MessageConst;
 import io.tidemq.common.timer.TimerClosedException;
 import io.tidemq.common.timer.TimingWheelTimer;
-import io.tidemq.store.DefaultMessageStore;
 import io.tidemq.store.api.CorruptRecordException;
 import io.tidemq.store.api.InvalidMessageException;
 import io.tidemq.store.api.MessageRecord;
+import io.tidemq.store.api.MessageStore;
 import io.tidemq.store.api.OffsetOutOfRangeException;
 import io.tidemq.store.api.PutResult;
 import io.tidemq.store.api.StoredMessage;
@@ -39,8 +40,9 @@ final class TimerDelivery {
     /** Failed re-puts of one entry before it is dead-lettered: about 1.5 minutes of retries. */
     static final int MAX_PUT_ATTEMPTS = 8;
 
-    private final DefaultMessageStore store;
-    private final BrokerMessagePutter putter;
+    /** Reads the timer-topic records; re-puts, rolls and dead letters go through its put door. */
+    private final BrokerStore door;
+    private final MessageStore store;
     private final TimerStats stats;
     /** Entries loaded and not yet completed (the service's in-memory figure). */
     private final AtomicInteger inFlight;
@@ -57,10 +59,10 @@ final class TimerDelivery {
     /** Puts started and not completed, so a clean close can wait for them. */
     private final AtomicInteger putsInProgress = new AtomicInteger();
 
-    TimerDelivery(DefaultMessageStore store, BrokerMessagePutter putter, TimerStats stats, AtomicInteger inFlight,
+    TimerDelivery(BrokerStore door, TimerStats stats, AtomicInteger inFlight,
                   AtomicLong pending, int maxInFlight, Runnable onCapacityFreed) {
-        this.store = store;
-        this.putter = putter;
+        this.door = door;
+        this.store = door.store();
         this.stats = stats;
         this.inFlight = inFlight;
         this.pending = pending;
@@ -133,7 +135,7 @@ final class TimerDelivery {
         putsInProgress.incrementAndGet();
         CompletableFuture<PutResult> put;
         try {
-            put = entry.roll ? store.putMessage(out) : putter.putMessage(out);
+            put = door.putSystemMessage(out); // a roll stays in the timer topic as it is
         } catch (RuntimeException e) {
             put = CompletableFuture.failedFuture(e);
         }
@@ -184,8 +186,9 @@ final class TimerDelivery {
     }
 
     /**
-     * Moves an entry that can never be delivered to the timer's dead-letter topic, straight into the store (no
-     * delay diversion: the copy keeps DELIVER_AT_MS), and completes it whatever happens, so its slot can finish.
+     * Moves an entry that can never be delivered to the timer's dead-letter topic, through the put door (which
+     * stores the timer's own records as they are: the copy keeps DELIVER_AT_MS), and completes it whatever
+     * happens, so its slot can finish.
      */
     private void deadLetter(ScheduledEntry entry, StoredMessage scheduled, Throwable cause) {
         String why = cause.getMessage() != null ? cause.getMessage() : cause.toString();
@@ -197,7 +200,7 @@ final class TimerDelivery {
         }
         CompletableFuture<PutResult> put;
         try {
-            put = store.putMessage(TimerRecords.deadLetter(scheduled, why));
+            put = door.putSystemMessage(TimerRecords.deadLetter(scheduled, why));
         } catch (RuntimeException e) {
             put = CompletableFuture.failedFuture(e);
         }

@@ -1,11 +1,12 @@
 package io.tidemq.broker.schedule;
 
 import io.tidemq.broker.BrokerThreads;
+import io.tidemq.broker.store.BrokerStore;
 import io.tidemq.common.concurrent.NamedThreadFactory;
 import io.tidemq.common.concurrent.ServiceThread;
 import io.tidemq.common.timer.TimerConfig;
 import io.tidemq.common.timer.TimingWheelTimer;
-import io.tidemq.store.DefaultMessageStore;
+import io.tidemq.store.api.MessageStore;
 import io.tidemq.store.timer.TimerCheckpoint;
 import io.tidemq.store.timer.TimerLogRecord;
 import io.tidemq.store.timer.TimerStore;
@@ -26,7 +27,7 @@ import java.util.function.LongSupplier;
  * Delivers delayed messages. Scheduled messages wait in {@value TimerRecords#TOPIC}; this service indexes them
  * into the persistent {@link TimerStore} (timer log + slot ring + checkpoint under {@code <storePath>/timer}),
  * loads only the slots due within {@code timerLookAheadMs} into an in-memory {@link TimingWheelTimer}, and when
- * an entry is due re-puts its message into REAL_TOPIC / REAL_QID through the {@link BrokerMessagePutter}.
+ * an entry is due re-puts its message into REAL_TOPIC / REAL_QID through the put door ({@link BrokerStore#putSystemMessage}).
  *
  * <p>Threads: {@code tidemq-timer-scan} owns the timer store and every field marked "scan thread" (it indexes,
  * loads due slots and checkpoints); the wheel's driver {@code tidemq-timer-delay} hands due entries to
@@ -54,7 +55,7 @@ public final class TimerMessageService implements AutoCloseable {
     private enum State { NEW, RUNNING, CLOSED }
 
     private final TimerSettings settings;
-    private final DefaultMessageStore store;
+    private final MessageStore store;
     private final Path dir;
     private final LongSupplier clockMs;
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -82,14 +83,14 @@ public final class TimerMessageService implements AutoCloseable {
      * @param dir where the timer store lives ({@code <storePath>/timer})
      * @throws io.tidemq.broker.BrokerConfigException when the roll window does not fit the store's retention
      */
-    public TimerMessageService(TimerSettings settings, DefaultMessageStore store, BrokerMessagePutter putter,
-                               Path dir, LongSupplier clockMs) {
+    public TimerMessageService(TimerSettings settings, BrokerStore door, Path dir, LongSupplier clockMs) {
+        MessageStore store = door.store();
         settings.checkAgainstRetention(store.config().retentionHours());
         this.settings = settings;
         this.store = store;
         this.dir = dir;
         this.clockMs = clockMs;
-        this.delivery = new TimerDelivery(store, putter, stats, inFlight, pending, settings.maxInFlight(),
+        this.delivery = new TimerDelivery(door, stats, inFlight, pending, settings.maxInFlight(),
                 this::wakeUp);
     }
 
@@ -102,7 +103,7 @@ public final class TimerMessageService implements AutoCloseable {
         long nowMs = clockMs.getAsLong();
         // entries whose record was lost with the CommitLog's tail are dropped (storage-audit #8)
         timerStore = TimerStore.open(new TimerStoreConfig(dir, settings.precisionMs(), settings.slotCount(),
-                TimerStoreConfig.DEFAULT_LOG_SEGMENT_BYTES), store.lastRecovery().endOffset());
+                TimerStoreConfig.DEFAULT_LOG_SEGMENT_BYTES), store.recoveredEndOffset());
         TimerStore.Recovery recovery = timerStore.recovery();
         TimerCheckpoint checkpoint = recovery.checkpoint();
         long queueEnd = store.maxQueueOffset(TimerRecords.TOPIC, TimerRecords.QUEUE_ID);

@@ -4,7 +4,7 @@ import io.tidemq.broker.BrokerStats;
 import io.tidemq.common.TideMqVersion;
 import io.tidemq.common.protocol.body.BrokerFigures;
 import io.tidemq.common.route.BrokerData;
-import io.tidemq.store.DefaultMessageStore;
+import io.tidemq.store.api.MessageStore;
 import io.tidemq.store.api.StoreStats;
 
 import java.io.File;
@@ -24,7 +24,7 @@ import java.util.function.LongSupplier;
 public final class BrokerFiguresSampler {
 
     private final BrokerStats stats;
-    private final DefaultMessageStore store;
+    private final MessageStore store;
     private final Path storePath;
     private final long brokerId;
     private final BooleanSupplier drained;
@@ -38,7 +38,7 @@ public final class BrokerFiguresSampler {
     private long lastPutBytes;
     private long lastGetBytes;
 
-    public BrokerFiguresSampler(BrokerStats stats, DefaultMessageStore store, Path storePath, long brokerId,
+    public BrokerFiguresSampler(BrokerStats stats, MessageStore store, Path storePath, long brokerId,
                                 BooleanSupplier drained, IntSupplier topicCount, LongSupplier clockMs) {
         this.stats = stats;
         this.store = store;

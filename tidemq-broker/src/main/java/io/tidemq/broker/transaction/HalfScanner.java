@@ -131,7 +131,7 @@ final class HalfScanner {
         }
         int times = checks + 1;
         table.recordCheckTimes(halfOffset, times);
-        transactions.store().putMessage(OpRecord.checked(halfOffset, times)
+        transactions.door().putSystemMessage(OpRecord.checked(halfOffset, times)
                 .toRecord(transactionId, transactions.storeHost())).whenComplete((r, failure) -> {
                     if (failure != null) {
                         LOG.warn("transaction {}: could not record check-back {}; a restart may repeat it: {}",

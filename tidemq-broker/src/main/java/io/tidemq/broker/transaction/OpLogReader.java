@@ -1,8 +1,8 @@
 package io.tidemq.broker.transaction;
 
-import io.tidemq.store.DefaultMessageStore;
 import io.tidemq.store.api.GetResult;
 import io.tidemq.store.api.GetStatus;
+import io.tidemq.store.api.MessageStore;
 import io.tidemq.store.api.StoredMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +24,7 @@ final class OpLogReader {
     /** At most this many unretired ranges are kept; past it, neighbouring ranges are merged. */
     static final int MAX_UNRETIRED_RANGES = 4_096;
 
-    private final DefaultMessageStore store;
+    private final MessageStore store;
     private final DecisionTable table;
     /** Next op queue offset to read. */
     private long readOffset;
@@ -38,7 +38,7 @@ final class OpLogReader {
      */
     private final ArrayDeque<long[]> unretired = new ArrayDeque<>();
 
-    OpLogReader(DefaultMessageStore store, DecisionTable table) {
+    OpLogReader(MessageStore store, DecisionTable table) {
         this.store = store;
         this.table = table;
     }

@@ -3,7 +3,7 @@ package io.tidemq.broker.transaction;
 import io.tidemq.broker.AtomicJsonFile;
 import io.tidemq.common.concurrent.ServiceThread;
 import io.tidemq.remoting.RemotingServer;
-import io.tidemq.store.DefaultMessageStore;
+import io.tidemq.store.api.MessageStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,7 +71,7 @@ public final class TransactionCheckService implements AutoCloseable {
      * from now on as finished; everything is therefore capped at what the store holds.
      */
     private TransactionProgress clampToStore(TransactionProgress p) {
-        DefaultMessageStore store = transactions.store();
+        MessageStore store = transactions.store();
         TransactionProgress clamped = new TransactionProgress(
                 Math.min(p.halfQueueOffset(), store.maxQueueOffset(TransactionTopics.HALF_TOPIC, TransactionTopics.QUEUE_ID)),
                 Math.min(p.boundaryOffset(), store.commitLogMaxOffset()),

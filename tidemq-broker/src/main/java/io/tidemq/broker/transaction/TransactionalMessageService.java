@@ -1,9 +1,10 @@
 package io.tidemq.broker.transaction;
 
+import io.tidemq.broker.store.BrokerStore;
 import io.tidemq.common.message.MessageId;
 import io.tidemq.common.protocol.header.Headers;
-import io.tidemq.store.DefaultMessageStore;
 import io.tidemq.store.api.CorruptRecordException;
+import io.tidemq.store.api.MessageStore;
 import io.tidemq.store.api.OffsetOutOfRangeException;
 import io.tidemq.store.api.PutResult;
 import io.tidemq.store.api.StoredMessage;
@@ -32,19 +33,20 @@ public final class TransactionalMessageService {
 
     private static final Logger LOG = LoggerFactory.getLogger(TransactionalMessageService.class);
 
-    private final DefaultMessageStore store;
-    private final CommitPutter commitPutter;
+    /** Reads halves; committed messages and op records go through its put door. */
+    private final BrokerStore door;
+    private final MessageStore store;
     private final Supplier<InetSocketAddress> storeHost;
     private final DecisionTable table = new DecisionTable();
 
     /**
-     * @param commitPutter where committed messages go (the broker's single put path)
-     * @param storeHost    the broker's own address, known once the server is bound
+     * @param door      the broker's put door: a committed message that carries a delay is scheduled like any
+     *                  delayed message
+     * @param storeHost the broker's own address, known once the server is bound
      */
-    public TransactionalMessageService(DefaultMessageStore store, CommitPutter commitPutter,
-                                       Supplier<InetSocketAddress> storeHost) {
-        this.store = store;
-        this.commitPutter = commitPutter;
+    public TransactionalMessageService(BrokerStore door, Supplier<InetSocketAddress> storeHost) {
+        this.door = door;
+        this.store = door.store();
         this.storeHost = storeHost;
     }
 
@@ -52,8 +54,12 @@ public final class TransactionalMessageService {
         return table;
     }
 
-    DefaultMessageStore store() {
+    MessageStore store() {
         return store;
+    }
+
+    BrokerStore door() {
+        return door;
     }
 
     InetSocketAddress storeHost() {
@@ -138,7 +144,7 @@ public final class TransactionalMessageService {
         CompletableFuture<PutResult> real;
         try {
             real = mine.decision == TransactionDecision.COMMIT
-                    ? commitPutter.put(HalfMessages.toRealMessage(half, host))
+                    ? door.putSystemMessage(HalfMessages.toRealMessage(half, host))
                     : CompletableFuture.completedFuture(null);
         } catch (RuntimeException e) {
             real = CompletableFuture.failedFuture(e);
@@ -155,7 +161,7 @@ public final class TransactionalMessageService {
             OpRecord op = OpRecord.decided(mine.decision, halfOffset, source);
             CompletableFuture<PutResult> opPut;
             try {
-                opPut = store.putMessage(op.toRecord(transactionId, host));
+                opPut = door.putSystemMessage(op.toRecord(transactionId, host));
             } catch (RuntimeException e) {
                 opPut = CompletableFuture.failedFuture(e);
             }

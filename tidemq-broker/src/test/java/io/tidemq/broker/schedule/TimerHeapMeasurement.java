@@ -1,5 +1,7 @@
 package io.tidemq.broker.schedule;
 
+import io.tidemq.broker.store.BrokerStore;
+import io.tidemq.broker.transaction.HalfMessageDiversion;
 import io.tidemq.common.message.MessageConst;
 import io.tidemq.store.DefaultMessageStore;
 import io.tidemq.store.api.MessageRecord;
@@ -33,8 +35,9 @@ public final class TimerHeapMeasurement {
         DefaultMessageStore store = new DefaultMessageStore(StoreConfig.builder(dir).warmMappedFiles(false)
                 .commitLogFileBytes(256 << 20).build());
         store.start();
-        BrokerMessagePutter putter = new BrokerMessagePutter(store, settings, System::currentTimeMillis);
-        TimerMessageService timer = new TimerMessageService(settings, store, putter, dir.resolve("timer"),
+        BrokerStore putter = new BrokerStore(store, new HalfMessageDiversion(),
+                new TimerDiversion(settings, System::currentTimeMillis));
+        TimerMessageService timer = new TimerMessageService(settings, putter, dir.resolve("timer"),
                 System::currentTimeMillis);
         timer.start();
         long baseline = usedAfterGc(memory);
@@ -44,8 +47,8 @@ public final class TimerHeapMeasurement {
         CompletableFuture<?> last = null;
         for (int i = 0; i < MESSAGES; i++) {
             long due = now + 60_000 + (i * 3_540_000L) / MESSAGES; // one minute to one hour ahead
-            last = putter.putMessage(MessageRecord.builder("bench", i % 8).body(body).uniqueKey("U" + i)
-                    .property(MessageConst.DELIVER_AT_MS, Long.toString(due)).build());
+            last = putter.putUserMessage(MessageRecord.builder("bench", i % 8).body(body).uniqueKey("U" + i)
+                    .property(MessageConst.DELIVER_AT_MS, Long.toString(due)).build(), null);
         }
         last.join();
         while (timer.scheduledCount() != MESSAGES

@@ -58,7 +58,7 @@ class TimerMessageServiceTest {
     @Test
     void theDeliveredCopyKeepsItsIdentityAndPropertiesButDropsTheSchedulingOnes() {
         t = new TimerTestStores(dir, TimerTestStores.settings(TimerSettings.DEFAULT_ROLL_WINDOW_MS));
-        t.putter.putMessage(TimerTestStores.message("orders", 0, "hello", "U1", MessageConst.DELAY_MS, "1000")).join();
+        t.putter.putUserMessage(TimerTestStores.message("orders", 0, "hello", "U1", MessageConst.DELAY_MS, "1000"), null).join();
 
         await().atMost(WAIT).until(() -> t.messages("orders").size() == 1);
 
@@ -164,8 +164,8 @@ class TimerMessageServiceTest {
         t = new TimerTestStores(dir, TimerTestStores.settings(TimerSettings.DEFAULT_ROLL_WINDOW_MS));
         long now = System.currentTimeMillis();
         String big = "x".repeat(40 * 1024);
-        t.putter.putMessage(TimerTestStores.message("orders", 0, big, "BIG", MessageConst.DELIVER_AT_MS,
-                Long.toString(now + 1_500))).join();
+        t.putter.putUserMessage(TimerTestStores.message("orders", 0, big, "BIG", MessageConst.DELIVER_AT_MS,
+                Long.toString(now + 1_500)), null).join();
         // maxMessageBytes lowered across a restart: the scheduled copy can never be re-put into its topic
         t.maxMessageBytes = 16 * 1024;
         t.restart();

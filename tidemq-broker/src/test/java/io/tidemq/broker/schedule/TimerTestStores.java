@@ -1,5 +1,7 @@
 package io.tidemq.broker.schedule;
 
+import io.tidemq.broker.store.BrokerStore;
+import io.tidemq.broker.transaction.HalfMessageDiversion;
 import io.tidemq.common.message.MessageConst;
 import io.tidemq.store.DefaultMessageStore;
 import io.tidemq.store.api.GetResult;
@@ -22,7 +24,7 @@ final class TimerTestStores implements AutoCloseable {
     /** The store's maxMessageBytes at the next (re)start; a test lowers it to make re-puts fail. */
     int maxMessageBytes = 64 * 1024;
     DefaultMessageStore store;
-    BrokerMessagePutter putter;
+    BrokerStore putter;
     TimerMessageService timer;
 
     TimerTestStores(Path dir, TimerSettings settings) {
@@ -48,8 +50,8 @@ final class TimerTestStores implements AutoCloseable {
                 .indexMaxEntriesPerFile(4096)
                 .build());
         store.start();
-        putter = new BrokerMessagePutter(store, settings, System::currentTimeMillis);
-        timer = new TimerMessageService(settings, store, putter, dir.resolve("timer"), System::currentTimeMillis);
+        putter = new BrokerStore(store, new HalfMessageDiversion(), new TimerDiversion(settings, System::currentTimeMillis));
+        timer = new TimerMessageService(settings, putter, dir.resolve("timer"), System::currentTimeMillis);
         timer.start();
     }
 
@@ -81,8 +83,8 @@ final class TimerTestStores implements AutoCloseable {
     }
 
     void putDueAt(String topic, String uniqueKey, long deliverAtMs) {
-        putter.putMessage(message(topic, 0, uniqueKey, uniqueKey, MessageConst.DELIVER_AT_MS,
-                Long.toString(deliverAtMs))).join();
+        putter.putUserMessage(message(topic, 0, uniqueKey, uniqueKey, MessageConst.DELIVER_AT_MS,
+                Long.toString(deliverAtMs)), null).join();
     }
 
     List<StoredMessage> messages(String topic) {

@@ -1,7 +1,11 @@
 package io.tidemq.broker.transaction;
 
+import io.tidemq.broker.schedule.TimerDiversion;
+import io.tidemq.broker.schedule.TimerSettings;
+import io.tidemq.broker.store.BrokerStore;
 import io.tidemq.store.DefaultMessageStore;
 import io.tidemq.store.api.MessageRecord;
+import io.tidemq.store.api.MessageStore;
 import io.tidemq.store.api.PutResult;
 import io.tidemq.store.api.StoreConfig;
 import io.tidemq.store.api.StoredMessage;
@@ -11,6 +15,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -57,6 +63,24 @@ class CommitFlushTimeoutTest {
         store.close();
     }
 
+    /**
+     * The store as the put door sees it: puts into {@link #TOPIC} (the committed real messages) go through
+     * {@link #firstPutTimesOut}; everything else, op records included, reaches the store untouched.
+     */
+    private MessageStore firstCommitTimesOut() {
+        return (MessageStore) Proxy.newProxyInstance(MessageStore.class.getClassLoader(),
+                new Class<?>[] {MessageStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("putMessage") && ((MessageRecord) args[0]).topic().equals(TOPIC)) {
+                        return firstPutTimesOut((MessageRecord) args[0]);
+                    }
+                    try {
+                        return method.invoke(store, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
     /** Appends through the store; the first put then fails as the SYNC flush watchdog fails a slow fsync. */
     private CompletableFuture<PutResult> firstPutTimesOut(MessageRecord record) {
         CompletableFuture<PutResult> put = store.putMessage(record);
@@ -92,7 +116,8 @@ class CommitFlushTimeoutTest {
 
     @Test
     void aCommitWhoseFlushTimedOutIsAppliedOnceAndTheCheckBackAnswerChangesNothing() {
-        TransactionalMessageService service = new TransactionalMessageService(store, this::firstPutTimesOut,
+        TransactionalMessageService service = new TransactionalMessageService(new BrokerStore(firstCommitTimesOut(),
+                new HalfMessageDiversion(), new TimerDiversion(TimerSettings.defaults(), System::currentTimeMillis)),
                 () -> HOST);
         long half = storeHalf("order-1", "U1");
 

@@ -1,5 +1,8 @@
 package io.tidemq.broker.transaction;
 
+import io.tidemq.broker.schedule.TimerDiversion;
+import io.tidemq.broker.schedule.TimerSettings;
+import io.tidemq.broker.store.BrokerStore;
 import io.tidemq.store.DefaultMessageStore;
 import io.tidemq.store.api.MessageRecord;
 import io.tidemq.store.api.StoreConfig;
@@ -68,7 +71,9 @@ class TrackedDecisionsBoundTest {
 
     @Test
     void decisionsBehindOneUndecidedHalfStayBoundedAndTheBlockingHalfIsRolledBackEarly() {
-        TransactionalMessageService service = new TransactionalMessageService(store, store::putMessage, () -> HOST);
+        TransactionalMessageService service = new TransactionalMessageService(new BrokerStore(store,
+                new HalfMessageDiversion(), new TimerDiversion(TimerSettings.defaults(), System::currentTimeMillis)),
+                () -> HOST);
         checks = new TransactionCheckService(service, dir.resolve("transactionProgress.json"), 60_000, 0, 15,
                 MAX_TRACKED);
         checks.recover();

@@ -101,6 +101,12 @@ public interface MessageStore extends AutoCloseable {
 
     StoreStats stats();
 
+    /**
+     * The ConsumeQueues that stopped receiving entries because writing one failed, as {@code topic/queueId},
+     * sorted; each is skipped by dispatch until the store restarts. Empty when all is well.
+     */
+    List<String> brokenConsumeQueueNames();
+
     /** Whether puts are accepted now, and if not, why ({@link #writeRefusal()} has the details). */
     StoreWriteState writeState();
 

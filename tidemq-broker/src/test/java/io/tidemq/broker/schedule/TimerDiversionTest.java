@@ -1,5 +1,7 @@
 package io.tidemq.broker.schedule;
 
+import io.tidemq.broker.store.BrokerStore;
+import io.tidemq.broker.transaction.HalfMessageDiversion;
 import io.tidemq.common.message.MessageConst;
 import io.tidemq.store.DefaultMessageStore;
 import io.tidemq.store.api.MessageRecord;
@@ -18,7 +20,8 @@ import java.util.concurrent.CompletionException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class BrokerMessagePutterTest {
+/** The delay diversion, through the broker's put door onto a real store. */
+class TimerDiversionTest {
 
     private static final long NOW = 1_700_000_000_000L;
 
@@ -26,7 +29,8 @@ class BrokerMessagePutterTest {
     Path dir;
 
     private DefaultMessageStore store;
-    private BrokerMessagePutter putter;
+    private TimerDiversion diversion;
+    private BrokerStore putter;
 
     @BeforeEach
     void start() {
@@ -34,7 +38,8 @@ class BrokerMessagePutterTest {
                 .consumeQueueEntriesPerFile(1_000).warmMappedFiles(false).preallocateNextFile(false)
                 .indexHashSlots(1024).indexMaxEntriesPerFile(4096).build());
         store.start();
-        putter = new BrokerMessagePutter(store, TimerSettings.defaults(), () -> NOW);
+        diversion = new TimerDiversion(TimerSettings.defaults(), () -> NOW);
+        putter = new BrokerStore(store, new HalfMessageDiversion(), diversion);
     }
 
     @AfterEach
@@ -43,7 +48,7 @@ class BrokerMessagePutterTest {
     }
 
     private StoredMessage put(String property, String value) {
-        PutResult r = putter.putMessage(TimerTestStores.message("orders", 3, "b", "U1", property, value)).join();
+        PutResult r = putter.putUserMessage(TimerTestStores.message("orders", 3, "b", "U1", property, value), null).join();
         return store.readByPhysicalOffset(r.physicalOffset());
     }
 
@@ -54,7 +59,7 @@ class BrokerMessagePutterTest {
         assertThat(m.topic()).isEqualTo("orders");
         assertThat(m.queueId()).isEqualTo(3);
         assertThat(m.properties()).containsEntry("user", "v").containsEntry(MessageConst.UNIQ_KEY, "U1");
-        assertThat(putter.scheduledPuts()).isZero();
+        assertThat(diversion.scheduledPuts()).isZero();
     }
 
     @Test
@@ -69,7 +74,7 @@ class BrokerMessagePutterTest {
                 .containsEntry(MessageConst.REAL_QUEUE_ID, "3")
                 .containsEntry(MessageConst.UNIQ_KEY, "U1")
                 .doesNotContainKey(MessageConst.DELAY_MS);
-        assertThat(putter.scheduledPuts()).isEqualTo(1);
+        assertThat(diversion.scheduledPuts()).isEqualTo(1);
     }
 
     @Test
@@ -111,18 +116,19 @@ class BrokerMessagePutterTest {
                 .isInstanceOf(InvalidDelayException.class).hasMessageContaining(">= 0");
         MessageRecord both = MessageRecord.builder("orders", 0).body(new byte[] {1})
                 .property(MessageConst.DELAY_MS, "5000").property(MessageConst.DELIVER_AT_MS, "1").build();
-        assertThatThrownBy(() -> putter.putMessage(both).join()).cause()
+        assertThatThrownBy(() -> putter.putUserMessage(both, null).join()).cause()
                 .isInstanceOf(InvalidDelayException.class).hasMessageContaining("set only one");
     }
 
     @Test
     void delayedMessagesAreRefusedWhenTheTimerIsDisabled() {
         TimerSettings d = TimerSettings.defaults();
-        BrokerMessagePutter disabled = new BrokerMessagePutter(store, new TimerSettings(false, d.maxDelayMs(),
-                d.precisionMs(), d.lookAheadMs(), d.rollWindowMs(), d.maxInFlight()), () -> NOW);
+        BrokerStore disabled = new BrokerStore(store, new HalfMessageDiversion(), new TimerDiversion(
+                new TimerSettings(false, d.maxDelayMs(), d.precisionMs(), d.lookAheadMs(), d.rollWindowMs(),
+                        d.maxInFlight()), () -> NOW));
 
-        assertThatThrownBy(() -> disabled.putMessage(TimerTestStores.message("orders", 0, "b", "U", MessageConst.DELAY_MS,
-                "5000")).join()).cause().isInstanceOf(InvalidDelayException.class).hasMessageContaining("timerEnable");
+        assertThatThrownBy(() -> disabled.putUserMessage(TimerTestStores.message("orders", 0, "b", "U",
+                MessageConst.DELAY_MS, "5000"), null).join()).cause().isInstanceOf(InvalidDelayException.class).hasMessageContaining("timerEnable");
     }
 
     @Test
@@ -130,7 +136,7 @@ class BrokerMessagePutterTest {
         List<MessageRecord> batch = List.of(TimerTestStores.message("orders", 0, "a", "A", "k", "v"),
                 TimerTestStores.message("orders", 0, "b", "B", MessageConst.DELAY_MS, "5000"));
 
-        assertThatThrownBy(() -> putter.putMessages(batch).join()).cause()
+        assertThatThrownBy(() -> putter.putUserMessages(batch).join()).cause()
                 .isInstanceOf(InvalidDelayException.class).hasMessageContaining("message 1 of the batch");
     }
 }

@@ -1,21 +1,19 @@
 package io.tidemq.broker.schedule;
 
-import io.tidemq.broker.ha.PutGate;
+import io.tidemq.broker.store.BrokerStore;
+import io.tidemq.broker.store.DelayDiversion;
 import io.tidemq.common.message.MessageConst;
-import io.tidemq.store.DefaultMessageStore;
 import io.tidemq.store.api.MessageRecord;
-import io.tidemq.store.api.PutResult;
 
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
- * The broker's one put path. Every message the broker stores on behalf of someone (SEND_MESSAGE, retries via
- * CONSUMER_SEND_MSG_BACK, transaction commits, timer deliveries) goes through here, so a message that must wait is
- * diverted in one place:
+ * The delay diversion of the broker's put door ({@link BrokerStore}): every message the broker stores on behalf of
+ * someone (SEND_MESSAGE, retries via CONSUMER_SEND_MSG_BACK, transaction commits, timer deliveries) passes here, so
+ * a message that must wait is diverted in one place:
  *
  * <ul>
  *   <li>no DELAY_MS / DELIVER_AT_MS: stored as it is;</li>
@@ -24,64 +22,44 @@ import java.util.function.LongSupplier;
  *   <li>otherwise: stored in {@value TimerRecords#TOPIC} with REAL_TOPIC / REAL_QID and DELIVER_AT_MS (DELAY_MS
  *       becomes DELIVER_AT_MS = receipt time + delay); the timer service delivers it when due;</li>
  *   <li>invalid (malformed, negative delay, both properties, beyond {@code timerMaxDelayMs}, delays disabled):
- *       the future fails with {@link InvalidDelayException} (MESSAGE_ILLEGAL).</li>
+ *       {@link InvalidDelayException} (MESSAGE_ILLEGAL), and the put fails with it.</li>
  * </ul>
  *
- * The returned {@link PutResult} describes the record actually written: for a scheduled message that is the copy
- * in the timer topic. Thread-safe and lock-free.
+ * The timer's own records ({@value TimerRecords#TOPIC} rolls, {@value TimerRecords#DEAD_LETTER_TOPIC}) keep
+ * their DELIVER_AT_MS as data and are stored as they are. Thread-safe and lock-free.
  */
-public final class BrokerMessagePutter {
+public final class TimerDiversion implements DelayDiversion {
 
     /** A DELAY_MS shorter than this is delivered at once (documented in docs/delayed-messages.md). */
     public static final long MIN_SCHEDULE_MS = 1_000;
 
-    private final DefaultMessageStore store;
     private final TimerSettings settings;
     private final LongSupplier clockMs;
-    /** Replication's hold on every put (refusal on a slave, SYNC acknowledgement); set once at start. */
-    private volatile PutGate gate = PutGate.NONE;
     /** Messages diverted to the timer topic since start. */
     private final LongAdder scheduledPuts = new LongAdder();
 
-    public BrokerMessagePutter(DefaultMessageStore store, TimerSettings settings, LongSupplier clockMs) {
-        this.store = store;
+    public TimerDiversion(TimerSettings settings, LongSupplier clockMs) {
         this.settings = settings;
         this.clockMs = clockMs;
     }
 
-    /**
-     * Stores one message, diverting it to the timer topic when it is delayed.
-     *
-     * @return completes with where the record landed, or exceptionally with {@link InvalidDelayException} or the
-     *         store's typed exception
-     */
-    public CompletableFuture<PutResult> putMessage(MessageRecord record) {
-        MessageRecord toStore;
-        try {
-            toStore = divert(record);
-        } catch (InvalidDelayException e) {
-            return CompletableFuture.failedFuture(e);
+    @Override
+    public MessageRecord divert(MessageRecord record) {
+        if (TimerRecords.TOPIC.equals(record.topic()) || TimerRecords.DEAD_LETTER_TOPIC.equals(record.topic())) {
+            return record;
         }
-        return gate.put(() -> store.putMessage(toStore));
+        return divertDelayed(record);
     }
 
-    /**
-     * Stores a batch (one topic and queue, contiguous). Delayed messages cannot be batched: a batch in which any
-     * message carries DELAY_MS / DELIVER_AT_MS fails with {@link InvalidDelayException}.
-     */
-    public CompletableFuture<PutResult> putMessages(List<MessageRecord> records) {
+    /** Delayed messages cannot be batched: a batch in which any message carries DELAY_MS / DELIVER_AT_MS fails. */
+    @Override
+    public void checkBatchable(List<MessageRecord> records) {
         for (int i = 0; i < records.size(); i++) {
             if (isDelayed(records.get(i).properties())) {
-                return CompletableFuture.failedFuture(new InvalidDelayException("message " + i + " of the batch"
-                        + " carries DELAY_MS/DELIVER_AT_MS; delayed messages cannot be batched, send them one by one"));
+                throw new InvalidDelayException("message " + i + " of the batch carries DELAY_MS/DELIVER_AT_MS;"
+                        + " delayed messages cannot be batched, send them one by one");
             }
         }
-        return gate.put(() -> store.putMessages(records));
-    }
-
-    /** Routes every later put through {@code replication} (the broker's start, before requests are served). */
-    public void setGate(PutGate replication) {
-        this.gate = replication;
     }
 
     /** Whether the properties ask for a delay. */
@@ -94,7 +72,7 @@ public final class BrokerMessagePutter {
         return scheduledPuts.sum();
     }
 
-    private MessageRecord divert(MessageRecord record) {
+    private MessageRecord divertDelayed(MessageRecord record) {
         Map<String, String> props = record.properties();
         if (!isDelayed(props)) {
             return record;
