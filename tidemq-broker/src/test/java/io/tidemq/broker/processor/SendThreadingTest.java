@@ -53,6 +53,7 @@ class SendThreadingTest {
             for (int i = 0; i < 20; i++) {
                 assertThat(fx.sendOk("threads", i % 2, "m" + i, Map.of()).queueOffset()).isEqualTo(i / 2);
             }
+            fx.awaitQueueEnd("threads", 1, 10); // a send is answered before its message is dispatched
             List<MessageExt> pulled = BrokerFixture.messages(fx.pull("g", "threads", 1, 0, 32, "*"));
             assertThat(pulled).extracting(m -> new String(m.body(), StandardCharsets.UTF_8))
                     .containsExactly("m1", "m3", "m5", "m7", "m9", "m11", "m13", "m15", "m17", "m19");
