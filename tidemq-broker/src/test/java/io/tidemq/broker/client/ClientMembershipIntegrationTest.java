@@ -119,6 +119,7 @@ class ClientMembershipIntegrationTest {
         fx.sendOk("orders", 0, "a", Map.of());
         fx.sendOk("orders", 0, "b", Map.of());
         fx.sendOk("orders", 0, "c", Map.of());
+        fx.awaitQueueEnd("orders", 0, 3); // a send is answered before dispatch
         fx.pull("billing", "orders", 0, 2, 1, "*");
         fx.broker().consumerOffsetManager().commit("billing", "orders", 0, 1);
 

@@ -126,6 +126,7 @@ class ConsumerOffsetIntegrationTest {
         for (int i = 0; i < count; i++) {
             fx.sendOk("orders", queueId, "m" + i, Map.of());
         }
+        fx.awaitQueueEnd("orders", queueId, count); // a send is answered before dispatch; commits clamp to the end
     }
 
     @Test
@@ -172,6 +173,7 @@ class ConsumerOffsetIntegrationTest {
         long before = System.currentTimeMillis() - 1;
         fx.sendOk("orders", 0, "a", Map.of());
         fx.sendOk("orders", 0, "b", Map.of());
+        fx.awaitQueueEnd("orders", 0, 2);
         fx.pull("g", "orders", 0, 1, 1, "*");
 
         long max = fx.invoke(RemotingCommand.createRequest(RequestCode.GET_MAX_OFFSET)
