@@ -8,7 +8,7 @@ public final class BrokerUnavailableException extends RemotingFailedException {
     public BrokerUnavailableException(String what, String brokerAddr, Throwable cause) {
         super(what + " to broker " + brokerAddr + " failed: " + cause.getMessage() + ". Check that the broker runs"
                 + " and is reachable from here (tidemq admin cluster list shows the registered addresses), or"
-                + " raise the timeout (requestTimeoutMs, or --timeout-ms) if it is overloaded", brokerAddr, cause, true);
+                + " raise the timeout (requestTimeoutMs, or --timeout-ms) if it is overloaded", cause, brokerAddr);
     }
 
     public String brokerAddr() {

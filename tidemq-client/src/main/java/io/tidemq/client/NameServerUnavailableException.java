@@ -13,7 +13,7 @@ public final class NameServerUnavailableException extends RemotingFailedExceptio
         super(what + " failed: no NameServer of " + namesrvAddrs + " answered (last error: "
                 + (lastCause == null ? "none" : lastCause.getMessage()) + "). Check the NameServer addresses"
                 + " (namesrvAddrs, or --namesrv) and that the NameServer runs (bin/tidemq standalone, or"
-                + " bin/tidemq namesrv --config FILE)", String.join(",", namesrvAddrs), lastCause, true);
+                + " bin/tidemq namesrv --config FILE)", lastCause, String.join(",", namesrvAddrs));
         this.namesrvAddrs = List.copyOf(namesrvAddrs);
     }
 

@@ -4,7 +4,8 @@ import io.tidemq.common.protocol.ResponseCode;
 
 /**
  * A message could not be sent. Either a broker answered with an error code ({@link #responseCode()} and
- * {@link #remark()} say which and why), or no broker could be reached ({@link #responseCode()} is
+ * {@link #remark()} say which and why; {@link BrokerDiskFullException} for DISK_FULL, the table is
+ * {@code client.remoting.ResponseCodes}), or no broker could be reached ({@link #responseCode()} is
  * {@code null} and the cause is a {@link RemotingFailedException}). Thrown after the producer's retries.
  */
 public class SendFailedException extends ClientException {
@@ -23,17 +24,9 @@ public class SendFailedException extends ClientException {
         this.remark = remark;
     }
 
-    /** The exception for a refusal: {@link BrokerDiskFullException} for DISK_FULL, this class otherwise. */
-    public static SendFailedException of(String topic, String broker, int code, String remark) {
-        if (code == ResponseCode.DISK_FULL.code()) {
-            return new BrokerDiskFullException(topic, broker, remark);
-        }
-        return new SendFailedException(topic, broker, code, remark);
-    }
-
-    /** No answer: the cause says why. */
+    /** No answer: the cause (a {@link RemotingFailedException} when the transport failed) says why. */
     public SendFailedException(String topic, String broker, Throwable cause) {
-        super("send to topic '" + topic + "' on " + broker + " failed: " + cause.getMessage(), cause);
+        super("send to topic '" + topic + "' on " + broker + " failed: " + reason(cause), cause);
         this.code = -1;
         this.remark = null;
     }
@@ -78,6 +71,12 @@ public class SendFailedException extends ClientException {
             case MESSAGE_TOO_LARGE, MESSAGE_ILLEGAL, INVALID_PARAMETER, REQUEST_CODE_NOT_SUPPORTED -> false;
             default -> true;
         };
+    }
+
+    /** A transport failure's own reason: this message already names the topic and the broker. */
+    private static String reason(Throwable cause) {
+        Throwable why = cause instanceof RemotingFailedException && cause.getCause() != null ? cause.getCause() : cause;
+        return why.getMessage();
     }
 
     private static String advice(int code) {

@@ -1,5 +1,6 @@
 package io.tidemq.client;
 
+import io.tidemq.client.remoting.ResponseCodes;
 import io.tidemq.common.protocol.ResponseCode;
 import org.junit.jupiter.api.Test;
 
@@ -28,13 +29,13 @@ class SendFailedExceptionTest {
 
     @Test
     void aFullBrokerDiskIsItsOwnRetriableExceptionThatSaysWhatToDo() {
-        SendFailedException e = SendFailedException.of("t", "b1 (h:1)", ResponseCode.DISK_FULL.code(),
+        SendFailedException e = ResponseCodes.toSendException("t", "b1 (h:1)", ResponseCode.DISK_FULL.code(),
                 "the broker's disk is full: 10 bytes free");
         assertThat(e).isInstanceOf(BrokerDiskFullException.class);
         assertThat(e.responseCode()).isEqualTo(ResponseCode.DISK_FULL);
         assertThat(e.isRetriable()).isTrue();
         assertThat(e.getMessage()).contains("DISK_FULL(16)", "10 bytes free", "free disk space");
-        assertThat(SendFailedException.of("t", "b", ResponseCode.SYSTEM_BUSY.code(), "x"))
+        assertThat(ResponseCodes.toSendException("t", "b", ResponseCode.SYSTEM_BUSY.code(), "x"))
                 .isNotInstanceOf(BrokerDiskFullException.class);
     }
 }

@@ -12,15 +12,10 @@ import io.tidemq.common.names.NameValidator;
 import io.tidemq.client.route.RouteTable;
 import io.tidemq.client.route.TopicPublishInfo;
 import io.tidemq.common.message.MessageQueue;
-import io.tidemq.common.protocol.RequestCode;
 import io.tidemq.common.protocol.body.ConsumerData;
 import io.tidemq.common.protocol.body.HeartbeatData;
-import io.tidemq.common.protocol.header.Headers;
 import io.tidemq.common.route.BrokerData;
 import io.tidemq.common.route.TopicRouteData;
-import io.tidemq.remoting.netty.NettyClientConfig;
-import io.tidemq.remoting.protocol.FrameLayout;
-import io.tidemq.remoting.netty.NettyRemotingClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +37,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What the producers and consumers of one process share per ({@code namesrvAddrs}, {@code instanceName}):
- * one {@link NettyRemotingClient}, the route cache (refreshed every {@code routeRefreshIntervalMs} and on
+ * one request layer ({@link ClientRemotingApi}, one connection per server), the route cache (refreshed every {@code routeRefreshIntervalMs} and on
  * demand), heartbeats to every broker of the routes in use, the rebalance thread, and a scheduler for
  * delayed pulls and redeliveries. Get one with {@link #acquire}, give it back with {@link #release}; the
  * last release shuts it down.
@@ -69,7 +64,6 @@ public final class ClientInstance {
     private final String key;
     private final ClientConfig config;
     private final String clientId;
-    private final NettyRemotingClient remoting;
     private final ClientRemotingApi api;
     private final RouteTable routes = new RouteTable();
     private final ScheduledThreadPoolExecutor timer;
@@ -94,11 +88,7 @@ public final class ClientInstance {
         this.key = key;
         this.config = config;
         this.clientId = config.clientIp() + "@" + ProcessHandle.current().pid() + "@" + config.instanceName();
-        // accepts any pull response a broker can send: brokers cap maxPullBytes and maxMessageBytes to fit
-        this.remoting = new NettyRemotingClient(NettyClientConfig.builder()
-                .maxFrameBytes(FrameLayout.CLIENT_MAX_FRAME_BYTES)
-                .connectTimeoutMs((int) Math.min(config.requestTimeoutMs(), 600_000)).build());
-        this.api = new ClientRemotingApi(remoting, config.requestTimeoutMs());
+        this.api = ClientRemotingApi.create(config.requestTimeoutMs(), 0);
         this.heartbeats = new Heartbeats(api, routes, clientId, this::heartbeatData);
         String prefix = "tidemq-client-" + config.instanceName();
         this.timer = executor(prefix + "-timer");
@@ -140,14 +130,11 @@ public final class ClientInstance {
     }
 
     private void start() {
-        remoting.registerProcessor(RequestCode.NOTIFY_CONSUMER_IDS_CHANGED, (channel, request) -> {
-            String group = request.readHeader(Headers.GroupRequest.class).consumerGroup();
-            LOG.info("broker {} reports a membership change of group {}; rebalancing now",
-                    channel.remoteAddress(), group);
+        api.onConsumerIdsChanged((brokerAddr, group) -> {
+            LOG.info("broker {} reports a membership change of group {}; rebalancing now", brokerAddr, group);
             triggerRebalance(group);
-            return null;
         }, timer);
-        remoting.start();
+        api.start();
         timer.scheduleWithFixedDelay(NamedThreadFactory.logging("route refresh", this::refreshRoutes),
                 config.routeRefreshIntervalMs(), config.routeRefreshIntervalMs(), TimeUnit.MILLISECONDS);
         timer.scheduleWithFixedDelay(NamedThreadFactory.logging("missing topic check", this::checkMissingTopics),
@@ -170,7 +157,7 @@ public final class ClientInstance {
             Thread.currentThread().interrupt();
         }
         heartbeats.unregister(null, null);
-        remoting.shutdown();
+        api.shutdown();
         LOG.info("client instance {} shut down", clientId);
     }
 

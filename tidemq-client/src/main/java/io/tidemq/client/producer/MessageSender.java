@@ -2,17 +2,17 @@ package io.tidemq.client.producer;
 
 import io.tidemq.client.ClientConfig;
 import io.tidemq.client.ClientException;
+import io.tidemq.client.RemotingFailedException;
 import io.tidemq.client.SendFailedException;
 import io.tidemq.client.instance.ClientInstance;
+import io.tidemq.client.remoting.ClientRemotingApi;
+import io.tidemq.client.remoting.ResponseCodes;
+import io.tidemq.client.remoting.SendAnswer;
 import io.tidemq.client.route.BrokerFaultTracker;
 import io.tidemq.client.route.TopicPublishInfo;
 import io.tidemq.common.message.MessageQueue;
 import io.tidemq.common.protocol.ResponseCode;
 import io.tidemq.common.protocol.header.Headers;
-import io.tidemq.remoting.RemotingClient;
-import io.tidemq.remoting.exception.RemotingConnectException;
-import io.tidemq.remoting.exception.RemotingException;
-import io.tidemq.remoting.protocol.RemotingCommand;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,16 +34,14 @@ final class MessageSender {
     private static final Logger LOG = LoggerFactory.getLogger(MessageSender.class);
 
     private final ClientInstance instance;
-    private final RemotingClient remoting;
+    private final ClientRemotingApi api;
     private final BrokerFaultTracker faults;
-    private final long timeoutMs;
     private final int attempts;
 
     MessageSender(ClientInstance instance, ClientConfig config) {
         this.instance = instance;
-        this.remoting = instance.api().remoting();
+        this.api = instance.api();
         this.faults = new BrokerFaultTracker(config.faultAvoidanceMs());
-        this.timeoutMs = config.requestTimeoutMs();
         this.attempts = 1 + config.retryTimesWhenSendFailed();
     }
 
@@ -76,7 +74,7 @@ final class MessageSender {
                 continue;
             }
             try {
-                RemotingCommand resp = remoting.invokeSync(addr, msg.request(mq.queueId()), timeoutMs);
+                SendAnswer resp = api.send(addr, msg.header(mq.queueId()), msg.body());
                 SendResult result;
                 try {
                     result = result(resp, mq, msg);
@@ -93,7 +91,7 @@ final class MessageSender {
                         return result; // stored, only not confirmed: another attempt would store it twice
                     }
                 } else {
-                    SendFailedException e = SendFailedException.of(msg.topic(), broker + " (" + addr + ")",
+                    SendFailedException e = ResponseCodes.toSendException(msg.topic(), broker + " (" + addr + ")",
                             resp.code(), resp.remark());
                     if (!e.isRetriable()) {
                         throw e;
@@ -101,15 +99,12 @@ final class MessageSender {
                     faults.markFailed(broker);
                     last = e;
                 }
-            } catch (RemotingException e) {
+            } catch (RemotingFailedException e) {
                 faults.markFailed(broker);
                 last = new SendFailedException(msg.topic(), broker + " (" + addr + ")", e);
-                if (!retryUnknownOutcome && !(e instanceof RemotingConnectException)) {
+                if (!retryUnknownOutcome && !e.requestNotSent()) {
                     throw last;
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ClientException("send to topic '" + msg.topic() + "' was interrupted", e);
             }
             avoid = broker;
             LOG.debug("send attempt {} of {} to {} failed; retrying", i + 1, attempts, mq);
@@ -137,7 +132,7 @@ final class MessageSender {
         if (addr == null) {
             throw unknownBroker(msg.topic(), mq.brokerName());
         }
-        remoting.invokeOneway(addr, msg.request(mq.queueId())).whenComplete((v, err) -> {
+        api.sendOneway(addr, msg.header(mq.queueId()), msg.body()).whenComplete((v, err) -> {
             if (err != null) {
                 faults.markFailed(mq.brokerName());
                 LOG.debug("one-way send to {} failed: {}", mq, err.toString());
@@ -146,9 +141,9 @@ final class MessageSender {
     }
 
     /** The result of a stored message, or {@code null} when the response is a refusal. */
-    private static SendResult result(RemotingCommand resp, MessageQueue mq, OutgoingMessage msg) {
+    private static SendResult result(SendAnswer resp, MessageQueue mq, OutgoingMessage msg) {
         SendStatus status;
-        ResponseCode code = ResponseCode.fromCode(resp.code());
+        ResponseCode code = resp.responseCode();
         if (code == null) {
             return null;
         }
@@ -161,12 +156,12 @@ final class MessageSender {
                 return null;
             }
         }
-        if (status != SendStatus.SEND_OK && !resp.hasField("queueOffset")) {
+        if (status != SendStatus.SEND_OK && !resp.hasStorePosition()) {
             // stored but not confirmed, from a broker that does not say where: still a stored message, not a
             // send failure (the caller would send it again)
             return new SendResult(null, mq, -1, status, msg.uniqueId());
         }
-        Headers.SendMessageResponse h = resp.readHeader(Headers.SendMessageResponse.class);
+        Headers.SendMessageResponse h = resp.header();
         MessageQueue stored = h.queueId() == mq.queueId() ? mq : new MessageQueue(mq.topic(), mq.brokerName(), h.queueId());
         return new SendResult(h.msgId(), stored, h.queueOffset(), status, msg.uniqueId());
     }
@@ -215,9 +210,9 @@ final class MessageSender {
                     avoid = mq.brokerName();
                     continue;
                 }
-                CompletableFuture<RemotingCommand> call;
+                CompletableFuture<SendAnswer> call;
                 try {
-                    call = remoting.invokeAsync(addr, msg.request(mq.queueId()), timeoutMs);
+                    call = api.sendAsync(addr, msg.header(mq.queueId()), msg.body());
                 } catch (RuntimeException e) {
                     result.completeExceptionally(new SendFailedException(msg.topic(), addr, e));
                     return;
@@ -228,7 +223,7 @@ final class MessageSender {
             finish();
         }
 
-        private void onAnswer(MessageQueue mq, String addr, RemotingCommand resp, Throwable err) {
+        private void onAnswer(MessageQueue mq, String addr, SendAnswer resp, Throwable err) {
             String broker = mq.brokerName();
             if (err != null) {
                 Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
@@ -250,7 +245,7 @@ final class MessageSender {
                 if (r != null) {
                     stored = r;
                 } else {
-                    SendFailedException e = SendFailedException.of(msg.topic(), broker + " (" + addr + ")",
+                    SendFailedException e = ResponseCodes.toSendException(msg.topic(), broker + " (" + addr + ")",
                             resp.code(), resp.remark());
                     if (!e.isRetriable()) {
                         result.completeExceptionally(e);

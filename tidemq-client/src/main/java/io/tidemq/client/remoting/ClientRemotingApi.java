@@ -21,15 +21,22 @@ import io.tidemq.common.protocol.header.Headers;
 import io.tidemq.common.route.ClusterInfo;
 import io.tidemq.common.route.TopicRouteData;
 import io.tidemq.remoting.RemotingClient;
+import io.tidemq.remoting.exception.RemotingConnectException;
 import io.tidemq.remoting.exception.RemotingException;
+import io.tidemq.remoting.netty.NettyClientConfig;
+import io.tidemq.remoting.netty.NettyRemotingClient;
+import io.tidemq.remoting.protocol.FrameLayout;
 import io.tidemq.remoting.protocol.RemotingCommand;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.BiConsumer;
 
 /**
- * The typed requests a client sends to NameServers and brokers, over one {@link RemotingClient}. Each
- * method maps the answer's response code to a result or a typed exception; transport failures become
+ * The typed requests a client sends to NameServers and brokers, over one {@link RemotingClient}: the only
+ * place of the SDK (with {@link AdminApi}) that builds requests and reads answers. Each method maps the
+ * answer's response code to a result or a typed exception ({@link ResponseCodes}); transport failures become
  * {@link RemotingFailedException}. Stateless apart from the transport; thread-safe.
  */
 public final class ClientRemotingApi {
@@ -42,8 +49,32 @@ public final class ClientRemotingApi {
         this.timeoutMs = timeoutMs;
     }
 
-    public RemotingClient remoting() {
-        return remoting;
+    /**
+     * A request layer over a new transport, not started yet: register the server-to-client requests
+     * ({@link #onConsumerIdsChanged}, {@link #onCheckTransactionState}), then {@link #start()}. It reads any
+     * pull answer a broker can send (brokers cap maxPullBytes and maxMessageBytes to fit).
+     *
+     * @param timeoutMs  the limit of each request, connecting included (capped at 600 000 for connecting)
+     * @param ioThreads  the transport's selector and worker threads; {@code 0} for the transport's defaults
+     */
+    public static ClientRemotingApi create(long timeoutMs, int ioThreads) {
+        NettyClientConfig.Builder b = NettyClientConfig.builder()
+                .maxFrameBytes(FrameLayout.CLIENT_MAX_FRAME_BYTES)
+                .connectTimeoutMs((int) Math.min(timeoutMs, 600_000));
+        if (ioThreads > 0) {
+            b.selectorThreads(ioThreads).workerThreads(ioThreads);
+        }
+        return new ClientRemotingApi(new NettyRemotingClient(b.build()), timeoutMs);
+    }
+
+    /** Starts the transport; connections open on first use. */
+    public void start() {
+        remoting.start();
+    }
+
+    /** Closes every connection; requests in flight fail. */
+    public void shutdown() {
+        remoting.shutdown();
     }
 
     public long timeoutMs() {
@@ -129,11 +160,57 @@ public final class ClientRemotingApi {
         return list.clientIds() == null ? List.of() : list.clientIds();
     }
 
-    /** HEART_BEAT, answered asynchronously. */
-    public CompletableFuture<RemotingCommand> heartbeat(String addr, HeartbeatData data) {
+    /** HEART_BEAT, answered asynchronously; the caller weighs the code. */
+    public CompletableFuture<Answer> heartbeat(String addr, HeartbeatData data) {
         RemotingCommand req = RemotingCommand.createRequest(RequestCode.HEART_BEAT).setBody(Json.toBytes(data));
-        return remoting.invokeAsync(addr, req, timeoutMs);
+        return remoting.invokeAsync(addr, req, timeoutMs).thenApply(resp -> new Answer(resp.code(), resp.remark()));
     }
+
+    // ---- send
+
+    /**
+     * SEND_MESSAGE, or SEND_BATCH_MESSAGE when {@code header.batch()}, waiting for the answer, which the
+     * producer weighs ({@link SendAnswer}).
+     *
+     * @throws RemotingFailedException no answer; {@link RemotingFailedException#requestNotSent()} when the
+     *                                 message cannot have been stored
+     */
+    public SendAnswer send(String addr, Headers.SendMessageRequest header, byte[] body) {
+        return new SendAnswer(call("send to topic '" + header.topic() + "'", addr, sendRequest(header, body)));
+    }
+
+    /**
+     * As {@link #send} without blocking: the future completes on a network thread, exceptionally with
+     * {@link RemotingFailedException} when no answer came.
+     */
+    public CompletableFuture<SendAnswer> sendAsync(String addr, Headers.SendMessageRequest header, byte[] body) {
+        String what = "send to topic '" + header.topic() + "'";
+        return remoting.invokeAsync(addr, sendRequest(header, body), timeoutMs).handle((resp, err) -> {
+            if (err != null) {
+                throw new CompletionException(transportFailure(what, addr, unwrap(err)));
+            }
+            return new SendAnswer(resp);
+        });
+    }
+
+    /** As {@link #send}, not answered: the future completes once the request is written, or with the failure. */
+    public CompletableFuture<Void> sendOneway(String addr, Headers.SendMessageRequest header, byte[] body) {
+        String what = "one-way send to topic '" + header.topic() + "'";
+        return remoting.invokeOneway(addr, sendRequest(header, body)).handle((v, err) -> {
+            if (err != null) {
+                throw new CompletionException(transportFailure(what, addr, unwrap(err)));
+            }
+            return null;
+        });
+    }
+
+    /** A fresh command per attempt: the transport owns a command once sent. */
+    private static RemotingCommand sendRequest(Headers.SendMessageRequest header, byte[] body) {
+        return RemotingCommand.createRequest(header.batch() ? RequestCode.SEND_BATCH_MESSAGE : RequestCode.SEND_MESSAGE)
+                .writeHeader(header).setBody(body);
+    }
+
+    // ---- consume
 
     /** UNREGISTER_CLIENT for the whole client ({@code group} null) or one producer or consumer group. */
     public void unregisterClient(String addr, String clientId, String producerGroup, String consumerGroup) {
@@ -143,10 +220,14 @@ public final class ClientRemotingApi {
         expectSuccess(what, addr, call(what, addr, req));
     }
 
-    /** PULL_MESSAGE; {@code timeoutMs} must exceed the long-polling time. */
-    public CompletableFuture<RemotingCommand> pull(String addr, Headers.PullMessageRequest header, long timeoutMs) {
+    /**
+     * PULL_MESSAGE; {@code timeoutMs} must exceed the long-polling time. The future completes on a network
+     * thread with the answer, which the consumer weighs and decodes ({@link PullAnswer}), or exceptionally
+     * with the transport's failure.
+     */
+    public CompletableFuture<PullAnswer> pull(String addr, Headers.PullMessageRequest header, long timeoutMs) {
         RemotingCommand req = RemotingCommand.createRequest(RequestCode.PULL_MESSAGE).writeHeader(header);
-        return remoting.invokeAsync(addr, req, timeoutMs);
+        return remoting.invokeAsync(addr, req, timeoutMs).thenApply(PullAnswer::new);
     }
 
     /** CONSUMER_SEND_MSG_BACK, waiting for the answer. */
@@ -212,16 +293,35 @@ public final class ClientRemotingApi {
         }, executor);
     }
 
+    /**
+     * Hands every NOTIFY_CONSUMER_IDS_CHANGED a broker sends this client (one-way: nothing is answered) to
+     * {@code listener} as (broker address, group), on {@code executor}.
+     */
+    public void onConsumerIdsChanged(BiConsumer<String, String> listener, Executor executor) {
+        remoting.registerProcessor(RequestCode.NOTIFY_CONSUMER_IDS_CHANGED, (channel, request) -> {
+            listener.accept(channel.remoteAddress(), request.readHeader(Headers.GroupRequest.class).consumerGroup());
+            return null;
+        }, executor);
+    }
+
     /** A synchronous call; transport failures become {@link RemotingFailedException}. */
     public RemotingCommand call(String what, String addr, RemotingCommand request) {
         try {
             return remoting.invokeSync(addr, request, timeoutMs);
         } catch (RemotingException e) {
-            throw new RemotingFailedException(what, addr, e);
+            throw transportFailure(what, addr, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ClientException(what + " to " + addr + " was interrupted", e);
         }
+    }
+
+    private static RemotingFailedException transportFailure(String what, String addr, Throwable cause) {
+        return new RemotingFailedException(what, addr, cause, cause instanceof RemotingConnectException);
+    }
+
+    private static Throwable unwrap(Throwable err) {
+        return err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
     }
 
     private static void expectSuccess(String what, String addr, RemotingCommand resp) {

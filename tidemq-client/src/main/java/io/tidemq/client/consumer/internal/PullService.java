@@ -1,6 +1,7 @@
 package io.tidemq.client.consumer.internal;
 
 import io.tidemq.client.instance.ClientInstance;
+import io.tidemq.client.remoting.PullAnswer;
 
 import io.tidemq.client.ClientConfig;
 import io.tidemq.client.offset.OffsetStore;
@@ -11,11 +12,9 @@ import io.tidemq.common.message.MessageExt;
 import io.tidemq.common.message.MessageQueue;
 import io.tidemq.common.protocol.ResponseCode;
 import io.tidemq.common.protocol.header.Headers;
-import io.tidemq.remoting.protocol.RemotingCommand;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
@@ -126,7 +125,7 @@ public final class PullService {
         }
     }
 
-    private void onAnswer(PullRequest r, String addr, RemotingCommand resp, Throwable err) {
+    private void onAnswer(PullRequest r, String addr, PullAnswer resp, Throwable err) {
         if (stopped || r.processQueue().isDropped()) {
             return;
         }
@@ -145,15 +144,15 @@ public final class PullService {
         }
     }
 
-    private void handleResponse(PullRequest r, String addr, RemotingCommand resp) {
+    private void handleResponse(PullRequest r, String addr, PullAnswer resp) {
         ResponseCode code = ResponseCode.fromCode(resp.code());
         if (code == null) {
             code = ResponseCode.SYSTEM_ERROR;
         }
         switch (code) {
             case SUCCESS -> {
-                Headers.PullMessageResponse h = resp.readHeader(Headers.PullMessageResponse.class);
-                List<MessageExt> msgs = filter(r.queue().topic(), MessageCodec.decodeDelivered(ByteBuffer.wrap(resp.body())));
+                Headers.PullMessageResponse h = resp.header();
+                List<MessageExt> msgs = filter(r.queue().topic(), MessageCodec.decodeDelivered(resp.body()));
                 r.nextOffset(h.nextBeginOffset());
                 r.processQueue().putMessages(msgs, h.nextBeginOffset());
                 if (!msgs.isEmpty()) {
@@ -162,7 +161,7 @@ public final class PullService {
                 pull(r);
             }
             case PULL_NOT_FOUND, PULL_RETRY_IMMEDIATELY -> {
-                long next = resp.fieldAsLong("nextBeginOffset", r.nextOffset());
+                long next = resp.nextBeginOffset(r.nextOffset());
                 r.nextOffset(next);
                 r.processQueue().putMessages(List.of(), next);
                 if (longPollingMs > 0 || code == ResponseCode.PULL_RETRY_IMMEDIATELY) {
@@ -208,14 +207,14 @@ public final class PullService {
         }
     }
 
-    private static long correctedOffset(ResponseCode code, RemotingCommand resp, long current) {
-        if (code == ResponseCode.OFFSET_TOO_SMALL && resp.hasField("minOffset")) {
-            return resp.fieldAsLong("minOffset");
+    private static long correctedOffset(ResponseCode code, PullAnswer resp, long current) {
+        if (code == ResponseCode.OFFSET_TOO_SMALL && resp.hasMinOffset()) {
+            return resp.minOffset();
         }
-        if (code == ResponseCode.OFFSET_OUT_OF_RANGE && resp.hasField("maxOffset")) {
-            return resp.fieldAsLong("maxOffset");
+        if (code == ResponseCode.OFFSET_OUT_OF_RANGE && resp.hasMaxOffset()) {
+            return resp.maxOffset();
         }
-        return resp.fieldAsLong("nextBeginOffset", current);
+        return resp.nextBeginOffset(current);
     }
 
     private List<MessageExt> filter(String topic, List<MessageExt> msgs) {

@@ -2,6 +2,7 @@ package io.tidemq.client.consumer.internal;
 
 import io.tidemq.client.instance.ClientInstance;
 import io.tidemq.client.remoting.ClientRemotingApi;
+import io.tidemq.client.remoting.PullAnswer;
 
 import io.tidemq.broker.BrokerConfig;
 import io.tidemq.broker.BrokerConfigException;
@@ -19,7 +20,6 @@ import io.tidemq.remoting.protocol.RemotingCommand;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -75,13 +75,13 @@ class PullResponseSizeTest {
                 await().atMost(Duration.ofSeconds(10))
                         .until(() -> real.messageStore().maxQueueOffset("big", 0) == MESSAGES);
 
-                RemotingCommand pulled = api.pull(real.address(), new Headers.PullMessageRequest("g", "big", 0, 0,
+                PullAnswer pulled = api.pull(real.address(), new Headers.PullMessageRequest("g", "big", 0, 0,
                         32, -1, 0, "*", null), 10_000).get(15, TimeUnit.SECONDS);
 
                 assertThat(pulled.code()).as(pulled.remark()).isEqualTo(ResponseCode.SUCCESS.code());
-                List<MessageExt> msgs = MessageCodec.decodeDelivered(ByteBuffer.wrap(pulled.body()));
+                List<MessageExt> msgs = MessageCodec.decodeDelivered(pulled.body());
                 assertThat(msgs).hasSize(MESSAGES);
-                assertThat(pulled.body().length).isGreaterThan(FrameLayout.DEFAULT_MAX_FRAME_BYTES);
+                assertThat(pulled.body().remaining()).isGreaterThan(FrameLayout.DEFAULT_MAX_FRAME_BYTES);
             } finally {
                 client.release();
             }
