@@ -30,6 +30,7 @@ import io.tidemq.store.flush.GroupCommitService;
 import io.tidemq.store.ha.EpochFile;
 import io.tidemq.store.ha.ReplicaLog;
 import io.tidemq.store.index.IndexService;
+import io.tidemq.store.metrics.StoreMetrics;
 import io.tidemq.store.queue.ConsumeQueue;
 import io.tidemq.store.queue.ConsumeQueueStore;
 import io.tidemq.store.queue.QueueMessageReader;

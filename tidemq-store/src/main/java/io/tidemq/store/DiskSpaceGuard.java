@@ -3,7 +3,7 @@ package io.tidemq.store;
 import io.tidemq.common.concurrent.NamedThreadFactory;
 import io.tidemq.common.concurrent.ServiceThread;
 import io.tidemq.store.api.DiskFullException;
-import io.tidemq.store.file.FileIo;
+import io.tidemq.store.api.FileIo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -10,7 +10,7 @@ import io.tidemq.store.api.PutResult;
 import io.tidemq.store.api.StoreClosedException;
 import io.tidemq.store.api.StoreIOException;
 import io.tidemq.store.api.StoredMessage;
-import io.tidemq.store.dispatch.DispatchRequest;
+import io.tidemq.store.commitlog.DispatchRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

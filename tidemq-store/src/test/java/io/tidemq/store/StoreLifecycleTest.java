@@ -1,6 +1,7 @@
 package io.tidemq.store;
 
 import io.tidemq.common.message.MessageId;
+import io.tidemq.store.api.FileIo;
 import io.tidemq.store.api.FlushMode;
 import io.tidemq.store.api.GetResult;
 import io.tidemq.store.api.GetStatus;
@@ -8,7 +9,6 @@ import io.tidemq.store.api.OffsetOutOfRangeException;
 import io.tidemq.store.api.PutResult;
 import io.tidemq.store.file.Durability;
 import io.tidemq.store.file.DurabilityListener;
-import io.tidemq.store.file.FileIo;
 import io.tidemq.store.file.MappedFile;
 import io.tidemq.store.recovery.StoreDirectoryGuard;
 import org.junit.jupiter.api.Test;

@@ -1,8 +1,8 @@
 package io.tidemq.store;
 
 import io.tidemq.store.api.MessageRecord;
+import io.tidemq.store.commitlog.DispatchRequest;
 import io.tidemq.store.dispatch.CommitLogDispatcher;
-import io.tidemq.store.dispatch.DispatchRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -4,7 +4,6 @@ import io.tidemq.common.message.MessageConst;
 import io.tidemq.common.message.MessageProperties;
 import io.tidemq.common.message.SysFlag;
 import io.tidemq.common.net.HostAddress;
-import io.tidemq.store.commitlog.RecordDescriptor;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;

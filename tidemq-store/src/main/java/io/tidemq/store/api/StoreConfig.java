@@ -1,9 +1,6 @@
 package io.tidemq.store.api;
 
 import io.tidemq.common.config.ConfigKey;
-import io.tidemq.store.commitlog.RecordDescriptor;
-import io.tidemq.store.file.FileIo;
-import io.tidemq.store.file.MappedFile;
 
 import java.nio.file.Path;
 import java.util.Objects;
@@ -18,6 +15,9 @@ public final class StoreConfig {
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
     /** Room kept beyond the next CommitLog file by default: ConsumeQueue, key index and timer files, checkpoints. */
     public static final long DEFAULT_DISK_RESERVE_MARGIN_BYTES = 128L << 20;
+
+    /** The OS page: file sizes are a multiple of it; mapped files flush and warm in these units. */
+    public static final int OS_PAGE_BYTES = 4096;
 
     private final Path storePath;
     private final int commitLogFileBytes;
@@ -350,9 +350,9 @@ public final class StoreConfig {
         /** @throws IllegalArgumentException naming the first invalid key and its allowed range */
         public StoreConfig build() {
             check(StoreConfigKeys.COMMIT_LOG_FILE_BYTES, commitLogFileBytes);
-            if (commitLogFileBytes % MappedFile.OS_PAGE_BYTES != 0) {
+            if (commitLogFileBytes % OS_PAGE_BYTES != 0) {
                 throw new IllegalArgumentException("commitLogFileBytes must be a multiple of "
-                        + MappedFile.OS_PAGE_BYTES + ", was " + commitLogFileBytes);
+                        + OS_PAGE_BYTES + ", was " + commitLogFileBytes);
             }
             check(StoreConfigKeys.CONSUME_QUEUE_ENTRIES_PER_FILE, consumeQueueEntriesPerFile);
             check(StoreConfigKeys.FLUSH_INTERVAL_MS, flushIntervalMs);

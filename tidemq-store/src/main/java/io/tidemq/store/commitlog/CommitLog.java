@@ -1,6 +1,5 @@
 package io.tidemq.store.commitlog;
 
-import io.tidemq.store.StoreMetrics;
 import io.tidemq.store.api.CorruptRecordException;
 import io.tidemq.store.api.FlushMode;
 import io.tidemq.store.api.FsyncFailedException;
@@ -11,12 +10,14 @@ import io.tidemq.store.api.NoMessageAtOffsetException;
 import io.tidemq.store.api.OffsetOutOfRangeException;
 import io.tidemq.store.api.PutResult;
 import io.tidemq.store.api.PutStatus;
+import io.tidemq.store.api.RecordDescriptor;
 import io.tidemq.store.api.StoreClosedException;
 import io.tidemq.store.api.StoreConfig;
 import io.tidemq.store.api.StoredMessage;
 import io.tidemq.store.file.AllocateMappedFileService;
 import io.tidemq.store.file.MappedFile;
 import io.tidemq.store.file.MappedFileQueue;
+import io.tidemq.store.metrics.StoreMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

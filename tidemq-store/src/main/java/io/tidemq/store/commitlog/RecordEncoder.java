@@ -7,7 +7,7 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.zip.CRC32C;
 
-import static io.tidemq.store.commitlog.RecordDescriptor.*;
+import static io.tidemq.store.api.RecordDescriptor.*;
 
 /**
  * Writes one record, or one batch of records, straight into a mapped file, or a blank marker when they do not

@@ -4,13 +4,12 @@ import io.tidemq.common.filter.TagsCode;
 import io.tidemq.common.message.MessageConst;
 import io.tidemq.common.message.MessageProperties;
 import io.tidemq.store.api.StoredMessage;
-import io.tidemq.store.dispatch.DispatchRequest;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32C;
 
-import static io.tidemq.store.commitlog.RecordDescriptor.*;
+import static io.tidemq.store.api.RecordDescriptor.*;
 
 /**
  * Validates and decodes records in a view of one CommitLog file. The view must cover the whole file (index 0

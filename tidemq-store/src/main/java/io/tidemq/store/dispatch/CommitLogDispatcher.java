@@ -1,5 +1,7 @@
 package io.tidemq.store.dispatch;
 
+import io.tidemq.store.commitlog.DispatchRequest;
+
 /**
  * Receives every record the CommitLog has made durable-enough to index, in CommitLog order.
  *

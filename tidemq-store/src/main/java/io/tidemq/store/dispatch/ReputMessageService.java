@@ -1,10 +1,11 @@
 package io.tidemq.store.dispatch;
 
 import io.tidemq.common.concurrent.ServiceThread;
-import io.tidemq.store.StoreMetrics;
 import io.tidemq.store.api.MessageArrivalListener;
 import io.tidemq.store.commitlog.CommitLog;
+import io.tidemq.store.commitlog.DispatchRequest;
 import io.tidemq.store.commitlog.RecordReader;
+import io.tidemq.store.metrics.StoreMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -2,6 +2,7 @@ package io.tidemq.store.file;
 
 import io.tidemq.common.concurrent.ServiceThread;
 import io.tidemq.store.api.DiskFullException;
+import io.tidemq.store.api.FileIo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

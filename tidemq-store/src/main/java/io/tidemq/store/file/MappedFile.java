@@ -1,6 +1,8 @@
 package io.tidemq.store.file;
 
 import io.tidemq.store.api.DiskFullException;
+import io.tidemq.store.api.FileIo;
+import io.tidemq.store.api.StoreConfig;
 import io.tidemq.store.api.StoreIOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +38,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class MappedFile {
 
-    public static final int OS_PAGE_BYTES = 4096;
+    public static final int OS_PAGE_BYTES = StoreConfig.OS_PAGE_BYTES;
 
     private static final Logger log = LoggerFactory.getLogger(MappedFile.class);
     /** Atomic int access to mapped pages, for the warm-up's write-touch that cannot clobber appended bytes. */

@@ -1,5 +1,6 @@
 package io.tidemq.store.file;
 
+import io.tidemq.store.api.FileIo;
 import io.tidemq.store.api.FsyncFailedException;
 import io.tidemq.store.api.StoreIOException;
 import org.slf4j.Logger;

@@ -1,5 +1,6 @@
 package io.tidemq.store.file;
 
+import io.tidemq.store.api.FileIo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;

@@ -1,10 +1,10 @@
 package io.tidemq.store.flush;
 
 import io.tidemq.common.concurrent.ServiceThread;
-import io.tidemq.store.StoreMetrics;
 import io.tidemq.store.api.FsyncFailedException;
 import io.tidemq.store.api.PutResult;
 import io.tidemq.store.file.MappedFileQueue;
+import io.tidemq.store.metrics.StoreMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

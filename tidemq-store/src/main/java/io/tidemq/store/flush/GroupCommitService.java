@@ -2,13 +2,13 @@ package io.tidemq.store.flush;
 
 import io.tidemq.common.concurrent.NamedThreadFactory;
 import io.tidemq.common.concurrent.ServiceThread;
-import io.tidemq.store.StoreMetrics;
 import io.tidemq.store.api.FsyncFailedException;
 import io.tidemq.store.api.PutResult;
 import io.tidemq.store.api.StoreClosedException;
 import io.tidemq.store.api.StoreIOException;
 import io.tidemq.store.api.SyncFlushTimeoutException;
 import io.tidemq.store.file.MappedFileQueue;
+import io.tidemq.store.metrics.StoreMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -18,7 +18,7 @@ import static io.tidemq.store.index.IndexFileLayout.USED_SLOT_COUNT_OFFSET;
 import static io.tidemq.store.index.IndexFileLayout.VERSION;
 import static io.tidemq.store.index.IndexFileLayout.VERSION_OFFSET;
 
-import io.tidemq.store.file.FileIo;
+import io.tidemq.store.api.FileIo;
 import io.tidemq.store.file.MappedRegion;
 import java.io.IOException;
 import java.io.UncheckedIOException;

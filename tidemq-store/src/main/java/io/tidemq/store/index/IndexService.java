@@ -1,7 +1,7 @@
 package io.tidemq.store.index;
 
+import io.tidemq.store.commitlog.DispatchRequest;
 import io.tidemq.store.dispatch.CommitLogDispatcher;
-import io.tidemq.store.dispatch.DispatchRequest;
 import io.tidemq.store.file.Durability;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,8 +1,8 @@
 package io.tidemq.store.queue;
 
+import io.tidemq.store.api.FileIo;
 import io.tidemq.store.file.AppendCallback;
 import io.tidemq.store.file.MappedFile;
-import io.tidemq.store.file.FileIo;
 import io.tidemq.store.file.MappedFileQueue;
 import io.tidemq.store.recovery.RecoveryCut;
 import org.slf4j.Logger;

@@ -1,9 +1,9 @@
 package io.tidemq.store.queue;
 
+import io.tidemq.store.api.FileIo;
 import io.tidemq.store.api.StoreIOException;
+import io.tidemq.store.commitlog.DispatchRequest;
 import io.tidemq.store.dispatch.CommitLogDispatcher;
-import io.tidemq.store.dispatch.DispatchRequest;
-import io.tidemq.store.file.FileIo;
 import io.tidemq.store.recovery.RecoveryCut;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

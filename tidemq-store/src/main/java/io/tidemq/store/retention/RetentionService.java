@@ -1,9 +1,9 @@
 package io.tidemq.store.retention;
 
 import io.tidemq.common.concurrent.ServiceThread;
-import io.tidemq.store.StoreMetrics;
 import io.tidemq.store.commitlog.CommitLog;
 import io.tidemq.store.file.MappedFile;
+import io.tidemq.store.metrics.StoreMetrics;
 import io.tidemq.store.queue.ConsumeQueueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

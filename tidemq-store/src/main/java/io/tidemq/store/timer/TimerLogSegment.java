@@ -1,9 +1,9 @@
 package io.tidemq.store.timer;
 
+import io.tidemq.store.api.FileIo;
 import io.tidemq.store.api.StoreIOException;
 import io.tidemq.store.file.BufferCleaner;
 import io.tidemq.store.file.Durability;
-import io.tidemq.store.file.FileIo;
 import io.tidemq.store.file.MappedRegion;
 
 import java.io.IOException;

@@ -2,11 +2,11 @@ package io.tidemq.store.commitlog;
 
 import io.tidemq.common.message.MessageId;
 import io.tidemq.store.DefaultMessageStore;
-import io.tidemq.store.StoreMetrics;
 import io.tidemq.store.TestStores;
 import io.tidemq.store.api.NoMessageAtOffsetException;
 import io.tidemq.store.api.OffsetOutOfRangeException;
 import io.tidemq.store.api.PutResult;
+import io.tidemq.store.metrics.StoreMetrics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

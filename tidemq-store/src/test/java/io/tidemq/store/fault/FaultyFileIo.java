@@ -1,6 +1,6 @@
 package io.tidemq.store.fault;
 
-import io.tidemq.store.file.FileIo;
+import io.tidemq.store.api.FileIo;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

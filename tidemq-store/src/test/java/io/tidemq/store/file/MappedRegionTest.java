@@ -1,5 +1,6 @@
 package io.tidemq.store.file;
 
+import io.tidemq.store.api.FileIo;
 import io.tidemq.store.api.StoreIOException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -3,7 +3,7 @@ package io.tidemq.store.index;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tidemq.store.dispatch.DispatchRequest;
+import io.tidemq.store.commitlog.DispatchRequest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

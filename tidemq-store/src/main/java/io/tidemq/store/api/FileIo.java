@@ -1,4 +1,4 @@
-package io.tidemq.store.file;
+package io.tidemq.store.api;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,4 +1,4 @@
-package io.tidemq.store.dispatch;
+package io.tidemq.store.commitlog;
 
 /**
  * What a dispatcher learns about one CommitLog record: enough to index it without reading the body.

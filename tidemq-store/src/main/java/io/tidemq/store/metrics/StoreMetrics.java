@@ -1,4 +1,4 @@
-package io.tidemq.store;
+package io.tidemq.store.metrics;
 
 import io.tidemq.store.api.StoreStats;
 import java.util.concurrent.atomic.LongAdder;

@@ -1,4 +1,4 @@
-package io.tidemq.store.commitlog;
+package io.tidemq.store.api;
 
 import io.tidemq.common.message.SysFlag;
 
