@@ -28,7 +28,7 @@ public interface CommitLogFlusher extends AutoCloseable {
     /**
      * Stops the thread WITHOUT a final flush, as a crash would (the store's {@code closeAbruptly()}, for tests of
      * recovery): pending SYNC puts fail with {@link io.tidemq.store.api.StoreClosedException}; their records may or
-     * may not survive.
+     * may not survive. Returns once every put is settled: none completes afterwards.
      */
     void abort();
 }

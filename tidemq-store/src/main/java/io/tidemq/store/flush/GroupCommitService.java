@@ -85,6 +85,11 @@ public final class GroupCommitService implements CommitLogFlusher {
     private int wakeThreshold = 1;
     /** Requests in the previous group; the flusher's gathering target. Owned by the flush thread. */
     private int lastGroupSize = 1;
+    /**
+     * Set by {@link #abort()} before it stops the flush thread, read by that thread: a crash makes no final fsync,
+     * so what is pending then fails instead of being flushed.
+     */
+    private volatile boolean aborting;
 
     /**
      * @param afterFlush called on the flush thread after each fsync that advanced the flushed offset (the
@@ -158,9 +163,16 @@ public final class GroupCommitService implements CommitLogFlusher {
             return true;
         }
 
-        /** Puts that raced with shutdown: one last fsync covers them all (close() bounds how long it may take). */
+        /**
+         * Puts that raced with shutdown: one last fsync covers them all (close() bounds how long it may take).
+         * Not after {@link #abort()}, which fails them: a crashed process makes no last fsync.
+         */
         @Override
         protected void onStopped() {
+            if (aborting) {
+                log.info("{} stopped (aborted: nothing pending was flushed)", name());
+                return;
+            }
             List<Request> rest;
             lock.lock();
             try {
@@ -356,8 +368,15 @@ public final class GroupCommitService implements CommitLogFlusher {
         }
     }
 
+    /**
+     * Stops as a crash would (the store's {@code closeAbruptly()}): no final fsync; every put not yet fsynced fails
+     * with {@link StoreClosedException}. Puts whose fsync completed before the flush thread stopped are still
+     * acknowledged, and all of that happens before this returns: no put of an aborted store completes later.
+     */
     @Override
     public void abort() {
+        aborting = true;
+        long budgetMs = syncFlushTimeoutMs + 1_000;
         loop.shutdown(30_000);
         watchdog.shutdownNow();
         List<Request> rest;
@@ -375,6 +394,16 @@ public final class GroupCommitService implements CommitLogFlusher {
             request.future().completeExceptionally(new StoreClosedException("the store stopped abruptly before the"
                     + " message at " + request.result().physicalOffset() + " was flushed; it may or may not have"
                     + " been stored, send it again"));
+        }
+        // after failing the rest, so a dependent stage that waits for one of them cannot hold the ack thread
+        ackExecutor.shutdown();
+        try {
+            if (!ackExecutor.awaitTermination(budgetMs, TimeUnit.MILLISECONDS)) {
+                log.warn("{}: acknowledging the last fsynced puts did not finish within {} ms (a dependent stage"
+                        + " blocks)", loop.name(), budgetMs);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -289,10 +289,13 @@ final class SimRound {
 
     private void track(long firstId, CompletableFuture<PutResult> put, boolean join) {
         boolean sync = mode == FlushMode.SYNC;
+        long epoch = disk.epoch();
         CompletableFuture<?> done = put.handle((result, failure) -> {
             if (result != null) {
                 ledger.placed(firstId, result);
-                if (sync && !disk.isFrozen()) {
+                // an ack is a promise only from the store the put was made to, before its crash: one that arrives
+                // later (its fsync came after the crash instant, not recorded) promises nothing
+                if (sync && disk.isLive(epoch)) {
                     for (int i = 0; i < result.storedCount(); i++) {
                         ledger.get(firstId + i).mustSurvive = true; // SYNC ack: durable
                     }

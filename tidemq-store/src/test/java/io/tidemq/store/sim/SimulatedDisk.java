@@ -46,6 +46,11 @@ final class SimulatedDisk implements DurabilityListener {
     private Path root;
     /** Set at the power-loss (or kill) moment: nothing reported later is durable. */
     private volatile boolean frozen;
+    /**
+     * Counts crashes and adopted images (written under this, read by any thread): a store's SYNC acknowledgement
+     * is a durability promise only while the epoch is the one its put was made in (see {@link #isLive}).
+     */
+    private volatile long epoch;
     /** Guarded by this. Whether a name changed since the tree was last committed. */
     private boolean namesChanged;
     /** Guarded by this. The tree as of the last fsync: path relative to root -> name. */
@@ -67,6 +72,7 @@ final class SimulatedDisk implements DurabilityListener {
     /** Takes every file under {@code newRoot} as durable (it was just written as the on-disk image). */
     synchronized void adopt(Path newRoot) {
         root = newRoot;
+        epoch++;
         durable.clear();
         lastPathOfKey.clear();
         frozen = false;
@@ -86,8 +92,24 @@ final class SimulatedDisk implements DurabilityListener {
         return frozen;
     }
 
+    /** The current epoch, to be handed to {@link #isLive} later. */
+    long epoch() {
+        return epoch;
+    }
+
+    /**
+     * Whether nothing was frozen or adopted since {@code epochThen}. An acknowledgement checked here was preceded
+     * by its fsync, which was therefore reported before any freeze and is in the durable image. A crashed store's
+     * threads may still complete puts after {@link #unfreeze()} or {@link #adopt}: those fsyncs came after the
+     * crash instant and were ignored, so such an acknowledgement promises nothing.
+     */
+    boolean isLive(long epochThen) {
+        return !frozen && epoch == epochThen;
+    }
+
     /** The moment of a crash: later forces are not durable. Names may still be committed by the journal timer. */
     synchronized void freeze() {
+        epoch++;
         treeAtFreeze = walk();
         frozen = true;
     }
