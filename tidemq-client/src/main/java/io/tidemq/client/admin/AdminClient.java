@@ -1,16 +1,13 @@
 package io.tidemq.client.admin;
 
 import io.tidemq.client.TopicNotFoundException;
+import io.tidemq.client.remoting.AdminApi;
 import io.tidemq.client.InvalidArgumentException;
-import io.tidemq.common.json.Json;
 import io.tidemq.common.message.MalformedMessageIdException;
 import io.tidemq.common.message.MessageExt;
 import io.tidemq.common.names.NameValidator;
 import io.tidemq.common.net.HostPort;
 import io.tidemq.common.net.InvalidAddressException;
-import io.tidemq.common.protocol.RequestCode;
-import io.tidemq.common.protocol.ResponseCode;
-import io.tidemq.common.message.MessageCodec;
 import io.tidemq.common.protocol.body.BrokerRuntimeInfo;
 import io.tidemq.common.protocol.body.ClusterStats;
 import io.tidemq.common.protocol.body.QueueLag;
@@ -18,18 +15,12 @@ import io.tidemq.common.protocol.body.GroupDescription;
 import io.tidemq.common.protocol.body.GroupList;
 import io.tidemq.common.protocol.body.TopicList;
 import io.tidemq.common.protocol.body.TopicStats;
-import io.tidemq.common.protocol.header.Headers;
 import io.tidemq.common.route.BrokerData;
 import io.tidemq.common.route.QueueData;
 import io.tidemq.common.route.ClusterInfo;
 import io.tidemq.common.route.TopicConfig;
 import io.tidemq.common.route.TopicRouteData;
-import io.tidemq.remoting.netty.NettyClientConfig;
-import io.tidemq.remoting.protocol.FrameLayout;
-import io.tidemq.remoting.netty.NettyRemotingClient;
-import io.tidemq.remoting.protocol.RemotingCommand;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Comparator;
@@ -64,8 +55,7 @@ public final class AdminClient implements AutoCloseable {
     public static final int MAX_MESSAGES_BY_KEY = 64;
     private static final long ROUTE_POLL_INTERVAL_MS = 100;
 
-    private final NettyRemotingClient remotingClient;
-    private final AdminRemoting remoting;
+    private final AdminApi remoting;
     private final MessageLookup messages;
     private final DeadLetterQueues deadLetters;
     private final OffsetResets resets;
@@ -84,11 +74,7 @@ public final class AdminClient implements AutoCloseable {
         if (timeoutMs < 1 || timeoutMs > 600_000) {
             throw new IllegalArgumentException("timeoutMs must be in [1, 600000], was " + timeoutMs);
         }
-        this.remotingClient = new NettyRemotingClient(NettyClientConfig.builder()
-                .maxFrameBytes(FrameLayout.CLIENT_MAX_FRAME_BYTES)
-                .connectTimeoutMs((int) timeoutMs).selectorThreads(1).workerThreads(1).build());
-        this.remotingClient.start();
-        this.remoting = new AdminRemoting(remotingClient, namesrvAddrs, timeoutMs);
+        this.remoting = AdminApi.open(namesrvAddrs, timeoutMs);
         this.messages = new MessageLookup(remoting, this::brokers);
         this.deadLetters = new DeadLetterQueues(remoting, this::route);
         this.resets = new OffsetResets(remoting, System::currentTimeMillis);
@@ -112,10 +98,7 @@ public final class AdminClient implements AutoCloseable {
     /** GET_BROKER_CLUSTER_INFO from the first NameServer that answers. */
     public ClusterInfo clusterInfo() {
         String what = "cluster lookup (GET_BROKER_CLUSTER_INFO)";
-        AdminRemoting.Answer a = remoting.callNamesrv(what,
-                RemotingCommand.createRequest(RequestCode.GET_BROKER_CLUSTER_INFO));
-        AdminRemoting.expectSuccess(what, "NameServer " + a.address(), a.response());
-        return normalized(Json.fromBytes(a.response().body(), ClusterInfo.class));
+        return normalized(remoting.clusterInfo(what));
     }
 
     private static ClusterInfo normalized(ClusterInfo info) {
@@ -134,10 +117,7 @@ public final class AdminClient implements AutoCloseable {
         List<NamesrvStatus> out = new ArrayList<>();
         for (String addr : remoting.namesrvAddrs()) {
             try {
-                RemotingCommand resp = remoting.callNamesrvAt(what, addr,
-                        RemotingCommand.createRequest(RequestCode.GET_BROKER_CLUSTER_INFO));
-                AdminRemoting.expectSuccess(what, "NameServer " + addr, resp);
-                int brokers = BrokerTargets.entries(normalized(Json.fromBytes(resp.body(), ClusterInfo.class))).size();
+                int brokers = BrokerTargets.entries(normalized(remoting.clusterInfoAt(what, addr))).size();
                 out.add(new NamesrvStatus(addr, true, brokers, null));
             } catch (AdminException e) {
                 out.add(new NamesrvStatus(addr, false, 0, e.getMessage()));
@@ -154,10 +134,7 @@ public final class AdminClient implements AutoCloseable {
     /** GET_BROKER_RUNTIME_INFO: the broker's figures, by name. */
     public Map<String, String> brokerRuntimeInfo(String brokerAddr) {
         String what = "runtime info (GET_BROKER_RUNTIME_INFO)";
-        RemotingCommand resp = remoting.callBroker(what, brokerAddr,
-                RemotingCommand.createRequest(RequestCode.GET_BROKER_RUNTIME_INFO));
-        AdminRemoting.expectSuccess(what, brokerAddr, resp);
-        BrokerRuntimeInfo info = Json.fromBytes(resp.body(), BrokerRuntimeInfo.class);
+        BrokerRuntimeInfo info = remoting.runtimeInfo(what, brokerAddr);
         return info.stats() == null ? Map.of() : new TreeMap<>(info.stats());
     }
 
@@ -168,9 +145,7 @@ public final class AdminClient implements AutoCloseable {
      */
     public ClusterStats clusterStats() {
         String what = "cluster statistics (GET_CLUSTER_STATS)";
-        AdminRemoting.Answer a = remoting.callNamesrv(what, RemotingCommand.createRequest(RequestCode.GET_CLUSTER_STATS));
-        AdminRemoting.expectSuccess(what, "NameServer " + a.address(), a.response());
-        ClusterStats stats = Json.fromBytes(a.response().body(), ClusterStats.class);
+        ClusterStats stats = remoting.clusterStats(what);
         return new ClusterStats(stats.nameServerTimeMs(), stats.brokers() == null ? List.of() : stats.brokers());
     }
 
@@ -181,14 +156,7 @@ public final class AdminClient implements AutoCloseable {
      */
     public Map<String, Boolean> setDrained(AdminTarget target, boolean drained) {
         String what = (drained ? "drain" : "undrain") + " (SET_BROKER_DRAINED)";
-        RemotingCommand req = RemotingCommand.createRequest(RequestCode.SET_BROKER_DRAINED)
-                .writeHeader(new Headers.BrokerDrainRequest(drained));
-        Map<String, Boolean> changed = new LinkedHashMap<>();
-        remoting.callBrokers(what, writeTargets(target), req).forEach((addr, resp) -> {
-            AdminRemoting.expectSuccess(what, addr, resp);
-            changed.put(addr, resp.readHeader(Headers.BrokerDrainResponse.class).changed());
-        });
-        return changed;
+        return remoting.setDrained(what, writeTargets(target), drained);
     }
 
     // ---- topics
@@ -199,19 +167,18 @@ public final class AdminClient implements AutoCloseable {
      */
     public List<String> createTopic(TopicConfig config, AdminTarget target) {
         InvalidArgumentException.checkUserTopic(config.topic());
-        return writeTopic(RequestCode.CREATE_TOPIC, "creation of topic " + config.topic(), config, target);
+        return writeTopic(true, "creation of topic " + config.topic(), config, target);
     }
 
     /** UPDATE_TOPIC (create or change queue counts and permissions) on every broker of the target. */
     public List<String> updateTopic(TopicConfig config, AdminTarget target) {
         InvalidArgumentException.checkUserTopic(config.topic());
-        return writeTopic(RequestCode.UPDATE_TOPIC, "update of topic " + config.topic(), config, target);
+        return writeTopic(false, "update of topic " + config.topic(), config, target);
     }
 
-    private List<String> writeTopic(RequestCode code, String what, TopicConfig config, AdminTarget target) {
+    private List<String> writeTopic(boolean create, String what, TopicConfig config, AdminTarget target) {
         List<String> addrs = writeTargets(target);
-        RemotingCommand req = RemotingCommand.createRequest(code).setBody(Json.toBytes(config));
-        remoting.callBrokers(what, addrs, req).forEach((addr, resp) -> AdminRemoting.expectSuccess(what, addr, resp));
+        remoting.writeTopic(what, addrs, create, config);
         return addrs;
     }
 
@@ -223,16 +190,7 @@ public final class AdminClient implements AutoCloseable {
     public List<String> deleteTopic(String topic, AdminTarget target) {
         InvalidArgumentException.checkTopic(topic);
         String what = "deletion of topic " + topic;
-        List<String> addrs = writeTargets(target);
-        RemotingCommand req = RemotingCommand.createRequest(RequestCode.DELETE_TOPIC)
-                .writeHeader(new Headers.TopicRequest(topic));
-        List<String> deleted = new ArrayList<>();
-        remoting.callBrokers(what, addrs, req).forEach((addr, resp) -> {
-            if (!AdminRemoting.is(resp, ResponseCode.TOPIC_NOT_EXIST)) {
-                AdminRemoting.expectSuccess(what, addr, resp);
-                deleted.add(addr);
-            }
-        });
+        List<String> deleted = remoting.deleteTopic(what, writeTargets(target), topic);
         if (deleted.isEmpty()) {
             throw new TopicNotFoundException(topic, target.toString());
         }
@@ -242,16 +200,12 @@ public final class AdminClient implements AutoCloseable {
     /** GET_ALL_TOPIC_LIST from every broker of the target, merged and sorted. */
     public SortedSet<String> listTopics(AdminTarget target, boolean includeSystemTopics) {
         String what = "topic list (GET_ALL_TOPIC_LIST)";
-        RemotingCommand req = RemotingCommand.createRequest(RequestCode.GET_ALL_TOPIC_LIST)
-                .writeHeader(new Headers.TopicListRequest(includeSystemTopics));
         SortedSet<String> topics = new TreeSet<>();
-        remoting.callBrokers(what, readTargets(target), req).forEach((addr, resp) -> {
-            AdminRemoting.expectSuccess(what, addr, resp);
-            TopicList list = Json.fromBytes(resp.body(), TopicList.class);
+        for (TopicList list : remoting.topicLists(what, readTargets(target), includeSystemTopics).values()) {
             if (list.topics() != null) {
                 topics.addAll(list.topics());
             }
-        });
+        }
         return topics;
     }
 
@@ -263,14 +217,7 @@ public final class AdminClient implements AutoCloseable {
     public TopicRouteData route(String topic) {
         InvalidArgumentException.checkTopic(topic);
         String what = "route lookup of topic " + topic;
-        RemotingCommand req = RemotingCommand.createRequest(RequestCode.GET_ROUTEINFO_BY_TOPIC)
-                .writeHeader(new Headers.TopicRequest(topic));
-        AdminRemoting.Answer a = remoting.callNamesrv(what, req);
-        if (AdminRemoting.is(a.response(), ResponseCode.TOPIC_NOT_EXIST)) {
-            throw new TopicNotFoundException(topic, "the NameServers " + remoting.namesrvAddrs());
-        }
-        AdminRemoting.expectSuccess(what, "NameServer " + a.address(), a.response());
-        TopicRouteData route = Json.fromBytes(a.response().body(), TopicRouteData.class);
+        TopicRouteData route = remoting.route(what, topic);
         return new TopicRouteData(route.queueDatas() == null ? List.of() : route.queueDatas(),
                 route.brokerDatas() == null ? List.of() : route.brokerDatas());
     }
@@ -320,17 +267,10 @@ public final class AdminClient implements AutoCloseable {
                 addrs.add(addr);
             }
         }
-        RemotingCommand req = RemotingCommand.createRequest(RequestCode.GET_TOPIC_STATS)
-                .writeHeader(new Headers.TopicRequest(topic));
         List<TopicStats> stats = new ArrayList<>();
-        remoting.callBrokers(what, addrs, req).forEach((addr, resp) -> {
-            if (AdminRemoting.is(resp, ResponseCode.TOPIC_NOT_EXIST)) {
-                return;
-            }
-            AdminRemoting.expectSuccess(what, addr, resp);
-            TopicStats s = Json.fromBytes(resp.body(), TopicStats.class);
+        for (TopicStats s : remoting.topicStats(what, addrs, topic).values()) {
             stats.add(new TopicStats(s.topic(), s.brokerName(), s.queues() == null ? List.of() : s.queues()));
-        });
+        }
         return new TopicDescription(topic, route, stats);
     }
 
@@ -340,14 +280,11 @@ public final class AdminClient implements AutoCloseable {
     public SortedSet<String> listGroups(AdminTarget target) {
         String what = "consumer group list (GET_CONSUMER_GROUP_LIST)";
         SortedSet<String> groups = new TreeSet<>();
-        remoting.callBrokers(what, readTargets(target), RemotingCommand.createRequest(RequestCode.GET_CONSUMER_GROUP_LIST))
-                .forEach((addr, resp) -> {
-                    AdminRemoting.expectSuccess(what, addr, resp);
-                    GroupList list = Json.fromBytes(resp.body(), GroupList.class);
-                    if (list.groups() != null) {
-                        groups.addAll(list.groups());
-                    }
-                });
+        for (GroupList list : remoting.groupLists(what, readTargets(target)).values()) {
+            if (list.groups() != null) {
+                groups.addAll(list.groups());
+            }
+        }
         return groups;
     }
 
@@ -359,20 +296,10 @@ public final class AdminClient implements AutoCloseable {
     public ConsumerGroupView describeGroup(String group, AdminTarget target) {
         InvalidArgumentException.checkGroup(group);
         String what = "description of consumer group " + group + " (DESCRIBE_CONSUMER_GROUP)";
-        RemotingCommand req = RemotingCommand.createRequest(RequestCode.DESCRIBE_CONSUMER_GROUP)
-                .writeHeader(new Headers.GroupRequest(group));
         List<GroupDescription> views = new ArrayList<>();
-        remoting.callBrokers(what, readTargets(target), req).forEach((addr, resp) -> {
-            if (AdminRemoting.is(resp, ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST)) {
-                return;
-            }
-            AdminRemoting.expectSuccess(what, addr, resp);
-            GroupDescription d = Json.fromBytes(resp.body(), GroupDescription.class);
-            views.add(new GroupDescription(d.group(), d.brokerName(), d.messageModel(),
-                    d.members() == null ? List.of() : d.members(),
-                    d.subscriptions() == null ? Set.of() : d.subscriptions(),
-                    d.queues() == null ? List.of() : d.queues(), d.totalLag()));
-        });
+        for (GroupDescription d : remoting.describeGroup(what, readTargets(target), group).values()) {
+            views.add(normalized(d));
+        }
         if (views.isEmpty()) {
             throw new UnknownGroupException(group);
         }
@@ -455,15 +382,7 @@ public final class AdminClient implements AutoCloseable {
             throw new GroupOnlineException(group, "deleting it", online);
         }
         String what = "deletion of consumer group " + group + " (DELETE_CONSUMER_GROUP)";
-        RemotingCommand req = RemotingCommand.createRequest(RequestCode.DELETE_CONSUMER_GROUP)
-                .writeHeader(new Headers.DeleteGroupRequest(group, force));
-        List<String> deleted = new ArrayList<>();
-        remoting.callBrokers(what, writeTargets(target), req).forEach((addr, resp) -> {
-            if (!AdminRemoting.is(resp, ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST)) {
-                AdminRemoting.expectSuccess(what, addr, resp);
-                deleted.add(addr);
-            }
-        });
+        List<String> deleted = remoting.deleteGroup(what, writeTargets(target), group, force);
         if (deleted.isEmpty()) {
             throw new UnknownGroupException(group);
         }
@@ -481,20 +400,16 @@ public final class AdminClient implements AutoCloseable {
 
     private Map<String, GroupDescription> describeByAddress(String group, AdminTarget target) {
         String what = "description of consumer group " + group + " (DESCRIBE_CONSUMER_GROUP)";
-        RemotingCommand req = RemotingCommand.createRequest(RequestCode.DESCRIBE_CONSUMER_GROUP)
-                .writeHeader(new Headers.GroupRequest(group));
         Map<String, GroupDescription> out = new LinkedHashMap<>();
-        remoting.callBrokers(what, readTargets(target), req).forEach((addr, resp) -> {
-            if (!AdminRemoting.is(resp, ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST)) {
-                AdminRemoting.expectSuccess(what, addr, resp);
-                GroupDescription d = Json.fromBytes(resp.body(), GroupDescription.class);
-                out.put(addr, new GroupDescription(d.group(), d.brokerName(), d.messageModel(),
-                        d.members() == null ? List.of() : d.members(),
-                        d.subscriptions() == null ? Set.of() : d.subscriptions(),
-                        d.queues() == null ? List.of() : d.queues(), d.totalLag()));
-            }
-        });
+        remoting.describeGroup(what, readTargets(target), group).forEach((addr, d) -> out.put(addr, normalized(d)));
         return out;
+    }
+
+    private static GroupDescription normalized(GroupDescription d) {
+        return new GroupDescription(d.group(), d.brokerName(), d.messageModel(),
+                d.members() == null ? List.of() : d.members(),
+                d.subscriptions() == null ? Set.of() : d.subscriptions(),
+                d.queues() == null ? List.of() : d.queues(), d.totalLag());
     }
 
     // ---- messages
@@ -541,10 +456,7 @@ public final class AdminClient implements AutoCloseable {
             }
             for (int queueId = 0; queueId < q.readQueueNums(); queueId++) {
                 String what = "time search on " + topic + "#" + queueId + " (SEARCH_OFFSET_BY_TIMESTAMP)";
-                RemotingCommand resp = AdminRemoting.expectSuccess(what, addr, remoting.callBroker(what, addr,
-                        RemotingCommand.createRequest(RequestCode.SEARCH_OFFSET_BY_TIMESTAMP)
-                                .writeHeader(new Headers.SearchOffsetRequest(topic, queueId, fromMs))));
-                long start = resp.readHeader(Headers.OffsetResponse.class).offset();
+                long start = remoting.searchOffset(what, addr, topic, queueId, fromMs);
                 QueueMessages read = readQueue(addr, q.brokerName(), topic, queueId, start, maxPerQueue,
                         Math.max(1, toMs));
                 out.add(read);
@@ -561,17 +473,10 @@ public final class AdminClient implements AutoCloseable {
         }
         int max = Math.max(1, Math.min(maxNum, MAX_MESSAGES_PER_QUEUE));
         String what = "read of " + topic + "#" + queueId + " (QUERY_QUEUE_MESSAGES)";
-        RemotingCommand resp = remoting.callBroker(what, addr, RemotingCommand.createRequest(RequestCode.QUERY_QUEUE_MESSAGES)
-                .writeHeader(new Headers.QueueMessagesRequest(topic, queueId, offset, max, endTimestampMs)));
-        if (AdminRemoting.is(resp, ResponseCode.TOPIC_NOT_EXIST)) {
-            throw new TopicNotFoundException(topic, "broker " + addr);
-        }
-        AdminRemoting.expectSuccess(what, addr, resp);
-        Headers.QueueMessagesResponse h = resp.readHeader(Headers.QueueMessagesResponse.class);
-        List<MessageExt> messages = resp.body().length == 0 ? List.of()
-                : MessageCodec.decodeDelivered(ByteBuffer.wrap(resp.body()));
+        AdminApi.QueueRead read = remoting.readQueue(what, addr, topic, queueId, offset, max, endTimestampMs);
+        var h = read.header();
         return new QueueMessages(brokerName, topic, queueId, offset, h.nextOffset(), h.minOffset(), h.maxOffset(),
-                h.complete(), messages);
+                h.complete(), read.messages());
     }
 
     /**
@@ -644,6 +549,6 @@ public final class AdminClient implements AutoCloseable {
     /** Closes the connections. Idempotent. */
     @Override
     public void close() {
-        remotingClient.shutdown();
+        remoting.close();
     }
 }

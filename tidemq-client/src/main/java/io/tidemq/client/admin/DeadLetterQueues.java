@@ -2,19 +2,14 @@ package io.tidemq.client.admin;
 
 import io.tidemq.client.InvalidArgumentException;
 import io.tidemq.client.TopicNotFoundException;
-
-import io.tidemq.common.message.MessageCodec;
+import io.tidemq.client.remoting.AdminApi;
 import io.tidemq.common.message.MessageExt;
 import io.tidemq.common.message.MessageId;
 import io.tidemq.common.names.NameValidator;
-import io.tidemq.common.protocol.RequestCode;
-import io.tidemq.common.protocol.ResponseCode;
 import io.tidemq.common.protocol.header.Headers;
 import io.tidemq.common.route.BrokerData;
 import io.tidemq.common.route.TopicRouteData;
-import io.tidemq.remoting.protocol.RemotingCommand;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -30,10 +25,10 @@ final class DeadLetterQueues {
     /** Bounds the request loop of a resend of "all": each request resends at most 1 000 messages. */
     private static final int MAX_RESEND_ROUNDS = 100_000;
 
-    private final AdminRemoting remoting;
+    private final AdminApi remoting;
     private final Function<String, TopicRouteData> route;
 
-    DeadLetterQueues(AdminRemoting remoting, Function<String, TopicRouteData> route) {
+    DeadLetterQueues(AdminApi remoting, Function<String, TopicRouteData> route) {
         this.remoting = remoting;
         this.route = route;
     }
@@ -44,20 +39,13 @@ final class DeadLetterQueues {
             throw new IllegalArgumentException("give a count of at least 1, was " + maxNum);
         }
         String what = "dead-letter listing of group " + group + " (GET_DLQ_MESSAGES)";
-        RemotingCommand req = RemotingCommand.createRequest(RequestCode.GET_DLQ_MESSAGES)
-                .writeHeader(new Headers.DlqMessagesRequest(group, -1, maxNum));
         List<MessageExt> out = new ArrayList<>();
         for (BrokerData b : brokers(group)) {
             String addr = BrokerTargets.readAddress(b);
             if (addr == null) {
                 continue;
             }
-            RemotingCommand resp = remoting.callBroker(what, addr, req);
-            if (AdminRemoting.is(resp, ResponseCode.TOPIC_NOT_EXIST)) {
-                continue;
-            }
-            AdminRemoting.expectSuccess(what, addr, resp);
-            out.addAll(MessageCodec.decodeDelivered(ByteBuffer.wrap(resp.body())));
+            out.addAll(remoting.deadLetters(what, addr, group, maxNum));
         }
         out.sort(Comparator.comparingLong(MessageExt::storeTimestampMs));
         return out;
@@ -68,19 +56,14 @@ final class DeadLetterQueues {
         InvalidArgumentException.checkGroup(group);
         MessageId.decode(msgId);
         String what = "resend of dead letter " + msgId + " of group " + group + " (RESEND_DLQ_MESSAGES)";
-        RemotingCommand req = RemotingCommand.createRequest(RequestCode.RESEND_DLQ_MESSAGES)
-                .writeHeader(new Headers.DlqResendRequest(group, msgId));
         for (BrokerData b : brokers(group)) {
             String addr = b.masterAddr();
             if (addr == null) {
                 continue;
             }
-            RemotingCommand resp = remoting.callBroker(what, addr, req);
-            if (AdminRemoting.is(resp, ResponseCode.QUERY_NOT_FOUND) || AdminRemoting.is(resp, ResponseCode.TOPIC_NOT_EXIST)) {
-                continue;
+            if (remoting.resendDeadLetter(what, addr, group, msgId)) {
+                return addr;
             }
-            AdminRemoting.expectSuccess(what, addr, resp);
-            return addr;
         }
         throw new MessageNotFoundException("no broker holds message " + msgId + " in the dead-letter queue of group '"
                 + group + "'; list its dead letters with: tidemq admin dlq list --group " + group);
@@ -90,8 +73,6 @@ final class DeadLetterQueues {
     long resendAll(String group) {
         InvalidArgumentException.checkGroup(group);
         String what = "resend of every dead letter of group " + group + " (RESEND_DLQ_MESSAGES)";
-        RemotingCommand req = RemotingCommand.createRequest(RequestCode.RESEND_DLQ_MESSAGES)
-                .writeHeader(new Headers.DlqResendRequest(group, null));
         long total = 0;
         for (BrokerData b : brokers(group)) {
             String addr = b.masterAddr();
@@ -99,12 +80,10 @@ final class DeadLetterQueues {
                 continue;
             }
             for (int round = 0; round < MAX_RESEND_ROUNDS; round++) {
-                RemotingCommand resp = remoting.callBroker(what, addr, req);
-                if (AdminRemoting.is(resp, ResponseCode.TOPIC_NOT_EXIST)) {
+                Headers.DlqResendResponse h = remoting.resendDeadLetters(what, addr, group);
+                if (h == null) {
                     break;
                 }
-                AdminRemoting.expectSuccess(what, addr, resp);
-                Headers.DlqResendResponse h = resp.readHeader(Headers.DlqResendResponse.class);
                 total += h.resent();
                 if (h.remaining() <= 0 || h.resent() == 0) {
                     break;

@@ -1,18 +1,12 @@
 package io.tidemq.client.admin;
 
 import io.tidemq.client.BrokerUnavailableException;
-import io.tidemq.client.RequestFailedException;
-import io.tidemq.common.message.MessageCodec;
+import io.tidemq.client.remoting.AdminApi;
 import io.tidemq.common.message.MessageExt;
 import io.tidemq.common.message.MessageId;
-import io.tidemq.common.protocol.RequestCode;
-import io.tidemq.common.protocol.ResponseCode;
-import io.tidemq.common.protocol.header.Headers;
 import io.tidemq.common.route.BrokerData;
 import io.tidemq.common.route.TopicRouteData;
-import io.tidemq.remoting.protocol.RemotingCommand;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -23,10 +17,10 @@ import java.util.function.Supplier;
 /** QUERY_MESSAGE_BY_ID and QUERY_MESSAGE_BY_KEY for {@link AdminClient}. Stateless apart from the transport. */
 final class MessageLookup {
 
-    private final AdminRemoting remoting;
+    private final AdminApi remoting;
     private final Supplier<List<BrokerEntry>> brokers;
 
-    MessageLookup(AdminRemoting remoting, Supplier<List<BrokerEntry>> brokers) {
+    MessageLookup(AdminApi remoting, Supplier<List<BrokerEntry>> brokers) {
         this.remoting = remoting;
         this.brokers = brokers;
     }
@@ -34,13 +28,11 @@ final class MessageLookup {
     MessageExt byId(String msgId) {
         MessageId id = MessageId.decode(msgId);
         String what = "lookup of message " + msgId + " (QUERY_MESSAGE_BY_ID)";
-        RemotingCommand req = RemotingCommand.createRequest(RequestCode.QUERY_MESSAGE_BY_ID)
-                .writeHeader(new Headers.MessageIdRequest(msgId));
         Set<String> tried = new LinkedHashSet<>();
         List<String> unreachable = new ArrayList<>();
         if (id.hasStoreHost()) {
             tried.add(id.storeHostText());
-            MessageExt m = queryById(what, id.storeHostText(), req, msgId, unreachable);
+            MessageExt m = queryById(what, id.storeHostText(), msgId, unreachable);
             if (m != null) {
                 return m;
             }
@@ -48,7 +40,7 @@ final class MessageLookup {
         // The encoded host may be unreachable from here, or a slave may hold the only copy: ask the rest.
         for (BrokerEntry b : brokers.get()) {
             if (tried.add(b.address())) {
-                MessageExt m = queryById(what, b.address(), req, msgId, unreachable);
+                MessageExt m = queryById(what, b.address(), msgId, unreachable);
                 if (m != null) {
                     return m;
                 }
@@ -59,21 +51,17 @@ final class MessageLookup {
                 + "); it may have been deleted by retention");
     }
 
-    private MessageExt queryById(String what, String addr, RemotingCommand req, String msgId, List<String> unreachable) {
-        RemotingCommand resp;
+    private MessageExt queryById(String what, String addr, String msgId, List<String> unreachable) {
+        List<MessageExt> stored;
         try {
-            resp = remoting.callBroker(what, addr, req);
+            stored = remoting.messagesById(what, addr, msgId);
         } catch (BrokerUnavailableException e) {
             unreachable.add(addr);
             return null;
         }
-        if (AdminRemoting.is(resp, ResponseCode.QUERY_NOT_FOUND)) {
-            return null;
-        }
-        AdminRemoting.expectSuccess(what, addr, resp);
         // A broker reads whatever record sits at the id's offset in its own CommitLog: only an exact id match
         // is the message asked for.
-        for (MessageExt m : MessageCodec.decodeDelivered(ByteBuffer.wrap(resp.body()))) {
+        for (MessageExt m : stored) {
             if (msgId.equalsIgnoreCase(m.msgId())) {
                 return m;
             }
@@ -90,16 +78,8 @@ final class MessageLookup {
             }
         }
         String what = "lookup of key '" + key + "' in topic " + topic + " (QUERY_MESSAGE_BY_KEY)";
-        RemotingCommand req = RemotingCommand.createRequest(RequestCode.QUERY_MESSAGE_BY_KEY)
-                .writeHeader(new Headers.MessageKeyRequest(topic, key, maxNum, 0, 0));
         List<MessageExt> found = new ArrayList<>();
-        remoting.callBrokers(what, addrs, req).forEach((addr, resp) -> {
-            if (AdminRemoting.is(resp, ResponseCode.QUERY_NOT_FOUND)) {
-                return;
-            }
-            AdminRemoting.expectSuccess(what, addr, resp);
-            found.addAll(MessageCodec.decodeDelivered(ByteBuffer.wrap(resp.body())));
-        });
+        remoting.messagesByKey(what, addrs, topic, key, maxNum).values().forEach(found::addAll);
         if (found.isEmpty()) {
             throw new MessageNotFoundException("no message of topic " + topic + " has key '" + key + "' (asked "
                     + addrs + "); keys are indexed as messages are stored, and retention deletes old messages");

@@ -1,12 +1,9 @@
 package io.tidemq.client.admin;
 
-import io.tidemq.common.protocol.RequestCode;
-import io.tidemq.common.protocol.ResponseCode;
-import io.tidemq.common.protocol.header.Headers;
+import io.tidemq.client.remoting.AdminApi;
 import io.tidemq.common.route.BrokerData;
 import io.tidemq.common.route.QueueData;
 import io.tidemq.common.route.TopicRouteData;
-import io.tidemq.remoting.protocol.RemotingCommand;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -21,10 +18,10 @@ import java.util.function.LongSupplier;
  */
 final class OffsetResets {
 
-    private final AdminRemoting remoting;
+    private final AdminApi remoting;
     private final LongSupplier clockMs;
 
-    OffsetResets(AdminRemoting remoting, LongSupplier clockMs) {
+    OffsetResets(AdminApi remoting, LongSupplier clockMs) {
         this.remoting = remoting;
         this.clockMs = clockMs;
     }
@@ -43,8 +40,8 @@ final class OffsetResets {
             String addr = b.masterAddr();
             int queues = Math.max(q.readQueueNums(), q.writeQueueNums());
             for (int queueId = 0; queueId < queues; queueId++) {
-                long min = offset(addr, RequestCode.GET_MIN_OFFSET, new Headers.QueueRequest(topic, queueId), topic);
-                long max = offset(addr, RequestCode.GET_MAX_OFFSET, new Headers.QueueRequest(topic, queueId), topic);
+                long min = remoting.queueOffset("GET_MIN_OFFSET of topic " + topic, addr, topic, queueId, false);
+                long max = remoting.queueOffset("GET_MAX_OFFSET of topic " + topic, addr, topic, queueId, true);
                 long old = committed(addr, group, topic, queueId);
                 boolean keep = spec.kind() == OffsetResetSpec.Kind.FILE
                         && !spec.offsets().containsKey(OffsetResetSpec.queueKey(q.brokerName(), queueId));
@@ -83,10 +80,7 @@ final class OffsetResets {
                 continue;
             }
             String what = "offset reset of group " + group + " on " + topic + "#" + r.queueId() + " (UPDATE_CONSUMER_OFFSET)";
-            RemotingCommand req = RemotingCommand.createRequest(RequestCode.UPDATE_CONSUMER_OFFSET)
-                    .writeHeader(new Headers.UpdateConsumerOffsetRequest(group, topic, r.queueId(), r.newOffset(), null,
-                            Boolean.TRUE));
-            AdminRemoting.expectSuccess(what, r.brokerAddr(), remoting.callBroker(what, r.brokerAddr(), req));
+            remoting.setOffset(what, r.brokerAddr(), group, topic, r.queueId(), r.newOffset());
             written++;
         }
         return written;
@@ -98,10 +92,7 @@ final class OffsetResets {
             for (QueuePosition p : positions) {
                 String what = "offset copy to group " + group + " on " + p.topic() + "#" + p.queueId()
                         + " (UPDATE_CONSUMER_OFFSET)";
-                RemotingCommand req = RemotingCommand.createRequest(RequestCode.UPDATE_CONSUMER_OFFSET)
-                        .writeHeader(new Headers.UpdateConsumerOffsetRequest(group, p.topic(), p.queueId(), p.offset(),
-                                null, Boolean.TRUE));
-                AdminRemoting.expectSuccess(what, addr, remoting.callBroker(what, addr, req));
+                remoting.setOffset(what, addr, group, p.topic(), p.queueId(), p.offset());
             }
         });
     }
@@ -111,25 +102,11 @@ final class OffsetResets {
     }
 
     private long byTime(String addr, String topic, int queueId, long epochMs) {
-        return offset(addr, RequestCode.SEARCH_OFFSET_BY_TIMESTAMP, new Headers.SearchOffsetRequest(topic, queueId,
-                epochMs), topic);
+        return remoting.searchOffset("SEARCH_OFFSET_BY_TIMESTAMP of topic " + topic, addr, topic, queueId, epochMs);
     }
 
     private long committed(String addr, String group, String topic, int queueId) {
         String what = "committed offset of group " + group + " on " + topic + "#" + queueId + " (QUERY_CONSUMER_OFFSET)";
-        RemotingCommand resp = remoting.callBroker(what, addr, RemotingCommand.createRequest(
-                RequestCode.QUERY_CONSUMER_OFFSET).writeHeader(new Headers.QueryConsumerOffsetRequest(group, topic, queueId)));
-        if (AdminRemoting.is(resp, ResponseCode.QUERY_NOT_FOUND) || AdminRemoting.is(resp, ResponseCode.OFFSET_NOT_FOUND)) {
-            return -1;
-        }
-        AdminRemoting.expectSuccess(what, addr, resp);
-        return resp.readHeader(Headers.OffsetResponse.class).offset();
-    }
-
-    private long offset(String addr, RequestCode code, Record header, String topic) {
-        String what = code.name() + " of topic " + topic;
-        RemotingCommand resp = remoting.callBroker(what, addr, RemotingCommand.createRequest(code).writeHeader(header));
-        AdminRemoting.expectSuccess(what, addr, resp);
-        return resp.readHeader(Headers.OffsetResponse.class).offset();
+        return remoting.committedOffset(what, addr, group, topic, queueId);
     }
 }

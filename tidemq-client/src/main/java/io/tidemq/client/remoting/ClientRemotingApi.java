@@ -10,7 +10,6 @@ import io.tidemq.common.protocol.body.LockBatchRequest;
 import io.tidemq.client.ClientException;
 import io.tidemq.client.RemotingFailedException;
 import io.tidemq.client.RequestFailedException;
-import io.tidemq.client.TopicNotFoundException;
 import io.tidemq.common.json.Json;
 import io.tidemq.common.message.MessageQueue;
 import io.tidemq.common.protocol.RequestCode;
@@ -65,6 +64,11 @@ public final class ClientRemotingApi {
             b.selectorThreads(ioThreads).workerThreads(ioThreads);
         }
         return new ClientRemotingApi(new NettyRemotingClient(b.build()), timeoutMs);
+    }
+
+    /** The transport, for the other typed request classes of this package. */
+    RemotingClient remoting() {
+        return remoting;
     }
 
     /** Starts the transport; connections open on first use. */
