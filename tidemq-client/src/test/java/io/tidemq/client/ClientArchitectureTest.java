@@ -78,6 +78,15 @@ class ClientArchitectureTest {
     static final ArchRule dependsOnCommonAndRemotingOnly = noClasses().should().dependOnClassesThat()
             .resideInAnyPackage("io.tidemq.store..", "io.tidemq.broker..", "io.tidemq.namesrv..", "io.tidemq.cli..");
 
+    /**
+     * One request layer (issue 9 #4): only {@code client.remoting} builds requests, calls the transport and reads
+     * its answers; everything else calls its typed methods and sees typed results and exceptions.
+     */
+    @ArchTest
+    static final ArchRule onlyTheRequestLayerUsesTheTransport = noClasses()
+            .that().resideOutsideOfPackage(ROOT + ".remoting..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.tidemq.remoting..", "io.netty..");
+
     /** One exception tree: an application catches {@link ClientException} for everything the SDK throws. */
     @ArchTest
     static final ArchRule everyExceptionIsAClientException = classes()
