@@ -175,16 +175,21 @@ public final class BrokerController implements AutoCloseable {
     private void doStart() {
         // The store first: it locks the directory, so a second broker on the same path fails before it reads
         // (or later writes) the topic and offset files.
-        store.start();
         if (replication != null) {
-            replication.start();
-            brokerStore.setGate(replication);
-            stats.infoSections.put("replication", replication::describe);
+            replication.prepareStore(); // recovery dispatches no further than the persisted commit point
         }
+        store.start();
         topics.load();
         advertiseAutoCreation();
         offsets.load();
         queueLockFile.load();
+        if (replication != null) {
+            // after the offsets are loaded: a truncation in the first handshake clamps them too
+            replication.onTruncation(offsets::clampToQueueEnds);
+            replication.start();
+            brokerStore.setGate(replication);
+            stats.infoSections.put("replication", replication::describe);
+        }
         store.addArrivalListener(holds::onArrival);
         if (config.timerSettings().enabled() && !isSlave()) {
             timer.start();

@@ -28,6 +28,7 @@ import io.tidemq.store.flush.CommitLogFlusher;
 import io.tidemq.store.flush.FlushConsumeQueueService;
 import io.tidemq.store.flush.GroupCommitService;
 import io.tidemq.store.ha.EpochFile;
+import io.tidemq.store.ha.NextQueueOffsets;
 import io.tidemq.store.ha.ReplicaLog;
 import io.tidemq.store.index.IndexService;
 import io.tidemq.store.metrics.StoreMetrics;
@@ -164,11 +165,14 @@ public final class DefaultMessageStore implements MessageStore {
             }
             reput.setReputFromOffset(Math.max(redispatchFrom, commitLog.minOffset()));
             long before = metrics.dispatchedRecords.sum();
-            reput.dispatchUpTo(end);
+            long dispatchTo = Math.min(end, dispatchCeiling);
+            reput.dispatchUpTo(dispatchTo);
             log.info("re-dispatched {} record(s) from offset {} to {}", metrics.dispatchedRecords.sum() - before,
-                    redispatchFrom, end);
-            for (ConsumeQueue queue : consumeQueues.all()) {
-                commitLog.setNextQueueOffset(queue.topic(), queue.queueId(), queue.maxOffset());
+                    redispatchFrom, dispatchTo);
+            int heldBack = NextQueueOffsets.rebuild(commitLog, consumeQueues, reput.reputFromOffset(), end);
+            if (heldBack > 0) {
+                log.info("{} record(s) in [{}, {}) stay undispatched until replication commits them; their queue"
+                        + " offsets are reserved", heldBack, reput.reputFromOffset(), end);
             }
             consumeQueues.advanceMinimums(commitLog.minOffset());
             startThreads();
@@ -468,7 +472,9 @@ public final class DefaultMessageStore implements MessageStore {
 
     /**
      * Replication: dispatch stops below {@code offset} (the commit point); {@code Long.MAX_VALUE} lifts the
-     * limit. Records above it stay in the CommitLog, invisible to consumers, until the ceiling rises.
+     * limit. Records above it stay in the CommitLog, invisible to consumers, until the ceiling rises. May be
+     * called before {@link #start()} (with the persisted commit point): recovery then dispatches only up to it,
+     * and the queue offsets of the records above it stay reserved.
      */
     public void setDispatchCeiling(long offset) {
         dispatchCeiling = offset;
@@ -485,7 +491,8 @@ public final class DefaultMessageStore implements MessageStore {
         }
         if (replicaLog == null) {
             replicaLog = new ReplicaLog(commitLog, consumeQueues, keyIndex, reput,
-                    EpochFile.load(config.storePath().resolve(ReplicaLog.HA_DIR)), config.flushMode());
+                    EpochFile.load(config.storePath().resolve(ReplicaLog.HA_DIR)), config.flushMode(),
+                    () -> dispatchCeiling);
         }
         return replicaLog;
     }
@@ -565,7 +572,8 @@ public final class DefaultMessageStore implements MessageStore {
         long durableEnd = commitLog.flushedOffset();
         boolean clean = failure[0] == null && commitLog.flushFailure() == null && durableEnd >= commitLog.maxOffset();
         try {
-            reput.dispatchUpTo(clean ? commitLog.maxOffset() : durableEnd);
+            // never past the commit point: what replication has not committed stays undispatched across a restart
+            reput.dispatchUpTo(Math.min(clean ? commitLog.maxOffset() : durableEnd, dispatchCeiling));
         } catch (RuntimeException e) {
             clean = false;
             failure[0] = firstOf(failure[0], e);

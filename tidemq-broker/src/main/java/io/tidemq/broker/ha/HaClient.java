@@ -52,7 +52,12 @@ final class HaClient implements AutoCloseable {
     private volatile long lastContactMs;
     private volatile long truncatedBytes;
 
-    HaClient(String group, int replicaId, HaConfig config, DefaultMessageStore store, ReplicaMeta meta) {
+    /** Run on this client's thread after a truncation that cut bytes. */
+    private final Runnable onTruncated;
+
+    HaClient(String group, int replicaId, HaConfig config, DefaultMessageStore store, ReplicaMeta meta,
+             Runnable onTruncated) {
+        this.onTruncated = onTruncated;
         this.group = group;
         this.replicaId = replicaId;
         this.config = config;
@@ -67,7 +72,7 @@ final class HaClient implements AutoCloseable {
     }
 
     void start() {
-        // SYNC replication: nothing is dispatched before the master says it is committed
+        // nothing more is dispatched before the master says it is committed
         store.setDispatchCeiling(Math.min(store.dispatchedOffset(), store.commitLogMaxOffset()));
         client.start();
         thread.start();
@@ -144,6 +149,9 @@ final class HaClient implements AutoCloseable {
                     + " log is cut and copied again", masterMin, point);
         }
         long cut = replicaLog.truncate(point);
+        if (cut > 0) {
+            onTruncated.run();
+        }
         store.setDispatchCeiling(Math.min(replicaLog.maxOffset(), reply.fieldAsLong("confirmOffset")));
         truncatedBytes += cut;
         masterEpoch = epoch;

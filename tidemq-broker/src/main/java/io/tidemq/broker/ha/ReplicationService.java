@@ -3,6 +3,7 @@ package io.tidemq.broker.ha;
 import io.tidemq.common.protocol.ResponseCode;
 import io.tidemq.store.DefaultMessageStore;
 import io.tidemq.store.api.PutResult;
+import io.tidemq.store.ha.CommitPointFile;
 import io.tidemq.store.ha.ReplicaLog;
 import io.tidemq.store.ha.ReplicaMeta;
 import org.slf4j.Logger;
@@ -11,6 +12,9 @@ import org.slf4j.LoggerFactory;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -19,12 +23,16 @@ import java.util.function.Supplier;
  * ({@link InSyncReplicas}); a slave copies the master's log ({@link HaClient}) and refuses writes.
  *
  * <p>Roles are static here: a master starts a new epoch at every start (the last epoch of its lineage + 1), and
- * treats its own log as committed up to its end. Lifecycle: construct, {@link #start()} after the store started,
- * {@link #close()} before the store closes. Fields are written by start() and read by request threads after it.
+ * takes the commit point it persisted at its last run (or, at the first run, its log end) as its commit point.
+ * The commit point is written to {@code ha/commit-point} every second when it moved and at close.
+ * Lifecycle: construct, {@link #prepareStore()} before the store starts, {@link #start()} after, {@link #close()}
+ * before the store closes. Fields are written by start() and read by request threads after it.
  */
 public final class ReplicationService implements PutGate, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ReplicationService.class);
+    /** How often the commit point is written to {@code ha/commit-point} when it moved. */
+    static final long COMMIT_POINT_PERSIST_INTERVAL_MS = 1_000;
 
     private final String group;
     private final int replicaId;
@@ -36,6 +44,13 @@ public final class ReplicationService implements PutGate, AutoCloseable {
     private volatile HaServer server;
     private volatile HaClient client;
     private volatile int masterEpoch;
+    /** The commit point read at {@link #prepareStore()}, or {@link CommitPointFile#UNKNOWN}. */
+    private volatile long persistedCommitPoint = CommitPointFile.UNKNOWN;
+    /** The last commit point written to {@code ha/commit-point}; owned by the persisting thread (and close). */
+    private long lastPersistedCommitPoint = CommitPointFile.UNKNOWN;
+    private volatile ScheduledExecutorService persister;
+    /** Run on the HA client thread after a truncation cut bytes (consumer offsets are clamped); set before start. */
+    private volatile Runnable truncationListener = () -> { };
 
     public ReplicationService(String group, int replicaId, HaConfig config, String bindAddress,
                               DefaultMessageStore store) {
@@ -50,12 +65,41 @@ public final class ReplicationService implements PutGate, AutoCloseable {
         return config;
     }
 
+    /**
+     * Runs {@code listener} after every truncation that cut bytes from this replica's log, once the derived
+     * state is rebuilt (the broker clamps consumer offsets to the new queue ends). Before {@link #start()}.
+     */
+    public void onTruncation(Runnable listener) {
+        this.truncationListener = listener;
+    }
+
+    /**
+     * Before the store starts: reads the commit point persisted at the last run ({@code ha/commit-point}) and
+     * makes it the store's dispatch ceiling where dispatch follows the commit point (a slave; a SYNC master),
+     * so recovery does not show consumers records that were not committed when the broker stopped. A slave
+     * with no such file dispatches nothing new until its master tells it the commit point; a SYNC master with
+     * none treats its log as committed (the first start with replication).
+     */
+    public void prepareStore() {
+        long point = CommitPointFile.load(store.config().storePath().resolve(ReplicaLog.HA_DIR));
+        persistedCommitPoint = point;
+        if (config.role() == BrokerRole.SLAVE) {
+            store.setDispatchCeiling(Math.max(0, point));
+        } else if (config.replicationMode() == ReplicationMode.SYNC && point != CommitPointFile.UNKNOWN) {
+            store.setDispatchCeiling(point);
+        }
+        if (point != CommitPointFile.UNKNOWN) {
+            log.info("replica {} of group {}: commit point {} persisted at the last run", replicaId, group, point);
+        }
+    }
+
     public synchronized void start() {
         ReplicaLog replicaLog = store.replicaLog();
         meta = ReplicaMeta.openForStart(store.config().storePath().resolve(ReplicaLog.HA_DIR), group, replicaId,
                 store.commitLogMaxOffset() > 0, config.haAdoptExistingStore());
+        startPersister();
         if (config.role() == BrokerRole.SLAVE) {
-            client = new HaClient(group, replicaId, config, store, meta);
+            client = new HaClient(group, replicaId, config, store, meta, () -> truncationListener.run());
             client.start();
             log.info("replica {} of group {} is a SLAVE of {} (store {}, incarnation {})", replicaId, group,
                     config.haMasterAddress(), meta.storeUuid(), meta.incarnation());
@@ -64,8 +108,12 @@ public final class ReplicationService implements PutGate, AutoCloseable {
         masterEpoch = replicaLog.epochs().lastEpoch() + 1;
         replicaLog.beginMasterEpoch(masterEpoch);
         boolean sync = config.replicationMode() == ReplicationMode.SYNC;
+        long end = replicaLog.maxOffset();
+        // what was committed at the last run; the tail above it commits once the in-sync slaves hold it
+        long initialCommitPoint = sync && persistedCommitPoint != CommitPointFile.UNKNOWN
+                ? Math.min(persistedCommitPoint, end) : end;
         isr = new InSyncReplicas(sync ? config.minInSyncReplicas() : 1, config.replicaLagMaxMs(),
-                replicaLog.maxOffset(), replicaLog.maxOffset(), replicaLog::maxOffset, System::currentTimeMillis,
+                initialCommitPoint, end, replicaLog::maxOffset, System::currentTimeMillis,
                 point -> {
                     if (sync) {
                         store.setDispatchCeiling(point);
@@ -83,6 +131,42 @@ public final class ReplicationService implements PutGate, AutoCloseable {
         log.info("replica {} of group {} is the MASTER (epoch {}, {} replication, minInSyncReplicas={}, store {},"
                 + " incarnation {})", replicaId, group, masterEpoch, config.replicationMode(),
                 config.minInSyncReplicas(), meta.storeUuid(), meta.incarnation());
+    }
+
+    private void startPersister() {
+        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "tidemq-ha-commit-point");
+            t.setDaemon(true);
+            return t;
+        });
+        executor.scheduleWithFixedDelay(this::persistCommitPoint, COMMIT_POINT_PERSIST_INTERVAL_MS,
+                COMMIT_POINT_PERSIST_INTERVAL_MS, TimeUnit.MILLISECONDS);
+        persister = executor;
+    }
+
+    /** The commit point as this replica knows it (master: its own; slave: its master's, capped at its log). */
+    public long commitPoint() {
+        InSyncReplicas replicas = isr;
+        if (replicas != null) {
+            return replicas.commitPoint();
+        }
+        HaClient c = client;
+        return c == null ? CommitPointFile.UNKNOWN : c.confirmOffset();
+    }
+
+    /** Writes the commit point to {@code ha/commit-point} when it moved. Persister thread, or close(). */
+    private synchronized void persistCommitPoint() {
+        long point = commitPoint();
+        if (point < 0 || point == lastPersistedCommitPoint) {
+            return;
+        }
+        try {
+            CommitPointFile.store(store.config().storePath().resolve(ReplicaLog.HA_DIR), point);
+            lastPersistedCommitPoint = point;
+        } catch (RuntimeException e) {
+            log.warn("cannot persist the commit point {}; retrying in {} ms", point, COMMIT_POINT_PERSIST_INTERVAL_MS,
+                    e);
+        }
     }
 
     /** The port slaves fetch from (masters only). */
@@ -159,11 +243,17 @@ public final class ReplicationService implements PutGate, AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (persister != null) {
+            persister.shutdownNow();
+        }
         if (client != null) {
             client.close();
         }
         if (server != null) {
             server.close();
+        }
+        if (meta != null) {
+            persistCommitPoint();
         }
         if (isr != null) {
             isr.failAll("the broker is shutting down; the message was stored on the master but its replication"

@@ -135,6 +135,35 @@ public final class ConsumerOffsetManager {
         return end;
     }
 
+    /**
+     * Clamps every committed offset to its queue's end now: after a replica truncated its log, queues may end
+     * below offsets committed before, and a group must then consume what is stored there next, not skip it.
+     *
+     * @return how many offsets were clamped
+     */
+    public int clampToQueueEnds() {
+        int clamped = 0;
+        for (Map.Entry<String, ConcurrentHashMap<String, ConcurrentHashMap<Integer, Long>>> group : offsets.entrySet()) {
+            for (Map.Entry<String, ConcurrentHashMap<Integer, Long>> topic : group.getValue().entrySet()) {
+                for (Map.Entry<Integer, Long> queue : topic.getValue().entrySet()) {
+                    long end = ends.maxOffset(topic.getKey(), queue.getKey());
+                    Long after = topic.getValue().computeIfPresent(queue.getKey(), (q, offset) -> Math.min(offset, end));
+                    if (after != null && after < queue.getValue()) {
+                        clamped++;
+                        clampedCommits.increment();
+                        LOG.warn("group {}: offset {} of {}#{} is past the queue's end {} after the log was"
+                                + " truncated; kept {}", group.getKey(), queue.getValue(), topic.getKey(),
+                                queue.getKey(), end, end);
+                    }
+                }
+            }
+        }
+        if (clamped > 0) {
+            dirty = true;
+        }
+        return clamped;
+    }
+
     /** How many loaded or committed offsets were past their queue's end and clamped to it. */
     public long clampedCommits() {
         return clampedCommits.sum();

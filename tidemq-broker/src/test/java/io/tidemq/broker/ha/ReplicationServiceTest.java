@@ -1,5 +1,6 @@
 package io.tidemq.broker.ha;
 
+import io.tidemq.broker.offset.ConsumerOffsetManager;
 import io.tidemq.common.protocol.ResponseCode;
 import io.tidemq.store.DefaultMessageStore;
 import io.tidemq.store.api.MessageRecord;
@@ -43,13 +44,36 @@ class ReplicationServiceTest {
     }
 
     private DefaultMessageStore store(String name) {
+        DefaultMessageStore store = unstartedStore(name);
+        store.start();
+        return store;
+    }
+
+    private DefaultMessageStore unstartedStore(String name) {
         DefaultMessageStore store = new DefaultMessageStore(StoreConfig.builder(dir.resolve(name))
                 .commitLogFileBytes(FILE_BYTES).maxMessageBytes(16 * 1024).consumeQueueEntriesPerFile(64)
                 .flushIntervalMs(10).flushConsumeQueueIntervalMs(20).indexHashSlots(64).indexMaxEntriesPerFile(512)
                 .warmMappedFiles(false).build());
-        store.start();
         open.add(store);
         return store;
+    }
+
+    /** A broker's start order: the persisted commit point is read before the store recovers. */
+    private ReplicationService restart(HaConfig config, int replicaId, DefaultMessageStore unstarted) {
+        ReplicationService service = new ReplicationService("broker-a", replicaId, config, "127.0.0.1", unstarted);
+        open.add(service);
+        service.prepareStore();
+        unstarted.start();
+        service.start();
+        return service;
+    }
+
+    private static long visible(DefaultMessageStore store) {
+        long n = 0;
+        for (int q = 0; q < 3; q++) {
+            n += store.maxQueueOffset("orders", q);
+        }
+        return n;
     }
 
     private ReplicationService service(HaConfig config, int replicaId, DefaultMessageStore store) {
@@ -142,6 +166,44 @@ class ReplicationServiceTest {
     }
 
     /**
+     * The commit point survives a restart: a SYNC master stopped with a tail its slave never got shows consumers
+     * only what was committed when it comes back, and the tail once the restarted slave holds it.
+     */
+    @Test
+    void aRestartedSyncMasterShowsItsUncommittedTailOnlyOnceTheSlaveHoldsIt() {
+        DefaultMessageStore masterStore = store("master");
+        HaConfig masterConfig = masterConfig(ReplicationMode.SYNC, 2);
+        ReplicationService master = service(masterConfig, 0, masterStore);
+        DefaultMessageStore slaveStore = store("slave");
+        ReplicationService slave = service(slaveConfig(master), 1, slaveStore);
+        await().until(() -> "2".equals(master.describe().get("haInSyncReplicas")));
+        for (int i = 0; i < 3; i++) {
+            put(master, masterStore, "committed-" + i).join();
+        }
+        long committed = masterStore.commitLogMaxOffset();
+        await().until(() -> visible(masterStore) == 3);
+
+        slave.close();
+        slaveStore.close();
+        CompletableFuture<PutResult> pending = put(master, masterStore, "uncommitted");
+        await().atMost(Duration.ofSeconds(10)).until(() -> "1".equals(master.describe().get("haInSyncReplicas")));
+        assertThat(pending).isNotDone();
+        master.close();
+        masterStore.close();
+
+        DefaultMessageStore restartedStore = unstartedStore("master");
+        ReplicationService restarted = restart(masterConfig, 0, restartedStore);
+        assertThat(restartedStore.dispatchedOffset()).as("recovery stops at the persisted commit point")
+                .isEqualTo(committed);
+        assertThat(visible(restartedStore)).as("the uncommitted tail stays invisible").isEqualTo(3);
+        assertThat(restarted.commitPoint()).isEqualTo(committed);
+
+        restart(slaveConfig(restarted), 1, unstartedStore("slave"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> visible(restartedStore) == 4);
+        assertThat(restarted.commitPoint()).isEqualTo(restartedStore.commitLogMaxOffset());
+    }
+
+    /**
      * The design's rejoin case over the network: master A writes a tail its slave B never gets; B is restarted as
      * master (epoch 2) and writes; A restarted as B's slave truncates its tail at B's epoch start in the
      * handshake, then copies B's log and ends byte-equal to it.
@@ -157,6 +219,10 @@ class ReplicationServiceTest {
         }
         await().until(() -> b.commitLogMaxOffset() == a.commitLogMaxOffset());
         long common = a.commitLogMaxOffset();
+        long[] commonPerQueue = new long[3];
+        for (int q = 0; q < 3; q++) {
+            commonPerQueue[q] = a.maxQueueOffset("orders", q);
+        }
         slaveB.close();
         for (int i = 0; i < 25; i++) {
             put(masterA, a, "lost-" + i).join();
@@ -167,13 +233,25 @@ class ReplicationServiceTest {
         for (int i = 0; i < 10; i++) {
             put(masterB, b, "new-" + i).join();
         }
-        ReplicationService slaveA = service(slaveConfig(masterB), 0, a);
+        await().until(() -> a.dispatchedOffset() == a.commitLogMaxOffset());
+        ConsumerOffsetManager offsets = new ConsumerOffsetManager(dir.resolve("a-offsets.json"), a::maxQueueOffset);
+        for (int q = 0; q < 3; q++) {
+            offsets.commit("billing", "orders", q, a.maxQueueOffset("orders", q)); // consumed the lost writes too
+        }
+        ReplicationService slaveA = new ReplicationService("broker-a", 0, slaveConfig(masterB), "127.0.0.1", a);
+        open.add(slaveA);
+        slaveA.onTruncation(offsets::clampToQueueEnds);
+        slaveA.start();
 
         await().atMost(Duration.ofSeconds(30)).until(() -> a.commitLogMaxOffset() == b.commitLogMaxOffset()
                 && "0".equals(slaveA.describe().get("haLagBytes")));
         assertThat(Long.parseLong(slaveA.describe().get("haTruncatedBytes"))).isGreaterThan(0);
         assertThat(a.replicaLog().epochs().entries()).extracting(e -> e.startOffset()).containsExactly(0L, common);
         assertSameFiles(b, a, "master", "slave1");
+        for (int q = 0; q < 3; q++) {
+            assertThat(offsets.query("billing", "orders", q)).as("offset of queue %d clamped to the cut", q)
+                    .isEqualTo(commonPerQueue[q]);
+        }
         await().until(() -> a.queryByKey("orders", "k-" + "lost-1".length(), 100, 0, Long.MAX_VALUE).stream()
                 .noneMatch(m -> new String(m.body(), StandardCharsets.UTF_8).startsWith("lost")));
     }

@@ -22,6 +22,28 @@ class ConsumerOffsetManagerTest {
     }
 
     @Test
+    void offsetsPastTheQueueEndsAfterATruncationAreClampedAndPersisted() {
+        Map<String, Long> ends = new java.util.HashMap<>(Map.of("orders#0", 100L, "orders#1", 100L));
+        ConsumerOffsetManager m = new ConsumerOffsetManager(file(), (topic, q) -> ends.get(topic + "#" + q));
+        m.commit("billing", "orders", 0, 90);
+        m.commit("billing", "orders", 1, 40);
+        m.commit("audit", "orders", 0, 100);
+        m.persist();
+
+        ends.put("orders#0", 60L); // the replica's log was cut: queue 0 now ends at 60
+        assertThat(m.clampToQueueEnds()).isEqualTo(2);
+
+        assertThat(m.query("billing", "orders", 0)).isEqualTo(60);
+        assertThat(m.query("audit", "orders", 0)).isEqualTo(60);
+        assertThat(m.query("billing", "orders", 1)).as("within its queue: kept").isEqualTo(40);
+        assertThat(m.clampedCommits()).isEqualTo(2);
+        m.persist();
+        ConsumerOffsetManager reloaded = new ConsumerOffsetManager(file());
+        reloaded.load();
+        assertThat(reloaded.query("billing", "orders", 0)).as("the clamp is written").isEqualTo(60);
+    }
+
+    @Test
     void unknownOffsetsAreMinusOne() {
         ConsumerOffsetManager m = new ConsumerOffsetManager(file());
         m.commit("billing", "orders", 0, 5);

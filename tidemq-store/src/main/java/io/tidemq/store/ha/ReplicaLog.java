@@ -4,12 +4,12 @@ import io.tidemq.store.api.FlushMode;
 import io.tidemq.store.commitlog.CommitLog;
 import io.tidemq.store.dispatch.ReputMessageService;
 import io.tidemq.store.index.IndexService;
-import io.tidemq.store.queue.ConsumeQueue;
 import io.tidemq.store.queue.ConsumeQueueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
+import java.util.function.LongSupplier;
 
 /**
  * The store as replication sees it: raw reads (master), verified raw appends at the same offsets (slave),
@@ -32,9 +32,12 @@ public final class ReplicaLog {
     private final ReputMessageService reput;
     private final EpochFile epochs;
     private final FlushMode flushMode;
+    /** The store's dispatch ceiling (the commit point): truncation re-dispatches no further than it. */
+    private final LongSupplier dispatchCeiling;
 
     public ReplicaLog(CommitLog commitLog, ConsumeQueueStore consumeQueues, IndexService keyIndex,
-                      ReputMessageService reput, EpochFile epochs, FlushMode flushMode) {
+                      ReputMessageService reput, EpochFile epochs, FlushMode flushMode, LongSupplier dispatchCeiling) {
+        this.dispatchCeiling = dispatchCeiling;
         this.commitLog = commitLog;
         this.consumeQueues = consumeQueues;
         this.keyIndex = keyIndex;
@@ -116,7 +119,8 @@ public final class ReplicaLog {
     /**
      * Cuts the log at {@code point} (a replica joining a master whose log differs after it) and rebuilds what is
      * derived from it: ConsumeQueue entries past it are dropped, the key index is rolled back and re-indexed up
-     * to it, every queue's next offset is recomputed, and the epoch lineage loses the entries starting at or
+     * to it (and no further than the dispatch ceiling, the commit point), every queue's next offset is recomputed
+     * from the ConsumeQueues and the records kept above the ceiling, and the epoch lineage loses the entries starting at or
      * after it. Runs while no dispatch round does.
      *
      * @return the bytes cut
@@ -125,8 +129,9 @@ public final class ReplicaLog {
         long[] cut = new long[1];
         reput.runExclusive(() -> {
             long end = commitLog.maxOffset();
-            // derived state is complete up to the point before anything is cut
-            reput.dispatchUpTo(Math.min(point, end));
+            long dispatchLimit = Math.min(point, dispatchCeiling.getAsLong());
+            // derived state is complete up to the point (or the commit point) before anything is cut
+            reput.dispatchUpTo(Math.min(dispatchLimit, end));
             cut[0] = Math.max(0, end - point);
             if (cut[0] > 0 || point < commitLog.minOffset()) {
                 log.warn("replica TRUNCATION: CommitLog [{}, {}) ({} bytes) cut to rejoin the master", point, end,
@@ -140,10 +145,9 @@ public final class ReplicaLog {
                 redispatchFrom = Math.min(point, keyIndex.reindexFrom());
             }
             reput.rewindTo(redispatchFrom);
-            reput.dispatchUpTo(point);
-            for (ConsumeQueue queue : consumeQueues.all()) {
-                commitLog.setNextQueueOffset(queue.topic(), queue.queueId(), queue.maxOffset());
-            }
+            reput.dispatchUpTo(dispatchLimit);
+            // records kept but above the commit point hold queue offsets no ConsumeQueue shows yet
+            NextQueueOffsets.rebuild(commitLog, consumeQueues, Math.min(reput.reputFromOffset(), point), point);
             epochs.truncateSuffix(point);
         });
         return cut[0];
