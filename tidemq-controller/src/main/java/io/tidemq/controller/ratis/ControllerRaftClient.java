@@ -1,5 +1,6 @@
 package io.tidemq.controller.ratis;
 
+import io.tidemq.controller.ControllerUnavailableException;
 import io.tidemq.controller.codec.ControllerCodec;
 import io.tidemq.controller.codec.MalformedControllerMessageException;
 import io.tidemq.controller.state.Command;

@@ -1,5 +1,6 @@
 package io.tidemq.controller.ratis;
 
+import io.tidemq.controller.ControllerUnavailableException;
 import io.tidemq.controller.state.Command;
 import io.tidemq.controller.state.ControllerState;
 import io.tidemq.controller.state.GroupState;

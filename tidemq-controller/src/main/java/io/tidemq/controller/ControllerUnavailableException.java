@@ -1,4 +1,4 @@
-package io.tidemq.controller.ratis;
+package io.tidemq.controller;
 
 /**
  * The controller quorum did not answer in time (no leader elected, or a majority of peers down). Nothing was
