@@ -1,5 +1,7 @@
 package io.tidemq.broker;
 
+import io.tidemq.broker.config.BrokerConfig;
+import io.tidemq.broker.config.BrokerConfigException;
 import io.tidemq.store.api.StoreConfig;
 import io.tidemq.store.api.StoreConfigKeys;
 

@@ -1,5 +1,7 @@
 package io.tidemq.broker;
 
+import io.tidemq.broker.config.BrokerConfig;
+import io.tidemq.broker.config.BrokerConfigException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

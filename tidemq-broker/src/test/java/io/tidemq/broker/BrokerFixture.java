@@ -1,5 +1,6 @@
 package io.tidemq.broker;
 
+import io.tidemq.broker.config.BrokerConfig;
 import io.tidemq.common.json.Json;
 import io.tidemq.common.message.Message;
 import io.tidemq.common.message.MessageCodec;

@@ -1,7 +1,7 @@
 package io.tidemq.cli;
 
-import io.tidemq.broker.BrokerConfig;
 import io.tidemq.broker.BrokerController;
+import io.tidemq.broker.config.BrokerConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -1,7 +1,7 @@
 package io.tidemq.cli;
 
-import io.tidemq.broker.BrokerConfig;
 import io.tidemq.broker.BrokerController;
+import io.tidemq.broker.config.BrokerConfig;
 import io.tidemq.console.ConsoleOptions;
 import io.tidemq.console.ConsoleServer;
 import io.tidemq.console.ConsoleStartException;
@@ -10,10 +10,10 @@ import io.tidemq.namesrv.config.NamesrvConfig;
 import io.tidemq.remoting.exception.RemotingBindException;
 import io.tidemq.remoting.http.MetricsHttpServer;
 import io.tidemq.store.api.FlushMode;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;

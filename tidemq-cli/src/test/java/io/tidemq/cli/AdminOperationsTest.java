@@ -1,8 +1,8 @@
 package io.tidemq.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tidemq.broker.BrokerConfig;
 import io.tidemq.broker.BrokerController;
+import io.tidemq.broker.config.BrokerConfig;
 import io.tidemq.client.ClientConfig;
 import io.tidemq.client.admin.AdminClient;
 import io.tidemq.client.admin.AdminTarget;
@@ -15,8 +15,8 @@ import io.tidemq.common.message.Message;
 import io.tidemq.common.protocol.body.ClusterStats;
 import io.tidemq.common.route.Perm;
 import io.tidemq.common.route.TopicConfig;
-import io.tidemq.namesrv.config.NamesrvConfig;
 import io.tidemq.namesrv.NamesrvController;
+import io.tidemq.namesrv.config.NamesrvConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

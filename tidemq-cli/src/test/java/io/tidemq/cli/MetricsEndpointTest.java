@@ -1,7 +1,7 @@
 package io.tidemq.cli;
 
-import io.tidemq.broker.BrokerConfig;
 import io.tidemq.broker.BrokerController;
+import io.tidemq.broker.config.BrokerConfig;
 import io.tidemq.client.ClientConfig;
 import io.tidemq.client.admin.AdminClient;
 import io.tidemq.client.admin.AdminTarget;
@@ -11,8 +11,8 @@ import io.tidemq.client.consumer.PushConsumer;
 import io.tidemq.client.producer.Producer;
 import io.tidemq.common.message.Message;
 import io.tidemq.common.route.TopicConfig;
-import io.tidemq.namesrv.config.NamesrvConfig;
 import io.tidemq.namesrv.NamesrvController;
+import io.tidemq.namesrv.config.NamesrvConfig;
 import io.tidemq.remoting.http.MetricsHttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

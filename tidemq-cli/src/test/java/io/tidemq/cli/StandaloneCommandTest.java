@@ -1,6 +1,6 @@
 package io.tidemq.cli;
 
-import io.tidemq.broker.BrokerConfig;
+import io.tidemq.broker.config.BrokerConfig;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 

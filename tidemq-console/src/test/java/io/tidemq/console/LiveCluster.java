@@ -1,9 +1,9 @@
 package io.tidemq.console;
 
-import io.tidemq.broker.BrokerConfig;
 import io.tidemq.broker.BrokerController;
-import io.tidemq.namesrv.config.NamesrvConfig;
+import io.tidemq.broker.config.BrokerConfig;
 import io.tidemq.namesrv.NamesrvController;
+import io.tidemq.namesrv.config.NamesrvConfig;
 
 import java.nio.file.Path;
 import java.time.Duration;

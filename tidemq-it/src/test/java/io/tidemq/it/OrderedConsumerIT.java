@@ -1,6 +1,6 @@
 package io.tidemq.it;
 
-import io.tidemq.broker.BrokerConfig;
+import io.tidemq.broker.config.BrokerConfig;
 import io.tidemq.broker.lock.QueueLockTable;
 import io.tidemq.client.ClientConfig;
 import io.tidemq.client.admin.AdminClient;

@@ -1,13 +1,13 @@
 package io.tidemq.broker.admin;
 
-import io.tidemq.broker.BrokerConfig;
-import io.tidemq.broker.BrokerStats;
 import io.tidemq.broker.client.ClientManager;
+import io.tidemq.broker.config.BrokerConfig;
 import io.tidemq.broker.longpolling.PullRequestHoldService;
 import io.tidemq.broker.offset.ConsumerOffsetManager;
-import io.tidemq.broker.processor.RequestRejectedException;
-import io.tidemq.broker.processor.Responses;
+import io.tidemq.broker.stats.BrokerStats;
 import io.tidemq.broker.topic.TopicConfigManager;
+import io.tidemq.broker.wire.RequestRejectedException;
+import io.tidemq.broker.wire.Responses;
 import io.tidemq.common.protocol.RequestCode;
 import io.tidemq.common.protocol.ResponseCode;
 import io.tidemq.common.protocol.header.Headers;

@@ -1,7 +1,7 @@
 package io.tidemq.broker.admin;
 
-import io.tidemq.broker.processor.DeliveredEncoder;
-import io.tidemq.broker.processor.RequestRejectedException;
+import io.tidemq.broker.wire.DeliveredEncoder;
+import io.tidemq.broker.wire.RequestRejectedException;
 import io.tidemq.common.names.NameValidator;
 import io.tidemq.common.protocol.ResponseCode;
 import io.tidemq.common.protocol.header.Headers;

@@ -1,10 +1,10 @@
 package io.tidemq.broker.admin;
 
-import io.tidemq.broker.BrokerConfig;
-import io.tidemq.broker.BrokerStats;
 import io.tidemq.broker.client.ClientManager;
+import io.tidemq.broker.config.BrokerConfig;
 import io.tidemq.broker.longpolling.PullRequestHoldService;
 import io.tidemq.broker.offset.ConsumerOffsetManager;
+import io.tidemq.broker.stats.BrokerStats;
 import io.tidemq.broker.topic.TopicConfigManager;
 import io.tidemq.common.json.Json;
 import io.tidemq.common.protocol.body.BrokerRuntimeInfo;

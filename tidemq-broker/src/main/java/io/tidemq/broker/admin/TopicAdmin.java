@@ -2,9 +2,9 @@ package io.tidemq.broker.admin;
 
 import io.tidemq.broker.longpolling.PullRequestHoldService;
 import io.tidemq.broker.offset.ConsumerOffsetManager;
-import io.tidemq.broker.processor.RequestRejectedException;
 import io.tidemq.broker.topic.TopicAlreadyExistsException;
 import io.tidemq.broker.topic.TopicConfigManager;
+import io.tidemq.broker.wire.RequestRejectedException;
 import io.tidemq.common.json.Json;
 import io.tidemq.common.names.NameValidator;
 import io.tidemq.common.protocol.ResponseCode;

@@ -1,6 +1,6 @@
 package io.tidemq.broker.lock;
 
-import io.tidemq.broker.AtomicJsonFile;
+import io.tidemq.broker.support.AtomicJsonFile;
 import io.tidemq.common.message.MessageQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

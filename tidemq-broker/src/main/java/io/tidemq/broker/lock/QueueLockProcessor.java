@@ -1,7 +1,7 @@
 package io.tidemq.broker.lock;
 
-import io.tidemq.broker.processor.RequestRejectedException;
-import io.tidemq.broker.processor.Responses;
+import io.tidemq.broker.wire.RequestRejectedException;
+import io.tidemq.broker.wire.Responses;
 import io.tidemq.common.json.Json;
 import io.tidemq.common.message.MessageQueue;
 import io.tidemq.common.names.NameValidator;

@@ -1,6 +1,7 @@
 package io.tidemq.broker.processor;
 
 import io.tidemq.broker.client.ClientManager;
+import io.tidemq.broker.wire.Responses;
 import io.tidemq.common.json.Json;
 import io.tidemq.common.names.NameValidator;
 import io.tidemq.common.protocol.RequestCode;

@@ -3,6 +3,8 @@ package io.tidemq.broker.processor;
 import io.tidemq.broker.lock.QueueLockTable;
 import io.tidemq.broker.offset.ConsumerOffsetManager;
 import io.tidemq.broker.topic.TopicConfigManager;
+import io.tidemq.broker.wire.RequestRejectedException;
+import io.tidemq.broker.wire.Responses;
 import io.tidemq.common.message.MessageQueue;
 import io.tidemq.common.names.InvalidNameException;
 import io.tidemq.common.names.NameValidator;

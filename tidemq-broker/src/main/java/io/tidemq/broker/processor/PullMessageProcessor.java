@@ -1,11 +1,14 @@
 package io.tidemq.broker.processor;
 
-import io.tidemq.broker.BrokerConfig;
-import io.tidemq.broker.BrokerStats;
+import io.tidemq.broker.config.BrokerConfig;
 import io.tidemq.broker.lock.QueueLockTable;
 import io.tidemq.broker.longpolling.PullRequestHoldService;
 import io.tidemq.broker.offset.ConsumerOffsetManager;
+import io.tidemq.broker.stats.BrokerStats;
 import io.tidemq.broker.topic.TopicConfigManager;
+import io.tidemq.broker.wire.DeliveredEncoder;
+import io.tidemq.broker.wire.RequestRejectedException;
+import io.tidemq.broker.wire.Responses;
 import io.tidemq.common.filter.InvalidTagExpressionException;
 import io.tidemq.common.names.InvalidNameException;
 import io.tidemq.common.names.NameValidator;

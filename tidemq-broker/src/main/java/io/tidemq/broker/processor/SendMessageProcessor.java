@@ -1,10 +1,12 @@
 package io.tidemq.broker.processor;
 
-import io.tidemq.broker.BrokerConfig;
-import io.tidemq.broker.BrokerStats;
+import io.tidemq.broker.config.BrokerConfig;
+import io.tidemq.broker.stats.BrokerStats;
 import io.tidemq.broker.store.BrokerStore;
 import io.tidemq.broker.topic.TopicConfigManager;
 import io.tidemq.broker.transaction.HalfMessages;
+import io.tidemq.broker.wire.RequestRejectedException;
+import io.tidemq.broker.wire.Responses;
 import io.tidemq.common.message.MalformedMessageException;
 import io.tidemq.common.message.Message;
 import io.tidemq.common.message.MessageCodec;

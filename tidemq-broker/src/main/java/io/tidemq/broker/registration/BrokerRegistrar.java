@@ -1,7 +1,7 @@
 package io.tidemq.broker.registration;
 
-import io.tidemq.broker.BrokerConfigException;
-import io.tidemq.broker.BrokerThreads;
+import io.tidemq.broker.config.BrokerConfigException;
+import io.tidemq.broker.support.BrokerThreads;
 import io.tidemq.common.json.Json;
 import io.tidemq.common.protocol.RequestCode;
 import io.tidemq.common.protocol.ResponseCode;

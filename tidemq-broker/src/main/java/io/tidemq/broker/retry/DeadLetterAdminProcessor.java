@@ -1,11 +1,11 @@
 package io.tidemq.broker.retry;
 
 import io.tidemq.broker.offset.ConsumerOffsetManager;
-import io.tidemq.broker.processor.DeliveredEncoder;
-import io.tidemq.broker.processor.RequestRejectedException;
-import io.tidemq.broker.processor.Responses;
 import io.tidemq.broker.store.BrokerStore;
 import io.tidemq.broker.topic.TopicConfigManager;
+import io.tidemq.broker.wire.DeliveredEncoder;
+import io.tidemq.broker.wire.RequestRejectedException;
+import io.tidemq.broker.wire.Responses;
 import io.tidemq.common.message.MalformedMessageIdException;
 import io.tidemq.common.names.InvalidNameException;
 import io.tidemq.common.names.NameValidator;

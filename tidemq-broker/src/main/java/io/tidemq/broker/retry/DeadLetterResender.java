@@ -1,7 +1,7 @@
 package io.tidemq.broker.retry;
 
-import io.tidemq.broker.processor.RequestRejectedException;
 import io.tidemq.broker.store.BrokerStore;
+import io.tidemq.broker.wire.RequestRejectedException;
 import io.tidemq.common.protocol.ResponseCode;
 import io.tidemq.store.api.GetResult;
 import io.tidemq.store.api.MessageStore;

@@ -1,6 +1,6 @@
 package io.tidemq.broker.retry;
 
-import io.tidemq.broker.AtomicJsonFile;
+import io.tidemq.broker.support.AtomicJsonFile;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

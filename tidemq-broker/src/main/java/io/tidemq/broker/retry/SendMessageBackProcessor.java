@@ -1,8 +1,9 @@
 package io.tidemq.broker.retry;
 
-import io.tidemq.broker.processor.RequestRejectedException;
-import io.tidemq.broker.processor.Responses;
+import io.tidemq.broker.config.RetryBackoffSchedule;
 import io.tidemq.broker.store.BrokerStore;
+import io.tidemq.broker.wire.RequestRejectedException;
+import io.tidemq.broker.wire.Responses;
 import io.tidemq.common.message.MalformedMessageIdException;
 import io.tidemq.common.names.InvalidNameException;
 import io.tidemq.common.names.NameValidator;

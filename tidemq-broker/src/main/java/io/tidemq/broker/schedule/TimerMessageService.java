@@ -1,7 +1,8 @@
 package io.tidemq.broker.schedule;
 
-import io.tidemq.broker.BrokerThreads;
+import io.tidemq.broker.config.TimerSettings;
 import io.tidemq.broker.store.BrokerStore;
+import io.tidemq.broker.support.BrokerThreads;
 import io.tidemq.common.concurrent.NamedThreadFactory;
 import io.tidemq.common.concurrent.ServiceThread;
 import io.tidemq.common.timer.TimerConfig;
@@ -81,7 +82,7 @@ public final class TimerMessageService implements AutoCloseable {
 
     /**
      * @param dir where the timer store lives ({@code <storePath>/timer})
-     * @throws io.tidemq.broker.BrokerConfigException when the roll window does not fit the store's retention
+     * @throws io.tidemq.broker.config.BrokerConfigException when the roll window does not fit the store's retention
      */
     public TimerMessageService(TimerSettings settings, BrokerStore door, Path dir, LongSupplier clockMs) {
         MessageStore store = door.store();

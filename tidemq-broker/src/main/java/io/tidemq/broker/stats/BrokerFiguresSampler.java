@@ -1,6 +1,5 @@
 package io.tidemq.broker.stats;
 
-import io.tidemq.broker.BrokerStats;
 import io.tidemq.common.TideMqVersion;
 import io.tidemq.common.protocol.body.BrokerFigures;
 import io.tidemq.common.route.BrokerData;

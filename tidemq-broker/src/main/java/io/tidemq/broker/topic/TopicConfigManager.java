@@ -1,6 +1,6 @@
 package io.tidemq.broker.topic;
 
-import io.tidemq.broker.AtomicJsonFile;
+import io.tidemq.broker.support.AtomicJsonFile;
 import io.tidemq.common.names.NameValidator;
 import io.tidemq.common.route.TopicConfig;
 import org.slf4j.Logger;

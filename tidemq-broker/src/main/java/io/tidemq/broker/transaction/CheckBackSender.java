@@ -1,6 +1,6 @@
 package io.tidemq.broker.transaction;
 
-import io.tidemq.broker.processor.DeliveredEncoder;
+import io.tidemq.broker.wire.DeliveredEncoder;
 import io.tidemq.common.message.MessageCodec;
 import io.tidemq.common.protocol.RequestCode;
 import io.tidemq.common.protocol.header.Headers;

@@ -1,6 +1,6 @@
 package io.tidemq.broker.transaction;
 
-import io.tidemq.broker.processor.Responses;
+import io.tidemq.broker.wire.Responses;
 import io.tidemq.common.protocol.ResponseCode;
 import io.tidemq.common.protocol.header.Headers;
 import io.tidemq.remoting.RemotingChannel;

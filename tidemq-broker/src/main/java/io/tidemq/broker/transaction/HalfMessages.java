@@ -1,6 +1,6 @@
 package io.tidemq.broker.transaction;
 
-import io.tidemq.broker.processor.DeliveredEncoder;
+import io.tidemq.broker.wire.DeliveredEncoder;
 import io.tidemq.common.message.MessageConst;
 import io.tidemq.common.message.MessageExt;
 import io.tidemq.common.message.SysFlag;

@@ -1,6 +1,6 @@
 package io.tidemq.broker.transaction;
 
-import io.tidemq.broker.AtomicJsonFile;
+import io.tidemq.broker.support.AtomicJsonFile;
 import io.tidemq.common.concurrent.ServiceThread;
 import io.tidemq.remoting.RemotingServer;
 import io.tidemq.store.api.MessageStore;

@@ -1,7 +1,7 @@
 package io.tidemq.broker.processor;
 
-import io.tidemq.broker.BrokerConfig;
 import io.tidemq.broker.BrokerFixture;
+import io.tidemq.broker.config.BrokerConfig;
 import io.tidemq.common.message.MessageExt;
 import io.tidemq.store.api.FlushMode;
 import org.junit.jupiter.api.Test;

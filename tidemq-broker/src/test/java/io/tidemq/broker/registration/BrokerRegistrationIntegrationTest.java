@@ -1,8 +1,8 @@
 package io.tidemq.broker.registration;
 
-import io.tidemq.broker.BrokerConfigException;
 import io.tidemq.broker.BrokerController;
 import io.tidemq.broker.BrokerFixture;
+import io.tidemq.broker.config.BrokerConfigException;
 import io.tidemq.common.json.Json;
 import io.tidemq.common.protocol.RequestCode;
 import io.tidemq.common.protocol.header.Headers;

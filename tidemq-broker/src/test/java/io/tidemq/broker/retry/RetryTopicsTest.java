@@ -1,7 +1,7 @@
 package io.tidemq.broker.retry;
 
-import io.tidemq.broker.processor.RequestRejectedException;
 import io.tidemq.broker.topic.TopicConfigManager;
+import io.tidemq.broker.wire.RequestRejectedException;
 import io.tidemq.common.protocol.ResponseCode;
 import io.tidemq.common.protocol.body.ConsumerData;
 import io.tidemq.common.protocol.body.SubscriptionData;

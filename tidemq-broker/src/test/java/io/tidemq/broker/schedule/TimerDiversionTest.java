@@ -1,5 +1,6 @@
 package io.tidemq.broker.schedule;
 
+import io.tidemq.broker.config.TimerSettings;
 import io.tidemq.broker.store.BrokerStore;
 import io.tidemq.broker.transaction.HalfMessageDiversion;
 import io.tidemq.common.message.MessageConst;

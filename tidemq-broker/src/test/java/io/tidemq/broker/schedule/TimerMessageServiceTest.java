@@ -1,5 +1,6 @@
 package io.tidemq.broker.schedule;
 
+import io.tidemq.broker.config.TimerSettings;
 import io.tidemq.common.message.MessageConst;
 import io.tidemq.store.api.StoredMessage;
 import org.junit.jupiter.api.AfterEach;

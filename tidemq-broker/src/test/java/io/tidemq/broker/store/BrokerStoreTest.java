@@ -1,8 +1,8 @@
 package io.tidemq.broker.store;
 
+import io.tidemq.broker.config.TimerSettings;
 import io.tidemq.broker.schedule.TimerDiversion;
 import io.tidemq.broker.schedule.TimerRecords;
-import io.tidemq.broker.schedule.TimerSettings;
 import io.tidemq.broker.transaction.HalfMessageDiversion;
 import io.tidemq.broker.transaction.TransactionTopics;
 import io.tidemq.common.message.MessageConst;

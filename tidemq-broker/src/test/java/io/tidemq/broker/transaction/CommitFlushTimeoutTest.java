@@ -1,7 +1,7 @@
 package io.tidemq.broker.transaction;
 
+import io.tidemq.broker.config.TimerSettings;
 import io.tidemq.broker.schedule.TimerDiversion;
-import io.tidemq.broker.schedule.TimerSettings;
 import io.tidemq.broker.store.BrokerStore;
 import io.tidemq.store.DefaultMessageStore;
 import io.tidemq.store.api.MessageRecord;

@@ -1,7 +1,7 @@
 package io.tidemq.broker.transaction;
 
-import io.tidemq.broker.BrokerConfig;
-import io.tidemq.broker.BrokerConfigException;
+import io.tidemq.broker.config.BrokerConfig;
+import io.tidemq.broker.config.BrokerConfigException;
 import org.junit.jupiter.api.Test;
 
 import java.util.Properties;

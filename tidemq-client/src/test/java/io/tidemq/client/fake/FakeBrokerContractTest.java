@@ -1,8 +1,8 @@
 package io.tidemq.client.fake;
 
-import io.tidemq.broker.BrokerConfig;
 import io.tidemq.broker.BrokerController;
-import io.tidemq.broker.processor.Responses;
+import io.tidemq.broker.config.BrokerConfig;
+import io.tidemq.broker.wire.Responses;
 import io.tidemq.common.json.Json;
 import io.tidemq.common.message.MessageProperties;
 import io.tidemq.common.protocol.RequestCode;

@@ -4,9 +4,9 @@ import io.tidemq.client.instance.ClientInstance;
 import io.tidemq.client.remoting.ClientRemotingApi;
 import io.tidemq.client.remoting.PullAnswer;
 
-import io.tidemq.broker.BrokerConfig;
-import io.tidemq.broker.BrokerConfigException;
 import io.tidemq.broker.BrokerController;
+import io.tidemq.broker.config.BrokerConfig;
+import io.tidemq.broker.config.BrokerConfigException;
 import io.tidemq.client.ClientConfig;
 import io.tidemq.common.json.Json;
 import io.tidemq.common.message.MessageCodec;

@@ -1,4 +1,4 @@
-package io.tidemq.broker;
+package io.tidemq.broker.support;
 
 import io.tidemq.common.concurrent.NamedThreadFactory;
 import org.slf4j.Logger;

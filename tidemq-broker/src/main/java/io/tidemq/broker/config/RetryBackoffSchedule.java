@@ -1,6 +1,4 @@
-package io.tidemq.broker.retry;
-
-import io.tidemq.broker.BrokerConfigException;
+package io.tidemq.broker.config;
 
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,4 +1,4 @@
-package io.tidemq.broker;
+package io.tidemq.broker.config;
 
 import io.tidemq.common.config.ConfigTable;
 import org.junit.jupiter.api.Test;

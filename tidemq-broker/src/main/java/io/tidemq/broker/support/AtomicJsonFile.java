@@ -1,4 +1,4 @@
-package io.tidemq.broker;
+package io.tidemq.broker.support;
 
 import io.tidemq.common.io.AtomicFile;
 import io.tidemq.common.json.Json;

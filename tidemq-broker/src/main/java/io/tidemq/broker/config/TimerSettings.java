@@ -1,6 +1,4 @@
-package io.tidemq.broker.schedule;
-
-import io.tidemq.broker.BrokerConfigException;
+package io.tidemq.broker.config;
 
 import java.util.concurrent.TimeUnit;
 

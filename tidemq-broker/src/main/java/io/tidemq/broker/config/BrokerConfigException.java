@@ -1,4 +1,4 @@
-package io.tidemq.broker;
+package io.tidemq.broker.config;
 
 /** A broker configuration key is missing, malformed or out of range; the message names the key and what is allowed. */
 public final class BrokerConfigException extends IllegalArgumentException {

@@ -1,7 +1,5 @@
-package io.tidemq.broker.schedule;
+package io.tidemq.broker.config;
 
-import io.tidemq.broker.BrokerConfig;
-import io.tidemq.broker.BrokerConfigException;
 import org.junit.jupiter.api.Test;
 
 import java.util.Properties;

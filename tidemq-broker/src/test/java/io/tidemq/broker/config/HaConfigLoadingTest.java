@@ -1,4 +1,4 @@
-package io.tidemq.broker;
+package io.tidemq.broker.config;
 
 import io.tidemq.broker.ha.BrokerRole;
 import io.tidemq.broker.ha.HaConfig;

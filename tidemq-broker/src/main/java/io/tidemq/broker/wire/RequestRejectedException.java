@@ -1,4 +1,4 @@
-package io.tidemq.broker.processor;
+package io.tidemq.broker.wire;
 
 import io.tidemq.common.protocol.ResponseCode;
 import io.tidemq.remoting.protocol.RemotingCommand;

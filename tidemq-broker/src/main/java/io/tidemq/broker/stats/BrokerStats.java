@@ -1,4 +1,4 @@
-package io.tidemq.broker;
+package io.tidemq.broker.stats;
 
 import io.tidemq.broker.stats.TrafficListener;
 

@@ -1,8 +1,6 @@
-package io.tidemq.broker;
+package io.tidemq.broker.config;
 
 import io.tidemq.broker.ha.HaConfig;
-import io.tidemq.broker.retry.RetryBackoffSchedule;
-import io.tidemq.broker.schedule.TimerSettings;
 import io.tidemq.common.config.ConfigKey;
 import io.tidemq.common.config.ConfigTable;
 import io.tidemq.common.names.NameValidator;
