@@ -4,6 +4,7 @@ import io.tidemq.client.TopicNotFoundException;
 import io.tidemq.client.producer.Producer;
 import io.tidemq.client.producer.SendResult;
 import io.tidemq.common.message.Message;
+import io.tidemq.common.route.TopicConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -11,6 +12,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -31,7 +33,8 @@ import java.util.concurrent.atomic.AtomicReference;
         footer = {"", "Examples:",
                 "  tidemq bench produce --topic bench --threads 4 --size 1024 --seconds 30",
                 "  tidemq bench produce --topic bench --threads 2 --size 256 --count 1000000 --async --inflight 2000",
-                "  tidemq bench produce --topic bench --threads 4 --size 100 --seconds 30 --batch 32"})
+                "  tidemq bench produce --topic bench --threads 4 --size 100 --seconds 30 --batch 32",
+                "  tidemq bench produce --topic many1 --topics 1250 --queues-per-topic 8 --threads 8 --seconds 30"})
 public final class BenchProduceCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -72,9 +75,20 @@ public final class BenchProduceCommand implements Callable<Integer> {
     int reportIntervalS;
 
     @Option(names = "--create-topic", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Create the topic (8 queues) when no NameServer knows it (default: on).")
+            description = "Create the topic(s) when no NameServer knows them (default: on).")
     boolean createTopic;
 
+    @Option(names = "--topics", paramLabel = "N", defaultValue = "1",
+            description = "Send to N topics named TOPIC-0 .. TOPIC-(N-1), each thread going round them message by"
+                    + " message (default: ${DEFAULT-VALUE}: TOPIC itself). A new TOPIC prefix gives fresh topics.")
+    int topicCount;
+
+    @Option(names = "--queues-per-topic", paramLabel = "M", defaultValue = "8",
+            description = "Queues of each topic this command creates (default: ${DEFAULT-VALUE}).")
+    int queuesPerTopic;
+
+    /** The topics sent to, set once before the sending threads start. */
+    private List<String> topics;
     /** Messages not yet claimed by a thread, with --count; threads claim a batch at a time. */
     private final AtomicLong unclaimed = new AtomicLong();
     /** The first failure's message, for the summary; set once by whichever thread fails first. */
@@ -87,15 +101,15 @@ public final class BenchProduceCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         try (Producer producer = Producer.builder(group, client.clientConfig("tidemq-bench")).build()) {
             producer.start();
-            try {
-                producer.writableQueues(topic);
-            } catch (TopicNotFoundException e) {
-                if (!createTopic) {
-                    throw e;
-                }
-                new TopicCreator(client, err).create(topic, 8);
+            topics = topicNames();
+            long setupStartNs = System.nanoTime();
+            int queues = prepareTopics(producer, err);
+            if (topicCount > 1) {
+                out.println("bench produce: " + topics.size() + " topics, " + queues + " queues in all, routed in "
+                        + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - setupStartNs) + " ms");
             }
-            out.println("bench produce: topic " + topic + ", " + threads + " thread(s), " + sizeBytes + " bytes, "
+            out.println("bench produce: topic " + (topicCount > 1 ? topic + "-0.." + (topicCount - 1) : topic) + ", "
+                    + threads + " thread(s), " + sizeBytes + " bytes, "
                     + (batch > 1 ? "batches of " + batch + ", " : "") + (async ? "async (" + inflight + " in flight)" : "sync")
                     + ", for " + duration.describe());
             out.flush();
@@ -106,7 +120,9 @@ public final class BenchProduceCommand implements Callable<Integer> {
             stats.startReporting(reportIntervalS * 1000L);
             Thread[] workers = new Thread[threads];
             for (int i = 0; i < threads; i++) {
-                workers[i] = new Thread(() -> sendLoop(producer, stats, permits, deadlineNs), "tidemq-bench-producer-" + i);
+                int index = i;
+                workers[i] = new Thread(() -> sendLoop(producer, stats, permits, deadlineNs, index),
+                        "tidemq-bench-producer-" + i);
                 workers[i].start();
             }
             for (Thread w : workers) {
@@ -134,6 +150,42 @@ public final class BenchProduceCommand implements Callable<Integer> {
         check(cl, reportIntervalS >= 1 && reportIntervalS <= 3600, "--report-interval-s must be in [1, 3600]");
         check(cl, duration.count == null || duration.count >= 1, "--count must be at least 1");
         check(cl, duration.seconds == null || duration.seconds >= 1, "--seconds must be at least 1");
+        check(cl, topicCount >= 1 && topicCount <= 100_000, "--topics must be in [1, 100000], was " + topicCount);
+        check(cl, queuesPerTopic >= 1 && queuesPerTopic <= TopicConfig.MAX_QUEUE_NUMS,
+                "--queues-per-topic must be in [1, " + TopicConfig.MAX_QUEUE_NUMS + "], was " + queuesPerTopic);
+    }
+
+    /** TOPIC itself, or TOPIC-0 .. TOPIC-(N-1) with --topics N. */
+    List<String> topicNames() {
+        if (topicCount == 1) {
+            return List.of(topic);
+        }
+        List<String> names = new ArrayList<>(topicCount);
+        for (int i = 0; i < topicCount; i++) {
+            names.add(topic + "-" + i);
+        }
+        return names;
+    }
+
+    /**
+     * Creates the topics no NameServer knows (all at once, then waits for their routes; unless --no-create-topic)
+     * and returns the queues of all topics together. The NameServer is asked, not the producer: a broker that creates topics on first use
+     * would otherwise get them with its default queue count. Route lookups happen here, so the timed sends do not
+     * include them.
+     */
+    private int prepareTopics(Producer producer, PrintWriter err) {
+        if (createTopic) {
+            TopicCreator creator = new TopicCreator(client, err);
+            List<String> missing = creator.missing(topics);
+            if (!missing.isEmpty()) {
+                creator.create(missing, queuesPerTopic);
+            }
+        }
+        int queues = 0;
+        for (String t : topics) {
+            queues += producer.writableQueues(t).size();
+        }
+        return queues;
     }
 
     private static void check(CommandLine cl, boolean ok, String message) {
@@ -142,16 +194,27 @@ public final class BenchProduceCommand implements Callable<Integer> {
         }
     }
 
-    /** One thread: the body and the message (or batch) are built once and resent; the producer copies nothing. */
-    private void sendLoop(Producer producer, BenchStats stats, Semaphore permits, long deadlineNs) {
-        Message msg = Message.builder(topic).body(Payloads.filled(sizeBytes)).build();
-        List<Message> fullBatch = Collections.nCopies(batch, msg);
+    /**
+     * One thread: the body and the message (or batch) of each topic are built once and resent; the producer copies
+     * nothing. With several topics each thread goes round all of them, starting at its own index.
+     */
+    private void sendLoop(Producer producer, BenchStats stats, Semaphore permits, long deadlineNs, int threadIndex) {
+        byte[] body = Payloads.filled(sizeBytes);
+        Message[] perTopic = new Message[topics.size()];
+        List<List<Message>> batches = new ArrayList<>(topics.size());
+        for (int i = 0; i < perTopic.length; i++) {
+            perTopic[i] = Message.builder(topics.get(i)).body(body).build();
+            batches.add(Collections.nCopies(batch, perTopic[i]));
+        }
+        int next = threadIndex % perTopic.length;
         while (System.nanoTime() < deadlineNs) {
             int n = claim();
             if (n == 0) {
                 return;
             }
-            List<Message> messages = n == batch ? fullBatch : Collections.nCopies(n, msg);
+            Message msg = perTopic[next];
+            List<Message> messages = n == batch ? batches.get(next) : Collections.nCopies(n, msg);
+            next = next + 1 == perTopic.length ? 0 : next + 1;
             try {
                 if (async) {
                     permits.acquire();

@@ -130,7 +130,8 @@ class StandaloneEndToEndTest {
             benchProduceAndConsumeReportTheirSummaries(ns);
 
             Cli.Result topics = Cli.exec("admin", "topic", "list", "--namesrv", ns, "--json");
-            assertThat(topics.out()).as(topics.err()).isEqualToIgnoringWhitespace("[ \"bench\", \"demo\", \"lines\" ]");
+            assertThat(topics.out()).as(topics.err()).isEqualToIgnoringWhitespace(
+                    "[ \"bench\", \"demo\", \"lines\", \"many-0\", \"many-1\", \"many-2\" ]");
 
             Cli.Result withSystem = Cli.exec("admin", "topic", "list", "--namesrv", ns, "--system");
             assertThat(withSystem.out().lines()).as(withSystem.err())
@@ -216,5 +217,18 @@ class StandaloneEndToEndTest {
         assertThat(consumed.exitCode()).as(consumed.err()).isZero();
         assertThat(consumed.out()).contains("bench consume summary").containsPattern("total       3[0-9][0-9] messages")
                 .containsPattern("e2e latency p50 [0-9.]+ ms");
+
+        // many-topics mode: fresh topics created with the asked queue count (not the auto-creating broker's default
+        // of 8), each thread going round them message by message
+        Cli.Result many = Cli.exec("bench", "produce", "--namesrv", ns, "--topic", "many", "--topics", "3",
+                "--queues-per-topic", "2", "--threads", "1", "--size", "64", "--count", "30");
+        assertThat(many.exitCode()).as(many.err()).isZero();
+        assertThat(many.out()).contains("bench produce: 3 topics, 6 queues in all")
+                .contains("total       30 messages").contains("(0 failed)");
+        assertThat(many.err()).contains("3 topics did not exist ('many-0' ...): created them with 2 queues");
+        for (int i = 0; i < 3; i++) {
+            Cli.Result described = Cli.exec("admin", "topic", "describe", "--namesrv", ns, "--topic", "many-" + i);
+            assertThat(described.out()).as(described.err()).startsWith("Topic many-" + i + ": 1 broker(s), 10 message(s) stored");
+        }
     }
 }
