@@ -1,0 +1,244 @@
+import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
+import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
+import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
+import org.apache.rocketmq.client.producer.DefaultMQProducer;
+import org.apache.rocketmq.client.producer.SendResult;
+import org.apache.rocketmq.client.producer.SendStatus;
+import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
+import org.apache.rocketmq.common.message.Message;
+import org.apache.rocketmq.common.message.MessageExt;
+
+/**
+ * Minimal peer benchmark for Apache RocketMQ (same method as kafka/src/KafkaBench.java).
+ *
+ *   java RmqBench produce NAMESRV TOPIC THREADS COUNT SIZE [WARMUP]
+ *       sync send() from THREADS threads, COUNT messages in total (after WARMUP unmeasured ones);
+ *       prints msgs/s, MB/s and send-latency percentiles.
+ *   java RmqBench consume NAMESRV TOPIC COUNT TIMEOUT_S
+ *       new push-consumer group from the first offset; reads COUNT messages (catch-up read).
+ *   java RmqBench e2e NAMESRV TOPIC THREADS COUNT SIZE [RATE]
+ *       consumer running while THREADS producers sync-send COUNT messages;
+ *       prints delivered msgs/s and end-to-end latency (receive time - born timestamp); with RATE > 0 the
+ *       producers send at that fixed rate (msgs/s, all threads together) instead of as fast as they can.
+ *   java RmqBench fill NAMESRV TOPIC COUNT SIZE
+ *       async sends, at most 1000 in flight, not measured: a backlog for the consume step (BACKLOG).
+ * Output lines start with "RESULT" so scripts can grep them.
+ */
+public class RmqBench {
+    public static void main(String[] a) throws Exception {
+        switch (a[0]) {
+            case "produce": produce(a[1], a[2], i(a[3]), i(a[4]), i(a[5]), a.length > 6 ? i(a[6]) : 10000, "produce"); break;
+            case "consume": consume(a[1], a[2], i(a[3]), i(a[4])); break;
+            case "e2e": e2e(a[1], a[2], i(a[3]), i(a[4]), i(a[5]), a.length > 6 ? i(a[6]) : 0); break;
+            case "fill": fill(a[1], a[2], i(a[3]), i(a[4])); break;
+            default: throw new IllegalArgumentException(a[0]);
+        }
+        System.exit(0);
+    }
+
+    static int i(String s) { return Integer.parseInt(s); }
+
+    static DefaultMQProducer producer(String ns) throws Exception {
+        DefaultMQProducer p = new DefaultMQProducer("bench_producer_" + System.nanoTime());
+        p.setNamesrvAddr(ns);
+        p.setSendMsgTimeout(10000);
+        p.setRetryTimesWhenSendFailed(0);
+        p.setCompressMsgBodyOverHowmuch(Integer.MAX_VALUE); // never compress
+        p.start();
+        return p;
+    }
+
+    /** Runs THREADS senders over COUNT messages; returns {elapsedNanos, failures} and fills lat. */
+    static long[] sendAll(DefaultMQProducer p, String topic, int threads, int count, byte[] body, long[] lat)
+            throws Exception {
+        return sendAll(p, topic, threads, count, body, lat, 0);
+    }
+
+    /** As above; with rate > 0 message k is sent no earlier than k / rate seconds after the start (fixed rate, all threads together). */
+    static long[] sendAll(DefaultMQProducer p, String topic, int threads, int count, byte[] body, long[] lat, int rate)
+            throws Exception {
+        AtomicLong next = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        Thread[] ts = new Thread[threads];
+        long t0 = System.nanoTime();
+        for (int t = 0; t < threads; t++) {
+            ts[t] = new Thread(() -> {
+                long k;
+                while ((k = next.getAndIncrement()) < count) {
+                    if (rate > 0) pace(t0, k, rate);
+                    long s = System.nanoTime();
+                    try {
+                        SendResult r = p.send(new Message(topic, body));
+                        if (r.getSendStatus() != SendStatus.SEND_OK) failed.incrementAndGet();
+                    } catch (Exception e) {
+                        failed.incrementAndGet();
+                    }
+                    if (lat != null) lat[(int) k] = System.nanoTime() - s;
+                }
+            });
+            ts[t].start();
+        }
+        for (Thread t : ts) t.join();
+        return new long[] {System.nanoTime() - t0, failed.get()};
+    }
+
+    static void produce(String ns, String topic, int threads, int count, int size, int warmup, String tag)
+            throws Exception {
+        byte[] body = new byte[size];
+        Arrays.fill(body, (byte) 'x');
+        DefaultMQProducer p = producer(ns);
+        if (warmup > 0) sendAll(p, topic, threads, warmup, body, null);
+        long[] lat = new long[count];
+        long c0 = cpuMs();
+        long[] r = sendAll(p, topic, threads, count, body, lat);
+        long cpu = cpuMs() - c0;
+        double sec = r[0] / 1e9;
+        System.out.printf("RESULT rocketmq %s threads=%d count=%d size=%d warmup=%d secs=%.2f msgs/s=%.0f MB/s=%.2f failed=%d client_cpu_us/msg=%.0f %s%n",
+                tag, threads, count, size, warmup, sec, count / sec, count * (double) size / sec / 1048576.0, r[1],
+                cpu * 1000.0 / count, pct("send_ms", lat));
+        p.shutdown();
+    }
+
+    static void consume(String ns, String topic, int count, int timeoutS) throws Exception {
+        AtomicLong got = new AtomicLong();
+        AtomicLong first = new AtomicLong();
+        CountDownLatch done = new CountDownLatch(1);
+        DefaultMQPushConsumer c = new DefaultMQPushConsumer("bench_consumer_" + System.nanoTime());
+        c.setNamesrvAddr(ns);
+        c.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
+        c.subscribe(topic, "*");
+        c.setPullBatchSize(32);
+        c.registerMessageListener((MessageListenerConcurrently) (msgs, ctx) -> {
+            first.compareAndSet(0, System.nanoTime());
+            if (got.addAndGet(msgs.size()) >= count) done.countDown();
+            return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+        });
+        long t0 = System.nanoTime();
+        c.start();
+        boolean ok = done.await(timeoutS, TimeUnit.SECONDS);
+        long t1 = System.nanoTime();
+        double sec = (t1 - first.get()) / 1e9;
+        System.out.printf("RESULT rocketmq consume count=%d got=%d complete=%s secs_from_first_msg=%.2f msgs/s=%.0f startup_to_first_msg_s=%.2f%n",
+                count, got.get(), ok, sec, got.get() / sec, (first.get() - t0) / 1e9);
+        c.shutdown();
+    }
+
+    static void e2e(String ns, String topic, int threads, int count, int size, int rate) throws Exception {
+        long[] e2e = new long[count];
+        AtomicLong got = new AtomicLong();
+        AtomicLong first = new AtomicLong();
+        AtomicLong last = new AtomicLong();
+        CountDownLatch done = new CountDownLatch(1);
+        DefaultMQPushConsumer c = new DefaultMQPushConsumer("bench_e2e_" + System.nanoTime());
+        c.setNamesrvAddr(ns);
+        c.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
+        c.subscribe(topic, "*");
+        c.registerMessageListener((MessageListenerConcurrently) (msgs, ctx) -> {
+            long now = System.currentTimeMillis();
+            for (MessageExt m : msgs) {
+                long k = got.getAndIncrement();
+                if (k == 0) first.set(System.nanoTime());
+                if (k < count) e2e[(int) k] = (now - m.getBornTimestamp()) * 1_000_000L;
+            }
+            if (got.get() >= count) { last.compareAndSet(0, System.nanoTime()); done.countDown(); }
+            return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+        });
+        c.start();
+        awaitReady(c, topic);
+        byte[] body = new byte[size];
+        Arrays.fill(body, (byte) 'y');
+        DefaultMQProducer p = producer(ns);
+        long[] r = sendAll(p, topic, threads, count, body, null, rate);
+        boolean ok = done.await(60, TimeUnit.SECONDS);
+        double psec = r[0] / 1e9;
+        double csec = ((ok ? last.get() : System.nanoTime()) - first.get()) / 1e9;
+        System.out.printf("RESULT rocketmq e2e threads=%d rate=%d count=%d size=%d produce_msgs/s=%.0f delivered=%d complete=%s consume_msgs/s=%.0f %s%n",
+                threads, rate, count, size, count / psec, got.get(), ok, got.get() / csec, pct("e2e_ms", e2e));
+        p.shutdown();
+        c.shutdown();
+    }
+
+    /**
+     * Waits until rebalance has given the push consumer its queues and the broker has its latest
+     * subscription. Without this, a consumer started on a just-created topic can sit idle for up to
+     * 30 s: its route may be missing at start, and the heartbeat that carries the new subscription
+     * version after rebalance is skipped when another heartbeat holds the lock ("The broker's
+     * subscription is not latest" in broker.log), so pulls fail until the next 30 s heartbeat.
+     */
+    static void awaitReady(DefaultMQPushConsumer c, String topic) throws Exception {
+        var impl = c.getDefaultMQPushConsumerImpl();
+        long w0 = System.nanoTime();
+        while (impl.getRebalanceImpl().getProcessQueueTable().isEmpty() && System.nanoTime() - w0 < 40_000_000_000L) {
+            Thread.sleep(200);
+            if (System.nanoTime() - w0 > 1_000_000_000L) {  // nudge: refresh the route, rebalance now
+                impl.getmQClientFactory().updateTopicRouteInfoFromNameServer(topic);
+                impl.getmQClientFactory().rebalanceImmediately();
+                Thread.sleep(300);
+            }
+        }
+        Thread.sleep(500);
+        boolean hb = false;
+        for (int k = 0; k < 20 && !hb; k++) {
+            hb = impl.getmQClientFactory().sendHeartbeatToAllBrokerWithLock();
+            if (!hb) Thread.sleep(100);
+        }
+        Thread.sleep(500);
+        System.out.printf("RESULT rocketmq consumer-ready queues=%d heartbeat=%s after_s=%.1f%n",
+                impl.getRebalanceImpl().getProcessQueueTable().size(), hb, (System.nanoTime() - w0) / 1e9);
+    }
+
+    /** Sleeps until message k of a fixed-rate run is due (t0 + k / rate seconds); returns at once when late. */
+    static void pace(long t0, long k, int rate) {
+        long due = t0 + k * 1_000_000_000L / rate;
+        long wait;
+        while ((wait = due - System.nanoTime()) > 0) java.util.concurrent.locks.LockSupport.parkNanos(wait);
+    }
+
+    /**
+     * Fills TOPIC with COUNT messages of SIZE bytes as fast as the client goes (async sends, at most 1000 in
+     * flight), for a consume step that needs a large backlog (BACKLOG in the bench script). Not a measurement.
+     */
+    static void fill(String ns, String topic, int count, int size) throws Exception {
+        byte[] body = new byte[size];
+        Arrays.fill(body, (byte) 'b');
+        DefaultMQProducer p = producer(ns);
+        java.util.concurrent.Semaphore window = new java.util.concurrent.Semaphore(1000);
+        AtomicLong failed = new AtomicLong();
+        long t0 = System.nanoTime();
+        for (int k = 0; k < count; k++) {
+            window.acquire();
+            p.send(new Message(topic, body), new org.apache.rocketmq.client.producer.SendCallback() {
+                @Override public void onSuccess(SendResult r) {
+                    if (r.getSendStatus() != SendStatus.SEND_OK) failed.incrementAndGet();
+                    window.release();
+                }
+                @Override public void onException(Throwable e) { failed.incrementAndGet(); window.release(); }
+            });
+        }
+        window.acquire(1000);
+        double sec = (System.nanoTime() - t0) / 1e9;
+        System.out.printf("RESULT rocketmq fill count=%d size=%d secs=%.2f msgs/s=%.0f failed=%d%n", count, size, sec, count / sec, failed.get());
+        p.shutdown();
+    }
+
+    /** CPU time (ms) this client JVM has used so far, all threads. */
+    static long cpuMs() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime() / 1_000_000L;
+    }
+
+    static String pct(String name, long[] v) {
+        long[] s = v.clone();
+        Arrays.sort(s);
+        double sum = 0;
+        for (long x : s) sum += x;
+        return String.format("%s:avg=%.3f,p50=%.3f,p99=%.3f,p999=%.3f,max=%.3f", name, sum / s.length / 1e6,
+                s[(int) (s.length * 0.50)] / 1e6, s[(int) (s.length * 0.99)] / 1e6,
+                s[(int) Math.min(s.length - 1, s.length * 0.999)] / 1e6, s[s.length - 1] / 1e6);
+    }
+}
