@@ -109,6 +109,19 @@ public enum RequestCode {
     /** Admin → broker: forget a consumer group's committed offsets (refused while it has members online). */
     DELETE_CONSUMER_GROUP(214),
 
+    // ---- failover controller (only on a controller peer's controllerListenPort)
+
+    /** Broker → controller: register a replica (group, id, addresses, store UUID, incarnation); answered with its group. */
+    CONTROLLER_REGISTER(300),
+    /** Broker → every controller peer: liveness and log position (last epoch, log end); answered with the group. */
+    CONTROLLER_HEARTBEAT(301),
+    /** Master → controller: change the in-sync set, for the master epoch and set epoch it expects. */
+    CONTROLLER_ALTER_ISR(302),
+    /** Broker or admin → controller: the quorum (peers, leader) and every group's state. */
+    CONTROLLER_GET_STATE(303),
+    /** Admin → controller: force an election in a group (a chosen or the best alive replica; unclean if asked). */
+    CONTROLLER_ELECT(304),
+
     // ---- broker replication (only on the broker's HA port, haListenPort)
 
     /** Slave → master: handshake with the slave's identity, log end and epoch lineage; answered with the master's. */

@@ -50,6 +50,11 @@ class RequestCodeTest {
             Map.entry("SET_BROKER_DRAINED", 212),
             Map.entry("QUERY_QUEUE_MESSAGES", 213),
             Map.entry("DELETE_CONSUMER_GROUP", 214),
+            Map.entry("CONTROLLER_REGISTER", 300),
+            Map.entry("CONTROLLER_HEARTBEAT", 301),
+            Map.entry("CONTROLLER_ALTER_ISR", 302),
+            Map.entry("CONTROLLER_GET_STATE", 303),
+            Map.entry("CONTROLLER_ELECT", 304),
             Map.entry("HA_HELLO", 400),
             Map.entry("HA_FETCH", 401));
 

@@ -61,6 +61,7 @@ public final class ControllerCodec {
     }
 
     public static byte[] encodeCommand(Command command) {
+        java.util.Objects.requireNonNull(command, "command");
         return write(out -> {
             header(out);
             if (command instanceof Command.RegisterReplica c) {

@@ -1,0 +1,104 @@
+package io.tidemq.controller.service;
+
+import io.tidemq.common.protocol.RequestCode;
+import io.tidemq.common.protocol.ResponseCode;
+import io.tidemq.controller.ControllerUnavailableException;
+import io.tidemq.controller.codec.ControllerCodec;
+import io.tidemq.controller.codec.MalformedControllerMessageException;
+import io.tidemq.controller.state.Command;
+import io.tidemq.controller.state.ControllerState;
+import io.tidemq.controller.state.Reply;
+import io.tidemq.remoting.exception.RemotingException;
+import io.tidemq.remoting.netty.NettyClientConfig;
+import io.tidemq.remoting.netty.NettyRemotingClient;
+import io.tidemq.remoting.protocol.RemotingCommand;
+
+/**
+ * Calls controller peers over the TideMQ protocol (brokers and {@code tidemq admin}). Thread-safe; one connection
+ * per peer address, shared.
+ */
+public final class ControllerServiceClient implements AutoCloseable {
+    private final NettyRemotingClient client;
+    private final long timeoutMs;
+
+    public ControllerServiceClient(long timeoutMs) {
+        this.timeoutMs = timeoutMs;
+        this.client = new NettyRemotingClient(NettyClientConfig.defaults());
+        client.start();
+    }
+
+    /** What one peer answered to CONTROLLER_GET_STATE. */
+    public record StateView(String controllerId, String leaderId, String peers, ControllerState state) {
+    }
+
+    public Reply register(String address, Command.RegisterReplica command) throws ControllerUnavailableException {
+        return reply(call(address, RemotingCommand.createRequest(RequestCode.CONTROLLER_REGISTER)
+                .setBody(ControllerCodec.encodeCommand(command))));
+    }
+
+    public Reply alterIsr(String address, Command.AlterIsr command) throws ControllerUnavailableException {
+        return reply(call(address, RemotingCommand.createRequest(RequestCode.CONTROLLER_ALTER_ISR)
+                .setBody(ControllerCodec.encodeCommand(command))));
+    }
+
+    /** Reports liveness to one peer; returns the group as that peer applied it. */
+    public Reply heartbeat(String address, String group, int replicaId, long incarnation, int lastEpoch,
+                           long maxOffset) throws ControllerUnavailableException {
+        return reply(call(address, RemotingCommand.createRequest(RequestCode.CONTROLLER_HEARTBEAT)
+                .putField("group", group).putField("replicaId", replicaId).putField("incarnation", incarnation)
+                .putField("lastEpoch", lastEpoch).putField("maxOffset", maxOffset)));
+    }
+
+    public StateView state(String address) throws ControllerUnavailableException {
+        RemotingCommand response = call(address, RemotingCommand.createRequest(RequestCode.CONTROLLER_GET_STATE));
+        try {
+            return new StateView(response.field("controllerId"), response.field("leaderId"), response.field("peers"),
+                    ControllerCodec.decodeState(response.body()));
+        } catch (MalformedControllerMessageException e) {
+            throw new ControllerUnavailableException("controller " + address + " answered an unreadable state", e);
+        }
+    }
+
+    /** Forces an election; {@code candidateId} -1 = the best alive replica. */
+    public Reply elect(String address, String group, int candidateId, boolean unclean)
+            throws ControllerUnavailableException {
+        return reply(call(address, RemotingCommand.createRequest(RequestCode.CONTROLLER_ELECT)
+                .putField("group", group).putField("candidateId", candidateId).putField("unclean", unclean)));
+    }
+
+    private RemotingCommand call(String address, RemotingCommand request) throws ControllerUnavailableException {
+        RemotingCommand response;
+        try {
+            response = client.invokeSync(address, request, timeoutMs);
+        } catch (RemotingException e) {
+            throw new ControllerUnavailableException("controller " + address + " did not answer "
+                    + RequestCode.describe(request.code()) + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ControllerUnavailableException("interrupted while calling controller " + address, e);
+        }
+        if (response.code() == ResponseCode.INVALID_PARAMETER.code()) {
+            throw new IllegalArgumentException("controller " + address + " refused "
+                    + RequestCode.describe(request.code()) + ": " + response.remark());
+        }
+        if (response.code() != ResponseCode.SUCCESS.code()) {
+            throw new ControllerUnavailableException("controller " + address + " answered "
+                    + ResponseCode.describe(response.code()) + " to " + RequestCode.describe(request.code()) + ": "
+                    + response.remark(), null);
+        }
+        return response;
+    }
+
+    private static Reply reply(RemotingCommand response) throws ControllerUnavailableException {
+        try {
+            return ControllerCodec.decodeReply(response.body());
+        } catch (MalformedControllerMessageException e) {
+            throw new ControllerUnavailableException("controller answered an unreadable reply", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        client.shutdown();
+    }
+}
