@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -19,7 +20,8 @@ import java.util.function.Supplier;
 /**
  * Tells brokers who this client is: HEART_BEAT (the client id and the groups it runs) to every broker of
  * the cached routes, at once to a broker seen for the first time, and UNREGISTER_CLIENT when a group or
- * the client leaves. Heartbeats are asynchronous; failures are logged and the next round retries.
+ * the client leaves. A client that must be reachable before it uses any topic pins every broker of the
+ * cluster. Heartbeats are asynchronous; failures are logged and the next round retries.
  */
 final class Heartbeats {
 
@@ -54,10 +56,29 @@ final class Heartbeats {
         pinned = Set.copyOf(addrs);
     }
 
+    /**
+     * Pins every broker of every cluster the first answering NameServer of {@code namesrvs} knows (cluster info);
+     * keeps the pins it has when none answers.
+     */
+    void pinClusterBrokers(List<String> namesrvs) {
+        for (String addr : namesrvs) {
+            try {
+                Set<String> brokers = new HashSet<>();
+                api.clusterInfo(addr).brokers().values().forEach(b -> brokers.addAll(b.brokerAddrs().values()));
+                pin(brokers);
+                return;
+            } catch (RuntimeException e) {
+                LOG.debug("cluster info from {} failed: {}", addr, e.getMessage());
+            }
+        }
+        LOG.warn("no NameServer of {} answered the cluster info; heartbeats go only to the brokers of used topics",
+                namesrvs);
+    }
+
     /** Sends a heartbeat to every broker of the cached routes; completes when all answered or failed. */
     CompletableFuture<Void> sendToAll() {
         HeartbeatData hb = data.get();
-        Set<String> addrs = new java.util.HashSet<>(routes.allBrokerAddresses());
+        Set<String> addrs = new HashSet<>(routes.allBrokerAddresses());
         addrs.addAll(pinned);
         contacted.retainAll(addrs);
         List<CompletableFuture<?>> calls = new ArrayList<>(addrs.size());
