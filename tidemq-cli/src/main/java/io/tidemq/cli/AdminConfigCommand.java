@@ -1,6 +1,6 @@
 package io.tidemq.cli;
 
-import io.tidemq.broker.BrokerConfigKeys;
+import io.tidemq.broker.config.BrokerConfigKeys;
 import io.tidemq.client.RequestFailedException;
 import io.tidemq.client.admin.AdminClient;
 import io.tidemq.client.admin.AdminTarget;
@@ -42,8 +42,13 @@ public final class AdminConfigCommand extends CommandGroup {
                 description = "The NameServer(s) given by --namesrv (each of them).")
         boolean nameserver;
 
-        AdminTarget target() {
-            return AdminTarget.of(cluster, broker);
+        /** @throws CommandLine.ParameterException naming --broker when it is not host:port */
+        AdminTarget target(CommandLine cl) {
+            try {
+                return AdminTarget.of(cluster, broker);
+            } catch (io.tidemq.common.net.InvalidAddressException e) {
+                throw new CommandLine.ParameterException(cl, "--broker: " + e.getMessage());
+            }
         }
 
         String role() {
@@ -86,6 +91,7 @@ public final class AdminConfigCommand extends CommandGroup {
 
         @Override
         void checkOptions() {
+            servers.target(spec.commandLine());
             for (String key : keys) {
                 checkKnown(spec.commandLine(), servers, key, "--key");
             }
@@ -94,7 +100,7 @@ public final class AdminConfigCommand extends CommandGroup {
         @Override
         void run(AdminClient client) {
             Map<String, ConfigSnapshot> configs = servers.nameserver ? client.namesrvConfig()
-                    : client.brokerConfig(servers.target());
+                    : client.brokerConfig(servers.target(spec.commandLine()));
             print(configs, render(configs, new LinkedHashSet<>(keys)));
         }
     }
@@ -116,6 +122,7 @@ public final class AdminConfigCommand extends CommandGroup {
 
         @Override
         void checkOptions() {
+            servers.target(spec.commandLine());
             updates(spec.commandLine(), servers, assignments);
         }
 
@@ -124,14 +131,14 @@ public final class AdminConfigCommand extends CommandGroup {
             Map<String, String> updates = updates(spec.commandLine(), servers, assignments);
             java.io.PrintWriter err = spec.commandLine().getErr();
             Map<String, ConfigSnapshot> before = servers.nameserver ? client.namesrvConfig()
-                    : client.brokerConfig(servers.target());
+                    : client.brokerConfig(servers.target(spec.commandLine()));
             err.println("Changing " + updates.keySet() + " on " + before.size() + " " + servers.role()
                     + "(s) ...");
             err.flush();
             Map<String, ConfigSnapshot> after;
             try {
                 after = servers.nameserver ? client.updateNamesrvConfig(updates)
-                        : client.updateBrokerConfig(servers.target(), updates);
+                        : client.updateBrokerConfig(servers.target(spec.commandLine()), updates);
             } catch (RequestFailedException e) {
                 throw new CommandFailedException(servers.role() + " " + e.address() + " refused the change: "
                         + e.remark(), e);

@@ -1,7 +1,7 @@
 package io.tidemq.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tidemq.broker.BrokerConfig;
+import io.tidemq.broker.config.BrokerConfig;
 import io.tidemq.broker.BrokerController;
 import io.tidemq.client.admin.AdminClient;
 import io.tidemq.common.json.Json;
