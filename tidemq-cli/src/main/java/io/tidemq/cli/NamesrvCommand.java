@@ -1,8 +1,8 @@
 package io.tidemq.cli;
 
+import io.tidemq.controller.service.ControllerConfig;
+import io.tidemq.controller.service.ControllerServer;
 import io.tidemq.namesrv.config.NamesrvConfig;
-import io.tidemq.namesrv.config.NamesrvConfigKeys;
-import picocli.CommandLine;
 import io.tidemq.namesrv.NamesrvController;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,16 +34,14 @@ public final class NamesrvCommand extends ServerCommand {
                     + " port, -1 serves none (default: the config's metricsPort, else none).")
     Integer metricsPort;
 
+    @Option(names = "--controller-config", paramLabel = "FILE",
+            description = "Also run a failover-controller peer in this process, configured by this properties file"
+                    + " (docs/configuration.md, Controller).")
+    Path controllerConfig;
+
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
-        CommandLine cl = spec.commandLine();
-        if (port != null) {
-            OptionChecks.range(cl, "--port", NamesrvConfigKeys.LISTEN_PORT, port);
-        }
-        if (metricsPort != null) {
-            OptionChecks.range(cl, "--metrics-port", NamesrvConfigKeys.METRICS_PORT, metricsPort);
-        }
         Properties p = PropertiesFiles.load(config);
         if (port != null) {
             p.setProperty("listenPort", Integer.toString(port));
@@ -52,7 +50,14 @@ public final class NamesrvCommand extends ServerCommand {
             p.setProperty("metricsPort", Integer.toString(metricsPort));
         }
         NamesrvConfig c = NamesrvConfig.fromProperties(p);
+        ControllerConfig cc = controllerConfig == null ? null
+                : ControllerConfig.fromProperties(PropertiesFiles.load(controllerConfig));
         ServerLifecycle lc = newLifecycle("TideMQ NameServer", out);
+        if (cc != null) {
+            ControllerServer controller = lc.startUp(() -> lc.manage(ControllerServer.start(cc),
+                    "  controller " + cc.controllerId() + " stopped"));
+            out.println(ControllerCommand.readyLine(controller));
+        }
         NamesrvController namesrv = lc.startUp(() -> {
             NamesrvController n = lc.manage(new NamesrvController(c), "  NameServer stopped");
             n.start();

@@ -16,7 +16,7 @@ import java.util.Set;
         mixinStandardHelpOptions = true,
         versionProvider = TideMq.Version.class,
         description = "TideMQ: a distributed message queue.",
-        subcommands = {StandaloneCommand.class, NamesrvCommand.class, BrokerCommand.class, ConsoleCommand.class, ProduceCommand.class,
+        subcommands = {StandaloneCommand.class, NamesrvCommand.class, ControllerCommand.class, BrokerCommand.class, ConsoleCommand.class, ProduceCommand.class,
                 ConsumeCommand.class, AdminCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class TideMq implements Runnable {
 

@@ -29,7 +29,6 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -39,10 +38,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class SendMessageProcessor implements RequestProcessor {
 
-    /** The configuration at start, for the keys read once (names, size limits). */
     private final BrokerConfig config;
-    /** The configuration in force, for the keys an operator changes at run time (autoCreateTopic, maxBatchMessages). */
-    private final Supplier<BrokerConfig> live;
     private final TopicConfigManager topics;
     /** The put door: it stores halves in the half topic and diverts delayed messages to the timer topic. */
     private final BrokerStore store;
@@ -51,10 +47,9 @@ public final class SendMessageProcessor implements RequestProcessor {
     /** Set once the server is bound (the port may be ephemeral); sends before that are refused. */
     private volatile InetSocketAddress storeHost;
 
-    public SendMessageProcessor(Supplier<BrokerConfig> live, TopicConfigManager topics, BrokerStore store,
+    public SendMessageProcessor(BrokerConfig config, TopicConfigManager topics, BrokerStore store,
                                 BrokerStats stats) {
-        this.live = live;
-        this.config = live.get();
+        this.config = config;
         this.stats = stats;
         this.topics = topics;
         this.store = store;
@@ -146,7 +141,7 @@ public final class SendMessageProcessor implements RequestProcessor {
                                                          InetSocketAddress bornHost, InetSocketAddress host) {
         List<Message> messages;
         try {
-            messages = MessageCodec.decodeBatch(h.topic(), body, live.get().maxBatchMessages());
+            messages = MessageCodec.decodeBatch(h.topic(), body, config.maxBatchMessages());
         } catch (MalformedMessageException e) {
             throw new RequestRejectedException(ResponseCode.MESSAGE_ILLEGAL, "batch is malformed: " + e.getMessage());
         }
@@ -210,7 +205,7 @@ public final class SendMessageProcessor implements RequestProcessor {
         }
         TopicConfig topic = topics.get(name);
         if (topic == null) {
-            if (!live.get().autoCreateTopic() || NameValidator.isSystemTopic(name)) {
+            if (!config.autoCreateTopic() || NameValidator.isSystemTopic(name)) {
                 throw new RequestRejectedException(ResponseCode.TOPIC_NOT_EXIST, "topic '" + name + "' does not exist on broker "
                         + brokerName + "; create it first (tidemq admin topic create) or enable autoCreateTopic");
             }
