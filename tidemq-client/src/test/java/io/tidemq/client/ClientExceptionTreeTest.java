@@ -90,4 +90,21 @@ class ClientExceptionTreeTest {
             }
         }
     }
+
+    @Test
+    void eachResponseCodeMapsToExactlyOneExceptionTypeOnASendCarryingTheCode() {
+        for (ResponseCode code : ResponseCode.values()) {
+            if (code == ResponseCode.SUCCESS) {
+                continue;
+            }
+            SendFailedException e = ResponseCodes.toSendException("orders", "broker-a (127.0.0.1:10911)", code.code(),
+                    "why");
+            Class<?> expected = code == ResponseCode.DISK_FULL
+                    ? BrokerDiskFullException.class : SendFailedException.class;
+            assertThat(e).as(code.name()).isExactlyInstanceOf(expected);
+            assertThat(e.responseCode()).isEqualTo(code);
+            assertThat(e.remark()).isEqualTo("why");
+            assertThat(e.getMessage()).contains("orders", "broker-a (127.0.0.1:10911)");
+        }
+    }
 }
