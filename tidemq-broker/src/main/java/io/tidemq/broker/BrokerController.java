@@ -5,6 +5,8 @@ import io.tidemq.broker.client.ClientManager;
 import io.tidemq.broker.client.ConsumerIdsChangeNotifier;
 import io.tidemq.broker.config.BrokerConfig;
 import io.tidemq.broker.config.BrokerConfigException;
+import io.tidemq.broker.config.BrokerConfigKeys;
+import io.tidemq.broker.config.LiveBrokerConfig;
 import io.tidemq.broker.ha.BrokerRole;
 import io.tidemq.broker.ha.ReplicationService;
 import io.tidemq.broker.lock.QueueLockFile;
@@ -36,6 +38,7 @@ import io.tidemq.broker.transaction.TransactionCheckService;
 import io.tidemq.broker.transaction.TransactionalMessageService;
 import io.tidemq.common.names.NameValidator;
 import io.tidemq.common.net.HostPort;
+import io.tidemq.common.protocol.body.ConfigSnapshot;
 import io.tidemq.common.protocol.RequestCode;
 import io.tidemq.common.route.BrokerRegistration;
 import io.tidemq.remoting.ChannelEventListener;
@@ -84,7 +87,9 @@ public final class BrokerController implements AutoCloseable {
 
     private enum State { CREATED, RUNNING, CLOSED }
 
+    /** The configuration at start; keys changed at run time are read from {@link #live}. */
     private final BrokerConfig config;
+    private final LiveBrokerConfig live;
     private final BrokerStats stats = new BrokerStats();
     private final TopicConfigManager topics;
     private final ConsumerOffsetManager offsets;
@@ -122,6 +127,7 @@ public final class BrokerController implements AutoCloseable {
     /** @throws BrokerConfigException when the store keys of the configuration are invalid */
     public BrokerController(BrokerConfig config) {
         this.config = config;
+        this.live = new LiveBrokerConfig(config);
         this.topics = new TopicConfigManager(config.configDir().resolve("topics.json"), config.defaultTopicQueueNums());
         this.clients = new ClientManager(notifier, config.clientExpireMs());
         this.store = new DefaultMessageStore(StoreConfigBinder.bind(config));
@@ -169,7 +175,7 @@ public final class BrokerController implements AutoCloseable {
      * producers can reach this broker with topics no NameServer knows yet.
      */
     private void advertiseAutoCreation() {
-        if (config.autoCreateTopic()) {
+        if (live.get().autoCreateTopic()) {
             topics.getOrCreate(NameValidator.AUTO_CREATE_TOPIC);
         } else if (topics.get(NameValidator.AUTO_CREATE_TOPIC) != null) {
             topics.delete(NameValidator.AUTO_CREATE_TOPIC);
@@ -214,7 +220,7 @@ public final class BrokerController implements AutoCloseable {
                         config.maxPullBytes()) + FrameLayout.RESPONSE_OVERHEAD_BYTES))
                 .build(), new ConnectionEvents());
         notifier.bind(server);
-        SendMessageProcessor send = new SendMessageProcessor(config, topics, brokerStore, stats);
+        SendMessageProcessor send = new SendMessageProcessor(live, topics, brokerStore, stats);
         // on the I/O thread the response is written (and its flush coalesced) without crossing threads
         Executor sendRequests = config.sendOnIoThread() ? Runnable::run : sendExecutor;
         server.registerProcessor(RequestCode.SEND_MESSAGE, send, sendRequests);
@@ -222,7 +228,7 @@ public final class BrokerController implements AutoCloseable {
         registerTransactions();
         registerRetries();
         server.registerProcessor(RequestCode.PULL_MESSAGE,
-                new PullMessageProcessor(config, topics, offsets, store, holds, pullExecutor, stats, queueLocks),
+                new PullMessageProcessor(live, topics, offsets, store, holds, pullExecutor, stats, queueLocks),
                 pullExecutor);
         ConsumerOffsetProcessor offsetProcessor = new ConsumerOffsetProcessor(config.brokerName(), topics, offsets, store,
                 queueLocks);
@@ -248,6 +254,16 @@ public final class BrokerController implements AutoCloseable {
                     @Override
                     public boolean drained() {
                         return drain.drained();
+                    }
+                }, new AdminProcessor.ConfigControl() {
+                    @Override
+                    public ConfigSnapshot snapshot() {
+                        return configSnapshot();
+                    }
+
+                    @Override
+                    public ConfigSnapshot update(Map<String, String> updates) {
+                        return updateConfig(updates);
                     }
                 });
         for (RequestCode code : AdminProcessor.CODES) {
@@ -327,6 +343,39 @@ public final class BrokerController implements AutoCloseable {
         long version = topics.dataVersion() + drain.changes();
         return new BrokerRegistration(config.brokerClusterName(), config.brokerName(), config.brokerId(), address,
                 drain.advertised(topics.all()), version, figures.sample());
+    }
+
+    /** Every broker and store key with the value this broker runs with (GET_BROKER_CONFIG). */
+    public ConfigSnapshot configSnapshot() {
+        Map<String, String> observed = new java.util.HashMap<>();
+        String a = address;
+        if (a != null) {
+            observed.put(BrokerConfigKeys.LISTEN_PORT.name(), Integer.toString(HostPort.parse(a).port()));
+        }
+        int m = metricsPort();
+        if (m >= 0) {
+            observed.put(BrokerConfigKeys.METRICS_PORT.name(), Integer.toString(m));
+        }
+        return live.snapshot(observed);
+    }
+
+    /**
+     * Changes keys of {@link LiveBrokerConfig#DYNAMIC_KEYS} on the running broker (UPDATE_BROKER_CONFIG), all or none.
+     *
+     * @throws BrokerConfigException for an unknown key, a key that needs a restart, or an invalid value
+     */
+    public ConfigSnapshot updateConfig(Map<String, String> updates) {
+        BrokerConfig before = live.update(updates);
+        LOG.info("broker {}: configuration changed at run time: {} (until it restarts; the properties file is"
+                + " unchanged)", config.brokerName(), updates);
+        if (before.autoCreateTopic() != live.get().autoCreateTopic()) {
+            advertiseAutoCreation();
+            BrokerRegistrar r = registrar;
+            if (r != null) {
+                r.registerSoon();
+            }
+        }
+        return configSnapshot();
     }
 
     /**

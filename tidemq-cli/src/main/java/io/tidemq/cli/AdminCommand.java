@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 @Command(name = "admin", mixinStandardHelpOptions = true,
         description = "Administers a deployment through its NameServers and brokers.",
         subcommands = {AdminClusterCommand.class, AdminTopicCommand.class, AdminGroupCommand.class,
-                AdminMessageCommand.class, AdminDlqCommand.class, AdminBrokerCommand.class, AdminControllerCommand.class,
-                AdminElectCommand.class})
+                AdminMessageCommand.class, AdminDlqCommand.class, AdminBrokerCommand.class, AdminConfigCommand.class,
+                AdminControllerCommand.class, AdminElectCommand.class})
 public final class AdminCommand extends CommandGroup {
 }

@@ -1,5 +1,7 @@
 package io.tidemq.cli;
 
+import io.tidemq.broker.config.BrokerConfigKeys;
+import picocli.CommandLine;
 import io.tidemq.broker.BrokerController;
 import io.tidemq.broker.config.BrokerConfig;
 import picocli.CommandLine.Command;
@@ -41,6 +43,16 @@ public final class BrokerCommand extends ServerCommand {
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
+        CommandLine cl = spec.commandLine();
+        if (port != null) {
+            OptionChecks.range(cl, "--port", BrokerConfigKeys.LISTEN_PORT, port);
+        }
+        if (metricsPort != null) {
+            OptionChecks.range(cl, "--metrics-port", BrokerConfigKeys.METRICS_PORT, metricsPort);
+        }
+        if (namesrv != null) {
+            NamesrvOption.check(spec, namesrv);
+        }
         Properties p = PropertiesFiles.load(config);
         if (port != null) {
             p.setProperty("listenPort", Integer.toString(port));

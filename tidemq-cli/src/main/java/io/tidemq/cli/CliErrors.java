@@ -1,6 +1,8 @@
 package io.tidemq.cli;
 
 import io.tidemq.client.ClientException;
+import io.tidemq.client.RequestFailedException;
+import io.tidemq.common.protocol.ResponseCode;
 import io.tidemq.common.names.InvalidNameException;
 import picocli.CommandLine;
 
@@ -36,8 +38,14 @@ final class CliErrors implements CommandLine.IExecutionExceptionHandler {
         return EXIT_FAILURE;
     }
 
-    /** The message, with the cause's when the exception only wraps it. */
+    /**
+     * The message, with the cause's when the exception only wraps it. A server's refusal reads as its remark: the
+     * wire code ("INVALID_PARAMETER(4)") means nothing to the user.
+     */
     static String describe(Throwable e) {
+        if (e instanceof RequestFailedException r && r.getMessage() != null) {
+            return r.getMessage().replace(" failed with " + ResponseCode.describe(r.code()) + ": ", " failed: ");
+        }
         String message = e.getMessage();
         if ((message == null || message.isBlank()) && e.getCause() != null) {
             return describe(e.getCause());

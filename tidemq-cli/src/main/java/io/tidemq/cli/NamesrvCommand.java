@@ -3,6 +3,8 @@ package io.tidemq.cli;
 import io.tidemq.controller.service.ControllerConfig;
 import io.tidemq.controller.service.ControllerServer;
 import io.tidemq.namesrv.config.NamesrvConfig;
+import io.tidemq.namesrv.config.NamesrvConfigKeys;
+import picocli.CommandLine;
 import io.tidemq.namesrv.NamesrvController;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,6 +44,13 @@ public final class NamesrvCommand extends ServerCommand {
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
+        CommandLine cl = spec.commandLine();
+        if (port != null) {
+            OptionChecks.range(cl, "--port", NamesrvConfigKeys.LISTEN_PORT, port);
+        }
+        if (metricsPort != null) {
+            OptionChecks.range(cl, "--metrics-port", NamesrvConfigKeys.METRICS_PORT, metricsPort);
+        }
         Properties p = PropertiesFiles.load(config);
         if (port != null) {
             p.setProperty("listenPort", Integer.toString(port));

@@ -1,5 +1,8 @@
 package io.tidemq.cli;
 
+import io.tidemq.broker.config.BrokerConfigKeys;
+import io.tidemq.namesrv.config.NamesrvConfigKeys;
+import io.tidemq.store.api.StoreConfigKeys;
 import io.tidemq.broker.BrokerController;
 import io.tidemq.broker.config.BrokerConfig;
 import io.tidemq.console.ConsoleOptions;
@@ -109,14 +112,22 @@ public final class StandaloneCommand extends ServerCommand {
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         Path data = dataDir.toAbsolutePath().normalize();
-        if (namesrvPort < 0 || namesrvPort > 65_535 || brokerPort < 0 || brokerPort > 65_535) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "ports must be in [0, 65535]");
+        CommandLine cl = spec.commandLine();
+        OptionChecks.range(cl, "--namesrv-port", NamesrvConfigKeys.LISTEN_PORT, namesrvPort);
+        OptionChecks.range(cl, "--broker-port", BrokerConfigKeys.LISTEN_PORT, brokerPort);
+        OptionChecks.range(cl, "--metrics-port", BrokerConfigKeys.METRICS_PORT, metricsPort);
+        if (!noConsole) {
+            OptionChecks.range(cl, "--console-port", BrokerConfigKeys.LISTEN_PORT, console.consolePort);
         }
-        if (metricsPort < -1 || metricsPort > 65_535) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--metrics-port must be in [0, 65535], or -1"
-                    + " for no metrics endpoint; was " + metricsPort);
+        if (bind != null) {
+            OptionChecks.host(cl, "--bind", bind);
+        }
+        if (brokerIp != null) {
+            OptionChecks.host(cl, "--broker-ip", brokerIp);
         }
         checkAddresses();
+        OptionChecks.setValues(cl, overrides, List.of(BrokerConfigKeys.TABLE, StoreConfigKeys.TABLE));
+        OptionChecks.writableDirectory("--data", data);
         ServerLifecycle lc = newLifecycle("TideMQ standalone", out);
         Servers servers = lc.startUp(() -> {
             NamesrvController namesrv = lc.manage(new NamesrvController(namesrvConfig()), "  NameServer stopped");

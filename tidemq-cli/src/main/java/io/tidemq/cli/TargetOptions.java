@@ -13,7 +13,16 @@ final class TargetOptions {
     @Option(names = "--broker", paramLabel = "ADDR", description = "Only the broker at host:port.")
     String broker;
 
+    /** The command these options belong to (for usage errors). */
+    @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
+    picocli.CommandLine.Model.CommandSpec mixee;
+
+    /** @throws picocli.CommandLine.ParameterException naming --broker when it is not host:port */
     AdminTarget target() {
-        return AdminTarget.of(cluster, broker);
+        try {
+            return AdminTarget.of(cluster, broker);
+        } catch (io.tidemq.common.net.InvalidAddressException e) {
+            throw new picocli.CommandLine.ParameterException(mixee.commandLine(), "--broker: " + e.getMessage());
+        }
     }
 }

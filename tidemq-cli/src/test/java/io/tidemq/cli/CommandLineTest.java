@@ -7,23 +7,45 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class CommandLineTest {
 
+    /** Every command and subcommand of the tree, e.g. "admin config set" (help excluded). */
+    static List<String> everyCommand() {
+        List<String> names = new ArrayList<>();
+        collect(TideMq.newCommandLine(), "", names);
+        return names;
+    }
+
+    private static void collect(CommandLine cl, String prefix, List<String> names) {
+        cl.getSubcommands().forEach((name, sub) -> {
+            if (!name.equals("help")) {
+                String path = prefix.isEmpty() ? name : prefix + " " + name;
+                names.add(path);
+                collect(sub, path, names);
+            }
+        });
+    }
+
+    @Test
+    void theHelpTestCoversTheNewCommands() {
+        assertThat(everyCommand()).contains("admin config get", "admin config set", "admin group reset-offsets",
+                "admin broker drain").hasSizeGreaterThan(35);
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"standalone", "namesrv", "broker", "console", "produce", "consume", "admin", "admin cluster",
-            "admin cluster list", "admin topic", "admin topic create", "admin topic update", "admin topic delete",
-            "admin topic list", "admin topic describe", "admin group", "admin group list", "admin group describe",
-            "admin message", "admin message get", "admin cluster stats", "admin dlq", "admin dlq list",
-            "admin dlq resend", "bench", "bench produce", "bench consume", "bench store"})
+    @MethodSource("everyCommand")
     void everyCommandExplainsItselfWithHelpAndNoWarning(String command) {
         // picocli reports a help text it cannot format (a lone % in it) on System.err, not on the command's err
         PrintStream systemErr = System.err;
@@ -234,5 +256,93 @@ class CommandLineTest {
                 System.setProperty("tidemq.log.level", saved);
             }
         }
+    }
+
+    @Test
+    void aServerPortOutOfRangeIsAUsageErrorNamingTheOptionNotTheKey(@TempDir Path dir) throws Exception {
+        Path conf = Files.writeString(dir.resolve("broker.properties"), "storePath=" + dir.resolve("store") + "\n");
+        String data = dir.resolve("d").toString();
+        for (String[] args : List.of(new String[] {"--port", "namesrv", "--port", "70000"},
+                new String[] {"--metrics-port", "namesrv", "--metrics-port", "-5"},
+                new String[] {"--port", "broker", "--config", conf.toString(), "--port", "70000"},
+                new String[] {"--metrics-port", "broker", "--config", conf.toString(), "--metrics-port", "70000"},
+                new String[] {"--broker-port", "standalone", "--broker-port", "70000", "--data", data},
+                new String[] {"--metrics-port", "standalone", "--metrics-port", "-2", "--data", data})) {
+            String option = args[0];
+            String[] command = java.util.Arrays.copyOfRange(args, 1, args.length);
+            Cli.Result r = Cli.exec(command);
+
+            assertThat(r.exitCode()).as(String.join(" ", command) + ": " + r.err()).isEqualTo(2);
+            assertThat(r.err()).contains("error: " + option + " must be in [")
+                    .doesNotContain("listenPort", "metricsPort");
+        }
+    }
+
+    @Test
+    void aBrokerNameServerWithoutPortIsAUsageErrorNamingTheOption(@TempDir Path dir) throws Exception {
+        Path conf = Files.writeString(dir.resolve("broker.properties"), "storePath=" + dir.resolve("store") + "\n");
+
+        Cli.Result r = Cli.exec("broker", "--config", conf.toString(), "--namesrv", "127.0.0.1");
+
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).contains("--namesrv entry '127.0.0.1' is not host:port").doesNotContain("namesrvAddrs");
+    }
+
+    @Test
+    void standaloneSetOfAnUnknownKeyOrABadValueIsAUsageErrorFoundBeforeAnythingStarts(@TempDir Path dir) {
+        String data = dir.resolve("d").toString();
+        Cli.Result unknown = Cli.exec("standalone", "--set", "maxMesageBytes=10", "--data", data);
+        assertThat(unknown.exitCode()).as(unknown.err()).isEqualTo(2);
+        assertThat(unknown.err()).contains("--set maxMesageBytes: not a broker or store configuration key");
+
+        Cli.Result bad = Cli.exec("standalone", "--set", "maxMessageBytes=-5", "--data", data);
+        assertThat(bad.exitCode()).as(bad.err()).isEqualTo(2);
+        assertThat(bad.err()).contains("--set maxMessageBytes=-5: maxMessageBytes must be in [");
+        assertThat(Files.exists(dir.resolve("d"))).as("nothing started, nothing created").isFalse();
+    }
+
+    @Test
+    void standaloneAddressesThatAreNoAddressAreUsageErrorsNamingTheOption(@TempDir Path dir) {
+        String data = dir.resolve("d").toString();
+        Cli.Result bind = Cli.exec("standalone", "--bind", "nonsense::", "--data", data);
+        assertThat(bind.exitCode()).as(bind.err()).isEqualTo(2);
+        assertThat(bind.err()).contains("--bind 'nonsense::' is not an IP address or host name");
+
+        Cli.Result ip = Cli.exec("standalone", "--broker-ip", "999.1.1.1", "--data", data);
+        assertThat(ip.exitCode()).as(ip.err()).isEqualTo(2);
+        assertThat(ip.err()).contains("--broker-ip '999.1.1.1' is not an IP address or host name");
+        assertThat(OptionChecks.hostProblem("10.0.0.5")).isNull();
+        assertThat(OptionChecks.hostProblem("::1")).isNull();
+        assertThat(OptionChecks.hostProblem("broker-1.example.com")).isNull();
+    }
+
+    @Test
+    void aStandaloneDataDirectoryThatCannotBeUsedNamesDataNotStorePath(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("a-file"), "x");
+
+        Cli.Result r = Cli.exec("standalone", "--data", file.toString(), "--namesrv-port", "0", "--broker-port", "0",
+                "--metrics-port", "-1", "--no-console");
+
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(1);
+        assertThat(r.err()).contains("error: --data " + file + " cannot be used: it is a file, not a directory")
+                .doesNotContain("storePath", "\tat ");
+    }
+
+    @Test
+    void aMalformedBrokerAddressIsTheSameUsageErrorForEveryAdminCommand() {
+        for (String[] args : List.of(new String[] {"admin", "group", "list", "--broker", "nohost"},
+                new String[] {"admin", "config", "get", "--broker", "nohost"},
+                new String[] {"admin", "broker", "drain", "--broker", "nohost"})) {
+            Cli.Result r = Cli.exec(concat(args, "--namesrv", "127.0.0.1:1", "--request-timeout-ms", "300"));
+
+            assertThat(r.exitCode()).as(String.join(" ", args) + ": " + r.err()).isEqualTo(2);
+            assertThat(r.err()).contains("--broker").contains("nohost");
+        }
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
     }
 }

@@ -13,6 +13,7 @@ import io.tidemq.namesrv.metrics.NamesrvPrometheus;
 import io.tidemq.namesrv.processor.BrokerHeartbeatProcessor;
 import io.tidemq.namesrv.processor.ClusterInfoProcessor;
 import io.tidemq.namesrv.processor.ClusterStatsProcessor;
+import io.tidemq.namesrv.processor.NamesrvConfigProcessor;
 import io.tidemq.namesrv.processor.RegisterBrokerProcessor;
 import io.tidemq.namesrv.processor.RouteQueryProcessor;
 import io.tidemq.namesrv.processor.TopicListProcessor;
@@ -144,6 +145,9 @@ public final class NamesrvController implements AutoCloseable {
         server.registerProcessor(RequestCode.GET_CLUSTER_STATS, new ClusterStatsProcessor(routeInfoManager, clockMs),
                 executor);
         server.registerProcessor(RequestCode.GET_ALL_TOPIC_LIST, new TopicListProcessor(routeInfoManager), executor);
+        NamesrvConfigProcessor configProcessor = new NamesrvConfigProcessor(config, this::port, this::metricsPort);
+        server.registerProcessor(RequestCode.GET_NAMESRV_CONFIG, configProcessor, executor);
+        server.registerProcessor(RequestCode.UPDATE_NAMESRV_CONFIG, configProcessor, executor);
     }
 
     private static ThreadPoolExecutor newRequestExecutor(int threads) {

@@ -8,7 +8,10 @@ import io.tidemq.broker.stats.BrokerStats;
 import io.tidemq.broker.topic.TopicConfigManager;
 import io.tidemq.broker.wire.RequestRejectedException;
 import io.tidemq.broker.wire.Responses;
+import io.tidemq.common.json.Json;
 import io.tidemq.common.protocol.RequestCode;
+import io.tidemq.common.protocol.body.ConfigSnapshot;
+import io.tidemq.common.protocol.body.ConfigUpdates;
 import io.tidemq.common.protocol.ResponseCode;
 import io.tidemq.common.protocol.header.Headers;
 import io.tidemq.remoting.RemotingChannel;
@@ -17,6 +20,7 @@ import io.tidemq.remoting.protocol.RemotingCommand;
 import io.tidemq.store.api.MessageStore;
 
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -31,7 +35,8 @@ public final class AdminProcessor implements SyncRequestProcessor {
             RequestCode.DELETE_TOPIC, RequestCode.GET_ALL_TOPIC_LIST, RequestCode.GET_TOPIC_STATS,
             RequestCode.GET_CONSUMER_GROUP_LIST, RequestCode.DESCRIBE_CONSUMER_GROUP, RequestCode.QUERY_MESSAGE_BY_ID,
             RequestCode.QUERY_MESSAGE_BY_KEY, RequestCode.GET_BROKER_RUNTIME_INFO, RequestCode.SET_BROKER_DRAINED,
-            RequestCode.QUERY_QUEUE_MESSAGES, RequestCode.DELETE_CONSUMER_GROUP);
+            RequestCode.QUERY_QUEUE_MESSAGES, RequestCode.DELETE_CONSUMER_GROUP, RequestCode.GET_BROKER_CONFIG,
+            RequestCode.UPDATE_BROKER_CONFIG);
 
     /** How the admin requests drain and undrain the broker (the broker re-registers when the state changes). */
     public interface DrainControl {
@@ -41,16 +46,27 @@ public final class AdminProcessor implements SyncRequestProcessor {
         boolean drained();
     }
 
+    /** How the admin requests read and change the running broker's configuration. */
+    public interface ConfigControl {
+        ConfigSnapshot snapshot();
+
+        /** Applies every update or none; throws an IllegalArgumentException naming the key otherwise. */
+        ConfigSnapshot update(Map<String, String> updates);
+    }
+
     private final TopicAdmin topicAdmin;
     private final GroupAdmin groupAdmin;
     private final MessageQuery messageQuery;
     private final RuntimeInfo runtimeInfo;
     private final DrainControl drain;
+    private final ConfigControl config;
 
     public AdminProcessor(BrokerConfig config, Supplier<String> address, TopicConfigManager topics,
                           ConsumerOffsetManager offsets, ClientManager clients, PullRequestHoldService holds,
-                          MessageStore store, BrokerStats stats, DrainControl drain) {
+                          MessageStore store, BrokerStats stats, DrainControl drain,
+                          ConfigControl configControl) {
         this.drain = drain;
+        this.config = configControl;
         this.topicAdmin = new TopicAdmin(config.brokerName(), topics, offsets, store, holds);
         this.groupAdmin = new GroupAdmin(config.brokerName(), topics, offsets, clients, store);
         this.messageQuery = new MessageQuery(store);
@@ -78,6 +94,9 @@ public final class AdminProcessor implements SyncRequestProcessor {
                 case SET_BROKER_DRAINED -> setDrained(request);
                 case QUERY_QUEUE_MESSAGES -> messageQuery.byQueue(request);
                 case DELETE_CONSUMER_GROUP -> groupAdmin.delete(request);
+                case GET_BROKER_CONFIG -> RemotingCommand.success().setBody(Json.toBytes(config.snapshot()));
+                case UPDATE_BROKER_CONFIG -> RemotingCommand.success().setBody(Json.toBytes(
+                        config.update(readUpdates(request))));
                 default -> throw unsupported(request);
             };
         } catch (RequestRejectedException r) {
@@ -91,6 +110,17 @@ public final class AdminProcessor implements SyncRequestProcessor {
         boolean wanted = request.readHeader(Headers.BrokerDrainRequest.class).drained();
         boolean changed = drain.setDrained(wanted);
         return RemotingCommand.success().writeHeader(new Headers.BrokerDrainResponse(drain.drained(), changed));
+    }
+
+    private static Map<String, String> readUpdates(RemotingCommand request) {
+        Map<String, String> updates;
+        try {
+            updates = Json.fromBytes(request.body(), ConfigUpdates.class).updates();
+        } catch (RuntimeException e) {
+            throw new RequestRejectedException(ResponseCode.INVALID_PARAMETER, "the body of UPDATE_BROKER_CONFIG must be"
+                    + " a JSON object {\"updates\": {key: value}}: " + e.getMessage());
+        }
+        return updates == null ? Map.of() : updates;
     }
 
     private static RequestRejectedException unsupported(RemotingCommand request) {

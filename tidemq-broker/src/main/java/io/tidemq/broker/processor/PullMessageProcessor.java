@@ -27,6 +27,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongPredicate;
+import java.util.function.Supplier;
 
 /**
  * PULL_MESSAGE: reads a queue from an offset, filtered by tag hash, and long-polls when nothing is there.
@@ -41,7 +42,10 @@ import java.util.function.LongPredicate;
  */
 public final class PullMessageProcessor implements RequestProcessor {
 
+    /** The configuration at start, for the keys read once. */
     private final BrokerConfig config;
+    /** The configuration in force, for the keys an operator changes at run time (maxPullMessages, longPollingMaxMs). */
+    private final Supplier<BrokerConfig> live;
     private final TopicConfigManager topics;
     private final ConsumerOffsetManager offsets;
     private final MessageStore store;
@@ -51,10 +55,11 @@ public final class PullMessageProcessor implements RequestProcessor {
     private final QueueLockTable locks;
     private final DeliveredEncoder encoder = new DeliveredEncoder();
 
-    public PullMessageProcessor(BrokerConfig config, TopicConfigManager topics, ConsumerOffsetManager offsets,
+    public PullMessageProcessor(Supplier<BrokerConfig> live, TopicConfigManager topics, ConsumerOffsetManager offsets,
                                 MessageStore store, PullRequestHoldService holds, Executor pullExecutor,
                                 BrokerStats stats, QueueLockTable locks) {
-        this.config = config;
+        this.live = live;
+        this.config = live.get();
         this.locks = locks;
         this.stats = stats;
         this.topics = topics;
@@ -120,10 +125,10 @@ public final class PullMessageProcessor implements RequestProcessor {
         } catch (InvalidTagExpressionException e) {
             throw new RequestRejectedException(ResponseCode.SUBSCRIPTION_INVALID, e.getMessage());
         }
-        long suspendMs = Math.min(Math.max(0, h.suspendTimeoutMs()), config.longPollingMaxMs());
+        long suspendMs = Math.min(Math.max(0, h.suspendTimeoutMs()), live.get().longPollingMaxMs());
         long deadlineNanos = suspendMs > 0 ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(suspendMs) : 0;
         return new Pull(channel, h.consumerGroup(), h.topic(), h.queueId(),
-                Math.min(h.maxMsgNums(), config.maxPullMessages()), filter, suspendMs > 0, deadlineNanos);
+                Math.min(h.maxMsgNums(), live.get().maxPullMessages()), filter, suspendMs > 0, deadlineNanos);
     }
 
     /** One pull request across its attempts (first read, and re-reads after each wake-up). */

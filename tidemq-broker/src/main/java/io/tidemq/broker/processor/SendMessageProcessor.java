@@ -29,6 +29,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -38,7 +39,10 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class SendMessageProcessor implements RequestProcessor {
 
+    /** The configuration at start, for the keys read once (names, size limits). */
     private final BrokerConfig config;
+    /** The configuration in force, for the keys an operator changes at run time (autoCreateTopic, maxBatchMessages). */
+    private final Supplier<BrokerConfig> live;
     private final TopicConfigManager topics;
     /** The put door: it stores halves in the half topic and diverts delayed messages to the timer topic. */
     private final BrokerStore store;
@@ -47,9 +51,10 @@ public final class SendMessageProcessor implements RequestProcessor {
     /** Set once the server is bound (the port may be ephemeral); sends before that are refused. */
     private volatile InetSocketAddress storeHost;
 
-    public SendMessageProcessor(BrokerConfig config, TopicConfigManager topics, BrokerStore store,
+    public SendMessageProcessor(Supplier<BrokerConfig> live, TopicConfigManager topics, BrokerStore store,
                                 BrokerStats stats) {
-        this.config = config;
+        this.live = live;
+        this.config = live.get();
         this.stats = stats;
         this.topics = topics;
         this.store = store;
@@ -141,7 +146,7 @@ public final class SendMessageProcessor implements RequestProcessor {
                                                          InetSocketAddress bornHost, InetSocketAddress host) {
         List<Message> messages;
         try {
-            messages = MessageCodec.decodeBatch(h.topic(), body, config.maxBatchMessages());
+            messages = MessageCodec.decodeBatch(h.topic(), body, live.get().maxBatchMessages());
         } catch (MalformedMessageException e) {
             throw new RequestRejectedException(ResponseCode.MESSAGE_ILLEGAL, "batch is malformed: " + e.getMessage());
         }
@@ -205,7 +210,7 @@ public final class SendMessageProcessor implements RequestProcessor {
         }
         TopicConfig topic = topics.get(name);
         if (topic == null) {
-            if (!config.autoCreateTopic() || NameValidator.isSystemTopic(name)) {
+            if (!live.get().autoCreateTopic() || NameValidator.isSystemTopic(name)) {
                 throw new RequestRejectedException(ResponseCode.TOPIC_NOT_EXIST, "topic '" + name + "' does not exist on broker "
                         + brokerName + "; create it first (tidemq admin topic create) or enable autoCreateTopic");
             }

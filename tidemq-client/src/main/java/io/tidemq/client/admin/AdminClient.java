@@ -10,6 +10,7 @@ import io.tidemq.common.net.HostPort;
 import io.tidemq.common.net.InvalidAddressException;
 import io.tidemq.common.protocol.body.BrokerRuntimeInfo;
 import io.tidemq.common.protocol.body.ClusterStats;
+import io.tidemq.common.protocol.body.ConfigSnapshot;
 import io.tidemq.common.protocol.body.QueueLag;
 import io.tidemq.common.protocol.body.GroupDescription;
 import io.tidemq.common.protocol.body.GroupList;
@@ -532,6 +533,54 @@ public final class AdminClient implements AutoCloseable {
      */
     public long resendAllDeadLetters(String group) {
         return deadLetters.resendAll(group);
+    }
+
+    // ---- configuration
+
+    /**
+     * GET_BROKER_CONFIG on every master of the target (readers too, with one broker's address): each broker's keys
+     * with the values it runs with and whether {@link #updateBrokerConfig} can change them. Keyed by address.
+     */
+    public Map<String, ConfigSnapshot> brokerConfig(AdminTarget target) {
+        return remoting.brokerConfigs("configuration query (GET_BROKER_CONFIG)", readTargets(target));
+    }
+
+    /**
+     * UPDATE_BROKER_CONFIG on every master of the target: each broker applies all of {@code updates} (key → value
+     * text) or none. Only the keys a snapshot marks {@code dynamic} change on a running broker; any other key is
+     * refused (it takes effect at a restart, from the properties file). A change lasts until the broker stops.
+     *
+     * @return the configuration of each broker after the change, keyed by address
+     * @throws io.tidemq.client.RequestFailedException (INVALID_PARAMETER) naming an unknown key, an invalid value
+     *                                                 or a key that needs a restart
+     */
+    public Map<String, ConfigSnapshot> updateBrokerConfig(AdminTarget target, Map<String, String> updates) {
+        return remoting.updateBrokerConfigs("configuration update (UPDATE_BROKER_CONFIG)", writeTargets(target),
+                updates);
+    }
+
+    /** GET_NAMESRV_CONFIG on every NameServer this client was given, keyed by address. */
+    public Map<String, ConfigSnapshot> namesrvConfig() {
+        Map<String, ConfigSnapshot> configs = new LinkedHashMap<>();
+        for (String addr : remoting.namesrvAddrs()) {
+            configs.put(addr, remoting.namesrvConfigAt("configuration query (GET_NAMESRV_CONFIG)", addr, null));
+        }
+        return configs;
+    }
+
+    /**
+     * UPDATE_NAMESRV_CONFIG on every NameServer this client was given. A running NameServer changes no key (every
+     * one is read at start), so this names the keys and says to restart.
+     *
+     * @throws io.tidemq.client.RequestFailedException (INVALID_PARAMETER) always, from the first NameServer
+     */
+    public Map<String, ConfigSnapshot> updateNamesrvConfig(Map<String, String> updates) {
+        Map<String, ConfigSnapshot> configs = new LinkedHashMap<>();
+        for (String addr : remoting.namesrvAddrs()) {
+            configs.put(addr, remoting.namesrvConfigAt("configuration update (UPDATE_NAMESRV_CONFIG)", addr,
+                    java.util.Objects.requireNonNull(updates, "updates")));
+        }
+        return configs;
     }
 
     // ---- targets

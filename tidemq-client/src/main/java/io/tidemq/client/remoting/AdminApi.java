@@ -12,6 +12,8 @@ import io.tidemq.common.protocol.RequestCode;
 import io.tidemq.common.protocol.ResponseCode;
 import io.tidemq.common.protocol.body.BrokerRuntimeInfo;
 import io.tidemq.common.protocol.body.ClusterStats;
+import io.tidemq.common.protocol.body.ConfigSnapshot;
+import io.tidemq.common.protocol.body.ConfigUpdates;
 import io.tidemq.common.protocol.body.GroupDescription;
 import io.tidemq.common.protocol.body.GroupList;
 import io.tidemq.common.protocol.body.TopicList;
@@ -231,6 +233,38 @@ public final class AdminApi implements AutoCloseable {
         }
         expectSuccess(what, addr, resp);
         return resp.readHeader(Headers.DlqResendResponse.class);
+    }
+
+    // ---- configuration
+
+    /** GET_BROKER_CONFIG, by address. */
+    public Map<String, ConfigSnapshot> brokerConfigs(String what, List<String> addrs) {
+        return decodeAll(what, callBrokers(what, addrs, RemotingCommand.createRequest(RequestCode.GET_BROKER_CONFIG)),
+                null, ConfigSnapshot.class);
+    }
+
+    /** UPDATE_BROKER_CONFIG on every address: the configuration of each after the change, by address. */
+    public Map<String, ConfigSnapshot> updateBrokerConfigs(String what, List<String> addrs, Map<String, String> updates) {
+        return decodeAll(what, callBrokers(what, addrs, RemotingCommand.createRequest(RequestCode.UPDATE_BROKER_CONFIG)
+                .setBody(Json.toBytes(new ConfigUpdates(updates)))), null, ConfigSnapshot.class);
+    }
+
+    /** GET_NAMESRV_CONFIG ({@code updates} null) or UPDATE_NAMESRV_CONFIG at the NameServer {@code addr}, not the others. */
+    public ConfigSnapshot namesrvConfigAt(String what, String addr, Map<String, String> updates) {
+        RemotingCommand request = updates == null ? RemotingCommand.createRequest(RequestCode.GET_NAMESRV_CONFIG)
+                : RemotingCommand.createRequest(RequestCode.UPDATE_NAMESRV_CONFIG)
+                        .setBody(Json.toBytes(new ConfigUpdates(updates)));
+        RemotingCommand resp;
+        try {
+            resp = remoting.invokeSync(addr, request, timeoutMs);
+        } catch (RemotingException e) {
+            throw new NameServerUnavailableException(what, List.of(addr), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClientException(what + " to NameServer " + addr + " was interrupted", e);
+        }
+        expectSuccess(what, "NameServer " + addr, resp);
+        return Json.fromBytes(resp.body(), ConfigSnapshot.class);
     }
 
     // ---- several brokers at once (answers in the order of the addresses)

@@ -124,6 +124,25 @@ public final class ConfigTable<B> {
         return values;
     }
 
+    /**
+     * One entry per key, in documentation order, as GET_BROKER_CONFIG / GET_NAMESRV_CONFIG report them.
+     *
+     * @param values      the value each key runs with, as text (a key missing here reports "")
+     * @param dynamicKeys the keys a running server changes when asked
+     */
+    public List<io.tidemq.common.protocol.body.ConfigSnapshot.Entry> entries(Map<String, String> values,
+                                                                            Set<String> dynamicKeys) {
+        List<io.tidemq.common.protocol.body.ConfigSnapshot.Entry> list = new ArrayList<>();
+        for (Entry<B, ?> e : entries.values()) {
+            ConfigKey<?> key = e.key();
+            String value = values.get(key.name());
+            list.add(new io.tidemq.common.protocol.body.ConfigSnapshot.Entry(key.name(), value == null ? "" : value,
+                    key.defaultText().replace("`", ""), key.unit() == null ? "" : key.unit(),
+                    dynamicKeys.contains(key.name())));
+        }
+        return list;
+    }
+
     /** The rows of this role's table in docs/configuration.md, in order. */
     public List<String> markdownRows() {
         List<String> rows = new ArrayList<>();

@@ -75,6 +75,10 @@ public enum RequestCode {
     GET_BROKER_CLUSTER_INFO(104),
     /** Admin → NameServer: every live broker with the runtime figures it reported at its last registration. */
     GET_CLUSTER_STATS(105),
+    /** Admin → NameServer: every configuration key with its value, and whether it can change without a restart. */
+    GET_NAMESRV_CONFIG(106),
+    /** Admin → NameServer: change configuration keys (refused for a key that takes effect only at a restart). */
+    UPDATE_NAMESRV_CONFIG(107),
 
     // ---- administration
 
@@ -108,6 +112,10 @@ public enum RequestCode {
     QUERY_QUEUE_MESSAGES(213),
     /** Admin → broker: forget a consumer group's committed offsets (refused while it has members online). */
     DELETE_CONSUMER_GROUP(214),
+    /** Admin → broker: every configuration key with its value, and whether it can change without a restart. */
+    GET_BROKER_CONFIG(215),
+    /** Admin → broker: change configuration keys (refused for a key that takes effect only at a restart). */
+    UPDATE_BROKER_CONFIG(216),
 
     // ---- failover controller (only on a controller peer's controllerListenPort)
 
