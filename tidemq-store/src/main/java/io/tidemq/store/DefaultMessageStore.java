@@ -19,6 +19,8 @@ import io.tidemq.store.api.StoreIOException;
 import io.tidemq.store.api.StoreStats;
 import io.tidemq.store.api.StoreWriteState;
 import io.tidemq.store.api.StoredMessage;
+import io.tidemq.store.api.timer.TimerStore;
+import io.tidemq.store.api.timer.TimerStoreConfig;
 import io.tidemq.store.commitlog.CommitLog;
 import io.tidemq.store.dispatch.CommitLogDispatcher;
 import io.tidemq.store.dispatch.ReputMessageService;
@@ -40,6 +42,7 @@ import io.tidemq.store.recovery.RecoveryCut;
 import io.tidemq.store.recovery.StoreCheckpoint;
 import io.tidemq.store.recovery.StoreDirectoryGuard;
 import io.tidemq.store.retention.RetentionService;
+import io.tidemq.store.timer.DefaultTimerStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -538,6 +541,11 @@ public final class DefaultMessageStore implements MessageStore {
             throw new IllegalStateException("the store at " + config.storePath() + " has not been started");
         }
         return recovery.endOffset();
+    }
+
+    @Override
+    public TimerStore openTimerStore(TimerStoreConfig timerConfig) {
+        return DefaultTimerStore.open(timerConfig, recoveredEndOffset());
     }
 
     /** What the last start's recovery did (null before start). */

@@ -8,10 +8,10 @@ import io.tidemq.common.concurrent.ServiceThread;
 import io.tidemq.common.timer.TimerConfig;
 import io.tidemq.common.timer.TimingWheelTimer;
 import io.tidemq.store.api.MessageStore;
-import io.tidemq.store.timer.TimerCheckpoint;
-import io.tidemq.store.timer.TimerLogRecord;
-import io.tidemq.store.timer.TimerStore;
-import io.tidemq.store.timer.TimerStoreConfig;
+import io.tidemq.store.api.timer.TimerCheckpoint;
+import io.tidemq.store.api.timer.TimerLogRecord;
+import io.tidemq.store.api.timer.TimerStore;
+import io.tidemq.store.api.timer.TimerStoreConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -103,8 +103,8 @@ public final class TimerMessageService implements AutoCloseable {
         state = State.RUNNING;
         long nowMs = clockMs.getAsLong();
         // entries whose record was lost with the CommitLog's tail are dropped (storage-audit #8)
-        timerStore = TimerStore.open(new TimerStoreConfig(dir, settings.precisionMs(), settings.slotCount(),
-                TimerStoreConfig.DEFAULT_LOG_SEGMENT_BYTES), store.recoveredEndOffset());
+        timerStore = store.openTimerStore(new TimerStoreConfig(dir, settings.precisionMs(), settings.slotCount(),
+                TimerStoreConfig.DEFAULT_LOG_SEGMENT_BYTES));
         TimerStore.Recovery recovery = timerStore.recovery();
         TimerCheckpoint checkpoint = recovery.checkpoint();
         long queueEnd = store.maxQueueOffset(TimerRecords.TOPIC, TimerRecords.QUEUE_ID);

@@ -27,9 +27,6 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
  * <ul>
  *   <li>{@code BrokerController} constructs {@code DefaultMessageStore}: the composition root picks the
  *       implementation behind {@code MessageStore}; every other class receives the interface.</li>
- *   <li>{@code broker.schedule} drives the persistent timer store ({@code io.tidemq.store.timer}: timer log, slot
- *       ring, checkpoint), a second storage engine owned by the timer service alone. It has no API package of its
- *       own yet; giving it one is separate work (docs/architecture.md, "Store and broker").</li>
  *   <li>{@code broker.ha} (replication, issue 11) reads and appends raw CommitLog bytes below the MessageStore API
  *       ({@code io.tidemq.store.ha}: ReplicaLog, epoch lineage, replica identity) and is handed the
  *       {@code DefaultMessageStore} that owns them. Same: no API package for replication yet.</li>
@@ -82,12 +79,10 @@ class StoreBoundaryArchTest {
         boolean compositionRoot = (origin.getName().equals("io.tidemq.broker.BrokerController")
                 || origin.getName().startsWith("io.tidemq.broker.BrokerController$"))
                 && target.getName().equals("io.tidemq.store.DefaultMessageStore");
-        boolean timerStore = origin.getPackageName().equals("io.tidemq.broker.schedule")
-                && target.getPackageName().equals("io.tidemq.store.timer");
         boolean replication = origin.getPackageName().equals("io.tidemq.broker.ha")
                 && (target.getPackageName().equals("io.tidemq.store.ha")
                 || target.getName().equals("io.tidemq.store.DefaultMessageStore"));
-        return compositionRoot || timerStore || replication;
+        return compositionRoot || replication;
     }
 
     @Test

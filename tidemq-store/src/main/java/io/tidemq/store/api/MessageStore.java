@@ -1,5 +1,8 @@
 package io.tidemq.store.api;
 
+import io.tidemq.store.api.timer.TimerStore;
+import io.tidemq.store.api.timer.TimerStoreConfig;
+
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -33,6 +36,16 @@ public interface MessageStore extends AutoCloseable {
 
     /** The CommitLog offset the last {@link #start()} recovered the log to (its end at start). */
     long recoveredEndOffset();
+
+    /**
+     * Opens (creating when absent) and recovers the persistent timer store in {@code config.dir()}, dropping
+     * entries whose CommitLog record ends past {@link #recoveredEndOffset()}: that record was lost with the
+     * log's tail, and a later record at the same offset must not be delivered in its place. The caller owns the
+     * timer store and closes it. After {@link #start()}.
+     *
+     * @throws StoreIOException when the files cannot be read or were written with another precision
+     */
+    TimerStore openTimerStore(TimerStoreConfig config);
 
     /**
      * Appends one message.

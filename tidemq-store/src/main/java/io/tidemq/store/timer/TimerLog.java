@@ -1,6 +1,7 @@
 package io.tidemq.store.timer;
 
 import io.tidemq.store.api.StoreIOException;
+import io.tidemq.store.api.timer.TimerLogRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -2,6 +2,7 @@ package io.tidemq.store.timer;
 
 import io.tidemq.store.api.FileIo;
 import io.tidemq.store.api.StoreIOException;
+import io.tidemq.store.api.timer.TimerLogRecord;
 import io.tidemq.store.file.BufferCleaner;
 import io.tidemq.store.file.Durability;
 import io.tidemq.store.file.MappedRegion;

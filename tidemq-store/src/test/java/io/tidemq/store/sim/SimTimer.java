@@ -3,9 +3,10 @@ package io.tidemq.store.sim;
 import io.tidemq.store.DefaultMessageStore;
 import io.tidemq.store.api.GetResult;
 import io.tidemq.store.api.StoredMessage;
-import io.tidemq.store.timer.TimerLogRecord;
-import io.tidemq.store.timer.TimerStore;
-import io.tidemq.store.timer.TimerStoreConfig;
+import io.tidemq.store.api.timer.TimerLogRecord;
+import io.tidemq.store.api.timer.TimerStore;
+import io.tidemq.store.api.timer.TimerStoreConfig;
+import io.tidemq.store.timer.DefaultTimerStore;
 
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -49,7 +50,7 @@ final class SimTimer {
     /** Opens the timer store after {@code store} started, as the broker's service does. */
     void open(DefaultMessageStore store) {
         Path dir = store.config().storePath().resolve("timer");
-        timerStore = TimerStore.open(new TimerStoreConfig(dir, PRECISION_MS, SLOTS, 1024 * TimerLogRecord.BYTES),
+        timerStore = DefaultTimerStore.open(new TimerStoreConfig(dir, PRECISION_MS, SLOTS, 1024 * TimerLogRecord.BYTES),
                 store.lastRecovery().endOffset());
         long queueEnd = store.maxQueueOffset(TOPIC, 0);
         indexedQueueOffset = Math.min(timerStore.recovery().checkpoint().indexedQueueOffset(), queueEnd);

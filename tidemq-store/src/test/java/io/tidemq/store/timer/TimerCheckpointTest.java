@@ -1,5 +1,6 @@
 package io.tidemq.store.timer;
 
+import io.tidemq.store.api.timer.TimerCheckpoint;
 import io.tidemq.store.file.Durability;
 import io.tidemq.store.file.DurabilityListener;
 import org.junit.jupiter.api.Test;
@@ -42,7 +43,7 @@ class TimerCheckpointTest {
         });
         TimerCheckpoint checkpoint = new TimerCheckpoint(5, 640, 1_000, 2_000, false);
         try {
-            checkpoint.store(dir);
+            TimerCheckpointFile.store(checkpoint, dir);
         } finally {
             Durability.install(previous);
         }
@@ -51,6 +52,6 @@ class TimerCheckpointTest {
                 "fileForced checkpoint.tmp",
                 "namespaceChanged checkpoint",
                 "fileForced <dir>");
-        assertThat(TimerCheckpoint.load(dir)).isEqualTo(checkpoint);
+        assertThat(TimerCheckpointFile.load(dir)).isEqualTo(checkpoint);
     }
 }

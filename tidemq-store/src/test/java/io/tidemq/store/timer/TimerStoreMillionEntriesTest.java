@@ -1,5 +1,7 @@
 package io.tidemq.store.timer;
 
+import io.tidemq.store.api.timer.TimerStore;
+import io.tidemq.store.api.timer.TimerStoreConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,7 +23,7 @@ class TimerStoreMillionEntriesTest {
     @Test
     void aMillionScheduledEntriesAddLessThanEightMebibytesOfHeap() {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        try (TimerStore store = TimerStore.open(new TimerStoreConfig(dir, 1_000, 7_200,
+        try (TimerStore store = DefaultTimerStore.open(new TimerStoreConfig(dir, 1_000, 7_200,
                 TimerStoreConfig.DEFAULT_LOG_SEGMENT_BYTES))) {
             long before = usedHeapAfterGc(memory);
             for (int i = 0; i < ENTRIES; i++) {

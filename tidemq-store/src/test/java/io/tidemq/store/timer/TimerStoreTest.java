@@ -1,6 +1,10 @@
 package io.tidemq.store.timer;
 
 import io.tidemq.store.api.StoreIOException;
+import io.tidemq.store.api.timer.TimerCheckpoint;
+import io.tidemq.store.api.timer.TimerLogRecord;
+import io.tidemq.store.api.timer.TimerStore;
+import io.tidemq.store.api.timer.TimerStoreConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,7 +44,7 @@ class TimerStoreTest {
 
     @Test
     void entriesOfOneSlotAreChainedNewestFirstAndOtherSlotsStaySeparate() {
-        try (TimerStore store = TimerStore.open(config(64, 1024))) {
+        try (TimerStore store = DefaultTimerStore.open(config(64, 1024))) {
             store.append(T0 + 100, T0, 1, 10, 0, NO_CURSOR);
             store.append(T0 + 2_500, T0 + 2_000, 2, 20, 0, NO_CURSOR);
             store.append(T0 + 900, T0, 3, 30, TimerLogRecord.FLAG_ROLL, NO_CURSOR);
@@ -57,13 +61,13 @@ class TimerStoreTest {
 
     @Test
     void cleanCloseAndReopenKeepsEverySlotAndTheCheckpointFigures() {
-        TimerStore store = TimerStore.open(config(64, 1024));
+        TimerStore store = DefaultTimerStore.open(config(64, 1024));
         for (int i = 0; i < 10; i++) {
             store.append(T0 + i * 1_000L, T0 + i * 1_000L, i, 100, 0, NO_CURSOR);
         }
         store.close(10, T0 + 3_000, T0);
 
-        try (TimerStore reopened = TimerStore.open(config(64, 1024))) {
+        try (TimerStore reopened = DefaultTimerStore.open(config(64, 1024))) {
             TimerStore.Recovery r = reopened.recovery();
             assertThat(r.wasClean()).isTrue();
             assertThat(r.slotsRebuilt()).isFalse();
@@ -76,7 +80,7 @@ class TimerStoreTest {
 
     @Test
     void uncleanReopenCutsEntriesPastTheCheckpointAndRebuildsTheSlots() {
-        TimerStore store = TimerStore.open(config(64, 1024));
+        TimerStore store = DefaultTimerStore.open(config(64, 1024));
         store.append(T0, T0, 1, 100, 0, NO_CURSOR);
         store.append(T0 + 500, T0, 2, 100, 0, NO_CURSOR);
         store.checkpoint(2, T0, T0);
@@ -84,7 +88,7 @@ class TimerStoreTest {
         store.append(T0 + 5_000, T0 + 5_000, 4, 100, 0, NO_CURSOR);
         store.closeAbruptly();
 
-        try (TimerStore reopened = TimerStore.open(config(64, 1024))) {
+        try (TimerStore reopened = DefaultTimerStore.open(config(64, 1024))) {
             TimerStore.Recovery r = reopened.recovery();
             assertThat(r.wasClean()).isFalse();
             assertThat(r.droppedEntries()).isEqualTo(2);
@@ -104,14 +108,14 @@ class TimerStoreTest {
         Path live = dir.resolve("live");
         TimerStoreConfig liveConfig = new TimerStoreConfig(live, PRECISION_MS, 64, 1024 * TimerLogRecord.BYTES);
         Path copy = dir.resolve("copy");
-        try (TimerStore store = TimerStore.open(liveConfig)) {
+        try (TimerStore store = DefaultTimerStore.open(liveConfig)) {
             store.append(T0, T0, 1, 100, 0, NO_CURSOR);
             store.checkpoint(1, T0, T0);
             store.append(T0, T0, 2, 100, 0, NO_CURSOR);
             copyTree(live, copy);
         }
 
-        try (TimerStore reopened = TimerStore.open(new TimerStoreConfig(copy, PRECISION_MS, 64,
+        try (TimerStore reopened = DefaultTimerStore.open(new TimerStoreConfig(copy, PRECISION_MS, 64,
                 1024 * TimerLogRecord.BYTES))) {
             assertThat(reopened.recovery().wasClean()).isFalse();
             assertThat(offsetsOfSlot(reopened, T0)).containsExactly(1L);
@@ -120,13 +124,13 @@ class TimerStoreTest {
 
     @Test
     void slotsBeforeTheDeliveredCursorAreNotRebuilt() {
-        TimerStore store = TimerStore.open(config(64, 1024));
+        TimerStore store = DefaultTimerStore.open(config(64, 1024));
         store.append(T0, T0, 1, 100, 0, NO_CURSOR);
         store.append(T0 + 3_000, T0 + 3_000, 2, 100, 0, NO_CURSOR);
         store.checkpoint(2, T0 + 1_000, T0);
         store.closeAbruptly();
 
-        try (TimerStore reopened = TimerStore.open(config(64, 1024))) {
+        try (TimerStore reopened = DefaultTimerStore.open(config(64, 1024))) {
             assertThat(reopened.countOf(T0)).isZero();
             assertThat(reopened.countOf(T0 + 3_000)).isEqualTo(1);
             assertThat(reopened.recovery().pendingEntries()).isEqualTo(1);
@@ -135,7 +139,7 @@ class TimerStoreTest {
 
     @Test
     void aRingPositionHeldByAnUndeliveredSlotIsRefusedUntilTheCursorPassesIt() {
-        try (TimerStore store = TimerStore.open(config(16, 1024))) {
+        try (TimerStore store = DefaultTimerStore.open(config(16, 1024))) {
             long wrapped = T0 + 16 * PRECISION_MS; // same ring position as T0
             store.append(T0, T0, 1, 100, 0, NO_CURSOR);
 
@@ -151,21 +155,21 @@ class TimerStoreTest {
 
     @Test
     void rebuildKeepsTheLaterSlotWhenTwoShareARingPosition() {
-        TimerStore store = TimerStore.open(config(16, 1024));
+        TimerStore store = DefaultTimerStore.open(config(16, 1024));
         long wrapped = T0 + 16 * PRECISION_MS;
         store.append(T0, T0, 1, 100, 0, NO_CURSOR);
         store.append(wrapped, wrapped, 2, 100, 0, T0 + PRECISION_MS);
         store.checkpoint(2, T0, T0); // T0 delivered in memory, the durable cursor lags behind it
         store.closeAbruptly();
 
-        try (TimerStore reopened = TimerStore.open(config(16, 1024))) {
+        try (TimerStore reopened = DefaultTimerStore.open(config(16, 1024))) {
             assertThat(offsetsOfSlot(reopened, wrapped)).containsExactly(2L);
         }
     }
 
     @Test
     void logSegmentsWhollyBeforeTheDurableCursorAreDeleted() {
-        try (TimerStore store = TimerStore.open(config(64, 1024))) {
+        try (TimerStore store = DefaultTimerStore.open(config(64, 1024))) {
             for (int i = 0; i < 2_048; i++) {
                 store.append(T0, T0, i, 100, 0, NO_CURSOR); // fills the first two segments
             }
@@ -182,26 +186,26 @@ class TimerStoreTest {
 
     @Test
     void reopeningWithAnotherPrecisionWhileEntriesArePendingIsRefusedNamingTheKey() {
-        TimerStore store = TimerStore.open(config(64, 1024));
+        TimerStore store = DefaultTimerStore.open(config(64, 1024));
         store.append(T0, T0, 1, 100, 0, NO_CURSOR);
         store.close(1, T0, T0);
 
-        assertThatThrownBy(() -> TimerStore.open(new TimerStoreConfig(dir, 500, 64, 1024 * TimerLogRecord.BYTES)))
+        assertThatThrownBy(() -> DefaultTimerStore.open(new TimerStoreConfig(dir, 500, 64, 1024 * TimerLogRecord.BYTES)))
                 .isInstanceOf(StoreIOException.class)
                 .hasMessageContaining("timerPrecisionMs=1000");
     }
 
     @Test
     void aRefusedPrecisionChangeLeavesTheFileSoTheOriginalPrecisionStillOpens() {
-        TimerStore store = TimerStore.open(config(64, 1024));
+        TimerStore store = DefaultTimerStore.open(config(64, 1024));
         store.append(T0, T0, 1, 100, 0, NO_CURSOR);
         store.close(1, T0, T0);
         TimerStoreConfig halfPrecision = new TimerStoreConfig(dir, 500, 64, 1024 * TimerLogRecord.BYTES);
 
-        assertThatThrownBy(() -> TimerStore.open(halfPrecision)).hasMessageContaining("timerPrecisionMs=1000");
-        assertThatThrownBy(() -> TimerStore.open(halfPrecision)).hasMessageContaining("timerPrecisionMs=1000");
+        assertThatThrownBy(() -> DefaultTimerStore.open(halfPrecision)).hasMessageContaining("timerPrecisionMs=1000");
+        assertThatThrownBy(() -> DefaultTimerStore.open(halfPrecision)).hasMessageContaining("timerPrecisionMs=1000");
 
-        try (TimerStore reopened = TimerStore.open(config(64, 1024))) {
+        try (TimerStore reopened = DefaultTimerStore.open(config(64, 1024))) {
             assertThat(reopened.recovery().slotsRebuilt()).isFalse();
             assertThat(reopened.countOf(T0)).isEqualTo(1);
             assertThat(offsetsOfSlot(reopened, T0)).containsExactly(1L);
@@ -210,14 +214,14 @@ class TimerStoreTest {
 
     @Test
     void aBadEntryInTheMiddleOfTheLastSegmentIsSkippedAndLaterEntriesStay() throws IOException {
-        TimerStore store = TimerStore.open(config(64, 1024));
+        TimerStore store = DefaultTimerStore.open(config(64, 1024));
         for (int i = 0; i < 6; i++) {
             store.append(T0 + i, T0, i, 100, 0, NO_CURSOR);
         }
         store.close(6, T0, T0);
         flipLogByte(2L * TimerLogRecord.BYTES + 30);
 
-        try (TimerStore reopened = TimerStore.open(config(64, 1024))) {
+        try (TimerStore reopened = DefaultTimerStore.open(config(64, 1024))) {
             assertThat(reopened.logWritePosition()).isEqualTo(6L * TimerLogRecord.BYTES);
             assertThat(reopened.recovery().badEntries()).isEqualTo(1);
             assertThat(offsetsOfSlot(reopened, T0)).containsExactly(5L, 4L, 3L, 1L, 0L);
@@ -229,14 +233,14 @@ class TimerStoreTest {
 
     @Test
     void aBadEntryInAnOlderSegmentDoesNotStopAppends() throws IOException {
-        TimerStore store = TimerStore.open(config(64, 1024));
+        TimerStore store = DefaultTimerStore.open(config(64, 1024));
         for (int i = 0; i < 1_100; i++) {
             store.append(T0 + 2_000, T0 + 2_000, i, 100, 0, NO_CURSOR);
         }
         store.close(1_100, T0, T0);
         flipLogByte(500L * TimerLogRecord.BYTES + 30);
 
-        try (TimerStore reopened = TimerStore.open(config(64, 1024))) {
+        try (TimerStore reopened = DefaultTimerStore.open(config(64, 1024))) {
             assertThat(reopened.logWritePosition()).isEqualTo(1_100L * TimerLogRecord.BYTES);
             assertThat(reopened.countOf(T0 + 2_000)).isEqualTo(1_099);
             assertThat(reopened.append(T0 + 3_000, T0 + 3_000, 7_777, 100, 0, NO_CURSOR))
@@ -247,14 +251,14 @@ class TimerStoreTest {
 
     @Test
     void entriesPointingPastTheRecoveredCommitLogEndAreDroppedForGood() {
-        TimerStore store = TimerStore.open(config(64, 1024));
+        TimerStore store = DefaultTimerStore.open(config(64, 1024));
         store.append(T0 + 1, T0, 100, 50, 0, NO_CURSOR);
         store.append(T0 + 2, T0, 200, 50, 0, NO_CURSOR);
         store.append(T0 + 3, T0, 300, 50, 0, NO_CURSOR); // its CommitLog record is lost with the tail
         store.checkpoint(3, T0, T0);
         store.closeAbruptly();
 
-        try (TimerStore reopened = TimerStore.open(config(64, 1024), 300)) {
+        try (TimerStore reopened = DefaultTimerStore.open(config(64, 1024), 300)) {
             assertThat(reopened.recovery().droppedPastCommitLogEnd()).isEqualTo(1);
             assertThat(offsetsOfSlot(reopened, T0)).containsExactly(200L, 100L);
             assertThat(reopened.countOf(T0)).isEqualTo(2);
@@ -263,7 +267,7 @@ class TimerStoreTest {
             reopened.checkpoint(4, T0, T0);
             reopened.closeAbruptly();
         }
-        try (TimerStore again = TimerStore.open(config(64, 1024), 10_000)) {
+        try (TimerStore again = DefaultTimerStore.open(config(64, 1024), 10_000)) {
             assertThat(again.recovery().slotsRebuilt()).isTrue();
             assertThat(again.recovery().droppedPastCommitLogEnd()).isZero();
             assertThat(offsetsOfSlot(again, T0)).containsExactly(300L, 200L, 100L);
@@ -277,7 +281,7 @@ class TimerStoreTest {
         Files.createDirectories(segment.getParent());
         Files.write(segment, new byte[24 * 1024]); // extended part way when power went
 
-        try (TimerStore store = TimerStore.open(config(64, 1024))) {
+        try (TimerStore store = DefaultTimerStore.open(config(64, 1024))) {
             assertThat(store.append(T0, T0, 1, 100, 0, NO_CURSOR)).isZero();
             assertThat(Files.size(segment)).isEqualTo(1024L * TimerLogRecord.BYTES);
         }
@@ -285,13 +289,13 @@ class TimerStoreTest {
 
     @Test
     void aCorruptCheckpointFailsWithAdvice() throws IOException {
-        TimerStore.open(config(64, 1024)).close(0, T0, T0);
-        Path checkpoint = dir.resolve(TimerCheckpoint.FILE_NAME);
+        DefaultTimerStore.open(config(64, 1024)).close(0, T0, T0);
+        Path checkpoint = dir.resolve(TimerCheckpointFile.FILE_NAME);
         byte[] bytes = Files.readAllBytes(checkpoint);
         bytes[20] ^= 1;
         Files.write(checkpoint, bytes);
 
-        assertThatThrownBy(() -> TimerStore.open(config(64, 1024)))
+        assertThatThrownBy(() -> DefaultTimerStore.open(config(64, 1024)))
                 .isInstanceOf(StoreIOException.class)
                 .hasMessageContaining("delete the timer directory");
     }
@@ -335,5 +339,10 @@ class TimerStoreTest {
                 }
             }
         }
+    }
+
+    @Test
+    void theConfiguredSlotLimitIsTheLargestRingTheSlotFileCanMap() {
+        assertThat(TimerStoreConfig.MAX_SLOT_COUNT).isEqualTo(TimerSlots.maxSlotCount());
     }
 }

@@ -2,6 +2,7 @@ package io.tidemq.store.timer;
 
 import io.tidemq.common.io.AtomicFile;
 import io.tidemq.store.api.StoreIOException;
+import io.tidemq.store.api.timer.TimerCheckpoint;
 import io.tidemq.store.file.Durability;
 
 import java.io.IOException;
@@ -11,8 +12,9 @@ import java.nio.file.Path;
 import java.util.zip.CRC32C;
 
 /**
- * How far the timer store is consistent, written atomically ({@link AtomicFile#replace}: temp file, fsync,
- * rename, fsync of the directory) after the timer log has been forced up to {@code logEndPosition}.
+ * The timer store's checkpoint file: a {@link TimerCheckpoint} written atomically ({@link AtomicFile#replace}: temp
+ * file, fsync, rename, fsync of the directory) after the timer log has been forced up to its
+ * {@code logEndPosition}.
  *
  * <pre>
  * offset size field
@@ -26,17 +28,9 @@ import java.util.zip.CRC32C;
  *     40    8 writtenAtMs         wall-clock time of this checkpoint
  *     48    4 crc                 CRC32C of bytes [0, 48)
  * </pre>
- *
- * @param indexedQueueOffset next queue offset of the timer topic not yet in the timer log
- * @param logEndPosition     timer log position up to which entries are durable and correspond to the offset above
- * @param deliveredCursorMs  every slot before this time is delivered; {@link #UNKNOWN_CURSOR} for a new store
- * @param writtenAtMs        when the checkpoint was taken
- * @param clean              whether the store was closed cleanly (slot file trustworthy)
  */
-public record TimerCheckpoint(long indexedQueueOffset, long logEndPosition, long deliveredCursorMs,
-                              long writtenAtMs, boolean clean) {
+final class TimerCheckpointFile {
 
-    public static final long UNKNOWN_CURSOR = Long.MIN_VALUE;
     static final String FILE_NAME = "checkpoint";
     private static final int MAGIC = 0x54435031;
     private static final int VERSION = 1;
@@ -54,23 +48,14 @@ public record TimerCheckpoint(long indexedQueueOffset, long logEndPosition, long
     private static final int CRC_OFFSET = 48;
     private static final int BYTES = CRC_OFFSET + Integer.BYTES;
 
-    /** The checkpoint of a timer store that has never run. */
-    public static TimerCheckpoint initial() {
-        return new TimerCheckpoint(0, 0, UNKNOWN_CURSOR, 0, true);
-    }
-
-    TimerCheckpoint withClean(boolean newClean) {
-        return new TimerCheckpoint(indexedQueueOffset, logEndPosition, deliveredCursorMs, writtenAtMs, newClean);
-    }
-
     /**
-     * @return the stored checkpoint, or {@link #initial()} when there is none
+     * @return the stored checkpoint, or {@link TimerCheckpoint#initial()} when there is none
      * @throws StoreIOException when the file exists but is unreadable or fails its CRC
      */
     static TimerCheckpoint load(Path dir) {
         Path file = dir.resolve(FILE_NAME);
         if (!Files.exists(file)) {
-            return initial();
+            return TimerCheckpoint.initial();
         }
         try {
             ByteBuffer buf = ByteBuffer.wrap(Files.readAllBytes(file));
@@ -89,14 +74,15 @@ public record TimerCheckpoint(long indexedQueueOffset, long logEndPosition, long
     }
 
     /** Replaces the checkpoint file atomically and durably. */
-    void store(Path dir) {
+    static void store(TimerCheckpoint checkpoint, Path dir) {
         ByteBuffer buf = ByteBuffer.allocate(BYTES);
-        buf.putInt(MAGIC_OFFSET, MAGIC).putInt(VERSION_OFFSET, VERSION).putInt(CLEAN_OFFSET, clean ? 1 : 0)
+        buf.putInt(MAGIC_OFFSET, MAGIC).putInt(VERSION_OFFSET, VERSION)
+                .putInt(CLEAN_OFFSET, checkpoint.clean() ? 1 : 0)
                 .putInt(RESERVED_OFFSET, 0)
-                .putLong(INDEXED_QUEUE_OFFSET_OFFSET, indexedQueueOffset)
-                .putLong(LOG_END_POSITION_OFFSET, logEndPosition)
-                .putLong(DELIVERED_CURSOR_MS_OFFSET, deliveredCursorMs)
-                .putLong(WRITTEN_AT_MS_OFFSET, writtenAtMs);
+                .putLong(INDEXED_QUEUE_OFFSET_OFFSET, checkpoint.indexedQueueOffset())
+                .putLong(LOG_END_POSITION_OFFSET, checkpoint.logEndPosition())
+                .putLong(DELIVERED_CURSOR_MS_OFFSET, checkpoint.deliveredCursorMs())
+                .putLong(WRITTEN_AT_MS_OFFSET, checkpoint.writtenAtMs());
         buf.putInt(CRC_OFFSET, crc(buf));
         Path file = dir.resolve(FILE_NAME);
         try {
@@ -104,6 +90,9 @@ public record TimerCheckpoint(long indexedQueueOffset, long logEndPosition, long
         } catch (IOException e) {
             throw new StoreIOException("cannot write timer checkpoint " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    private TimerCheckpointFile() {
     }
 
     private static int crc(ByteBuffer buf) {

@@ -1,6 +1,10 @@
 package io.tidemq.store.timer;
 
 import io.tidemq.store.api.StoreIOException;
+import io.tidemq.store.api.timer.TimerCheckpoint;
+import io.tidemq.store.api.timer.TimerLogRecord;
+import io.tidemq.store.api.timer.TimerStore;
+import io.tidemq.store.api.timer.TimerStoreConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -8,22 +12,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 
 /**
- * The persistent timer index: a {@link TimerLog} of scheduled entries, a {@link TimerSlots} ring pointing at the
- * newest entry of each slot, and a {@link TimerCheckpoint}. It knows nothing of messages: the broker's timer
- * service decides which slot an entry goes to and delivers what a slot holds. Heap use is constant in the
- * number of entries (everything lives in mapped files).
- *
- * <p>Recovery contract ({@link #open}): after a clean close the files are used as they are. Otherwise the timer
- * log is cut back to the checkpoint's {@code logEndPosition} (entries past it are re-indexed by the caller from
- * the checkpoint's {@code indexedQueueOffset}) and the slot ring is rebuilt from the log for every slot at or
- * after the checkpoint's delivered cursor. Either way the store is then marked running (not clean) on disk, so a
- * crash at any later moment leads to the same repair.
+ * The persistent timer index behind {@link TimerStore}: a {@link TimerLog} of scheduled entries, a {@link TimerSlots}
+ * ring pointing at the newest entry of each slot, and a checkpoint ({@link TimerCheckpointFile}). The recovery
+ * contract is {@link TimerStore}'s; {@link #open(TimerStoreConfig, long)} carries it out.
  *
  * <p>Threading: single-threaded (the timer service's scan thread).
  */
-public final class TimerStore implements AutoCloseable {
+public final class DefaultTimerStore implements TimerStore {
 
-    private static final Logger log = LoggerFactory.getLogger(TimerStore.class);
+    private static final Logger log = LoggerFactory.getLogger(DefaultTimerStore.class);
 
     private final TimerStoreConfig config;
     private final TimerLog timerLog;
@@ -32,22 +29,8 @@ public final class TimerStore implements AutoCloseable {
     private TimerCheckpoint lastCheckpoint;
     private boolean closed;
 
-    /**
-     * What {@link #open} found and repaired.
-     *
-     * @param checkpoint     the checkpoint the store resumed from
-     * @param wasClean       whether the previous run closed cleanly
-     * @param droppedEntries timer log entries past the checkpoint that were cut (to be re-indexed)
-     * @param slotsRebuilt   whether the slot ring was rebuilt from the log
-     * @param pendingEntries entries in slots at or after the delivered cursor
-     * @param badEntries     entries below the end of the log that failed their CRC (skipped and reported)
-     * @param droppedPastCommitLogEnd entries dropped because their CommitLog record lies past the recovered end
-     */
-    public record Recovery(TimerCheckpoint checkpoint, boolean wasClean, long droppedEntries, boolean slotsRebuilt,
-                           long pendingEntries, long badEntries, long droppedPastCommitLogEnd) {
-    }
 
-    private TimerStore(TimerStoreConfig config, TimerLog timerLog, TimerSlots slots, Recovery recovery) {
+    private DefaultTimerStore(TimerStoreConfig config, TimerLog timerLog, TimerSlots slots, Recovery recovery) {
         this.config = config;
         this.timerLog = timerLog;
         this.slots = slots;
@@ -56,12 +39,13 @@ public final class TimerStore implements AutoCloseable {
     }
 
     /**
-     * Opens (creating when absent) and recovers the timer store; see the class comment for the contract. For a
-     * store whose CommitLog end is unknown (tests, tools); the broker uses {@link #open(TimerStoreConfig, long)}.
+     * Opens (creating when absent) and recovers the timer store; see {@link TimerStore} for the contract. For a
+     * store whose CommitLog end is unknown (tests, tools); the message store uses
+     * {@link #open(TimerStoreConfig, long)} ({@code MessageStore.openTimerStore}).
      *
      * @throws StoreIOException when the files cannot be read or were written with another precision
      */
-    public static TimerStore open(TimerStoreConfig config) {
+    public static DefaultTimerStore open(TimerStoreConfig config) {
         return open(config, Long.MAX_VALUE);
     }
 
@@ -73,13 +57,13 @@ public final class TimerStore implements AutoCloseable {
      *
      * @throws StoreIOException when the files cannot be read or were written with another precision
      */
-    public static TimerStore open(TimerStoreConfig config, long commitLogEndOffset) {
+    public static DefaultTimerStore open(TimerStoreConfig config, long commitLogEndOffset) {
         try {
             Files.createDirectories(config.dir());
         } catch (IOException e) {
             throw new StoreIOException("cannot create the timer directory " + config.dir() + ": " + e.getMessage(), e);
         }
-        TimerCheckpoint checkpoint = TimerCheckpoint.load(config.dir());
+        TimerCheckpoint checkpoint = TimerCheckpointFile.load(config.dir());
         TimerLog timerLog = TimerLog.open(config.logDir(), config.logSegmentBytes());
         // checked before the slot file is touched: a refused open must leave it as it was (storage-audit #7)
         long previous = TimerSlots.writtenPrecisionMs(config.slotFile());
@@ -121,11 +105,11 @@ public final class TimerStore implements AutoCloseable {
         long pending = slots.entriesFrom(checkpoint.deliveredCursorMs());
         Recovery recovery = new Recovery(checkpoint, checkpoint.clean(), dropped, rebuild, pending,
                 timerLog.badEntries(), droppedPastEnd);
-        TimerStore store = new TimerStore(config, timerLog, slots, recovery);
+        DefaultTimerStore store = new DefaultTimerStore(config, timerLog, slots, recovery);
         store.lastCheckpoint = new TimerCheckpoint(checkpoint.indexedQueueOffset(), timerLog.writePosition(),
                 checkpoint.deliveredCursorMs(), System.currentTimeMillis(), false);
         slots.force();
-        store.lastCheckpoint.store(config.dir());
+        TimerCheckpointFile.store(store.lastCheckpoint, config.dir());
         log.info("timer store {} opened ({} shutdown): {} pending entries, {} dropped past the checkpoint, slots {}",
                 config.dir(), checkpoint.clean() ? "clean" : "unclean", pending, dropped,
                 rebuild ? "rebuilt" : "kept");
@@ -178,20 +162,24 @@ public final class TimerStore implements AutoCloseable {
         return dropped[0];
     }
 
+    @Override
     public Recovery recovery() {
         return recovery;
     }
 
+    @Override
     public long precisionMs() {
         return config.precisionMs();
     }
 
     /** The start of the slot containing {@code timeMs}. */
+    @Override
     public long slotTimeOf(long timeMs) {
         return slots.slotTimeOf(timeMs);
     }
 
     /** How long a span the slot ring covers before positions are reused. */
+    @Override
     public long ringSpanMs() {
         return config.precisionMs() * config.slotCount();
     }
@@ -203,6 +191,7 @@ public final class TimerStore implements AutoCloseable {
      *
      * @return the entry's position, or {@link TimerLogRecord#NO_POSITION} when the ring position is taken
      */
+    @Override
     public long append(long deliverAtMs, long slotTimeMs, long commitLogOffset, int sizeBytes, int flags,
                        long cursorMs) {
         if (slotTimeMs != slots.slotTimeOf(slotTimeMs)) {
@@ -220,34 +209,41 @@ public final class TimerStore implements AutoCloseable {
     }
 
     /** Entries in slot {@code slotTimeMs}. */
+    @Override
     public int countOf(long slotTimeMs) {
         return slots.countOf(slotTimeMs);
     }
 
     /** The newest entry of slot {@code slotTimeMs}; walk on through {@link TimerLogRecord#prevPosition()}. */
+    @Override
     public long headOf(long slotTimeMs) {
         return slots.headOf(slotTimeMs);
     }
 
     /** The entry at {@code position}, or null when it is not held (deleted, never written, corrupt). */
+    @Override
     public TimerLogRecord read(long position) {
         return position < 0 ? null : timerLog.read(position);
     }
 
     /** Entries in slots at or after {@code cursorMs}. O(slot count). */
+    @Override
     public long entriesFrom(long cursorMs) {
         return slots.entriesFrom(cursorMs);
     }
 
+    @Override
     public long logWritePosition() {
         return timerLog.writePosition();
     }
 
+    @Override
     public int logSegmentCount() {
         return timerLog.segmentCount();
     }
 
     /** The last checkpoint written. */
+    @Override
     public TimerCheckpoint lastCheckpoint() {
         return lastCheckpoint;
     }
@@ -257,16 +253,18 @@ public final class TimerStore implements AutoCloseable {
      * and every slot before {@code deliveredCursorMs} is delivered. Then deletes log segments wholly before the
      * cursor that was just made durable.
      */
+    @Override
     public void checkpoint(long indexedQueueOffset, long deliveredCursorMs, long nowMs) {
         timerLog.flush();
         TimerCheckpoint next = new TimerCheckpoint(indexedQueueOffset, timerLog.writePosition(), deliveredCursorMs,
                 nowMs, false);
-        next.store(config.dir());
+        TimerCheckpointFile.store(next, config.dir());
         lastCheckpoint = next;
         timerLog.deleteSegmentsBefore(deliveredCursorMs);
     }
 
     /** Clean close: forces everything and writes a clean checkpoint. Idempotent. */
+    @Override
     public void close(long indexedQueueOffset, long deliveredCursorMs, long nowMs) {
         if (closed) {
             return;
@@ -276,11 +274,12 @@ public final class TimerStore implements AutoCloseable {
         slots.force();
         lastCheckpoint = new TimerCheckpoint(indexedQueueOffset, timerLog.writePosition(), deliveredCursorMs, nowMs,
                 true);
-        lastCheckpoint.store(config.dir());
+        TimerCheckpointFile.store(lastCheckpoint, config.dir());
         releaseFiles();
     }
 
     /** Releases the files without a clean checkpoint, as a crash would (the next open repairs). */
+    @Override
     public void closeAbruptly() {
         if (!closed) {
             closed = true;

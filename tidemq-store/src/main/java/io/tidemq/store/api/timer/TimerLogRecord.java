@@ -1,4 +1,4 @@
-package io.tidemq.store.timer;
+package io.tidemq.store.api.timer;
 
 import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
@@ -60,17 +60,19 @@ public record TimerLogRecord(long deliverAtMs, long slotTimeMs, long commitLogOf
         return (flags & FLAG_DROPPED) != 0;
     }
 
-    TimerLogRecord withPrevPosition(long newPrevPosition) {
+    /** This entry linked behind {@code newPrevPosition} (the timer log rewrites links when it rebuilds a slot). */
+    public TimerLogRecord withPrevPosition(long newPrevPosition) {
         return new TimerLogRecord(deliverAtMs, slotTimeMs, commitLogOffset, sizeBytes, flags, newPrevPosition);
     }
 
-    TimerLogRecord dropped() {
+    /** This entry marked {@link #FLAG_DROPPED}. */
+    public TimerLogRecord dropped() {
         return new TimerLogRecord(deliverAtMs, slotTimeMs, commitLogOffset, sizeBytes, flags | FLAG_DROPPED,
                 prevPosition);
     }
 
     /** Writes the entry at {@code at} of {@code buf} (absolute puts; the buffer's position is untouched). */
-    void writeTo(ByteBuffer buf, int at) {
+    public void writeTo(ByteBuffer buf, int at) {
         buf.putInt(at + MAGIC_OFFSET, MAGIC);
         buf.putInt(at + FLAGS_OFFSET, flags);
         buf.putLong(at + DELIVER_AT_OFFSET, deliverAtMs);
@@ -82,7 +84,7 @@ public record TimerLogRecord(long deliverAtMs, long slotTimeMs, long commitLogOf
     }
 
     /** The entry at {@code at}, or null when none is written there (zero magic) or its CRC does not match. */
-    static TimerLogRecord readFrom(ByteBuffer buf, int at) {
+    public static TimerLogRecord readFrom(ByteBuffer buf, int at) {
         if (buf.getInt(at + MAGIC_OFFSET) != MAGIC || buf.getInt(at + CRC_OFFSET) != crc(buf, at)) {
             return null;
         }
