@@ -17,11 +17,26 @@ import java.nio.file.Path;
  */
 public interface FileIo {
 
-    /** The real disk: zeros written through the channel, {@code msync} through the mapping. */
+    /**
+     * The real disk: blocks reserved with {@code fallocate(2)} for files of {@link #RESERVE_MIN_BYTES} or more
+     * (zeros written through the channel for smaller files, or where the file system cannot), {@code msync}
+     * through the mapping.
+     */
     FileIo DEFAULT = new FileIo() {
         @Override
         public void allocate(Path path, FileChannel channel, long sizeBytes) throws IOException {
+            if (reserve(path, channel, 0, sizeBytes)) {
+                if (channel.size() != sizeBytes) {
+                    throw new IOException("reserved " + channel.size() + " bytes instead of " + sizeBytes);
+                }
+                return;
+            }
             writeZeros(channel, sizeBytes);
+        }
+
+        @Override
+        public boolean reserve(Path path, FileChannel channel, long position, long length) throws IOException {
+            return length >= RESERVE_MIN_BYTES && Fallocate.reserve(path, position, length);
         }
 
         @Override
@@ -51,6 +66,25 @@ public interface FileIo {
     default void allocateRange(Path path, FileChannel channel, long position, int length) throws IOException {
         writeZeros(channel, position, length);
     }
+
+    /**
+     * Reserves the blocks of {@code [position, position + length)} of a new file without writing them
+     * ({@code fallocate(2)}), so that writes through a mapping there never need a new block. A full disk fails
+     * here with an {@link IOException} (ENOSPC).
+     *
+     * @return false when this implementation (or the file system) cannot reserve: the caller then allocates by
+     *         writing zeros ({@link #allocateRange}). The default is false, so a test implementation that
+     *         overrides only {@link #allocate}/{@link #allocateRange} sees every allocation.
+     */
+    default boolean reserve(Path path, FileChannel channel, long position, long length) throws IOException {
+        return false;
+    }
+
+    /**
+     * Smallest range {@link #DEFAULT} reserves with {@code fallocate} (one short process per call): below it,
+     * writing the zeros costs less than starting the command.
+     */
+    long RESERVE_MIN_BYTES = 8L << 20;
 
     /** Bytes the store may still use on the file system holding {@code dir} (statvfs: available to us). */
     default long usableBytes(Path dir) {

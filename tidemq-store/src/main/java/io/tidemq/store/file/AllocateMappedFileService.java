@@ -16,7 +16,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Creates, allocates and warms CommitLog files ahead of need on the {@code tidemq-allocate-mappedfile} thread.
@@ -24,8 +23,9 @@ import java.util.concurrent.locks.LockSupport;
  * mapped already, N+1 is mapped in the background while N fills, so an append never waits for a 1 GiB file.
  *
  * <p>A file is handed out as soon as it is mapped, before its blocks are allocated. This thread then allocates
- * it (zeros written through the channel, so a full disk is an {@code IOException}, never a SIGBUS) in 1 MiB
- * chunks, at most {@link #ALLOCATE_AHEAD_BYTES} past the appender's write position, and write-touches the
+ * it, so a full disk is an {@code IOException}, never a SIGBUS: whole, at once, where {@link FileIo#reserve}
+ * can ({@code fallocate}, nothing written); otherwise with zeros written through the channel in 1 MiB chunks, at
+ * most {@link #ALLOCATE_AHEAD_BYTES} past the appender's write position. Either way it write-touches the
  * allocated pages above the write position (see {@link MappedFile#allocateAheadStep}); when it is that far ahead
  * it parks until the appender has used half of the distance. The appender allocates a chunk itself only when it
  * overtakes this thread ({@link MappedFile#ensureAllocated}).
@@ -43,12 +43,13 @@ public final class AllocateMappedFileService implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(AllocateMappedFileService.class);
     private static final long WAIT_WARN_MS = 5_000;
-    /** Longest park while nothing is to be done; a request or a nearing appender unparks it sooner. */
-    private static final long IDLE_PARK_NS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** Longest wait while nothing is to be done; a request or a nearing appender wakes it sooner. */
+    private static final long IDLE_WAIT_MS = 100;
 
     private record Request(Path path, int fileSizeBytes, CompletableFuture<MappedFile> result) {
     }
 
+    private final long idleWaitMs;
     private final boolean warmUp;
     private final boolean forceAfterWarmUp;
     private final FileIo io;
@@ -58,6 +59,8 @@ public final class AllocateMappedFileService implements AutoCloseable {
     private final ConcurrentLinkedQueue<Request> pending = new ConcurrentLinkedQueue<>();
     /** Files handed out and not yet allocated whole, oldest first. Allocator thread only. */
     private final ArrayDeque<MappedFile> allocating = new ArrayDeque<>();
+    /** How a file's appender wakes this thread when it nears what was done ahead (one instance: no allocation). */
+    private final Runnable waker = this::wakeup;
     private final ServiceThread loop = new ServiceThread("tidemq-allocate-mappedfile") {
         @Override
         protected void onLoop() {
@@ -67,9 +70,11 @@ public final class AllocateMappedFileService implements AutoCloseable {
                 return;
             }
             if (!allocateAhead()) {
-                // a plain park: MappedFile unparks this thread directly when its appender nears (see
-                // MappedFile#allocateAheadStep), and wakeup() (a request, close) unparks it too
-                LockSupport.parkNanos(this, IDLE_PARK_NS);
+                // woken early by a request, by close, and by an appender nearing the end of what was done ahead
+                // (MappedFile#allocateAheadStep): all through wakeup(), whose flag only waitForRunning clears (a
+                // plain park left the flag set after the first wake-up, so every later one was lost and each
+                // request, and close, waited for the park to time out)
+                waitForRunning(idleWaitMs);
             }
         }
 
@@ -89,6 +94,12 @@ public final class AllocateMappedFileService implements AutoCloseable {
 
     /** @param io how files are allocated and forced (a test seam; {@link FileIo#DEFAULT} in production) */
     public AllocateMappedFileService(boolean warmUp, boolean forceAfterWarmUp, FileIo io) {
+        this(warmUp, forceAfterWarmUp, io, IDLE_WAIT_MS);
+    }
+
+    /** @param idleWaitMs longest wait with nothing to do (tests make it long, to see that wake-ups end it) */
+    AllocateMappedFileService(boolean warmUp, boolean forceAfterWarmUp, FileIo io, long idleWaitMs) {
+        this.idleWaitMs = idleWaitMs;
         this.io = io;
         this.warmUp = warmUp;
         this.forceAfterWarmUp = forceAfterWarmUp;
@@ -135,6 +146,11 @@ public final class AllocateMappedFileService implements AutoCloseable {
         }
     }
 
+    /** Wakes the allocator thread (any thread). */
+    private void wakeup() {
+        loop.wakeup();
+    }
+
     private Request submit(Path path, int fileSizeBytes) {
         return requests.computeIfAbsent(path, p -> {
             Request r = new Request(p, fileSizeBytes, new CompletableFuture<>());
@@ -174,7 +190,7 @@ public final class AllocateMappedFileService implements AutoCloseable {
             MappedFile file = it.next();
             MappedFile.AheadStep step;
             try {
-                step = file.allocateAheadStep(ALLOCATE_AHEAD_BYTES, warmUp, forceAfterWarmUp);
+                step = file.allocateAheadStep(ALLOCATE_AHEAD_BYTES, warmUp, forceAfterWarmUp, waker);
             } catch (FileShutDownException e) {
                 log.debug("stopped allocating {}: {}", file.path(), e.getMessage());
                 step = MappedFile.AheadStep.DONE;

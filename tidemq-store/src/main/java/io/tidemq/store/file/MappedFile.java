@@ -83,6 +83,8 @@ public final class MappedFile {
      */
     private volatile int allocatedPosition;
     private final Object allocationLock = new Object();
+    /** Guarded by allocationLock: {@link FileIo#reserve} declined once, so every later chunk is zeros. */
+    private boolean reserveUnsupported;
     /**
      * Allocator thread only: end of the prefix whose pages {@link #allocateAheadStep} has write-touched (or the
      * appender passed); pages between it and {@link #allocatedPosition} are allocated but not yet mapped in.
@@ -90,11 +92,11 @@ public final class MappedFile {
     private int touchedPosition;
     /**
      * Set by the allocator thread when it is far enough ahead and about to park: the first append ending at or
-     * past this position wakes {@link #parkedAllocator}. {@code Integer.MAX_VALUE} when nobody waits.
+     * past this position runs {@link #allocatorWaker}. {@code Integer.MAX_VALUE} when nobody waits.
      */
     private volatile int wakeAllocatorAtPosition = Integer.MAX_VALUE;
-    /** The allocator thread while it parks waiting for the appender to come closer; null otherwise. */
-    private volatile Thread parkedAllocator;
+    /** Wakes the allocator thread while it parks waiting for the appender to come closer; null otherwise. */
+    private volatile Runnable allocatorWaker;
     /** 1 for the file's own reference plus one per reader holding it; the mapping goes at 0. */
     private final AtomicLong refCount = new AtomicLong(1);
     /** Cleared once by shutdown (compare-and-set, so the own reference is released once); then no new holder. */
@@ -198,6 +200,11 @@ public final class MappedFile {
         }
 
         @Override
+        public boolean reserve(Path path, FileChannel channel, long position, long length) throws IOException {
+            return io.reserve(path, channel, position, length);
+        }
+
+        @Override
         public void force(Path path, MappedByteBuffer mapped, int position, int length) {
             io.force(path, mapped, position, length);
         }
@@ -225,11 +232,11 @@ public final class MappedFile {
     }
 
     private void wakeAllocator() {
-        Thread allocator = parkedAllocator;
-        if (allocator != null) {
+        Runnable waker = allocatorWaker;
+        if (waker != null) {
             wakeAllocatorAtPosition = Integer.MAX_VALUE;
-            parkedAllocator = null;
-            LockSupport.unpark(allocator);
+            allocatorWaker = null;
+            waker.run();
         }
     }
 
@@ -244,11 +251,12 @@ public final class MappedFile {
     }
 
     /**
-     * One step of the allocator thread's work on a file it handed out before allocating it: allocates the next
-     * 1 MiB chunk while the allocated prefix ends less than {@code aheadBytes} past the write position (and
-     * forces its zeros with {@code forceZeros}), otherwise write-touches the next allocated chunk above the write
-     * position (with {@code warm}), otherwise registers the calling thread to be unparked once the appender has
-     * used half of the distance and answers {@link AheadStep#AHEAD}. Allocation comes first while the distance is
+     * One step of the allocator thread's work on a file it handed out before allocating it: allocates while the
+     * allocated prefix ends less than {@code aheadBytes} past the write position (the whole rest of the file at
+     * once when {@link FileIo#reserve} can, otherwise the next 1 MiB chunk of zeros, which {@code forceZeros}
+     * forces), otherwise write-touches the next allocated chunk above the write position, at most
+     * {@code aheadBytes} past it (with {@code warm}), otherwise registers the calling thread to be unparked once
+     * the appender has used half of the distance and answers {@link AheadStep#AHEAD}. Allocation comes first while the distance is
      * below half of {@code aheadBytes}: writing zeros is cheaper per byte than appending, so the allocated prefix
      * stays ahead of the appender even when touching cannot keep up (the appender then faults its pages in
      * itself, as without warm-up). Bounding the distance keeps the zeros from competing with the appender for CPU
@@ -257,17 +265,28 @@ public final class MappedFile {
      * @throws DiskFullException when the file system has no room for the next chunk
      */
     public AheadStep allocateAheadStep(int aheadBytes, boolean warm, boolean forceZeros) {
+        Thread caller = Thread.currentThread();
+        return allocateAheadStep(aheadBytes, warm, forceZeros, () -> LockSupport.unpark(caller));
+    }
+
+    /**
+     * {@link #allocateAheadStep(int, boolean, boolean)}, where the appender wakes the parked allocator with
+     * {@code waker} (the allocator service's own wake-up, so that it goes through the same flag as its other
+     * wake-ups and none is lost).
+     */
+    public AheadStep allocateAheadStep(int aheadBytes, boolean warm, boolean forceZeros, Runnable waker) {
         if (!available) {
             return AheadStep.DONE;
         }
         int wrote = wrotePosition.get();
         int allocated = allocatedPosition;
         long wanted = Math.min(fileSizeBytes, (long) wrote + aheadBytes);
-        boolean touchedAll = !warm || touchedPosition >= allocated;
+        // touching, like allocating, stays within aheadBytes of the appender (a reserved file is allocated whole)
+        boolean touchedAll = !warm || touchedPosition >= Math.min(allocated, wanted);
         if (allocated < wanted && (touchedAll || allocated - wrote < aheadBytes / 2)) {
-            allocateNextChunk();
+            boolean zeros = allocateNextChunk();
             int end = allocatedPosition;
-            if (forceZeros && end > allocated && hold()) {
+            if (forceZeros && zeros && end > allocated && hold()) {
                 try {
                     // zeros reach the disk (blocks really allocated, not delayed) ahead of the data, so a later
                     // SYNC flush of records there has no block allocation to commit
@@ -283,7 +302,7 @@ public final class MappedFile {
         }
         if (!touchedAll) {
             int from = Math.max(touchedPosition, (wrote / OS_PAGE_BYTES) * OS_PAGE_BYTES);
-            int to = Math.min(allocated, from + ALLOCATION_CHUNK_BYTES);
+            int to = (int) Math.min(Math.min(allocated, wanted), (long) from + ALLOCATION_CHUNK_BYTES);
             if (from < to && hold()) {
                 try {
                     touchPages(from, to);
@@ -294,14 +313,15 @@ public final class MappedFile {
             touchedPosition = Math.max(from, to);
             return AheadStep.WORKED;
         }
-        if (allocated >= fileSizeBytes) {
+        if (allocated >= fileSizeBytes && (!warm || touchedPosition >= fileSizeBytes)) {
             return AheadStep.DONE;
         }
-        parkedAllocator = Thread.currentThread();
-        wakeAllocatorAtPosition = Math.max(0, allocated - aheadBytes / 2);
+        int lead = warm ? Math.min(allocated, touchedPosition) : allocated;
+        allocatorWaker = waker;
+        wakeAllocatorAtPosition = Math.max(0, lead - aheadBytes / 2);
         if (wrotePosition.get() >= wakeAllocatorAtPosition) { // the appender got there meanwhile
             wakeAllocatorAtPosition = Integer.MAX_VALUE;
-            parkedAllocator = null;
+            allocatorWaker = null;
             return AheadStep.WORKED;
         }
         return AheadStep.AHEAD;
@@ -346,6 +366,11 @@ public final class MappedFile {
         return touched;
     }
 
+    /** Allocator thread (and tests): end of the prefix {@link #allocateAheadStep} has touched. */
+    int touchedPosition() {
+        return touchedPosition;
+    }
+
     /** End of the prefix whose blocks are allocated. */
     public int allocatedPosition() {
         return allocatedPosition;
@@ -356,16 +381,29 @@ public final class MappedFile {
         return allocatedPosition >= fileSizeBytes;
     }
 
-    private void allocateNextChunk() {
+    /**
+     * Allocates the rest of the file at once when {@link FileIo#reserve} can (no bytes written), otherwise the
+     * next chunk of zeros.
+     *
+     * @return whether zeros were written (a SYNC allocator forces them; a reservation wrote nothing)
+     */
+    private boolean allocateNextChunk() {
         synchronized (allocationLock) {
             int from = allocatedPosition;
             if (from >= fileSizeBytes) {
-                return;
+                return false;
             }
             int length = Math.min(ALLOCATION_CHUNK_BYTES, fileSizeBytes - from);
+            boolean zeros = true;
             try {
-                // zeros go only above allocatedPosition, where neither the appender nor the warm-up has written
-                io.allocateRange(path, channel, from, length);
+                if (!reserveUnsupported && io.reserve(path, channel, from, fileSizeBytes - from)) {
+                    length = fileSizeBytes - from;
+                    zeros = false;
+                } else {
+                    reserveUnsupported = true;
+                    // zeros go only above allocatedPosition, where neither the appender nor the warm-up has written
+                    io.allocateRange(path, channel, from, length);
+                }
             } catch (ClosedChannelException e) {
                 // the file was shut down (deleted, or the store closed) while a chunk was being allocated
                 throw new FileShutDownException(path + " was shut down while bytes [" + from + ", " + (from + length)
@@ -384,6 +422,7 @@ public final class MappedFile {
             if (allocatedPosition >= fileSizeBytes) {
                 closeQuietly(channel);
             }
+            return zeros;
         }
     }
 

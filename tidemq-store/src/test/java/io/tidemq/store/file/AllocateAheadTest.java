@@ -9,12 +9,16 @@ import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static io.tidemq.store.file.AllocateMappedFileService.ALLOCATE_AHEAD_BYTES;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -29,9 +33,22 @@ class AllocateAheadTest {
     @TempDir
     Path dir;
 
+    /** Allocates by writing zeros only (no {@link FileIo#reserve}): a file system without fallocate. */
+    private static final FileIo ZEROS = new FileIo() {
+        @Override
+        public void allocate(Path path, FileChannel channel, long sizeBytes) throws IOException {
+            FileIo.writeZeros(channel, sizeBytes);
+        }
+
+        @Override
+        public void force(Path path, MappedByteBuffer mapped, int position, int length) {
+            mapped.force(position, length);
+        }
+    };
+
     @Test
     void eachStepAllocatesOnlyUpToTheDistanceAheadOfTheWritePosition() {
-        MappedFile file = MappedFile.openAllocatingLater(dir.resolve(MappedFile.fileName(0)), FILE_BYTES, FileIo.DEFAULT);
+        MappedFile file = MappedFile.openAllocatingLater(dir.resolve(MappedFile.fileName(0)), FILE_BYTES, ZEROS);
         try {
             assertThat(stepUntilAhead(file)).isEqualTo(ALLOCATE_AHEAD_BYTES);
 
@@ -50,8 +67,28 @@ class AllocateAheadTest {
     }
 
     @Test
+    void aFileSystemWithFallocateReservesTheWholeFileAtOnceAndTouchesPagesOnlyUpToTheDistanceAhead() throws Exception {
+        Path path = dir.resolve(MappedFile.fileName(0));
+        MappedFile file = MappedFile.openAllocatingLater(path, FILE_BYTES, FileIo.DEFAULT);
+        try {
+            assertThat(file.allocateAheadStep(ALLOCATE_AHEAD_BYTES, true, true)).isEqualTo(MappedFile.AheadStep.WORKED);
+            assumeThat(file.allocatedPosition()).as("fallocate is available on " + dir).isEqualTo(FILE_BYTES);
+            assertThat(allocatedBytes(path)).as("blocks reserved on disk").isGreaterThanOrEqualTo(FILE_BYTES);
+            assertThat(stepUntilAhead(file, true)).isEqualTo(ALLOCATE_AHEAD_BYTES);
+
+            appendBytes(file, 20 * MIB);
+            assertThat(stepUntilAhead(file, true)).isEqualTo(20 * MIB + ALLOCATE_AHEAD_BYTES);
+
+            appendBytes(file, FILE_BYTES - 20 * MIB);
+            assertThat(stepUntilDone(file)).isEqualTo(FILE_BYTES);
+        } finally {
+            file.destroy();
+        }
+    }
+
+    @Test
     void theServiceParksAheadOfTheAppenderAndResumesWhenItComesNear() {
-        AllocateMappedFileService service = new AllocateMappedFileService(true, false);
+        AllocateMappedFileService service = new AllocateMappedFileService(true, false, ZEROS);
         service.start();
         MappedFile file = service.allocate(dir.resolve(MappedFile.fileName(0)), null, FILE_BYTES);
         try {
@@ -62,6 +99,31 @@ class AllocateAheadTest {
         } finally {
             service.close();
             file.destroy();
+        }
+    }
+
+    @Test
+    void requestsAndCloseWakeTheIdleAllocatorInsteadOfWaitingForItsIdleTimeout() {
+        // an idle wait far longer than the awaits below: only a wake-up can end it in time
+        AllocateMappedFileService service = new AllocateMappedFileService(false, false, ZEROS, 600_000);
+        service.start();
+        List<MappedFile> files = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                long offset = (long) i * MIB;
+                // each request finds the thread idle: before the fix only the first one woke it
+                await().atMost(Duration.ofSeconds(10)).until(() -> allocatorThread().getState() == Thread.State.TIMED_WAITING);
+                CompletableFuture<MappedFile> file = CompletableFuture.supplyAsync(
+                        () -> service.allocate(dir.resolve(MappedFile.fileName(offset)), null, MIB));
+                await().atMost(Duration.ofSeconds(10)).until(file::isDone);
+                files.add(file.join());
+            }
+            Thread allocator = allocatorThread();
+            CompletableFuture<Void> close = CompletableFuture.runAsync(service::close);
+            await().atMost(Duration.ofSeconds(10)).until(() -> close.isDone() && !allocator.isAlive());
+        } finally {
+            service.close();
+            files.forEach(MappedFile::destroy);
         }
     }
 
@@ -123,12 +185,32 @@ class AllocateAheadTest {
     }
 
     private static int stepUntilAhead(MappedFile file) {
+        return stepUntilAhead(file, false);
+    }
+
+    /** @return the allocated position, or with {@code touched} the touched one, once the step says AHEAD */
+    private static int stepUntilAhead(MappedFile file, boolean touched) {
         MappedFile.AheadStep step;
         do {
             step = file.allocateAheadStep(ALLOCATE_AHEAD_BYTES, true, false);
         } while (step == MappedFile.AheadStep.WORKED);
         assertThat(step).isEqualTo(MappedFile.AheadStep.AHEAD);
-        return file.allocatedPosition();
+        return touched ? file.touchedPosition() : file.allocatedPosition();
+    }
+
+    private static int stepUntilDone(MappedFile file) {
+        while (file.allocateAheadStep(ALLOCATE_AHEAD_BYTES, true, false) != MappedFile.AheadStep.DONE) {
+            assertThat(file.touchedPosition()).isLessThanOrEqualTo(FILE_BYTES);
+        }
+        return file.touchedPosition();
+    }
+
+    /** Bytes of disk blocks the file holds ({@code stat %b} blocks of {@code %B} bytes). */
+    private static long allocatedBytes(Path path) throws Exception {
+        Process stat = new ProcessBuilder("stat", "-c", "%b %B", path.toString()).start();
+        String[] out = new String(stat.getInputStream().readAllBytes()).trim().split(" ");
+        assertThat(stat.waitFor()).isZero();
+        return Long.parseLong(out[0]) * Long.parseLong(out[1]);
     }
 
     /** What the CommitLog does for a record: allocate below it, then write it. */
