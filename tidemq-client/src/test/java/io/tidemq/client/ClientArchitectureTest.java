@@ -87,6 +87,19 @@ class ClientArchitectureTest {
             .that().resideOutsideOfPackage(ROOT + ".remoting..")
             .should().dependOnClassesThat().resideInAnyPackage("io.tidemq.remoting..", "io.netty..");
 
+    /**
+     * One table (issue 9 #4, design-review §5.4): a server's error code becomes an exception in
+     * {@code client.remoting.ResponseCodes} only; elsewhere exceptions carry codes only when a subclass names its
+     * own ({@link BrokerDiskFullException} is DISK_FULL).
+     */
+    @ArchTest
+    static final ArchRule onlyTheRequestLayerTurnsResponseCodesIntoExceptions = noClasses()
+            .that().resideOutsideOfPackage(ROOT + ".remoting..")
+            .and().doNotHaveFullyQualifiedName(BrokerDiskFullException.class.getName())
+            .should().callConstructor(RequestFailedException.class, String.class, String.class, int.class, String.class)
+            .orShould().callConstructor(SendFailedException.class, String.class, String.class, int.class, String.class)
+            .orShould().callConstructor(BrokerDiskFullException.class, String.class, String.class, String.class);
+
     /** One exception tree: an application catches {@link ClientException} for everything the SDK throws. */
     @ArchTest
     static final ArchRule everyExceptionIsAClientException = classes()
