@@ -87,16 +87,7 @@ public final class AdminApi implements AutoCloseable {
 
     /** GET_BROKER_CLUSTER_INFO from the NameServer at {@code addr}, not the others. */
     public ClusterInfo clusterInfoAt(String what, String addr) {
-        RemotingCommand resp;
-        try {
-            resp = remoting.invokeSync(addr, RemotingCommand.createRequest(RequestCode.GET_BROKER_CLUSTER_INFO),
-                    timeoutMs);
-        } catch (RemotingException e) {
-            throw new NameServerUnavailableException(what, List.of(addr), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ClientException(what + " to NameServer " + addr + " was interrupted", e);
-        }
+        RemotingCommand resp = callNamesrvAt(what, addr, RemotingCommand.createRequest(RequestCode.GET_BROKER_CLUSTER_INFO));
         expectSuccess(what, "NameServer " + addr, resp);
         return Json.fromBytes(resp.body(), ClusterInfo.class);
     }
@@ -254,15 +245,7 @@ public final class AdminApi implements AutoCloseable {
         RemotingCommand request = updates == null ? RemotingCommand.createRequest(RequestCode.GET_NAMESRV_CONFIG)
                 : RemotingCommand.createRequest(RequestCode.UPDATE_NAMESRV_CONFIG)
                         .setBody(Json.toBytes(new ConfigUpdates(updates)));
-        RemotingCommand resp;
-        try {
-            resp = remoting.invokeSync(addr, request, timeoutMs);
-        } catch (RemotingException e) {
-            throw new NameServerUnavailableException(what, List.of(addr), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ClientException(what + " to NameServer " + addr + " was interrupted", e);
-        }
+        RemotingCommand resp = callNamesrvAt(what, addr, request);
         expectSuccess(what, "NameServer " + addr, resp);
         return Json.fromBytes(resp.body(), ConfigSnapshot.class);
     }
@@ -389,6 +372,18 @@ public final class AdminApi implements AutoCloseable {
             }
         }
         throw new NameServerUnavailableException(what, namesrvAddrs, last);
+    }
+
+    /** Sends to the NameServer at {@code addr} (not the others) and waits. */
+    private RemotingCommand callNamesrvAt(String what, String addr, RemotingCommand request) {
+        try {
+            return remoting.invokeSync(addr, request, timeoutMs);
+        } catch (RemotingException e) {
+            throw new NameServerUnavailableException(what, List.of(addr), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClientException(what + " to NameServer " + addr + " was interrupted", e);
+        }
     }
 
     /** Sends to one broker and waits. */
