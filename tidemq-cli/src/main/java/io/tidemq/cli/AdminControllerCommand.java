@@ -1,7 +1,7 @@
 package io.tidemq.cli;
 
 import io.tidemq.controller.ControllerUnavailableException;
-import io.tidemq.controller.service.ControllerServiceClient;
+import io.tidemq.controller.client.ControllerServiceClient;
 import io.tidemq.controller.state.GroupState;
 import io.tidemq.controller.state.ReplicaInfo;
 import picocli.CommandLine;

@@ -2,7 +2,7 @@ package io.tidemq.cli;
 
 import io.tidemq.common.json.Json;
 import io.tidemq.controller.ControllerUnavailableException;
-import io.tidemq.controller.service.ControllerServiceClient;
+import io.tidemq.controller.client.ControllerServiceClient;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;

@@ -1,5 +1,6 @@
 package io.tidemq.controller.service;
 
+import io.tidemq.controller.client.ControllerServiceClient;
 import io.tidemq.controller.state.Command;
 import io.tidemq.controller.state.GroupState;
 import io.tidemq.controller.state.Outcome;

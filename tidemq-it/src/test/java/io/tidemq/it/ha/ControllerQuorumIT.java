@@ -1,6 +1,6 @@
 package io.tidemq.it.ha;
 
-import io.tidemq.controller.service.ControllerServiceClient;
+import io.tidemq.controller.client.ControllerServiceClient;
 import io.tidemq.controller.state.Command;
 import io.tidemq.controller.state.GroupState;
 import io.tidemq.controller.state.ReplicaInfo;

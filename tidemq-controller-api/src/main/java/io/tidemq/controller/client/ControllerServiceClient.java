@@ -1,4 +1,4 @@
-package io.tidemq.controller.service;
+package io.tidemq.controller.client;
 
 import io.tidemq.common.protocol.RequestCode;
 import io.tidemq.common.protocol.ResponseCode;

@@ -1,0 +1,145 @@
+package io.tidemq.controller.client;
+
+import io.tidemq.common.concurrent.ServiceThread;
+import io.tidemq.controller.ControllerUnavailableException;
+import io.tidemq.controller.state.Command;
+import io.tidemq.controller.state.GroupState;
+import io.tidemq.controller.state.ReplicaInfo;
+import io.tidemq.controller.state.Reply;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
+
+/**
+ * A broker replica's side of the controller: registers its identity once per process, heartbeats <b>every</b>
+ * controller peer each interval (liveness is per peer, so a new controller leader knows at once who is alive),
+ * and hands the newest group state it hears to a listener: the newest is the one with the highest (master epoch,
+ * in-sync set epoch), since a peer that trails the quorum may answer with an older one.
+ *
+ * <p>Threads: one service thread ({@code tidemq-controller-agent}) registers, heartbeats and calls the listener
+ * (so does the caller of {@link #alterIsr}, under this object's lock);
+ * {@link #latest()} may be read from any thread.
+ */
+public final class ReplicaAgent implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicaAgent.class);
+
+    private final List<String> controllers;
+    private final String group;
+    private final ReplicaInfo self;
+    private final IntSupplier lastEpoch;
+    private final LongSupplier maxOffset;
+    private final Consumer<GroupState> listener;
+    private final ControllerServiceClient client;
+    private final ServiceThread thread;
+    /** Service thread only. */
+    private boolean registered;
+    /** The newest group state heard; written by the service thread, read by anyone. */
+    private volatile GroupState latest;
+
+    /**
+     * @param controllers         every controller peer's {@code host:controllerListenPort}
+     * @param self                this replica's identity (its incarnation new at each process start)
+     * @param lastEpoch           the last epoch of this replica's log lineage, read at each heartbeat
+     * @param maxOffset           this replica's log end, read at each heartbeat
+     * @param heartbeatIntervalMs several per master lease (the controller's {@code masterLeaseMs})
+     * @param listener            called on the agent's thread with each newer group state (role, epoch, in-sync set)
+     */
+    public ReplicaAgent(List<String> controllers, String group, ReplicaInfo self, IntSupplier lastEpoch,
+                        LongSupplier maxOffset, long heartbeatIntervalMs, Consumer<GroupState> listener) {
+        if (controllers.isEmpty()) {
+            throw new IllegalArgumentException("controllerAddresses is empty; name every controller peer");
+        }
+        this.controllers = List.copyOf(controllers);
+        this.group = Objects.requireNonNull(group, "group");
+        this.self = Objects.requireNonNull(self, "self");
+        this.lastEpoch = lastEpoch;
+        this.maxOffset = maxOffset;
+        this.listener = listener;
+        this.client = new ControllerServiceClient(Math.max(200, heartbeatIntervalMs));
+        this.thread = ServiceThread.every("tidemq-controller-agent", heartbeatIntervalMs, this::round,
+                e -> LOG.warn("controller agent round failed; the next round retries", e));
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /** The newest group state heard from any peer, or null before the first answer. */
+    public GroupState latest() {
+        return latest;
+    }
+
+    /** Proposes an in-sync set change (by the master, for its epoch) through any peer that answers. */
+    public Reply alterIsr(Command.AlterIsr command) throws ControllerUnavailableException {
+        ControllerUnavailableException last = null;
+        for (String address : controllers) {
+            try {
+                Reply reply = client.alterIsr(address, command);
+                offer(reply.group());
+                return reply;
+            } catch (ControllerUnavailableException e) {
+                last = e;
+            }
+        }
+        throw last;
+    }
+
+    private void round() {
+        if (!registered) {
+            register();
+        }
+        for (String address : controllers) {
+            try {
+                offer(client.heartbeat(address, group, self.replicaId(), self.incarnation(), lastEpoch.getAsInt(),
+                        maxOffset.getAsLong()).group());
+            } catch (ControllerUnavailableException e) {
+                LOG.debug("controller {} missed a heartbeat: {}", address, e.getMessage());
+            }
+        }
+    }
+
+    private void register() {
+        for (String address : controllers) {
+            try {
+                Reply reply = client.register(address, new Command.RegisterReplica(group, self));
+                if (reply.accepted()) {
+                    registered = true;
+                    LOG.info("replica {} of group {} registered with the controller (incarnation {})",
+                            self.replicaId(), group, self.incarnation());
+                    offer(reply.group());
+                } else {
+                    LOG.warn("the controller refused the registration of replica {} of group {}: {} {}",
+                            self.replicaId(), group, reply.outcome(), reply.detail());
+                }
+                return;
+            } catch (ControllerUnavailableException e) {
+                LOG.debug("controller {} did not take the registration: {}", address, e.getMessage());
+            }
+        }
+    }
+
+    /** Keeps {@code g} when it is newer than what was heard before and tells the listener. Service thread. */
+    private synchronized void offer(GroupState g) {
+        if (g == null) {
+            return;
+        }
+        GroupState known = latest;
+        if (known != null && (g.masterEpoch() < known.masterEpoch()
+                || g.masterEpoch() == known.masterEpoch() && g.isrEpoch() <= known.isrEpoch())) {
+            return;
+        }
+        latest = g;
+        listener.accept(g);
+    }
+
+    @Override
+    public void close() {
+        thread.shutdown(5000);
+        client.close();
+    }
+}
