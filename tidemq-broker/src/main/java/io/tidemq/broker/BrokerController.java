@@ -196,6 +196,7 @@ public final class BrokerController implements AutoCloseable {
         if (replication != null) {
             // after the offsets are loaded: a truncation in the first handshake clamps them too
             replication.onTruncation(offsets::clampToQueueEnds);
+            replication.useMetadata(new BrokerMetadata(topics, offsets));
             replication.start();
             brokerStore.setGate(replication);
             stats.infoSections.put("replication", replication::describe);
@@ -265,7 +266,7 @@ public final class BrokerController implements AutoCloseable {
                     public ConfigSnapshot update(Map<String, String> updates) {
                         return updateConfig(updates);
                     }
-                });
+                }, this::replicateTopicChange);
         for (RequestCode code : AdminProcessor.CODES) {
             server.registerProcessor(code, admin, adminExecutor);
         }
@@ -572,6 +573,13 @@ public final class BrokerController implements AutoCloseable {
     /** A slave takes no writes and runs no timer deliveries (its master does). */
     private boolean isSlave() {
         return config.haConfig().role() == BrokerRole.SLAVE;
+    }
+
+    /** An admin changed a topic: a master returns once its in-sync slaves hold the change. Admin threads. */
+    private void replicateTopicChange() {
+        if (replication != null) {
+            replication.replicateMetadataNow();
+        }
     }
 
     /** Replication of this broker, or null when it runs alone. */

@@ -64,10 +64,10 @@ public final class AdminProcessor implements SyncRequestProcessor {
     public AdminProcessor(BrokerConfig config, Supplier<String> address, TopicConfigManager topics,
                           ConsumerOffsetManager offsets, ClientManager clients, PullRequestHoldService holds,
                           MessageStore store, BrokerStats stats, DrainControl drain,
-                          ConfigControl configControl) {
+                          ConfigControl configControl, Runnable replicateTopicChange) {
         this.drain = drain;
         this.config = configControl;
-        this.topicAdmin = new TopicAdmin(config.brokerName(), topics, offsets, store, holds);
+        this.topicAdmin = new TopicAdmin(config.brokerName(), topics, offsets, store, holds, replicateTopicChange);
         this.groupAdmin = new GroupAdmin(config.brokerName(), topics, offsets, clients, store);
         this.messageQuery = new MessageQuery(store);
         this.runtimeInfo = new RuntimeInfo(config, address, topics, offsets, clients, holds, store, stats);

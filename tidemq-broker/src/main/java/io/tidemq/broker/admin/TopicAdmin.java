@@ -31,9 +31,13 @@ final class TopicAdmin {
     private final MessageStore store;
     private final PullRequestHoldService holds;
 
+    /** Run after every topic change: replication copies it to the in-sync slaves before the admin is answered. */
+    private final Runnable replicateChange;
+
     TopicAdmin(String brokerName, TopicConfigManager topics, ConsumerOffsetManager offsets, MessageStore store,
-               PullRequestHoldService holds) {
+               PullRequestHoldService holds, Runnable replicateChange) {
         this.brokerName = brokerName;
+        this.replicateChange = replicateChange;
         this.topics = topics;
         this.offsets = offsets;
         this.store = store;
@@ -47,11 +51,13 @@ final class TopicAdmin {
         } catch (TopicAlreadyExistsException e) {
             throw new RequestRejectedException(ResponseCode.INVALID_PARAMETER, e.getMessage());
         }
+        replicateChange.run();
         return RemotingCommand.success();
     }
 
     RemotingCommand update(RemotingCommand request) {
         topics.createOrUpdate(topicConfigBody(request));
+        replicateChange.run();
         return RemotingCommand.success();
     }
 
@@ -68,6 +74,7 @@ final class TopicAdmin {
         for (int queueId : queueIds) {
             holds.onArrival(topic, queueId, Long.MAX_VALUE);
         }
+        replicateChange.run();
         return RemotingCommand.success();
     }
 

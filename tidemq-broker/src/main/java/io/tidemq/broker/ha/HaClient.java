@@ -55,9 +55,15 @@ final class HaClient implements AutoCloseable {
     /** Run on this client's thread after a truncation that cut bytes. */
     private final Runnable onTruncated;
 
+    /** Applies the master's topics and offsets. */
+    private final ReplicatedMetadata metadata;
+    /** The master metadata version applied here; this client's thread (read by admin requests). */
+    private volatile long appliedMetadataVersion;
+
     HaClient(String group, int replicaId, HaConfig config, DefaultMessageStore store, ReplicaMeta meta,
-             Runnable onTruncated) {
+             Runnable onTruncated, ReplicatedMetadata metadata) {
         this.onTruncated = onTruncated;
+        this.metadata = metadata;
         this.group = group;
         this.replicaId = replicaId;
         this.config = config;
@@ -170,7 +176,8 @@ final class HaClient implements AutoCloseable {
                     .putField("replicaId", replicaId)
                     .putField("fetchOffset", offset)
                     .putField("maxBytes", config.haTransferBatchBytes())
-                    .putField("maxWaitMs", config.haFetchMaxWaitMs());
+                    .putField("maxWaitMs", config.haFetchMaxWaitMs())
+                    .putField("metadataVersion", appliedMetadataVersion);
             RemotingCommand reply = client.invokeSync(master, fetch, CALL_TIMEOUT_MS + config.haFetchMaxWaitMs());
             if (reply.code() != ResponseCode.SUCCESS.code()) {
                 log.info("master {} answered the fetch at {} with {}: {}; repeating the handshake", master, offset,
@@ -193,7 +200,26 @@ final class HaClient implements AutoCloseable {
             confirmOffset = confirm;
             store.setDispatchCeiling(confirm);
             lastContactMs = System.currentTimeMillis();
+            if (reply.fieldAsLong("metadataVersion", 0) > appliedMetadataVersion) {
+                copyMetadata(master);
+            }
         }
+    }
+
+    /** Fetches the master's topics and offsets (HA_METADATA) and applies them; the next fetch reports it. */
+    private void copyMetadata(String master) throws RemotingException, InterruptedException {
+        RemotingCommand reply = client.invokeSync(master, RemotingCommand.createRequest(RequestCode.HA_METADATA),
+                CALL_TIMEOUT_MS);
+        if (reply.code() != ResponseCode.SUCCESS.code()) {
+            throw new IllegalArgumentException("the master refused HA_METADATA (" + reply.code() + "): "
+                    + reply.remark());
+        }
+        metadata.apply(reply.body());
+        appliedMetadataVersion = reply.fieldAsLong("metadataVersion");
+    }
+
+    long appliedMetadataVersion() {
+        return appliedMetadataVersion;
     }
 
     @Override

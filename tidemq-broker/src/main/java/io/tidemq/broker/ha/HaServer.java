@@ -23,8 +23,9 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Master side of replication: a TideMQ-framed server on {@code haListenPort} answering HA_HELLO (the epoch
- * lineage) and HA_FETCH (raw CommitLog bytes from the mapped files, never re-encoded, never across an epoch
- * end). A fetch at the log end is held until bytes arrive ({@link #wakeUp()}, called after every put) or
+ * lineage), HA_FETCH (raw CommitLog bytes from the mapped files, never re-encoded, never across an epoch
+ * end; each answer carries the metadata version) and HA_METADATA (topics and consumer offsets). A fetch held at
+ * the log end is also answered when the metadata version moves. A fetch at the log end is held until bytes arrive ({@link #wakeUp()}, called after every put) or
  * {@code haFetchMaxWaitMs} passes.
  *
  * <p>Threads: requests run on {@code tidemq-ha-server} (one thread); held fetches are answered by
@@ -35,8 +36,20 @@ final class HaServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HaServer.class);
     private static final long HOLD_PARK_NS = TimeUnit.MILLISECONDS.toNanos(5);
 
-    private record HeldFetch(int replicaId, long offset, int maxBytes, long deadlineMs,
+    private record HeldFetch(int replicaId, long offset, int maxBytes, long deadlineMs, long metadataVersion,
                              CompletableFuture<RemotingCommand> answer) {
+    }
+
+    /** The master's side of metadata replication ({@link ReplicationService}). */
+    interface Metadata {
+        /** The version slaves should hold. */
+        long version();
+
+        /** The snapshot to send (HA_METADATA). */
+        byte[] snapshot();
+
+        /** A slave reported, with a fetch, the version it applied. */
+        void applied(int replicaId, long version);
     }
 
     private final String group;
@@ -44,6 +57,7 @@ final class HaServer implements AutoCloseable {
     private final ReplicaLog replicaLog;
     private final InSyncReplicas isr;
     private final int masterEpoch;
+    private final Metadata metadata;
     private final NettyRemotingServer server;
     private final ExecutorService executor;
     private final ConcurrentLinkedQueue<HeldFetch> held = new ConcurrentLinkedQueue<>();
@@ -51,8 +65,9 @@ final class HaServer implements AutoCloseable {
     private volatile boolean stopped;
 
     HaServer(String group, HaConfig config, String bindAddress, ReplicaLog replicaLog, InSyncReplicas isr,
-             int masterEpoch) {
+             int masterEpoch, Metadata metadata) {
         this.group = group;
+        this.metadata = metadata;
         this.config = config;
         this.replicaLog = replicaLog;
         this.isr = isr;
@@ -73,6 +88,7 @@ final class HaServer implements AutoCloseable {
     void start() {
         server.registerProcessor(RequestCode.HA_HELLO, this::hello, executor);
         server.registerProcessor(RequestCode.HA_FETCH, this::fetch, executor);
+        server.registerProcessor(RequestCode.HA_METADATA, this::metadata, executor);
         server.start();
         holdThread.start();
         log.info("replication server of group {} listening on port {} (master epoch {})", group, server.localPort(),
@@ -127,13 +143,25 @@ final class HaServer implements AutoCloseable {
                     + " is outside the master's log [" + replicaLog.minOffset() + ", " + end + "]; repeat the handshake"));
         }
         isr.onFetch(replicaId, offset);
-        if (offset < end || maxWaitMs <= 0) {
+        long appliedMetadata = request.fieldAsLong("metadataVersion", 0);
+        metadata.applied(replicaId, appliedMetadata);
+        if (offset < end || maxWaitMs <= 0 || metadata.version() > appliedMetadata) {
             return done(answer(offset, maxBytes));
         }
         CompletableFuture<RemotingCommand> answer = new CompletableFuture<>();
-        held.add(new HeldFetch(replicaId, offset, maxBytes, System.currentTimeMillis() + maxWaitMs, answer));
+        held.add(new HeldFetch(replicaId, offset, maxBytes, System.currentTimeMillis() + maxWaitMs, appliedMetadata,
+                answer));
         LockSupport.unpark(holdThread);
         return answer;
+    }
+
+    /** HA_METADATA: the version first, then the snapshot, so the snapshot holds at least that version. */
+    private CompletableFuture<RemotingCommand> metadata(RemotingChannel channel, RemotingCommand request) {
+        long version = metadata.version();
+        RemotingCommand reply = RemotingCommand.createResponse(ResponseCode.SUCCESS, null)
+                .putField("metadataVersion", version);
+        reply.setBody(metadata.snapshot());
+        return done(reply);
     }
 
     private RemotingCommand answer(long offset, int maxBytes) {
@@ -143,7 +171,8 @@ final class HaServer implements AutoCloseable {
                 .putField("masterEpoch", masterEpoch)
                 .putField("baseOffset", offset)
                 .putField("confirmOffset", isr.commitPoint())
-                .putField("masterMaxOffset", replicaLog.maxOffset());
+                .putField("masterMaxOffset", replicaLog.maxOffset())
+                .putField("metadataVersion", metadata.version());
         if (batchEpoch != null) {
             reply.putField("batchEpoch", batchEpoch.epoch()).putField("batchEpochStart", batchEpoch.startOffset());
         }
@@ -159,7 +188,8 @@ final class HaServer implements AutoCloseable {
                 long end = replicaLog.maxOffset();
                 for (Iterator<HeldFetch> it = held.iterator(); it.hasNext(); ) {
                     HeldFetch fetch = it.next();
-                    if (end > fetch.offset() || now >= fetch.deadlineMs()) {
+                    if (end > fetch.offset() || now >= fetch.deadlineMs()
+                            || metadata.version() > fetch.metadataVersion()) {
                         it.remove();
                         fetch.answer().complete(answer(fetch.offset(), fetch.maxBytes()));
                     }

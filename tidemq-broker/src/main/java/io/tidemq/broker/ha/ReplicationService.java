@@ -9,12 +9,14 @@ import io.tidemq.store.ha.ReplicaMeta;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -33,6 +35,8 @@ public final class ReplicationService implements PutGate, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReplicationService.class);
     /** How often the commit point is written to {@code ha/commit-point} when it moved. */
     static final long COMMIT_POINT_PERSIST_INTERVAL_MS = 1_000;
+    /** How often a master checks whether topics or offsets changed and publishes them to its slaves. */
+    static final long METADATA_SYNC_INTERVAL_MS = 1_000;
 
     private final String group;
     private final int replicaId;
@@ -49,6 +53,17 @@ public final class ReplicationService implements PutGate, AutoCloseable {
     /** The last commit point written to {@code ha/commit-point}; owned by the persisting thread (and close). */
     private long lastPersistedCommitPoint = CommitPointFile.UNKNOWN;
     private volatile ScheduledExecutorService persister;
+    /** What slaves copy besides the log; set before start. */
+    private volatile ReplicatedMetadata metadata = ReplicatedMetadata.NONE;
+    /**
+     * Master: the version of the metadata slaves should hold, {@code (epoch << 32) | counter}, so a restarted
+     * master (a higher epoch) is always ahead of what its slaves applied before.
+     */
+    private final AtomicLong metadataVersion = new AtomicLong();
+    /** Master: the metadata version each slave reported applied (with every fetch). Guarded by itself. */
+    private final Map<Integer, Long> appliedMetadata = new HashMap<>();
+    /** Master: {@link ReplicatedMetadata#changeCount()} when the version last moved; the persister thread. */
+    private long lastMetadataChangeCount = Long.MIN_VALUE;
     /** Run on the HA client thread after a truncation cut bytes (consumer offsets are clamped); set before start. */
     private volatile Runnable truncationListener = () -> { };
 
@@ -71,6 +86,11 @@ public final class ReplicationService implements PutGate, AutoCloseable {
      */
     public void onTruncation(Runnable listener) {
         this.truncationListener = listener;
+    }
+
+    /** What this broker copies to its slaves (master) or receives from its master (slave). Before {@link #start()}. */
+    public void useMetadata(ReplicatedMetadata replicated) {
+        this.metadata = replicated;
     }
 
     /**
@@ -99,7 +119,7 @@ public final class ReplicationService implements PutGate, AutoCloseable {
                 store.commitLogMaxOffset() > 0, config.haAdoptExistingStore());
         startPersister();
         if (config.role() == BrokerRole.SLAVE) {
-            client = new HaClient(group, replicaId, config, store, meta, () -> truncationListener.run());
+            client = new HaClient(group, replicaId, config, store, meta, () -> truncationListener.run(), metadata);
             client.start();
             log.info("replica {} of group {} is a SLAVE of {} (store {}, incarnation {})", replicaId, group,
                     config.haMasterAddress(), meta.storeUuid(), meta.incarnation());
@@ -126,7 +146,24 @@ public final class ReplicationService implements PutGate, AutoCloseable {
         if (sync) {
             store.setDispatchCeiling(isr.commitPoint());
         }
-        server = new HaServer(group, config, bindAddress, replicaLog, isr, masterEpoch);
+        metadataVersion.set((long) masterEpoch << 32);
+        lastMetadataChangeCount = metadata.changeCount();
+        server = new HaServer(group, config, bindAddress, replicaLog, isr, masterEpoch, new HaServer.Metadata() {
+            @Override
+            public long version() {
+                return metadataVersion.get();
+            }
+
+            @Override
+            public byte[] snapshot() {
+                return metadata.snapshot();
+            }
+
+            @Override
+            public void applied(int replicaId, long version) {
+                onMetadataApplied(replicaId, version);
+            }
+        });
         server.start();
         log.info("replica {} of group {} is the MASTER (epoch {}, {} replication, minInSyncReplicas={}, store {},"
                 + " incarnation {})", replicaId, group, masterEpoch, config.replicationMode(),
@@ -141,6 +178,10 @@ public final class ReplicationService implements PutGate, AutoCloseable {
         });
         executor.scheduleWithFixedDelay(this::persistCommitPoint, COMMIT_POINT_PERSIST_INTERVAL_MS,
                 COMMIT_POINT_PERSIST_INTERVAL_MS, TimeUnit.MILLISECONDS);
+        if (config.role() == BrokerRole.MASTER) {
+            executor.scheduleWithFixedDelay(this::publishMetadataIfChanged, METADATA_SYNC_INTERVAL_MS,
+                    METADATA_SYNC_INTERVAL_MS, TimeUnit.MILLISECONDS);
+        }
         persister = executor;
     }
 
@@ -166,6 +207,77 @@ public final class ReplicationService implements PutGate, AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("cannot persist the commit point {}; retrying in {} ms", point, COMMIT_POINT_PERSIST_INTERVAL_MS,
                     e);
+        }
+    }
+
+    /** Master, every second: a new metadata version when topics or offsets changed (offsets are copied at 1 s). */
+    private void publishMetadataIfChanged() {
+        try {
+            long count = metadata.changeCount();
+            if (count != lastMetadataChangeCount && server != null) {
+                lastMetadataChangeCount = count;
+                publishMetadata();
+            }
+        } catch (RuntimeException e) {
+            log.warn("cannot publish the broker metadata to the slaves; retrying in {} ms", METADATA_SYNC_INTERVAL_MS, e);
+        }
+    }
+
+    private long publishMetadata() {
+        long version = metadataVersion.incrementAndGet();
+        HaServer s = server;
+        if (s != null) {
+            s.wakeUp();
+        }
+        return version;
+    }
+
+    private void onMetadataApplied(int replicaId, long version) {
+        synchronized (appliedMetadata) {
+            Long before = appliedMetadata.put(replicaId, version);
+            if (before == null || before != version) {
+                appliedMetadata.notifyAll();
+            }
+        }
+    }
+
+    /**
+     * Master: publishes the metadata now and waits until every in-sync slave applied it, at most
+     * {@code replicaAckTimeoutMs} (an admin change of a topic returns after its slaves hold it, so a failover
+     * never loses a topic the admin was told exists). Blocks: call it from an admin thread, never an I/O thread.
+     *
+     * @return whether every in-sync slave applied it in time (true at once on a slave or without slaves)
+     */
+    public boolean replicateMetadataNow() {
+        if (config.role() != BrokerRole.MASTER || server == null) {
+            return true;
+        }
+        long version = publishMetadata();
+        long deadline = System.currentTimeMillis() + config.replicaAckTimeoutMs();
+        synchronized (appliedMetadata) {
+            while (true) {
+                boolean all = true;
+                for (InSyncReplicas.ReplicaView r : isr.view()) {
+                    if (r.inSync() && appliedMetadata.getOrDefault(r.replicaId(), 0L) < version) {
+                        all = false;
+                    }
+                }
+                long left = deadline - System.currentTimeMillis();
+                if (all) {
+                    return true;
+                }
+                if (left <= 0) {
+                    log.warn("the in-sync slaves did not apply metadata version {} within {} ms (replicaAckTimeoutMs);"
+                            + " they get it with a later fetch", version, config.replicaAckTimeoutMs());
+                    return false;
+                }
+                try {
+                    appliedMetadata.wait(Math.min(left, 100));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
         }
     }
 
@@ -222,12 +334,14 @@ public final class ReplicationService implements PutGate, AutoCloseable {
             out.put("haLagBytes", masterMax < 0 ? "unknown" : Long.toString(Math.max(0, masterMax - store.commitLogMaxOffset())));
             out.put("haLastMasterContactMs", Long.toString(c.lastContactMs()));
             out.put("haTruncatedBytes", Long.toString(c.truncatedBytes()));
+            out.put("haMetadataVersion", Long.toString(c.appliedMetadataVersion()));
         }
         InSyncReplicas replicas = isr;
         if (replicas != null) {
             out.put("haMasterEpoch", Integer.toString(masterEpoch));
             out.put("haConfirmOffset", Long.toString(replicas.commitPoint()));
             out.put("haInSyncReplicas", Integer.toString(replicas.inSyncCount()));
+            out.put("haMetadataVersion", Long.toString(metadataVersion.get()));
             for (InSyncReplicas.ReplicaView r : replicas.view()) {
                 String p = "haReplica." + r.replicaId() + ".";
                 out.put(p + "inSync", Boolean.toString(r.inSync()));
@@ -245,6 +359,9 @@ public final class ReplicationService implements PutGate, AutoCloseable {
     public synchronized void close() {
         if (persister != null) {
             persister.shutdownNow();
+        }
+        if (server != null) {
+            replicateMetadataNow(); // the last offsets reach the slaves before the master stops
         }
         if (client != null) {
             client.close();

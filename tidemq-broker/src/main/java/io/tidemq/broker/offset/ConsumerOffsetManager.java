@@ -56,6 +56,8 @@ public final class ConsumerOffsetManager {
     private final QueueEnds ends;
     /** Commits (and loaded offsets) that were past their queue's end. */
     private final LongAdder clampedCommits = new LongAdder();
+    /** Moves with every change (commit, removal, clamp, merge): replication copies the offsets when it moved. */
+    private final LongAdder changeCount = new LongAdder();
 
     /** Offsets that are not checked against a store (tools and tests). */
     public ConsumerOffsetManager(Path offsetsFile) {
@@ -96,6 +98,7 @@ public final class ConsumerOffsetManager {
             return m;
         });
         dirty = true;
+        changeCount.increment();
         return kept;
     }
 
@@ -116,6 +119,7 @@ public final class ConsumerOffsetManager {
             return m;
         });
         dirty = true;
+        changeCount.increment();
         return kept;
     }
 
@@ -160,8 +164,44 @@ public final class ConsumerOffsetManager {
         }
         if (clamped > 0) {
             dirty = true;
+            changeCount.increment();
         }
         return clamped;
+    }
+
+    /**
+     * A slave takes an offset its master replicated: kept when beyond the one here, not clamped to this replica's
+     * queue end (its log may not hold the master's newest records yet).
+     */
+    public void mergeReplicated(String group, String topic, int queueId, long offset) {
+        if (offset < 0) {
+            return;
+        }
+        offsets.compute(group, (g, byTopic) -> {
+            ConcurrentHashMap<String, ConcurrentHashMap<Integer, Long>> m = byTopic != null ? byTopic
+                    : new ConcurrentHashMap<>();
+            m.computeIfAbsent(topic, t -> new ConcurrentHashMap<>()).merge(queueId, offset, Math::max);
+            return m;
+        });
+        dirty = true;
+        changeCount.increment();
+    }
+
+    /** A number that moves with every change of the offsets (replication copies them when it moved). */
+    public long changeCount() {
+        return changeCount.sum();
+    }
+
+    /** A copy of every group's offsets: group → topic → queueId → offset, sorted. */
+    public Map<String, Map<String, Map<Integer, Long>>> all() {
+        Map<String, Map<String, Map<Integer, Long>>> copy = new TreeMap<>();
+        for (String group : offsets.keySet()) {
+            Map<String, Map<Integer, Long>> byTopic = offsetsOf(group);
+            if (!byTopic.isEmpty()) {
+                copy.put(group, byTopic);
+            }
+        }
+        return copy;
     }
 
     /** How many loaded or committed offsets were past their queue's end and clamped to it. */
@@ -204,6 +244,7 @@ public final class ConsumerOffsetManager {
         boolean had = offsets.remove(group) != null;
         if (had) {
             dirty = true;
+            changeCount.increment();
         }
         return had;
     }
@@ -217,6 +258,7 @@ public final class ConsumerOffsetManager {
             });
         }
         dirty = true;
+        changeCount.increment();
     }
 
     /** Writes the offsets when they changed since the last write. Safe to call from any thread. */

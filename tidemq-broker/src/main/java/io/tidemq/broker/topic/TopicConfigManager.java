@@ -147,6 +147,28 @@ public final class TopicConfigManager {
     }
 
     /**
+     * Replaces every topic with {@code next} (a slave taking its master's topics); nothing happens when they are
+     * the same.
+     *
+     * @return whether anything changed
+     */
+    public boolean replaceAll(Map<String, TopicConfig> next) {
+        Map<String, TopicConfig> sorted = new TreeMap<>(next);
+        synchronized (this) {
+            if (sorted.equals(new TreeMap<>(topics))) {
+                return false;
+            }
+            file.write(new TopicsFile(dataVersion + 1, sorted));
+            topics.keySet().retainAll(sorted.keySet());
+            topics.putAll(sorted);
+            dataVersion++;
+        }
+        LOG.info("replaced the topics with the master's: {}", sorted.keySet());
+        fireChanged();
+        return true;
+    }
+
+    /**
      * Writes the file with the change first and only then changes memory, so a failed write (disk full)
      * leaves the broker serving exactly what is on disk. Must hold {@code this}.
      *

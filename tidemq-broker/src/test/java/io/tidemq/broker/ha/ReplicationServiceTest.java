@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -163,6 +164,67 @@ class ReplicationServiceTest {
         assertThat(masterStore.maxQueueOffset("orders", "uncommitted".length() % 3)).isZero();
         assertThatThrownBy(() -> put(master, masterStore, "refused").join()).cause()
                 .isInstanceOf(ReplicationException.class).hasMessageContaining("minInSyncReplicas=2");
+    }
+
+    /** Metadata held in memory: a string, and a count of its changes. */
+    private static final class FakeMetadata implements ReplicatedMetadata {
+        private volatile String state = "";
+        private final AtomicLong changes = new AtomicLong();
+
+        void set(String next) {
+            state = next;
+            changes.incrementAndGet();
+        }
+
+        @Override
+        public long changeCount() {
+            return changes.get();
+        }
+
+        @Override
+        public byte[] snapshot() {
+            return state.getBytes(StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public void apply(byte[] snapshot) {
+            state = new String(snapshot, StandardCharsets.UTF_8);
+        }
+    }
+
+    private ReplicationService withMetadata(HaConfig config, int replicaId, DefaultMessageStore store,
+                                            ReplicatedMetadata metadata) {
+        ReplicationService service = new ReplicationService("broker-a", replicaId, config, "127.0.0.1", store);
+        service.useMetadata(metadata);
+        service.start();
+        open.add(service);
+        return service;
+    }
+
+    /**
+     * Topics and offsets reach the slaves: an admin change at once (the call returns once the in-sync slave applied
+     * it), any other change within about a second, and the last state when the master stops.
+     */
+    @Test
+    void metadataReachesTheInSyncSlavesAtOnceOnAdminChangesEverySecondAndAtShutdown() {
+        FakeMetadata onMaster = new FakeMetadata();
+        FakeMetadata onSlave = new FakeMetadata();
+        DefaultMessageStore masterStore = store("master");
+        ReplicationService master = withMetadata(masterConfig(ReplicationMode.SYNC, 2), 0, masterStore, onMaster);
+        withMetadata(slaveConfig(master), 1, store("slave"), onSlave);
+        await().until(() -> "2".equals(master.describe().get("haInSyncReplicas")));
+
+        onMaster.set("topic orders created");
+        assertThat(master.replicateMetadataNow()).isTrue();
+        assertThat(onSlave.state).as("applied before the admin call returned").isEqualTo("topic orders created");
+
+        onMaster.set("offsets committed");
+        await().atMost(Duration.ofSeconds(10)).until(() -> "offsets committed".equals(onSlave.state));
+
+        onMaster.set("last offsets");
+        master.close();
+        assertThat(onSlave.state).as("the master's last state reached the slave before it stopped")
+                .isEqualTo("last offsets");
     }
 
     /**

@@ -44,6 +44,23 @@ class ConsumerOffsetManagerTest {
     }
 
     @Test
+    void replicatedOffsetsMergeByMaximumWithoutClampingAndMoveTheChangeCount() {
+        ConsumerOffsetManager slave = new ConsumerOffsetManager(file(), (topic, q) -> 5L);
+        slave.commit("billing", "orders", 0, 4);
+        long before = slave.changeCount();
+
+        slave.mergeReplicated("billing", "orders", 0, 9); // the master's, past this replica's queue end
+        slave.mergeReplicated("billing", "orders", 1, 3);
+        slave.mergeReplicated("billing", "orders", 1, 2); // older: ignored
+
+        assertThat(slave.query("billing", "orders", 0)).isEqualTo(9);
+        assertThat(slave.query("billing", "orders", 1)).isEqualTo(3);
+        assertThat(slave.changeCount()).isGreaterThan(before);
+        assertThat(slave.all()).containsOnlyKeys("billing");
+        assertThat(slave.all().get("billing").get("orders")).containsEntry(0, 9L).containsEntry(1, 3L);
+    }
+
+    @Test
     void unknownOffsetsAreMinusOne() {
         ConsumerOffsetManager m = new ConsumerOffsetManager(file());
         m.commit("billing", "orders", 0, 5);

@@ -52,6 +52,23 @@ class TopicConfigManagerTest {
     }
 
     @Test
+    void aSlaveReplacesItsTopicsWithTheMastersAndKeepsThemAcrossARestart() {
+        TopicConfigManager m = manager();
+        AtomicInteger changes = new AtomicInteger();
+        m.addChangeListener(changes::incrementAndGet);
+        m.create(TopicConfig.of("stale", 1));
+
+        assertThat(m.replaceAll(java.util.Map.of("orders", TopicConfig.of("orders", 4)))).isTrue();
+        assertThat(m.replaceAll(java.util.Map.of("orders", TopicConfig.of("orders", 4)))).as("same: no-op").isFalse();
+
+        assertThat(m.all()).containsOnlyKeys("orders");
+        assertThat(changes).hasValue(2);
+        TopicConfigManager reloaded = manager();
+        reloaded.load();
+        assertThat(reloaded.all()).containsOnlyKeys("orders");
+    }
+
+    @Test
     void unchangedWritesAreNoOps() {
         TopicConfigManager m = manager();
         AtomicInteger changes = new AtomicInteger();

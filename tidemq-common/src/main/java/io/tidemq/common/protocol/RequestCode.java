@@ -135,7 +135,9 @@ public enum RequestCode {
     /** Slave → master: handshake with the slave's identity, log end and epoch lineage; answered with the master's. */
     HA_HELLO(400),
     /** Slave → master: raw CommitLog bytes from an offset, which also acknowledges everything before it. */
-    HA_FETCH(401);
+    HA_FETCH(401),
+    /** Slave → master: the master's topics and consumer offsets, when a fetch answer names a newer version. */
+    HA_METADATA(402);
 
     private static final RequestCode[] BY_CODE = CodeTable.index(values(), RequestCode::code, RequestCode[]::new);
 

@@ -60,7 +60,8 @@ class RequestCodeTest {
             Map.entry("CONTROLLER_GET_STATE", 303),
             Map.entry("CONTROLLER_ELECT", 304),
             Map.entry("HA_HELLO", 400),
-            Map.entry("HA_FETCH", 401));
+            Map.entry("HA_FETCH", 401),
+            Map.entry("HA_METADATA", 402));
 
     @Test
     void everyCodeKeepsItsReleasedNumber() {
