@@ -3,7 +3,15 @@ package io.tidemq.it;
 import io.tidemq.client.admin.AdminClient;
 import io.tidemq.client.admin.AdminTarget;
 import io.tidemq.client.producer.Producer;
+import io.tidemq.client.consumer.ConsumeStatus;
+import io.tidemq.client.consumer.MessageListenerConcurrently;
+import io.tidemq.client.consumer.PushConsumer;
 import io.tidemq.client.producer.SendResult;
+import io.tidemq.client.transaction.LocalTransactionState;
+import io.tidemq.client.transaction.TransactionListener;
+import io.tidemq.client.transaction.TransactionProducer;
+import io.tidemq.client.transaction.TransactionSendResult;
+import io.tidemq.common.message.MessageExt;
 import io.tidemq.common.message.Message;
 import io.tidemq.common.route.TopicConfig;
 import io.tidemq.it.support.Cluster;
@@ -24,6 +32,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,8 +42,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * A master and two slaves of one broker group in separate JVMs, SYNC replication with minInSyncReplicas=2. A
  * mixed workload (single, batch and delayed messages, so also the timer's re-puts) is acknowledged; a slave is
- * killed with SIGKILL in the middle and restarted; at the end both slaves' CommitLogs equal the master's byte
- * for byte, and the restarted slave repeated the handshake and caught up. Then the other slave's disk is wiped:
+ * killed with SIGKILL in the middle and restarted; then transactions (committed and rolled back) and retried
+ * messages (a consumer fails some deliveries: send-back copies, parked in the timer, re-put) add the broker's own
+ * puts; at the end both slaves' CommitLogs equal the master's byte for byte, and the restarted slave repeated the handshake and caught up. Then the other slave's disk is wiped:
  * it comes back with a new store UUID, copies the whole log again and rejoins the in-sync set.
  */
 class ReplicationIT {
@@ -62,10 +73,14 @@ class ReplicationIT {
         cluster = new Cluster("ItHa", tmp.resolve("cluster"), ItLogs.forClass(getClass()));
         cluster.addNamesrv("namesrv-1", Map.of());
         int haPort = FreePorts.next();
-        cluster.addBroker("ha-master", Map.of("brokerName", GROUP, "haListenPort", Integer.toString(haPort),
-                "replicationMode", "SYNC", "minInSyncReplicas", "2", "replicaLagMaxMs", "2000",
-                "replicaAckTimeoutMs", "15000", "commitLogFileBytes", Integer.toString(FILE_BYTES),
-                "timerPrecisionMs", "100", "maxMessageBytes", "65536"));
+        Map<String, String> masterKeys = new java.util.HashMap<>(Map.of("brokerName", GROUP,
+                "haListenPort", Integer.toString(haPort), "replicationMode", "SYNC", "minInSyncReplicas", "2",
+                "replicaLagMaxMs", "2000", "replicaAckTimeoutMs", "15000",
+                "commitLogFileBytes", Integer.toString(FILE_BYTES), "timerPrecisionMs", "100",
+                "maxMessageBytes", "65536"));
+        masterKeys.put("retryBackoffSchedule", "1s 1s 2s");
+        masterKeys.put("transactionCheckIntervalMs", "1000");
+        cluster.addBroker("ha-master", masterKeys);
         for (int id = 1; id <= 2; id++) {
             // slaves do not register: clients only ever reach the master
             cluster.addBroker("ha-slave-" + id, Map.of("brokerName", GROUP, "brokerId", Integer.toString(id),
@@ -80,6 +95,10 @@ class ReplicationIT {
             String master = admin.brokers().get(0).address();
             await("both slaves are in sync").atMost(Duration.ofSeconds(60))
                     .until(() -> "3".equals(admin.brokerRuntimeInfo(master).get("haInSyncReplicas")));
+            for (String slave : List.of("ha-slave-1", "ha-slave-2")) {
+                await(slave + " holds the topic").atMost(Duration.ofSeconds(30))
+                        .until(() -> configFile(slave, "topics.json").contains("\"" + TOPIC + "\""));
+            }
 
             Producer producer = Producer.builder("it-ha-producer",
                     TestClients.config(cluster.namesrvAddrs(), "producer", tmp.resolve("offsets")).build()).build();
@@ -92,6 +111,52 @@ class ReplicationIT {
             cluster.broker("ha-slave-1").start();
             sendMixed(producer, 600, 300, acked);
             assertThat(acked).as("every single and batch send acknowledged").hasSize(900 + 90);
+
+            // transactions (halves, op records, the committed copies) and retries (send-back copies in the retry
+            // topic, parked in the timer and re-put): every one of these is a put of the broker itself, through
+            // the same replication gate
+            TransactionProducer transactions = TransactionProducer.builder("it-ha-tx",
+                    TestClients.config(cluster.namesrvAddrs(), "tx", tmp.resolve("offsets")).build())
+                    .listener(new CommitEvenRollBackOdd()).build();
+            clients.add(transactions);
+            transactions.start();
+            int committed = 0;
+            for (int i = 0; i < 20; i++) {
+                TransactionSendResult tx = transactions.sendMessageInTransaction(Message.builder(TOPIC)
+                        .body(("tx-" + i).getBytes(StandardCharsets.UTF_8)).keys("tx" + i).build(), i);
+                assertThat(tx.sendResult().isOk()).as("half %d acknowledged", i).isTrue();
+                committed += i % 2 == 0 ? 1 : 0;
+            }
+            Set<String> retried = ConcurrentHashMap.newKeySet();
+            Set<String> redelivered = ConcurrentHashMap.newKeySet();
+            PushConsumer consumer = PushConsumer.builder("it-ha-retry",
+                    TestClients.config(cluster.namesrvAddrs(), "consumer", tmp.resolve("offsets")).build()).build();
+            consumer.subscribe(TOPIC, "*").registerListener((MessageListenerConcurrently) (msgs, ctx) -> {
+                MessageExt m = msgs.get(0);
+                String key = m.keys().isEmpty() ? "" : m.keys().get(0);
+                if (!(key.startsWith("k") && key.endsWith("3") || key.startsWith("tx"))) {
+                    return ConsumeStatus.SUCCESS;
+                }
+                if (m.reconsumeTimes() > 0) {
+                    redelivered.add(key);
+                    return ConsumeStatus.SUCCESS;
+                }
+                retried.add(key);
+                return ConsumeStatus.RETRY;
+            });
+            clients.add(consumer);
+            consumer.start();
+            int committedTx = committed;
+            await("committed transactions arrive and are retried once").atMost(Duration.ofSeconds(90))
+                    .until(() -> retried.stream().filter(k -> k.startsWith("tx")).count() == committedTx);
+            await("every failed delivery comes back from the retry topic").atMost(Duration.ofSeconds(90))
+                    .until(() -> retried.size() >= 90 + committedTx && redelivered.containsAll(retried));
+            assertThat(retried).as("rolled-back transactions are never delivered")
+                    .noneMatch(k -> k.startsWith("tx") && Integer.parseInt(k.substring(2)) % 2 == 1);
+            for (String slave : List.of("ha-slave-1", "ha-slave-2")) {
+                await(slave + " holds the group's offsets").atMost(Duration.ofSeconds(30))
+                        .until(() -> configFile(slave, "consumerOffsets.json").contains("it-ha-retry"));
+            }
 
             await("the restarted slave is back in the in-sync set").atMost(Duration.ofSeconds(60))
                     .until(() -> "3".equals(admin.brokerRuntimeInfo(master).get("haInSyncReplicas")));
@@ -128,6 +193,20 @@ class ReplicationIT {
                 .as("the restarted slave repeated the handshake").isNotEmpty();
     }
 
+    /** Commits even transactions, rolls back odd ones (the argument is the index). */
+    private static final class CommitEvenRollBackOdd implements TransactionListener {
+        @Override
+        public LocalTransactionState executeLocalTransaction(Message msg, Object arg) {
+            return (Integer) arg % 2 == 0 ? LocalTransactionState.COMMIT : LocalTransactionState.ROLLBACK;
+        }
+
+        @Override
+        public LocalTransactionState checkLocalTransaction(MessageExt msg) {
+            return Integer.parseInt(msg.keys().get(0).substring(2)) % 2 == 0 ? LocalTransactionState.COMMIT
+                    : LocalTransactionState.ROLLBACK;
+        }
+    }
+
     private static void sendMixed(Producer producer, int from, int count, List<SendResult> acked) {
         for (int i = from; i < from + count; i++) {
             byte[] body = ("message-" + i + "-" + "x".repeat(i * 131 % 3000)).getBytes(StandardCharsets.UTF_8);
@@ -144,6 +223,15 @@ class ReplicationIT {
                 }
                 acked.add(producer.send(batch));
             }
+        }
+    }
+
+    private String configFile(String node, String name) {
+        Path file = tmp.resolve("cluster").resolve(node).resolve("config").resolve(name);
+        try {
+            return Files.exists(file) ? Files.readString(file) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
