@@ -9,7 +9,7 @@ import java.util.List;
 /** {@code tidemq admin cluster list}. */
 @Command(name = "cluster", mixinStandardHelpOptions = true, description = "Clusters and their brokers.",
         subcommands = {AdminClusterCommand.ListBrokers.class, AdminClusterCommand.BrokerStats.class,
-                AdminClusterCommand.Overview.class})
+                AdminClusterCommand.Overview.class, AdminClusterCommand.Replicas.class})
 public final class AdminClusterCommand extends CommandGroup {
 
     @Command(name = "list", mixinStandardHelpOptions = true,
@@ -55,6 +55,31 @@ public final class AdminClusterCommand extends CommandGroup {
                 }
             }
             print(byBroker, AdminFormat.brokerStats(byBroker));
+        }
+    }
+
+    @Command(name = "replicas", mixinStandardHelpOptions = true,
+            description = {"Every replica of every broker group: replica id, role, master epoch, log end (master) or"
+                    + " acknowledged offset (slave), commit point, in sync, lag in bytes and ms, as the master sees"
+                    + " them. Slaves do not register with the NameServers: --broker HOST:PORT asks one broker"
+                    + " (a slave answers with its own view)."},
+            footer = {"", "Example:", "  tidemq admin cluster replicas --namesrv 127.0.0.1:9876"})
+    static final class Replicas extends AdminSubcommand {
+        @picocli.CommandLine.Option(names = "--broker", paramLabel = "HOST:PORT",
+                description = "Only this broker, master or slave (default: every broker the NameServers know).")
+        String broker;
+
+        @Override
+        void run(AdminClient client) {
+            java.util.Map<String, java.util.Map<String, String>> byBroker = new java.util.TreeMap<>();
+            if (broker != null) {
+                byBroker.put(broker, client.brokerRuntimeInfo(broker));
+            } else {
+                for (BrokerEntry b : client.brokers()) {
+                    byBroker.put(b.address(), client.brokerRuntimeInfo(b.address()));
+                }
+            }
+            print(byBroker, AdminFormat.replicas(byBroker));
         }
     }
 }

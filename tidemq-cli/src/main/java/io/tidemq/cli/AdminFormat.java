@@ -90,6 +90,63 @@ final class AdminFormat {
         return text.toString();
     }
 
+    /**
+     * The replicas of each broker from its runtime figures ({@code ha*} keys): a master's row and one row per
+     * slave it knows; a slave asked directly gives its own row (its lag to the master).
+     */
+    static String replicas(Map<String, Map<String, String>> byBroker) {
+        if (byBroker.isEmpty()) {
+            return "No broker is registered with the NameServers.\n";
+        }
+        TextTable t = new TextTable("BROKER", "GROUP", "REPLICA", "ROLE", "EPOCH", "OFFSET", "COMMIT POINT", "IN SYNC",
+                "LAG BYTES", "LAG MS");
+        byBroker.forEach((addr, info) -> {
+            String group = info.getOrDefault("brokerName", "-");
+            String role = info.get("haRole");
+            if (role == null) {
+                t.row(addr, group, info.getOrDefault("brokerId", "-"), "replication off", "-",
+                        info.getOrDefault("commitLogMaxOffset", "-"), "-", "-", "-", "-");
+                return;
+            }
+            String epoch = info.getOrDefault("haMasterEpoch", "-");
+            String commit = info.getOrDefault("haConfirmOffset", "-");
+            if ("SLAVE".equals(role)) {
+                t.row(addr, group, info.getOrDefault("haReplicaId", "-"), "slave of " + info.get("haMasterAddress"),
+                        epoch, info.getOrDefault("haMaxOffset", "-"), commit, "-", info.getOrDefault("haLagBytes", "-"),
+                        sinceContact(info));
+                return;
+            }
+            t.row(addr, group, info.getOrDefault("haReplicaId", "0"), "master", epoch, info.getOrDefault("haMaxOffset", "-"),
+                    commit, info.getOrDefault("haInSyncReplicas", "-") + " in sync", 0, 0);
+            new java.util.TreeSet<>(slaveIds(info)).forEach(id -> {
+                String p = "haReplica." + id + ".";
+                t.row("", group, id, "slave", epoch, info.getOrDefault(p + "ackOffset", "-"), "",
+                        info.getOrDefault(p + "inSync", "-"), info.getOrDefault(p + "lagBytes", "-"),
+                        info.getOrDefault(p + "lagMs", "-"));
+            });
+        });
+        return t.render();
+    }
+
+    private static java.util.Set<Integer> slaveIds(Map<String, String> info) {
+        java.util.Set<Integer> ids = new java.util.HashSet<>();
+        for (String key : info.keySet()) {
+            if (key.startsWith("haReplica.") && key.endsWith(".inSync")) {
+                ids.add(Integer.parseInt(key.substring("haReplica.".length(), key.length() - ".inSync".length())));
+            }
+        }
+        return ids;
+    }
+
+    private static String sinceContact(Map<String, String> info) {
+        try {
+            long last = Long.parseLong(info.getOrDefault("haLastMasterContactMs", "0"));
+            return last <= 0 ? "-" : Long.toString(Math.max(0, System.currentTimeMillis() - last));
+        } catch (NumberFormatException e) {
+            return "-";
+        }
+    }
+
     /** {@code value} followed by its reading for names ending in TimeMs (an instant), Ms or Bytes. */
     static String readable(String name, String value) {
         long n;

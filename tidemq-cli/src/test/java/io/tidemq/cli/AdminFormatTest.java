@@ -35,6 +35,28 @@ class AdminFormatTest {
     }
 
     @Test
+    void replicasShowTheMasterAndEverySlaveWithRoleEpochOffsetsAndLag() {
+        Map<String, String> master = new java.util.HashMap<>(Map.of("brokerName", "broker-a", "haRole", "MASTER",
+                "haReplicaId", "0", "haMasterEpoch", "3", "haMaxOffset", "5000", "haConfirmOffset", "4000",
+                "haInSyncReplicas", "2"));
+        master.putAll(Map.of("haReplica.1.inSync", "true", "haReplica.1.ackOffset", "4000", "haReplica.1.lagBytes",
+                "1000", "haReplica.1.lagMs", "12", "haReplica.2.inSync", "false", "haReplica.2.ackOffset", "100",
+                "haReplica.2.lagBytes", "4900", "haReplica.2.lagMs", "30000"));
+        String s = AdminFormat.replicas(new java.util.TreeMap<>(Map.of("127.0.0.1:10911", master,
+                "127.0.0.1:10913", Map.of("brokerName", "broker-a", "haRole", "SLAVE", "haReplicaId", "1",
+                        "haMasterAddress", "127.0.0.1:10912", "haMasterEpoch", "3", "haMaxOffset", "4000",
+                        "haConfirmOffset", "4000", "haLagBytes", "1000"))));
+
+        assertThat(s.lines().toList()).hasSize(5);
+        assertThat(s).contains("REPLICA", "LAG BYTES", "LAG MS");
+        assertThat(s.lines().filter(l -> l.contains("master")).findFirst().orElseThrow())
+                .contains("broker-a", "3", "5000", "4000", "2 in sync");
+        assertThat(s.lines().filter(l -> l.contains("30000")).findFirst().orElseThrow())
+                .contains("slave", "false", "100", "4900");
+        assertThat(s).contains("slave of 127.0.0.1:10912");
+    }
+
+    @Test
     void nameListsPrintOneNamePerLineAndNothingWhenEmpty() {
         assertThat(AdminFormat.lines(List.of("orders", "payments"))).isEqualTo("orders\npayments\n");
         assertThat(AdminFormat.lines(List.of())).isEmpty();
