@@ -37,6 +37,8 @@ public final class ReplicationService implements PutGate, AutoCloseable {
     static final long COMMIT_POINT_PERSIST_INTERVAL_MS = 1_000;
     /** How often a master checks whether topics or offsets changed and publishes them to its slaves. */
     static final long METADATA_SYNC_INTERVAL_MS = 1_000;
+    /** How long a stopping master waits for its in-sync slaves to apply its last metadata. */
+    static final long SHUTDOWN_METADATA_WAIT_MS = 1_000;
 
     private final String group;
     private final int replicaId;
@@ -249,11 +251,15 @@ public final class ReplicationService implements PutGate, AutoCloseable {
      * @return whether every in-sync slave applied it in time (true at once on a slave or without slaves)
      */
     public boolean replicateMetadataNow() {
+        return replicateMetadataNow(config.replicaAckTimeoutMs());
+    }
+
+    private boolean replicateMetadataNow(long timeoutMs) {
         if (config.role() != BrokerRole.MASTER || server == null) {
             return true;
         }
         long version = publishMetadata();
-        long deadline = System.currentTimeMillis() + config.replicaAckTimeoutMs();
+        long deadline = System.currentTimeMillis() + timeoutMs;
         synchronized (appliedMetadata) {
             while (true) {
                 boolean all = true;
@@ -267,8 +273,8 @@ public final class ReplicationService implements PutGate, AutoCloseable {
                     return true;
                 }
                 if (left <= 0) {
-                    log.warn("the in-sync slaves did not apply metadata version {} within {} ms (replicaAckTimeoutMs);"
-                            + " they get it with a later fetch", version, config.replicaAckTimeoutMs());
+                    log.warn("the in-sync slaves did not apply metadata version {} within {} ms; they get it with a"
+                            + " later fetch", version, timeoutMs);
                     return false;
                 }
                 try {
@@ -361,7 +367,8 @@ public final class ReplicationService implements PutGate, AutoCloseable {
             persister.shutdownNow();
         }
         if (server != null) {
-            replicateMetadataNow(); // the last offsets reach the slaves before the master stops
+            // the last offsets reach the slaves before the master stops; a dead slave delays the stop by 1 s at most
+            replicateMetadataNow(Math.min(config.replicaAckTimeoutMs(), SHUTDOWN_METADATA_WAIT_MS));
         }
         if (client != null) {
             client.close();
