@@ -281,6 +281,7 @@ class ReplicationServiceTest {
         }
         await().until(() -> b.commitLogMaxOffset() == a.commitLogMaxOffset());
         long common = a.commitLogMaxOffset();
+        await().until(() -> a.dispatchedOffset() == common); // the queues show every common record
         long[] commonPerQueue = new long[3];
         for (int q = 0; q < 3; q++) {
             commonPerQueue[q] = a.maxQueueOffset("orders", q);
