@@ -15,6 +15,7 @@ import io.tidemq.broker.lock.QueueLockTable;
 import io.tidemq.broker.longpolling.PullRequestHoldService;
 import io.tidemq.broker.metrics.BrokerMetrics;
 import io.tidemq.broker.metrics.ConsumerLagSource;
+import io.tidemq.broker.metrics.FsyncTimer;
 import io.tidemq.broker.offset.ConsumerOffsetManager;
 import io.tidemq.broker.processor.ClientManageProcessor;
 import io.tidemq.broker.processor.ConsumerOffsetProcessor;
@@ -130,7 +131,10 @@ public final class BrokerController implements AutoCloseable {
         this.live = new LiveBrokerConfig(config);
         this.topics = new TopicConfigManager(config.configDir().resolve("topics.json"), config.defaultTopicQueueNums());
         this.clients = new ClientManager(notifier, config.clientExpireMs());
-        this.store = new DefaultMessageStore(StoreConfigBinder.bind(config));
+        // times the CommitLog's fsyncs for /metrics, around the real disk; bound to the histogram below
+        FsyncTimer fsyncTimer = new FsyncTimer(io.tidemq.store.api.FileIo.DEFAULT,
+                config.storePath().resolve("commitlog"));
+        this.store = new DefaultMessageStore(StoreConfigBinder.bind(config, fsyncTimer));
         // offsets are loaded after the store recovered, so they are clamped to the recovered queue ends
         this.offsets = new ConsumerOffsetManager(config.configDir().resolve("consumerOffsets.json"),
                 store::maxQueueOffset);
@@ -152,6 +156,7 @@ public final class BrokerController implements AutoCloseable {
         this.metrics = new BrokerMetrics(config.brokerClusterName(), config.brokerName(), new MetricsSource(),
                 new ConsumerLagSource(topics, offsets, clients, store, System::currentTimeMillis));
         stats.traffic(metrics);
+        fsyncTimer.bind(metrics.fsyncDuration());
     }
 
     /** Starts the broker; on failure everything started so far is stopped again and the cause rethrown. */

@@ -25,6 +25,15 @@ public final class StoreConfigBinder {
 
     /** @throws BrokerConfigException for an unknown key or a value the store rejects */
     public static StoreConfig bind(BrokerConfig broker) {
+        return bind(broker, io.tidemq.store.api.FileIo.DEFAULT);
+    }
+
+    /**
+     * As {@link #bind(BrokerConfig)}, the store forcing and allocating its files through {@code fileIo}.
+     *
+     * @throws BrokerConfigException for an unknown key or a value the store rejects
+     */
+    public static StoreConfig bind(BrokerConfig broker, io.tidemq.store.api.FileIo fileIo) {
         Map<String, String> extra = broker.storeProperties();
         Set<String> unknown = new TreeSet<>(extra.keySet());
         unknown.removeAll(STORE_KEYS);
@@ -34,7 +43,8 @@ public final class StoreConfigBinder {
         }
         StoreConfig.Builder b = StoreConfig.builder(broker.storePath())
                 .flushMode(broker.flushMode())
-                .maxMessageBytes(broker.maxMessageBytes());
+                .maxMessageBytes(broker.maxMessageBytes())
+                .fileIo(fileIo);
         try {
             StoreConfigKeys.TABLE.bindAll(b, extra, BrokerConfigException::new);
             return b.build();

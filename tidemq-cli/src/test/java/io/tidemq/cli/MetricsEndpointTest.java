@@ -169,6 +169,8 @@ class MetricsEndpointTest {
         assertThat(value(scrape, "tidemq_store_writable", null)).isEqualTo(1.0);
         assertThat(value(scrape, "tidemq_store_flush_behind_bytes", null)).isGreaterThanOrEqualTo(0.0);
         assertThat(value(scrape, "tidemq_store_fsyncs_total", null)).isGreaterThanOrEqualTo(0.0);
+        assertThat(value(scrape, "tidemq_store_fsync_duration_seconds_count", null)).isGreaterThanOrEqualTo(0.0);
+        assertThat(scrape).contains("tidemq_store_fsync_duration_seconds_bucket{");
         assertThat(value(scrape, "tidemq_store_disk_total_bytes", null)).isPositive();
         assertThat(value(scrape, "tidemq_broker_drained", null)).isEqualTo(0.0);
         assertThat(value(scrape, "tidemq_timer_scheduled_messages", null)).isEqualTo(0.0);

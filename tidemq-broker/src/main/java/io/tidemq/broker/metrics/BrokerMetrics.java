@@ -52,6 +52,7 @@ public final class BrokerMetrics implements TrafficListener {
     private final Map<String, Map<String, GroupMeters>> groups = new ConcurrentHashMap<>();
     private final Function<String, TopicMeters> newTopicMeters = this::topicMeters;
     private final Function<String, Map<String, GroupMeters>> newGroupMap = g -> new ConcurrentHashMap<>();
+    private final Timer fsyncDuration;
     private final MultiGauge lagMessages;
     private final MultiGauge lagSeconds;
     private final MultiGauge unknownQueues;
@@ -69,6 +70,9 @@ public final class BrokerMetrics implements TrafficListener {
         storeLatency = Timer.builder("tidemq.store.put.duration")
                 .description("Time from handing a message to the store to its acknowledgement (SYNC flush: fsynced)")
                 .serviceLevelObjectives(STORE_BUCKETS).register(registry);
+        fsyncDuration = Timer.builder("tidemq.store.fsync.duration")
+                .description("Time one fsync (msync) of a CommitLog range took, in the flush thread")
+                .serviceLevelObjectives(STORE_BUCKETS).register(registry);
         lagMessages = MultiGauge.builder("tidemq.consumer.lag.messages")
                 .description("Messages a group has not consumed yet, summed over the queues it committed on; absent"
                         + " while unknown (no committed offset)").register(registry);
@@ -81,6 +85,11 @@ public final class BrokerMetrics implements TrafficListener {
         consumerClients = MultiGauge.builder("tidemq.consumer.clients")
                 .description("Members of a consumer group connected to this broker").register(registry);
         bindSource(this.source);
+    }
+
+    /** The histogram of CommitLog fsync durations, fed by {@link FsyncTimer}. */
+    public Timer fsyncDuration() {
+        return fsyncDuration;
     }
 
     /** What the store, timer and broker report at scrape time. */
