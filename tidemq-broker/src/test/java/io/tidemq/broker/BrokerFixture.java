@@ -3,7 +3,9 @@ package io.tidemq.broker;
 import io.tidemq.broker.config.BrokerConfig;
 import io.tidemq.common.json.Json;
 import io.tidemq.common.message.Message;
+import io.tidemq.common.message.DeliveredRecords;
 import io.tidemq.common.message.MessageCodec;
+import io.tidemq.common.message.RecordLayout;
 import io.tidemq.common.message.MessageExt;
 import io.tidemq.common.message.MessageProperties;
 import io.tidemq.common.protocol.RequestCode;
@@ -151,8 +153,17 @@ public final class BrokerFixture implements AutoCloseable {
         return invoke(pullRequest(group, topic, queueId, offset, max, 5_000, subscription));
     }
 
+    /**
+     * The messages of a response body: a pull's stored records ({@link DeliveredRecords}), or an admin query's
+     * delivered-message encoding ({@link MessageCodec#decodeDelivered}). They are told apart by bytes 4-7, the
+     * record magic in a record and the high half of a queue offset (never that large) in the other.
+     */
     public static List<MessageExt> messages(RemotingCommand response) {
-        return MessageCodec.decodeDelivered(ByteBuffer.wrap(response.body()));
+        ByteBuffer body = ByteBuffer.wrap(response.body());
+        if (body.remaining() >= 8 && body.getInt(RecordLayout.MAGIC_OFFSET) == RecordLayout.MESSAGE_MAGIC) {
+            return DeliveredRecords.decode(response.body(), "");
+        }
+        return MessageCodec.decodeDelivered(body);
     }
 
     @Override

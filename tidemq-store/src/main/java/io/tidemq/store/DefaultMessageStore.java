@@ -19,6 +19,7 @@ import io.tidemq.store.api.StoreIOException;
 import io.tidemq.store.api.StoreStats;
 import io.tidemq.store.api.StoreWriteState;
 import io.tidemq.store.api.StoredMessage;
+import io.tidemq.store.api.StoredRecords;
 import io.tidemq.store.api.timer.TimerStore;
 import io.tidemq.store.api.timer.TimerStoreConfig;
 import io.tidemq.store.commitlog.CommitLog;
@@ -362,6 +363,13 @@ public final class DefaultMessageStore implements MessageStore {
     public GetResult getMessages(String topic, int queueId, long queueOffset, int maxCount, long maxTotalBytes,
                                  LongPredicate tagsCodeFilter) {
         return queueReader.getMessages(topic, queueId, queueOffset, maxCount, maxTotalBytes, tagsCodeFilter);
+    }
+
+    /** See {@link QueueMessageReader#readRecords}. */
+    @Override
+    public StoredRecords readRecords(String topic, int queueId, long queueOffset, int maxCount, long maxTotalBytes,
+                                     LongPredicate tagsCodeFilter) {
+        return queueReader.readRecords(topic, queueId, queueOffset, maxCount, maxTotalBytes, tagsCodeFilter);
     }
 
     @Override

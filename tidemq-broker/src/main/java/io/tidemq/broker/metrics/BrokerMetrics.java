@@ -9,10 +9,8 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tidemq.broker.stats.TrafficListener;
-import io.tidemq.store.api.StoredMessage;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -194,16 +192,17 @@ public final class BrokerMetrics implements TrafficListener {
     }
 
     @Override
-    public void delivered(String topic, String group, List<StoredMessage> messages, long bytes, long nowMs) {
+    public void delivered(String topic, String group, long[] storeTimestampsMs, int messages, long bytes,
+                          long nowMs) {
         Map<String, GroupMeters> byTopic = groups.computeIfAbsent(group, newGroupMap);
         GroupMeters m = byTopic.get(topic);
         if (m == null) {
             m = byTopic.computeIfAbsent(topic, t -> groupMeters(t, group));
         }
-        m.out.increment(messages.size());
+        m.out.increment(messages);
         m.outBytes.increment(bytes);
-        for (int i = 0; i < messages.size(); i++) {
-            m.deliveryLatency.record(Math.max(0, nowMs - messages.get(i).storeTimestampMs()), TimeUnit.MILLISECONDS);
+        for (int i = 0; i < messages; i++) {
+            m.deliveryLatency.record(Math.max(0, nowMs - storeTimestampsMs[i]), TimeUnit.MILLISECONDS);
         }
     }
 

@@ -19,9 +19,10 @@ import io.tidemq.common.route.TopicConfig;
 import io.tidemq.remoting.RemotingChannel;
 import io.tidemq.remoting.RequestProcessor;
 import io.tidemq.remoting.protocol.RemotingCommand;
-import io.tidemq.store.api.GetResult;
 import io.tidemq.store.api.MessageStore;
+import io.tidemq.store.api.StoredRecords;
 
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -30,7 +31,8 @@ import java.util.function.LongPredicate;
 import java.util.function.Supplier;
 
 /**
- * PULL_MESSAGE: reads a queue from an offset, filtered by tag hash, and long-polls when nothing is there.
+ * PULL_MESSAGE: reads a queue from an offset, filtered by tag hash, and long-polls when nothing is there. A
+ * response carries the CRC-checked CommitLog records as they are stored (docs/protocol.md, "PULL_MESSAGE").
  *
  * <p>A pull that finds nothing and asked to be suspended is handed to the {@link PullRequestHoldService};
  * when a message arrives (or the deadline passes) the pull runs again on the pull executor. If the new
@@ -53,7 +55,6 @@ public final class PullMessageProcessor implements RequestProcessor {
     private final Executor pullExecutor;
     private final BrokerStats stats;
     private final QueueLockTable locks;
-    private final DeliveredEncoder encoder = new DeliveredEncoder();
 
     public PullMessageProcessor(Supplier<BrokerConfig> live, TopicConfigManager topics, ConsumerOffsetManager offsets,
                                 MessageStore store, PullRequestHoldService holds, Executor pullExecutor,
@@ -172,13 +173,15 @@ public final class PullMessageProcessor implements RequestProcessor {
                         + " reading its responses); pull again later"));
                 return;
             }
-            GetResult r = store.getMessages(topic, queueId, offset, maxMessages, config.maxPullBytes(), filter);
-            if (!r.messages().isEmpty()) {
-                byte[] body = encoder.encode(r.messages());
-                stats.pulledMessages.add(r.messages().size());
+            StoredRecords r = store.readRecords(topic, queueId, offset, maxMessages, config.maxPullBytes(), filter);
+            if (!r.isEmpty()) {
+                // the records as stored are the response body: nothing decoded, nothing encoded a second time
+                byte[] body = r.length() == r.bytes().length ? r.bytes() : Arrays.copyOf(r.bytes(), r.length());
+                stats.pulledMessages.add(r.count());
                 stats.pulledBytes.add(body.length);
                 if (group != null) {
-                    stats.traffic().delivered(topic, group, r.messages(), body.length, System.currentTimeMillis());
+                    stats.traffic().delivered(topic, group, r.storeTimestampsMs(), r.count(), body.length,
+                            System.currentTimeMillis());
                 }
                 response.complete(RemotingCommand.success()
                         .writeHeader(new Headers.PullMessageResponse(r.nextBeginOffset(), r.minOffset(), r.maxOffset()))
@@ -195,7 +198,7 @@ public final class PullMessageProcessor implements RequestProcessor {
             }
         }
 
-        private void nothingFound(long nextOffset, GetResult r, boolean finalAttempt) {
+        private void nothingFound(long nextOffset, StoredRecords r, boolean finalAttempt) {
             if (suspend && !finalAttempt && System.nanoTime() - deadlineNanos < 0) {
                 if (!holds.hold(topic, queueId, nextOffset, deadlineNanos, channel, expired -> wake(nextOffset, expired))) {
                     response.complete(RemotingCommand.createResponse(ResponseCode.SYSTEM_BUSY, "broker "
@@ -232,7 +235,8 @@ public final class PullMessageProcessor implements RequestProcessor {
         }
     }
 
-    private static RemotingCommand offsetMoved(ResponseCode code, long requested, GetResult r, long next, String why) {
+    private static RemotingCommand offsetMoved(ResponseCode code, long requested, StoredRecords r, long next,
+                                               String why) {
         return RemotingCommand.createResponse(code, "offset " + requested + " is outside [" + r.minOffset() + ", "
                         + r.maxOffset() + "]: " + why)
                 .writeHeader(new Headers.PullMessageResponse(next, r.minOffset(), r.maxOffset()));

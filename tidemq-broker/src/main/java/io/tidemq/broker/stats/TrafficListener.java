@@ -1,8 +1,6 @@
 package io.tidemq.broker.stats;
 
-import io.tidemq.store.api.StoredMessage;
 
-import java.util.List;
 
 /**
  * Per-topic and per-group traffic, told by the send and pull processors (the Prometheus meters implement it).
@@ -22,7 +20,8 @@ public interface TrafficListener {
         }
 
         @Override
-        public void delivered(String topic, String group, List<StoredMessage> messages, long bytes, long nowMs) {
+        public void delivered(String topic, String group, long[] storeTimestampsMs, int messages, long bytes,
+                              long nowMs) {
         }
     };
 
@@ -32,6 +31,9 @@ public interface TrafficListener {
     /** A send of {@code messages} to {@code topic} failed in the store. */
     void storeFailed(String topic, int messages);
 
-    /** {@code messages} were delivered to {@code group} by a pull ({@code bytes} in the response). */
-    void delivered(String topic, String group, List<StoredMessage> messages, long bytes, long nowMs);
+    /**
+     * {@code messages} were delivered to {@code group} by a pull ({@code bytes} in the response); the first
+     * {@code messages} entries of {@code storeTimestampsMs} are their store timestamps.
+     */
+    void delivered(String topic, String group, long[] storeTimestampsMs, int messages, long bytes, long nowMs);
 }

@@ -5,6 +5,7 @@ import io.tidemq.common.json.Json;
 import io.tidemq.common.message.Message;
 import io.tidemq.common.message.MessageCodec;
 import io.tidemq.common.message.MessageExt;
+import io.tidemq.common.message.MessageId;
 import io.tidemq.common.message.MessageProperties;
 import io.tidemq.common.message.MessageQueue;
 import io.tidemq.common.protocol.RequestCode;
@@ -49,6 +50,9 @@ public final class FakeBroker implements AutoCloseable {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     /** Topic to its queues; each queue list is guarded by itself. */
     private final Map<String, List<List<MessageExt>>> topics = new ConcurrentHashMap<>();
+    private static final int LOOPBACK = 0x7F00_0001;
+    /** Where the next message "is stored": distinct per message, so message ids are. */
+    private final java.util.concurrent.atomic.AtomicLong nextCommitLogOffset = new java.util.concurrent.atomic.AtomicLong();
     private final Map<String, Long> offsets = new ConcurrentHashMap<>();
     /** Group to client id to channel. */
     private final Map<String, Map<String, RemotingChannel>> groups = new ConcurrentHashMap<>();
@@ -214,9 +218,11 @@ public final class FakeBroker implements AutoCloseable {
         List<MessageExt> q = queue(topic, queueId);
         synchronized (q) {
             long offset = q.size();
-            MessageExt m = new MessageExt(name + "-" + topic + "-" + queueId + "-" + offset, topic, queueId, offset,
-                    offset, System.currentTimeMillis(), System.currentTimeMillis(), born, address(), 0, flag, 0,
-                    props, body);
+            // a real broker's message id (store host, CommitLog offset): the client derives it from the record
+            long commitLogOffset = nextCommitLogOffset.getAndAdd(1024);
+            MessageExt m = new MessageExt(MessageId.encode(LOOPBACK, server.localPort(), commitLogOffset), topic,
+                    queueId, offset, commitLogOffset, System.currentTimeMillis(), System.currentTimeMillis(), born,
+                    address(), 0, flag, 0, props, body);
             q.add(m);
             return m;
         }
@@ -316,7 +322,7 @@ public final class FakeBroker implements AutoCloseable {
         }
         pulledMessages.addAndGet(out.size());
         return RemotingCommand.success().writeHeader(new Headers.PullMessageResponse(next, 0, max))
-                .setBody(MessageCodec.encodeDelivered(out));
+                .setBody(StoredRecordEncoder.encode(out));
     }
 
     /** Exact tags, where a real broker compares tag hashes: a fake never lets a colliding tag through. */

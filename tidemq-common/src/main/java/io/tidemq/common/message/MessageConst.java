@@ -34,6 +34,10 @@ public final class MessageConst {
     public static final String MAX_RECONSUME_TIMES = "MAX_RECONSUME_TIMES";
     /** The swimlane the message belongs to; absent means the base lane. */
     public static final String LANE = "LANE";
+    /** An IPv6 born host as {@code [address]:port} (the record's IPv4 field is then 0), see {@link SysFlag#BORN_HOST_V6}. */
+    public static final String BORN_HOST = "BORN_HOST";
+    /** An IPv6 store host as {@code [address]:port}, see {@link SysFlag#STORE_HOST_V6}. */
+    public static final String STORE_HOST = "STORE_HOST";
 
     private static final java.util.Set<String> RESERVED = java.util.Set.of(
             TAGS, KEYS, UNIQ_KEY, ORIGIN_TOPIC, ORIGIN_MSG_ID, REAL_TOPIC, REAL_QUEUE_ID, DELIVER_AT_MS,

@@ -21,9 +21,9 @@ import java.util.Objects;
 public final class MessageRecord {
 
     /** Property holding an IPv6 born host as {@code [address]:port}; see {@link SysFlag#BORN_HOST_V6}. */
-    public static final String BORN_HOST_PROPERTY = "BORN_HOST";
+    public static final String BORN_HOST_PROPERTY = MessageConst.BORN_HOST;
     /** Property holding an IPv6 store host as {@code [address]:port}; see {@link SysFlag#STORE_HOST_V6}. */
-    public static final String STORE_HOST_PROPERTY = "STORE_HOST";
+    public static final String STORE_HOST_PROPERTY = MessageConst.STORE_HOST;
 
     private static final InetSocketAddress UNKNOWN_HOST = HostAddress.fromIpv4(0, 0);
 

@@ -65,6 +65,13 @@ public interface MessageStore extends AutoCloseable {
     GetResult getMessages(String topic, int queueId, long queueOffset, int maxCount, long maxTotalBytes,
                           LongPredicate tagsCodeFilter);
 
+    /**
+     * What {@link #getMessages} finds, as the CRC-checked records themselves, copied back to back as they are
+     * stored: the body of a PULL_MESSAGE response (no decoding, no second encoding).
+     */
+    StoredRecords readRecords(String topic, int queueId, long queueOffset, int maxCount, long maxTotalBytes,
+                              LongPredicate tagsCodeFilter);
+
     long minQueueOffset(String topic, int queueId);
 
     /** One past the last queue offset (0 for an unknown queue). */

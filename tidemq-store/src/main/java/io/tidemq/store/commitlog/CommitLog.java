@@ -322,26 +322,60 @@ public final class CommitLog {
         try {
             ByteBuffer view = file.sliceForRead(0, file.fileSizeBytes());
             int position = (int) (physicalOffset - file.fileFromOffset());
-            RecordReader reader = readers.get();
-            int size = reader.check(view, position, file.fileFromOffset());
-            if (size <= 0) {
-                if (size != RecordReader.CORRUPT || !RecordReader.looksLikeRecordStart(view, position,
-                        file.fileFromOffset())) {
-                    // a wrong offset (a client's message id, a send-back offset), not damaged data
-                    String what = size == RecordReader.BLANK ? "an end-of-file blank marker is there"
-                            : size == RecordReader.END_OF_DATA ? "no record was written there"
-                            : "the bytes there are not a record header";
-                    throw new NoMessageAtOffsetException(physicalOffset, minOffset(), maxOffset(), what);
-                }
-                metrics.corruptReads.increment();
-                String reason = reader.lastCorruption();
-                reportCorruption(physicalOffset, physicalOffset + 1, reason);
-                throw new CorruptRecordException(physicalOffset, reason);
-            }
+            checkedRecordLength(view, position, file.fileFromOffset(), physicalOffset);
             return RecordReader.decode(view, position);
         } finally {
             file.release();
         }
+    }
+
+    /**
+     * Verifies the record starting at {@code physicalOffset} like {@link #read} and copies its bytes, as stored,
+     * to {@code out} at {@code outPosition}: the one copy a pull makes of a record (docs/protocol.md, PULL_MESSAGE).
+     * The copy is taken while the file is held, so no byte of the mapping is touched after retention unmaps it.
+     * A record whose length is not {@code expectedLength} (a ConsumeQueue entry that points elsewhere) is not copied.
+     *
+     * @return the record's length: when it is not {@code expectedLength}, nothing was copied
+     * @throws OffsetOutOfRangeException when the offset was deleted or is not yet written
+     * @throws CorruptRecordException    when no valid record starts there
+     * @throws IndexOutOfBoundsException when {@code expectedLength} bytes do not fit in {@code out} from there
+     */
+    public int copyRecord(long physicalOffset, int expectedLength, byte[] out, int outPosition) {
+        MappedFile file = fileOrThrow(physicalOffset);
+        if (!file.hold()) {
+            throw outOfRange(physicalOffset);
+        }
+        try {
+            ByteBuffer view = file.sliceForRead(0, file.fileSizeBytes());
+            int position = (int) (physicalOffset - file.fileFromOffset());
+            int size = checkedRecordLength(view, position, file.fileFromOffset(), physicalOffset);
+            if (size == expectedLength) {
+                view.get(position, out, outPosition, size);
+            }
+            return size;
+        } finally {
+            file.release();
+        }
+    }
+
+    /** The CRC-checked length of the record at {@code position} of a held file's view, or the read's exception. */
+    private int checkedRecordLength(ByteBuffer view, int position, long fileFromOffset, long physicalOffset) {
+        RecordReader reader = readers.get();
+        int size = reader.check(view, position, fileFromOffset);
+        if (size <= 0) {
+            if (size != RecordReader.CORRUPT || !RecordReader.looksLikeRecordStart(view, position, fileFromOffset)) {
+                // a wrong offset (a client's message id, a send-back offset), not damaged data
+                String what = size == RecordReader.BLANK ? "an end-of-file blank marker is there"
+                        : size == RecordReader.END_OF_DATA ? "no record was written there"
+                        : "the bytes there are not a record header";
+                throw new NoMessageAtOffsetException(physicalOffset, minOffset(), maxOffset(), what);
+            }
+            metrics.corruptReads.increment();
+            String reason = reader.lastCorruption();
+            reportCorruption(physicalOffset, physicalOffset + 1, reason);
+            throw new CorruptRecordException(physicalOffset, reason);
+        }
+        return size;
     }
 
     /** The store timestamp of the record at {@code physicalOffset} (magic check only), or -1 if unreadable. */

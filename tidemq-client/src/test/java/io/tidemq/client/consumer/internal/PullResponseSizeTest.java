@@ -9,7 +9,7 @@ import io.tidemq.broker.config.BrokerConfig;
 import io.tidemq.broker.config.BrokerConfigException;
 import io.tidemq.client.ClientConfig;
 import io.tidemq.common.json.Json;
-import io.tidemq.common.message.MessageCodec;
+import io.tidemq.common.message.DeliveredRecords;
 import io.tidemq.common.message.MessageExt;
 import io.tidemq.common.protocol.RequestCode;
 import io.tidemq.common.protocol.ResponseCode;
@@ -79,7 +79,7 @@ class PullResponseSizeTest {
                         32, -1, 0, "*", null), 10_000).get(15, TimeUnit.SECONDS);
 
                 assertThat(pulled.code()).as(pulled.remark()).isEqualTo(ResponseCode.SUCCESS.code());
-                List<MessageExt> msgs = MessageCodec.decodeDelivered(pulled.body());
+                List<MessageExt> msgs = DeliveredRecords.decode(pulled.body(), "big");
                 assertThat(msgs).hasSize(MESSAGES);
                 assertThat(pulled.body().remaining()).isGreaterThan(FrameLayout.DEFAULT_MAX_FRAME_BYTES);
             } finally {
