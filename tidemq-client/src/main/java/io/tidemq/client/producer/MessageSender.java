@@ -74,7 +74,7 @@ final class MessageSender {
                 continue;
             }
             try {
-                SendAnswer resp = api.send(addr, msg.header(mq.queueId()), msg.body());
+                SendAnswer resp = api.send(addr, msg.header(), mq.queueId(), msg.body());
                 SendResult result;
                 try {
                     result = result(resp, mq, msg);
@@ -132,7 +132,7 @@ final class MessageSender {
         if (addr == null) {
             throw unknownBroker(msg.topic(), mq.brokerName());
         }
-        api.sendOneway(addr, msg.header(mq.queueId()), msg.body()).whenComplete((v, err) -> {
+        api.sendOneway(addr, msg.header(), mq.queueId(), msg.body()).whenComplete((v, err) -> {
             if (err != null) {
                 faults.markFailed(mq.brokerName());
                 LOG.debug("one-way send to {} failed: {}", mq, err.toString());
@@ -212,7 +212,7 @@ final class MessageSender {
                 }
                 CompletableFuture<SendAnswer> call;
                 try {
-                    call = api.sendAsync(addr, msg.header(mq.queueId()), msg.body());
+                    call = api.sendAsync(addr, msg.header(), mq.queueId(), msg.body());
                 } catch (RuntimeException e) {
                     result.completeExceptionally(new SendFailedException(msg.topic(), addr, e));
                     return;

@@ -1,17 +1,19 @@
 package io.tidemq.client.producer;
 
+import io.tidemq.client.remoting.PreparedSend;
 import io.tidemq.common.protocol.header.Headers;
 
 /**
- * A message (or batch) ready for the wire: everything of the SEND_MESSAGE request but the queue, which
- * each attempt picks anew. Immutable.
+ * A message (or batch) ready for the wire: everything of the SEND_MESSAGE request but the queue, which each
+ * attempt picks anew, with the header encoded once ({@link PreparedSend}). Immutable.
  */
-record OutgoingMessage(String producerGroup, String topic, int flag, String properties, byte[] body,
-                       boolean batch, long bornTimestampMs, String uniqueId) {
+record OutgoingMessage(String topic, PreparedSend header, byte[] body, String uniqueId) {
 
-    /** The request header of an attempt on {@code queueId}. */
-    Headers.SendMessageRequest header(int queueId) {
-        return new Headers.SendMessageRequest(producerGroup, topic, queueId, 0, bornTimestampMs, flag, properties, 0,
-                batch);
+    static OutgoingMessage of(String producerGroup, String topic, int flag, String properties, byte[] body,
+                              boolean batch, long bornTimestampMs, String uniqueId) {
+        // queueId 0 is a placeholder: PreparedSend leaves it out, each attempt writes its own
+        PreparedSend header = PreparedSend.of(new Headers.SendMessageRequest(producerGroup, topic, 0, 0,
+                bornTimestampMs, flag, properties, 0, batch));
+        return new OutgoingMessage(topic, header, body, uniqueId);
     }
 }

@@ -155,7 +155,7 @@ public final class Producer implements AutoCloseable {
         String existing = msg.property(MessageConst.UNIQ_KEY);
         String uniqueId = existing != null ? existing : ids.next();
         String props = MessageValidator.propertiesWithUniqueId(msg, uniqueId);
-        return new OutgoingMessage(group, msg.topic(), msg.flag(), props, msg.body(), false,
+        return OutgoingMessage.of(group, msg.topic(), msg.flag(), props, msg.body(), false,
                 System.currentTimeMillis(), uniqueId);
     }
 
@@ -179,7 +179,7 @@ public final class Producer implements AutoCloseable {
             throw new MessageTooLargeException("batch of " + batch.size() + " messages to topic '"
                     + batch.get(0).topic() + "' (encoded)", body.length, config.maxMessageBytes());
         }
-        return new OutgoingMessage(group, batch.get(0).topic(), 0, "", body, true, System.currentTimeMillis(),
+        return OutgoingMessage.of(group, batch.get(0).topic(), 0, "", body, true, System.currentTimeMillis(),
                 uniqueIds.toString());
     }
 

@@ -180,7 +180,12 @@ public final class ClientRemotingApi {
      *                                 message cannot have been stored
      */
     public SendAnswer send(String addr, Headers.SendMessageRequest header, byte[] body) {
-        return new SendAnswer(call("send to topic '" + header.topic() + "'", addr, sendRequest(header, body)));
+        return send(addr, PreparedSend.of(header), header.queueId(), body);
+    }
+
+    /** As {@link #send(String, Headers.SendMessageRequest, byte[])}, with the header prepared once per message. */
+    public SendAnswer send(String addr, PreparedSend header, int queueId, byte[] body) {
+        return new SendAnswer(call("send to topic '" + header.topic() + "'", addr, header.request(queueId, body)));
     }
 
     /**
@@ -188,8 +193,13 @@ public final class ClientRemotingApi {
      * {@link RemotingFailedException} when no answer came.
      */
     public CompletableFuture<SendAnswer> sendAsync(String addr, Headers.SendMessageRequest header, byte[] body) {
+        return sendAsync(addr, PreparedSend.of(header), header.queueId(), body);
+    }
+
+    /** As {@link #sendAsync(String, Headers.SendMessageRequest, byte[])}, with the header prepared once per message. */
+    public CompletableFuture<SendAnswer> sendAsync(String addr, PreparedSend header, int queueId, byte[] body) {
         String what = "send to topic '" + header.topic() + "'";
-        return remoting.invokeAsync(addr, sendRequest(header, body), timeoutMs).handle((resp, err) -> {
+        return remoting.invokeAsync(addr, header.request(queueId, body), timeoutMs).handle((resp, err) -> {
             if (err != null) {
                 throw new CompletionException(transportFailure(what, addr, unwrap(err)));
             }
@@ -199,8 +209,13 @@ public final class ClientRemotingApi {
 
     /** As {@link #send}, not answered: the future completes once the request is written, or with the failure. */
     public CompletableFuture<Void> sendOneway(String addr, Headers.SendMessageRequest header, byte[] body) {
+        return sendOneway(addr, PreparedSend.of(header), header.queueId(), body);
+    }
+
+    /** As {@link #sendOneway(String, Headers.SendMessageRequest, byte[])}, with the header prepared once per message. */
+    public CompletableFuture<Void> sendOneway(String addr, PreparedSend header, int queueId, byte[] body) {
         String what = "one-way send to topic '" + header.topic() + "'";
-        return remoting.invokeOneway(addr, sendRequest(header, body)).handle((v, err) -> {
+        return remoting.invokeOneway(addr, header.request(queueId, body)).handle((v, err) -> {
             if (err != null) {
                 throw new CompletionException(transportFailure(what, addr, unwrap(err)));
             }
@@ -208,11 +223,6 @@ public final class ClientRemotingApi {
         });
     }
 
-    /** A fresh command per attempt: the transport owns a command once sent. */
-    private static RemotingCommand sendRequest(Headers.SendMessageRequest header, byte[] body) {
-        return RemotingCommand.createRequest(header.batch() ? RequestCode.SEND_BATCH_MESSAGE : RequestCode.SEND_MESSAGE)
-                .writeHeader(header).setBody(body);
-    }
 
     // ---- consume
 

@@ -41,6 +41,10 @@ public final class FrameCodec {
         if (command.remark() != null) {
             size += ByteBufUtil.utf8MaxBytes(command.remark());
         }
+        EncodedFields encoded = command.encodedFields();
+        if (encoded != null) {
+            size += encoded.sizeBytes();
+        }
         Map<String, String> fields = command.rawFields();
         if (fields != null) {
             for (Map.Entry<String, String> e : fields.entrySet()) {
@@ -68,7 +72,7 @@ public final class FrameCodec {
             out.writeInt(opaque);
             out.writeInt(flags);
             writeRemark(out, command.remark());
-            writeFields(out, command.rawFields());
+            writeFields(out, command.encodedFields(), command.rawFields());
             int headerLength = out.writerIndex() - headerStart;
             byte[] body = command.body();
             long totalLength = (long) HEADER_LENGTH_FIELD_BYTES + headerLength + body.length;
@@ -97,16 +101,21 @@ public final class FrameCodec {
         out.setInt(lengthIndex, ByteBufUtil.writeUtf8(out, remark));
     }
 
-    private static void writeFields(ByteBuf out, Map<String, String> fields) {
-        if (fields == null || fields.isEmpty()) {
-            out.writeShort(0);
-            return;
-        }
-        if (fields.size() > MAX_FIELD_COUNT) {
-            throw new FrameTooLargeException("command has " + fields.size() + " header fields; at most "
+    private static void writeFields(ByteBuf out, EncodedFields encoded, Map<String, String> fields) {
+        int mapCount = fields == null ? 0 : fields.size();
+        int count = mapCount + (encoded == null ? 0 : encoded.count());
+        if (count > MAX_FIELD_COUNT) {
+            throw new FrameTooLargeException("command has " + count + " header fields; at most "
                     + MAX_FIELD_COUNT + " fit a frame");
         }
-        out.writeShort(fields.size());
+        out.writeShort(count);
+        if (encoded != null) {
+            // already in the wire layout of the fields below: copied as they are
+            encoded.writeTo(out);
+        }
+        if (mapCount == 0) {
+            return;
+        }
         for (Map.Entry<String, String> e : fields.entrySet()) {
             int keyLengthIndex = out.writerIndex();
             out.writeShort(0);

@@ -36,6 +36,12 @@ public final class RemotingCommand {
     private String remark;
     /** Created on first put; most responses carry no fields. */
     private HashMap<String, String> fields;
+    /**
+     * Fields the caller encoded once ({@link #withEncodedFields}); written to the wire before the map's. The
+     * accessors see them too: the first one that reads or changes a field copies them into the map and drops
+     * them, so the fast path only lasts while nobody looks (the transport's encoder never does).
+     */
+    private EncodedFields encodedFields;
     private byte[] body = EMPTY_BODY;
 
     private RemotingCommand(int code, short version, int opaque, int flags) {
@@ -141,9 +147,35 @@ public final class RemotingCommand {
 
     // ---- header fields
 
+    /**
+     * Sets header fields encoded once by the caller (see {@link EncodedFields}), replacing any set before. A
+     * field also put in the map wins over the same name here.
+     */
+    public RemotingCommand withEncodedFields(EncodedFields encoded) {
+        this.encodedFields = Objects.requireNonNull(encoded, "encoded");
+        return this;
+    }
+
+    /** The fields encoded by the caller, or {@code null}; for the encoder, which copies them as they are. */
+    EncodedFields encodedFields() {
+        return encodedFields;
+    }
+
+    /** Moves the pre-encoded fields into the map, for an accessor that reads or changes fields by name. */
+    private void materialize() {
+        if (encodedFields != null) {
+            if (fields == null) {
+                fields = new HashMap<>(16);
+            }
+            encodedFields.copyInto(fields);
+            encodedFields = null;
+        }
+    }
+
     /** Sets a header field; a {@code null} value removes it. */
     public RemotingCommand putField(String name, String value) {
         Objects.requireNonNull(name, "name");
+        materialize();
         if (value == null) {
             if (fields != null) {
                 fields.remove(name);
@@ -171,6 +203,7 @@ public final class RemotingCommand {
 
     /** Adds every field of a typed header record (see {@link HeaderCodec}); null components are skipped. */
     public RemotingCommand writeHeader(Record header) {
+        materialize();
         if (fields == null) {
             // 16 buckets hold the largest header record (9 components) without a resize
             fields = new HashMap<>(16);
@@ -185,16 +218,19 @@ public final class RemotingCommand {
      * @throws InvalidHeaderException when a required field is missing or a value has the wrong type
      */
     public <T extends Record> T readHeader(Class<T> type) {
+        materialize();
         // the map itself: decoding only reads it, and a read-only view per request is garbage on the hot path
         return HeaderCodec.decode(fields, type);
     }
 
     /** A field's value, or {@code null} when absent. */
     public String field(String name) {
+        materialize();
         return fields == null ? null : fields.get(name);
     }
 
     public boolean hasField(String name) {
+        materialize();
         return fields != null && fields.containsKey(name);
     }
 
@@ -246,10 +282,14 @@ public final class RemotingCommand {
 
     /** A read-only view of all header fields. */
     public Map<String, String> fields() {
+        materialize();
         return fields == null ? Collections.emptyMap() : Collections.unmodifiableMap(fields);
     }
 
-    /** The field map itself, or {@code null}; for the encoder, which must not copy it. */
+    /**
+     * The field map itself, or {@code null}; for the encoder, which must not copy it and writes
+     * {@link #encodedFields()} besides.
+     */
     Map<String, String> rawFields() {
         return fields;
     }
