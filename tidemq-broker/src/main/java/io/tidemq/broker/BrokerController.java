@@ -278,7 +278,11 @@ public final class BrokerController implements AutoCloseable {
         server.start();
         address = new HostPort(config.brokerIp(), server.localPort()).toString();
         send.storeHost(new InetSocketAddress(config.brokerIp(), server.localPort()));
-        transactionChecks.start(server, clients::producerChannels);
+        if (!isSlave()) {
+            // a slave holds the halves too (replicated), but decides nothing: its puts are refused, and the master
+            // checks back
+            transactionChecks.start(server, clients::producerChannels);
+        }
 
         scheduler = BrokerThreads.scheduler("tidemq-broker-scheduler");
         scheduler.scheduleWithFixedDelay(this::persistOffsetsSafely, config.offsetFlushIntervalMs(),

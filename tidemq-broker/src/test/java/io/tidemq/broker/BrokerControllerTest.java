@@ -2,6 +2,9 @@ package io.tidemq.broker;
 
 import io.tidemq.broker.config.BrokerConfig;
 import io.tidemq.broker.config.BrokerConfigException;
+import io.tidemq.broker.ha.BrokerRole;
+import io.tidemq.broker.ha.HaConfig;
+import io.tidemq.broker.transaction.TransactionCheckService;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +30,18 @@ class BrokerControllerTest {
             assertThat(broker.port()).isPositive();
             assertThat(broker.address()).isEqualTo("127.0.0.1:" + broker.port());
             assertThatThrownBy(broker::start).isInstanceOf(IllegalStateException.class).hasMessageContaining("once");
+        }
+    }
+
+    @Test
+    void aSlaveRunsNoTransactionCheckBacks() {
+        HaConfig slave = HaConfig.disabled().withRole(BrokerRole.SLAVE, HaConfig.DISABLED_PORT, "127.0.0.1:1");
+        try (BrokerController broker = new BrokerController(BrokerFixture.testConfig(dir).haConfig(slave).build())) {
+            broker.start();
+
+            assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
+                    .as("the master checks back; a slave's decisions could not be stored")
+                    .doesNotContain(TransactionCheckService.THREAD_NAME);
         }
     }
 
