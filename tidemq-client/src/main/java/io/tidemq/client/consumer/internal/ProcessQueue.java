@@ -13,8 +13,8 @@ import java.util.TreeMap;
  * so a commit never passes a message whose consumption has not finished, however out of order consume
  * threads complete.
  *
- * <p>Thread-safety: the pull loop adds, consume threads remove, the committer reads; the tree and the
- * offsets are guarded by {@code this}. {@link #messageCount()}, {@link #messageBytes()} and
+ * <p>Thread-safety: the pull loop adds, consume threads remove, the committer reads; the tree, the offsets and
+ * the parked pull of {@link #pauseWhileFull} are guarded by {@code this}. {@link #messageCount()}, {@link #messageBytes()} and
  * {@link #isDropped()} read volatile copies without locking, for the pull loop's flow-control check.
  */
 public final class ProcessQueue {
@@ -27,6 +27,14 @@ public final class ProcessQueue {
     private volatile int messageCount;
     private volatile long messageBytes;
     private volatile boolean dropped;
+    /**
+     * The pull loop's continuation while flow control holds it back ({@link #pauseWhileFull}); run once, by the
+     * consume thread whose removal brings the queue back under the limits. Guarded by {@code this}.
+     */
+    private Runnable resume;
+    /** The limits {@link #resume} waits for; guarded by {@code this}. */
+    private int resumeAtMessages;
+    private long resumeAtBytes;
 
     /** A queue whose reading starts at {@code startOffset}. */
     public ProcessQueue(long startOffset) {
@@ -68,7 +76,37 @@ public final class ProcessQueue {
         }
         messageCount -= removed;
         messageBytes -= bytes;
+        if (resume != null && messageCount <= resumeAtMessages && messageBytes <= resumeAtBytes) {
+            Runnable r = resume;
+            resume = null;
+            r.run();
+        }
         return committableOffset();
+    }
+
+    /**
+     * Flow control without polling: when the queue holds more than {@code maxMessages} messages or
+     * {@code maxBytes} body bytes, keeps {@code resume} and returns true; the removal that brings the queue back to
+     * both limits runs it, once (it must only hand off, e.g. schedule the next pull, since it runs under this
+     * queue's lock on a consume thread). Returns false, keeping nothing, when the queue is already within them.
+     * A dropped queue never resumes.
+     */
+    public synchronized boolean pauseWhileFull(int maxMessages, long maxBytes, Runnable resume) {
+        if (dropped) {
+            return true; // its pull loop ends
+        }
+        if (messageCount <= maxMessages && messageBytes <= maxBytes) {
+            return false;
+        }
+        this.resume = resume;
+        this.resumeAtMessages = maxMessages;
+        this.resumeAtBytes = maxBytes;
+        return true;
+    }
+
+    /** Whether a pull loop is parked by {@link #pauseWhileFull} (tests). */
+    synchronized boolean isPaused() {
+        return resume != null;
     }
 
     /**
@@ -124,5 +162,8 @@ public final class ProcessQueue {
     /** Stops this queue's pull loop and makes consume results for it ignored; the queue was revoked. */
     public void markDropped() {
         dropped = true;
+        synchronized (this) {
+            resume = null;
+        }
     }
 }

@@ -26,8 +26,10 @@ import java.util.function.Consumer;
  * The pull loops of one consumer. Each assigned queue has one long-polling pull in flight at a time: the
  * next pull is issued from the callback of the previous one, so no thread waits per queue. A queue whose
  * process queue holds more than {@code pullThresholdForQueue} messages or
- * {@code pullThresholdSizeForQueueMb} MiB is paused (re-checked every {@value #FLOW_CONTROL_DELAY_MS} ms)
- * until consumption catches up. Failed pulls are retried after {@code pullRetryBackoffMs}.
+ * {@code pullThresholdSizeForQueueMb} MiB is paused until consumption brings it back to both limits: the consume
+ * thread whose removal does so schedules the next pull at once ({@link ProcessQueue#pauseWhileFull}), so flow
+ * control costs no polling and no fixed delay, whatever the thresholds. Failed pulls are retried after
+ * {@code pullRetryBackoffMs}.
  *
  * <p>Threads: callbacks run on the transport's network threads and delayed pulls on the client
  * instance's delay thread; neither blocks here. Pulled messages are re-checked against the exact tag
@@ -36,7 +38,6 @@ import java.util.function.Consumer;
 public final class PullService {
 
     private static final Logger LOG = LoggerFactory.getLogger(PullService.class);
-    static final long FLOW_CONTROL_DELAY_MS = 50;
 
     /** Receives each pull's messages after they were added to the request's process queue. */
     @FunctionalInterface
@@ -101,9 +102,9 @@ public final class PullService {
         if (stopped || pq.isDropped()) {
             return;
         }
-        if (pq.messageCount() > maxQueuedMessages || pq.messageBytes() > maxQueuedBytes) {
-            later(r, FLOW_CONTROL_DELAY_MS);
-            return;
+        if ((pq.messageCount() > maxQueuedMessages || pq.messageBytes() > maxQueuedBytes)
+                && pq.pauseWhileFull(maxQueuedMessages, maxQueuedBytes, () -> later(r, 0))) {
+            return; // the consume thread that brings the queue back under the limits pulls again
         }
         MessageQueue mq = r.queue();
         String addr = instance.brokerAddress(mq.brokerName());

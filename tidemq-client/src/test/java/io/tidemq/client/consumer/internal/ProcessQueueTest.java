@@ -103,4 +103,37 @@ class ProcessQueueTest {
         pq.markDropped();
         assertThat(pq.isDropped()).isTrue();
     }
+
+    @Test
+    void aPullParkedByFlowControlResumesOnceWhenConsumptionBringsTheQueueBackUnderItsLimits() {
+        ProcessQueue pq = new ProcessQueue(0);
+        List<MessageExt> m = msgs(0, 6);
+        pq.putMessages(m, 6);
+        java.util.concurrent.atomic.AtomicInteger resumed = new java.util.concurrent.atomic.AtomicInteger();
+
+        assertThat(pq.pauseWhileFull(3, Long.MAX_VALUE, resumed::incrementAndGet)).isTrue();
+        pq.removeMessages(List.of(m.get(0), m.get(1)));
+        assertThat(resumed).hasValue(0);
+        pq.removeMessages(List.of(m.get(2)));
+        assertThat(resumed).hasValue(1);
+        pq.removeMessages(List.of(m.get(3)));
+        assertThat(resumed).hasValue(1);
+        assertThat(pq.isPaused()).isFalse();
+    }
+
+    @Test
+    void flowControlDoesNotParkAQueueWithinItsLimitsNorResumesADroppedOne() {
+        ProcessQueue pq = new ProcessQueue(0);
+        List<MessageExt> m = msgs(0, 4);
+        pq.putMessages(m, 4);
+        java.util.concurrent.atomic.AtomicInteger resumed = new java.util.concurrent.atomic.AtomicInteger();
+
+        assertThat(pq.pauseWhileFull(4, Long.MAX_VALUE, resumed::incrementAndGet)).isFalse();
+        assertThat(pq.pauseWhileFull(1, 10, resumed::incrementAndGet)).isTrue();
+        pq.markDropped();
+        pq.removeMessages(m);
+        assertThat(resumed).hasValue(0);
+        assertThat(pq.pauseWhileFull(1, 10, resumed::incrementAndGet)).isTrue();
+        assertThat(pq.isPaused()).isFalse();
+    }
 }
