@@ -75,6 +75,8 @@ public final class DefaultMessageStore implements MessageStore {
     private final IndexService keyIndex;
     private final QueueMessageReader queueReader;
     private final ReputMessageService reput;
+    /** ASYNC mode: records are dispatchable once written, so an append wakes an idle dispatcher (long polling). */
+    private final boolean wakeDispatchOnAppend;
     /** Dispatchers registered before start; read once by start. Guarded by this. */
     private final List<CommitLogDispatcher> extraDispatchers = new ArrayList<>();
 
@@ -107,6 +109,7 @@ public final class DefaultMessageStore implements MessageStore {
         this.keyIndex = config.keyIndexEnabled()
                 ? new IndexService(config.indexDir(), config.indexHashSlots(), config.indexMaxEntriesPerFile()) : null;
         this.queueReader = new QueueMessageReader(consumeQueues, commitLog, config.maxScanEntriesPerGet());
+        this.wakeDispatchOnAppend = config.flushMode() == FlushMode.ASYNC;
         this.reput = new ReputMessageService(commitLog, config.flushMode() == FlushMode.SYNC
                 ? () -> Math.min(commitLog.flushedOffset(), dispatchCeiling)
                 : () -> Math.min(commitLog.maxOffset(), dispatchCeiling), metrics);
@@ -327,7 +330,11 @@ public final class DefaultMessageStore implements MessageStore {
         }
         try {
             diskSpace.checkWritable();
-            return flusher.onAppended(commitLog.append(record));
+            CompletableFuture<PutResult> put = flusher.onAppended(commitLog.append(record));
+            if (wakeDispatchOnAppend) {
+                reput.onAppended();
+            }
+            return put;
         } catch (DiskFullException e) {
             diskSpace.reportNoSpace(e);
             return CompletableFuture.failedFuture(e);
@@ -344,7 +351,11 @@ public final class DefaultMessageStore implements MessageStore {
         }
         try {
             diskSpace.checkWritable();
-            return flusher.onAppended(commitLog.appendBatch(records));
+            CompletableFuture<PutResult> put = flusher.onAppended(commitLog.appendBatch(records));
+            if (wakeDispatchOnAppend) {
+                reput.onAppended();
+            }
+            return put;
         } catch (DiskFullException e) {
             diskSpace.reportNoSpace(e);
             return CompletableFuture.failedFuture(e);
