@@ -135,7 +135,20 @@ public final class MappedFile {
      * @throws StoreIOException  when the file cannot be created or mapped, or exists with another size
      */
     public static MappedFile open(Path path, int fileSizeBytes, FileIo io) {
-        return open(path, fileSizeBytes, io, false);
+        return open(path, fileSizeBytes, io, false, false);
+    }
+
+    /**
+     * Like {@link #open(Path, int, FileIo)} for the LAST file of a queue at load: a file shorter than
+     * {@code fileSizeBytes} is completed to its size with zeros, its content kept, instead of refused. A power
+     * loss leaves a new file that short when the file system committed its size while its zeros were being
+     * written (an fsync of another file commits the journal) and not again before the power went; the records
+     * the kernel wrote back into its first pages were never fsynced (an fsync of the file itself commits its
+     * full size), so recovery verifies them by checksum like any unflushed tail. A shorter file anywhere else
+     * still means a changed file-size setting and is refused.
+     */
+    public static MappedFile openLastOfQueue(Path path, int fileSizeBytes, FileIo io) {
+        return open(path, fileSizeBytes, io, false, true);
     }
 
     /**
@@ -145,10 +158,11 @@ public final class MappedFile {
      * Creating a 1 GiB file then never makes an append wait for 1 GiB of zeros.
      */
     public static MappedFile openAllocatingLater(Path path, int fileSizeBytes, FileIo io) {
-        return open(path, fileSizeBytes, io, true);
+        return open(path, fileSizeBytes, io, true, false);
     }
 
-    private static MappedFile open(Path path, int fileSizeBytes, FileIo io, boolean allocateLater) {
+    private static MappedFile open(Path path, int fileSizeBytes, FileIo io, boolean allocateLater,
+                                   boolean completeShort) {
         long fromOffset;
         try {
             fromOffset = Long.parseLong(path.getFileName().toString());
@@ -162,6 +176,13 @@ public final class MappedFile {
                 // appended, so finish it
                 log.warn("{} has {} of its {} bytes, all zero: its creation was interrupted by a crash; completing it",
                         path, existingBytes, fileSizeBytes);
+                return true;
+            }
+            if (completeShort && existingBytes < fileSizeBytes) {
+                log.warn("{} has {} of its {} bytes, not all zero: a power loss undid the growth of this last file of"
+                        + " its queue while it was being created; completing it with zeros, recovery verifies its"
+                        + " records", path, existingBytes, fileSizeBytes);
+                FileIo.writeZeros(channel, existingBytes, fileSizeBytes - existingBytes);
                 return true;
             }
             throw new StoreIOException("file " + path + " has " + existingBytes + " bytes but the configured file size"

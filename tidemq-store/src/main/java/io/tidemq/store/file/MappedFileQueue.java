@@ -97,7 +97,8 @@ public final class MappedFileQueue {
                     break;
                 }
             }
-            MappedFile file = MappedFile.open(path, fileSizeBytes, io);
+            MappedFile file = i == paths.size() - 1 ? MappedFile.openLastOfQueue(path, fileSizeBytes, io)
+                    : MappedFile.open(path, fileSizeBytes, io);
             file.resetPositions(fileSizeBytes);
             loaded.add(file);
         }

@@ -39,7 +39,9 @@ public final class MappedRegion {
         /**
          * @param channel       the file, open for reading and writing
          * @param existingBytes its size, neither 0 nor the expected size
-         * @return true to empty the file and create it anew; a rule that refuses throws instead
+         * @return true to empty the file and create it anew, unless the rule itself brought the file to the
+         *         expected size (completing it, content kept), which is then mapped as it is; a rule that refuses
+         *         throws instead
          */
         boolean recreate(FileChannel channel, long existingBytes) throws IOException;
     }
@@ -112,6 +114,13 @@ public final class MappedRegion {
                 if (!otherSize.recreate(ch, existing)) {
                     throw new IllegalStateException("the size rule for " + path + " neither recreated " + existing
                             + " bytes nor refused them");
+                }
+                if (ch.size() == sizeBytes) {
+                    // the rule completed the file itself, keeping its content: map it as an existing file
+                    MappedByteBuffer mapped = ch.map(FileChannel.MapMode.READ_WRITE, 0, sizeBytes);
+                    ch.close();
+                    Durability.namespaceChanged(path);
+                    return new MappedRegion(path, mapped, false, null);
                 }
                 ch.truncate(0);
                 existing = 0;
