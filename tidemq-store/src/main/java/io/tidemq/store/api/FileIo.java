@@ -82,9 +82,10 @@ public interface FileIo {
 
     /**
      * Smallest range {@link #DEFAULT} reserves with {@code fallocate} (one short process per call): below it,
-     * writing the zeros costs less than starting the command.
+     * writing the zeros costs less than starting the command (a few ms). 4 MiB: a default ConsumeQueue file (6 MB,
+     * one per queue, created on the dispatch thread) is reserved too.
      */
-    long RESERVE_MIN_BYTES = 8L << 20;
+    long RESERVE_MIN_BYTES = 4L << 20;
 
     /** Bytes the store may still use on the file system holding {@code dir} (statvfs: available to us). */
     default long usableBytes(Path dir) {
