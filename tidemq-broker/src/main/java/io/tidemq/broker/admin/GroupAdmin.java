@@ -15,6 +15,7 @@ import io.tidemq.common.protocol.body.SubscriptionData;
 import io.tidemq.common.protocol.header.Headers;
 import io.tidemq.common.route.TopicConfig;
 import io.tidemq.remoting.protocol.RemotingCommand;
+import io.tidemq.store.api.GetResult;
 import io.tidemq.store.api.MessageStore;
 
 import java.util.ArrayList;
@@ -103,12 +104,32 @@ final class GroupAdmin {
                 long max = store.maxQueueOffset(topic, q);
                 long min = store.minQueueOffset(topic, q);
                 long consumer = offsets.query(group, topic, q);
-                long lag = Math.max(0, max - Math.max(consumer, min));
-                lags.add(new QueueLag(topic, q, max, consumer, lag));
+                long from = Math.max(consumer, min);
+                long lag = Math.max(0, max - from);
+                lags.add(new QueueLag(topic, q, max, consumer, lag, lagMs(topic, q, consumer, from, lag)));
                 total += lag;
             }
         }
         return new GroupDescription(group, brokerName, data == null ? null : data.messageModel(),
                 live == null ? List.of() : live.clientIds(), subscriptions, lags, total);
+    }
+
+    /**
+     * The age of the oldest unconsumed message of a queue, from the same offsets as its lag in messages: 0 when caught
+     * up, null when unknown (never committed: where the group starts is the client's choice; or the message at
+     * {@code from} could not be read, e.g. deleted by retention meanwhile).
+     */
+    private Long lagMs(String topic, int queueId, long consumer, long from, long lag) {
+        if (consumer < 0) {
+            return null;
+        }
+        if (lag == 0) {
+            return 0L;
+        }
+        GetResult r = store.getMessages(topic, queueId, from, 1, Integer.MAX_VALUE, null);
+        if (r.messages().isEmpty()) {
+            return null;
+        }
+        return Math.max(0, System.currentTimeMillis() - r.messages().get(0).storeTimestampMs());
     }
 }

@@ -34,10 +34,12 @@ public final class GroupsApi {
      *
      * @param consumerOffset the committed offset; null when never committed
      * @param lag            messages not consumed yet, never negative; null when unknown
+     * @param lagSeconds     age of the oldest unconsumed message, computed on the broker from the same snapshot as
+     *                       {@code lag}; 0 when caught up; null when unknown (never shown as 0 or -1)
      * @param unknownReason  why {@code lag} is unknown; null when known
      */
     public record QueueLagRow(String broker, String topic, int queueId, long brokerOffset, Long consumerOffset,
-                              Long lag, String unknownReason) {
+                              Long lag, Double lagSeconds, String unknownReason) {
     }
 
     /**
@@ -120,11 +122,12 @@ public final class GroupsApi {
 
     static QueueLagRow row(String broker, QueueLag q) {
         if (q.consumerOffset() < 0) {
-            return new QueueLagRow(broker, q.topic(), q.queueId(), q.brokerOffset(), null, null, NEVER_COMMITTED);
+            return new QueueLagRow(broker, q.topic(), q.queueId(), q.brokerOffset(), null, null, null, NEVER_COMMITTED);
         }
         if (q.lag() < 0 || q.consumerOffset() > q.brokerOffset()) {
-            return new QueueLagRow(broker, q.topic(), q.queueId(), q.brokerOffset(), q.consumerOffset(), null, PAST_END);
+            return new QueueLagRow(broker, q.topic(), q.queueId(), q.brokerOffset(), q.consumerOffset(), null, null, PAST_END);
         }
-        return new QueueLagRow(broker, q.topic(), q.queueId(), q.brokerOffset(), q.consumerOffset(), q.lag(), null);
+        return new QueueLagRow(broker, q.topic(), q.queueId(), q.brokerOffset(), q.consumerOffset(), q.lag(),
+                q.lagMs() == null ? null : q.lagMs() / 1_000.0, null);
     }
 }

@@ -270,6 +270,9 @@
         { title: 'Broker offset', key: 'brokerOffset', num: true, cell: q => fmt.num(q.brokerOffset) },
         { title: 'Committed offset', key: 'consumerOffset', num: true, cell: q => q.consumerOffset === null ? h('span', { class: 'unknown' }, 'none') : fmt.num(q.consumerOffset) },
         { title: 'Lag', key: 'lag', num: true, cell: q => lagCell(q.lag, q.unknownReason) },
+        { title: 'Lag (s)', key: 'lagSeconds', num: true, cell: q => q.lagSeconds === null || q.lagSeconds === undefined
+          ? h('span', { class: 'unknown', title: q.unknownReason || 'the oldest unconsumed message could not be read' }, 'unknown')
+          : q.lagSeconds.toFixed(1) },
         { title: 'Why unknown', key: 'reason', cell: q => q.unknownReason || '' },
       ], g.queues));
   }

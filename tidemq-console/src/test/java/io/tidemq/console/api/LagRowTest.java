@@ -33,4 +33,14 @@ class LagRowTest {
         assertThat(r.lag()).isNull();
         assertThat(r.unknownReason()).isEqualTo(GroupsApi.PAST_END);
     }
+
+    @Test
+    void theLagInSecondsIsTheBrokersAgeOfTheOldestUnconsumedMessageAndUnknownStaysUnknown() {
+        assertThat(GroupsApi.row("b", new QueueLag("t", 0, 10, 7, 3, 42_500L)).lagSeconds()).isEqualTo(42.5);
+        assertThat(GroupsApi.row("b", new QueueLag("t", 0, 10, 10, 0, 0L)).lagSeconds()).isZero();
+        assertThat(GroupsApi.row("b", new QueueLag("t", 0, 10, 7, 3, null)).lagSeconds())
+                .as("the oldest message could not be read: unknown, not 0").isNull();
+        assertThat(GroupsApi.row("b", new QueueLag("t", 0, 10, -1, 10, null)).lagSeconds()).isNull();
+        assertThat(GroupsApi.row("b", new QueueLag("t", 0, 10, 12, -2, 5L)).lagSeconds()).isNull();
+    }
 }
