@@ -46,14 +46,7 @@ public final class AdminClusterCommand extends CommandGroup {
 
         @Override
         void run(AdminClient client) {
-            java.util.Map<String, java.util.Map<String, String>> byBroker = new java.util.TreeMap<>();
-            if (broker != null) {
-                byBroker.put(broker, client.brokerRuntimeInfo(broker));
-            } else {
-                for (BrokerEntry b : client.brokers()) {
-                    byBroker.put(b.address(), client.brokerRuntimeInfo(b.address()));
-                }
-            }
+            java.util.Map<String, java.util.Map<String, String>> byBroker = runtimeInfoByBroker(client, broker);
             print(byBroker, AdminFormat.brokerStats(byBroker));
         }
     }
@@ -71,15 +64,22 @@ public final class AdminClusterCommand extends CommandGroup {
 
         @Override
         void run(AdminClient client) {
-            java.util.Map<String, java.util.Map<String, String>> byBroker = new java.util.TreeMap<>();
-            if (broker != null) {
-                byBroker.put(broker, client.brokerRuntimeInfo(broker));
-            } else {
-                for (BrokerEntry b : client.brokers()) {
-                    byBroker.put(b.address(), client.brokerRuntimeInfo(b.address()));
-                }
-            }
+            java.util.Map<String, java.util.Map<String, String>> byBroker = runtimeInfoByBroker(client, broker);
             print(byBroker, AdminFormat.replicas(byBroker));
         }
+    }
+
+    /** The runtime figures of {@code broker}, or of every broker the NameServers know when it is null. */
+    private static java.util.Map<String, java.util.Map<String, String>> runtimeInfoByBroker(AdminClient client,
+                                                                                         String broker) {
+        java.util.Map<String, java.util.Map<String, String>> byBroker = new java.util.TreeMap<>();
+        if (broker != null) {
+            byBroker.put(broker, client.brokerRuntimeInfo(broker));
+        } else {
+            for (BrokerEntry b : client.brokers()) {
+                byBroker.put(b.address(), client.brokerRuntimeInfo(b.address()));
+            }
+        }
+        return byBroker;
     }
 }
