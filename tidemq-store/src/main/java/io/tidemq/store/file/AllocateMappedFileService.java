@@ -163,7 +163,8 @@ public final class AllocateMappedFileService implements AutoCloseable {
     private void map(Request request) {
         MappedFile file;
         try {
-            file = MappedFile.openAllocatingLater(request.path(), request.fileSizeBytes(), io);
+            file = MappedFile.openAllocatingLater(request.path(), request.fileSizeBytes(), io,
+                    forceAfterWarmUp);
         } catch (DiskFullException e) {
             log.warn("creating {} ahead of need failed: {}", request.path(), e.getMessage());
             request.result().completeExceptionally(e);

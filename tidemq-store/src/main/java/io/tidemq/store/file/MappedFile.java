@@ -83,8 +83,14 @@ public final class MappedFile {
      */
     private volatile int allocatedPosition;
     private final Object allocationLock = new Object();
-    /** Guarded by allocationLock: {@link FileIo#reserve} declined once, so every later chunk is zeros. */
-    private boolean reserveUnsupported;
+    /**
+     * Guarded by allocationLock: every later chunk is zeros, because {@link FileIo#reserve} declined once or
+     * because the file was opened for a SYNC appender ({@link #openAllocatingLater(Path, int, FileIo, boolean)}),
+     * whose allocator forces the zeros ahead of it: a reserved block is an unwritten extent, and the first fsync of records in it must
+     * also commit its conversion to written in the file system's journal, which halved the fsyncs per second of
+     * SYNC group commit (docs/benchmarks.md). Zeros written and forced ahead leave that fsync only the data.
+     */
+    private boolean zerosOnly;
     /**
      * Allocator thread only: end of the prefix whose pages {@link #allocateAheadStep} has write-touched (or the
      * appender passed); pages between it and {@link #allocatedPosition} are allocated but not yet mapped in.
@@ -158,7 +164,20 @@ public final class MappedFile {
      * Creating a 1 GiB file then never makes an append wait for 1 GiB of zeros.
      */
     public static MappedFile openAllocatingLater(Path path, int fileSizeBytes, FileIo io) {
-        return open(path, fileSizeBytes, io, true, false);
+        return openAllocatingLater(path, fileSizeBytes, io, false);
+    }
+
+    /**
+     * {@link #openAllocatingLater(Path, int, FileIo)}; with {@code zerosOnly} every chunk is allocated by writing
+     * zeros, never by {@link FileIo#reserve} (for a SYNC CommitLog, whose allocator forces the zeros ahead of the
+     * appender: see {@link #zerosOnly}).
+     */
+    public static MappedFile openAllocatingLater(Path path, int fileSizeBytes, FileIo io, boolean zerosOnly) {
+        MappedFile file = open(path, fileSizeBytes, io, true, false);
+        synchronized (file.allocationLock) {
+            file.zerosOnly |= zerosOnly;
+        }
+        return file;
     }
 
     private static MappedFile open(Path path, int fileSizeBytes, FileIo io, boolean allocateLater,
@@ -274,8 +293,8 @@ public final class MappedFile {
     /**
      * One step of the allocator thread's work on a file it handed out before allocating it: allocates while the
      * allocated prefix ends less than {@code aheadBytes} past the write position (the whole rest of the file at
-     * once when {@link FileIo#reserve} can, otherwise the next 1 MiB chunk of zeros, which {@code forceZeros}
-     * forces), otherwise write-touches the next allocated chunk above the write position, at most
+     * once when {@link FileIo#reserve} can and {@code forceZeros} is off, otherwise the next 1 MiB chunk of
+     * zeros, which {@code forceZeros} forces), otherwise write-touches the next allocated chunk above the write position, at most
      * {@code aheadBytes} past it (with {@code warm}), otherwise registers the calling thread to be unparked once
      * the appender has used half of the distance and answers {@link AheadStep#AHEAD}. Allocation comes first while the distance is
      * below half of {@code aheadBytes}: writing zeros is cheaper per byte than appending, so the allocated prefix
@@ -417,11 +436,11 @@ public final class MappedFile {
             int length = Math.min(ALLOCATION_CHUNK_BYTES, fileSizeBytes - from);
             boolean zeros = true;
             try {
-                if (!reserveUnsupported && io.reserve(path, channel, from, fileSizeBytes - from)) {
+                if (!zerosOnly && io.reserve(path, channel, from, fileSizeBytes - from)) {
                     length = fileSizeBytes - from;
                     zeros = false;
                 } else {
-                    reserveUnsupported = true;
+                    zerosOnly = true;
                     // zeros go only above allocatedPosition, where neither the appender nor the warm-up has written
                     io.allocateRange(path, channel, from, length);
                 }
