@@ -17,6 +17,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Thread-safe: called by the flush threads; {@code timer} is written once by {@link #bind} before the store starts
  * and read by those threads.
+ *
+ * <p>Every method of {@link FileIo} is passed to the delegate: a default left in place silently changes how the
+ * broker's store allocates or forces (FsyncTimerTest checks that none is).
  */
 public final class FsyncTimer implements FileIo {
 
@@ -59,6 +62,15 @@ public final class FsyncTimer implements FileIo {
     @Override
     public void allocateRange(Path path, FileChannel channel, long position, int length) throws IOException {
         delegate.allocateRange(path, channel, position, length);
+    }
+
+    /**
+     * Passed on like every other method: without it the interface's default (false: "cannot reserve") made every
+     * broker write its store files as zeros instead of reserving them with fallocate (FsyncTimerTest).
+     */
+    @Override
+    public boolean reserve(Path path, FileChannel channel, long position, long length) throws IOException {
+        return delegate.reserve(path, channel, position, length);
     }
 
     @Override

@@ -58,6 +58,36 @@ class FsyncTimerTest {
         assertThat(timer.count()).isZero();
     }
 
+    /** A default method left to the interface once made every broker write its files as zeros (no fallocate). */
+    @Test
+    void everyMethodOfFileIoIsPassedToTheDelegate() throws Exception {
+        for (java.lang.reflect.Method method : FileIo.class.getMethods()) {
+            if (java.lang.reflect.Modifier.isStatic(method.getModifiers())) {
+                continue;
+            }
+            assertThat(FsyncTimer.class.getMethod(method.getName(), method.getParameterTypes()).getDeclaringClass())
+                    .as("FsyncTimer overrides %s", method).isEqualTo(FsyncTimer.class);
+        }
+        List<Long> reserved = new ArrayList<>();
+        FsyncTimer reserving = new FsyncTimer(new FileIo() {
+            @Override
+            public void allocate(Path path, FileChannel channel, long sizeBytes) {
+            }
+
+            @Override
+            public void force(Path path, MappedByteBuffer mapped, int position, int length) {
+            }
+
+            @Override
+            public boolean reserve(Path path, FileChannel channel, long position, long length) {
+                reserved.add(length);
+                return true;
+            }
+        }, store.resolve("commitlog"));
+        assertThat(reserving.reserve(store.resolve("commitlog/0"), null, 0, 1 << 30)).isTrue();
+        assertThat(reserved).containsExactly(1L << 30);
+    }
+
     @Test
     void aFailedForceIsTimedAndItsErrorReachesTheStore() {
         fsyncs.bind(timer);
