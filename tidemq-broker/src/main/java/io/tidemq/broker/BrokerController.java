@@ -206,7 +206,7 @@ public final class BrokerController implements AutoCloseable {
             brokerStore.setGate(replication);
             stats.infoSections.put("replication", replication::describe);
         }
-        store.addArrivalListener(holds::onArrival);
+        store.addArrivalListener(holds.arrivalListener());
         if (config.timerSettings().enabled() && !isSlave()) {
             timer.start();
         }

@@ -6,6 +6,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Iterator;
+import io.tidemq.store.api.MessageArrivalListener;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -154,6 +155,29 @@ public final class PullRequestHoldService implements AutoCloseable {
         if (ready != null) {
             wakeAll(ready, false);
         }
+    }
+
+    /**
+     * Whether any pull is held (or about to be: the count is taken before a pull is added). The store asks it on
+     * appends to decide whether to wake its dispatcher at once; one volatile read.
+     */
+    public boolean anyHeld() {
+        return heldTotal.get() > 0;
+    }
+
+    /** Store arrivals for this service: wakes held pulls, and asks for prompt dispatch only while some are held. */
+    public MessageArrivalListener arrivalListener() {
+        return new MessageArrivalListener() {
+            @Override
+            public void onArrival(String topic, int queueId, long maxQueueOffset) {
+                PullRequestHoldService.this.onArrival(topic, queueId, maxQueueOffset);
+            }
+
+            @Override
+            public boolean waitingForArrivals() {
+                return anyHeld();
+            }
+        };
     }
 
     /** Pulls currently held (a gauge for metrics and tests). */

@@ -7,6 +7,7 @@ import io.tidemq.common.concurrent.NamedThreadFactory;
 import io.tidemq.common.concurrent.ServiceThread;
 import io.tidemq.common.timer.TimerConfig;
 import io.tidemq.common.timer.TimingWheelTimer;
+import io.tidemq.store.api.MessageArrivalListener;
 import io.tidemq.store.api.MessageStore;
 import io.tidemq.store.api.timer.TimerCheckpoint;
 import io.tidemq.store.api.timer.TimerLogRecord;
@@ -125,9 +126,18 @@ public final class TimerMessageService implements AutoCloseable {
         delivery.wheel(wheel);
         scanThread = new ScanLoop();
         scanThread.start();
-        store.addArrivalListener((topic, queueId, maxOffset) -> {
-            if (queueId == TimerRecords.QUEUE_ID && TimerRecords.TOPIC.equals(topic)) {
-                wakeUp();
+        // the scan loop also polls: a delayed message's dispatch may wait for the dispatcher's idle park (1 ms)
+        store.addArrivalListener(new MessageArrivalListener() {
+            @Override
+            public void onArrival(String topic, int queueId, long maxQueueOffset) {
+                if (queueId == TimerRecords.QUEUE_ID && TimerRecords.TOPIC.equals(topic)) {
+                    wakeUp();
+                }
+            }
+
+            @Override
+            public boolean waitingForArrivals() {
+                return false;
             }
         });
         log.info("timer service started: {} scheduled, {} to index, delivered up to {}, precision {} ms,"

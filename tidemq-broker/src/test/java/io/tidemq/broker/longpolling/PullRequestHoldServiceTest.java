@@ -46,6 +46,20 @@ class PullRequestHoldServiceTest {
         assertThat(service.heldCount()).isZero();
     }
 
+    /** The store wakes its dispatcher on an append only while a pull waits; the listener wakes held pulls. */
+    @Test
+    void theArrivalListenerAsksForPromptDispatchOnlyWhileAPullIsHeld() {
+        var listener = service.arrivalListener();
+        assertThat(listener.waitingForArrivals()).isFalse();
+
+        service.hold("orders", 3, 10, inSeconds(30), record("p"));
+        assertThat(listener.waitingForArrivals()).isTrue();
+
+        listener.onArrival("orders", 3, 11);
+        assertThat(wakes).containsExactly("p:arrived");
+        assertThat(listener.waitingForArrivals()).isFalse();
+    }
+
     @Test
     void arrivalOnAnotherQueueOrBelowTheOffsetKeepsThePullHeld() {
         service.hold("orders", 3, 10, inSeconds(30), record("p"));

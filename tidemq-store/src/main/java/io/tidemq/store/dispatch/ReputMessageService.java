@@ -119,16 +119,27 @@ public final class ReputMessageService {
     }
 
     /**
-     * Appender (ASYNC mode), after a record is written: wakes the dispatching thread if it is idle, so a held
+     * Appender (ASYNC mode), after a record is written: wakes the dispatching thread if it is idle and a listener
+     * waits for arrivals ({@link MessageArrivalListener#waitingForArrivals}), so a held
      * long-polling pull learns of the message within microseconds instead of at the end of the idle park. Costs one
      * volatile read while the dispatcher is busy and one unpark when it is idle. A wake-up lost to the race
      * between the flag and the written position (the position is published with a release store) only falls back
      * to the park's {@value #IDLE_PARK_MS} ms timeout.
      */
     public void onAppended() {
-        if (idle) {
+        if (idle && arrivalsAwaited()) {
             loop.wakeup();
         }
+    }
+
+    /** Whether a listener waits for an arrival now ({@link MessageArrivalListener#waitingForArrivals}). */
+    private boolean arrivalsAwaited() {
+        for (int i = 0, n = listeners.size(); i < n; i++) {
+            if (listeners.get(i).waitingForArrivals()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Dispatches up to the current limit. @return whether anything was dispatched */
