@@ -6,7 +6,6 @@ import io.tidemq.broker.longpolling.PullRequestHoldService;
 import io.tidemq.broker.offset.ConsumerOffsetManager;
 import io.tidemq.broker.stats.BrokerStats;
 import io.tidemq.broker.topic.TopicConfigManager;
-import io.tidemq.broker.wire.DeliveredEncoder;
 import io.tidemq.broker.wire.RequestRejectedException;
 import io.tidemq.broker.wire.Responses;
 import io.tidemq.common.filter.InvalidTagExpressionException;
