@@ -120,6 +120,7 @@ public final class ConsoleServer implements AutoCloseable {
         app.get("/api/messages/by-id", messages::byId);
         app.get("/api/messages/by-key", messages::byKey);
         app.get("/api/messages/by-queue", messages::byQueue);
+        app.get("/api/messages/by-time", messages::byTime);
         OffsetResetApi reset = new OffsetResetApi(admin, audit);
         app.post("/api/groups/{group}/offset-reset/plan", reset::plan);
         app.post("/api/groups/{group}/offset-reset/execute", reset::execute);

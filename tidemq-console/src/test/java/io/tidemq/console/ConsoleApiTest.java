@@ -252,6 +252,46 @@ class ConsoleApiTest {
     }
 
     @Test
+    void aTimeRangeSearchIsBoundedPerQueueAndSaysWhereToContinue() {
+        ConsoleHttp http = loggedIn();
+        createTopic(http, "timed", 2);
+        long before = System.currentTimeMillis() - 1;
+        List<SendResult> sent = send("timed", 6, null);
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                http.get("/api/topics/timed").json().get("messages").asLong() == sent.size());
+        long after = System.currentTimeMillis() + 1;
+        String range = "/api/messages/by-time?topic=timed&from=" + before + "&to=" + after;
+
+        JsonNode all = http.get(range + "&max=10").json();
+        assertThat(all.get("incomplete").asBoolean()).isFalse();
+        assertThat(all.get("note").asText()).startsWith("complete").contains("all 2 queues");
+        assertThat(all.get("messages")).extracting(m -> m.get("msgId").asText())
+                .containsExactlyInAnyOrderElementsOf(sent.stream().map(SendResult::msgId).toList());
+
+        JsonNode capped = http.get(range + "&max=1").json();
+        assertThat(capped.get("incomplete").asBoolean()).isTrue();
+        assertThat(capped.get("messages")).hasSize(2);
+        assertThat(capped.get("note").asText()).contains("stopped early on 2 of 2 queues at the limit of 1")
+                .contains("broker-console#0 from offset 1");
+        JsonNode q0 = capped.get("queues").get(0);
+        assertThat(q0.get("incomplete").asBoolean()).isTrue();
+        assertThat(q0.get("continueQueue").asText()).isEqualTo("broker-console:0:1");
+
+        JsonNode rest = http.get(range + "&max=10&continueQueue=broker-console:0:1").json();
+        assertThat(rest.get("queues")).hasSize(1);
+        assertThat(rest.get("incomplete").asBoolean()).isFalse();
+        long inQueue0 = all.get("messages").findValues("queueId").stream().filter(n -> n.asInt() == 0).count();
+        assertThat(rest.get("messages")).hasSize((int) inQueue0 - 1);
+
+        JsonNode none = http.get("/api/messages/by-time?topic=timed&from=" + (after + 60_000) + "&to="
+                + (after + 120_000)).json();
+        assertThat(none.get("messages")).isEmpty();
+        assertThat(none.get("incomplete").asBoolean()).isFalse();
+        assertThat(http.get("/api/messages/by-time?topic=timed&from=" + after + "&to=" + before).status())
+                .isEqualTo(400);
+    }
+
+    @Test
     void anOffsetResetShowsADryRunFirstNeedsTheGroupsNameAndIsRefusedWhileTheGroupIsOnline() throws Exception {
         ConsoleHttp http = loggedIn();
         createTopic(http, "rewind", 1);

@@ -434,6 +434,22 @@ public final class AdminClient implements AutoCloseable {
     }
 
     /**
+     * QUERY_QUEUE_MESSAGES on one queue, up to the end of a time range: up to {@code maxNum} messages from
+     * {@code offset} on, stopping at the first message stored after {@code toMs}. This continues a
+     * {@link #listMessagesByTime} that stopped early on that queue, from its {@link QueueMessages#nextOffset()}.
+     *
+     * @throws TopicNotFoundException when no NameServer knows the topic, or the broker does not serve it
+     */
+    public QueueMessages queueMessagesUntil(String topic, String brokerName, int queueId, long offset, int maxNum,
+                                            long toMs) {
+        TopicRouteData route = route(topic);
+        BrokerData b = route.brokerDatas().stream().filter(d -> d.brokerName().equals(brokerName)).findFirst()
+                .orElseThrow(() -> new TopicNotFoundException(topic, "broker " + brokerName + " (the topic is on "
+                        + route.brokerDatas().stream().map(BrokerData::brokerName).toList() + ")"));
+        return readQueue(BrokerTargets.readAddress(b), brokerName, topic, queueId, offset, maxNum, Math.max(1, toMs));
+    }
+
+    /**
      * The messages of every queue of {@code topic} stored in [{@code fromMs}, {@code toMs}], found through each
      * ConsumeQueue's time index, at most {@code maxPerQueue} per queue. The listing says plainly when the bound
      * cut it ({@link MessageListing#complete()} false).

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Message lookups: {@code GET /api/messages/by-id?id=} and {@code GET /api/messages/by-key?topic=&key=&max=}. A key
+ * Message lookups: by id, by key, by queue and offset, and by time range. A key
  * search is bounded: each broker returns at most {@code max} matches, and when one of them returned that many the
  * answer says {@code incomplete: true} (more may exist) instead of passing the cut off as everything. Stateless.
  */
@@ -70,6 +70,83 @@ public final class MessagesApi {
                         + " of a queue ending at " + q.maxOffset() + "; continue from offset " + q.nextOffset();
         ctx.json(new QueueRead(q.brokerName(), q.topic(), q.queueId(), q.fromOffset(), q.nextOffset(), q.minOffset(),
                 q.maxOffset(), !q.complete(), note, q.messages().stream().map(MessageView::of).toList()));
+    }
+
+    /**
+     * {@code GET /api/messages/by-time?topic=&from=&to=&max=}: the messages of every queue of {@code topic} stored in
+     * [{@code from}, {@code to}] (epoch millis), found through each ConsumeQueue's time index, at most {@code max} per
+     * queue. Each queue says whether it was read to the end of the range; one that stopped early says where to
+     * continue, and {@code continueQueue=<broker>:<queueId>:<offset>} reads on from there, that queue only.
+     */
+    public void byTime(Context ctx) {
+        String topic = Params.required(ctx, "topic");
+        long from = Params.longParam(ctx, "from");
+        long to = Params.longParam(ctx, "to");
+        if (to < from) {
+            throw io.tidemq.console.ApiException.badRequest("'to' (" + to + ") is before 'from' (" + from
+                    + "): give the range's start in 'from' and its end in 'to', in epoch milliseconds");
+        }
+        int max = Params.intParam(ctx, "max", 32, 1, AdminClient.MAX_MESSAGES_PER_QUEUE);
+        String cont = Params.optional(ctx, "continueQueue");
+        List<QueueMessages> queues;
+        if (cont == null) {
+            queues = admin.listMessagesByTime(topic, from, to, max).queues();
+        } else {
+            String[] p = cont.split(":");
+            if (p.length != 3) {
+                throw io.tidemq.console.ApiException.badRequest("'continueQueue' must be <broker>:<queueId>:<offset>,"
+                        + " as a stopped queue's 'continueQueue' says, was '" + cont + "'");
+            }
+            int queueId;
+            long offset;
+            try {
+                queueId = Integer.parseInt(p[1]);
+                offset = Long.parseLong(p[2]);
+            } catch (NumberFormatException e) {
+                throw io.tidemq.console.ApiException.badRequest("'continueQueue' must be <broker>:<queueId>:<offset>"
+                        + " with whole numbers, was '" + cont + "'");
+            }
+            if (queueId < 0 || offset < 0) {
+                throw io.tidemq.console.ApiException.badRequest("'continueQueue' needs a queue id and offset >= 0,"
+                        + " was '" + cont + "'");
+            }
+            queues = List.of(admin.queueMessagesUntil(topic, p[0], queueId, offset, max, to));
+        }
+        List<TimeQueue> rows = new java.util.ArrayList<>();
+        List<MessageView> found = new java.util.ArrayList<>();
+        List<String> stopped = new java.util.ArrayList<>();
+        for (QueueMessages q : queues) {
+            String next = q.complete() ? null : q.brokerName() + ":" + q.queueId() + ":" + q.nextOffset();
+            rows.add(new TimeQueue(q.brokerName(), q.queueId(), q.fromOffset(), q.nextOffset(), q.maxOffset(),
+                    q.messages().size(), !q.complete(), next));
+            if (!q.complete()) {
+                stopped.add(q.brokerName() + "#" + q.queueId() + " from offset " + q.nextOffset());
+            }
+            q.messages().forEach(m -> found.add(MessageView.of(m)));
+        }
+        found.sort(java.util.Comparator.comparingLong(MessageView::storeTimestampMs)
+                .thenComparing(MessageView::msgId));
+        String note = stopped.isEmpty()
+                ? "complete: " + (queues.size() == 1 ? "the queue was" : "all " + queues.size() + " queues were")
+                        + " read to the end of the range"
+                : "stopped early on " + stopped.size() + " of " + queues.size() + " queues at the limit of " + max
+                        + " per queue, so more messages in the range exist there; continue " + String.join(", ", stopped);
+        ctx.json(new TimeSearch(topic, from, to, max, !stopped.isEmpty(), note, rows, found));
+    }
+
+    /**
+     * One queue of a time-range search.
+     *
+     * @param incomplete    true when the read stopped at the limit before the range's end
+     * @param continueQueue for a stopped queue, the {@code continueQueue} parameter that reads on; else null
+     */
+    public record TimeQueue(String broker, int queueId, long fromOffset, long nextOffset, long maxOffset, int found,
+                            boolean incomplete, String continueQueue) {
+    }
+
+    /** A time-range search: every queue read, and the messages found, oldest first. */
+    public record TimeSearch(String topic, long fromMs, long toMs, int limit, boolean incomplete, String note,
+                             List<TimeQueue> queues, List<MessageView> messages) {
     }
 
     /**

@@ -327,6 +327,26 @@
       const more = r.incomplete ? h('button', { type: 'button', class: 'secondary', id: 'queue-next', onclick: () => { qOffset.value = r.nextOffset; readQueue(r.nextOffset); } }, 'Continue from offset ' + r.nextOffset) : null;
       out.replaceChildren(searchNotice(r), ...messageRows('messages', r.messages), h('div', { class: 'pager' }, more));
     });
+    const iso = ms => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
+    const tTopic = h('input', { id: 'time-topic', placeholder: 'topic' });
+    const tFrom = h('input', { id: 'time-from', size: 22, value: iso(Date.now() - 3600000), title: 'UTC, e.g. 2026-12-04T12:00:00Z, or epoch millis' });
+    const tTo = h('input', { id: 'time-to', size: 22, value: iso(Date.now() + 60000), title: 'UTC, e.g. 2026-12-04T13:00:00Z, or epoch millis' });
+    const tMax = h('input', { id: 'time-max', type: 'number', min: 1, max: 256, value: 32 });
+    const millis = (input, name) => {
+      const v = input.value.trim();
+      const ms = /^\d+$/.test(v) ? Number(v) : Date.parse(v);
+      if (Number.isNaN(ms)) throw new Error('the time "' + name + '" must be like 2026-12-04T12:00:00Z or epoch millis, was "' + v + '"');
+      return ms;
+    };
+    const searchTime = cont => show(async () => {
+      const q = { topic: tTopic.value.trim(), from: millis(tFrom, 'from'), to: millis(tTo, 'to'), max: tMax.value };
+      if (cont) q.continueQueue = cont;
+      const r = await api('/api/messages/by-time?' + new URLSearchParams(q));
+      const stopped = r.queues.filter(x => x.incomplete);
+      const more = stopped.map(x => h('button', { type: 'button', class: 'secondary time-continue', 'data-queue': x.continueQueue,
+        onclick: () => searchTime(x.continueQueue) }, 'Continue ' + x.broker + '#' + x.queueId + ' from offset ' + x.nextOffset));
+      out.replaceChildren(searchNotice(r), ...messageRows('messages', r.messages), h('div', { class: 'pager' }, more));
+    });
     const show = async (fn) => { out.replaceChildren(h('p', { class: 'hint' }, 'searching…')); try { await fn(); } catch (e) { if (!(e instanceof LoginNeeded)) out.replaceChildren(errorBox(e)); } };
     setPage('Messages',
       h('h2', {}, 'By id'),
@@ -341,6 +361,11 @@
         }); } },
         h('label', {}, 'Topic', topic), h('label', {}, 'Key', key), h('label', {}, 'At most, per broker', max),
         h('button', { type: 'submit', id: 'key-search' }, 'Search')),
+      h('h2', {}, 'By time range'),
+      h('form', { class: 'inline', onsubmit: ev => { ev.preventDefault(); searchTime(null); } },
+        h('label', {}, 'Topic', tTopic), h('label', {}, 'Stored from (UTC)', tFrom), h('label', {}, 'to', tTo),
+        h('label', {}, 'At most, per queue', tMax),
+        h('button', { type: 'submit', id: 'time-search' }, 'Search')),
       h('h2', {}, 'By queue and offset'),
       h('form', { class: 'inline', onsubmit: ev => { ev.preventDefault(); readQueue(qOffset.value); } },
         h('label', {}, 'Topic', qTopic), h('label', {}, 'Broker', qBroker), h('label', {}, 'Queue', qId),
