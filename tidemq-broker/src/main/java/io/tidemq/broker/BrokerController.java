@@ -27,6 +27,7 @@ import io.tidemq.broker.retry.RetryTopics;
 import io.tidemq.broker.retry.SendMessageBackProcessor;
 import io.tidemq.broker.schedule.TimerDiversion;
 import io.tidemq.broker.schedule.TimerMessageService;
+import io.tidemq.broker.group.SubscriptionGroupManager;
 import io.tidemq.broker.stats.BrokerDrain;
 import io.tidemq.broker.stats.BrokerFiguresSampler;
 import io.tidemq.broker.stats.BrokerStats;
@@ -108,6 +109,8 @@ public final class BrokerController implements AutoCloseable {
     /** Replication by the configured role; null when off. */
     private final ReplicationService replication;
     private final BrokerDrain drain = new BrokerDrain();
+    /** Consumer group configurations ({@code admin group create|update}); not replicated to slaves. */
+    private final SubscriptionGroupManager groupConfigs;
     private final BrokerFiguresSampler figures;
     private final BrokerMetrics metrics;
 
@@ -140,6 +143,7 @@ public final class BrokerController implements AutoCloseable {
                 store::maxQueueOffset);
         this.holds = new PullRequestHoldService(store::maxQueueOffset, config.longPollingCheckIntervalMs(),
                 config.longPollingMaxHeld(), config.longPollingMaxHeldPerConnection());
+        this.groupConfigs = new SubscriptionGroupManager(config.configDir().resolve("subscriptionGroups.json"));
         this.queueLocks = new QueueLockTable(config.rebalanceLockMaxLiveMs());
         this.queueLockFile = new QueueLockFile(config.configDir().resolve("queueLocks.json"), queueLocks);
         this.brokerStore = new BrokerStore(store, new HalfMessageDiversion(),
@@ -197,6 +201,7 @@ public final class BrokerController implements AutoCloseable {
         topics.load();
         advertiseAutoCreation();
         offsets.load();
+        groupConfigs.load();
         queueLockFile.load();
         if (replication != null) {
             // after the offsets are loaded: a truncation in the first handshake clamps them too
@@ -234,10 +239,11 @@ public final class BrokerController implements AutoCloseable {
         registerTransactions();
         registerRetries();
         server.registerProcessor(RequestCode.PULL_MESSAGE,
-                new PullMessageProcessor(live, topics, offsets, store, holds, pullExecutor, stats, queueLocks),
+                new PullMessageProcessor(live, topics, offsets, store, holds, pullExecutor, stats, queueLocks,
+                        groupConfigs::get),
                 pullExecutor);
         ConsumerOffsetProcessor offsetProcessor = new ConsumerOffsetProcessor(config.brokerName(), topics, offsets, store,
-                queueLocks);
+                queueLocks, groupConfigs::get);
         for (RequestCode code : new RequestCode[] {RequestCode.QUERY_CONSUMER_OFFSET, RequestCode.UPDATE_CONSUMER_OFFSET,
                 RequestCode.GET_MAX_OFFSET, RequestCode.GET_MIN_OFFSET, RequestCode.SEARCH_OFFSET_BY_TIMESTAMP}) {
             server.registerProcessor(code, offsetProcessor, clientExecutor);
@@ -271,7 +277,7 @@ public final class BrokerController implements AutoCloseable {
                     public ConfigSnapshot update(Map<String, String> updates) {
                         return updateConfig(updates);
                     }
-                }, this::replicateTopicChange);
+                }, this::replicateTopicChange, groupConfigs);
         for (RequestCode code : AdminProcessor.CODES) {
             server.registerProcessor(code, admin, adminExecutor);
         }
@@ -330,7 +336,7 @@ public final class BrokerController implements AutoCloseable {
     private void registerRetries() {
         SendMessageBackProcessor sendBack = new SendMessageBackProcessor(config.brokerName(),
                 config.retryBackoffSchedule(), retryTopics, brokerStore, this::storeHost,
-                System::currentTimeMillis);
+                System::currentTimeMillis, groupConfigs::get);
         server.registerProcessor(RequestCode.CONSUMER_SEND_MSG_BACK, sendBack, sendExecutor);
         stats.gauges.put("retriedMessages", sendBack::retriedMessages);
         stats.gauges.put("deadLetteredMessages", sendBack::deadLetteredMessages);

@@ -15,6 +15,7 @@ import io.tidemq.common.route.QueueData;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -225,6 +226,13 @@ final class AdminFormat {
             }
         }
         subscriptions.forEach((topic, expr) -> sb.append("  subscribes ").append(topic).append(" (").append(expr).append(")\n"));
+        Map<String, List<String>> configs = new TreeMap<>();
+        for (GroupDescription d : g.brokers()) {
+            configs.computeIfAbsent(d.config() == null ? "none (its consumers' settings apply)" : groupConfig(d.config()),
+                    k -> new ArrayList<>()).add(d.brokerName());
+        }
+        configs.forEach((text, brokers) -> sb.append("  configuration ").append(text)
+                .append(configs.size() > 1 ? " on " + String.join(", ", brokers) : "").append('\n'));
         sb.append('\n');
         TextTable t = new TextTable("BROKER", "TOPIC", "QUEUE", "BROKER OFFSET", "CONSUMER OFFSET", "LAG");
         for (GroupDescription d : g.brokers()) {
@@ -235,6 +243,12 @@ final class AdminFormat {
         }
         sb.append(t.size() == 0 ? "No queue: the group subscribes to no topic these brokers host.\n" : t.render());
         return sb.toString();
+    }
+
+    /** A group configuration in one line: {@code consumeEnable=true, retryMaxTimes=16, consumeFromWhere=LAST_OFFSET}. */
+    static String groupConfig(io.tidemq.common.protocol.body.SubscriptionGroupConfig c) {
+        return "consumeEnable=" + c.consumeEnable() + ", retryMaxTimes=" + c.retryMaxTimes() + ", consumeFromWhere="
+                + c.consumeFromWhere();
     }
 
     /** The dry-run (or executed) table of a reset: old -> new offset per queue and the messages it covers. */

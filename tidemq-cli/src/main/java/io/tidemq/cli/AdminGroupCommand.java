@@ -5,6 +5,7 @@ import io.tidemq.client.admin.ConsumerGroupView;
 import io.tidemq.client.admin.GroupOnlineException;
 import io.tidemq.client.admin.OffsetResetPlan;
 import io.tidemq.common.protocol.body.QueueLag;
+import io.tidemq.common.protocol.body.SubscriptionGroupConfig;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -14,20 +15,25 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
+import java.util.TreeMap;
 
-/** {@code tidemq admin group list|describe|reset-offsets|clone-offsets|delete}. */
+/** {@code tidemq admin group list|describe|create|update|reset-offsets|clone-offsets|delete}. */
 @Command(name = "group", mixinStandardHelpOptions = true,
-        description = "Shows consumer groups and their lag; resets, copies and deletes their offsets.",
+        description = "Shows consumer groups and their lag; configures them; resets, copies and deletes their offsets.",
         subcommands = {AdminGroupCommand.ListGroups.class, AdminGroupCommand.Describe.class,
+                AdminGroupCommand.Create.class, AdminGroupCommand.Update.class,
                 AdminGroupCommand.ResetOffsets.class, AdminGroupCommand.CloneOffsets.class, AdminGroupCommand.Delete.class})
 public final class AdminGroupCommand extends CommandGroup {
 
     @Command(name = "list", mixinStandardHelpOptions = true,
-            description = "Lists the consumer groups the brokers know (connected or with committed offsets).",
+            description = {"Lists the consumer groups the brokers know (connected, with committed offsets, or"
+                    + " configured) with their configuration; '-' where a group has none (its consumers' settings"
+                    + " apply)."},
             footer = {"", "Example:", "  tidemq admin group list"})
     static final class ListGroups extends AdminSubcommand {
         @Mixin
@@ -36,7 +42,147 @@ public final class AdminGroupCommand extends CommandGroup {
         @Override
         void run(AdminClient client) {
             SortedSet<String> groups = client.listGroups(target.target());
-            print(groups, AdminFormat.lines(groups));
+            Map<String, SubscriptionGroupConfig> configs = new TreeMap<>();
+            client.groupConfigs(target.target()).values()
+                    .forEach(list -> list.forEach(c -> configs.putIfAbsent(c.groupName(), c)));
+            groups.addAll(configs.keySet());
+            List<Map<String, Object>> json = new ArrayList<>();
+            TextTable t = new TextTable("GROUP", "CONSUME", "RETRY MAX", "NEW QUEUES FROM");
+            for (String g : groups) {
+                SubscriptionGroupConfig c = configs.get(g);
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("group", g);
+                row.put("config", c);
+                json.add(row);
+                if (c == null) {
+                    t.row(g, "-", "-", "-");
+                } else {
+                    t.row(g, c.consumeEnable() ? "enabled" : "DISABLED", c.retryMaxTimes(), c.consumeFromWhere());
+                }
+            }
+            print(json, groups.isEmpty() ? "No consumer group.\n" : t.render());
+        }
+    }
+
+    /** The options of {@code group create} and {@code group update}; null = not given. */
+    static final class GroupConfigOptions {
+        @Option(names = "--consume-enable", paramLabel = "true|false", arity = "1",
+                description = "false: the brokers refuse the group's pulls until it is true again (create: true).")
+        Boolean consumeEnable;
+
+        @Option(names = "--retry-max-times", paramLabel = "N",
+                description = "Failures before a message goes to %%DLQ%%<group>, 0-" + SubscriptionGroupConfig.MAX_RETRY_TIMES
+                        + "; overrides the consumers' maxReconsumeTimes (create: "
+                        + SubscriptionGroupConfig.DEFAULT_RETRY_TIMES + ").")
+        Integer retryMaxTimes;
+
+        @Option(names = "--consume-from", paramLabel = "first|last",
+                description = "Where a queue the group never committed on starts: first (the oldest message kept) or"
+                        + " last (the end); overrides the consumers' consumeFromWhere (create: last).")
+        String consumeFrom;
+
+        /** @throws picocli.CommandLine.ParameterException naming the flag of a bad value */
+        void check(picocli.CommandLine cmd, String group) {
+            try {
+                io.tidemq.common.names.NameValidator.checkGroup(group);
+            } catch (io.tidemq.common.names.InvalidNameException e) {
+                throw new picocli.CommandLine.ParameterException(cmd, "--group: " + e.getMessage());
+            }
+            if (retryMaxTimes != null && (retryMaxTimes < 0 || retryMaxTimes > SubscriptionGroupConfig.MAX_RETRY_TIMES)) {
+                throw new picocli.CommandLine.ParameterException(cmd, "--retry-max-times must be in [0, "
+                        + SubscriptionGroupConfig.MAX_RETRY_TIMES + "], was " + retryMaxTimes);
+            }
+            if (consumeFrom != null) {
+                try {
+                    SubscriptionGroupConfig.startPosition(consumeFrom);
+                } catch (IllegalArgumentException e) {
+                    throw new picocli.CommandLine.ParameterException(cmd, "--consume-from must be first or last, was '"
+                            + consumeFrom + "'");
+                }
+            }
+        }
+
+        /** {@code base} with the given options applied. */
+        SubscriptionGroupConfig apply(SubscriptionGroupConfig base) {
+            return new SubscriptionGroupConfig(base.groupName(),
+                    consumeEnable != null ? consumeEnable : base.consumeEnable(),
+                    retryMaxTimes != null ? retryMaxTimes : base.retryMaxTimes(),
+                    consumeFrom != null ? SubscriptionGroupConfig.startPosition(consumeFrom) : base.consumeFromWhere());
+        }
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true,
+            description = {"Gives a consumer group a configuration on every master broker of the target: whether it may"
+                    + " consume, how often a message may fail before it is dead-lettered, and where queues it never"
+                    + " committed on start. Stored in each broker's subscriptionGroups.json; not replicated to slaves."
+                    + " Refused when the group already has one (use update)."},
+            footer = {"", "Example:", "  tidemq admin group create --group billing --retry-max-times 3 --consume-from first"})
+    static final class Create extends AdminSubcommand {
+        @Mixin
+        TargetOptions target;
+
+        @Option(names = "--group", paramLabel = "GROUP", required = true, description = "The consumer group.")
+        String group;
+
+        @Mixin
+        GroupConfigOptions options;
+
+        @Override
+        void checkOptions() {
+            options.check(spec.commandLine(), group);
+        }
+
+        @Override
+        void run(AdminClient client) {
+            SubscriptionGroupConfig config = options.apply(SubscriptionGroupConfig.defaults(group));
+            Map<String, SubscriptionGroupConfig> stored = client.writeGroupConfig(config, true, target.target());
+            print(stored, "Created the configuration of group " + group + " on " + String.join(", ", stored.keySet())
+                    + ": " + AdminFormat.groupConfig(config) + "\n");
+        }
+    }
+
+    @Command(name = "update", mixinStandardHelpOptions = true,
+            description = {"Changes the given fields of a consumer group's configuration on every master broker of the"
+                    + " target; the others keep their value. Refused when the group has none (use create)."},
+            footer = {"", "Examples:", "  tidemq admin group update --group billing --consume-enable false",
+                    "  tidemq admin group update --group billing --retry-max-times 5"})
+    static final class Update extends AdminSubcommand {
+        @Mixin
+        TargetOptions target;
+
+        @Option(names = "--group", paramLabel = "GROUP", required = true, description = "The consumer group.")
+        String group;
+
+        @Mixin
+        GroupConfigOptions options;
+
+        @Override
+        void checkOptions() {
+            options.check(spec.commandLine(), group);
+            if (options.consumeEnable == null && options.retryMaxTimes == null && options.consumeFrom == null) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give at least one of"
+                        + " --consume-enable, --retry-max-times, --consume-from");
+            }
+        }
+
+        @Override
+        void run(AdminClient client) {
+            SubscriptionGroupConfig current = null;
+            for (List<SubscriptionGroupConfig> list : client.groupConfigs(target.target()).values()) {
+                for (SubscriptionGroupConfig c : list) {
+                    if (c.groupName().equals(group) && current == null) {
+                        current = c;
+                    }
+                }
+            }
+            if (current == null) {
+                throw new CommandFailedException("consumer group " + group + " has no configuration on these brokers;"
+                        + " create it with 'tidemq admin group create --group " + group + "'", null);
+            }
+            SubscriptionGroupConfig config = options.apply(current);
+            Map<String, SubscriptionGroupConfig> stored = client.writeGroupConfig(config, false, target.target());
+            print(stored, "Updated the configuration of group " + group + " on " + String.join(", ", stored.keySet())
+                    + ": " + AdminFormat.groupConfig(config) + "\n");
         }
     }
 

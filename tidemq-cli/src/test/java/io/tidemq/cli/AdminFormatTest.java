@@ -95,7 +95,7 @@ class AdminFormatTest {
     void groupDescriptionShowsLagPerQueueAndADashForNeverCommitted() {
         ConsumerGroupView g = new ConsumerGroupView("g", List.of(new GroupDescription("g", "broker-a", "CLUSTERING",
                 List.of("10.0.0.7@1@DEFAULT"), Set.of(new SubscriptionData("orders", "*")),
-                List.of(new QueueLag("orders", 0, 10, 4, 6), new QueueLag("orders", 1, 3, -1, 3)), 9)));
+                List.of(new QueueLag("orders", 0, 10, 4, 6), new QueueLag("orders", 1, 3, -1, 3)), 9, null)));
 
         String s = AdminFormat.group(g);
 

@@ -2,6 +2,7 @@ package io.tidemq.broker.admin;
 
 import io.tidemq.broker.client.ClientManager;
 import io.tidemq.broker.config.BrokerConfig;
+import io.tidemq.broker.group.SubscriptionGroupManager;
 import io.tidemq.broker.longpolling.PullRequestHoldService;
 import io.tidemq.broker.offset.ConsumerOffsetManager;
 import io.tidemq.broker.stats.BrokerStats;
@@ -36,7 +37,7 @@ public final class AdminProcessor implements SyncRequestProcessor {
             RequestCode.GET_CONSUMER_GROUP_LIST, RequestCode.DESCRIBE_CONSUMER_GROUP, RequestCode.QUERY_MESSAGE_BY_ID,
             RequestCode.QUERY_MESSAGE_BY_KEY, RequestCode.GET_BROKER_RUNTIME_INFO, RequestCode.SET_BROKER_DRAINED,
             RequestCode.QUERY_QUEUE_MESSAGES, RequestCode.DELETE_CONSUMER_GROUP, RequestCode.GET_BROKER_CONFIG,
-            RequestCode.UPDATE_BROKER_CONFIG);
+            RequestCode.UPDATE_BROKER_CONFIG, RequestCode.UPDATE_SUBSCRIPTION_GROUP, RequestCode.GET_SUBSCRIPTION_GROUPS);
 
     /** How the admin requests drain and undrain the broker (the broker re-registers when the state changes). */
     public interface DrainControl {
@@ -64,11 +65,12 @@ public final class AdminProcessor implements SyncRequestProcessor {
     public AdminProcessor(BrokerConfig config, Supplier<String> address, TopicConfigManager topics,
                           ConsumerOffsetManager offsets, ClientManager clients, PullRequestHoldService holds,
                           MessageStore store, BrokerStats stats, DrainControl drain,
-                          ConfigControl configControl, Runnable replicateTopicChange) {
+                          ConfigControl configControl, Runnable replicateTopicChange,
+                          SubscriptionGroupManager groupConfigs) {
         this.drain = drain;
         this.config = configControl;
         this.topicAdmin = new TopicAdmin(config.brokerName(), topics, offsets, store, holds, replicateTopicChange);
-        this.groupAdmin = new GroupAdmin(config.brokerName(), topics, offsets, clients, store);
+        this.groupAdmin = new GroupAdmin(config.brokerName(), topics, offsets, clients, store, groupConfigs);
         this.messageQuery = new MessageQuery(store);
         this.runtimeInfo = new RuntimeInfo(config, address, topics, offsets, clients, holds, store, stats);
     }
@@ -94,6 +96,8 @@ public final class AdminProcessor implements SyncRequestProcessor {
                 case SET_BROKER_DRAINED -> setDrained(request);
                 case QUERY_QUEUE_MESSAGES -> messageQuery.byQueue(request);
                 case DELETE_CONSUMER_GROUP -> groupAdmin.delete(request);
+                case UPDATE_SUBSCRIPTION_GROUP -> groupAdmin.writeConfig(request);
+                case GET_SUBSCRIPTION_GROUPS -> groupAdmin.configs();
                 case GET_BROKER_CONFIG -> RemotingCommand.success().setBody(Json.toBytes(config.snapshot()));
                 case UPDATE_BROKER_CONFIG -> RemotingCommand.success().setBody(Json.toBytes(
                         config.update(readUpdates(request))));

@@ -2,6 +2,7 @@ package io.tidemq.broker.admin;
 
 import io.tidemq.broker.client.ClientGroup;
 import io.tidemq.broker.client.ClientManager;
+import io.tidemq.broker.group.SubscriptionGroupManager;
 import io.tidemq.broker.offset.ConsumerOffsetManager;
 import io.tidemq.broker.topic.TopicConfigManager;
 import io.tidemq.broker.wire.RequestRejectedException;
@@ -11,6 +12,8 @@ import io.tidemq.common.protocol.body.ConsumerData;
 import io.tidemq.common.protocol.body.GroupDescription;
 import io.tidemq.common.protocol.body.GroupList;
 import io.tidemq.common.protocol.body.QueueLag;
+import io.tidemq.common.protocol.body.SubscriptionGroupConfig;
+import io.tidemq.common.protocol.body.SubscriptionGroupList;
 import io.tidemq.common.protocol.body.SubscriptionData;
 import io.tidemq.common.protocol.header.Headers;
 import io.tidemq.common.route.TopicConfig;
@@ -32,9 +35,11 @@ final class GroupAdmin {
     private final ConsumerOffsetManager offsets;
     private final ClientManager clients;
     private final MessageStore store;
+    private final SubscriptionGroupManager groupConfigs;
 
     GroupAdmin(String brokerName, TopicConfigManager topics, ConsumerOffsetManager offsets, ClientManager clients,
-               MessageStore store) {
+               MessageStore store, SubscriptionGroupManager groupConfigs) {
+        this.groupConfigs = groupConfigs;
         this.brokerName = brokerName;
         this.topics = topics;
         this.offsets = offsets;
@@ -42,10 +47,38 @@ final class GroupAdmin {
         this.store = store;
     }
 
-    /** Groups with a connected member or a committed offset, sorted. */
+    /**
+     * UPDATE_SUBSCRIPTION_GROUP: creates ({@code create}) or replaces a group's configuration, after checking it.
+     */
+    RemotingCommand writeConfig(RemotingCommand request) {
+        boolean create = request.readHeader(Headers.GroupConfigRequest.class).create();
+        SubscriptionGroupConfig config;
+        try {
+            config = Json.fromBytes(request.body(), SubscriptionGroupConfig.class).checked();
+        } catch (IllegalArgumentException e) {
+            throw new RequestRejectedException(ResponseCode.INVALID_PARAMETER, e.getMessage());
+        } catch (RuntimeException e) {
+            throw new RequestRejectedException(ResponseCode.INVALID_PARAMETER, "the body of UPDATE_SUBSCRIPTION_GROUP"
+                    + " must be a JSON SubscriptionGroupConfig: " + e.getMessage());
+        }
+        try {
+            return RemotingCommand.success().setBody(Json.toBytes(groupConfigs.write(config, create)));
+        } catch (SubscriptionGroupManager.GroupConfigConflictException e) {
+            throw new RequestRejectedException(e.exists() ? ResponseCode.NO_PERMISSION
+                    : ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST, e.getMessage() + " (broker " + brokerName + ")");
+        }
+    }
+
+    /** GET_SUBSCRIPTION_GROUPS: every configuration, sorted by group. */
+    RemotingCommand configs() {
+        return RemotingCommand.success().setBody(Json.toBytes(new SubscriptionGroupList(groupConfigs.all())));
+    }
+
+    /** Groups with a connected member, a committed offset or a configuration, sorted. */
     RemotingCommand list() {
         Set<String> groups = new TreeSet<>(clients.consumerGroupNames());
         groups.addAll(offsets.groups());
+        groupConfigs.all().forEach(c -> groups.add(c.groupName()));
         return RemotingCommand.success().setBody(Json.toBytes(new GroupList(new ArrayList<>(groups))));
     }
 
@@ -84,9 +117,9 @@ final class GroupAdmin {
         ClientGroup live = clients.consumerGroup(group);
         ConsumerData data = live == null ? null : live.consumerData();
         Map<String, Map<Integer, Long>> committed = offsets.offsetsOf(group);
-        if (data == null && committed.isEmpty()) {
+        if (data == null && committed.isEmpty() && groupConfigs.get(group) == null) {
             throw new RequestRejectedException(ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST, "consumer group '" + group
-                    + "' has no connected member and no committed offset on broker " + brokerName);
+                    + "' has no connected member, no committed offset and no configuration on broker " + brokerName);
         }
         Set<SubscriptionData> subscriptions = data == null || data.subscriptions() == null
                 ? Set.of() : data.subscriptions();
@@ -111,7 +144,7 @@ final class GroupAdmin {
             }
         }
         return new GroupDescription(group, brokerName, data == null ? null : data.messageModel(),
-                live == null ? List.of() : live.clientIds(), subscriptions, lags, total);
+                live == null ? List.of() : live.clientIds(), subscriptions, lags, total, groupConfigs.get(group));
     }
 
     /**

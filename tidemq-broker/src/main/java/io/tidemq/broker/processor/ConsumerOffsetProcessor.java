@@ -10,12 +10,15 @@ import io.tidemq.common.names.InvalidNameException;
 import io.tidemq.common.names.NameValidator;
 import io.tidemq.common.protocol.RequestCode;
 import io.tidemq.common.protocol.ResponseCode;
+import io.tidemq.common.protocol.body.SubscriptionGroupConfig;
 import io.tidemq.common.protocol.header.Headers;
 import io.tidemq.common.route.TopicConfig;
 import io.tidemq.remoting.RemotingChannel;
 import io.tidemq.remoting.SyncRequestProcessor;
 import io.tidemq.remoting.protocol.RemotingCommand;
 import io.tidemq.store.api.MessageStore;
+
+import java.util.function.Function;
 
 /**
  * QUERY_CONSUMER_OFFSET, UPDATE_CONSUMER_OFFSET, GET_MAX_OFFSET, GET_MIN_OFFSET and SEARCH_OFFSET_BY_TIMESTAMP.
@@ -34,9 +37,13 @@ public final class ConsumerOffsetProcessor implements SyncRequestProcessor {
     private final MessageStore store;
     private final String brokerName;
     private final QueueLockTable locks;
+    /** A group's configuration ({@code admin group create}) or null: its consumeFromWhere answers a first query. */
+    private final Function<String, SubscriptionGroupConfig> groupConfigs;
 
     public ConsumerOffsetProcessor(String brokerName, TopicConfigManager topics, ConsumerOffsetManager offsets,
-                                   MessageStore store, QueueLockTable locks) {
+                                   MessageStore store, QueueLockTable locks,
+                                   Function<String, SubscriptionGroupConfig> groupConfigs) {
+        this.groupConfigs = groupConfigs;
         this.brokerName = brokerName;
         this.locks = locks;
         this.topics = topics;
@@ -82,6 +89,12 @@ public final class ConsumerOffsetProcessor implements SyncRequestProcessor {
         checkGroup(h.consumerGroup());
         checkQueue(h.topic(), h.queueId());
         long offset = offsets.query(h.consumerGroup(), h.topic(), h.queueId());
+        SubscriptionGroupConfig config = groupConfigs.apply(h.consumerGroup());
+        if (offset < 0 && config != null && !h.topic().startsWith(NameValidator.RETRY_PREFIX)) {
+            // the group's configured start position wins over the client's consumeFromWhere
+            return offset(SubscriptionGroupConfig.FIRST_OFFSET.equals(config.consumeFromWhere())
+                    ? store.minQueueOffset(h.topic(), h.queueId()) : store.maxQueueOffset(h.topic(), h.queueId()));
+        }
         if (offset < 0) {
             return Responses.error(ResponseCode.QUERY_NOT_FOUND, "group '" + h.consumerGroup()
                     + "' has not committed an offset for " + h.topic() + "#" + h.queueId() + " on broker " + brokerName

@@ -12,6 +12,7 @@ import io.tidemq.common.filter.InvalidTagExpressionException;
 import io.tidemq.common.names.InvalidNameException;
 import io.tidemq.common.names.NameValidator;
 import io.tidemq.common.protocol.ResponseCode;
+import io.tidemq.common.protocol.body.SubscriptionGroupConfig;
 import io.tidemq.common.protocol.header.Headers;
 import io.tidemq.common.route.Perm;
 import io.tidemq.common.route.TopicConfig;
@@ -26,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.LongPredicate;
 import java.util.function.Supplier;
 
@@ -54,10 +56,14 @@ public final class PullMessageProcessor implements RequestProcessor {
     private final Executor pullExecutor;
     private final BrokerStats stats;
     private final QueueLockTable locks;
+    /** A group's configuration ({@code admin group create}) or null: consumeEnable=false refuses its pulls. */
+    private final Function<String, SubscriptionGroupConfig> groupConfigs;
 
     public PullMessageProcessor(Supplier<BrokerConfig> live, TopicConfigManager topics, ConsumerOffsetManager offsets,
                                 MessageStore store, PullRequestHoldService holds, Executor pullExecutor,
-                                BrokerStats stats, QueueLockTable locks) {
+                                BrokerStats stats, QueueLockTable locks,
+                                Function<String, SubscriptionGroupConfig> groupConfigs) {
+        this.groupConfigs = groupConfigs;
         this.live = live;
         this.config = live.get();
         this.locks = locks;
@@ -96,6 +102,12 @@ public final class PullMessageProcessor implements RequestProcessor {
             NameValidator.checkGroup(h.consumerGroup());
         } catch (InvalidNameException e) {
             throw new RequestRejectedException(ResponseCode.INVALID_PARAMETER, e.getMessage());
+        }
+        SubscriptionGroupConfig groupConfig = groupConfigs.apply(h.consumerGroup());
+        if (groupConfig != null && !groupConfig.consumeEnable()) {
+            throw new RequestRejectedException(ResponseCode.NO_PERMISSION, "consumer group '" + h.consumerGroup()
+                    + "' has consumeEnable=false on broker " + config.brokerName() + "; turn it on with 'tidemq admin"
+                    + " group update --group " + h.consumerGroup() + " --consume-enable true'");
         }
         TopicConfig topic = topics.get(h.topic());
         if (topic == null) {

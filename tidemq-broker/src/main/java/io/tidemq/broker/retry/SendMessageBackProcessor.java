@@ -8,6 +8,7 @@ import io.tidemq.common.message.MalformedMessageIdException;
 import io.tidemq.common.names.InvalidNameException;
 import io.tidemq.common.names.NameValidator;
 import io.tidemq.common.protocol.ResponseCode;
+import io.tidemq.common.protocol.body.SubscriptionGroupConfig;
 import io.tidemq.common.protocol.header.Headers;
 import io.tidemq.remoting.RemotingChannel;
 import io.tidemq.remoting.RequestProcessor;
@@ -22,6 +23,7 @@ import org.slf4j.LoggerFactory;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -32,7 +34,8 @@ import java.util.function.Supplier;
  *   <li>in {@code %RETRY%<group>}, due after the back-off of {@code retryBackoffSchedule} for that count
  *       (DELAY_MS, so the put path parks the copy in the timer);</li>
  *   <li>in {@code %DLQ%<group>}, at once, when the count exceeds the group's {@code maxReconsumeTimes} or the
- *       consumer asks for it ({@code directToDlq}).</li>
+ *       consumer asks for it ({@code directToDlq}); a group configured with {@code admin group create} uses its
+ *       {@code retryMaxTimes} instead of the consumer's {@code maxReconsumeTimes}.</li>
  * </ul>
  * The executor thread never waits for the put; the response is sent when the store acknowledged the copy.
  */
@@ -52,10 +55,13 @@ public final class SendMessageBackProcessor implements RequestProcessor {
     private final LongAdder retried = new LongAdder();
     private final LongAdder deadLettered = new LongAdder();
     private final Supplier<InetSocketAddress> storeHost;
+    /** A group's configuration ({@code admin group create}) or null: its retryMaxTimes overrides the consumer's. */
+    private final Function<String, SubscriptionGroupConfig> groupConfigs;
 
     public SendMessageBackProcessor(String brokerName, RetryBackoffSchedule schedule, RetryTopics retryTopics,
                                     BrokerStore store, Supplier<InetSocketAddress> storeHost,
-                                    LongSupplier clockMs) {
+                                    LongSupplier clockMs, Function<String, SubscriptionGroupConfig> groupConfigs) {
+        this.groupConfigs = groupConfigs;
         this.brokerName = brokerName;
         this.schedule = schedule;
         this.retryTopics = retryTopics;
@@ -90,18 +96,20 @@ public final class SendMessageBackProcessor implements RequestProcessor {
         InetSocketAddress host = storeHost.get();
         StoredMessage original = read(h);
         int reconsumeTimes = original.reconsumeTimes() + 1;
-        boolean dead = h.directToDlq() || reconsumeTimes > h.maxReconsumeTimes();
+        SubscriptionGroupConfig groupConfig = groupConfigs.apply(h.group());
+        int maxReconsumeTimes = groupConfig != null ? groupConfig.retryMaxTimes() : h.maxReconsumeTimes();
+        boolean dead = h.directToDlq() || reconsumeTimes > maxReconsumeTimes;
         MessageRecord copy;
         long deliverAtMs;
         if (dead) {
             retryTopics.ensureDlqTopic(h.group());
-            copy = RetryRecords.deadLetterCopy(original, h.group(), reconsumeTimes, h.maxReconsumeTimes(), host);
+            copy = RetryRecords.deadLetterCopy(original, h.group(), reconsumeTimes, maxReconsumeTimes, host);
             deliverAtMs = 0;
         } else {
             retryTopics.ensureRetryTopic(h.group());
             long delayMs = schedule.delayMs(reconsumeTimes);
             deliverAtMs = clockMs.getAsLong() + delayMs;
-            copy = RetryRecords.retryCopy(original, h.group(), reconsumeTimes, h.maxReconsumeTimes(), delayMs, host);
+            copy = RetryRecords.retryCopy(original, h.group(), reconsumeTimes, maxReconsumeTimes, delayMs, host);
         }
         String topic = copy.topic();
         return store.putSystemMessage(copy).handle((result, failure) -> {

@@ -14,6 +14,7 @@ import io.tidemq.common.protocol.body.ConfigSnapshot;
 import io.tidemq.common.protocol.body.QueueLag;
 import io.tidemq.common.protocol.body.GroupDescription;
 import io.tidemq.common.protocol.body.GroupList;
+import io.tidemq.common.protocol.body.SubscriptionGroupConfig;
 import io.tidemq.common.protocol.body.TopicList;
 import io.tidemq.common.protocol.body.TopicStats;
 import io.tidemq.common.route.BrokerData;
@@ -290,6 +291,38 @@ public final class AdminClient implements AutoCloseable {
     }
 
     /**
+     * UPDATE_SUBSCRIPTION_GROUP on every master of the target: creates ({@code create}) or replaces the group's
+     * configuration there (consumeEnable, retryMaxTimes, consumeFromWhere). Each broker persists it; slaves do not
+     * receive it.
+     *
+     * @return the configuration each broker stored, by address
+     * @throws InvalidArgumentException when the name or a value is invalid (nothing sent)
+     * @throws io.tidemq.client.RequestFailedException when a broker refuses (a create of a configured group, an
+     *                                                 update of an unconfigured one)
+     */
+    public Map<String, SubscriptionGroupConfig> writeGroupConfig(SubscriptionGroupConfig config, boolean create,
+                                                                 AdminTarget target) {
+        SubscriptionGroupConfig checked;
+        InvalidArgumentException.checkGroup(config.groupName());
+        try {
+            checked = config.checked();
+        } catch (IllegalArgumentException e) {
+            throw new InvalidArgumentException(e.getMessage());
+        }
+        String what = (create ? "creation" : "update") + " of the configuration of consumer group "
+                + config.groupName() + " (UPDATE_SUBSCRIPTION_GROUP)";
+        return remoting.writeGroupConfig(what, writeTargets(target), create, checked);
+    }
+
+    /** GET_SUBSCRIPTION_GROUPS on every broker of the target: the group configurations each holds, by address. */
+    public Map<String, List<SubscriptionGroupConfig>> groupConfigs(AdminTarget target) {
+        Map<String, List<SubscriptionGroupConfig>> out = new LinkedHashMap<>();
+        remoting.groupConfigs("consumer group configurations (GET_SUBSCRIPTION_GROUPS)", readTargets(target))
+                .forEach((addr, list) -> out.put(addr, list.groups() == null ? List.of() : list.groups()));
+        return out;
+    }
+
+    /**
      * DESCRIBE_CONSUMER_GROUP on every broker of the target; brokers that do not know the group are left out.
      *
      * @throws UnknownGroupException when no broker knows it
@@ -410,7 +443,7 @@ public final class AdminClient implements AutoCloseable {
         return new GroupDescription(d.group(), d.brokerName(), d.messageModel(),
                 d.members() == null ? List.of() : d.members(),
                 d.subscriptions() == null ? Set.of() : d.subscriptions(),
-                d.queues() == null ? List.of() : d.queues(), d.totalLag());
+                d.queues() == null ? List.of() : d.queues(), d.totalLag(), d.config());
     }
 
     // ---- messages

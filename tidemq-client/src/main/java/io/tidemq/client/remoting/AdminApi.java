@@ -16,6 +16,8 @@ import io.tidemq.common.protocol.body.ConfigSnapshot;
 import io.tidemq.common.protocol.body.ConfigUpdates;
 import io.tidemq.common.protocol.body.GroupDescription;
 import io.tidemq.common.protocol.body.GroupList;
+import io.tidemq.common.protocol.body.SubscriptionGroupConfig;
+import io.tidemq.common.protocol.body.SubscriptionGroupList;
 import io.tidemq.common.protocol.body.TopicList;
 import io.tidemq.common.protocol.body.TopicStats;
 import io.tidemq.common.protocol.header.Headers;
@@ -305,6 +307,20 @@ public final class AdminApi implements AutoCloseable {
         return decodeAll(what, callBrokers(what, addrs, RemotingCommand.createRequest(RequestCode.DESCRIBE_CONSUMER_GROUP)
                 .writeHeader(new Headers.GroupRequest(group))), ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST,
                 GroupDescription.class);
+    }
+
+    /** UPDATE_SUBSCRIPTION_GROUP on every address: the configuration each stored, by address. */
+    public Map<String, SubscriptionGroupConfig> writeGroupConfig(String what, List<String> addrs, boolean create,
+                                                                 SubscriptionGroupConfig config) {
+        return decodeAll(what, callBrokers(what, addrs, RemotingCommand.createRequest(
+                RequestCode.UPDATE_SUBSCRIPTION_GROUP).writeHeader(new Headers.GroupConfigRequest(create))
+                .setBody(Json.toBytes(config))), null, SubscriptionGroupConfig.class);
+    }
+
+    /** GET_SUBSCRIPTION_GROUPS, by address. */
+    public Map<String, SubscriptionGroupList> groupConfigs(String what, List<String> addrs) {
+        return decodeAll(what, callBrokers(what, addrs, RemotingCommand.createRequest(RequestCode.GET_SUBSCRIPTION_GROUPS)),
+                null, SubscriptionGroupList.class);
     }
 
     /** DELETE_CONSUMER_GROUP on every address; returns those that knew the group. */

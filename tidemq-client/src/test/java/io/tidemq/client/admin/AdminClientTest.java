@@ -268,7 +268,7 @@ class AdminClientTest {
         oneCluster();
         brokerA.onJson(RequestCode.DESCRIBE_CONSUMER_GROUP, new GroupDescription("g", "broker-a", "CLUSTERING",
                 List.of("10.0.0.7@1@DEFAULT"), Set.of(new SubscriptionData("orders", "*")),
-                List.of(new QueueLag("orders", 0, 10, 4, 6), new QueueLag("orders", 1, 3, -1, 3)), 9));
+                List.of(new QueueLag("orders", 0, 10, 4, 6), new QueueLag("orders", 1, 3, -1, 3)), 9, null));
         brokerB.fail(RequestCode.DESCRIBE_CONSUMER_GROUP, ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST, "unknown");
 
         ConsumerGroupView view = admin.describeGroup("g", AdminTarget.all());

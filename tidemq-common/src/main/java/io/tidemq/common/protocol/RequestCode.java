@@ -116,6 +116,10 @@ public enum RequestCode {
     GET_BROKER_CONFIG(215),
     /** Admin → broker: change configuration keys (refused for a key that takes effect only at a restart). */
     UPDATE_BROKER_CONFIG(216),
+    /** Admin → broker: create or update a consumer group's configuration (consumeEnable, retries, start position). */
+    UPDATE_SUBSCRIPTION_GROUP(217),
+    /** Admin → broker: the consumer group configurations the broker holds. */
+    GET_SUBSCRIPTION_GROUPS(218),
 
     // ---- failover controller (only on a controller peer's controllerListenPort)
 

@@ -13,7 +13,9 @@ import java.util.Set;
  * @param subscriptions the subscriptions its members report; empty when none is connected
  * @param queues        lag per queue of every topic the group subscribes to or committed on, sorted
  * @param totalLag      the sum of the queues' lag
+ * @param config        the group's configuration on this broker ({@code admin group create}); null when it has none
  */
 public record GroupDescription(String group, String brokerName, String messageModel, List<String> members,
-                               Set<SubscriptionData> subscriptions, List<QueueLag> queues, long totalLag) {
+                               Set<SubscriptionData> subscriptions, List<QueueLag> queues, long totalLag,
+                               SubscriptionGroupConfig config) {
 }

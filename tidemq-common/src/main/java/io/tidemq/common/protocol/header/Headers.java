@@ -204,4 +204,8 @@ public final class Headers {
     /** DELETE_CONSUMER_GROUP: forget the group's committed offsets; refused while a member is online unless forced. */
     public record DeleteGroupRequest(String consumerGroup, boolean force) {
     }
+
+    /** UPDATE_SUBSCRIPTION_GROUP: {@code create} refuses a group that has a configuration, else one that has none. */
+    public record GroupConfigRequest(boolean create) {
+    }
 }

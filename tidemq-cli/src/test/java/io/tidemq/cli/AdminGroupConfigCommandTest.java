@@ -1,0 +1,161 @@
+package io.tidemq.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tidemq.broker.BrokerController;
+import io.tidemq.broker.config.BrokerConfig;
+import io.tidemq.client.admin.AdminClient;
+import io.tidemq.client.admin.AdminTarget;
+import io.tidemq.common.json.Json;
+import io.tidemq.common.route.TopicConfig;
+import io.tidemq.namesrv.NamesrvController;
+import io.tidemq.namesrv.config.NamesrvConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * {@code tidemq admin group create|update|list|describe} against a real NameServer and broker in this JVM, and
+ * {@code --json} of representative admin commands parsed with Jackson.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AdminGroupConfigCommandTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @TempDir
+    static Path dir;
+
+    private NamesrvController namesrv;
+    private BrokerController broker;
+    private String ns;
+    private AdminClient admin;
+
+    @BeforeAll
+    void startServers() {
+        namesrv = new NamesrvController(NamesrvConfig.builder().listenPort(0).bindAddress("127.0.0.1").build());
+        namesrv.start();
+        ns = "127.0.0.1:" + namesrv.port();
+        broker = new BrokerController(BrokerConfig.builder().brokerName("broker-g").brokerIp("127.0.0.1")
+                .bindAddress("127.0.0.1").listenPort(0).namesrvAddrs(List.of(ns)).storePath(dir.resolve("store"))
+                .registerIntervalMs(500)
+                .storeProperty("commitLogFileBytes", Integer.toString(8 << 20))
+                .storeProperty("warmMappedFiles", "false").storeProperty("preallocateNextFile", "false").build());
+        broker.start();
+        admin = AdminClient.connect(ns, 10_000);
+        await().atMost(WAIT).until(() -> !admin.brokers().isEmpty());
+    }
+
+    @AfterAll
+    void stopServers() {
+        admin.close();
+        broker.close();
+        namesrv.close();
+    }
+
+    private Cli.Result admin(String... args) {
+        String[] full = new String[args.length + 3];
+        full[0] = "admin";
+        System.arraycopy(args, 0, full, 1, args.length);
+        full[args.length + 1] = "--namesrv";
+        full[args.length + 2] = ns;
+        return Cli.exec(full);
+    }
+
+    private static JsonNode json(Cli.Result r) {
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        return Json.fromBytes(r.out().getBytes(StandardCharsets.UTF_8), JsonNode.class);
+    }
+
+    @Test
+    void createListDescribeAndUpdateAGroupsConfiguration() {
+        Cli.Result created = admin("group", "create", "--group", "billing", "--retry-max-times", "3",
+                "--consume-from", "first");
+        assertThat(created.exitCode()).as(created.err()).isZero();
+        assertThat(created.out()).contains("Created the configuration of group billing",
+                "consumeEnable=true, retryMaxTimes=3, consumeFromWhere=FIRST_OFFSET");
+
+        Cli.Result listed = admin("group", "list");
+        assertThat(listed.out()).containsPattern("billing\\s+enabled\\s+3\\s+FIRST_OFFSET");
+        JsonNode list = json(admin("group", "list", "--json"));
+        assertThat(list.get(0).get("group").asText()).isEqualTo("billing");
+        assertThat(list.get(0).get("config").get("retryMaxTimes").asInt()).isEqualTo(3);
+
+        Cli.Result updated = admin("group", "update", "--group", "billing", "--consume-enable", "false");
+        assertThat(updated.exitCode()).as(updated.err()).isZero();
+        assertThat(updated.out()).contains("consumeEnable=false, retryMaxTimes=3, consumeFromWhere=FIRST_OFFSET");
+
+        Cli.Result described = admin("group", "describe", "--group", "billing");
+        assertThat(described.exitCode()).as(described.err()).isZero();
+        assertThat(described.out()).contains("no member connected",
+                "configuration consumeEnable=false, retryMaxTimes=3, consumeFromWhere=FIRST_OFFSET");
+        JsonNode view = json(admin("group", "describe", "--group", "billing", "--json"));
+        assertThat(view.get("brokers").get(0).get("config").get("consumeEnable").asBoolean()).isFalse();
+        assertThat(admin.groupConfigs(AdminTarget.all()).values().iterator().next())
+                .singleElement().satisfies(c -> assertThat(c.consumeEnable()).isFalse());
+    }
+
+    @Test
+    void aSecondCreateAndAnUpdateOfAnUnconfiguredGroupFailWithExitOne() {
+        assertThat(admin("group", "create", "--group", "twice").exitCode()).isZero();
+
+        Cli.Result again = admin("group", "create", "--group", "twice");
+        assertThat(again.exitCode()).isEqualTo(1);
+        assertThat(again.err()).contains("already has a configuration", "admin group update");
+
+        Cli.Result missing = admin("group", "update", "--group", "never-created", "--retry-max-times", "2");
+        assertThat(missing.exitCode()).isEqualTo(1);
+        assertThat(missing.err()).contains("has no configuration", "admin group create --group never-created");
+    }
+
+    @Test
+    void invalidNamesAndValuesAreUsageErrorsFoundBeforeAnythingIsSent() {
+        String[][] bad = {
+                {"group", "create", "--group", "bad name!"},
+                {"group", "create", "--group", "g1", "--retry-max-times", "1001"},
+                {"group", "create", "--group", "g1", "--retry-max-times", "-1"},
+                {"group", "create", "--group", "g1", "--consume-from", "middle"},
+                {"group", "create", "--group", "g1", "--consume-enable", "maybe"},
+                {"group", "update", "--group", "g1"},
+        };
+        for (String[] args : bad) {
+            Cli.Result r = admin(args);
+            assertThat(r.exitCode()).as(String.join(" ", args) + "\n" + r.err()).isEqualTo(2);
+            assertThat(r.err()).startsWith("error: ");
+        }
+        assertThat(admin("group", "create", "--group", "g1", "--retry-max-times", "1001").err())
+                .contains("--retry-max-times");
+        assertThat(admin("group", "create", "--group", "g1", "--consume-from", "middle").err())
+                .contains("--consume-from");
+        assertThat(admin.groupConfigs(AdminTarget.all()).values().iterator().next())
+                .noneMatch(c -> c.groupName().equals("g1"));
+    }
+
+    @Test
+    void representativeCommandsPrintJsonThatJacksonParses() {
+        admin.createTopic(TopicConfig.of("json-topic", 2), AdminTarget.all());
+        admin.awaitRoute("json-topic", 10_000);
+        admin("group", "create", "--group", "json-group");
+
+        assertThat(json(admin("cluster", "list", "--json")).isContainerNode()).isTrue();
+        assertThat(json(admin("topic", "list", "--json")).toString()).contains("json-topic");
+        assertThat(json(admin("topic", "describe", "--topic", "json-topic", "--json")).toString())
+                .contains("json-topic");
+        assertThat(json(admin("group", "list", "--json")).toString()).contains("json-group");
+        assertThat(json(admin("config", "get", "--broker", broker.address(), "--key", "maxPullMessages", "--json"))
+                .toString()).contains("maxPullMessages");
+        assertThat(json(admin("message", "list", "--topic", "json-topic", "--queue", "broker-g:0", "--offset", "0",
+                "--json")).has("complete")).isTrue();
+        assertThat(json(admin("group", "update", "--group", "json-group", "--retry-max-times", "7", "--json"))
+                .toString()).contains("\"retryMaxTimes\":7");
+    }
+}
