@@ -121,6 +121,7 @@ public final class ConsoleServer implements AutoCloseable {
         app.get("/api/messages/by-key", messages::byKey);
         app.get("/api/messages/by-queue", messages::byQueue);
         app.get("/api/messages/by-time", messages::byTime);
+        app.get("/api/messages/path", new io.tidemq.console.api.MessagePathApi(admin)::get);
         OffsetResetApi reset = new OffsetResetApi(admin, audit);
         app.post("/api/groups/{group}/offset-reset/plan", reset::plan);
         app.post("/api/groups/{group}/offset-reset/execute", reset::execute);

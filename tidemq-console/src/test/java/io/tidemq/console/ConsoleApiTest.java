@@ -2,7 +2,9 @@ package io.tidemq.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tidemq.client.ClientConfig;
+import io.tidemq.client.consumer.ConsumeStatus;
 import io.tidemq.client.consumer.PullConsumer;
+import io.tidemq.client.consumer.PushConsumer;
 import io.tidemq.client.producer.Producer;
 import io.tidemq.client.producer.SendResult;
 import io.tidemq.common.message.Message;
@@ -19,6 +21,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -289,6 +293,83 @@ class ConsoleApiTest {
         assertThat(none.get("incomplete").asBoolean()).isFalse();
         assertThat(http.get("/api/messages/by-time?topic=timed&from=" + after + "&to=" + before).status())
                 .isEqualTo(400);
+    }
+
+    @Test
+    void aMessagesPathSaysWhichGroupsConsumedItAndWhetherItWasRetriedDeadLetteredAndResent() {
+        ConsoleHttp http = loggedIn();
+        createTopic(http, "pathed", 1);
+        String earlier = send("pathed", 1, null).get(0).msgId();
+        // group path-b reads and commits the earlier message only
+        try (PullConsumer b = PullConsumer.builder("path-b", config("path-b")).autoCommit(false).build()) {
+            b.subscribe("pathed", "*");
+            b.start();
+            List<MessageExt> got = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                got.addAll(b.poll(Duration.ofMillis(200)));
+                return !got.isEmpty();
+            });
+            assertThat(got).extracting(MessageExt::msgId).containsExactly(earlier);
+            b.commitSync();
+        }
+        String target = producer.send(Message.builder("pathed").keys("poison").body("poison").build()).msgId();
+        AtomicBoolean failing = new AtomicBoolean(true);
+        AtomicInteger deliveries = new AtomicInteger();
+        ClientConfig aConfig = ClientConfig.builder().namesrvAddrs(cluster.namesrvAddr).instanceName("path-a")
+                .offsetStoreDir(tmp.resolve("offsets-path-a")).maxReconsumeTimes(1).offsetCommitIntervalMs(200)
+                .rebalanceIntervalMs(300).heartbeatIntervalMs(500).longPollingMs(1_000).build();
+        try (PushConsumer a = PushConsumer.builder("path-a", aConfig).build()) {
+            a.subscribe("pathed", "*").registerListener((msgs, ctx) -> {
+                if (!msgs.get(0).keys().contains("poison")) {
+                    return ConsumeStatus.SUCCESS;
+                }
+                deliveries.incrementAndGet();
+                return failing.get() ? ConsumeStatus.RETRY : ConsumeStatus.SUCCESS;
+            });
+            a.start();
+            await().atMost(Duration.ofSeconds(30)).until(() ->
+                    http.get("/api/groups/path-a/dead-letters").json().get("messages").size() == 1);
+            assertThat(deliveries.get()).as("the first delivery and one retry").isEqualTo(2);
+
+            String path = "/api/messages/path?id=" + target;
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                JsonNode p = http.get(path).json();
+                assertThat(p.get("msgId").asText()).isEqualTo(target);
+                assertThat(p.get("stored").get("topic").asText()).isEqualTo("pathed");
+                assertThat(p.get("stored").get("broker").asText()).isEqualTo("broker-console");
+                assertThat(p.get("stored").get("queueOffset").asLong()).isEqualTo(1);
+                assertThat(p.get("incomplete").asBoolean()).as(p.get("note").asText()).isFalse();
+                assertThat(p.get("groups")).extracting(g -> g.get("group").asText()).containsExactly("path-a", "path-b");
+                JsonNode a1 = p.get("groups").get(0);
+                assertThat(a1.get("consumedPast").asBoolean()).isTrue();
+                assertThat(a1.get("retried").asBoolean()).isTrue();
+                assertThat(a1.get("retries")).hasSize(1);
+                assertThat(a1.get("deadLettered").asBoolean()).isTrue();
+                assertThat(a1.get("resent").asBoolean()).isFalse();
+                JsonNode b1 = p.get("groups").get(1);
+                assertThat(b1.get("consumedPast").asBoolean()).isFalse();
+                assertThat(b1.get("committedOffset").asLong()).isEqualTo(1);
+                assertThat(b1.get("retried").asBoolean()).isFalse();
+                assertThat(b1.get("deadLettered").asBoolean()).isFalse();
+                assertThat(b1.get("resent").asBoolean()).isFalse();
+            });
+
+            failing.set(false);
+            String deadId = http.get(path).json().get("groups").get(0).get("deadLetters").get(0).get("msgId").asText();
+            JsonNode r = http.post("/api/groups/path-a/dead-letters/resend", Map.of("ids", List.of(deadId))).json();
+            assertThat(r.get("resent").asInt()).isEqualTo(1);
+            await().atMost(Duration.ofSeconds(20)).until(() -> deliveries.get() == 3);
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                JsonNode a2 = http.get(path).json().get("groups").get(0);
+                assertThat(a2.get("resent").asBoolean()).isTrue();
+                assertThat(a2.get("resends")).hasSize(1);
+                assertThat(a2.get("retries")).hasSize(1);
+            });
+            JsonNode viaCopy = http.get("/api/messages/path?id=" + deadId + "&group=path-b").json();
+            assertThat(viaCopy.get("msgId").asText()).as("a copy's path is the original's").isEqualTo(target);
+            assertThat(viaCopy.get("askedId").asText()).isEqualTo(deadId);
+            assertThat(viaCopy.get("groups")).extracting(g -> g.get("group").asText()).containsExactly("path-b");
+        }
     }
 
     @Test

@@ -45,7 +45,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * The web console in a real browser (Debian's headless chromium through chromedriver) against a live standalone
  * server in its own JVM: log in with the password the server printed, see the overview, find a message by key,
- * see a group's lag, resend a dead letter and see its outcome, dry-run an offset reset and execute it. Screenshots of each page go to
+ * follow its path, search by time range and continue a stopped queue, see a group's lag, resend a dead letter and see its outcome, dry-run an offset reset and execute it. Screenshots of each page go to
  * {@code target/console-screenshots} (the ones in docs/images come from here). Skipped, saying so, only when
  * chromium or chromedriver is not installed.
  */
@@ -202,6 +202,38 @@ class ConsoleBrowserIT {
         awaitText(By.id("message-body"), "{\"order\": 42}");
         assertThat(browser.findElement(By.id("message-properties")).getText()).contains("KEYS order-42");
         screenshot("messages");
+
+        // the message's path: stored where, and the group that committed before it has not consumed it
+        browser.findElement(By.id("show-path")).click();
+        awaitText(By.id("path-groups"), LAG_GROUP);
+        assertThat(browser.findElement(By.id("message-path")).getText()).contains("Stored in " + TOPIC);
+        assertThat(browser.findElement(By.id("path-notice")).getText()).contains("checked");
+        String pathTable = browser.findElement(By.id("path-groups")).getText() + " / " + browser.findElement(
+                By.cssSelector("#path-groups td[data-col=consumed] span")).getAttribute("title");
+        WebElement billing = browser.findElement(By.xpath("//table[@id='path-groups']//tr[td//a[text()='" + LAG_GROUP + "']]"));
+        assertThat(billing.findElement(By.cssSelector("td[data-col=consumed]")).getText()).as(pathTable).isEqualTo("no");
+        assertThat(billing.findElement(By.cssSelector("td[data-col=retried]")).getText()).as(pathTable).startsWith("no");
+        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView()",
+                browser.findElement(By.id("message-path")));
+        screenshot("message-path");
+
+        // messages by time range: one per queue stops early on both queues, then one queue is read on
+        open("#/messages");
+        visible(By.id("time-topic")).sendKeys(TOPIC);
+        WebElement perQueue = browser.findElement(By.id("time-max"));
+        perQueue.clear();
+        perQueue.sendKeys("1");
+        browser.findElement(By.id("time-search")).click();
+        awaitText(By.id("search-notice"), "stopped early on 2 of 2 queues");
+        assertThat(browser.findElements(By.cssSelector("#messages tbody tr"))).hasSize(2);
+        assertThat(browser.findElements(By.cssSelector("button.time-continue"))).hasSize(2);
+        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView()",
+                browser.findElement(By.id("search-notice")));
+        screenshot("messages-by-time");
+        perQueue.clear();
+        perQueue.sendKeys("10");
+        browser.findElements(By.cssSelector("button.time-continue")).get(0).click();
+        awaitText(By.id("search-notice"), "complete: the queue was read to the end of the range");
 
         // groups: the lag of the group that read 3 of 5 messages
         open("#/groups/" + LAG_GROUP);

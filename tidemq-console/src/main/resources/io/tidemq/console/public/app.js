@@ -293,9 +293,37 @@
     return [table(id, cols, messages), detail];
   }
 
+  const yesNo = (v, what) => v === null || v === undefined
+    ? h('span', { class: 'unknown', title: 'a bounded search stopped early' }, 'unknown')
+    : (v ? what : 'no');
+
+  function pathView(p) {
+    const copies = list => (list || []).map(c => c.msgId + ' (' + fmt.time(c.storeTimestampMs) + ')').join(', ');
+    return h('div', { id: 'message-path' },
+      h('p', {}, 'Stored in ' + p.stored.topic + ' on ' + (p.stored.broker || p.stored.storeHost) + ', queue ' + p.stored.queueId
+        + ', offset ' + p.stored.queueOffset + ', at ' + fmt.time(p.stored.storeTimestampMs) + '.'),
+      h('p', { class: 'notice' + (p.incomplete ? '' : ' complete'), id: 'path-notice' }, p.note),
+      table('path-groups', [
+        { title: 'Group', key: 'group', cell: g => h('a', { href: '#/groups/' + encodeURIComponent(g.group) }, g.group) },
+        { title: 'Consumed', key: 'consumed', cell: g => h('span', { title: g.consumedNote }, yesNo(g.consumedPast, 'consumed')) },
+        { title: 'Committed offset', key: 'committed', num: true, cell: g => g.committedOffset === null ? 'never' : fmt.num(g.committedOffset) },
+        { title: 'Retried', key: 'retried', cell: g => [yesNo(g.retried, 'retried ' + (g.retries || []).length + '×'), ' ', copies(g.retries)] },
+        { title: 'Dead-lettered', key: 'dead', cell: g => [yesNo(g.deadLettered, 'dead-lettered'), ' ', copies(g.deadLetters)] },
+        { title: 'Resent', key: 'resent', cell: g => [yesNo(g.resent, 'resent ' + (g.resends || []).length + '×'), ' ', copies(g.resends)] },
+      ], p.groups));
+  }
+
   function messageDetail(m) {
+    const pathOut = h('div', { id: 'path-results' });
+    const showPath = async () => {
+      pathOut.replaceChildren(h('p', { class: 'hint' }, 'following the message…'));
+      try { pathOut.replaceChildren(pathView(await api('/api/messages/path?' + new URLSearchParams({ id: m.msgId })))); }
+      catch (e) { if (!(e instanceof LoginNeeded)) pathOut.replaceChildren(errorBox(e)); }
+    };
     return h('div', { class: 'message-detail' },
       h('h2', {}, 'Message ' + m.msgId),
+      h('button', { type: 'button', class: 'secondary', id: 'show-path', onclick: showPath }, 'Show its path'),
+      pathOut,
       h('p', {}, 'Stored by ' + m.storeHost + ' at ' + fmt.time(m.storeTimestampMs) + ' (commit log offset ' + m.commitLogOffset + '); born at ' + m.bornHost + ', ' + fmt.time(m.bornTimestampMs) + '.'),
       h('h2', {}, 'Properties'),
       table('message-properties', [
