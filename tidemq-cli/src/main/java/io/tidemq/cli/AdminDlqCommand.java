@@ -105,7 +105,8 @@ public final class AdminDlqCommand extends CommandGroup {
                 json.put("broker", broker);
                 text = "Resent " + which.id + " to %RETRY%" + group + " (broker " + broker + ").\n";
             } else {
-                long resent = client.resendAllDeadLetters(group);
+                long resent = client.resendAllDeadLetters(group,
+                        new StderrProgress(spec.commandLine().getErr(), "dlq resend", "broker(s)"));
                 json.put("resent", resent);
                 text = "Resent " + resent + " dead letter(s) of group " + group + " to %RETRY%" + group + ".\n";
             }

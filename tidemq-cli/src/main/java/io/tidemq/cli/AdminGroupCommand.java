@@ -248,8 +248,9 @@ public final class AdminGroupCommand extends CommandGroup {
             err.flush();
             OffsetResetPlan plan;
             try {
-                plan = execute ? client.resetOffsets(group, topic, to.spec(spec.commandLine(), topic), force)
-                        : client.planOffsetReset(group, topic, to.spec(spec.commandLine(), topic));
+                StderrProgress progress = new StderrProgress(err, "reset-offsets", "queue(s)");
+                plan = execute ? client.resetOffsets(group, topic, to.spec(spec.commandLine(), topic), force, progress)
+                        : client.planOffsetReset(group, topic, to.spec(spec.commandLine(), topic), progress);
             } catch (GroupOnlineException e) {
                 throw new CommandFailedException("group " + group + " has " + e.members().size() + " member(s) online "
                         + e.members() + ": nothing was changed. Stop its consumers and run again, or add --force"

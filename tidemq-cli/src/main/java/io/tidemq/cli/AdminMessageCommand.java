@@ -161,7 +161,8 @@ public final class AdminMessageCommand extends CommandGroup {
             } else {
                 spec.commandLine().getErr().println("Searching every queue of " + topic + " by store time ...");
                 spec.commandLine().getErr().flush();
-                listing = client.listMessagesByTime(topic, fromMs(), toMs(), count);
+                listing = client.listMessagesByTime(topic, fromMs(), toMs(), count,
+                        new StderrProgress(spec.commandLine().getErr(), "message list", "queue(s)"));
             }
             print(json(listing), table(listing));
         }

@@ -151,8 +151,13 @@ class AdminOperationsTest {
         assertThat(admin.planOffsetReset("rs-group", "rs", OffsetResetSpec.latest()).rows())
                 .allSatisfy(r -> assertThat(r.oldOffset()).isEqualTo(4));
 
-        JsonNode latest = json(Cli.exec("admin", "group", "reset-offsets", "--namesrv", ns, "--group", "rs-group",
-                "--topic", "rs", "--to-latest", "--execute", "--json"));
+        Cli.Result latestRun = Cli.exec("admin", "group", "reset-offsets", "--namesrv", ns, "--group", "rs-group",
+                "--topic", "rs", "--to-latest", "--execute", "--json");
+        // progress goes to stderr, so stdout stays parseable JSON
+        assertThat(latestRun.err()).contains("reset-offsets: planning 1/2 queue(s), last broker-o:0",
+                "reset-offsets: planning 2/2 queue(s), last broker-o:1", "reset-offsets: resetting 2/2 queue(s)");
+        assertThat(latestRun.out()).doesNotContain("reset-offsets:");
+        JsonNode latest = json(latestRun);
         assertThat(latest.get("executed").asBoolean()).isTrue();
         assertThat(latest.get("rows").get(0).get("oldOffset").asLong()).isEqualTo(4);
         assertThat(latest.get("rows").get(0).get("newOffset").asLong()).isEqualTo(10);
@@ -285,8 +290,10 @@ class AdminOperationsTest {
                 "--offset", "3");
         assertThat(rest.out()).contains("k-1-3", "k-1-4", "complete").doesNotContain("INCOMPLETE");
 
-        JsonNode byTime = json(Cli.exec("admin", "message", "list", "--namesrv", ns, "--topic", "ml", "--from",
-                "2000-01-01T00:00:00Z", "--count", "3", "--json"));
+        Cli.Result byTimeRun = Cli.exec("admin", "message", "list", "--namesrv", ns, "--topic", "ml", "--from",
+                "2000-01-01T00:00:00Z", "--count", "3", "--json");
+        assertThat(byTimeRun.err()).contains("message list: listing 1/2 queue(s)", "message list: listing 2/2 queue(s)");
+        JsonNode byTime = json(byTimeRun);
         assertThat(byTime.get("complete").asBoolean()).isFalse();
         assertThat(byTime.get("queues")).hasSize(2);
         assertThat(byTime.get("queues").get(0).get("messages")).hasSize(3);

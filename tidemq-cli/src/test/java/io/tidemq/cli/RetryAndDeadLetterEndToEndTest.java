@@ -155,6 +155,8 @@ class RetryAndDeadLetterEndToEndTest {
         Cli.Result resent = Cli.exec("admin", "dlq", "resend", "--namesrv", ns, "--group", "audit", "--all");
         assertThat(resent.exitCode()).as(resent.err()).isZero();
         assertThat(resent.out()).contains("Resent 1 dead letter(s) of group audit to %RETRY%audit");
+        assertThat(resent.err()).contains("dlq resend: resending 1/1 broker(s), last broker-r (1 resent so far)");
+        assertThat(resent.out()).doesNotContain("dlq resend:");
         await().atMost(WAIT).until(() -> deliveries.size() == 5);
         assertThat(deliveries.get(4).reconsumeTimes()).isZero();
         assertThat(deliveries.get(4).topic()).isEqualTo("orders");

@@ -348,9 +348,15 @@ public final class AdminClient implements AutoCloseable {
      * @throws TopicNotFoundException when no NameServer knows the topic
      */
     public OffsetResetPlan planOffsetReset(String group, String topic, OffsetResetSpec spec) {
+        return planOffsetReset(group, topic, spec, AdminProgress.NONE);
+    }
+
+    /** {@link #planOffsetReset(String, String, OffsetResetSpec)}, telling {@code progress} after each queue. */
+    public OffsetResetPlan planOffsetReset(String group, String topic, OffsetResetSpec spec, AdminProgress progress) {
         NameValidator.checkGroup(group);
         TopicRouteData route = route(topic);
-        return new OffsetResetPlan(group, topic, onlineMembers(group), resets.plan(group, topic, route, spec), false);
+        return new OffsetResetPlan(group, topic, onlineMembers(group), resets.plan(group, topic, route, spec, progress),
+                false);
     }
 
     /**
@@ -360,11 +366,17 @@ public final class AdminClient implements AutoCloseable {
      * @throws GroupOnlineException when members are online and {@code force} is false; nothing was changed
      */
     public OffsetResetPlan resetOffsets(String group, String topic, OffsetResetSpec spec, boolean force) {
-        OffsetResetPlan plan = planOffsetReset(group, topic, spec);
+        return resetOffsets(group, topic, spec, force, AdminProgress.NONE);
+    }
+
+    /** {@link #resetOffsets(String, String, OffsetResetSpec, boolean)}, telling {@code progress} after each queue. */
+    public OffsetResetPlan resetOffsets(String group, String topic, OffsetResetSpec spec, boolean force,
+                                        AdminProgress progress) {
+        OffsetResetPlan plan = planOffsetReset(group, topic, spec, progress);
         if (!plan.onlineMembers().isEmpty() && !force) {
             throw new GroupOnlineException(group, "resetting its offsets", plan.onlineMembers());
         }
-        resets.apply(group, topic, plan.rows());
+        resets.apply(group, topic, plan.rows(), progress);
         return plan.asExecuted();
     }
 
@@ -488,6 +500,12 @@ public final class AdminClient implements AutoCloseable {
      * cut it ({@link MessageListing#complete()} false).
      */
     public MessageListing listMessagesByTime(String topic, long fromMs, long toMs, int maxPerQueue) {
+        return listMessagesByTime(topic, fromMs, toMs, maxPerQueue, AdminProgress.NONE);
+    }
+
+    /** {@link #listMessagesByTime(String, long, long, int)}, telling {@code progress} after each queue. */
+    public MessageListing listMessagesByTime(String topic, long fromMs, long toMs, int maxPerQueue,
+                                             AdminProgress progress) {
         if (toMs < fromMs) {
             throw new IllegalArgumentException("the end of the time range (" + toMs + ") is before its start (" + fromMs + ")");
         }
@@ -496,12 +514,15 @@ public final class AdminClient implements AutoCloseable {
         boolean complete = true;
         List<QueueData> queues = new ArrayList<>(route.queueDatas());
         queues.sort(Comparator.comparing(QueueData::brokerName));
+        int total = queues.stream().mapToInt(QueueData::readQueueNums).sum();
+        int done = 0;
         for (QueueData q : queues) {
             BrokerData b = route.brokerDatas().stream().filter(d -> d.brokerName().equals(q.brokerName())).findFirst()
                     .orElse(null);
             String addr = b == null ? null : BrokerTargets.readAddress(b);
             if (addr == null) {
                 complete = false;
+                done += q.readQueueNums();
                 continue;
             }
             for (int queueId = 0; queueId < q.readQueueNums(); queueId++) {
@@ -511,6 +532,7 @@ public final class AdminClient implements AutoCloseable {
                         Math.max(1, toMs));
                 out.add(read);
                 complete &= read.complete();
+                progress.step("listing", ++done, total, q.brokerName() + ":" + queueId);
             }
         }
         return new MessageListing(out, complete);
@@ -581,7 +603,12 @@ public final class AdminClient implements AutoCloseable {
      * cursor, so running it twice resends nothing twice). Returns how many were resent.
      */
     public long resendAllDeadLetters(String group) {
-        return deadLetters.resendAll(group);
+        return deadLetters.resendAll(group, AdminProgress.NONE);
+    }
+
+    /** {@link #resendAllDeadLetters(String)}, telling {@code progress} after each broker. */
+    public long resendAllDeadLetters(String group, AdminProgress progress) {
+        return deadLetters.resendAll(group, progress);
     }
 
     // ---- configuration

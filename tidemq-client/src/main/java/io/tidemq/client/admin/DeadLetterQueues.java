@@ -70,12 +70,15 @@ final class DeadLetterQueues {
     }
 
     /** @return how many dead letters were resent, over every broker */
-    long resendAll(String group) {
+    long resendAll(String group, AdminProgress progress) {
         InvalidArgumentException.checkGroup(group);
         String what = "resend of every dead letter of group " + group + " (RESEND_DLQ_MESSAGES)";
         long total = 0;
-        for (BrokerData b : brokers(group)) {
+        List<BrokerData> brokers = brokers(group);
+        int done = 0;
+        for (BrokerData b : brokers) {
             String addr = b.masterAddr();
+            done++;
             if (addr == null) {
                 continue;
             }
@@ -89,6 +92,7 @@ final class DeadLetterQueues {
                     break;
                 }
             }
+            progress.step("resending", done, brokers.size(), b.brokerName() + " (" + total + " resent so far)");
         }
         return total;
     }

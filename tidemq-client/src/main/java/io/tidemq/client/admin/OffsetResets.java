@@ -27,9 +27,11 @@ final class OffsetResets {
     }
 
     /** The rows of a reset of {@code group} on every queue of {@code route}, nothing written. */
-    List<OffsetResetPlan.Row> plan(String group, String topic, TopicRouteData route, OffsetResetSpec spec) {
+    List<OffsetResetPlan.Row> plan(String group, String topic, TopicRouteData route, OffsetResetSpec spec,
+                                   AdminProgress progress) {
         long nowMs = clockMs.getAsLong();
         List<OffsetResetPlan.Row> rows = new ArrayList<>();
+        int total = route.queueDatas().stream().mapToInt(q -> Math.max(q.readQueueNums(), q.writeQueueNums())).sum();
         for (QueueData q : route.queueDatas()) {
             BrokerData b = route.brokerDatas().stream().filter(d -> d.brokerName().equals(q.brokerName()))
                     .findFirst().orElse(null);
@@ -48,6 +50,7 @@ final class OffsetResets {
                 long target = keep ? old : target(spec, addr, topic, q.brokerName(), queueId, min, max, old, nowMs);
                 rows.add(new OffsetResetPlan.Row(q.brokerName(), addr, queueId, min, max, old,
                         keep ? old : Math.max(min, Math.min(max, target))));
+                progress.step("planning", rows.size(), total, q.brokerName() + ":" + queueId);
             }
         }
         rows.sort(Comparator.comparing(OffsetResetPlan.Row::brokerName).thenComparingInt(OffsetResetPlan.Row::queueId));
@@ -73,8 +76,9 @@ final class OffsetResets {
     }
 
     /** Commits every changed row (rewinding where the new offset is smaller); returns the rows written. */
-    int apply(String group, String topic, List<OffsetResetPlan.Row> rows) {
+    int apply(String group, String topic, List<OffsetResetPlan.Row> rows, AdminProgress progress) {
         int written = 0;
+        int total = (int) rows.stream().filter(OffsetResetPlan.Row::changes).count();
         for (OffsetResetPlan.Row r : rows) {
             if (!r.changes()) {
                 continue;
@@ -82,6 +86,7 @@ final class OffsetResets {
             String what = "offset reset of group " + group + " on " + topic + "#" + r.queueId() + " (UPDATE_CONSUMER_OFFSET)";
             remoting.setOffset(what, r.brokerAddr(), group, topic, r.queueId(), r.newOffset());
             written++;
+            progress.step("resetting", written, total, r.brokerName() + ":" + r.queueId());
         }
         return written;
     }
