@@ -57,7 +57,7 @@ public final class ClientConfig {
         this.namesrvAddrs = b.namesrvAddrs;
         this.namesrvAddressList = parseAddresses(b.namesrvAddrs);
         this.instanceName = checkInstanceName(b.instanceName);
-        this.clientIp = b.clientIp == null ? LocalAddress.ipv4() : checkNotBlank("clientIp", b.clientIp);
+        this.clientIp = b.clientIp == null ? LocalAddress.ipv4() : checkClientIp(b.clientIp);
         this.routeRefreshIntervalMs = check(ClientConfigKeys.ROUTE_REFRESH_INTERVAL_MS, b.routeRefreshIntervalMs);
         this.heartbeatIntervalMs = check(ClientConfigKeys.HEARTBEAT_INTERVAL_MS, b.heartbeatIntervalMs);
         this.rebalanceIntervalMs = check(ClientConfigKeys.REBALANCE_INTERVAL_MS, b.rebalanceIntervalMs);
@@ -270,6 +270,26 @@ public final class ClientConfig {
             throw new ClientConfigException("namesrvAddrs '" + addrs + "' names no NameServer; write host:port;host:port");
         }
         return List.copyOf(out);
+    }
+
+    /**
+     * An IPv4 literal: it is written into every message's unique id (4 bytes) and the client id. A host name used
+     * to be looked up in DNS by the id generator and, when that failed, silently replaced by 127.0.0.1.
+     */
+    private static String checkClientIp(String ip) {
+        checkNotBlank("clientIp", ip);
+        String[] parts = ip.trim().split("\\.", -1);
+        boolean ok = parts.length == 4;
+        for (int i = 0; ok && i < 4; i++) {
+            ok = !parts[i].isEmpty() && parts[i].length() <= 3 && parts[i].chars().allMatch(Character::isDigit)
+                    && Integer.parseInt(parts[i]) <= 255;
+        }
+        if (!ok) {
+            throw new ClientConfigException("clientIp '" + ip + "' is not an IPv4 address (a.b.c.d); it goes into the"
+                    + " client id and every message's unique id. Give this host's address, or leave clientIp unset to"
+                    + " detect it");
+        }
+        return ip.trim();
     }
 
     private static String checkInstanceName(String name) {

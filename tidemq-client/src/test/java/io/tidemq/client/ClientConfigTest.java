@@ -83,4 +83,17 @@ class ClientConfigTest {
         ClientConfig copy = c.toBuilder().build();
         assertThat(copy.toString()).isEqualTo(c.toString());
     }
+
+    @Test
+    void clientIpMustBeAnIpv4LiteralBecauseTheUniqueIdsEncodeIt() {
+        for (String bad : new String[] {"app-host.example", "10.0.0", "10.0.0.256", "::1", "10.0.0.1:80"}) {
+            assertThatThrownBy(() -> ClientConfig.builder().namesrvAddrs("127.0.0.1:9876").clientIp(bad).build())
+                    .as(bad).isInstanceOf(ClientConfigException.class)
+                    .hasMessageContaining("clientIp '" + bad + "'").hasMessageContaining("IPv4");
+        }
+        ClientConfig c = ClientConfig.builder().namesrvAddrs("127.0.0.1:9876").clientIp("10.1.2.3").build();
+        assertThat(c.clientIp()).isEqualTo("10.1.2.3");
+        // the unique id starts with the address: 0A 01 02 03
+        assertThat(new io.tidemq.client.producer.UniqueIdGenerator(c.clientIp()).next()).startsWith("0A010203");
+    }
 }

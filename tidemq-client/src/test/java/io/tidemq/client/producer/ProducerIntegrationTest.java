@@ -135,6 +135,19 @@ class ProducerIntegrationTest {
         List<MessageExt> q = cluster.broker(broker).messages("orders", r.queue().queueId());
         assertThat(q).extracting(m -> new String(m.body())).containsExactly("b1", "b2", "b3");
         assertThat(q).allSatisfy(m -> assertThat(m.property(MessageConst.UNIQ_KEY)).isNotNull());
+        // docs/client.md, "Batches, delays and clientIp": one result, ids in batch order, the first offset
+        assertThat(r.uniqueId().split(",")).containsExactlyElementsOf(
+                q.stream().map(m -> m.property(MessageConst.UNIQ_KEY)).toList());
+        assertThat(r.queueOffset()).isEqualTo(q.get(0).queueOffset());
+    }
+
+    @Test
+    void aDelayOfZeroOrLessIsRefusedWhenTheMessageIsBuilt() {
+        for (long delay : new long[] {0, -1, -60_000}) {
+            assertThatThrownBy(() -> Message.builder("orders").body("b").delayMs(delay))
+                    .isExactlyInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("delayMs must be > 0, was " + delay);
+        }
     }
 
     @Test
