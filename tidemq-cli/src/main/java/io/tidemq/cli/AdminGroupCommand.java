@@ -325,8 +325,8 @@ public final class AdminGroupCommand extends CommandGroup {
     }
 
     @Command(name = "delete", mixinStandardHelpOptions = true,
-            description = {"Forgets a consumer group's committed offsets on every broker (its retry topic goes too once"
-                    + " empty); the group starts from its consumeFromWhere position next time. Refused while members"
+            description = {"Forgets a consumer group's committed offsets and configuration on every broker (its retry"
+                    + " topic goes too once empty); the group starts from its consumeFromWhere position next time. Refused while members"
                     + " are online, unless --force."},
             footer = {"", "Example:", "  tidemq admin group delete --group old-billing"})
     static final class Delete extends AdminSubcommand {

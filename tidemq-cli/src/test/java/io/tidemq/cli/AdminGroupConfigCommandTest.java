@@ -101,7 +101,13 @@ class AdminGroupConfigCommandTest {
         JsonNode view = json(admin("group", "describe", "--group", "billing", "--json"));
         assertThat(view.get("brokers").get(0).get("config").get("consumeEnable").asBoolean()).isFalse();
         assertThat(admin.groupConfigs(AdminTarget.all()).values().iterator().next())
+                .filteredOn(c -> c.groupName().equals("billing"))
                 .singleElement().satisfies(c -> assertThat(c.consumeEnable()).isFalse());
+
+        Cli.Result deleted = admin("group", "delete", "--group", "billing");
+        assertThat(deleted.exitCode()).as(deleted.err()).isZero();
+        assertThat(admin.groupConfigs(AdminTarget.all()).values().iterator().next())
+                .noneMatch(c -> c.groupName().equals("billing"));
     }
 
     @Test

@@ -83,7 +83,7 @@ final class GroupAdmin {
     }
 
     /**
-     * DELETE_CONSUMER_GROUP: forgets the group's committed offsets on this broker. Refused (CONSUMER_NOT_ONLINE's
+     * DELETE_CONSUMER_GROUP: forgets the group's committed offsets and its configuration on this broker. Refused (CONSUMER_NOT_ONLINE's
      * opposite: SYSTEM_BUSY would invite a retry, so NO_PERMISSION) while a member is connected, unless forced: a
      * live member would commit its in-memory offsets again at once.
      */
@@ -98,9 +98,12 @@ final class GroupAdmin {
                     + "' has " + live.clientIds().size() + " member(s) online on broker " + brokerName + " "
                     + live.clientIds() + "; stop them first, or force it (they will commit their offsets again)");
         }
-        if (!offsets.removeGroup(h.consumerGroup()) && live == null) {
+        boolean hadOffsets = offsets.removeGroup(h.consumerGroup());
+        boolean hadConfig = groupConfigs.remove(h.consumerGroup());
+        if (!hadOffsets && !hadConfig && live == null) {
             throw new RequestRejectedException(ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST, "consumer group '"
-                    + h.consumerGroup() + "' has no committed offset and no member on broker " + brokerName);
+                    + h.consumerGroup() + "' has no committed offset, no configuration and no member on broker "
+                    + brokerName);
         }
         return RemotingCommand.success();
     }

@@ -69,6 +69,22 @@ public final class SubscriptionGroupManager {
         return new ArrayList<>(new TreeMap<>(groups).values());
     }
 
+    /** Forgets the group's configuration (persisted); returns whether it had one. */
+    public synchronized boolean remove(String group) {
+        SubscriptionGroupConfig old = groups.remove(group);
+        if (old == null) {
+            return false;
+        }
+        try {
+            file.write(new GroupsFile(new TreeMap<>(groups)));
+        } catch (RuntimeException e) {
+            groups.put(group, old);
+            throw e;
+        }
+        LOG.info("consumer group configuration removed: {}", old);
+        return true;
+    }
+
     /**
      * Stores {@code config} (already {@link SubscriptionGroupConfig#checked() checked}) and persists it.
      *

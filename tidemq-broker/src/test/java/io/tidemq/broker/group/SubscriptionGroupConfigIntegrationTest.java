@@ -148,4 +148,19 @@ class SubscriptionGroupConfigIntegrationTest {
         assertThat(queryOffset("audit", 1).readHeader(Headers.OffsetResponse.class).offset())
                 .as("a committed offset wins").isEqualTo(1);
     }
+
+    @Test
+    void deletingTheGroupForgetsItsConfigurationToo() {
+        write(new SubscriptionGroupConfig("billing", false, 5, "FIRST_OFFSET"), true);
+
+        RemotingCommand deleted = fx.invoke(RemotingCommand.createRequest(RequestCode.DELETE_CONSUMER_GROUP)
+                .writeHeader(new Headers.DeleteGroupRequest("billing", false)));
+
+        assertThat(deleted.code()).as(deleted.toString()).isZero();
+        assertThat(configs().groups()).isEmpty();
+        assertThat(fx.pull("billing", "orders", 0, 0, 1, "*").code()).as("no longer disabled")
+                .isNotEqualTo(ResponseCode.NO_PERMISSION.code());
+        fx.restartBroker();
+        assertThat(configs().groups()).isEmpty();
+    }
 }

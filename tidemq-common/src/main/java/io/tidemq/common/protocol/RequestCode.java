@@ -110,7 +110,7 @@ public enum RequestCode {
     SET_BROKER_DRAINED(212),
     /** Admin → broker: read the messages of one queue from an offset, bounded, without delivering them. */
     QUERY_QUEUE_MESSAGES(213),
-    /** Admin → broker: forget a consumer group's committed offsets (refused while it has members online). */
+    /** Admin → broker: forget a consumer group's committed offsets and configuration (refused while it has members online). */
     DELETE_CONSUMER_GROUP(214),
     /** Admin → broker: every configuration key with its value, and whether it can change without a restart. */
     GET_BROKER_CONFIG(215),
