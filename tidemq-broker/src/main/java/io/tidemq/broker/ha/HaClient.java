@@ -60,8 +60,17 @@ final class HaClient implements AutoCloseable {
     /** The master metadata version applied here; this client's thread (read by admin requests). */
     private volatile long appliedMetadataVersion;
 
+    /** The lowest master epoch this slave follows (the epoch the controller gave its master); 0 without a controller. */
+    private final int minMasterEpoch;
+
     HaClient(String group, int replicaId, HaConfig config, DefaultMessageStore store, ReplicaMeta meta,
              Runnable onTruncated, ReplicatedMetadata metadata) {
+        this(group, replicaId, config, store, meta, onTruncated, metadata, 0);
+    }
+
+    HaClient(String group, int replicaId, HaConfig config, DefaultMessageStore store, ReplicaMeta meta,
+             Runnable onTruncated, ReplicatedMetadata metadata, int minMasterEpoch) {
+        this.minMasterEpoch = minMasterEpoch;
         this.onTruncated = onTruncated;
         this.metadata = metadata;
         this.group = group;
@@ -82,6 +91,11 @@ final class HaClient implements AutoCloseable {
         store.setDispatchCeiling(Math.min(store.dispatchedOffset(), store.commitLogMaxOffset()));
         client.start();
         thread.start();
+    }
+
+    /** The master's HA address this client fetches from. */
+    String masterAddress() {
+        return config.haMasterAddress();
     }
 
     long masterMaxOffset() {
@@ -145,6 +159,11 @@ final class HaClient implements AutoCloseable {
                     + reply.remark());
         }
         int epoch = reply.fieldAsInt("masterEpoch");
+        if (epoch < minMasterEpoch) {
+            // a stale master (not yet told it lost its role): nothing of it is copied and nothing here is cut
+            throw new IllegalArgumentException("the master at " + master + " is in epoch " + epoch
+                    + ", older than the epoch " + minMasterEpoch + " the controller gave it; waiting for it to catch up");
+        }
         long masterEnd = reply.fieldAsLong("masterMaxOffset");
         long masterMin = reply.fieldAsLong("masterMinOffset");
         List<EpochEntry> masterLineage = LineageCodec.decode(reply.body());

@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 
 /**
@@ -24,8 +25,12 @@ import java.util.function.Supplier;
  * ({@link HaServer}) and, in SYNC mode, acknowledges a put only once every in-sync replica holds it
  * ({@link InSyncReplicas}); a slave copies the master's log ({@link HaClient}) and refuses writes.
  *
- * <p>Roles are static here: a master starts a new epoch at every start (the last epoch of its lineage + 1), and
- * takes the commit point it persisted at its last run (or, at the first run, its log end) as its commit point.
+ * <p>Without a controller roles are static: a master starts a new epoch at every start (the last epoch of its
+ * lineage + 1), and takes the commit point it persisted at its last run (or, at the first run, its log end) as its
+ * commit point. With a controller ({@link #followController()} before start) the broker starts taking no writes and
+ * the controller's decisions change its role at run time: {@link #becomeMaster(int)} in the epoch the controller
+ * gave, {@link #becomeSlave(int, String, String)} of the master it names (truncation to the common point happens in
+ * the slave's handshake); while not master a send is refused with NOT_MASTER naming the current master.
  * The commit point is written to {@code ha/commit-point} every second when it moved and at close.
  * Lifecycle: construct, {@link #prepareStore()} before the store starts, {@link #start()} after, {@link #close()}
  * before the store closes. Fields are written by start() and read by request threads after it.
@@ -55,6 +60,19 @@ public final class ReplicationService implements PutGate, AutoCloseable {
     /** The last commit point written to {@code ha/commit-point}; owned by the persisting thread (and close). */
     private long lastPersistedCommitPoint = CommitPointFile.UNKNOWN;
     private volatile ScheduledExecutorService persister;
+    /** The current role: the configured one, or the controller's; written under {@link #roleLock}'s write lock. */
+    private volatile BrokerRole role;
+    /** Whether the controller decides the role ({@link #followController()}); set before start. */
+    private volatile boolean controlled;
+    /** Controlled slave: the master's client address for NOT_MASTER, or null while no master is known. */
+    private volatile String masterBrokerAddress;
+    /** Controlled slave: the epoch of the master it follows (0 before the controller named one). */
+    private volatile int followedEpoch;
+    /**
+     * A put checks the role and appends under the read lock; a role change takes the write lock, so no append
+     * of the old role lands after the change (a former master's truncation never races a late append).
+     */
+    private final ReentrantReadWriteLock roleLock = new ReentrantReadWriteLock();
     /** What slaves copy besides the log; set before start. */
     private volatile ReplicatedMetadata metadata = ReplicatedMetadata.NONE;
     /**
@@ -76,6 +94,35 @@ public final class ReplicationService implements PutGate, AutoCloseable {
         this.config = config;
         this.bindAddress = bindAddress;
         this.store = store;
+        this.role = config.role();
+    }
+
+    /**
+     * The controller decides this replica's role: it starts taking no writes (NOT_MASTER) and fetching from
+     * nobody until {@link #becomeMaster} or {@link #becomeSlave}. Needs {@code haListenPort} on (a slave may
+     * become master). Before {@link #prepareStore()}.
+     */
+    public void followController() {
+        if (config.haListenPort() == HaConfig.DISABLED_PORT) {
+            throw new HaConfigException("a broker with controllerAddresses needs haListenPort (0 or a port): any"
+                    + " replica may be elected master and then serves its slaves on it");
+        }
+        controlled = true;
+        role = BrokerRole.SLAVE;
+    }
+
+    public boolean controlled() {
+        return controlled;
+    }
+
+    /** The current role (the controller's, with a controller). */
+    public BrokerRole role() {
+        return role;
+    }
+
+    /** The master epoch this replica writes in (master) or follows (controlled slave); 0 before any. */
+    public int epoch() {
+        return role == BrokerRole.MASTER ? masterEpoch : followedEpoch;
     }
 
     public HaConfig config() {
@@ -105,7 +152,7 @@ public final class ReplicationService implements PutGate, AutoCloseable {
     public void prepareStore() {
         long point = CommitPointFile.load(store.config().storePath().resolve(ReplicaLog.HA_DIR));
         persistedCommitPoint = point;
-        if (config.role() == BrokerRole.SLAVE) {
+        if (role == BrokerRole.SLAVE) {
             store.setDispatchCeiling(Math.max(0, point));
         } else if (config.replicationMode() == ReplicationMode.SYNC && point != CommitPointFile.UNKNOWN) {
             store.setDispatchCeiling(point);
@@ -120,6 +167,11 @@ public final class ReplicationService implements PutGate, AutoCloseable {
         meta = ReplicaMeta.openForStart(store.config().storePath().resolve(ReplicaLog.HA_DIR), group, replicaId,
                 store.commitLogMaxOffset() > 0, config.haAdoptExistingStore());
         startPersister();
+        if (controlled) {
+            log.info("replica {} of group {} waits for the controller to name its role (store {}, incarnation {})",
+                    replicaId, group, meta.storeUuid(), meta.incarnation());
+            return;
+        }
         if (config.role() == BrokerRole.SLAVE) {
             client = new HaClient(group, replicaId, config, store, meta, () -> truncationListener.run(), metadata);
             client.start();
@@ -127,13 +179,25 @@ public final class ReplicationService implements PutGate, AutoCloseable {
                     config.haMasterAddress(), meta.storeUuid(), meta.incarnation());
             return;
         }
-        masterEpoch = replicaLog.epochs().lastEpoch() + 1;
-        replicaLog.beginMasterEpoch(masterEpoch);
+        int epoch = replicaLog.epochs().lastEpoch() + 1;
+        replicaLog.beginMasterEpoch(epoch);
+        openAsMaster(epoch, persistedCommitPoint);
+    }
+
+    /**
+     * Serves the log to slaves in {@code epoch} (already in the lineage) and accepts writes.
+     *
+     * @param knownCommitPoint what is known committed (persisted at the last run, or the commit point a former
+     *                         slave learnt from its master), or {@link CommitPointFile#UNKNOWN}
+     */
+    private void openAsMaster(int epoch, long knownCommitPoint) {
+        ReplicaLog replicaLog = store.replicaLog();
+        masterEpoch = epoch;
         boolean sync = config.replicationMode() == ReplicationMode.SYNC;
         long end = replicaLog.maxOffset();
-        // what was committed at the last run; the tail above it commits once the in-sync slaves hold it
-        long initialCommitPoint = sync && persistedCommitPoint != CommitPointFile.UNKNOWN
-                ? Math.min(persistedCommitPoint, end) : end;
+        // what was known committed; the tail above it commits once the in-sync slaves hold it
+        long initialCommitPoint = sync && knownCommitPoint != CommitPointFile.UNKNOWN
+                ? Math.min(knownCommitPoint, end) : end;
         isr = new InSyncReplicas(sync ? config.minInSyncReplicas() : 1, config.replicaLagMaxMs(),
                 initialCommitPoint, end, replicaLog::maxOffset, System::currentTimeMillis,
                 point -> {
@@ -167,9 +231,100 @@ public final class ReplicationService implements PutGate, AutoCloseable {
             }
         });
         server.start();
+        role = BrokerRole.MASTER;
         log.info("replica {} of group {} is the MASTER (epoch {}, {} replication, minInSyncReplicas={}, store {},"
                 + " incarnation {})", replicaId, group, masterEpoch, config.replicationMode(),
                 config.minInSyncReplicas(), meta.storeUuid(), meta.incarnation());
+    }
+
+    /**
+     * The controller made this replica master in {@code epoch}: stops fetching, opens a new epoch in its
+     * lineage and accepts writes. Nothing happens when it already is master in that epoch.
+     *
+     * @throws ReplicationException NOT_MASTER when this replica's lineage already holds a later epoch (the
+     *                              controller's answer is stale; the next heartbeat brings the newer one)
+     */
+    public synchronized void becomeMaster(int epoch) {
+        if (role == BrokerRole.MASTER && masterEpoch == epoch) {
+            return;
+        }
+        ReplicaLog replicaLog = store.replicaLog();
+        int last = replicaLog.epochs().lastEpoch();
+        if (epoch < last) {
+            throw new ReplicationException(ResponseCode.NOT_MASTER, "replica " + replicaId + " of group " + group
+                    + " cannot become master in epoch " + epoch + ": its log already holds epoch " + last);
+        }
+        roleLock.writeLock().lock();
+        try {
+            long known = CommitPointFile.UNKNOWN;
+            if (client != null) {
+                known = client.confirmOffset(); // every byte up to it was acknowledged by the former master
+                client.close();
+                client = null;
+            }
+            closeMasterSide("replica " + replicaId + " of group " + group + " is master in a new epoch " + epoch);
+            if (epoch > last) {
+                replicaLog.beginMasterEpoch(epoch);
+            }
+            masterBrokerAddress = null;
+            followedEpoch = epoch;
+            openAsMaster(epoch, known == CommitPointFile.UNKNOWN ? persistedCommitPoint : known);
+            metadataVersion.set((long) epoch << 32);
+            lastMetadataChangeCount = Long.MIN_VALUE; // the new slaves copy the metadata at once
+        } finally {
+            roleLock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * The controller made another replica master in {@code epoch} (or none, when {@code masterHaAddress} is null):
+     * stops accepting writes (sends get NOT_MASTER naming {@code masterBrokerAddress}), stops serving slaves and,
+     * with a master, fetches from it; the handshake cuts this log to the point it shares with the master's, so
+     * what a former master wrote alone is removed. Nothing happens when it already follows that master in that epoch.
+     */
+    public synchronized void becomeSlave(int epoch, String masterHaAddress, String masterBrokerAddress) {
+        if (role == BrokerRole.SLAVE && followedEpoch == epoch && client != null
+                && client.masterAddress().equals(masterHaAddress)) {
+            return;
+        }
+        roleLock.writeLock().lock();
+        try {
+            role = BrokerRole.SLAVE;
+            this.masterBrokerAddress = masterBrokerAddress;
+            followedEpoch = epoch;
+            closeMasterSide("replica " + replicaId + " of group " + group + " is no longer master (epoch " + epoch
+                    + " belongs to " + masterBrokerAddress + "); the message was stored here but not confirmed"
+                    + " replicated, so it may be cut: resend it");
+            if (client != null) {
+                client.close();
+                client = null;
+            }
+            if (masterHaAddress != null) {
+                client = new HaClient(group, replicaId,
+                        config.withRole(BrokerRole.SLAVE, config.haListenPort(), masterHaAddress), store, meta,
+                        () -> truncationListener.run(), metadata, epoch);
+                client.start();
+            }
+        } finally {
+            roleLock.writeLock().unlock();
+        }
+        log.info("replica {} of group {} is a SLAVE of {} in epoch {}", replicaId, group,
+                masterHaAddress == null ? "nobody yet" : masterHaAddress, epoch);
+    }
+
+    /** Stops serving slaves and fails every send waiting for replication. Under the role write lock. */
+    private void closeMasterSide(String why) {
+        HaServer s = server;
+        InSyncReplicas replicas = isr;
+        server = null;
+        isr = null;
+        if (s != null) {
+            s.close();
+        }
+        if (replicas != null) {
+            persistedCommitPoint = replicas.commitPoint();
+            replicas.failAll(why);
+        }
     }
 
     private void startPersister() {
@@ -180,7 +335,7 @@ public final class ReplicationService implements PutGate, AutoCloseable {
         });
         executor.scheduleWithFixedDelay(this::persistCommitPoint, COMMIT_POINT_PERSIST_INTERVAL_MS,
                 COMMIT_POINT_PERSIST_INTERVAL_MS, TimeUnit.MILLISECONDS);
-        if (config.role() == BrokerRole.MASTER) {
+        if (config.role() == BrokerRole.MASTER || controlled) {
             executor.scheduleWithFixedDelay(this::publishMetadataIfChanged, METADATA_SYNC_INTERVAL_MS,
                     METADATA_SYNC_INTERVAL_MS, TimeUnit.MILLISECONDS);
         }
@@ -255,7 +410,7 @@ public final class ReplicationService implements PutGate, AutoCloseable {
     }
 
     private boolean replicateMetadataNow(long timeoutMs) {
-        if (config.role() != BrokerRole.MASTER || server == null) {
+        if (role != BrokerRole.MASTER || server == null) {
             return true;
         }
         long version = publishMetadata();
@@ -289,25 +444,36 @@ public final class ReplicationService implements PutGate, AutoCloseable {
 
     /** The port slaves fetch from (masters only). */
     public int haPort() {
-        return server.localPort();
+        HaServer s = server;
+        if (s == null) {
+            throw new IllegalStateException("replica " + replicaId + " of group " + group + " is not master and"
+                    + " serves no HA port now");
+        }
+        return s.localPort();
     }
 
     @Override
     public CompletableFuture<PutResult> put(Supplier<CompletableFuture<PutResult>> put) {
-        if (config.role() == BrokerRole.SLAVE) {
-            return CompletableFuture.failedFuture(new ReplicationException(ResponseCode.NO_PERMISSION, "broker "
-                    + group + " replica " + replicaId + " is a SLAVE and takes no writes; send to its master"));
-        }
-        InSyncReplicas replicas = isr;
+        InSyncReplicas replicas;
         boolean sync = config.replicationMode() == ReplicationMode.SYNC;
-        if (sync) {
-            try {
-                replicas.checkEnoughInSync();
-            } catch (ReplicationException e) {
-                return CompletableFuture.failedFuture(e);
+        CompletableFuture<PutResult> local;
+        roleLock.readLock().lock();
+        try {
+            replicas = isr;
+            if (role == BrokerRole.SLAVE || replicas == null && controlled) {
+                return CompletableFuture.failedFuture(notMaster());
             }
+            if (sync) {
+                try {
+                    replicas.checkEnoughInSync();
+                } catch (ReplicationException e) {
+                    return CompletableFuture.failedFuture(e);
+                }
+            }
+            local = put.get();
+        } finally {
+            roleLock.readLock().unlock();
         }
-        CompletableFuture<PutResult> local = put.get();
         HaServer s = server;
         if (s != null) {
             s.wakeUp();
@@ -319,10 +485,26 @@ public final class ReplicationService implements PutGate, AutoCloseable {
                 .thenApply(v -> result));
     }
 
+    private ReplicationException notMaster() {
+        if (!controlled) {
+            return new ReplicationException(ResponseCode.NO_PERMISSION, "broker " + group + " replica " + replicaId
+                    + " is a SLAVE and takes no writes; send to its master");
+        }
+        String master = masterBrokerAddress;
+        return new ReplicationException(ResponseCode.NOT_MASTER, "broker " + group + " replica " + replicaId
+                + " is not master" + (master == null ? " and the controller has named no master yet; retry shortly"
+                : "; the master of epoch " + followedEpoch + " is " + master + ": refresh the route and send there"),
+                master);
+    }
+
     /** Role, epoch, offsets and, on a master, every slave with its lag: {@code admin cluster stats}. */
     public Map<String, String> describe() {
         Map<String, String> out = new LinkedHashMap<>();
-        out.put("haRole", config.role().name());
+        out.put("haRole", role.name());
+        if (controlled) {
+            out.put("haControlled", "true");
+            out.put("haEpoch", Integer.toString(epoch()));
+        }
         out.put("haReplicaId", Integer.toString(replicaId));
         out.put("haReplicationMode", config.replicationMode().name());
         ReplicaMeta m = meta;
@@ -333,7 +515,7 @@ public final class ReplicationService implements PutGate, AutoCloseable {
         out.put("haMaxOffset", Long.toString(store.commitLogMaxOffset()));
         HaClient c = client;
         if (c != null) {
-            out.put("haMasterAddress", config.haMasterAddress());
+            out.put("haMasterAddress", c.masterAddress());
             out.put("haMasterEpoch", Integer.toString(c.masterEpoch()));
             out.put("haConfirmOffset", Long.toString(c.confirmOffset()));
             long masterMax = c.masterMaxOffset();

@@ -39,7 +39,11 @@ public final class Responses {
             LOG.error("{} failed", context, t);
         }
         String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        return error(code, message);
+        RemotingCommand response = error(code, message);
+        if (t instanceof ReplicationException replication && replication.masterAddress() != null) {
+            response.putField("masterAddress", replication.masterAddress());
+        }
+        return response;
     }
 
     /**

@@ -166,6 +166,61 @@ class ReplicationServiceTest {
                 .isInstanceOf(ReplicationException.class).hasMessageContaining("minInSyncReplicas=2");
     }
 
+    private ReplicationService controlled(HaConfig config, int replicaId, DefaultMessageStore store) {
+        ReplicationService service = new ReplicationService("broker-a", replicaId, config, "127.0.0.1", store);
+        service.followController();
+        service.start();
+        open.add(service);
+        return service;
+    }
+
+    private static void assertNotMaster(CompletableFuture<PutResult> put, String masterAddress) {
+        assertThatThrownBy(put::join).cause().isInstanceOf(ReplicationException.class)
+                .satisfies(e -> assertThat(((ReplicationException) e).code()).isEqualTo(ResponseCode.NOT_MASTER))
+                .satisfies(e -> assertThat(((ReplicationException) e).masterAddress()).isEqualTo(masterAddress));
+    }
+
+    @Test
+    void theControllerMovesRolesAtRunTimeAndTheFormerMasterCutsWhatItWroteAlone() throws IOException {
+        HaConfig config = masterConfig(ReplicationMode.SYNC, 2);
+        DefaultMessageStore aStore = store("a");
+        DefaultMessageStore bStore = store("b");
+        ReplicationService a = controlled(config, 0, aStore);
+        ReplicationService b = controlled(config, 1, bStore);
+        assertNotMaster(put(a, aStore, "before any role"), null);
+
+        // epoch 1: a is master, b its slave
+        a.becomeMaster(1);
+        b.becomeSlave(1, "127.0.0.1:" + a.haPort(), "a-broker:10911");
+        await().until(() -> "2".equals(a.describe().get("haInSyncReplicas")));
+        for (int i = 0; i < 100; i++) {
+            put(a, aStore, "epoch1-" + i).join();
+        }
+        long acknowledged = aStore.commitLogMaxOffset();
+        assertNotMaster(put(b, bStore, "to the slave"), "a-broker:10911");
+
+        // epoch 2: b is elected while a, cut off, still takes a write it stores alone and never acknowledges
+        b.becomeMaster(2);
+        assertThat(b.role()).isEqualTo(BrokerRole.MASTER);
+        CompletableFuture<PutResult> alone = put(a, aStore, "written alone by the stale master");
+        assertThat(aStore.commitLogMaxOffset()).isGreaterThan(acknowledged);
+        assertThat(bStore.commitLogMaxOffset()).isEqualTo(acknowledged);
+
+        a.becomeSlave(2, "127.0.0.1:" + b.haPort(), "b-broker:10911");
+        assertThatThrownBy(alone::join).cause().isInstanceOf(ReplicationException.class);
+        assertNotMaster(put(a, aStore, "to the former master"), "b-broker:10911");
+        await().atMost(Duration.ofSeconds(10)).until(() -> "2".equals(b.describe().get("haInSyncReplicas")));
+        for (int i = 0; i < 50; i++) {
+            put(b, bStore, "epoch2-" + i).join();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> aStore.commitLogMaxOffset() == bStore.commitLogMaxOffset());
+        assertThat(Long.parseLong(a.describe().get("haTruncatedBytes"))).as("the write a took alone was cut")
+                .isPositive();
+        assertSameFiles(bStore, aStore, "a", "b");
+        assertThat(a.describe()).containsEntry("haRole", "SLAVE").containsEntry("haEpoch", "2");
+        assertThat(b.describe()).containsEntry("haRole", "MASTER").containsEntry("haMasterEpoch", "2");
+    }
+
     /** Metadata held in memory: a string, and a count of its changes. */
     private static final class FakeMetadata implements ReplicatedMetadata {
         private volatile String state = "";

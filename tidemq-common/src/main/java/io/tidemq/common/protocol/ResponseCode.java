@@ -108,7 +108,13 @@ public enum ResponseCode {
     /** HA port: the master's epoch changed since the handshake (or the request names another); handshake again. */
     HA_EPOCH_CHANGED(61),
     /** HA port: the fetch offset is not a position of the master's log the slave may read; handshake again. */
-    HA_OFFSET_MISMATCH(62);
+    HA_OFFSET_MISMATCH(62),
+    /**
+     * The broker is not its group's master (the controller made another replica master, or none yet); nothing
+     * was stored. The response's {@code masterAddress} field names the current master when it is known: refresh
+     * the topic's route and send there.
+     */
+    NOT_MASTER(63);
 
     private static final ResponseCode[] BY_CODE = CodeTable.index(values(), ResponseCode::code, ResponseCode[]::new);
 

@@ -43,7 +43,8 @@ class ResponseCodeTest {
             Map.entry("TRANSACTION_STATE_UNKNOWN", 52),
             Map.entry("IN_SYNC_REPLICAS_NOT_ENOUGH", 60),
             Map.entry("HA_EPOCH_CHANGED", 61),
-            Map.entry("HA_OFFSET_MISMATCH", 62));
+            Map.entry("HA_OFFSET_MISMATCH", 62),
+            Map.entry("NOT_MASTER", 63));
 
     @Test
     void everyCodeKeepsItsReleasedNumber() {
