@@ -238,6 +238,9 @@ public final class BrokerController implements AutoCloseable {
         server.registerProcessor(RequestCode.SEND_BATCH_MESSAGE, send, sendRequests);
         registerTransactions();
         registerRetries();
+        server.registerProcessor(RequestCode.GET_WAITING_MESSAGES, new io.tidemq.broker.admin.WaitingMessagesProcessor(
+                store, timer, config.timerSettings().rollWindowMs(), () -> transactionChecks,
+                System::currentTimeMillis), adminExecutor);
         server.registerProcessor(RequestCode.PULL_MESSAGE,
                 new PullMessageProcessor(live, topics, offsets, store, holds, pullExecutor, stats, queueLocks,
                         groupConfigs::get),

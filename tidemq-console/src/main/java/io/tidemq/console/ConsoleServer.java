@@ -122,6 +122,7 @@ public final class ConsoleServer implements AutoCloseable {
         app.get("/api/messages/by-queue", messages::byQueue);
         app.get("/api/messages/by-time", messages::byTime);
         app.get("/api/messages/path", new io.tidemq.console.api.MessagePathApi(admin)::get);
+        app.get("/api/waiting", new io.tidemq.console.api.WaitingApi(admin)::get);
         OffsetResetApi reset = new OffsetResetApi(admin, audit);
         app.post("/api/groups/{group}/offset-reset/plan", reset::plan);
         app.post("/api/groups/{group}/offset-reset/execute", reset::execute);

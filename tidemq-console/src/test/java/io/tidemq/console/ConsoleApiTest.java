@@ -7,6 +7,9 @@ import io.tidemq.client.consumer.PullConsumer;
 import io.tidemq.client.consumer.PushConsumer;
 import io.tidemq.client.producer.Producer;
 import io.tidemq.client.producer.SendResult;
+import io.tidemq.client.transaction.LocalTransactionState;
+import io.tidemq.client.transaction.TransactionListener;
+import io.tidemq.client.transaction.TransactionProducer;
 import io.tidemq.common.message.Message;
 import io.tidemq.common.message.MessageExt;
 import org.junit.jupiter.api.AfterAll;
@@ -369,6 +372,52 @@ class ConsoleApiTest {
             assertThat(viaCopy.get("msgId").asText()).as("a copy's path is the original's").isEqualTo(target);
             assertThat(viaCopy.get("askedId").asText()).isEqualTo(deadId);
             assertThat(viaCopy.get("groups")).extracting(g -> g.get("group").asText()).containsExactly("path-b");
+        }
+    }
+
+    @Test
+    void theWaitingPageCountsDelayedMessagesPerTopicAndUndecidedHalfMessages() {
+        ConsoleHttp http = loggedIn();
+        createTopic(http, "later", 1);
+        createTopic(http, "tx-orders", 1);
+        producer.send(Message.builder("later").keys("in-ten-minutes").delayMs(600_000).body("x").build());
+        producer.send(Message.builder("later").keys("in-five-minutes").delayMs(300_000).body("y").build());
+        TransactionListener undecided = new TransactionListener() {
+            @Override
+            public LocalTransactionState executeLocalTransaction(Message msg, Object arg) {
+                return LocalTransactionState.UNKNOWN;
+            }
+
+            @Override
+            public LocalTransactionState checkLocalTransaction(MessageExt msg) {
+                return LocalTransactionState.UNKNOWN;
+            }
+        };
+        try (TransactionProducer tx = TransactionProducer.builder("waiting-tx", config("waiting-tx"))
+                .listener(undecided).build()) {
+            tx.start();
+            tx.sendMessageInTransaction(Message.builder("tx-orders").body("pending").build(), null);
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                JsonNode w = http.get("/api/waiting").json();
+                assertThat(w.get("incomplete").asBoolean()).isFalse();
+                JsonNode b = w.get("brokers").get(0);
+                JsonNode later = null;
+                for (JsonNode t : b.get("delayed")) {
+                    if (t.get("topic").asText().equals("later")) {
+                        later = t;
+                    }
+                }
+                assertThat(later).as(String.valueOf(b.get("delayed"))).isNotNull();
+                assertThat(later.get("waiting").asInt()).isEqualTo(2);
+                assertThat(later.get("next")).extracting(n -> n.get("keys").asText())
+                        .containsExactly("in-five-minutes", "in-ten-minutes");
+                assertThat(b.get("scheduledTotal").asLong()).isGreaterThanOrEqualTo(2);
+                assertThat(b.get("halfWaiting").asInt()).isEqualTo(1);
+                assertThat(b.get("halves").get(0).get("producerGroup").asText()).isEqualTo("waiting-tx");
+                assertThat(b.get("halves").get(0).get("topic").asText()).isEqualTo("tx-orders");
+                assertThat(b.get("halves").get(0).get("checkTimes").isInt()).isTrue();
+                assertThat(b.get("oldestHalfAgeMs").asLong()).isNotNegative();
+            });
         }
     }
 

@@ -116,6 +116,8 @@ class ConsoleBrowserIT {
         keyed = producer.send(Message.builder(TOPIC).keys("order-42").tag("paid").body("{\"order\": 42}").build());
         producer.send(Message.builder(TOPIC).keys("order-43").tag("paid").body("{\"order\": 43}").build());
 
+        server.createTopic("reminders", 1);
+        producer.send(Message.builder("reminders").keys("reminder-1").delayMs(3_600_000).body("later").build());
         server.createTopic("payments", 1);
         PushConsumer dead = PushConsumer.builder(DLQ_GROUP, clients.config("dead").maxReconsumeTimes(1).build()).build();
         clients.start(dead, "payments", "*", (msgs, ctx) -> ConsumeStatus.RETRY);
@@ -243,6 +245,14 @@ class ConsoleBrowserIT {
         open("#/groups");
         awaitText(By.id("groups"), LAG_GROUP);
         screenshot("groups");
+
+        // waiting: the timer and the transactions of the broker, each scan complete
+        open("#/waiting");
+        awaitText(By.id("waiting-summary"), "1 delayed, 0 transactional waiting");
+        assertThat(browser.findElement(By.id("waiting-delayed")).getText()).contains("reminders").contains("reminder-1");
+        assertThat(browser.findElement(By.cssSelector(".broker-waiting h2")).getText()).contains(server.brokerAddr());
+        assertThat(browser.findElements(By.cssSelector(".broker-waiting .notice.complete"))).hasSize(2);
+        screenshot("waiting");
 
         // dead letters: resend the one dead letter and see its outcome
         open("#/dead-letters/" + DLQ_GROUP);

@@ -33,8 +33,11 @@ final class HalfScanner {
     private final long transactionTimeoutMs;
     private final int transactionCheckMax;
     private final int maxTrackedDecisions;
-    /** Half queue offset below which every half is finished. */
-    private long finishedQueueOffset;
+    /**
+     * Half queue offset below which every half is finished. Written only by the owning thread; volatile so
+     * {@link TransactionCheckService#waitingHalves} can read where to start on the admin executor.
+     */
+    private volatile long finishedQueueOffset;
 
     HalfScanner(TransactionalMessageService transactions, long transactionTimeoutMs, int transactionCheckMax,
                 int maxTrackedDecisions) {

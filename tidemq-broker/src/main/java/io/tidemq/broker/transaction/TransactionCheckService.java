@@ -2,12 +2,17 @@ package io.tidemq.broker.transaction;
 
 import io.tidemq.broker.support.AtomicJsonFile;
 import io.tidemq.common.concurrent.ServiceThread;
+import io.tidemq.common.protocol.body.WaitingMessages;
 import io.tidemq.remoting.RemotingServer;
+import io.tidemq.store.api.GetResult;
 import io.tidemq.store.api.MessageStore;
+import io.tidemq.store.api.StoredMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The transaction check-back loop, on thread {@value #THREAD_NAME}: every {@code transactionCheckIntervalMs}
@@ -113,6 +118,60 @@ public final class TransactionCheckService implements AutoCloseable {
             progressFile.write(now);
             persisted = now;
         }
+    }
+
+    /** What {@link #waitingHalves} found. */
+    public record WaitingHalves(List<WaitingMessages.WaitingHalf> oldest, int waiting, boolean complete, String note) {
+    }
+
+    /**
+     * The half messages waiting for a decision (GET_WAITING_MESSAGES): a read of at most {@code maxScan} records of
+     * the half queue from the first unfinished half on. A half waits when it is at or above the decision table's
+     * boundary and has no decision in it. Only reads (the store and the concurrent decision table), so it runs on
+     * any thread; a half decided during the read may still be counted.
+     */
+    public WaitingHalves waitingHalves(int maxScan) {
+        MessageStore store = transactions.store();
+        DecisionTable table = transactions.table();
+        String topic = TransactionTopics.HALF_TOPIC;
+        int q = TransactionTopics.QUEUE_ID;
+        long max = store.maxQueueOffset(topic, q);
+        long from = Math.max(halves.finishedQueueOffset(), store.minQueueOffset(topic, q));
+        long boundary = table.boundary();
+        List<WaitingMessages.WaitingHalf> oldest = new ArrayList<>();
+        int waiting = 0;
+        int read = 0;
+        long offset = from;
+        while (offset < max && read < maxScan) {
+            GetResult r = store.getMessages(topic, q, offset, Math.min(64, maxScan - read), 4L << 20, null);
+            if (r.messages().isEmpty()) {
+                if (r.nextBeginOffset() <= offset) {
+                    break;
+                }
+                offset = r.nextBeginOffset();
+                continue;
+            }
+            for (StoredMessage half : r.messages()) {
+                read++;
+                if (!HalfMessages.isHalf(half) || half.physicalOffset() < boundary
+                        || table.get(half.physicalOffset()) != null) {
+                    continue;
+                }
+                waiting++;
+                if (oldest.size() < WaitingMessages.MAX_LISTED) {
+                    oldest.add(new WaitingMessages.WaitingHalf(half.msgId(), HalfMessages.transactionId(half),
+                            HalfMessages.producerGroup(half), half.property(io.tidemq.common.message.MessageConst.REAL_TOPIC),
+                            half.storeTimestampMs(), table.checkTimes(half.physicalOffset())));
+                }
+            }
+            offset = r.nextBeginOffset();
+        }
+        boolean complete = offset >= max;
+        String note = complete
+                ? "complete: read the " + read + " half message(s) from the first unfinished one to the queue's end"
+                : "stopped early at the limit of " + maxScan + " half messages: read offsets " + from + " to "
+                        + (offset - 1) + " of " + max + "; later halves are not counted";
+        return new WaitingHalves(oldest, waiting, complete, note);
     }
 
     /** Stops the check thread and persists the progress. Idempotent. */

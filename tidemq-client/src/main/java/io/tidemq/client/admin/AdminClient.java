@@ -611,6 +611,17 @@ public final class AdminClient implements AutoCloseable {
         return deadLetters.resendAll(group, progress);
     }
 
+    // ---- messages held back
+
+    /**
+     * GET_WAITING_MESSAGES on every master of the target (readers too, with one broker's address): the delayed
+     * messages waiting in each broker's timer, per topic, and the half messages waiting for a decision, each from
+     * a bounded scan that says when it stopped early. Keyed by address.
+     */
+    public Map<String, io.tidemq.common.protocol.body.WaitingMessages> waitingMessages(AdminTarget target) {
+        return remoting.waitingMessages("waiting messages (GET_WAITING_MESSAGES)", readTargets(target));
+    }
+
     // ---- configuration
 
     /**

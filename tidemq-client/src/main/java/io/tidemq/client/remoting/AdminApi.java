@@ -317,6 +317,12 @@ public final class AdminApi implements AutoCloseable {
                 .setBody(Json.toBytes(config))), null, SubscriptionGroupConfig.class);
     }
 
+    /** GET_WAITING_MESSAGES, by address. */
+    public Map<String, io.tidemq.common.protocol.body.WaitingMessages> waitingMessages(String what, List<String> addrs) {
+        return decodeAll(what, callBrokers(what, addrs, RemotingCommand.createRequest(RequestCode.GET_WAITING_MESSAGES)),
+                null, io.tidemq.common.protocol.body.WaitingMessages.class);
+    }
+
     /** GET_SUBSCRIPTION_GROUPS, by address. */
     public Map<String, SubscriptionGroupList> groupConfigs(String what, List<String> addrs) {
         return decodeAll(what, callBrokers(what, addrs, RemotingCommand.createRequest(RequestCode.GET_SUBSCRIPTION_GROUPS)),

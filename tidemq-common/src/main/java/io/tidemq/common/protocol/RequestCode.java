@@ -120,6 +120,8 @@ public enum RequestCode {
     UPDATE_SUBSCRIPTION_GROUP(217),
     /** Admin → broker: the consumer group configurations the broker holds. */
     GET_SUBSCRIPTION_GROUPS(218),
+    /** Admin → broker: delayed messages waiting in the timer and half messages waiting for a decision (bounded scans). */
+    GET_WAITING_MESSAGES(219),
 
     // ---- failover controller (only on a controller peer's controllerListenPort)
 

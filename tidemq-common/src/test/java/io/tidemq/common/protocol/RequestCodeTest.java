@@ -56,6 +56,7 @@ class RequestCodeTest {
             Map.entry("UPDATE_BROKER_CONFIG", 216),
             Map.entry("UPDATE_SUBSCRIPTION_GROUP", 217),
             Map.entry("GET_SUBSCRIPTION_GROUPS", 218),
+            Map.entry("GET_WAITING_MESSAGES", 219),
             Map.entry("CONTROLLER_REGISTER", 300),
             Map.entry("CONTROLLER_HEARTBEAT", 301),
             Map.entry("CONTROLLER_ALTER_ISR", 302),

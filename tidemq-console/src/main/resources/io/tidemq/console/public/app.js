@@ -402,6 +402,36 @@
       out);
   }
 
+  // ---- delayed and transactional messages waiting
+  async function waiting() {
+    const w = await api('/api/waiting');
+    const notice = (complete, note) => h('p', { class: 'notice' + (complete ? ' complete' : '') }, note);
+    const parts = w.brokers.map(b => h('section', { class: 'broker-waiting' },
+      h('h2', {}, 'Broker ' + b.address),
+      h('h3', {}, 'Delayed: ' + fmt.num(b.scheduledTotal) + ' in the timer'),
+      notice(b.delayedComplete, b.delayedNote),
+      table('waiting-delayed', [
+        { title: 'Topic', key: 'topic', cell: t => t.topic },
+        { title: 'Waiting', key: 'waiting', num: true, cell: t => fmt.num(t.waiting) },
+        { title: 'Next due', key: 'next', cell: t => t.next.length ? fmt.time(t.next[0].deliverAtMs) : '' },
+        { title: 'In', key: 'in', cell: t => t.next.length ? fmt.dur(Math.max(0, t.next[0].deliverAtMs - b.nowMs)) : '' },
+        { title: 'Next ones (keys)', key: 'keys', cell: t => t.next.slice(0, 5).map(d => (d.keys || d.uniqueKey) + ' @ ' + fmt.time(d.deliverAtMs)).join(', ') },
+      ], b.delayed),
+      h('h3', {}, 'Transactional: ' + fmt.num(b.halfWaiting) + ' half message(s) waiting for a decision'
+        + (b.oldestHalfAgeMs === null ? '' : ', the oldest for ' + fmt.dur(b.oldestHalfAgeMs))),
+      notice(b.halvesComplete, b.halvesNote),
+      table('waiting-halves', [
+        { title: 'Transaction', key: 'tx', cell: x => x.transactionId },
+        { title: 'Producer group', key: 'group', cell: x => x.producerGroup },
+        { title: 'Topic', key: 'topic', cell: x => x.topic },
+        { title: 'Stored', key: 'stored', cell: x => fmt.time(x.storeTimestampMs) },
+        { title: 'Age', key: 'age', cell: x => fmt.dur(Math.max(0, b.nowMs - x.storeTimestampMs)) },
+        { title: 'Check-backs', key: 'checks', num: true, cell: x => x.checkTimes },
+      ], b.halves)));
+    setPage('Waiting', h('p', { id: 'waiting-summary' }, fmt.num(w.scheduledTotal) + ' delayed, ' + fmt.num(w.halfWaiting)
+      + ' transactional waiting' + (w.incomplete ? ' (a scan stopped early: see below)' : '')), ...parts);
+  }
+
   // ---- dead letters
   async function deadLetters(group) {
     const input = h('input', { id: 'dlq-group', placeholder: 'consumer group', value: group || '' });
@@ -515,6 +545,7 @@
       topics: () => arg ? topicDetail(arg) : topics(),
       groups: () => arg ? groupDetail(arg) : groups(),
       messages: () => messages(),
+      waiting: () => waiting(),
       'dead-letters': () => deadLetters(arg),
       'offset-reset': () => offsetReset(arg),
     };
