@@ -147,7 +147,7 @@ public final class MessagePathApi {
                 for (QueueLag q : d.queues()) {
                     if (q.topic().equals(m.topic())) {
                         onTopic = true;
-                        if (q.queueId() == m.queueId() && (broker == null || broker.equals(d.brokerName()))) {
+                        if (q.queueId() == m.queueId() && d.brokerName().equals(broker)) {
                             queue = q;
                         }
                     }
@@ -156,7 +156,11 @@ public final class MessagePathApi {
             if (!onTopic && !asked) {
                 return null;
             }
-            if (queue == null || queue.consumerOffset() < 0) {
+            if (broker == null) {
+                consumed = null;
+                consumedNote = "unknown: the message's store host " + m.storeHost() + " is not in topic "
+                        + m.topic() + "'s route, so its queue cannot be told apart from the same queue id elsewhere";
+            } else if (queue == null || queue.consumerOffset() < 0) {
                 consumed = false;
                 consumedNote = "the group never committed on this queue";
             } else {
@@ -217,7 +221,11 @@ public final class MessagePathApi {
             }
         }
         found.sort(Comparator.comparingLong(MessageExt::storeTimestampMs));
-        boolean complete = MessagesApi.bounded(raw, MAX_COPIES, "copies").incomplete() == false;
+        java.util.Map<String, Integer> perBroker = new java.util.HashMap<>();
+        boolean complete = true;
+        for (MessageExt c : raw) {
+            complete &= perBroker.merge(String.valueOf(c.storeHost()), 1, Integer::sum) < MAX_COPIES;
+        }
         if (!complete) {
             notes.add("stopped early in " + topic + ": a broker returned the limit of " + MAX_COPIES
                     + " copies, so more may exist");
