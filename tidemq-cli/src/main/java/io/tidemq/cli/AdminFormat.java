@@ -248,7 +248,7 @@ final class AdminFormat {
     /** A group configuration in one line: {@code consumeEnable=true, retryMaxTimes=16, consumeFromWhere=LAST_OFFSET}. */
     static String groupConfig(io.tidemq.common.protocol.body.SubscriptionGroupConfig c) {
         return "consumeEnable=" + c.consumeEnable() + ", retryMaxTimes=" + c.retryMaxTimes() + ", consumeFromWhere="
-                + c.consumeFromWhere();
+                + (c.consumeFromWhere() == null ? "consumer's" : c.consumeFromWhere());
     }
 
     /** The dry-run (or executed) table of a reset: old -> new offset per queue and the messages it covers. */

@@ -57,7 +57,8 @@ public final class AdminGroupCommand extends CommandGroup {
                 if (c == null) {
                     t.row(g, "-", "-", "-");
                 } else {
-                    t.row(g, c.consumeEnable() ? "enabled" : "DISABLED", c.retryMaxTimes(), c.consumeFromWhere());
+                    t.row(g, c.consumeEnable() ? "enabled" : "DISABLED", c.retryMaxTimes(),
+                            c.consumeFromWhere() == null ? "consumer's" : c.consumeFromWhere());
                 }
             }
             print(json, groups.isEmpty() ? "No consumer group.\n" : t.render());
@@ -76,9 +77,10 @@ public final class AdminGroupCommand extends CommandGroup {
                         + SubscriptionGroupConfig.DEFAULT_RETRY_TIMES + ").")
         Integer retryMaxTimes;
 
-        @Option(names = "--consume-from", paramLabel = "first|last",
+        @Option(names = "--consume-from", paramLabel = "first|last|consumer",
                 description = "Where a queue the group never committed on starts: first (the oldest message kept) or"
-                        + " last (the end); overrides the consumers' consumeFromWhere (create: last).")
+                        + " last (the end), over the consumers' consumeFromWhere; consumer: theirs decides (create:"
+                        + " consumer).")
         String consumeFrom;
 
         /** @throws picocli.CommandLine.ParameterException naming the flag of a bad value */
@@ -96,8 +98,8 @@ public final class AdminGroupCommand extends CommandGroup {
                 try {
                     SubscriptionGroupConfig.startPosition(consumeFrom);
                 } catch (IllegalArgumentException e) {
-                    throw new picocli.CommandLine.ParameterException(cmd, "--consume-from must be first or last, was '"
-                            + consumeFrom + "'");
+                    throw new picocli.CommandLine.ParameterException(cmd, "--consume-from must be first, last or"
+                            + " consumer, was '" + consumeFrom + "'");
                 }
             }
         }

@@ -3,7 +3,13 @@ package io.tidemq.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tidemq.broker.BrokerController;
 import io.tidemq.broker.config.BrokerConfig;
+import io.tidemq.client.ClientConfig;
 import io.tidemq.client.admin.AdminClient;
+import io.tidemq.client.consumer.ConsumeFromWhere;
+import io.tidemq.client.consumer.ConsumeStatus;
+import io.tidemq.client.consumer.PushConsumer;
+import io.tidemq.client.producer.Producer;
+import io.tidemq.common.message.Message;
 import io.tidemq.client.admin.AdminTarget;
 import io.tidemq.common.json.Json;
 import io.tidemq.common.route.TopicConfig;
@@ -19,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -39,6 +46,7 @@ class AdminGroupConfigCommandTest {
     private BrokerController broker;
     private String ns;
     private AdminClient admin;
+    private Producer producer;
 
     @BeforeAll
     void startServers() {
@@ -53,10 +61,30 @@ class AdminGroupConfigCommandTest {
         broker.start();
         admin = AdminClient.connect(ns, 10_000);
         await().atMost(WAIT).until(() -> !admin.brokers().isEmpty());
+        producer = Producer.builder("gc-producer", client("gc-producer").build()).build();
+        producer.start();
+    }
+
+    private ClientConfig.Builder client(String instance) {
+        return ClientConfig.builder().namesrvAddrs(ns).instanceName(instance).clientIp("127.0.0.1")
+                .routeRefreshIntervalMs(500).heartbeatIntervalMs(300).rebalanceIntervalMs(300).longPollingMs(500)
+                .offsetCommitIntervalMs(200).offsetStoreDir(dir.resolve("offsets-" + instance));
+    }
+
+    /** A new topic with one queue holding {@code n} messages. */
+    private void topicWith(String topic, int n) {
+        admin.createTopic(TopicConfig.of(topic, 1), AdminTarget.all());
+        admin.awaitRoute(topic, 10_000);
+        for (int i = 0; i < n; i++) {
+            producer.send(Message.builder(topic).keys(topic + "-" + i).body("m" + i).build());
+        }
+        await().atMost(WAIT).until(() -> admin.describeTopic(topic).stats().stream()
+                .flatMap(st -> st.queues().stream()).allMatch(q -> q.maxOffset() == n));
     }
 
     @AfterAll
     void stopServers() {
+        producer.close();
         admin.close();
         broker.close();
         namesrv.close();
@@ -108,6 +136,45 @@ class AdminGroupConfigCommandTest {
         assertThat(deleted.exitCode()).as(deleted.err()).isZero();
         assertThat(admin.groupConfigs(AdminTarget.all()).values().iterator().next())
                 .noneMatch(c -> c.groupName().equals("billing"));
+    }
+
+    @Test
+    void theGroupsConsumeFromWinsOverTheConsumersSetting() {
+        topicWith("cf", 3);
+        assertThat(admin("group", "create", "--group", "cf-group", "--consume-from", "first").exitCode()).isZero();
+        // the consumer asks for LAST: alone, a group new to the topic would skip the 3 messages
+        PushConsumer consumer = PushConsumer.builder("cf-group", client("cf-consumer").build())
+                .consumeFromWhere(ConsumeFromWhere.LAST).build();
+        List<String> got = new CopyOnWriteArrayList<>();
+        consumer.subscribe("cf", "*").registerListener((msgs, ctx) -> {
+            msgs.forEach(m -> got.add(new String(m.body(), StandardCharsets.UTF_8)));
+            return ConsumeStatus.SUCCESS;
+        });
+        consumer.start();
+        try {
+            await().atMost(WAIT).until(() -> got.size() >= 3);
+            assertThat(got).containsExactlyInAnyOrder("m0", "m1", "m2");
+        } finally {
+            consumer.close();
+        }
+    }
+
+    @Test
+    void theGroupsRetryMaxTimesDeadLettersWhateverTheConsumerAsks() {
+        topicWith("rm", 1);
+        assertThat(admin("group", "create", "--group", "rm-group", "--retry-max-times", "0").exitCode()).isZero();
+        // no --consume-from: the consumer's default (FIRST) decides, so it gets the message sent before it started;
+        // it keeps its default maxReconsumeTimes (16): alone, the message would be retried for hours
+        PushConsumer consumer = PushConsumer.builder("rm-group", client("rm-consumer").build()).build();
+        consumer.subscribe("rm", "*").registerListener((msgs, ctx) -> ConsumeStatus.RETRY);
+        consumer.start();
+        try {
+            await().atMost(WAIT).until(() -> admin("dlq", "list", "--group", "rm-group").out().contains("rm-0"));
+        } finally {
+            consumer.close();
+        }
+        JsonNode dead = json(admin("dlq", "list", "--group", "rm-group", "--json"));
+        assertThat(dead.toString()).contains("rm-0");
     }
 
     @Test

@@ -90,7 +90,8 @@ public final class ConsumerOffsetProcessor implements SyncRequestProcessor {
         checkQueue(h.topic(), h.queueId());
         long offset = offsets.query(h.consumerGroup(), h.topic(), h.queueId());
         SubscriptionGroupConfig config = groupConfigs.apply(h.consumerGroup());
-        if (offset < 0 && config != null && !h.topic().startsWith(NameValidator.RETRY_PREFIX)) {
+        if (offset < 0 && config != null && config.consumeFromWhere() != null
+                && !h.topic().startsWith(NameValidator.RETRY_PREFIX)) {
             // the group's configured start position wins over the client's consumeFromWhere
             return offset(SubscriptionGroupConfig.FIRST_OFFSET.equals(config.consumeFromWhere())
                     ? store.minQueueOffset(h.topic(), h.queueId()) : store.maxQueueOffset(h.topic(), h.queueId()));

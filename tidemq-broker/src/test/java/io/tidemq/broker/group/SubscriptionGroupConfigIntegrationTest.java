@@ -140,6 +140,9 @@ class SubscriptionGroupConfigIntegrationTest {
 
         write(new SubscriptionGroupConfig("billing", true, 16, "FIRST_OFFSET"), true);
         write(new SubscriptionGroupConfig("audit", true, 16, "LAST_OFFSET"), true);
+        write(SubscriptionGroupConfig.defaults("plain"), true);
+        assertThat(queryOffset("plain", 1).code()).as("no consumeFromWhere: still the client's choice")
+                .isEqualTo(ResponseCode.QUERY_NOT_FOUND.code());
 
         assertThat(queryOffset("billing", 1).readHeader(Headers.OffsetResponse.class).offset()).isZero();
         assertThat(queryOffset("audit", 1).readHeader(Headers.OffsetResponse.class).offset()).isEqualTo(3);

@@ -14,7 +14,7 @@ import java.util.Locale;
  *                         overrides the {@code maxReconsumeTimes} the consumer sends
  * @param consumeFromWhere where a queue the group never committed on starts: {@code FIRST_OFFSET} (the oldest
  *                         message kept) or {@code LAST_OFFSET} (the queue's end); the broker answers the group's
- *                         offset query with it
+ *                         offset query with it. Null: the consumers' own consumeFromWhere decides
  */
 public record SubscriptionGroupConfig(String groupName, boolean consumeEnable, int retryMaxTimes,
                                       String consumeFromWhere) {
@@ -25,9 +25,9 @@ public record SubscriptionGroupConfig(String groupName, boolean consumeEnable, i
     public static final String FIRST_OFFSET = "FIRST_OFFSET";
     public static final String LAST_OFFSET = "LAST_OFFSET";
 
-    /** A configuration with the defaults: consumption on, 16 retries, new queues from their end. */
+    /** A configuration with the defaults: consumption on, 16 retries, the consumers choose where new queues start. */
     public static SubscriptionGroupConfig defaults(String group) {
-        return new SubscriptionGroupConfig(group, true, DEFAULT_RETRY_TIMES, LAST_OFFSET);
+        return new SubscriptionGroupConfig(group, true, DEFAULT_RETRY_TIMES, null);
     }
 
     /**
@@ -45,14 +45,20 @@ public record SubscriptionGroupConfig(String groupName, boolean consumeEnable, i
         return new SubscriptionGroupConfig(groupName, consumeEnable, retryMaxTimes, startPosition(consumeFromWhere));
     }
 
-    /** {@code FIRST_OFFSET} or {@code LAST_OFFSET} from either spelling ({@code first}, {@code LAST_OFFSET}, ...). */
+    /**
+     * {@code FIRST_OFFSET} or {@code LAST_OFFSET} from either spelling ({@code first}, {@code LAST_OFFSET}, ...);
+     * null for null or {@code consumer} (the consumers decide).
+     */
     public static String startPosition(String text) {
-        String t = text == null ? "" : text.trim().toUpperCase(Locale.ROOT);
-        return switch (t) {
+        if (text == null) {
+            return null;
+        }
+        return switch (text.trim().toUpperCase(Locale.ROOT)) {
             case "FIRST", FIRST_OFFSET -> FIRST_OFFSET;
             case "LAST", LAST_OFFSET -> LAST_OFFSET;
-            default -> throw new IllegalArgumentException("consumeFromWhere must be first (FIRST_OFFSET) or last"
-                    + " (LAST_OFFSET), was '" + text + "'");
+            case "CONSUMER" -> null;
+            default -> throw new IllegalArgumentException("consumeFromWhere must be first (FIRST_OFFSET), last"
+                    + " (LAST_OFFSET) or consumer (the consumers decide), was '" + text + "'");
         };
     }
 }
