@@ -160,6 +160,29 @@ class AdminGroupConfigCommandTest {
     }
 
     @Test
+    void aDisabledGroupsConsumersResumeOnceItIsEnabledAgain() {
+        topicWith("ce", 2);
+        assertThat(admin("group", "create", "--group", "ce-group", "--consume-enable", "false").exitCode()).isZero();
+        PushConsumer consumer = PushConsumer.builder("ce-group", client("ce-consumer").pullRetryBackoffMs(200).build())
+                .build();
+        List<String> got = new CopyOnWriteArrayList<>();
+        consumer.subscribe("ce", "*").registerListener((msgs, ctx) -> {
+            msgs.forEach(m -> got.add(new String(m.body(), StandardCharsets.UTF_8)));
+            return ConsumeStatus.SUCCESS;
+        });
+        consumer.start();
+        try {
+            await().atMost(WAIT).until(() -> !admin.onlineMembers("ce-group").isEmpty());
+            assertThat(got).as("refused while disabled").isEmpty();
+            assertThat(admin("group", "update", "--group", "ce-group", "--consume-enable", "true").exitCode()).isZero();
+            await().atMost(WAIT).until(() -> got.size() >= 2);
+            assertThat(got).containsExactlyInAnyOrder("m0", "m1");
+        } finally {
+            consumer.close();
+        }
+    }
+
+    @Test
     void theGroupsRetryMaxTimesDeadLettersWhateverTheConsumerAsks() {
         topicWith("rm", 1);
         assertThat(admin("group", "create", "--group", "rm-group", "--retry-max-times", "0").exitCode()).isZero();
