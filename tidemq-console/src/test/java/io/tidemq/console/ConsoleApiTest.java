@@ -194,6 +194,26 @@ class ConsoleApiTest {
     }
 
     @Test
+    void aTopicIsUpdatedFromItsPageAndShowsItsOrderFlag() {
+        ConsoleHttp http = loggedIn();
+        createTopic(http, "update-topic", 2);
+        assertThat(http.get("/api/topics/update-topic").json().get("order").asBoolean()).isFalse();
+
+        ConsoleHttp.Reply r = http.post("/api/topics", Map.of("topic", "update-topic", "readQueues", 4,
+                "writeQueues", 3, "perm", "r", "order", true));
+        assertThat(r.status()).isEqualTo(201);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            JsonNode d = http.get("/api/topics/update-topic").json();
+            JsonNode route = d.get("route").get(0);
+            assertThat(route.get("readQueues").asInt()).isEqualTo(4);
+            assertThat(route.get("writeQueues").asInt()).isEqualTo(3);
+            assertThat(route.get("perm").asText()).isEqualTo("R-");
+            assertThat(d.get("order").asBoolean()).isTrue();
+        });
+        assertThat(http.post("/api/topics", Map.of("topic", "update-topic", "perm", "x")).status()).isEqualTo(400);
+    }
+
+    @Test
     void aTopicShowsItsQueuesWithMinAndMaxOffsetAndCanBeDeleted() {
         ConsoleHttp http = loggedIn();
         createTopic(http, "detail-topic", 2);

@@ -278,5 +278,13 @@ class ConsoleBrowserIT {
         awaitText(By.id("reset-done"), "Done: 2 queue(s) moved");
         open("#/groups/" + LAG_GROUP);
         awaitText(By.id("group-lag"), "5");
+
+        // topic update from its page (last: it changes the topic the steps above read): a read-only topic
+        open("#/topics/" + TOPIC);
+        WebElement perm = visible(By.id("update-perm"));
+        new org.openqa.selenium.support.ui.Select(perm).selectByValue("r");
+        browser.findElement(By.cssSelector("#update-topic button")).click();
+        awaitText(By.id("topic-route"), "R-");
+        screenshot("topic-updated");
     }
 }

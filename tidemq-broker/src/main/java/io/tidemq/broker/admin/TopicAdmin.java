@@ -103,7 +103,7 @@ final class TopicAdmin {
             long max = store.maxQueueOffset(topic, q);
             queues.add(new QueueStats(q, min, max, lastStoreTime(topic, q, min, max)));
         }
-        return RemotingCommand.success().setBody(Json.toBytes(new TopicStats(topic, brokerName, queues)));
+        return RemotingCommand.success().setBody(Json.toBytes(new TopicStats(topic, brokerName, queues, config.order())));
     }
 
     private long lastStoreTime(String topic, int queueId, long min, long max) {

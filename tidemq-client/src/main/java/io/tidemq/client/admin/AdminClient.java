@@ -271,7 +271,7 @@ public final class AdminClient implements AutoCloseable {
         }
         List<TopicStats> stats = new ArrayList<>();
         for (TopicStats s : remoting.topicStats(what, addrs, topic).values()) {
-            stats.add(new TopicStats(s.topic(), s.brokerName(), s.queues() == null ? List.of() : s.queues()));
+            stats.add(new TopicStats(s.topic(), s.brokerName(), s.queues() == null ? List.of() : s.queues(), s.order()));
         }
         return new TopicDescription(topic, route, stats);
     }

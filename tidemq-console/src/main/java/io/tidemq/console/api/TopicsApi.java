@@ -39,7 +39,7 @@ public final class TopicsApi {
      *
      * @param readQueues  read queues over every broker
      * @param writeQueues write queues over every broker
-     * @param perm        permissions as rw / r- / -w (of the first broker; "mixed" when brokers differ)
+     * @param perm        permissions as RW / R- / -W (of the first broker; "mixed" when brokers differ)
      * @param messages    messages stored (max - min offset of each queue, summed); null when unknown
      * @param lastStoreMs store time of the newest message, epoch millis; null when empty or unknown
      * @param error       why the figures are missing; null when read
@@ -56,7 +56,7 @@ public final class TopicsApi {
     public record RouteRow(String broker, int readQueues, int writeQueues, String perm) {
     }
 
-    public record TopicDetail(String topic, List<RouteRow> route, List<QueueRow> queues, long messages) {
+    public record TopicDetail(String topic, List<RouteRow> route, List<QueueRow> queues, long messages, Boolean order) {
     }
 
     /** The body of a create/update. */
@@ -190,7 +190,13 @@ public final class TopicsApi {
                         q.maxOffset() - q.minOffset(), q.lastUpdateTimestampMs() > 0 ? q.lastUpdateTimestampMs() : null));
             }
         }
-        ctx.json(new TopicDetail(topic, route, queues, d.storedMessages()));
+        Boolean order = null; // true when any broker marks it ordered; null when none said
+        for (TopicStats s : d.stats()) {
+            if (s.order() != null) {
+                order = (order != null && order) || s.order();
+            }
+        }
+        ctx.json(new TopicDetail(topic, route, queues, d.storedMessages(), order));
     }
 
     public void create(Context ctx) {

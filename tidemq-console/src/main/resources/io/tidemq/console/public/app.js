@@ -194,8 +194,18 @@
     const d = await api('/api/topics/' + encodeURIComponent(topic));
     const confirmInput = h('input', { id: 'delete-confirm', placeholder: 'type the topic name' });
     const delMsg = h('span', {});
+    // update: starts from the first broker's shape and the order flag the brokers report
+    const first = d.route[0] || { readQueues: 8, writeQueues: 8, perm: 'rw' };
+    const permValue = p => p === 'R-' ? 'r' : p === '-W' ? 'w' : 'rw';
+    const readInput = h('input', { id: 'update-read', type: 'number', min: 1, value: first.readQueues });
+    const writeInput = h('input', { id: 'update-write', type: 'number', min: 1, value: first.writeQueues });
+    const permSelect = h('select', { id: 'update-perm' },
+      ...['rw', 'r', 'w'].map(p => h('option', { value: p, ...(p === permValue(first.perm) ? { selected: 'selected' } : {}) }, p)));
+    const orderBox = h('input', { id: 'update-order', type: 'checkbox', ...(d.order ? { checked: 'checked' } : {}) });
+    const updMsg = h('span', { id: 'update-result' });
     setPage('Topic ' + d.topic,
-      h('p', {}, h('a', { href: '#/topics' }, '← all topics'), ' · ' + fmt.num(d.messages) + ' message(s) stored'),
+      h('p', {}, h('a', { href: '#/topics' }, '← all topics'), ' · ' + fmt.num(d.messages) + ' message(s) stored',
+        ' · ' + (d.order === null || d.order === undefined ? 'order flag unknown' : d.order ? 'ordered' : 'not ordered')),
       h('h2', {}, 'Route'),
       table('topic-route', [
         { title: 'Broker', key: 'broker', cell: r => r.broker },
@@ -212,6 +222,19 @@
         { title: 'Messages', key: 'messages', num: true, cell: q => fmt.num(q.messages) },
         { title: 'Last stored', key: 'last', cell: q => q.lastStoreMs ? fmt.time(q.lastStoreMs) : h('span', { class: 'hint' }, 'empty') },
       ], d.queues),
+      h('h2', {}, 'Update'),
+      h('form', { class: 'inline', id: 'update-topic', onsubmit: async ev => {
+          ev.preventDefault();
+          try {
+            const r = await api('/api/topics', { method: 'POST', body: { topic: d.topic, readQueues: Number(readInput.value),
+              writeQueues: Number(writeInput.value), perm: permSelect.value, order: orderBox.checked } });
+            updMsg.replaceChildren(h('span', { class: 'ok' }, 'updated on ' + r.brokers.join(', ')));
+            run(() => topicDetail(d.topic));
+          } catch (e) { updMsg.replaceChildren(h('span', { class: 'error' }, e.message)); }
+        } },
+        h('label', {}, 'Read queues', readInput), h('label', {}, 'Write queues', writeInput),
+        h('label', {}, 'Permission', permSelect), h('label', {}, 'Ordered', orderBox),
+        h('button', { type: 'submit' }, 'Update on every broker'), updMsg),
       h('h2', {}, 'Delete'),
       h('form', { class: 'inline', onsubmit: async ev => {
           ev.preventDefault();
