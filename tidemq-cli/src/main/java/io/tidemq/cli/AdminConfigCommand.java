@@ -46,7 +46,7 @@ public final class AdminConfigCommand extends CommandGroup {
         AdminTarget target(CommandLine cl) {
             try {
                 return AdminTarget.of(cluster, broker);
-            } catch (io.tidemq.common.net.InvalidAddressException e) {
+            } catch (io.tidemq.client.InvalidArgumentException e) {
                 throw new CommandLine.ParameterException(cl, "--broker: " + e.getMessage());
             }
         }

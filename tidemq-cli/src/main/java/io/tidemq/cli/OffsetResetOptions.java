@@ -69,7 +69,7 @@ final class OffsetResetOptions {
                 return OffsetResetSpec.shift(shift);
             }
             return OffsetResetSpec.file(readFile(cl, topic));
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | io.tidemq.client.InvalidArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
         }
     }

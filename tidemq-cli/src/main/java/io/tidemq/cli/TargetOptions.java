@@ -21,7 +21,7 @@ final class TargetOptions {
     AdminTarget target() {
         try {
             return AdminTarget.of(cluster, broker);
-        } catch (io.tidemq.common.net.InvalidAddressException e) {
+        } catch (io.tidemq.client.InvalidArgumentException e) {
             throw new picocli.CommandLine.ParameterException(mixee.commandLine(), "--broker: " + e.getMessage());
         }
     }

@@ -20,6 +20,11 @@ public final class InvalidArgumentException extends ClientException {
         super(cause.getMessage(), cause);
     }
 
+    /** A value the SDK refuses, found by a check of tidemq-common ({@code cause}: e.g. an address that is not host:port). */
+    public InvalidArgumentException(IllegalArgumentException cause) {
+        super(cause.getMessage(), cause);
+    }
+
     /** {@link NameValidator#checkTopic}, refusing with this exception. */
     public static String checkTopic(String topic) {
         try {

@@ -107,4 +107,31 @@ class ClientExceptionTreeTest {
             assertThat(e.getMessage()).contains("orders", "broker-a (127.0.0.1:10911)");
         }
     }
+
+    @Test
+    void theAdminClientsArgumentErrorsAreInvalidArgumentsToo() throws IOException {
+        String deadAddr;
+        try (ServerSocket s = new ServerSocket(0)) {
+            deadAddr = "127.0.0.1:" + s.getLocalPort();
+        }
+        assertThatThrownBy(() -> new io.tidemq.client.admin.AdminClient(java.util.List.of("no-port"), 1_000))
+                .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("no-port");
+        assertThatThrownBy(() -> io.tidemq.client.admin.AdminClient.connect("a:1,b:2", 1_000))
+                .isInstanceOf(InvalidArgumentException.class);
+        assertThatThrownBy(() -> io.tidemq.client.admin.AdminClient.connect(deadAddr, 0))
+                .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("timeoutMs");
+        assertThatThrownBy(() -> io.tidemq.client.admin.AdminTarget.broker("no-port"))
+                .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("no-port");
+        assertThatThrownBy(() -> io.tidemq.client.admin.OffsetResetSpec.offset(-1))
+                .isInstanceOf(InvalidArgumentException.class).hasMessageContaining(">= 0");
+        try (io.tidemq.client.admin.AdminClient admin = io.tidemq.client.admin.AdminClient.connect(deadAddr, 1_000)) {
+            // refused before anything is sent: a bad name, as in the producer and the consumers
+            assertThatThrownBy(() -> admin.deleteGroup("bad group!", io.tidemq.client.admin.AdminTarget.all(), false))
+                    .isInstanceOf(InvalidArgumentException.class).hasCauseInstanceOf(InvalidNameException.class);
+            assertThatThrownBy(() -> admin.cloneOffsets("g", "g", false))
+                    .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("name two groups");
+            assertThatThrownBy(() -> admin.deadLetters("g", 0))
+                    .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("at least 1");
+        }
+    }
 }

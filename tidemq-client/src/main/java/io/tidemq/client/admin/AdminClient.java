@@ -5,7 +5,6 @@ import io.tidemq.client.remoting.AdminApi;
 import io.tidemq.client.InvalidArgumentException;
 import io.tidemq.common.message.MalformedMessageIdException;
 import io.tidemq.common.message.MessageExt;
-import io.tidemq.common.names.NameValidator;
 import io.tidemq.common.net.HostPort;
 import io.tidemq.common.net.InvalidAddressException;
 import io.tidemq.common.protocol.body.BrokerRuntimeInfo;
@@ -68,13 +67,17 @@ public final class AdminClient implements AutoCloseable {
      */
     public AdminClient(List<String> namesrvAddrs, long timeoutMs) {
         if (namesrvAddrs == null || namesrvAddrs.isEmpty()) {
-            throw new IllegalArgumentException("give at least one NameServer address (host:port)");
+            throw new InvalidArgumentException("give at least one NameServer address (host:port)");
         }
         for (String a : namesrvAddrs) {
-            HostPort.parse(a, "NameServer address");
+            try {
+                HostPort.parse(a, "NameServer address");
+            } catch (IllegalArgumentException e) {
+                throw new InvalidArgumentException(e);
+            }
         }
         if (timeoutMs < 1 || timeoutMs > 600_000) {
-            throw new IllegalArgumentException("timeoutMs must be in [1, 600000], was " + timeoutMs);
+            throw new InvalidArgumentException("timeoutMs must be in [1, 600000], was " + timeoutMs);
         }
         this.remoting = AdminApi.open(namesrvAddrs, timeoutMs);
         this.messages = new MessageLookup(remoting, this::brokers);
@@ -88,7 +91,13 @@ public final class AdminClient implements AutoCloseable {
      * @throws InvalidAddressException when an entry is not {@code host:port}
      */
     public static AdminClient connect(String namesrvAddrs, long timeoutMs) {
-        return new AdminClient(HostPort.parseListAsText(namesrvAddrs, "NameServer address"), timeoutMs);
+        List<String> addrs;
+        try {
+            addrs = HostPort.parseListAsText(namesrvAddrs, "NameServer address");
+        } catch (IllegalArgumentException e) {
+            throw new InvalidArgumentException(e);
+        }
+        return new AdminClient(addrs, timeoutMs);
     }
 
     public List<String> namesrvAddrs() {
@@ -353,7 +362,7 @@ public final class AdminClient implements AutoCloseable {
 
     /** {@link #planOffsetReset(String, String, OffsetResetSpec)}, telling {@code progress} after each queue. */
     public OffsetResetPlan planOffsetReset(String group, String topic, OffsetResetSpec spec, AdminProgress progress) {
-        NameValidator.checkGroup(group);
+        InvalidArgumentException.checkGroup(group);
         TopicRouteData route = route(topic);
         return new OffsetResetPlan(group, topic, onlineMembers(group), resets.plan(group, topic, route, spec, progress),
                 false);
@@ -388,10 +397,10 @@ public final class AdminClient implements AutoCloseable {
      * @throws GroupOnlineException  when {@code to} has members online and {@code force} is false
      */
     public Map<String, List<QueueLag>> cloneOffsets(String from, String to, boolean force) {
-        NameValidator.checkGroup(from);
-        NameValidator.checkGroup(to);
+        InvalidArgumentException.checkGroup(from);
+        InvalidArgumentException.checkGroup(to);
         if (from.equals(to)) {
-            throw new IllegalArgumentException("the source and target group are both " + from + "; name two groups");
+            throw new InvalidArgumentException("the source and target group are both " + from + "; name two groups");
         }
         List<String> online = onlineMembers(to);
         if (!online.isEmpty() && !force) {
@@ -422,7 +431,7 @@ public final class AdminClient implements AutoCloseable {
      * @throws UnknownGroupException when no broker of the target knows the group
      */
     public List<String> deleteGroup(String group, AdminTarget target, boolean force) {
-        NameValidator.checkGroup(group);
+        InvalidArgumentException.checkGroup(group);
         List<String> online = onlineMembers(group);
         if (!online.isEmpty() && !force) {
             throw new GroupOnlineException(group, "deleting it", online);
@@ -507,7 +516,7 @@ public final class AdminClient implements AutoCloseable {
     public MessageListing listMessagesByTime(String topic, long fromMs, long toMs, int maxPerQueue,
                                              AdminProgress progress) {
         if (toMs < fromMs) {
-            throw new IllegalArgumentException("the end of the time range (" + toMs + ") is before its start (" + fromMs + ")");
+            throw new InvalidArgumentException("the end of the time range (" + toMs + ") is before its start (" + fromMs + ")");
         }
         TopicRouteData route = route(topic);
         List<QueueMessages> out = new ArrayList<>();
@@ -541,7 +550,7 @@ public final class AdminClient implements AutoCloseable {
     private QueueMessages readQueue(String addr, String brokerName, String topic, int queueId, long offset, int maxNum,
                                     long endTimestampMs) {
         if (offset < 0) {
-            throw new IllegalArgumentException("the offset to read from must be >= 0, was " + offset);
+            throw new InvalidArgumentException("the offset to read from must be >= 0, was " + offset);
         }
         int max = Math.max(1, Math.min(maxNum, MAX_MESSAGES_PER_QUEUE));
         String what = "read of " + topic + "#" + queueId + " (QUERY_QUEUE_MESSAGES)";
@@ -572,7 +581,7 @@ public final class AdminClient implements AutoCloseable {
      */
     public List<MessageExt> messagesByKey(String topic, String key, int maxNum) {
         if (key == null || key.isBlank()) {
-            throw new IllegalArgumentException("give a non-empty key to look messages up by");
+            throw new InvalidArgumentException("give a non-empty key to look messages up by");
         }
         return messages.byKey(route(topic), topic, key, Math.max(1, Math.min(maxNum, MAX_MESSAGES_BY_KEY)));
     }

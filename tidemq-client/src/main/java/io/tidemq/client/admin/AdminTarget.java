@@ -1,7 +1,8 @@
 package io.tidemq.client.admin;
 
+import io.tidemq.client.InvalidArgumentException;
+
 import io.tidemq.common.net.HostPort;
-import io.tidemq.common.net.InvalidAddressException;
 
 /**
  * Which brokers an admin operation goes to: the master of every broker group of one cluster, one broker by
@@ -9,7 +10,8 @@ import io.tidemq.common.net.InvalidAddressException;
  *
  * @param cluster    a cluster name, or {@code null}
  * @param brokerAddr a broker's {@code host:port}, or {@code null}
- * @throws InvalidAddressException when {@code brokerAddr} is not {@code host:port}
+ * @throws InvalidArgumentException when {@code brokerAddr} is not {@code host:port} (caused by the
+ *                                  {@link io.tidemq.common.net.InvalidAddressException}), or both are given
  */
 public record AdminTarget(String cluster, String brokerAddr) {
 
@@ -17,11 +19,15 @@ public record AdminTarget(String cluster, String brokerAddr) {
 
     public AdminTarget {
         if (cluster != null && brokerAddr != null) {
-            throw new IllegalArgumentException("give a cluster or a broker address, not both (cluster '" + cluster
+            throw new InvalidArgumentException("give a cluster or a broker address, not both (cluster '" + cluster
                     + "', broker " + brokerAddr + ")");
         }
         if (brokerAddr != null) {
-            HostPort.parse(brokerAddr, "broker address");
+            try {
+                HostPort.parse(brokerAddr, "broker address");
+            } catch (IllegalArgumentException e) {
+                throw new InvalidArgumentException(e);
+            }
         }
     }
 

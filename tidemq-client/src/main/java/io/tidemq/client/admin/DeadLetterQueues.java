@@ -36,7 +36,7 @@ final class DeadLetterQueues {
     List<MessageExt> list(String group, int maxNum) {
         InvalidArgumentException.checkGroup(group);
         if (maxNum < 1) {
-            throw new IllegalArgumentException("give a count of at least 1, was " + maxNum);
+            throw new InvalidArgumentException("give a count of at least 1, was " + maxNum);
         }
         String what = "dead-letter listing of group " + group + " (GET_DLQ_MESSAGES)";
         List<MessageExt> out = new ArrayList<>();

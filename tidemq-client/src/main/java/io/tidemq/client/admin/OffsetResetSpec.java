@@ -1,5 +1,7 @@
 package io.tidemq.client.admin;
 
+import io.tidemq.client.InvalidArgumentException;
+
 import java.time.Duration;
 import java.util.Map;
 
@@ -33,17 +35,17 @@ public record OffsetResetSpec(Kind kind, long value, Map<String, Long> offsets) 
 
     public OffsetResetSpec {
         if (kind == null) {
-            throw new IllegalArgumentException("give how to reset: earliest, latest, offset, time, duration, shift or file");
+            throw new InvalidArgumentException("give how to reset: earliest, latest, offset, time, duration, shift or file");
         }
         if (kind == Kind.OFFSET && value < 0) {
-            throw new IllegalArgumentException("the offset to reset to must be >= 0, was " + value);
+            throw new InvalidArgumentException("the offset to reset to must be >= 0, was " + value);
         }
         if (kind == Kind.DURATION && value < 0) {
-            throw new IllegalArgumentException("the duration to go back must not be negative, was " + value + " ms");
+            throw new InvalidArgumentException("the duration to go back must not be negative, was " + value + " ms");
         }
         offsets = offsets == null ? Map.of() : Map.copyOf(offsets);
         if (kind == Kind.FILE && offsets.isEmpty()) {
-            throw new IllegalArgumentException("the offsets file lists no queue");
+            throw new InvalidArgumentException("the offsets file lists no queue");
         }
     }
 
