@@ -8,6 +8,7 @@ import io.tidemq.broker.config.BrokerConfigException;
 import io.tidemq.broker.config.BrokerConfigKeys;
 import io.tidemq.broker.config.LiveBrokerConfig;
 import io.tidemq.broker.ha.BrokerRole;
+import io.tidemq.broker.ha.ControllerFollower;
 import io.tidemq.broker.ha.ReplicationService;
 import io.tidemq.broker.lock.QueueLockFile;
 import io.tidemq.broker.lock.QueueLockProcessor;
@@ -106,6 +107,8 @@ public final class BrokerController implements AutoCloseable {
     private final BrokerStore brokerStore;
     private final TimerMessageService timer;
     private final RetryTopics retryTopics;
+    /** With controllerAddresses: follows the controller's decisions; null otherwise. Set by start, read by close. */
+    private volatile ControllerFollower follower;
     /** Replication by the configured role; null when off. */
     private final ReplicationService replication;
     private final BrokerDrain drain = new BrokerDrain();
@@ -153,8 +156,12 @@ public final class BrokerController implements AutoCloseable {
         stats.gauges.put("timerScheduled", timer::scheduledCount);
         stats.gauges.put("clampedOffsets", offsets::clampedCommits);
         this.retryTopics = new RetryTopics(topics, config.retryTopicCreatesPerSecond(), System::nanoTime);
-        this.replication = config.haConfig().enabled() ? new ReplicationService(config.brokerName(),
+        boolean controlled = !config.controllerAddresses().isEmpty();
+        this.replication = config.haConfig().enabled() || controlled ? new ReplicationService(config.brokerName(),
                 Math.toIntExact(config.brokerId()), config.haConfig(), config.bindAddress(), store) : null;
+        if (controlled) {
+            replication.followController();
+        }
         this.figures = new BrokerFiguresSampler(stats, store, config.storePath(), config.brokerId(), drain::drained,
                 () -> topics.all().size(), System::currentTimeMillis);
         this.metrics = new BrokerMetrics(config.brokerClusterName(), config.brokerName(), new MetricsSource(),
@@ -306,6 +313,13 @@ public final class BrokerController implements AutoCloseable {
         registrar = new BrokerRegistrar(namesrvClient, config.namesrvAddrs(), this::registration,
                 config.registerIntervalMs(), config.registerTimeoutMs());
         topics.addChangeListener(registrar::registerSoon);
+        if (replication != null && replication.controlled()) {
+            BrokerRegistrar r = registrar;
+            follower = new ControllerFollower(replication, config.controllerAddresses(), address,
+                    new HostPort(config.brokerIp(), config.haConfig().haListenPort()).toString(), 0,
+                    config.controllerHeartbeatIntervalMs(), r::registerSoon);
+            follower.start();
+        }
         registrar.start();
         if (config.metricsPort() >= 0) {
             metricsServer = MetricsHttpServer.start(config.bindAddress(), config.metricsPort(), List.of(metrics::scrape));
@@ -360,7 +374,7 @@ public final class BrokerController implements AutoCloseable {
      */
     public BrokerRegistration registration() {
         long version = topics.dataVersion() + drain.changes();
-        return new BrokerRegistration(config.brokerClusterName(), config.brokerName(), config.brokerId(), address,
+        return new BrokerRegistration(config.brokerClusterName(), config.brokerName(), registeredId(), address,
                 drain.advertised(topics.all()), version, figures.sample());
     }
 
@@ -456,6 +470,9 @@ public final class BrokerController implements AutoCloseable {
         step("stop the scheduler", () -> BrokerThreads.shutdown(scheduler, "tidemq-broker-scheduler", 5_000));
         step("persist consumer offsets", offsets::persist);
         step("stop the timer service", timer::close);
+        if (follower != null) {
+            step("stop following the controller", follower::close);
+        }
         if (replication != null) {
             step("stop replication", replication::close);
         }
@@ -590,7 +607,19 @@ public final class BrokerController implements AutoCloseable {
 
     /** A slave takes no writes and runs no timer deliveries (its master does). */
     private boolean isSlave() {
-        return config.haConfig().role() == BrokerRole.SLAVE;
+        return config.controllerAddresses().isEmpty() && config.haConfig().role() == BrokerRole.SLAVE;
+    }
+
+    /**
+     * The id routes know this broker by: 0 for the master. With a controller the role moves, so a replica
+     * (brokerId 1 or more) registers as 0 while it is master.
+     */
+    private long registeredId() {
+        ReplicationService r = replication;
+        if (r != null && r.controlled()) {
+            return r.role() == BrokerRole.MASTER ? 0 : config.brokerId();
+        }
+        return config.brokerId();
     }
 
     /** An admin changed a topic: a master returns once its in-sync slaves hold the change. Admin threads. */

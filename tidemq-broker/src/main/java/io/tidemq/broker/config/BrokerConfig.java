@@ -76,6 +76,8 @@ public final class BrokerConfig {
     private final Map<String, String> storeProperties;
     /** Replication: role, HA port, mode (see docs/high-availability.md). */
     private final HaConfig haConfig;
+    private final List<String> controllerAddresses;
+    private final long controllerHeartbeatIntervalMs;
 
     private BrokerConfig(Builder b) {
         this.brokerClusterName = name("brokerClusterName", b.brokerClusterName, NameValidator::checkCluster);
@@ -144,6 +146,20 @@ public final class BrokerConfig {
         }
         this.storeProperties = Collections.unmodifiableMap(new TreeMap<>(b.storeProperties));
         this.haConfig = b.haConfig;
+        this.controllerAddresses = List.copyOf(b.controllerAddresses);
+        for (String addr : controllerAddresses) {
+            checkAddress(addr);
+        }
+        this.controllerHeartbeatIntervalMs = check(BrokerConfigKeys.CONTROLLER_HEARTBEAT_INTERVAL_MS,
+                b.controllerHeartbeatIntervalMs);
+        if (!controllerAddresses.isEmpty() && brokerId < 1) {
+            throw new BrokerConfigException("controllerAddresses is set: brokerId is the replica id and must be 1 or"
+                    + " more (routes know the current master as 0)");
+        }
+        if (!controllerAddresses.isEmpty() && haConfig.haListenPort() <= 0) {
+            throw new BrokerConfigException("controllerAddresses is set, so any replica may be elected master:"
+                    + " set haListenPort to a fixed port (it is " + haConfig.haListenPort() + ")");
+        }
     }
 
     public static Builder builder() {
@@ -199,6 +215,8 @@ public final class BrokerConfig {
         b.retryBackoffSchedule = retryBackoffSchedule.toString();
         b.storeProperties = new TreeMap<>(storeProperties);
         b.haConfig = haConfig;
+        b.controllerAddresses = new ArrayList<>(controllerAddresses);
+        b.controllerHeartbeatIntervalMs = controllerHeartbeatIntervalMs;
         return b;
     }
 
@@ -435,6 +453,15 @@ public final class BrokerConfig {
     }
 
     /** Replication settings; {@link HaConfig#disabled()} unless configured. */
+    /** Controller peers ({@code host:port}); empty when roles are configured. */
+    public List<String> controllerAddresses() {
+        return controllerAddresses;
+    }
+
+    public long controllerHeartbeatIntervalMs() {
+        return controllerHeartbeatIntervalMs;
+    }
+
     public HaConfig haConfig() {
         return haConfig;
     }
@@ -500,6 +527,8 @@ public final class BrokerConfig {
         String retryBackoffSchedule = BrokerConfigKeys.RETRY_BACKOFF_SCHEDULE.defaultValue();
         Map<String, String> storeProperties = new TreeMap<>();
         HaConfig haConfig = HaConfig.disabled();
+        List<String> controllerAddresses = new ArrayList<>();
+        long controllerHeartbeatIntervalMs = BrokerConfigKeys.CONTROLLER_HEARTBEAT_INTERVAL_MS.defaultValue();
         /** Replication keys read from a file, by name; fromProperties applies them to haConfig together. */
         final Map<String, Object> haValues = new java.util.HashMap<>();
 
@@ -556,6 +585,8 @@ public final class BrokerConfig {
         public Builder storeProperties(Map<String, String> v) { storeProperties = new TreeMap<>(v); return this; }
         public Builder storeProperty(String key, String value) { storeProperties.put(key, value); return this; }
         public Builder haConfig(HaConfig v) { haConfig = v; return this; }
+        public Builder controllerAddresses(List<String> v) { controllerAddresses = new ArrayList<>(v); return this; }
+        public Builder controllerHeartbeatIntervalMs(long v) { controllerHeartbeatIntervalMs = v; return this; }
 
         public BrokerConfig build() {
             return new BrokerConfig(this);

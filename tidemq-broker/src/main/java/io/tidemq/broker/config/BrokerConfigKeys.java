@@ -245,6 +245,15 @@ public final class BrokerConfigKeys {
                     + " without replication)")
             .unitText("boolean")
             .allowedText("true, false");
+    public static final ConfigKey<String> CONTROLLER_ADDRESSES = ConfigKey.ofString(
+            "controllerAddresses", "host:port list", "", "`;`-separated; each peer's `controllerListenPort`",
+            "controller peers: when set, the controller decides this replica's role at run time (`brokerRole` and"
+                    + " `haMasterAddress` are ignored) and `haListenPort` must be a fixed port; empty = roles as"
+                    + " configured (`docs/high-availability.md`)");
+    public static final ConfigKey<Long> CONTROLLER_HEARTBEAT_INTERVAL_MS = ConfigKey.ofLong(
+            "controllerHeartbeatIntervalMs", "ms", 500, 50, 60_000,
+            "period of the heartbeat to every controller peer and of the in-sync set check; several per the"
+                    + " controller's `masterLeaseMs`");
 
     /** Every key, in documentation order. */
     public static final ConfigTable<BrokerConfig.Builder> TABLE = ConfigTable.<BrokerConfig.Builder>builder("broker")
@@ -302,6 +311,8 @@ public final class BrokerConfigKeys {
             .key(HA_TRANSFER_BATCH_BYTES, staged(HA_TRANSFER_BATCH_BYTES))
             .key(HA_FETCH_MAX_WAIT_MS, staged(HA_FETCH_MAX_WAIT_MS))
             .key(HA_ADOPT_EXISTING_STORE, staged(HA_ADOPT_EXISTING_STORE))
+            .key(CONTROLLER_ADDRESSES, (b, v) -> b.controllerAddresses(splitAddresses(v)))
+            .key(CONTROLLER_HEARTBEAT_INTERVAL_MS, BrokerConfig.Builder::controllerHeartbeatIntervalMs)
             .build();
 
 

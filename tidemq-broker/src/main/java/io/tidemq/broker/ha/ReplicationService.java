@@ -115,6 +115,47 @@ public final class ReplicationService implements PutGate, AutoCloseable {
         return controlled;
     }
 
+    /** This replica's store identity ({@code ha/replica.meta}); after {@link #start()}. */
+    public ReplicaMeta meta() {
+        return meta;
+    }
+
+    /** The id of the replica this service runs for ({@code brokerId}). */
+    public int replicaId() {
+        return replicaId;
+    }
+
+    /** The group ({@code brokerName}). */
+    public String group() {
+        return group;
+    }
+
+    /** The last epoch of this replica's log lineage (0 before any). */
+    public int lastEpoch() {
+        return store.replicaLog().epochs().lastEpoch();
+    }
+
+    /** This replica's log end. */
+    public long maxOffset() {
+        return store.replicaLog().maxOffset();
+    }
+
+    /** Master: the replicas in sync now, itself included; null when not master. */
+    public java.util.SortedSet<Integer> inSyncReplicaIds() {
+        InSyncReplicas replicas = isr;
+        if (role != BrokerRole.MASTER || replicas == null) {
+            return null;
+        }
+        java.util.TreeSet<Integer> ids = new java.util.TreeSet<>();
+        ids.add(replicaId);
+        for (InSyncReplicas.ReplicaView r : replicas.view()) {
+            if (r.inSync()) {
+                ids.add(r.replicaId());
+            }
+        }
+        return ids;
+    }
+
     /** The current role (the controller's, with a controller). */
     public BrokerRole role() {
         return role;
@@ -263,6 +304,7 @@ public final class ReplicationService implements PutGate, AutoCloseable {
                 client = null;
             }
             closeMasterSide("replica " + replicaId + " of group " + group + " is master in a new epoch " + epoch);
+            replicaLog.resumeQueueOffsets(); // copied records hold queue offsets the next appends must follow
             if (epoch > last) {
                 replicaLog.beginMasterEpoch(epoch);
             }

@@ -214,6 +214,8 @@ class ReplicationServiceTest {
             put(b, bStore, "epoch2-" + i).join();
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> aStore.commitLogMaxOffset() == bStore.commitLogMaxOffset());
+        await().until(() -> visible(bStore) == 150);
+        assertThat(visible(bStore)).as("the new master's appends follow the queue offsets it copied").isEqualTo(150);
         assertThat(Long.parseLong(a.describe().get("haTruncatedBytes"))).as("the write a took alone was cut")
                 .isPositive();
         assertSameFiles(bStore, aStore, "a", "b");

@@ -232,6 +232,18 @@ public final class ClientInstance {
         return routes.publishInfo(topic);
     }
 
+    /**
+     * Fetches the route of {@code topic} now, on the calling thread (a broker answered NOT_MASTER: its group has
+     * a new master the NameServers learn from its registration). A failure is logged; the cached route stays.
+     */
+    public void refreshRoute(String topic) {
+        try {
+            routes.fetchRoute(topic);
+        } catch (RuntimeException e) {
+            LOG.debug("route refresh of {} failed: {}", topic, e.toString());
+        }
+    }
+
     /** Refreshes the route of {@code topic} on the timer thread (safe to call from any thread). */
     public void refreshRouteAsync(String topic) {
         try {

@@ -96,8 +96,13 @@ final class MessageSender {
                     if (!e.isRetriable()) {
                         throw e;
                     }
-                    faults.markFailed(broker);
                     last = e;
+                    if (e.responseCode() == ResponseCode.NOT_MASTER) {
+                        // the group elected another master: the next attempt goes to the address routes name now
+                        instance.refreshRoute(msg.topic());
+                        continue;
+                    }
+                    faults.markFailed(broker);
                 }
             } catch (RemotingFailedException e) {
                 faults.markFailed(broker);
@@ -251,8 +256,12 @@ final class MessageSender {
                         result.completeExceptionally(e);
                         return;
                     }
-                    faults.markFailed(broker);
                     last = e;
+                    if (e.responseCode() == ResponseCode.NOT_MASTER) {
+                        instance.refreshRouteAsync(msg.topic()); // the group elected another master
+                    } else {
+                        faults.markFailed(broker);
+                    }
                 }
             }
             avoid = broker;

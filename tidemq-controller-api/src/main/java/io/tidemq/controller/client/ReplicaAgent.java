@@ -123,7 +123,10 @@ public final class ReplicaAgent implements AutoCloseable {
         }
     }
 
-    /** Keeps {@code g} when it is newer than what was heard before and tells the listener. Service thread. */
+    /**
+     * Tells the listener of {@code g} when it is newer than what was heard before, and keeps it once the
+     * listener returned (a listener that fails is offered the same state at the next heartbeat). Service thread.
+     */
     private synchronized void offer(GroupState g) {
         if (g == null) {
             return;
@@ -133,8 +136,8 @@ public final class ReplicaAgent implements AutoCloseable {
                 || g.masterEpoch() == known.masterEpoch() && g.isrEpoch() <= known.isrEpoch())) {
             return;
         }
+        listener.accept(g); // first: when it throws, the next answer offers the same state again
         latest = g;
-        listener.accept(g);
     }
 
     @Override

@@ -117,6 +117,17 @@ public final class ReplicaLog {
     }
 
     /**
+     * A slave becoming master at run time: sets every queue's next offset from the ConsumeQueues and the records
+     * past them ({@link #appendRaw} copies records with their queue offsets but does not advance the next ones), so
+     * its first append does not reuse an offset a copied record holds. Call while nothing appends; runs while no
+     * dispatch round does.
+     */
+    public void resumeQueueOffsets() {
+        reput.runExclusive(() -> NextQueueOffsets.rebuild(commitLog, consumeQueues, reput.reputFromOffset(),
+                commitLog.maxOffset()));
+    }
+
+    /**
      * Cuts the log at {@code point} (a replica joining a master whose log differs after it) and rebuilds what is
      * derived from it: ConsumeQueue entries past it are dropped, the key index is rolled back and re-indexed up
      * to it (and no further than the dispatch ceiling, the commit point), every queue's next offset is recomputed
