@@ -31,6 +31,9 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The web console: static pages under {@code /} and the JSON API under {@code /api/} (docs/console.md), both
@@ -48,12 +51,16 @@ public final class ConsoleServer implements AutoCloseable {
     private final AdminClient admin;
     private final UserStore users;
     private final Javalin app;
+    /** The one thread sampling every group's lag (GroupsApi's LagSampler). */
+    private final ScheduledExecutorService sampler;
 
-    private ConsoleServer(ConsoleOptions options, AdminClient admin, UserStore users, Javalin app) {
+    private ConsoleServer(ConsoleOptions options, AdminClient admin, UserStore users, Javalin app,
+                          ScheduledExecutorService sampler) {
         this.options = options;
         this.admin = admin;
         this.users = users;
         this.app = app;
+        this.sampler = sampler;
     }
 
     /**
@@ -83,7 +90,8 @@ public final class ConsoleServer implements AutoCloseable {
             });
         });
         Path auditFile = options.usersFile() == null ? null : options.usersFile().resolveSibling("audit.log");
-        routes(app, auth, admin, clock, new AuditLog(auditFile, clock));
+        GroupsApi groups = new GroupsApi(admin, options.lagSampleIntervalMs());
+        routes(app, auth, admin, clock, new AuditLog(auditFile, clock), groups);
         try {
             app.start(options.bindAddress(), options.port());
         } catch (RuntimeException e) {
@@ -91,12 +99,26 @@ public final class ConsoleServer implements AutoCloseable {
             throw new ConsoleStartException("cannot serve the console on " + options.bindAddress() + ":" + options.port()
                     + " (" + rootMessage(e) + "); choose another port with --console-port (0 picks a free one)", e);
         }
-        ConsoleServer server = new ConsoleServer(options, admin, users, app);
+        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "console-lag-sampler");
+            t.setDaemon(true);
+            return t;
+        });
+        sampler.scheduleWithFixedDelay(() -> {
+            try {
+                groups.sampler().sampleOnce(clock.millis());
+            } catch (RuntimeException e) {
+                log.warn("sampling the groups' lag failed; the next sample is in {} ms: {}",
+                        options.lagSampleIntervalMs(), e.toString());
+            }
+        }, 0, options.lagSampleIntervalMs(), TimeUnit.MILLISECONDS);
+        ConsoleServer server = new ConsoleServer(options, admin, users, app, sampler);
         log.info("console at {} (login {})", server.url(), options.insecure() ? "off: --insecure-console" : "required");
         return server;
     }
 
-    private static void routes(Javalin app, AuthApi auth, AdminClient admin, Clock clock, AuditLog audit) {
+    private static void routes(Javalin app, AuthApi auth, AdminClient admin, Clock clock, AuditLog audit,
+                               GroupsApi groups) {
         app.before(ctx -> securityHeaders(ctx));
         app.before("/api/*", auth::guard);
         app.post("/api/login", auth::login);
@@ -105,7 +127,6 @@ public final class ConsoleServer implements AutoCloseable {
 
         OverviewApi overview = new OverviewApi(admin);
         TopicsApi topics = new TopicsApi(admin, clock);
-        GroupsApi groups = new GroupsApi(admin);
         MessagesApi messages = new MessagesApi(admin);
         DeadLettersApi dlq = new DeadLettersApi(admin);
         app.get("/api/overview", overview::get);
@@ -115,6 +136,7 @@ public final class ConsoleServer implements AutoCloseable {
         app.delete("/api/topics/{topic}", topics::delete);
         app.get("/api/groups", groups::list);
         app.get("/api/groups/{group}", groups::get);
+        app.get("/api/groups/{group}/lag-history", groups::lagHistory);
         app.get("/api/groups/{group}/dead-letters", dlq::list);
         app.post("/api/groups/{group}/dead-letters/resend", dlq::resend);
         app.get("/api/messages/by-id", messages::byId);
@@ -199,6 +221,7 @@ public final class ConsoleServer implements AutoCloseable {
     /** Stops serving and closes the admin connections. Idempotent. */
     @Override
     public void close() {
+        sampler.shutdownNow();
         try {
             app.stop();
         } finally {

@@ -46,7 +46,7 @@ class ConsoleApiTest {
     void start() {
         cluster = new LiveCluster(tmp.resolve("store"));
         console = ConsoleServer.start(new ConsoleOptions("127.0.0.1", 0, List.of(cluster.namesrvAddr),
-                ConsoleOptions.usersFileIn(tmp.resolve("data")), false, 5_000));
+                ConsoleOptions.usersFileIn(tmp.resolve("data")), false, 5_000, 200));
         password = console.initialPassword().orElseThrow();
         producer = Producer.builder("console-test-producer", config("producer")).build();
         producer.start();
@@ -539,5 +539,71 @@ class ConsoleApiTest {
         assertThat(r.get("outcomes")).extracting(o -> o.get("msgId").asText() + " " + o.get("outcome").asText())
                 .containsExactly(realId + " NOT_FOUND", "bogus FAILED");
         assertThat(http.get("/api/groups/dlq-group/dead-letters").json().get("messages")).isEmpty();
+    }
+
+    @Test
+    void aGroupsDrainTimeIsUnknownWhileItDoesNotConsumeAndItsLagIsChartedOverTime() {
+        ConsoleHttp http = loggedIn();
+        createTopic(http, "draining", 1);
+        send("draining", 4, null);
+        try (PullConsumer c = PullConsumer.builder("drain-group", config("drain-consumer")).autoCommit(false).build()) {
+            c.subscribe("draining", "*");
+            c.start();
+            List<MessageExt> got = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                got.addAll(c.poll(Duration.ofMillis(200)));
+                return got.size() >= 4;
+            });
+            c.commitSync();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                JsonNode g = http.get("/api/groups/drain-group").json();
+                assertThat(g.get("lag").asLong()).isZero();
+                assertThat(g.get("drainSeconds").asDouble()).isZero();
+                assertThat(g.get("queues").get(0).get("drainSeconds").asDouble()).isZero();
+            });
+        }
+        send("draining", 3, null);
+        // lagging, offsets not moving: after two samples the rate is 0 and the drain time unknown, never 0
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            JsonNode g = http.get("/api/groups/drain-group").json();
+            assertThat(g.get("lag").asLong()).isEqualTo(3);
+            assertThat(g.get("drainSeconds").isNull()).as(g.toString()).isTrue();
+            assertThat(g.get("drainUnknownReason").asText()).startsWith("not draining");
+            assertThat(g.get("consumeRate").asDouble()).isZero();
+            assertThat(g.get("queues").get(0).get("drainSeconds").isNull()).isTrue();
+            JsonNode row = http.get("/api/groups?filter=drain-group").json().get("items").get(0);
+            assertThat(row.get("drainSeconds").isNull()).isTrue();
+            assertThat(row.get("drainUnknownReason").asText()).startsWith("not draining");
+        });
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            JsonNode h = http.get("/api/groups/drain-group/lag-history").json();
+            assertThat(h.get("sampled").asBoolean()).isTrue();
+            assertThat(h.get("intervalMs").asLong()).isEqualTo(200);
+            List<Long> lags = new ArrayList<>();
+            h.get("samples").forEach(p -> lags.add(p.get("lag").asLong()));
+            assertThat(lags).contains(0L, 3L);
+            assertThat(lags.get(lags.size() - 1)).isEqualTo(3L);
+            assertThat(lags.indexOf(3L)).isGreaterThan(lags.indexOf(0L));
+        });
+        // consuming again: a positive rate and a finite drain time while lag remains, 0 once caught up
+        try (PullConsumer c = PullConsumer.builder("drain-group", config("drain-consumer-2")).autoCommit(false).build()) {
+            c.subscribe("draining", "*");
+            c.start();
+            List<MessageExt> got = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                got.addAll(c.poll(Duration.ofMillis(200)));
+                return got.size() >= 3;
+            });
+            c.commitSync();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                JsonNode g = http.get("/api/groups/drain-group").json();
+                assertThat(g.get("lag").asLong()).isZero();
+                assertThat(g.get("consumeRate").asDouble()).isPositive();
+                assertThat(g.get("drainSeconds").asDouble()).isZero();
+            });
+        }
+        JsonNode none = http.get("/api/groups/no-such-group/lag-history").json();
+        assertThat(none.get("sampled").asBoolean()).isFalse();
+        assertThat(none.get("samples")).isEmpty();
     }
 }

@@ -238,12 +238,26 @@ class ConsoleBrowserIT {
         awaitText(By.id("search-notice"), "complete: the queue was read to the end of the range");
 
         // groups: the lag of the group that read 3 of 5 messages
-        open("#/groups/" + LAG_GROUP);
-        awaitText(By.id("group-lag"), "2");
-        assertThat(browser.findElement(By.id("group-queues")).getText()).doesNotContain("-1").contains("Lag (s)");
+        // its lag chart (one point per console sample, every 10 s) and its time to drain: unknown, as it does not consume
+        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            open("#/overview");
+            open("#/groups/" + LAG_GROUP);
+            awaitText(By.id("group-lag"), "2");
+            assertThat(browser.findElements(By.cssSelector("#lag-chart circle"))).hasSizeGreaterThanOrEqualTo(2);
+        });
+        List<WebElement> points = browser.findElements(By.cssSelector("#lag-chart circle"));
+        assertThat(points.get(points.size() - 1).getAttribute("data-value")).isEqualTo("2");
+        assertThat(browser.findElement(By.cssSelector("#lag-chart polyline")).getAttribute("points")).contains(",");
+        assertThat(browser.findElement(By.id("group-drain")).getText()).isEqualTo("unknown");
+        assertThat(browser.findElement(By.id("group-drain-line")).getText()).contains("not draining");
+        assertThat(browser.findElement(By.id("group-queues")).getText()).doesNotContain("-1").contains("Lag (s)")
+                .contains("Time to drain");
         screenshot("group");
         open("#/groups");
         awaitText(By.id("groups"), LAG_GROUP);
+        WebElement lagRow = browser.findElement(By.xpath("//table[@id='groups']//tr[td//a[text()='" + LAG_GROUP + "']]"));
+        assertThat(lagRow.getText()).contains("unknown");
+        assertThat(browser.findElement(By.id("groups")).getText()).contains("Time to drain");
         screenshot("groups");
 
         // waiting: the timer and the transactions of the broker, each scan complete

@@ -66,7 +66,7 @@
 
   function setPage(title, ...content) {
     const p = page();
-    p.replaceChildren(h('h1', {}, title), ...content);
+    p.replaceChildren(h('h1', {}, title), ...content.flat().filter(c => c !== null && c !== undefined && c !== ''));
   }
 
   async function run(render) {
@@ -252,6 +252,46 @@
     return lag === null || lag === undefined ? h('span', { class: 'unknown', title: reason || '' }, 'unknown') : fmt.num(lag);
   }
 
+  function drainCell(seconds, reason, id) {
+    if (seconds === null || seconds === undefined) return h('span', { class: 'unknown', id, title: reason || '' }, 'unknown');
+    return h('span', { id, class: 'drain' }, seconds === 0 ? 'drained' : fmt.dur(Math.ceil(seconds) * 1000));
+  }
+
+  const SVG = 'http://www.w3.org/2000/svg';
+  function svg(tag, attrs, ...children) {
+    const el = document.createElementNS(SVG, tag);
+    for (const [k, v] of Object.entries(attrs || {})) el.setAttribute(k, v);
+    for (const c of children) el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+    return el;
+  }
+
+  // A line chart in plain SVG: series = [{ name, cls, points: [[timeMs, value], ...] }]; one circle per data point.
+  function lineChart(id, series, unit) {
+    const W = 720, H = 220, L = 60, R = 10, T = 10, B = 30;
+    const all = series.flatMap(s => s.points);
+    if (all.length === 0) return h('p', { id, class: 'hint' }, 'No sample yet: the console samples periodically; come back in a few seconds.');
+    const t0 = Math.min(...all.map(p => p[0])), t1 = Math.max(...all.map(p => p[0]));
+    const vmax = Math.max(1, ...all.map(p => p[1]));
+    const x = t => L + (t1 === t0 ? (W - L - R) / 2 : (t - t0) / (t1 - t0) * (W - L - R));
+    const y = v => T + (1 - v / vmax) * (H - T - B);
+    const chart = svg('svg', { id, class: 'chart', viewBox: '0 0 ' + W + ' ' + H, width: W, height: H, role: 'img' });
+    chart.append(svg('line', { x1: L, y1: H - B, x2: W - R, y2: H - B, class: 'axis' }),
+      svg('line', { x1: L, y1: T, x2: L, y2: H - B, class: 'axis' }),
+      svg('text', { x: L - 4, y: T + 10, 'text-anchor': 'end', class: 'tick' }, fmt.num(Math.round(vmax * 100) / 100)),
+      svg('text', { x: L - 4, y: H - B, 'text-anchor': 'end', class: 'tick' }, '0'),
+      svg('text', { x: L, y: H - 8, class: 'tick' }, fmt.time(t0)),
+      svg('text', { x: W - R, y: H - 8, 'text-anchor': 'end', class: 'tick' }, fmt.time(t1) + (unit ? ' · ' + unit : '')));
+    series.forEach(s => {
+      const g = svg('g', { class: 'series ' + (s.cls || ''), 'data-series': s.name });
+      g.append(svg('polyline', { points: s.points.map(p => x(p[0]).toFixed(1) + ',' + y(p[1]).toFixed(1)).join(' ') }));
+      s.points.forEach(p => g.append(svg('circle', { cx: x(p[0]).toFixed(1), cy: y(p[1]).toFixed(1), r: 2.5, 'data-value': p[1] },
+        svg('title', {}, fmt.time(p[0]) + ': ' + p[1]))));
+      chart.append(g);
+    });
+    return h('div', { class: 'chart-box' }, chart,
+      series.length > 1 ? h('div', { class: 'legend' }, series.map(s => h('span', { class: 'key ' + (s.cls || '') }, s.name))) : null);
+  }
+
   async function groups() {
     const s = groupState;
     const data = await api('/api/groups?' + new URLSearchParams({ page: s.page, size: s.size, filter: s.filter }));
@@ -266,6 +306,7 @@
         { title: 'Members', key: 'members', num: true, cell: g => g.members },
         { title: 'Lag (messages)', key: 'lag', num: true, cell: g => g.error ? h('span', { class: 'error' }, g.error) : lagCell(g.lag) },
         { title: 'Queues with unknown lag', key: 'unknown', num: true, cell: g => g.unknownQueues ? h('span', { class: 'unknown' }, g.unknownQueues) : (g.error ? '' : '0') },
+        { title: 'Time to drain', key: 'drain', num: true, cell: g => g.error ? '' : drainCell(g.drainSeconds, g.drainUnknownReason) },
       ], data.items),
       h('div', { class: 'pager' },
         h('button', { class: 'secondary', type: 'button', disabled: s.page === 0, onclick: () => { s.page--; run(groups); } }, '◀ Previous'),
@@ -275,12 +316,22 @@
 
   async function groupDetail(group) {
     const g = await api('/api/groups/' + encodeURIComponent(group));
+    const hist = await api('/api/groups/' + encodeURIComponent(group) + '/lag-history');
     setPage('Group ' + g.group,
       h('p', {}, h('a', { href: '#/groups' }, '← all groups'), ' · ', h('a', { href: '#/dead-letters/' + encodeURIComponent(g.group) }, 'dead letters'),
         ' · ', h('a', { href: '#/offset-reset/' + encodeURIComponent(g.group) }, 'reset offsets')),
       h('p', { id: 'group-summary' }, 'Lag ', h('strong', { id: 'group-lag' }, fmt.num(g.lag)), ' message(s)',
         g.unknownQueues ? [', plus ', h('span', { class: 'unknown' }, g.unknownQueues + ' queue(s) with unknown lag'), ' (not counted)'] : '',
         ' · model ' + (g.messageModel || 'unknown: no member online')),
+      h('p', { id: 'group-drain-line' }, 'Time to drain ', drainCell(g.drainSeconds, g.drainUnknownReason, 'group-drain'),
+        ' · consume rate ', g.consumeRate === null || g.consumeRate === undefined
+          ? h('span', { class: 'unknown', id: 'group-rate' }, 'unknown')
+          : h('span', { id: 'group-rate' }, g.consumeRate.toFixed(1) + ' msg/s'),
+        g.drainUnknownReason ? h('span', { class: 'hint' }, ' (' + g.drainUnknownReason + ')') : '',
+        h('br'), h('span', { class: 'hint' }, 'The rate is how fast the committed offsets moved over the last minute of the console\'s samples.')),
+      h('h2', {}, 'Lag over time'),
+      lineChart('lag-chart', [{ name: 'lag (messages)', cls: 's0', points: hist.samples.map(p => [p.timeMs, p.lag]) }], 'one sample every ' + Math.round(hist.intervalMs / 1000) + ' s'),
+      !hist.sampled ? h('p', { class: 'hint' }, 'This group is not sampled (yet, or past the console\'s bound on sampled groups).') : null,
       h('h2', {}, 'Members'),
       g.members.length ? h('ul', { id: 'group-members' }, g.members.map(m => h('li', {}, m))) : h('p', { class: 'hint' }, 'No member connected.'),
       h('h2', {}, 'Subscriptions'),
@@ -296,6 +347,8 @@
         { title: 'Lag (s)', key: 'lagSeconds', num: true, cell: q => q.lagSeconds === null || q.lagSeconds === undefined
           ? h('span', { class: 'unknown', title: q.unknownReason || 'the oldest unconsumed message could not be read' }, 'unknown')
           : q.lagSeconds.toFixed(1) },
+        { title: 'Rate (msg/s)', key: 'rate', num: true, cell: q => q.consumeRate === null || q.consumeRate === undefined ? h('span', { class: 'unknown' }, 'unknown') : q.consumeRate.toFixed(1) },
+        { title: 'Time to drain', key: 'drain', num: true, cell: q => drainCell(q.drainSeconds, q.unknownReason || 'no consume rate, or a rate of 0 while lagging') },
         { title: 'Why unknown', key: 'reason', cell: q => q.unknownReason || '' },
       ], g.queues));
   }
