@@ -50,6 +50,9 @@ public final class ClientGroup {
             existing.touch(nowMs);
             return Boolean.FALSE;
         }
+        // a client that reconnected before its old connection's close was handled: the new connection replaces
+        // the old one, so each client id is one member (the rebalance input must list it once)
+        members.values().removeIf(c -> c.clientId().equals(clientId) && c.channel() != channel);
         members.put(channel, new ClientInfo(clientId, channel, nowMs));
         return Boolean.TRUE;
     }

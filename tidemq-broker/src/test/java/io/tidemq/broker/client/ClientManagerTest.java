@@ -63,6 +63,23 @@ class ClientManagerTest {
         assertThat(notifiedMembers.get(1)).containsExactlyInAnyOrder(a, b);
     }
 
+    /**
+     * A client that reconnected (a new connection before the old one's close was handled) is one member: the
+     * rebalance input and the tidemq_consumer_clients gauge list each client id once. Twice in the list, every
+     * member would compute its queues from a list the other members do not have.
+     */
+    @Test
+    void aClientOnTwoConnectionsIsOneMember() {
+        FakeChannel old = new FakeChannel("10.0.0.1:1000");
+        FakeChannel reconnected = new FakeChannel("10.0.0.1:1001");
+        FakeChannel b = new FakeChannel("10.0.0.2:1000");
+        manager.heartbeat(old, consumer("a@1@x", "billing"), 1_000);
+        manager.heartbeat(b, consumer("b@2@x", "billing"), 1_000);
+        manager.heartbeat(reconnected, consumer("a@1@x", "billing"), 2_000);
+
+        assertThat(manager.consumerIds("billing")).containsExactly("a@1@x", "b@2@x");
+    }
+
     @Test
     void closedConnectionLeavesEveryGroupAndNotifiesTheRest() {
         FakeChannel a = new FakeChannel("10.0.0.1:1000");
