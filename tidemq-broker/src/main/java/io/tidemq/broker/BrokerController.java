@@ -374,8 +374,10 @@ public final class BrokerController implements AutoCloseable {
      */
     public BrokerRegistration registration() {
         long version = topics.dataVersion() + drain.changes();
+        ReplicationService r = replication;
+        int masterEpoch = r != null && r.controlled() && r.role() == BrokerRole.MASTER ? r.epoch() : 0;
         return new BrokerRegistration(config.brokerClusterName(), config.brokerName(), registeredId(), address,
-                drain.advertised(topics.all()), version, figures.sample());
+                drain.advertised(topics.all()), version, figures.sample(), masterEpoch);
     }
 
     /** Every broker and store key with the value this broker runs with (GET_BROKER_CONFIG). */

@@ -71,6 +71,6 @@ public final class RegisterBrokerProcessor implements RequestProcessor {
             }
         }
         return new BrokerRegistration(body.clusterName(), body.brokerName(), body.brokerId(), body.brokerAddr(),
-                Map.copyOf(topics), body.dataVersion(), body.figures());
+                Map.copyOf(topics), body.dataVersion(), body.figures(), body.masterEpoch());
     }
 }

@@ -205,6 +205,15 @@ public final class RouteInfoManager implements RouteTableView {
         writeLock.lock();
         try {
             String addr = broker.brokerAddr();
+            BrokerGroup known = brokerTable.get(broker.brokerName());
+            if (broker.isMaster() && known != null && registration.masterEpoch() < known.masterEpoch
+                    && !addr.equals(known.addrs.get(BrokerData.MASTER_ID))) {
+                // a master of an older controller epoch (not yet told it lost its role): the route keeps the newer
+                STALE_LOG.warn("{} registers as master of {} in epoch {}, older than epoch {} of {}; the route keeps"
+                        + " the newer master", addr, broker.brokerName(), registration.masterEpoch(),
+                        known.masterEpoch, known.addrs.get(BrokerData.MASTER_ID));
+                return false;
+            }
             BrokerLiveInfo previous = liveTable.get(addr);
             if (previous != null && !previous.broker().sameSlot(broker)) {
                 // The process at this address now claims another cluster, group or id: forget the old claim.
@@ -212,6 +221,9 @@ public final class RouteInfoManager implements RouteTableView {
                 previous = null;
             }
             BrokerGroup group = joinGroup(broker);
+            if (broker.isMaster()) {
+                group.masterEpoch = Math.max(group.masterEpoch, registration.masterEpoch());
+            }
             String replacedAddr = group.addrs.put(broker.brokerId(), addr);
             if (replacedAddr != null && !replacedAddr.equals(addr)) {
                 // A new process took over this broker id from another address; the old one no longer holds it.
@@ -334,10 +346,14 @@ public final class RouteInfoManager implements RouteTableView {
     }
 
     /** A broker group's mutable entry; only touched under the write lock, read under the read lock. */
+    private static final org.slf4j.Logger STALE_LOG = org.slf4j.LoggerFactory.getLogger(RouteInfoManager.class);
+
     private static final class BrokerGroup {
 
         String cluster;
         final TreeMap<Long, String> addrs = new TreeMap<>();
+        /** The highest controller epoch a master of this group registered with (0 without a controller). */
+        int masterEpoch;
 
         BrokerGroup(String cluster) {
             this.cluster = cluster;

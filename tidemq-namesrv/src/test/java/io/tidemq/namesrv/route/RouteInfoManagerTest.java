@@ -185,6 +185,27 @@ class RouteInfoManagerTest {
         assertThat(routes.findByChannel(channelB)).extracting(BrokerLiveInfo::broker).containsExactly(MASTER_A);
     }
 
+    @Test
+    void aMasterOfAnOlderControllerEpochDoesNotTakeTheRouteBack() {
+        BrokerIdentity newMaster = new BrokerIdentity("c1", "broker-a", 0, "10.0.0.2:10911");
+        BrokerIdentity staleMaster = new BrokerIdentity("c1", "broker-a", 0, "10.0.0.1:10911");
+        BrokerIdentity nextMaster = new BrokerIdentity("c1", "broker-a", 0, "10.0.0.3:10911");
+        routes.register(newMaster, withEpoch(newMaster, 2), channelB, 1_000);
+
+        assertThat(routes.register(staleMaster, withEpoch(staleMaster, 1), channelA, 2_000)).isFalse();
+        assertThat(routes.findTopicRoute("orders").orElseThrow().brokerDatas())
+                .containsExactly(new BrokerData("c1", "broker-a", Map.of(0L, "10.0.0.2:10911")));
+
+        routes.register(nextMaster, withEpoch(nextMaster, 3), channelA, 3_000);
+        assertThat(routes.findTopicRoute("orders").orElseThrow().brokerDatas())
+                .containsExactly(new BrokerData("c1", "broker-a", Map.of(0L, "10.0.0.3:10911")));
+    }
+
+    private static BrokerRegistration withEpoch(BrokerIdentity b, int epoch) {
+        return new BrokerRegistration(b.clusterName(), b.brokerName(), b.brokerId(), b.brokerAddr(),
+                Map.of("orders", TopicConfig.of("orders", 4)), epoch, null, epoch);
+    }
+
     private static BrokerRegistration registration(BrokerIdentity b, long dataVersion, TopicConfig... topics) {
         Map<String, TopicConfig> configs = Arrays.stream(topics)
                 .collect(Collectors.toMap(TopicConfig::topic, Function.identity()));
