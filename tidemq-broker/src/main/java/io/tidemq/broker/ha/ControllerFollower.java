@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * peer) and turns each newer group state it hears into a role of {@link ReplicationService}: master in the
  * controller's epoch when the controller names this replica (in this incarnation), otherwise slave of the master
  * it names. As master it reports its in-sync set to the controller ({@code AlterIsr}) whenever it differs from the
- * controller's, so a slave that caught up becomes electable and one that fell behind no longer is.
+ * controller's, so a slave that caught up becomes electable and one that fell behind no longer is; until the
+ * controller takes a smaller set, every member of its set still counts for the commit point (the union rule).
  *
  * <p>Threads: the agent's thread ({@code tidemq-controller-agent}) changes roles; one scheduler thread
  * ({@code tidemq-controller-isr}) proposes in-sync set changes. Both only call thread-safe methods of
@@ -86,6 +87,9 @@ public final class ControllerFollower implements AutoCloseable {
         } else {
             // no master, or this replica named in an earlier incarnation: take no writes until an election
             replication.becomeSlave(g.masterEpoch(), null, null);
+        }
+        if (g.masterId() == self) {
+            replication.controllerInSync(g.masterEpoch(), g.isr()); // members count for commits until dropped there
         }
         if (replication.role() != before || replication.epoch() != epochBefore) {
             LOG.info("replica {} of group {} is {} in epoch {} (controller: master {} in epoch {}, in-sync {})", self,

@@ -66,8 +66,19 @@ final class InSyncReplicas {
     /** Guarded by this: where the current master epoch began; a slave joins the set only past it. */
     private final long epochStartOffset;
     private volatile long commitPoint;
+    /**
+     * With a controller: the in-sync set the controller holds (ids, the master's own included), or null without
+     * one. A replica in it counts for the commit point even after it left the local set, until the controller
+     * takes the smaller set: the controller may elect any member of its set, so none may miss an acknowledged
+     * message. One it names that never fetched from this master holds the commit point where it is. Written by
+     * the controller follower's threads, read under this object's lock.
+     */
+    private volatile java.util.Set<Integer> controllerInSync;
     /** SYNC puts waiting for the commit point, by their end offset (unique: puts never overlap). */
     private final ConcurrentSkipListMap<Long, CompletableFuture<Void>> waiters = new ConcurrentSkipListMap<>();
+
+    /** The master's own replica id (never a slave here); -1 when the set has no controller. */
+    private volatile int selfId = -1;
 
     InSyncReplicas(int minInSyncReplicas, long replicaLagMaxMs, long initialCommitPoint, long epochStartOffset,
                    LongSupplier masterEnd, LongSupplier clockMs, LongConsumer onCommitPointMoved) {
@@ -178,15 +189,30 @@ final class InSyncReplicas {
         }
     }
 
+    /** The controller's in-sync set for this master's epoch (null: no controller); moves the commit point if it can. */
+    void useControllerInSync(int masterId, java.util.Set<Integer> ids) {
+        selfId = masterId;
+        controllerInSync = ids == null ? null : java.util.Set.copyOf(ids);
+        recompute();
+    }
+
     /** Moves the commit point as far as every in-sync replica holds, then completes the puts it passed. */
     void recompute() {
         long moved = -1;
         synchronized (this) {
             if (inSyncCount() >= minInSyncReplicas) {
                 long point = masterEnd.getAsLong();
+                java.util.Set<Integer> required = controllerInSync;
                 for (Replica replica : replicas.values()) {
-                    if (replica.inSync) {
+                    if (replica.inSync || required != null && required.contains(replica.replicaId)) {
                         point = Math.min(point, replica.ackOffset);
+                    }
+                }
+                if (required != null) {
+                    for (int id : required) {
+                        if (id != selfId && !replicas.containsKey(id)) {
+                            point = Math.min(point, commitPoint); // named by the controller, never fetched here
+                        }
                     }
                 }
                 if (point > commitPoint) {

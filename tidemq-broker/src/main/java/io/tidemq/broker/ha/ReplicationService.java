@@ -140,6 +140,17 @@ public final class ReplicationService implements PutGate, AutoCloseable {
         return store.replicaLog().maxOffset();
     }
 
+    /**
+     * Master following the controller: the controller's in-sync set for {@code epoch}. Its members count for the
+     * commit point until the controller takes a smaller set (ignored for another epoch or when not master).
+     */
+    public void controllerInSync(int epoch, java.util.Set<Integer> ids) {
+        InSyncReplicas replicas = isr;
+        if (role == BrokerRole.MASTER && replicas != null && masterEpoch == epoch) {
+            replicas.useControllerInSync(replicaId, ids);
+        }
+    }
+
     /** Master: the replicas in sync now, itself included; null when not master. */
     public java.util.SortedSet<Integer> inSyncReplicaIds() {
         InSyncReplicas replicas = isr;

@@ -54,6 +54,30 @@ class InSyncReplicasTest {
     }
 
     @Test
+    void aReplicaTheControllerStillHoldsInSyncCountsForCommitsUntilTheControllerDropsIt() {
+        InSyncReplicas isr = replicas(1);
+        isr.useControllerInSync(0, java.util.Set.of(0, 1, 2));
+        isr.onHello(1, UUID.randomUUID(), 1, 0);
+        isr.onFetch(1, 0);
+        masterEnd.set(100);
+        CompletableFuture<Void> put = isr.awaitCommit(100, 60_000);
+        isr.onFetch(1, 100);
+        assertThat(put).as("replica 2 is in the controller's set and never fetched here").isNotDone();
+
+        isr.useControllerInSync(0, java.util.Set.of(0, 1));
+        assertThat(put).isCompleted();
+
+        masterEnd.set(200);
+        CompletableFuture<Void> next = isr.awaitCommit(200, 60_000);
+        clockMs.addAndGet(600);
+        isr.checkLag();
+        assertThat(isr.inSyncCount()).as("replica 1 left the local set").isEqualTo(1);
+        assertThat(next).as("but the controller may still elect it").isNotDone();
+        isr.useControllerInSync(0, java.util.Set.of(0));
+        assertThat(next).as("the controller took the smaller set").isCompleted();
+    }
+
+    @Test
     void aLaggingReplicaLeavesAndCommitsGoOnWithoutItThenItRejoinsOnCatchUp() {
         InSyncReplicas isr = replicas(2);
         isr.onHello(1, UUID.randomUUID(), 1, 0);
