@@ -127,7 +127,8 @@ public final class BrokerController implements AutoCloseable {
     private NettyRemotingServer server;
     private NettyRemotingClient namesrvClient;
     private volatile BrokerRegistrar registrar;
-    private TransactionCheckService transactionChecks;
+    /** Set once in start() (before the server serves); read by the replication thread, hence volatile. */
+    private volatile TransactionCheckService transactionChecks;
     private volatile String address;
     private volatile MetricsHttpServer metricsServer;
 
@@ -213,7 +214,7 @@ public final class BrokerController implements AutoCloseable {
         if (replication != null) {
             // after the offsets are loaded: a truncation in the first handshake clamps them too
             replication.onTruncation(offsets::clampToQueueEnds);
-            replication.useMetadata(new BrokerMetadata(topics, offsets));
+            replication.useMetadata(new BrokerMetadata(topics, offsets, timer, () -> transactionChecks));
             replication.start();
             brokerStore.setGate(replication);
             stats.infoSections.put("replication", replication::describe);

@@ -2,6 +2,7 @@ package io.tidemq.broker.schedule;
 
 import io.tidemq.broker.config.TimerSettings;
 import io.tidemq.broker.store.BrokerStore;
+import io.tidemq.broker.support.AtomicJsonFile;
 import io.tidemq.broker.support.BrokerThreads;
 import io.tidemq.common.concurrent.NamedThreadFactory;
 import io.tidemq.common.concurrent.ServiceThread;
@@ -16,7 +17,11 @@ import io.tidemq.store.api.timer.TimerStoreConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -80,6 +85,28 @@ public final class TimerMessageService implements AutoCloseable {
     private long lastCheckpointMs;
     /** Next timer-topic queue offset to index; written by the scan thread, read by stats. */
     private volatile long indexedQueueOffset;
+    /**
+     * Scan thread: the highest delivered cursor any entry was indexed with (the cursor is not monotone: an entry
+     * indexed late opens a slot before it), and its value, the indexed offset and the time at the previous
+     * checkpoint (see {@link #publishProgress} and TimerProgress).
+     */
+    private long maxIndexCursorMs = TimerCheckpoint.UNKNOWN_CURSOR;
+    private long pairIndexedOffset;
+    private long pairCursorMs = TimerCheckpoint.UNKNOWN_CURSOR;
+    private long pairWrittenAtMs;
+    /** Scan thread: entries below this queue offset firing before {@link #skipBeforeSlotMs} were delivered by a
+     *  former master (adopted TimerProgress); they are not indexed again. */
+    private long skipBelowQueueOffset;
+    private long skipBeforeSlotMs = Long.MIN_VALUE;
+    /** Scan thread: what {@link #publishProgress} last saw, and publications since it last changed. */
+    private long publishedActivity = -1;
+    private int quietPublications;
+    /** Written by the scan thread, read by HA_METADATA snapshots on any thread; null before the first. */
+    private volatile TimerProgress published;
+    /** Moves whenever {@link #published} changes; any thread. */
+    private final AtomicLong publishedVersion = new AtomicLong();
+    /** Entries not indexed again because a former master had delivered them; scan thread writes. */
+    private final AtomicLong skippedDelivered = new AtomicLong();
 
     /**
      * @param dir where the timer store lives ({@code <storePath>/timer})
@@ -103,12 +130,25 @@ public final class TimerMessageService implements AutoCloseable {
         }
         state = State.RUNNING;
         long nowMs = clockMs.getAsLong();
+        TimerProgress adopted = readAdopted();
+        if (adopted != null) {
+            deleteTimerStore(); // a slave's timer store is not its master's (see adoptReplicated)
+        }
         // entries whose record was lost with the CommitLog's tail are dropped (storage-audit #8)
         timerStore = store.openTimerStore(new TimerStoreConfig(dir, settings.precisionMs(), settings.slotCount(),
                 TimerStoreConfig.DEFAULT_LOG_SEGMENT_BYTES));
         TimerStore.Recovery recovery = timerStore.recovery();
         TimerCheckpoint checkpoint = recovery.checkpoint();
         long queueEnd = store.maxQueueOffset(TimerRecords.TOPIC, TimerRecords.QUEUE_ID);
+        if (adopted != null) {
+            // resume where the former master was: index the whole timer topic again, skipping what it delivered
+            long cursorSlot = timerStore.slotTimeOf(adopted.deliveredCursorMs());
+            checkpoint = new TimerCheckpoint(store.minQueueOffset(TimerRecords.TOPIC, TimerRecords.QUEUE_ID), 0,
+                    cursorSlot, adopted.guardFromMs() + RedeliveryGuard.CLOCK_MARGIN_MS, false);
+            skipBelowQueueOffset = adopted.indexedBelowQueueOffset();
+            skipBeforeSlotMs = cursorSlot;
+            log.info("timer service resumes from its former master's progress {}", adopted);
+        }
         indexedQueueOffset = checkpoint.indexedQueueOffset();
         if (indexedQueueOffset > queueEnd) {
             log.warn("the timer index is ahead of {} ({} > {}): the CommitLog lost its tail; indexing from {}",
@@ -119,6 +159,19 @@ public final class TimerMessageService implements AutoCloseable {
         loadSlotMs = cursor == TimerCheckpoint.UNKNOWN_CURSOR ? timerStore.slotTimeOf(nowMs) : cursor;
         pending.set(recovery.pendingEntries());
         delivery.guard(newGuard(checkpoint, nowMs));
+        if (cursor != TimerCheckpoint.UNKNOWN_CURSOR) {
+            // what the last run indexed below the checkpoint's offset used cursors up to its next load slot, at
+            // most a look-ahead and a slot past the checkpoint's time (the cursor itself may have moved back)
+            maxIndexCursorMs = Math.max(cursor, timerStore.slotTimeOf(checkpoint.writtenAtMs()
+                    + settings.lookAheadMs()) + 2 * settings.precisionMs());
+            pairIndexedOffset = indexedQueueOffset;
+            pairCursorMs = maxIndexCursorMs;
+            pairWrittenAtMs = checkpoint.writtenAtMs();
+        }
+        if (adopted != null) {
+            // the store now holds its own checkpoint; a crash from here re-indexes as any unclean restart does
+            deleteAdopted();
+        }
 
         deliverExecutor = Executors.newFixedThreadPool(DELIVER_THREADS,
                 NamedThreadFactory.pool("tidemq-timer-deliver", true));
@@ -193,6 +246,12 @@ public final class TimerMessageService implements AutoCloseable {
             switch (r.status()) {
                 case FOUND -> {
                     for (var m : r.messages()) {
+                        if (m.queueOffset() < skipBelowQueueOffset && timerStore.slotTimeOf(fireAtMs(
+                                m.storeTimestampMs(), TimerRecords.deliverAtMs(m))) < skipBeforeSlotMs) {
+                            skippedDelivered.incrementAndGet(); // the former master delivered it
+                            indexedQueueOffset = m.queueOffset() + 1;
+                            continue;
+                        }
                         if (!index(m.physicalOffset(), m.storeSizeBytes(), m.storeTimestampMs(),
                                 TimerRecords.deliverAtMs(m), nowMs)) {
                             return; // ring position busy: try again once delivery moved on
@@ -229,6 +288,12 @@ public final class TimerMessageService implements AutoCloseable {
         }
     }
 
+    /** When an entry fires: its due time, or its roll point when due beyond the roll window. */
+    private long fireAtMs(long storeTimestampMs, long deliverAtMs) {
+        long rollAtMs = storeTimestampMs + settings.rollWindowMs();
+        return deliverAtMs > rollAtMs ? rollAtMs : deliverAtMs;
+    }
+
     /**
      * Scan thread: places one scheduled message. Its slot is the one of its fire time (the due time, or the roll
      * point when due beyond the roll window). A slot that was already loaded cannot take entries through the
@@ -243,6 +308,7 @@ public final class TimerMessageService implements AutoCloseable {
         long fireAtMs = roll ? rollAtMs : deliverAtMs;
         long target = timerStore.slotTimeOf(fireAtMs);
         long cursor = progress.cursor(loadSlotMs);
+        maxIndexCursorMs = Math.max(maxIndexCursorMs, cursor);
         boolean direct = target < loadSlotMs;
         long slot = direct ? Math.max(target, Math.min(cursor, loadSlotMs - settings.precisionMs())) : target;
         long position = timerStore.append(deliverAtMs, slot, commitLogOffset, sizeBytes,
@@ -297,9 +363,103 @@ public final class TimerMessageService implements AutoCloseable {
             return;
         }
         timerStore.checkpoint(indexedQueueOffset, cursor, nowMs);
+        publishProgress(cursor, nowMs);
         RedeliveryGuard guard = delivery.guard();
         if (guard != null && cursor > guard.suspectBeforeMs() + settings.precisionMs()) {
             delivery.guard(null); // every entry that could have been re-put before the restart is done
+        }
+    }
+
+    /**
+     * Scan thread, after a checkpoint: everything indexed by the previous checkpoint was indexed with a cursor up to
+     * {@link #pairCursorMs}; once the cursor is past that, it is what {@link TimerProgress} promises.
+     */
+    private void publishProgress(long cursor, long nowMs) {
+        if (cursor == TimerCheckpoint.UNKNOWN_CURSOR) {
+            return;
+        }
+        if (cursor <= pairCursorMs) {
+            return; // keep the pair until the cursor passes it
+        }
+        // an idle timer moves its cursor with time: publish after activity and once more after it stopped (so the
+        // last publication names a cursor past the last delivery), not every checkpoint; an older publication stays
+        // true, it only skips less
+        long activity = indexedQueueOffset + stats.delivered.sum() + stats.deadLettered.sum() + stats.lost.sum()
+                + stats.duplicatesSkipped.sum();
+        boolean publish = activity != publishedActivity || quietPublications < 1;
+        quietPublications = activity != publishedActivity ? 0 : quietPublications + 1;
+        publishedActivity = activity;
+        if (publish && pairCursorMs != TimerCheckpoint.UNKNOWN_CURSOR) {
+            long guardFromMs = Math.min(cursor - settings.lookAheadMs() - settings.precisionMs(), pairWrittenAtMs)
+                    - RedeliveryGuard.CLOCK_MARGIN_MS;
+            published = new TimerProgress(pairIndexedOffset, cursor, guardFromMs);
+            publishedVersion.incrementAndGet();
+        }
+        pairIndexedOffset = indexedQueueOffset;
+        pairCursorMs = Math.max(cursor, maxIndexCursorMs);
+        pairWrittenAtMs = nowMs;
+    }
+
+    /** What a slave copies (HA_METADATA); null until the cursor moved twice. Any thread. */
+    public TimerProgress progress() {
+        return published;
+    }
+
+    /** Moves whenever {@link #progress()} changed. Any thread. */
+    public long progressVersion() {
+        return publishedVersion.get();
+    }
+
+    /** Timer-topic entries not indexed at start because the former master had delivered them. */
+    public long skippedDeliveredCount() {
+        return skippedDelivered.get();
+    }
+
+    /**
+     * Slave: keeps its master's timer progress in {@value TimerProgress#FILE_NAME} and drops its own timer store (a
+     * stale index of a former life as master, if any), so that a later {@link #start} resumes from the master's
+     * progress. The replication thread. Ignored once this service started (a master demoted at run time keeps
+     * delivering from its own store until it is restarted).
+     *
+     * @return whether the progress was taken
+     */
+    public synchronized boolean adoptReplicated(TimerProgress master) {
+        if (state != State.NEW || master.equals(readAdopted())) {
+            return false;
+        }
+        deleteTimerStore();
+        new AtomicJsonFile(adoptedFile()).write(master);
+        return true;
+    }
+
+    private Path adoptedFile() {
+        return dir.resolveSibling(TimerProgress.FILE_NAME);
+    }
+
+    private TimerProgress readAdopted() {
+        return new AtomicJsonFile(adoptedFile()).read(TimerProgress.class);
+    }
+
+    private void deleteAdopted() {
+        try {
+            Files.deleteIfExists(adoptedFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + adoptedFile() + "; delete it by hand before"
+                    + " the next start (it would make the timer index its topic again)", e);
+        }
+    }
+
+    /** Deletes the (closed) timer store's directory. */
+    private void deleteTimerStore() {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete the timer store " + dir + "; delete it by hand", e);
         }
     }
 

@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The transaction check-back loop, on thread {@value #THREAD_NAME}: every {@code transactionCheckIntervalMs}
@@ -34,8 +35,15 @@ public final class TransactionCheckService implements AutoCloseable {
     private final long checkIntervalMs;
     private final OpLogReader ops;
     private final HalfScanner halves;
-    /** The progress last written; see the class comment for its owner. */
-    private TransactionProgress persisted = TransactionProgress.START;
+    /**
+     * The progress last written (or adopted from a master); written by the owner of the scan state (see the class
+     * comment) or under {@code this} by {@link #adoptReplicated}, read by any thread (HA_METADATA snapshots).
+     */
+    private volatile TransactionProgress persisted = TransactionProgress.START;
+    /** Moves whenever {@link #persisted} changes, so the replication sees it; any thread. */
+    private final AtomicLong progressVersion = new AtomicLong();
+    /** A master's progress was adopted after the last recovery, so start() recovers again; guarded by this. */
+    private boolean adoptedSinceRecovery;
     /** The check thread; guarded by {@code this}. */
     private ServiceThread executor;
     /** Guarded by {@code this}; set in start. */
@@ -60,6 +68,7 @@ public final class TransactionCheckService implements AutoCloseable {
 
     /** Loads the progress and replays the op records after it. The store must be started. */
     public synchronized void recover() {
+        adoptedSinceRecovery = false;
         TransactionProgress p = progressFile.read(TransactionProgress.class);
         persisted = clampToStore(p == null ? TransactionProgress.START : p);
         transactions.table().advanceBoundary(persisted.boundaryOffset());
@@ -93,6 +102,10 @@ public final class TransactionCheckService implements AutoCloseable {
         if (executor != null) {
             throw new IllegalStateException("the transaction check service is already started");
         }
+        if (adoptedSinceRecovery) {
+            // a slave becoming master: resume from its master's progress, not from what it recovered at its start
+            recover();
+        }
         sender = new CheckBackSender(server, producers);
         executor = ServiceThread.every(THREAD_NAME, checkIntervalMs, () -> scanOnce(System.currentTimeMillis()),
                 e -> LOG.error("transaction check scan failed; retrying in {} ms", checkIntervalMs, e));
@@ -117,7 +130,44 @@ public final class TransactionCheckService implements AutoCloseable {
         if (!now.equals(persisted)) {
             progressFile.write(now);
             persisted = now;
+            progressVersion.incrementAndGet();
         }
+    }
+
+    /** The progress last persisted (a master replicates it to its slaves). Any thread. */
+    public TransactionProgress progress() {
+        return persisted;
+    }
+
+    /** A number that moves whenever {@link #progress()} changed. Any thread. */
+    public long progressVersion() {
+        return progressVersion.get();
+    }
+
+    /**
+     * Slave: takes its master's progress (HA_METADATA) and writes it to {@code transactionProgress.json}, so that
+     * once this broker becomes master (restarted as one, or {@link #start} after a role change, which recovers
+     * from it first) it neither re-checks halves its master had decided nor replays op records about them. The
+     * offsets are portable: a slave's CommitLog and queues are its master's. A progress behind the one held
+     * (a master restarted with a clamped progress) is ignored; recovery clamps a progress ahead of the local
+     * store. The replication thread; ignored while the check thread runs (a master demoted at run time keeps its
+     * own progress).
+     *
+     * @return whether the progress was taken
+     */
+    public synchronized boolean adoptReplicated(TransactionProgress master) {
+        if (executor != null) {
+            return false;
+        }
+        TransactionProgress held = persisted;
+        if (master.boundaryOffset() < held.boundaryOffset() || master.equals(held)) {
+            return false;
+        }
+        progressFile.write(master);
+        persisted = master;
+        progressVersion.incrementAndGet();
+        adoptedSinceRecovery = true;
+        return true;
     }
 
     /** What {@link #waitingHalves} found. */
