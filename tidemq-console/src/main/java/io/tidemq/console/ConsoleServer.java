@@ -17,6 +17,7 @@ import io.tidemq.console.api.GroupsApi;
 import io.tidemq.console.api.MessagesApi;
 import io.tidemq.console.api.OffsetResetApi;
 import io.tidemq.console.api.OverviewApi;
+import io.tidemq.console.api.RatesSampler;
 import io.tidemq.console.api.TopicsApi;
 import io.tidemq.console.auth.AuthApi;
 import io.tidemq.console.auth.LoginThrottle;
@@ -91,7 +92,8 @@ public final class ConsoleServer implements AutoCloseable {
         });
         Path auditFile = options.usersFile() == null ? null : options.usersFile().resolveSibling("audit.log");
         GroupsApi groups = new GroupsApi(admin, options.lagSampleIntervalMs());
-        routes(app, auth, admin, clock, new AuditLog(auditFile, clock), groups);
+        RatesSampler rates = new RatesSampler(options.lagSampleIntervalMs(), admin::clusterStats);
+        routes(app, auth, admin, clock, new AuditLog(auditFile, clock), groups, rates);
         try {
             app.start(options.bindAddress(), options.port());
         } catch (RuntimeException e) {
@@ -111,6 +113,12 @@ public final class ConsoleServer implements AutoCloseable {
                 log.warn("sampling the groups' lag failed; the next sample is in {} ms: {}",
                         options.lagSampleIntervalMs(), e.toString());
             }
+            try {
+                rates.sampleOnce();
+            } catch (RuntimeException e) {
+                log.warn("sampling the brokers' rates failed; the next sample is in {} ms: {}",
+                        options.lagSampleIntervalMs(), e.toString());
+            }
         }, 0, options.lagSampleIntervalMs(), TimeUnit.MILLISECONDS);
         ConsoleServer server = new ConsoleServer(options, admin, users, app, sampler);
         log.info("console at {} (login {})", server.url(), options.insecure() ? "off: --insecure-console" : "required");
@@ -118,7 +126,7 @@ public final class ConsoleServer implements AutoCloseable {
     }
 
     private static void routes(Javalin app, AuthApi auth, AdminClient admin, Clock clock, AuditLog audit,
-                               GroupsApi groups) {
+                               GroupsApi groups, RatesSampler rates) {
         app.before(ctx -> securityHeaders(ctx));
         app.before("/api/*", auth::guard);
         app.post("/api/login", auth::login);
@@ -130,6 +138,7 @@ public final class ConsoleServer implements AutoCloseable {
         MessagesApi messages = new MessagesApi(admin);
         DeadLettersApi dlq = new DeadLettersApi(admin);
         app.get("/api/overview", overview::get);
+        app.get("/api/brokers/rates-history", rates::get);
         app.get("/api/topics", topics::list);
         app.post("/api/topics", topics::create);
         app.get("/api/topics/{topic}", topics::detail);

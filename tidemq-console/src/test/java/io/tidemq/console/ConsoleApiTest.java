@@ -562,6 +562,10 @@ class ConsoleApiTest {
                 assertThat(g.get("queues").get(0).get("drainSeconds").asDouble()).isZero();
             });
         }
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            JsonNode samples = http.get("/api/groups/drain-group/lag-history").json().get("samples");
+            assertThat(samples.get(samples.size() - 1).get("lag").asLong()).isZero();
+        });
         send("draining", 3, null);
         // lagging, offsets not moving: after two samples the rate is 0 and the drain time unknown, never 0
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
@@ -605,5 +609,29 @@ class ConsoleApiTest {
         JsonNode none = http.get("/api/groups/no-such-group/lag-history").json();
         assertThat(none.get("sampled").asBoolean()).isFalse();
         assertThat(none.get("samples")).isEmpty();
+    }
+
+    @Test
+    void theRatesHistoryHoldsEachBrokersInAndOutRatesOverTime() {
+        ConsoleHttp http = loggedIn();
+        createTopic(http, "rated", 1);
+        send("rated", 20, null);
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            JsonNode r = http.get("/api/brokers/rates-history").json();
+            assertThat(r.get("intervalMs").asLong()).isEqualTo(200);
+            assertThat(r.get("brokers")).hasSize(1);
+            JsonNode samples = r.get("brokers").get(0).get("samples");
+            assertThat(samples.size()).isGreaterThanOrEqualTo(2);
+            long previous = 0;
+            boolean sawIn = false;
+            for (JsonNode p : samples) {
+                assertThat(p.get("timeMs").asLong()).isGreaterThan(previous);
+                previous = p.get("timeMs").asLong();
+                assertThat(p.get("inPerSecond").asDouble()).isNotNegative();
+                assertThat(p.get("outPerSecond").asDouble()).isNotNegative();
+                sawIn |= p.get("inPerSecond").asDouble() > 0;
+            }
+            assertThat(sawIn).as("the 20 sends show as a rate in").isTrue();
+        });
     }
 }

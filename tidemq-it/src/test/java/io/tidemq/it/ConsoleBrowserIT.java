@@ -182,6 +182,13 @@ class ConsoleBrowserIT {
         assertThat(browser.findElement(By.id("brokers")).getText()).contains(server.brokerAddr()).contains("% of");
         assertThat(browser.findElement(By.id("namesrvs")).getText()).contains(server.namesrvAddr()).contains("answers");
         assertThat(browser.findElement(By.id("who")).getText()).isEqualTo("logged in as admin");
+        // the rates chart: in and out series drawn from the broker's sampled figures (the page refreshes every 5 s)
+        new WebDriverWait(browser, Duration.ofSeconds(40)).until(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("#rates-charts svg.chart g[data-series^='in'] circle")));
+        assertThat(browser.findElements(By.cssSelector("#rates-charts svg.chart g[data-series^='out'] circle")))
+                .isNotEmpty();
+        assertThat(browser.findElement(By.id("rates-charts")).getText()).contains("in (stored/s)")
+                .contains("out (delivered/s)");
         screenshot("overview");
 
         // topics: the list and one topic's queues

@@ -20,8 +20,8 @@ import java.util.function.Supplier;
  * samples, all figures read from the brokers (DESCRIBE_CONSUMER_GROUP).
  *
  * <p>Memory is bounded: at most {@link #MAX_GROUPS} groups are sampled (the first by name), each keeps a ring of
- * {@link #RING} lag samples and only the committed-offset snapshots of the last {@link #RATE_WINDOW_MS} (plus the
- * previous one); groups no longer listed are forgotten.
+ * {@link #RING} lag samples and only the committed-offset snapshots of the rate window
+ * ({@link #RATE_WINDOW_SAMPLES} intervals) plus the one before; groups no longer listed are forgotten.
  *
  * <p>Threads: {@link #sampleOnce} runs on the console's one sampler thread; HTTP threads read. Every field below
  * that changes is guarded by {@code this}.
@@ -31,7 +31,8 @@ public final class LagSampler {
     private static final Logger log = LoggerFactory.getLogger(LagSampler.class);
     public static final int MAX_GROUPS = 1_000;
     public static final int RING = 360;
-    public static final long RATE_WINDOW_MS = 60_000;
+    /** The consume rate is measured over this many sample intervals (one minute at the default 10 s). */
+    public static final int RATE_WINDOW_SAMPLES = 6;
 
     /** One point of the lag chart. {@code lag} sums the known queue lags; {@code unknownQueues} are not counted. */
     public record LagSample(long timeMs, long lag, int unknownQueues) {
@@ -61,7 +62,7 @@ public final class LagSampler {
         /** (time, queue key → committed offset), oldest first, within the rate window plus one older. */
         final ArrayDeque<Map.Entry<Long, Map<String, Long>>> offsets = new ArrayDeque<>();
 
-        void add(long now, GroupsApi.GroupDetail d) {
+        void add(long now, GroupsApi.GroupDetail d, long rateWindowMs) {
             times[head] = now;
             lags[head] = d.lag();
             unknown[head] = d.unknownQueues();
@@ -79,7 +80,7 @@ public final class LagSampler {
                 Iterator<Map.Entry<Long, Map<String, Long>>> it = offsets.iterator();
                 it.next();
                 long second = it.next().getKey();
-                if (second <= now - RATE_WINDOW_MS) {
+                if (second <= now - rateWindowMs) {
                     offsets.removeFirst();
                 } else {
                     break;
@@ -116,6 +117,11 @@ public final class LagSampler {
         return intervalMs;
     }
 
+    /** The span the consume rate is measured over. */
+    public long rateWindowMs() {
+        return RATE_WINDOW_SAMPLES * intervalMs;
+    }
+
     static String key(GroupsApi.QueueLagRow q) {
         return q.broker() + "/" + q.topic() + "/" + q.queueId();
     }
@@ -145,7 +151,7 @@ public final class LagSampler {
 
     /** Adds one sample of a group (also used by tests with chosen times). */
     public synchronized void record(String group, long nowMs, GroupsApi.GroupDetail d) {
-        histories.computeIfAbsent(group, x -> new GroupHistory()).add(nowMs, d);
+        histories.computeIfAbsent(group, x -> new GroupHistory()).add(nowMs, d, rateWindowMs());
     }
 
     public synchronized LagHistory history(String group) {
@@ -170,20 +176,21 @@ public final class LagSampler {
             GroupHistory h = histories.get(group);
             noRate = String.format(NO_RATE_YET, Math.max(1, intervalMs / 1_000));
             if (h != null && h.offsets.size() >= 2) {
-                Map.Entry<Long, Map<String, Long>> first = h.offsets.peekFirst();
                 Map.Entry<Long, Map<String, Long>> last = h.offsets.peekLast();
-                double dt = (last.getKey() - first.getKey()) / 1_000.0;
-                if (dt > 0) {
-                    for (Map.Entry<String, Long> e : last.getValue().entrySet()) {
+                for (Map.Entry<String, Long> e : last.getValue().entrySet()) {
+                    // the oldest kept snapshot that has this queue (a queue first committed later starts there)
+                    for (Map.Entry<Long, Map<String, Long>> first : h.offsets) {
                         Long before = first.getValue().get(e.getKey());
-                        if (before != null) {
+                        double dt = (last.getKey() - first.getKey()) / 1_000.0;
+                        if (before != null && dt > 0) {
                             rates.put(e.getKey(), e.getValue() >= before ? (e.getValue() - before) / dt : -1.0);
+                            break;
                         }
                     }
                 }
             }
         }
-        long windowS = RATE_WINDOW_MS / 1_000;
+        long windowS = Math.max(1, rateWindowMs() / 1_000);
         double total = 0;
         boolean anyRate = false;
         boolean movedBack = false;

@@ -104,8 +104,15 @@
   }
 
   // ---- overview
+  // True while the address still shows this page: a render whose answers arrive after the user moved on drops them
+  // (and does not schedule its refresh on another page).
+  function stillOn(name) {
+    return ((location.hash || '#/overview').slice(2).split('/')[0] || 'overview') === name;
+  }
+
   async function overview() {
-    const o = await api('/api/overview');
+    const [o, rates] = await Promise.all([api('/api/overview'), api('/api/brokers/rates-history')]);
+    if (!stillOn('overview')) return;
     const ns = table('namesrvs', [
       { title: 'NameServer', key: 'address', cell: n => n.address },
       { title: 'Status', key: 'status', cell: n => n.reachable ? h('span', { class: 'ok' }, 'answers') : h('span', { class: 'error' }, 'unreachable') },
@@ -133,7 +140,16 @@
       { title: 'Figures from', key: 'age', cell: b => b.reportAgeMs === null || b.reportAgeMs === undefined ? '' : fmt.dur(b.reportAgeMs) + ' ago' },
       { title: 'Error', key: 'error', cell: b => b.error ? h('span', { class: 'error' }, b.error) : '' },
     ], o.brokers);
+    const rateCharts = rates.brokers.length
+      ? rates.brokers.map(b => h('div', { class: 'rate-chart' }, h('h3', {}, b.broker),
+        lineChart('rates-chart-' + b.broker.replace(/[^A-Za-z0-9_-]/g, '_'), [
+          { name: 'in (stored/s)', cls: 's0', points: b.samples.map(p => [p.timeMs, p.inPerSecond]) },
+          { name: 'out (delivered/s)', cls: 's2', points: b.samples.map(p => [p.timeMs, p.outPerSecond]) }], 'messages/s')))
+      : [h('p', { class: 'hint', id: 'rates-none' }, 'No broker figures sampled yet.')];
     setPage('Overview', h('h2', {}, 'Brokers'), br, h('h2', {}, 'NameServers'), ns,
+      h('h2', {}, 'Rates over time'),
+      h('p', { class: 'hint' }, 'Messages per second each broker stored (in) and delivered to consumers (out), as it measured them for its registrations; the console keeps the last ' + rates.capacity + ' figures.'),
+      h('div', { id: 'rates-charts' }, rateCharts),
       h('p', { class: 'hint' }, 'Read at ' + fmt.time(o.generatedAtMs) + '; refreshed every 5 s while this page is open.'));
     refreshTimer = setTimeout(() => run(overview), 5000);
   }
@@ -315,8 +331,9 @@
   }
 
   async function groupDetail(group) {
-    const g = await api('/api/groups/' + encodeURIComponent(group));
-    const hist = await api('/api/groups/' + encodeURIComponent(group) + '/lag-history');
+    const [g, hist] = await Promise.all([api('/api/groups/' + encodeURIComponent(group)),
+      api('/api/groups/' + encodeURIComponent(group) + '/lag-history')]);
+    if (!stillOn('groups')) return;
     setPage('Group ' + g.group,
       h('p', {}, h('a', { href: '#/groups' }, '← all groups'), ' · ', h('a', { href: '#/dead-letters/' + encodeURIComponent(g.group) }, 'dead letters'),
         ' · ', h('a', { href: '#/offset-reset/' + encodeURIComponent(g.group) }, 'reset offsets')),
@@ -328,7 +345,7 @@
           ? h('span', { class: 'unknown', id: 'group-rate' }, 'unknown')
           : h('span', { id: 'group-rate' }, g.consumeRate.toFixed(1) + ' msg/s'),
         g.drainUnknownReason ? h('span', { class: 'hint' }, ' (' + g.drainUnknownReason + ')') : '',
-        h('br'), h('span', { class: 'hint' }, 'The rate is how fast the committed offsets moved over the last minute of the console\'s samples.')),
+        h('br'), h('span', { class: 'hint' }, 'The rate is how fast the committed offsets moved over the console\'s last 6 samples (a minute at the default 10 s).')),
       h('h2', {}, 'Lag over time'),
       lineChart('lag-chart', [{ name: 'lag (messages)', cls: 's0', points: hist.samples.map(p => [p.timeMs, p.lag]) }], 'one sample every ' + Math.round(hist.intervalMs / 1000) + ' s'),
       !hist.sampled ? h('p', { class: 'hint' }, 'This group is not sampled (yet, or past the console\'s bound on sampled groups).') : null,

@@ -71,6 +71,20 @@ class LagSamplerTest {
     }
 
     @Test
+    void aQueueFirstCommittedWithinTheWindowIsMeasuredFromItsFirstCommit() {
+        LagSampler s = sampler();
+        s.record("g", 0, group(queue(0, 100, null)));
+        s.record("g", 10_000, group(queue(0, 100, 20L)));
+        GroupsApi.GroupDetail now = group(queue(0, 100, 70L));
+        s.record("g", 20_000, now);
+
+        LagSampler.Drain d = s.drain("g", now);
+
+        assertThat(d.rate()).isCloseTo(5.0, within(1e-9));
+        assertThat(d.seconds()).isCloseTo(6.0, within(1e-9));
+    }
+
+    @Test
     void aLaggingGroupThatDoesNotConsumeHasAnUnknownDrainTimeNotZero() {
         LagSampler s = sampler();
         GroupsApi.GroupDetail stuck = group(queue(0, 50, 10L));
