@@ -177,6 +177,17 @@ class ReplicationIT {
                         .until(() -> sameLog("ha-master", slave, finalEnd));
             }
 
+            // the timer and transaction progress reached the slaves: the master's transactionProgress.json, and the
+            // timer progress the master published once its delayed messages were delivered (issue 11)
+            long quietAtMs = System.currentTimeMillis();
+            for (String slave : List.of("ha-slave-1", "ha-slave-2")) {
+                await(slave + " holds the master's transaction progress").atMost(Duration.ofSeconds(30))
+                        .until(() -> !configFile(slave, "transactionProgress.json").isEmpty() && configFile(slave,
+                                "transactionProgress.json").equals(configFile("ha-master", "transactionProgress.json")));
+                await(slave + " holds the master's timer progress").atMost(Duration.ofSeconds(30))
+                        .until(() -> timerCursorOf(slave) >= quietAtMs - 60_000);
+            }
+
             // a slave whose disk is wiped comes back with a new store UUID and copies the whole log again
             String uuidBefore = admin.brokerRuntimeInfo(master).get("haReplica.2.storeUuid");
             cluster.broker("ha-slave-2").kill9();
@@ -230,6 +241,21 @@ class ReplicationIT {
         Path file = tmp.resolve("cluster").resolve(node).resolve("config").resolve(name);
         try {
             return Files.exists(file) ? Files.readString(file) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The delivered cursor of the timer progress a slave copied from its master, or -1 without one. */
+    private long timerCursorOf(String node) {
+        Path file = tmp.resolve("cluster").resolve(node).resolve("timerReplicatedProgress.json");
+        try {
+            if (!Files.exists(file)) {
+                return -1;
+            }
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"deliveredCursorMs\"\\s*:\\s*(\\d+)")
+                    .matcher(Files.readString(file));
+            return m.find() ? Long.parseLong(m.group(1)) : -1;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
