@@ -244,6 +244,32 @@ public final class ClientInstance {
         }
     }
 
+    /** Least time between two route refreshes of one topic forced by failed sends. */
+    static final long FORCED_REFRESH_MIN_INTERVAL_MS = 500;
+    /** Per topic, the nanoTime of the last refresh forced by a failed send; any thread (compute is atomic). */
+    private final java.util.concurrent.ConcurrentHashMap<String, Long> forcedRefreshNanos =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * A send to {@code topic} got no answer (refused connection, timeout): its broker may have died and its group
+     * elected another master, so the route is refreshed on the timer thread now rather than at the next
+     * {@code routeRefreshIntervalMs}; at most once per {@value #FORCED_REFRESH_MIN_INTERVAL_MS} ms per topic.
+     */
+    public void refreshRouteSoon(String topic) {
+        long now = System.nanoTime();
+        boolean[] due = new boolean[1];
+        forcedRefreshNanos.compute(topic, (t, last) -> {
+            if (last == null || now - last >= TimeUnit.MILLISECONDS.toNanos(FORCED_REFRESH_MIN_INTERVAL_MS)) {
+                due[0] = true;
+                return now;
+            }
+            return last;
+        });
+        if (due[0]) {
+            refreshRouteAsync(topic);
+        }
+    }
+
     /** Refreshes the route of {@code topic} on the timer thread (safe to call from any thread). */
     public void refreshRouteAsync(String topic) {
         try {

@@ -106,6 +106,7 @@ final class MessageSender {
                 }
             } catch (RemotingFailedException e) {
                 faults.markFailed(broker);
+                instance.refreshRouteSoon(msg.topic()); // the broker may be gone and its group have a new master
                 last = new SendFailedException(msg.topic(), broker + " (" + addr + ")", e);
                 if (!retryUnknownOutcome && !e.requestNotSent()) {
                     throw last;
@@ -171,12 +172,14 @@ final class MessageSender {
         return new SendResult(h.msgId(), stored, h.queueOffset(), status, msg.uniqueId());
     }
 
-    private static SendFailedException noWritableQueue(String topic) {
+    private SendFailedException noWritableQueue(String topic) {
+        instance.refreshRouteSoon(topic); // e.g. the group lost its master and has not registered a new one yet
         return new SendFailedException(topic, "any broker", new ClientException("the route of topic '" + topic
                 + "' has no writable queue on a broker with a master; check the topic's permissions and brokers"));
     }
 
-    private static SendFailedException unknownBroker(String topic, String broker) {
+    private SendFailedException unknownBroker(String topic, String broker) {
+        instance.refreshRouteSoon(topic); // the route names the group but no master address: ask again soon
         return new SendFailedException(topic, broker, new ClientException("no address is known for broker "
                 + broker + "; it left the route (wait for the route refresh or check the broker)"));
     }
@@ -233,6 +236,7 @@ final class MessageSender {
             if (err != null) {
                 Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
                 faults.markFailed(broker);
+                instance.refreshRouteSoon(msg.topic());
                 last = new SendFailedException(msg.topic(), broker + " (" + addr + ")", cause);
             } else {
                 SendResult r;

@@ -122,7 +122,8 @@ class BrokerFailoverIT {
 
         Producer producer = Producer.builder("it-failover-producer",
                 TestClients.config(cluster.namesrvAddrs(), "producer", dir.resolve("offsets"))
-                        .build()).build();
+                        // the default: the producer must find the new master by itself, not by a fast periodic refresh
+                        .routeRefreshIntervalMs(30_000).build()).build();
         clients.add(producer);
         producer.start();
         producerThread = new Thread(() -> produce(producer), "it-failover-producer");
@@ -142,7 +143,8 @@ class BrokerFailoverIT {
         System.out.println("BrokerFailoverIT: failover time (kill -9 of the master to the first acknowledged send"
                 + " on the new master) = " + failoverMs + " ms; master epoch " + first.masterEpoch() + " -> "
                 + elected.masterEpoch() + "; failed sends during failover: " + failures.get());
-        assertThat(failoverMs).isLessThan(60_000);
+        // with the default 30 s route refresh: the producer must refresh on its own failures (it took 27.9 s without)
+        assertThat(failoverMs).isLessThan(15_000);
 
         int before = acked.size();
         await("the producer goes on").atMost(WAIT).until(() -> acked.size() >= before + 100);
