@@ -1,6 +1,7 @@
 package io.tidemq.remoting.netty;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -52,6 +53,50 @@ class FrameDecoderTest {
         assertThat(decoded.opaque()).isEqualTo(77);
         assertThat(decoded.field("a")).isEqualTo("b");
         assertThat(decoded.body()).containsExactly(9);
+        assertThat(channel.isActive()).isTrue();
+    }
+
+    @Test
+    void aPartialFrameIsMovedToTheFrontInsteadOfGrowingTheBuffer() {
+        ByteBuf cumulation = Unpooled.buffer(64, 1 << 20);
+        cumulation.writerIndex(60);
+        cumulation.readerIndex(56);                      // 56 bytes decoded, 4 bytes of a partial frame left
+        cumulation.setInt(56, 0x01020304);
+        ByteBuf next = Unpooled.buffer(40).writeZero(36).writeInt(0x05060708);
+
+        ByteBuf merged = FrameDecoder.cumulateCompacting(ByteBufAllocator.DEFAULT, cumulation, next);
+
+        assertThat(merged).isSameAs(cumulation);
+        assertThat(merged.capacity()).as("reused, not grown").isEqualTo(64);
+        assertThat(merged.readableBytes()).isEqualTo(44);
+        assertThat(merged.getInt(merged.readerIndex())).isEqualTo(0x01020304);
+        assertThat(merged.getInt(merged.writerIndex() - 4)).isEqualTo(0x05060708);
+        assertThat(next.refCnt()).as("the read buffer is released").isZero();
+        merged.release();
+    }
+
+    @Test
+    void decodesFramesThatStraddleManyFullReads() {
+        List<ByteBuf> frames = new ArrayList<>();
+        ByteBuf stream = Unpooled.buffer();
+        for (int i = 0; i < 200; i++) {
+            ByteBuf frame = encode(RemotingCommand.createRequest(10).putField("i", Integer.toString(i))
+                    .setBody(new byte[100 + i % 37]), i);
+            stream.writeBytes(frame);
+            frame.release();
+        }
+        int readBytes = 333;                             // never a multiple of a frame: every read ends mid-frame
+        while (stream.isReadable()) {
+            channel.writeInbound(stream.readBytes(Math.min(readBytes, stream.readableBytes())));
+        }
+        stream.release();
+
+        for (int i = 0; i < 200; i++) {
+            RemotingCommand decoded = channel.readInbound();
+            assertThat(decoded.opaque()).isEqualTo(i);
+            assertThat(decoded.field("i")).isEqualTo(Integer.toString(i));
+            assertThat(decoded.body()).hasSize(100 + i % 37);
+        }
         assertThat(channel.isActive()).isTrue();
     }
 
