@@ -213,15 +213,19 @@ public final class BrokerController implements AutoCloseable {
         queueLockFile.load();
         if (replication != null) {
             // after the offsets are loaded: a truncation in the first handshake clamps them too
-            replication.onTruncation(offsets::clampToQueueEnds);
+            replication.onTruncation(() -> {
+                offsets.clampToQueueEnds();
+                timer.logTruncated(); // a timer started again later must not trust entries past the cut
+            });
+            replication.onRoleChange(new MasterServices());
             replication.useMetadata(new BrokerMetadata(topics, offsets, timer, () -> transactionChecks));
             replication.start();
             brokerStore.setGate(replication);
             stats.infoSections.put("replication", replication::describe);
         }
         store.addArrivalListener(holds.arrivalListener());
-        if (config.timerSettings().enabled() && !isSlave()) {
-            timer.start();
+        if (config.timerSettings().enabled() && startsAsMaster()) {
+            timer.start(); // a controlled replica starts it when the controller makes it master (MasterServices)
         }
         holds.start();
 
@@ -295,9 +299,9 @@ public final class BrokerController implements AutoCloseable {
         server.start();
         address = new HostPort(config.brokerIp(), server.localPort()).toString();
         send.storeHost(new InetSocketAddress(config.brokerIp(), server.localPort()));
-        if (!isSlave()) {
+        if (startsAsMaster()) {
             // a slave holds the halves too (replicated), but decides nothing: its puts are refused, and the master
-            // checks back
+            // checks back; a controlled replica starts the checks when it becomes master (MasterServices)
             transactionChecks.start(server, clients::producerChannels);
         }
 
@@ -454,6 +458,10 @@ public final class BrokerController implements AutoCloseable {
         if (registrar != null) {
             step("unregister from the NameServers", registrar::close);
         }
+        if (follower != null) {
+            // first: no role change (which starts or stops the timer and the checks) runs while they close
+            step("stop following the controller", follower::close);
+        }
         step("answer held pulls", holds::close);
         // Executors before the server: requests already accepted finish and their responses are written
         // before the connections close.
@@ -473,9 +481,6 @@ public final class BrokerController implements AutoCloseable {
         step("stop the scheduler", () -> BrokerThreads.shutdown(scheduler, "tidemq-broker-scheduler", 5_000));
         step("persist consumer offsets", offsets::persist);
         step("stop the timer service", timer::close);
-        if (follower != null) {
-            step("stop following the controller", follower::close);
-        }
         if (replication != null) {
             step("stop replication", replication::close);
         }
@@ -608,9 +613,44 @@ public final class BrokerController implements AutoCloseable {
         return clients;
     }
 
-    /** A slave takes no writes and runs no timer deliveries (its master does). */
-    private boolean isSlave() {
-        return config.controllerAddresses().isEmpty() && config.haConfig().role() == BrokerRole.SLAVE;
+    /**
+     * Whether the broker runs the master's own writers (timer deliveries, transaction check-backs) from its start: a
+     * broker alone or a configured master. A configured slave never does; a controlled replica starts with no role
+     * and runs them only while the controller makes it master ({@link MasterServices}).
+     */
+    private boolean startsAsMaster() {
+        return config.controllerAddresses().isEmpty() && config.haConfig().role() != BrokerRole.SLAVE;
+    }
+
+    /**
+     * A controlled replica's writers follow its role: started when it becomes master (the timer from the progress its
+     * former master replicated, the checks from the replicated transaction progress), stopped when it stops being
+     * master. Runs on the controller agent's thread, after the server and the check service exist (the follower
+     * starts after both) and never after close() stopped the follower.
+     */
+    private final class MasterServices implements ReplicationService.RoleListener {
+        @Override
+        public void becameMaster(int epoch) {
+            if (config.timerSettings().enabled() && !timer.isRunning()) {
+                timer.start();
+            }
+            if (!transactionChecks.isRunning()) {
+                transactionChecks.start(server, clients::producerChannels);
+            }
+            LOG.info("broker {} is master in epoch {}: timer deliveries and transaction check-backs run here",
+                    config.brokerName(), epoch);
+        }
+
+        @Override
+        public void stoppedBeingMaster(int epoch) {
+            boolean ran = timer.isRunning() || transactionChecks.isRunning();
+            transactionChecks.close();
+            timer.stop();
+            if (ran) {
+                LOG.info("broker {} is not master in epoch {}: its timer deliveries and transaction check-backs"
+                        + " stopped (the master runs them)", config.brokerName(), epoch);
+            }
+        }
     }
 
     /**

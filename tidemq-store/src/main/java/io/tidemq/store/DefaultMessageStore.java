@@ -567,6 +567,11 @@ public final class DefaultMessageStore implements MessageStore {
         return DefaultTimerStore.open(timerConfig, recoveredEndOffset());
     }
 
+    @Override
+    public TimerStore openTimerStore(TimerStoreConfig timerConfig, long commitLogEndOffset) {
+        return DefaultTimerStore.open(timerConfig, commitLogEndOffset);
+    }
+
     /** What the last start's recovery did (null before start). */
     public CommitLogRecovery.Result lastRecovery() {
         return lastRecovery;

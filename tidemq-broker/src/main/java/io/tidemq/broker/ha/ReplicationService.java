@@ -86,6 +86,38 @@ public final class ReplicationService implements PutGate, AutoCloseable {
     private long lastMetadataChangeCount = Long.MIN_VALUE;
     /** Run on the HA client thread after a truncation cut bytes (consumer offsets are clamped); set before start. */
     private volatile Runnable truncationListener = () -> { };
+    /** Told of run-time role changes (the broker's writing services follow them); set before start. */
+    private volatile RoleListener roleListener = RoleListener.NONE;
+    /** When this replica starts and stops accepting writes per epoch; created by start(). */
+    private volatile AcceptingWritesLog acceptingLog;
+
+    /**
+     * The broker's services that write on their own (timer deliveries, transaction check-backs) run only on the
+     * master: a controlled replica starts them when it becomes master, after it accepts writes in the new epoch,
+     * and stops them when it stops being master, after its writes are refused (their puts fail at once then, so
+     * stopping never waits for an acknowledgement). Called on the thread that changed the role, outside the role
+     * lock, never concurrently (the role changes are synchronized). A failure is logged; the role stays.
+     */
+    public interface RoleListener {
+        RoleListener NONE = new RoleListener() {
+            @Override
+            public void becameMaster(int epoch) {
+            }
+
+            @Override
+            public void stoppedBeingMaster(int epoch) {
+            }
+        };
+
+        /** This replica accepts writes in {@code epoch} now: start what the master runs. */
+        void becameMaster(int epoch);
+
+        /**
+         * This replica takes no writes (a slave of {@code epoch}'s master, or waiting for one): stop what the master
+         * runs. Also called when it was no master before; it must then do nothing.
+         */
+        void stoppedBeingMaster(int epoch);
+    }
 
     public ReplicationService(String group, int replicaId, HaConfig config, String bindAddress,
                               DefaultMessageStore store) {
@@ -189,6 +221,11 @@ public final class ReplicationService implements PutGate, AutoCloseable {
         this.truncationListener = listener;
     }
 
+    /** Run-time role changes (a controlled replica). Before {@link #start()}. */
+    public void onRoleChange(RoleListener listener) {
+        this.roleListener = listener;
+    }
+
     /** What this broker copies to its slaves (master) or receives from its master (slave). Before {@link #start()}. */
     public void useMetadata(ReplicatedMetadata replicated) {
         this.metadata = replicated;
@@ -218,6 +255,8 @@ public final class ReplicationService implements PutGate, AutoCloseable {
         ReplicaLog replicaLog = store.replicaLog();
         meta = ReplicaMeta.openForStart(store.config().storePath().resolve(ReplicaLog.HA_DIR), group, replicaId,
                 store.commitLogMaxOffset() > 0, config.haAdoptExistingStore());
+        acceptingLog = new AcceptingWritesLog(store.config().storePath().resolve(ReplicaLog.HA_DIR), group, replicaId,
+                System::nanoTime);
         startPersister();
         if (controlled) {
             log.info("replica {} of group {} waits for the controller to name its role (store {}, incarnation {})",
@@ -263,6 +302,10 @@ public final class ReplicationService implements PutGate, AutoCloseable {
                 });
         if (sync) {
             store.setDispatchCeiling(isr.commitPoint());
+        } else {
+            // an ASYNC master dispatches what it appends; a former slave's ceiling (its old master's commit point)
+            // would hide every new write from consumers, the timer and the transaction checks
+            store.setDispatchCeiling(Long.MAX_VALUE);
         }
         metadataVersion.set((long) masterEpoch << 32);
         lastMetadataChangeCount = metadata.changeCount();
@@ -283,6 +326,7 @@ public final class ReplicationService implements PutGate, AutoCloseable {
             }
         });
         server.start();
+        acceptingLog.started(epoch); // stamped before the first write of the epoch can be taken
         role = BrokerRole.MASTER;
         log.info("replica {} of group {} is the MASTER (epoch {}, {} replication, minInSyncReplicas={}, store {},"
                 + " incarnation {})", replicaId, group, masterEpoch, config.replicationMode(),
@@ -327,6 +371,20 @@ public final class ReplicationService implements PutGate, AutoCloseable {
         } finally {
             roleLock.writeLock().unlock();
         }
+        tellRole(true, epoch);
+    }
+
+    private void tellRole(boolean master, int epoch) {
+        try {
+            if (master) {
+                roleListener.becameMaster(epoch);
+            } else {
+                roleListener.stoppedBeingMaster(epoch);
+            }
+        } catch (RuntimeException e) {
+            log.error("replica {} of group {}: the services that follow the role ({} in epoch {}) failed to change;"
+                    + " restart the broker if it persists", replicaId, group, master ? "master" : "not master", epoch, e);
+        }
     }
 
     /**
@@ -363,6 +421,7 @@ public final class ReplicationService implements PutGate, AutoCloseable {
         }
         log.info("replica {} of group {} is a SLAVE of {} in epoch {}", replicaId, group,
                 masterHaAddress == null ? "nobody yet" : masterHaAddress, epoch);
+        tellRole(false, epoch);
     }
 
     /** Stops serving slaves and fails every send waiting for replication. Under the role write lock. */
@@ -377,6 +436,7 @@ public final class ReplicationService implements PutGate, AutoCloseable {
         if (replicas != null) {
             persistedCommitPoint = replicas.commitPoint();
             replicas.failAll(why);
+            acceptingLog.stopped(masterEpoch); // after the last acknowledgement of the epoch was failed or sent
         }
     }
 
@@ -617,6 +677,7 @@ public final class ReplicationService implements PutGate, AutoCloseable {
         if (isr != null) {
             isr.failAll("the broker is shutting down; the message was stored on the master but its replication"
                     + " was not confirmed");
+            acceptingLog.stopped(masterEpoch);
         }
     }
 }

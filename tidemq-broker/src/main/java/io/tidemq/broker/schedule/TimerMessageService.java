@@ -59,7 +59,8 @@ public final class TimerMessageService implements AutoCloseable {
     private static final int DELIVER_THREADS = 2;
     private static final long CLOSE_WAIT_MS = 5_000;
 
-    private enum State { NEW, RUNNING, CLOSED }
+    /** STOPPED: a run ended by {@link #stop()} (a master demoted at run time); {@link #start()} may run again. */
+    private enum State { NEW, RUNNING, STOPPED, CLOSED }
 
     private final TimerSettings settings;
     private final MessageStore store;
@@ -68,8 +69,19 @@ public final class TimerMessageService implements AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicLong pending = new AtomicLong();
     private final TimerDelivery.TimerStats stats = new TimerDelivery.TimerStats();
-    private final TimerDelivery delivery;
-    private final SlotProgressTracker progress = new SlotProgressTracker();
+    /** One per run (a stopped delivery refuses new puts for good); set by start() under this, read by the run's threads. */
+    private volatile TimerDelivery delivery;
+    /** One per run; the scan thread of that run (see the class comment). */
+    private SlotProgressTracker progress = new SlotProgressTracker();
+    /** The arrival listener is added to the store once, at the first start; guarded by this. */
+    private boolean arrivalListenerAdded;
+    /**
+     * While stopped: the lowest CommitLog end and timer-topic queue end a truncation left (a demoted master's log
+     * cut to its new master's), or {@code Long.MAX_VALUE}; the next start drops timer entries past the first and
+     * indexes again from the second, as after a crash that lost the tail. Guarded by this.
+     */
+    private long truncatedLogEnd = Long.MAX_VALUE;
+    private long truncatedTimerQueueEnd = Long.MAX_VALUE;
 
     /** Lifecycle; transitions under this. */
     private State state = State.NEW;
@@ -119,14 +131,27 @@ public final class TimerMessageService implements AutoCloseable {
         this.store = store;
         this.dir = dir;
         this.clockMs = clockMs;
-        this.delivery = new TimerDelivery(door, stats, inFlight, pending, settings.maxInFlight(),
-                this::wakeUp);
+        this.door = door;
+        this.delivery = newDelivery();
     }
 
-    /** Opens and recovers the timer store and starts the threads. The message store must be running. */
+    private final BrokerStore door;
+
+    private TimerDelivery newDelivery() {
+        return new TimerDelivery(door, stats, inFlight, pending, settings.maxInFlight(), this::wakeUp);
+    }
+
+    /**
+     * Opens and recovers the timer store and starts the threads. The message store must be running. Runs again after
+     * {@link #stop()} (a replica promoted to master at run time), from the progress its master replicated when there
+     * is one ({@link #adoptReplicated}), else from its own timer store.
+     */
     public synchronized void start() {
-        if (state != State.NEW) {
-            throw new IllegalStateException("the timer service starts once; it is " + state);
+        if (state != State.NEW && state != State.STOPPED) {
+            throw new IllegalStateException("the timer service cannot start: it is " + state);
+        }
+        if (state == State.STOPPED) {
+            resetRunState();
         }
         state = State.RUNNING;
         long nowMs = clockMs.getAsLong();
@@ -135,8 +160,11 @@ public final class TimerMessageService implements AutoCloseable {
             deleteTimerStore(); // a slave's timer store is not its master's (see adoptReplicated)
         }
         // entries whose record was lost with the CommitLog's tail are dropped (storage-audit #8)
-        timerStore = store.openTimerStore(new TimerStoreConfig(dir, settings.precisionMs(), settings.slotCount(),
-                TimerStoreConfig.DEFAULT_LOG_SEGMENT_BYTES));
+        TimerStoreConfig timerConfig = new TimerStoreConfig(dir, settings.precisionMs(), settings.slotCount(),
+                TimerStoreConfig.DEFAULT_LOG_SEGMENT_BYTES);
+        // after a run-time stop the log may have been cut since, and refilled by another master: nothing past the cut
+        timerStore = truncatedLogEnd == Long.MAX_VALUE ? store.openTimerStore(timerConfig)
+                : store.openTimerStore(timerConfig, truncatedLogEnd);
         TimerStore.Recovery recovery = timerStore.recovery();
         TimerCheckpoint checkpoint = recovery.checkpoint();
         long queueEnd = store.maxQueueOffset(TimerRecords.TOPIC, TimerRecords.QUEUE_ID);
@@ -150,6 +178,13 @@ public final class TimerMessageService implements AutoCloseable {
             log.info("timer service resumes from its former master's progress {}", adopted);
         }
         indexedQueueOffset = checkpoint.indexedQueueOffset();
+        if (adopted == null && indexedQueueOffset > truncatedTimerQueueEnd) {
+            log.warn("the log was cut while the timer was stopped; indexing {} again from queue offset {}",
+                    TimerRecords.TOPIC, truncatedTimerQueueEnd);
+            indexedQueueOffset = truncatedTimerQueueEnd;
+        }
+        truncatedLogEnd = Long.MAX_VALUE;
+        truncatedTimerQueueEnd = Long.MAX_VALUE;
         if (indexedQueueOffset > queueEnd) {
             log.warn("the timer index is ahead of {} ({} > {}): the CommitLog lost its tail; indexing from {}",
                     TimerRecords.TOPIC, indexedQueueOffset, queueEnd, queueEnd);
@@ -179,6 +214,12 @@ public final class TimerMessageService implements AutoCloseable {
         delivery.wheel(wheel);
         scanThread = new ScanLoop();
         scanThread.start();
+        if (arrivalListenerAdded) {
+            log.info("timer service started again: {} scheduled, {} to index, delivered up to {}",
+                    recovery.pendingEntries(), queueEnd - indexedQueueOffset, loadSlotMs);
+            return;
+        }
+        arrivalListenerAdded = true;
         // the scan loop also polls: a delayed message's dispatch may wait for the dispatcher's idle park (1 ms)
         store.addArrivalListener(new MessageArrivalListener() {
             @Override
@@ -196,6 +237,42 @@ public final class TimerMessageService implements AutoCloseable {
         log.info("timer service started: {} scheduled, {} to index, delivered up to {}, precision {} ms,"
                 + " look-ahead {} ms", recovery.pendingEntries(), queueEnd - indexedQueueOffset, loadSlotMs,
                 settings.precisionMs(), settings.lookAheadMs());
+    }
+
+    /** Before a new run: what the stopped run's scan thread owned starts afresh. Under this, no thread running. */
+    private void resetRunState() {
+        delivery = newDelivery();
+        progress = new SlotProgressTracker();
+        inFlight.set(0);
+        walk = null;
+        lastCheckpointMs = 0;
+        maxIndexCursorMs = TimerCheckpoint.UNKNOWN_CURSOR;
+        pairIndexedOffset = 0;
+        pairCursorMs = TimerCheckpoint.UNKNOWN_CURSOR;
+        pairWrittenAtMs = 0;
+        skipBelowQueueOffset = 0;
+        skipBeforeSlotMs = Long.MIN_VALUE;
+        publishedActivity = -1;
+        quietPublications = 0;
+    }
+
+    /**
+     * The replication cut this replica's log (its handshake with a new master): remembered for the next start. Only
+     * while not running (a master's log is never cut); the replication thread.
+     */
+    public synchronized void logTruncated() {
+        if (state == State.RUNNING) {
+            log.error("the log was cut while the timer delivers; its entries past the cut are dropped at the next"
+                    + " start only");
+        }
+        truncatedLogEnd = Math.min(truncatedLogEnd, store.commitLogMaxOffset());
+        truncatedTimerQueueEnd = Math.min(truncatedTimerQueueEnd,
+                store.maxQueueOffset(TimerRecords.TOPIC, TimerRecords.QUEUE_ID));
+    }
+
+    /** Whether deliveries run now (the master's timer); any thread. */
+    public synchronized boolean isRunning() {
+        return state == State.RUNNING;
     }
 
     private RedeliveryGuard newGuard(TimerCheckpoint checkpoint, long nowMs) {
@@ -418,13 +495,13 @@ public final class TimerMessageService implements AutoCloseable {
     /**
      * Slave: keeps its master's timer progress in {@value TimerProgress#FILE_NAME} and drops its own timer store (a
      * stale index of a former life as master, if any), so that a later {@link #start} resumes from the master's
-     * progress. The replication thread. Ignored once this service started (a master demoted at run time keeps
-     * delivering from its own store until it is restarted).
+     * progress. The replication thread. Ignored while this service runs (a master's own progress rules) and once it
+     * is closed; a master demoted at run time {@link #stop() stops} first and then takes its new master's.
      *
      * @return whether the progress was taken
      */
     public synchronized boolean adoptReplicated(TimerProgress master) {
-        if (state != State.NEW || master.equals(readAdopted())) {
+        if (state == State.RUNNING || state == State.CLOSED || master.equals(readAdopted())) {
             return false;
         }
         deleteTimerStore();
@@ -538,6 +615,22 @@ public final class TimerMessageService implements AutoCloseable {
     /** Clean stop: waits for puts in progress, then persists the delivered cursor and closes the timer store. */
     @Override
     public synchronized void close() {
+        stopRun();
+        state = State.CLOSED;
+    }
+
+    /**
+     * Ends this run as {@link #close()} does but may {@link #start()} again: a master demoted at run time stops
+     * delivering (its puts would be refused, and the new master delivers). Nothing happens when not running.
+     */
+    public synchronized void stop() {
+        if (state == State.RUNNING) {
+            stopRun();
+            state = State.STOPPED;
+        }
+    }
+
+    private void stopRun() {
         if (!stopThreads(true)) {
             return;
         }
@@ -555,15 +648,15 @@ public final class TimerMessageService implements AutoCloseable {
         if (stopThreads(false)) {
             timerStore.closeAbruptly();
         }
+        state = State.CLOSED;
     }
 
     /** Returns false when there was nothing running to stop. */
     private boolean stopThreads(boolean waitForDeliveries) {
         if (state != State.RUNNING) {
-            state = State.CLOSED;
             return false;
         }
-        state = State.CLOSED;
+        state = State.STOPPED;
         scanThread.shutdown(CLOSE_WAIT_MS);
         delivery.stop();
         wheel.close();

@@ -42,8 +42,11 @@ public final class TransactionCheckService implements AutoCloseable {
     private volatile TransactionProgress persisted = TransactionProgress.START;
     /** Moves whenever {@link #persisted} changes, so the replication sees it; any thread. */
     private final AtomicLong progressVersion = new AtomicLong();
-    /** A master's progress was adopted after the last recovery, so start() recovers again; guarded by this. */
-    private boolean adoptedSinceRecovery;
+    /**
+     * A master's progress was adopted, or the check thread stopped (a master demoted at run time, whose log may be
+     * cut since), after the last recovery, so start() recovers again; guarded by this.
+     */
+    private boolean recoverAtStart;
     /** The check thread; guarded by {@code this}. */
     private ServiceThread executor;
     /** Guarded by {@code this}; set in start. */
@@ -68,7 +71,7 @@ public final class TransactionCheckService implements AutoCloseable {
 
     /** Loads the progress and replays the op records after it. The store must be started. */
     public synchronized void recover() {
-        adoptedSinceRecovery = false;
+        recoverAtStart = false;
         TransactionProgress p = progressFile.read(TransactionProgress.class);
         persisted = clampToStore(p == null ? TransactionProgress.START : p);
         transactions.table().advanceBoundary(persisted.boundaryOffset());
@@ -102,8 +105,9 @@ public final class TransactionCheckService implements AutoCloseable {
         if (executor != null) {
             throw new IllegalStateException("the transaction check service is already started");
         }
-        if (adoptedSinceRecovery) {
-            // a slave becoming master: resume from its master's progress, not from what it recovered at its start
+        if (recoverAtStart) {
+            // a slave becoming master: resume from its master's progress (or its own, clamped to what its log holds
+            // now), not from what it recovered at its start
             recover();
         }
         sender = new CheckBackSender(server, producers);
@@ -166,7 +170,7 @@ public final class TransactionCheckService implements AutoCloseable {
         progressFile.write(master);
         persisted = master;
         progressVersion.incrementAndGet();
-        adoptedSinceRecovery = true;
+        recoverAtStart = true;
         return true;
     }
 
@@ -224,12 +228,21 @@ public final class TransactionCheckService implements AutoCloseable {
         return new WaitingHalves(oldest, waiting, complete, note);
     }
 
-    /** Stops the check thread and persists the progress. Idempotent. */
+    /** Whether the check thread runs (on the master only); any thread. */
+    public synchronized boolean isRunning() {
+        return executor != null;
+    }
+
+    /**
+     * Stops the check thread and persists the progress. Idempotent. {@link #start} may run again (a replica promoted
+     * once more); it recovers first.
+     */
     @Override
     public synchronized void close() {
         if (executor == null) {
             return;
         }
+        recoverAtStart = true;
         if (!executor.shutdown(10_000)) {
             LOG.warn("{} did not finish its scan within 10 s; interrupting it", THREAD_NAME);
             executor.interrupt();

@@ -221,6 +221,16 @@ class ReplicationServiceTest {
         assertSameFiles(bStore, aStore, "a", "b");
         assertThat(a.describe()).containsEntry("haRole", "SLAVE").containsEntry("haEpoch", "2");
         assertThat(b.describe()).containsEntry("haRole", "MASTER").containsEntry("haMasterEpoch", "2");
+
+        // each replica recorded when it took writes, per epoch (the kill loop IT checks these across processes)
+        var aEvents = AcceptingWritesLog.read(dir.resolve("a").resolve("ha").resolve(AcceptingWritesLog.FILE_NAME));
+        var bEvents = AcceptingWritesLog.read(dir.resolve("b").resolve("ha").resolve(AcceptingWritesLog.FILE_NAME));
+        assertThat(aEvents).extracting(e -> (e.start() ? "START " : "STOP ") + e.epoch())
+                .containsExactly("START 1", "STOP 1");
+        assertThat(bEvents).extracting(e -> (e.start() ? "START " : "STOP ") + e.epoch()).containsExactly("START 2");
+        assertThat(aEvents.get(0).monotonicNanos()).isLessThan(aEvents.get(1).monotonicNanos());
+        assertThat(aEvents.get(1).replicaId()).isEqualTo(0);
+        assertThat(bEvents.get(0).group()).isEqualTo("broker-a");
     }
 
     /** Metadata held in memory: a string, and a count of its changes. */

@@ -48,6 +48,13 @@ public interface MessageStore extends AutoCloseable {
     TimerStore openTimerStore(TimerStoreConfig config);
 
     /**
+     * {@link #openTimerStore(TimerStoreConfig)} dropping entries whose record ends past {@code commitLogEndOffset}
+     * instead: a timer restarted at run time after the replication cut the log (the records past the cut may have
+     * been replaced by another master's).
+     */
+    TimerStore openTimerStore(TimerStoreConfig config, long commitLogEndOffset);
+
+    /**
      * Appends one message.
      *
      * @return completes with the result once acknowledged (SYNC: durable), or exceptionally with a typed
