@@ -18,6 +18,8 @@ import io.tidemq.namesrv.processor.RegisterBrokerProcessor;
 import io.tidemq.namesrv.processor.RouteQueryProcessor;
 import io.tidemq.namesrv.processor.TopicListProcessor;
 import io.tidemq.namesrv.processor.UnregisterBrokerProcessor;
+import io.tidemq.namesrv.replication.NamesrvReplicator;
+import io.tidemq.namesrv.replication.ReplicationProcessor;
 import io.tidemq.namesrv.route.RouteInfoManager;
 import io.tidemq.namesrv.route.RouteTableEventHandler;
 import io.tidemq.remoting.http.MetricsHttpServer;
@@ -66,6 +68,7 @@ public final class NamesrvController implements AutoCloseable {
     private volatile ThreadPoolExecutor requestExecutor;
     private volatile BrokerChannelListener channelListener;
     private volatile MetricsHttpServer metricsServer;
+    private volatile NamesrvReplicator replicator;
 
     /** A NameServer whose event handlers are discovered with the thread context class loader. */
     public NamesrvController(NamesrvConfig config) {
@@ -102,7 +105,9 @@ public final class NamesrvController implements AutoCloseable {
             eventBus = new NamesrvEventBus(handlers, new NamesrvEventContext(config, routeInfoManager, metrics),
                     config.eventQueueCapacity());
             requestExecutor = newRequestExecutor(config.requestThreads());
-            channelListener = new BrokerChannelListener(routeInfoManager, eventBus, clockMs);
+            replicator = new NamesrvReplicator(config, eventBus, routeInfoManager, clockMs);
+            NamesrvReplicator r = replicator;
+            channelListener = new BrokerChannelListener(routeInfoManager, eventBus, clockMs, r::evicts);
             // a connection silent for brokerExpireMs is closed (evicting its brokers) no sooner than the scan
             // would evict them, so brokerExpireMs alone says how often a broker must register
             remotingServer = new NettyRemotingServer(NettyServerConfig.builder()
@@ -110,8 +115,9 @@ public final class NamesrvController implements AutoCloseable {
                     .channelIdleSeconds(idleSeconds(config.brokerExpireMs())).build(), channelListener);
             registerProcessors(remotingServer, requestExecutor);
             remotingServer.start();
+            replicator.start();
             livenessScanner = new BrokerLivenessScanner(routeInfoManager, eventBus, config.brokerExpireMs(),
-                    config.scanIntervalMs(), clockMs);
+                    config.scanIntervalMs(), clockMs, r::evicts);
             livenessScanner.start();
             if (config.metricsPort() >= 0) {
                 metricsServer = MetricsHttpServer.start(config.bindAddress(), config.metricsPort(),
@@ -135,9 +141,14 @@ public final class NamesrvController implements AutoCloseable {
 
     private void registerProcessors(NettyRemotingServer server, ThreadPoolExecutor executor) {
         server.registerProcessor(RequestCode.REGISTER_BROKER, new RegisterBrokerProcessor(eventBus, clockMs,
-                config.brokerExpireMs()), executor);
+                config.brokerExpireMs(), replicator), executor);
         server.registerProcessor(RequestCode.UNREGISTER_BROKER,
-                new UnregisterBrokerProcessor(routeInfoManager, eventBus, clockMs), executor);
+                new UnregisterBrokerProcessor(routeInfoManager, eventBus, clockMs, replicator), executor);
+        ReplicationProcessor replication = new ReplicationProcessor(replicator);
+        for (RequestCode code : List.of(RequestCode.NS_REPL_HELLO, RequestCode.NS_REPL_APPEND,
+                RequestCode.NS_REPL_SNAPSHOT, RequestCode.NS_REPL_TOPOLOGY, RequestCode.NS_REPL_STATUS)) {
+            server.registerProcessor(code, replication, executor);
+        }
         server.registerProcessor(RequestCode.BROKER_HEARTBEAT,
                 new BrokerHeartbeatProcessor(routeInfoManager, eventBus, clockMs), executor);
         server.registerProcessor(RequestCode.GET_ROUTEINFO_BY_TOPIC, new RouteQueryProcessor(routeInfoManager), executor);
@@ -172,6 +183,20 @@ public final class NamesrvController implements AutoCloseable {
     /** The route registry (read-only through its public methods). */
     public RouteInfoManager routeInfoManager() {
         return routeInfoManager;
+    }
+
+    /** The registry's replication (inert when namesrvReplicationMode is NONE), available after {@link #start()}. */
+    public NamesrvReplicator replicator() {
+        NamesrvReplicator r = replicator;
+        if (r == null) {
+            throw new IllegalStateException("the NameServer has no replicator before start()");
+        }
+        return r;
+    }
+
+    /** The liveness scan, available after {@link #start()} (tests run a scan at once with it). */
+    BrokerLivenessScanner livenessScanner() {
+        return livenessScanner;
     }
 
     public NamesrvMetrics metrics() {
@@ -227,6 +252,9 @@ public final class NamesrvController implements AutoCloseable {
         }
         if (livenessScanner != null) {
             livenessScanner.close();
+        }
+        if (replicator != null) {
+            replicator.close();
         }
         if (eventBus != null) {
             eventBus.close();

@@ -80,6 +80,19 @@ public enum RequestCode {
     /** Admin → NameServer: change configuration keys (refused for a key that takes effect only at a restart). */
     UPDATE_NAMESRV_CONFIG(107),
 
+    // ---- NameServer replication (NameServer ↔ NameServer, and admin)
+
+    /** NameServer → NameServer: the primary (or a chain predecessor) opens replication with its epoch and topology; answered with the receiver's last applied sequence and its epoch. */
+    NS_REPL_HELLO(110),
+    /** NameServer → NameServer: registry operations in sequence order; answered (the acknowledgement) with the last sequence applied, in CHAIN mode once the rest of the chain applied it too. */
+    NS_REPL_APPEND(111),
+    /** NameServer → NameServer: the whole registry at a sequence, for a backup too far behind the operation ring (or diverged). */
+    NS_REPL_SNAPSHOT(112),
+    /** Admin → NameServer: replication role, mode, epoch, last applied sequence and, on a primary, each backup's acknowledged sequence and lag. */
+    NS_REPL_STATUS(113),
+    /** Admin → NameServer: a new primary, chain order and epoch (promotion and chain repair); refused for an epoch not above the NameServer's. */
+    NS_REPL_TOPOLOGY(114),
+
     // ---- administration
 
     /** Admin → broker: create a topic. */

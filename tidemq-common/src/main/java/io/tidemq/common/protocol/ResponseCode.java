@@ -114,7 +114,18 @@ public enum ResponseCode {
      * was stored. The response's {@code masterAddress} field names the current master when it is known: refresh
      * the topic's route and send there.
      */
-    NOT_MASTER(63);
+    NOT_MASTER(63),
+
+    // ---- NameServer replication
+
+    /** This NameServer is a replication backup and could not reach its primary to forward a registration; the `primaryAddr` field names the primary it knows. Register there, or retry after the primary is back or another is promoted. */
+    NOT_PRIMARY(64),
+    /** NameServer replication: the sender's epoch is older than the receiver's (a newer primary was promoted); the `epoch` field holds the receiver's. The sender must stop acting as primary. */
+    NAMESRV_FENCED(65),
+    /** NameServer replication: the operations do not follow the receiver's last applied sequence (`lastSeq` field); open replication again with NS_REPL_HELLO. */
+    NAMESRV_REPLICATION_GAP(66),
+    /** The primary NameServer applied the registration but not enough backups acknowledged it within `namesrvBackupLagMaxMs` (SEMI_SYNC, CHAIN, or SYNC without its sync set); the change is not confirmed as replicated. The broker registers again at its next interval. */
+    NAMESRV_ACK_TIMEOUT(67);
 
     private static final ResponseCode[] BY_CODE = CodeTable.index(values(), ResponseCode::code, ResponseCode[]::new);
 

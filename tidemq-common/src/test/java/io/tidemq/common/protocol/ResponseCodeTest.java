@@ -44,7 +44,11 @@ class ResponseCodeTest {
             Map.entry("IN_SYNC_REPLICAS_NOT_ENOUGH", 60),
             Map.entry("HA_EPOCH_CHANGED", 61),
             Map.entry("HA_OFFSET_MISMATCH", 62),
-            Map.entry("NOT_MASTER", 63));
+            Map.entry("NOT_MASTER", 63),
+            Map.entry("NOT_PRIMARY", 64),
+            Map.entry("NAMESRV_FENCED", 65),
+            Map.entry("NAMESRV_REPLICATION_GAP", 66),
+            Map.entry("NAMESRV_ACK_TIMEOUT", 67));
 
     @Test
     void everyCodeKeepsItsReleasedNumber() {

@@ -2,6 +2,8 @@ package io.tidemq.namesrv.config;
 
 import io.tidemq.common.config.ConfigTable;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 
@@ -20,9 +22,22 @@ import java.util.Set;
  *                           event thread; beyond it brokers are answered SYSTEM_BUSY and retry
  * @param metricsPort        HTTP port of {@code /metrics} (Prometheus); 0 picks a free port, -1 (the default)
  *                           serves none
+ * @param namesrvReplicationMode how the NameServers replicate the registry; NONE (the default) replicates nothing
+ * @param namesrvPrimary     host:port of the primary NameServer when replication is on (no controller)
+ * @param namesrvPeers       host:port of every NameServer of the cluster, this one included, comma-separated; in
+ *                           CHAIN mode the chain order (the primary is moved to the head)
+ * @param namesrvSelfAddr    this NameServer's host:port as it appears in namesrvPeers; empty = bindAddress:listenPort
+ * @param namesrvSemiSyncAcks backups that must acknowledge a change in SEMI_SYNC mode
+ * @param namesrvBackupLagMaxMs a backup behind for longer leaves the SYNC set; the longest a broker waits for
+ *                           acknowledgements in SEMI_SYNC and CHAIN before it is answered NAMESRV_ACK_TIMEOUT
+ * @param namesrvOpRingSize  registry operations the NameServer keeps for backups that fall behind; one further
+ *                           behind receives a snapshot
  */
 public record NamesrvConfig(int listenPort, String bindAddress, long brokerExpireMs, long scanIntervalMs,
-                            int requestThreads, int eventQueueCapacity, int metricsPort) {
+                            int requestThreads, int eventQueueCapacity, int metricsPort,
+                            ReplicationMode namesrvReplicationMode, String namesrvPrimary, String namesrvPeers,
+                            String namesrvSelfAddr, int namesrvSemiSyncAcks, long namesrvBackupLagMaxMs,
+                            int namesrvOpRingSize) {
 
     // compile-time constants (picocli annotations use them); NamesrvConfigKeys declares them as the keys' defaults
     public static final int DEFAULT_LISTEN_PORT = 9876;
@@ -32,6 +47,9 @@ public record NamesrvConfig(int listenPort, String bindAddress, long brokerExpir
     public static final int DEFAULT_REQUEST_THREADS = 4;
     public static final int DEFAULT_EVENT_QUEUE_CAPACITY = 10_000;
     public static final int DEFAULT_METRICS_PORT = -1;
+    public static final int DEFAULT_SEMI_SYNC_ACKS = 1;
+    public static final long DEFAULT_BACKUP_LAG_MAX_MS = 3_000;
+    public static final int DEFAULT_OP_RING_SIZE = 10_000;
 
     public NamesrvConfig {
         NamesrvConfigKeys.LISTEN_PORT.check(listenPort, NamesrvConfigException::new);
@@ -49,6 +67,37 @@ public record NamesrvConfig(int listenPort, String bindAddress, long brokerExpir
         NamesrvConfigKeys.REQUEST_THREADS.check(requestThreads, NamesrvConfigException::new);
         NamesrvConfigKeys.EVENT_QUEUE_CAPACITY.check(eventQueueCapacity, NamesrvConfigException::new);
         NamesrvConfigKeys.METRICS_PORT.check(metricsPort, NamesrvConfigException::new);
+        if (namesrvReplicationMode == null) {
+            namesrvReplicationMode = ReplicationMode.NONE;
+        }
+        namesrvPrimary = namesrvPrimary == null ? "" : namesrvPrimary.trim();
+        namesrvPeers = namesrvPeers == null ? "" : namesrvPeers.trim();
+        namesrvSelfAddr = namesrvSelfAddr == null ? "" : namesrvSelfAddr.trim();
+        NamesrvConfigKeys.SEMI_SYNC_ACKS.check(namesrvSemiSyncAcks, NamesrvConfigException::new);
+        NamesrvConfigKeys.BACKUP_LAG_MAX_MS.check(namesrvBackupLagMaxMs, NamesrvConfigException::new);
+        NamesrvConfigKeys.OP_RING_SIZE.check(namesrvOpRingSize, NamesrvConfigException::new);
+        if (namesrvReplicationMode != ReplicationMode.NONE) {
+            List<String> peers = peerList(namesrvPeers);
+            if (peers.size() < 2) {
+                throw new NamesrvConfigException("namesrvReplicationMode=" + namesrvReplicationMode + " needs namesrvPeers"
+                        + " to list every NameServer (at least 2, host:port, comma-separated), was '" + namesrvPeers
+                        + "'; or set namesrvReplicationMode=NONE");
+            }
+            if (!peers.contains(namesrvPrimary)) {
+                throw new NamesrvConfigException("namesrvPrimary must be one of namesrvPeers " + peers + ", was '"
+                        + namesrvPrimary + "'");
+            }
+            String self = namesrvSelfAddr.isEmpty() ? bindAddress + ":" + listenPort : namesrvSelfAddr;
+            if (!peers.contains(self)) {
+                throw new NamesrvConfigException("this NameServer's address " + self + " is not in namesrvPeers "
+                        + peers + "; set namesrvSelfAddr to the host:port the other NameServers reach it at");
+            }
+            if (namesrvReplicationMode == ReplicationMode.SEMI_SYNC && namesrvSemiSyncAcks > peers.size() - 1) {
+                throw new NamesrvConfigException("namesrvSemiSyncAcks must be at most the number of backups ("
+                        + (peers.size() - 1) + "), was " + namesrvSemiSyncAcks
+                        + "; a larger value could never be reached");
+            }
+        }
     }
 
     /** A config without a metrics endpoint. */
@@ -56,6 +105,34 @@ public record NamesrvConfig(int listenPort, String bindAddress, long brokerExpir
                          int requestThreads, int eventQueueCapacity) {
         this(listenPort, bindAddress, brokerExpireMs, scanIntervalMs, requestThreads, eventQueueCapacity,
                 DEFAULT_METRICS_PORT);
+    }
+
+    /** A config without replication. */
+    public NamesrvConfig(int listenPort, String bindAddress, long brokerExpireMs, long scanIntervalMs,
+                         int requestThreads, int eventQueueCapacity, int metricsPort) {
+        this(listenPort, bindAddress, brokerExpireMs, scanIntervalMs, requestThreads, eventQueueCapacity,
+                metricsPort, ReplicationMode.NONE, "", "", "", DEFAULT_SEMI_SYNC_ACKS, DEFAULT_BACKUP_LAG_MAX_MS,
+                DEFAULT_OP_RING_SIZE);
+    }
+
+    /** namesrvPeers as a list, in the given order. */
+    public List<String> peers() {
+        return peerList(namesrvPeers);
+    }
+
+    /** This NameServer's address among {@link #peers()}. */
+    public String selfAddr() {
+        return namesrvSelfAddr.isEmpty() ? bindAddress + ":" + listenPort : namesrvSelfAddr;
+    }
+
+    private static List<String> peerList(String peers) {
+        List<String> list = new ArrayList<>();
+        for (String p : peers.split(",")) {
+            if (!p.isBlank() && !list.contains(p.trim())) {
+                list.add(p.trim());
+            }
+        }
+        return List.copyOf(list);
     }
 
     /** The defaults: port 9876 on every interface, brokers expire after 120 s, scanned every 5 s. */
@@ -71,7 +148,9 @@ public record NamesrvConfig(int listenPort, String bindAddress, long brokerExpir
     public Builder toBuilder() {
         return new Builder().listenPort(listenPort).bindAddress(bindAddress).brokerExpireMs(brokerExpireMs)
                 .scanIntervalMs(scanIntervalMs).requestThreads(requestThreads).eventQueueCapacity(eventQueueCapacity)
-                .metricsPort(metricsPort);
+                .metricsPort(metricsPort).namesrvReplicationMode(namesrvReplicationMode).namesrvPrimary(namesrvPrimary)
+                .namesrvPeers(namesrvPeers).namesrvSelfAddr(namesrvSelfAddr).namesrvSemiSyncAcks(namesrvSemiSyncAcks)
+                .namesrvBackupLagMaxMs(namesrvBackupLagMaxMs).namesrvOpRingSize(namesrvOpRingSize);
     }
 
     /** The keys {@link #fromProperties} accepts, in documentation order. */
@@ -102,6 +181,13 @@ public record NamesrvConfig(int listenPort, String bindAddress, long brokerExpir
         private int requestThreads = DEFAULT_REQUEST_THREADS;
         private int eventQueueCapacity = DEFAULT_EVENT_QUEUE_CAPACITY;
         private int metricsPort = DEFAULT_METRICS_PORT;
+        private ReplicationMode namesrvReplicationMode = ReplicationMode.NONE;
+        private String namesrvPrimary = "";
+        private String namesrvPeers = "";
+        private String namesrvSelfAddr = "";
+        private int namesrvSemiSyncAcks = DEFAULT_SEMI_SYNC_ACKS;
+        private long namesrvBackupLagMaxMs = DEFAULT_BACKUP_LAG_MAX_MS;
+        private int namesrvOpRingSize = DEFAULT_OP_RING_SIZE;
 
         private Builder() {
         }
@@ -141,10 +227,46 @@ public record NamesrvConfig(int listenPort, String bindAddress, long brokerExpir
             return this;
         }
 
+        public Builder namesrvReplicationMode(ReplicationMode mode) {
+            this.namesrvReplicationMode = mode;
+            return this;
+        }
+
+        public Builder namesrvPrimary(String namesrvPrimary) {
+            this.namesrvPrimary = namesrvPrimary;
+            return this;
+        }
+
+        public Builder namesrvPeers(String namesrvPeers) {
+            this.namesrvPeers = namesrvPeers;
+            return this;
+        }
+
+        public Builder namesrvSelfAddr(String namesrvSelfAddr) {
+            this.namesrvSelfAddr = namesrvSelfAddr;
+            return this;
+        }
+
+        public Builder namesrvSemiSyncAcks(int namesrvSemiSyncAcks) {
+            this.namesrvSemiSyncAcks = namesrvSemiSyncAcks;
+            return this;
+        }
+
+        public Builder namesrvBackupLagMaxMs(long namesrvBackupLagMaxMs) {
+            this.namesrvBackupLagMaxMs = namesrvBackupLagMaxMs;
+            return this;
+        }
+
+        public Builder namesrvOpRingSize(int namesrvOpRingSize) {
+            this.namesrvOpRingSize = namesrvOpRingSize;
+            return this;
+        }
+
         /** @throws NamesrvConfigException naming the first key whose value is out of range */
         public NamesrvConfig build() {
             return new NamesrvConfig(listenPort, bindAddress, brokerExpireMs, scanIntervalMs, requestThreads,
-                    eventQueueCapacity, metricsPort);
+                    eventQueueCapacity, metricsPort, namesrvReplicationMode, namesrvPrimary, namesrvPeers,
+                    namesrvSelfAddr, namesrvSemiSyncAcks, namesrvBackupLagMaxMs, namesrvOpRingSize);
         }
     }
 }

@@ -37,6 +37,33 @@ public final class NamesrvConfigKeys {
             "HTTP port of `/metrics` (Prometheus text format, [metrics.md](metrics.md)) on `bindAddress`; -1 ="
                     + " none, 0 = a free port; 5558 is the suggested port (`tidemq namesrv --metrics-port`)");
 
+    public static final ConfigKey<ReplicationMode> REPLICATION_MODE = ConfigKey.ofEnum(
+            "namesrvReplicationMode", ReplicationMode.class, ReplicationMode.NONE,
+            "how the NameServers replicate the route registry ([namesrv.md](namesrv.md), \"Replication\"): NONE ="
+                    + " each keeps its own; ASYNC, SYNC, SEMI_SYNC or CHAIN = the primary's changes are replicated"
+                    + " and a backup forwards registrations to it");
+    public static final ConfigKey<String> PRIMARY = ConfigKey.ofString(
+            "namesrvPrimary", "host:port", "", "one of `namesrvPeers`; required unless NONE",
+            "the primary NameServer (no automatic failover; `tidemq admin namesrv promote` moves it)");
+    public static final ConfigKey<String> PEERS = ConfigKey.ofString(
+            "namesrvPeers", "host:port,…", "", "2 or more; required unless NONE",
+            "every NameServer of the cluster, this one included; in CHAIN mode the chain order (the primary is"
+                    + " moved to the head)");
+    public static final ConfigKey<String> SELF_ADDR = ConfigKey.ofString(
+            "namesrvSelfAddr", "host:port", "", "an entry of `namesrvPeers`",
+            "this NameServer's entry in `namesrvPeers`; empty = `bindAddress:listenPort`");
+    public static final ConfigKey<Integer> SEMI_SYNC_ACKS = ConfigKey.ofInt(
+            "namesrvSemiSyncAcks", "backups", NamesrvConfig.DEFAULT_SEMI_SYNC_ACKS, 1, 64,
+            "SEMI_SYNC: backups that must apply a change before the broker is answered")
+            .allowedText("1–number of backups");
+    public static final ConfigKey<Long> BACKUP_LAG_MAX_MS = ConfigKey.ofLong(
+            "namesrvBackupLagMaxMs", "ms", NamesrvConfig.DEFAULT_BACKUP_LAG_MAX_MS, 50, 600_000,
+            "SYNC: a backup behind for longer leaves the sync set until it catches up; SEMI_SYNC and CHAIN: the"
+                    + " longest a broker waits for acknowledgements before it is answered NAMESRV_ACK_TIMEOUT");
+    public static final ConfigKey<Integer> OP_RING_SIZE = ConfigKey.ofInt(
+            "namesrvOpRingSize", "operations", NamesrvConfig.DEFAULT_OP_RING_SIZE, 1, 10_000_000,
+            "recent registry operations kept to catch up a backup; a backup further behind receives a snapshot");
+
     /** Every key, in documentation order. */
     public static final ConfigTable<NamesrvConfig.Builder> TABLE =
             ConfigTable.<NamesrvConfig.Builder>builder("NameServer")
@@ -47,6 +74,13 @@ public final class NamesrvConfigKeys {
                     .key(REQUEST_THREADS, NamesrvConfig.Builder::requestThreads)
                     .key(EVENT_QUEUE_CAPACITY, NamesrvConfig.Builder::eventQueueCapacity)
                     .key(METRICS_PORT, NamesrvConfig.Builder::metricsPort)
+                    .key(REPLICATION_MODE, NamesrvConfig.Builder::namesrvReplicationMode)
+                    .key(PRIMARY, NamesrvConfig.Builder::namesrvPrimary)
+                    .key(PEERS, NamesrvConfig.Builder::namesrvPeers)
+                    .key(SELF_ADDR, NamesrvConfig.Builder::namesrvSelfAddr)
+                    .key(SEMI_SYNC_ACKS, NamesrvConfig.Builder::namesrvSemiSyncAcks)
+                    .key(BACKUP_LAG_MAX_MS, NamesrvConfig.Builder::namesrvBackupLagMaxMs)
+                    .key(OP_RING_SIZE, NamesrvConfig.Builder::namesrvOpRingSize)
                     .build();
 
     private NamesrvConfigKeys() {

@@ -46,6 +46,8 @@ public final class NamesrvEventBus implements AutoCloseable {
     private final NamesrvEventContext context;
     /** One thread: the only one that runs decisions and handlers (see the class comment). */
     private final ThreadPoolExecutor eventThread;
+    /** Set once before the NameServer serves (by its start), read on the event thread; null = no journal. */
+    private volatile EventJournal journal;
     /** Set once by the first {@link #close()}, so handlers are closed exactly once. */
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -97,6 +99,11 @@ public final class NamesrvEventBus implements AutoCloseable {
         return Optional.empty();
     }
 
+    /** Installs the journal that sees every decided event (see {@link EventJournal}); call before publishing. */
+    public void setJournal(EventJournal journal) {
+        this.journal = journal;
+    }
+
     /** Queues one event; the future completes once every handler has seen it. */
     public CompletableFuture<Void> publish(NamesrvEvent event) {
         return publishDecided(() -> List.of(event)).thenApply(dispatched -> null);
@@ -109,9 +116,24 @@ public final class NamesrvEventBus implements AutoCloseable {
      */
     public CompletableFuture<List<NamesrvEvent>> publishDecided(
             Supplier<? extends List<? extends NamesrvEvent>> decision) {
+        return submit(decision, true);
+    }
+
+    /**
+     * Like {@link #publishDecided}, for events that come from a replicated registry operation (a backup applying
+     * its primary's changes, or work that must run on the event thread and returns no event): the journal does not
+     * see them.
+     */
+    public CompletableFuture<List<NamesrvEvent>> publishReplicated(
+            Supplier<? extends List<? extends NamesrvEvent>> decision) {
+        return submit(decision, false);
+    }
+
+    private CompletableFuture<List<NamesrvEvent>> submit(Supplier<? extends List<? extends NamesrvEvent>> decision,
+                                                         boolean journaled) {
         CompletableFuture<List<NamesrvEvent>> done = new CompletableFuture<>();
         try {
-            eventThread.execute(new DispatchJob(decision, done));
+            eventThread.execute(new DispatchJob(decision, done, journaled));
         } catch (RejectedExecutionException e) {
             boolean closed = eventThread.isShutdown();
             done.completeExceptionally(new EventBusRejectedException(closed
@@ -127,11 +149,13 @@ public final class NamesrvEventBus implements AutoCloseable {
 
         private final Supplier<? extends List<? extends NamesrvEvent>> decision;
         private final CompletableFuture<List<NamesrvEvent>> done;
+        private final boolean journaled;
 
         DispatchJob(Supplier<? extends List<? extends NamesrvEvent>> decision,
-                    CompletableFuture<List<NamesrvEvent>> done) {
+                    CompletableFuture<List<NamesrvEvent>> done, boolean journaled) {
             this.decision = decision;
             this.done = done;
+            this.journaled = journaled;
         }
 
         @Override
@@ -146,6 +170,14 @@ public final class NamesrvEventBus implements AutoCloseable {
             }
             for (NamesrvEvent event : events) {
                 dispatch(event);
+            }
+            EventJournal j = journal;
+            if (journaled && j != null && !events.isEmpty()) {
+                try {
+                    j.onApplied(events);
+                } catch (RuntimeException e) {
+                    LOG.error("NameServer event journal failed on {}; the change is not replicated", events, e);
+                }
             }
             done.complete(events);
         }

@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -32,7 +33,17 @@ public final class BrokerChannelListener implements ChannelEventListener {
     /** Set by the controller's shutdown thread, read by the remoting event thread. */
     private volatile boolean stopped;
 
+    /** Read on the event thread: false on a replication backup (only the primary evicts). */
+    private final BooleanSupplier evicts;
+
     public BrokerChannelListener(RouteInfoManager routeInfoManager, NamesrvEventBus eventBus, LongSupplier clockMs) {
+        this(routeInfoManager, eventBus, clockMs, () -> true);
+    }
+
+    /** @param evicts whether this NameServer evicts now (a replication backup does not: its primary decides) */
+    public BrokerChannelListener(RouteInfoManager routeInfoManager, NamesrvEventBus eventBus, LongSupplier clockMs,
+                                 BooleanSupplier evicts) {
+        this.evicts = evicts;
         this.routeInfoManager = routeInfoManager;
         this.eventBus = eventBus;
         this.clockMs = clockMs;
@@ -67,6 +78,9 @@ public final class BrokerChannelListener implements ChannelEventListener {
             return;
         }
         eventBus.publishDecided(() -> {
+            if (!evicts.getAsBoolean()) {
+                return List.<NamesrvEvent>of();
+            }
             long nowMs = clockMs.getAsLong();
             List<NamesrvEvent> evictions = new ArrayList<>();
             for (BrokerLiveInfo info : routeInfoManager.findByChannel(channel)) {

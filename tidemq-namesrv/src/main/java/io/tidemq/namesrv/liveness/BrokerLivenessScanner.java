@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -35,8 +36,18 @@ public final class BrokerLivenessScanner implements AutoCloseable {
     /** Runs only {@link #scanNow()}; owned by this scanner. */
     private final ServiceThread timer;
 
+    /** Read by the event thread at each scan: false on a replication backup (only the primary evicts). */
+    private final BooleanSupplier evicts;
+
     public BrokerLivenessScanner(RouteInfoManager routeInfoManager, NamesrvEventBus eventBus, long brokerExpireMs,
                                  long scanIntervalMs, LongSupplier clockMs) {
+        this(routeInfoManager, eventBus, brokerExpireMs, scanIntervalMs, clockMs, () -> true);
+    }
+
+    /** @param evicts whether this NameServer evicts now (a replication backup does not: its primary decides) */
+    public BrokerLivenessScanner(RouteInfoManager routeInfoManager, NamesrvEventBus eventBus, long brokerExpireMs,
+                                 long scanIntervalMs, LongSupplier clockMs, BooleanSupplier evicts) {
+        this.evicts = evicts;
         this.routeInfoManager = routeInfoManager;
         this.eventBus = eventBus;
         this.brokerExpireMs = brokerExpireMs;
@@ -65,6 +76,9 @@ public final class BrokerLivenessScanner implements AutoCloseable {
     }
 
     private List<NamesrvEvent> decideExpired() {
+        if (!evicts.getAsBoolean()) {
+            return List.of();
+        }
         long nowMs = clockMs.getAsLong();
         List<NamesrvEvent> evictions = new ArrayList<>();
         for (BrokerLiveInfo info : routeInfoManager.findExpired(nowMs, brokerExpireMs)) {

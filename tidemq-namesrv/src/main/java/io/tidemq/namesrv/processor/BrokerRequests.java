@@ -9,6 +9,7 @@ import io.tidemq.common.protocol.header.Headers;
 import io.tidemq.common.protocol.header.InvalidHeaderException;
 import io.tidemq.namesrv.membership.BrokerIdentity;
 import io.tidemq.namesrv.event.EventBusRejectedException;
+import io.tidemq.namesrv.replication.NamesrvAckTimeoutException;
 import io.tidemq.remoting.protocol.RemotingCommand;
 
 import java.util.concurrent.CompletionException;
@@ -51,6 +52,9 @@ final class BrokerRequests {
     /** The answer to a request whose event the bus could not handle. */
     static RemotingCommand failure(Throwable error) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof NamesrvAckTimeoutException timeout) {
+            return RemotingCommand.createResponse(ResponseCode.NAMESRV_ACK_TIMEOUT, timeout.getMessage());
+        }
         if (cause instanceof EventBusRejectedException rejected) {
             return RemotingCommand.createResponse(
                     rejected.shuttingDown() ? ResponseCode.SERVICE_NOT_AVAILABLE : ResponseCode.SYSTEM_BUSY,

@@ -59,6 +59,13 @@ public final class NamesrvConfigProcessor implements SyncRequestProcessor {
         v.put(NamesrvConfigKeys.EVENT_QUEUE_CAPACITY.name(), Integer.toString(config.eventQueueCapacity()));
         int metrics = metricsPort.getAsInt();
         v.put(NamesrvConfigKeys.METRICS_PORT.name(), Integer.toString(metrics >= 0 ? metrics : config.metricsPort()));
+        v.put(NamesrvConfigKeys.REPLICATION_MODE.name(), config.namesrvReplicationMode().name());
+        v.put(NamesrvConfigKeys.PRIMARY.name(), config.namesrvPrimary());
+        v.put(NamesrvConfigKeys.PEERS.name(), config.namesrvPeers());
+        v.put(NamesrvConfigKeys.SELF_ADDR.name(), config.namesrvSelfAddr());
+        v.put(NamesrvConfigKeys.SEMI_SYNC_ACKS.name(), Integer.toString(config.namesrvSemiSyncAcks()));
+        v.put(NamesrvConfigKeys.BACKUP_LAG_MAX_MS.name(), Long.toString(config.namesrvBackupLagMaxMs()));
+        v.put(NamesrvConfigKeys.OP_RING_SIZE.name(), Integer.toString(config.namesrvOpRingSize()));
         return new ConfigSnapshot("NameServer", NamesrvConfigKeys.TABLE.entries(v, DYNAMIC_KEYS));
     }
 

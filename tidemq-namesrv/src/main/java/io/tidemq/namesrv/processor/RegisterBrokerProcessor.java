@@ -8,6 +8,7 @@ import io.tidemq.common.route.TopicConfig;
 import io.tidemq.namesrv.membership.BrokerIdentity;
 import io.tidemq.namesrv.event.BrokerRegisteredEvent;
 import io.tidemq.namesrv.event.NamesrvEventBus;
+import io.tidemq.namesrv.replication.NamesrvReplicator;
 import io.tidemq.remoting.RemotingChannel;
 import io.tidemq.remoting.RequestProcessor;
 import io.tidemq.remoting.protocol.RemotingCommand;
@@ -29,10 +30,22 @@ public final class RegisterBrokerProcessor implements RequestProcessor {
     private final long brokerExpireMs;
 
     /** @param brokerExpireMs told to each broker, so it can check that it registers often enough */
+    private final NamesrvReplicator replicator;
+
     public RegisterBrokerProcessor(NamesrvEventBus eventBus, LongSupplier clockMs, long brokerExpireMs) {
+        this(eventBus, clockMs, brokerExpireMs, null);
+    }
+
+    /**
+     * @param replicator the NameServer's replication (null = none): a backup forwards the request to its primary,
+     *                   the primary answers once the mode's acknowledgements arrived
+     */
+    public RegisterBrokerProcessor(NamesrvEventBus eventBus, LongSupplier clockMs, long brokerExpireMs,
+                                   NamesrvReplicator replicator) {
         this.eventBus = eventBus;
         this.clockMs = clockMs;
         this.brokerExpireMs = brokerExpireMs;
+        this.replicator = replicator;
     }
 
     @Override
@@ -46,7 +59,19 @@ public final class RegisterBrokerProcessor implements RequestProcessor {
             return CompletableFuture.completedFuture(
                     RemotingCommand.createResponse(ResponseCode.INVALID_PARAMETER, e.getMessage()));
         }
-        return eventBus.publish(new BrokerRegisteredEvent(broker, registration, channel, receivedMs))
+        boolean forwarded = request.fieldAsBoolean(NamesrvReplicator.FORWARDED_FIELD, false);
+        if (replicator != null && replicator.forwardsRegistrations()) {
+            if (forwarded) {
+                return CompletableFuture.completedFuture(replicator.notPrimary("this NameServer is not the primary;"
+                        + " forward to the primary named in primaryAddr"));
+            }
+            return replicator.forward(request);
+        }
+        // a forwarded registration arrived over the backup's connection, whose closing says nothing of the broker
+        RemotingChannel watched = forwarded ? null : channel;
+        return eventBus.publish(new BrokerRegisteredEvent(broker, registration, watched, receivedMs))
+                .thenCompose(done -> replicator == null ? CompletableFuture.<Void>completedFuture(null)
+                        : replicator.awaitReplicated(replicator.lastSeq()))
                 .handle((done, error) -> error == null
                         ? RemotingCommand.success().writeHeader(new Headers.RegisterBrokerResponse(brokerExpireMs))
                         : BrokerRequests.failure(error));

@@ -192,7 +192,66 @@ public final class RouteInfoManager implements RouteTableView {
         }
     }
 
+    /** The whole registry as plain values (a consistent copy, taken under the read lock). */
+    public RegistryState exportState() {
+        readLock.lock();
+        try {
+            List<RegistryState.Group> groups = new ArrayList<>(brokerTable.size());
+            brokerTable.forEach((name, g) -> groups.add(new RegistryState.Group(name, g.cluster, g.masterEpoch, g.addrs)));
+            List<RegistryState.Live> live = new ArrayList<>(liveTable.size());
+            liveTable.values().forEach(i -> live.add(new RegistryState.Live(i.broker(), i.lastUpdateMs(), i.dataVersion())));
+            return new RegistryState(groups, live, new HashMap<>(topicTable), new HashMap<>(figuresTable));
+        } finally {
+            readLock.unlock();
+        }
+    }
+
     // ---------------------------------------------------------------- changes (event thread only)
+
+    /**
+     * Replaces the whole registry with {@code state} (a backup installing its primary's snapshot). Event thread
+     * only; the brokers have no watched connection afterwards.
+     */
+    public void importState(RegistryState state) {
+        writeLock.lock();
+        try {
+            clusterTable.clear();
+            brokerTable.clear();
+            topicTable.clear();
+            liveTable.clear();
+            figuresTable.clear();
+            for (RegistryState.Group g : state.groups()) {
+                BrokerGroup group = new BrokerGroup(g.cluster());
+                group.masterEpoch = g.masterEpoch();
+                group.addrs.putAll(g.addrs());
+                brokerTable.put(g.brokerName(), group);
+                clusterTable.computeIfAbsent(g.cluster(), c -> new TreeSet<>()).add(g.brokerName());
+            }
+            for (RegistryState.Live l : state.live()) {
+                liveTable.put(l.broker().brokerAddr(), new BrokerLiveInfo(l.broker(), l.lastUpdateMs(), l.dataVersion(),
+                        null));
+            }
+            state.topics().forEach((topic, queues) -> topicTable.put(topic, new TreeMap<>(queues)));
+            figuresTable.putAll(state.figures());
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * Marks every registered broker alive as of {@code nowMs}: a NameServer that just became the primary has
+     * heard no heartbeat (they are not replicated), so without this it would evict healthy brokers at its first
+     * scan. Event thread only.
+     */
+    public void restartLivenessTimers(long nowMs) {
+        writeLock.lock();
+        try {
+            liveTable.replaceAll((addr, i) -> new BrokerLiveInfo(i.broker(), Math.max(nowMs, i.lastUpdateMs()),
+                    i.dataVersion(), i.channel()));
+        } finally {
+            writeLock.unlock();
+        }
+    }
 
     /**
      * Records a registration: the broker is alive as of {@code nowMs} and, when its data version changed,

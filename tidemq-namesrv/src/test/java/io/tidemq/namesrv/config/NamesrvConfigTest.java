@@ -40,7 +40,9 @@ class NamesrvConfigTest {
     @Test
     void everyKeyFromPropertiesIsListedInKeyNames() {
         assertThat(NamesrvConfig.keyNames()).containsExactly("listenPort", "bindAddress", "brokerExpireMs",
-                "scanIntervalMs", "requestThreads", "eventQueueCapacity", "metricsPort");
+                "scanIntervalMs", "requestThreads", "eventQueueCapacity", "metricsPort", "namesrvReplicationMode",
+                "namesrvPrimary", "namesrvPeers", "namesrvSelfAddr", "namesrvSemiSyncAcks", "namesrvBackupLagMaxMs",
+                "namesrvOpRingSize");
     }
 
     @Test

@@ -1,0 +1,721 @@
+package io.tidemq.namesrv.replication;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.tidemq.common.concurrent.NamedThreadFactory;
+import io.tidemq.common.json.Json;
+import io.tidemq.common.protocol.RequestCode;
+import io.tidemq.common.protocol.ResponseCode;
+import io.tidemq.namesrv.config.NamesrvConfig;
+import io.tidemq.namesrv.config.ReplicationMode;
+import io.tidemq.namesrv.event.NamesrvEvent;
+import io.tidemq.namesrv.event.NamesrvEventBus;
+import io.tidemq.namesrv.route.RouteInfoManager;
+import io.tidemq.remoting.netty.NettyClientConfig;
+import io.tidemq.remoting.netty.NettyRemotingClient;
+import io.tidemq.remoting.protocol.RemotingCommand;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * Replicates the route registry between NameServers (docs/namesrv.md, "Replication"; design ha.md §5.10).
+ *
+ * <p>On the primary, every registration, unregistration and eviction the event thread applies becomes a
+ * {@link RegistryOp} (the bus's {@link io.tidemq.namesrv.event.EventJournal}) in the {@link OpLog}. A
+ * {@link Link} per downstream NameServer (every backup; in CHAIN mode only the successor) opens with
+ * NS_REPL_HELLO, then sends NS_REPL_APPEND batches from the ring, or NS_REPL_SNAPSHOT when the ring no longer holds
+ * the backup's position or their histories diverged. A backup applies operations on its own event thread, in
+ * sequence order, refusing an older epoch; in CHAIN mode it answers its predecessor only once its own successor
+ * acknowledged (the tail's acknowledgement travels back to the head). A broker request waits
+ * ({@link #awaitReplicated}) until the mode's condition holds, without blocking any thread.
+ *
+ * <p>Threads: the replication thread ({@value #THREAD_NAME}) owns the links, the sync set and the waiters (only
+ * it touches them; others hand it work). The topology and the role are volatile snapshots read by the request
+ * threads and the liveness scan.
+ */
+public final class NamesrvReplicator implements AutoCloseable {
+
+    public static final String THREAD_NAME = "tidemq-namesrv-repl";
+    /** Request field marking a registration a backup forwarded (the primary watches no connection for it). */
+    public static final String FORWARDED_FIELD = "nsForwarded";
+
+    private static final Logger LOG = LoggerFactory.getLogger(NamesrvReplicator.class);
+    private static final int BATCH_OPS = 512;
+    private static final long RETRY_MS = 200;
+    private static final long RPC_TIMEOUT_MS = 5_000;
+
+    private final NamesrvConfig config;
+    private final ReplicationMode mode;
+    private final String self;
+    private final NamesrvEventBus bus;
+    private final RouteInfoManager registry;
+    private final LongSupplier clockMs;
+    private final OpLog log;
+    /** Only when the mode is not NONE; thread-safe. */
+    private final NettyRemotingClient client;
+    /** The replication thread; null when the mode is NONE. */
+    private final ScheduledExecutorService thread;
+
+    /** Changed only on the replication thread, with a higher epoch; read anywhere. */
+    private volatile Topology topology;
+    /** Whether this NameServer is the primary (or replicates nothing); changed with {@link #topology}. */
+    private volatile boolean primary;
+    /** Whether the liveness scan and connection events may evict: the primary, once its timers restarted. */
+    private volatile boolean evicting;
+
+    /** Downstream NameServer → its link; replication thread only. */
+    private final Map<String, Link> links = new LinkedHashMap<>();
+    /** Broker requests waiting for acknowledgements, oldest first; replication thread only. */
+    private final List<Waiter> waiters = new ArrayList<>();
+
+    private final AtomicLong ackTimeouts = new AtomicLong();
+    private final AtomicLong snapshotsSent = new AtomicLong();
+    private final AtomicLong snapshotsInstalled = new AtomicLong();
+
+    public NamesrvReplicator(NamesrvConfig config, NamesrvEventBus bus, RouteInfoManager registry, LongSupplier clockMs) {
+        this.config = config;
+        this.mode = config.namesrvReplicationMode();
+        this.self = config.selfAddr();
+        this.bus = bus;
+        this.registry = registry;
+        this.clockMs = clockMs;
+        this.log = new OpLog(config.namesrvOpRingSize());
+        if (mode == ReplicationMode.NONE) {
+            this.client = null;
+            this.thread = null;
+            this.topology = new Topology(0, self, List.of(self));
+            this.primary = true;
+            this.evicting = true;
+        } else {
+            this.client = new NettyRemotingClient(NettyClientConfig.builder().build());
+            ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, NamedThreadFactory.single(THREAD_NAME, true));
+            t.setRemoveOnCancelPolicy(true);
+            this.thread = t;
+            // a configured primary starts at epoch 1; a promotion (tidemq admin namesrv promote) moves to a higher one
+            this.topology = new Topology(config.namesrvPrimary().equals(self) ? 1 : 0, config.namesrvPrimary(),
+                    config.peers());
+            this.primary = config.namesrvPrimary().equals(self);
+            this.evicting = primary;
+        }
+    }
+
+    /** Starts the links and the lag check; installs the journal that numbers the primary's changes. */
+    public void start() {
+        if (thread == null) {
+            return;
+        }
+        client.start();
+        bus.setJournal(this::journal);
+        long tick = Math.max(10, Math.min(250, config.namesrvBackupLagMaxMs() / 4));
+        thread.scheduleWithFixedDelay(NamedThreadFactory.logging("NameServer replication tick", this::tick),
+                tick, tick, TimeUnit.MILLISECONDS);
+        onThread(this::rebuildLinks);
+        LOG.info("NameServer replication {} started: {} is {} (epoch {}, primary {}, peers {})", mode, self,
+                primary ? "PRIMARY" : "BACKUP", topology.epoch(), topology.primary(), topology.peers());
+    }
+
+    public ReplicationMode mode() {
+        return mode;
+    }
+
+    public boolean isPrimary() {
+        return primary;
+    }
+
+    /** Whether the liveness scan and connection events may evict brokers here (only the primary evicts). */
+    public boolean evicts() {
+        return evicting;
+    }
+
+    /** Whether a broker's REGISTER/UNREGISTER must go to the primary instead of this NameServer's registry. */
+    public boolean forwardsRegistrations() {
+        return mode != ReplicationMode.NONE && !primary;
+    }
+
+    public Topology topology() {
+        return topology;
+    }
+
+    public OpLog log() {
+        return log;
+    }
+
+    // ------------------------------------------------------------------------------------------ primary: journal
+
+    /** Event thread: numbers the primary's applied changes. A backup applies only replicated operations. */
+    private void journal(List<NamesrvEvent> events) {
+        if (!primary) {
+            LOG.warn("NameServer {} is no longer the primary; {} local change(s) are not replicated: {}", self,
+                    events.size(), events);
+            return;
+        }
+        long epoch = topology.epoch();
+        long now = clockMs.getAsLong();
+        boolean appended = false;
+        for (NamesrvEvent e : events) {
+            RegistryOp op = RegistryOp.of(epoch, log.lastSeq() + 1, e);
+            if (op != null) {
+                log.append(op, now);
+                appended = true;
+            }
+        }
+        if (appended) {
+            onThread(this::pumpAll);
+        }
+    }
+
+    /**
+     * Completes once the mode's condition holds for every operation up to {@code seq}: at once in NONE and ASYNC;
+     * in SYNC when every backup of the sync set acknowledged; in SEMI_SYNC when {@code namesrvSemiSyncAcks} did; in
+     * CHAIN when the successor did (for the rest of the chain). Fails with {@link NamesrvAckTimeoutException}
+     * after {@code namesrvBackupLagMaxMs} (twice that in SYNC, where a lagging backup leaves the set first).
+     */
+    public CompletableFuture<Void> awaitReplicated(long seq) {
+        if (mode == ReplicationMode.NONE || mode == ReplicationMode.ASYNC && primary) {
+            return CompletableFuture.completedFuture(null);
+        }
+        long waitMs = mode == ReplicationMode.SYNC ? 2 * config.namesrvBackupLagMaxMs() : config.namesrvBackupLagMaxMs();
+        Waiter w = new Waiter(seq, clockMs.getAsLong() + waitMs, new CompletableFuture<>());
+        onThread(() -> {
+            waiters.add(w);
+            checkWaiters();
+        });
+        return w.done;
+    }
+
+    /** The last operation applied here. */
+    public long lastSeq() {
+        return log.lastSeq();
+    }
+
+    // ------------------------------------------------------------------------------------------ forwarding
+
+    /**
+     * A backup's answer to a broker's REGISTER_BROKER or UNREGISTER_BROKER: the primary's answer to the same
+     * request, or NOT_PRIMARY naming the primary when it cannot be reached.
+     */
+    public CompletableFuture<RemotingCommand> forward(RemotingCommand request) {
+        String to = topology.primary();
+        RemotingCommand copy = RemotingCommand.createRequest(request.code());
+        request.fields().forEach(copy::putField);
+        copy.putField(FORWARDED_FIELD, true).setBody(request.body());
+        long timeoutMs = 2 * config.namesrvBackupLagMaxMs() + RPC_TIMEOUT_MS;
+        return client.invokeAsync(to, copy, timeoutMs).handle((resp, error) -> {
+            if (error == null) {
+                return resp;
+            }
+            return notPrimary("this NameServer (" + self + ") is a backup and could not forward to the primary " + to
+                    + ": " + rootMessage(error) + "; register with the primary, or retry once it is back or another"
+                    + " NameServer is promoted (tidemq admin namesrv promote)");
+        });
+    }
+
+    /** NOT_PRIMARY with the known primary in its {@code primaryAddr} field. */
+    public RemotingCommand notPrimary(String remark) {
+        return RemotingCommand.createResponse(ResponseCode.NOT_PRIMARY, remark)
+                .putField("primaryAddr", topology.primary());
+    }
+
+    // ------------------------------------------------------------------------------------------ backup side
+
+    /** NS_REPL_HELLO: adopt a newer topology; answer with this NameServer's position. */
+    public CompletableFuture<RemotingCommand> onHello(RemotingCommand request) {
+        long epoch = request.fieldAsLong("epoch");
+        Topology t = new Topology(epoch, request.requiredField("primary"),
+                Topology.parsePeers(request.requiredField("peers")));
+        return supplyOnThread(() -> {
+            if (epoch < topology.epoch()) {
+                return fenced(epoch);
+            }
+            adopt(t);
+            return RemotingCommand.success().putField("lastSeq", log.lastSeq()).putField("lastEpoch", log.lastEpoch())
+                    .putField("ackedSeq", confirmedSeq()).putField("epoch", topology.epoch());
+        });
+    }
+
+    /** NS_REPL_APPEND: apply the operations that follow this NameServer's position, in order. */
+    public CompletableFuture<RemotingCommand> onAppend(RemotingCommand request) {
+        long epoch = request.fieldAsLong("epoch");
+        if (epoch < topology.epoch()) {
+            return CompletableFuture.completedFuture(fenced(epoch));
+        }
+        List<RegistryOp> ops = Json.mapper().convertValue(Json.fromBytes(request.body(), List.class),
+                new TypeReference<List<RegistryOp>>() { });
+        boolean[] gap = new boolean[1];
+        return bus.publishReplicated(() -> {
+            List<NamesrvEvent> events = new ArrayList<>(ops.size());
+            long now = clockMs.getAsLong();
+            for (RegistryOp op : ops) {
+                if (op.seq() <= log.lastSeq()) {
+                    continue; // already applied (a re-send after a lost acknowledgement)
+                }
+                if (op.seq() != log.lastSeq() + 1 || op.epoch() < log.lastEpoch()) {
+                    gap[0] = true;
+                    break;
+                }
+                log.append(op, now);
+                events.add(op.toEvent());
+            }
+            return events;
+        }).thenCompose(applied -> {
+            long last = log.lastSeq();
+            if (gap[0] && applied.isEmpty()) {
+                return CompletableFuture.completedFuture(RemotingCommand.createResponse(
+                        ResponseCode.NAMESRV_REPLICATION_GAP, "the operations do not follow operation " + last
+                                + " applied here; open replication again with NS_REPL_HELLO")
+                        .putField("lastSeq", last));
+            }
+            if (!applied.isEmpty()) {
+                onThread(this::pumpAll);
+            }
+            return acknowledged(last);
+        });
+    }
+
+    /** NS_REPL_SNAPSHOT: replace the registry with the primary's at a sequence. */
+    public CompletableFuture<RemotingCommand> onSnapshot(RemotingCommand request) {
+        long epoch = request.fieldAsLong("epoch");
+        if (epoch < topology.epoch()) {
+            return CompletableFuture.completedFuture(fenced(epoch));
+        }
+        RegistrySnapshot snap = Json.fromBytes(request.body(), RegistrySnapshot.class);
+        return bus.publishReplicated(() -> {
+            registry.importState(snap.state());
+            log.reset(snap.seq(), snap.lastEpoch());
+            return List.of();
+        }).thenCompose(done -> {
+            snapshotsInstalled.incrementAndGet();
+            LOG.info("NameServer {} installed a snapshot of the registry at operation {} (epoch {})", self, snap.seq(),
+                    snap.lastEpoch());
+            onThread(this::pumpAll);
+            return acknowledged(snap.seq());
+        });
+    }
+
+    /** NS_REPL_TOPOLOGY: a new primary or chain order with a higher epoch (tidemq admin namesrv promote). */
+    public CompletableFuture<RemotingCommand> onTopology(RemotingCommand request) {
+        long epoch = request.fieldAsLong("epoch");
+        Topology t = new Topology(epoch, request.requiredField("primary"),
+                Topology.parsePeers(request.requiredField("peers")));
+        if (!t.peers().contains(t.primary())) {
+            return CompletableFuture.completedFuture(RemotingCommand.createResponse(ResponseCode.INVALID_PARAMETER,
+                    "the primary " + t.primary() + " must be one of the peers " + t.peers()));
+        }
+        return supplyOnThread(() -> {
+            if (t.equals(topology)) {
+                return RemotingCommand.success().putField("epoch", epoch); // already learnt from the new primary's hello
+            }
+            if (epoch <= topology.epoch()) {
+                return RemotingCommand.createResponse(ResponseCode.NAMESRV_FENCED, "epoch " + epoch
+                        + " is not above this NameServer's epoch " + topology.epoch()
+                        + "; a promotion needs a higher epoch (tidemq admin namesrv promote picks one)")
+                        .putField("epoch", topology.epoch());
+            }
+            adopt(t);
+            return RemotingCommand.success().putField("epoch", topology.epoch());
+        });
+    }
+
+    /** NS_REPL_STATUS. */
+    public CompletableFuture<ReplicationStatus> status() {
+        if (thread == null) {
+            return CompletableFuture.completedFuture(new ReplicationStatus(self, "STANDALONE", mode, 0, self, List.of(),
+                    log.lastSeq(), log.lastEpoch(), log.firstSeq(), log.size(), List.of(), 0, 0, 0));
+        }
+        return supplyOnThread(() -> {
+            long now = clockMs.getAsLong();
+            List<ReplicationStatus.Downstream> down = new ArrayList<>();
+            for (Link l : links.values()) {
+                down.add(new ReplicationStatus.Downstream(l.target, l.ackedSeq,
+                        l.ackedSeq < 0 ? log.lastSeq() : Math.max(0, log.lastSeq() - l.ackedSeq), lagMs(l, now),
+                        l.inSyncSet, l.lastError));
+            }
+            Topology t = topology;
+            return new ReplicationStatus(self, primary ? "PRIMARY" : "BACKUP", mode, t.epoch(), t.primary(),
+                    mode == ReplicationMode.CHAIN ? t.chain() : t.peers(), log.lastSeq(), log.lastEpoch(),
+                    log.firstSeq(), log.size(), down, ackTimeouts.get(), snapshotsSent.get(), snapshotsInstalled.get());
+        });
+    }
+
+    /**
+     * Replication thread: the last operation this NameServer may acknowledge upstream: its last applied one, or in
+     * CHAIN mode the last its successor acknowledged (the rest of the chain applied it too).
+     */
+    private long confirmedSeq() {
+        long confirmed = log.lastSeq();
+        if (mode == ReplicationMode.CHAIN) {
+            for (Link l : links.values()) {
+                confirmed = Math.min(confirmed, l.ackedSeq);
+            }
+        }
+        return confirmed;
+    }
+
+    private RemotingCommand fenced(long epoch) {
+        return RemotingCommand.createResponse(ResponseCode.NAMESRV_FENCED, "epoch " + epoch + " is older than epoch "
+                + topology.epoch() + " known here (primary " + topology.primary() + "); stop acting as primary")
+                .putField("epoch", topology.epoch());
+    }
+
+    /** The answer to an upstream NameServer once the mode allows (CHAIN: once the successor acknowledged). */
+    private CompletableFuture<RemotingCommand> acknowledged(long seq) {
+        CompletableFuture<Void> wait = mode == ReplicationMode.CHAIN
+                ? awaitReplicated(seq) : CompletableFuture.completedFuture(null);
+        return wait.handle((v, error) -> error == null
+                ? RemotingCommand.success().putField("lastSeq", seq)
+                : RemotingCommand.createResponse(ResponseCode.NAMESRV_ACK_TIMEOUT, rootMessage(error))
+                .putField("lastSeq", seq));
+    }
+
+    // ------------------------------------------------------------------------------------------ topology
+
+    /** Replication thread: take a topology of an equal or higher epoch; promote or step down as it says. */
+    private void adopt(Topology t) {
+        Topology old = topology;
+        if (t.epoch() < old.epoch() || t.equals(old)) {
+            return;
+        }
+        boolean wasPrimary = primary;
+        topology = t;
+        primary = t.primary().equals(self);
+        if (primary && !wasPrimary) {
+            // heartbeats were not replicated: restart every liveness timer before the first scan may evict
+            bus.publishReplicated(() -> {
+                registry.restartLivenessTimers(clockMs.getAsLong());
+                return List.of();
+            }).whenComplete((v, e) -> {
+                evicting = primary;
+                LOG.info("NameServer {} PROMOTED to primary at epoch {} (operation {}); liveness timers restarted",
+                        self, t.epoch(), log.lastSeq());
+            });
+        } else if (!primary) {
+            evicting = false;
+            if (wasPrimary) {
+                LOG.warn("NameServer {} steps down: {} is the primary of epoch {}", self, t.primary(), t.epoch());
+            }
+        }
+        if (!t.primary().equals(old.primary()) || !t.chain().equals(old.chain())) {
+            LOG.info("NameServer {} follows topology epoch {}: primary {}, peers {}", self, t.epoch(), t.primary(),
+                    t.peers());
+        }
+        rebuildLinks();
+    }
+
+    /** Replication thread: one link per NameServer this one sends operations to under the current topology. */
+    private void rebuildLinks() {
+        Topology t = topology;
+        List<String> targets = new ArrayList<>();
+        if (mode == ReplicationMode.CHAIN) {
+            String next = t.successor(self);
+            if (next != null && (primary || t.chain().contains(self))) {
+                targets.add(next);
+            }
+        } else if (primary) {
+            for (String p : t.peers()) {
+                if (!p.equals(self)) {
+                    targets.add(p);
+                }
+            }
+        }
+        Iterator<Map.Entry<String, Link>> it = links.entrySet().iterator();
+        while (it.hasNext()) {
+            Link l = it.next().getValue();
+            if (!targets.contains(l.target)) {
+                l.closed = true;
+                it.remove();
+            } else {
+                l.helloDone = false; // the new epoch and topology are told with a new handshake
+            }
+        }
+        for (String target : targets) {
+            links.computeIfAbsent(target, Link::new);
+        }
+        checkWaiters();
+        pumpAll();
+    }
+
+    // ------------------------------------------------------------------------------------------ links
+
+    /** One downstream NameServer; replication thread only. */
+    private static final class Link {
+        final String target;
+        /** Operations after this one are sent next (its last applied one); -1 = unknown or it needs a snapshot. */
+        long position = -1;
+        /** The last operation it acknowledged (CHAIN: for the rest of the chain too); -1 = none yet. */
+        long ackedSeq = -1;
+        boolean helloDone;
+        boolean inFlight;
+        boolean inSyncSet;
+        boolean closed;
+        /** A retry is scheduled; no other send until it runs. */
+        boolean backingOff;
+        String lastError;
+
+        Link(String target) {
+            this.target = target;
+        }
+    }
+
+    private void pumpAll() {
+        for (Link l : links.values()) {
+            pump(l);
+        }
+    }
+
+    private void pump(Link l) {
+        if (l.closed || l.inFlight || l.backingOff) {
+            return;
+        }
+        Topology t = topology;
+        if (!l.helloDone) {
+            RemotingCommand hello = RemotingCommand.createRequest(RequestCode.NS_REPL_HELLO)
+                    .putField("epoch", t.epoch()).putField("primary", t.primary()).putField("peers", t.peersText());
+            send(l, hello, resp -> onHelloAnswer(l, resp));
+            return;
+        }
+        List<RegistryOp> ops = log.after(l.position, BATCH_OPS);
+        if (ops == null) {
+            sendSnapshot(l);
+        } else if (!ops.isEmpty() || l.ackedSeq < l.position) {
+            // an empty append asks for the acknowledgement of what it already applied (CHAIN: once its successor did)
+            RemotingCommand append = RemotingCommand.createRequest(RequestCode.NS_REPL_APPEND)
+                    .putField("epoch", t.epoch()).putField("prevSeq", l.position).setBody(Json.toBytes(ops));
+            send(l, append, resp -> onAckAnswer(l, resp));
+        }
+    }
+
+    private void sendSnapshot(Link l) {
+        l.inFlight = true;
+        CompletableFuture<RegistrySnapshot> snap = new CompletableFuture<>();
+        bus.publishReplicated(() -> {
+            snap.complete(new RegistrySnapshot(log.lastSeq(), log.lastEpoch(), registry.exportState()));
+            return List.of();
+        }).whenComplete((v, e) -> {
+            if (e != null) {
+                snap.completeExceptionally(e);
+            }
+        });
+        snap.whenCompleteAsync((s, e) -> {
+            l.inFlight = false;
+            if (e != null) {
+                failed(l, "cannot take a snapshot: " + rootMessage(e));
+                return;
+            }
+            snapshotsSent.incrementAndGet();
+            LOG.info("NameServer {} sends {} a snapshot at operation {} (its position is not in the ring of {}..{})",
+                    self, l.target, s.seq(), log.firstSeq(), log.lastSeq());
+            RemotingCommand req = RemotingCommand.createRequest(RequestCode.NS_REPL_SNAPSHOT)
+                    .putField("epoch", topology.epoch()).setBody(Json.toBytes(s));
+            send(l, req, resp -> onAckAnswer(l, resp));
+        }, thread);
+    }
+
+    /** Sends on the link; the answer is handled on the replication thread. */
+    private void send(Link l, RemotingCommand request, java.util.function.Consumer<RemotingCommand> onAnswer) {
+        l.inFlight = true;
+        client.invokeAsync(l.target, request, RPC_TIMEOUT_MS + config.namesrvBackupLagMaxMs())
+                .whenCompleteAsync((resp, error) -> {
+                    l.inFlight = false;
+                    if (l.closed) {
+                        return;
+                    }
+                    if (error != null) {
+                        failed(l, rootMessage(error));
+                    } else {
+                        onAnswer.accept(resp);
+                    }
+                }, thread);
+    }
+
+    private void onHelloAnswer(Link l, RemotingCommand resp) {
+        if (resp.code() != ResponseCode.SUCCESS.code()) {
+            failed(l, "hello refused: " + ResponseCode.describe(resp.code()) + " " + resp.remark());
+            return;
+        }
+        long theirSeq = resp.fieldAsLong("lastSeq");
+        long theirEpoch = resp.fieldAsLong("lastEpoch");
+        l.helloDone = true;
+        l.lastError = null;
+        if (log.matches(theirSeq, theirEpoch)) {
+            l.position = theirSeq;
+            l.ackedSeq = Math.min(theirSeq, resp.fieldAsLong("ackedSeq", theirSeq));
+        } else {
+            // its history is longer than ours or diverged (an operation of a primary that died before sending it
+            // to us): only a snapshot makes it equal
+            l.position = -1;
+            l.ackedSeq = -1;
+            LOG.info("NameServer {}: {} is at operation {} of epoch {}, not in this history (at {}); it gets a snapshot",
+                    self, l.target, theirSeq, theirEpoch, log.lastSeq());
+        }
+        updateSyncSet(l, clockMs.getAsLong());
+        checkWaiters();
+        pump(l);
+    }
+
+    private void onAckAnswer(Link l, RemotingCommand resp) {
+        int code = resp.code();
+        if (code == ResponseCode.SUCCESS.code()) {
+            long seq = resp.fieldAsLong("lastSeq");
+            l.position = Math.max(l.position, seq);
+            l.ackedSeq = Math.max(l.ackedSeq, seq);
+            l.lastError = null;
+            updateSyncSet(l, clockMs.getAsLong());
+            checkWaiters();
+            pump(l);
+        } else if (code == ResponseCode.NAMESRV_REPLICATION_GAP.code()) {
+            l.helloDone = false;
+            pump(l);
+        } else {
+            // NAMESRV_ACK_TIMEOUT (CHAIN: it applied, its successor did not acknowledge), FENCED, busy...: nothing is
+            // acknowledged; open again after a pause (the handshake tells what it holds)
+            failed(l, ResponseCode.describe(code) + " " + resp.remark());
+        }
+    }
+
+    private void failed(Link l, String error) {
+        if (!error.equals(l.lastError)) {
+            LOG.warn("NameServer {} cannot replicate to {}: {}; retrying every {} ms", self, l.target, error, RETRY_MS);
+        }
+        l.lastError = error;
+        l.helloDone = false;
+        l.backingOff = true;
+        thread.schedule(() -> {
+            l.backingOff = false;
+            pump(l);
+        }, RETRY_MS, TimeUnit.MILLISECONDS);
+    }
+
+    private long lagMs(Link l, long now) {
+        if (l.ackedSeq >= log.lastSeq()) {
+            return 0;
+        }
+        long appended = l.ackedSeq < 0 ? -1 : log.appendedMsAfter(l.ackedSeq);
+        return appended < 0 ? Long.MAX_VALUE : Math.max(0, now - appended);
+    }
+
+    /** SYNC: a backup joins the sync set once within half the lag limit, and leaves it beyond the limit. */
+    private void updateSyncSet(Link l, long now) {
+        if (mode != ReplicationMode.SYNC) {
+            return;
+        }
+        long lag = l.helloDone ? lagMs(l, now) : Long.MAX_VALUE;
+        if (!l.inSyncSet && lag <= config.namesrvBackupLagMaxMs() / 2) {
+            l.inSyncSet = true;
+            LOG.info("NameServer {}: {} joins the sync set at operation {}", self, l.target, l.ackedSeq);
+        } else if (l.inSyncSet && lag > config.namesrvBackupLagMaxMs()) {
+            l.inSyncSet = false;
+            LOG.warn("NameServer {}: {} leaves the sync set: {} ms behind (namesrvBackupLagMaxMs {}); registrations"
+                    + " no longer wait for it", self, l.target, lag == Long.MAX_VALUE ? "unknown" : lag,
+                    config.namesrvBackupLagMaxMs());
+        }
+    }
+
+    private void tick() {
+        long now = clockMs.getAsLong();
+        for (Link l : links.values()) {
+            updateSyncSet(l, now);
+        }
+        checkWaiters();
+        pumpAll();
+    }
+
+    // ------------------------------------------------------------------------------------------ waiters
+
+    private record Waiter(long seq, long deadlineMs, CompletableFuture<Void> done) {
+    }
+
+    private void checkWaiters() {
+        if (waiters.isEmpty()) {
+            return;
+        }
+        long now = clockMs.getAsLong();
+        Iterator<Waiter> it = waiters.iterator();
+        while (it.hasNext()) {
+            Waiter w = it.next();
+            if (satisfied(w.seq)) {
+                it.remove();
+                w.done.complete(null);
+            } else if (now >= w.deadlineMs) {
+                it.remove();
+                ackTimeouts.incrementAndGet();
+                w.done.completeExceptionally(new NamesrvAckTimeoutException("operation " + w.seq + " was applied on "
+                        + self + " but not acknowledged as " + mode + " requires within "
+                        + (mode == ReplicationMode.SYNC ? 2 : 1) + " x namesrvBackupLagMaxMs (" + acksText(w.seq)
+                        + "); it is not confirmed as replicated: the broker registers again at its next interval"));
+            }
+        }
+    }
+
+    private boolean satisfied(long seq) {
+        return switch (mode) {
+            case NONE, ASYNC -> true;
+            case SYNC -> links.values().stream().filter(l -> l.inSyncSet).allMatch(l -> l.ackedSeq >= seq);
+            case SEMI_SYNC -> links.values().stream().filter(l -> l.ackedSeq >= seq).count()
+                    >= config.namesrvSemiSyncAcks();
+            case CHAIN -> links.values().stream().allMatch(l -> l.ackedSeq >= seq);
+        };
+    }
+
+    private String acksText(long seq) {
+        StringBuilder sb = new StringBuilder();
+        for (Link l : links.values()) {
+            sb.append(sb.length() == 0 ? "" : ", ").append(l.target).append(" at ").append(l.ackedSeq)
+                    .append(l.lastError == null ? "" : " (" + l.lastError + ")");
+        }
+        return sb.length() == 0 ? "no downstream NameServer" : sb.toString();
+    }
+
+    // ------------------------------------------------------------------------------------------ plumbing
+
+    private void onThread(Runnable task) {
+        if (thread == null) {
+            return;
+        }
+        try {
+            thread.execute(NamedThreadFactory.logging("NameServer replication", task));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("NameServer replication stopped; dropped a task");
+        }
+    }
+
+    private <T> CompletableFuture<T> supplyOnThread(java.util.function.Supplier<T> task) {
+        return CompletableFuture.supplyAsync(task, thread);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable c = e;
+        while ((c instanceof java.util.concurrent.CompletionException
+                || c instanceof java.util.concurrent.ExecutionException) && c.getCause() != null) {
+            c = c.getCause();
+        }
+        return c.getMessage() == null ? c.toString() : c.getMessage();
+    }
+
+    @Override
+    public void close() {
+        if (thread == null) {
+            return;
+        }
+        thread.shutdownNow();
+        try {
+            thread.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        client.shutdown();
+        for (Waiter w : List.copyOf(waiters)) {
+            w.done.completeExceptionally(new NamesrvAckTimeoutException("the NameServer is shutting down"));
+        }
+    }
+}
