@@ -219,6 +219,8 @@ public final class BrokerController implements AutoCloseable {
             });
             replication.onRoleChange(new MasterServices());
             replication.useMetadata(new BrokerMetadata(topics, offsets, timer, () -> transactionChecks));
+            // consumers commit on a slave while their master is unreachable; the slave keeps them for the master
+            offsets.trackSlaveCommits(this::isSlaveNow);
             replication.start();
             brokerStore.setGate(replication);
             stats.infoSections.put("replication", replication::describe);
@@ -255,7 +257,7 @@ public final class BrokerController implements AutoCloseable {
                 System::currentTimeMillis), adminExecutor);
         server.registerProcessor(RequestCode.PULL_MESSAGE,
                 new PullMessageProcessor(live, topics, offsets, store, holds, pullExecutor, stats, queueLocks,
-                        groupConfigs::get),
+                        groupConfigs::get, this::isSlaveNow),
                 pullExecutor);
         ConsumerOffsetProcessor offsetProcessor = new ConsumerOffsetProcessor(config.brokerName(), topics, offsets, store,
                 queueLocks, groupConfigs::get);
@@ -651,6 +653,12 @@ public final class BrokerController implements AutoCloseable {
                         + " stopped (the master runs them)", config.brokerName(), epoch);
             }
         }
+    }
+
+    /** Whether this broker is a slave now (its configured role, or the controller's). */
+    private boolean isSlaveNow() {
+        ReplicationService r = replication;
+        return r != null && r.role() == BrokerRole.SLAVE;
     }
 
     /**

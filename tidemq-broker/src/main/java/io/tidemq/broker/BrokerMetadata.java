@@ -59,6 +59,26 @@ final class BrokerMetadata implements ReplicatedMetadata {
                 checks == null ? null : checks.progress()));
     }
 
+    /** What HA_MERGE_OFFSETS carries: group → topic → queueId → offset. */
+    record SlaveOffsets(Map<String, Map<String, Map<Integer, Long>>> offsets) {
+    }
+
+    @Override
+    public OffsetsToMerge offsetsToMerge() {
+        ConsumerOffsetManager.UnmergedOffsets unmerged = offsets.unmergedOffsets();
+        if (unmerged.isEmpty()) {
+            return null;
+        }
+        return new OffsetsToMerge(Json.toBytes(new SlaveOffsets(unmerged.offsets())), unmerged.flags().size(),
+                () -> offsets.mergedBack(unmerged));
+    }
+
+    @Override
+    public int mergeOffsets(byte[] body) {
+        SlaveOffsets merged = Json.fromBytes(body, SlaveOffsets.class);
+        return merged.offsets() == null ? 0 : offsets.mergeFromSlave(merged.offsets());
+    }
+
     @Override
     public void apply(byte[] bytes) {
         Snapshot snapshot = Json.fromBytes(bytes, Snapshot.class);

@@ -35,6 +35,8 @@ final class HaClient implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HaClient.class);
     private static final long RETRY_BACKOFF_MS = 1_000;
     private static final long CALL_TIMEOUT_MS = 10_000;
+    /** How often offsets committed here by consumers are sent to the master while connected. */
+    static final long OFFSET_MERGE_INTERVAL_MS = 1_000;
 
     private final String group;
     private final int replicaId;
@@ -59,6 +61,9 @@ final class HaClient implements AutoCloseable {
     private final ReplicatedMetadata metadata;
     /** The master metadata version applied here; this client's thread (read by admin requests). */
     private volatile long appliedMetadataVersion;
+
+    /** When the fetch loop next sends offsets committed here to the master; this client's thread. */
+    private long nextOffsetMergeMs;
 
     /** The lowest master epoch this slave follows (the epoch the controller gave its master); 0 without a controller. */
     private final int minMasterEpoch;
@@ -123,6 +128,7 @@ final class HaClient implements AutoCloseable {
         while (stop.getCount() > 0) {
             try {
                 int epoch = handshake(master);
+                mergeOffsetsBack(master, true);
                 fetchLoop(master, epoch);
             } catch (RemotingException | StoreException | IllegalArgumentException e) {
                 log.warn("replication from master {} of group {} interrupted: {}; reconnecting in {} ms", master,
@@ -189,6 +195,7 @@ final class HaClient implements AutoCloseable {
 
     private void fetchLoop(String master, int epoch) throws RemotingException, InterruptedException {
         while (stop.getCount() > 0) {
+            mergeOffsetsBack(master, false);
             long offset = replicaLog.maxOffset();
             RemotingCommand fetch = RemotingCommand.createRequest(RequestCode.HA_FETCH)
                     .putField("masterEpoch", epoch)
@@ -235,6 +242,37 @@ final class HaClient implements AutoCloseable {
         }
         metadata.apply(reply.body());
         appliedMetadataVersion = reply.fieldAsLong("metadataVersion");
+    }
+
+    /**
+     * Sends the master the consumer offsets committed here that no master has taken yet (consumers pulled from
+     * this slave while the master was unreachable): after every handshake, then at most every
+     * {@link #OFFSET_MERGE_INTERVAL_MS}. The master merges them by maximum; the flags here are dropped only once
+     * it answered, so a master that dies before it does gets them again from its successor's handshake.
+     */
+    private void mergeOffsetsBack(String master, boolean now) throws RemotingException, InterruptedException {
+        long nowMs = System.currentTimeMillis();
+        if (!now && nowMs < nextOffsetMergeMs) {
+            return;
+        }
+        nextOffsetMergeMs = nowMs + OFFSET_MERGE_INTERVAL_MS;
+        ReplicatedMetadata.OffsetsToMerge offsets = metadata.offsetsToMerge();
+        if (offsets == null) {
+            return;
+        }
+        RemotingCommand merge = RemotingCommand.createRequest(RequestCode.HA_MERGE_OFFSETS)
+                .putField("replicaId", replicaId);
+        merge.setBody(offsets.body());
+        RemotingCommand reply = client.invokeSync(master, merge, CALL_TIMEOUT_MS);
+        if (reply.code() != ResponseCode.SUCCESS.code()) {
+            log.warn("master {} refused the {} consumer offset(s) committed on this slave ({}: {}); they stay here"
+                    + " and are offered again in {} ms", master, offsets.count(), reply.code(), reply.remark(),
+                    OFFSET_MERGE_INTERVAL_MS);
+            return;
+        }
+        offsets.onMerged().run();
+        log.info("{} consumer offset(s) committed on this slave while the master was away were merged into master"
+                + " {} ({} moved there)", offsets.count(), master, reply.field("moved"));
     }
 
     long appliedMetadataVersion() {

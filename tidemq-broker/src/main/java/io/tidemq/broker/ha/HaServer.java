@@ -24,8 +24,10 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Master side of replication: a TideMQ-framed server on {@code haListenPort} answering HA_HELLO (the epoch
  * lineage), HA_FETCH (raw CommitLog bytes from the mapped files, never re-encoded, never across an epoch
- * end; each answer carries the metadata version) and HA_METADATA (topics and consumer offsets). A fetch held at
- * the log end is also answered when the metadata version moves. A fetch at the log end is held until bytes arrive ({@link #wakeUp()}, called after every put) or
+ * end; each answer carries the metadata version), HA_METADATA (topics and consumer offsets) and HA_MERGE_OFFSETS
+ * (consumer offsets a slave took while this master was away). A fetch held at
+ * the log end is also answered when the metadata version or the commit point moves (so a slave's consumers see a
+ * committed record without waiting for {@code haFetchMaxWaitMs}). A fetch at the log end is held until bytes arrive ({@link #wakeUp()}, called after every put) or
  * {@code haFetchMaxWaitMs} passes.
  *
  * <p>Threads: requests run on {@code tidemq-ha-server} (one thread); held fetches are answered by
@@ -36,8 +38,9 @@ final class HaServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HaServer.class);
     private static final long HOLD_PARK_NS = TimeUnit.MILLISECONDS.toNanos(5);
 
+    /** A fetch at the log end; {@code commitPoint}: the master's commit point when it was held. */
     private record HeldFetch(int replicaId, long offset, int maxBytes, long deadlineMs, long metadataVersion,
-                             CompletableFuture<RemotingCommand> answer) {
+                             long commitPoint, CompletableFuture<RemotingCommand> answer) {
     }
 
     /** The master's side of metadata replication ({@link ReplicationService}). */
@@ -50,6 +53,9 @@ final class HaServer implements AutoCloseable {
 
         /** A slave reported, with a fetch, the version it applied. */
         void applied(int replicaId, long version);
+
+        /** A slave sent consumer offsets committed on it (HA_MERGE_OFFSETS); returns how many moved here. */
+        int mergeOffsets(byte[] body);
     }
 
     private final String group;
@@ -89,6 +95,7 @@ final class HaServer implements AutoCloseable {
         server.registerProcessor(RequestCode.HA_HELLO, this::hello, executor);
         server.registerProcessor(RequestCode.HA_FETCH, this::fetch, executor);
         server.registerProcessor(RequestCode.HA_METADATA, this::metadata, executor);
+        server.registerProcessor(RequestCode.HA_MERGE_OFFSETS, this::mergeOffsets, executor);
         server.start();
         holdThread.start();
         log.info("replication server of group {} listening on port {} (master epoch {})", group, server.localPort(),
@@ -150,7 +157,7 @@ final class HaServer implements AutoCloseable {
         }
         CompletableFuture<RemotingCommand> answer = new CompletableFuture<>();
         held.add(new HeldFetch(replicaId, offset, maxBytes, System.currentTimeMillis() + maxWaitMs, appliedMetadata,
-                answer));
+                isr.commitPoint(), answer));
         LockSupport.unpark(holdThread);
         return answer;
     }
@@ -162,6 +169,21 @@ final class HaServer implements AutoCloseable {
                 .putField("metadataVersion", version);
         reply.setBody(metadata.snapshot());
         return done(reply);
+    }
+
+    /** HA_MERGE_OFFSETS: offsets the slave's consumers committed while this master was away, merged by maximum. */
+    private CompletableFuture<RemotingCommand> mergeOffsets(RemotingChannel channel, RemotingCommand request) {
+        byte[] body = request.body();
+        if (body == null || body.length == 0) {
+            return done(RemotingCommand.createResponse(ResponseCode.INVALID_PARAMETER,
+                    "HA_MERGE_OFFSETS needs a body of offsets"));
+        }
+        int moved = metadata.mergeOffsets(body);
+        if (moved > 0) {
+            log.info("replica {} of group {}: {} consumer offset(s) committed on it while this master was away"
+                    + " moved forward here", request.field("replicaId"), group, moved);
+        }
+        return done(RemotingCommand.createResponse(ResponseCode.SUCCESS, null).putField("moved", moved));
     }
 
     private RemotingCommand answer(long offset, int maxBytes) {
@@ -188,8 +210,9 @@ final class HaServer implements AutoCloseable {
                 long end = replicaLog.maxOffset();
                 for (Iterator<HeldFetch> it = held.iterator(); it.hasNext(); ) {
                     HeldFetch fetch = it.next();
+                    // a moved commit point is news too: the slave's consumers see records up to it
                     if (end > fetch.offset() || now >= fetch.deadlineMs()
-                            || metadata.version() > fetch.metadataVersion()) {
+                            || metadata.version() > fetch.metadataVersion() || isr.commitPoint() > fetch.commitPoint()) {
                         it.remove();
                         fetch.answer().complete(answer(fetch.offset(), fetch.maxBytes()));
                     }

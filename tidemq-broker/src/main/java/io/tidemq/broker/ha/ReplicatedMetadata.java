@@ -33,4 +33,25 @@ public interface ReplicatedMetadata {
 
     /** Slave: applies a master's snapshot (topics replaced, offsets merged by maximum). The replication thread. */
     void apply(byte[] snapshot);
+
+    /**
+     * Slave → master: consumer offsets committed on the slave (while its master was unreachable) that no master
+     * has taken yet, encoded, and what to run once the master took them (HA_MERGE_OFFSETS).
+     */
+    record OffsetsToMerge(byte[] body, int count, Runnable onMerged) {
+    }
+
+    /** Slave: the offsets to merge into the master, or null when there are none. The replication thread. */
+    default OffsetsToMerge offsetsToMerge() {
+        return null;
+    }
+
+    /**
+     * Master: merges a slave's {@link OffsetsToMerge#body()} (each offset only moves forward).
+     *
+     * @return how many offsets moved
+     */
+    default int mergeOffsets(byte[] body) {
+        return 0;
+    }
 }

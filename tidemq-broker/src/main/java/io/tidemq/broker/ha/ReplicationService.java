@@ -324,6 +324,11 @@ public final class ReplicationService implements PutGate, AutoCloseable {
             public void applied(int replicaId, long version) {
                 onMetadataApplied(replicaId, version);
             }
+
+            @Override
+            public int mergeOffsets(byte[] body) {
+                return metadata.mergeOffsets(body);
+            }
         });
         server.start();
         acceptingLog.started(epoch); // stamped before the first write of the epoch can be taken

@@ -6,12 +6,15 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
 
 /**
  * Committed consumer offsets: (group, topic, queueId) → the next offset the group will consume.
@@ -24,6 +27,12 @@ import java.util.concurrent.atomic.LongAdder;
  * max offset (and logged). A committed offset past the end would make the group skip the messages that are
  * stored there later, e.g. after an OS crash lost an ASYNC-flushed CommitLog tail that the fsynced offsets
  * file already counted, or after a client committed a seek past the end.
+ *
+ * <p>On a slave ({@link #trackSlaveCommits}) consumers commit here while their master is unreachable. Such
+ * commits are not clamped (the slave shows only its commit point, which may lag offsets the group reached on the
+ * master) and are flagged until a master took them ({@link #unmergedOffsets()}, {@link #mergedBack}), so they
+ * reach the master when it returns; offsets the master replicated are never flagged, so a reset backwards on
+ * the master is not undone by its slaves.
  */
 public final class ConsumerOffsetManager {
 
@@ -49,8 +58,41 @@ public final class ConsumerOffsetManager {
     /** Serializes {@link #persist()} calls (timer and shutdown). */
     private final Object persistLock = new Object();
 
-    /** The file's layout. */
-    public record OffsetsFile(int version, Map<String, Map<String, Map<Integer, Long>>> offsets) {
+    /**
+     * The file's layout. {@code unmerged}: the queues whose offsets consumers committed on this replica while it
+     * was a slave and no master has taken yet, group → topic → queue ids (null in files written before it).
+     */
+    public record OffsetsFile(int version, Map<String, Map<String, Map<Integer, Long>>> offsets,
+                              Map<String, Map<String, Set<Integer>>> unmerged) {
+        public OffsetsFile(int version, Map<String, Map<String, Map<Integer, Long>>> offsets) {
+            this(version, offsets, null);
+        }
+    }
+
+    /** One queue of one group. */
+    public record QueueKey(String group, String topic, int queueId) {
+    }
+
+    /**
+     * Offsets committed here by consumers while this replica is a slave, with the value of {@link #flagSequence}
+     * when each was last flagged; a flag is dropped by {@link #mergedBack} only when no commit flagged it again
+     * after the snapshot the master took. Concurrent map: commits flag from request threads, the HA client thread
+     * snapshots and clears.
+     */
+    private final ConcurrentHashMap<QueueKey, Long> unmerged = new ConcurrentHashMap<>();
+    private final AtomicLong flagSequence = new AtomicLong();
+    /** Whether this broker is a slave now (commits are then flagged and not clamped); set before commits arrive. */
+    private volatile BooleanSupplier slave = () -> false;
+
+    /**
+     * What a master should merge: the current offsets of the flagged queues, and the flags they were read under.
+     *
+     * @param offsets group → topic → queueId → offset
+     */
+    public record UnmergedOffsets(Map<String, Map<String, Map<Integer, Long>>> offsets, Map<QueueKey, Long> flags) {
+        public boolean isEmpty() {
+            return flags.isEmpty();
+        }
     }
 
     private final QueueEnds ends;
@@ -78,7 +120,13 @@ public final class ConsumerOffsetManager {
         }
         long clampedBefore = clampedCommits.sum();
         loaded.offsets().forEach((group, byTopic) -> byTopic.forEach((topic, byQueue) ->
-                byQueue.forEach((queueId, offset) -> commit(group, topic, queueId, offset))));
+                byQueue.forEach((queueId, offset) -> store(group, topic, queueId, clamp(group, topic, queueId, offset),
+                        false))));
+        if (loaded.unmerged() != null) {
+            loaded.unmerged().forEach((group, byTopic) -> byTopic.forEach((topic, queueIds) ->
+                    queueIds.forEach(queueId -> unmerged.put(new QueueKey(group, topic, queueId),
+                            flagSequence.incrementAndGet()))));
+        }
         // rewrite the file only when an offset was clamped, so the next start reads the corrected value
         dirty = clampedCommits.sum() != clampedBefore;
         LOG.info("loaded committed offsets of {} groups from {}", offsets.size(), file.path());
@@ -90,16 +138,96 @@ public final class ConsumerOffsetManager {
      * @return the offset now committed: {@code offset}, or the queue's end when {@code offset} is past it
      */
     public long commit(String group, String topic, int queueId, long offset) {
-        long kept = clamp(group, topic, queueId, offset);
+        boolean onSlave = slave.getAsBoolean();
+        long kept = onSlave ? checked(group, topic, queueId, offset) : clamp(group, topic, queueId, offset);
+        store(group, topic, queueId, kept, false);
+        flagIfSlave(onSlave, group, topic, queueId);
+        return kept;
+    }
+
+    private void store(String group, String topic, int queueId, long kept, boolean onlyAdvancing) {
         offsets.compute(group, (g, byTopic) -> {
             ConcurrentHashMap<String, ConcurrentHashMap<Integer, Long>> m = byTopic != null ? byTopic
                     : new ConcurrentHashMap<>();
-            m.computeIfAbsent(topic, t -> new ConcurrentHashMap<>()).put(queueId, kept);
+            ConcurrentHashMap<Integer, Long> byQueue = m.computeIfAbsent(topic, t -> new ConcurrentHashMap<>());
+            if (onlyAdvancing) {
+                byQueue.merge(queueId, kept, Math::max);
+            } else {
+                byQueue.put(queueId, kept);
+            }
             return m;
         });
         dirty = true;
         changeCount.increment();
-        return kept;
+    }
+
+    private void flagIfSlave(boolean onSlave, String group, String topic, int queueId) {
+        if (onSlave) {
+            unmerged.put(new QueueKey(group, topic, queueId), flagSequence.incrementAndGet());
+        }
+    }
+
+    /**
+     * From now on {@code isSlave} says whether this broker is a slave: consumers' commits are then kept unclamped
+     * and flagged for their master ({@link #unmergedOffsets()}). Call after {@link #load()}.
+     */
+    public void trackSlaveCommits(BooleanSupplier isSlave) {
+        this.slave = isSlave;
+    }
+
+    /** Slave: the offsets consumers committed here that no master has taken yet (empty when none). Any thread. */
+    public UnmergedOffsets unmergedOffsets() {
+        Map<QueueKey, Long> flags = new java.util.HashMap<>(unmerged);
+        Map<String, Map<String, Map<Integer, Long>>> values = new TreeMap<>();
+        for (Iterator<Map.Entry<QueueKey, Long>> it = flags.entrySet().iterator(); it.hasNext(); ) {
+            QueueKey key = it.next().getKey();
+            long offset = query(key.group(), key.topic(), key.queueId());
+            if (offset < 0) {
+                it.remove(); // the group or topic was removed meanwhile
+                unmerged.remove(key);
+                continue;
+            }
+            values.computeIfAbsent(key.group(), g -> new TreeMap<>()).computeIfAbsent(key.topic(), t -> new TreeMap<>())
+                    .put(key.queueId(), offset);
+        }
+        return new UnmergedOffsets(values, flags);
+    }
+
+    /** Slave: a master took {@code sent}; its flags are dropped unless a commit flagged the queue again since. */
+    public void mergedBack(UnmergedOffsets sent) {
+        boolean any = false;
+        for (Map.Entry<QueueKey, Long> flag : sent.flags().entrySet()) {
+            any |= unmerged.remove(flag.getKey(), flag.getValue());
+        }
+        if (any) {
+            dirty = true;
+        }
+    }
+
+    /**
+     * Master: offsets a slave's consumers committed while this master was away; each only moves an offset forward
+     * and is clamped to the queue's end like any commit.
+     *
+     * @return how many offsets moved
+     */
+    public int mergeFromSlave(Map<String, Map<String, Map<Integer, Long>>> slaveOffsets) {
+        int moved = 0;
+        for (Map.Entry<String, Map<String, Map<Integer, Long>>> group : slaveOffsets.entrySet()) {
+            for (Map.Entry<String, Map<Integer, Long>> topic : group.getValue().entrySet()) {
+                for (Map.Entry<Integer, Long> queue : topic.getValue().entrySet()) {
+                    if (queue.getValue() == null || queue.getValue() < 0) {
+                        continue;
+                    }
+                    long before = query(group.getKey(), topic.getKey(), queue.getKey());
+                    long kept = clamp(group.getKey(), topic.getKey(), queue.getKey(), queue.getValue());
+                    if (kept > before) {
+                        store(group.getKey(), topic.getKey(), queue.getKey(), kept, true);
+                        moved++;
+                    }
+                }
+            }
+        }
+        return moved;
     }
 
     /**
@@ -111,23 +239,23 @@ public final class ConsumerOffsetManager {
      * @return the offset asked for, or the queue's end when it was past it (the stored offset may be larger)
      */
     public long commitIfAdvancing(String group, String topic, int queueId, long offset) {
-        long kept = clamp(group, topic, queueId, offset);
-        offsets.compute(group, (g, byTopic) -> {
-            ConcurrentHashMap<String, ConcurrentHashMap<Integer, Long>> m = byTopic != null ? byTopic
-                    : new ConcurrentHashMap<>();
-            m.computeIfAbsent(topic, t -> new ConcurrentHashMap<>()).merge(queueId, kept, Math::max);
-            return m;
-        });
-        dirty = true;
-        changeCount.increment();
+        boolean onSlave = slave.getAsBoolean();
+        long kept = onSlave ? checked(group, topic, queueId, offset) : clamp(group, topic, queueId, offset);
+        store(group, topic, queueId, kept, true);
+        flagIfSlave(onSlave, group, topic, queueId);
         return kept;
     }
 
-    private long clamp(String group, String topic, int queueId, long offset) {
+    private static long checked(String group, String topic, int queueId, long offset) {
         if (offset < 0) {
             throw new IllegalArgumentException("commit offset must be >= 0, was " + offset + " (group " + group
                     + ", topic " + topic + ", queue " + queueId + ")");
         }
+        return offset;
+    }
+
+    private long clamp(String group, String topic, int queueId, long offset) {
+        checked(group, topic, queueId, offset);
         long end = ends.maxOffset(topic, queueId);
         if (offset <= end) {
             return offset;
@@ -241,6 +369,7 @@ public final class ConsumerOffsetManager {
 
     /** Forgets every committed offset of a group; returns whether it had any. */
     public boolean removeGroup(String group) {
+        unmerged.keySet().removeIf(k -> k.group().equals(group));
         boolean had = offsets.remove(group) != null;
         if (had) {
             dirty = true;
@@ -251,6 +380,7 @@ public final class ConsumerOffsetManager {
 
     /** Forgets every group's offsets of a deleted topic. */
     public void removeTopic(String topic) {
+        unmerged.keySet().removeIf(k -> k.topic().equals(topic));
         for (String group : offsets.keySet()) {
             offsets.computeIfPresent(group, (g, byTopic) -> {
                 byTopic.remove(topic);
@@ -270,8 +400,16 @@ public final class ConsumerOffsetManager {
             dirty = false;
             Map<String, Map<String, Map<Integer, Long>>> snapshot = new TreeMap<>();
             offsets.forEach((group, byTopic) -> snapshot.put(group, offsetsOf(group)));
+            Map<String, Map<String, Set<Integer>>> flagged = null;
+            for (QueueKey key : unmerged.keySet()) {
+                if (flagged == null) {
+                    flagged = new TreeMap<>();
+                }
+                flagged.computeIfAbsent(key.group(), g -> new TreeMap<>())
+                        .computeIfAbsent(key.topic(), t -> new TreeSet<>()).add(key.queueId());
+            }
             try {
-                file.write(new OffsetsFile(1, snapshot));
+                file.write(new OffsetsFile(1, snapshot, flagged));
             } catch (RuntimeException e) {
                 dirty = true;
                 throw e;

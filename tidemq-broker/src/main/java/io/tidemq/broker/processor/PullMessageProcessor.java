@@ -27,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.LongPredicate;
 import java.util.function.Supplier;
@@ -59,10 +60,25 @@ public final class PullMessageProcessor implements RequestProcessor {
     /** A group's configuration ({@code admin group create}) or null: consumeEnable=false refuses its pulls. */
     private final Function<String, SubscriptionGroupConfig> groupConfigs;
 
+    /**
+     * Whether this broker is a slave now. A slave shows only its commit point, which may lag offsets consumers
+     * reached on the master: a pull past a slave's queue end waits there (held like a pull at the end) instead of
+     * being moved back (OFFSET_OUT_OF_RANGE would move the consumer back over messages it has consumed).
+     */
+    private final BooleanSupplier slave;
+
     public PullMessageProcessor(Supplier<BrokerConfig> live, TopicConfigManager topics, ConsumerOffsetManager offsets,
                                 MessageStore store, PullRequestHoldService holds, Executor pullExecutor,
                                 BrokerStats stats, QueueLockTable locks,
                                 Function<String, SubscriptionGroupConfig> groupConfigs) {
+        this(live, topics, offsets, store, holds, pullExecutor, stats, locks, groupConfigs, () -> false);
+    }
+
+    public PullMessageProcessor(Supplier<BrokerConfig> live, TopicConfigManager topics, ConsumerOffsetManager offsets,
+                                MessageStore store, PullRequestHoldService holds, Executor pullExecutor,
+                                BrokerStats stats, QueueLockTable locks,
+                                Function<String, SubscriptionGroupConfig> groupConfigs, BooleanSupplier slave) {
+        this.slave = slave;
         this.groupConfigs = groupConfigs;
         this.live = live;
         this.config = live.get();
@@ -203,8 +219,15 @@ public final class PullMessageProcessor implements RequestProcessor {
                 case OFFSET_TOO_SMALL -> response.complete(offsetMoved(ResponseCode.OFFSET_TOO_SMALL, offset, r,
                         r.minOffset(), "messages before offset " + r.minOffset() + " were deleted by retention;"
                                 + " continue from nextBeginOffset"));
-                case OFFSET_TOO_BIG -> response.complete(offsetMoved(ResponseCode.OFFSET_OUT_OF_RANGE, offset, r,
-                        r.maxOffset(), "the queue ends at offset " + r.maxOffset() + "; continue from nextBeginOffset"));
+                case OFFSET_TOO_BIG -> {
+                    if (slave.getAsBoolean()) {
+                        nothingFound(offset, r, finalAttempt); // not here yet: it comes with the commit point
+                    } else {
+                        response.complete(offsetMoved(ResponseCode.OFFSET_OUT_OF_RANGE, offset, r,
+                                r.maxOffset(), "the queue ends at offset " + r.maxOffset()
+                                        + "; continue from nextBeginOffset"));
+                    }
+                }
                 default -> nothingFound(Math.max(offset, r.nextBeginOffset()), r, finalAttempt);
             }
         }

@@ -199,4 +199,50 @@ class ConsumerOffsetManagerTest {
         assertThat(m.query("billing", "orders", 0)).isEqualTo(100);
         assertThat(m.clampedCommits()).isEqualTo(2);
     }
+
+    @Test
+    void commitsOnASlaveAreKeptUnclampedFlaggedForTheMasterAndSurviveARestart() {
+        java.util.concurrent.atomic.AtomicBoolean isSlave = new java.util.concurrent.atomic.AtomicBoolean(true);
+        ConsumerOffsetManager slave = new ConsumerOffsetManager(file(), (topic, q) -> 50L);
+        slave.trackSlaveCommits(isSlave::get);
+        slave.mergeReplicated("billing", "orders", 2, 30); // the master's own: never sent back
+        slave.commitIfAdvancing("billing", "orders", 0, 70); // past this slave's end: the group got there on the master
+        slave.commit("billing", "orders", 1, 20);
+
+        assertThat(slave.query("billing", "orders", 0)).as("not clamped on a slave").isEqualTo(70);
+        ConsumerOffsetManager.UnmergedOffsets pending = slave.unmergedOffsets();
+        assertThat(pending.offsets()).isEqualTo(Map.of("billing", Map.of("orders", Map.of(0, 70L, 1, 20L))));
+
+        slave.persist();
+        ConsumerOffsetManager restarted = new ConsumerOffsetManager(file(), (topic, q) -> 100L);
+        restarted.load();
+        assertThat(restarted.unmergedOffsets().offsets()).as("the flags are persisted")
+                .isEqualTo(pending.offsets());
+
+        slave.commitIfAdvancing("billing", "orders", 1, 25); // after the snapshot the master takes: flagged again
+        slave.mergedBack(pending);
+        assertThat(slave.unmergedOffsets().offsets()).isEqualTo(Map.of("billing", Map.of("orders", Map.of(1, 25L))));
+
+        isSlave.set(false); // a master's commits are clamped and not flagged
+        assertThat(slave.commit("billing", "orders", 3, 80)).isEqualTo(50);
+        slave.mergedBack(slave.unmergedOffsets());
+        assertThat(slave.unmergedOffsets().isEmpty()).isTrue();
+    }
+
+    @Test
+    void aMasterTakesASlavesOffsetsOnlyForwardAndClampedToItsQueues() {
+        ConsumerOffsetManager master = new ConsumerOffsetManager(file(), (topic, q) -> 60L);
+        master.commit("billing", "orders", 0, 40);
+        master.commit("billing", "orders", 1, 55);
+
+        int moved = master.mergeFromSlave(Map.of("billing", Map.of("orders", Map.of(0, 45L, 1, 50L, 2, 90L)),
+                "audit", Map.of("orders", Map.of(0, 10L))));
+
+        assertThat(moved).isEqualTo(3);
+        assertThat(master.query("billing", "orders", 0)).isEqualTo(45);
+        assertThat(master.query("billing", "orders", 1)).as("never moved back").isEqualTo(55);
+        assertThat(master.query("billing", "orders", 2)).as("clamped to this master's queue end").isEqualTo(60);
+        assertThat(master.query("audit", "orders", 0)).isEqualTo(10);
+        assertThat(master.unmergedOffsets().isEmpty()).as("a master flags nothing").isTrue();
+    }
 }

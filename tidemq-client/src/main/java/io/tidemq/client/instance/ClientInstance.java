@@ -289,6 +289,24 @@ public final class ClientInstance {
         return routes.brokerAddress(brokerName);
     }
 
+    /**
+     * The address consumers read queues of {@code brokerName} from (pulls, offset commits and queries): the
+     * master, or its lowest-id slave while the master does not answer ({@link io.tidemq.client.route.SlaveReads});
+     * {@code null} when unknown.
+     */
+    public String readAddress(String brokerName) {
+        return routes.readAddress(brokerName);
+    }
+
+    /**
+     * A read from {@code addr} of {@code brokerName} got no answer (refused, closed, timed out).
+     *
+     * @return whether the next read goes to another replica (the master failed and the group has a slave)
+     */
+    public boolean readFailed(String brokerName, String addr) {
+        return routes.readFailed(brokerName, addr);
+    }
+
     /** The members of {@code group} as a broker of {@code topic} knows them (the first that answers). */
     public List<String> consumerIds(String group, String topic) {
         return routes.consumerIds(group, topic);

@@ -7,6 +7,7 @@ import io.tidemq.client.RemotingFailedException;
 import io.tidemq.client.TopicNotFoundException;
 import io.tidemq.client.remoting.ClientRemotingApi;
 import io.tidemq.client.route.RouteTable;
+import io.tidemq.client.route.SlaveReads;
 import io.tidemq.client.route.TopicPublishInfo;
 import io.tidemq.common.message.MessageQueue;
 import io.tidemq.common.names.NameValidator;
@@ -41,6 +42,8 @@ final class RouteService {
     private final ClientConfig config;
     /** Shared with the heartbeats, which greet the brokers the routes name. */
     private final RouteTable routes;
+    /** Masters that reads avoid for a while (they did not answer); thread-safe. */
+    private final SlaveReads slaveReads = new SlaveReads();
     private final Consumer<TopicRouteData> onFetched;
     /** Where the next route lookup starts, so lookups spread over the NameServers. */
     private final AtomicInteger namesrvCursor = new AtomicInteger();
@@ -130,18 +133,47 @@ final class RouteService {
         return routes.brokerAddress(brokerName);
     }
 
+    /** The address a consumer reads {@code brokerName} from now (master, or a slave while it is unreachable). */
+    String readAddress(String brokerName) {
+        return slaveReads.readAddress(routes.broker(brokerName));
+    }
+
+    /**
+     * A read from {@code addr} of {@code brokerName} got no answer; when it was the master, reads go to a slave
+     * for a while.
+     *
+     * @return whether the next read goes to another replica
+     */
+    boolean readFailed(String brokerName, String addr) {
+        boolean toSlave = slaveReads.readFailed(routes.broker(brokerName), addr);
+        if (toSlave) {
+            LOG.warn("master {} of broker {} does not answer; consumers read from its slave {} and try the master"
+                    + " again in {} ms", addr, brokerName, readAddress(brokerName), SlaveReads.MASTER_RETRY_AFTER_MS);
+        }
+        return toSlave;
+    }
+
     /** The members of {@code group} as a broker of {@code topic} knows them (the first that answers). */
     List<String> consumerIds(String group, String topic) {
         List<BrokerData> brokers = new ArrayList<>(cachedOrFetched(topic).brokerDatas());
         brokers.sort(Comparator.comparing(BrokerData::brokerName));
         RuntimeException last = null;
         for (BrokerData bd : brokers) {
-            String addr = routes.brokerAddress(bd.brokerName());
+            String addr = readAddress(bd.brokerName());
             if (addr == null) {
                 continue;
             }
             try {
                 return api.consumerIds(addr, group);
+            } catch (RemotingFailedException e) {
+                last = e;
+                if (readFailed(bd.brokerName(), addr)) {
+                    try {
+                        return api.consumerIds(readAddress(bd.brokerName()), group); // its slave knows the members
+                    } catch (RuntimeException again) {
+                        last = again;
+                    }
+                }
             } catch (RuntimeException e) {
                 last = e;
             }

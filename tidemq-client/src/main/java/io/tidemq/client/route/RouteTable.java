@@ -90,6 +90,11 @@ public final class RouteTable {
         return bd.brokerAddrs().isEmpty() ? null : bd.brokerAddrs().values().iterator().next();
     }
 
+    /** The group {@code brokerName} as the held routes list it (master and slaves), or {@code null}. */
+    public BrokerData broker(String brokerName) {
+        return brokers.get(brokerName);
+    }
+
     /** Every broker address of every held route (masters and slaves). */
     public Set<String> allBrokerAddresses() {
         Set<String> addrs = new HashSet<>();

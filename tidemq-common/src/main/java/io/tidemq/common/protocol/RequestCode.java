@@ -156,7 +156,9 @@ public enum RequestCode {
     /** Slave → master: raw CommitLog bytes from an offset, which also acknowledges everything before it. */
     HA_FETCH(401),
     /** Slave → master: the master's topics and consumer offsets, when a fetch answer names a newer version. */
-    HA_METADATA(402);
+    HA_METADATA(402),
+    /** Slave → master: consumer offsets committed on the slave while the master was away, merged by maximum. */
+    HA_MERGE_OFFSETS(410);
 
     private static final RequestCode[] BY_CODE = CodeTable.index(values(), RequestCode::code, RequestCode[]::new);
 

@@ -69,7 +69,8 @@ class RequestCodeTest {
             Map.entry("CONTROLLER_ELECT", 304),
             Map.entry("HA_HELLO", 400),
             Map.entry("HA_FETCH", 401),
-            Map.entry("HA_METADATA", 402));
+            Map.entry("HA_METADATA", 402),
+            Map.entry("HA_MERGE_OFFSETS", 410));
 
     @Test
     void everyCodeKeepsItsReleasedNumber() {

@@ -352,7 +352,7 @@ public final class ConsumerRuntime implements ConsumerMember, Rebalancer.Listene
                 offset = offsets.readLocal(other);
             } else {
                 try {
-                    offset = instance.api().queryConsumerOffset(brokerAddressOf(other), group, other);
+                    offset = onReadReplica(other, addr -> instance.api().queryConsumerOffset(addr, group, other));
                 } catch (ClientException e) {
                     LOG.debug("group {}: cannot ask for the offset of {}: {}", group, other, e.getMessage());
                     continue;
@@ -368,15 +368,30 @@ public final class ConsumerRuntime implements ConsumerMember, Rebalancer.Listene
 
     /** The queue's min or max offset, asked of its broker. */
     public long queueOffset(MessageQueue mq, boolean max) {
-        String addr = brokerAddressOf(mq);
-        return instance.api().queueOffset(addr, mq, max);
+        return onReadReplica(mq, addr -> instance.api().queueOffset(addr, mq, max));
     }
 
-    private String brokerAddressOf(MessageQueue mq) {
-        String addr = instance.brokerAddress(mq.brokerName());
+    /**
+     * Runs a read of {@code mq}'s broker (offset query or commit) on the replica reads go to now; when a master
+     * does not answer and the group has a slave, once more on the slave.
+     */
+    private <T> T onReadReplica(MessageQueue mq, java.util.function.Function<String, T> call) {
+        String addr = readAddressOf(mq);
+        try {
+            return call.apply(addr);
+        } catch (io.tidemq.client.RemotingFailedException e) {
+            if (!instance.readFailed(mq.brokerName(), addr)) {
+                throw e;
+            }
+            return call.apply(readAddressOf(mq));
+        }
+    }
+
+    private String readAddressOf(MessageQueue mq) {
+        String addr = instance.readAddress(mq.brokerName());
         if (addr == null) {
             instance.fetchRoute(mq.topic());
-            addr = instance.brokerAddress(mq.brokerName());
+            addr = instance.readAddress(mq.brokerName());
         }
         if (addr == null) {
             throw new ClientException("broker " + mq.brokerName() + " of " + mq + " is not in the route of topic '"
@@ -434,18 +449,19 @@ public final class ConsumerRuntime implements ConsumerMember, Rebalancer.Listene
     private final class BrokerOffsets implements OffsetRemote {
         @Override
         public long queryOffset(String group, MessageQueue mq) {
-            return instance.api().queryConsumerOffset(brokerAddressOf(mq), group, mq);
+            return onReadReplica(mq, addr -> instance.api().queryConsumerOffset(addr, group, mq));
         }
 
         @Override
         public long commitOffset(String group, MessageQueue mq, long offset) {
-            return instance.api().updateConsumerOffset(brokerAddressOf(mq), group, mq, offset, lockHolderId(),
-                    false);
+            return onReadReplica(mq, addr -> instance.api().updateConsumerOffset(addr, group, mq, offset,
+                    lockHolderId(), false));
         }
 
         @Override
         public long rewindOffset(String group, MessageQueue mq, long offset) {
-            return instance.api().updateConsumerOffset(brokerAddressOf(mq), group, mq, offset, lockHolderId(), true);
+            return onReadReplica(mq, addr -> instance.api().updateConsumerOffset(addr, group, mq, offset,
+                    lockHolderId(), true));
         }
     }
 }

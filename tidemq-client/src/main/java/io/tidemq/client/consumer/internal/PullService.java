@@ -29,7 +29,8 @@ import java.util.function.Consumer;
  * {@code pullThresholdSizeForQueueMb} MiB is paused until consumption brings it back to both limits: the consume
  * thread whose removal does so schedules the next pull at once ({@link ProcessQueue#pauseWhileFull}), so flow
  * control costs no polling and no fixed delay, whatever the thresholds. Failed pulls are retried after
- * {@code pullRetryBackoffMs}.
+ * {@code pullRetryBackoffMs}. Pulls go to the queue's master, or to a slave while the master does not answer
+ * ({@link ClientInstance#readAddress}): a pull the master did not answer is sent to the slave at once.
  *
  * <p>Threads: callbacks run on the transport's network threads and delayed pulls on the client
  * instance's delay thread; neither blocks here. Pulled messages are re-checked against the exact tag
@@ -107,7 +108,7 @@ public final class PullService {
             return; // the consume thread that brings the queue back under the limits pulls again
         }
         MessageQueue mq = r.queue();
-        String addr = instance.brokerAddress(mq.brokerName());
+        String addr = instance.readAddress(mq.brokerName());
         if (addr == null) {
             LOG.warn("group {}: no address known for broker {} of {}; refreshing the route", group, mq.brokerName(), mq);
             instance.refreshRouteAsync(mq.topic());
@@ -122,7 +123,7 @@ public final class PullService {
             instance.api().pull(addr, header, pullTimeoutMs).whenComplete((resp, err) -> onAnswer(r, addr, resp, err));
         } catch (RuntimeException e) {
             LOG.warn("group {}: pull of {} from {} could not be sent: {}", group, mq, addr, e.getMessage());
-            later(r, retryBackoffMs);
+            later(r, instance.readFailed(mq.brokerName(), addr) ? 0 : retryBackoffMs);
         }
     }
 
@@ -133,7 +134,8 @@ public final class PullService {
         if (err != null) {
             Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
             LOG.warn("group {}: pull of {} from {} failed: {}", group, r.queue(), addr, cause.getMessage());
-            later(r, retryBackoffMs);
+            // a master that does not answer: the next pull goes to its slave at once
+            later(r, instance.readFailed(r.queue().brokerName(), addr) ? 0 : retryBackoffMs);
             return;
         }
         try {
