@@ -56,6 +56,7 @@ public final class ControllerFollower implements AutoCloseable {
                 meta.incarnation(), priority);
         this.agent = new ReplicaAgent(controllers, replication.group(), self, replication::lastEpoch,
                 replication::maxOffset, intervalMs, this::follow);
+        replication.useControllerLease(agent::leaseValidUntilNanos);
     }
 
     public void start() {

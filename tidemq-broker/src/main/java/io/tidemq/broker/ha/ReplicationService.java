@@ -88,6 +88,12 @@ public final class ReplicationService implements PutGate, AutoCloseable {
     private volatile Runnable truncationListener = () -> { };
     /** Told of run-time role changes (the broker's writing services follow them); set before start. */
     private volatile RoleListener roleListener = RoleListener.NONE;
+    /**
+     * Controlled master: until when (System.nanoTime) its controller lease lets it take writes without another
+     * replica holding them ({@link io.tidemq.controller.client.ReplicaAgent#leaseValidUntilNanos}); null without a
+     * controller. Set before the first role change, read by request threads.
+     */
+    private volatile java.util.function.LongSupplier leaseValidUntilNanos;
     /** When this replica starts and stops accepting writes per epoch; created by start(). */
     private volatile AcceptingWritesLog acceptingLog;
 
@@ -219,6 +225,16 @@ public final class ReplicationService implements PutGate, AutoCloseable {
      */
     public void onTruncation(Runnable listener) {
         this.truncationListener = listener;
+    }
+
+    /**
+     * A controlled master whose acknowledgements do not wait for another replica (ASYNC, or alone in its in-sync set)
+     * takes writes only while {@code validUntilNanos} (a {@link System#nanoTime()} value) is ahead: once its
+     * controller lease lapsed the controller may elect another master, and what it acknowledged alone after that
+     * would be cut when it rejoins. Before the controller makes it master.
+     */
+    public void useControllerLease(java.util.function.LongSupplier validUntilNanos) {
+        this.leaseValidUntilNanos = validUntilNanos;
     }
 
     /** Run-time role changes (a controlled replica). Before {@link #start()}. */
@@ -588,6 +604,15 @@ public final class ReplicationService implements PutGate, AutoCloseable {
                     return CompletableFuture.failedFuture(e);
                 }
             }
+            java.util.function.LongSupplier lease = leaseValidUntilNanos;
+            if (lease != null && (!sync || replicas.inSyncCount() <= 1)) {
+                long until = lease.getAsLong();
+                long now = System.nanoTime();
+                // MIN_VALUE: no leader answered yet; MAX_VALUE: never lapses (tests); compared by difference
+                if (until != Long.MAX_VALUE && (until == Long.MIN_VALUE || until - now <= 0)) {
+                    return CompletableFuture.failedFuture(leaseLapsed(until == Long.MIN_VALUE ? -1 : now - until));
+                }
+            }
             local = put.get();
         } finally {
             roleLock.readLock().unlock();
@@ -601,6 +626,17 @@ public final class ReplicationService implements PutGate, AutoCloseable {
         }
         return local.thenCompose(result -> replicas.awaitCommit(result.endOffset(), config.replicaAckTimeoutMs())
                 .thenApply(v -> result));
+    }
+
+    private ReplicationException leaseLapsed(long agoNanos) {
+        return new ReplicationException(ResponseCode.NOT_MASTER, "broker " + group + " replica " + replicaId
+                + " was master of epoch " + masterEpoch + " but "
+                + (agoNanos < 0 ? "has not heard the controller's leader yet" : "its controller lease lapsed "
+                + TimeUnit.NANOSECONDS.toMillis(agoNanos) + " ms ago (no answer from the controller's leader)")
+                + ", so past its lease another replica may be master"
+                + " now, and it takes no write it would acknowledge alone: refresh the route and send to the current"
+                + " master (if this broker is still master, it takes writes again once the controller answers)",
+                null);
     }
 
     private ReplicationException notMaster() {
@@ -631,6 +667,12 @@ public final class ReplicationService implements PutGate, AutoCloseable {
             out.put("haIncarnation", Long.toString(m.incarnation()));
         }
         out.put("haMaxOffset", Long.toString(store.commitLogMaxOffset()));
+        java.util.function.LongSupplier lease = leaseValidUntilNanos;
+        if (lease != null && role == BrokerRole.MASTER) {
+            long until = lease.getAsLong();
+            out.put("haLeaseLeftMs", until == Long.MIN_VALUE ? "none"
+                    : Long.toString(TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime())));
+        }
         HaClient c = client;
         if (c != null) {
             out.put("haMasterAddress", c.masterAddress());

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
@@ -231,6 +232,48 @@ class ReplicationServiceTest {
         assertThat(aEvents.get(0).monotonicNanos()).isLessThan(aEvents.get(1).monotonicNanos());
         assertThat(aEvents.get(1).replicaId()).isEqualTo(0);
         assertThat(bEvents.get(0).group()).isEqualTo("broker-a");
+    }
+
+    @Test
+    void aMasterThatAcknowledgesAloneTakesNoWriteOnceItsControllerLeaseLapsed() {
+        AtomicLong leaseUntil = new AtomicLong(System.nanoTime() + TimeUnit.SECONDS.toNanos(60));
+        DefaultMessageStore asyncStore = store("async");
+        HaConfig async = masterConfig(ReplicationMode.ASYNC, 1);
+        ReplicationService master = new ReplicationService("broker-a", 0, async, "127.0.0.1", asyncStore);
+        master.followController();
+        master.useControllerLease(leaseUntil::get);
+        master.start();
+        open.add(master);
+        master.becomeMaster(1);
+        put(master, asyncStore, "within the lease").join();
+
+        leaseUntil.set(System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(1));
+        assertThatThrownBy(put(master, asyncStore, "after the lease")::join).cause()
+                .isInstanceOf(ReplicationException.class)
+                .satisfies(e -> assertThat(((ReplicationException) e).code()).isEqualTo(ResponseCode.NOT_MASTER))
+                .hasMessageContaining("past its lease");
+        assertThat(master.role()).as("still master: a renewed lease lets it write again").isEqualTo(BrokerRole.MASTER);
+        leaseUntil.set(System.nanoTime() + TimeUnit.SECONDS.toNanos(60));
+        put(master, asyncStore, "renewed").join();
+    }
+
+    @Test
+    void aSyncMasterWithAnotherReplicaInSyncDoesNotNeedTheLease() throws IOException {
+        DefaultMessageStore masterStore = store("sync-master");
+        DefaultMessageStore slaveStore = store("sync-slave");
+        ReplicationService master = new ReplicationService("broker-a", 0, masterConfig(ReplicationMode.SYNC, 1),
+                "127.0.0.1", masterStore);
+        master.followController();
+        master.useControllerLease(() -> Long.MIN_VALUE); // never heard a leader
+        master.start();
+        open.add(master);
+        master.becomeMaster(1);
+        assertThatThrownBy(put(master, masterStore, "alone in its in-sync set")::join).cause()
+                .hasMessageContaining("past its lease");
+        ReplicationService slave = controlled(masterConfig(ReplicationMode.SYNC, 1), 1, slaveStore);
+        slave.becomeSlave(1, "127.0.0.1:" + master.haPort(), "a-broker:10911");
+        await().atMost(Duration.ofSeconds(10)).until(() -> "2".equals(master.describe().get("haInSyncReplicas")));
+        put(master, masterStore, "acknowledged by both").join(); // the slave holds it: no lease needed
     }
 
     /** Metadata held in memory: a string, and a count of its changes. */

@@ -62,6 +62,9 @@ class RoleFollowingServicesTest {
         BrokerFixture b = controlledReplica("b", 2, deadController);
         ReplicationService ra = a.broker().replication();
         ReplicationService rb = b.broker().replication();
+        // the test plays the controller: these ASYNC masters' leases never lapse
+        ra.useControllerLease(() -> Long.MAX_VALUE);
+        rb.useControllerLease(() -> Long.MAX_VALUE);
         assertThat(a.broker().timerService().isRunning()).as("no role yet: no deliveries").isFalse();
 
         // epoch 1: a is master, b its slave
@@ -103,6 +106,9 @@ class RoleFollowingServicesTest {
         assertThat(b.broker().timerService().deliveredCount()).as("the slave delivered nothing").isZero();
         assertThat(b.broker().timerService().isRunning()).isFalse();
         assertThat(onB.checks).as("the slave checked nothing back").isEmpty();
+
+        await("the master counted its deliveries").atMost(Duration.ofSeconds(10))
+                .until(() -> a.broker().timerService().deliveredCount() == EARLY);
 
         // epoch 2: a stops being master, b is elected, a follows b
         ra.becomeSlave(2, null, null);

@@ -44,9 +44,32 @@ public final class ControllerServiceClient implements AutoCloseable {
     /** Reports liveness to one peer; returns the group as that peer applied it. */
     public Reply heartbeat(String address, String group, int replicaId, long incarnation, int lastEpoch,
                            long maxOffset) throws ControllerUnavailableException {
-        return reply(call(address, RemotingCommand.createRequest(RequestCode.CONTROLLER_HEARTBEAT)
+        return heartbeatAnswer(address, group, replicaId, incarnation, lastEpoch, maxOffset).reply();
+    }
+
+    /**
+     * A heartbeat's answer: the group as the peer applied it, whether that peer is the quorum's leader (the one
+     * that elects), and the controller's {@code masterLeaseMs} (0 from a peer that does not say).
+     */
+    public record HeartbeatAnswer(Reply reply, boolean fromLeader, long masterLeaseMs) {
+    }
+
+    /** {@link #heartbeat}, with who answered and the master lease. */
+    public HeartbeatAnswer heartbeatAnswer(String address, String group, int replicaId, long incarnation,
+                                           int lastEpoch, long maxOffset) throws ControllerUnavailableException {
+        RemotingCommand response = call(address, RemotingCommand.createRequest(RequestCode.CONTROLLER_HEARTBEAT)
                 .putField("group", group).putField("replicaId", replicaId).putField("incarnation", incarnation)
-                .putField("lastEpoch", lastEpoch).putField("maxOffset", maxOffset)));
+                .putField("lastEpoch", lastEpoch).putField("maxOffset", maxOffset));
+        String id = response.field("controllerId");
+        boolean fromLeader = id != null && !id.isEmpty() && id.equals(response.field("leaderId"));
+        String lease = response.field("masterLeaseMs");
+        long leaseMs;
+        try {
+            leaseMs = lease == null ? 0 : Long.parseLong(lease);
+        } catch (NumberFormatException e) {
+            leaseMs = 0;
+        }
+        return new HeartbeatAnswer(reply(response), fromLeader, leaseMs);
     }
 
     public StateView state(String address) throws ControllerUnavailableException {

@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
@@ -40,6 +41,13 @@ public final class ReplicaAgent implements AutoCloseable {
     private boolean registered;
     /** The newest group state heard; written by the service thread, read by anyone. */
     private volatile GroupState latest;
+    /**
+     * Until when (System.nanoTime) a master may take writes on its controller lease: the send time of the last
+     * heartbeat the quorum's leader answered plus three quarters of the lease (the leader elects another master no
+     * earlier than a full lease after it received that heartbeat, and a quarter is kept for scheduling delays and
+     * clock rates). Written by the service thread, read by anyone; {@link Long#MIN_VALUE} before the first.
+     */
+    private volatile long leaseValidUntilNanos = Long.MIN_VALUE;
 
     /**
      * @param controllers         every controller peer's {@code host:controllerListenPort}
@@ -74,6 +82,14 @@ public final class ReplicaAgent implements AutoCloseable {
         return latest;
     }
 
+    /**
+     * Until when ({@link System#nanoTime()}) this replica, when master, holds its controller lease: see
+     * {@link #leaseValidUntilNanos}. {@link Long#MIN_VALUE} before a leader answered.
+     */
+    public long leaseValidUntilNanos() {
+        return leaseValidUntilNanos;
+    }
+
     /** Proposes an in-sync set change (by the master, for its epoch) through any peer that answers. */
     public Reply alterIsr(Command.AlterIsr command) throws ControllerUnavailableException {
         ControllerUnavailableException last = null;
@@ -95,8 +111,17 @@ public final class ReplicaAgent implements AutoCloseable {
         }
         for (String address : controllers) {
             try {
-                offer(client.heartbeat(address, group, self.replicaId(), self.incarnation(), lastEpoch.getAsInt(),
-                        maxOffset.getAsLong()).group());
+                long sentNanos = System.nanoTime();
+                ControllerServiceClient.HeartbeatAnswer answer = client.heartbeatAnswer(address, group,
+                        self.replicaId(), self.incarnation(), lastEpoch.getAsInt(), maxOffset.getAsLong());
+                if (answer.fromLeader() && answer.masterLeaseMs() > 0) {
+                    // before the listener: a replica the answer makes master starts with its lease renewed
+                    long until = sentNanos + TimeUnit.MILLISECONDS.toNanos(answer.masterLeaseMs() * 3 / 4);
+                    if (until > leaseValidUntilNanos) {
+                        leaseValidUntilNanos = until;
+                    }
+                }
+                offer(answer.reply().group());
             } catch (ControllerUnavailableException e) {
                 LOG.debug("controller {} missed a heartbeat: {}", address, e.getMessage());
             }

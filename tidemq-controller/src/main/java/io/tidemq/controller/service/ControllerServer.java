@@ -110,7 +110,9 @@ public final class ControllerServer implements AutoCloseable {
         Reply view = g == null
                 ? new Reply(Outcome.UNKNOWN_GROUP, "no replica of group " + group + " registered", null)
                 : new Reply(Outcome.ACCEPTED, "", g);
-        return identify(ok(ControllerCodec.encodeReply(view)));
+        // the peer's id and leader (identify) and the lease: a master renews its write lease only with answers of
+        // the leader, which is the peer that would elect another master once the lease lapsed
+        return identify(ok(ControllerCodec.encodeReply(view))).putField("masterLeaseMs", config.masterLeaseMs());
     }
 
     private RemotingCommand getState(RemotingChannel channel, RemotingCommand request) {
