@@ -1,0 +1,266 @@
+package io.tidemq.it.ha;
+
+import io.tidemq.broker.ha.AcceptingWritesLog;
+import io.tidemq.client.admin.AdminClient;
+import io.tidemq.client.admin.AdminTarget;
+import io.tidemq.common.message.MessageProperties;
+import io.tidemq.common.protocol.RequestCode;
+import io.tidemq.common.protocol.ResponseCode;
+import io.tidemq.common.protocol.header.Headers;
+import io.tidemq.common.route.TopicConfig;
+import io.tidemq.controller.client.ControllerServiceClient;
+import io.tidemq.controller.state.GroupState;
+import io.tidemq.it.support.Cli;
+import io.tidemq.it.support.Cluster;
+import io.tidemq.it.support.FreePorts;
+import io.tidemq.it.support.ItLogs;
+import io.tidemq.it.support.JvmProcess;
+import io.tidemq.it.support.TcpProxy;
+import io.tidemq.remoting.netty.NettyClientConfig;
+import io.tidemq.remoting.netty.NettyRemotingClient;
+import io.tidemq.remoting.protocol.RemotingCommand;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The master cut off from the controller while a producer stays connected to it, in real JVMs on loopback ports
+ * chosen at run time: three {@code tidemq controller} peers (2 s master lease), a NameServer, and one group of two
+ * replicas whose every controller link goes through an in-test {@link TcpProxy}. A client sends to the master
+ * without pause over its own connection; the master's proxies turn to blackholes (connections stay open, no byte
+ * passes); the controller elects the other replica; the client keeps sending to the old master. Checked:
+ * <ul>
+ *   <li>ASYNC: the old master acknowledges no send started after its lease lapsed: a lease lasts three quarters of
+ *   {@code masterLeaseMs} from the send of a heartbeat the leader answered, and no answer crosses the cut, so no
+ *   acknowledged send started later than 1.5 s after the cut;</li>
+ *   <li>SYNC ({@code minInSyncReplicas=1}): the old master acknowledges no send started after the new epoch began
+ *   (the new master's {@code START} in its {@code ha/accepting-writes.log}, on the same CLOCK_MONOTONIC as this
+ *   JVM);</li>
+ *   <li>both: sends to the old master after the new epoch began are all refused, and once the proxies pass again the
+ *   old master rejoins as a slave of the new epoch.</li>
+ * </ul>
+ * Not covered here: a slave's link to the master through the proxy (the slaves move to the new master through the
+ * controller), network namespaces for a controller majority/minority split.
+ */
+class MasterPartitionIT {
+    private static final String GROUP = "ha-partition";
+    private static final String TOPIC = "it-partition";
+    private static final Duration WAIT = Duration.ofSeconds(90);
+    private static final long LEASE_MS = 2_000;
+
+    @TempDir
+    Path dir;
+    private final JvmProcess[] controllers = new JvmProcess[3];
+    private final List<String> controllerAddresses = new CopyOnWriteArrayList<>();
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private Cluster cluster;
+    private ControllerServiceClient controllerClient;
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private Thread sender;
+
+    /** One send to the old master; written by the sender thread. */
+    private record Attempt(long startNanos, long endNanos, int code, String remark) {
+    }
+
+    private final List<Attempt> attempts = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void stopAll() throws Exception {
+        stop.countDown();
+        if (sender != null) {
+            sender.join(30_000);
+        }
+        for (int i = closeables.size() - 1; i >= 0; i--) {
+            closeables.get(i).close();
+        }
+        if (controllerClient != null) {
+            controllerClient.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+        for (JvmProcess p : controllers) {
+            if (p != null) {
+                p.close();
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ASYNC", "SYNC"})
+    void aMasterCutOffFromTheControllerAcknowledgesNothingPastItsFence(String mode) throws Exception {
+        startControllers(new Cli(dir.resolve("logs")));
+        controllerClient = new ControllerServiceClient(5_000);
+        cluster = new Cluster("ItPartition", dir.resolve("cluster"), ItLogs.forClass(getClass()));
+        cluster.addNamesrv("namesrv-1", Map.of());
+        Map<Integer, List<TcpProxy>> proxies = new HashMap<>();
+        Map<Integer, Path> stores = new HashMap<>();
+        for (int id = 1; id <= 2; id++) {
+            List<TcpProxy> mine = new ArrayList<>();
+            for (String c : controllerAddresses) {
+                TcpProxy p = new TcpProxy(c);
+                closeables.add(p);
+                mine.add(p);
+            }
+            proxies.put(id, mine);
+            String name = "replica-" + id;
+            stores.put(id, dir.resolve("cluster").resolve(name));
+            cluster.addBroker(name, Map.ofEntries(Map.entry("brokerName", GROUP),
+                    Map.entry("brokerId", Integer.toString(id)),
+                    Map.entry("haListenPort", Integer.toString(FreePorts.next())),
+                    Map.entry("controllerAddresses", String.join(";", mine.stream().map(TcpProxy::address).toList())),
+                    Map.entry("controllerHeartbeatIntervalMs", "300"), Map.entry("replicationMode", mode),
+                    Map.entry("minInSyncReplicas", "1"), Map.entry("replicaLagMaxMs", "1000"),
+                    Map.entry("replicaAckTimeoutMs", "2000"), Map.entry("registerIntervalMs", "1000")));
+        }
+        cluster.startAll();
+        GroupState first = await("a first master with both replicas in sync").atMost(WAIT).ignoreExceptions()
+                .until(this::groupState, g -> g.hasMaster() && g.isr().size() == 2);
+        AdminClient admin = AdminClient.connect(cluster.namesrvAddrs(), 10_000);
+        closeables.add(admin);
+        await("the master registers as master").atMost(WAIT).ignoreExceptions().until(() -> admin.brokers().stream()
+                .anyMatch(b -> b.isMaster() && b.brokerName().equals(GROUP)));
+        admin.createTopic(TopicConfig.of(TOPIC, 2), AdminTarget.cluster("ItPartition"));
+        admin.awaitRoute(TOPIC, 30_000);
+
+        int oldMaster = first.masterId();
+        String oldMasterAddr = first.master().brokerAddr();
+        NettyRemotingClient client = new NettyRemotingClient(NettyClientConfig.defaults());
+        client.start();
+        closeables.add(client::shutdown);
+        sender = new Thread(() -> sendWithoutPause(client, oldMasterAddr), "it-partition-sender");
+        sender.start();
+        await("the old master acknowledges sends").atMost(WAIT).until(() -> acked().size() >= 100);
+
+        long cutNanos = System.nanoTime();
+        proxies.get(oldMaster).forEach(p -> p.mode(TcpProxy.Mode.BLACKHOLE));
+        GroupState elected = await("the controller elects the other replica").atMost(WAIT).ignoreExceptions()
+                .until(this::groupState, g -> g.hasMaster() && g.masterId() != oldMaster
+                        && g.masterEpoch() > first.masterEpoch());
+        long newEpochStart = await("the new master starts accepting writes").atMost(WAIT).until(() ->
+                AcceptingWritesLog.read(stores.get(elected.masterId()).resolve("ha")
+                        .resolve(AcceptingWritesLog.FILE_NAME)).stream()
+                        .filter(e -> e.start() && e.epoch() == elected.masterEpoch())
+                        .mapToLong(AcceptingWritesLog.Event::monotonicNanos).findFirst().orElse(0L), t -> t > 0);
+        assertThat(newEpochStart).as("the broker's stamp lies on this JVM's monotonic clock").isBetween(cutNanos,
+                System.nanoTime());
+        await("the client goes on sending to the old master").atMost(WAIT)
+                .until(() -> attempts.stream().filter(a -> a.startNanos() > newEpochStart).count() >= 20);
+        stop.countDown();
+        sender.join(30_000);
+
+        List<Attempt> acked = acked();
+        long lastAckStart = acked.stream().mapToLong(Attempt::startNanos).max().orElseThrow();
+        List<Attempt> afterEpoch = attempts.stream().filter(a -> a.startNanos() > newEpochStart).toList();
+        System.out.printf("MasterPartitionIT %s: %d sends acknowledged by the old master, the last started %d ms"
+                        + " after the cut; the new epoch %d began %d ms after the cut; %d sends after it, all refused"
+                        + " (first: %s)%n", mode, acked.size(), TimeUnit.NANOSECONDS.toMillis(lastAckStart - cutNanos),
+                elected.masterEpoch(), TimeUnit.NANOSECONDS.toMillis(newEpochStart - cutNanos), afterEpoch.size(),
+                afterEpoch.isEmpty() ? "-" : afterEpoch.get(0).remark());
+        assertThat(afterEpoch).as("sends to the old master after the new epoch began").isNotEmpty()
+                .allMatch(a -> a.code() != ResponseCode.SUCCESS.code());
+        if (mode.equals("ASYNC")) {
+            long leaseEnd = cutNanos + TimeUnit.MILLISECONDS.toNanos(LEASE_MS * 3 / 4);
+            assertThat(acked).as("no send started after the old master's lease lapsed is acknowledged")
+                    .allMatch(a -> a.startNanos() < leaseEnd);
+        } else {
+            assertThat(acked).as("no send started after the new epoch began is acknowledged")
+                    .allMatch(a -> a.startNanos() < newEpochStart);
+        }
+
+        // healed: the old master hears the new epoch and rejoins as its slave
+        proxies.get(oldMaster).forEach(p -> p.mode(TcpProxy.Mode.PASS));
+        proxies.get(oldMaster).forEach(TcpProxy::reset);
+        await("the old master rejoins the in-sync set of the new epoch").atMost(WAIT).ignoreExceptions()
+                .until(this::groupState, g -> g.masterEpoch() == elected.masterEpoch() && g.isr().contains(oldMaster));
+        assertThat(admin.brokerRuntimeInfo(oldMasterAddr)).containsEntry("haRole", "SLAVE");
+    }
+
+    private List<Attempt> acked() {
+        return attempts.stream().filter(a -> a.code() == ResponseCode.SUCCESS.code()).toList();
+    }
+
+    /** Sends to one broker address over one connection, one after the other, until stopped. */
+    private void sendWithoutPause(NettyRemotingClient client, String address) {
+        int i = 0;
+        while (stop.getCount() > 0) {
+            RemotingCommand request = RemotingCommand.createRequest(RequestCode.SEND_MESSAGE)
+                    .writeHeader(new Headers.SendMessageRequest("it-partition-producer", TOPIC, i % 2, 0,
+                            System.currentTimeMillis(), 0, MessageProperties.encode(Map.of()), 0, false))
+                    .setBody(("partition-" + i).getBytes(StandardCharsets.UTF_8));
+            i++;
+            long start = System.nanoTime();
+            try {
+                RemotingCommand r = client.invokeSync(address, request, 5_000);
+                attempts.add(new Attempt(start, System.nanoTime(), r.code(), r.remark()));
+            } catch (InterruptedException e) {
+                return;
+            } catch (Exception e) {
+                attempts.add(new Attempt(start, System.nanoTime(), -1, e.toString()));
+            }
+            if (attempts.get(attempts.size() - 1).code() != ResponseCode.SUCCESS.code()) {
+                try {
+                    stop.await(20, TimeUnit.MILLISECONDS); // a pause between refused sends, not a wait for a condition
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void startControllers(Cli cli) throws Exception {
+        StringBuilder peers = new StringBuilder();
+        for (int i = 0; i < 3; i++) {
+            peers.append(i == 0 ? "" : ",").append("c").append(i).append("@127.0.0.1:").append(FreePorts.next());
+        }
+        for (int i = 0; i < 3; i++) {
+            int port = FreePorts.next();
+            controllerAddresses.add("127.0.0.1:" + port);
+            Path config = dir.resolve("c" + i + ".properties");
+            Files.writeString(config, String.join("\n", "controllerId=c" + i, "controllerPeers=" + peers,
+                    "controllerListenPort=" + port, "bindAddress=127.0.0.1",
+                    "controllerStorePath=" + dir.resolve("controller"), "masterLeaseMs=" + LEASE_MS) + "\n");
+            controllers[i] = cli.start("controller", "--config", config.toString());
+        }
+        for (int i = 0; i < 3; i++) {
+            int peer = i;
+            controllers[i].awaitLine(l -> l.startsWith("TideMQ controller ready: c" + peer), WAIT);
+        }
+    }
+
+    /** The group's state from the controller peers that answer (the newest of their answers). */
+    private GroupState groupState() {
+        GroupState best = null;
+        for (String addr : controllerAddresses) {
+            try {
+                GroupState g = controllerClient.state(addr).state().group(GROUP);
+                if (g != null && (best == null || g.masterEpoch() > best.masterEpoch()
+                        || g.masterEpoch() == best.masterEpoch() && g.isrEpoch() > best.isrEpoch())) {
+                    best = g;
+                }
+            } catch (Exception e) {
+                // a peer not answering: the others do
+            }
+        }
+        if (best == null) {
+            throw new IllegalStateException("no controller peer knows group " + GROUP + " yet");
+        }
+        return best;
+    }
+}
