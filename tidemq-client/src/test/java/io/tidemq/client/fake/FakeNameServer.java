@@ -57,6 +57,15 @@ public final class FakeNameServer implements AutoCloseable {
         routes.put(topic, new TopicRouteData(qds, bds));
     }
 
+    /** Routes {@code topic} to one group: {@code master} (id 0) and {@code slave} (id 1) share its name. */
+    public void routeWithSlave(String topic, int queues, FakeBroker master, FakeBroker slave) {
+        master.createTopic(topic, queues);
+        slave.createTopic(topic, queues);
+        routes.put(topic, new TopicRouteData(List.of(new QueueData(master.name(), queues, queues, Perm.READ_WRITE)),
+                List.of(new BrokerData("c", master.name(), Map.of(BrokerData.MASTER_ID, master.address(), 1L,
+                        slave.address())))));
+    }
+
     @Override
     public void close() {
         server.shutdown();
