@@ -18,14 +18,18 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Slave side of replication, one thread ({@code tidemq-ha-client}): handshake with the master (HA_HELLO with this
- * replica's identity, log end and epoch lineage), truncation to the last common point, then a fetch loop. The
- * fetch offset is the acknowledgement: the next fetch is sent once the previous batch is appended (verified
- * record by record), so one fetch is in flight per connection. The commit point the master reports becomes this
+ * replica's identity, log end and epoch lineage), truncation to the last common point, then a fetch loop with at
+ * most two requests in flight ({@link FetchPipeline}): the next fetch leaves before the batch just received is
+ * appended (verified record by record), and an acknowledgement (the new log end) follows the append. The commit point the master reports becomes this
  * store's dispatch ceiling, so consumers of the slave see only committed records. Any error (connection, epoch
  * change, offset mismatch, a record failing its checksum) closes the connection and repeats the handshake after
  * a back-off.
@@ -193,42 +197,84 @@ final class HaClient implements AutoCloseable {
         return epoch;
     }
 
+    /**
+     * Fetches with at most two requests in flight ({@link FetchPipeline}): the next data fetch leaves before the batch
+     * just received is appended, and an acknowledgement follows the append.
+     */
     private void fetchLoop(String master, int epoch) throws RemotingException, InterruptedException {
+        FetchPipeline pipeline = new FetchPipeline(replicaLog.maxOffset());
+        CompletableFuture<RemotingCommand> data = send(master, epoch, pipeline.start());
         while (stop.getCount() > 0) {
             mergeOffsetsBack(master, false);
-            long offset = replicaLog.maxOffset();
-            RemotingCommand fetch = RemotingCommand.createRequest(RequestCode.HA_FETCH)
-                    .putField("masterEpoch", epoch)
-                    .putField("replicaId", replicaId)
-                    .putField("fetchOffset", offset)
-                    .putField("maxBytes", config.haTransferBatchBytes())
-                    .putField("maxWaitMs", config.haFetchMaxWaitMs())
-                    .putField("metadataVersion", appliedMetadataVersion);
-            RemotingCommand reply = client.invokeSync(master, fetch, CALL_TIMEOUT_MS + config.haFetchMaxWaitMs());
-            if (reply.code() != ResponseCode.SUCCESS.code()) {
-                log.info("master {} answered the fetch at {} with {}: {}; repeating the handshake", master, offset,
-                        reply.code(), reply.remark());
+            RemotingCommand reply = await(data, CALL_TIMEOUT_MS + config.haFetchMaxWaitMs());
+            if (!answered(master, reply)) {
                 return;
             }
             byte[] body = reply.body();
-            long end = offset;
-            if (body != null && body.length > 0) {
-                if (reply.fieldAsLong("baseOffset") != offset) {
-                    throw new IllegalArgumentException("the master answered offset " + reply.field("baseOffset")
-                            + " to a fetch at " + offset);
-                }
+            int length = body == null ? 0 : body.length;
+            long base = reply.fieldAsLong("baseOffset");
+            data = send(master, epoch, pipeline.onData(base, length));
+            if (length > 0) {
                 EpochEntry batchEpoch = new EpochEntry(reply.fieldAsInt("batchEpoch"),
                         reply.fieldAsLong("batchEpochStart"));
-                end = replicaLog.appendRaw(offset, ByteBuffer.wrap(body), batchEpoch);
+                FetchPipeline.Fetch ack = pipeline.onAppended(replicaLog.appendRaw(base, ByteBuffer.wrap(body),
+                        batchEpoch));
+                if (ack != null) {
+                    RemotingCommand ackReply = await(send(master, epoch, ack), CALL_TIMEOUT_MS);
+                    pipeline.onAckAnswered();
+                    if (!answered(master, ackReply)) {
+                        return;
+                    }
+                    reply = ackReply; // the master's state after it counted this append
+                }
             }
             masterMaxOffset = reply.fieldAsLong("masterMaxOffset");
-            long confirm = Math.min(reply.fieldAsLong("confirmOffset"), end);
+            long confirm = Math.min(reply.fieldAsLong("confirmOffset"), pipeline.appended());
             confirmOffset = confirm;
             store.setDispatchCeiling(confirm);
             lastContactMs = System.currentTimeMillis();
             if (reply.fieldAsLong("metadataVersion", 0) > appliedMetadataVersion) {
                 copyMetadata(master);
             }
+        }
+    }
+
+    private CompletableFuture<RemotingCommand> send(String master, int epoch, FetchPipeline.Fetch fetch) {
+        RemotingCommand request = RemotingCommand.createRequest(RequestCode.HA_FETCH)
+                .putField("masterEpoch", epoch)
+                .putField("replicaId", replicaId)
+                .putField("fetchOffset", fetch.position())
+                .putField("ackOffset", fetch.ackOffset())
+                .putField("maxBytes", fetch.ackOnly() ? 0 : config.haTransferBatchBytes())
+                .putField("maxWaitMs", fetch.ackOnly() ? 0 : config.haFetchMaxWaitMs())
+                .putField("metadataVersion", appliedMetadataVersion);
+        return client.invokeAsync(master, request, fetch.ackOnly() ? CALL_TIMEOUT_MS
+                : CALL_TIMEOUT_MS + config.haFetchMaxWaitMs());
+    }
+
+    private boolean answered(String master, RemotingCommand reply) {
+        if (reply.code() != ResponseCode.SUCCESS.code()) {
+            log.info("master {} answered a fetch with {}: {}; repeating the handshake", master, reply.code(),
+                    reply.remark());
+            return false;
+        }
+        return true;
+    }
+
+    private static RemotingCommand await(CompletableFuture<RemotingCommand> answer, long timeoutMs)
+            throws RemotingException, InterruptedException {
+        try {
+            return answer.get(timeoutMs + 1_000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() instanceof CompletionException && e.getCause().getCause() != null
+                    ? e.getCause().getCause() : e.getCause();
+            if (cause instanceof RemotingException r) {
+                throw r;
+            }
+            throw new IllegalArgumentException("a replication request failed: " + cause, cause);
+        } catch (TimeoutException e) {
+            answer.cancel(false);
+            throw new IllegalArgumentException("the master did not answer a fetch within " + timeoutMs + " ms");
         }
     }
 

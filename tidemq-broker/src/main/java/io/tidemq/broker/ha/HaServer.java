@@ -149,10 +149,17 @@ final class HaServer implements AutoCloseable {
             return done(RemotingCommand.createResponse(ResponseCode.HA_OFFSET_MISMATCH, "fetch offset " + offset
                     + " is outside the master's log [" + replicaLog.minOffset() + ", " + end + "]; repeat the handshake"));
         }
-        isr.onFetch(replicaId, offset);
+        // a pipelined fetch reads ahead of what the slave holds: its acknowledgement is ackOffset (older slaves
+        // send none, their fetch offset is their acknowledgement)
+        long ackOffset = request.fieldAsLong("ackOffset", offset);
+        if (ackOffset > offset || ackOffset < 0) {
+            return done(RemotingCommand.createResponse(ResponseCode.HA_OFFSET_MISMATCH, "ackOffset " + ackOffset
+                    + " must be between 0 and the fetch offset " + offset + "; repeat the handshake"));
+        }
+        isr.onFetch(replicaId, ackOffset);
         long appliedMetadata = request.fieldAsLong("metadataVersion", 0);
         metadata.applied(replicaId, appliedMetadata);
-        if (offset < end || maxWaitMs <= 0 || metadata.version() > appliedMetadata) {
+        if (offset < end || maxWaitMs <= 0 || maxBytes <= 0 || metadata.version() > appliedMetadata) {
             return done(answer(offset, maxBytes));
         }
         CompletableFuture<RemotingCommand> answer = new CompletableFuture<>();
@@ -186,8 +193,9 @@ final class HaServer implements AutoCloseable {
         return done(RemotingCommand.createResponse(ResponseCode.SUCCESS, null).putField("moved", moved));
     }
 
+    /** A fetch's answer; {@code maxBytes <= 0} (an acknowledgement) gets no bytes, only the master's state. */
     private RemotingCommand answer(long offset, int maxBytes) {
-        byte[] bytes = replicaLog.readRaw(offset, maxBytes, replicaLog.maxOffset());
+        byte[] bytes = maxBytes <= 0 ? new byte[0] : replicaLog.readRaw(offset, maxBytes, replicaLog.maxOffset());
         EpochEntry batchEpoch = replicaLog.epochAt(offset);
         RemotingCommand reply = RemotingCommand.createResponse(ResponseCode.SUCCESS, null)
                 .putField("masterEpoch", masterEpoch)
