@@ -87,6 +87,8 @@ import java.util.function.LongSupplier;
 public final class BrokerController implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(BrokerController.class);
+    /** How long a stopping master waits for an in-sync slave to take over (controlled shutdown). */
+    private static final long HAND_OVER_TIMEOUT_MS = 5_000;
 
     private enum State { CREATED, RUNNING, CLOSED }
 
@@ -461,7 +463,9 @@ public final class BrokerController implements AutoCloseable {
             step("unregister from the NameServers", registrar::close);
         }
         if (follower != null) {
-            // first: no role change (which starts or stops the timer and the checks) runs while they close
+            // a master hands over to an in-sync slave first (controlled shutdown), while its clients still reach it
+            step("hand the master role over", () -> follower.handOver(HAND_OVER_TIMEOUT_MS));
+            // then: no role change (which starts or stops the timer and the checks) runs while they close
             step("stop following the controller", follower::close);
         }
         step("answer held pulls", holds::close);

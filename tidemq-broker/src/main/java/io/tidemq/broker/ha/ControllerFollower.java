@@ -99,6 +99,45 @@ public final class ControllerFollower implements AutoCloseable {
         }
     }
 
+    /**
+     * Controlled shutdown (SIGTERM on a master): stops writes, waits until an in-sync slave holds the whole log, asks
+     * the controller to elect it and waits until this replica follows it; a rolling restart then costs one forced
+     * election instead of a lease. Gives up (the controller elects after the lease as after a crash) when no slave
+     * catches up or no controller peer takes the election within {@code timeoutMs}. The shutdown thread.
+     *
+     * @return whether another replica was elected master before this one stops
+     */
+    public boolean handOver(long timeoutMs) {
+        GroupState g = agent.latest();
+        int self = replication.replicaId();
+        if (g == null || g.masterId() != self || replication.role() != BrokerRole.MASTER) {
+            return false;
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        int candidate = replication.prepareHandOver(timeoutMs);
+        if (candidate < 0) {
+            return false;
+        }
+        try {
+            Reply reply = agent.elect(g.group(), candidate);
+            if (!reply.accepted()) {
+                LOG.warn("the controller refused to elect replica {} of group {} for the hand-over: {} {}", candidate,
+                        g.group(), reply.outcome(), reply.detail());
+                return false;
+            }
+        } catch (ControllerUnavailableException e) {
+            LOG.warn("no controller peer took the hand-over election of replica {}: {}", candidate, e.getMessage());
+            return false;
+        }
+        while (replication.role() == BrokerRole.MASTER && System.nanoTime() - deadline < 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10)); // the agent applies it
+        }
+        boolean handed = replication.role() != BrokerRole.MASTER;
+        LOG.info("replica {} of group {} {} the master role to replica {} before stopping", self, g.group(),
+                handed ? "handed" : "could not confirm it handed", candidate);
+        return handed;
+    }
+
     private void syncIsrSafely() {
         try {
             syncIsr();

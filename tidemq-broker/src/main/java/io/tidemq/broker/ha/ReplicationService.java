@@ -94,6 +94,11 @@ public final class ReplicationService implements PutGate, AutoCloseable {
      * controller. Set before the first role change, read by request threads.
      */
     private volatile java.util.function.LongSupplier leaseValidUntilNanos;
+    /**
+     * Controlled shutdown: set once the master stopped taking writes to hand over to a slave; puts get NOT_MASTER.
+     * Written under the role write lock, read under the read lock.
+     */
+    private volatile boolean handingOver;
     /** When this replica starts and stops accepting writes per epoch; created by start(). */
     private volatile AcceptingWritesLog acceptingLog;
 
@@ -186,6 +191,56 @@ public final class ReplicationService implements PutGate, AutoCloseable {
         InSyncReplicas replicas = isr;
         if (role == BrokerRole.MASTER && replicas != null && masterEpoch == epoch) {
             replicas.useControllerInSync(replicaId, ids);
+        }
+    }
+
+    /**
+     * Controlled shutdown of a master following the controller: stops taking writes (sends get NOT_MASTER), then
+     * waits until an in-sync slave holds the whole log, at most {@code timeoutMs}, and names it: the controller can
+     * then elect it with nothing acknowledged missing. The writes stay stopped whatever the outcome (the broker is
+     * stopping). Blocks; the shutdown thread.
+     *
+     * @return the replica id of the in-sync slave holding the whole log (the furthest one), or -1 when none did in time
+     *         or this replica is not master
+     */
+    public int prepareHandOver(long timeoutMs) {
+        if (!controlled || role != BrokerRole.MASTER) {
+            return -1;
+        }
+        roleLock.writeLock().lock(); // no put of the old role is in progress once it is taken
+        try {
+            handingOver = true;
+        } finally {
+            roleLock.writeLock().unlock();
+        }
+        long end = store.replicaLog().maxOffset();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (true) {
+            InSyncReplicas replicas = isr;
+            if (replicas == null) {
+                return -1;
+            }
+            int best = -1;
+            for (InSyncReplicas.ReplicaView r : replicas.view()) {
+                if (r.inSync() && r.ackOffset() >= end) {
+                    best = r.replicaId();
+                }
+            }
+            if (best >= 0) {
+                log.info("replica {} of group {} stopped taking writes at offset {}; in-sync replica {} holds them"
+                        + " all and can take over", replicaId, group, end, best);
+                return best;
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                log.warn("replica {} of group {}: no in-sync slave caught up with offset {} within {} ms; no hand-over"
+                        + " (the controller elects after the lease)", replicaId, group, end, timeoutMs);
+                return -1;
+            }
+            HaServer s = server;
+            if (s != null) {
+                s.wakeUp();
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5)); // a short poll of the slaves' acks
         }
     }
 
@@ -596,6 +651,11 @@ public final class ReplicationService implements PutGate, AutoCloseable {
             replicas = isr;
             if (role == BrokerRole.SLAVE || replicas == null && controlled) {
                 return CompletableFuture.failedFuture(notMaster());
+            }
+            if (handingOver) {
+                return CompletableFuture.failedFuture(new ReplicationException(ResponseCode.NOT_MASTER, "broker "
+                        + group + " replica " + replicaId + " is shutting down and hands the master role to an"
+                        + " in-sync slave: refresh the route and send to the new master", null));
             }
             if (sync) {
                 try {

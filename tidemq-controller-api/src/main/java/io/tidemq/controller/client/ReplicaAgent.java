@@ -90,6 +90,24 @@ public final class ReplicaAgent implements AutoCloseable {
         return leaseValidUntilNanos;
     }
 
+    /**
+     * Asks the controller to elect {@code candidateId} master of {@code group} (a clean election: the candidate must
+     * be in the in-sync set), through any peer that answers; the reply's group state is heard as a heartbeat's.
+     */
+    public Reply elect(String group, int candidateId) throws ControllerUnavailableException {
+        ControllerUnavailableException last = null;
+        for (String address : controllers) {
+            try {
+                Reply reply = client.elect(address, group, candidateId, false);
+                offer(reply.group());
+                return reply;
+            } catch (ControllerUnavailableException e) {
+                last = e;
+            }
+        }
+        throw last;
+    }
+
     /** Proposes an in-sync set change (by the master, for its epoch) through any peer that answers. */
     public Reply alterIsr(Command.AlterIsr command) throws ControllerUnavailableException {
         ControllerUnavailableException last = null;
