@@ -7,6 +7,6 @@ import picocli.CommandLine.Command;
         description = "Administers a deployment through its NameServers and brokers.",
         subcommands = {AdminClusterCommand.class, AdminTopicCommand.class, AdminGroupCommand.class,
                 AdminMessageCommand.class, AdminDlqCommand.class, AdminBrokerCommand.class, AdminConfigCommand.class,
-                AdminControllerCommand.class, AdminElectCommand.class})
+                AdminControllerCommand.class, AdminElectCommand.class, AdminNamesrvCommand.class})
 public final class AdminCommand extends CommandGroup {
 }

@@ -17,7 +17,9 @@ import java.util.Properties;
 @Command(name = "namesrv", mixinStandardHelpOptions = true,
         description = {"Runs a NameServer until Ctrl-C or SIGTERM.",
                 "Config keys (docs/configuration.md, NameServer): listenPort, bindAddress, brokerExpireMs,"
-                        + " scanIntervalMs, requestThreads, eventQueueCapacity, metricsPort."},
+                        + " scanIntervalMs, requestThreads, eventQueueCapacity, metricsPort, namesrvReplicationMode,"
+                        + " namesrvPrimary, namesrvPeers, namesrvSelfAddr, namesrvSemiSyncAcks, namesrvBackupLagMaxMs,"
+                        + " namesrvOpRingSize."},
         footer = {"", "Example:", "  tidemq namesrv --config conf/namesrv.properties --port 9876"})
 public final class NamesrvCommand extends ServerCommand {
 

@@ -50,9 +50,11 @@ class AdminJsonOptionTest {
         }
         assertThat(withoutJson).as("admin commands without --json").isEqualTo(PURE_ACTIONS);
         for (int i = 0; i < commands.size(); i++) {
-            // their output goes through AdminOptions.print / ControllerOptions.print, which honour --json
+            // their output goes through AdminOptions.print / ControllerOptions.print (or, for admin namesrv, its own
+            // --json switch), which honour --json
             assertThat((Object) commands.get(i).getCommand()).as(paths.get(i))
-                    .isInstanceOfAny(AdminSubcommand.class, AdminControllerCommand.class, AdminElectCommand.class);
+                    .isInstanceOfAny(AdminSubcommand.class, AdminControllerCommand.class, AdminElectCommand.class,
+                            AdminNamesrvCommand.Promote.class);
         }
     }
 

@@ -54,6 +54,8 @@ public final class NamesrvReplicator implements AutoCloseable {
     private static final int BATCH_OPS = 512;
     private static final long RETRY_MS = 200;
     private static final long RPC_TIMEOUT_MS = 5_000;
+    /** Below the smallest brokerExpireMs-based idle close (1 s) of a NameServer's connections. */
+    private static final long KEEP_ALIVE_MS = 500;
 
     private final NamesrvConfig config;
     private final ReplicationMode mode;
@@ -328,10 +330,12 @@ public final class NamesrvReplicator implements AutoCloseable {
     }
 
     /** NS_REPL_STATUS. */
-    public CompletableFuture<ReplicationStatus> status() {
+    public CompletableFuture<ReplicationStatus> status(boolean withOps) {
+        List<String> ops = withOps ? log.ops().stream().map(o -> o.seq() + ":" + o.epoch() + ":" + o.kind() + ":"
+                + o.broker().brokerAddr()).toList() : List.of();
         if (thread == null) {
             return CompletableFuture.completedFuture(new ReplicationStatus(self, "STANDALONE", mode, 0, self, List.of(),
-                    log.lastSeq(), log.lastEpoch(), log.firstSeq(), log.size(), List.of(), 0, 0, 0));
+                    log.lastSeq(), log.lastEpoch(), log.firstSeq(), log.size(), List.of(), 0, 0, 0, ops));
         }
         return supplyOnThread(() -> {
             long now = clockMs.getAsLong();
@@ -344,7 +348,8 @@ public final class NamesrvReplicator implements AutoCloseable {
             Topology t = topology;
             return new ReplicationStatus(self, primary ? "PRIMARY" : "BACKUP", mode, t.epoch(), t.primary(),
                     mode == ReplicationMode.CHAIN ? t.chain() : t.peers(), log.lastSeq(), log.lastEpoch(),
-                    log.firstSeq(), log.size(), down, ackTimeouts.get(), snapshotsSent.get(), snapshotsInstalled.get());
+                    log.firstSeq(), log.size(), down, ackTimeouts.get(), snapshotsSent.get(), snapshotsInstalled.get(),
+                    ops);
         });
     }
 
@@ -458,6 +463,8 @@ public final class NamesrvReplicator implements AutoCloseable {
         boolean inFlight;
         boolean inSyncSet;
         boolean closed;
+        /** When the last request went out (a keep-alive follows an idle second: NameServers close idle connections). */
+        long lastSentMs;
         /** A retry is scheduled; no other send until it runs. */
         boolean backingOff;
         String lastError;
@@ -474,6 +481,11 @@ public final class NamesrvReplicator implements AutoCloseable {
     }
 
     private void pump(Link l) {
+        pump(l, false);
+    }
+
+    /** @param keepAlive send an empty append even when nothing is due (the connection was idle) */
+    private void pump(Link l, boolean keepAlive) {
         if (l.closed || l.inFlight || l.backingOff) {
             return;
         }
@@ -487,7 +499,7 @@ public final class NamesrvReplicator implements AutoCloseable {
         List<RegistryOp> ops = log.after(l.position, BATCH_OPS);
         if (ops == null) {
             sendSnapshot(l);
-        } else if (!ops.isEmpty() || l.ackedSeq < l.position) {
+        } else if (!ops.isEmpty() || l.ackedSeq < l.position || keepAlive) {
             // an empty append asks for the acknowledgement of what it already applied (CHAIN: once its successor did)
             RemotingCommand append = RemotingCommand.createRequest(RequestCode.NS_REPL_APPEND)
                     .putField("epoch", t.epoch()).putField("prevSeq", l.position).setBody(Json.toBytes(ops));
@@ -524,6 +536,7 @@ public final class NamesrvReplicator implements AutoCloseable {
     /** Sends on the link; the answer is handled on the replication thread. */
     private void send(Link l, RemotingCommand request, java.util.function.Consumer<RemotingCommand> onAnswer) {
         l.inFlight = true;
+        l.lastSentMs = clockMs.getAsLong();
         client.invokeAsync(l.target, request, RPC_TIMEOUT_MS + config.namesrvBackupLagMaxMs())
                 .whenCompleteAsync((resp, error) -> {
                     l.inFlight = false;
@@ -609,7 +622,9 @@ public final class NamesrvReplicator implements AutoCloseable {
         if (mode != ReplicationMode.SYNC) {
             return;
         }
-        long lag = l.helloDone ? lagMs(l, now) : Long.MAX_VALUE;
+        // a link re-opening after a lost connection keeps its place until its lag (from what it acknowledged)
+        // passes the limit: a blip is not a lagging backup
+        long lag = lagMs(l, now);
         if (!l.inSyncSet && lag <= config.namesrvBackupLagMaxMs() / 2) {
             l.inSyncSet = true;
             LOG.info("NameServer {}: {} joins the sync set at operation {}", self, l.target, l.ackedSeq);
@@ -627,7 +642,9 @@ public final class NamesrvReplicator implements AutoCloseable {
             updateSyncSet(l, now);
         }
         checkWaiters();
-        pumpAll();
+        for (Link l : links.values()) {
+            pump(l, l.helloDone && now - l.lastSentMs >= KEEP_ALIVE_MS);
+        }
     }
 
     // ------------------------------------------------------------------------------------------ waiters

@@ -23,7 +23,7 @@ public final class ReplicationProcessor implements RequestProcessor {
     public CompletableFuture<RemotingCommand> processRequest(RemotingChannel channel, RemotingCommand request) {
         RequestCode code = RequestCode.fromCode(request.code());
         if (code == RequestCode.NS_REPL_STATUS) {
-            return replicator.status().thenApply(s -> RemotingCommand.success().setBody(Json.toBytes(s)));
+            return replicator.status(request.fieldAsBoolean("withOps", false)).thenApply(s -> RemotingCommand.success().setBody(Json.toBytes(s)));
         }
         if (replicator.mode() == ReplicationMode.NONE) {
             return CompletableFuture.completedFuture(RemotingCommand.createResponse(ResponseCode.SERVICE_NOT_AVAILABLE,

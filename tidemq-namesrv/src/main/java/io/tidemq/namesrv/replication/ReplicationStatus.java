@@ -21,11 +21,13 @@ import java.util.List;
  * @param ackTimeouts        broker requests answered NAMESRV_ACK_TIMEOUT so far
  * @param snapshotsSent      snapshots it sent to NameServers behind its ring
  * @param snapshotsInstalled snapshots it installed
+ * @param ops                the operations of its ring as {@code seq:epoch:KIND:brokerAddr}, oldest first, when the
+ *                           request asked for them (field {@code withOps=true}), else empty
  */
 public record ReplicationStatus(String self, String role, ReplicationMode mode, long epoch, String primary,
                                 List<String> chain, long lastSeq, long lastEpoch, long ringFirstSeq, int ringSize,
                                 List<Downstream> downstream, long ackTimeouts, long snapshotsSent,
-                                long snapshotsInstalled) {
+                                long snapshotsInstalled, List<String> ops) {
 
     /**
      * What this NameServer knows of one it replicates to.

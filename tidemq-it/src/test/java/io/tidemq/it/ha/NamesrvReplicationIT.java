@@ -1,0 +1,375 @@
+package io.tidemq.it.ha;
+
+import io.tidemq.common.json.Json;
+import io.tidemq.common.protocol.RequestCode;
+import io.tidemq.common.protocol.ResponseCode;
+import io.tidemq.common.protocol.header.Headers;
+import io.tidemq.common.route.BrokerRegistration;
+import io.tidemq.common.route.ClusterInfo;
+import io.tidemq.common.route.TopicConfig;
+import io.tidemq.common.route.TopicRouteData;
+import io.tidemq.it.support.Cli;
+import io.tidemq.it.support.FreePorts;
+import io.tidemq.it.support.ItLogs;
+import io.tidemq.it.support.ServerNode;
+import io.tidemq.namesrv.replication.ReplicationStatus;
+import io.tidemq.remoting.netty.NettyClientConfig;
+import io.tidemq.remoting.netty.NettyRemotingClient;
+import io.tidemq.remoting.protocol.RemotingCommand;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Issue 13 on real JVMs: three NameServer processes replicating the route registry in each of the four modes,
+ * brokers played by stubs over the real protocol from this JVM (they register through any NameServer, a backup
+ * forwarding to the primary, and heartbeat only the primary, as heartbeats are not replicated).
+ *
+ * <ul>
+ *   <li>every acknowledged registration is visible at once where the mode promises it (SYNC: every node; CHAIN:
+ *       the tail; SEMI_SYNC(1): the primary and at least one backup; ASYNC: the primary);</li>
+ *   <li>{@code kill -9} of the primary, {@code tidemq admin namesrv promote} of the backup with the highest applied
+ *       operation: it has every acknowledged registration (ASYNC: after the backups caught up, the mode promises
+ *       nothing more) and evicts no broker although the brokers look silent on it for longer than brokerExpireMs;</li>
+ *   <li>the killed NameServer restarts empty, catches up by a snapshot (the ring of 16 moved on) and serves the same
+ *       routes as the primary;</li>
+ *   <li>CHAIN: kill -9 of the middle node under a stream of registrations, repair with {@code promote --peers}:
+ *       no acknowledged registration is missing on the tail and every node holds the same operations in the same
+ *       order.</li>
+ * </ul>
+ * Promotion is by the admin command (the controller does not choose the primary yet).
+ */
+class NamesrvReplicationIT {
+
+    private static final Duration AWAIT = Duration.ofSeconds(30);
+    /** Loose: the CI machine has 2 loaded cores, where a NameServer JVM may stall for seconds while it warms up. */
+    private static final long BROKER_EXPIRE_MS = 8_000;
+    private static final String CLUSTER = "nsrepl";
+
+    @TempDir
+    Path dir;
+
+    private final List<ServerNode> nodes = new ArrayList<>();
+    private final List<String> addrs = new ArrayList<>();
+    private final NettyRemotingClient client = new NettyRemotingClient(NettyClientConfig.builder().build());
+    private final AtomicBoolean heartbeating = new AtomicBoolean(true);
+    /** Address of the NameServer the stubs heartbeat (the primary); changed by the test thread. */
+    private volatile String heartbeatTo;
+    /** Broker addresses registered so far, for the heartbeat thread. */
+    private final Set<String> registered = ConcurrentHashMap.newKeySet();
+    private Thread heartbeater;
+    private Path logDir;
+
+    @BeforeEach
+    void startClient() {
+        client.start();
+        logDir = ItLogs.forClass(getClass());
+    }
+
+    @AfterEach
+    void stopAll() throws InterruptedException {
+        heartbeating.set(false);
+        if (heartbeater != null) {
+            heartbeater.join(5_000);
+        }
+        nodes.forEach(ServerNode::close);
+        client.shutdown();
+    }
+
+    private void startNameServers(String mode, Map<String, String> extra) throws IOException {
+        for (int i = 0; i < 3; i++) {
+            addrs.add("127.0.0.1:" + FreePorts.next());
+        }
+        for (int i = 0; i < 3; i++) {
+            nodes.add(node(i, mode, addrs.get(0), extra));
+        }
+        nodes.forEach(ServerNode::start);
+        heartbeatTo = addrs.get(0);
+        heartbeater = new Thread(this::heartbeatLoop, "it-broker-heartbeats");
+        heartbeater.setDaemon(true);
+        heartbeater.start();
+    }
+
+    private ServerNode node(int i, String mode, String primary, Map<String, String> extra) throws IOException {
+        String addr = addrs.get(i);
+        Properties p = new Properties();
+        p.setProperty("bindAddress", "127.0.0.1");
+        p.setProperty("listenPort", addr.substring(addr.indexOf(':') + 1));
+        p.setProperty("brokerExpireMs", Long.toString(BROKER_EXPIRE_MS));
+        p.setProperty("scanIntervalMs", "200");
+        p.setProperty("namesrvReplicationMode", mode);
+        p.setProperty("namesrvPrimary", primary);
+        p.setProperty("namesrvPeers", String.join(",", addrs));
+        p.setProperty("namesrvBackupLagMaxMs", "10000");
+        p.setProperty("namesrvOpRingSize", "16");
+        p.putAll(extra);
+        Path file = dir.resolve("namesrv-" + i + "-" + System.nanoTime() + ".properties");
+        try (OutputStream out = Files.newOutputStream(file)) {
+            p.store(out, null);
+        }
+        return new ServerNode("namesrv-" + mode.toLowerCase() + "-" + i, logDir,
+                List.of("namesrv", "--config", file.toString()),
+                line -> line.startsWith("TideMQ NameServer ready at "));
+    }
+
+    // ------------------------------------------------------------------------------------------ brokers
+
+    private static Headers.RegisterBrokerRequest header(String brokerAddr) {
+        return new Headers.RegisterBrokerRequest(CLUSTER, "broker-" + brokerAddr.replace('.', '-').replace(':', '-'),
+                0, brokerAddr);
+    }
+
+    /** REGISTER_BROKER for a stub broker at {@code brokerAddr}, sent to {@code namesrv}; returns the answer's code. */
+    private int register(String namesrv, String brokerAddr) {
+        Headers.RegisterBrokerRequest h = header(brokerAddr);
+        BrokerRegistration body = new BrokerRegistration(CLUSTER, h.brokerName(), 0, brokerAddr,
+                Map.of("orders", TopicConfig.of("orders", 4)), 1);
+        registered.add(brokerAddr); // a real broker heartbeats while its registration waits for acknowledgements
+        try {
+            RemotingCommand r = client.invokeSync(namesrv, RemotingCommand.createRequest(RequestCode.REGISTER_BROKER)
+                    .writeHeader(h).setBody(Json.toBytes(body)), 30_000);
+            return r.code();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    private void heartbeatLoop() {
+        while (heartbeating.get()) {
+            for (String b : List.copyOf(registered)) {
+                try {
+                    client.invokeSync(heartbeatTo, RemotingCommand.createRequest(RequestCode.BROKER_HEARTBEAT)
+                            .writeHeader(header(b)), 2_000);
+                } catch (Exception e) {
+                    // the primary is down until the promotion; the stubs keep trying
+                }
+            }
+            try {
+                Thread.sleep(500); // the heartbeat period of the stub brokers, not a wait for a condition
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ reads
+
+    private ClusterInfo clusterInfo(String namesrv) throws Exception {
+        RemotingCommand r = client.invokeSync(namesrv, RemotingCommand.createRequest(RequestCode.GET_BROKER_CLUSTER_INFO),
+                5_000);
+        assertThat(r.code()).isEqualTo(ResponseCode.SUCCESS.code());
+        return Json.fromBytes(r.body(), ClusterInfo.class);
+    }
+
+    private Set<String> brokersOn(String namesrv) throws Exception {
+        return clusterInfo(namesrv).lastHeartbeatMs().keySet();
+    }
+
+    private TopicRouteData route(String namesrv, String topic) throws Exception {
+        RemotingCommand r = client.invokeSync(namesrv, RemotingCommand.createRequest(RequestCode.GET_ROUTEINFO_BY_TOPIC)
+                .writeHeader(new Headers.TopicRequest(topic)), 5_000);
+        assertThat(r.code()).isEqualTo(ResponseCode.SUCCESS.code());
+        return Json.fromBytes(r.body(), TopicRouteData.class);
+    }
+
+    private ReplicationStatus status(String namesrv, boolean withOps) throws Exception {
+        RemotingCommand r = client.invokeSync(namesrv, RemotingCommand.createRequest(RequestCode.NS_REPL_STATUS)
+                .putField("withOps", withOps), 5_000);
+        assertThat(r.code()).isEqualTo(ResponseCode.SUCCESS.code());
+        return Json.fromBytes(r.body(), ReplicationStatus.class);
+    }
+
+    private boolean linked(String namesrv, int downstream) throws Exception {
+        return status(namesrv, false).downstream().stream().filter(d -> d.ackedSeq() >= 0 && d.lastError() == null)
+                .count() == downstream;
+    }
+
+    private Cli.Result admin(String... args) {
+        List<String> all = new ArrayList<>(List.of("admin", "namesrv"));
+        all.addAll(List.of(args));
+        return new Cli(logDir).run(Duration.ofSeconds(60), all.toArray(String[]::new));
+    }
+
+    /**
+     * Registration latency as a broker sees it (REGISTER_BROKER sent to the primary until its answer), one at a time,
+     * printed with the machine's load; no assertion on it. {@code -Dtidemq.it.nsLatencySamples=N} (default 200).
+     */
+    private void printRegistrationLatency(String mode, String primary) throws IOException {
+        int samples = Integer.getInteger("tidemq.it.nsLatencySamples", 200);
+        long[] micros = new long[samples];
+        for (int i = 0; i < samples; i++) {
+            long t0 = System.nanoTime();
+            assertThat(register(primary, "10.9.2.1:10911")).isEqualTo(ResponseCode.SUCCESS.code());
+            micros[i] = (System.nanoTime() - t0) / 1_000;
+        }
+        java.util.Arrays.sort(micros);
+        System.out.printf("NAMESRV_REGISTER_LATENCY mode=%s samples=%d p50=%.2f ms p99=%.2f ms max=%.2f ms loadavg=%s%n",
+                mode, samples, micros[samples / 2] / 1000.0, micros[Math.min(samples - 1, samples * 99 / 100)] / 1000.0,
+                micros[samples - 1] / 1000.0, Files.readString(Path.of("/proc/loadavg")).trim());
+    }
+
+    // ------------------------------------------------------------------------------------------ tests
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"ASYNC", "SYNC", "SEMI_SYNC", "CHAIN"})
+    void acknowledgedRegistrationsAreWhereTheModePromisesAndSurviveAKilledPrimary(String mode) throws Exception {
+        startNameServers(mode, Map.of("namesrvSemiSyncAcks", "1"));
+        String a = addrs.get(0);
+        String b = addrs.get(1);
+        String c = addrs.get(2);
+        if (mode.equals("CHAIN")) {
+            await().atMost(AWAIT).until(() -> linked(a, 1) && linked(b, 1));
+        } else {
+            await().atMost(AWAIT).until(() -> linked(a, 2));
+        }
+        if (mode.equals("SYNC")) {
+            await().atMost(AWAIT).until(() -> status(a, false).downstream().stream()
+                    .allMatch(ReplicationStatus.Downstream::inSyncSet));
+        }
+
+        List<String> acked = new ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            String broker = "10.9.0." + (i + 1) + ":10911";
+            int code = register(addrs.get(i % 3), broker); // a third directly, two thirds forwarded by a backup
+            assertThat(code).as("registration of %s through %s", broker, addrs.get(i % 3))
+                    .isEqualTo(ResponseCode.SUCCESS.code());
+            acked.add(broker);
+            switch (mode) {
+                case "SYNC" -> {
+                    assertThat(brokersOn(b)).contains(broker);
+                    assertThat(brokersOn(c)).contains(broker);
+                }
+                case "CHAIN" -> assertThat(brokersOn(c)).as("the tail serves strong reads").contains(broker);
+                case "SEMI_SYNC" -> assertThat(brokersOn(b).contains(broker) || brokersOn(c).contains(broker))
+                        .as("one backup has it").isTrue();
+                default -> assertThat(brokersOn(a)).contains(broker);
+            }
+        }
+        assertThat(status(a, false).lastSeq()).as("one operation per registration, forwarded or not").isEqualTo(24);
+        printRegistrationLatency(mode, a);
+        long last = status(a, false).lastSeq();
+        if (mode.equals("ASYNC")) {
+            // ASYNC promises nothing on the backups; let them catch up before the crash
+            await().atMost(AWAIT).until(() -> status(b, false).lastSeq() == last && status(c, false).lastSeq() == last);
+        }
+
+        nodes.get(0).kill9();
+        // the backup with the most operations has every acknowledged one (it applied them in order)
+        ReplicationStatus sb = status(b, false);
+        ReplicationStatus sc = status(c, false);
+        String next = sb.lastSeq() >= sc.lastSeq() ? b : c;
+        String other = next.equals(b) ? c : b;
+        // heartbeats reached only the dead primary: on the backup every broker is silent for > brokerExpireMs
+        await().atMost(AWAIT).until(() -> clusterInfo(next).lastHeartbeatMs().values().stream()
+                .allMatch(t -> System.currentTimeMillis() - t > BROKER_EXPIRE_MS));
+
+        // a chain leaves the dead node out until it is back; the other modes keep it (the primary retries it)
+        String peers = mode.equals("CHAIN") ? next + "," + other : next + "," + other + "," + a;
+        Cli.Result promoted = admin("promote", "--namesrv", String.join(",", addrs), "--primary", next,
+                "--peers", peers);
+        assertThat(promoted.exitCode()).as(promoted.text()).isZero();
+        heartbeatTo = next;
+        await().atMost(AWAIT).until(() -> "PRIMARY".equals(status(next, false).role()));
+
+        // the new primary scans every 200 ms; without restarting the liveness timers it would evict them all now
+        await().during(Duration.ofMillis(1_500)).atMost(Duration.ofSeconds(10))
+                .until(() -> brokersOn(next).containsAll(acked));
+        assertThat(status(next, false).epoch()).isEqualTo(2);
+        assertThat(register(other, "10.9.1.1:10911")).as("the other backup forwards to the new primary")
+                .isEqualTo(ResponseCode.SUCCESS.code());
+        await().atMost(AWAIT).until(() -> brokersOn(next).contains("10.9.1.1:10911"));
+
+        // the killed NameServer restarts empty, now a backup, and catches up (a snapshot: the ring of 16 moved on)
+        ServerNode restarted = node(0, mode, next, Map.of("namesrvSemiSyncAcks", "1"));
+        nodes.set(0, restarted);
+        restarted.start();
+        if (mode.equals("CHAIN")) {
+            Cli.Result rejoin = admin("promote", "--namesrv", String.join(",", addrs), "--primary", next,
+                    "--peers", next + "," + other + "," + a);
+            assertThat(rejoin.exitCode()).as(rejoin.text()).isZero();
+        }
+        await().atMost(AWAIT).until(() -> status(a, false).lastSeq() == status(next, false).lastSeq()
+                && brokersOn(a).equals(brokersOn(next)));
+        assertThat(status(a, false).snapshotsInstalled()).isGreaterThanOrEqualTo(1);
+        assertThat(route(a, "orders")).isEqualTo(route(next, "orders"));
+        assertThat(route(other, "orders")).isEqualTo(route(next, "orders"));
+        assertThat(admin("--namesrv", String.join(",", addrs)).text()).contains("PRIMARY", "BACKUP", mode);
+    }
+
+    @Test
+    void chainKillOfTheMiddleNodeUnderAStreamOfRegistrationsLosesNoAcknowledgedOperation() throws Exception {
+        startNameServers("CHAIN", Map.of("namesrvOpRingSize", "100000"));
+        String head = addrs.get(0);
+        String middle = addrs.get(1);
+        String tail = addrs.get(2);
+        await().atMost(AWAIT).until(() -> linked(head, 1) && linked(middle, 1));
+
+        List<String> acked = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger sent = new AtomicInteger();
+        AtomicBoolean streaming = new AtomicBoolean(true);
+        Thread stream = new Thread(() -> {
+            while (streaming.get()) {
+                String broker = "10.8." + (sent.get() / 200) + "." + (sent.getAndIncrement() % 200 + 1) + ":10911";
+                if (register(head, broker) == ResponseCode.SUCCESS.code()) {
+                    acked.add(broker);
+                }
+            }
+        }, "it-registration-stream");
+        stream.start();
+        try {
+            await().atMost(AWAIT).until(() -> acked.size() >= 50);
+            nodes.get(1).kill9();
+            int ackedAtKill = acked.size();
+            Cli.Result repaired = admin("promote", "--namesrv", String.join(",", addrs), "--primary", head,
+                    "--peers", head + "," + tail);
+            assertThat(repaired.exitCode()).as(repaired.text()).isZero();
+            await().atMost(AWAIT).until(() -> acked.size() >= ackedAtKill + 50);
+        } finally {
+            streaming.set(false);
+            stream.join(30_000);
+        }
+
+        await().atMost(AWAIT).until(() -> status(tail, false).lastSeq() == status(head, false).lastSeq());
+        assertThat(brokersOn(tail)).containsAll(acked);
+        List<String> headOps = status(head, true).ops();
+        List<String> tailOps = status(tail, true).ops();
+        assertThat(tailOps).as("the same operations in the same order").isEqualTo(headOps);
+        assertThat(headOps).hasSize((int) status(head, false).lastSeq());
+        System.out.printf("CHAIN middle kill: %d registrations sent, %d acknowledged, %d operations on head and tail%n",
+                sent.get(), acked.size(), headOps.size());
+
+        // the middle node comes back and rejoins at the end of the chain
+        ServerNode restarted = node(1, "CHAIN", head, Map.of("namesrvOpRingSize", "100000"));
+        nodes.set(1, restarted);
+        restarted.start();
+        Cli.Result rejoin = admin("promote", "--namesrv", String.join(",", addrs), "--primary", head,
+                "--peers", head + "," + tail + "," + middle);
+        assertThat(rejoin.exitCode()).as(rejoin.text()).isZero();
+        await().atMost(AWAIT).until(() -> status(middle, true).ops().equals(status(head, true).ops()));
+        assertThat(brokersOn(middle)).isEqualTo(brokersOn(head));
+    }
+}
