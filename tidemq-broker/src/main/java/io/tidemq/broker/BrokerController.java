@@ -32,6 +32,8 @@ import io.tidemq.broker.group.SubscriptionGroupManager;
 import io.tidemq.broker.stats.BrokerDrain;
 import io.tidemq.broker.stats.BrokerFiguresSampler;
 import io.tidemq.broker.stats.BrokerStats;
+import io.tidemq.broker.stats.IntervalStats;
+import io.tidemq.broker.stats.TrafficListener;
 import io.tidemq.broker.store.BrokerStore;
 import io.tidemq.broker.support.BrokerThreads;
 import io.tidemq.broker.topic.TopicConfigManager;
@@ -118,6 +120,8 @@ public final class BrokerController implements AutoCloseable {
     private final SubscriptionGroupManager groupConfigs;
     private final BrokerFiguresSampler figures;
     private final BrokerMetrics metrics;
+    /** Delivery latency per group and rates per topic per interval; rolled by the scheduler thread. */
+    private final IntervalStats intervalStats;
 
     /** Lifecycle fields below: written by start()/close() under {@code this}; read by request threads after start. */
     private State state = State.CREATED;
@@ -169,7 +173,9 @@ public final class BrokerController implements AutoCloseable {
                 () -> topics.all().size(), System::currentTimeMillis);
         this.metrics = new BrokerMetrics(config.brokerClusterName(), config.brokerName(), new MetricsSource(),
                 new ConsumerLagSource(topics, offsets, clients, store, System::currentTimeMillis));
-        stats.traffic(metrics);
+        this.intervalStats = new IntervalStats(config.statsIntervalMs(), System::currentTimeMillis,
+                t -> topics.get(t) != null);
+        stats.traffic(TrafficListener.both(metrics, intervalStats));
         fsyncTimer.bind(metrics.fsyncDuration());
     }
 
@@ -257,6 +263,10 @@ public final class BrokerController implements AutoCloseable {
         server.registerProcessor(RequestCode.GET_WAITING_MESSAGES, new io.tidemq.broker.admin.WaitingMessagesProcessor(
                 store, timer, config.timerSettings().rollWindowMs(), () -> transactionChecks,
                 System::currentTimeMillis), adminExecutor);
+        io.tidemq.broker.admin.IntervalStatsProcessor intervals = new io.tidemq.broker.admin.IntervalStatsProcessor(
+                config.brokerName(), intervalStats, t -> topics.get(t) != null, System::currentTimeMillis);
+        server.registerProcessor(RequestCode.GET_DELIVERY_LATENCY, intervals, adminExecutor);
+        server.registerProcessor(RequestCode.GET_TOPIC_RATES, intervals, adminExecutor);
         server.registerProcessor(RequestCode.PULL_MESSAGE,
                 new PullMessageProcessor(live, topics, offsets, store, holds, pullExecutor, stats, queueLocks,
                         groupConfigs::get, this::isSlaveNow),
@@ -316,6 +326,8 @@ public final class BrokerController implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(this::scanClientsSafely, scanMs, scanMs, TimeUnit.MILLISECONDS);
         long lockSweepMs = Math.max(1_000, Math.min(60_000, config.rebalanceLockMaxLiveMs() / 2));
         scheduler.scheduleWithFixedDelay(this::sweepQueueLocksSafely, lockSweepMs, lockSweepMs, TimeUnit.MILLISECONDS);
+        scheduler.scheduleAtFixedRate(this::rollIntervalStatsSafely, config.statsIntervalMs(), config.statsIntervalMs(),
+                TimeUnit.MILLISECONDS);
 
         namesrvClient = new NettyRemotingClient(NettyClientConfig.defaults());
         namesrvClient.start();
@@ -519,6 +531,20 @@ public final class BrokerController implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.error("sweeping the queue lock table failed", e);
         }
+    }
+
+    private void rollIntervalStatsSafely() {
+        try {
+            intervalStats.roll();
+        } catch (RuntimeException e) {
+            LOG.error("rolling the delivery latency and topic rate interval failed; the next roll is in {} ms",
+                    config.statsIntervalMs(), e);
+        }
+    }
+
+    /** Each group's delivery latency and each topic's rates per interval (GET_DELIVERY_LATENCY, GET_TOPIC_RATES). */
+    public IntervalStats intervalStats() {
+        return intervalStats;
     }
 
     private void scanClientsSafely() {

@@ -5,6 +5,7 @@ import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import io.tidemq.client.admin.AdminClient;
+import io.tidemq.client.admin.AdminTarget;
 import io.tidemq.client.ClientException;
 import io.tidemq.client.InvalidArgumentException;
 import io.tidemq.client.admin.GroupOnlineException;
@@ -17,6 +18,7 @@ import io.tidemq.console.api.GroupsApi;
 import io.tidemq.console.api.MessagesApi;
 import io.tidemq.console.api.OffsetResetApi;
 import io.tidemq.console.api.OverviewApi;
+import io.tidemq.console.api.LatencySampler;
 import io.tidemq.console.api.RatesSampler;
 import io.tidemq.console.api.TopicsApi;
 import io.tidemq.console.auth.AuthApi;
@@ -93,7 +95,9 @@ public final class ConsoleServer implements AutoCloseable {
         Path auditFile = options.usersFile() == null ? null : options.usersFile().resolveSibling("audit.log");
         GroupsApi groups = new GroupsApi(admin, options.lagSampleIntervalMs());
         RatesSampler rates = new RatesSampler(options.lagSampleIntervalMs(), admin::clusterStats);
-        routes(app, auth, admin, clock, new AuditLog(auditFile, clock), groups, rates);
+        LatencySampler latency = new LatencySampler(options.lagSampleIntervalMs(),
+                after -> admin.deliveryLatency(AdminTarget.all(), after));
+        routes(app, auth, admin, clock, new AuditLog(auditFile, clock), groups, rates, latency);
         try {
             app.start(options.bindAddress(), options.port());
         } catch (RuntimeException e) {
@@ -119,6 +123,12 @@ public final class ConsoleServer implements AutoCloseable {
                 log.warn("sampling the brokers' rates failed; the next sample is in {} ms: {}",
                         options.lagSampleIntervalMs(), e.toString());
             }
+            try {
+                latency.sampleOnce();
+            } catch (RuntimeException e) {
+                log.warn("sampling the groups' delivery latency failed; the next sample is in {} ms: {}",
+                        options.lagSampleIntervalMs(), e.toString());
+            }
         }, 0, options.lagSampleIntervalMs(), TimeUnit.MILLISECONDS);
         ConsoleServer server = new ConsoleServer(options, admin, users, app, sampler);
         log.info("console at {} (login {})", server.url(), options.insecure() ? "off: --insecure-console" : "required");
@@ -126,7 +136,7 @@ public final class ConsoleServer implements AutoCloseable {
     }
 
     private static void routes(Javalin app, AuthApi auth, AdminClient admin, Clock clock, AuditLog audit,
-                               GroupsApi groups, RatesSampler rates) {
+                               GroupsApi groups, RatesSampler rates, LatencySampler latency) {
         app.before(ctx -> securityHeaders(ctx));
         app.before("/api/*", auth::guard);
         app.post("/api/login", auth::login);
@@ -142,10 +152,12 @@ public final class ConsoleServer implements AutoCloseable {
         app.get("/api/topics", topics::list);
         app.post("/api/topics", topics::create);
         app.get("/api/topics/{topic}", topics::detail);
+        app.get("/api/topics/{topic}/rates-history", new io.tidemq.console.api.TopicRatesApi(admin)::get);
         app.delete("/api/topics/{topic}", topics::delete);
         app.get("/api/groups", groups::list);
         app.get("/api/groups/{group}", groups::get);
         app.get("/api/groups/{group}/lag-history", groups::lagHistory);
+        app.get("/api/groups/{group}/latency-history", latency::get);
         app.get("/api/groups/{group}/dead-letters", dlq::list);
         app.post("/api/groups/{group}/dead-letters/resend", dlq::resend);
         app.get("/api/messages/by-id", messages::byId);

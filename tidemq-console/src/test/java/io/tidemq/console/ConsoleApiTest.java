@@ -634,4 +634,99 @@ class ConsoleApiTest {
             assertThat(sawIn).as("the 20 sends show as a rate in").isTrue();
         });
     }
+
+    @Test
+    void aGroupsDeliveryLatencyIsChartedFromTheBrokersPercentilesOfStoreToDelivery() {
+        ConsoleHttp http = loggedIn();
+        createTopic(http, "latency", 1);
+        List<SendResult> sent = send("latency", 6, null);
+        long lastStored;
+        try (io.tidemq.client.admin.AdminClient admin = io.tidemq.client.admin.AdminClient.connect(cluster.namesrvAddr,
+                5_000)) {
+            lastStored = sent.stream().mapToLong(r -> admin.messageById(r.msgId()).storeTimestampMs()).max()
+                    .orElseThrow();
+        }
+        // the messages wait at least 300 ms in the store before the group pulls them
+        await().atMost(Duration.ofSeconds(5)).until(() -> System.currentTimeMillis() >= lastStored + 300);
+        long firstStored;
+        long consumedAt;
+        try (PullConsumer c = PullConsumer.builder("latency-group", config("latency-consumer")).build()) {
+            c.subscribe("latency", "*");
+            c.start();
+            List<MessageExt> got = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                got.addAll(c.poll(Duration.ofMillis(200)));
+                return got.size() >= 6;
+            });
+            consumedAt = System.currentTimeMillis();
+            firstStored = got.stream().mapToLong(MessageExt::storeTimestampMs).min().orElseThrow();
+        }
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            JsonNode h = http.get("/api/groups/latency-group/latency-history").json();
+            assertThat(h.get("sampled").asBoolean()).as(h.toString()).isTrue();
+            assertThat(h.get("intervalMs").asLong()).isEqualTo(200);
+            assertThat(h.get("brokers")).hasSize(1);
+            JsonNode b = h.get("brokers").get(0);
+            assertThat(b.get("broker").asText()).isEqualTo("broker-console");
+            long delivered = 0;
+            for (JsonNode p : b.get("samples")) {
+                if (p.get("count").asLong() == 0) {
+                    // nothing delivered in that interval: unknown, never 0
+                    assertThat(p.get("p50Ms").isNull()).isTrue();
+                    assertThat(p.get("p99Ms").isNull()).isTrue();
+                    continue;
+                }
+                delivered += p.get("count").asLong();
+                long p50 = p.get("p50Ms").asLong();
+                long p99 = p.get("p99Ms").asLong();
+                assertThat(p50).isGreaterThanOrEqualTo(300).isLessThanOrEqualTo(p99);
+                assertThat(p99).isLessThanOrEqualTo(p.get("maxMs").asLong());
+                // 0.1 % precision above the true bound
+                assertThat(p.get("maxMs").asLong()).isLessThanOrEqualTo((long) ((consumedAt - firstStored) * 1.001) + 1);
+            }
+            assertThat(delivered).as("the 6 deliveries are in the sampled intervals").isPositive();
+        });
+        JsonNode never = http.get("/api/groups/no-such-group/latency-history").json();
+        assertThat(never.get("sampled").asBoolean()).isFalse();
+        assertThat(never.get("brokers")).isEmpty();
+    }
+
+    @Test
+    void aTopicsRatesOverTimeAreTheBrokersCountsInAndOutPerInterval() {
+        ConsoleHttp http = loggedIn();
+        createTopic(http, "rated-topic", 2);
+        send("rated-topic", 20, null);
+        try (PullConsumer c = PullConsumer.builder("rated-group", config("rated-consumer")).build()) {
+            c.subscribe("rated-topic", "*");
+            c.start();
+            List<MessageExt> got = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                got.addAll(c.poll(Duration.ofMillis(200)));
+                return got.size() >= 20;
+            });
+        }
+        // every message counted once in, once out, over the broker's intervals (rate x interval length = count)
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            JsonNode r = http.get("/api/topics/rated-topic/rates-history").json();
+            assertThat(r.get("intervalMs").asLong()).isEqualTo(200);
+            assertThat(r.get("capacity").asInt()).isEqualTo(90);
+            assertThat(r.get("brokers")).hasSize(1);
+            JsonNode b = r.get("brokers").get(0);
+            assertThat(b.get("broker").asText()).isEqualTo("broker-console");
+            assertThat(b.get("address").asText()).isEqualTo(cluster.broker.address());
+            double in = 0;
+            double out = 0;
+            long previousEnd = 0;
+            for (JsonNode p : b.get("samples")) {
+                double seconds = (p.get("endMs").asLong() - p.get("startMs").asLong()) / 1_000.0;
+                assertThat(p.get("endMs").asLong()).isGreaterThan(previousEnd);
+                previousEnd = p.get("endMs").asLong();
+                in += p.get("inPerSecond").asDouble() * seconds;
+                out += p.get("outPerSecond").asDouble() * seconds;
+            }
+            assertThat(in).isCloseTo(20, org.assertj.core.api.Assertions.within(0.1));
+            assertThat(out).isCloseTo(20, org.assertj.core.api.Assertions.within(0.1));
+        });
+        assertThat(http.get("/api/topics/no-such-topic/rates-history").status()).isEqualTo(404);
+    }
 }

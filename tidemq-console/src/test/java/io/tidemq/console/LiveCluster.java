@@ -24,7 +24,7 @@ final class LiveCluster implements AutoCloseable {
         namesrvAddr = "127.0.0.1:" + namesrv.port();
         broker = new BrokerController(BrokerConfig.builder().brokerName("broker-console").brokerIp("127.0.0.1")
                 .bindAddress("127.0.0.1").listenPort(0).namesrvAddrs(List.of(namesrvAddr)).storePath(storeDir)
-                .registerIntervalMs(1_000).longPollingCheckIntervalMs(50).retryBackoffSchedule("1s 1s 2s")
+                .registerIntervalMs(1_000).statsIntervalMs(200).longPollingCheckIntervalMs(50).retryBackoffSchedule("1s 1s 2s")
                 .storeProperty("commitLogFileBytes", Integer.toString(8 << 20))
                 .storeProperty("warmMappedFiles", "false").storeProperty("preallocateNextFile", "false").build());
         broker.start();

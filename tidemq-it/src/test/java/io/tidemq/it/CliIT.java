@@ -96,6 +96,64 @@ class CliIT {
     }
 
     @Test
+    void theConsoleRolePointedAtTheNameServersServesTheClusterAfterALoginAndStopsOnSigterm() throws Exception {
+        Path data = tmp.resolve("console-role");
+        String password;
+        try (JvmProcess console = cli.start("console", "--namesrv", server.namesrvAddr(), "--data", data.toString(),
+                "--console-port", "0")) {
+            String ready = console.awaitLine(l -> l.startsWith("TideMQ console ready at "), COMMAND_TIMEOUT);
+            String url = ready.substring("TideMQ console ready at ".length()).trim();
+            String pwLine = console.lines().stream().filter(l -> l.contains("log in as admin with password "))
+                    .findFirst().orElseThrow(() -> new AssertionError("no password printed: " + console.tail(20)));
+            password = pwLine.substring(pwLine.indexOf("password ") + "password ".length()).trim();
+
+            java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                    .cookieHandler(new java.net.CookieManager()).build();
+            java.net.http.HttpResponse<String> anonymous = http.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(url + "api/overview")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(anonymous.statusCode()).as("login required by default").isEqualTo(401);
+            java.net.http.HttpResponse<String> login = http.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(url + "api/login")).header("Content-Type", "application/json")
+                    .header("X-TideMQ-Console", "1").POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                            "{\"user\": \"admin\", \"password\": \"" + password + "\"}")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
+            java.net.http.HttpResponse<String> overview = http.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(url + "api/overview")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(overview.statusCode()).isEqualTo(200);
+            assertThat(overview.body()).contains(server.brokerAddr()).contains(server.namesrvAddr());
+
+            console.terminate();
+            assertThat(console.waitForExit(COMMAND_TIMEOUT)).as(console.tail(20)).isTrue();
+            // stopped by SIGTERM (128 + 15, as every tidemq process), after its shutdown hook closed the console
+            assertThat(console.exitValue()).as(console.tail(20)).isEqualTo(143);
+            assertThat(console.lines()).as(console.tail(20)).contains("TideMQ console stopped.");
+        }
+        // the password was printed once: a second start keeps the stored hash and does not print one
+        try (JvmProcess again = cli.start("console", "--namesrv", server.namesrvAddr(), "--data", data.toString(),
+                "--console-port", "0")) {
+            again.awaitLine(l -> l.startsWith("TideMQ console ready at "), COMMAND_TIMEOUT);
+            assertThat(again.lines()).anyMatch(l -> l.contains("the password printed at the first start"))
+                    .noneMatch(l -> l.contains(password));
+            again.terminate();
+            assertThat(again.waitForExit(COMMAND_TIMEOUT)).isTrue();
+        }
+        assertThat(String.join("\n", java.nio.file.Files.readAllLines(
+                data.resolve("console").resolve("users.properties")))).doesNotContain(password);
+    }
+
+    @Test
+    void helpPrintsNoWarningInItsOwnJvm() {
+        for (String[] command : new String[][] {{"--help"}, {"admin", "--help"}, {"console", "--help"},
+                {"admin", "group", "reset-offsets", "--help"}}) {
+            Cli.Result r = tidemq(command);
+            assertThat(r.lines()).as(r.toString()).isNotEmpty()
+                    .noneMatch(l -> l.contains("WARN") || l.contains("SLF4J") || l.contains("ERROR"));
+            assertThat(r.lines().get(0)).as(r.toString()).startsWith("Usage: tidemq");
+        }
+    }
+
+    @Test
     void aCommandThatFailsSaysWhyAndExitsNonZero() {
         Cli.Result r = tidemq(1, "admin", "message", "get", "--namesrv", server.namesrvAddr(), "--id",
                 "00000000000000000000000000000000");

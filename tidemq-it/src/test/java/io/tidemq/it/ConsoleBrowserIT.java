@@ -49,7 +49,7 @@ import static org.awaitility.Awaitility.await;
  * {@code target/console-screenshots} (the ones in docs/images come from here). Skipped, saying so, only when
  * chromium or chromedriver is not installed.
  */
-@Timeout(value = 120, unit = TimeUnit.SECONDS)
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
 class ConsoleBrowserIT {
 
     private static final String TOPIC = "orders";
@@ -74,7 +74,9 @@ class ConsoleBrowserIT {
         Assumptions.assumeTrue(chromium.isPresent() && driver.isPresent(), "ConsoleBrowserIT skipped: chromium and"
                 + " chromedriver are not installed (Debian: apt-get install -y chromium chromium-driver; .ci/run installs"
                 + " them)");
-        server = Standalone.builder(ConsoleBrowserIT.class, tmp).set("retryBackoffSchedule", "1s").build().start();
+        server = Standalone.builder(ConsoleBrowserIT.class, tmp).set("retryBackoffSchedule", "1s")
+                // broker intervals of 2 s: it keeps 6 per group, 12 s, more than the console's 10 s between samples
+                .set("statsIntervalMs", "2000").build().start();
         clients = new StandaloneClients(server, tmp.resolve("offsets"));
         password = server.node().lines().stream().filter(l -> l.contains("log in as admin with password "))
                 .map(l -> l.substring(l.indexOf("password ") + "password ".length()).trim()).findFirst()
@@ -195,9 +197,24 @@ class ConsoleBrowserIT {
         open("#/topics");
         awaitText(By.id("topics"), TOPIC);
         screenshot("topics");
-        open("#/topics/" + TOPIC);
-        awaitText(By.id("topic-queues"), "Max offset");
+        // its rates over time as the broker measured them: the 5 sends (in) and the 3 deliveries (out)
+        await().atMost(WAIT).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            open("#/overview");
+            open("#/topics/" + TOPIC);
+            awaitText(By.id("topic-queues"), "Max offset");
+            assertThat(browser.findElements(By.cssSelector("#topic-rates svg.chart g[data-series^='in'] circle")))
+                    .isNotEmpty();
+        });
         assertThat(browser.findElements(By.cssSelector("#topic-queues tbody tr"))).hasSize(2);
+        assertThat(browser.findElements(By.cssSelector("#topic-rates svg.chart g[data-series^='in'] circle"))
+                .stream().anyMatch(c -> Double.parseDouble(c.getAttribute("data-value")) > 0))
+                .as("an interval with the sends has a rate in above 0").isTrue();
+        assertThat(browser.findElements(By.cssSelector("#topic-rates svg.chart g[data-series^='out'] circle"))
+                .stream().anyMatch(c -> Double.parseDouble(c.getAttribute("data-value")) > 0))
+                .as("an interval with the deliveries has a rate out above 0").isTrue();
+        assertThat(browser.findElement(By.id("topic-rates")).getText()).contains(server.brokerAddr());
+        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView()",
+                browser.findElement(By.id("topic-rates")));
         screenshot("topic");
 
         // messages: by key, complete, then the message's body and properties
@@ -251,19 +268,37 @@ class ConsoleBrowserIT {
             open("#/groups/" + LAG_GROUP);
             awaitText(By.id("group-lag"), "2");
             assertThat(browser.findElements(By.cssSelector("#lag-chart circle"))).hasSizeGreaterThanOrEqualTo(2);
+            // the broker-measured delivery latency of the 3 messages it pulled: p50 and p99 of that interval
+            assertThat(browser.findElements(By.cssSelector("#latency-charts svg.chart g[data-series^='p99'] circle")))
+                    .isNotEmpty();
         });
+        List<WebElement> p50 = browser.findElements(By.cssSelector("#latency-charts svg.chart g[data-series^='p50'] circle"));
+        List<WebElement> p99 = browser.findElements(By.cssSelector("#latency-charts svg.chart g[data-series^='p99'] circle"));
+        assertThat(p50).hasSameSizeAs(p99);
+        for (int i = 0; i < p50.size(); i++) {
+            assertThat(Long.parseLong(p50.get(i).getAttribute("data-value")))
+                    .isNotNegative().isLessThanOrEqualTo(Long.parseLong(p99.get(i).getAttribute("data-value")));
+        }
         List<WebElement> points = browser.findElements(By.cssSelector("#lag-chart circle"));
         assertThat(points.get(points.size() - 1).getAttribute("data-value")).isEqualTo("2");
         assertThat(browser.findElement(By.cssSelector("#lag-chart polyline")).getAttribute("points")).contains(",");
-        assertThat(browser.findElement(By.id("group-drain")).getText()).isEqualTo("unknown");
-        assertThat(browser.findElement(By.id("group-drain-line")).getText()).contains("not draining");
+        // its time to drain: a duration while its populate-step commits are in the console's one-minute rate window
+        // (they may fall between two samples), then unknown (not draining); never 0 or negative while it lags
+        String drain = browser.findElement(By.id("group-drain")).getText();
+        if (drain.equals("unknown")) {
+            assertThat(browser.findElement(By.id("group-drain-line")).getText()).containsAnyOf("not draining",
+                    "no consume rate yet");
+        } else {
+            assertThat(drain).matches("[1-9][0-9]* ?[a-z]+.*");
+        }
         assertThat(browser.findElement(By.id("group-queues")).getText()).doesNotContain("-1").contains("Lag (s)")
                 .contains("Time to drain");
         screenshot("group");
         open("#/groups");
         awaitText(By.id("groups"), LAG_GROUP);
         WebElement lagRow = browser.findElement(By.xpath("//table[@id='groups']//tr[td//a[text()='" + LAG_GROUP + "']]"));
-        assertThat(lagRow.getText()).contains("unknown");
+        assertThat(lagRow.findElements(By.cssSelector("td")).get(5).getText())
+                .matches("unknown|[1-9][0-9]* ?[a-z]+"); // the time to drain, never 0 or negative while lagging
         assertThat(browser.findElement(By.id("groups")).getText()).contains("Time to drain");
         screenshot("groups");
 
@@ -299,6 +334,33 @@ class ConsoleBrowserIT {
         awaitText(By.id("reset-done"), "Done: 2 queue(s) moved");
         open("#/groups/" + LAG_GROUP);
         awaitText(By.id("group-lag"), "5");
+
+        // the group consumes again: its lag drains to 0 and the deliveries show in its latency chart
+        int latencyPointsBefore = browser.findElements(
+                By.cssSelector("#latency-charts svg.chart g[data-series^='p99'] circle")).size();
+        try (PullConsumer c = PullConsumer.builder(LAG_GROUP, clients.config("drain").build()).autoCommit(false).build()) {
+            c.subscribe(TOPIC, "*");
+            c.start();
+            List<MessageExt> got = new ArrayList<>();
+            await().atMost(WAIT).until(() -> {
+                got.addAll(c.poll(Duration.ofMillis(200)));
+                return got.size() >= 5;
+            });
+            c.commitSync();
+        }
+        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            open("#/overview");
+            open("#/groups/" + LAG_GROUP);
+            assertThat(visible(By.id("group-lag")).getText()).isEqualTo("0");
+            assertThat(browser.findElement(By.id("group-drain")).getText()).isEqualTo("drained");
+            List<WebElement> lagPoints = browser.findElements(By.cssSelector("#lag-chart circle"));
+            assertThat(lagPoints.get(lagPoints.size() - 1).getAttribute("data-value")).isEqualTo("0");
+            assertThat(browser.findElements(By.cssSelector("#latency-charts svg.chart g[data-series^='p99'] circle")))
+                    .hasSizeGreaterThan(latencyPointsBefore);
+        });
+        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView()",
+                browser.findElement(By.id("latency-charts")));
+        screenshot("group-drained");
 
         // topic update from its page (last: it changes the topic the steps above read): a read-only topic
         open("#/topics/" + TOPIC);

@@ -52,6 +52,7 @@ public final class BrokerConfig {
     private final int maxPullMessages;
     private final int maxPullBytes;
     private final long registerIntervalMs;
+    private final long statsIntervalMs;
     private final long registerTimeoutMs;
     private final long clientExpireMs;
     private final long longPollingMaxMs;
@@ -111,6 +112,7 @@ public final class BrokerConfig {
         this.maxPullMessages = check(BrokerConfigKeys.MAX_PULL_MESSAGES, b.maxPullMessages);
         this.maxPullBytes = check(BrokerConfigKeys.MAX_PULL_BYTES, b.maxPullBytes);
         this.registerIntervalMs = check(BrokerConfigKeys.REGISTER_INTERVAL_MS, b.registerIntervalMs);
+        this.statsIntervalMs = check(BrokerConfigKeys.STATS_INTERVAL_MS, b.statsIntervalMs);
         this.registerTimeoutMs = check(BrokerConfigKeys.REGISTER_TIMEOUT_MS, b.registerTimeoutMs);
         this.clientExpireMs = check(BrokerConfigKeys.CLIENT_EXPIRE_MS, b.clientExpireMs);
         this.longPollingMaxMs = check(BrokerConfigKeys.LONG_POLLING_MAX_MS, b.longPollingMaxMs);
@@ -187,6 +189,7 @@ public final class BrokerConfig {
         b.maxPullMessages = maxPullMessages;
         b.maxPullBytes = maxPullBytes;
         b.registerIntervalMs = registerIntervalMs;
+        b.statsIntervalMs = statsIntervalMs;
         b.registerTimeoutMs = registerTimeoutMs;
         b.clientExpireMs = clientExpireMs;
         b.longPollingMaxMs = longPollingMaxMs;
@@ -347,6 +350,11 @@ public final class BrokerConfig {
         return registerIntervalMs;
     }
 
+    /** Length of the delivery-latency and topic-rate intervals (GET_DELIVERY_LATENCY, GET_TOPIC_RATES). */
+    public long statsIntervalMs() {
+        return statsIntervalMs;
+    }
+
     public long registerTimeoutMs() {
         return registerTimeoutMs;
     }
@@ -499,6 +507,7 @@ public final class BrokerConfig {
         int maxPullMessages = BrokerConfigKeys.MAX_PULL_MESSAGES.defaultValue();
         int maxPullBytes = BrokerConfigKeys.MAX_PULL_BYTES.defaultValue();
         long registerIntervalMs = BrokerConfigKeys.REGISTER_INTERVAL_MS.defaultValue();
+        long statsIntervalMs = BrokerConfigKeys.STATS_INTERVAL_MS.defaultValue();
         long registerTimeoutMs = BrokerConfigKeys.REGISTER_TIMEOUT_MS.defaultValue();
         long clientExpireMs = BrokerConfigKeys.CLIENT_EXPIRE_MS.defaultValue();
         long longPollingMaxMs = BrokerConfigKeys.LONG_POLLING_MAX_MS.defaultValue();
@@ -554,6 +563,7 @@ public final class BrokerConfig {
         public Builder maxPullMessages(int v) { maxPullMessages = v; return this; }
         public Builder maxPullBytes(int v) { maxPullBytes = v; return this; }
         public Builder registerIntervalMs(long v) { registerIntervalMs = v; return this; }
+        public Builder statsIntervalMs(long v) { statsIntervalMs = v; return this; }
         public Builder registerTimeoutMs(long v) { registerTimeoutMs = v; return this; }
         public Builder clientExpireMs(long v) { clientExpireMs = v; return this; }
         public Builder longPollingMaxMs(long v) { longPollingMaxMs = v; return this; }

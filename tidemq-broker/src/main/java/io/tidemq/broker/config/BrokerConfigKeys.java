@@ -97,6 +97,11 @@ public final class BrokerConfigKeys {
             "period of REGISTER_BROKER to every NameServer; must be below every NameServer's "
                     + "`brokerExpireMs` (120000 by default): the broker registers once at start and refuses to "
                     + "start otherwise, naming both keys");
+    public static final ConfigKey<Long> STATS_INTERVAL_MS = ConfigKey.ofLong(
+            "statsIntervalMs", "ms", 10_000, 100, 600_000,
+            "length of the intervals over which the broker measures each consumer group's delivery latency "
+                    + "p50/p99 (GET_DELIVERY_LATENCY) and each topic's messages in and out per second "
+                    + "(GET_TOPIC_RATES), shown by the console's charts");
     public static final ConfigKey<Long> REGISTER_TIMEOUT_MS = ConfigKey.ofLong(
             "registerTimeoutMs", "ms", 3_000, 100, 60_000,
             "timeout of one (un)registration call");
@@ -276,6 +281,7 @@ public final class BrokerConfigKeys {
             .key(MAX_PULL_BYTES, BrokerConfig.Builder::maxPullBytes)
             .key(REGISTER_INTERVAL_MS, BrokerConfig.Builder::registerIntervalMs)
             .key(REGISTER_TIMEOUT_MS, BrokerConfig.Builder::registerTimeoutMs)
+            .key(STATS_INTERVAL_MS, BrokerConfig.Builder::statsIntervalMs)
             .key(CLIENT_EXPIRE_MS, BrokerConfig.Builder::clientExpireMs)
             .key(LONG_POLLING_MAX_MS, BrokerConfig.Builder::longPollingMaxMs)
             .key(LONG_POLLING_CHECK_INTERVAL_MS, BrokerConfig.Builder::longPollingCheckIntervalMs)

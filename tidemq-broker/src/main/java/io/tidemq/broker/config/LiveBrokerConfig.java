@@ -121,6 +121,7 @@ public final class LiveBrokerConfig implements Supplier<BrokerConfig> {
         v.put(BrokerConfigKeys.MAX_PULL_BYTES.name(), Integer.toString(c.maxPullBytes()));
         v.put(BrokerConfigKeys.REGISTER_INTERVAL_MS.name(), Long.toString(c.registerIntervalMs()));
         v.put(BrokerConfigKeys.REGISTER_TIMEOUT_MS.name(), Long.toString(c.registerTimeoutMs()));
+        v.put(BrokerConfigKeys.STATS_INTERVAL_MS.name(), Long.toString(c.statsIntervalMs()));
         v.put(BrokerConfigKeys.CLIENT_EXPIRE_MS.name(), Long.toString(c.clientExpireMs()));
         v.put(BrokerConfigKeys.LONG_POLLING_MAX_MS.name(), Long.toString(c.longPollingMaxMs()));
         v.put(BrokerConfigKeys.LONG_POLLING_CHECK_INTERVAL_MS.name(), Long.toString(c.longPollingCheckIntervalMs()));

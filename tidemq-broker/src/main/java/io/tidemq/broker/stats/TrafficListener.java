@@ -25,6 +25,30 @@ public interface TrafficListener {
         }
     };
 
+    /** Tells both listeners, {@code first} first. */
+    static TrafficListener both(TrafficListener first, TrafficListener second) {
+        return new TrafficListener() {
+            @Override
+            public void stored(String topic, int messages, long bytes, long storeNanos) {
+                first.stored(topic, messages, bytes, storeNanos);
+                second.stored(topic, messages, bytes, storeNanos);
+            }
+
+            @Override
+            public void storeFailed(String topic, int messages) {
+                first.storeFailed(topic, messages);
+                second.storeFailed(topic, messages);
+            }
+
+            @Override
+            public void delivered(String topic, String group, long[] storeTimestampsMs, int messages, long bytes,
+                                  long nowMs) {
+                first.delivered(topic, group, storeTimestampsMs, messages, bytes, nowMs);
+                second.delivered(topic, group, storeTimestampsMs, messages, bytes, nowMs);
+            }
+        };
+    }
+
     /** {@code messages} of {@code topic} ({@code bytes} of bodies) were stored; the store took {@code storeNanos}. */
     void stored(String topic, int messages, long bytes, long storeNanos);
 

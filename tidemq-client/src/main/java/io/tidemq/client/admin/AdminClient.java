@@ -631,6 +631,38 @@ public final class AdminClient implements AutoCloseable {
         return remoting.waitingMessages("waiting messages (GET_WAITING_MESSAGES)", readTargets(target));
     }
 
+    // ---- figures per interval
+
+    /**
+     * GET_DELIVERY_LATENCY on every master of the target (readers too, with one broker's address), one after the
+     * other: each consumer group's delivery latency (store → delivery) p50, p99 and max per broker interval
+     * ({@code statsIntervalMs}), as the broker measured it, for the intervals that ended after
+     * {@code afterMs.applyAsLong(address)} on that broker's clock (0: every interval it keeps, the last 6 per group).
+     * Keyed by address.
+     *
+     * @throws BrokerUnavailableException for the first broker that did not answer
+     */
+    public Map<String, io.tidemq.common.protocol.body.DeliveryLatency> deliveryLatency(
+            AdminTarget target, java.util.function.ToLongFunction<String> afterMs) {
+        Map<String, io.tidemq.common.protocol.body.DeliveryLatency> out = new java.util.LinkedHashMap<>();
+        for (String addr : readTargets(target)) {
+            out.put(addr, remoting.deliveryLatency("delivery latency (GET_DELIVERY_LATENCY)", addr,
+                    afterMs.applyAsLong(addr)));
+        }
+        return out;
+    }
+
+    /**
+     * GET_TOPIC_RATES on every master of the target: the topic's messages in and out per second per interval, the
+     * broker's last samples, oldest first. Keyed by address; brokers that do not host the topic are left out.
+     *
+     * @throws InvalidArgumentException when {@code topic} is not a valid topic name
+     */
+    public Map<String, io.tidemq.common.protocol.body.TopicRates> topicRates(AdminTarget target, String topic) {
+        InvalidArgumentException.checkTopic(topic);
+        return remoting.topicRates("rates of topic " + topic + " (GET_TOPIC_RATES)", readTargets(target), topic);
+    }
+
     // ---- configuration
 
     /**

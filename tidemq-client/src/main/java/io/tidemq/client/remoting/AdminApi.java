@@ -323,6 +323,21 @@ public final class AdminApi implements AutoCloseable {
                 null, io.tidemq.common.protocol.body.WaitingMessages.class);
     }
 
+    /** GET_DELIVERY_LATENCY of one broker: the intervals that ended after {@code afterMs} (broker clock). */
+    public io.tidemq.common.protocol.body.DeliveryLatency deliveryLatency(String what, String addr, long afterMs) {
+        return decodeAll(what, callBrokers(what, List.of(addr), RemotingCommand.createRequest(
+                RequestCode.GET_DELIVERY_LATENCY).putField("afterMs", afterMs)), null,
+                io.tidemq.common.protocol.body.DeliveryLatency.class).get(addr);
+    }
+
+    /** GET_TOPIC_RATES, by address; brokers that do not host the topic are left out. */
+    public Map<String, io.tidemq.common.protocol.body.TopicRates> topicRates(String what, List<String> addrs,
+                                                                             String topic) {
+        return decodeAll(what, callBrokers(what, addrs, RemotingCommand.createRequest(RequestCode.GET_TOPIC_RATES)
+                .writeHeader(new Headers.TopicRequest(topic))), ResponseCode.TOPIC_NOT_EXIST,
+                io.tidemq.common.protocol.body.TopicRates.class);
+    }
+
     /** GET_SUBSCRIPTION_GROUPS, by address. */
     public Map<String, SubscriptionGroupList> groupConfigs(String what, List<String> addrs) {
         return decodeAll(what, callBrokers(what, addrs, RemotingCommand.createRequest(RequestCode.GET_SUBSCRIPTION_GROUPS)),

@@ -135,6 +135,10 @@ public enum RequestCode {
     GET_SUBSCRIPTION_GROUPS(218),
     /** Admin → broker: delayed messages waiting in the timer and half messages waiting for a decision (bounded scans). */
     GET_WAITING_MESSAGES(219),
+    /** Admin → broker: each consumer group's delivery latency (store → delivery) p50/p99 over the last interval. */
+    GET_DELIVERY_LATENCY(220),
+    /** Admin → broker: one topic's messages in and out per second, per interval, over the last intervals. */
+    GET_TOPIC_RATES(221),
 
     // ---- failover controller (only on a controller peer's controllerListenPort)
 

@@ -62,6 +62,8 @@ class RequestCodeTest {
             Map.entry("UPDATE_SUBSCRIPTION_GROUP", 217),
             Map.entry("GET_SUBSCRIPTION_GROUPS", 218),
             Map.entry("GET_WAITING_MESSAGES", 219),
+            Map.entry("GET_DELIVERY_LATENCY", 220),
+            Map.entry("GET_TOPIC_RATES", 221),
             Map.entry("CONTROLLER_REGISTER", 300),
             Map.entry("CONTROLLER_HEARTBEAT", 301),
             Map.entry("CONTROLLER_ALTER_ISR", 302),

@@ -207,7 +207,9 @@
   }
 
   async function topicDetail(topic) {
-    const d = await api('/api/topics/' + encodeURIComponent(topic));
+    const [d, rates] = await Promise.all([api('/api/topics/' + encodeURIComponent(topic)),
+      api('/api/topics/' + encodeURIComponent(topic) + '/rates-history')]);
+    if (!stillOn('topics')) return;
     const confirmInput = h('input', { id: 'delete-confirm', placeholder: 'type the topic name' });
     const delMsg = h('span', {});
     // update: starts from the first broker's shape and the order flag the brokers report
@@ -238,6 +240,12 @@
         { title: 'Messages', key: 'messages', num: true, cell: q => fmt.num(q.messages) },
         { title: 'Last stored', key: 'last', cell: q => q.lastStoreMs ? fmt.time(q.lastStoreMs) : h('span', { class: 'hint' }, 'empty') },
       ], d.queues),
+      h('h2', {}, 'Rates over time'),
+      h('p', { class: 'hint' }, 'Messages of this topic each broker stored (in) and delivered to consumers (out) per second, one point per broker interval of ' + Math.round(rates.intervalMs / 1000) + ' s, as the broker measured them; each broker keeps its last ' + rates.capacity + '.'),
+      h('div', { id: 'topic-rates' }, rates.brokers.map(b => h('div', { class: 'rate-chart' }, h('h3', {}, b.broker + ' (' + b.address + ')'),
+        lineChart('topic-rates-' + b.broker.replace(/[^A-Za-z0-9_-]/g, '_'), [
+          { name: 'in (stored/s)', cls: 's0', points: b.samples.map(p => [p.endMs, p.inPerSecond]) },
+          { name: 'out (delivered/s)', cls: 's2', points: b.samples.map(p => [p.endMs, p.outPerSecond]) }], 'messages/s')))),
       h('h2', {}, 'Update'),
       h('form', { class: 'inline', id: 'update-topic', onsubmit: async ev => {
           ev.preventDefault();
@@ -282,9 +290,10 @@
   }
 
   // A line chart in plain SVG: series = [{ name, cls, points: [[timeMs, value], ...] }]; one circle per data point.
+  // A null value is a gap: no circle, and the line stops before it and starts again after it.
   function lineChart(id, series, unit) {
     const W = 720, H = 220, L = 60, R = 10, T = 10, B = 30;
-    const all = series.flatMap(s => s.points);
+    const all = series.flatMap(s => s.points.filter(p => p[1] !== null && p[1] !== undefined));
     if (all.length === 0) return h('p', { id, class: 'hint' }, 'No sample yet: the console samples periodically; come back in a few seconds.');
     const t0 = Math.min(...all.map(p => p[0])), t1 = Math.max(...all.map(p => p[0]));
     const vmax = Math.max(1, ...all.map(p => p[1]));
@@ -299,8 +308,11 @@
       svg('text', { x: W - R, y: H - 8, 'text-anchor': 'end', class: 'tick' }, fmt.time(t1) + (unit ? ' · ' + unit : '')));
     series.forEach(s => {
       const g = svg('g', { class: 'series ' + (s.cls || ''), 'data-series': s.name });
-      g.append(svg('polyline', { points: s.points.map(p => x(p[0]).toFixed(1) + ',' + y(p[1]).toFixed(1)).join(' ') }));
-      s.points.forEach(p => g.append(svg('circle', { cx: x(p[0]).toFixed(1), cy: y(p[1]).toFixed(1), r: 2.5, 'data-value': p[1] },
+      const runs = [[]];
+      s.points.forEach(p => { if (p[1] === null || p[1] === undefined) runs.push([]); else runs[runs.length - 1].push(p); });
+      runs.filter(r => r.length).forEach(r =>
+        g.append(svg('polyline', { points: r.map(p => x(p[0]).toFixed(1) + ',' + y(p[1]).toFixed(1)).join(' ') })));
+      s.points.filter(p => p[1] !== null && p[1] !== undefined).forEach(p => g.append(svg('circle', { cx: x(p[0]).toFixed(1), cy: y(p[1]).toFixed(1), r: 2.5, 'data-value': p[1] },
         svg('title', {}, fmt.time(p[0]) + ': ' + p[1]))));
       chart.append(g);
     });
@@ -331,8 +343,17 @@
   }
 
   async function groupDetail(group) {
-    const [g, hist] = await Promise.all([api('/api/groups/' + encodeURIComponent(group)),
-      api('/api/groups/' + encodeURIComponent(group) + '/lag-history')]);
+    const [g, hist, lat] = await Promise.all([api('/api/groups/' + encodeURIComponent(group)),
+      api('/api/groups/' + encodeURIComponent(group) + '/lag-history'),
+      api('/api/groups/' + encodeURIComponent(group) + '/latency-history')]);
+    // an interval without a delivery has no percentile (unknown): a gap in the line, no point
+    const known = (samples, key) => samples.map(p => [p.timeMs, p[key] === undefined ? null : p[key]]);
+    const latencyCharts = lat.brokers.map(b => h('div', { class: 'latency-chart' }, h('h3', {}, b.broker + ' (' + b.address + ')'),
+      b.samples.some(p => p.count > 0)
+        ? lineChart('latency-chart-' + b.broker.replace(/[^A-Za-z0-9_-]/g, '_'), [
+          { name: 'p50 (ms)', cls: 's0', points: known(b.samples, 'p50Ms') },
+          { name: 'p99 (ms)', cls: 's1', points: known(b.samples, 'p99Ms') }], 'ms, one point per broker interval of ' + Math.round(lat.intervalMs / 1000) + ' s')
+        : h('p', { class: 'hint' }, 'No message delivered to this group in the ' + b.samples.length + ' interval(s) sampled.')));
     if (!stillOn('groups')) return;
     setPage('Group ' + g.group,
       h('p', {}, h('a', { href: '#/groups' }, '← all groups'), ' · ', h('a', { href: '#/dead-letters/' + encodeURIComponent(g.group) }, 'dead letters'),
@@ -349,6 +370,10 @@
       h('h2', {}, 'Lag over time'),
       lineChart('lag-chart', [{ name: 'lag (messages)', cls: 's0', points: hist.samples.map(p => [p.timeMs, p.lag]) }], 'one sample every ' + Math.round(hist.intervalMs / 1000) + ' s'),
       !hist.sampled ? h('p', { class: 'hint' }, 'This group is not sampled (yet, or past the console\'s bound on sampled groups).') : null,
+      h('h2', {}, 'Delivery latency'),
+      h('p', { class: 'hint' }, 'Time from a message\'s store to its delivery by a pull, measured by each broker for every message it delivered to this group: the median (p50) and the 99th percentile (p99) of each broker interval. Intervals without a delivery have no point: the line breaks there.'),
+      h('div', { id: 'latency-charts' }, lat.brokers.length ? latencyCharts
+        : [h('p', { class: 'hint', id: 'latency-none' }, 'No broker has measured a delivery to this group yet (or the console has not sampled since).')]),
       h('h2', {}, 'Members'),
       g.members.length ? h('ul', { id: 'group-members' }, g.members.map(m => h('li', {}, m))) : h('p', { class: 'hint' }, 'No member connected.'),
       h('h2', {}, 'Subscriptions'),
