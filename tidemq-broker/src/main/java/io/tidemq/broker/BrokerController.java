@@ -269,7 +269,7 @@ public final class BrokerController implements AutoCloseable {
         server.registerProcessor(RequestCode.GET_TOPIC_RATES, intervals, adminExecutor);
         server.registerProcessor(RequestCode.PULL_MESSAGE,
                 new PullMessageProcessor(live, topics, offsets, store, holds, pullExecutor, stats, queueLocks,
-                        groupConfigs::get, this::isSlaveNow),
+                        groupConfigs::get, this::isSlaveNow, store::nextQueueOffset),
                 pullExecutor);
         ConsumerOffsetProcessor offsetProcessor = new ConsumerOffsetProcessor(config.brokerName(), topics, offsets, store,
                 queueLocks, groupConfigs::get);

@@ -396,6 +396,15 @@ public final class DefaultMessageStore implements MessageStore {
         return queue == null ? 0 : queue.maxOffset();
     }
 
+    /**
+     * The queue offset the CommitLog assigns next in a queue: one past the last record appended here, dispatched or
+     * not (above {@link #maxQueueOffset} while records wait for the commit point or for dispatch). On a slave it
+     * does not follow the copied records (they keep their master's offsets).
+     */
+    public long nextQueueOffset(String topic, int queueId) {
+        return commitLog.nextQueueOffset(topic, queueId);
+    }
+
     /** The first queue offset stored at or after {@code timestampMs}; the max offset if none is. */
     @Override
     public long queueOffsetByTime(String topic, int queueId, long timestampMs) {

@@ -31,6 +31,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.LongPredicate;
 import java.util.function.Supplier;
+import java.util.function.ToLongBiFunction;
 
 /**
  * PULL_MESSAGE: reads a queue from an offset, filtered by tag hash, and long-polls when nothing is there. A
@@ -66,19 +67,28 @@ public final class PullMessageProcessor implements RequestProcessor {
      * being moved back (OFFSET_OUT_OF_RANGE would move the consumer back over messages it has consumed).
      */
     private final BooleanSupplier slave;
+    /**
+     * The queue offset the CommitLog assigns next: a pull past the visible end but not past this (records stored and
+     * waiting for the commit point, e.g. on a SYNC master restarted with its slave's consumers ahead of its
+     * persisted commit point) waits too.
+     */
+    private final ToLongBiFunction<String, Integer> nextAssigned;
 
     public PullMessageProcessor(Supplier<BrokerConfig> live, TopicConfigManager topics, ConsumerOffsetManager offsets,
                                 MessageStore store, PullRequestHoldService holds, Executor pullExecutor,
                                 BrokerStats stats, QueueLockTable locks,
                                 Function<String, SubscriptionGroupConfig> groupConfigs) {
-        this(live, topics, offsets, store, holds, pullExecutor, stats, locks, groupConfigs, () -> false);
+        this(live, topics, offsets, store, holds, pullExecutor, stats, locks, groupConfigs, () -> false,
+                (topic, queueId) -> 0L);
     }
 
     public PullMessageProcessor(Supplier<BrokerConfig> live, TopicConfigManager topics, ConsumerOffsetManager offsets,
                                 MessageStore store, PullRequestHoldService holds, Executor pullExecutor,
                                 BrokerStats stats, QueueLockTable locks,
-                                Function<String, SubscriptionGroupConfig> groupConfigs, BooleanSupplier slave) {
+                                Function<String, SubscriptionGroupConfig> groupConfigs, BooleanSupplier slave,
+                                ToLongBiFunction<String, Integer> nextAssigned) {
         this.slave = slave;
+        this.nextAssigned = nextAssigned;
         this.groupConfigs = groupConfigs;
         this.live = live;
         this.config = live.get();
@@ -220,8 +230,8 @@ public final class PullMessageProcessor implements RequestProcessor {
                         r.minOffset(), "messages before offset " + r.minOffset() + " were deleted by retention;"
                                 + " continue from nextBeginOffset"));
                 case OFFSET_TOO_BIG -> {
-                    if (slave.getAsBoolean()) {
-                        nothingFound(offset, r, finalAttempt); // not here yet: it comes with the commit point
+                    if (slave.getAsBoolean() || offset <= nextAssigned.applyAsLong(topic, queueId)) {
+                        nothingFound(offset, r, finalAttempt); // not visible yet: it comes with the commit point
                     } else {
                         response.complete(offsetMoved(ResponseCode.OFFSET_OUT_OF_RANGE, offset, r,
                                 r.maxOffset(), "the queue ends at offset " + r.maxOffset()

@@ -85,4 +85,36 @@ class SlaveServesReadsTest {
         assertThat(master.broker().consumerOffsetManager().query("replicated", TOPIC, 0))
                 .as("the slave does not undo the master's reset").isZero();
     }
+
+    @Test
+    void aMasterHoldsAPullIntoItsStoredButUncommittedTailAndMovesOnlyAPullPastIt() {
+        master = new BrokerFixture(dir.resolve("master"), b -> b.haConfig(HaConfig.disabled()
+                .withRole(BrokerRole.MASTER, 0, null).withSync(ReplicationMode.SYNC, 2, 500, 1_000)));
+        int haPort = master.broker().replication().haPort();
+        slave = new BrokerFixture(dir.resolve("slave"), b -> b.brokerId(1).haConfig(HaConfig.disabled()
+                .withRole(BrokerRole.SLAVE, HaConfig.DISABLED_PORT, "127.0.0.1:" + haPort)
+                .withSync(ReplicationMode.SYNC, 2, 500, 1_000)));
+        await("the slave is in sync").atMost(Duration.ofSeconds(20))
+                .until(() -> master.broker().replication().inSyncReplicaIds().size() == 2);
+        master.createTopic(TOPIC, 1);
+        for (int i = 0; i < 3; i++) {
+            master.sendOk(TOPIC, 0, "m" + i, Map.of());
+        }
+        slave.close();
+        slave = null;
+        // stored on the master, never confirmed by the dead slave: above the commit point, invisible to consumers
+        RemotingCommand unconfirmed = master.send(TOPIC, 0, "unconfirmed", Map.of());
+        assertThat(unconfirmed.code()).isNotEqualTo(ResponseCode.SUCCESS.code());
+        io.tidemq.store.DefaultMessageStore store = (io.tidemq.store.DefaultMessageStore) master.broker().messageStore();
+        assertThat(store.maxQueueOffset(TOPIC, 0)).isEqualTo(3);
+        assertThat(store.nextQueueOffset(TOPIC, 0)).isEqualTo(4);
+
+        // a consumer at 4 (it read the record at 3 elsewhere) waits for the commit point instead of being moved back
+        RemotingCommand inTail = master.invoke(BrokerFixture.pullRequest("g", TOPIC, 0, 4, 32, 300, "*"));
+        assertThat(inTail.code()).as(inTail.remark()).isEqualTo(ResponseCode.PULL_NOT_FOUND.code());
+        assertThat(inTail.readHeader(Headers.PullMessageResponse.class).nextBeginOffset()).isEqualTo(4);
+        RemotingCommand pastTail = master.invoke(BrokerFixture.pullRequest("g", TOPIC, 0, 5, 32, 300, "*"));
+        assertThat(pastTail.code()).as("past everything stored: corrected")
+                .isEqualTo(ResponseCode.OFFSET_OUT_OF_RANGE.code());
+    }
 }
