@@ -162,6 +162,7 @@ public final class BrokerController implements AutoCloseable {
                 System::currentTimeMillis);
         stats.gauges.put("timerScheduled", timer::scheduledCount);
         stats.gauges.put("clampedOffsets", offsets::clampedCommits);
+        stats.gauges.put("unmergedConsumerOffsets", offsets::unmergedCount);
         this.retryTopics = new RetryTopics(topics, config.retryTopicCreatesPerSecond(), System::nanoTime);
         boolean controlled = !config.controllerAddresses().isEmpty();
         this.replication = config.haConfig().enabled() || controlled ? new ReplicationService(config.brokerName(),

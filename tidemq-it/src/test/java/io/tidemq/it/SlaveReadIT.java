@@ -176,6 +176,9 @@ class SlaveReadIT {
         await("the slave holds group B's offsets").atMost(Duration.ofSeconds(30))
                 .until(() -> atLeast(committed(admin, SLAVE_ONLY_GROUP, slave), endsB));
 
+        assertThat(Long.parseLong(admin.brokerRuntimeInfo(slave).get("unmergedConsumerOffsets")))
+                .as("both groups' queues wait for the master").isGreaterThanOrEqualTo(2 * QUEUES);
+
         // the master returns: the slave merges the offsets committed on it
         cluster.broker("master").start();
         await("the master is back and the slave in sync").atMost(Duration.ofSeconds(60))
@@ -186,6 +189,8 @@ class SlaveReadIT {
                 .until(() -> atLeast(committed(admin, LIVE_GROUP, master), endsA));
         assertThat(cluster.broker("slave").lines()).as("the slave merged its offsets into the returned master")
                 .anyMatch(l -> l.contains("were merged into master"));
+        await("the slave has nothing left to merge").atMost(Duration.ofSeconds(30))
+                .until(() -> "0".equals(admin.brokerRuntimeInfo(slave).get("unmergedConsumerOffsets")));
 
         // consumer A returns to the master: with the slave gone, new messages reach it from the master only
         cluster.broker("slave").kill9();

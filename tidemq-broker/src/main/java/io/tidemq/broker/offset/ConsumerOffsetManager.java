@@ -193,6 +193,11 @@ public final class ConsumerOffsetManager {
         return new UnmergedOffsets(values, flags);
     }
 
+    /** How many queues' offsets consumers committed here as a slave that no master has taken yet. */
+    public long unmergedCount() {
+        return unmerged.size();
+    }
+
     /** Slave: a master took {@code sent}; its flags are dropped unless a commit flagged the queue again since. */
     public void mergedBack(UnmergedOffsets sent) {
         boolean any = false;
