@@ -250,6 +250,12 @@ public final class BrokerConfigKeys {
                     + " without replication)")
             .unitText("boolean")
             .allowedText("true, false");
+    public static final ConfigKey<Boolean> TRUNCATED_BACKUP = ConfigKey.ofBoolean(
+            "truncatedBackup", false,
+            "keep the CommitLog bytes this replica cuts to rejoin its master (what a former master wrote alone) in"
+                    + " `ha/truncated/`, one file per cut, for the operator")
+            .unitText("boolean")
+            .allowedText("true, false");
     public static final ConfigKey<String> CONTROLLER_ADDRESSES = ConfigKey.ofString(
             "controllerAddresses", "host:port list", "", "`;`-separated; each peer's `controllerListenPort`",
             "controller peers: when set, the controller decides this replica's role at run time (`brokerRole` and"
@@ -317,6 +323,7 @@ public final class BrokerConfigKeys {
             .key(HA_TRANSFER_BATCH_BYTES, staged(HA_TRANSFER_BATCH_BYTES))
             .key(HA_FETCH_MAX_WAIT_MS, staged(HA_FETCH_MAX_WAIT_MS))
             .key(HA_ADOPT_EXISTING_STORE, staged(HA_ADOPT_EXISTING_STORE))
+            .key(TRUNCATED_BACKUP, staged(TRUNCATED_BACKUP))
             .key(CONTROLLER_ADDRESSES, (b, v) -> b.controllerAddresses(splitAddresses(v)))
             .key(CONTROLLER_HEARTBEAT_INTERVAL_MS, BrokerConfig.Builder::controllerHeartbeatIntervalMs)
             .build();
@@ -348,7 +355,8 @@ public final class BrokerConfigKeys {
                     value(given, REPLICA_ACK_TIMEOUT_MS, base.replicaAckTimeoutMs()),
                     value(given, HA_TRANSFER_BATCH_BYTES, base.haTransferBatchBytes()),
                     value(given, HA_FETCH_MAX_WAIT_MS, base.haFetchMaxWaitMs()),
-                    value(given, HA_ADOPT_EXISTING_STORE, base.haAdoptExistingStore()));
+                    value(given, HA_ADOPT_EXISTING_STORE, base.haAdoptExistingStore()),
+                    value(given, TRUNCATED_BACKUP, base.truncatedBackup()));
         } catch (HaConfigException e) {
             throw new BrokerConfigException(e.getMessage(), e);
         }

@@ -123,6 +123,46 @@ final class HaClient implements AutoCloseable {
         return lastContactMs;
     }
 
+    /**
+     * {@code truncatedBackup=true}: copies the log bytes {@code [from, to)} a truncation is about to cut into
+     * {@code ha/truncated/cut-<from>-<to>-epoch<last local epoch>.bin} (raw CommitLog records, as the CommitLog held
+     * them), written to a temporary file, fsynced and renamed, so the operator can inspect or resend what this
+     * replica held alone. This client's thread.
+     */
+    private void keepCutBytes(long from, long to) {
+        java.nio.file.Path dir = store.config().storePath().resolve(io.tidemq.store.ha.ReplicaLog.HA_DIR)
+                .resolve("truncated");
+        String name = "cut-" + from + "-" + to + "-epoch" + replicaLog.epochs().lastEpoch() + ".bin";
+        java.nio.file.Path tmp = dir.resolve(name + ".tmp");
+        try {
+            java.nio.file.Files.createDirectories(dir);
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE,
+                    java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
+                long at = from;
+                while (at < to) {
+                    byte[] chunk = replicaLog.readRaw(at, 1 << 20, to);
+                    if (chunk.length == 0) {
+                        throw new java.io.IOException("the log returned no bytes at offset " + at + " below " + to);
+                    }
+                    java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(chunk);
+                    while (buf.hasRemaining()) {
+                        ch.write(buf);
+                    }
+                    at += chunk.length;
+                }
+                ch.force(true);
+            }
+            java.nio.file.Files.move(tmp, dir.resolve(name), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            log.warn("truncatedBackup: the {} byte(s) [{}, {}) this replica cuts to rejoin the master are kept in {}",
+                    to - from, from, to, dir.resolve(name));
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new IllegalStateException("truncatedBackup=true but the bytes [" + from + ", " + to + ") to cut"
+                    + " could not be kept in " + dir + " (" + e + "); nothing is cut, the handshake is retried: free"
+                    + " disk space or set truncatedBackup=false", e);
+        }
+    }
+
     long truncatedBytes() {
         return truncatedBytes;
     }
@@ -182,6 +222,9 @@ final class HaClient implements AutoCloseable {
         if (point < masterMin && replicaLog.maxOffset() > 0) {
             log.warn("this replica shares nothing above the master's log start {} (common point {}); its whole"
                     + " log is cut and copied again", masterMin, point);
+        }
+        if (config.truncatedBackup() && localEnd > point) {
+            keepCutBytes(point, localEnd); // throws when it cannot: nothing is cut, the handshake is retried
         }
         long cut = replicaLog.truncate(point);
         if (cut > 0) {

@@ -19,10 +19,12 @@ import io.tidemq.common.net.InvalidAddressException;
  * @param haTransferBatchBytes most bytes of one fetch answer (one record more when a record is larger)
  * @param haFetchMaxWaitMs     how long the master holds a fetch at its log end before answering empty
  * @param haAdoptExistingStore start replication on a store that has CommitLog data but no {@code ha/replica.meta}
+ * @param truncatedBackup      keep the bytes a truncation cuts in {@code ha/truncated/} for the operator
  */
 public record HaConfig(BrokerRole role, int haListenPort, String haMasterAddress, ReplicationMode replicationMode,
                        int minInSyncReplicas, long replicaLagMaxMs, long replicaAckTimeoutMs,
-                       int haTransferBatchBytes, long haFetchMaxWaitMs, boolean haAdoptExistingStore) {
+                       int haTransferBatchBytes, long haFetchMaxWaitMs, boolean haAdoptExistingStore,
+                       boolean truncatedBackup) {
 
     public static final int DISABLED_PORT = -1;
 
@@ -54,7 +56,7 @@ public record HaConfig(BrokerRole role, int haListenPort, String haMasterAddress
     /** No replication: a standalone master. */
     public static HaConfig disabled() {
         return new HaConfig(BrokerRole.MASTER, DISABLED_PORT, null, ReplicationMode.ASYNC, 1, 10_000, 3_000,
-                256 * 1024, 1_000, false);
+                256 * 1024, 1_000, false, false);
     }
 
     public boolean enabled() {
@@ -63,11 +65,16 @@ public record HaConfig(BrokerRole role, int haListenPort, String haMasterAddress
 
     public HaConfig withRole(BrokerRole newRole, int port, String masterAddress) {
         return new HaConfig(newRole, port, masterAddress, replicationMode, minInSyncReplicas, replicaLagMaxMs,
-                replicaAckTimeoutMs, haTransferBatchBytes, haFetchMaxWaitMs, haAdoptExistingStore);
+                replicaAckTimeoutMs, haTransferBatchBytes, haFetchMaxWaitMs, haAdoptExistingStore, truncatedBackup);
     }
 
     public HaConfig withSync(ReplicationMode mode, int minInSync, long lagMaxMs, long ackTimeoutMs) {
         return new HaConfig(role, haListenPort, haMasterAddress, mode, minInSync, lagMaxMs, ackTimeoutMs,
-                haTransferBatchBytes, haFetchMaxWaitMs, haAdoptExistingStore);
+                haTransferBatchBytes, haFetchMaxWaitMs, haAdoptExistingStore, truncatedBackup);
+    }
+
+    public HaConfig withTruncatedBackup(boolean keep) {
+        return new HaConfig(role, haListenPort, haMasterAddress, replicationMode, minInSyncReplicas, replicaLagMaxMs,
+                replicaAckTimeoutMs, haTransferBatchBytes, haFetchMaxWaitMs, haAdoptExistingStore, keep);
     }
 }

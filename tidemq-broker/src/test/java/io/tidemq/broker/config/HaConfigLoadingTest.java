@@ -32,9 +32,9 @@ class HaConfigLoadingTest {
         HaConfig ha = BrokerConfig.fromProperties(props("brokerRole", "slave", "haMasterAddress", "10.0.0.1:10912",
                 "replicationMode", "SYNC", "minInSyncReplicas", "3", "replicaLagMaxMs", "2000",
                 "replicaAckTimeoutMs", "700", "haTransferBatchBytes", "131072", "haFetchMaxWaitMs", "200",
-                "haAdoptExistingStore", "true", "haListenPort", "10912")).haConfig();
+                "haAdoptExistingStore", "true", "haListenPort", "10912", "truncatedBackup", "true")).haConfig();
         assertThat(ha).isEqualTo(new HaConfig(BrokerRole.SLAVE, 10912, "10.0.0.1:10912", ReplicationMode.SYNC, 3,
-                2000, 700, 131072, 200, true));
+                2000, 700, 131072, 200, true, true));
     }
 
     @Test

@@ -186,7 +186,7 @@ class ReplicationServiceTest {
         HaConfig config = masterConfig(ReplicationMode.SYNC, 2);
         DefaultMessageStore aStore = store("a");
         DefaultMessageStore bStore = store("b");
-        ReplicationService a = controlled(config, 0, aStore);
+        ReplicationService a = controlled(config.withTruncatedBackup(true), 0, aStore);
         ReplicationService b = controlled(config, 1, bStore);
         assertNotMaster(put(a, aStore, "before any role"), null);
 
@@ -207,6 +207,8 @@ class ReplicationServiceTest {
         assertThat(aStore.commitLogMaxOffset()).isGreaterThan(acknowledged);
         assertThat(bStore.commitLogMaxOffset()).isEqualTo(acknowledged);
 
+        long aloneEnd = aStore.commitLogMaxOffset();
+        byte[] writtenAlone = aStore.replicaLog().readRaw(acknowledged, 1 << 20, aloneEnd);
         a.becomeSlave(2, "127.0.0.1:" + b.haPort(), "b-broker:10911");
         assertThatThrownBy(alone::join).cause().isInstanceOf(ReplicationException.class);
         assertNotMaster(put(a, aStore, "to the former master"), "b-broker:10911");
@@ -219,6 +221,12 @@ class ReplicationServiceTest {
         assertThat(visible(bStore)).as("the new master's appends follow the queue offsets it copied").isEqualTo(150);
         assertThat(Long.parseLong(a.describe().get("haTruncatedBytes"))).as("the write a took alone was cut")
                 .isPositive();
+        // truncatedBackup=true: the cut bytes are kept, exactly as a's log held them
+        Path kept = dir.resolve("a").resolve("ha").resolve("truncated")
+                .resolve("cut-" + acknowledged + "-" + aloneEnd + "-epoch1.bin");
+        assertThat(kept).exists();
+        assertThat(Files.readAllBytes(kept)).isEqualTo(writtenAlone);
+        assertThat((long) writtenAlone.length).isEqualTo(Long.parseLong(a.describe().get("haTruncatedBytes")));
         assertSameFiles(bStore, aStore, "a", "b");
         assertThat(a.describe()).containsEntry("haRole", "SLAVE").containsEntry("haEpoch", "2");
         assertThat(b.describe()).containsEntry("haRole", "MASTER").containsEntry("haMasterEpoch", "2");
