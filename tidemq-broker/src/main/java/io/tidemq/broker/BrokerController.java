@@ -664,6 +664,9 @@ public final class BrokerController implements AutoCloseable {
     private final class MasterServices implements ReplicationService.RoleListener {
         @Override
         public void becameMaster(int epoch) {
+            // offsets committed here as a slave are the group's truth now; sending them to a later master would
+            // undo a reset made there meanwhile
+            offsets.forgetUnmerged();
             if (config.timerSettings().enabled() && !timer.isRunning()) {
                 timer.start();
             }

@@ -193,6 +193,14 @@ public final class ConsumerOffsetManager {
         return new UnmergedOffsets(values, flags);
     }
 
+    /** This replica became master: the offsets committed on it as a slave are its own now, none is sent anywhere. */
+    public void forgetUnmerged() {
+        if (!unmerged.isEmpty()) {
+            unmerged.clear();
+            dirty = true;
+        }
+    }
+
     /** How many queues' offsets consumers committed here as a slave that no master has taken yet. */
     public long unmergedCount() {
         return unmerged.size();

@@ -225,8 +225,10 @@ class ConsumerOffsetManagerTest {
 
         isSlave.set(false); // a master's commits are clamped and not flagged
         assertThat(slave.commit("billing", "orders", 3, 80)).isEqualTo(50);
-        slave.mergedBack(slave.unmergedOffsets());
+        assertThat(slave.unmergedCount()).isEqualTo(1);
+        slave.forgetUnmerged(); // promoted: its offsets are the group's now
         assertThat(slave.unmergedOffsets().isEmpty()).isTrue();
+        assertThat(slave.query("billing", "orders", 1)).as("the offsets stay").isEqualTo(25);
     }
 
     @Test
