@@ -6,6 +6,7 @@ import io.tidemq.namesrv.config.NamesrvConfig;
 import io.tidemq.namesrv.config.NamesrvConfigKeys;
 import picocli.CommandLine;
 import io.tidemq.namesrv.NamesrvController;
+import io.tidemq.namesrv.replication.PrimaryLeadership;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -64,13 +65,17 @@ public final class NamesrvCommand extends ServerCommand {
         ControllerConfig cc = controllerConfig == null ? null
                 : ControllerConfig.fromProperties(PropertiesFiles.load(controllerConfig));
         ServerLifecycle lc = newLifecycle("TideMQ NameServer", out);
+        ControllerServer controller = null;
         if (cc != null) {
-            ControllerServer controller = lc.startUp(() -> lc.manage(ControllerServer.start(cc),
+            controller = lc.startUp(() -> lc.manage(ControllerServer.start(cc),
                     "  controller " + cc.controllerId() + " stopped"));
             out.println(ControllerCommand.readyLine(controller));
         }
+        // with a controller peer in this process, the NameServer beside the controller's leader is the primary
+        ControllerServer local = controller;
+        PrimaryLeadership leadership = local == null ? null : () -> local.node().leaderTerm();
         NamesrvController namesrv = lc.startUp(() -> {
-            NamesrvController n = lc.manage(new NamesrvController(c), "  NameServer stopped");
+            NamesrvController n = lc.manage(new NamesrvController(c, leadership), "  NameServer stopped");
             n.start();
             return n;
         });

@@ -19,6 +19,7 @@ import io.tidemq.namesrv.processor.RouteQueryProcessor;
 import io.tidemq.namesrv.processor.TopicListProcessor;
 import io.tidemq.namesrv.processor.UnregisterBrokerProcessor;
 import io.tidemq.namesrv.replication.NamesrvReplicator;
+import io.tidemq.namesrv.replication.PrimaryLeadership;
 import io.tidemq.namesrv.replication.ReplicationProcessor;
 import io.tidemq.namesrv.route.RouteInfoManager;
 import io.tidemq.namesrv.route.RouteTableEventHandler;
@@ -54,6 +55,8 @@ public final class NamesrvController implements AutoCloseable {
 
     private final NamesrvConfig config;
     private final ClassLoader handlerClassLoader;
+    /** Null when the configured namesrvPrimary is the primary. */
+    private final PrimaryLeadership primaryLeadership;
     private final LongSupplier clockMs = System::currentTimeMillis;
     private final RouteInfoManager routeInfoManager = new RouteInfoManager();
     private final NamesrvMetrics metrics = new NamesrvMetrics();
@@ -75,10 +78,25 @@ public final class NamesrvController implements AutoCloseable {
         this(config, defaultClassLoader());
     }
 
+    /** Like {@link #NamesrvController(NamesrvConfig, ClassLoader, PrimaryLeadership)} with the default class loader. */
+    public NamesrvController(NamesrvConfig config, PrimaryLeadership primaryLeadership) {
+        this(config, defaultClassLoader(), primaryLeadership);
+    }
+
     /** A NameServer whose event handlers are discovered through {@code handlerClassLoader} (plug-in directories). */
     public NamesrvController(NamesrvConfig config, ClassLoader handlerClassLoader) {
+        this(config, handlerClassLoader, null);
+    }
+
+    /**
+     * @param primaryLeadership when replication is on, the controller peer's leadership in this process: the
+     *                          primary is then the NameServer beside the controller's leader (null = the configured
+     *                          {@code namesrvPrimary})
+     */
+    public NamesrvController(NamesrvConfig config, ClassLoader handlerClassLoader, PrimaryLeadership primaryLeadership) {
         this.config = config;
         this.handlerClassLoader = handlerClassLoader;
+        this.primaryLeadership = primaryLeadership;
     }
 
     /**
@@ -105,7 +123,7 @@ public final class NamesrvController implements AutoCloseable {
             eventBus = new NamesrvEventBus(handlers, new NamesrvEventContext(config, routeInfoManager, metrics),
                     config.eventQueueCapacity());
             requestExecutor = newRequestExecutor(config.requestThreads());
-            replicator = new NamesrvReplicator(config, eventBus, routeInfoManager, clockMs);
+            replicator = new NamesrvReplicator(config, eventBus, routeInfoManager, clockMs, primaryLeadership);
             NamesrvReplicator r = replicator;
             channelListener = new BrokerChannelListener(routeInfoManager, eventBus, clockMs, r::evicts);
             // a connection silent for brokerExpireMs is closed (evicting its brokers) no sooner than the scan

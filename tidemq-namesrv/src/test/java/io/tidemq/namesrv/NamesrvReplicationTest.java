@@ -64,13 +64,17 @@ class NamesrvReplicationTest {
         }
     }
 
+    /** The controller leadership each node sees (the Ratis term its peer leads in, -1 = not leading); null = none. */
+    private final java.util.concurrent.atomic.AtomicLong[] terms = new java.util.concurrent.atomic.AtomicLong[3];
+
     private NamesrvController start(int i, ReplicationMode mode, int semiSyncAcks, int ringSize) {
         NamesrvConfig c = NamesrvConfig.builder().bindAddress("127.0.0.1")
                 .listenPort(Integer.parseInt(addrs[i].substring(addrs[i].indexOf(':') + 1)))
                 .brokerExpireMs(brokerExpireMs).scanIntervalMs(100)
                 .namesrvReplicationMode(mode).namesrvPrimary(addrs[0]).namesrvPeers(String.join(",", addrs))
                 .namesrvSemiSyncAcks(semiSyncAcks).namesrvBackupLagMaxMs(1_000).namesrvOpRingSize(ringSize).build();
-        nodes[i] = new NamesrvController(c);
+        java.util.concurrent.atomic.AtomicLong term = terms[i];
+        nodes[i] = term == null ? new NamesrvController(c) : new NamesrvController(c, term::get);
         nodes[i].start();
         return nodes[i];
     }
@@ -239,6 +243,35 @@ class NamesrvReplicationTest {
         await().atMost(AWAIT).until(() -> hasBroker(1, "10.0.4.99:10911"));
         assertThat(status(2).role()).isEqualTo("PRIMARY");
         assertThat(status(2).epoch()).isEqualTo(2);
+    }
+
+    @Test
+    void underTheControllerTheNameServerBesideTheLeaderIsPrimaryWithTheLeadersTermAsEpoch() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            terms[i] = new java.util.concurrent.atomic.AtomicLong(-1);
+        }
+        startCluster(ReplicationMode.SYNC, 1, 100);
+        assertThat(status(0).role()).as("namesrvPrimary is ignored under the controller").isEqualTo("BACKUP");
+        assertThat(broker(1, "broker-0", "10.0.6.1:10911").register(1).code())
+                .as("no primary yet").isEqualTo(ResponseCode.NOT_PRIMARY.code());
+
+        terms[1].set(3);
+        await().atMost(AWAIT).until(() -> "PRIMARY".equals(status(1).role()) && status(1).downstream().stream()
+                .filter(ReplicationStatus.Downstream::inSyncSet).count() == 2);
+        assertThat(status(0).primary()).isEqualTo(addrs[1]);
+        assertThat(status(0).epoch()).isEqualTo(3);
+        assertThat(broker(0, "broker-1", "10.0.6.2:10911").register(1).code()).isEqualTo(ResponseCode.SUCCESS.code());
+        assertThat(hasBroker(2, "10.0.6.2:10911")).isTrue();
+
+        // leadership moves in a higher term: node 2 takes over, node 1 steps down on its hello
+        terms[1].set(-1);
+        terms[2].set(4);
+        await().atMost(AWAIT).until(() -> "PRIMARY".equals(status(2).role()) && "BACKUP".equals(status(1).role())
+                && status(2).downstream().stream().filter(ReplicationStatus.Downstream::inSyncSet).count() == 2);
+        assertThat(status(2).epoch()).isEqualTo(4);
+        assertThat(hasBroker(2, "10.0.6.2:10911")).isTrue();
+        assertThat(broker(1, "broker-2", "10.0.6.3:10911").register(1).code()).isEqualTo(ResponseCode.SUCCESS.code());
+        assertThat(hasBroker(0, "10.0.6.3:10911") && hasBroker(1, "10.0.6.3:10911")).isTrue();
     }
 
     @Test

@@ -105,6 +105,11 @@ public final class ControllerNode implements AutoCloseable {
         return client.readAll();
     }
 
+    /** The Ratis term in which this peer leads, or -1 when it does not lead (NameServer replication's epoch). */
+    public long leaderTerm() {
+        return raft.isLeader() ? raft.currentTerm() : -1;
+    }
+
     public boolean isLeader() {
         return raft.isLeader();
     }

@@ -90,6 +90,15 @@ public final class ControllerRaftServer implements AutoCloseable {
         return config;
     }
 
+    /** The Ratis term this peer is in (0 when it cannot tell). */
+    public long currentTerm() {
+        try {
+            return server.getDivision(GROUP_ID).getInfo().getCurrentTerm();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
     public boolean isLeader() {
         try {
             return server.getDivision(GROUP_ID).getInfo().isLeader();

@@ -79,6 +79,8 @@ class NamesrvReplicationIT {
     /** Broker addresses registered so far, for the heartbeat thread. */
     private final Set<String> registered = ConcurrentHashMap.newKeySet();
     private Thread heartbeater;
+    /** One controller peer config per NameServer when the controller chooses the primary; else empty. */
+    private final List<Path> controllerConfigs = new ArrayList<>();
     private Path logDir;
 
     @BeforeEach
@@ -128,8 +130,11 @@ class NamesrvReplicationIT {
         try (OutputStream out = Files.newOutputStream(file)) {
             p.store(out, null);
         }
-        return new ServerNode("namesrv-" + mode.toLowerCase() + "-" + i, logDir,
-                List.of("namesrv", "--config", file.toString()),
+        List<String> args = new ArrayList<>(List.of("namesrv", "--config", file.toString()));
+        if (controllerConfigs.size() > i) {
+            args.addAll(List.of("--controller-config", controllerConfigs.get(i).toString()));
+        }
+        return new ServerNode("namesrv-" + mode.toLowerCase() + "-" + i, logDir, args,
                 line -> line.startsWith("TideMQ NameServer ready at "));
     }
 
@@ -318,6 +323,70 @@ class NamesrvReplicationIT {
         assertThat(route(a, "orders")).isEqualTo(route(next, "orders"));
         assertThat(route(other, "orders")).isEqualTo(route(next, "orders"));
         assertThat(admin("--namesrv", String.join(",", addrs)).text()).contains("PRIMARY", "BACKUP", mode);
+    }
+
+    @Test
+    void theControllersLeaderIsThePrimaryAndAKilledLeaderIsReplacedWithoutLosingAcknowledgedRegistrations()
+            throws Exception {
+        StringBuilder raftPeers = new StringBuilder();
+        for (int i = 0; i < 3; i++) {
+            raftPeers.append(i == 0 ? "" : ",").append("c").append(i).append("@127.0.0.1:").append(FreePorts.next());
+        }
+        for (int i = 0; i < 3; i++) {
+            Path cfg = dir.resolve("controller-" + i + ".properties");
+            Files.writeString(cfg, String.join("\n", "controllerId=c" + i, "controllerPeers=" + raftPeers,
+                    "controllerListenPort=" + FreePorts.next(), "bindAddress=127.0.0.1",
+                    "controllerStorePath=" + dir.resolve("controller"), "masterLeaseMs=2000") + "\n");
+            controllerConfigs.add(cfg);
+        }
+        startNameServers("SYNC", Map.of());
+        // namesrvPrimary is ignored: the NameServer beside the Ratis leader claims the role with the leader's term
+        await().atMost(AWAIT).until(() -> primaries().size() == 1 && linked(primaries().get(0), 2)
+                && status(primaries().get(0), false).downstream().stream()
+                .allMatch(ReplicationStatus.Downstream::inSyncSet));
+        String first = primaries().get(0);
+        long firstEpoch = status(first, false).epoch();
+        heartbeatTo = first;
+
+        List<String> acked = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            String broker = "10.7.0." + (i + 1) + ":10911";
+            assertThat(register(addrs.get(i % 3), broker)).isEqualTo(ResponseCode.SUCCESS.code());
+            acked.add(broker);
+            for (String n : addrs) {
+                assertThat(brokersOn(n)).as("SYNC: %s on %s at its ack", broker, n).contains(broker);
+            }
+        }
+
+        nodes.get(addrs.indexOf(first)).kill9();
+        await().atMost(AWAIT).until(() -> primaries().stream().anyMatch(p -> !p.equals(first)));
+        String next = primaries().stream().filter(p -> !p.equals(first)).findFirst().orElseThrow();
+        heartbeatTo = next;
+        assertThat(status(next, false).epoch()).as("the new leader's term").isGreaterThan(firstEpoch);
+        await().during(Duration.ofMillis(1_500)).atMost(Duration.ofSeconds(10))
+                .until(() -> brokersOn(next).containsAll(acked));
+        String other = addrs.stream().filter(a -> !a.equals(first) && !a.equals(next)).findFirst().orElseThrow();
+        assertThat(register(other, "10.7.1.1:10911")).as("the backup forwards to the new primary")
+                .isEqualTo(ResponseCode.SUCCESS.code());
+        assertThat(brokersOn(next)).contains("10.7.1.1:10911");
+    }
+
+    /** The NameServers that answer and say they are primary. */
+    private List<String> primaries() {
+        List<String> found = new ArrayList<>();
+        for (int i = 0; i < addrs.size(); i++) {
+            if (!nodes.get(i).isAlive()) {
+                continue;
+            }
+            try {
+                if ("PRIMARY".equals(status(addrs.get(i), false).role())) {
+                    found.add(addrs.get(i));
+                }
+            } catch (Exception | AssertionError e) {
+                // not answering yet
+            }
+        }
+        return found;
     }
 
     @Test

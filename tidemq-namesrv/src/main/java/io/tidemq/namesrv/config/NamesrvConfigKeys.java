@@ -44,7 +44,8 @@ public final class NamesrvConfigKeys {
                     + " and a backup forwards registrations to it");
     public static final ConfigKey<String> PRIMARY = ConfigKey.ofString(
             "namesrvPrimary", "host:port", "", "one of `namesrvPeers`; required unless NONE",
-            "the primary NameServer (no automatic failover; `tidemq admin namesrv promote` moves it)");
+            "the primary NameServer; ignored when the NameServer runs a controller peer (`--controller-config`: the"
+                    + " controller leader's NameServer is primary); `tidemq admin namesrv promote` moves it");
     public static final ConfigKey<String> PEERS = ConfigKey.ofString(
             "namesrvPeers", "host:port,…", "", "2 or more; required unless NONE",
             "every NameServer of the cluster, this one included; in CHAIN mode the chain order (the primary is"

@@ -85,7 +85,23 @@ public final class NamesrvReplicator implements AutoCloseable {
     private final AtomicLong snapshotsSent = new AtomicLong();
     private final AtomicLong snapshotsInstalled = new AtomicLong();
 
+    /** The controller's leadership when it chooses the primary, else null (the configured primary). */
+    private final PrimaryLeadership leadership;
+    /** The last term in which the local controller peer led without this NameServer taking over (logged once). */
+    private long refusedTerm = -1;
+
     public NamesrvReplicator(NamesrvConfig config, NamesrvEventBus bus, RouteInfoManager registry, LongSupplier clockMs) {
+        this(config, bus, registry, clockMs, null);
+    }
+
+    /**
+     * @param leadership when not null, the primary is the NameServer whose controller peer leads, with the Ratis
+     *                   term as epoch; {@code namesrvPrimary} is then ignored and no NameServer is primary until a
+     *                   leader is known
+     */
+    public NamesrvReplicator(NamesrvConfig config, NamesrvEventBus bus, RouteInfoManager registry, LongSupplier clockMs,
+                             PrimaryLeadership leadership) {
+        this.leadership = config.namesrvReplicationMode() == ReplicationMode.NONE ? null : leadership;
         this.config = config;
         this.mode = config.namesrvReplicationMode();
         this.self = config.selfAddr();
@@ -104,10 +120,12 @@ public final class NamesrvReplicator implements AutoCloseable {
             ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, NamedThreadFactory.single(THREAD_NAME, true));
             t.setRemoveOnCancelPolicy(true);
             this.thread = t;
-            // a configured primary starts at epoch 1; a promotion (tidemq admin namesrv promote) moves to a higher one
-            this.topology = new Topology(config.namesrvPrimary().equals(self) ? 1 : 0, config.namesrvPrimary(),
+            // a configured primary starts at epoch 1; a promotion (tidemq admin namesrv promote) moves to a higher one.
+            // Under the controller nobody is primary (epoch 0, primary unknown) until the leader claims its term.
+            boolean configured = this.leadership == null && config.namesrvPrimary().equals(self);
+            this.topology = new Topology(configured ? 1 : 0, this.leadership == null ? config.namesrvPrimary() : "",
                     config.peers());
-            this.primary = config.namesrvPrimary().equals(self);
+            this.primary = configured;
             this.evicting = primary;
         }
     }
@@ -123,8 +141,11 @@ public final class NamesrvReplicator implements AutoCloseable {
         thread.scheduleWithFixedDelay(NamedThreadFactory.logging("NameServer replication tick", this::tick),
                 tick, tick, TimeUnit.MILLISECONDS);
         onThread(this::rebuildLinks);
-        LOG.info("NameServer replication {} started: {} is {} (epoch {}, primary {}, peers {})", mode, self,
-                primary ? "PRIMARY" : "BACKUP", topology.epoch(), topology.primary(), topology.peers());
+        onThread(this::followLeadership);
+        LOG.info("NameServer replication {} started: {} is {} (epoch {}, primary {}, peers {}){}", mode, self,
+                primary ? "PRIMARY" : "BACKUP", topology.epoch(),
+                topology.primary().isEmpty() ? "(none yet)" : topology.primary(), topology.peers(),
+                leadership == null ? "" : "; the primary is the NameServer beside the controller's leader");
     }
 
     public ReplicationMode mode() {
@@ -209,6 +230,10 @@ public final class NamesrvReplicator implements AutoCloseable {
      */
     public CompletableFuture<RemotingCommand> forward(RemotingCommand request) {
         String to = topology.primary();
+        if (to.isEmpty()) {
+            return CompletableFuture.completedFuture(notPrimary("no primary NameServer is known yet (the failover"
+                    + " controller has no leader, or its leader's NameServer has not claimed the role); retry shortly"));
+        }
         RemotingCommand copy = RemotingCommand.createRequest(request.code());
         request.fields().forEach(copy::putField);
         copy.putField(FORWARDED_FIELD, true).setBody(request.body());
@@ -391,6 +416,11 @@ public final class NamesrvReplicator implements AutoCloseable {
         if (t.epoch() < old.epoch() || t.equals(old)) {
             return;
         }
+        if (t.epoch() == old.epoch() && !old.primary().isEmpty() && !t.primary().equals(old.primary())) {
+            LOG.warn("NameServer {}: {} claims to be primary in epoch {}, which {} already holds; ignored (a new primary"
+                    + " needs a higher epoch)", self, t.primary(), t.epoch(), old.primary());
+            return;
+        }
         boolean wasPrimary = primary;
         topology = t;
         primary = t.primary().equals(self);
@@ -421,7 +451,9 @@ public final class NamesrvReplicator implements AutoCloseable {
     private void rebuildLinks() {
         Topology t = topology;
         List<String> targets = new ArrayList<>();
-        if (mode == ReplicationMode.CHAIN) {
+        if (t.primary().isEmpty()) {
+            targets.clear(); // no primary known yet (the controller has not chosen one): nothing to send
+        } else if (mode == ReplicationMode.CHAIN) {
             String next = t.successor(self);
             if (next != null && (primary || t.chain().contains(self))) {
                 targets.add(next);
@@ -636,7 +668,28 @@ public final class NamesrvReplicator implements AutoCloseable {
         }
     }
 
+    /** Replication thread: the NameServer beside the controller's leader claims the primary role with its term. */
+    private void followLeadership() {
+        if (leadership == null) {
+            return;
+        }
+        long term = leadership.leaderTerm();
+        if (term <= 0 || primary && topology.epoch() == term) {
+            return;
+        }
+        if (term > topology.epoch()) {
+            LOG.info("NameServer {}: the controller peer beside it leads in term {}; it becomes the primary", self, term);
+            adopt(new Topology(term, self, topology.peers()));
+        } else if (term != refusedTerm && !(primary && term == topology.epoch())) {
+            refusedTerm = term;
+            LOG.warn("NameServer {}: its controller peer leads in term {}, but epoch {} (primary {}) is newer; it stays"
+                    + " a backup (do not mix tidemq admin namesrv promote with controller-chosen primaries)", self,
+                    term, topology.epoch(), topology.primary());
+        }
+    }
+
     private void tick() {
+        followLeadership();
         long now = clockMs.getAsLong();
         for (Link l : links.values()) {
             updateSyncSet(l, now);
