@@ -6,6 +6,7 @@ import io.tidemq.common.protocol.ResponseCode;
 import io.tidemq.common.route.TopicConfig;
 import io.tidemq.namesrv.config.NamesrvConfig;
 import io.tidemq.namesrv.config.ReplicationMode;
+import io.tidemq.namesrv.replication.NamesrvReplicator;
 import io.tidemq.namesrv.replication.RegistryOp;
 import io.tidemq.namesrv.replication.ReplicationStatus;
 import io.tidemq.namesrv.route.RegistryState;
@@ -259,7 +260,7 @@ class NamesrvReplicationTest {
         await().atMost(AWAIT).until(() -> "PRIMARY".equals(status(1).role()) && status(1).downstream().stream()
                 .filter(ReplicationStatus.Downstream::inSyncSet).count() == 2);
         assertThat(status(0).primary()).isEqualTo(addrs[1]);
-        assertThat(status(0).epoch()).isEqualTo(3);
+        assertThat(status(0).epoch()).isEqualTo(3 * NamesrvReplicator.EPOCHS_PER_TERM);
         assertThat(broker(0, "broker-1", "10.0.6.2:10911").register(1).code()).isEqualTo(ResponseCode.SUCCESS.code());
         assertThat(hasBroker(2, "10.0.6.2:10911")).isTrue();
 
@@ -268,10 +269,36 @@ class NamesrvReplicationTest {
         terms[2].set(4);
         await().atMost(AWAIT).until(() -> "PRIMARY".equals(status(2).role()) && "BACKUP".equals(status(1).role())
                 && status(2).downstream().stream().filter(ReplicationStatus.Downstream::inSyncSet).count() == 2);
-        assertThat(status(2).epoch()).isEqualTo(4);
+        assertThat(status(2).epoch()).isEqualTo(4 * NamesrvReplicator.EPOCHS_PER_TERM);
         assertThat(hasBroker(2, "10.0.6.2:10911")).isTrue();
         assertThat(broker(1, "broker-2", "10.0.6.3:10911").register(1).code()).isEqualTo(ResponseCode.SUCCESS.code());
         assertThat(hasBroker(0, "10.0.6.3:10911") && hasBroker(1, "10.0.6.3:10911")).isTrue();
+    }
+
+    @Test
+    void underTheControllerTheChainHeadRemovesADeadMiddleNodeAndAddsItBackAtTheTailOnceItAnswers() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            terms[i] = new java.util.concurrent.atomic.AtomicLong(i == 0 ? 1 : -1);
+        }
+        startCluster(ReplicationMode.CHAIN, 1, 1_000);
+        await().atMost(AWAIT).until(() -> "PRIMARY".equals(status(0).role()) && status(0).downstream().stream()
+                .anyMatch(d -> d.ackedSeq() >= 0) && status(1).downstream().stream().anyMatch(d -> d.ackedSeq() >= 0));
+        assertThat(status(0).chain()).containsExactly(addrs[0], addrs[1], addrs[2]);
+        assertThat(broker(0, "broker-0", "10.0.7.1:10911").register(1).code()).isEqualTo(ResponseCode.SUCCESS.code());
+        assertThat(hasBroker(2, "10.0.7.1:10911")).isTrue();
+
+        nodes[1].close();
+        await().atMost(AWAIT).until(() -> status(0).chain().equals(List.of(addrs[0], addrs[2])));
+        assertThat(broker(0, "broker-1", "10.0.7.2:10911").register(1).code()).isEqualTo(ResponseCode.SUCCESS.code());
+        assertThat(hasBroker(2, "10.0.7.2:10911")).as("the new tail has it at the ack").isTrue();
+
+        start(1, ReplicationMode.CHAIN, 1, 1_000);
+        await().atMost(AWAIT).until(() -> status(0).chain().equals(List.of(addrs[0], addrs[2], addrs[1]))
+                && nodes[1].replicator().log().lastSeq() == nodes[0].replicator().log().lastSeq());
+        assertThat(broker(0, "broker-2", "10.0.7.3:10911").register(1).code()).isEqualTo(ResponseCode.SUCCESS.code());
+        assertThat(hasBroker(1, "10.0.7.3:10911")).as("the rejoined tail has it at the ack").isTrue();
+        assertThat(state(1)).isEqualTo(state(0));
+        assertThat(status(2).epoch()).isEqualTo(NamesrvReplicator.EPOCHS_PER_TERM + 2);
     }
 
     @Test

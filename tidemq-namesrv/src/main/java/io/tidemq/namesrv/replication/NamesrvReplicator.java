@@ -668,19 +668,26 @@ public final class NamesrvReplicator implements AutoCloseable {
         }
     }
 
+    /**
+     * Under the controller the epoch is {@code term × EPOCHS_PER_TERM + chain repairs in that term}: a new leader's
+     * epoch is above every repair of an older term, and a repair needs no new election.
+     */
+    public static final long EPOCHS_PER_TERM = 1_000_000;
+
     /** Replication thread: the NameServer beside the controller's leader claims the primary role with its term. */
     private void followLeadership() {
         if (leadership == null) {
             return;
         }
         long term = leadership.leaderTerm();
-        if (term <= 0 || primary && topology.epoch() == term) {
+        long base = term * EPOCHS_PER_TERM;
+        if (term <= 0 || primary && topology.epoch() / EPOCHS_PER_TERM == term) {
             return;
         }
-        if (term > topology.epoch()) {
+        if (base > topology.epoch()) {
             LOG.info("NameServer {}: the controller peer beside it leads in term {}; it becomes the primary", self, term);
-            adopt(new Topology(term, self, topology.peers()));
-        } else if (term != refusedTerm && !(primary && term == topology.epoch())) {
+            adopt(new Topology(base, self, topology.peers()));
+        } else if (term != refusedTerm) {
             refusedTerm = term;
             LOG.warn("NameServer {}: its controller peer leads in term {}, but epoch {} (primary {}) is newer; it stays"
                     + " a backup (do not mix tidemq admin namesrv promote with controller-chosen primaries)", self,
@@ -688,8 +695,63 @@ public final class NamesrvReplicator implements AutoCloseable {
         }
     }
 
+    /** Peer → when it last answered a probe; replication thread only (chain repair under the controller). */
+    private final Map<String, Long> lastAnswerMs = new java.util.HashMap<>();
+    /** Peers with a probe in flight; replication thread only. */
+    private final java.util.Set<String> probing = new java.util.HashSet<>();
+
+    /**
+     * Replication thread, CHAIN under the controller, on the primary: probes every configured peer; a chain member
+     * silent for longer than {@code namesrvBackupLagMaxMs} leaves the chain (its predecessor then re-sends to its
+     * new successor what that one lacks), a peer answering again joins at the tail; each change is a new epoch of
+     * the same term, told down the chain by the handshakes.
+     */
+    private void repairChain(long now) {
+        if (leadership == null || mode != ReplicationMode.CHAIN || !primary) {
+            return;
+        }
+        for (String peer : config.peers()) {
+            if (peer.equals(self) || probing.contains(peer)) {
+                continue;
+            }
+            lastAnswerMs.putIfAbsent(peer, now);
+            probing.add(peer);
+            client.invokeAsync(peer, RemotingCommand.createRequest(RequestCode.NS_REPL_STATUS), config.namesrvBackupLagMaxMs())
+                    .whenCompleteAsync((resp, error) -> {
+                        probing.remove(peer);
+                        if (error == null && resp.code() == ResponseCode.SUCCESS.code()) {
+                            lastAnswerMs.put(peer, clockMs.getAsLong());
+                        }
+                    }, thread);
+        }
+        Topology t = topology;
+        List<String> members = new ArrayList<>(t.peers());
+        List<String> dead = new ArrayList<>();
+        for (String m : members) {
+            if (!m.equals(self) && now - lastAnswerMs.getOrDefault(m, now) > config.namesrvBackupLagMaxMs()) {
+                dead.add(m);
+            }
+        }
+        List<String> back = new ArrayList<>();
+        for (String p : config.peers()) {
+            if (!members.contains(p) && now - lastAnswerMs.getOrDefault(p, 0L) < config.namesrvBackupLagMaxMs() / 2) {
+                back.add(p);
+            }
+        }
+        if (dead.isEmpty() && back.isEmpty()) {
+            return;
+        }
+        members.removeAll(dead);
+        members.addAll(back);
+        LOG.warn("NameServer {} repairs the chain (epoch {} -> {}): {}{}chain {}", self, t.epoch(), t.epoch() + 1,
+                dead.isEmpty() ? "" : "silent for > " + config.namesrvBackupLagMaxMs() + " ms: " + dead + "; ",
+                back.isEmpty() ? "" : "back: " + back + "; ", members);
+        adopt(new Topology(t.epoch() + 1, self, members));
+    }
+
     private void tick() {
         followLeadership();
+        repairChain(clockMs.getAsLong());
         long now = clockMs.getAsLong();
         for (Link l : links.values()) {
             updateSyncSet(l, now);
