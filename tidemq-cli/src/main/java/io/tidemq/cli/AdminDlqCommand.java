@@ -33,6 +33,9 @@ public final class AdminDlqCommand extends CommandGroup {
         @Override
         void run(AdminClient client) {
             List<MessageExt> dead = client.deadLetters(group, count);
+            if (dead.isEmpty()) {
+                requireKnownGroup(client, group);
+            }
             List<Map<String, Object>> json = new ArrayList<>();
             dead.forEach(m -> json.add(row(m)));
             print(json, table(group, dead));
@@ -72,6 +75,14 @@ public final class AdminDlqCommand extends CommandGroup {
         }
     }
 
+    /**
+     * A group without dead letters and unknown to every broker is most likely a mistyped name: it fails like
+     * {@code admin group describe} of that name (exit 1, UnknownGroupException), not with an empty answer.
+     */
+    static void requireKnownGroup(AdminClient client, String group) {
+        client.describeGroup(group, io.tidemq.client.admin.AdminTarget.all());
+    }
+
     @Command(name = "resend", mixinStandardHelpOptions = true,
             description = {"Delivers dead letters to the group again: each is put into %%RETRY%%<group>, due at once,"
                     + " with its reconsume count reset, so only this group (not every group of the original topic)"
@@ -107,6 +118,9 @@ public final class AdminDlqCommand extends CommandGroup {
             } else {
                 long resent = client.resendAllDeadLetters(group,
                         new StderrProgress(spec.commandLine().getErr(), "dlq resend", "broker(s)"));
+                if (resent == 0) {
+                    requireKnownGroup(client, group);
+                }
                 json.put("resent", resent);
                 text = "Resent " + resent + " dead letter(s) of group " + group + " to %RETRY%" + group + ".\n";
             }

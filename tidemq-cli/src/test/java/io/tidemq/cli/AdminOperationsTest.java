@@ -336,4 +336,42 @@ class AdminOperationsTest {
         assertThat(undrained.get("changed").get(addr).asBoolean()).isTrue();
         await().atMost(WAIT).until(() -> Perm.isWritable(admin.route("dr").queueDatas().get(0).perm()));
     }
+
+    @Test
+    void aMistypedGroupIsTheSameFailureForEveryCommandNamingIt() {
+        String[][] commands = {
+                {"admin", "group", "describe", "--group", "no-such-group"},
+                {"admin", "group", "delete", "--group", "no-such-group"},
+                {"admin", "group", "clone-offsets", "--from", "no-such-group", "--to", "other-group"},
+                {"admin", "dlq", "list", "--group", "no-such-group"},
+                {"admin", "dlq", "resend", "--group", "no-such-group", "--all"},
+        };
+        for (String[] command : commands) {
+            String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(command),
+                    java.util.stream.Stream.of("--namesrv", ns)).toArray(String[]::new);
+            Cli.Result r = Cli.exec(args);
+            assertThat(r.exitCode()).as(String.join(" ", command) + ": " + r.out() + r.err()).isEqualTo(1);
+            assertThat(r.err()).as(String.join(" ", command))
+                    .contains("consumer group 'no-such-group' is unknown to every broker");
+        }
+    }
+
+    @Test
+    void aMistypedTopicIsTheSameFailureForEveryCommandNamingIt() {
+        String[][] commands = {
+                {"admin", "topic", "describe", "--topic", "no-such-topic"},
+                {"admin", "topic", "delete", "--topic", "no-such-topic"},
+                {"admin", "message", "list", "--topic", "no-such-topic", "--from", "0"},
+                {"admin", "message", "get", "--key", "k", "--topic", "no-such-topic"},
+                {"admin", "group", "reset-offsets", "--group", "g", "--topic", "no-such-topic", "--to-earliest"},
+                {"consume", "--topic", "no-such-topic", "--group", "g", "--count", "1", "--timeout-ms", "1000"},
+        };
+        for (String[] command : commands) {
+            String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(command),
+                    java.util.stream.Stream.of("--namesrv", ns)).toArray(String[]::new);
+            Cli.Result r = Cli.exec(args);
+            assertThat(r.exitCode()).as(String.join(" ", command) + ": " + r.err()).isEqualTo(1);
+            assertThat(r.err()).as(String.join(" ", command)).contains("topic 'no-such-topic' does not exist");
+        }
+    }
 }

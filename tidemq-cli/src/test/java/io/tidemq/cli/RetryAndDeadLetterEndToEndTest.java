@@ -175,11 +175,19 @@ class RetryAndDeadLetterEndToEndTest {
     }
 
     @Test
-    void listingAGroupWithoutDeadLettersSaysSo() {
-        Cli.Result listed = Cli.exec("admin", "dlq", "list", "--namesrv", ns, "--group", "nobody");
-
+    void listingAGroupWithoutDeadLettersSaysSoAndAnUnknownGroupFailsAsInGroupDescribe() {
+        // a group the brokers know (it committed offsets) without a dead letter
+        Cli.Result committed = Cli.exec("admin", "group", "reset-offsets", "--namesrv", ns, "--group", "quiet",
+                "--topic", "orders", "--to-earliest", "--execute");
+        assertThat(committed.exitCode()).as(committed.err()).isZero();
+        Cli.Result listed = Cli.exec("admin", "dlq", "list", "--namesrv", ns, "--group", "quiet");
         assertThat(listed.exitCode()).as(listed.err()).isZero();
-        assertThat(listed.out()).isEqualTo("No dead-lettered message for group nobody.\n");
+        assertThat(listed.out()).isEqualTo("No dead-lettered message for group quiet.\n");
+
+        // a name no broker knows is most likely mistyped: exit 1, as `admin group describe` of it
+        Cli.Result unknown = Cli.exec("admin", "dlq", "list", "--namesrv", ns, "--group", "nobody");
+        assertThat(unknown.exitCode()).as(unknown.out()).isEqualTo(1);
+        assertThat(unknown.err()).contains("consumer group 'nobody' is unknown to every broker");
         Cli.Result usage = Cli.exec("admin", "dlq", "resend", "--namesrv", ns, "--group", "nobody");
         assertThat(usage.exitCode()).isEqualTo(2);
     }
