@@ -97,6 +97,10 @@ public final class ConsoleServer implements AutoCloseable {
         RatesSampler rates = new RatesSampler(options.lagSampleIntervalMs(), admin::clusterStats);
         LatencySampler latency = new LatencySampler(options.lagSampleIntervalMs(),
                 after -> admin.deliveryLatency(AdminTarget.all(), after));
+        ConsoleMetrics metrics = new ConsoleMetrics(() -> groups.sampler().sampledGroups());
+        app.before(metrics::started);
+        app.after(metrics::finished);
+        app.get("/metrics", metrics::scrape);
         routes(app, auth, admin, clock, new AuditLog(auditFile, clock), groups, rates, latency);
         try {
             app.start(options.bindAddress(), options.port());
@@ -114,18 +118,21 @@ public final class ConsoleServer implements AutoCloseable {
             try {
                 groups.sampler().sampleOnce(clock.millis());
             } catch (RuntimeException e) {
+                metrics.sampleFailed();
                 log.warn("sampling the groups' lag failed; the next sample is in {} ms: {}",
                         options.lagSampleIntervalMs(), e.toString());
             }
             try {
                 rates.sampleOnce();
             } catch (RuntimeException e) {
+                metrics.sampleFailed();
                 log.warn("sampling the brokers' rates failed; the next sample is in {} ms: {}",
                         options.lagSampleIntervalMs(), e.toString());
             }
             try {
                 latency.sampleOnce();
             } catch (RuntimeException e) {
+                metrics.sampleFailed();
                 log.warn("sampling the groups' delivery latency failed; the next sample is in {} ms: {}",
                         options.lagSampleIntervalMs(), e.toString());
             }

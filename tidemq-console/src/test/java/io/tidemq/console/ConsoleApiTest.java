@@ -729,4 +729,21 @@ class ConsoleApiTest {
         });
         assertThat(http.get("/api/topics/no-such-topic/rates-history").status()).isEqualTo(404);
     }
+
+    @Test
+    void theConsoleServesItsOwnPrometheusMetricsWithoutALogin() {
+        ConsoleHttp http = loggedIn();
+        http.get("/api/overview");
+        ConsoleHttp.Reply r = new ConsoleHttp(console.url()).get("/metrics");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.raw().headers().firstValue("Content-Type").orElse("")).startsWith("text/plain; version=0.0.4");
+        String text = r.raw().body();
+        assertThat(text).contains("# TYPE tidemq_console_http_requests_seconds summary",
+                "# TYPE tidemq_console_sample_failures_total counter", "# TYPE tidemq_console_sampled_groups gauge");
+        double served = text.lines().filter(l -> l.startsWith("tidemq_console_http_requests_seconds_count"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        assertThat(served).as(text).isGreaterThanOrEqualTo(2); // the login and the overview at least
+        // the API itself still needs a login
+        assertThat(new ConsoleHttp(console.url()).get("/api/overview").status()).isEqualTo(401);
+    }
 }
