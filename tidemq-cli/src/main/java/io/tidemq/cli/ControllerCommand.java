@@ -1,6 +1,7 @@
 package io.tidemq.cli;
 
 import io.tidemq.controller.service.ControllerConfig;
+import io.tidemq.controller.service.ControllerConfigKeys;
 import io.tidemq.controller.service.ControllerServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -15,7 +16,7 @@ import java.util.Properties;
                 + " SIGTERM. 'tidemq namesrv --controller-config FILE' runs the same peer inside a NameServer.",
                 "Config keys (docs/configuration.md, Controller): controllerId, controllerPeers, controllerListenPort,"
                         + " bindAddress, controllerStorePath, masterLeaseMs, controllerScanIntervalMs,"
-                        + " electionTimeoutMinMs, electionTimeoutMaxMs, snapshotEveryEntries."},
+                        + " electionTimeoutMinMs, electionTimeoutMaxMs, snapshotEveryEntries, metricsPort."},
         footer = {"", "Example:", "  tidemq controller --config conf/controller-c0.properties"})
 public final class ControllerCommand extends ServerCommand {
 
@@ -29,6 +30,11 @@ public final class ControllerCommand extends ServerCommand {
     @Option(names = "--port", paramLabel = "PORT", description = "Overrides controllerListenPort; 0 picks a free port.")
     Integer port;
 
+    @Option(names = "--metrics-port", paramLabel = "PORT",
+            description = "Overrides metricsPort: serve /metrics (Prometheus) on this port; 0 picks a free port, -1"
+                    + " serves none (default: the config's metricsPort, else none).")
+    Integer metricsPort;
+
     static String readyLine(ControllerServer server) {
         return READY_PREFIX + server.config().controllerId() + " serves " + server.config().bindAddress() + ":"
                 + server.listenPort() + ", Ratis on " + server.self().address() + ", peers "
@@ -39,6 +45,10 @@ public final class ControllerCommand extends ServerCommand {
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         Properties p = PropertiesFiles.load(config);
+        if (metricsPort != null) {
+            OptionChecks.range(spec.commandLine(), "--metrics-port", ControllerConfigKeys.METRICS_PORT, metricsPort);
+            p.setProperty("metricsPort", Integer.toString(metricsPort));
+        }
         if (port != null) {
             p.setProperty("controllerListenPort", Integer.toString(port));
         }
@@ -47,6 +57,9 @@ public final class ControllerCommand extends ServerCommand {
         ControllerServer server = lc.startUp(() -> lc.manage(ControllerServer.start(c),
                 "  controller " + c.controllerId() + " stopped"));
         out.println(readyLine(server));
+        if (server.metricsPort() >= 0) {
+            out.println("Metrics: http://" + c.bindAddress() + ":" + server.metricsPort() + "/metrics");
+        }
         out.flush();
         lc.awaitStopped();
         return 0;

@@ -110,6 +110,11 @@ public final class ControllerNode implements AutoCloseable {
         return raft.isLeader() ? raft.currentTerm() : -1;
     }
 
+    /** The Raft term this peer is in, leader or not. */
+    public long currentTerm() {
+        return raft.currentTerm();
+    }
+
     public boolean isLeader() {
         return raft.isLeader();
     }

@@ -16,11 +16,13 @@ import java.util.Properties;
 public record ControllerConfig(String controllerId, String controllerPeers, int controllerListenPort,
                                String bindAddress, String controllerStorePath, long masterLeaseMs,
                                long controllerScanIntervalMs, int electionTimeoutMinMs, int electionTimeoutMaxMs,
-                               long snapshotEveryEntries) {
+                               long snapshotEveryEntries, int metricsPort) {
     public static final String DEFAULT_CONTROLLER_ID = "c0";
     public static final String DEFAULT_CONTROLLER_PEERS = "c0@127.0.0.1:9870";
     public static final int DEFAULT_CONTROLLER_LISTEN_PORT = 9880;
     public static final String DEFAULT_BIND_ADDRESS = "0.0.0.0";
+    /** No {@code /metrics} unless asked for ({@code tidemq controller --metrics-port}, or the key). */
+    public static final int DEFAULT_METRICS_PORT = -1;
     public static final String DEFAULT_STORE_PATH = System.getProperty("user.home") + "/tidemq/controller";
 
     public ControllerConfig {
@@ -30,6 +32,7 @@ public record ControllerConfig(String controllerId, String controllerPeers, int 
         ControllerConfigKeys.ELECTION_TIMEOUT_MIN_MS.check(electionTimeoutMinMs, ControllerConfigException::new);
         ControllerConfigKeys.ELECTION_TIMEOUT_MAX_MS.check(electionTimeoutMaxMs, ControllerConfigException::new);
         ControllerConfigKeys.SNAPSHOT_EVERY_ENTRIES.check(snapshotEveryEntries, ControllerConfigException::new);
+        ControllerConfigKeys.METRICS_PORT.check(metricsPort, ControllerConfigException::new);
         if (bindAddress == null || bindAddress.isBlank()) {
             throw new ControllerConfigException("bindAddress must not be blank");
         }
@@ -84,6 +87,7 @@ public record ControllerConfig(String controllerId, String controllerPeers, int 
         private String controllerId = DEFAULT_CONTROLLER_ID;
         private String controllerPeers = DEFAULT_CONTROLLER_PEERS;
         private int controllerListenPort = DEFAULT_CONTROLLER_LISTEN_PORT;
+        private int metricsPort = DEFAULT_METRICS_PORT;
         private String bindAddress = DEFAULT_BIND_ADDRESS;
         private String controllerStorePath = DEFAULT_STORE_PATH;
         private long masterLeaseMs = ControllerNodeConfig.DEFAULT_MASTER_LEASE_MS;
@@ -145,10 +149,15 @@ public record ControllerConfig(String controllerId, String controllerPeers, int 
             return this;
         }
 
+        public Builder metricsPort(int v) {
+            metricsPort = v;
+            return this;
+        }
+
         public ControllerConfig build() {
             return new ControllerConfig(controllerId, controllerPeers, controllerListenPort, bindAddress,
                     controllerStorePath, masterLeaseMs, controllerScanIntervalMs, electionTimeoutMinMs,
-                    electionTimeoutMaxMs, snapshotEveryEntries);
+                    electionTimeoutMaxMs, snapshotEveryEntries, metricsPort);
         }
     }
 }

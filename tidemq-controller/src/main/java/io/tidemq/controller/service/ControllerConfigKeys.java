@@ -49,6 +49,11 @@ public final class ControllerConfigKeys {
     public static final ConfigKey<Long> SNAPSHOT_EVERY_ENTRIES = ConfigKey.ofLong(
             "snapshotEveryEntries", "entries", ControllerRaftConfig.DEFAULT_SNAPSHOT_EVERY_ENTRIES, 1, 100_000_000,
             "a snapshot of the controller state after this many log entries; the log is purged up to it");
+    public static final ConfigKey<Integer> METRICS_PORT = ConfigKey.ofInt(
+            "metricsPort", "TCP port", ControllerConfig.DEFAULT_METRICS_PORT, -1, 65_535,
+            "HTTP port of `/metrics` (Prometheus text format, [metrics.md](metrics.md)) on `bindAddress`; -1 ="
+                    + " none, 0 = a free port (`tidemq controller --metrics-port`); a controller inside a NameServer"
+                    + " (`--controller-config`) serves its own port, apart from the NameServer's");
 
     /** Every key, in documentation order. */
     public static final ConfigTable<ControllerConfig.Builder> TABLE =
@@ -63,6 +68,7 @@ public final class ControllerConfigKeys {
                     .key(ELECTION_TIMEOUT_MIN_MS, ControllerConfig.Builder::electionTimeoutMinMs)
                     .key(ELECTION_TIMEOUT_MAX_MS, ControllerConfig.Builder::electionTimeoutMaxMs)
                     .key(SNAPSHOT_EVERY_ENTRIES, ControllerConfig.Builder::snapshotEveryEntries)
+                    .key(METRICS_PORT, ControllerConfig.Builder::metricsPort)
                     .build();
 
     private ControllerConfigKeys() {

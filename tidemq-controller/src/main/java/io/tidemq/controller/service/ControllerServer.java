@@ -14,12 +14,14 @@ import io.tidemq.controller.state.Outcome;
 import io.tidemq.controller.state.Reply;
 import io.tidemq.remoting.RemotingChannel;
 import io.tidemq.remoting.SyncRequestProcessor;
+import io.tidemq.remoting.http.MetricsHttpServer;
 import io.tidemq.remoting.netty.NettyRemotingServer;
 import io.tidemq.remoting.netty.NettyServerConfig;
 import io.tidemq.remoting.protocol.RemotingCommand;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -39,10 +41,14 @@ public final class ControllerServer implements AutoCloseable {
     private final ControllerNode node;
     private final NettyRemotingServer server;
     private final ExecutorService requests;
+    private final ControllerPrometheus prometheus;
+    /** {@code /metrics}, or null when {@code metricsPort} is -1; set once by {@link #start}, then read-only. */
+    private volatile MetricsHttpServer metricsServer;
 
     private ControllerServer(ControllerConfig config, ControllerNode node) {
         this.config = config;
         this.node = node;
+        this.prometheus = new ControllerPrometheus(node);
         this.server = new NettyRemotingServer(NettyServerConfig.builder()
                 .bindAddress(config.bindAddress()).listenPort(config.controllerListenPort()).build());
         this.requests = new ThreadPoolExecutor(4, 4, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(10_000),
@@ -62,6 +68,12 @@ public final class ControllerServer implements AutoCloseable {
         ControllerServer s = new ControllerServer(config, node);
         try {
             s.server.start();
+            if (config.metricsPort() >= 0) {
+                s.metricsServer = MetricsHttpServer.start(config.bindAddress(), config.metricsPort(),
+                        List.of(s.prometheus::scrape));
+                LOG.info("controller {} serves Prometheus metrics at http://{}:{}/metrics", config.controllerId(),
+                        config.bindAddress(), s.metricsServer.port());
+            }
         } catch (RuntimeException e) {
             s.close();
             throw e;
@@ -73,6 +85,17 @@ public final class ControllerServer implements AutoCloseable {
 
     public int listenPort() {
         return server.localPort();
+    }
+
+    /** The port of {@code /metrics}, or -1 when this peer serves none. */
+    public int metricsPort() {
+        MetricsHttpServer m = metricsServer;
+        return m == null ? -1 : m.port();
+    }
+
+    /** This peer's Prometheus meters; {@link ControllerPrometheus#scrape()} is what {@code /metrics} serves. */
+    public ControllerPrometheus prometheus() {
+        return prometheus;
     }
 
     public ControllerNode node() {
@@ -153,6 +176,10 @@ public final class ControllerServer implements AutoCloseable {
 
     @Override
     public void close() {
+        MetricsHttpServer m = metricsServer;
+        if (m != null) {
+            m.close();
+        }
         server.shutdown();
         requests.shutdownNow();
         node.close();
