@@ -55,7 +55,16 @@ public final class JvmProcess implements AutoCloseable {
      * @param logDir where {@code <name>.log} receives the child's stdout and stderr
      */
     public static JvmProcess start(String name, Path logDir, List<String> jvmArgs, String mainClass, String... args) {
-        List<String> cmd = new ArrayList<>();
+        return start(name, logDir, List.of(), jvmArgs, mainClass, args);
+    }
+
+    /**
+     * As {@link #start(String, Path, List, String, String...)}, with {@code java} run by a command prefix that
+     * execs it (for example {@code ip netns exec NAME}), so the pid is still the JVM's and {@link #kill9()} kills it.
+     */
+    public static JvmProcess start(String name, Path logDir, List<String> prefix, List<String> jvmArgs,
+                                   String mainClass, String... args) {
+        List<String> cmd = new ArrayList<>(prefix);
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xms64m");
         cmd.add("-XX:+UseSerialGC");
