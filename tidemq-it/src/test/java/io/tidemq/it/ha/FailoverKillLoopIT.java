@@ -65,7 +65,7 @@ import static org.awaitility.Awaitility.await;
  * send started once the old master was dead) is printed with p50/p99/max.
  */
 class FailoverKillLoopIT {
-    static final int DEFAULT_ROUNDS = 5;
+    static final int DEFAULT_ROUNDS = 3;
     private static final int ROUNDS = Integer.getInteger("tidemq.it.rounds", DEFAULT_ROUNDS);
     private static final String GROUP = "ha-loop";
     private static final String TOPIC = "it-kill-loop";
