@@ -161,6 +161,7 @@ public final class LiveBrokerConfig implements Supplier<BrokerConfig> {
         v.put(BrokerConfigKeys.HA_TRANSFER_BATCH_BYTES.name(), Integer.toString(ha.haTransferBatchBytes()));
         v.put(BrokerConfigKeys.HA_FETCH_MAX_WAIT_MS.name(), Long.toString(ha.haFetchMaxWaitMs()));
         v.put(BrokerConfigKeys.HA_ADOPT_EXISTING_STORE.name(), Boolean.toString(ha.haAdoptExistingStore()));
+        v.put(BrokerConfigKeys.TRUNCATED_BACKUP.name(), Boolean.toString(ha.truncatedBackup()));
         v.put(BrokerConfigKeys.CONTROLLER_ADDRESSES.name(), String.join(";", c.controllerAddresses()));
         v.put(BrokerConfigKeys.CONTROLLER_HEARTBEAT_INTERVAL_MS.name(), Long.toString(c.controllerHeartbeatIntervalMs()));
         return v;

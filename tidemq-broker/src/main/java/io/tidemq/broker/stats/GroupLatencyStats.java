@@ -47,6 +47,8 @@ public final class GroupLatencyStats {
      */
     private static final class GroupRecorder {
         final PackedHistogram histogram = new PackedHistogram(1, HIGHEST_MS, SIGNIFICANT_DIGITS);
+        /** Set (under this object's lock) by the roll that forgets the group; a pull then records in a new one. */
+        boolean removed;
         int idleIntervals;
         long startMs;
 
@@ -71,20 +73,27 @@ public final class GroupLatencyStats {
 
     /** Records {@code messages} deliveries to {@code group} at {@code nowMs}, from their store timestamps. */
     public void delivered(String group, long[] storeTimestampsMs, int messages, long nowMs) {
-        GroupRecorder g = groups.get(group);
-        if (g == null) {
-            if (groups.size() >= MAX_GROUPS) {
-                untracked.add(messages);
-                return;
+        while (true) {
+            GroupRecorder g = groups.get(group);
+            if (g == null) {
+                if (groups.size() >= MAX_GROUPS) {
+                    untracked.add(messages);
+                    return;
+                }
+                // a few groups past the bound can slip in when pull threads race here; the bound is not exceeded by
+                // more than the pull thread count
+                g = groups.computeIfAbsent(group, x -> new GroupRecorder(clockMs.getAsLong()));
             }
-            // a few groups past the bound can slip in when pull threads race here; the bound is not exceeded by more
-            // than the pull thread count
-            g = groups.computeIfAbsent(group, x -> new GroupRecorder(clockMs.getAsLong()));
-        }
-        synchronized (g) {
-            for (int i = 0; i < messages; i++) {
-                g.histogram.recordValue(Math.min(HIGHEST_MS, Math.max(0, nowMs - storeTimestampsMs[i])));
+            synchronized (g) {
+                if (!g.removed) {
+                    for (int i = 0; i < messages; i++) {
+                        g.histogram.recordValue(Math.min(HIGHEST_MS, Math.max(0, nowMs - storeTimestampsMs[i])));
+                    }
+                    return;
+                }
             }
+            // a roll forgot the group between our lookup and our lock: record in a new recorder, never in the old one
+            groups.remove(group, g);
         }
     }
 
@@ -110,11 +119,12 @@ public final class GroupLatencyStats {
                     max = g.histogram.getMaxValue();
                     g.histogram.reset();
                 }
+                g.idleIntervals = count == 0 ? g.idleIntervals + 1 : 0;
+                // decided under the lock, so a pull that looked the group up before this never records into it after
+                g.removed = g.idleIntervals >= IDLE_INTERVALS;
             }
-            g.idleIntervals = count == 0 ? g.idleIntervals + 1 : 0;
-            if (g.idleIntervals >= IDLE_INTERVALS) {
-                // a pull racing with this removal may record into the removed histogram: lost after an idle hour
-                it.remove();
+            if (g.removed) {
+                groups.remove(e.getKey(), g); // not it.remove(): that would also drop a recorder a pull just made
                 continue;
             }
             out.add(count == 0
