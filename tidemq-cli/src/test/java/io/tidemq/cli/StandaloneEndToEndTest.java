@@ -72,6 +72,21 @@ class StandaloneEndToEndTest {
         });
     }
 
+    /** The console's own {@code /metrics} (no login) is valid Prometheus text by promtool, like every role's. */
+    private static void consoleMetricsPassPromtool(String banner) throws Exception {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("Console     (http://127\\.0\\.0\\.1:[0-9]+/)")
+                .matcher(banner);
+        assertThat(m.find()).as(banner).isTrue();
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(m.group(1) + "metrics"))
+                        .timeout(Duration.ofSeconds(10)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("tidemq_console_sampled_groups");
+        Promtool.Result checked = Promtool.checkMetrics(r.body());
+        assertThat(checked.exitCode()).as("promtool check metrics said:%n%s%nfor:%n%s", checked.output(), r.body())
+                .isZero();
+    }
+
     private static List<String> ids(List<String> lines, String separator) {
         return lines.stream().map(l -> l.split(separator)[0]).toList();
     }
@@ -94,6 +109,7 @@ class StandaloneEndToEndTest {
                     .containsPattern("  Console     http://127\\.0\\.0\\.1:[1-9][0-9]*/")
                     .contains("log in as admin with password ")
                     .endsWith(StandaloneCommand.READY_LINE + System.lineSeparator());
+            consoleMetricsPassPromtool(standalone.server.out.toString());
 
             Cli.Result produced = Cli.exec("produce", "--namesrv", ns, "--topic", "demo", "--count", "10",
                     "--key", "order-42", "--tag", "created");
