@@ -73,12 +73,12 @@ class NamesrvReplicationIT {
     private final List<ServerNode> nodes = new ArrayList<>();
     private final List<String> addrs = new ArrayList<>();
     private final NettyRemotingClient client = new NettyRemotingClient(NettyClientConfig.builder().build());
-    private final AtomicBoolean heartbeating = new AtomicBoolean(true);
     /** Address of the NameServer the stubs heartbeat (the primary); changed by the test thread. */
     private volatile String heartbeatTo;
     /** Broker addresses registered so far, for the heartbeat thread. */
     private final Set<String> registered = ConcurrentHashMap.newKeySet();
-    private Thread heartbeater;
+    /** Sends the stubs' heartbeats every 500 ms (their period); started and stopped by the test thread. */
+    private java.util.concurrent.ScheduledExecutorService heartbeater;
     /** One controller peer config per NameServer when the controller chooses the primary; else empty. */
     private final List<Path> controllerConfigs = new ArrayList<>();
     private Path logDir;
@@ -91,9 +91,9 @@ class NamesrvReplicationIT {
 
     @AfterEach
     void stopAll() throws InterruptedException {
-        heartbeating.set(false);
         if (heartbeater != null) {
-            heartbeater.join(5_000);
+            heartbeater.shutdownNow();
+            heartbeater.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
         }
         nodes.forEach(ServerNode::close);
         client.shutdown();
@@ -108,9 +108,12 @@ class NamesrvReplicationIT {
         }
         nodes.forEach(ServerNode::start);
         heartbeatTo = addrs.get(0);
-        heartbeater = new Thread(this::heartbeatLoop, "it-broker-heartbeats");
-        heartbeater.setDaemon(true);
-        heartbeater.start();
+        heartbeater = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "it-broker-heartbeats");
+            t.setDaemon(true);
+            return t;
+        });
+        heartbeater.scheduleWithFixedDelay(this::heartbeatRound, 0, 500, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     private ServerNode node(int i, String mode, String primary, Map<String, String> extra) throws IOException {
@@ -163,20 +166,17 @@ class NamesrvReplicationIT {
         }
     }
 
-    private void heartbeatLoop() {
-        while (heartbeating.get()) {
-            for (String b : List.copyOf(registered)) {
-                try {
-                    client.invokeSync(heartbeatTo, RemotingCommand.createRequest(RequestCode.BROKER_HEARTBEAT)
-                            .writeHeader(header(b)), 2_000);
-                } catch (Exception e) {
-                    // the primary is down until the promotion; the stubs keep trying
-                }
+    /** One heartbeat of every stub broker to the current primary. */
+    private void heartbeatRound() {
+        for (String b : List.copyOf(registered)) {
+            if (Thread.currentThread().isInterrupted()) {
+                return;
             }
             try {
-                Thread.sleep(500); // the heartbeat period of the stub brokers, not a wait for a condition
-            } catch (InterruptedException e) {
-                return;
+                client.invokeSync(heartbeatTo, RemotingCommand.createRequest(RequestCode.BROKER_HEARTBEAT)
+                        .writeHeader(header(b)), 2_000);
+            } catch (Exception e) {
+                // the primary is down until the promotion; the stubs keep trying
             }
         }
     }
