@@ -301,6 +301,23 @@ class NamesrvReplicationTest {
         assertThat(status(2).epoch()).isEqualTo(NamesrvReplicator.EPOCHS_PER_TERM + 2);
     }
 
+    /**
+     * A backup restarted (empty) at its old address before the primary noticed gets the primary's next keep-alive: an
+     * empty append after the operations the primary believes it holds. Acknowledging it made the primary count the
+     * restarted backup as caught up, and it never received the first operations (the CI failure of the test below).
+     */
+    @Test
+    void anEmptyAppendAfterOperationsTheBackupDoesNotHoldIsAGapNotAnAcknowledgement() throws Exception {
+        startCluster(ReplicationMode.ASYNC, 1, 5);
+        awaitLinked(0, 2);
+        long held = status(1).lastSeq();
+        RemotingCommand r = admin.invokeSync(addrs[1], RemotingCommand.createRequest(RequestCode.NS_REPL_APPEND)
+                .putField("epoch", status(0).epoch()).putField("prevSeq", held + 3)
+                .setBody(Json.toBytes(List.of())), 5_000);
+        assertThat(r.code()).as(r.remark()).isEqualTo(ResponseCode.NAMESRV_REPLICATION_GAP.code());
+        assertThat(r.fieldAsLong("lastSeq")).isEqualTo(held);
+    }
+
     @Test
     void aRestartedBackupCatchesUpFromTheRingOrFromASnapshotWhenTheRingMovedOn() throws Exception {
         startCluster(ReplicationMode.ASYNC, 1, 5);

@@ -279,9 +279,16 @@ public final class NamesrvReplicator implements AutoCloseable {
         }
         List<RegistryOp> ops = Json.mapper().convertValue(Json.fromBytes(request.body(), List.class),
                 new TypeReference<List<RegistryOp>>() { });
+        long prevSeq = request.fieldAsLong("prevSeq", -1);
         boolean[] gap = new boolean[1];
         return bus.publishReplicated(() -> {
             List<NamesrvEvent> events = new ArrayList<>(ops.size());
+            if (prevSeq > log.lastSeq()) {
+                // the sender believes this NameServer holds operations it does not (it restarted, empty, at the same
+                // address before the sender noticed): even an empty append must not be acknowledged
+                gap[0] = true;
+                return events;
+            }
             long now = clockMs.getAsLong();
             for (RegistryOp op : ops) {
                 if (op.seq() <= log.lastSeq()) {
@@ -612,6 +619,16 @@ public final class NamesrvReplicator implements AutoCloseable {
         int code = resp.code();
         if (code == ResponseCode.SUCCESS.code()) {
             long seq = resp.fieldAsLong("lastSeq");
+            if (seq < l.position) {
+                // it holds less than it acknowledged before: it restarted; only a new handshake tells what it holds
+                LOG.info("NameServer {}: {} answers at operation {}, behind the {} it held; opening replication again",
+                        self, l.target, seq, l.position);
+                l.helloDone = false;
+                l.position = -1;
+                l.ackedSeq = -1;
+                pump(l);
+                return;
+            }
             l.position = Math.max(l.position, seq);
             l.ackedSeq = Math.max(l.ackedSeq, seq);
             l.lastError = null;
