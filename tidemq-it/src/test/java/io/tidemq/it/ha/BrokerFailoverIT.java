@@ -1,34 +1,21 @@
 package io.tidemq.it.ha;
 
 import io.tidemq.client.admin.AdminClient;
-import io.tidemq.client.admin.AdminTarget;
-import io.tidemq.client.admin.QueueMessages;
 import io.tidemq.client.producer.Producer;
 import io.tidemq.client.producer.SendResult;
 import io.tidemq.client.producer.SendStatus;
 import io.tidemq.common.message.Message;
-import io.tidemq.common.message.MessageExt;
-import io.tidemq.common.route.TopicConfig;
-import io.tidemq.controller.client.ControllerServiceClient;
 import io.tidemq.controller.state.GroupState;
-import io.tidemq.it.support.Cli;
-import io.tidemq.it.support.Cluster;
-import io.tidemq.it.support.FreePorts;
-import io.tidemq.it.support.ItLogs;
-import io.tidemq.it.support.JvmProcess;
-import io.tidemq.it.support.ServerNode;
+import io.tidemq.it.support.ControlledGroup;
 import io.tidemq.it.support.TestClients;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -48,7 +35,8 @@ import static org.awaitility.Awaitility.await;
  * master the controller elected is killed with SIGKILL. Checked: the other replica becomes master within 60 s
  * (the failover time, from the kill to the acknowledgement of the first send started once the old master was dead, is printed), the producer goes on
  * (NOT_MASTER or a refused connection, then a route refresh), every acknowledged message is readable from the new
- * master, and the old master restarted rejoins as a slave of the new epoch and ends with the new master's log.
+ * master, the old master restarted rejoins as a slave of the new epoch and ends with the new master's log, and the
+ * replicas' {@code ha/accepting-writes.log} show one replica per epoch and no overlap ({@link ControlledGroup}).
  */
 class BrokerFailoverIT {
     private static final String GROUP = "ha-failover";
@@ -57,9 +45,7 @@ class BrokerFailoverIT {
 
     @TempDir
     Path dir;
-    private final JvmProcess[] controllers = new JvmProcess[3];
-    private Cluster cluster;
-    private ControllerServiceClient controllerClient;
+    private ControlledGroup group;
     private final List<AutoCloseable> clients = new ArrayList<>();
     private final CountDownLatch stop = new CountDownLatch(1);
     private Thread producerThread;
@@ -79,49 +65,26 @@ class BrokerFailoverIT {
         for (int i = clients.size() - 1; i >= 0; i--) {
             clients.get(i).close();
         }
-        if (controllerClient != null) {
-            controllerClient.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
-        for (JvmProcess p : controllers) {
-            if (p != null) {
-                p.close();
-            }
+        if (group != null) {
+            group.close();
         }
     }
 
     @Test
     void theSlaveTakesOverAfterAKill9AndTheOldMasterRejoinsAsItsSlave() throws Exception {
-        Cli cli = new Cli(dir.resolve("logs"));
-        List<String> controllerAddrs = startControllers(cli);
-        controllerAddresses.addAll(controllerAddrs);
-        controllerClient = new ControllerServiceClient(5_000);
-
-        cluster = new Cluster("ItFailover", dir.resolve("cluster"), ItLogs.forClass(getClass()));
-        cluster.addNamesrv("namesrv-1", Map.of());
-        Map<Integer, ServerNode> replicas = new HashMap<>();
+        group = new ControlledGroup(getClass(), dir, "ItFailover", GROUP, 2_000, WAIT).startStandaloneControllers();
         for (int id = 1; id <= 2; id++) {
-            replicas.put(id, cluster.addBroker("replica-" + id, Map.of("brokerName", GROUP,
-                    "brokerId", Integer.toString(id), "haListenPort", Integer.toString(FreePorts.next()),
-                    "controllerAddresses", String.join(";", controllerAddrs), "controllerHeartbeatIntervalMs", "300",
-                    "replicationMode", "SYNC", "minInSyncReplicas", "1", "replicaLagMaxMs", "1000",
-                    "replicaAckTimeoutMs", "2000", "registerIntervalMs", "1000")));
+            group.addReplica(id, Map.of());
         }
-        cluster.startAll();
+        group.startReplicas();
 
-        GroupState first = await("the controller elects a first master and takes both replicas in sync")
-                .atMost(WAIT).ignoreExceptions().until(this::groupState, g -> g.hasMaster() && g.isr().size() == 2);
-        AdminClient admin = AdminClient.connect(cluster.namesrvAddrs(), 10_000);
-        clients.add(admin);
-        await("the master registers as master").atMost(WAIT).until(() -> admin.brokers().stream()
-                .anyMatch(b -> b.isMaster() && b.brokerName().equals(GROUP)));
-        admin.createTopic(TopicConfig.of(TOPIC, 4), AdminTarget.cluster("ItFailover"));
-        admin.awaitRoute(TOPIC, 30_000);
+        GroupState first = group.awaitMasterWithInSync("the controller elects a first master and takes both"
+                + " replicas in sync", 2);
+        group.createTopic(TOPIC, 4, "ItFailover");
+        AdminClient admin = group.admin();
 
         Producer producer = Producer.builder("it-failover-producer",
-                TestClients.config(cluster.namesrvAddrs(), "producer", dir.resolve("offsets"))
+                TestClients.config(group.namesrvAddrs(), "producer", dir.resolve("offsets"))
                         // the default: the producer must find the new master by itself, not by a fast periodic refresh
                         .routeRefreshIntervalMs(30_000).build()).build();
         clients.add(producer);
@@ -133,10 +96,9 @@ class BrokerFailoverIT {
         int oldMaster = first.masterId();
         int newMaster = 3 - oldMaster;
         long killedAt = System.nanoTime();
-        replicas.get(oldMaster).kill9();
-        long deadAt = System.nanoTime(); // a send started after this cannot be acknowledged by the old master
-        GroupState elected = await("the controller elects the other replica").atMost(WAIT).ignoreExceptions()
-                .until(this::groupState, g -> g.masterId() == newMaster && g.masterEpoch() > first.masterEpoch());
+        long deadAt = group.kill9(oldMaster); // a send started after this cannot be acknowledged by the old master
+        GroupState elected = group.await("the controller elects the other replica",
+                g -> g.masterId() == newMaster && g.masterEpoch() > first.masterEpoch());
         await("a send is acknowledged after the kill").atMost(Duration.ofSeconds(60))
                 .until(() -> lastAckNanos.get() > deadAt && firstAckSentAfter(deadAt) > 0);
         long failoverMs = TimeUnit.NANOSECONDS.toMillis(firstAckSentAfter(deadAt) - killedAt);
@@ -150,14 +112,15 @@ class BrokerFailoverIT {
         await("the producer goes on").atMost(WAIT).until(() -> acked.size() >= before + 100);
 
         // the old master restarts: a slave of the new epoch, cut to the common point, caught up
-        replicas.get(oldMaster).start();
-        await("the old master rejoins the in-sync set").atMost(WAIT).ignoreExceptions()
-                .until(this::groupState, g -> g.masterId() == newMaster && g.isr().size() == 2);
+        group.replica(oldMaster).start();
+        group.await("the old master rejoins the in-sync set",
+                g -> g.masterId() == newMaster && g.isr().size() == 2);
         stop.countDown();
         producerThread.join(30_000);
 
-        Set<String> stored = readAll(admin);
+        Set<String> stored = group.readBodies(TOPIC, 4);
         assertThat(stored).as("every acknowledged message is on the new master").containsAll(acked.keySet());
+        group.auditAcceptingWrites(2);
         String oldAddr = addressOf(admin, oldMaster);
         Map<String, String> oldInfo = admin.brokerRuntimeInfo(oldAddr);
         assertThat(oldInfo).containsEntry("haRole", "SLAVE")
@@ -170,51 +133,6 @@ class BrokerFailoverIT {
         System.out.println("BrokerFailoverIT: the old master cut " + oldInfo.get("haTruncatedBytes")
                 + " byte(s) it held alone; " + acked.size() + " acknowledged messages all on the new master");
     }
-
-    private List<String> startControllers(Cli cli) throws Exception {
-        StringBuilder peers = new StringBuilder();
-        for (int i = 0; i < 3; i++) {
-            peers.append(i == 0 ? "" : ",").append("c").append(i).append("@127.0.0.1:").append(FreePorts.next());
-        }
-        List<String> addrs = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            int port = FreePorts.next();
-            addrs.add("127.0.0.1:" + port);
-            Path config = dir.resolve("c" + i + ".properties");
-            Files.writeString(config, String.join("\n", "controllerId=c" + i, "controllerPeers=" + peers,
-                    "controllerListenPort=" + port, "bindAddress=127.0.0.1",
-                    "controllerStorePath=" + dir.resolve("controller"), "masterLeaseMs=2000") + "\n");
-            controllers[i] = cli.start("controller", "--config", config.toString());
-        }
-        for (int i = 0; i < 3; i++) {
-            int peer = i;
-            controllers[i].awaitLine(l -> l.startsWith("TideMQ controller ready: c" + peer), WAIT);
-        }
-        return addrs;
-    }
-
-    /** The group's state from the first controller peer that answers (the newest of their answers). */
-    private GroupState groupState() {
-        GroupState best = null;
-        for (String addr : controllerAddresses) {
-            try {
-                GroupState g = controllerClient.state(addr).state().group(GROUP);
-                if (g != null && (best == null || g.masterEpoch() > best.masterEpoch()
-                        || g.masterEpoch() == best.masterEpoch() && g.isrEpoch() > best.isrEpoch())) {
-                    best = g;
-                }
-            } catch (Exception e) {
-                // a peer not answering: the others do
-            }
-        }
-        if (best == null) {
-            throw new IllegalStateException("no controller peer knows group " + GROUP + " yet");
-        }
-        return best;
-    }
-
-    /** Every controller peer's address; set once by the test thread before anything reads it. */
-    private final List<String> controllerAddresses = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** The earliest acknowledgement of a send started after {@code nanos}, or 0 when none yet. */
     private long firstAckSentAfter(long nanos) {
@@ -246,24 +164,6 @@ class BrokerFailoverIT {
                 }
             }
         }
-    }
-
-    private Set<String> readAll(AdminClient admin) {
-        Set<String> bodies = new HashSet<>();
-        for (int q = 0; q < 4; q++) {
-            long offset = 0;
-            while (true) {
-                QueueMessages page = admin.queueMessages(TOPIC, GROUP, q, offset, 256);
-                for (MessageExt m : page.messages()) {
-                    bodies.add(new String(m.body(), StandardCharsets.UTF_8));
-                }
-                if (page.messages().isEmpty() || page.nextOffset() >= page.maxOffset()) {
-                    break;
-                }
-                offset = page.nextOffset();
-            }
-        }
-        return bodies;
     }
 
     private String addressOf(AdminClient admin, int replicaId) {

@@ -1,9 +1,5 @@
 package io.tidemq.it.ha;
 
-import io.tidemq.broker.ha.AcceptingWritesLog;
-import io.tidemq.client.admin.AdminClient;
-import io.tidemq.client.admin.AdminTarget;
-import io.tidemq.client.admin.QueueMessages;
 import io.tidemq.client.consumer.ConsumeStatus;
 import io.tidemq.client.consumer.PushConsumer;
 import io.tidemq.client.producer.Producer;
@@ -11,37 +7,28 @@ import io.tidemq.client.producer.SendResult;
 import io.tidemq.client.producer.SendStatus;
 import io.tidemq.common.message.Message;
 import io.tidemq.common.message.MessageExt;
-import io.tidemq.common.route.TopicConfig;
-import io.tidemq.controller.client.ControllerServiceClient;
 import io.tidemq.controller.state.GroupState;
-import io.tidemq.it.support.Cli;
-import io.tidemq.it.support.Cluster;
-import io.tidemq.it.support.FreePorts;
-import io.tidemq.it.support.ItLogs;
-import io.tidemq.it.support.JvmProcess;
-import io.tidemq.it.support.ServerNode;
+import io.tidemq.it.support.ControlledGroup;
 import io.tidemq.it.support.TestClients;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static io.tidemq.it.support.ControlledGroup.key;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -82,10 +69,7 @@ class FailoverKillLoopIT {
 
     @TempDir
     Path dir;
-    private final List<JvmProcess> namesrvs = new ArrayList<>();
-    private final List<String> controllerAddresses = new CopyOnWriteArrayList<>();
-    private Cluster cluster;
-    private ControllerServiceClient controllerClient;
+    private ControlledGroup group;
     private final List<AutoCloseable> clients = new ArrayList<>();
     private final CountDownLatch stop = new CountDownLatch(1);
     private final List<Thread> producerThreads = new ArrayList<>();
@@ -111,47 +95,21 @@ class FailoverKillLoopIT {
         for (int i = clients.size() - 1; i >= 0; i--) {
             clients.get(i).close();
         }
-        if (controllerClient != null) {
-            controllerClient.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
-        for (JvmProcess p : namesrvs) {
-            p.close();
+        if (group != null) {
+            group.close();
         }
     }
 
     @Test
     void killingTheMasterRoundAfterRoundLosesNoAcknowledgedMessageAndNeverRunsTwoMasters() throws Exception {
-        long testStartNanos = System.nanoTime();
-        String namesrvAddrs = startNamesrvsWithControllers(new Cli(dir.resolve("logs")));
-        controllerClient = new ControllerServiceClient(5_000);
-
-        cluster = new Cluster("ItKillLoop", dir.resolve("cluster"), ItLogs.forClass(getClass()));
-        Map<Integer, ServerNode> replicas = new HashMap<>();
-        Map<Integer, Path> storePaths = new HashMap<>();
+        group = new ControlledGroup(getClass(), dir, "ItKillLoop", GROUP, 2_000, WAIT).startNamesrvsWithControllers();
+        String namesrvAddrs = group.namesrvAddrs();
         for (int id = 1; id <= REPLICAS; id++) {
-            String name = "replica-" + id;
-            replicas.put(id, cluster.addBroker(name, Map.ofEntries(Map.entry("brokerName", GROUP),
-                    Map.entry("brokerId", Integer.toString(id)), Map.entry("namesrvAddrs", namesrvAddrs),
-                    Map.entry("storePath", dir.resolve("cluster").resolve(name).toString()),
-                    Map.entry("haListenPort", Integer.toString(FreePorts.next())),
-                    Map.entry("controllerAddresses", String.join(";", controllerAddresses)),
-                    Map.entry("controllerHeartbeatIntervalMs", "300"), Map.entry("replicationMode", "SYNC"),
-                    Map.entry("minInSyncReplicas", "2"), Map.entry("replicaLagMaxMs", "1000"),
-                    Map.entry("replicaAckTimeoutMs", "2000"), Map.entry("registerIntervalMs", "1000"))));
-            storePaths.put(id, dir.resolve("cluster").resolve(name));
+            group.addReplica(id, Map.of("minInSyncReplicas", "2"));
         }
-        cluster.startAll();
-        await("the controller elects a first master and takes every replica in sync").atMost(WAIT)
-                .ignoreExceptions().until(this::groupState, g -> g.hasMaster() && g.isr().size() == REPLICAS);
-        AdminClient admin = AdminClient.connect(namesrvAddrs, 10_000);
-        clients.add(admin);
-        await("the master registers as master").atMost(WAIT).ignoreExceptions().until(() -> admin.brokers()
-                .stream().anyMatch(b -> b.isMaster() && b.brokerName().equals(GROUP)));
-        admin.createTopic(TopicConfig.of(TOPIC, QUEUES), AdminTarget.cluster("ItKillLoop"));
-        admin.awaitRoute(TOPIC, 30_000);
+        group.startReplicas();
+        group.awaitMasterWithInSync("the controller elects a first master and takes every replica in sync", REPLICAS);
+        group.createTopic(TOPIC, QUEUES, "ItKillLoop");
 
         for (int c = 0; c < 2; c++) {
             PushConsumer consumer = PushConsumer.builder(CONSUMER_GROUP, TestClients.config(namesrvAddrs,
@@ -178,43 +136,43 @@ class FailoverKillLoopIT {
             t.start();
         }
 
-        // replica id to the nanoTime at which each of its kills had left it dead; the test thread
-        Map<Integer, List<Long>> deaths = new HashMap<>();
         List<Long> failoverMs = new ArrayList<>();
         for (int round = 1; round <= ROUNDS; round++) {
-            GroupState before = await("round " + round + ": a master and every replica in sync").atMost(WAIT)
-                    .ignoreExceptions().until(this::groupState, g -> g.hasMaster() && g.isr().size() == REPLICAS);
+            long roundStart = System.nanoTime();
+            GroupState before = group.awaitMasterWithInSync("round " + round + ": a master and every replica in sync",
+                    REPLICAS);
+            long readyAt = System.nanoTime();
             int ackedBefore = acked.size();
             await("round " + round + ": the producers make progress").atMost(WAIT)
                     .until(() -> acked.size() >= ackedBefore + 50);
             int oldMaster = before.masterId();
             long killedAt = System.nanoTime();
-            replicas.get(oldMaster).kill9(); // returns once the process is gone
-            long deadAt = System.nanoTime();
-            deaths.computeIfAbsent(oldMaster, k -> new ArrayList<>()).add(deadAt);
-            GroupState after = await("round " + round + ": the controller elects another replica").atMost(WAIT)
-                    .ignoreExceptions().until(this::groupState,
-                            g -> g.hasMaster() && g.masterId() != oldMaster && g.masterEpoch() > before.masterEpoch());
+            long deadAt = group.kill9(oldMaster);
+            GroupState after = group.awaitNewMaster("round " + round + ": the controller elects another replica",
+                    before);
+            long electedAt = System.nanoTime();
             long firstAck = await("round " + round + ": a send started after the kill is acknowledged")
                     .atMost(WAIT).until(() -> firstAckSentAfter(deadAt), t -> t > 0);
             long ms = TimeUnit.NANOSECONDS.toMillis(firstAck - killedAt);
             failoverMs.add(ms);
+            long restartAt = System.nanoTime();
+            group.replica(oldMaster).start();
+            long restartedAt = System.nanoTime();
             System.out.printf("FailoverKillLoopIT: round %d: killed replica %d (master of epoch %d), replica %d master"
-                    + " of epoch %d, failover %d ms%n", round, oldMaster, before.masterEpoch(), after.masterId(),
-                    after.masterEpoch(), ms);
-            replicas.get(oldMaster).start();
+                    + " of epoch %d, failover %d ms; phases: in sync %d ms, kill to elected %d ms, restart %d ms%n",
+                    round, oldMaster, before.masterEpoch(), after.masterId(), after.masterEpoch(), ms,
+                    TimeUnit.NANOSECONDS.toMillis(readyAt - roundStart),
+                    TimeUnit.NANOSECONDS.toMillis(electedAt - killedAt),
+                    TimeUnit.NANOSECONDS.toMillis(restartedAt - restartAt));
         }
-        await("the last restarted replica rejoins").atMost(WAIT).ignoreExceptions()
-                .until(this::groupState, g -> g.hasMaster() && g.isr().size() == REPLICAS);
+        group.awaitMasterWithInSync("the last restarted replica rejoins", REPLICAS);
         stop.countDown();
         for (Thread t : producerThreads) {
             t.join(30_000);
         }
 
         // the final master's log: no (queue, queue offset) twice, every acknowledged message where its ack said
-        Map<Long, String> log = readLog(admin); // key: queueId << 48 | queueOffset
-        Map<String, Long> where = new HashMap<>();
-        log.forEach((k, body) -> where.putIfAbsent(body, k));
+        Map<Long, String> log = group.readTopic(TOPIC, QUEUES);
         for (Ack a : acked.values()) {
             assertThat(log.get(key(a.queueId(), a.queueOffset()))).as("acknowledged %s at queue %d offset %d",
                     a.body(), a.queueId(), a.queueOffset()).isEqualTo(a.body());
@@ -230,44 +188,7 @@ class FailoverKillLoopIT {
         }
 
         // never two masters: one replica per epoch, accepting intervals of different epochs never overlap
-        long nowNanos = System.nanoTime();
-        List<long[]> intervals = new ArrayList<>(); // {epoch, replica, start, end}
-        Map<Integer, Set<Integer>> replicasOfEpoch = new HashMap<>();
-        for (int id = 1; id <= REPLICAS; id++) {
-            List<AcceptingWritesLog.Event> events = AcceptingWritesLog.read(storePaths.get(id).resolve("ha")
-                    .resolve(AcceptingWritesLog.FILE_NAME));
-            for (int i = 0; i < events.size(); i++) {
-                AcceptingWritesLog.Event e = events.get(i);
-                assertThat(e.monotonicNanos()).as("a common monotonic clock: %s lies on this JVM's nanoTime line", e)
-                        .isBetween(testStartNanos, nowNanos);
-                assertThat(e.group()).isEqualTo(GROUP);
-                if (!e.start()) {
-                    continue;
-                }
-                replicasOfEpoch.computeIfAbsent(e.epoch(), k -> new HashSet<>()).add(e.replicaId());
-                long end = nowNanos;
-                if (i + 1 < events.size() && !events.get(i + 1).start() && events.get(i + 1).epoch() == e.epoch()) {
-                    end = events.get(i + 1).monotonicNanos();
-                } else {
-                    for (long death : deaths.getOrDefault(id, List.of())) {
-                        if (death > e.monotonicNanos()) {
-                            end = Math.min(end, death);
-                        }
-                    }
-                }
-                intervals.add(new long[] {e.epoch(), e.replicaId(), e.monotonicNanos(), end});
-            }
-        }
-        assertThat(replicasOfEpoch).as("epochs with a master").hasSizeGreaterThanOrEqualTo(ROUNDS + 1);
-        replicasOfEpoch.forEach((epoch, ids) -> assertThat(ids).as("replicas accepting writes in epoch %d", epoch)
-                .hasSize(1));
-        intervals.sort((x, y) -> Long.compare(x[2], y[2]));
-        for (int i = 1; i < intervals.size(); i++) {
-            long[] prev = intervals.get(i - 1);
-            long[] next = intervals.get(i);
-            assertThat(prev[3]).as("replica %d stopped accepting writes of epoch %d before replica %d started in"
-                    + " epoch %d", prev[1], prev[0], next[1], next[0]).isLessThanOrEqualTo(next[2]);
-        }
+        group.auditAcceptingWrites(ROUNDS + 1);
 
         List<Long> sorted = new ArrayList<>(failoverMs);
         Collections.sort(sorted);
@@ -280,77 +201,6 @@ class FailoverKillLoopIT {
     private static long percentile(List<Long> sorted, int p) {
         int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
-    }
-
-    private static long key(int queueId, long queueOffset) {
-        return ((long) queueId << 48) | queueOffset;
-    }
-
-    /** Every record of the topic on the current master, by (queue, queue offset); fails on a queue offset twice. */
-    private Map<Long, String> readLog(AdminClient admin) {
-        Map<Long, String> log = new HashMap<>();
-        for (int q = 0; q < QUEUES; q++) {
-            long offset = 0;
-            while (true) {
-                QueueMessages page = admin.queueMessages(TOPIC, GROUP, q, offset, 256);
-                for (MessageExt m : page.messages()) {
-                    String previous = log.put(key(q, m.queueOffset()), new String(m.body(), StandardCharsets.UTF_8));
-                    assertThat(previous).as("two records at queue %d offset %d", q, m.queueOffset()).isNull();
-                }
-                if (page.messages().isEmpty() || page.nextOffset() >= page.maxOffset()) {
-                    break;
-                }
-                offset = page.nextOffset();
-            }
-        }
-        return log;
-    }
-
-    private String startNamesrvsWithControllers(Cli cli) throws Exception {
-        StringBuilder peers = new StringBuilder();
-        for (int i = 0; i < REPLICAS; i++) {
-            peers.append(i == 0 ? "" : ",").append("c").append(i).append("@127.0.0.1:").append(FreePorts.next());
-        }
-        List<String> addrs = new ArrayList<>();
-        for (int i = 0; i < REPLICAS; i++) {
-            int controllerPort = FreePorts.next();
-            int namesrvPort = FreePorts.next();
-            controllerAddresses.add("127.0.0.1:" + controllerPort);
-            addrs.add("127.0.0.1:" + namesrvPort);
-            Path controllerConfig = dir.resolve("c" + i + ".properties");
-            Files.writeString(controllerConfig, String.join("\n", "controllerId=c" + i, "controllerPeers=" + peers,
-                    "controllerListenPort=" + controllerPort, "bindAddress=127.0.0.1",
-                    "controllerStorePath=" + dir.resolve("controller"), "masterLeaseMs=2000") + "\n");
-            Path namesrvConfig = dir.resolve("namesrv-" + i + ".properties");
-            Files.writeString(namesrvConfig, String.join("\n", "listenPort=" + namesrvPort,
-                    "bindAddress=127.0.0.1") + "\n");
-            namesrvs.add(cli.start("namesrv", "--config", namesrvConfig.toString(), "--controller-config",
-                    controllerConfig.toString()));
-        }
-        for (JvmProcess p : namesrvs) {
-            p.awaitLine(l -> l.startsWith(Cluster.NAMESRV_READY_PREFIX), WAIT);
-        }
-        return String.join(";", addrs);
-    }
-
-    /** The group's state from the controller peers that answer (the newest of their answers). */
-    private GroupState groupState() {
-        GroupState best = null;
-        for (String addr : controllerAddresses) {
-            try {
-                GroupState g = controllerClient.state(addr).state().group(GROUP);
-                if (g != null && (best == null || g.masterEpoch() > best.masterEpoch()
-                        || g.masterEpoch() == best.masterEpoch() && g.isrEpoch() > best.isrEpoch())) {
-                    best = g;
-                }
-            } catch (Exception e) {
-                // a peer not answering: the others do
-            }
-        }
-        if (best == null) {
-            throw new IllegalStateException("no controller peer knows group " + GROUP + " yet");
-        }
-        return best;
     }
 
     /** The earliest acknowledgement of a send started after {@code nanos}, or 0 when none yet. */

@@ -1,20 +1,12 @@
 package io.tidemq.it.ha;
 
-import io.tidemq.broker.ha.AcceptingWritesLog;
 import io.tidemq.client.admin.AdminClient;
-import io.tidemq.client.admin.AdminTarget;
 import io.tidemq.common.message.MessageProperties;
 import io.tidemq.common.protocol.RequestCode;
 import io.tidemq.common.protocol.ResponseCode;
 import io.tidemq.common.protocol.header.Headers;
-import io.tidemq.common.route.TopicConfig;
-import io.tidemq.controller.client.ControllerServiceClient;
 import io.tidemq.controller.state.GroupState;
-import io.tidemq.it.support.Cli;
-import io.tidemq.it.support.Cluster;
-import io.tidemq.it.support.FreePorts;
-import io.tidemq.it.support.ItLogs;
-import io.tidemq.it.support.JvmProcess;
+import io.tidemq.it.support.ControlledGroup;
 import io.tidemq.it.support.TcpProxy;
 import io.tidemq.remoting.netty.NettyClientConfig;
 import io.tidemq.remoting.netty.NettyRemotingClient;
@@ -25,7 +17,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,11 +57,8 @@ class MasterPartitionIT {
 
     @TempDir
     Path dir;
-    private final JvmProcess[] controllers = new JvmProcess[3];
-    private final List<String> controllerAddresses = new CopyOnWriteArrayList<>();
+    private ControlledGroup group;
     private final List<AutoCloseable> closeables = new ArrayList<>();
-    private Cluster cluster;
-    private ControllerServiceClient controllerClient;
     private final CountDownLatch stop = new CountDownLatch(1);
     private Thread sender;
 
@@ -89,55 +77,32 @@ class MasterPartitionIT {
         for (int i = closeables.size() - 1; i >= 0; i--) {
             closeables.get(i).close();
         }
-        if (controllerClient != null) {
-            controllerClient.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
-        for (JvmProcess p : controllers) {
-            if (p != null) {
-                p.close();
-            }
+        if (group != null) {
+            group.close();
         }
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"ASYNC", "SYNC"})
     void aMasterCutOffFromTheControllerAcknowledgesNothingPastItsFence(String mode) throws Exception {
-        startControllers(new Cli(dir.resolve("logs")));
-        controllerClient = new ControllerServiceClient(5_000);
-        cluster = new Cluster("ItPartition", dir.resolve("cluster"), ItLogs.forClass(getClass()));
-        cluster.addNamesrv("namesrv-1", Map.of());
+        group = new ControlledGroup(getClass(), dir, "ItPartition", GROUP, LEASE_MS, WAIT)
+                .startStandaloneControllers();
         Map<Integer, List<TcpProxy>> proxies = new HashMap<>();
-        Map<Integer, Path> stores = new HashMap<>();
         for (int id = 1; id <= 2; id++) {
             List<TcpProxy> mine = new ArrayList<>();
-            for (String c : controllerAddresses) {
+            for (String c : group.controllerAddresses()) {
                 TcpProxy p = new TcpProxy(c);
                 closeables.add(p);
                 mine.add(p);
             }
             proxies.put(id, mine);
-            String name = "replica-" + id;
-            stores.put(id, dir.resolve("cluster").resolve(name));
-            cluster.addBroker(name, Map.ofEntries(Map.entry("brokerName", GROUP),
-                    Map.entry("brokerId", Integer.toString(id)),
-                    Map.entry("haListenPort", Integer.toString(FreePorts.next())),
-                    Map.entry("controllerAddresses", String.join(";", mine.stream().map(TcpProxy::address).toList())),
-                    Map.entry("controllerHeartbeatIntervalMs", "300"), Map.entry("replicationMode", mode),
-                    Map.entry("minInSyncReplicas", "1"), Map.entry("replicaLagMaxMs", "1000"),
-                    Map.entry("replicaAckTimeoutMs", "2000"), Map.entry("registerIntervalMs", "1000")));
+            group.addReplica(id, Map.of("replicationMode", mode,
+                    "controllerAddresses", String.join(";", mine.stream().map(TcpProxy::address).toList())));
         }
-        cluster.startAll();
-        GroupState first = await("a first master with both replicas in sync").atMost(WAIT).ignoreExceptions()
-                .until(this::groupState, g -> g.hasMaster() && g.isr().size() == 2);
-        AdminClient admin = AdminClient.connect(cluster.namesrvAddrs(), 10_000);
-        closeables.add(admin);
-        await("the master registers as master").atMost(WAIT).ignoreExceptions().until(() -> admin.brokers().stream()
-                .anyMatch(b -> b.isMaster() && b.brokerName().equals(GROUP)));
-        admin.createTopic(TopicConfig.of(TOPIC, 2), AdminTarget.cluster("ItPartition"));
-        admin.awaitRoute(TOPIC, 30_000);
+        group.startReplicas();
+        GroupState first = group.awaitMasterWithInSync("a first master with both replicas in sync", 2);
+        group.createTopic(TOPIC, 2, "ItPartition");
+        AdminClient admin = group.admin();
 
         int oldMaster = first.masterId();
         String oldMasterAddr = first.master().brokerAddr();
@@ -151,14 +116,9 @@ class MasterPartitionIT {
         long cutNanos = System.nanoTime();
         proxies.get(oldMaster).forEach(p -> p.mode(TcpProxy.Mode.BLACKHOLE));
         long cutDoneNanos = System.nanoTime(); // no answer crosses a proxy after this
-        GroupState elected = await("the controller elects the other replica").atMost(WAIT).ignoreExceptions()
-                .until(this::groupState, g -> g.hasMaster() && g.masterId() != oldMaster
-                        && g.masterEpoch() > first.masterEpoch());
+        GroupState elected = group.awaitNewMaster("the controller elects the other replica", first);
         long newEpochStart = await("the new master starts accepting writes").atMost(WAIT).until(() ->
-                AcceptingWritesLog.read(stores.get(elected.masterId()).resolve("ha")
-                        .resolve(AcceptingWritesLog.FILE_NAME)).stream()
-                        .filter(e -> e.start() && e.epoch() == elected.masterEpoch())
-                        .mapToLong(AcceptingWritesLog.Event::monotonicNanos).findFirst().orElse(0L), t -> t > 0);
+                group.acceptingSince(elected.masterId(), elected.masterEpoch()), t -> t > 0);
         assertThat(newEpochStart).as("the broker's stamp lies on this JVM's monotonic clock").isBetween(cutNanos,
                 System.nanoTime());
         await("the client goes on sending to the old master").atMost(WAIT)
@@ -188,9 +148,11 @@ class MasterPartitionIT {
         // healed: the old master hears the new epoch and rejoins as its slave
         proxies.get(oldMaster).forEach(p -> p.mode(TcpProxy.Mode.PASS));
         proxies.get(oldMaster).forEach(TcpProxy::reset);
-        await("the old master rejoins the in-sync set of the new epoch").atMost(WAIT).ignoreExceptions()
-                .until(this::groupState, g -> g.masterEpoch() == elected.masterEpoch() && g.isr().contains(oldMaster));
+        group.await("the old master rejoins the in-sync set of the new epoch",
+                g -> g.masterEpoch() == elected.masterEpoch() && g.isr().contains(oldMaster));
         assertThat(admin.brokerRuntimeInfo(oldMasterAddr)).containsEntry("haRole", "SLAVE");
+        // no ControlledGroup#auditAcceptingWrites here: the cut-off master logs its STOP only once it hears the new
+        // epoch after the heal; its fence meanwhile is the lease (ASYNC) or the refused replication (SYNC), checked above
     }
 
     private List<Attempt> acked() {
@@ -223,45 +185,5 @@ class MasterPartitionIT {
                 }
             }
         }
-    }
-
-    private void startControllers(Cli cli) throws Exception {
-        StringBuilder peers = new StringBuilder();
-        for (int i = 0; i < 3; i++) {
-            peers.append(i == 0 ? "" : ",").append("c").append(i).append("@127.0.0.1:").append(FreePorts.next());
-        }
-        for (int i = 0; i < 3; i++) {
-            int port = FreePorts.next();
-            controllerAddresses.add("127.0.0.1:" + port);
-            Path config = dir.resolve("c" + i + ".properties");
-            Files.writeString(config, String.join("\n", "controllerId=c" + i, "controllerPeers=" + peers,
-                    "controllerListenPort=" + port, "bindAddress=127.0.0.1",
-                    "controllerStorePath=" + dir.resolve("controller"), "masterLeaseMs=" + LEASE_MS) + "\n");
-            controllers[i] = cli.start("controller", "--config", config.toString());
-        }
-        for (int i = 0; i < 3; i++) {
-            int peer = i;
-            controllers[i].awaitLine(l -> l.startsWith("TideMQ controller ready: c" + peer), WAIT);
-        }
-    }
-
-    /** The group's state from the controller peers that answer (the newest of their answers). */
-    private GroupState groupState() {
-        GroupState best = null;
-        for (String addr : controllerAddresses) {
-            try {
-                GroupState g = controllerClient.state(addr).state().group(GROUP);
-                if (g != null && (best == null || g.masterEpoch() > best.masterEpoch()
-                        || g.masterEpoch() == best.masterEpoch() && g.isrEpoch() > best.isrEpoch())) {
-                    best = g;
-                }
-            } catch (Exception e) {
-                // a peer not answering: the others do
-            }
-        }
-        if (best == null) {
-            throw new IllegalStateException("no controller peer knows group " + GROUP + " yet");
-        }
-        return best;
     }
 }

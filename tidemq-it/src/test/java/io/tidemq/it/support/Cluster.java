@@ -38,14 +38,23 @@ public final class Cluster implements AutoCloseable {
 
     /** Adds (does not start) a NameServer with the given extra keys. */
     public ServerNode addNamesrv(String name, Map<String, String> keys) {
+        return addNamesrv(name, keys, List.of());
+    }
+
+    /**
+     * Adds (does not start) a NameServer with the given extra keys and extra command-line arguments after
+     * {@code --config FILE} (e.g. {@code --controller-config FILE} to embed a controller peer).
+     */
+    public ServerNode addNamesrv(String name, Map<String, String> keys, List<String> extraArgs) {
         int port = FreePorts.next();
         Properties p = new Properties();
         p.setProperty("listenPort", Integer.toString(port));
         p.setProperty("bindAddress", "127.0.0.1");
         p.putAll(keys);
         Path file = write(name + ".properties", p);
-        ServerNode node = new ServerNode(name, logDir, List.of("namesrv", "--config", file.toString()),
-                line -> line.startsWith(NAMESRV_READY_PREFIX));
+        List<String> args = new ArrayList<>(List.of("namesrv", "--config", file.toString()));
+        args.addAll(extraArgs);
+        ServerNode node = new ServerNode(name, logDir, args, line -> line.startsWith(NAMESRV_READY_PREFIX));
         namesrvs.put(name, node);
         namesrvAddrs.add("127.0.0.1:" + port);
         return node;
