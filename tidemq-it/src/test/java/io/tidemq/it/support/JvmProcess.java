@@ -66,11 +66,16 @@ public final class JvmProcess implements AutoCloseable {
                                    String mainClass, String... args) {
         List<String> cmd = new ArrayList<>(prefix);
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        ServerClassArchive.ChildJvm child = ServerClassArchive.child();
         cmd.add("-Xms64m");
         cmd.add("-XX:+UseSerialGC");
+        // C1 only: children live seconds to a minute, and C2's compilations cost the 2-core machine more than they
+        // win back (a broker reached its ready line on 2.0 s of CPU instead of 3.5 s); a test may override it
+        cmd.add("-XX:TieredStopAtLevel=1");
+        cmd.addAll(child.options());
         cmd.addAll(jvmArgs);
         cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(child.classPath());
         cmd.add(mainClass);
         cmd.addAll(List.of(args));
         try {
