@@ -26,7 +26,8 @@ import java.util.concurrent.locks.LockSupport;
  * lineage), HA_FETCH (raw CommitLog bytes from the mapped files, never re-encoded, never across an epoch
  * end; each answer carries the metadata version), HA_METADATA (topics and consumer offsets) and HA_MERGE_OFFSETS
  * (consumer offsets a slave took while this master was away). A fetch held at
- * the log end is also answered when the metadata version or the commit point moves (so a slave's consumers see a
+ * the log end is also answered when the metadata version moves, or when the commit point moved past what its replica
+ * was told and no new bytes came to carry it within {@link #COMMIT_NEWS_DELAY_NS} (so a slave's consumers see a
  * committed record without waiting for {@code haFetchMaxWaitMs}). A fetch at the log end is held until bytes arrive ({@link #wakeUp()}, called after every put) or
  * {@code haFetchMaxWaitMs} passes.
  *
@@ -37,10 +38,34 @@ final class HaServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(HaServer.class);
     private static final long HOLD_PARK_NS = TimeUnit.MILLISECONDS.toNanos(5);
+    /**
+     * How long a held fetch waits for new bytes once the commit point moved past what its replica was told, before
+     * it is answered with the commit point alone. Under SYNC load the next records arrive within this and carry the
+     * commit point with them (one answer instead of an empty one and a new fetch); when writes stop, the slave's
+     * consumers see the last committed records this much later.
+     */
+    static final long COMMIT_NEWS_DELAY_NS = TimeUnit.MILLISECONDS.toNanos(2);
 
-    /** A fetch at the log end; {@code commitPoint}: the master's commit point when it was held. */
-    private record HeldFetch(int replicaId, long offset, int maxBytes, long deadlineMs, long metadataVersion,
-                             long commitPoint, CompletableFuture<RemotingCommand> answer) {
+    /** A fetch at the log end. */
+    static final class HeldFetch {
+        final int replicaId;
+        final long offset;
+        final int maxBytes;
+        final long deadlineMs;
+        final long metadataVersion;
+        final CompletableFuture<RemotingCommand> answer;
+        /** When the hold thread first saw a commit point its replica was not told (System.nanoTime), or 0; that thread's. */
+        long commitNewsSinceNs;
+
+        HeldFetch(int replicaId, long offset, int maxBytes, long deadlineMs, long metadataVersion,
+                  CompletableFuture<RemotingCommand> answer) {
+            this.replicaId = replicaId;
+            this.offset = offset;
+            this.maxBytes = maxBytes;
+            this.deadlineMs = deadlineMs;
+            this.metadataVersion = metadataVersion;
+            this.answer = answer;
+        }
     }
 
     /** The master's side of metadata replication ({@link ReplicationService}). */
@@ -67,6 +92,16 @@ final class HaServer implements AutoCloseable {
     private final NettyRemotingServer server;
     private final ExecutorService executor;
     private final ConcurrentLinkedQueue<HeldFetch> held = new ConcurrentLinkedQueue<>();
+    /**
+     * The highest commit point each replica was sent (in any answer to it, the hello's included), so a held fetch is
+     * not answered for news its replica already got, e.g. from the answer to the fetch that moved the commit point.
+     * Written by the request thread and the hold thread.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<Integer, Long> toldCommitPoint =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    /** Fetches served, and those of them that were acknowledgements only ({@code maxBytes = 0}); for tests. */
+    private final java.util.concurrent.atomic.AtomicLong fetchesServed = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong ackOnlyFetches = new java.util.concurrent.atomic.AtomicLong();
     private final Thread holdThread;
     private volatile boolean stopped;
 
@@ -125,11 +160,13 @@ final class HaServer implements AutoCloseable {
         isr.onHello(replicaId, storeUuid, request.fieldAsLong("incarnation"), slaveEnd);
         log.info("replica {} of group {} connected from {} (store {}, log end {})", replicaId, group,
                 channel.remoteAddress(), storeUuid, slaveEnd);
+        long commitPoint = isr.commitPoint();
+        toldCommitPoint.put(replicaId, commitPoint);
         RemotingCommand reply = RemotingCommand.createResponse(ResponseCode.SUCCESS, null)
                 .putField("masterEpoch", masterEpoch)
                 .putField("masterMinOffset", replicaLog.minOffset())
                 .putField("masterMaxOffset", replicaLog.maxOffset())
-                .putField("confirmOffset", isr.commitPoint());
+                .putField("confirmOffset", commitPoint);
         reply.setBody(LineageCodec.encode(replicaLog.epochs().entries()));
         return done(reply);
     }
@@ -156,15 +193,19 @@ final class HaServer implements AutoCloseable {
             return done(RemotingCommand.createResponse(ResponseCode.HA_OFFSET_MISMATCH, "ackOffset " + ackOffset
                     + " must be between 0 and the fetch offset " + offset + "; repeat the handshake"));
         }
+        fetchesServed.incrementAndGet();
+        if (maxBytes <= 0) {
+            ackOnlyFetches.incrementAndGet();
+        }
         isr.onFetch(replicaId, ackOffset);
         long appliedMetadata = request.fieldAsLong("metadataVersion", 0);
         metadata.applied(replicaId, appliedMetadata);
         if (offset < end || maxWaitMs <= 0 || maxBytes <= 0 || metadata.version() > appliedMetadata) {
-            return done(answer(offset, maxBytes));
+            return done(answer(replicaId, offset, maxBytes));
         }
         CompletableFuture<RemotingCommand> answer = new CompletableFuture<>();
         held.add(new HeldFetch(replicaId, offset, maxBytes, System.currentTimeMillis() + maxWaitMs, appliedMetadata,
-                isr.commitPoint(), answer));
+                answer));
         LockSupport.unpark(holdThread);
         return answer;
     }
@@ -194,13 +235,15 @@ final class HaServer implements AutoCloseable {
     }
 
     /** A fetch's answer; {@code maxBytes <= 0} (an acknowledgement) gets no bytes, only the master's state. */
-    private RemotingCommand answer(long offset, int maxBytes) {
+    private RemotingCommand answer(int replicaId, long offset, int maxBytes) {
         byte[] bytes = maxBytes <= 0 ? new byte[0] : replicaLog.readRaw(offset, maxBytes, replicaLog.maxOffset());
         EpochEntry batchEpoch = replicaLog.epochAt(offset);
+        long commitPoint = isr.commitPoint();
+        toldCommitPoint.merge(replicaId, commitPoint, Math::max);
         RemotingCommand reply = RemotingCommand.createResponse(ResponseCode.SUCCESS, null)
                 .putField("masterEpoch", masterEpoch)
                 .putField("baseOffset", offset)
-                .putField("confirmOffset", isr.commitPoint())
+                .putField("confirmOffset", commitPoint)
                 .putField("masterMaxOffset", replicaLog.maxOffset())
                 .putField("metadataVersion", metadata.version());
         if (batchEpoch != null) {
@@ -210,19 +253,46 @@ final class HaServer implements AutoCloseable {
         return reply;
     }
 
+    /**
+     * Whether a held fetch is answered now: new bytes, its wait is over, newer metadata, or a commit point its replica
+     * was not told that no new bytes came to carry within {@link #COMMIT_NEWS_DELAY_NS}. Records when the commit
+     * news was first seen. The hold thread.
+     */
+    static boolean answerNow(HeldFetch fetch, long end, long nowMs, long nowNs, long metadataVersion, long commitPoint,
+                             long toldCommitPoint) {
+        if (end > fetch.offset || nowMs >= fetch.deadlineMs || metadataVersion > fetch.metadataVersion) {
+            return true;
+        }
+        if (commitPoint <= toldCommitPoint) {
+            fetch.commitNewsSinceNs = 0;
+            return false;
+        }
+        // a moved commit point is news too (the slave's consumers see records up to it), but not urgent
+        if (fetch.commitNewsSinceNs == 0) {
+            fetch.commitNewsSinceNs = nowNs == 0 ? 1 : nowNs;
+            return false;
+        }
+        return nowNs - fetch.commitNewsSinceNs >= COMMIT_NEWS_DELAY_NS;
+    }
+
     private void holdLoop() {
         long nextLagCheckMs = 0;
         while (!stopped) {
+            long parkNs = HOLD_PARK_NS;
             try {
                 long now = System.currentTimeMillis();
+                long nowNs = System.nanoTime();
                 long end = replicaLog.maxOffset();
+                long version = metadata.version();
+                long commitPoint = isr.commitPoint();
                 for (Iterator<HeldFetch> it = held.iterator(); it.hasNext(); ) {
                     HeldFetch fetch = it.next();
-                    // a moved commit point is news too: the slave's consumers see records up to it
-                    if (end > fetch.offset() || now >= fetch.deadlineMs()
-                            || metadata.version() > fetch.metadataVersion() || isr.commitPoint() > fetch.commitPoint()) {
+                    if (answerNow(fetch, end, now, nowNs, version, commitPoint,
+                            toldCommitPoint.getOrDefault(fetch.replicaId, -1L))) {
                         it.remove();
-                        fetch.answer().complete(answer(fetch.offset(), fetch.maxBytes()));
+                        fetch.answer.complete(answer(fetch.replicaId, fetch.offset, fetch.maxBytes));
+                    } else if (fetch.commitNewsSinceNs != 0) {
+                        parkNs = Math.min(parkNs, Math.max(1, COMMIT_NEWS_DELAY_NS - (nowNs - fetch.commitNewsSinceNs)));
                     }
                 }
                 if (now >= nextLagCheckMs) {
@@ -232,7 +302,7 @@ final class HaServer implements AutoCloseable {
             } catch (RuntimeException e) {
                 log.error("answering held replication fetches failed; retrying", e);
             }
-            LockSupport.parkNanos(this, HOLD_PARK_NS);
+            LockSupport.parkNanos(this, parkNs);
         }
     }
 
@@ -253,7 +323,15 @@ final class HaServer implements AutoCloseable {
         executor.shutdownNow();
         HeldFetch fetch;
         while ((fetch = held.poll()) != null) {
-            fetch.answer().complete(null);
+            fetch.answer.complete(null);
         }
+    }
+
+    long fetchesServed() {
+        return fetchesServed.get();
+    }
+
+    long ackOnlyFetchesServed() {
+        return ackOnlyFetches.get();
     }
 }

@@ -631,6 +631,11 @@ public final class ReplicationService implements PutGate, AutoCloseable {
         }
     }
 
+    /** The replication server while master, else null; for tests. */
+    HaServer haServer() {
+        return server;
+    }
+
     /** The port slaves fetch from (masters only). */
     public int haPort() {
         HaServer s = server;
