@@ -13,6 +13,10 @@ package io.tidemq.broker.ha;
  *   <li>an empty answer (nothing new within the master's wait) is followed by one data fetch from the same
  *       position, which also acknowledges everything appended.</li>
  * </ol>
+ * At the master's log end (the batch holds everything the master had, the usual case of SYNC replication) reading
+ * ahead gains nothing: the next fetch would only be held at the master. There the next data fetch leaves after the
+ * append instead and is itself the acknowledgement, so a batch costs one request instead of two (a data fetch and an
+ * acknowledgement, each a wake-up of both JVMs on a machine whose cores the master, the slave and the clients share).
  * An acknowledgement never exceeds the bytes appended when it was sent, so the master's commit point only counts
  * bytes this replica holds. Pure bookkeeping, no I/O; owned by the HA client thread.
  */
@@ -37,6 +41,8 @@ final class FetchPipeline {
     private long position;
     /** The end of the batch received and not appended yet, or -1. */
     private long pendingEnd = -1;
+    /** The batch waiting to be appended reached the master's end: its data fetch leaves after the append. */
+    private boolean fetchAfterAppend;
     private int inFlight;
 
     /** @param logEnd this replica's log end after the handshake */
@@ -55,12 +61,22 @@ final class FetchPipeline {
     }
 
     /**
-     * The data fetch's answer arrived: {@code bytes} bytes from {@code baseOffset}.
-     *
-     * @return the next data fetch, to send before the batch is appended
-     * @throws IllegalArgumentException when the master answered another offset than the one asked for
+     * The data fetch's answer arrived: {@code bytes} bytes from {@code baseOffset}, not the whole of the master's log
+     * (the master holds more): {@link #onData(long, int, boolean)} with {@code atMasterEnd = false}.
      */
     Fetch onData(long baseOffset, int bytes) {
+        return onData(baseOffset, bytes, false);
+    }
+
+    /**
+     * The data fetch's answer arrived: {@code bytes} bytes from {@code baseOffset}.
+     *
+     * @param atMasterEnd the batch ends at the master's log end (the answer's {@code masterMaxOffset})
+     * @return the next data fetch, to send before the batch is appended; null when a non-empty batch reached the
+     *         master's end: the next data fetch is then returned by {@link #onAppended} and acknowledges the batch
+     * @throws IllegalArgumentException when the master answered another offset than the one asked for
+     */
+    Fetch onData(long baseOffset, int bytes, boolean atMasterEnd) {
         if (pendingEnd >= 0) {
             throw new IllegalStateException("batch up to " + pendingEnd + " is not appended yet");
         }
@@ -72,6 +88,10 @@ final class FetchPipeline {
         if (bytes > 0) {
             position += bytes;
             pendingEnd = position;
+            if (atMasterEnd) {
+                fetchAfterAppend = true;
+                return null;
+            }
         }
         return send(new Fetch(position, appended, false));
     }
@@ -79,7 +99,9 @@ final class FetchPipeline {
     /**
      * The batch received last was appended up to {@code end}.
      *
-     * @return the acknowledgement to send now, or null when there is nothing new to acknowledge
+     * @return the request to send now: the next data fetch, acknowledging the append, when the batch reached the
+     *         master's end ({@link #onData(long, int, boolean)} returned null); otherwise an acknowledgement, or
+     *         null when there is nothing new to acknowledge
      * @throws IllegalArgumentException when the append did not end where the batch did
      */
     Fetch onAppended(long end) {
@@ -91,6 +113,10 @@ final class FetchPipeline {
         }
         appended = end;
         pendingEnd = -1;
+        if (fetchAfterAppend) {
+            fetchAfterAppend = false;
+            return send(new Fetch(position, appended, false));
+        }
         if (appended <= acknowledged || inFlight >= MAX_IN_FLIGHT) {
             return null;
         }

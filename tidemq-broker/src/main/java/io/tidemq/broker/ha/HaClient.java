@@ -28,8 +28,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * Slave side of replication, one thread ({@code tidemq-ha-client}): handshake with the master (HA_HELLO with this
  * replica's identity, log end and epoch lineage), truncation to the last common point, then a fetch loop with at
- * most two requests in flight ({@link FetchPipeline}): the next fetch leaves before the batch just received is
- * appended (verified record by record), and an acknowledgement (the new log end) follows the append. The commit point the master reports becomes this
+ * most two requests in flight ({@link FetchPipeline}): behind the master, the next fetch leaves before the batch just
+ * received is appended (verified record by record), and an acknowledgement (the new log end) follows the append; at
+ * the master's end the next fetch leaves after the append and is the acknowledgement. The commit point the master reports becomes this
  * store's dispatch ceiling, so consumers of the slave see only committed records. Any error (connection, epoch
  * change, offset mismatch, a record failing its checksum) closes the connection and repeats the handshake after
  * a back-off.
@@ -256,13 +257,20 @@ final class HaClient implements AutoCloseable {
             byte[] body = reply.body();
             int length = body == null ? 0 : body.length;
             long base = reply.fieldAsLong("baseOffset");
-            data = send(master, epoch, pipeline.onData(base, length));
+            // at the master's end the next fetch leaves after the append and acknowledges it (one request a batch)
+            FetchPipeline.Fetch next = pipeline.onData(base, length,
+                    reply.fieldAsLong("masterMaxOffset") <= base + length);
+            if (next != null) {
+                data = send(master, epoch, next);
+            }
             if (length > 0) {
                 EpochEntry batchEpoch = new EpochEntry(reply.fieldAsInt("batchEpoch"),
                         reply.fieldAsLong("batchEpochStart"));
                 FetchPipeline.Fetch ack = pipeline.onAppended(replicaLog.appendRaw(base, ByteBuffer.wrap(body),
                         batchEpoch));
-                if (ack != null) {
+                if (ack != null && !ack.ackOnly()) {
+                    data = send(master, epoch, ack);
+                } else if (ack != null) {
                     RemotingCommand ackReply = await(send(master, epoch, ack), CALL_TIMEOUT_MS);
                     pipeline.onAckAnswered();
                     if (!answered(master, ackReply)) {

@@ -34,6 +34,25 @@ class FetchPipelineTest {
     }
 
     @Test
+    void atTheMastersEndTheNextFetchLeavesAfterTheAppendAndIsTheAcknowledgement() {
+        FetchPipeline p = new FetchPipeline(100);
+        p.start();
+        // [100, 150) is all the master holds: reading ahead would only be held there, so nothing leaves yet
+        assertThat(p.onData(100, 50, true)).isNull();
+        assertThat(p.inFlight()).isZero();
+        // appended: one data fetch from 150 that acknowledges 150, no separate acknowledgement
+        assertThat(p.onAppended(150)).isEqualTo(new FetchPipeline.Fetch(150, 150, false));
+        assertThat(p.inFlight()).isEqualTo(1);
+        assertThat(p.acknowledged()).isEqualTo(150);
+        // behind the master again: read ahead as before, then acknowledge
+        assertThat(p.onData(150, 30, false)).isEqualTo(new FetchPipeline.Fetch(180, 150, false));
+        assertThat(p.onAppended(180)).isEqualTo(new FetchPipeline.Fetch(180, 180, true));
+        p.onAckAnswered();
+        // an empty answer at the end is followed at once by a fetch from the same place
+        assertThat(p.onData(180, 0, true)).isEqualTo(new FetchPipeline.Fetch(180, 180, false));
+    }
+
+    @Test
     void anAnswerAtAnotherOffsetOrAnAppendEndingElsewhereIsRefused() {
         FetchPipeline p = new FetchPipeline(0);
         p.start();
@@ -61,19 +80,29 @@ class FetchPipelineTest {
             sent.add(p.start());
             for (int step = 0; step < 100; step++) {
                 int length = random.nextInt(3) == 0 ? 0 : 1 + random.nextInt(4_096);
-                FetchPipeline.Fetch next = p.onData(expectedPosition, length);
+                boolean atEnd = random.nextBoolean();
+                FetchPipeline.Fetch next = p.onData(expectedPosition, length, atEnd);
                 expectedPosition += length;
-                assertThat(next.position()).isEqualTo(expectedPosition);
-                assertThat(next.ackOffset()).isLessThanOrEqualTo(appended);
-                sent.add(next);
+                if (next != null) {
+                    assertThat(next.position()).isEqualTo(expectedPosition);
+                    assertThat(next.ackOffset()).isLessThanOrEqualTo(appended);
+                    sent.add(next);
+                } else {
+                    assertThat(atEnd && length > 0).as("only a batch at the master's end defers its fetch").isTrue();
+                }
                 if (length > 0) {
                     appended += length;
                     FetchPipeline.Fetch ack = p.onAppended(appended);
                     assertThat(ack).isNotNull();
                     assertThat(ack.ackOffset()).isEqualTo(appended);
+                    assertThat(ack.ackOnly()).isEqualTo(next != null);
                     assertThat(p.inFlight()).isLessThanOrEqualTo(FetchPipeline.MAX_IN_FLIGHT);
                     sent.add(ack);
-                    p.onAckAnswered();
+                    if (ack.ackOnly()) {
+                        p.onAckAnswered();
+                    } else {
+                        assertThat(ack.position()).isEqualTo(expectedPosition);
+                    }
                 }
                 assertThat(p.inFlight()).isEqualTo(1);
             }

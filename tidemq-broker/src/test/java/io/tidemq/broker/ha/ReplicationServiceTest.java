@@ -147,6 +147,30 @@ class ReplicationServiceTest {
         }
     }
 
+    /**
+     * A slave at the master's end acknowledges a batch with its next data fetch, sent after the append, not with a
+     * separate acknowledgement; the commit point still reaches it when the writes stop, so its consumers see the
+     * last committed record.
+     */
+    @Test
+    void aSlaveAtTheMastersEndAcknowledgesWithItsNextFetchAndStillLearnsTheLastCommitPoint() {
+        DefaultMessageStore masterStore = store("master");
+        ReplicationService master = service(masterConfig(ReplicationMode.SYNC, 2), 0, masterStore);
+        DefaultMessageStore slaveStore = store("slave");
+        service(slaveConfig(master), 1, slaveStore);
+        await().until(() -> "2".equals(master.describe().get("haInSyncReplicas")));
+        long fetchesBefore = master.haServer().fetchesServed();
+        int sends = 40;
+        for (int i = 0; i < sends; i++) {
+            put(master, masterStore, "one-request-" + i).join();
+        }
+        assertThat(master.haServer().ackOnlyFetchesServed()).as("no separate acknowledgements at the end").isZero();
+        // one fetch per send, and at most one more when the commit point went out alone before the next send
+        assertThat(master.haServer().fetchesServed() - fetchesBefore).isLessThanOrEqualTo(2L * sends + 2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> visible(slaveStore) == sends);
+        assertThat(visible(masterStore)).isEqualTo(sends);
+    }
+
     @Test
     void theInSyncSetShrinksWhenASlaveStopsAndConsumersNeverSeeUncommittedRecords() {
         DefaultMessageStore masterStore = store("master");
