@@ -169,6 +169,8 @@ class ReplicationServiceTest {
         assertThat(master.haServer().fetchesServed() - fetchesBefore).isLessThanOrEqualTo(2L * sends + 2);
         await().atMost(Duration.ofSeconds(10)).until(() -> visible(slaveStore) == sends);
         assertThat(visible(masterStore)).isEqualTo(sends);
+        assertThat(master.haServer().lastFetchThread()).as("fetches run on the I/O thread, no executor hop")
+                .startsWith("tidemq-remoting-server-io");
     }
 
     @Test
