@@ -132,6 +132,11 @@ public final class ControlledGroup implements AutoCloseable {
      * every controller peer; {@code keys} override any of these (e.g. {@code controllerAddresses} through proxies).
      */
     public ServerNode addReplica(int id, Map<String, String> keys) {
+        return addReplica(id, keys, ServerNode.SERVER_JVM_ARGS);
+    }
+
+    /** {@link #addReplica(int, Map)} with the replica's JVM options. */
+    public ServerNode addReplica(int id, Map<String, String> keys, List<String> jvmArgs) {
         String name = "replica-" + id;
         Map<String, String> all = new HashMap<>(Map.of("brokerName", group, "brokerId", Integer.toString(id),
                 "haListenPort", Integer.toString(FreePorts.next()),
@@ -139,7 +144,7 @@ public final class ControlledGroup implements AutoCloseable {
                 "replicationMode", "SYNC", "minInSyncReplicas", "1", "replicaLagMaxMs", "1000",
                 "replicaAckTimeoutMs", "2000", "registerIntervalMs", "1000"));
         all.putAll(keys);
-        ServerNode node = cluster.addBroker(name, all);
+        ServerNode node = cluster.addBroker(name, all, jvmArgs);
         replicas.put(id, node);
         stores.put(id, dir.resolve("cluster").resolve(name));
         return node;
