@@ -325,13 +325,7 @@ class ConsoleApiTest {
         String earlier = send("pathed", 1, null).get(0).msgId();
         // group path-b reads and commits the earlier message only
         try (PullConsumer b = PullConsumer.builder("path-b", config("path-b")).autoCommit(false).build()) {
-            b.subscribe("pathed", "*");
-            b.start();
-            List<MessageExt> got = new ArrayList<>();
-            await().atMost(Duration.ofSeconds(20)).until(() -> {
-                got.addAll(b.poll(Duration.ofMillis(200)));
-                return !got.isEmpty();
-            });
+            List<MessageExt> got = receive(b, "pathed", 1);
             assertThat(got).extracting(MessageExt::msgId).containsExactly(earlier);
             b.commitSync();
         }
@@ -448,13 +442,7 @@ class ConsoleApiTest {
         send("rewind", 4, null);
         Map<String, Object> toEarliest = Map.of("topic", "rewind", "to", "earliest");
         try (PullConsumer c = PullConsumer.builder("rewind-group", config("rewind")).autoCommit(false).build()) {
-            c.subscribe("rewind", "*");
-            c.start();
-            List<MessageExt> got = new ArrayList<>();
-            await().atMost(Duration.ofSeconds(20)).until(() -> {
-                got.addAll(c.poll(Duration.ofMillis(200)));
-                return got.size() >= 4;
-            });
+            receive(c, "rewind", 4);
             c.commitSync();
             await().atMost(Duration.ofSeconds(10)).until(() ->
                     http.get("/api/groups/rewind-group").json().get("queues").get(0).get("consumerOffset").asLong() == 4);
@@ -499,13 +487,7 @@ class ConsoleApiTest {
         createTopic(http, "lagging", 1);
         send("lagging", 3, null);
         try (PullConsumer c = PullConsumer.builder("lag-group", config("lag-consumer")).autoCommit(false).build()) {
-            c.subscribe("lagging", "*");
-            c.start();
-            List<MessageExt> got = new ArrayList<>();
-            await().atMost(Duration.ofSeconds(20)).until(() -> {
-                got.addAll(c.poll(Duration.ofMillis(200)));
-                return got.size() >= 3;
-            });
+            receive(c, "lagging", 3);
             c.commitSync();
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
                 JsonNode g = http.get("/api/groups/lag-group").json();
@@ -547,13 +529,7 @@ class ConsoleApiTest {
         createTopic(http, "draining", 1);
         send("draining", 4, null);
         try (PullConsumer c = PullConsumer.builder("drain-group", config("drain-consumer")).autoCommit(false).build()) {
-            c.subscribe("draining", "*");
-            c.start();
-            List<MessageExt> got = new ArrayList<>();
-            await().atMost(Duration.ofSeconds(20)).until(() -> {
-                got.addAll(c.poll(Duration.ofMillis(200)));
-                return got.size() >= 4;
-            });
+            receive(c, "draining", 4);
             c.commitSync();
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
                 JsonNode g = http.get("/api/groups/drain-group").json();
@@ -591,13 +567,7 @@ class ConsoleApiTest {
         });
         // consuming again: a positive rate and a finite drain time while lag remains, 0 once caught up
         try (PullConsumer c = PullConsumer.builder("drain-group", config("drain-consumer-2")).autoCommit(false).build()) {
-            c.subscribe("draining", "*");
-            c.start();
-            List<MessageExt> got = new ArrayList<>();
-            await().atMost(Duration.ofSeconds(20)).until(() -> {
-                got.addAll(c.poll(Duration.ofMillis(200)));
-                return got.size() >= 3;
-            });
+            receive(c, "draining", 3);
             c.commitSync();
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
                 JsonNode g = http.get("/api/groups/drain-group").json();
@@ -651,13 +621,7 @@ class ConsoleApiTest {
         long firstStored;
         long consumedAt;
         try (PullConsumer c = PullConsumer.builder("latency-group", config("latency-consumer")).build()) {
-            c.subscribe("latency", "*");
-            c.start();
-            List<MessageExt> got = new ArrayList<>();
-            await().atMost(Duration.ofSeconds(20)).until(() -> {
-                got.addAll(c.poll(Duration.ofMillis(200)));
-                return got.size() >= 6;
-            });
+            List<MessageExt> got = receive(c, "latency", 6);
             consumedAt = System.currentTimeMillis();
             firstStored = got.stream().mapToLong(MessageExt::storeTimestampMs).min().orElseThrow();
         }
@@ -697,13 +661,7 @@ class ConsoleApiTest {
         createTopic(http, "rated-topic", 2);
         send("rated-topic", 20, null);
         try (PullConsumer c = PullConsumer.builder("rated-group", config("rated-consumer")).build()) {
-            c.subscribe("rated-topic", "*");
-            c.start();
-            List<MessageExt> got = new ArrayList<>();
-            await().atMost(Duration.ofSeconds(20)).until(() -> {
-                got.addAll(c.poll(Duration.ofMillis(200)));
-                return got.size() >= 20;
-            });
+            receive(c, "rated-topic", 20);
         }
         // every message counted once in, once out, over the broker's intervals (rate x interval length = count)
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
@@ -745,5 +703,17 @@ class ConsoleApiTest {
         assertThat(served).as(text).isGreaterThanOrEqualTo(2); // the login and the overview at least
         // the API itself still needs a login
         assertThat(new ConsoleHttp(console.url()).get("/api/overview").status()).isEqualTo(401);
+    }
+
+    /** Subscribes {@code consumer} to every tag of {@code topic}, starts it and polls until it received {@code count}. */
+    private static List<MessageExt> receive(PullConsumer consumer, String topic, int count) {
+        consumer.subscribe(topic, "*");
+        consumer.start();
+        List<MessageExt> got = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            got.addAll(consumer.poll(Duration.ofMillis(200)));
+            return got.size() >= count;
+        });
+        return got;
     }
 }
