@@ -3,6 +3,7 @@ package io.tidemq.controller.codec;
 import io.tidemq.controller.state.Command;
 import io.tidemq.controller.state.ControllerState;
 import io.tidemq.controller.state.GroupState;
+import io.tidemq.controller.state.NamesrvChain;
 import io.tidemq.controller.state.Outcome;
 import io.tidemq.controller.state.ReplicaInfo;
 import io.tidemq.controller.state.Reply;
@@ -28,13 +29,15 @@ import java.util.zip.CRC32C;
  *   kind 1 REGISTER   = group · replicaId:int · brokerAddr · haAddr · storeUuid · incarnation:long · priority:int
  *   kind 2 ALTER_ISR  = group · masterId:int · masterEpoch:int · expectedIsrEpoch:int · count:int · id:int × count
  *   kind 3 ELECT      = group · expectedMasterEpoch:int · candidateId:int · unclean:byte
+ *   kind 4 SET_NAMESRV_CHAIN = expectedEpoch:long · newEpoch:long · count:int · addr × count
  *   kind 10 GET_GROUP = group
  *   kind 11 GET_ALL   = (nothing)
  * reply    = outcome:byte · detail · hasGroup:byte · [group]
  * group    = name · masterId:int · masterEpoch:int · isrEpoch:int · isrCount:int · id:int × isrCount
  *            · replicaCount:int · (replicaId:int · brokerAddr · haAddr · storeUuid · incarnation:long · priority:int) × replicaCount
- * state    = groupCount:int · group × groupCount
- * snapshot = magic:int 'TQCS' · version:byte 1 · state · crc32c:int (of everything before it)
+ * state    = groupCount:int · group × groupCount · chainEpoch:long · chainCount:int · addr × chainCount
+ * snapshot = magic:int 'TQCS' · version:byte 2 · state · crc32c:int (of everything before it); version 1 (written
+ *            before the NameServer chain was stored) has no chainEpoch and chain, and reads as no chain
  * </pre>
  * Decoding bounds every count before allocating.
  */
@@ -42,9 +45,12 @@ public final class ControllerCodec {
     static final int REQUEST_MAGIC = 0x54514331;
     static final int SNAPSHOT_MAGIC = 0x54514353;
     static final byte VERSION = 1;
+    /** Snapshots: 2 since the NameServer chain is part of the state; 1 is still read. */
+    static final byte SNAPSHOT_VERSION = 2;
     static final byte KIND_REGISTER = 1;
     static final byte KIND_ALTER_ISR = 2;
     static final byte KIND_ELECT = 3;
+    static final byte KIND_SET_NAMESRV_CHAIN = 4;
     static final byte KIND_GET_GROUP = 10;
     static final byte KIND_GET_ALL = 11;
     static final int MAX_REPLICAS_PER_GROUP = 4096;
@@ -81,6 +87,11 @@ public final class ControllerCodec {
                 out.writeInt(c.expectedMasterEpoch());
                 out.writeInt(c.candidateId());
                 out.writeByte(c.unclean() ? 1 : 0);
+            } else if (command instanceof Command.SetNamesrvChain c) {
+                out.writeByte(KIND_SET_NAMESRV_CHAIN);
+                out.writeLong(c.expectedEpoch());
+                out.writeLong(c.newEpoch());
+                writeChain(out, c.chain());
             }
         });
     }
@@ -106,6 +117,8 @@ public final class ControllerCodec {
                         readIds(in));
                 case KIND_ELECT -> new Command.ElectMaster(in.readUTF(), in.readInt(), in.readInt(),
                         readBoolean(in));
+                case KIND_SET_NAMESRV_CHAIN -> new Command.SetNamesrvChain(in.readLong(), in.readLong(),
+                        readChain(in));
                 default -> throw new MalformedControllerMessageException("not a command kind: " + kind);
             };
             return c;
@@ -145,13 +158,13 @@ public final class ControllerCodec {
     }
 
     public static ControllerState decodeState(byte[] bytes) throws MalformedControllerMessageException {
-        return read(bytes, ControllerCodec::readState);
+        return read(bytes, in -> readState(in, true));
     }
 
     public static byte[] encodeSnapshot(ControllerState state) {
         byte[] body = write(out -> {
             out.writeInt(SNAPSHOT_MAGIC);
-            out.writeByte(VERSION);
+            out.writeByte(SNAPSHOT_VERSION);
             writeState(out, state);
         });
         CRC32C crc = new CRC32C();
@@ -178,10 +191,15 @@ public final class ControllerCodec {
         }
         byte[] body = java.util.Arrays.copyOf(bytes, bytes.length - 4);
         return read(body, in -> {
-            if (in.readInt() != SNAPSHOT_MAGIC || in.readByte() != VERSION) {
-                throw new MalformedControllerMessageException("not a TideMQ controller snapshot of version " + VERSION);
+            if (in.readInt() != SNAPSHOT_MAGIC) {
+                throw new MalformedControllerMessageException("not a TideMQ controller snapshot");
             }
-            return readState(in);
+            byte version = in.readByte();
+            if (version != 1 && version != SNAPSHOT_VERSION) {
+                throw new MalformedControllerMessageException("controller snapshot version " + version
+                        + " is not supported (this build reads 1 and " + SNAPSHOT_VERSION + ")");
+            }
+            return readState(in, version >= 2);
         });
     }
 
@@ -207,9 +225,11 @@ public final class ControllerCodec {
         for (GroupState g : state.groups().values()) {
             writeGroup(out, g);
         }
+        out.writeLong(state.namesrvChain().epoch());
+        writeChain(out, state.namesrvChain().chain());
     }
 
-    private static ControllerState readState(DataInputStream in)
+    private static ControllerState readState(DataInputStream in, boolean withChain)
             throws IOException, MalformedControllerMessageException {
         int count = count(in, MAX_GROUPS, "group");
         TreeMap<String, GroupState> groups = new TreeMap<>();
@@ -217,7 +237,25 @@ public final class ControllerCodec {
             GroupState g = readGroup(in);
             groups.put(g.group(), g);
         }
-        return new ControllerState(groups);
+        NamesrvChain chain = withChain ? new NamesrvChain(in.readLong(), readChain(in)) : NamesrvChain.NONE;
+        return new ControllerState(groups, chain);
+    }
+
+    private static void writeChain(DataOutputStream out, java.util.List<String> chain) throws IOException {
+        out.writeInt(chain.size());
+        for (String addr : chain) {
+            out.writeUTF(addr);
+        }
+    }
+
+    private static java.util.List<String> readChain(DataInputStream in)
+            throws IOException, MalformedControllerMessageException {
+        int count = count(in, ControllerState.MAX_NAMESRV_CHAIN, "NameServer chain member");
+        java.util.List<String> chain = new java.util.ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            chain.add(in.readUTF());
+        }
+        return chain;
     }
 
     private static void writeGroup(DataOutputStream out, GroupState g) throws IOException {

@@ -34,6 +34,24 @@ public sealed interface Command {
     }
 
     /**
+     * The NameServer chain order (CHAIN replication): applied only when the stored chain's epoch is
+     * {@code expectedEpoch} (compare-and-set) and {@code newEpoch} is above it. Proposed by the primary NameServer,
+     * the one beside the controller's leader: when it takes the role (itself at the head) and when it repairs the
+     * chain (a silent member out, a returning one at the tail). {@link #group()} is empty: it names no broker group.
+     */
+    record SetNamesrvChain(long expectedEpoch, long newEpoch, java.util.List<String> chain) implements Command {
+        public SetNamesrvChain {
+            Objects.requireNonNull(chain, "chain");
+            chain = java.util.List.copyOf(chain);
+        }
+
+        @Override
+        public String group() {
+            return "";
+        }
+    }
+
+    /**
      * Make {@code candidateId} master in epoch {@code expectedMasterEpoch + 1}. The candidate must be in the
      * in-sync set unless {@code unclean} (an operator's decision to accept losing what only others held).
      */

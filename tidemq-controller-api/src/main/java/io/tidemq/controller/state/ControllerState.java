@@ -14,11 +14,24 @@ import java.util.TreeSet;
 public final class ControllerState {
     public static final ControllerState EMPTY = new ControllerState(new TreeMap<>());
     public static final int MAX_GROUP_NAME_CHARS = 255;
+    /** Bounds a NameServer chain (its members are host:port texts). */
+    public static final int MAX_NAMESRV_CHAIN = 64;
 
     private final SortedMap<String, GroupState> groups;
+    private final NamesrvChain namesrvChain;
 
     public ControllerState(SortedMap<String, GroupState> groups) {
+        this(groups, NamesrvChain.NONE);
+    }
+
+    public ControllerState(SortedMap<String, GroupState> groups, NamesrvChain namesrvChain) {
         this.groups = Collections.unmodifiableSortedMap(new TreeMap<>(groups));
+        this.namesrvChain = java.util.Objects.requireNonNull(namesrvChain, "namesrvChain");
+    }
+
+    /** The NameServer chain order (CHAIN replication); {@link NamesrvChain#NONE} until one was set. */
+    public NamesrvChain namesrvChain() {
+        return namesrvChain;
     }
 
     public SortedMap<String, GroupState> groups() {
@@ -36,6 +49,9 @@ public final class ControllerState {
 
     public Transition apply(Command command) {
         try {
+            if (command instanceof Command.SetNamesrvChain c) {
+                return setNamesrvChain(c);
+            }
             if (command == null || !validGroupName(command.group())) {
                 return unchanged(Reply.rejected(Outcome.INVALID, "group name must be 1.." + MAX_GROUP_NAME_CHARS
                         + " characters", null));
@@ -149,6 +165,26 @@ public final class ControllerState {
         return changed(g.withMaster(c.candidateId(), g.masterEpoch() + 1).withIsr(isr));
     }
 
+    private Transition setNamesrvChain(Command.SetNamesrvChain c) {
+        if (namesrvChain.epoch() != c.expectedEpoch()) {
+            return unchanged(Reply.rejected(Outcome.FENCED_CHAIN_EPOCH, "the NameServer chain is at epoch "
+                    + namesrvChain.epoch() + " " + namesrvChain.chain() + ", the change expected epoch "
+                    + c.expectedEpoch(), null));
+        }
+        if (c.newEpoch() <= namesrvChain.epoch()) {
+            return unchanged(Reply.rejected(Outcome.INVALID, "a NameServer chain change needs an epoch above "
+                    + namesrvChain.epoch() + ", got " + c.newEpoch(), null));
+        }
+        if (c.chain().isEmpty() || c.chain().size() > MAX_NAMESRV_CHAIN
+                || new java.util.HashSet<>(c.chain()).size() != c.chain().size()
+                || c.chain().stream().anyMatch(m -> m.isEmpty() || m.length() > MAX_GROUP_NAME_CHARS)) {
+            return unchanged(Reply.rejected(Outcome.INVALID, "a NameServer chain is 1.." + MAX_NAMESRV_CHAIN
+                    + " distinct non-empty addresses, got " + c.chain(), null));
+        }
+        NamesrvChain next = new NamesrvChain(c.newEpoch(), c.chain());
+        return new Transition(new ControllerState(groups, next), new Reply(Outcome.ACCEPTED, "", null));
+    }
+
     private static boolean validGroupName(String name) {
         return name != null && !name.isEmpty() && name.length() <= MAX_GROUP_NAME_CHARS;
     }
@@ -160,21 +196,22 @@ public final class ControllerState {
     private Transition changed(GroupState g) {
         TreeMap<String, GroupState> next = new TreeMap<>(groups);
         next.put(g.group(), g);
-        return new Transition(new ControllerState(next), Reply.accepted(g));
+        return new Transition(new ControllerState(next, namesrvChain), Reply.accepted(g));
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ControllerState other && groups.equals(other.groups);
+        return o instanceof ControllerState other && groups.equals(other.groups)
+                && namesrvChain.equals(other.namesrvChain);
     }
 
     @Override
     public int hashCode() {
-        return groups.hashCode();
+        return groups.hashCode() * 31 + namesrvChain.hashCode();
     }
 
     @Override
     public String toString() {
-        return "ControllerState" + groups;
+        return "ControllerState" + groups + (namesrvChain.epoch() == 0 ? "" : " " + namesrvChain);
     }
 }

@@ -14,7 +14,9 @@ public enum Outcome {
     /** The command was malformed or violates a rule (e.g. an in-sync set without its master). */
     INVALID(6),
     /** A registration older than the one the controller holds (a delayed retry of an earlier start). */
-    STALE_REGISTRATION(7);
+    STALE_REGISTRATION(7),
+    /** A NameServer chain change expected another chain epoch: it was built from a stale chain. */
+    FENCED_CHAIN_EPOCH(8);
 
     private final int code;
 

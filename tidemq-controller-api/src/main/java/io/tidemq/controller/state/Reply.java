@@ -7,7 +7,8 @@ import java.util.Objects;
  *
  * @param outcome what happened
  * @param detail  for a rejection, why (for the log and the operator); empty when accepted
- * @param group   the group's state after the command (null only for an unknown or malformed group)
+ * @param group   the group's state after the command (null for an unknown or malformed group, and for a
+ *                NameServer chain change)
  */
 public record Reply(Outcome outcome, String detail, GroupState group) {
     public Reply {

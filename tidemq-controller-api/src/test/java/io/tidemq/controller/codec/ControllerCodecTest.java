@@ -34,7 +34,8 @@ class ControllerCodecTest {
                 new Command.RegisterReplica("broker-a", R1),
                 new Command.AlterIsr("broker-a", 0, 4, 9, new TreeSet<>(List.of(0, 1))),
                 new Command.ElectMaster("broker-a", 4, 1, false),
-                new Command.ElectMaster("broker-b", 0, 2, true));
+                new Command.ElectMaster("broker-b", 0, 2, true),
+                new Command.SetNamesrvChain(1_000_000, 1_000_001, List.of("127.0.0.1:9876", "127.0.0.1:9877")));
         for (Command c : commands) {
             assertThat(ControllerCodec.decodeCommand(ControllerCodec.encodeCommand(c))).isEqualTo(c);
         }
@@ -55,6 +56,26 @@ class ControllerCodecTest {
         ControllerState state = new ControllerState(groups);
         assertThat(ControllerCodec.decodeSnapshot(ControllerCodec.encodeSnapshot(state))).isEqualTo(state);
         assertThat(ControllerCodec.decodeState(ControllerCodec.encodeState(state))).isEqualTo(state);
+    }
+
+    @Test
+    void theNameServerChainIsInSnapshotsAndAVersion1SnapshotReadsAsNoChain() throws Exception {
+        TreeMap<String, GroupState> groups = new TreeMap<>();
+        groups.put("broker-a", group());
+        ControllerState state = new ControllerState(groups,
+                new io.tidemq.controller.state.NamesrvChain(7, List.of("127.0.0.1:9876", "127.0.0.1:9877")));
+        assertThat(ControllerCodec.decodeSnapshot(ControllerCodec.encodeSnapshot(state))).isEqualTo(state);
+        assertThat(ControllerCodec.decodeState(ControllerCodec.encodeState(state))).isEqualTo(state);
+
+        // a version-1 snapshot (written before the chain was stored): the groups, then the CRC
+        byte[] v2 = ControllerCodec.encodeSnapshot(new ControllerState(groups));
+        byte[] body = Arrays.copyOf(v2, v2.length - 4 - 12); // without chainEpoch (8), chain count (4) and CRC
+        body[4] = 1;
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(body);
+        byte[] v1 = java.nio.ByteBuffer.allocate(body.length + 4).put(body).putInt((int) crc.getValue()).array();
+        assertThat(ControllerCodec.decodeSnapshot(v1)).isEqualTo(new ControllerState(groups));
+        assertThat(ControllerCodec.decodeSnapshot(v1).namesrvChain().epoch()).isZero();
     }
 
     @Test

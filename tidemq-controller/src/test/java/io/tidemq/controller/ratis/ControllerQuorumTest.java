@@ -6,6 +6,8 @@ import io.tidemq.controller.state.ControllerState;
 import io.tidemq.controller.state.GroupState;
 import io.tidemq.controller.state.ReplicaInfo;
 import io.tidemq.controller.state.Reply;
+import io.tidemq.controller.state.NamesrvChain;
+import io.tidemq.controller.state.Outcome;
 import org.apache.ratis.util.ExitUtils;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -154,6 +156,57 @@ class ControllerQuorumTest {
         GroupState g = stale.group();
         assertThat(g.masterEpoch()).isEqualTo(1);
         assertThat(g.masterId()).isZero();
+    }
+
+    /**
+     * The NameServer chain order (issue 13) is controller state: a compare-and-set on its epoch, rejected when built
+     * from a stale chain, and kept through snapshots and a restart of every peer, like the groups.
+     */
+    @Test
+    void theNameServerChainIsACompareAndSetOnItsEpochAndSurvivesARestartFromSnapshots() throws Exception {
+        List<String> chain = List.of("127.0.0.1:9001", "127.0.0.1:9002", "127.0.0.1:9003");
+        Reply first = client.submit(new Command.SetNamesrvChain(0, 1_000_000, chain));
+        assertThat(first.accepted()).as(first.detail()).isTrue();
+        Reply stale = client.submit(new Command.SetNamesrvChain(0, 2_000_000, List.of("127.0.0.1:9002")));
+        assertThat(stale.outcome()).isEqualTo(Outcome.FENCED_CHAIN_EPOCH);
+        assertThat(stale.detail()).contains("epoch 1000000");
+        Reply notAbove = client.submit(new Command.SetNamesrvChain(1_000_000, 1_000_000, chain));
+        assertThat(notAbove.outcome()).isEqualTo(Outcome.INVALID);
+        Reply duplicate = client.submit(new Command.SetNamesrvChain(1_000_000, 1_000_001,
+                List.of("127.0.0.1:9001", "127.0.0.1:9001")));
+        assertThat(duplicate.outcome()).isEqualTo(Outcome.INVALID);
+        assertThat(client.readAll().namesrvChain()).isEqualTo(new NamesrvChain(1_000_000, chain));
+
+        // repairs alternate the middle node out and back, past two snapshots (one every 16 entries)
+        long epoch = 1_000_000;
+        for (int r = 0; r < 40; r++) {
+            List<String> next = r % 2 == 0 ? List.of(chain.get(0), chain.get(2)) : List.of(chain.get(0), chain.get(2),
+                    chain.get(1));
+            assertThat(client.submit(new Command.SetNamesrvChain(epoch, epoch + 1, next)).accepted()).isTrue();
+            epoch++;
+        }
+        ControllerState before = client.readAll();
+        assertThat(before.namesrvChain().epoch()).isEqualTo(1_000_040);
+        assertThat(before.namesrvChain().chain()).containsExactly(chain.get(0), chain.get(2), chain.get(1));
+        await().atMost(ELECTION_WAIT).untilAsserted(() -> {
+            for (ControllerRaftServer s : servers) {
+                assertThat(s.latestSnapshotIndex()).isGreaterThan(0);
+                assertThat(s.logStartIndex()).as("log purged up to a snapshot").isGreaterThan(0);
+            }
+        });
+        for (int i = 0; i < 3; i++) {
+            servers[i].close();
+            servers[i] = null;
+        }
+        for (int i = 0; i < 3; i++) {
+            start(i);
+        }
+        assertThat(client.readAll()).isEqualTo(before);
+        await().atMost(ELECTION_WAIT).untilAsserted(() -> {
+            for (ControllerRaftServer s : servers) {
+                assertThat(s.stateMachine().state().namesrvChain()).isEqualTo(before.namesrvChain());
+            }
+        });
     }
 
     private void registerThreeReplicas() throws ControllerUnavailableException {
