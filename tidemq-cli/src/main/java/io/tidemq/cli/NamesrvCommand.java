@@ -73,7 +73,9 @@ public final class NamesrvCommand extends ServerCommand {
         }
         // with a controller peer in this process, the NameServer beside the controller's leader is the primary
         ControllerServer local = controller;
-        PrimaryLeadership leadership = local == null ? null : () -> local.node().leaderTerm();
+        // and in CHAIN mode the chain order is the controller's (proposed by that primary, followed by every node)
+        PrimaryLeadership leadership = local == null ? null
+                : lc.manage(new ControllerPrimaryLeadership(local.node()), "  NameServer chain proposer stopped");
         NamesrvController namesrv = lc.startUp(() -> {
             NamesrvController n = lc.manage(new NamesrvController(c, leadership), "  NameServer stopped");
             n.start();

@@ -164,7 +164,8 @@ public final class NamesrvController implements AutoCloseable {
                 new UnregisterBrokerProcessor(routeInfoManager, eventBus, clockMs, replicator), executor);
         ReplicationProcessor replication = new ReplicationProcessor(replicator);
         for (RequestCode code : List.of(RequestCode.NS_REPL_HELLO, RequestCode.NS_REPL_APPEND,
-                RequestCode.NS_REPL_SNAPSHOT, RequestCode.NS_REPL_TOPOLOGY, RequestCode.NS_REPL_STATUS)) {
+                RequestCode.NS_REPL_SNAPSHOT, RequestCode.NS_REPL_TOPOLOGY, RequestCode.NS_REPL_FETCH,
+                RequestCode.NS_REPL_STATUS)) {
             server.registerProcessor(code, replication, executor);
         }
         server.registerProcessor(RequestCode.BROKER_HEARTBEAT,

@@ -65,6 +65,13 @@ class NamesrvReplicationTest {
         }
     }
 
+    /**
+     * The chain order as a controller stores it (a compare-and-set on its epoch, like the controller's
+     * SetNamesrvChain command), shared by every node; null = the leadership stores no chain.
+     */
+    private java.util.concurrent.atomic.AtomicReference<io.tidemq.namesrv.replication.PrimaryLeadership.StoredChain>
+            controllerChain;
+
     /** The controller leadership each node sees (the Ratis term its peer leads in, -1 = not leading); null = none. */
     private final java.util.concurrent.atomic.AtomicLong[] terms = new java.util.concurrent.atomic.AtomicLong[3];
 
@@ -75,7 +82,28 @@ class NamesrvReplicationTest {
                 .namesrvReplicationMode(mode).namesrvPrimary(addrs[0]).namesrvPeers(String.join(",", addrs))
                 .namesrvSemiSyncAcks(semiSyncAcks).namesrvBackupLagMaxMs(1_000).namesrvOpRingSize(ringSize).build();
         java.util.concurrent.atomic.AtomicLong term = terms[i];
-        nodes[i] = term == null ? new NamesrvController(c) : new NamesrvController(c, term::get);
+        io.tidemq.namesrv.replication.PrimaryLeadership leadership = term == null ? null
+                : controllerChain == null ? term::get : new io.tidemq.namesrv.replication.PrimaryLeadership() {
+                    @Override
+                    public long leaderTerm() {
+                        return term.get();
+                    }
+
+                    @Override
+                    public StoredChain storedChain() {
+                        return controllerChain.get();
+                    }
+
+                    @Override
+                    public java.util.concurrent.CompletableFuture<Boolean> proposeChain(long expectedEpoch,
+                            long newEpoch, List<String> chain) {
+                        StoredChain now = controllerChain.get();
+                        boolean ok = now.epoch() == expectedEpoch && newEpoch > expectedEpoch
+                                && controllerChain.compareAndSet(now, new StoredChain(newEpoch, chain));
+                        return java.util.concurrent.CompletableFuture.completedFuture(ok);
+                    }
+                };
+        nodes[i] = leadership == null ? new NamesrvController(c) : new NamesrvController(c, leadership);
         nodes[i].start();
         return nodes[i];
     }
@@ -273,6 +301,90 @@ class NamesrvReplicationTest {
         assertThat(hasBroker(2, "10.0.6.2:10911")).isTrue();
         assertThat(broker(1, "broker-2", "10.0.6.3:10911").register(1).code()).isEqualTo(ResponseCode.SUCCESS.code());
         assertThat(hasBroker(0, "10.0.6.3:10911") && hasBroker(1, "10.0.6.3:10911")).isTrue();
+    }
+
+    /**
+     * The Ratis election ignores how far each NameServer got: here the NameServer beside the new leader came back
+     * empty after the primary acknowledged SEMI_SYNC(1) registrations that only the third node holds. Before it
+     * takes the primary role it pulls them from that node, from its ring (100) or as a snapshot (ring of 5 < 10
+     * operations); without that it became primary empty, and its snapshot then emptied the third node too.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {100, 5})
+    void underTheControllerANewPrimaryFirstPullsTheAcknowledgedRegistrationsOnlyABackupHolds(int ringSize)
+            throws Exception {
+        for (int i = 0; i < 3; i++) {
+            terms[i] = new java.util.concurrent.atomic.AtomicLong(i == 0 ? 1 : -1);
+        }
+        startCluster(ReplicationMode.SEMI_SYNC, 1, ringSize);
+        await().atMost(AWAIT).until(() -> "PRIMARY".equals(status(0).role()) && status(0).downstream().stream()
+                .filter(d -> d.ackedSeq() >= 0).count() == 2);
+        nodes[1].close(); // from now on node 2 alone acknowledges
+        List<String> acked = new ArrayList<>();
+        for (int b = 0; b < 10; b++) {
+            String addr = "10.0.8." + (b + 1) + ":10911";
+            assertThat(broker(0, "broker-" + b, addr).register(1, TopicConfig.of("t", 4)).code())
+                    .isEqualTo(ResponseCode.SUCCESS.code());
+            acked.add(addr);
+        }
+        nodes[0].close();
+        terms[0].set(-1);
+
+        terms[1].set(2); // node 1's controller peer wins the next election
+        start(1, ReplicationMode.SEMI_SYNC, 1, ringSize);
+        await().atMost(AWAIT).until(() -> "PRIMARY".equals(status(1).role()));
+        for (String addr : acked) {
+            assertThat(hasBroker(1, addr)).as("%s, acknowledged by the old primary, on the new one", addr).isTrue();
+        }
+        assertThat(status(1).lastSeq()).isEqualTo(10);
+        assertThat(status(1).snapshotsInstalled()).isEqualTo(ringSize < 10 ? 1 : 0);
+        await().atMost(AWAIT).until(() -> status(1).downstream().stream().anyMatch(d -> d.ackedSeq() == 10));
+        assertThat(state(2)).as("the backup keeps them").isEqualTo(state(1));
+        assertThat(broker(2, "broker-new", "10.0.8.99:10911").register(1).code()).isEqualTo(ResponseCode.SUCCESS.code());
+        assertThat(hasBroker(1, "10.0.8.99:10911")).isTrue();
+    }
+
+    /**
+     * With the chain order stored by the controller: the head takes its role, and later repairs the chain, only
+     * through a committed compare-and-set there, and every node follows the stored order (one that the head never
+     * told them too: a stored chain that a dying head committed).
+     */
+    @Test
+    void underTheControllerTheChainOrderIsTheControllersAndEveryRepairIsCommittedThereFirst() throws Exception {
+        controllerChain = new java.util.concurrent.atomic.AtomicReference<>(
+                new io.tidemq.namesrv.replication.PrimaryLeadership.StoredChain(0, List.of()));
+        for (int i = 0; i < 3; i++) {
+            terms[i] = new java.util.concurrent.atomic.AtomicLong(i == 0 ? 1 : -1);
+        }
+        startCluster(ReplicationMode.CHAIN, 1, 1_000);
+        long term1 = NamesrvReplicator.EPOCHS_PER_TERM;
+        await().atMost(AWAIT).until(() -> "PRIMARY".equals(status(0).role()) && status(2).epoch() == term1);
+        assertThat(controllerChain.get().chain()).containsExactly(addrs[0], addrs[1], addrs[2]);
+        assertThat(controllerChain.get().epoch()).isEqualTo(term1);
+        assertThat(status(2).chain()).isEqualTo(controllerChain.get().chain());
+
+        nodes[1].close();
+        await().atMost(AWAIT).until(() -> controllerChain.get().chain().equals(List.of(addrs[0], addrs[2]))
+                && status(0).chain().equals(List.of(addrs[0], addrs[2])));
+        assertThat(status(0).epoch()).isEqualTo(controllerChain.get().epoch()).isEqualTo(term1 + 1);
+        assertThat(broker(0, "broker-0", "10.0.9.1:10911").register(1).code()).isEqualTo(ResponseCode.SUCCESS.code());
+        assertThat(hasBroker(2, "10.0.9.1:10911")).as("the new tail has it at the ack").isTrue();
+
+        start(1, ReplicationMode.CHAIN, 1, 1_000);
+        await().atMost(AWAIT).until(() -> controllerChain.get().chain().equals(List.of(addrs[0], addrs[2], addrs[1]))
+                && nodes[1].replicator().log().lastSeq() == nodes[0].replicator().log().lastSeq());
+        assertThat(status(1).epoch()).isEqualTo(term1 + 2);
+
+        // a chain committed in the controller that no handshake told (its proposer died at once): every node,
+        // the head included, follows it
+        List<String> stored = List.of(addrs[0], addrs[1], addrs[2]);
+        controllerChain.set(new io.tidemq.namesrv.replication.PrimaryLeadership.StoredChain(term1 + 5, stored));
+        await().atMost(AWAIT).until(() -> status(0).epoch() == term1 + 5 && status(1).epoch() == term1 + 5
+                && status(2).epoch() == term1 + 5 && status(2).chain().equals(stored));
+        await().atMost(AWAIT).until(() -> status(0).downstream().stream().allMatch(d -> d.ackedSeq() >= 0
+                && d.addr().equals(addrs[1])));
+        assertThat(broker(0, "broker-1", "10.0.9.2:10911").register(1).code()).isEqualTo(ResponseCode.SUCCESS.code());
+        assertThat(hasBroker(2, "10.0.9.2:10911")).as("the tail of the stored order has it at the ack").isTrue();
     }
 
     @Test

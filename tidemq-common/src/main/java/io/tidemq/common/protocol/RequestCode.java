@@ -92,6 +92,8 @@ public enum RequestCode {
     NS_REPL_STATUS(113),
     /** Admin → NameServer: a new primary, chain order and epoch (promotion and chain repair); refused for an epoch not above the NameServer's. */
     NS_REPL_TOPOLOGY(114),
+    /** NameServer → NameServer: a primary-to-be pulls the operations after its position (or a snapshot) from a more advanced backup before it acknowledges anything. */
+    NS_REPL_FETCH(115),
 
     // ---- administration
 

@@ -42,6 +42,7 @@ class RequestCodeTest {
             Map.entry("NS_REPL_SNAPSHOT", 112),
             Map.entry("NS_REPL_STATUS", 113),
             Map.entry("NS_REPL_TOPOLOGY", 114),
+            Map.entry("NS_REPL_FETCH", 115),
             Map.entry("CREATE_TOPIC", 200),
             Map.entry("UPDATE_TOPIC", 201),
             Map.entry("DELETE_TOPIC", 202),

@@ -337,6 +337,40 @@ public final class NamesrvReplicator implements AutoCloseable {
         });
     }
 
+    /**
+     * NS_REPL_FETCH: a NameServer about to become primary pulls what it lacks from this one (read-only): the
+     * operations after its position when this history holds that position and the ring the next operation, else a
+     * snapshot of this registry.
+     */
+    public CompletableFuture<RemotingCommand> onFetch(RemotingCommand request) {
+        long afterSeq = request.fieldAsLong("afterSeq");
+        long afterEpoch = request.fieldAsLong("afterEpoch");
+        if (log.matches(afterSeq, afterEpoch)) {
+            List<RegistryOp> ops = log.after(afterSeq, BATCH_OPS);
+            if (ops != null) {
+                return CompletableFuture.completedFuture(RemotingCommand.success().putField("kind", "OPS")
+                        .putField("lastSeq", log.lastSeq()).putField("lastEpoch", log.lastEpoch())
+                        .setBody(Json.toBytes(ops)));
+            }
+        }
+        return takeSnapshot().thenApply(snap -> RemotingCommand.success().putField("kind", "SNAPSHOT")
+                .putField("lastSeq", snap.seq()).putField("lastEpoch", snap.lastEpoch()).setBody(Json.toBytes(snap)));
+    }
+
+    /** The registry and its position, taken on the event thread (so they belong together). */
+    private CompletableFuture<RegistrySnapshot> takeSnapshot() {
+        CompletableFuture<RegistrySnapshot> snap = new CompletableFuture<>();
+        bus.publishReplicated(() -> {
+            snap.complete(new RegistrySnapshot(log.lastSeq(), log.lastEpoch(), registry.exportState()));
+            return List.of();
+        }).whenComplete((v, e) -> {
+            if (e != null) {
+                snap.completeExceptionally(e);
+            }
+        });
+        return snap;
+    }
+
     /** NS_REPL_TOPOLOGY: a new primary or chain order with a higher epoch (tidemq admin namesrv promote). */
     public CompletableFuture<RemotingCommand> onTopology(RemotingCommand request) {
         long epoch = request.fieldAsLong("epoch");
@@ -548,16 +582,7 @@ public final class NamesrvReplicator implements AutoCloseable {
 
     private void sendSnapshot(Link l) {
         l.inFlight = true;
-        CompletableFuture<RegistrySnapshot> snap = new CompletableFuture<>();
-        bus.publishReplicated(() -> {
-            snap.complete(new RegistrySnapshot(log.lastSeq(), log.lastEpoch(), registry.exportState()));
-            return List.of();
-        }).whenComplete((v, e) -> {
-            if (e != null) {
-                snap.completeExceptionally(e);
-            }
-        });
-        snap.whenCompleteAsync((s, e) -> {
+        takeSnapshot().whenCompleteAsync((s, e) -> {
             l.inFlight = false;
             if (e != null) {
                 failed(l, "cannot take a snapshot: " + rootMessage(e));
@@ -696,20 +721,175 @@ public final class NamesrvReplicator implements AutoCloseable {
         if (leadership == null) {
             return;
         }
+        followStoredChain();
         long term = leadership.leaderTerm();
         long base = term * EPOCHS_PER_TERM;
         if (term <= 0 || primary && topology.epoch() / EPOCHS_PER_TERM == term) {
             return;
         }
         if (base > topology.epoch()) {
-            LOG.info("NameServer {}: the controller peer beside it leads in term {}; it becomes the primary", self, term);
-            adopt(new Topology(base, self, topology.peers()));
+            if (catchingUpForTerm >= 0) {
+                return; // a catch-up runs; it re-checks the leadership when it ends
+            }
+            catchingUpForTerm = term;
+            LOG.info("NameServer {}: the controller peer beside it leads in term {}; it catches up from the most"
+                    + " advanced reachable backup before it becomes the primary", self, term);
+            catchUp(0).thenComposeAsync(v -> takePrimaryRole(term, base), thread).whenCompleteAsync((v, e) -> {
+                catchingUpForTerm = -1;
+                if (e != null) {
+                    LOG.warn("NameServer {}: catch-up before taking the primary role failed ({}); it retries",
+                            self, rootMessage(e));
+                }
+            }, thread);
         } else if (term != refusedTerm) {
             refusedTerm = term;
             LOG.warn("NameServer {}: its controller peer leads in term {}, but epoch {} (primary {}) is newer; it stays"
                     + " a backup (do not mix tidemq admin namesrv promote with controller-chosen primaries)", self,
                     term, topology.epoch(), topology.primary());
         }
+    }
+
+    /**
+     * Replication thread, once caught up: the primary role for {@code term}, unless leadership moved on meanwhile.
+     * In CHAIN mode with the chain stored by the controller, the new chain (this NameServer at the head, the others
+     * in the stored order) is proposed first and taken only once committed.
+     */
+    private CompletableFuture<Void> takePrimaryRole(long term, long base) {
+        if (leadership.leaderTerm() != term || base <= topology.epoch()) {
+            LOG.info("NameServer {}: leadership moved on during its catch-up (term {}); it stays a backup", self, term);
+            return CompletableFuture.completedFuture(null);
+        }
+        PrimaryLeadership.StoredChain stored = mode == ReplicationMode.CHAIN ? leadership.storedChain() : null;
+        if (stored == null) {
+            LOG.info("NameServer {}: caught up at operation {} (epoch {}); it becomes the primary in term {}",
+                    self, log.lastSeq(), log.lastEpoch(), term);
+            adopt(new Topology(base, self, topology.peers()));
+            return CompletableFuture.completedFuture(null);
+        }
+        List<String> chain = new ArrayList<>();
+        chain.add(self);
+        for (String m : stored.chain().isEmpty() ? config.peers() : stored.chain()) {
+            if (!m.equals(self)) {
+                chain.add(m);
+            }
+        }
+        long epoch = Math.max(stored.epoch() + 1, base);
+        return leadership.proposeChain(stored.epoch(), epoch, chain).thenAcceptAsync(committed -> {
+            if (!committed) {
+                LOG.warn("NameServer {}: the controller did not commit the chain {} at epoch {} (stored: epoch {});"
+                        + " it stays a backup and retries", self, chain, epoch, stored.epoch());
+                return;
+            }
+            LOG.info("NameServer {}: caught up at operation {}; the controller committed the chain {} at epoch {};"
+                    + " it is the head (primary) in term {}", self, log.lastSeq(), chain, epoch, term);
+            adopt(new Topology(epoch, self, chain));
+        }, thread);
+    }
+
+    /**
+     * Replication thread, CHAIN under a controller that stores the chain: a newer chain order committed there is
+     * followed at once (a NameServer learns it even when the head that proposed it died before telling it).
+     */
+    private void followStoredChain() {
+        if (mode != ReplicationMode.CHAIN) {
+            return;
+        }
+        PrimaryLeadership.StoredChain c = leadership.storedChain();
+        if (c == null || c.epoch() <= topology.epoch() || c.chain().isEmpty()) {
+            return;
+        }
+        LOG.info("NameServer {} follows the controller's chain {} at epoch {}", self, c.chain(), c.epoch());
+        adopt(new Topology(c.epoch(), c.chain().get(0), c.chain()));
+    }
+
+    /** A chain repair proposed to the controller and not answered yet; replication thread only. */
+    private boolean repairProposed;
+
+    /** The term whose catch-up runs (see {@link #catchUp}), -1 when none; replication thread only. */
+    private long catchingUpForTerm = -1;
+    /** Rounds of {@link #catchUp} before it gives up (the next tick starts again). */
+    private static final int CATCH_UP_ROUNDS = 100;
+
+    /**
+     * Replication thread, before this NameServer takes the primary role under the controller (the Ratis election
+     * ignores how far each NameServer got, so the new leader's one may lack acknowledged registrations): asks every
+     * other peer for its position and, while one is ahead (a later epoch, or the same epoch and more operations),
+     * pulls from the most advanced one the operations after its own position, or a snapshot (NS_REPL_FETCH). Peers
+     * that do not answer within namesrvBackupLagMaxMs are left out: what only they hold is lost.
+     */
+    private CompletableFuture<Void> catchUp(int round) {
+        List<String> others = config.peers().stream().filter(p -> !p.equals(self)).toList();
+        long timeoutMs = Math.min(RPC_TIMEOUT_MS, config.namesrvBackupLagMaxMs());
+        List<CompletableFuture<long[]>> asks = new ArrayList<>();
+        for (String peer : others) {
+            asks.add(client.invokeAsync(peer, RemotingCommand.createRequest(RequestCode.NS_REPL_STATUS), timeoutMs)
+                    .handle((resp, error) -> {
+                        if (error != null || resp.code() != ResponseCode.SUCCESS.code()) {
+                            return null;
+                        }
+                        ReplicationStatus st = Json.fromBytes(resp.body(), ReplicationStatus.class);
+                        return new long[] {st.lastEpoch(), st.lastSeq()};
+                    }));
+        }
+        return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenComposeAsync(v -> {
+            String best = null;
+            long[] bestPos = {log.lastEpoch(), log.lastSeq()};
+            for (int i = 0; i < others.size(); i++) {
+                long[] pos = asks.get(i).join();
+                if (pos != null && (pos[0] > bestPos[0] || pos[0] == bestPos[0] && pos[1] > bestPos[1])) {
+                    best = others.get(i);
+                    bestPos = pos;
+                }
+            }
+            if (best == null) {
+                return CompletableFuture.completedFuture(null);
+            }
+            if (round >= CATCH_UP_ROUNDS) {
+                return CompletableFuture.failedFuture(new IllegalStateException("still behind " + best + " after "
+                        + round + " rounds"));
+            }
+            String from = best;
+            RemotingCommand fetch = RemotingCommand.createRequest(RequestCode.NS_REPL_FETCH)
+                    .putField("afterSeq", log.lastSeq()).putField("afterEpoch", log.lastEpoch());
+            return client.invokeAsync(from, fetch, RPC_TIMEOUT_MS + config.namesrvBackupLagMaxMs())
+                    .thenCompose(resp -> applyFetched(from, resp))
+                    .thenComposeAsync(applied -> catchUp(round + 1), thread);
+        }, thread);
+    }
+
+    /** Applies an NS_REPL_FETCH answer on the event thread, as a backup applies appends and snapshots. */
+    private CompletableFuture<Void> applyFetched(String from, RemotingCommand resp) {
+        if (resp.code() != ResponseCode.SUCCESS.code()) {
+            return CompletableFuture.failedFuture(new IllegalStateException(from + " refused the fetch: "
+                    + ResponseCode.describe(resp.code()) + " " + resp.remark()));
+        }
+        if ("SNAPSHOT".equals(resp.field("kind"))) {
+            RegistrySnapshot snap = Json.fromBytes(resp.body(), RegistrySnapshot.class);
+            return bus.publishReplicated(() -> {
+                registry.importState(snap.state());
+                log.reset(snap.seq(), snap.lastEpoch());
+                return List.of();
+            }).thenAccept(done -> {
+                snapshotsInstalled.incrementAndGet();
+                LOG.info("NameServer {} installed a snapshot from {} at operation {} (epoch {}) before taking the"
+                        + " primary role", self, from, snap.seq(), snap.lastEpoch());
+            });
+        }
+        List<RegistryOp> ops = Json.mapper().convertValue(Json.fromBytes(resp.body(), List.class),
+                new TypeReference<List<RegistryOp>>() { });
+        return bus.publishReplicated(() -> {
+            List<NamesrvEvent> events = new ArrayList<>(ops.size());
+            long now = clockMs.getAsLong();
+            for (RegistryOp op : ops) {
+                if (op.seq() != log.lastSeq() + 1 || op.epoch() < log.lastEpoch()) {
+                    break; // the next round asks again from the position reached
+                }
+                log.append(op, now);
+                events.add(op.toEvent());
+            }
+            return events;
+        }).thenAccept(applied -> LOG.info("NameServer {} pulled {} operation(s) from {} before taking the primary"
+                + " role (now at {})", self, applied.size(), from, log.lastSeq()));
     }
 
     /** Peer → when it last answered a probe; replication thread only (chain repair under the controller). */
@@ -760,10 +940,29 @@ public final class NamesrvReplicator implements AutoCloseable {
         }
         members.removeAll(dead);
         members.addAll(back);
-        LOG.warn("NameServer {} repairs the chain (epoch {} -> {}): {}{}chain {}", self, t.epoch(), t.epoch() + 1,
+        PrimaryLeadership.StoredChain stored = leadership.storedChain();
+        if (stored != null && repairProposed) {
+            return;
+        }
+        LOG.warn("NameServer {} repairs the chain (epoch {} -> {}): {}{}chain {}{}", self, t.epoch(), t.epoch() + 1,
                 dead.isEmpty() ? "" : "silent for > " + config.namesrvBackupLagMaxMs() + " ms: " + dead + "; ",
-                back.isEmpty() ? "" : "back: " + back + "; ", members);
-        adopt(new Topology(t.epoch() + 1, self, members));
+                back.isEmpty() ? "" : "back: " + back + "; ", members,
+                stored == null ? "" : " (proposed to the controller)");
+        Topology next = new Topology(t.epoch() + 1, self, members);
+        if (stored == null) {
+            adopt(next);
+            return;
+        }
+        repairProposed = true;
+        leadership.proposeChain(t.epoch(), next.epoch(), members).whenCompleteAsync((committed, e) -> {
+            repairProposed = false;
+            if (e == null && committed) {
+                adopt(next);
+            } else {
+                LOG.warn("NameServer {}: the controller did not commit the chain repair to epoch {}{}; the next check"
+                        + " tries again", self, next.epoch(), e == null ? "" : " (" + rootMessage(e) + ")");
+            }
+        }, thread);
     }
 
     private void tick() {

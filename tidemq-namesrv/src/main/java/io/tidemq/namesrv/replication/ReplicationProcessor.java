@@ -10,7 +10,7 @@ import io.tidemq.remoting.protocol.RemotingCommand;
 
 import java.util.concurrent.CompletableFuture;
 
-/** NS_REPL_HELLO, NS_REPL_APPEND, NS_REPL_SNAPSHOT, NS_REPL_TOPOLOGY and NS_REPL_STATUS, served by the replicator. */
+/** NS_REPL_HELLO, NS_REPL_APPEND, NS_REPL_SNAPSHOT, NS_REPL_TOPOLOGY, NS_REPL_FETCH and NS_REPL_STATUS, served by the replicator. */
 public final class ReplicationProcessor implements RequestProcessor {
 
     private final NamesrvReplicator replicator;
@@ -35,6 +35,7 @@ public final class ReplicationProcessor implements RequestProcessor {
             case NS_REPL_APPEND -> replicator.onAppend(request);
             case NS_REPL_SNAPSHOT -> replicator.onSnapshot(request);
             case NS_REPL_TOPOLOGY -> replicator.onTopology(request);
+            case NS_REPL_FETCH -> replicator.onFetch(request);
             default -> CompletableFuture.completedFuture(RemotingCommand.createResponse(
                     ResponseCode.REQUEST_CODE_NOT_SUPPORTED, RequestCode.describe(request.code())));
         };
