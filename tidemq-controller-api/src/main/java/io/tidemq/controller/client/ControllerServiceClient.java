@@ -13,6 +13,9 @@ import io.tidemq.remoting.netty.NettyClientConfig;
 import io.tidemq.remoting.netty.NettyRemotingClient;
 import io.tidemq.remoting.protocol.RemotingCommand;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
 /**
  * Calls controller peers over the TideMQ protocol (brokers and {@code tidemq admin}). Thread-safe; one connection
  * per peer address, shared.
@@ -48,18 +51,53 @@ public final class ControllerServiceClient implements AutoCloseable {
     }
 
     /**
-     * A heartbeat's answer: the group as the peer applied it, whether that peer is the quorum's leader (the one
-     * that elects), and the controller's {@code masterLeaseMs} (0 from a peer that does not say).
+     * A heartbeat's answer: the group as the peer applied it, whether that peer believes it is the quorum's leader
+     * (the one that elects), the controller's {@code masterLeaseMs} (0 from a peer that does not say), and
+     * {@code leaseTerm}: the Ratis term in which the peer leads as a majority confirmed after the heartbeat arrived,
+     * -1 when it did not (a follower, or a deposed leader that has not noticed yet). Only an answer with a lease term
+     * may renew a master's lease.
      */
-    public record HeartbeatAnswer(Reply reply, boolean fromLeader, long masterLeaseMs) {
+    public record HeartbeatAnswer(Reply reply, boolean fromLeader, long masterLeaseMs, long leaseTerm) {
     }
 
     /** {@link #heartbeat}, with who answered and the master lease. */
     public HeartbeatAnswer heartbeatAnswer(String address, String group, int replicaId, long incarnation,
                                            int lastEpoch, long maxOffset) throws ControllerUnavailableException {
-        RemotingCommand response = call(address, RemotingCommand.createRequest(RequestCode.CONTROLLER_HEARTBEAT)
+        RemotingCommand request = heartbeatRequest(group, replicaId, incarnation, lastEpoch, maxOffset);
+        return heartbeatAnswer(call(address, request));
+    }
+
+    /**
+     * {@link #heartbeatAnswer} without waiting: completes with the answer, or exceptionally with a
+     * {@link ControllerUnavailableException} when the peer did not answer within {@code timeoutMs} (completed on a
+     * network thread: hand the answer to another thread before doing anything slow with it).
+     */
+    public CompletableFuture<HeartbeatAnswer> heartbeatAnswerAsync(String address, String group, int replicaId,
+                                                                   long incarnation, int lastEpoch, long maxOffset,
+                                                                   long timeoutMs) {
+        RemotingCommand request = heartbeatRequest(group, replicaId, incarnation, lastEpoch, maxOffset);
+        return client.invokeAsync(address, request, timeoutMs).handle((response, failure) -> {
+            if (failure != null) {
+                throw new CompletionException(new ControllerUnavailableException("controller " + address
+                        + " did not answer " + RequestCode.describe(request.code()) + " within " + timeoutMs + " ms: "
+                        + failure.getMessage(), failure));
+            }
+            try {
+                return heartbeatAnswer(check(address, request, response));
+            } catch (ControllerUnavailableException e) {
+                throw new CompletionException(e);
+            }
+        });
+    }
+
+    private static RemotingCommand heartbeatRequest(String group, int replicaId, long incarnation, int lastEpoch,
+                                                    long maxOffset) {
+        return RemotingCommand.createRequest(RequestCode.CONTROLLER_HEARTBEAT)
                 .putField("group", group).putField("replicaId", replicaId).putField("incarnation", incarnation)
-                .putField("lastEpoch", lastEpoch).putField("maxOffset", maxOffset));
+                .putField("lastEpoch", lastEpoch).putField("maxOffset", maxOffset);
+    }
+
+    private static HeartbeatAnswer heartbeatAnswer(RemotingCommand response) throws ControllerUnavailableException {
         String id = response.field("controllerId");
         boolean fromLeader = id != null && !id.isEmpty() && id.equals(response.field("leaderId"));
         String lease = response.field("masterLeaseMs");
@@ -69,7 +107,14 @@ public final class ControllerServiceClient implements AutoCloseable {
         } catch (NumberFormatException e) {
             leaseMs = 0;
         }
-        return new HeartbeatAnswer(reply(response), fromLeader, leaseMs);
+        String term = response.field("leaseTerm");
+        long leaseTerm;
+        try {
+            leaseTerm = term == null ? -1 : Long.parseLong(term);
+        } catch (NumberFormatException e) {
+            leaseTerm = -1;
+        }
+        return new HeartbeatAnswer(reply(response), fromLeader, leaseMs, leaseTerm);
     }
 
     public StateView state(String address) throws ControllerUnavailableException {
@@ -100,6 +145,11 @@ public final class ControllerServiceClient implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new ControllerUnavailableException("interrupted while calling controller " + address, e);
         }
+        return check(address, request, response);
+    }
+
+    private static RemotingCommand check(String address, RemotingCommand request, RemotingCommand response)
+            throws ControllerUnavailableException {
         if (response.code() == ResponseCode.INVALID_PARAMETER.code()) {
             throw new IllegalArgumentException("controller " + address + " refused "
                     + RequestCode.describe(request.code()) + ": " + response.remark());

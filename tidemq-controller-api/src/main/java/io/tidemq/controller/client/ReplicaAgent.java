@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -23,11 +24,14 @@ import java.util.function.LongSupplier;
  * in-sync set epoch), since a peer that trails the quorum may answer with an older one.
  *
  * <p>Threads: one service thread ({@code tidemq-controller-agent}) registers, heartbeats and calls the listener
- * (so does the caller of {@link #alterIsr}, under this object's lock);
+ * (so does the caller of {@link #alterIsr}, under this object's lock); heartbeat answers arrive on the client's
+ * network threads, which only queue them for the service thread;
  * {@link #latest()} may be read from any thread.
  */
 public final class ReplicaAgent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaAgent.class);
+    /** The shortest wait for a controller's answer (300 ms, the old bound, dropped every answer at load 40+). */
+    static final long ANSWER_TIMEOUT_MIN_MS = 3_000;
 
     private final List<String> controllers;
     private final String group;
@@ -43,11 +47,23 @@ public final class ReplicaAgent implements AutoCloseable {
     private volatile GroupState latest;
     /**
      * Until when (System.nanoTime) a master may take writes on its controller lease: the send time of the last
-     * heartbeat the quorum's leader answered plus three quarters of the lease (the leader elects another master no
+     * heartbeat the quorum's leader answered with a leadership a majority confirmed (its lease term) plus three quarters of the lease (the leader elects another master no
      * earlier than a full lease after it received that heartbeat, and a quarter is kept for scheduling delays and
      * clock rates). Written by the service thread, read by anyone; {@link Long#MIN_VALUE} before the first.
      */
     private volatile long leaseValidUntilNanos = Long.MIN_VALUE;
+    /** The highest confirmed leader term that renewed the lease; an answer of an older term renews nothing. Service thread. */
+    private long leaseTerm = -1;
+    private final long heartbeatIntervalMs;
+    /** How long a heartbeat's answer may take: far longer than the interval, so a slow peer's answer still counts. */
+    private final long answerTimeoutMs;
+    /** Heartbeat answers and failures, handed from the client's network threads to the service thread. */
+    private final LinkedBlockingQueue<Answered> answers = new LinkedBlockingQueue<>();
+
+    /** One heartbeat's outcome: the answer, or why there was none. */
+    private record Answered(String address, long sentNanos, ControllerServiceClient.HeartbeatAnswer answer,
+                            Throwable failure) {
+    }
 
     /**
      * @param controllers         every controller peer's {@code host:controllerListenPort}
@@ -68,7 +84,11 @@ public final class ReplicaAgent implements AutoCloseable {
         this.lastEpoch = lastEpoch;
         this.maxOffset = maxOffset;
         this.listener = listener;
-        this.client = new ControllerServiceClient(Math.max(200, heartbeatIntervalMs));
+        this.heartbeatIntervalMs = heartbeatIntervalMs;
+        // registrations, elections and in-sync set changes commit through Ratis: on a loaded machine that takes
+        // longer than a heartbeat interval, and a call given up on the client may still have been applied
+        this.answerTimeoutMs = Math.max(ANSWER_TIMEOUT_MIN_MS, 10 * heartbeatIntervalMs);
+        this.client = new ControllerServiceClient(answerTimeoutMs);
         this.thread = ServiceThread.every("tidemq-controller-agent", heartbeatIntervalMs, this::round,
                 e -> LOG.warn("controller agent round failed; the next round retries", e));
     }
@@ -123,27 +143,58 @@ public final class ReplicaAgent implements AutoCloseable {
         throw last;
     }
 
+    /**
+     * Heartbeats every peer at once and acts on the answers that arrive within one interval, in order of arrival; an
+     * answer slower than that is acted on at a later round (a late answer still carries the state, and the lease counts
+     * from the heartbeat's send), never dropped. A dead or blackholed peer delays no other.
+     */
     private void round() {
         if (!registered) {
             register();
         }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(heartbeatIntervalMs);
+        int waiting = 0;
         for (String address : controllers) {
-            try {
-                long sentNanos = System.nanoTime();
-                ControllerServiceClient.HeartbeatAnswer answer = client.heartbeatAnswer(address, group,
-                        self.replicaId(), self.incarnation(), lastEpoch.getAsInt(), maxOffset.getAsLong());
-                if (answer.fromLeader() && answer.masterLeaseMs() > 0) {
-                    // before the listener: a replica the answer makes master starts with its lease renewed
-                    long until = sentNanos + TimeUnit.MILLISECONDS.toNanos(answer.masterLeaseMs() * 3 / 4);
-                    if (until > leaseValidUntilNanos) {
-                        leaseValidUntilNanos = until;
-                    }
+            // sent every round even while an earlier one is unanswered: the controller records liveness when a
+            // heartbeat arrives, and waiting for a slow answer would make a live replica look dead (at most
+            // answerTimeoutMs / heartbeatIntervalMs heartbeats are in flight per peer)
+            long sentNanos = System.nanoTime();
+            waiting++;
+            client.heartbeatAnswerAsync(address, group, self.replicaId(), self.incarnation(), lastEpoch.getAsInt(),
+                    maxOffset.getAsLong(), answerTimeoutMs).whenComplete((answer, failure) ->
+                    answers.add(new Answered(address, sentNanos, answer, failure)));
+        }
+        try {
+            while (true) {
+                long left = deadline - System.nanoTime();
+                Answered a = waiting > 0 && left > 0 ? answers.poll(left, TimeUnit.NANOSECONDS) : answers.poll();
+                if (a == null) {
+                    return;
                 }
-                offer(answer.reply().group());
-            } catch (ControllerUnavailableException e) {
-                LOG.debug("controller {} missed a heartbeat: {}", address, e.getMessage());
+                waiting--;
+                onAnswer(a);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void onAnswer(Answered a) {
+        if (a.failure() != null) {
+            LOG.debug("controller {} missed a heartbeat: {}", a.address(), a.failure().getMessage());
+            return;
+        }
+        ControllerServiceClient.HeartbeatAnswer answer = a.answer();
+        // only a leadership a majority confirmed about when this heartbeat arrived, in the newest term seen
+        if (answer.leaseTerm() >= 0 && answer.leaseTerm() >= leaseTerm && answer.masterLeaseMs() > 0) {
+            leaseTerm = answer.leaseTerm();
+            // before the listener: a replica the answer makes master starts with its lease renewed
+            long until = a.sentNanos() + TimeUnit.MILLISECONDS.toNanos(answer.masterLeaseMs() * 3 / 4);
+            if (until > leaseValidUntilNanos) {
+                leaseValidUntilNanos = until;
             }
         }
+        offer(answer.reply().group());
     }
 
     private void register() {

@@ -30,6 +30,16 @@ public final class ControllerNode implements AutoCloseable {
     private final ControllerNodeConfig config;
     private final LivenessTable liveness = new LivenessTable();
     private final ControllerRaftClient client;
+    /** Confirms this peer's leadership for lease grants; one try per call (a retry would outlive the answer). */
+    private final ControllerRaftClient leadershipProbe;
+    private final ServiceThread probeThread;
+
+    /** A leadership a majority confirmed: the probe's start (System.nanoTime) and the term. */
+    private record Confirmation(long startedNanos, long term) {
+    }
+
+    /** The newest confirmed probe; written by the prober thread, read by request threads. */
+    private volatile Confirmation confirmation;
     private final ElectionScanner scanner;
     private final ServiceThread scanThread;
     /** Set once start() built the Ratis peer; read by the scanner thread and callers. */
@@ -38,6 +48,12 @@ public final class ControllerNode implements AutoCloseable {
     private ControllerNode(ControllerNodeConfig config) {
         this.config = config;
         this.client = new ControllerRaftClient(config.raft().peers(), config.proposeAttempts(), 100);
+        this.leadershipProbe = new ControllerRaftClient(config.raft().peers(), 0, 0, config.raft().selfId());
+        // several probes per maximum age of a confirmation (15 % of the lease), so a leader's answers carry one while
+        // its commits take less than about a tenth of the lease
+        this.probeThread = ServiceThread.every("tidemq-controller-lease-probe-" + config.raft().selfId(),
+                Math.max(10, config.masterLeaseMs() / 20), this::probeLeadership,
+                e -> LOG.warn("leadership probe failed; the next probe retries", e));
         Proposer proposer = new Proposer() {
             @Override
             public ControllerState state() {
@@ -73,6 +89,7 @@ public final class ControllerNode implements AutoCloseable {
             }
         });
         node.scanThread.start();
+        node.probeThread.start();
         return node;
     }
 
@@ -110,6 +127,42 @@ public final class ControllerNode implements AutoCloseable {
         return raft.isLeader() ? raft.currentTerm() : -1;
     }
 
+    /**
+     * Prober thread: while this peer believes it leads, proposes a leadership probe (a command that commits and
+     * changes nothing, {@link ControllerRaftClient#probeLeadership}) and waits for it; one committed in this peer's
+     * unchanged term is a confirmation dated from its start.
+     */
+    private void probeLeadership() {
+        ControllerRaftServer r = raft;
+        if (r == null || !r.isLeader()) {
+            return;
+        }
+        long term = r.currentTerm();
+        long startedNanos = System.nanoTime();
+        if (leadershipProbe.probeLeadership(config.raft().selfId()) && r.isLeader() && r.currentTerm() == term) {
+            confirmation = new Confirmation(startedNanos, term);
+        }
+    }
+
+    /**
+     * The Ratis term in which this peer leads, as a majority confirmed it no earlier than 15 % of the master lease
+     * before {@code arrivedNanos} (when a broker's heartbeat was taken), or -1. A broker's master lease may be
+     * renewed only by such an answer. Why it is safe: the broker's lease ends three quarters of a lease after it sent
+     * the heartbeat; a new leader can only have been elected after the confirmation (a majority still acknowledged
+     * this term then), and it elects another master only a full lease after it leads, so no earlier than
+     * {@code sent - 0.15 lease + lease}: a tenth of the lease is left for scheduling delays. A deposed leader that still believes it leads gets no confirmation, so its
+     * answers renew nothing. Any thread; does not block.
+     */
+    public long confirmedLeaderTerm(long arrivedNanos) {
+        Confirmation c = confirmation;
+        ControllerRaftServer r = raft;
+        if (c == null || r == null || !r.isLeader() || r.currentTerm() != c.term()) {
+            return -1;
+        }
+        long maxAgeNanos = TimeUnit.MILLISECONDS.toNanos(config.masterLeaseMs()) * 15 / 100;
+        return c.startedNanos() - (arrivedNanos - maxAgeNanos) >= 0 ? c.term() : -1;
+    }
+
     /** The Raft term this peer is in, leader or not. */
     public long currentTerm() {
         return raft.currentTerm();
@@ -126,8 +179,10 @@ public final class ControllerNode implements AutoCloseable {
     @Override
     public void close() {
         scanThread.shutdown(5000);
+        probeThread.shutdown(5000);
         try {
             client.close();
+            leadershipProbe.close();
         } catch (IOException e) {
             LOG.warn("closing the controller client failed", e);
         }

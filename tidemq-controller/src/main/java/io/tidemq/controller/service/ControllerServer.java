@@ -126,6 +126,7 @@ public final class ControllerServer implements AutoCloseable {
     }
 
     private RemotingCommand heartbeat(RemotingChannel channel, RemotingCommand request) {
+        long arrivedNanos = System.nanoTime();
         String group = request.requiredField("group");
         node.heartbeat(group, request.fieldAsInt("replicaId"), request.fieldAsLong("incarnation"),
                 request.fieldAsInt("lastEpoch"), request.fieldAsLong("maxOffset"));
@@ -133,9 +134,13 @@ public final class ControllerServer implements AutoCloseable {
         Reply view = g == null
                 ? new Reply(Outcome.UNKNOWN_GROUP, "no replica of group " + group + " registered", null)
                 : new Reply(Outcome.ACCEPTED, "", g);
-        // the peer's id and leader (identify) and the lease: a master renews its write lease only with answers of
-        // the leader, which is the peer that would elect another master once the lease lapsed
-        return identify(ok(ControllerCodec.encodeReply(view))).putField("masterLeaseMs", config.masterLeaseMs());
+        // the peer's id and leader (identify) and the lease: a master renews its write lease only with answers that
+        // carry leaseTerm, the term in which this peer leads as a majority confirmed about when it arrived (a
+        // deposed leader that still believes it leads gets no confirmation, so its answers renew nothing)
+        RemotingCommand response = identify(ok(ControllerCodec.encodeReply(view)))
+                .putField("masterLeaseMs", config.masterLeaseMs());
+        long leaseTerm = node.confirmedLeaderTerm(arrivedNanos);
+        return leaseTerm < 0 ? response : response.putField("leaseTerm", leaseTerm);
     }
 
     private RemotingCommand getState(RemotingChannel channel, RemotingCommand request) {

@@ -130,6 +130,37 @@ class ControllerServerTest {
         assertThat(client.state(addresses.get(1)).state().groups()).as("nothing reached the log").isEmpty();
     }
 
+    @Test
+    void aLeaderThatNoMajorityConfirmsAnymoreRenewsNoMastersLease() throws Exception {
+        Reply r = client.register(addresses.get(0), new Command.RegisterReplica(G,
+                new ReplicaInfo(0, "127.0.0.1:10911", "127.0.0.1:10912", "s0", 1, 0)));
+        assertThat(r.accepted()).isTrue();
+        int leader = await().atMost(WAIT).until(() -> {
+            for (int i = 0; i < servers.size(); i++) {
+                if (servers.get(i).node().isLeader()) {
+                    return i;
+                }
+            }
+            return -1;
+        }, i -> i >= 0);
+        ControllerServiceClient.HeartbeatAnswer confirmed = await().atMost(WAIT).until(() ->
+                client.heartbeatAnswer(addresses.get(leader), G, 0, 1, 0, 100), a -> a.leaseTerm() >= 0);
+        assertThat(confirmed.fromLeader()).isTrue();
+        assertThat(confirmed.leaseTerm()).isEqualTo(servers.get(leader).node().currentTerm());
+        assertThat(client.heartbeatAnswer(addresses.get((leader + 1) % 3), G, 0, 1, 0, 100).leaseTerm())
+                .as("a follower confirms no lease").isEqualTo(-1);
+
+        // the two followers go: the leader is deposed in all but its own belief (a majority would elect another)
+        servers.get((leader + 1) % 3).close();
+        servers.get((leader + 2) % 3).close();
+        // past the 15 % of a lease (150 ms) for which a confirmation made before the cut still counts
+        ControllerServiceClient.HeartbeatAnswer deposed = await().pollDelay(Duration.ofMillis(300)).atMost(WAIT)
+                .until(() -> client.heartbeatAnswer(addresses.get(leader), G, 0, 1, 0, 100), a -> true);
+        assertThat(servers.get(leader).node().isLeader()).as("Ratis has not stepped the lone leader down yet").isTrue();
+        assertThat(deposed.fromLeader()).as("it still names itself leader").isTrue();
+        assertThat(deposed.leaseTerm()).as("but no majority confirms it, so the answer renews no lease").isEqualTo(-1);
+    }
+
     private static int freePort() {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();

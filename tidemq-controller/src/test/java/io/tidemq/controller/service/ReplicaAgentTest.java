@@ -10,15 +10,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -34,6 +41,7 @@ class ReplicaAgentTest {
     private final List<ControllerServer> servers = new ArrayList<>();
     private final List<String> addresses = new ArrayList<>();
     private final List<ReplicaAgent> agents = new ArrayList<>();
+    private final List<DelayingProxy> proxies = new ArrayList<>();
 
     @BeforeEach
     void start() {
@@ -50,8 +58,11 @@ class ReplicaAgentTest {
     }
 
     @AfterEach
-    void stop() {
+    void stop() throws IOException {
         agents.forEach(ReplicaAgent::close);
+        for (DelayingProxy p : proxies) {
+            p.close();
+        }
         servers.forEach(ControllerServer::close);
     }
 
@@ -84,6 +95,103 @@ class ReplicaAgentTest {
         GroupState second = await().atMost(WAIT).until(a1::latest, s -> s.masterEpoch() > first.masterEpoch());
         assertThat(second.masterId()).isEqualTo(1);
         assertThat(heardBy1).extracting(GroupState::masterEpoch).as("epochs only grow").isSorted();
+    }
+
+    @Test
+    void answersSlowerThanTheHeartbeatIntervalStillReachTheAgentAndRenewTheLease() throws Exception {
+        // every answer of every peer arrives 600 ms late: three heartbeat intervals (200 ms); the old agent gave up on
+        // an answer after one interval, so it never learned its role (seen with killed brokers at load 40+)
+        List<String> slow = new ArrayList<>();
+        for (String address : addresses) {
+            DelayingProxy p = new DelayingProxy(address, 600);
+            proxies.add(p);
+            slow.add(p.address());
+        }
+        ReplicaAgent a = new ReplicaAgent(slow, G, new ReplicaInfo(0, "127.0.0.1:10911", "127.0.0.1:10912",
+                "store-0", 1, 0), () -> 1, () -> 500, 200, g -> { });
+        agents.add(a);
+        a.start();
+        GroupState g = await().atMost(WAIT).until(a::latest, s -> s != null && s.hasMaster());
+        assertThat(g.masterId()).isZero();
+        long now = System.nanoTime();
+        await().atMost(WAIT).until(() -> a.leaseValidUntilNanos() - now > 0);
+    }
+
+    /**
+     * Forwards one TCP connection per client to {@code target}; what the target sends back is held {@code delayMs}
+     * (in order) before it reaches the client. Its threads are daemons, closed with it.
+     */
+    static final class DelayingProxy implements AutoCloseable {
+        private final ServerSocket server;
+        private final ScheduledExecutorService delayed = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "delaying-proxy-writer");
+            t.setDaemon(true);
+            return t;
+        });
+        /** Every socket opened, closed with the proxy; written by the accept thread. */
+        private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+
+        DelayingProxy(String target, long delayMs) throws IOException {
+            server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+            String[] hp = target.split(":");
+            Thread acceptor = new Thread(() -> {
+                while (!server.isClosed()) {
+                    try {
+                        Socket client = server.accept();
+                        Socket upstream = new Socket(hp[0], Integer.parseInt(hp[1]));
+                        sockets.add(client);
+                        sockets.add(upstream);
+                        pump(client.getInputStream(), upstream.getOutputStream(), 0);
+                        pump(upstream.getInputStream(), client.getOutputStream(), delayMs);
+                    } catch (IOException e) {
+                        return; // closed
+                    }
+                }
+            }, "delaying-proxy-accept");
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
+
+        private void pump(InputStream in, OutputStream out, long delayMs) {
+            Thread t = new Thread(() -> {
+                byte[] buf = new byte[8192];
+                try {
+                    for (int n; (n = in.read(buf)) >= 0; ) {
+                        byte[] chunk = Arrays.copyOf(buf, n);
+                        Runnable write = () -> {
+                            try {
+                                out.write(chunk);
+                                out.flush();
+                            } catch (IOException e) {
+                                // the other side went away
+                            }
+                        };
+                        if (delayMs == 0) {
+                            write.run();
+                        } else {
+                            delayed.schedule(write, delayMs, TimeUnit.MILLISECONDS); // one thread: order kept
+                        }
+                    }
+                } catch (IOException e) {
+                    // closed
+                }
+            }, "delaying-proxy-pump");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        String address() {
+            return "127.0.0.1:" + server.getLocalPort();
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+            for (Socket s : sockets) {
+                s.close();
+            }
+            delayed.shutdownNow();
+        }
     }
 
     private static int freePort() {
