@@ -10,6 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -23,9 +25,9 @@ import java.util.function.LongSupplier;
  * and hands the newest group state it hears to a listener: the newest is the one with the highest (master epoch,
  * in-sync set epoch), since a peer that trails the quorum may answer with an older one.
  *
- * <p>Threads: one service thread ({@code tidemq-controller-agent}) registers, heartbeats and calls the listener
- * (so does the caller of {@link #alterIsr}, under this object's lock); heartbeat answers arrive on the client's
- * network threads, which only queue them for the service thread;
+ * <p>Threads: one service thread ({@code tidemq-controller-agent}) registers and heartbeats; one role thread
+ * ({@code tidemq-controller-role}) calls the listener with each newer state, so a slow role change never delays a
+ * heartbeat; heartbeat answers arrive on the client's network threads, which only queue them for the service thread;
  * {@link #latest()} may be read from any thread.
  */
 public final class ReplicaAgent implements AutoCloseable {
@@ -43,8 +45,18 @@ public final class ReplicaAgent implements AutoCloseable {
     private final ServiceThread thread;
     /** Service thread only. */
     private boolean registered;
-    /** The newest group state heard; written by the service thread, read by anyone. */
+    /** The newest group state the listener applied; written by the role thread under this lock, read by anyone. */
     private volatile GroupState latest;
+    /** The newest state heard and not applied yet, or null; guarded by this. */
+    private GroupState pending;
+    /** Whether the role thread has been handed {@link #applyPending}; guarded by this. */
+    private boolean applying;
+    /** Runs the listener (role changes), apart from the heartbeats. */
+    private final ExecutorService roleThread = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "tidemq-controller-role");
+        t.setDaemon(true);
+        return t;
+    });
     /**
      * Until when (System.nanoTime) a master may take writes on its controller lease: the send time of the last
      * heartbeat the quorum's leader answered with a leadership a majority confirmed (its lease term) plus three quarters of the lease (the leader elects another master no
@@ -71,7 +83,7 @@ public final class ReplicaAgent implements AutoCloseable {
      * @param lastEpoch           the last epoch of this replica's log lineage, read at each heartbeat
      * @param maxOffset           this replica's log end, read at each heartbeat
      * @param heartbeatIntervalMs several per master lease (the controller's {@code masterLeaseMs})
-     * @param listener            called on the agent's thread with each newer group state (role, epoch, in-sync set)
+     * @param listener            called on the role thread with each newer group state (role, epoch, in-sync set)
      */
     public ReplicaAgent(List<String> controllers, String group, ReplicaInfo self, IntSupplier lastEpoch,
                         LongSupplier maxOffset, long heartbeatIntervalMs, Consumer<GroupState> listener) {
@@ -218,25 +230,65 @@ public final class ReplicaAgent implements AutoCloseable {
     }
 
     /**
-     * Tells the listener of {@code g} when it is newer than what was heard before, and keeps it once the
-     * listener returned (a listener that fails is offered the same state at the next heartbeat). Service thread.
+     * Hands {@code g} to the role thread when it is newer than what was applied or is waiting to be: the listener
+     * (a role change: starting a master's services can take seconds on a loaded machine) runs there, never on the
+     * heartbeat thread, so a replica just elected keeps heartbeating while it becomes master (it did not, and the
+     * controller elected another replica because this one's heartbeats had lapsed). Any thread.
      */
     private synchronized void offer(GroupState g) {
-        if (g == null) {
+        if (g == null || !newer(g, latest) || !newer(g, pending)) {
             return;
         }
-        GroupState known = latest;
-        if (known != null && (g.masterEpoch() < known.masterEpoch()
-                || g.masterEpoch() == known.masterEpoch() && g.isrEpoch() <= known.isrEpoch())) {
-            return;
+        pending = g;
+        if (!applying) {
+            applying = true;
+            roleThread.execute(this::applyPending);
         }
-        listener.accept(g); // first: when it throws, the next answer offers the same state again
-        latest = g;
+    }
+
+    private static boolean newer(GroupState g, GroupState known) {
+        return known == null || g.masterEpoch() > known.masterEpoch()
+                || g.masterEpoch() == known.masterEpoch() && g.isrEpoch() > known.isrEpoch();
+    }
+
+    /**
+     * Role thread: applies the newest waiting state, and keeps it once the listener returned (a listener that fails
+     * is offered the same state again by the next answer).
+     */
+    private void applyPending() {
+        while (true) {
+            GroupState g;
+            synchronized (this) {
+                g = pending;
+                pending = null;
+                if (g == null) {
+                    applying = false;
+                    return;
+                }
+            }
+            try {
+                listener.accept(g);
+                synchronized (this) {
+                    if (newer(g, latest)) {
+                        latest = g;
+                    }
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("acting on the controller's state of group {} failed; the next answer offers it again: {}",
+                        group, e.getMessage(), e);
+            }
+        }
     }
 
     @Override
     public void close() {
         thread.shutdown(5000);
+        roleThread.shutdown();
+        try {
+            roleThread.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         client.close();
     }
 }
