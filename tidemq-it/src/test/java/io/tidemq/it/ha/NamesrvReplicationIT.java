@@ -193,9 +193,13 @@ class NamesrvReplicationIT {
             Thread.currentThread().interrupt();
             return -1;
         } catch (Exception e) {
+            lastRegisterFailure = brokerAddr + " at " + namesrv + ": " + e;
             return -1;
         }
     }
+
+    /** Why the last {@link #register} answered -1 (test thread and stream threads; for failure messages only). */
+    private volatile String lastRegisterFailure = "none";
 
     /** One heartbeat of every stub broker to the current primary. */
     private void heartbeatRound() {
@@ -370,7 +374,8 @@ class NamesrvReplicationIT {
         await().during(Duration.ofMillis(1_500)).atMost(Duration.ofSeconds(10))
                 .until(() -> brokersOn(next).containsAll(acked));
         assertThat(status(next, false).epoch()).isEqualTo(2);
-        assertThat(register(other, "10.9.1.1:10911")).as("the other backup forwards to the new primary")
+        assertThat(register(other, "10.9.1.1:10911")).as("the other backup forwards to the new primary (last failure:"
+                        + " %s)", lastRegisterFailure)
                 .isEqualTo(ResponseCode.SUCCESS.code());
         await().atMost(AWAIT).until(() -> brokersOn(next).contains("10.9.1.1:10911"));
 
@@ -409,23 +414,30 @@ class NamesrvReplicationIT {
         List<String> acked = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
             String broker = "10.7.0." + (i + 1) + ":10911";
-            assertThat(register(addrs.get(i % 3), broker)).isEqualTo(ResponseCode.SUCCESS.code());
+            assertThat(register(addrs.get(i % 3), broker)).as("last failure: %s", lastRegisterFailure)
+                    .isEqualTo(ResponseCode.SUCCESS.code());
             acked.add(broker);
             for (String n : addrs) {
                 assertThat(brokersOn(n)).as("SYNC: %s on %s at its ack", broker, n).contains(broker);
             }
         }
 
-        nodes.get(addrs.indexOf(first)).kill9();
-        await().atMost(AWAIT).until(() -> primaries().stream().anyMatch(p -> !p.equals(first)));
-        String next = primaries().stream().filter(p -> !p.equals(first)).findFirst().orElseThrow();
+        // the Ratis leadership may have moved since the start (a second election right after the first): kill the
+        // primary of now
+        await().atMost(AWAIT).until(() -> primaries().size() == 1);
+        String killed = primaries().get(0);
+        long killedEpoch = status(killed, false).epoch();
+        nodes.get(addrs.indexOf(killed)).kill9();
+        await().atMost(AWAIT).until(() -> primaries().stream().anyMatch(p -> !p.equals(killed)));
+        String next = primaries().stream().filter(p -> !p.equals(killed)).findFirst().orElseThrow();
         heartbeatTo = next;
-        assertThat(status(next, false).epoch()).as("the new leader's term").isGreaterThan(firstEpoch);
+        assertThat(status(next, false).epoch()).as("the new leader's term").isGreaterThan(killedEpoch)
+                .isGreaterThanOrEqualTo(firstEpoch);
         await().during(Duration.ofMillis(1_500)).atMost(Duration.ofSeconds(10))
                 .until(() -> brokersOn(next).containsAll(acked));
-        String other = addrs.stream().filter(a -> !a.equals(first) && !a.equals(next)).findFirst().orElseThrow();
-        assertThat(register(other, "10.7.1.1:10911")).as("the backup forwards to the new primary")
-                .isEqualTo(ResponseCode.SUCCESS.code());
+        String other = addrs.stream().filter(a -> !a.equals(killed) && !a.equals(next)).findFirst().orElseThrow();
+        assertThat(register(other, "10.7.1.1:10911")).as("the backup forwards to the new primary (last failure: %s)",
+                        lastRegisterFailure).isEqualTo(ResponseCode.SUCCESS.code());
         assertThat(brokersOn(next)).contains("10.7.1.1:10911");
     }
 
