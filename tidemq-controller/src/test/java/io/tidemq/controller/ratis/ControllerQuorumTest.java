@@ -94,20 +94,8 @@ class ControllerQuorumTest {
         }
         ControllerState before = client.readAll();
         assertThat(before.group(G).masterEpoch()).isEqualTo(elections);
-        await().atMost(ELECTION_WAIT).untilAsserted(() -> {
-            for (ControllerRaftServer s : servers) {
-                assertThat(s.latestSnapshotIndex()).isGreaterThan(0);
-                assertThat(s.logStartIndex()).as("log purged up to a snapshot").isGreaterThan(0);
-            }
-        });
+        restartAllAfterASnapshotPurgedTheLog();
 
-        for (int i = 0; i < 3; i++) {
-            servers[i].close();
-            servers[i] = null;
-        }
-        for (int i = 0; i < 3; i++) {
-            start(i);
-        }
 
         assertThat(client.readAll()).isEqualTo(before);
         await().atMost(ELECTION_WAIT).untilAsserted(() -> {
@@ -188,19 +176,7 @@ class ControllerQuorumTest {
         ControllerState before = client.readAll();
         assertThat(before.namesrvChain().epoch()).isEqualTo(1_000_040);
         assertThat(before.namesrvChain().chain()).containsExactly(chain.get(0), chain.get(2), chain.get(1));
-        await().atMost(ELECTION_WAIT).untilAsserted(() -> {
-            for (ControllerRaftServer s : servers) {
-                assertThat(s.latestSnapshotIndex()).isGreaterThan(0);
-                assertThat(s.logStartIndex()).as("log purged up to a snapshot").isGreaterThan(0);
-            }
-        });
-        for (int i = 0; i < 3; i++) {
-            servers[i].close();
-            servers[i] = null;
-        }
-        for (int i = 0; i < 3; i++) {
-            start(i);
-        }
+        restartAllAfterASnapshotPurgedTheLog();
         assertThat(client.readAll()).isEqualTo(before);
         await().atMost(ELECTION_WAIT).untilAsserted(() -> {
             for (ControllerRaftServer s : servers) {
@@ -244,5 +220,22 @@ class ControllerQuorumTest {
     @SuppressWarnings("unused")
     private static String describe(ControllerRaftServer[] all) {
         return Arrays.toString(all);
+    }
+
+    /** Waits until every peer took a snapshot and purged its log below it, then stops all three and starts them again. */
+    private void restartAllAfterASnapshotPurgedTheLog() throws Exception {
+        await().atMost(ELECTION_WAIT).untilAsserted(() -> {
+            for (ControllerRaftServer s : servers) {
+                assertThat(s.latestSnapshotIndex()).isGreaterThan(0);
+                assertThat(s.logStartIndex()).as("log purged up to a snapshot").isGreaterThan(0);
+            }
+        });
+        for (int i = 0; i < 3; i++) {
+            servers[i].close();
+            servers[i] = null;
+        }
+        for (int i = 0; i < 3; i++) {
+            start(i);
+        }
     }
 }
