@@ -31,6 +31,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -403,10 +404,26 @@ class NamesrvReplicationIT {
             throws Exception {
         writeControllerConfigs();
         startNameServers("SYNC", Map.of());
-        // namesrvPrimary is ignored: the NameServer beside the Ratis leader claims the role with the leader's term
-        await().atMost(AWAIT).until(() -> primaries().size() == 1 && linked(primaries().get(0), 2)
-                && status(primaries().get(0), false).downstream().stream()
-                .allMatch(ReplicationStatus.Downstream::inSyncSet));
+        // namesrvPrimary is ignored: the NameServer beside the Ratis leader claims the role with the leader's term.
+        // Ratis may elect twice right after the start (a second term a second later, seen in CI): wait until one
+        // primary of one term has held for 3 s with both backups in its sync set
+        java.util.concurrent.atomic.AtomicReference<String> seen = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicLong since = new java.util.concurrent.atomic.AtomicLong();
+        await().atMost(AWAIT.multipliedBy(2)).until(() -> {
+            List<String> p = primaries();
+            if (p.size() != 1 || !linked(p.get(0), 2) || !status(p.get(0), false).downstream().stream()
+                    .allMatch(ReplicationStatus.Downstream::inSyncSet)) {
+                seen.set(null);
+                return false;
+            }
+            String held = p.get(0) + "@" + status(p.get(0), false).epoch();
+            if (!held.equals(seen.get())) {
+                seen.set(held);
+                since.set(System.nanoTime());
+                return false;
+            }
+            return System.nanoTime() - since.get() >= TimeUnit.SECONDS.toNanos(3);
+        });
         String first = primaries().get(0);
         long firstEpoch = status(first, false).epoch();
         heartbeatTo = first;
