@@ -338,7 +338,7 @@ public final class BrokerController implements AutoCloseable {
         if (replication != null && replication.controlled()) {
             BrokerRegistrar r = registrar;
             follower = new ControllerFollower(replication, config.controllerAddresses(), address,
-                    new HostPort(config.brokerIp(), config.haConfig().haListenPort()).toString(), 0,
+                    config.haAdvertisedAddress(), 0,
                     config.controllerHeartbeatIntervalMs(), r::registerSoon);
             follower.start();
         }

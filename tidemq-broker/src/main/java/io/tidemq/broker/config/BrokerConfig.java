@@ -79,6 +79,10 @@ public final class BrokerConfig {
     private final HaConfig haConfig;
     private final List<String> controllerAddresses;
     private final long controllerHeartbeatIntervalMs;
+    /** host:port announced to the controller as this replica's HA address; brokerIp:haListenPort when not set. */
+    private final String haAdvertisedAddress;
+    /** Whether haAdvertisedAddress was set (a copy with another brokerIp or haListenPort then keeps it). */
+    private final boolean haAdvertisedAddressGiven;
 
     private BrokerConfig(Builder b) {
         this.brokerClusterName = name("brokerClusterName", b.brokerClusterName, NameValidator::checkCluster);
@@ -162,6 +166,19 @@ public final class BrokerConfig {
             throw new BrokerConfigException("controllerAddresses is set, so any replica may be elected master:"
                     + " set haListenPort to a fixed port (it is " + haConfig.haListenPort() + ")");
         }
+        String advertised = b.haAdvertisedAddress == null ? "" : b.haAdvertisedAddress.trim();
+        this.haAdvertisedAddressGiven = !advertised.isEmpty();
+        if (advertised.isEmpty()) {
+            this.haAdvertisedAddress = haConfig.haListenPort() > 0
+                    ? new HostPort(brokerIp, haConfig.haListenPort()).toString() : ""; // no fixed port: none to announce
+        } else {
+            try {
+                this.haAdvertisedAddress = HostPort.parse(advertised, "haAdvertisedAddress").toString();
+            } catch (InvalidAddressException e) {
+                throw new BrokerConfigException(e.getMessage() + "; give the host:port slaves reach this replica's"
+                        + " haListenPort at, e.g. 10.0.0.7:10912, or leave it empty for brokerIp:haListenPort", e);
+            }
+        }
     }
 
     public static Builder builder() {
@@ -220,6 +237,7 @@ public final class BrokerConfig {
         b.haConfig = haConfig;
         b.controllerAddresses = new ArrayList<>(controllerAddresses);
         b.controllerHeartbeatIntervalMs = controllerHeartbeatIntervalMs;
+        b.haAdvertisedAddress = haAdvertisedAddressGiven ? haAdvertisedAddress : "";
         return b;
     }
 
@@ -470,6 +488,14 @@ public final class BrokerConfig {
         return controllerHeartbeatIntervalMs;
     }
 
+    /**
+     * haAdvertisedAddress: the HA address ({@code host:port}) this replica announces to the controller, which
+     * slaves fetch from while it is master; {@code brokerIp:haListenPort} unless set.
+     */
+    public String haAdvertisedAddress() {
+        return haAdvertisedAddress;
+    }
+
     public HaConfig haConfig() {
         return haConfig;
     }
@@ -538,6 +564,7 @@ public final class BrokerConfig {
         HaConfig haConfig = HaConfig.disabled();
         List<String> controllerAddresses = new ArrayList<>();
         long controllerHeartbeatIntervalMs = BrokerConfigKeys.CONTROLLER_HEARTBEAT_INTERVAL_MS.defaultValue();
+        String haAdvertisedAddress = BrokerConfigKeys.HA_ADVERTISED_ADDRESS.defaultValue();
         /** Replication keys read from a file, by name; fromProperties applies them to haConfig together. */
         final Map<String, Object> haValues = new java.util.HashMap<>();
 
@@ -597,6 +624,7 @@ public final class BrokerConfig {
         public Builder haConfig(HaConfig v) { haConfig = v; return this; }
         public Builder controllerAddresses(List<String> v) { controllerAddresses = new ArrayList<>(v); return this; }
         public Builder controllerHeartbeatIntervalMs(long v) { controllerHeartbeatIntervalMs = v; return this; }
+        public Builder haAdvertisedAddress(String v) { haAdvertisedAddress = v; return this; }
 
         public BrokerConfig build() {
             return new BrokerConfig(this);

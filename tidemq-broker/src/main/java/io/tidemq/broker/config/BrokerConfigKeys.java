@@ -266,6 +266,13 @@ public final class BrokerConfigKeys {
             "period of the heartbeat to every controller peer and of the in-sync set check; several per the"
                     + " controller's `masterLeaseMs`");
 
+    public static final ConfigKey<String> HA_ADVERTISED_ADDRESS = ConfigKey.ofString(
+            "haAdvertisedAddress", "host:port", "", "empty or host:port (IPv6 as `[addr]:port`), port 1–65535",
+            "with `controllerAddresses`: the address this replica announces to the controller for its slaves to fetch"
+                    + " from when it is master; set it when slaves reach the `haListenPort` through NAT, a container"
+                    + " port mapping or a proxy")
+            .defaultText("`brokerIp`:`haListenPort`");
+
     /** Every key, in documentation order. */
     public static final ConfigTable<BrokerConfig.Builder> TABLE = ConfigTable.<BrokerConfig.Builder>builder("broker")
             .key(BROKER_CLUSTER_NAME, BrokerConfig.Builder::brokerClusterName)
@@ -326,6 +333,7 @@ public final class BrokerConfigKeys {
             .key(TRUNCATED_BACKUP, staged(TRUNCATED_BACKUP))
             .key(CONTROLLER_ADDRESSES, (b, v) -> b.controllerAddresses(splitAddresses(v)))
             .key(CONTROLLER_HEARTBEAT_INTERVAL_MS, BrokerConfig.Builder::controllerHeartbeatIntervalMs)
+            .key(HA_ADVERTISED_ADDRESS, BrokerConfig.Builder::haAdvertisedAddress)
             .build();
 
 

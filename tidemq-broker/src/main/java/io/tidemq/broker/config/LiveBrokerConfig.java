@@ -164,6 +164,7 @@ public final class LiveBrokerConfig implements Supplier<BrokerConfig> {
         v.put(BrokerConfigKeys.TRUNCATED_BACKUP.name(), Boolean.toString(ha.truncatedBackup()));
         v.put(BrokerConfigKeys.CONTROLLER_ADDRESSES.name(), String.join(";", c.controllerAddresses()));
         v.put(BrokerConfigKeys.CONTROLLER_HEARTBEAT_INTERVAL_MS.name(), Long.toString(c.controllerHeartbeatIntervalMs()));
+        v.put(BrokerConfigKeys.HA_ADVERTISED_ADDRESS.name(), c.haAdvertisedAddress());
         return v;
     }
 

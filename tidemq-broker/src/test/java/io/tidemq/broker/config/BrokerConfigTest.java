@@ -98,4 +98,26 @@ class BrokerConfigTest {
         assertThat(copy.toString()).isEqualTo(c.toString());
         assertThat(copy.storeProperties()).isEqualTo(c.storeProperties());
     }
+
+    @Test
+    void haAdvertisedAddressDefaultsToBrokerIpAndHaListenPortAndIsCheckedAsHostPort() {
+        BrokerConfig byDefault = BrokerConfig.fromProperties(props("brokerIp", "10.0.0.7", "haListenPort", "10912"));
+        assertThat(byDefault.haAdvertisedAddress()).isEqualTo("10.0.0.7:10912");
+        assertThat(byDefault.toBuilder().brokerIp("10.0.0.8").build().haAdvertisedAddress())
+                .as("the default follows brokerIp in a copy").isEqualTo("10.0.0.8:10912");
+        assertThat(BrokerConfig.fromProperties(props("haListenPort", "-1")).haAdvertisedAddress())
+                .as("replication off: nothing to announce").isEmpty();
+
+        BrokerConfig natted = BrokerConfig.fromProperties(props("brokerIp", "172.17.0.2", "haListenPort", "10912",
+                "haAdvertisedAddress", " gw.example:31912 "));
+        assertThat(natted.haAdvertisedAddress()).isEqualTo("gw.example:31912");
+        assertThat(natted.toBuilder().brokerIp("172.17.0.3").build().haAdvertisedAddress())
+                .as("a given address is kept in a copy").isEqualTo("gw.example:31912");
+        assertThat(LiveBrokerConfig.values(natted)).containsEntry("haAdvertisedAddress", "gw.example:31912");
+
+        assertThatThrownBy(() -> BrokerConfig.fromProperties(props("haListenPort", "10912",
+                "haAdvertisedAddress", "gw.example")))
+                .isInstanceOf(BrokerConfigException.class).hasMessageContaining("haAdvertisedAddress")
+                .hasMessageContaining("host:port");
+    }
 }

@@ -7,13 +7,14 @@ import io.tidemq.common.protocol.ResponseCode;
 import io.tidemq.common.protocol.header.Headers;
 import io.tidemq.controller.state.GroupState;
 import io.tidemq.it.support.ControlledGroup;
+import io.tidemq.it.support.FreePorts;
 import io.tidemq.it.support.TcpProxy;
 import io.tidemq.remoting.netty.NettyClientConfig;
 import io.tidemq.remoting.netty.NettyRemotingClient;
 import io.tidemq.remoting.protocol.RemotingCommand;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
@@ -31,11 +32,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The master cut off from the controller while a producer stays connected to it, in real JVMs on loopback ports
- * chosen at run time: three {@code tidemq controller} peers (2 s master lease), a NameServer, and one group of two
- * replicas whose every controller link goes through an in-test {@link TcpProxy}. A client sends to the master
- * without pause over its own connection; the master's proxies turn to blackholes (connections stay open, no byte
- * passes); the controller elects the other replica; the client keeps sending to the old master. Checked:
+ * The master cut off while a producer stays connected to it, in real JVMs on loopback ports chosen at run time: three
+ * {@code tidemq controller} peers (2 s master lease), a NameServer, and one group of two replicas. Every controller
+ * link of a replica goes through an in-test {@link TcpProxy}, and so does its replication port: each replica
+ * announces its own proxy as {@code haAdvertisedAddress}, so a slave fetches from the master through the master's
+ * proxy. A client sends to the master without pause over its own connection; the master's proxies turn to
+ * blackholes (connections stay open, no byte passes); the controller elects the other replica; the client keeps
+ * sending to the old master. Two cuts:
+ * <ul>
+ *   <li>{@code ALL}: the old master loses the controllers and its slave (the issue's partition);</li>
+ *   <li>{@code CONTROLLERS} (SYNC only): it loses the controllers only, so its slave goes on acknowledging until it
+ *   follows the new epoch; what fences the old master then is the slave's move to the new epoch.</li>
+ * </ul>
+ * Checked:
  * <ul>
  *   <li>ASYNC: the old master acknowledges no send started after its lease lapsed: a lease lasts three quarters of
  *   {@code masterLeaseMs} from the send of a heartbeat the leader answered, and no answer crosses the cut, so no
@@ -46,8 +55,7 @@ import static org.awaitility.Awaitility.await;
  *   <li>both: sends to the old master after the new epoch began are all refused, and once the proxies pass again the
  *   old master rejoins as a slave of the new epoch.</li>
  * </ul>
- * Not covered here: a slave's link to the master through the proxy (the slaves move to the new master through the
- * controller), network namespaces for a controller majority/minority split.
+ * Not covered here: network namespaces for a controller majority/minority split ({@code ControllerNetnsSplitIT}).
  */
 class MasterPartitionIT {
     private static final String GROUP = "ha-partition";
@@ -61,6 +69,9 @@ class MasterPartitionIT {
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final CountDownLatch stop = new CountDownLatch(1);
     private Thread sender;
+
+    /** What the old master loses at the cut. */
+    enum Cut { ALL, CONTROLLERS }
 
     /** One send to the old master; written by the sender thread. */
     private record Attempt(long startNanos, long endNanos, int code, String remark) {
@@ -82,12 +93,13 @@ class MasterPartitionIT {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"ASYNC", "SYNC"})
-    void aMasterCutOffFromTheControllerAcknowledgesNothingPastItsFence(String mode) throws Exception {
+    @ParameterizedTest(name = "{0}, cut from {1}")
+    @CsvSource({"ASYNC, ALL", "SYNC, ALL", "SYNC, CONTROLLERS"})
+    void aMasterCutOffAcknowledgesNothingPastItsFence(String mode, Cut cut) throws Exception {
         group = new ControlledGroup(getClass(), dir, "ItPartition", GROUP, LEASE_MS, WAIT)
                 .startStandaloneControllers();
-        Map<Integer, List<TcpProxy>> proxies = new HashMap<>();
+        Map<Integer, List<TcpProxy>> controllerProxies = new HashMap<>();
+        Map<Integer, TcpProxy> haProxies = new HashMap<>();
         for (int id = 1; id <= 2; id++) {
             List<TcpProxy> mine = new ArrayList<>();
             for (String c : group.controllerAddresses()) {
@@ -95,8 +107,13 @@ class MasterPartitionIT {
                 closeables.add(p);
                 mine.add(p);
             }
-            proxies.put(id, mine);
-            group.addReplica(id, Map.of("replicationMode", mode,
+            controllerProxies.put(id, mine);
+            int haPort = FreePorts.next();
+            TcpProxy ha = new TcpProxy("127.0.0.1:" + haPort);
+            closeables.add(ha);
+            haProxies.put(id, ha);
+            group.addReplica(id, Map.of("replicationMode", mode, "haListenPort", Integer.toString(haPort),
+                    "haAdvertisedAddress", ha.address(),
                     "controllerAddresses", String.join(";", mine.stream().map(TcpProxy::address).toList())));
         }
         group.startReplicas();
@@ -106,6 +123,12 @@ class MasterPartitionIT {
 
         int oldMaster = first.masterId();
         String oldMasterAddr = first.master().brokerAddr();
+        assertThat(first.master().haAddr()).as("the master announces its haAdvertisedAddress to the controller")
+                .isEqualTo(haProxies.get(oldMaster).address());
+        List<TcpProxy> cutProxies = new ArrayList<>(controllerProxies.get(oldMaster));
+        if (cut == Cut.ALL) {
+            cutProxies.add(haProxies.get(oldMaster));
+        }
         NettyRemotingClient client = new NettyRemotingClient(NettyClientConfig.defaults());
         client.start();
         closeables.add(client::shutdown);
@@ -114,7 +137,7 @@ class MasterPartitionIT {
         await("the old master acknowledges sends").atMost(WAIT).until(() -> acked().size() >= 100);
 
         long cutNanos = System.nanoTime();
-        proxies.get(oldMaster).forEach(p -> p.mode(TcpProxy.Mode.BLACKHOLE));
+        cutProxies.forEach(p -> p.mode(TcpProxy.Mode.BLACKHOLE));
         long cutDoneNanos = System.nanoTime(); // no answer crosses a proxy after this
         GroupState elected = group.awaitNewMaster("the controller elects the other replica", first);
         long newEpochStart = await("the new master starts accepting writes").atMost(WAIT).until(() ->
@@ -129,9 +152,9 @@ class MasterPartitionIT {
         List<Attempt> acked = acked();
         long lastAckStart = acked.stream().mapToLong(Attempt::startNanos).max().orElseThrow();
         List<Attempt> afterEpoch = attempts.stream().filter(a -> a.startNanos() > newEpochStart).toList();
-        System.out.printf("MasterPartitionIT %s: %d sends acknowledged by the old master, the last started %d ms"
+        System.out.printf("MasterPartitionIT %s cut from %s: %d sends acknowledged by the old master, the last started %d ms"
                         + " after the cut; the new epoch %d began %d ms after the cut; %d sends after it, all refused"
-                        + " (first: %s)%n", mode, acked.size(), TimeUnit.NANOSECONDS.toMillis(lastAckStart - cutNanos),
+                        + " (first: %s)%n", mode, cut, acked.size(), TimeUnit.NANOSECONDS.toMillis(lastAckStart - cutNanos),
                 elected.masterEpoch(), TimeUnit.NANOSECONDS.toMillis(newEpochStart - cutNanos), afterEpoch.size(),
                 afterEpoch.isEmpty() ? "-" : afterEpoch.get(0).remark());
         assertThat(afterEpoch).as("sends to the old master after the new epoch began").isNotEmpty()
@@ -146,8 +169,8 @@ class MasterPartitionIT {
         }
 
         // healed: the old master hears the new epoch and rejoins as its slave
-        proxies.get(oldMaster).forEach(p -> p.mode(TcpProxy.Mode.PASS));
-        proxies.get(oldMaster).forEach(TcpProxy::reset);
+        cutProxies.forEach(p -> p.mode(TcpProxy.Mode.PASS));
+        cutProxies.forEach(TcpProxy::reset);
         group.await("the old master rejoins the in-sync set of the new epoch",
                 g -> g.masterEpoch() == elected.masterEpoch() && g.isr().contains(oldMaster));
         assertThat(admin.brokerRuntimeInfo(oldMasterAddr)).containsEntry("haRole", "SLAVE");
