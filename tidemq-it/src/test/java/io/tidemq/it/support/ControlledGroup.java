@@ -295,12 +295,22 @@ public final class ControlledGroup implements AutoCloseable {
         replicasOfEpoch.forEach((epoch, ids) -> assertThat(ids).as("replicas accepting writes in epoch %d", epoch)
                 .hasSize(1));
         intervals.sort((x, y) -> Long.compare(x[2], y[2]));
+        long smallestGap = Long.MAX_VALUE;
+        String smallestAt = "-";
         for (int i = 1; i < intervals.size(); i++) {
             long[] prev = intervals.get(i - 1);
             long[] next = intervals.get(i);
             assertThat(prev[3]).as("replica %d stopped accepting writes of epoch %d before replica %d started in"
                     + " epoch %d", prev[1], prev[0], next[1], next[0]).isLessThanOrEqualTo(next[2]);
+            if (next[2] - prev[3] < smallestGap) {
+                smallestGap = next[2] - prev[3];
+                smallestAt = "epoch " + prev[0] + " (replica " + prev[1] + ") to epoch " + next[0] + " (replica "
+                        + next[1] + ")";
+            }
         }
+        System.out.printf("accepting-writes audit of %s: %d epochs with a master, one replica each, %d intervals,"
+                        + " none overlapping; smallest hand-over gap %.1f ms, %s%n", group, replicasOfEpoch.size(),
+                intervals.size(), smallestGap == Long.MAX_VALUE ? Double.NaN : smallestGap / 1e6, smallestAt);
         return replicasOfEpoch.size();
     }
 
