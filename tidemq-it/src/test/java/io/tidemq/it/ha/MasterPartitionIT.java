@@ -8,11 +8,13 @@ import io.tidemq.common.protocol.header.Headers;
 import io.tidemq.controller.state.GroupState;
 import io.tidemq.it.support.ControlledGroup;
 import io.tidemq.it.support.FreePorts;
+import io.tidemq.it.support.ProcessSockets;
 import io.tidemq.it.support.TcpProxy;
 import io.tidemq.remoting.netty.NettyClientConfig;
 import io.tidemq.remoting.netty.NettyRemotingClient;
 import io.tidemq.remoting.protocol.RemotingCommand;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,9 +26,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -55,6 +59,8 @@ import static org.awaitility.Awaitility.await;
  *   <li>both: sends to the old master after the new epoch began are all refused, and once the proxies pass again the
  *   old master rejoins as a slave of the new epoch.</li>
  * </ul>
+ * A third case cuts one slave's link to the master only (see
+ * {@link #aSlaveCutOffFromTheMasterLeavesTheInSyncSetThroughTheControllerAndSendsGoOn}).
  * Not covered here: network namespaces for a controller majority/minority split ({@code ControllerNetnsSplitIT}).
  */
 class MasterPartitionIT {
@@ -74,7 +80,7 @@ class MasterPartitionIT {
     enum Cut { ALL, CONTROLLERS }
 
     /** One send to the old master; written by the sender thread. */
-    private record Attempt(long startNanos, long endNanos, int code, String remark) {
+    private record Attempt(long startNanos, long endNanos, int code, String remark, String body) {
     }
 
     private final List<Attempt> attempts = new CopyOnWriteArrayList<>();
@@ -178,6 +184,69 @@ class MasterPartitionIT {
         // epoch after the heal; its fence meanwhile is the lease (ASYNC) or the refused replication (SYNC), checked above
     }
 
+    /**
+     * One slave's link to the master cut (SYNC, {@code minInSyncReplicas=2}, master + 2 slaves): the master's HA
+     * proxy blackholes that slave's connections only (found by the slave JVM's sockets in /proc), its controller links
+     * stay. The master drops the silent slave from its in-sync set through the controller (the in-sync set changes
+     * only there), no election happens, sends go on with the other slave, and every acknowledged send is in the
+     * master's log. Healed, the slave catches up and rejoins the in-sync set.
+     */
+    @Test
+    void aSlaveCutOffFromTheMasterLeavesTheInSyncSetThroughTheControllerAndSendsGoOn() throws Exception {
+        group = new ControlledGroup(getClass(), dir, "ItPartition", GROUP, LEASE_MS, WAIT)
+                .startStandaloneControllers();
+        Map<Integer, TcpProxy> haProxies = new HashMap<>();
+        for (int id = 1; id <= 3; id++) {
+            int haPort = FreePorts.next();
+            TcpProxy ha = new TcpProxy("127.0.0.1:" + haPort);
+            closeables.add(ha);
+            haProxies.put(id, ha);
+            group.addReplica(id, Map.of("replicationMode", "SYNC", "minInSyncReplicas", "2",
+                    "haListenPort", Integer.toString(haPort), "haAdvertisedAddress", ha.address()));
+        }
+        group.startReplicas();
+        GroupState first = group.awaitMasterWithInSync("a master with both slaves in sync", 3);
+        group.createTopic(TOPIC, 2, "ItPartition");
+        int master = first.masterId();
+        int cutSlave = first.isr().stream().filter(id -> id != master).findFirst().orElseThrow();
+        NettyRemotingClient client = new NettyRemotingClient(NettyClientConfig.defaults());
+        client.start();
+        closeables.add(client::shutdown);
+        sender = new Thread(() -> sendWithoutPause(client, first.master().brokerAddr()), "it-partition-sender");
+        sender.start();
+        await("the master acknowledges sends").atMost(WAIT).until(() -> acked().size() >= 100);
+
+        long slavePid = group.replica(cutSlave).pid();
+        long cutNanos = System.nanoTime();
+        haProxies.get(master).blackholeClients(port -> ProcessSockets.localPorts(slavePid).contains(port));
+        GroupState shrunk = group.await("the controller takes the cut slave out of the in-sync set",
+                g -> g.isr().size() == 2 && !g.isr().contains(cutSlave));
+        long shrunkNanos = System.nanoTime();
+        await("sends go on with the other slave").atMost(WAIT)
+                .until(() -> acked().stream().filter(a -> a.startNanos() > shrunkNanos).count() >= 100);
+        stop.countDown();
+        sender.join(30_000);
+
+        assertThat(shrunk.masterId()).as("no election: the master stays").isEqualTo(master);
+        assertThat(shrunk.masterEpoch()).isEqualTo(first.masterEpoch());
+        Set<String> ackedBodies = acked().stream().map(Attempt::body).collect(Collectors.toSet());
+        // an acknowledgement can come before the master's dispatcher indexed the record the queues are read through
+        await("every acknowledged send is in the master's log").atMost(WAIT).untilAsserted(() ->
+                assertThat(group.readBodies(TOPIC, 2)).containsAll(ackedBodies));
+        long refused = attempts.stream().filter(a -> a.code() != ResponseCode.SUCCESS.code()).count();
+        System.out.printf("MasterPartitionIT slave cut: replica %d left the in-sync set %d ms after its link to master"
+                        + " %d was cut (in-sync epoch %d -> %d); %d sends acknowledged, %d refused, %d acknowledged"
+                        + " after the shrink; all in the master's log%n", cutSlave,
+                TimeUnit.NANOSECONDS.toMillis(shrunkNanos - cutNanos), master, first.isrEpoch(), shrunk.isrEpoch(),
+                ackedBodies.size(), refused, acked().stream().filter(a -> a.startNanos() > shrunkNanos).count());
+
+        // healed: the slave fetches again, catches up and the controller takes it back
+        haProxies.get(master).blackholeClients(null);
+        haProxies.get(master).reset();
+        GroupState healed = group.await("the healed slave rejoins the in-sync set", g -> g.isr().size() == 3);
+        assertThat(healed.masterEpoch()).isEqualTo(first.masterEpoch());
+    }
+
     private List<Attempt> acked() {
         return attempts.stream().filter(a -> a.code() == ResponseCode.SUCCESS.code()).toList();
     }
@@ -190,15 +259,16 @@ class MasterPartitionIT {
                     .writeHeader(new Headers.SendMessageRequest("it-partition-producer", TOPIC, i % 2, 0,
                             System.currentTimeMillis(), 0, MessageProperties.encode(Map.of()), 0, false))
                     .setBody(("partition-" + i).getBytes(StandardCharsets.UTF_8));
+            String body = "partition-" + i;
             i++;
             long start = System.nanoTime();
             try {
                 RemotingCommand r = client.invokeSync(address, request, 5_000);
-                attempts.add(new Attempt(start, System.nanoTime(), r.code(), r.remark()));
+                attempts.add(new Attempt(start, System.nanoTime(), r.code(), r.remark(), body));
             } catch (InterruptedException e) {
                 return;
             } catch (Exception e) {
-                attempts.add(new Attempt(start, System.nanoTime(), -1, e.toString()));
+                attempts.add(new Attempt(start, System.nanoTime(), -1, e.toString(), body));
             }
             if (attempts.get(attempts.size() - 1).code() != ResponseCode.SUCCESS.code()) {
                 try {

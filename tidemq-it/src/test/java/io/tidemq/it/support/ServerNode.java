@@ -88,6 +88,11 @@ public final class ServerNode implements AutoCloseable {
         return process != null && process.isAlive();
     }
 
+    /** The process id of the current (or last) child. */
+    public long pid() {
+        return requireProcess().pid();
+    }
+
     /** Lines the current (or last) child printed. */
     public List<String> lines() {
         return process == null ? List.of() : new ArrayList<>(process.lines());
