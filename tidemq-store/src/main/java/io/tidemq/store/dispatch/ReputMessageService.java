@@ -9,6 +9,7 @@ import io.tidemq.store.metrics.StoreMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -21,15 +22,28 @@ import java.util.function.LongSupplier;
  * {@link CommitLogDispatcher} (ConsumeQueues, the key index, broker hooks), then tells arrival listeners.
  *
  * <p>How far it may read is given by {@code dispatchLimit}: the flushed offset in SYNC mode (so no index ever
- * points past durable data) and the written offset in ASYNC mode. When idle it parks for up to a millisecond and
- * is woken early by {@link #wakeUp()} (the SYNC flush thread, after each fsync) and, in ASYNC mode, by the append
- * path through {@link #onAppended()}, which signals only when the dispatcher is idle: a busy dispatcher costs an
- * appender no system call.
+ * points past durable data) and the written offset in ASYNC mode, both capped by the replication commit point.
+ * Two idle states:
+ * <ul>
+ *   <li><b>polling</b>: right after records, it parks for up to {@value #IDLE_PARK_MS} ms between rounds, so under
+ *       load one wake-up dispatches a millisecond of records and appenders do not signal it (a signal per append
+ *       cost every appender a futex wake and the dispatcher a round per record, 3285b2f); they signal only while
+ *       a long-polling pull waits ({@link MessageArrivalListener#waitingForArrivals});</li>
+ *   <li><b>sleeping</b>: after {@code emptyRoundsBeforeSleep} empty rounds in a row it parks until signalled, with
+ *       a bounded fallback ({@code sleepFallbackMs}), instead of waking a thousand times a second for nothing.
+ *       Signals: an append ({@link #onAppended()}), a raised dispatch limit ({@link #onLimitRaised()}: a commit
+ *       point moving on a SYNC master, a slave's ceiling after an append), the SYNC flush ({@link #wakeUp()}).
+ *       Only the first signal of a sleep costs an unpark; the dispatcher is then polling again.</li>
+ * </ul>
  */
 public final class ReputMessageService {
 
     private static final Logger log = LoggerFactory.getLogger(ReputMessageService.class);
     private static final long IDLE_PARK_MS = 1;
+    /** Empty rounds in a row (each up to {@value #IDLE_PARK_MS} ms apart) before the dispatcher sleeps. */
+    static final int EMPTY_ROUNDS_BEFORE_SLEEP = 20;
+    /** The longest a sleeping dispatcher waits without a signal (a safety net, signals are not lost). */
+    static final long SLEEP_FALLBACK_MS = 200;
 
     private final CommitLog commitLog;
     private final LongSupplier dispatchLimit;
@@ -46,14 +60,24 @@ public final class ReputMessageService {
             } finally {
                 roundLock.unlock();
             }
-            if (!dispatched) {
-                idle = true;
-                // re-check after announcing idleness: an append that missed the flag is seen here
-                if (dispatchLimit.getAsLong() <= reputFromOffset) {
-                    waitForRunning(IDLE_PARK_MS);
-                }
-                idle = false;
+            if (dispatched) {
+                emptyRounds = 0;
+                return;
             }
+            boolean sleep = ++emptyRounds >= emptyRoundsBeforeSleep;
+            sleeping = sleep;
+            idle = true;
+            // re-check after announcing idleness: an append or a raised limit that missed the flags is seen here
+            // (the fence keeps the limit's read, maybe an acquire load, after the flag writes)
+            VarHandle.fullFence();
+            if (dispatchLimit.getAsLong() <= reputFromOffset) {
+                if (sleep) {
+                    sleeps++;
+                }
+                waitForRunning(sleep ? sleepFallbackMs : IDLE_PARK_MS);
+            }
+            idle = false;
+            sleeping = false;
         }
 
         @Override
@@ -73,6 +97,19 @@ public final class ReputMessageService {
      * thread only; read by appenders ({@link #onAppended}), which wake it only then.
      */
     private volatile boolean idle;
+    /**
+     * Whether the dispatching thread is about to park, or parked, until a signal ({@code idle} is then set too).
+     * Written by the dispatching thread only; read by signallers, which wake it whenever it is set.
+     */
+    private volatile boolean sleeping;
+    /** Empty rounds in a row; the dispatching thread's. */
+    private int emptyRounds;
+    /** How many times the dispatcher went to sleep; written by the dispatching thread, read by tests. */
+    private volatile long sleeps;
+    /** Signals sent by appenders and limit raisers (any thread); tests. */
+    private final java.util.concurrent.atomic.AtomicLong signals = new java.util.concurrent.atomic.AtomicLong();
+    private final int emptyRoundsBeforeSleep;
+    private final long sleepFallbackMs;
     /** Next CommitLog offset to dispatch. Written by the dispatching thread only; read by everyone. */
     private volatile long reputFromOffset;
     /**
@@ -87,6 +124,18 @@ public final class ReputMessageService {
     private long pendingMaxOffset;
 
     public ReputMessageService(CommitLog commitLog, LongSupplier dispatchLimit, StoreMetrics metrics) {
+        this(commitLog, dispatchLimit, metrics, EMPTY_ROUNDS_BEFORE_SLEEP, SLEEP_FALLBACK_MS);
+    }
+
+    /** Tests: other sleep thresholds (a fallback of hours shows that a signal, not the fallback, woke it). */
+    ReputMessageService(CommitLog commitLog, LongSupplier dispatchLimit, StoreMetrics metrics,
+                        int emptyRoundsBeforeSleep, long sleepFallbackMs) {
+        if (emptyRoundsBeforeSleep < 1 || sleepFallbackMs < IDLE_PARK_MS) {
+            throw new IllegalArgumentException("emptyRoundsBeforeSleep must be >= 1 and sleepFallbackMs >= "
+                    + IDLE_PARK_MS + ", got " + emptyRoundsBeforeSleep + " and " + sleepFallbackMs);
+        }
+        this.emptyRoundsBeforeSleep = emptyRoundsBeforeSleep;
+        this.sleepFallbackMs = sleepFallbackMs;
         this.commitLog = commitLog;
         this.dispatchLimit = dispatchLimit;
         this.metrics = metrics;
@@ -119,17 +168,51 @@ public final class ReputMessageService {
     }
 
     /**
-     * Appender (ASYNC mode), after a record is written: wakes the dispatching thread if it is idle and a listener
-     * waits for arrivals ({@link MessageArrivalListener#waitingForArrivals}), so a held
-     * long-polling pull learns of the message within microseconds instead of at the end of the idle park. Costs one
-     * volatile read while the dispatcher is busy and one unpark when it is idle. A wake-up lost to the race
-     * between the flag and the written position (the position is published with a release store) only falls back
-     * to the park's {@value #IDLE_PARK_MS} ms timeout.
+     * Appender (ASYNC mode), after a record is written: wakes the dispatching thread when it sleeps, or when it
+     * polls and a listener waits for arrivals ({@link MessageArrivalListener#waitingForArrivals}), so a held
+     * long-polling pull learns of the message within microseconds instead of at the end of the idle park. Costs a
+     * fence and a volatile read while the dispatcher is busy or polling with no pull held.
      */
     public void onAppended() {
-        if (idle && arrivalsAwaited()) {
+        // the written position is published with a release store, which a later load may pass: the fence orders
+        // it before the flag reads, so a dispatcher announcing sleep either sees the record or is signalled
+        VarHandle.fullFence();
+        signalIfWaiting();
+    }
+
+    /**
+     * The dispatch limit rose without an append here (the commit point moved on a SYNC master; a slave's ceiling
+     * after it appended the master's bytes): the same rule as {@link #onAppended()}. Call after the write of the
+     * new limit (a volatile write).
+     */
+    public void onLimitRaised() {
+        signalIfWaiting();
+    }
+
+    /**
+     * Wakes the dispatcher only when it is not busy, and then when it sleeps (the first signal of a sleep) or a
+     * held pull waits for the record. {@code sleeping} is written before {@code idle} and read after it.
+     */
+    private void signalIfWaiting() {
+        if (idle && (sleeping || arrivalsAwaited())) {
+            signals.incrementAndGet();
             loop.wakeup();
         }
+    }
+
+    /** Whether the dispatcher sleeps until a signal now; tests. */
+    boolean isSleeping() {
+        return sleeping;
+    }
+
+    /** How many signals woke (or were sent to wake) the dispatcher; tests. */
+    long signals() {
+        return signals.get();
+    }
+
+    /** How many times the dispatcher went to sleep; tests. */
+    long sleeps() {
+        return sleeps;
     }
 
     /** Whether a listener waits for an arrival now ({@link MessageArrivalListener#waitingForArrivals}). */
