@@ -33,12 +33,14 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Threads: HA_FETCH runs on the I/O thread of the slave's connection, the other requests on
  * {@code tidemq-ha-server} (one thread); held fetches are answered by {@code tidemq-ha-hold}, which also checks
- * replica lag. {@link #held} is a concurrent queue shared by them.
+ * replica lag. It parks until it is signalled or a held fetch's deadline, a commit-news wait or the next lag check
+ * is due ({@link #parkNanos}), never on a fixed poll. {@link #held} is a concurrent queue shared by them.
  */
 final class HaServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(HaServer.class);
-    private static final long HOLD_PARK_NS = TimeUnit.MILLISECONDS.toNanos(5);
+    /** After a failed round the hold thread tries again this soon. */
+    private static final long HOLD_RETRY_PARK_NS = TimeUnit.MILLISECONDS.toNanos(5);
     /**
      * How long a held fetch waits for new bytes once the commit point moved past what its replica was told, before
      * it is answered with the commit point alone. Under SYNC load the next records arrive within this and carry the
@@ -282,12 +284,26 @@ final class HaServer implements AutoCloseable {
         return nowNs - fetch.commitNewsSinceNs >= COMMIT_NEWS_DELAY_NS;
     }
 
+    /**
+     * How long the hold thread parks after a round: until the first of the next lag check, the earliest deadline of a
+     * fetch still held and the end of a pending commit-news wait ({@code commitNewsParkNs}, or
+     * {@code Long.MAX_VALUE}), at least 1 ns. Nothing else needs a timer: new bytes, a moved commit point, newer
+     * metadata and a new held fetch all unpark it ({@link #wakeUp()}, {@link #fetch}), so an idle master's hold
+     * thread wakes once per lag check instead of polling.
+     */
+    static long parkNanos(long nowMs, long nextLagCheckMs, long earliestDeadlineMs, long commitNewsParkNs) {
+        long untilMs = Math.min(nextLagCheckMs, earliestDeadlineMs) - nowMs;
+        long parkNs = untilMs >= Long.MAX_VALUE / 1_000_000 ? Long.MAX_VALUE : TimeUnit.MILLISECONDS.toNanos(untilMs);
+        return Math.max(1, Math.min(parkNs, commitNewsParkNs));
+    }
+
     private void holdLoop() {
         long nextLagCheckMs = 0;
         while (!stopped) {
-            long parkNs = HOLD_PARK_NS;
+            long now = System.currentTimeMillis();
+            long earliestDeadlineMs = Long.MAX_VALUE;
+            long commitNewsParkNs = Long.MAX_VALUE;
             try {
-                long now = System.currentTimeMillis();
                 long nowNs = System.nanoTime();
                 long end = replicaLog.maxOffset();
                 long version = metadata.version();
@@ -298,8 +314,12 @@ final class HaServer implements AutoCloseable {
                             toldCommitPoint.getOrDefault(fetch.replicaId, -1L))) {
                         it.remove();
                         fetch.answer.complete(answer(fetch.replicaId, fetch.offset, fetch.maxBytes));
-                    } else if (fetch.commitNewsSinceNs != 0) {
-                        parkNs = Math.min(parkNs, Math.max(1, COMMIT_NEWS_DELAY_NS - (nowNs - fetch.commitNewsSinceNs)));
+                        continue;
+                    }
+                    earliestDeadlineMs = Math.min(earliestDeadlineMs, fetch.deadlineMs);
+                    if (fetch.commitNewsSinceNs != 0) {
+                        commitNewsParkNs = Math.min(commitNewsParkNs,
+                                Math.max(1, COMMIT_NEWS_DELAY_NS - (nowNs - fetch.commitNewsSinceNs)));
                     }
                 }
                 if (now >= nextLagCheckMs) {
@@ -308,8 +328,9 @@ final class HaServer implements AutoCloseable {
                 }
             } catch (RuntimeException e) {
                 log.error("answering held replication fetches failed; retrying", e);
+                commitNewsParkNs = HOLD_RETRY_PARK_NS;
             }
-            LockSupport.parkNanos(this, parkNs);
+            LockSupport.parkNanos(this, parkNanos(now, nextLagCheckMs, earliestDeadlineMs, commitNewsParkNs));
         }
     }
 

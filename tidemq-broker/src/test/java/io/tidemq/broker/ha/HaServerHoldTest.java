@@ -48,4 +48,18 @@ class HaServerHoldTest {
         assertThat(HaServer.answerNow(told, 100, 0, seen + 1, 5, 100, 100)).isFalse();
         assertThat(HaServer.answerNow(told, 100, 0, seen + HaServer.COMMIT_NEWS_DELAY_NS, 5, 120, 100)).isFalse();
     }
+
+    @Test
+    void theHoldThreadParksUntilTheNextLagCheckDeadlineOrCommitNewsInsteadOfPolling() {
+        long none = Long.MAX_VALUE;
+        // nothing held: until the next lag check (replicaLagMaxMs / 10), not a fixed 5 ms poll
+        assertThat(HaServer.parkNanos(1_000, 2_000, none, none)).isEqualTo(1_000_000_000L);
+        // a held fetch whose wait ends first
+        assertThat(HaServer.parkNanos(1_000, 2_000, 1_030, none)).isEqualTo(30_000_000L);
+        // a commit point waiting for bytes to carry it
+        assertThat(HaServer.parkNanos(1_000, 2_000, 1_030, 1_500_000)).isEqualTo(1_500_000L);
+        // overdue: at once (parkNanos of 0 or less would not park, but is never asked for)
+        assertThat(HaServer.parkNanos(3_000, 2_000, none, none)).isEqualTo(1);
+        assertThat(HaServer.parkNanos(0, none, none, none)).isEqualTo(Long.MAX_VALUE);
+    }
 }
