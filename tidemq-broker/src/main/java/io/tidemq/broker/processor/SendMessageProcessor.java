@@ -11,7 +11,6 @@ import io.tidemq.common.message.MalformedMessageException;
 import io.tidemq.common.message.Message;
 import io.tidemq.common.message.MessageCodec;
 import io.tidemq.common.message.MessageConst;
-import io.tidemq.common.message.MessageProperties;
 import io.tidemq.common.names.InvalidNameException;
 import io.tidemq.common.names.NameValidator;
 import io.tidemq.common.protocol.RequestCode;
@@ -22,13 +21,13 @@ import io.tidemq.common.route.TopicConfig;
 import io.tidemq.remoting.RemotingChannel;
 import io.tidemq.remoting.RequestProcessor;
 import io.tidemq.remoting.protocol.RemotingCommand;
+import io.tidemq.store.api.InvalidMessageException;
 import io.tidemq.store.api.MessageRecord;
 import io.tidemq.store.api.PutResult;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 import java.util.concurrent.CompletableFuture;
 
@@ -99,8 +98,7 @@ public final class SendMessageProcessor implements RequestProcessor {
         if (body.length == 0) {
             throw new RequestRejectedException(ResponseCode.MESSAGE_ILLEGAL, "message body is empty; send at least one byte");
         }
-        MessageRecord record = baseRecord(h, bornHost, host)
-                .properties(decodeProperties(h.properties()))
+        MessageRecord record = withProperties(baseRecord(h, bornHost, host), h.properties())
                 .body(body)
                 .build();
         checkPropertiesSize(record);
@@ -239,12 +237,13 @@ public final class SendMessageProcessor implements RequestProcessor {
         }
     }
 
-    private static Map<String, String> decodeProperties(String encoded) {
+    /** The producer's encoded properties, kept as they came when canonical (no re-encoding per send). */
+    private static MessageRecord.Builder withProperties(MessageRecord.Builder builder, String encoded) {
         try {
-            return MessageProperties.decode(encoded);
-        } catch (IllegalArgumentException e) {
+            return builder.encodedProperties(encoded);
+        } catch (InvalidMessageException e) {
             throw new RequestRejectedException(ResponseCode.MESSAGE_ILLEGAL, "header field 'properties' is malformed: "
-                    + e.getMessage());
+                    + e.getCause().getMessage());
         }
     }
 

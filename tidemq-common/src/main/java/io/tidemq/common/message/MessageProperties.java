@@ -34,6 +34,24 @@ public final class MessageProperties {
             return Collections.emptyMap();
         }
         Map<String, String> map = new LinkedHashMap<>();
+        decodeInto(encoded, map);
+        return map;
+    }
+
+    /**
+     * Puts the properties of {@code encoded} into {@code into} (a later duplicate name wins, as in {@link #decode})
+     * and says whether {@code encoded} is exactly what {@link #encode} makes of them: every property ends with
+     * its separator and no name repeats. A caller that gets {@code true} may keep the text instead of encoding the
+     * map again. {@code null} or empty puts nothing and is canonical.
+     *
+     * @throws IllegalArgumentException when a property has no name/value separator
+     */
+    public static boolean decodeInto(String encoded, Map<String, String> into) {
+        if (encoded == null || encoded.isEmpty()) {
+            return true;
+        }
+        int sizeBefore = into.size();
+        int entries = 0;
         int start = 0;
         int len = encoded.length();
         while (start < len) {
@@ -46,10 +64,11 @@ public final class MessageProperties {
                 throw new IllegalArgumentException("malformed message properties near index " + start
                         + ": expected name\\u0001value\\u0002");
             }
-            map.put(encoded.substring(start, nv), encoded.substring(nv + 1, end));
+            into.put(encoded.substring(start, nv), encoded.substring(nv + 1, end));
+            entries++;
             start = end + 1;
         }
-        return map;
+        return into.size() - sizeBefore == entries && encoded.charAt(len - 1) == PROPERTY_SEPARATOR;
     }
 
     /** Rejects names or values that would break the encoding. */

@@ -203,6 +203,21 @@ public final class RemotingCommand {
 
     /** Adds every field of a typed header record (see {@link HeaderCodec}); null components are skipped. */
     public RemotingCommand writeHeader(Record header) {
+        if (fields == null && encodedFields == null) {
+            // the usual case (a response's only header): straight to wire bytes, no map to fill and walk again
+            EncodedFields.Builder encoded = EncodedFields.builder();
+            HeaderCodec.encodeInto(header, (name, value) -> {
+                if (value instanceof Long l) {
+                    encoded.put(name, l.longValue());
+                } else if (value instanceof Integer i) {
+                    encoded.put(name, i.intValue());
+                } else {
+                    encoded.put(name, value.toString());
+                }
+            });
+            encodedFields = encoded.build();
+            return this;
+        }
         materialize();
         if (fields == null) {
             // 16 buckets hold the largest header record (9 components) without a resize

@@ -72,6 +72,47 @@ class RemotingCommandTest {
     }
 
     @Test
+    void aHeaderWrittenToAFreshCommandGoesStraightToWireBytesAndDecodesToTheSameRecord() throws Exception {
+        var header = new Headers.SendMessageResponse("0A0B0C0D00002A9F0000000000001F40", 7, -3L, null);
+        RemotingCommand response = RemotingCommand.success().writeHeader(header);
+
+        assertThat(response.rawFields()).as("no field map is filled").isNull();
+        assertThat(response.encodedFields()).isNotNull();
+        RemotingCommand decoded = roundTrip(response);
+        assertThat(decoded.fields()).as("the null component is not sent")
+                .containsOnlyKeys("msgId", "queueId", "queueOffset");
+        assertThat(decoded.readHeader(Headers.SendMessageResponse.class)).isEqualTo(header);
+        var pull = new Headers.PullMessageRequest("g", "t\u00e9", 1, Long.MAX_VALUE, 32, Long.MIN_VALUE, 0, "*", null, null);
+        assertThat(roundTrip(RemotingCommand.createRequest(RequestCode.PULL_MESSAGE).writeHeader(pull))
+                .readHeader(Headers.PullMessageRequest.class)).isEqualTo(pull);
+    }
+
+    @Test
+    void fieldsPutAfterAHeaderRecordJoinItAndWin() throws Exception {
+        RemotingCommand response = RemotingCommand.success()
+                .writeHeader(new Headers.SendMessageResponse("id", 1, 2L, "tx"))
+                .putField("queueId", 9)
+                .putField("extra", "x");
+
+        RemotingCommand decoded = roundTrip(response);
+        assertThat(decoded.fields()).containsEntry("queueId", "9").containsEntry("extra", "x")
+                .containsEntry("msgId", "id").containsEntry("transactionId", "tx").hasSize(5);
+        assertThat(response.field("queueOffset")).isEqualTo("2");
+    }
+
+    private static RemotingCommand roundTrip(RemotingCommand command) throws MalformedFrameException {
+        io.netty.buffer.ByteBuf buf = io.netty.buffer.Unpooled.buffer(FrameCodec.maxEncodedBytes(command));
+        try {
+            FrameCodec.encode(command, 1, 0, buf, FrameLayout.DEFAULT_MAX_FRAME_BYTES);
+            int total = buf.readInt();
+            int headerLength = buf.readInt();
+            return FrameCodec.decode(buf, headerLength, total - FrameLayout.HEADER_LENGTH_FIELD_BYTES - headerLength);
+        } finally {
+            buf.release();
+        }
+    }
+
+    @Test
     void responsesCarryTheResponseFlagAndRemark() {
         RemotingCommand response = RemotingCommand.createResponse(ResponseCode.TOPIC_NOT_EXIST, "no topic t");
 

@@ -164,7 +164,15 @@ public final class MessageRecord {
         private final int queueId;
         private int flag;
         private int sysFlag;
-        private final Map<String, String> properties = new LinkedHashMap<>();
+        /** Handed to the first record built; copied before any later change (see {@link #ownProperties}). */
+        private Map<String, String> properties = new LinkedHashMap<>();
+        /** Whether {@link #properties} belongs to a record built already. */
+        private boolean propertiesShared;
+        /**
+         * The client's encoding of exactly {@link #properties}, kept by {@link #encodedProperties} so that
+         * {@link #build} stores it as it came instead of encoding the map again; {@code null} once anything changed.
+         */
+        private String canonicalEncoded;
         private byte[] body = new byte[0];
         private long bornTimestampMs = System.currentTimeMillis();
         private InetSocketAddress bornHost = UNKNOWN_HOST;
@@ -207,7 +215,7 @@ public final class MessageRecord {
         }
 
         public Builder property(String name, String value) {
-            properties.put(Objects.requireNonNull(name, "property name"), Objects.requireNonNull(value, name));
+            ownProperties().put(Objects.requireNonNull(name, "property name"), Objects.requireNonNull(value, name));
             return this;
         }
 
@@ -216,13 +224,43 @@ public final class MessageRecord {
             return this;
         }
 
+        /**
+         * Adds the properties of their wire encoding ({@link MessageProperties}), as a producer sent them. When
+         * no property was set before and the text is canonical (what {@link MessageProperties#encode} would
+         * make of it), {@link #build} stores the text itself unless a later call changes the properties: the
+         * send path then neither copies the map nor encodes it again.
+         *
+         * @throws InvalidMessageException when the text is not a property encoding
+         */
+        public Builder encodedProperties(String encoded) {
+            boolean wasEmpty = properties.isEmpty();
+            boolean canonical;
+            try {
+                canonical = MessageProperties.decodeInto(encoded, ownProperties());
+            } catch (IllegalArgumentException e) {
+                throw new InvalidMessageException("message properties are malformed: " + e.getMessage(), e);
+            }
+            canonicalEncoded = wasEmpty && canonical && encoded != null ? encoded : null;
+            return this;
+        }
+
         private Builder putOrRemove(String name, String value) {
             if (value == null || value.isEmpty()) {
-                properties.remove(name);
+                ownProperties().remove(name);
             } else {
-                properties.put(name, value);
+                ownProperties().put(name, value);
             }
             return this;
+        }
+
+        /** The properties map, ready to change: unshared, and no longer described by {@link #canonicalEncoded}. */
+        private Map<String, String> ownProperties() {
+            canonicalEncoded = null;
+            if (propertiesShared) {
+                properties = new LinkedHashMap<>(properties);
+                propertiesShared = false;
+            }
+            return properties;
         }
 
         public Builder body(byte[] body) {
@@ -266,24 +304,37 @@ public final class MessageRecord {
             if (queueId < 0) {
                 throw new InvalidMessageException("queueId must be >= 0, was " + queueId + " (topic " + topic + ")");
             }
-            Map<String, String> all = new LinkedHashMap<>(properties);
+            Map<String, String> all = properties;
+            String encoded = canonicalEncoded;
             int flags = sysFlag;
-            if (HostAddress.isIpv6Only(bornHost)) {
-                flags |= SysFlag.BORN_HOST_V6;
-                all.put(BORN_HOST_PROPERTY, HostAddress.toText(bornHost));
-            }
-            if (HostAddress.isIpv6Only(storeHost)) {
-                flags |= SysFlag.STORE_HOST_V6;
-                all.put(STORE_HOST_PROPERTY, HostAddress.toText(storeHost));
+            boolean bornV6 = HostAddress.isIpv6Only(bornHost);
+            boolean storeV6 = HostAddress.isIpv6Only(storeHost);
+            if (bornV6 || storeV6) {
+                all = new LinkedHashMap<>(properties);
+                encoded = null;
+                if (bornV6) {
+                    flags |= SysFlag.BORN_HOST_V6;
+                    all.put(BORN_HOST_PROPERTY, HostAddress.toText(bornHost));
+                }
+                if (storeV6) {
+                    flags |= SysFlag.STORE_HOST_V6;
+                    all.put(STORE_HOST_PROPERTY, HostAddress.toText(storeHost));
+                }
             }
             for (Map.Entry<String, String> e : all.entrySet()) {
                 checkEncodable(e.getKey(), e.getValue());
             }
-            byte[] propertiesBytes = MessageProperties.encode(all).getBytes(StandardCharsets.UTF_8);
+            if (encoded == null) {
+                encoded = MessageProperties.encode(all);
+            }
+            byte[] propertiesBytes = encoded.getBytes(StandardCharsets.UTF_8);
             if (propertiesBytes.length > RecordDescriptor.MAX_PROPERTIES_BYTES) {
                 throw new PropertiesTooLargeException("properties of a message to " + topic + " encode to "
                         + propertiesBytes.length + " bytes; the limit is " + RecordDescriptor.MAX_PROPERTIES_BYTES
                         + ": move large values into the body");
+            }
+            if (all == properties) {
+                propertiesShared = true; // the record's view of it must never change
             }
             return new MessageRecord(this, all, flags, topic.getBytes(StandardCharsets.UTF_8), propertiesBytes);
         }

@@ -34,17 +34,33 @@ public final class HeaderCodec {
 
     /** Puts every non-null component of {@code header} into {@code fields}; saves a map copy on the send path. */
     public static void encodeInto(Record header, Map<String, String> fields) {
+        encodeInto(header, (name, value) -> fields.put(name, value.toString()));
+    }
+
+    /**
+     * Hands every non-null component of {@code header} to {@code sink}, in declaration order, as the value the
+     * accessor returned ({@code String}, or a boxed {@code Integer}, {@code Long} or {@code Boolean}), so a sink
+     * that writes bytes need not make a {@code String} of each number.
+     */
+    public static void encodeInto(Record header, FieldSink sink) {
         Layout layout = layout(header.getClass());
-        try {
-            for (int i = 0; i < layout.names.length; i++) {
-                Object v = (Object) layout.accessors[i].invokeExact((Object) header);
-                if (v != null) {
-                    fields.put(layout.names[i], v.toString());
-                }
+        for (int i = 0; i < layout.names.length; i++) {
+            Object value;
+            try {
+                value = (Object) layout.accessors[i].invokeExact((Object) header);
+            } catch (Throwable t) {
+                throw new IllegalStateException("cannot encode header " + header.getClass().getSimpleName(), t);
             }
-        } catch (Throwable t) {
-            throw new IllegalStateException("cannot encode header " + header.getClass().getSimpleName(), t);
+            if (value != null) {
+                sink.field(layout.names[i], value);
+            }
         }
+    }
+
+    /** Receives the fields of a header record; see {@link #encodeInto(Record, FieldSink)}. */
+    @FunctionalInterface
+    public interface FieldSink {
+        void field(String name, Object value);
     }
 
     public static <T extends Record> T decode(Map<String, String> fields, Class<T> type) {
