@@ -201,12 +201,27 @@ public final class ReplicaAgent implements AutoCloseable {
         if (answer.leaseTerm() >= 0 && answer.leaseTerm() >= leaseTerm && answer.masterLeaseMs() > 0) {
             leaseTerm = answer.leaseTerm();
             // before the listener: a replica the answer makes master starts with its lease renewed
-            long until = a.sentNanos() + TimeUnit.MILLISECONDS.toNanos(answer.masterLeaseMs() * 3 / 4);
+            long until = leaseEnd(a.sentNanos(), answer.masterLeaseMs(), answer.leaseAgeMs());
             if (until > leaseValidUntilNanos) {
                 leaseValidUntilNanos = until;
             }
         }
         offer(answer.reply().group());
+    }
+
+    /**
+     * Where a lease renewed by a heartbeat sent at {@code sentNanos} ends: {@code 0.9 lease - leaseAgeMs} after the
+     * send (the controller's leadership was confirmed {@code leaseAgeMs} before the heartbeat arrived; see
+     * ControllerNode#confirmedLeadership for why that is safe), at most 3/4 of the lease; {@code sentNanos} itself
+     * (nothing renewed) when the confirmation is too old. An answer without an age (an older controller) counts as
+     * 15 % of the lease old, the most such a controller allowed. Pure.
+     */
+    static long leaseEnd(long sentNanos, long masterLeaseMs, long leaseAgeMs) {
+        long leaseNanos = TimeUnit.MILLISECONDS.toNanos(masterLeaseMs);
+        long ageNanos = leaseAgeMs == ControllerServiceClient.UNKNOWN_LEASE_AGE ? leaseNanos * 15 / 100
+                : TimeUnit.MILLISECONDS.toNanos(leaseAgeMs);
+        long length = Math.min(leaseNanos * 3 / 4, leaseNanos * 9 / 10 - ageNanos);
+        return sentNanos + Math.max(0, length);
     }
 
     private void register() {

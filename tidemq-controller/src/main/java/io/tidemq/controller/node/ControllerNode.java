@@ -34,6 +34,18 @@ public final class ControllerNode implements AutoCloseable {
     private final ControllerRaftClient leadershipProbe;
     private final ServiceThread probeThread;
 
+    /** Leadership probes per {@code masterLeaseMs}. */
+    static final int PROBES_PER_LEASE = 5;
+    /** The oldest confirmation, in fractions of {@code masterLeaseMs}, a heartbeat answer carries (2 probe periods). */
+    static final double MAX_CONFIRMATION_AGE = 2.0 / PROBES_PER_LEASE;
+
+    /**
+     * What a heartbeat answer says about this peer's leadership: the Ratis term in which a majority confirmed it and
+     * how long before the heartbeat arrived that confirmation's probe started (rounded up to a millisecond).
+     */
+    public record LeaseConfirmation(long term, long ageMs) {
+    }
+
     /** A leadership a majority confirmed: the probe's start (System.nanoTime) and the term. */
     private record Confirmation(long startedNanos, long term) {
     }
@@ -49,10 +61,12 @@ public final class ControllerNode implements AutoCloseable {
         this.config = config;
         this.client = new ControllerRaftClient(config.raft().peers(), config.proposeAttempts(), 100);
         this.leadershipProbe = new ControllerRaftClient(config.raft().peers(), 0, 0, config.raft().selfId());
-        // several probes per maximum age of a confirmation (15 % of the lease), so a leader's answers carry one while
-        // its commits take less than about a tenth of the lease
+        // one probe per fifth of the lease: a confirmation counts up to two probe periods (MAX_CONFIRMATION_AGE), so a
+        // leader's answers carry one while its commits take less than a fifth of the lease; brokers shorten the lease
+        // they take by the confirmation's age (ReplicaAgent.leaseEnd), so an older one stays safe. Measured: 13.7 log
+        // entries/s and ~0.3 CPU-s/s for the three peers with a probe every lease/20 (docs/benchmarks.md)
         this.probeThread = ServiceThread.every("tidemq-controller-lease-probe-" + config.raft().selfId(),
-                Math.max(10, config.masterLeaseMs() / 20), this::probeLeadership,
+                Math.max(10, config.masterLeaseMs() / PROBES_PER_LEASE), this::probeLeadership,
                 e -> LOG.warn("leadership probe failed; the next probe retries", e));
         Proposer proposer = new Proposer() {
             @Override
@@ -145,22 +159,28 @@ public final class ControllerNode implements AutoCloseable {
     }
 
     /**
-     * The Ratis term in which this peer leads, as a majority confirmed it no earlier than 15 % of the master lease
-     * before {@code arrivedNanos} (when a broker's heartbeat was taken), or -1. A broker's master lease may be
-     * renewed only by such an answer. Why it is safe: the broker's lease ends three quarters of a lease after it sent
-     * the heartbeat; a new leader can only have been elected after the confirmation (a majority still acknowledged
-     * this term then), and it elects another master only a full lease after it leads, so no earlier than
-     * {@code sent - 0.15 lease + lease}: a tenth of the lease is left for scheduling delays. A deposed leader that still believes it leads gets no confirmation, so its
-     * answers renew nothing. Any thread; does not block.
+     * This peer's leadership as a majority confirmed it no earlier than {@link #MAX_CONFIRMATION_AGE} of the master
+     * lease before {@code arrivedNanos} (when a broker's heartbeat was taken), with the confirmation's age; null when
+     * there is none (a follower, a deposed leader that still believes it leads, a new term not confirmed yet). A broker's
+     * master lease may be renewed only by such an answer, and ends {@code 0.9 lease - ageMs} (at most 3/4 of a lease)
+     * after it sent the heartbeat. Why that is safe: a new leader can only have been elected after the confirmation's
+     * probe started (a majority acknowledged this term after that), and it elects another master only a full lease
+     * after it leads, so no earlier than {@code probeStart + lease}; the broker's lease ends by
+     * {@code sent + 0.9 lease - (arrived - probeStart) <= probeStart + 0.9 lease} as {@code sent <= arrived}: a tenth of
+     * the lease is left for scheduling delays. Any thread; does not block.
      */
-    public long confirmedLeaderTerm(long arrivedNanos) {
+    public LeaseConfirmation confirmedLeadership(long arrivedNanos) {
         Confirmation c = confirmation;
         ControllerRaftServer r = raft;
         if (c == null || r == null || !r.isLeader() || r.currentTerm() != c.term()) {
-            return -1;
+            return null;
         }
-        long maxAgeNanos = TimeUnit.MILLISECONDS.toNanos(config.masterLeaseMs()) * 15 / 100;
-        return c.startedNanos() - (arrivedNanos - maxAgeNanos) >= 0 ? c.term() : -1;
+        long ageNanos = Math.max(0, arrivedNanos - c.startedNanos());
+        long maxAgeNanos = (long) (TimeUnit.MILLISECONDS.toNanos(config.masterLeaseMs()) * MAX_CONFIRMATION_AGE);
+        if (ageNanos > maxAgeNanos) {
+            return null;
+        }
+        return new LeaseConfirmation(c.term(), (ageNanos + 999_999) / 1_000_000);
     }
 
     /** The Raft term this peer is in, leader or not. */

@@ -135,12 +135,14 @@ public final class ControllerServer implements AutoCloseable {
                 ? new Reply(Outcome.UNKNOWN_GROUP, "no replica of group " + group + " registered", null)
                 : new Reply(Outcome.ACCEPTED, "", g);
         // the peer's id and leader (identify) and the lease: a master renews its write lease only with answers that
-        // carry leaseTerm, the term in which this peer leads as a majority confirmed about when it arrived (a
-        // deposed leader that still believes it leads gets no confirmation, so its answers renew nothing)
+        // carry leaseTerm, the term in which this peer leads as a majority confirmed shortly before it arrived, and
+        // leaseAgeMs, how long before (the broker shortens its lease by it); a deposed leader that still believes it
+        // leads gets no confirmation, so its answers renew nothing
         RemotingCommand response = identify(ok(ControllerCodec.encodeReply(view)))
                 .putField("masterLeaseMs", config.masterLeaseMs());
-        long leaseTerm = node.confirmedLeaderTerm(arrivedNanos);
-        return leaseTerm < 0 ? response : response.putField("leaseTerm", leaseTerm);
+        ControllerNode.LeaseConfirmation confirmed = node.confirmedLeadership(arrivedNanos);
+        return confirmed == null ? response
+                : response.putField("leaseTerm", confirmed.term()).putField("leaseAgeMs", confirmed.ageMs());
     }
 
     private RemotingCommand getState(RemotingChannel channel, RemotingCommand request) {

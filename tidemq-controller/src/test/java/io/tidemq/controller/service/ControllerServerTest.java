@@ -147,14 +147,16 @@ class ControllerServerTest {
                 client.heartbeatAnswer(addresses.get(leader), G, 0, 1, 0, 100), a -> a.leaseTerm() >= 0);
         assertThat(confirmed.fromLeader()).isTrue();
         assertThat(confirmed.leaseTerm()).isEqualTo(servers.get(leader).node().currentTerm());
+        assertThat(confirmed.leaseAgeMs()).as("the confirmation's age: at most 2 probes of a fifth of the 1 s lease")
+                .isBetween(0L, 400L);
         assertThat(client.heartbeatAnswer(addresses.get((leader + 1) % 3), G, 0, 1, 0, 100).leaseTerm())
                 .as("a follower confirms no lease").isEqualTo(-1);
 
         // the two followers go: the leader is deposed in all but its own belief (a majority would elect another)
         servers.get((leader + 1) % 3).close();
         servers.get((leader + 2) % 3).close();
-        // past the 15 % of a lease (150 ms) for which a confirmation made before the cut still counts
-        ControllerServiceClient.HeartbeatAnswer deposed = await().pollDelay(Duration.ofMillis(300)).atMost(WAIT)
+        // past the 40 % of a lease (400 ms) for which a confirmation made before the cut still counts
+        ControllerServiceClient.HeartbeatAnswer deposed = await().pollDelay(Duration.ofMillis(500)).atMost(WAIT)
                 .until(() -> client.heartbeatAnswer(addresses.get(leader), G, 0, 1, 0, 100), a -> true);
         assertThat(servers.get(leader).node().isLeader()).as("Ratis has not stepped the lone leader down yet").isTrue();
         assertThat(deposed.fromLeader()).as("it still names itself leader").isTrue();
