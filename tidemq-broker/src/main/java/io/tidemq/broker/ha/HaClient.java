@@ -30,7 +30,9 @@ import java.util.concurrent.TimeoutException;
  * replica's identity, log end and epoch lineage), truncation to the last common point, then a fetch loop with at
  * most two requests in flight ({@link FetchPipeline}): behind the master, the next fetch leaves before the batch just
  * received is appended (verified record by record), and an acknowledgement (the new log end) follows the append; at
- * the master's end the next fetch leaves after the append and is the acknowledgement. The commit point the master reports becomes this
+ * the master's end the next fetch leaves after the append and is the acknowledgement. Answers are handled on the
+ * connection's I/O thread as they arrive ({@link IoThreadFetches}: verify, append, send the next fetch); this thread
+ * handshakes and takes over the answers that need a blocking call. The commit point the master reports becomes this
  * store's dispatch ceiling, so consumers of the slave see only committed records. Any error (connection, epoch
  * change, offset mismatch, a record failing its checksum) closes the connection and repeats the handshake after
  * a back-off.
@@ -58,6 +60,8 @@ final class HaClient implements AutoCloseable {
     private volatile int masterEpoch = -1;
     private volatile long lastContactMs;
     private volatile long truncatedBytes;
+    /** The thread that appended the last batch; for tests. */
+    private volatile String lastAppendThread;
 
     /** Run on this client's thread after a truncation that cut bytes. */
     private final Runnable onTruncated;
@@ -67,8 +71,9 @@ final class HaClient implements AutoCloseable {
     /** The master metadata version applied here; this client's thread (read by admin requests). */
     private volatile long appliedMetadataVersion;
 
-    /** When the fetch loop next sends offsets committed here to the master; this client's thread. */
-    private long nextOffsetMergeMs;
+    /** When the fetch loop next sends offsets committed here to the master; written by this client's thread, read by
+     *  the I/O thread handling fetch answers (which hands an answer over once it is due). */
+    private volatile long nextOffsetMergeMs;
 
     /** The lowest master epoch this slave follows (the epoch the controller gave its master); 0 without a controller. */
     private final int minMasterEpoch;
@@ -168,6 +173,10 @@ final class HaClient implements AutoCloseable {
         return truncatedBytes;
     }
 
+    String lastAppendThread() {
+        return lastAppendThread;
+    }
+
     private void run() {
         String master = config.haMasterAddress();
         while (stop.getCount() > 0) {
@@ -243,14 +252,16 @@ final class HaClient implements AutoCloseable {
 
     /**
      * Fetches with at most two requests in flight ({@link FetchPipeline}): the next data fetch leaves before the batch
-     * just received is appended, and an acknowledgement follows the append.
+     * just received is appended, and an acknowledgement follows the append. The usual answer is handled where it
+     * arrives, on the connection's I/O thread ({@link IoThreadFetches}); this thread takes the answers that need a
+     * blocking call or a reconnection.
      */
     private void fetchLoop(String master, int epoch) throws RemotingException, InterruptedException {
         FetchPipeline pipeline = new FetchPipeline(replicaLog.maxOffset());
         CompletableFuture<RemotingCommand> data = send(master, epoch, pipeline.start());
         while (stop.getCount() > 0) {
             mergeOffsetsBack(master, false);
-            RemotingCommand reply = await(data, CALL_TIMEOUT_MS + config.haFetchMaxWaitMs());
+            RemotingCommand reply = awaitHandOff(master, new IoThreadFetches(master, epoch, pipeline).follow(data));
             if (!answered(master, reply)) {
                 return;
             }
@@ -279,14 +290,140 @@ final class HaClient implements AutoCloseable {
                     reply = ackReply; // the master's state after it counted this append
                 }
             }
-            masterMaxOffset = reply.fieldAsLong("masterMaxOffset");
-            long confirm = Math.min(reply.fieldAsLong("confirmOffset"), pipeline.appended());
-            confirmOffset = confirm;
-            store.setDispatchCeiling(confirm);
-            lastContactMs = System.currentTimeMillis();
+            noteMasterState(reply, pipeline);
             if (reply.fieldAsLong("metadataVersion", 0) > appliedMetadataVersion) {
                 copyMetadata(master);
             }
+        }
+    }
+
+    /** What an answer says about the master: its end, the commit point (this store's dispatch ceiling). */
+    private void noteMasterState(RemotingCommand reply, FetchPipeline pipeline) {
+        masterMaxOffset = reply.fieldAsLong("masterMaxOffset");
+        long confirm = Math.min(reply.fieldAsLong("confirmOffset"), pipeline.appended());
+        confirmOffset = confirm;
+        store.setDispatchCeiling(confirm);
+        lastContactMs = System.currentTimeMillis();
+    }
+
+    /**
+     * Waits for the answer the I/O thread hands over. Every fetch has its own timeout, which fails it and so hands it
+     * over; should the master still be silent for longer, the connection is closed (failing what is in flight) and the
+     * hand-over awaited, so this thread never works on the log while the I/O thread may.
+     */
+    private RemotingCommand awaitHandOff(String master, CompletableFuture<RemotingCommand> handOff)
+            throws RemotingException, InterruptedException {
+        long silentMaxMs = CALL_TIMEOUT_MS + config.haFetchMaxWaitMs() + 1_000;
+        boolean closed = false;
+        while (true) {
+            try {
+                return handOff.get(1, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                throw unwrap(e);
+            } catch (TimeoutException e) {
+                if (!closed && System.currentTimeMillis() - lastContactMs > silentMaxMs) {
+                    log.warn("master {} answered nothing for {} ms; closing the replication connection", master,
+                            System.currentTimeMillis() - lastContactMs);
+                    client.closeConnection(master);
+                    closed = true;
+                }
+            }
+        }
+    }
+
+    /**
+     * Handles the answers to data fetches on the I/O thread of the connection to the master, where they arrive: the
+     * batch is verified and appended there and the next fetch written there, saving the two thread hand-offs per
+     * batch of a dedicated thread (the I/O thread waking it, and its write waking the I/O thread). An answer that
+     * needs more (a failure or refusal, newer metadata to copy, offsets to merge back, a stop) is handed over to the
+     * HA client thread through {@link #handOff} untouched, and that thread goes on with it as with any answer.
+     *
+     * <p>Threads: created by the HA client thread; from {@link #follow} until {@link #handOff} completes, the pipeline
+     * is used only by the callbacks here (one at a time: each fetch's callback is attached once the previous one is
+     * done with the pipeline), then by the HA client thread again (the future's completion orders the two).
+     */
+    private final class IoThreadFetches {
+        private final String master;
+        private final int epoch;
+        private final FetchPipeline pipeline;
+        /** The answer (or failure) the HA client thread goes on with. */
+        private final CompletableFuture<RemotingCommand> handOff = new CompletableFuture<>();
+
+        IoThreadFetches(String master, int epoch, FetchPipeline pipeline) {
+            this.master = master;
+            this.epoch = epoch;
+            this.pipeline = pipeline;
+        }
+
+        CompletableFuture<RemotingCommand> follow(CompletableFuture<RemotingCommand> data) {
+            data.whenComplete(this::onAnswer);
+            return handOff;
+        }
+
+        private void onAnswer(RemotingCommand reply, Throwable failure) {
+            if (failure != null) {
+                handOff.completeExceptionally(failure);
+                return;
+            }
+            if (reply.code() != ResponseCode.SUCCESS.code() || stop.getCount() == 0
+                    || reply.fieldAsLong("metadataVersion", 0) > appliedMetadataVersion
+                    || System.currentTimeMillis() >= nextOffsetMergeMs) {
+                handOff.complete(reply);
+                return;
+            }
+            try {
+                onData(reply);
+            } catch (Throwable t) {
+                handOff.completeExceptionally(t);
+            }
+        }
+
+        /** The same steps as an iteration of {@link #fetchLoop}. */
+        private void onData(RemotingCommand reply) {
+            byte[] body = reply.body();
+            int length = body == null ? 0 : body.length;
+            long base = reply.fieldAsLong("baseOffset");
+            FetchPipeline.Fetch next = pipeline.onData(base, length,
+                    reply.fieldAsLong("masterMaxOffset") <= base + length);
+            CompletableFuture<RemotingCommand> data = next == null ? null : send(master, epoch, next);
+            if (length > 0) {
+                EpochEntry batchEpoch = new EpochEntry(reply.fieldAsInt("batchEpoch"),
+                        reply.fieldAsLong("batchEpochStart"));
+                FetchPipeline.Fetch ack = pipeline.onAppended(replicaLog.appendRaw(base, ByteBuffer.wrap(body),
+                        batchEpoch));
+                lastAppendThread = Thread.currentThread().getName();
+                if (ack != null && !ack.ackOnly()) {
+                    data = send(master, epoch, ack);
+                } else if (ack != null) {
+                    CompletableFuture<RemotingCommand> nextData = data;
+                    send(master, epoch, ack).whenComplete((ackReply, ackFailure) -> {
+                        if (ackFailure != null) {
+                            handOff.completeExceptionally(ackFailure);
+                            return;
+                        }
+                        try {
+                            pipeline.onAckAnswered();
+                            if (ackReply.code() != ResponseCode.SUCCESS.code()) {
+                                throw new IllegalArgumentException("master " + master + " answered an acknowledgement"
+                                        + " with " + ackReply.code() + ": " + ackReply.remark()
+                                        + "; repeating the handshake");
+                            }
+                            // the master's state after it counted this append
+                            noteMasterState(ackReply, pipeline);
+                            follow(nextData);
+                        } catch (Throwable t) {
+                            handOff.completeExceptionally(t);
+                        }
+                    });
+                    return;
+                }
+            }
+            if (data == null) {
+                throw new IllegalStateException("the fetch pipeline sent no data fetch after a batch");
+            }
+            noteMasterState(reply, pipeline);
+            // newer metadata in an acknowledgement's answer is seen again in the next data answer, handed over then
+            follow(data);
         }
     }
 
@@ -317,16 +454,21 @@ final class HaClient implements AutoCloseable {
         try {
             return answer.get(timeoutMs + 1_000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause() instanceof CompletionException && e.getCause().getCause() != null
-                    ? e.getCause().getCause() : e.getCause();
-            if (cause instanceof RemotingException r) {
-                throw r;
-            }
-            throw new IllegalArgumentException("a replication request failed: " + cause, cause);
+            throw unwrap(e);
         } catch (TimeoutException e) {
             answer.cancel(false);
             throw new IllegalArgumentException("the master did not answer a fetch within " + timeoutMs + " ms");
         }
+    }
+
+    /** The failure of a replication request: a RemotingException as it is, anything else as an IllegalArgumentException. */
+    private static RemotingException unwrap(ExecutionException e) {
+        Throwable cause = e.getCause() instanceof CompletionException && e.getCause().getCause() != null
+                ? e.getCause().getCause() : e.getCause();
+        if (cause instanceof RemotingException r) {
+            return r;
+        }
+        throw new IllegalArgumentException("a replication request failed: " + cause, cause);
     }
 
     /** Fetches the master's topics and offsets (HA_METADATA) and applies them; the next fetch reports it. */

@@ -636,6 +636,11 @@ public final class ReplicationService implements PutGate, AutoCloseable {
         return server;
     }
 
+    /** The replication client while slave, else null; for tests. */
+    HaClient haClient() {
+        return client;
+    }
+
     /** The port slaves fetch from (masters only). */
     public int haPort() {
         HaServer s = server;

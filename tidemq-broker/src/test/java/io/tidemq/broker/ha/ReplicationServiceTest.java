@@ -157,7 +157,7 @@ class ReplicationServiceTest {
         DefaultMessageStore masterStore = store("master");
         ReplicationService master = service(masterConfig(ReplicationMode.SYNC, 2), 0, masterStore);
         DefaultMessageStore slaveStore = store("slave");
-        service(slaveConfig(master), 1, slaveStore);
+        ReplicationService slave = service(slaveConfig(master), 1, slaveStore);
         await().until(() -> "2".equals(master.describe().get("haInSyncReplicas")));
         long fetchesBefore = master.haServer().fetchesServed();
         int sends = 40;
@@ -171,6 +171,9 @@ class ReplicationServiceTest {
         assertThat(visible(masterStore)).isEqualTo(sends);
         assertThat(master.haServer().lastFetchThread()).as("fetches run on the I/O thread, no executor hop")
                 .startsWith("tidemq-remoting-server-io");
+        assertThat(slave.haClient().lastAppendThread())
+                .as("the slave appends where the answer arrived, no hand-off to tidemq-ha-client and back")
+                .startsWith("tidemq-remoting-client-io");
     }
 
     @Test
