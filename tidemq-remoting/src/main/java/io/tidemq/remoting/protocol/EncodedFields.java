@@ -1,11 +1,14 @@
 package io.tidemq.remoting.protocol;
 
 import io.netty.buffer.ByteBuf;
+import io.tidemq.common.protocol.header.HeaderCodec;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 import static io.tidemq.remoting.protocol.FrameLayout.MAX_FIELD_COUNT;
 import static io.tidemq.remoting.protocol.FrameLayout.MAX_KEY_BYTES;
@@ -20,7 +23,11 @@ import static io.tidemq.remoting.protocol.FrameLayout.MAX_KEY_BYTES;
  *
  * <p>Immutable and thread-safe: the bytes are never written after {@link Builder#build()}.
  */
-public final class EncodedFields {
+public final class EncodedFields implements HeaderCodec.FieldSource {
+
+    /** Field names and short values repeat on every request of a kind; separate tables so values do not evict names. */
+    private static final ShortStringCache FIELD_NAMES = new ShortStringCache();
+    private static final ShortStringCache FIELD_VALUES = new ShortStringCache();
 
     /** Enough for a SEND_MESSAGE header with a few properties, so building one rarely grows the array. */
     private static final int INITIAL_BUILDER_BYTES = 256;
@@ -92,24 +99,51 @@ public final class EncodedFields {
         return new EncodedFields(bytes, length, Arrays.copyOf(b.buf, b.size), b.count);
     }
 
-    /** Adds every field to {@code into} that it does not hold yet (a field put in the map wins). */
-    void copyInto(Map<String, String> into) {
-        byte[] bytes = tail.length == 0 ? this.bytes : Arrays.copyOf(this.bytes, length + tail.length);
-        if (tail.length > 0) {
-            System.arraycopy(tail, 0, bytes, length, tail.length);
-        }
+    /**
+     * The fields of a frame read off the wire: {@code bytes} holds exactly {@code count} fields in the layout
+     * above, already checked by {@link FrameCodec#decode}; kept, not copied.
+     */
+    static EncodedFields ofWire(byte[] bytes, int count) {
+        return new EncodedFields(bytes, bytes.length, EMPTY, count);
+    }
+
+    /** Hands each field to {@code sink} in order, names and values as {@code String}s (short ones shared). */
+    @Override
+    public void forEachField(HeaderCodec.FieldSink sink) {
+        int p = forEachIn(bytes, length, 0, count, sink);
+        forEachIn(tail, tail.length, p, count, sink);
+    }
+
+    /** Reads fields from {@code bytes[0, end)} until {@code count} fields in all were read; returns how many that is. */
+    private static int forEachIn(byte[] bytes, int end, int done, int count, HeaderCodec.FieldSink sink) {
         int p = 0;
-        for (int i = 0; i < count; i++) {
+        int i = done;
+        while (i < count && p < end) {
             int keyLength = ((bytes[p] & 0xFF) << 8) | (bytes[p + 1] & 0xFF);
             p += 2;
-            String key = new String(bytes, p, keyLength, StandardCharsets.UTF_8);
+            String key = keyLength == 0 ? "" : FIELD_NAMES.get(bytes, p, keyLength);
             p += keyLength;
             int valueLength = ((bytes[p] & 0xFF) << 24) | ((bytes[p + 1] & 0xFF) << 16) | ((bytes[p + 2] & 0xFF) << 8)
                     | (bytes[p + 3] & 0xFF);
             p += 4;
-            into.putIfAbsent(key, new String(bytes, p, valueLength, StandardCharsets.UTF_8));
+            sink.field(key, valueLength == 0 ? "" : FIELD_VALUES.get(bytes, p, valueLength));
             p += valueLength;
+            i++;
         }
+        return i;
+    }
+
+    /**
+     * Puts every field into {@code into}, except names it held already (a field put in the map wins); of two
+     * fields of one name here, the later wins, as when a frame's fields are read into a map.
+     */
+    void copyInto(Map<String, String> into) {
+        Set<String> held = into.isEmpty() ? Set.of() : new HashSet<>(into.keySet());
+        forEachField((name, value) -> {
+            if (!held.contains(name)) {
+                into.put(name, (String) value);
+            }
+        });
     }
 
     /** Builds an {@link EncodedFields}; one thread, then discarded. */

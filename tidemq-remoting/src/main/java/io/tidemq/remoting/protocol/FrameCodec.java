@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.Map;
 
 import static io.tidemq.remoting.protocol.FrameLayout.HEADER_LENGTH_FIELD_BYTES;
@@ -24,10 +23,6 @@ import static io.tidemq.remoting.protocol.FrameLayout.PREFIX_BYTES;
  * frame's own (already limit-checked) size.
  */
 public final class FrameCodec {
-
-    /** Field names and short values repeat on every request of a kind; separate tables so values do not evict names. */
-    private static final ShortStringCache FIELD_NAMES = new ShortStringCache();
-    private static final ShortStringCache FIELD_VALUES = new ShortStringCache();
 
     private FrameCodec() {
     }
@@ -153,7 +148,7 @@ public final class FrameCodec {
         int opaque = in.readInt();
         int flags = in.readInt();
         String remark = readRemark(in, headerEnd);
-        HashMap<String, String> fields = readFields(in, headerEnd);
+        EncodedFields fields = readFields(in, headerEnd);
         if (in.readerIndex() != headerEnd) {
             throw new MalformedFrameException("header has " + (headerEnd - in.readerIndex())
                     + " bytes left after its last field; headerLength does not match its content");
@@ -177,7 +172,11 @@ public final class FrameCodec {
         return readUtf8(in, length);
     }
 
-    private static HashMap<String, String> readFields(ByteBuf in, int headerEnd) throws MalformedFrameException {
+    /**
+     * Checks the fields' lengths against the header and keeps their bytes as they are: names and values become
+     * {@code String}s only when read ({@link RemotingCommand#readHeader} decodes a typed header from the bytes).
+     */
+    private static EncodedFields readFields(ByteBuf in, int headerEnd) throws MalformedFrameException {
         int count = in.readUnsignedShort();
         if (count == 0) {
             return null;
@@ -187,26 +186,32 @@ public final class FrameCodec {
             throw new MalformedFrameException("header declares " + count + " fields, which need at least "
                     + ((long) count * MIN_FIELD_BYTES) + " bytes, but only " + left + " header bytes are left");
         }
-        HashMap<String, String> fields = new HashMap<>(capacityFor(count));
+        int start = in.readerIndex();
+        int p = start;
         for (int i = 0; i < count; i++) {
-            if (headerEnd - in.readerIndex() < MIN_FIELD_BYTES) {
+            if (headerEnd - p < MIN_FIELD_BYTES) {
                 throw new MalformedFrameException("header declares " + count + " fields but ends after " + i);
             }
-            int keyLength = in.readUnsignedShort();
+            int keyLength = in.getUnsignedShort(p);
+            p += 2;
             // the value's length field (4 bytes) must still fit after the key
-            if (keyLength > headerEnd - in.readerIndex() - 4) {
+            if (keyLength > headerEnd - p - 4) {
                 throw new MalformedFrameException("field " + i + ": key length " + keyLength
                         + " runs past the end of the header");
             }
-            String key = readCached(in, keyLength, FIELD_NAMES);
-            int valueLength = in.readInt();
-            if (valueLength < 0 || valueLength > headerEnd - in.readerIndex()) {
-                throw new MalformedFrameException("field '" + key + "': value length " + valueLength
+            p += keyLength;
+            int valueLength = in.getInt(p);
+            p += 4;
+            if (valueLength < 0 || valueLength > headerEnd - p) {
+                throw new MalformedFrameException("field '" + in.toString(p - 4 - keyLength, keyLength,
+                        StandardCharsets.UTF_8) + "': value length " + valueLength
                         + " is negative or runs past the end of the header");
             }
-            fields.put(key, readCached(in, valueLength, FIELD_VALUES));
+            p += valueLength;
         }
-        return fields;
+        byte[] bytes = new byte[p - start];
+        in.readBytes(bytes);
+        return EncodedFields.ofWire(bytes, count);
     }
 
     private static String readUtf8(ByteBuf in, int length) {
@@ -216,18 +221,5 @@ public final class FrameCodec {
         String s = in.toString(in.readerIndex(), length, StandardCharsets.UTF_8);
         in.skipBytes(length);
         return s;
-    }
-
-    private static String readCached(ByteBuf in, int length, ShortStringCache cache) {
-        if (length == 0) {
-            return "";
-        }
-        String s = cache.get(in, length);
-        in.skipBytes(length);
-        return s;
-    }
-
-    private static int capacityFor(int count) {
-        return (int) Math.min((count * 4L) / 3 + 1, 1 << 16);
     }
 }

@@ -82,10 +82,10 @@ public final class RemotingCommand {
 
     /** Used by {@link FrameCodec} for frames read off the wire. */
     static RemotingCommand decoded(int code, short version, int opaque, int flags, String remark,
-                                   HashMap<String, String> fields, byte[] body) {
+                                   EncodedFields fields, byte[] body) {
         RemotingCommand command = new RemotingCommand(code, version, opaque, flags);
         command.remark = remark;
-        command.fields = fields;
+        command.encodedFields = fields;
         command.body = body.length == 0 ? EMPTY_BODY : body;
         return command;
     }
@@ -233,6 +233,10 @@ public final class RemotingCommand {
      * @throws InvalidHeaderException when a required field is missing or a value has the wrong type
      */
     public <T extends Record> T readHeader(Class<T> type) {
+        if (fields == null && encodedFields != null) {
+            // a frame read off the wire, or a request encoded by its sender: straight from the bytes, no map
+            return HeaderCodec.decode(encodedFields, type);
+        }
         materialize();
         // the map itself: decoding only reads it, and a read-only view per request is garbage on the hot path
         return HeaderCodec.decode(fields, type);

@@ -1,7 +1,5 @@
 package io.tidemq.remoting.protocol;
 
-import io.netty.buffer.ByteBuf;
-
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -10,7 +8,7 @@ import java.nio.charset.StandardCharsets;
  * table of {@value #SLOTS} slots: a miss decodes the bytes and takes the slot over, so text that never repeats
  * (timestamps, offsets) only costs a hash pass and evicts one slot; longer or non-ASCII text is never cached.
  *
- * <p>Thread-safe without locks: slots are read and written racily by every I/O thread, which is safe because a
+ * <p>Thread-safe without locks: slots are read and written racily by every thread that reads header fields, which is safe because a
  * {@code String} is immutable and published through its final fields; a lost update only costs a later miss.
  */
 final class ShortStringCache {
@@ -22,36 +20,35 @@ final class ShortStringCache {
     /** Racy by design, see the class comment. */
     private final String[] slots = new String[SLOTS];
 
-    /** The {@code length} bytes at {@code in}'s reader index as UTF-8 text; does not move the reader index. */
-    String get(ByteBuf in, int length) {
-        int start = in.readerIndex();
+    /** The {@code length} bytes of {@code bytes} from {@code start} as UTF-8 text. */
+    String get(byte[] bytes, int start, int length) {
         if (length > MAX_CACHED_BYTES) {
-            return in.toString(start, length, StandardCharsets.UTF_8);
+            return new String(bytes, start, length, StandardCharsets.UTF_8);
         }
         int hash = 0;
-        for (int i = 0; i < length; i++) {
-            byte b = in.getByte(start + i);
+        for (int i = start; i < start + length; i++) {
+            byte b = bytes[i];
             if (b < 0) {
-                return in.toString(start, length, StandardCharsets.UTF_8);
+                return new String(bytes, start, length, StandardCharsets.UTF_8);
             }
             hash = 31 * hash + b;
         }
         int slot = (hash ^ (hash >>> 16)) & (SLOTS - 1);
         String cached = slots[slot];
-        if (cached != null && sameAscii(cached, in, start, length)) {
+        if (cached != null && sameAscii(cached, bytes, start, length)) {
             return cached;
         }
-        String decoded = in.toString(start, length, StandardCharsets.US_ASCII);
+        String decoded = new String(bytes, start, length, StandardCharsets.US_ASCII);
         slots[slot] = decoded;
         return decoded;
     }
 
-    private static boolean sameAscii(String s, ByteBuf in, int start, int length) {
+    private static boolean sameAscii(String s, byte[] bytes, int start, int length) {
         if (s.length() != length) {
             return false;
         }
         for (int i = 0; i < length; i++) {
-            if (s.charAt(i) != in.getByte(start + i)) {
+            if (s.charAt(i) != bytes[start + i]) {
                 return false;
             }
         }

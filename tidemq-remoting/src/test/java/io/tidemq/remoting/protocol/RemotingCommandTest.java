@@ -100,6 +100,32 @@ class RemotingCommandTest {
         assertThat(response.field("queueOffset")).isEqualTo("2");
     }
 
+    @Test
+    void aFrameReadOffTheWireKeepsItsFieldBytesAndReadsTheSameWithOrWithoutAMap() throws Exception {
+        RemotingCommand sent = RemotingCommand.createRequest(RequestCode.QUERY_CONSUMER_OFFSET)
+                .writeHeader(new Headers.QueryConsumerOffsetRequest("group-a", "orders", 2))
+                .putField("extra", "\u00fc");
+        RemotingCommand received = roundTrip(sent);
+
+        assertThat(received.rawFields()).as("no map until a field is read by name").isNull();
+        assertThat(received.readHeader(Headers.QueryConsumerOffsetRequest.class))
+                .isEqualTo(new Headers.QueryConsumerOffsetRequest("group-a", "orders", 2));
+        assertThat(received.rawFields()).isNull();
+        assertThat(received.field("extra")).isEqualTo("\u00fc");
+        assertThat(received.fields()).hasSize(4);
+        assertThat(received.readHeader(Headers.QueryConsumerOffsetRequest.class).queueId()).isEqualTo(2);
+    }
+
+    @Test
+    void ofTwoWireFieldsOfOneNameTheLaterWinsForMapsAndHeadersAlike() throws Exception {
+        EncodedFields twice = EncodedFields.builder().put("topic", "a").put("queueId", 1).put("topic", "b").build();
+        RemotingCommand received = roundTrip(RemotingCommand.createRequest(1).withEncodedFields(twice));
+
+        assertThat(received.readHeader(Headers.QueueRequest.class)).isEqualTo(new Headers.QueueRequest("b", 1));
+        assertThat(received.field("topic")).isEqualTo("b");
+        assertThat(received.putField("queueId", 5).fields()).containsEntry("queueId", "5").hasSize(2);
+    }
+
     private static RemotingCommand roundTrip(RemotingCommand command) throws MalformedFrameException {
         io.netty.buffer.ByteBuf buf = io.netty.buffer.Unpooled.buffer(FrameCodec.maxEncodedBytes(command));
         try {

@@ -1,7 +1,5 @@
 package io.tidemq.remoting.protocol;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -41,15 +39,14 @@ class ShortStringCacheTest {
     }
 
     @Test
-    void readsAtTheReaderIndexWithoutMovingIt() {
-        ByteBuf buf = Unpooled.copiedBuffer("..topic..", StandardCharsets.US_ASCII);
-        buf.readerIndex(2);
-        assertThat(cache.get(buf, 5)).isEqualTo("topic");
-        assertThat(buf.readerIndex()).isEqualTo(2);
+    void readsTheGivenRangeOfTheArray() {
+        byte[] bytes = "..topic..".getBytes(StandardCharsets.US_ASCII);
+        assertThat(cache.get(bytes, 2, 5)).isEqualTo("topic");
+        assertThat(cache.get(bytes, 2, 5)).isSameAs(cache.get(bytes, 2, 5));
     }
 
     private String read(String text) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        return cache.get(Unpooled.wrappedBuffer(bytes), bytes.length);
+        return cache.get(bytes, 0, bytes.length);
     }
 }

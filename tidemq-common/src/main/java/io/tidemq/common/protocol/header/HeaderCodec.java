@@ -63,11 +63,54 @@ public final class HeaderCodec {
         void field(String name, Object value);
     }
 
+    /** Header fields as a frame carries them, read in order; see {@link #decode(FieldSource, Class)}. */
+    public interface FieldSource {
+        /** Hands each field to {@code sink} in wire order, the value as a {@code String}. */
+        void forEachField(FieldSink sink);
+    }
+
     public static <T extends Record> T decode(Map<String, String> fields, Class<T> type) {
         Layout layout = layout(type);
-        Object[] args = new Object[layout.names.length];
+        String[] raw = new String[layout.names.length];
+        if (fields != null) {
+            for (int i = 0; i < raw.length; i++) {
+                raw[i] = fields.get(layout.names[i]);
+            }
+        }
+        return construct(layout, raw, type);
+    }
+
+    /**
+     * Decodes a header record from fields read in wire order, without a map: each field goes to the component of
+     * its name (a later field of the same name wins, as in a map), fields of no component are ignored.
+     */
+    public static <T extends Record> T decode(FieldSource fields, Class<T> type) {
+        Layout layout = layout(type);
+        String[] raw = new String[layout.names.length];
+        String[] names = layout.names;
+        fields.forEachField(new FieldSink() {
+            /** Where the next field's name is looked for first: encoders write components in declaration order. */
+            private int next;
+
+            @Override
+            public void field(String name, Object value) {
+                for (int k = 0; k < names.length; k++) {
+                    int i = next + k < names.length ? next + k : next + k - names.length;
+                    if (names[i].equals(name)) {
+                        raw[i] = (String) value;
+                        next = i + 1 == names.length ? 0 : i + 1;
+                        return;
+                    }
+                }
+            }
+        });
+        return construct(layout, raw, type);
+    }
+
+    private static <T extends Record> T construct(Layout layout, String[] raw, Class<T> type) {
+        Object[] args = new Object[raw.length];
         for (int i = 0; i < args.length; i++) {
-            args[i] = parse(type, layout.names[i], layout.types[i], fields == null ? null : fields.get(layout.names[i]));
+            args[i] = parse(type, layout.names[i], layout.types[i], raw[i]);
         }
         try {
             return type.cast((Object) layout.constructor.invokeExact(args));

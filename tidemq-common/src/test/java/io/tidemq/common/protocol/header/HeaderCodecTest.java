@@ -2,7 +2,9 @@ package io.tidemq.common.protocol.header;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,6 +18,35 @@ class HeaderCodecTest {
         Map<String, String> fields = HeaderCodec.encode(h);
         assertThat(fields).containsEntry("queueOffset", "42").doesNotContainKey("lane");
         assertThat(HeaderCodec.decode(fields, Headers.PullMessageRequest.class)).isEqualTo(h);
+    }
+
+    @Test
+    void fieldsReadInWireOrderDecodeWithoutAMapInAnyOrderLaterNamesWinning() {
+        List<String[]> wire = List.of(new String[]{"queueOffset", "7"}, new String[]{"unknown", "x"},
+                new String[]{"queueId", "1"}, new String[]{"msgId", "first"}, new String[]{"msgId", "m"});
+        HeaderCodec.FieldSource source = sink -> wire.forEach(f -> sink.field(f[0], f[1]));
+
+        assertThat(HeaderCodec.decode(source, Headers.SendMessageResponse.class))
+                .isEqualTo(new Headers.SendMessageResponse("m", 1, 7L, null));
+        HeaderCodec.FieldSource noQueueId = sink -> sink.field("msgId", "m");
+        assertThatThrownBy(() -> HeaderCodec.decode(noQueueId, Headers.SendMessageResponse.class))
+                .isInstanceOf(InvalidHeaderException.class).hasMessageContaining("'queueId' is missing");
+        HeaderCodec.FieldSource badNumber = sink -> {
+            sink.field("queueId", "1");
+            sink.field("queueOffset", "seven");
+        };
+        assertThatThrownBy(() -> HeaderCodec.decode(badNumber, Headers.SendMessageResponse.class))
+                .isInstanceOf(InvalidHeaderException.class).hasMessageContaining("'seven'");
+    }
+
+    @Test
+    void encodingToASinkGivesEachNonNullComponentInDeclarationOrderWithItsType() {
+        List<Object> seen = new ArrayList<>();
+        HeaderCodec.encodeInto(new Headers.SendMessageResponse("m", 2, 9L, null), (name, value) -> {
+            seen.add(name);
+            seen.add(value);
+        });
+        assertThat(seen).containsExactly("msgId", "m", "queueId", 2, "queueOffset", 9L);
     }
 
     @Test
