@@ -68,13 +68,7 @@ public class FrameCodecBenchmark {
     /** Allocate a pooled buffer, encode, release: what FrameEncoder costs per frame (minus the socket write). */
     @Benchmark
     public int encode() {
-        ByteBuf out = PooledByteBufAllocator.DEFAULT.directBuffer(FrameCodec.maxEncodedBytes(request));
-        try {
-            FrameCodec.encode(request, 42, 0, out, FrameLayout.DEFAULT_MAX_FRAME_BYTES);
-            return out.writerIndex();
-        } finally {
-            out.release();
-        }
+        return encodeOnce(request, 0);
     }
 
     /**
@@ -85,9 +79,13 @@ public class FrameCodecBenchmark {
     public int encodeSendResponse() {
         RemotingCommand response = RemotingCommand.success().writeHeader(new Headers.SendMessageResponse(
                 "7F00000100002A9F00000000012D4F80", 3, 1_234_567L, null));
-        ByteBuf out = PooledByteBufAllocator.DEFAULT.directBuffer(FrameCodec.maxEncodedBytes(response));
+        return encodeOnce(response, FrameLayout.FLAG_RESPONSE);
+    }
+
+    private static int encodeOnce(RemotingCommand command, int flags) {
+        ByteBuf out = PooledByteBufAllocator.DEFAULT.directBuffer(FrameCodec.maxEncodedBytes(command));
         try {
-            FrameCodec.encode(response, 42, 1, out, FrameLayout.DEFAULT_MAX_FRAME_BYTES);
+            FrameCodec.encode(command, 42, flags, out, FrameLayout.DEFAULT_MAX_FRAME_BYTES);
             return out.writerIndex();
         } finally {
             out.release();
