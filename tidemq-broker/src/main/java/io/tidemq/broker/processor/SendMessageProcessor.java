@@ -8,7 +8,6 @@ import io.tidemq.broker.transaction.HalfMessages;
 import io.tidemq.broker.wire.RequestRejectedException;
 import io.tidemq.broker.wire.Responses;
 import io.tidemq.common.message.MalformedMessageException;
-import io.tidemq.common.message.Message;
 import io.tidemq.common.message.MessageCodec;
 import io.tidemq.common.message.MessageConst;
 import io.tidemq.common.names.InvalidNameException;
@@ -142,38 +141,42 @@ public final class SendMessageProcessor implements RequestProcessor {
 
     private CompletableFuture<RemotingCommand> sendBatch(Headers.SendMessageRequest h, byte[] body,
                                                          InetSocketAddress bornHost, InetSocketAddress host) {
-        List<Message> messages;
+        List<MessageRecord> records = new ArrayList<>();
         try {
-            messages = MessageCodec.decodeBatch(h.topic(), body, live.get().maxBatchMessages());
+            MessageCodec.forEachBatchEntry(body, live.get().maxBatchMessages(), (index, flag, entryBody, properties) -> {
+                checkBodySize(entryBody.length, "message body");
+                if (entryBody.length == 0) {
+                    throw new RequestRejectedException(ResponseCode.MESSAGE_ILLEGAL, "message " + index
+                            + " of the batch has an empty body; send at least one byte");
+                }
+                MessageRecord.Builder builder = MessageRecord.builder(h.topic(), h.queueId());
+                try {
+                    builder.encodedProperties(properties);
+                } catch (InvalidMessageException e) {
+                    throw new RequestRejectedException(ResponseCode.INVALID_PARAMETER, "message " + index
+                            + " of the batch: " + e.getCause().getMessage());
+                }
+                MessageRecord record = builder
+                        .flag(flag)
+                        .sysFlag(h.sysFlag())
+                        .body(entryBody)
+                        .bornTimestampMs(h.bornTimestampMs())
+                        .bornHost(bornHost)
+                        .storeHost(host)
+                        .reconsumeTimes(h.reconsumeTimes())
+                        .build();
+                if (HalfMessages.isPrepared(record.properties())) {
+                    throw new RequestRejectedException(ResponseCode.MESSAGE_ILLEGAL, "message " + index
+                            + " of the batch is transactional; send transactional messages one by one");
+                }
+                checkPropertiesSize(record);
+                records.add(record);
+            });
         } catch (MalformedMessageException e) {
             throw new RequestRejectedException(ResponseCode.MESSAGE_ILLEGAL, "batch is malformed: " + e.getMessage());
         }
-        if (messages.isEmpty()) {
+        if (records.isEmpty()) {
             throw new RequestRejectedException(ResponseCode.MESSAGE_ILLEGAL, "batch holds no message; send at least one");
-        }
-        List<MessageRecord> records = new ArrayList<>(messages.size());
-        for (Message m : messages) {
-            checkBodySize(m.body().length, "message body");
-            if (m.body().length == 0) {
-                throw new RequestRejectedException(ResponseCode.MESSAGE_ILLEGAL, "message " + records.size()
-                        + " of the batch has an empty body; send at least one byte");
-            }
-            if (HalfMessages.isPrepared(m.properties())) {
-                throw new RequestRejectedException(ResponseCode.MESSAGE_ILLEGAL, "message " + records.size()
-                        + " of the batch is transactional; send transactional messages one by one");
-            }
-            MessageRecord record = MessageRecord.builder(h.topic(), h.queueId())
-                    .flag(m.flag())
-                    .sysFlag(h.sysFlag())
-                    .properties(m.properties())
-                    .body(m.body())
-                    .bornTimestampMs(h.bornTimestampMs())
-                    .bornHost(bornHost)
-                    .storeHost(host)
-                    .reconsumeTimes(h.reconsumeTimes())
-                    .build();
-            checkPropertiesSize(record);
-            records.add(record);
         }
         long startNanos = System.nanoTime();
         return store.putUserMessages(records).handle((result, failure) -> {

@@ -2,6 +2,7 @@ package io.tidemq.broker.processor;
 
 import io.tidemq.broker.BrokerFixture;
 import io.tidemq.common.message.Message;
+import io.tidemq.common.message.MessageCodec;
 import io.tidemq.common.message.MessageConst;
 import io.tidemq.common.message.MessageExt;
 import io.tidemq.common.protocol.RequestCode;
@@ -85,6 +86,25 @@ class SendPullIntegrationTest {
         assertThat(pulled).extracting(MessageExt::queueOffset).containsExactly(0L, 1L, 2L);
         assertThat(pulled.get(0).tag()).isEqualTo("T");
         assertThat(pulled.get(2).keys()).containsExactly("kc");
+    }
+
+    @Test
+    void aBatchEntryWithMalformedPropertiesIsRefusedNamingItAndNothingOfTheBatchIsStored() {
+        byte[] good = MessageCodec.encodeBatch(List.of(Message.builder("orders").body("a").build()));
+        byte[] props = "no-separator".getBytes(StandardCharsets.UTF_8);
+        java.nio.ByteBuffer bad = java.nio.ByteBuffer.allocate(good.length + 4 + 4 + 4 + 1 + 4 + props.length);
+        bad.put(good).putInt(4 + 4 + 1 + 4 + props.length).putInt(0).putInt(1).put((byte) 'b')
+                .putInt(props.length).put(props);
+
+        RemotingCommand r = fx.invoke(RemotingCommand.createRequest(RequestCode.SEND_BATCH_MESSAGE)
+                .writeHeader(new Headers.SendMessageRequest("pg", "orders", 1, 0, System.currentTimeMillis(), 0,
+                        null, 0, true))
+                .setBody(bad.array()));
+
+        assertThat(r.code()).as(r.toString()).isEqualTo(ResponseCode.INVALID_PARAMETER.code());
+        assertThat(r.remark()).contains("message 1 of the batch").contains("malformed");
+        assertThat(fx.sendOk("orders", 1, "after", Map.of()).queueOffset()).as("nothing of the batch was stored")
+                .isZero();
     }
 
     @Test

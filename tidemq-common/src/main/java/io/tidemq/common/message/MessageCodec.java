@@ -57,30 +57,54 @@ public final class MessageCodec {
 
     /** Decodes a batch sent to {@code topic}; the topic is validated by {@link Message.Builder}. */
     public static List<Message> decodeBatch(String topic, byte[] encoded, int maxMessages) {
-        ByteBuffer buf = ByteBuffer.wrap(encoded);
         List<Message> out = new ArrayList<>();
+        forEachBatchEntry(encoded, maxMessages, (index, flag, body, properties) -> {
+            Message.Builder b = Message.builder(topic).body(body).flag(flag);
+            MessageProperties.decode(properties).forEach(b::systemProperty);
+            out.add(b.build());
+        });
+        return out;
+    }
+
+    /** One message of a batch as it was encoded; see {@link #forEachBatchEntry}. */
+    @FunctionalInterface
+    public interface BatchEntryVisitor {
+        /** @param properties the message's properties in their text encoding ({@link MessageProperties}) */
+        void entry(int index, int flag, byte[] body, String properties);
+    }
+
+    /**
+     * Hands each message of a batch to {@code visitor} in order, its properties still encoded (a broker can store
+     * them as they came). The entries' lengths are checked before each is handed over.
+     *
+     * @throws MalformedMessageException a length that does not fit, a truncated batch, more than
+     *                                   {@code maxMessages} messages
+     */
+    public static void forEachBatchEntry(byte[] encoded, int maxMessages, BatchEntryVisitor visitor) {
+        ByteBuffer buf = ByteBuffer.wrap(encoded);
+        int count = 0;
         try {
             while (buf.hasRemaining()) {
-                if (out.size() >= maxMessages) {
+                if (count >= maxMessages) {
                     throw new MalformedMessageException("batch holds more than " + maxMessages + " messages; send smaller batches");
                 }
                 int entryLength = checkedLength(buf, "batch entry", 12);
                 int end = buf.position() + entryLength;
                 int flag = buf.getInt();
                 byte[] body = bytes(buf, checkedLength(buf, "body", 0), end);
-                byte[] props = bytes(buf, checkedLength(buf, "properties", 0), end);
+                int propsLength = checkedLength(buf, "properties", 0);
+                checkFits(buf, propsLength, end);
+                String properties = new String(encoded, buf.position(), propsLength, StandardCharsets.UTF_8);
+                buf.position(buf.position() + propsLength);
                 if (buf.position() != end) {
-                    throw new MalformedMessageException("batch entry " + out.size() + " length " + entryLength
+                    throw new MalformedMessageException("batch entry " + count + " length " + entryLength
                             + " does not match its fields");
                 }
-                Message.Builder b = Message.builder(topic).body(body).flag(flag);
-                MessageProperties.decode(new String(props, StandardCharsets.UTF_8)).forEach(b::systemProperty);
-                out.add(b.build());
+                visitor.entry(count++, flag, body, properties);
             }
         } catch (BufferUnderflowException e) {
-            throw new MalformedMessageException("batch is truncated after " + out.size() + " messages");
+            throw new MalformedMessageException("batch is truncated after " + count + " messages");
         }
-        return out;
     }
 
     // ---- messages delivered to a consumer
@@ -170,12 +194,16 @@ public final class MessageCodec {
     }
 
     private static byte[] bytes(ByteBuffer buf, int len, int end) {
-        if (buf.position() + len > end) {
-            throw new MalformedMessageException("field of " + len + " bytes runs past its entry at byte " + buf.position());
-        }
+        checkFits(buf, len, end);
         byte[] b = new byte[len];
         buf.get(b);
         return b;
+    }
+
+    private static void checkFits(ByteBuffer buf, int len, int end) {
+        if (buf.position() + len > end) {
+            throw new MalformedMessageException("field of " + len + " bytes runs past its entry at byte " + buf.position());
+        }
     }
 
     private static String shortString(ByteBuffer buf, int end) {

@@ -3,6 +3,7 @@ package io.tidemq.common.message;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -25,6 +26,17 @@ class MessageCodecTest {
             assertThat(back.get(i).properties()).isEqualTo(batch.get(i).properties());
             assertThat(back.get(i).flag()).isEqualTo(batch.get(i).flag());
         }
+    }
+
+    @Test
+    void batchEntriesAreVisitedInOrderWithTheirPropertiesAsEncoded() {
+        List<Message> batch = List.of(Message.builder("t").body("a").tag("T").keys("k").build(),
+                Message.builder("t").body("b").flag(7).build());
+        List<String> seen = new java.util.ArrayList<>();
+        MessageCodec.forEachBatchEntry(MessageCodec.encodeBatch(batch), 100, (index, flag, body, properties) ->
+                seen.add(index + ":" + flag + ":" + new String(body, StandardCharsets.UTF_8) + ":" + properties));
+
+        assertThat(seen).containsExactly("0:0:a:" + MessageProperties.encode(batch.get(0).properties()), "1:7:b:");
     }
 
     @Test
