@@ -1,5 +1,7 @@
 package io.tidemq.remoting.protocol;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.tidemq.common.protocol.RequestCode;
 import io.tidemq.common.protocol.ResponseCode;
 import io.tidemq.common.protocol.header.Headers;
@@ -127,7 +129,7 @@ class RemotingCommandTest {
     }
 
     private static RemotingCommand roundTrip(RemotingCommand command) throws MalformedFrameException {
-        io.netty.buffer.ByteBuf buf = io.netty.buffer.Unpooled.buffer(FrameCodec.maxEncodedBytes(command));
+        ByteBuf buf = Unpooled.buffer(FrameCodec.maxEncodedBytes(command));
         try {
             FrameCodec.encode(command, 1, 0, buf, FrameLayout.DEFAULT_MAX_FRAME_BYTES);
             int total = buf.readInt();

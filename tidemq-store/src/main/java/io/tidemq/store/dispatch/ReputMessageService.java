@@ -13,6 +13,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
@@ -107,7 +108,7 @@ public final class ReputMessageService {
     /** How many times the dispatcher went to sleep; written by the dispatching thread, read by tests. */
     private volatile long sleeps;
     /** Signals sent by appenders and limit raisers (any thread); tests. */
-    private final java.util.concurrent.atomic.AtomicLong signals = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong signals = new AtomicLong();
     private final int emptyRoundsBeforeSleep;
     private final long sleepFallbackMs;
     /** Next CommitLog offset to dispatch. Written by the dispatching thread only; read by everyone. */
