@@ -4,7 +4,10 @@
 #     with `tidemq bench consume --from last` running beside it (consume msgs/s, store->receive latency)
 #  2. src/TideBench.java: produce (msgs/s, MB/s, p50/p99 send latency), catch-up consume, e2e
 #     -- the same method as rocketmq/src/RmqBench.java
-# Env: THREADS (8) COUNT (100000) SIZE (1024) WARMUP (10000) STEP_TIMEOUT (60) JAVA, TIDEMQ_RUN_DIR
+#  3. the producer tool's own fast modes against Kafka's ProducerPerformance (PERF_COUNT messages each, fresh
+#     topic, no warm-up, as ProducerPerformance runs): `bench produce --async` (1 thread, 1000 in flight) and
+#     `bench produce --batch 32` (4 threads, sync batches of 32)
+# Env: THREADS (8) COUNT (100000) PERF_COUNT (300000) SIZE (1024) WARMUP (10000) STEP_TIMEOUT (60) JAVA, TIDEMQ_RUN_DIR
 #      BACKLOG (1000000; 0 = consume what the produce step left) BACKLOG_TIMEOUT (300)
 #      E2E_RATE (5000 msgs/s; 0 = skip the fixed-rate e2e step) E2E_COUNT (E2E_RATE x 20)
 # Output: stdout and results/tidemq-<timestamp>.log ; summary lines start with RESULT / OFFICIAL.
@@ -12,7 +15,7 @@ set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/../common.sh"
 JAVA=${JAVA:-java}; RUN=${TIDEMQ_RUN_DIR:-/tmp/peers-tidemq}
-THREADS=${THREADS:-8}; COUNT=${COUNT:-100000}; SIZE=${SIZE:-1024}; WARMUP=${WARMUP:-10000}
+THREADS=${THREADS:-8}; COUNT=${COUNT:-100000}; PERF_COUNT=${PERF_COUNT:-300000}; SIZE=${SIZE:-1024}; WARMUP=${WARMUP:-10000}
 STEP_TIMEOUT=${STEP_TIMEOUT:-60}
 BACKLOG=${BACKLOG:-1000000}; BACKLOG_TIMEOUT=${BACKLOG_TIMEOUT:-300}
 E2E_RATE=${E2E_RATE:-5000}; E2E_COUNT=${E2E_COUNT:-$((E2E_RATE * 20))}
@@ -53,6 +56,16 @@ server_cpu "broker(official producer+consumer)" "$COUNT" "$BPID" "$B0"
 for i in 1 2 3 4 5 6; do kill -0 "$CPID" 2>/dev/null || break; sleep 1; done
 kill -TERM "$CPID" 2>/dev/null; wait "$CPID" 2>/dev/null
 grep -v -e '^$' -e '^bench consume:' "$RUN/official-consumer.out" | tail -6 | sed 's/^/OFFICIAL consumer: /'
+
+# the tool's fast modes, each into a fresh topic (Kafka's ProducerPerformance: one thread, async, batching)
+for MODE in "--threads 1 --async --inflight 1000" "--threads 4 --batch 32"; do
+  T=perf_$(echo "$MODE" | tr -dc 'a-z0-9')_$TS; topic "$T"
+  echo "== official tidemq bench produce $MODE --size $SIZE --count $PERF_COUNT"
+  B0=$(cpu_ms "$BPID")
+  timeout "$STEP_TIMEOUT" "${TIDEMQ[@]}" bench produce --namesrv $NS --topic "$T" $MODE --size "$SIZE" \
+    --count "$PERF_COUNT" --report-interval-s 60 --no-create-topic 2>&1 | grep -e throughput -e latency | sed 's/^ */OFFICIAL producer: /'
+  server_cpu "broker(bench produce $MODE)" "$PERF_COUNT" "$BPID" "$B0"
+done
 
 T=tb_$TS; topic "$T"
 echo "== TideBench produce ($THREADS threads, sync send, $COUNT x $SIZE B after $WARMUP warm-up)"
