@@ -254,7 +254,7 @@ final class HaClient implements AutoCloseable {
      * Fetches with at most two requests in flight ({@link FetchPipeline}): the next data fetch leaves before the batch
      * just received is appended, and an acknowledgement follows the append. The usual answer is handled where it
      * arrives, on the connection's I/O thread ({@link IoThreadFetches}); this thread takes the answers that need a
-     * blocking call or a reconnection.
+     * blocking call or a reconnection, and both handle an answer with the same step ({@link #onDataAnswer}).
      */
     private void fetchLoop(String master, int epoch) throws RemotingException, InterruptedException {
         FetchPipeline pipeline = new FetchPipeline(replicaLog.maxOffset());
@@ -265,36 +265,54 @@ final class HaClient implements AutoCloseable {
             if (!answered(master, reply)) {
                 return;
             }
-            byte[] body = reply.body();
-            int length = body == null ? 0 : body.length;
-            long base = reply.fieldAsLong("baseOffset");
-            // at the master's end the next fetch leaves after the append and acknowledges it (one request a batch)
-            FetchPipeline.Fetch next = pipeline.onData(base, length,
-                    reply.fieldAsLong("masterMaxOffset") <= base + length);
-            if (next != null) {
-                data = send(master, epoch, next);
-            }
-            if (length > 0) {
-                EpochEntry batchEpoch = new EpochEntry(reply.fieldAsInt("batchEpoch"),
-                        reply.fieldAsLong("batchEpochStart"));
-                FetchPipeline.Fetch ack = pipeline.onAppended(replicaLog.appendRaw(base, ByteBuffer.wrap(body),
-                        batchEpoch));
-                if (ack != null && !ack.ackOnly()) {
-                    data = send(master, epoch, ack);
-                } else if (ack != null) {
-                    RemotingCommand ackReply = await(send(master, epoch, ack), CALL_TIMEOUT_MS);
-                    pipeline.onAckAnswered();
-                    if (!answered(master, ackReply)) {
-                        return;
-                    }
-                    reply = ackReply; // the master's state after it counted this append
-                }
-            }
-            noteMasterState(reply, pipeline);
+            data = onDataAnswer(master, epoch, pipeline, reply);
             if (reply.fieldAsLong("metadataVersion", 0) > appliedMetadataVersion) {
                 copyMetadata(master);
             }
         }
+    }
+
+    /**
+     * One data fetch's answer, the same step wherever it is handled (the I/O thread, {@link IoThreadFetches}, or
+     * this client's thread after a hand-over): the next data fetch leaves before the batch is appended (verified
+     * record by record) unless the batch reached the master's end, in which case it leaves after the append and is
+     * the acknowledgement; behind the master an acknowledgement-only fetch follows the append.
+     *
+     * @return the answer to the next data fetch; after an acknowledgement-only fetch it completes once that
+     *         acknowledgement was answered too (the master's state it carries noted), so the pipeline is used by one
+     *         step at a time
+     */
+    private CompletableFuture<RemotingCommand> onDataAnswer(String master, int epoch, FetchPipeline pipeline,
+                                                            RemotingCommand reply) {
+        byte[] body = reply.body();
+        int length = body == null ? 0 : body.length;
+        long base = reply.fieldAsLong("baseOffset");
+        FetchPipeline.Fetch next = pipeline.onData(base, length, reply.fieldAsLong("masterMaxOffset") <= base + length);
+        CompletableFuture<RemotingCommand> data = next == null ? null : send(master, epoch, next);
+        if (length > 0) {
+            EpochEntry batchEpoch = new EpochEntry(reply.fieldAsInt("batchEpoch"), reply.fieldAsLong("batchEpochStart"));
+            FetchPipeline.Fetch ack = pipeline.onAppended(replicaLog.appendRaw(base, ByteBuffer.wrap(body), batchEpoch));
+            lastAppendThread = Thread.currentThread().getName();
+            if (ack != null && !ack.ackOnly()) {
+                data = send(master, epoch, ack);
+            } else if (ack != null) {
+                CompletableFuture<RemotingCommand> nextData = data;
+                return send(master, epoch, ack).thenCompose(ackReply -> {
+                    pipeline.onAckAnswered();
+                    if (ackReply.code() != ResponseCode.SUCCESS.code()) {
+                        throw new IllegalArgumentException("master " + master + " answered an acknowledgement with "
+                                + ackReply.code() + ": " + ackReply.remark() + "; repeating the handshake");
+                    }
+                    noteMasterState(ackReply, pipeline); // the master's state after it counted this append
+                    return nextData;
+                });
+            }
+        }
+        if (data == null) {
+            throw new IllegalStateException("the fetch pipeline sent no data fetch after a batch");
+        }
+        noteMasterState(reply, pipeline);
+        return data;
     }
 
     /** What an answer says about the master: its end, the commit point (this store's dispatch ceiling). */
@@ -372,58 +390,11 @@ final class HaClient implements AutoCloseable {
                 return;
             }
             try {
-                onData(reply);
+                // newer metadata in an acknowledgement's answer is seen again in the next data answer, handed over then
+                follow(onDataAnswer(master, epoch, pipeline, reply));
             } catch (Throwable t) {
                 handOff.completeExceptionally(t);
             }
-        }
-
-        /** The same steps as an iteration of {@link #fetchLoop}. */
-        private void onData(RemotingCommand reply) {
-            byte[] body = reply.body();
-            int length = body == null ? 0 : body.length;
-            long base = reply.fieldAsLong("baseOffset");
-            FetchPipeline.Fetch next = pipeline.onData(base, length,
-                    reply.fieldAsLong("masterMaxOffset") <= base + length);
-            CompletableFuture<RemotingCommand> data = next == null ? null : send(master, epoch, next);
-            if (length > 0) {
-                EpochEntry batchEpoch = new EpochEntry(reply.fieldAsInt("batchEpoch"),
-                        reply.fieldAsLong("batchEpochStart"));
-                FetchPipeline.Fetch ack = pipeline.onAppended(replicaLog.appendRaw(base, ByteBuffer.wrap(body),
-                        batchEpoch));
-                lastAppendThread = Thread.currentThread().getName();
-                if (ack != null && !ack.ackOnly()) {
-                    data = send(master, epoch, ack);
-                } else if (ack != null) {
-                    CompletableFuture<RemotingCommand> nextData = data;
-                    send(master, epoch, ack).whenComplete((ackReply, ackFailure) -> {
-                        if (ackFailure != null) {
-                            handOff.completeExceptionally(ackFailure);
-                            return;
-                        }
-                        try {
-                            pipeline.onAckAnswered();
-                            if (ackReply.code() != ResponseCode.SUCCESS.code()) {
-                                throw new IllegalArgumentException("master " + master + " answered an acknowledgement"
-                                        + " with " + ackReply.code() + ": " + ackReply.remark()
-                                        + "; repeating the handshake");
-                            }
-                            // the master's state after it counted this append
-                            noteMasterState(ackReply, pipeline);
-                            follow(nextData);
-                        } catch (Throwable t) {
-                            handOff.completeExceptionally(t);
-                        }
-                    });
-                    return;
-                }
-            }
-            if (data == null) {
-                throw new IllegalStateException("the fetch pipeline sent no data fetch after a batch");
-            }
-            noteMasterState(reply, pipeline);
-            // newer metadata in an acknowledgement's answer is seen again in the next data answer, handed over then
-            follow(data);
         }
     }
 
@@ -447,18 +418,6 @@ final class HaClient implements AutoCloseable {
             return false;
         }
         return true;
-    }
-
-    private static RemotingCommand await(CompletableFuture<RemotingCommand> answer, long timeoutMs)
-            throws RemotingException, InterruptedException {
-        try {
-            return answer.get(timeoutMs + 1_000, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw unwrap(e);
-        } catch (TimeoutException e) {
-            answer.cancel(false);
-            throw new IllegalArgumentException("the master did not answer a fetch within " + timeoutMs + " ms");
-        }
     }
 
     /** The failure of a replication request: a RemotingException as it is, anything else as an IllegalArgumentException. */
