@@ -32,9 +32,12 @@ import java.util.concurrent.locks.LockSupport;
  * {@code haFetchMaxWaitMs} passes.
  *
  * <p>Threads: HA_FETCH runs on the I/O thread of the slave's connection, the other requests on
- * {@code tidemq-ha-server} (one thread); held fetches are answered by {@code tidemq-ha-hold}, which also checks
- * replica lag. It parks until it is signalled or a held fetch's deadline, a commit-news wait or the next lag check
- * is due ({@link #parkNanos}), never on a fixed poll. {@link #held} is a concurrent queue shared by them.
+ * {@code tidemq-ha-server} (one thread). A held fetch is answered for new bytes on its connection's I/O thread, handed
+ * there by the thread that appended them ({@link #onAppended()}) or by the fetch itself when the bytes came while it
+ * was being held: one wake-up of that I/O thread per batch, which the write needs anyway. {@code tidemq-ha-hold}
+ * answers the rest (a wait that ended, newer metadata, commit news no bytes carried) and checks replica lag; it parks until the first of these is due ({@link #parkNanos}) and is
+ * woken only when something is due earlier than it planned ({@link #wakeHoldBy}), never per batch. {@link #held} is
+ * a concurrent queue shared by them; a fetch is answered by the one thread whose {@code held.remove} took it.
  */
 final class HaServer implements AutoCloseable {
 
@@ -57,11 +60,22 @@ final class HaServer implements AutoCloseable {
         final long deadlineMs;
         final long metadataVersion;
         final CompletableFuture<RemotingCommand> answer;
-        /** When the hold thread first saw a commit point its replica was not told (System.nanoTime), or 0; that thread's. */
-        long commitNewsSinceNs;
+        /** The slave's connection: its answer is built and written on its I/O thread; null in tests. */
+        final RemotingChannel channel;
+        /**
+         * Since when (System.nanoTime) the commit point is past what its replica was told, or 0: set when the fetch
+         * is held, when the commit point moves and by the hold thread, which alone clears it.
+         */
+        volatile long commitNewsSinceNs;
 
         HeldFetch(int replicaId, long offset, int maxBytes, long deadlineMs, long metadataVersion,
                   CompletableFuture<RemotingCommand> answer) {
+            this(replicaId, offset, maxBytes, deadlineMs, metadataVersion, answer, null);
+        }
+
+        HeldFetch(int replicaId, long offset, int maxBytes, long deadlineMs, long metadataVersion,
+                  CompletableFuture<RemotingCommand> answer, RemotingChannel channel) {
+            this.channel = channel;
             this.replicaId = replicaId;
             this.offset = offset;
             this.maxBytes = maxBytes;
@@ -107,6 +121,21 @@ final class HaServer implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicLong ackOnlyFetches = new java.util.concurrent.atomic.AtomicLong();
     /** The thread that served the last fetch; for tests. */
     private volatile String lastFetchThread;
+    /** Held fetches answered with new bytes, and those of them the hold thread answered; for tests. */
+    private final java.util.concurrent.atomic.AtomicLong heldAnsweredWithBytes = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong heldAnsweredWithBytesByHoldThread =
+            new java.util.concurrent.atomic.AtomicLong();
+    /** Rounds of the hold thread; written by it, read by tests. */
+    private volatile long holdRounds;
+    /**
+     * When (System.nanoTime) the hold thread wakes next, or {@link #HOLD_RUNNING} during its round (it may have looked
+     * at the held fetches already: whatever needs it then unparks it). Written by the hold thread, read by the threads
+     * that hold a fetch or move the commit point ({@link #wakeHoldBy}).
+     */
+    private volatile long holdWakeAtNs = HOLD_RUNNING;
+    private static final long HOLD_RUNNING = Long.MIN_VALUE;
+    /** {@link #holdWakeAtNs} of a longer park is capped to this far ahead, so nanoTime differences never overflow. */
+    private static final long HOLD_WAKE_HORIZON_NS = TimeUnit.DAYS.toNanos(1);
     private final Thread holdThread;
     private volatile boolean stopped;
 
@@ -149,10 +178,95 @@ final class HaServer implements AutoCloseable {
         return server.localPort();
     }
 
-    /** New bytes in the log (or the commit point moved): answers held fetches now. Cheap, any thread. */
+    /** Newer metadata, or a replica to look at now: the hold thread answers held fetches. Cheap, any thread. */
     void wakeUp() {
         if (!held.isEmpty()) {
             LockSupport.unpark(holdThread);
+        }
+    }
+
+    /**
+     * New bytes in the log, called by the thread that appended them: a fetch held below the new end is handed to its
+     * connection's I/O thread, which reads the bytes there (with whatever else was appended by then) and writes the
+     * answer. Cheap when nothing is held, any thread.
+     */
+    void onAppended() {
+        if (held.isEmpty()) {
+            return;
+        }
+        long end = replicaLog.maxOffset();
+        for (HeldFetch fetch : held) {
+            if (end > fetch.offset && held.remove(fetch)) {
+                answerOnIoThread(fetch);
+            }
+        }
+    }
+
+    /**
+     * The commit point moved: a held fetch whose replica was not told gets the news with the next bytes, or alone
+     * from the hold thread after {@link #COMMIT_NEWS_DELAY_NS}. Any thread.
+     */
+    void onCommitPointMoved() {
+        if (held.isEmpty()) {
+            return;
+        }
+        long commitPoint = isr.commitPoint();
+        for (HeldFetch fetch : held) {
+            noteCommitNews(fetch, commitPoint);
+        }
+    }
+
+    /** Starts {@code fetch}'s commit-news wait if its replica was not told {@code commitPoint}; wakes the hold thread for it. */
+    private void noteCommitNews(HeldFetch fetch, long commitPoint) {
+        if (fetch.commitNewsSinceNs == 0 && commitPoint > toldCommitPoint.getOrDefault(fetch.replicaId, -1L)) {
+            long nowNs = System.nanoTime();
+            fetch.commitNewsSinceNs = nowNs == 0 ? 1 : nowNs;
+            wakeHoldBy(nowNs + COMMIT_NEWS_DELAY_NS);
+        }
+    }
+
+    /** Unparks the hold thread unless it wakes by {@code nanoTime} anyway. */
+    private void wakeHoldBy(long nanoTime) {
+        if (holdWakeNeeded(nanoTime, holdWakeAtNs)) {
+            LockSupport.unpark(holdThread);
+        }
+    }
+
+    /** Whether something due at {@code dueNs} needs the hold thread woken, given when it plans to wake. */
+    static boolean holdWakeNeeded(long dueNs, long holdWakeAtNs) {
+        return holdWakeAtNs == HOLD_RUNNING || dueNs - holdWakeAtNs < 0;
+    }
+
+    /** Builds and writes a held fetch's answer on its connection's I/O thread (at once without a channel). */
+    private void answerOnIoThread(HeldFetch fetch) {
+        Runnable task = () -> complete(fetch);
+        if (fetch.channel == null) {
+            task.run();
+            return;
+        }
+        try {
+            fetch.channel.executeOnIoThread(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            task.run(); // the connection's I/O thread stopped: the answer fails to write, the slave reconnects
+        }
+    }
+
+    /** Answers a held fetch this thread took from {@link #held}; a failure to read fails it (the slave reconnects). */
+    private void complete(HeldFetch fetch) {
+        try {
+            RemotingCommand reply = answer(fetch.replicaId, fetch.offset, fetch.maxBytes);
+            byte[] body = reply.body();
+            if (body != null && body.length > 0) {
+                heldAnsweredWithBytes.incrementAndGet();
+                if (Thread.currentThread() == holdThread) {
+                    heldAnsweredWithBytesByHoldThread.incrementAndGet();
+                }
+            }
+            fetch.answer.complete(reply);
+        } catch (RuntimeException e) {
+            log.warn("answering the held replication fetch of replica {} at offset {} failed; the slave reconnects",
+                    fetch.replicaId, fetch.offset, e);
+            fetch.answer.completeExceptionally(e);
         }
     }
 
@@ -213,9 +327,19 @@ final class HaServer implements AutoCloseable {
             return done(answer(replicaId, offset, maxBytes));
         }
         CompletableFuture<RemotingCommand> answer = new CompletableFuture<>();
-        held.add(new HeldFetch(replicaId, offset, maxBytes, System.currentTimeMillis() + maxWaitMs, appliedMetadata,
-                answer));
-        LockSupport.unpark(holdThread);
+        HeldFetch fetch = new HeldFetch(replicaId, offset, maxBytes, System.currentTimeMillis() + maxWaitMs,
+                appliedMetadata, answer, channel);
+        held.add(fetch);
+        // bytes appended or metadata published since they were read above found nothing held (no hand-off, no
+        // unpark): answered here, on its I/O thread
+        if (replicaLog.maxOffset() > offset || metadata.version() > appliedMetadata) {
+            if (held.remove(fetch)) {
+                complete(fetch);
+            }
+            return answer;
+        }
+        noteCommitNews(fetch, isr.commitPoint()); // read after the add: a move from now on finds the fetch held
+        wakeHoldBy(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxWaitMs));
         return answer;
     }
 
@@ -300,6 +424,8 @@ final class HaServer implements AutoCloseable {
     private void holdLoop() {
         long nextLagCheckMs = 0;
         while (!stopped) {
+            holdWakeAtNs = HOLD_RUNNING;
+            holdRounds++;
             long now = System.currentTimeMillis();
             long earliestDeadlineMs = Long.MAX_VALUE;
             long commitNewsParkNs = Long.MAX_VALUE;
@@ -312,8 +438,9 @@ final class HaServer implements AutoCloseable {
                     HeldFetch fetch = it.next();
                     if (answerNow(fetch, end, now, nowNs, version, commitPoint,
                             toldCommitPoint.getOrDefault(fetch.replicaId, -1L))) {
-                        it.remove();
-                        fetch.answer.complete(answer(fetch.replicaId, fetch.offset, fetch.maxBytes));
+                        if (held.remove(fetch)) {
+                            complete(fetch);
+                        }
                         continue;
                     }
                     earliestDeadlineMs = Math.min(earliestDeadlineMs, fetch.deadlineMs);
@@ -330,7 +457,9 @@ final class HaServer implements AutoCloseable {
                 log.error("answering held replication fetches failed; retrying", e);
                 commitNewsParkNs = HOLD_RETRY_PARK_NS;
             }
-            LockSupport.parkNanos(this, parkNanos(now, nextLagCheckMs, earliestDeadlineMs, commitNewsParkNs));
+            long parkNs = parkNanos(now, nextLagCheckMs, earliestDeadlineMs, commitNewsParkNs);
+            holdWakeAtNs = System.nanoTime() + Math.min(parkNs, HOLD_WAKE_HORIZON_NS); // compared by difference
+            LockSupport.parkNanos(this, parkNs);
         }
     }
 
@@ -361,6 +490,18 @@ final class HaServer implements AutoCloseable {
 
     String lastFetchThread() {
         return lastFetchThread;
+    }
+
+    long heldAnsweredWithBytes() {
+        return heldAnsweredWithBytes.get();
+    }
+
+    long heldAnsweredWithBytesByHoldThread() {
+        return heldAnsweredWithBytesByHoldThread.get();
+    }
+
+    long holdRounds() {
+        return holdRounds;
     }
 
     long ackOnlyFetchesServed() {

@@ -368,7 +368,7 @@ public final class ReplicationService implements PutGate, AutoCloseable {
                     }
                     HaServer s = server;
                     if (s != null) {
-                        s.wakeUp();
+                        s.onCommitPointMoved();
                     }
                 });
         if (sync) {
@@ -689,7 +689,7 @@ public final class ReplicationService implements PutGate, AutoCloseable {
         }
         HaServer s = server;
         if (s != null) {
-            s.wakeUp();
+            s.onAppended();
         }
         if (!sync) {
             return local;

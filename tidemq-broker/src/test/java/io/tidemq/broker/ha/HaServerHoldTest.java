@@ -50,6 +50,18 @@ class HaServerHoldTest {
     }
 
     @Test
+    void aHeldFetchOrCommitNewsWakesTheHoldThreadOnlyWhenItIsDueBeforeTheHoldThreadWakesAnyway() {
+        long running = Long.MIN_VALUE;
+        assertThat(HaServer.holdWakeNeeded(5_000, running)).as("mid-round it may have looked already").isTrue();
+        assertThat(HaServer.holdWakeNeeded(5_000, 6_000)).isTrue();
+        assertThat(HaServer.holdWakeNeeded(5_000, 5_000)).isFalse();
+        assertThat(HaServer.holdWakeNeeded(5_000, 4_000)).isFalse();
+        // nanoTime values compare by difference
+        assertThat(HaServer.holdWakeNeeded(Long.MAX_VALUE + 10, Long.MAX_VALUE - 10)).isFalse();
+        assertThat(HaServer.holdWakeNeeded(Long.MAX_VALUE - 10, Long.MAX_VALUE + 10)).isTrue();
+    }
+
+    @Test
     void theHoldThreadParksUntilTheNextLagCheckDeadlineOrCommitNewsInsteadOfPolling() {
         long none = Long.MAX_VALUE;
         // nothing held: until the next lag check (replicaLagMaxMs / 10), not a fixed 5 ms poll

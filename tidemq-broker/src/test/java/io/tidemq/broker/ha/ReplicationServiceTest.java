@@ -160,10 +160,18 @@ class ReplicationServiceTest {
         ReplicationService slave = service(slaveConfig(master), 1, slaveStore);
         await().until(() -> "2".equals(master.describe().get("haInSyncReplicas")));
         long fetchesBefore = master.haServer().fetchesServed();
+        long withBytesBefore = master.haServer().heldAnsweredWithBytes();
+        long byHoldThreadBefore = master.haServer().heldAnsweredWithBytesByHoldThread();
         int sends = 40;
         for (int i = 0; i < sends; i++) {
             put(master, masterStore, "one-request-" + i).join();
         }
+        long withBytes = master.haServer().heldAnsweredWithBytes() - withBytesBefore;
+        assertThat(withBytes).as("each send's bytes go out in the answer to a fetch held at the end").isGreaterThan(sends / 2);
+        // handed by the appending thread to the fetch's I/O thread; the hold thread takes one only when it happens to
+        // run for another reason between an append and the appender's hand-off
+        assertThat(master.haServer().heldAnsweredWithBytesByHoldThread() - byHoldThreadBefore)
+                .as("new bytes do not wake tidemq-ha-hold").isLessThanOrEqualTo(withBytes / 4);
         assertThat(master.haServer().ackOnlyFetchesServed()).as("no separate acknowledgements at the end").isZero();
         // one fetch per send, and at most one more when the commit point went out alone before the next send
         assertThat(master.haServer().fetchesServed() - fetchesBefore).isLessThanOrEqualTo(2L * sends + 2);

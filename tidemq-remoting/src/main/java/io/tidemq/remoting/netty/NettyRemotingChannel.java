@@ -71,6 +71,16 @@ public final class NettyRemotingChannel implements RemotingChannel {
         channel.close();
     }
 
+    /** On the channel's event loop; at once when called there (Netty runs a task queued from its own loop later). */
+    @Override
+    public void executeOnIoThread(Runnable task) {
+        if (channel.eventLoop().inEventLoop()) {
+            task.run();
+        } else {
+            channel.eventLoop().execute(task);
+        }
+    }
+
     /** The underlying Netty channel, for code that needs transport details. */
     public Channel nettyChannel() {
         return channel;

@@ -61,6 +61,22 @@ class RequestResponseTest {
     }
 
     @Test
+    void aTaskExecutedOnAChannelsIoThreadRunsOnTheThreadThatReadItsRequests() throws Exception {
+        AtomicReference<String> readOn = new AtomicReference<>();
+        AtomicReference<io.tidemq.remoting.RemotingChannel> channel = new AtomicReference<>();
+        loop.server.registerProcessor(RequestCode.PULL_MESSAGE, (ch, req) -> {
+            readOn.set(Thread.currentThread().getName());
+            channel.set(ch);
+            return CompletableFuture.completedFuture(RemotingCommand.success());
+        }, Runnable::run);
+        loop.client.invokeSync(loop.address(), RemotingCommand.createRequest(RequestCode.PULL_MESSAGE), TIMEOUT_MS);
+
+        CompletableFuture<String> ranOn = new CompletableFuture<>();
+        channel.get().executeOnIoThread(() -> ranOn.complete(Thread.currentThread().getName()));
+        assertThat(ranOn.get(TIMEOUT_MS, TimeUnit.MILLISECONDS)).isEqualTo(readOn.get()).contains("-io");
+    }
+
+    @Test
     void anAsyncProcessorAnswersWhenItsFutureCompletesWithoutHoldingAThread() throws Exception {
         CompletableFuture<RemotingCommand> later = new CompletableFuture<>();
         CountDownLatch received = new CountDownLatch(1);
