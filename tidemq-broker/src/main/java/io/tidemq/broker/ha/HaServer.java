@@ -35,7 +35,8 @@ import java.util.concurrent.locks.LockSupport;
  * {@code tidemq-ha-server} (one thread). A held fetch is answered for new bytes on its connection's I/O thread, handed
  * there by the thread that appended them ({@link #onAppended()}) or by the fetch itself when the bytes came while it
  * was being held: one wake-up of that I/O thread per batch, which the write needs anyway. {@code tidemq-ha-hold}
- * answers the rest (a wait that ended, newer metadata, commit news no bytes carried) and checks replica lag; it parks until the first of these is due ({@link #parkNanos}) and is
+ * answers the rest (a wait that ended, newer metadata, commit news no bytes carried), checks replica lag and expires
+ * SYNC sends the slaves did not confirm in time; it parks until the first of these is due ({@link #parkNanos}) and is
  * woken only when something is due earlier than it planned ({@link #wakeHoldBy}), never per batch. {@link #held} is
  * a concurrent queue shared by them; a fetch is answered by the one thread whose {@code held.remove} took it.
  */
@@ -421,6 +422,15 @@ final class HaServer implements AutoCloseable {
         return Math.max(1, Math.min(parkNs, commitNewsParkNs));
     }
 
+    /**
+     * How often the hold thread checks replica lag and SYNC sends' deadlines at least: a tenth of the shorter of
+     * {@code replicaLagMaxMs} and {@code replicaAckTimeoutMs}, at least 10 ms, so a send past its deadline fails at
+     * most a tenth of its timeout late even when it was not the first waiting at the previous check.
+     */
+    static long checkIntervalMs(long replicaLagMaxMs, long replicaAckTimeoutMs) {
+        return Math.max(10, Math.min(replicaLagMaxMs, replicaAckTimeoutMs) / 10);
+    }
+
     private void holdLoop() {
         long nextLagCheckMs = 0;
         while (!stopped) {
@@ -451,8 +461,10 @@ final class HaServer implements AutoCloseable {
                 }
                 if (now >= nextLagCheckMs) {
                     isr.checkLag();
-                    nextLagCheckMs = now + Math.max(10, config.replicaLagMaxMs() / 10);
+                    nextLagCheckMs = now + checkIntervalMs(config.replicaLagMaxMs(), config.replicaAckTimeoutMs());
                 }
+                // SYNC sends past replicaAckTimeoutMs fail here; the first one still waiting sets a deadline
+                earliestDeadlineMs = Math.min(earliestDeadlineMs, isr.expireWaiters());
             } catch (RuntimeException e) {
                 log.error("answering held replication fetches failed; retrying", e);
                 commitNewsParkNs = HOLD_RETRY_PARK_NS;

@@ -12,8 +12,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 
@@ -28,8 +26,9 @@ import java.util.function.LongSupplier;
  * ack reaches the commit point and the start of the current epoch.
  *
  * <p>Thread-safety: replica state is guarded by this; the commit point is volatile; waiters are a concurrent
- * map completed outside the lock, on the thread that moved the commit point (an HA thread) or by the
- * {@link CompletableFuture#orTimeout} timer.
+ * map completed outside the lock, on the thread that moved the commit point (an HA thread), or failed by the
+ * periodic sweep for expired ones ({@link #expireWaiters}, the master's {@code tidemq-ha-hold} thread) - one shared
+ * sweep instead of a timer entry per send, added and cancelled on the send's path.
  */
 final class InSyncReplicas {
 
@@ -74,8 +73,25 @@ final class InSyncReplicas {
      * the controller follower's threads, read under this object's lock.
      */
     private volatile java.util.Set<Integer> controllerInSync;
-    /** SYNC puts waiting for the commit point, by their end offset (unique: puts never overlap). */
-    private final ConcurrentSkipListMap<Long, CompletableFuture<Void>> waiters = new ConcurrentSkipListMap<>();
+    /** A SYNC put waiting for the commit point until its deadline. */
+    private static final class Waiter extends CompletableFuture<Void> {
+        final long deadlineMs;
+        final long timeoutMs;
+
+        Waiter(long deadlineMs, long timeoutMs) {
+            this.deadlineMs = deadlineMs;
+            this.timeoutMs = timeoutMs;
+        }
+    }
+
+    /**
+     * SYNC puts waiting for the commit point, by their end offset (unique: puts never overlap). In offset order the
+     * deadlines rise too, up to the few microseconds by which two senders' appends and waits may cross. Removed by
+     * the thread that completes or fails one (map removal decides, once).
+     */
+    private final ConcurrentSkipListMap<Long, Waiter> waiters = new ConcurrentSkipListMap<>();
+    /** Why {@link #failAll} failed the waiting puts, or null; set once, before the waiters are failed. */
+    private volatile String failedAll;
 
     /** The master's own replica id (never a slave here); -1 when the set has no controller. */
     private volatile int selfId = -1;
@@ -228,9 +244,9 @@ final class InSyncReplicas {
     }
 
     private void completeUpTo(long point) {
-        ConcurrentNavigableMap<Long, CompletableFuture<Void>> done = waiters.headMap(point, true);
+        ConcurrentNavigableMap<Long, Waiter> done = waiters.headMap(point, true);
         while (!done.isEmpty()) {
-            Map.Entry<Long, CompletableFuture<Void>> first = done.pollFirstEntry();
+            Map.Entry<Long, Waiter> first = done.pollFirstEntry();
             if (first != null) {
                 first.getValue().complete(null);
             }
@@ -254,34 +270,58 @@ final class InSyncReplicas {
 
     /**
      * Completes when every in-sync replica holds everything below {@code endOffset}, or fails with
-     * FLUSH_SLAVE_TIMEOUT after {@code timeoutMs} (the record stays stored).
+     * FLUSH_SLAVE_TIMEOUT once {@code timeoutMs} passed, at the first {@link #expireWaiters} after it (the record
+     * stays stored).
      */
     CompletableFuture<Void> awaitCommit(long endOffset, long timeoutMs) {
         if (commitPoint >= endOffset) {
             return CompletableFuture.completedFuture(null);
         }
-        CompletableFuture<Void> waiter = new CompletableFuture<>();
+        Waiter waiter = new Waiter(clockMs.getAsLong() + timeoutMs, timeoutMs);
         waiters.put(endOffset, waiter);
         if (commitPoint >= endOffset) {
             waiters.remove(endOffset, waiter);
             return CompletableFuture.completedFuture(null);
         }
-        recompute(); // a set of the master alone commits at once
-        return waiter.orTimeout(timeoutMs, TimeUnit.MILLISECONDS).exceptionallyCompose(t -> {
+        String closed = failedAll;
+        if (closed != null) {
+            // the master side closed between this put and its wait: no sweep would ever fail it
             waiters.remove(endOffset, waiter);
-            if (t instanceof TimeoutException) {
-                return CompletableFuture.failedFuture(new ReplicationException(ResponseCode.FLUSH_SLAVE_TIMEOUT,
-                        "the message was stored on the master but the in-sync slaves did not confirm it within "
-                                + timeoutMs + " ms (replicaAckTimeoutMs); it may be delivered, retry only if"
-                                + " duplicates are acceptable"));
-            }
-            return CompletableFuture.failedFuture(t);
-        });
+            waiter.completeExceptionally(new ReplicationException(ResponseCode.FLUSH_SLAVE_TIMEOUT, closed));
+            return waiter;
+        }
+        recompute(); // a set of the master alone commits at once
+        return waiter;
     }
 
-    /** Fails every waiting put (shutdown). */
+    /**
+     * Fails the waiting puts whose deadline passed with FLUSH_SLAVE_TIMEOUT. Walks from the lowest offset and stops at
+     * the first put still in time: a put whose deadline crossed a lower one's by a few microseconds fails at the next
+     * sweep. Called periodically (the hold thread, at least every tenth of {@code replicaAckTimeoutMs}).
+     *
+     * @return the deadline of the first put still waiting (clock milliseconds), or {@code Long.MAX_VALUE}
+     */
+    long expireWaiters() {
+        long now = clockMs.getAsLong();
+        for (Map.Entry<Long, Waiter> entry : waiters.entrySet()) {
+            Waiter waiter = entry.getValue();
+            if (waiter.deadlineMs > now) {
+                return waiter.deadlineMs;
+            }
+            if (waiters.remove(entry.getKey(), waiter)) {
+                waiter.completeExceptionally(new ReplicationException(ResponseCode.FLUSH_SLAVE_TIMEOUT,
+                        "the message was stored on the master but the in-sync slaves did not confirm it within "
+                                + waiter.timeoutMs + " ms (replicaAckTimeoutMs); it may be delivered, retry only if"
+                                + " duplicates are acceptable"));
+            }
+        }
+        return Long.MAX_VALUE;
+    }
+
+    /** Fails every waiting put and every later one (the master side closes: a role change or a shutdown). */
     void failAll(String why) {
-        List<CompletableFuture<Void>> all = new ArrayList<>(waiters.values());
+        failedAll = why;
+        List<Waiter> all = new ArrayList<>(waiters.values());
         waiters.clear();
         all.forEach(f -> f.completeExceptionally(new ReplicationException(ResponseCode.FLUSH_SLAVE_TIMEOUT, why)));
     }

@@ -62,6 +62,13 @@ class HaServerHoldTest {
     }
 
     @Test
+    void lagAndSendDeadlinesAreCheckedEveryTenthOfTheShorterOfLagAndAckTimeout() {
+        assertThat(HaServer.checkIntervalMs(10_000, 3_000)).isEqualTo(300);
+        assertThat(HaServer.checkIntervalMs(500, 5_000)).isEqualTo(50);
+        assertThat(HaServer.checkIntervalMs(100, 10)).isEqualTo(10);
+    }
+
+    @Test
     void theHoldThreadParksUntilTheNextLagCheckDeadlineOrCommitNewsInsteadOfPolling() {
         long none = Long.MAX_VALUE;
         // nothing held: until the next lag check (replicaLagMaxMs / 10), not a fixed 5 ms poll

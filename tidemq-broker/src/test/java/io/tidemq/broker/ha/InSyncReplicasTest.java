@@ -54,6 +54,49 @@ class InSyncReplicasTest {
     }
 
     @Test
+    void aPutTheSlavesDoNotConfirmWithinItsTimeoutFailsWithFlushSlaveTimeoutAtTheNextSweepAndLaterOnesWait() {
+        InSyncReplicas isr = replicas(2);
+        isr.onHello(1, UUID.randomUUID(), 1, 0);
+        isr.onFetch(1, 0);
+        masterEnd.set(100);
+        CompletableFuture<Void> first = isr.awaitCommit(100, 3_000);
+        clockMs.addAndGet(1_000);
+        masterEnd.set(200);
+        CompletableFuture<Void> second = isr.awaitCommit(200, 3_000);
+        assertThat(isr.expireWaiters()).as("the first waiting put's deadline").isEqualTo(4_000);
+
+        clockMs.set(3_999);
+        assertThat(isr.expireWaiters()).isEqualTo(4_000);
+        assertThat(first).as("no timer of its own: only the sweep fails a put").isNotDone();
+        clockMs.set(4_000);
+        assertThat(isr.expireWaiters()).as("the next one's deadline").isEqualTo(5_000);
+        assertThat(first).isCompletedExceptionally();
+        assertThatThrownBy(first::join).cause().isInstanceOf(ReplicationException.class)
+                .hasMessageContaining("replicaAckTimeoutMs")
+                .satisfies(e -> assertThat(((ReplicationException) e).code()).isEqualTo(ResponseCode.FLUSH_SLAVE_TIMEOUT));
+        assertThat(second).isNotDone();
+
+        isr.onFetch(1, 200);
+        assertThat(second).as("confirmed in time").isCompleted().isNotCompletedExceptionally();
+        clockMs.set(10_000);
+        assertThat(isr.expireWaiters()).as("nothing waits").isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
+    void aPutThatStartsWaitingAfterTheMasterSideClosedFailsAtOnce() {
+        InSyncReplicas isr = replicas(2);
+        isr.onHello(1, UUID.randomUUID(), 1, 0);
+        isr.onFetch(1, 0);
+        masterEnd.set(100);
+        CompletableFuture<Void> waiting = isr.awaitCommit(100, 3_000);
+        isr.failAll("no longer master");
+        assertThat(waiting).isCompletedExceptionally();
+        masterEnd.set(200);
+        assertThatThrownBy(() -> isr.awaitCommit(200, 3_000).join()).cause().isInstanceOf(ReplicationException.class)
+                .hasMessage("no longer master");
+    }
+
+    @Test
     void aReplicaTheControllerStillHoldsInSyncCountsForCommitsUntilTheControllerDropsIt() {
         InSyncReplicas isr = replicas(1);
         isr.useControllerInSync(0, java.util.Set.of(0, 1, 2));
