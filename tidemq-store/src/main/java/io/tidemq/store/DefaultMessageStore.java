@@ -97,6 +97,12 @@ public final class DefaultMessageStore implements MessageStore {
     private volatile long dispatchCeiling = Long.MAX_VALUE;
     /** Created on first use; guarded by this. */
     private ReplicaLog replicaLog;
+    /**
+     * The dispatched offset the last thorough index flush made durable, and when that round started. Written and
+     * read by whoever runs flush rounds: the tidemq-flush-consumequeue thread, then close() after stopping it.
+     */
+    private volatile long durableDispatchedOffset = -1;
+    private volatile long lastThoroughIndexFlushMs;
 
     public DefaultMessageStore(StoreConfig config) {
         this.config = config;
@@ -283,7 +289,7 @@ public final class DefaultMessageStore implements MessageStore {
                 config.flushLeastPages(), config.flushThoroughIntervalMs());
         flusher.start();
         reput.start();
-        flushConsumeQueueService = new FlushConsumeQueueService(() -> flushIndexesAndCheckpoint(false),
+        flushConsumeQueueService = new FlushConsumeQueueService(() -> flushIndexesAndCheckpoint(false, false),
                 config.flushConsumeQueueIntervalMs());
         flushConsumeQueueService.start();
         retention = new RetentionService(commitLog, consumeQueues, metrics, config.retentionHours(),
@@ -298,23 +304,40 @@ public final class DefaultMessageStore implements MessageStore {
     }
 
     /**
-     * Flushes ConsumeQueues and the key index, then records in the checkpoint how far everything is durable.
+     * One flush round of the indexes, then the checkpoint. A thorough round (every
+     * {@code flushConsumeQueueThoroughIntervalMs}, and the final one of close()) flushes every ConsumeQueue and
+     * advances the checkpoint's dispatched offset; the rounds in between flush only queues with at least
+     * {@code flushConsumeQueueLeastPages} dirty pages and keep the last thorough round's dispatched offset, so the
+     * checkpoint never claims an entry durable that was not flushed. Why: an msync leaves every page of the file
+     * clean and write-protected, so the next entry written there takes a write fault; with thousands of sparse
+     * queues an msync per queue per second made that fault the dispatcher's main cost (docs/benchmarks.md, "Many
+     * queues").
      *
-     * @param closing the final checkpoint of a clean close(): it also records the CommitLog's exact end, so the
-     *                next start knows where the log ends (see CommitLogRecovery), when everything written was
-     *                flushed
+     * @param finalRound the last round, from close(): always thorough
+     * @param clean      a clean close(): the checkpoint also records the CommitLog's exact end, so the next start
+     *                   knows where the log ends (see CommitLogRecovery), when everything written was flushed
      */
-    private void flushIndexesAndCheckpoint(boolean closing) {
-        long dispatched = durablyDispatchedOffset();
-        consumeQueues.flushAll();
+    private void flushIndexesAndCheckpoint(boolean finalRound, boolean clean) {
+        long startMs = System.currentTimeMillis();
+        boolean thorough = finalRound
+                || startMs - lastThoroughIndexFlushMs >= config.flushConsumeQueueThoroughIntervalMs();
+        if (thorough) {
+            long dispatched = durablyDispatchedOffset();
+            consumeQueues.flushAll(0);
+            durableDispatchedOffset = dispatched;
+            lastThoroughIndexFlushMs = startMs;
+        } else {
+            consumeQueues.flushAll(config.flushConsumeQueueLeastPages());
+        }
         if (keyIndex != null) {
             keyIndex.flush();
         }
         long nowMs = System.currentTimeMillis();
         long flushed = commitLog.flushedOffset();
-        long cleanEnd = closing && flushed == commitLog.maxOffset() ? flushed : -1;
-        new StoreCheckpoint(flushed, nowMs, dispatched, nowMs, nowMs, dispatched, cleanEnd)
-                .store(config.storePath());
+        long cleanEnd = clean && flushed == commitLog.maxOffset() ? flushed : -1;
+        long dispatched = durableDispatchedOffset;
+        new StoreCheckpoint(flushed, nowMs, dispatched, lastThoroughIndexFlushMs, lastThoroughIndexFlushMs, dispatched,
+                cleanEnd).store(config.storePath());
     }
 
     /**
@@ -624,7 +647,7 @@ public final class DefaultMessageStore implements MessageStore {
                     reput.reputFromOffset(), e);
         }
         try {
-            flushIndexesAndCheckpoint(clean);
+            flushIndexesAndCheckpoint(true, clean);
         } catch (RuntimeException e) {
             clean = false;
             log.error("store {}: the final flush of the ConsumeQueues, key index or checkpoint failed", config.storePath(), e);

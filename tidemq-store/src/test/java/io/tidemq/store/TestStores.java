@@ -17,7 +17,7 @@ public final class TestStores {
     private TestStores() {
     }
 
-    /** 64 KiB CommitLog files, 64-entry ConsumeQueue files, fast flush threads. */
+    /** 64 KiB CommitLog files, 64-entry ConsumeQueue files, fast flush threads (every index flush round thorough). */
     public static StoreConfig.Builder smallConfig(Path dir) {
         return StoreConfig.builder(dir)
                 .commitLogFileBytes(FILE_BYTES)
@@ -26,6 +26,7 @@ public final class TestStores {
                 .flushIntervalMs(10)
                 .flushLeastPages(0)
                 .flushConsumeQueueIntervalMs(20)
+                .flushConsumeQueueThoroughIntervalMs(20)
                 .indexHashSlots(64)
                 .indexMaxEntriesPerFile(512)
                 .warmMappedFiles(false);

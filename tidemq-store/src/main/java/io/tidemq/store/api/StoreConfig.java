@@ -28,6 +28,8 @@ public final class StoreConfig {
     private final long flushThoroughIntervalMs;
     private final long syncFlushTimeoutMs;
     private final long flushConsumeQueueIntervalMs;
+    private final int flushConsumeQueueLeastPages;
+    private final long flushConsumeQueueThoroughIntervalMs;
     private final int retentionHours;
     private final double diskMaxUsedRatio;
     private final long diskReserveBytes;
@@ -53,6 +55,8 @@ public final class StoreConfig {
         this.flushThoroughIntervalMs = b.flushThoroughIntervalMs;
         this.syncFlushTimeoutMs = b.syncFlushTimeoutMs;
         this.flushConsumeQueueIntervalMs = b.flushConsumeQueueIntervalMs;
+        this.flushConsumeQueueLeastPages = b.flushConsumeQueueLeastPages;
+        this.flushConsumeQueueThoroughIntervalMs = b.flushConsumeQueueThoroughIntervalMs;
         this.retentionHours = b.retentionHours;
         this.diskMaxUsedRatio = b.diskMaxUsedRatio;
         this.diskReserveBytes = b.diskReserveBytes >= 0 ? b.diskReserveBytes
@@ -128,6 +132,19 @@ public final class StoreConfig {
     /** How often ConsumeQueues (and the key index) are flushed and the checkpoint written; default 1 s. */
     public long flushConsumeQueueIntervalMs() {
         return flushConsumeQueueIntervalMs;
+    }
+
+    /** Dirty pages a ConsumeQueue needs before a (not thorough) flush round msyncs it; default 2. */
+    public int flushConsumeQueueLeastPages() {
+        return flushConsumeQueueLeastPages;
+    }
+
+    /**
+     * How often a flush round msyncs every ConsumeQueue whatever its dirty pages, and advances the checkpoint's
+     * dispatched offset; default 10 s.
+     */
+    public long flushConsumeQueueThoroughIntervalMs() {
+        return flushConsumeQueueThoroughIntervalMs;
     }
 
     /** CommitLog files last modified longer ago than this are deleted; default 72 h. */
@@ -216,6 +233,9 @@ public final class StoreConfig {
         private long flushThoroughIntervalMs = StoreConfigKeys.FLUSH_THOROUGH_INTERVAL_MS.defaultValue();
         private long syncFlushTimeoutMs = StoreConfigKeys.SYNC_FLUSH_TIMEOUT_MS.defaultValue();
         private long flushConsumeQueueIntervalMs = StoreConfigKeys.FLUSH_CONSUME_QUEUE_INTERVAL_MS.defaultValue();
+        private int flushConsumeQueueLeastPages = StoreConfigKeys.FLUSH_CONSUME_QUEUE_LEAST_PAGES.defaultValue();
+        private long flushConsumeQueueThoroughIntervalMs =
+                StoreConfigKeys.FLUSH_CONSUME_QUEUE_THOROUGH_INTERVAL_MS.defaultValue();
         private int retentionHours = StoreConfigKeys.RETENTION_HOURS.defaultValue();
         private double diskMaxUsedRatio = StoreConfigKeys.DISK_MAX_USED_RATIO.defaultValue();
         private long diskReserveBytes = StoreConfigKeys.DISK_RESERVE_BYTES.defaultValue();
@@ -272,6 +292,16 @@ public final class StoreConfig {
 
         public Builder flushConsumeQueueIntervalMs(long v) {
             flushConsumeQueueIntervalMs = v;
+            return this;
+        }
+
+        public Builder flushConsumeQueueLeastPages(int v) {
+            flushConsumeQueueLeastPages = v;
+            return this;
+        }
+
+        public Builder flushConsumeQueueThoroughIntervalMs(long v) {
+            flushConsumeQueueThoroughIntervalMs = v;
             return this;
         }
 
@@ -360,6 +390,8 @@ public final class StoreConfig {
             check(StoreConfigKeys.FLUSH_THOROUGH_INTERVAL_MS, flushThoroughIntervalMs);
             check(StoreConfigKeys.SYNC_FLUSH_TIMEOUT_MS, syncFlushTimeoutMs);
             check(StoreConfigKeys.FLUSH_CONSUME_QUEUE_INTERVAL_MS, flushConsumeQueueIntervalMs);
+            check(StoreConfigKeys.FLUSH_CONSUME_QUEUE_LEAST_PAGES, flushConsumeQueueLeastPages);
+            check(StoreConfigKeys.FLUSH_CONSUME_QUEUE_THOROUGH_INTERVAL_MS, flushConsumeQueueThoroughIntervalMs);
             check(StoreConfigKeys.RETENTION_HOURS, retentionHours);
             check(StoreConfigKeys.DISK_MAX_USED_RATIO, diskMaxUsedRatio);
             check(StoreConfigKeys.DISK_RESERVE_BYTES, diskReserveBytes);

@@ -37,6 +37,16 @@ public final class StoreConfigKeys {
     public static final ConfigKey<Long> FLUSH_CONSUME_QUEUE_INTERVAL_MS = ConfigKey.ofLong(
             "flushConsumeQueueIntervalMs", "ms", 1_000, 1, 60_000,
             "how often ConsumeQueues and the key index are flushed and the checkpoint written");
+    public static final ConfigKey<Integer> FLUSH_CONSUME_QUEUE_LEAST_PAGES = ConfigKey.ofInt(
+            "flushConsumeQueueLeastPages", "pages", 2, 0, 1_000_000,
+            "dirty 4 KiB pages a ConsumeQueue needs before a flush round msyncs it; queues with fewer wait for the"
+                    + " next thorough round (with many sparse queues, msync per queue per round is most of the"
+                    + " dispatcher's cost: every msync makes the next entry's write fault)");
+    public static final ConfigKey<Long> FLUSH_CONSUME_QUEUE_THOROUGH_INTERVAL_MS = ConfigKey.ofLong(
+            "flushConsumeQueueThoroughIntervalMs", "ms", 10_000, 1, 3_600_000,
+            "at least this often every ConsumeQueue is flushed whatever its dirty pages, and only then does the"
+                    + " checkpoint's dispatched offset advance: after an OS crash recovery re-indexes at most this"
+                    + " much of the CommitLog");
     public static final ConfigKey<Integer> RETENTION_HOURS = ConfigKey.ofInt(
             "retentionHours", "hours", 72, 1, 24 * 365 * 10,
             "CommitLog files last modified longer ago than this are deleted");
@@ -93,6 +103,8 @@ public final class StoreConfigKeys {
             .key(FLUSH_THOROUGH_INTERVAL_MS, StoreConfig.Builder::flushThoroughIntervalMs)
             .key(SYNC_FLUSH_TIMEOUT_MS, StoreConfig.Builder::syncFlushTimeoutMs)
             .key(FLUSH_CONSUME_QUEUE_INTERVAL_MS, StoreConfig.Builder::flushConsumeQueueIntervalMs)
+            .key(FLUSH_CONSUME_QUEUE_LEAST_PAGES, StoreConfig.Builder::flushConsumeQueueLeastPages)
+            .key(FLUSH_CONSUME_QUEUE_THOROUGH_INTERVAL_MS, StoreConfig.Builder::flushConsumeQueueThoroughIntervalMs)
             .key(RETENTION_HOURS, StoreConfig.Builder::retentionHours)
             .key(DISK_MAX_USED_RATIO, StoreConfig.Builder::diskMaxUsedRatio)
             .key(DISK_RESERVE_BYTES, StoreConfig.Builder::diskReserveBytes)

@@ -461,7 +461,12 @@ public final class ConsumeQueue {
     }
 
     public void flush() {
-        files.flush(0);
+        flush(0);
+    }
+
+    /** Flushes when at least {@code leastPages} pages are dirty (0: whatever is dirty); see MappedFile#flush. */
+    public void flush(int leastPages) {
+        files.flush(leastPages);
     }
 
     public void shutdown() {

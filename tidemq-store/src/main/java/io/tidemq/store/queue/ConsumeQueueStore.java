@@ -263,9 +263,10 @@ public final class ConsumeQueueStore implements CommitLogDispatcher {
         return cuts;
     }
 
-    public void flushAll() {
+    /** Flushes every queue with at least {@code leastPages} dirty pages (0: every queue with anything dirty). */
+    public void flushAll(int leastPages) {
         for (ConsumeQueue queue : all()) {
-            queue.flush();
+            queue.flush(leastPages);
         }
     }
 

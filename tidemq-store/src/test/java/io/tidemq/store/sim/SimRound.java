@@ -60,6 +60,8 @@ final class SimRound {
     private final int flushLeastPages;
     private final long flushThoroughMs;
     private final long flushConsumeQueueMs;
+    private final int flushConsumeQueueLeastPages;
+    private final long flushConsumeQueueThoroughMs;
     private final boolean preallocate;
     private final boolean warm;
     /** Test thread only: puts not joined yet. */
@@ -77,11 +79,14 @@ final class SimRound {
         this.flushLeastPages = random.nextInt(5);
         this.flushThoroughMs = 10 + random.nextInt(50);
         this.flushConsumeQueueMs = 5 + random.nextInt(60);
+        this.flushConsumeQueueLeastPages = random.nextInt(3);
+        this.flushConsumeQueueThoroughMs = random.nextBoolean() ? flushConsumeQueueMs : 20 + random.nextInt(400);
         this.preallocate = random.nextBoolean();
         this.warm = random.nextInt(4) == 0;
-        note("%s, CQ %d entries/file, index %d entries/file, flush %d ms/%d pages/thorough %d ms, CQ flush %d ms,"
-                        + " preallocate %s, warm %s", mode, consumeQueueEntries, indexEntries, flushIntervalMs,
-                flushLeastPages, flushThoroughMs, flushConsumeQueueMs, preallocate, warm);
+        note("%s, CQ %d entries/file, index %d entries/file, flush %d ms/%d pages/thorough %d ms, CQ flush %d ms/%d"
+                        + " pages/thorough %d ms, preallocate %s, warm %s", mode, consumeQueueEntries, indexEntries,
+                flushIntervalMs, flushLeastPages, flushThoroughMs, flushConsumeQueueMs, flushConsumeQueueLeastPages,
+                flushConsumeQueueThoroughMs, preallocate, warm);
     }
 
     private StoreConfig config(Path dir) {
@@ -94,6 +99,8 @@ final class SimRound {
                 .flushLeastPages(flushLeastPages)
                 .flushThoroughIntervalMs(flushThoroughMs)
                 .flushConsumeQueueIntervalMs(flushConsumeQueueMs)
+                .flushConsumeQueueLeastPages(flushConsumeQueueLeastPages)
+                .flushConsumeQueueThoroughIntervalMs(flushConsumeQueueThoroughMs)
                 .syncFlushTimeoutMs(30_000)
                 .retentionHours(1)
                 .diskMaxUsedRatio(0.99)
