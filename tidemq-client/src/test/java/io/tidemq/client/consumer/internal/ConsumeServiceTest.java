@@ -175,4 +175,78 @@ class ConsumeServiceTest {
         await().atMost(WAIT).until(() -> sendBacks.size() == 2);
         assertThat(sendBacks).containsExactlyInAnyOrder("q0", "q1");
     }
+
+    @Test
+    void aPullGoesToOneTaskPerTargetOfExpectedListenerTimeBetweenOneAndEveryThread() {
+        long target = ConsumeService.TASK_TARGET_NANOS;
+        // not measured yet: every thread gets a share, but never more tasks than listener calls
+        assertThat(ConsumeService.tasksFor(32, 1, 8, -1, target)).isEqualTo(8);
+        assertThat(ConsumeService.tasksFor(3, 1, 8, -1, target)).isEqualTo(3);
+        assertThat(ConsumeService.tasksFor(32, 16, 8, -1, target)).isEqualTo(2);
+        // a listener that takes 1 us per message: a 32-message pull (32 us) is not worth a second hand-off
+        assertThat(ConsumeService.tasksFor(32, 1, 8, 1_000, target)).isEqualTo(1);
+        // 20 us per message: 640 us of work, three tasks of about 200 us
+        assertThat(ConsumeService.tasksFor(32, 1, 8, 20_000, target)).isEqualTo(3);
+        // a slow listener (1 ms per message) still runs a pull on every thread
+        assertThat(ConsumeService.tasksFor(32, 1, 8, 1_000_000, target)).isEqualTo(8);
+    }
+
+    @Test
+    void untilACallIsMeasuredAPullIsSpreadOverEveryThread() {
+        CountDownLatch allFourRunning = new CountDownLatch(4);
+        Map<String, Boolean> threads = new ConcurrentHashMap<>();
+        MessageListenerConcurrently listener = (msgs, ctx) -> {
+            threads.put(Thread.currentThread().getName(), true);
+            allFourRunning.countDown();
+            try {
+                // each call returns only once four run at the same time: one task would never get here
+                return allFourRunning.await(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                        ? ConsumeStatus.SUCCESS : ConsumeStatus.RETRY;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return ConsumeStatus.RETRY;
+            }
+        };
+        service = new ConsumeService("g", listener, config().consumeThreads(4).build(), offsets, delay,
+                (mq, m, dlq) -> stored(dlq));
+
+        submit(MQ, 0, 4);
+
+        await().atMost(WAIT).until(() -> offsets.readLocal(MQ) == 4);
+        assertThat(threads).hasSize(4);
+    }
+
+    @Test
+    void aListenerFasterThanAHandOffGetsAWholePullOnOneThread() {
+        Map<String, Integer> callsByThread = new ConcurrentHashMap<>();
+        MessageListenerConcurrently fast = (msgs, ctx) -> {
+            callsByThread.merge(Thread.currentThread().getName(), 1, Integer::sum);
+            return ConsumeStatus.SUCCESS;
+        };
+        // a target no listener call reaches, so the test does not depend on how fast this machine runs it
+        service = new ConsumeService("g", fast, config().consumeThreads(4).build(), offsets, delay,
+                (mq, m, dlq) -> stored(dlq), Long.MAX_VALUE / 4);
+        submit(MQ, 0, 1); // measures the listener once
+        await().atMost(WAIT).until(() -> offsets.readLocal(MQ) == 1);
+        callsByThread.clear();
+
+        submit(MQ, 1, 32);
+
+        await().atMost(WAIT).until(() -> offsets.readLocal(MQ) == 33);
+        assertThat(callsByThread).hasSize(1);
+        assertThat(callsByThread.values()).containsExactly(32);
+    }
+
+    /** Submits {@code count} messages of {@code mq} from {@code from}, as one pull. */
+    private void submit(MessageQueue mq, long from, int count) {
+        List<MessageExt> msgs = new java.util.ArrayList<>();
+        for (long o = from; o < from + count; o++) {
+            msgs.add(message(mq, o, "m" + o));
+        }
+        ProcessQueue pq = pqs.computeIfAbsent(mq, q -> new ProcessQueue(from));
+        pq.putMessages(msgs, from + count);
+        service.submit(mq, pq, msgs);
+    }
+
+    private final Map<MessageQueue, ProcessQueue> pqs = new ConcurrentHashMap<>();
 }
