@@ -15,10 +15,13 @@ import org.slf4j.LoggerFactory;
 import java.util.Iterator;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -115,17 +118,15 @@ final class HaServer implements AutoCloseable {
      * not answered for news its replica already got, e.g. from the answer to the fetch that moved the commit point.
      * Written by the request thread and the hold thread.
      */
-    private final java.util.concurrent.ConcurrentHashMap<Integer, Long> toldCommitPoint =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Integer, Long> toldCommitPoint = new ConcurrentHashMap<>();
     /** Fetches served, and those of them that were acknowledgements only ({@code maxBytes = 0}); for tests. */
-    private final java.util.concurrent.atomic.AtomicLong fetchesServed = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicLong ackOnlyFetches = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong fetchesServed = new AtomicLong();
+    private final AtomicLong ackOnlyFetches = new AtomicLong();
     /** The thread that served the last fetch; for tests. */
     private volatile String lastFetchThread;
     /** Held fetches answered with new bytes, and those of them the hold thread answered; for tests. */
-    private final java.util.concurrent.atomic.AtomicLong heldAnsweredWithBytes = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicLong heldAnsweredWithBytesByHoldThread =
-            new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong heldAnsweredWithBytes = new AtomicLong();
+    private final AtomicLong heldAnsweredWithBytesByHoldThread = new AtomicLong();
     /** Rounds of the hold thread; written by it, read by tests. */
     private volatile long holdRounds;
     /**
@@ -247,7 +248,7 @@ final class HaServer implements AutoCloseable {
         }
         try {
             fetch.channel.executeOnIoThread(task);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             task.run(); // the connection's I/O thread stopped: the answer fails to write, the slave reconnects
         }
     }
