@@ -26,13 +26,7 @@ import java.util.concurrent.TimeUnit;
  * Runs a push consumer's listener on {@code consumeThreads} threads ({@code tidemq-consume-<group>-n}).
  * A pull's messages are split into at most {@code consumeThreads} tasks, each calling the listener with
  * batches of up to {@code consumeBatchSize}, so the pool is fed in a few hand-offs rather than one per
- * message. How many tasks follows what the listener costs: each hand-off wakes a parked pool thread (a futex
- * wake-up on the pulling thread, a park and an unpark on the pool's), which costs more than a fast listener's
- * work on a whole pull, so a pull gets one task per {@link #TASK_TARGET_NANOS} of expected listener time (by a
- * running average of the measured calls), at least one and at most {@code consumeThreads}; until a call has been
- * measured, every thread gets a share. A slow listener therefore still runs a pull on all threads, and a fast one
- * takes a catching-up pull in one hand-off (docs/benchmarks.md, "Consume path"). Messages of the group's retry
- * queue reach the listener with their original topic.
+ * message. Messages of the group's retry queue reach the listener with their original topic.
  *
  * <p>After {@link ConsumeStatus#SUCCESS} the batch leaves its process queue and the queue's offset moves to
  * the smallest offset still in flight. A batch fails on {@link ConsumeStatus#RETRY}, an exception, or a call
@@ -56,11 +50,6 @@ import java.util.concurrent.TimeUnit;
 public final class ConsumeService {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConsumeService.class);
-    /**
-     * Listener time worth a task of its own: a pull expected to take this long or less goes to the pool as one
-     * task. A hand-off costs some microseconds of CPU on two threads; at 200 us it is about 1 % of the work.
-     */
-    static final long TASK_TARGET_NANOS = 200_000;
 
     private final String group;
     private final MessageListenerConcurrently listener;
@@ -76,14 +65,6 @@ public final class ConsumeService {
     /** Fails the calls the sweeper found overrunning (send-backs are network calls); threads die when idle. */
     private final ThreadPoolExecutor timedOutFailures;
     private final ConsumeTimeouts timeouts;
-    /** Expected listener time of a task: a pull is split into tasks of about this much work. */
-    private final long taskTargetNanos;
-    /**
-     * Running average of the listener's time per message, {@code -1} until a call has returned. Written by the
-     * consume threads without a lock (a lost update only delays the average by one call), read by the pulling
-     * thread in {@link #submit}.
-     */
-    private volatile long nanosPerMessage = -1;
     /** Set by {@link #shutdown}; queued tasks then return without consuming. */
     private volatile boolean closing;
 
@@ -93,12 +74,6 @@ public final class ConsumeService {
      */
     public ConsumeService(String group, MessageListenerConcurrently listener, ClientConfig config, OffsetStore offsets,
                           ScheduledExecutorService delay, SendBack sendBack) {
-        this(group, listener, config, offsets, delay, sendBack, TASK_TARGET_NANOS);
-    }
-
-    ConsumeService(String group, MessageListenerConcurrently listener, ClientConfig config, OffsetStore offsets,
-                   ScheduledExecutorService delay, SendBack sendBack, long taskTargetNanos) {
-        this.taskTargetNanos = taskTargetNanos;
         this.group = group;
         this.listener = listener;
         this.offsets = offsets;
@@ -120,36 +95,11 @@ public final class ConsumeService {
     public void submit(MessageQueue mq, ProcessQueue pq, List<MessageExt> pulled) {
         List<MessageExt> msgs = RetryCopies.withOriginTopics(mq, pulled);
         int n = msgs.size();
-        int perTask = Math.max(batchSize, ceilDiv(n, tasksFor(n, batchSize, threads, nanosPerMessage, taskTargetNanos)));
+        int perTask = Math.max(batchSize, (n + threads - 1) / threads);
         for (int from = 0; from < n; from += perTask) {
             List<MessageExt> chunk = msgs.subList(from, Math.min(n, from + perTask));
             execute(new ConsumeTask(mq, pq, chunk));
         }
-    }
-
-    /**
-     * How many tasks {@code n} messages go to the pool in: one per {@code targetNanos} of expected listener time
-     * ({@code nanosPerMessage}, {@code -1} when unknown: then as many as there are threads), never more than
-     * {@code threads} nor than the listener calls they make ({@code batchSize} messages per call), at least one.
-     */
-    static int tasksFor(int n, int batchSize, int threads, long nanosPerMessage, long targetNanos) {
-        int most = Math.max(1, Math.min(threads, ceilDiv(n, batchSize)));
-        if (nanosPerMessage < 0) {
-            return most;
-        }
-        long expectedNanos = nanosPerMessage * n;
-        return (int) Math.max(1, Math.min(most, targetNanos <= 0 ? most : expectedNanos / targetNanos));
-    }
-
-    private static int ceilDiv(int a, int b) {
-        return (a + b - 1) / b;
-    }
-
-    /** Folds one listener call into {@link #nanosPerMessage} (weight 1/8: a changed listener shows within calls). */
-    private void measured(long nanos, int messages) {
-        long perMessage = nanos / Math.max(1, messages);
-        long avg = nanosPerMessage;
-        nanosPerMessage = avg < 0 ? perMessage : avg + (perMessage - avg) / 8;
     }
 
     private void execute(ConsumeTask task) {
@@ -320,7 +270,6 @@ public final class ConsumeService {
                         batch.size(), mq, e);
                 status = ConsumeStatus.RETRY;
             }
-            measured(System.nanoTime() - call.startNanos, batch.size());
             if (!timeouts.end(call)) {
                 LOG.info("group {}: listener returned {} after consumeTimeoutMs for {} message(s) of {}; their retry"
                         + " is already under way, so the result is ignored", group, status, batch.size(), mq);
