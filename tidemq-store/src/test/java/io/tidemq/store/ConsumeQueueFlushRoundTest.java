@@ -57,6 +57,15 @@ class ConsumeQueueFlushRoundTest {
         return dir.resolve("consumequeue").resolve(topic).resolve(Integer.toString(queueId));
     }
 
+    /** A store whose rounds msync a queue with 2 dirty pages, and every queue every {@code thoroughMs}. */
+    private DefaultMessageStore store(CountingIo io, long thoroughMs) {
+        return new DefaultMessageStore(smallConfig(dir)
+                .consumeQueueEntriesPerFile(ENTRIES_PER_FILE)
+                .flushConsumeQueueLeastPages(2)
+                .flushConsumeQueueThoroughIntervalMs(thoroughMs)
+                .fileIo(io).build());
+    }
+
     private long checkpointDispatched() {
         return StoreCheckpoint.load(dir).consumeQueueFlushedOffset();
     }
@@ -65,11 +74,7 @@ class ConsumeQueueFlushRoundTest {
     void betweenThoroughRoundsASparseQueueIsNotFlushedAndTheCheckpointDoesNotCoverIt() {
         CountingIo io = new CountingIo();
         long end;
-        try (DefaultMessageStore store = new DefaultMessageStore(smallConfig(dir)
-                .consumeQueueEntriesPerFile(ENTRIES_PER_FILE)
-                .flushConsumeQueueLeastPages(2)
-                .flushConsumeQueueThoroughIntervalMs(ONE_HOUR_MS)
-                .fileIo(io).build())) {
+        try (DefaultMessageStore store = store(io, ONE_HOUR_MS)) {
             store.start();
             // the first round is thorough
             await().until(() -> StoreCheckpoint.load(dir).isKnown());
@@ -95,11 +100,7 @@ class ConsumeQueueFlushRoundTest {
     @Test
     void aQueueWithEnoughDirtyPagesIsFlushedBetweenThoroughRounds() {
         CountingIo io = new CountingIo();
-        try (DefaultMessageStore store = new DefaultMessageStore(smallConfig(dir)
-                .consumeQueueEntriesPerFile(ENTRIES_PER_FILE)
-                .flushConsumeQueueLeastPages(2)
-                .flushConsumeQueueThoroughIntervalMs(ONE_HOUR_MS)
-                .fileIo(io).build())) {
+        try (DefaultMessageStore store = store(io, ONE_HOUR_MS)) {
             store.start();
             await().until(() -> StoreCheckpoint.load(dir).isKnown());
             int entries = 2 * 4096 / 20 + 1; // past the second page boundary
@@ -115,11 +116,7 @@ class ConsumeQueueFlushRoundTest {
     @Test
     void aThoroughRoundFlushesEveryQueueAndAdvancesTheCheckpoint() {
         CountingIo io = new CountingIo();
-        try (DefaultMessageStore store = new DefaultMessageStore(smallConfig(dir)
-                .consumeQueueEntriesPerFile(ENTRIES_PER_FILE)
-                .flushConsumeQueueLeastPages(2)
-                .flushConsumeQueueThoroughIntervalMs(100)
-                .fileIo(io).build())) {
+        try (DefaultMessageStore store = store(io, 100)) {
             store.start();
             PutResult put = store.putMessage(message("sparse", 3, "a single entry")).join();
             long end = put.physicalOffset() + put.wroteBytes();
