@@ -308,10 +308,10 @@ public final class DefaultMessageStore implements MessageStore {
      * {@code flushConsumeQueueThoroughIntervalMs}, and the final one of close()) flushes every ConsumeQueue and
      * advances the checkpoint's dispatched offset; the rounds in between flush only queues with at least
      * {@code flushConsumeQueueLeastPages} dirty pages and keep the last thorough round's dispatched offset, so the
-     * checkpoint never claims an entry durable that was not flushed. Why: an msync leaves every page of the file
-     * clean and write-protected, so the next entry written there takes a write fault; with thousands of sparse
-     * queues an msync per queue per second made that fault the dispatcher's main cost (docs/benchmarks.md, "Many
-     * queues").
+     * checkpoint never claims an entry durable that was not flushed. Why: with thousands of sparse queues, an msync
+     * of every queue every round is thousands of small synchronous writes per second for a few entries each, and
+     * every msync leaves the page write-protected for the next entry (docs/benchmarks.md, "Many queues": this did not
+     * remove the dispatcher's fault cost measured there, whose cause is still open).
      *
      * @param finalRound the last round, from close(): always thorough
      * @param clean      a clean close(): the checkpoint also records the CommitLog's exact end, so the next start

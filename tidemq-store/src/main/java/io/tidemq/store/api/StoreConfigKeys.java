@@ -40,8 +40,8 @@ public final class StoreConfigKeys {
     public static final ConfigKey<Integer> FLUSH_CONSUME_QUEUE_LEAST_PAGES = ConfigKey.ofInt(
             "flushConsumeQueueLeastPages", "pages", 2, 0, 1_000_000,
             "dirty 4 KiB pages a ConsumeQueue needs before a flush round msyncs it; queues with fewer wait for the"
-                    + " next thorough round (with many sparse queues, msync per queue per round is most of the"
-                    + " dispatcher's cost: every msync makes the next entry's write fault)");
+                    + " next thorough round (with many sparse queues, an msync per queue per round is thousands of"
+                    + " small synchronous writes per second)");
     public static final ConfigKey<Long> FLUSH_CONSUME_QUEUE_THOROUGH_INTERVAL_MS = ConfigKey.ofLong(
             "flushConsumeQueueThoroughIntervalMs", "ms", 10_000, 1, 3_600_000,
             "at least this often every ConsumeQueue is flushed whatever its dirty pages, and only then does the"
