@@ -33,6 +33,9 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 
@@ -192,9 +195,19 @@ class OrderedConsumerIT {
         for (int q = 0; q < QUEUES; q += 2) {
             otherQueues.add(new MessageQueue(TOPIC, broker, q));
         }
-        // another member holds half the queues and keeps renewing (below) until it "crashes"
+        // another member holds half the queues and renews them every 200 ms from its own thread until it
+        // "crashes" (the renewer stops): renewing from the test's own steps let the lease lapse whenever sending
+        // took longer than the lease on a loaded machine, and the survivor then rightly took those queues
         String other = "10.9.9.9@1@other";
         table.tryLock(group, other, otherQueues);
+        ScheduledExecutorService otherMember = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "it-ordered-other-member");
+            t.setDaemon(true);
+            return t;
+        });
+        clients.add(otherMember::shutdownNow);
+        otherMember.scheduleWithFixedDelay(() -> table.tryLock(group, other, otherQueues), 200, 200,
+                TimeUnit.MILLISECONDS);
         int keys = 16;
         int perKey = 20;
         OrderedDeliveries deliveries = new OrderedDeliveries(keys, perKey);
@@ -217,10 +230,10 @@ class OrderedConsumerIT {
         }
         long freeTotal = expectedOnFreeQueues;
 
-        await("the free queues are consumed").atMost(Duration.ofSeconds(30)).until(() -> {
-            table.tryLock(group, other, otherQueues);
-            return sum(perQueue, 1) >= freeTotal;
-        });
+        await("the free queues are consumed").atMost(Duration.ofSeconds(30))
+                .until(() -> sum(perQueue, 1) >= freeTotal);
+        otherMember.shutdownNow();
+        assertThat(otherMember.awaitTermination(10, TimeUnit.SECONDS)).as("the other member stopped").isTrue();
         assertThat(sum(perQueue, 0)).as("messages consumed from queues another live member holds").isZero();
 
         await("the other member's queues are consumed once its lease ended").atMost(Duration.ofSeconds(30))
