@@ -53,7 +53,7 @@ public final class NamesrvReplicator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NamesrvReplicator.class);
     private static final int BATCH_OPS = 512;
     private static final long RETRY_MS = 200;
-    private static final long RPC_TIMEOUT_MS = 5_000;
+    static final long RPC_TIMEOUT_MS = 5_000;
     /** Below the smallest brokerExpireMs-based idle close (1 s) of a NameServer's connections. */
     private static final long KEEP_ALIVE_MS = 500;
 
@@ -87,8 +87,8 @@ public final class NamesrvReplicator implements AutoCloseable {
 
     /** The controller's leadership when it chooses the primary, else null (the configured primary). */
     private final PrimaryLeadership leadership;
-    /** The last term in which the local controller peer led without this NameServer taking over (logged once). */
-    private long refusedTerm = -1;
+    /** Claims the primary role and repairs the chain under the controller; null without one. */
+    private final ControllerChosenPrimary controllerChosen;
 
     public NamesrvReplicator(NamesrvConfig config, NamesrvEventBus bus, RouteInfoManager registry, LongSupplier clockMs) {
         this(config, bus, registry, clockMs, null);
@@ -128,7 +128,30 @@ public final class NamesrvReplicator implements AutoCloseable {
             this.primary = configured;
             this.evicting = primary;
         }
+        this.controllerChosen = this.leadership == null ? null : new ControllerChosenPrimary(config, this.leadership,
+                new ControllerChosenPrimary.Role() {
+                    @Override
+                    public Topology topology() {
+                        return topology;
+                    }
+
+                    @Override
+                    public boolean isPrimary() {
+                        return primary;
+                    }
+
+                    @Override
+                    public void adopt(Topology t) {
+                        NamesrvReplicator.this.adopt(t);
+                    }
+                }, log, bus, registry, clockMs, client, thread, snapshotsInstalled);
     }
+
+    /**
+     * Under the controller the epoch is {@code term × EPOCHS_PER_TERM + chain repairs in that term}
+     * ({@link ControllerChosenPrimary}).
+     */
+    public static final long EPOCHS_PER_TERM = ControllerChosenPrimary.EPOCHS_PER_TERM;
 
     /** Starts the links and the lag check; installs the journal that numbers the primary's changes. */
     public void start() {
@@ -141,7 +164,9 @@ public final class NamesrvReplicator implements AutoCloseable {
         thread.scheduleWithFixedDelay(NamedThreadFactory.logging("NameServer replication tick", this::tick),
                 tick, tick, TimeUnit.MILLISECONDS);
         onThread(this::rebuildLinks);
-        onThread(this::followLeadership);
+        if (controllerChosen != null) {
+            onThread(controllerChosen::followLeadership);
+        }
         LOG.info("NameServer replication {} started: {} is {} (epoch {}, primary {}, peers {}){}", mode, self,
                 primary ? "PRIMARY" : "BACKUP", topology.epoch(),
                 topology.primary().isEmpty() ? "(none yet)" : topology.primary(), topology.peers(),
@@ -710,264 +735,11 @@ public final class NamesrvReplicator implements AutoCloseable {
         }
     }
 
-    /**
-     * Under the controller the epoch is {@code term × EPOCHS_PER_TERM + chain repairs in that term}: a new leader's
-     * epoch is above every repair of an older term, and a repair needs no new election.
-     */
-    public static final long EPOCHS_PER_TERM = 1_000_000;
-
-    /** Replication thread: the NameServer beside the controller's leader claims the primary role with its term. */
-    private void followLeadership() {
-        if (leadership == null) {
-            return;
-        }
-        followStoredChain();
-        long term = leadership.leaderTerm();
-        long base = term * EPOCHS_PER_TERM;
-        if (term <= 0 || primary && topology.epoch() / EPOCHS_PER_TERM == term) {
-            return;
-        }
-        if (base > topology.epoch()) {
-            if (catchingUpForTerm >= 0) {
-                return; // a catch-up runs; it re-checks the leadership when it ends
-            }
-            catchingUpForTerm = term;
-            LOG.info("NameServer {}: the controller peer beside it leads in term {}; it catches up from the most"
-                    + " advanced reachable backup before it becomes the primary", self, term);
-            catchUp(0).thenComposeAsync(v -> takePrimaryRole(term, base), thread).whenCompleteAsync((v, e) -> {
-                catchingUpForTerm = -1;
-                if (e != null) {
-                    LOG.warn("NameServer {}: catch-up before taking the primary role failed ({}); it retries",
-                            self, rootMessage(e));
-                }
-            }, thread);
-        } else if (term != refusedTerm) {
-            refusedTerm = term;
-            LOG.warn("NameServer {}: its controller peer leads in term {}, but epoch {} (primary {}) is newer; it stays"
-                    + " a backup (do not mix tidemq admin namesrv promote with controller-chosen primaries)", self,
-                    term, topology.epoch(), topology.primary());
-        }
-    }
-
-    /**
-     * Replication thread, once caught up: the primary role for {@code term}, unless leadership moved on meanwhile.
-     * In CHAIN mode with the chain stored by the controller, the new chain (this NameServer at the head, the others
-     * in the stored order) is proposed first and taken only once committed.
-     */
-    private CompletableFuture<Void> takePrimaryRole(long term, long base) {
-        if (leadership.leaderTerm() != term || base <= topology.epoch()) {
-            LOG.info("NameServer {}: leadership moved on during its catch-up (term {}); it stays a backup", self, term);
-            return CompletableFuture.completedFuture(null);
-        }
-        PrimaryLeadership.StoredChain stored = mode == ReplicationMode.CHAIN ? leadership.storedChain() : null;
-        if (stored == null) {
-            LOG.info("NameServer {}: caught up at operation {} (epoch {}); it becomes the primary in term {}",
-                    self, log.lastSeq(), log.lastEpoch(), term);
-            adopt(new Topology(base, self, topology.peers()));
-            return CompletableFuture.completedFuture(null);
-        }
-        List<String> chain = new ArrayList<>();
-        chain.add(self);
-        for (String m : stored.chain().isEmpty() ? config.peers() : stored.chain()) {
-            if (!m.equals(self)) {
-                chain.add(m);
-            }
-        }
-        long epoch = Math.max(stored.epoch() + 1, base);
-        return leadership.proposeChain(stored.epoch(), epoch, chain).thenAcceptAsync(committed -> {
-            if (!committed) {
-                LOG.warn("NameServer {}: the controller did not commit the chain {} at epoch {} (stored: epoch {});"
-                        + " it stays a backup and retries", self, chain, epoch, stored.epoch());
-                return;
-            }
-            LOG.info("NameServer {}: caught up at operation {}; the controller committed the chain {} at epoch {};"
-                    + " it is the head (primary) in term {}", self, log.lastSeq(), chain, epoch, term);
-            adopt(new Topology(epoch, self, chain));
-        }, thread);
-    }
-
-    /**
-     * Replication thread, CHAIN under a controller that stores the chain: a newer chain order committed there is
-     * followed at once (a NameServer learns it even when the head that proposed it died before telling it).
-     */
-    private void followStoredChain() {
-        if (mode != ReplicationMode.CHAIN) {
-            return;
-        }
-        PrimaryLeadership.StoredChain c = leadership.storedChain();
-        if (c == null || c.epoch() <= topology.epoch() || c.chain().isEmpty()) {
-            return;
-        }
-        LOG.info("NameServer {} follows the controller's chain {} at epoch {}", self, c.chain(), c.epoch());
-        adopt(new Topology(c.epoch(), c.chain().get(0), c.chain()));
-    }
-
-    /** A chain repair proposed to the controller and not answered yet; replication thread only. */
-    private boolean repairProposed;
-
-    /** The term whose catch-up runs (see {@link #catchUp}), -1 when none; replication thread only. */
-    private long catchingUpForTerm = -1;
-    /** Rounds of {@link #catchUp} before it gives up (the next tick starts again). */
-    private static final int CATCH_UP_ROUNDS = 100;
-
-    /**
-     * Replication thread, before this NameServer takes the primary role under the controller (the Ratis election
-     * ignores how far each NameServer got, so the new leader's one may lack acknowledged registrations): asks every
-     * other peer for its position and, while one is ahead (a later epoch, or the same epoch and more operations),
-     * pulls from the most advanced one the operations after its own position, or a snapshot (NS_REPL_FETCH). Peers
-     * that do not answer within namesrvBackupLagMaxMs are left out: what only they hold is lost.
-     */
-    private CompletableFuture<Void> catchUp(int round) {
-        List<String> others = config.peers().stream().filter(p -> !p.equals(self)).toList();
-        long timeoutMs = Math.min(RPC_TIMEOUT_MS, config.namesrvBackupLagMaxMs());
-        List<CompletableFuture<long[]>> asks = new ArrayList<>();
-        for (String peer : others) {
-            asks.add(client.invokeAsync(peer, RemotingCommand.createRequest(RequestCode.NS_REPL_STATUS), timeoutMs)
-                    .handle((resp, error) -> {
-                        if (error != null || resp.code() != ResponseCode.SUCCESS.code()) {
-                            return null;
-                        }
-                        ReplicationStatus st = Json.fromBytes(resp.body(), ReplicationStatus.class);
-                        return new long[] {st.lastEpoch(), st.lastSeq()};
-                    }));
-        }
-        return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenComposeAsync(v -> {
-            String best = null;
-            long[] bestPos = {log.lastEpoch(), log.lastSeq()};
-            for (int i = 0; i < others.size(); i++) {
-                long[] pos = asks.get(i).join();
-                if (pos != null && (pos[0] > bestPos[0] || pos[0] == bestPos[0] && pos[1] > bestPos[1])) {
-                    best = others.get(i);
-                    bestPos = pos;
-                }
-            }
-            if (best == null) {
-                return CompletableFuture.completedFuture(null);
-            }
-            if (round >= CATCH_UP_ROUNDS) {
-                return CompletableFuture.failedFuture(new IllegalStateException("still behind " + best + " after "
-                        + round + " rounds"));
-            }
-            String from = best;
-            RemotingCommand fetch = RemotingCommand.createRequest(RequestCode.NS_REPL_FETCH)
-                    .putField("afterSeq", log.lastSeq()).putField("afterEpoch", log.lastEpoch());
-            return client.invokeAsync(from, fetch, RPC_TIMEOUT_MS + config.namesrvBackupLagMaxMs())
-                    .thenCompose(resp -> applyFetched(from, resp))
-                    .thenComposeAsync(applied -> catchUp(round + 1), thread);
-        }, thread);
-    }
-
-    /** Applies an NS_REPL_FETCH answer on the event thread, as a backup applies appends and snapshots. */
-    private CompletableFuture<Void> applyFetched(String from, RemotingCommand resp) {
-        if (resp.code() != ResponseCode.SUCCESS.code()) {
-            return CompletableFuture.failedFuture(new IllegalStateException(from + " refused the fetch: "
-                    + ResponseCode.describe(resp.code()) + " " + resp.remark()));
-        }
-        if ("SNAPSHOT".equals(resp.field("kind"))) {
-            RegistrySnapshot snap = Json.fromBytes(resp.body(), RegistrySnapshot.class);
-            return bus.publishReplicated(() -> {
-                registry.importState(snap.state());
-                log.reset(snap.seq(), snap.lastEpoch());
-                return List.of();
-            }).thenAccept(done -> {
-                snapshotsInstalled.incrementAndGet();
-                LOG.info("NameServer {} installed a snapshot from {} at operation {} (epoch {}) before taking the"
-                        + " primary role", self, from, snap.seq(), snap.lastEpoch());
-            });
-        }
-        List<RegistryOp> ops = Json.mapper().convertValue(Json.fromBytes(resp.body(), List.class),
-                new TypeReference<List<RegistryOp>>() { });
-        return bus.publishReplicated(() -> {
-            List<NamesrvEvent> events = new ArrayList<>(ops.size());
-            long now = clockMs.getAsLong();
-            for (RegistryOp op : ops) {
-                if (op.seq() != log.lastSeq() + 1 || op.epoch() < log.lastEpoch()) {
-                    break; // the next round asks again from the position reached
-                }
-                log.append(op, now);
-                events.add(op.toEvent());
-            }
-            return events;
-        }).thenAccept(applied -> LOG.info("NameServer {} pulled {} operation(s) from {} before taking the primary"
-                + " role (now at {})", self, applied.size(), from, log.lastSeq()));
-    }
-
-    /** Peer → when it last answered a probe; replication thread only (chain repair under the controller). */
-    private final Map<String, Long> lastAnswerMs = new java.util.HashMap<>();
-    /** Peers with a probe in flight; replication thread only. */
-    private final java.util.Set<String> probing = new java.util.HashSet<>();
-
-    /**
-     * Replication thread, CHAIN under the controller, on the primary: probes every configured peer; a chain member
-     * silent for longer than {@code namesrvBackupLagMaxMs} leaves the chain (its predecessor then re-sends to its
-     * new successor what that one lacks), a peer answering again joins at the tail; each change is a new epoch of
-     * the same term, told down the chain by the handshakes.
-     */
-    private void repairChain(long now) {
-        if (leadership == null || mode != ReplicationMode.CHAIN || !primary) {
-            return;
-        }
-        for (String peer : config.peers()) {
-            if (peer.equals(self) || probing.contains(peer)) {
-                continue;
-            }
-            lastAnswerMs.putIfAbsent(peer, now);
-            probing.add(peer);
-            client.invokeAsync(peer, RemotingCommand.createRequest(RequestCode.NS_REPL_STATUS), config.namesrvBackupLagMaxMs())
-                    .whenCompleteAsync((resp, error) -> {
-                        probing.remove(peer);
-                        if (error == null && resp.code() == ResponseCode.SUCCESS.code()) {
-                            lastAnswerMs.put(peer, clockMs.getAsLong());
-                        }
-                    }, thread);
-        }
-        Topology t = topology;
-        List<String> members = new ArrayList<>(t.peers());
-        List<String> dead = new ArrayList<>();
-        for (String m : members) {
-            if (!m.equals(self) && now - lastAnswerMs.getOrDefault(m, now) > config.namesrvBackupLagMaxMs()) {
-                dead.add(m);
-            }
-        }
-        List<String> back = new ArrayList<>();
-        for (String p : config.peers()) {
-            if (!members.contains(p) && now - lastAnswerMs.getOrDefault(p, 0L) < config.namesrvBackupLagMaxMs() / 2) {
-                back.add(p);
-            }
-        }
-        if (dead.isEmpty() && back.isEmpty()) {
-            return;
-        }
-        members.removeAll(dead);
-        members.addAll(back);
-        PrimaryLeadership.StoredChain stored = leadership.storedChain();
-        if (stored != null && repairProposed) {
-            return;
-        }
-        LOG.warn("NameServer {} repairs the chain (epoch {} -> {}): {}{}chain {}{}", self, t.epoch(), t.epoch() + 1,
-                dead.isEmpty() ? "" : "silent for > " + config.namesrvBackupLagMaxMs() + " ms: " + dead + "; ",
-                back.isEmpty() ? "" : "back: " + back + "; ", members,
-                stored == null ? "" : " (proposed to the controller)");
-        Topology next = new Topology(t.epoch() + 1, self, members);
-        if (stored == null) {
-            adopt(next);
-            return;
-        }
-        repairProposed = true;
-        leadership.proposeChain(t.epoch(), next.epoch(), members).whenCompleteAsync((committed, e) -> {
-            repairProposed = false;
-            if (e == null && committed) {
-                adopt(next);
-            } else {
-                LOG.warn("NameServer {}: the controller did not commit the chain repair to epoch {}{}; the next check"
-                        + " tries again", self, next.epoch(), e == null ? "" : " (" + rootMessage(e) + ")");
-            }
-        }, thread);
-    }
-
     private void tick() {
-        followLeadership();
-        repairChain(clockMs.getAsLong());
+        if (controllerChosen != null) {
+            controllerChosen.followLeadership();
+            controllerChosen.repairChain(clockMs.getAsLong());
+        }
         long now = clockMs.getAsLong();
         for (Link l : links.values()) {
             updateSyncSet(l, now);
@@ -1041,7 +813,7 @@ public final class NamesrvReplicator implements AutoCloseable {
         return CompletableFuture.supplyAsync(task, thread);
     }
 
-    private static String rootMessage(Throwable e) {
+    static String rootMessage(Throwable e) {
         Throwable c = e;
         while ((c instanceof java.util.concurrent.CompletionException
                 || c instanceof java.util.concurrent.ExecutionException) && c.getCause() != null) {
