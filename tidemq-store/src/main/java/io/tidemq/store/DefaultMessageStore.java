@@ -280,6 +280,8 @@ public final class DefaultMessageStore implements MessageStore {
     private void startThreads() {
         diskSpace = new DiskSpaceGuard(config.storePath(), config.diskReserveBytes(), config.fileIo());
         diskSpace.start();
+        DiskSpaceGuard guard = diskSpace;
+        reput.onDiskFull(guard::reportNoSpace);
         if (allocator != null) {
             allocator.start();
         }

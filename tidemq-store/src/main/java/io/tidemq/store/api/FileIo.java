@@ -82,8 +82,8 @@ public interface FileIo {
 
     /**
      * Smallest range {@link #DEFAULT} reserves with {@code fallocate} (one short process per call): below it,
-     * writing the zeros costs less than starting the command (a few ms). 4 MiB: a default ConsumeQueue file (6 MB,
-     * one per queue, created on the dispatch thread) is reserved too.
+     * writing the zeros costs less than starting the command (a few ms). ConsumeQueue files are never reserved
+     * whole: they get zeros in small chunks ahead of their entries ({@code ConsumeQueue.RESERVE_CHUNK_BYTES}).
      */
     long RESERVE_MIN_BYTES = 4L << 20;
 

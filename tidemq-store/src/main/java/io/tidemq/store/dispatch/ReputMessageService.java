@@ -1,6 +1,7 @@
 package io.tidemq.store.dispatch;
 
 import io.tidemq.common.concurrent.ServiceThread;
+import io.tidemq.store.api.DiskFullException;
 import io.tidemq.store.api.MessageArrivalListener;
 import io.tidemq.store.commitlog.CommitLog;
 import io.tidemq.store.commitlog.DispatchRequest;
@@ -16,6 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -51,6 +53,8 @@ public final class ReputMessageService {
     private final StoreMetrics metrics;
     private final List<CommitLogDispatcher> dispatchers = new CopyOnWriteArrayList<>();
     private final List<MessageArrivalListener> listeners = new CopyOnWriteArrayList<>();
+    /** Told when a record cannot be indexed for lack of disk (set before start; called on the dispatching thread). */
+    private volatile Consumer<DiskFullException> diskFullListener = full -> { };
     private final ServiceThread loop = new ServiceThread("tidemq-dispatch") {
         @Override
         protected void onLoop() {
@@ -83,7 +87,14 @@ public final class ReputMessageService {
 
         @Override
         protected boolean onFailure(Throwable failure) {
-            log.error("{}: dispatching from offset {} failed; retrying", name(), reputFromOffset, failure);
+            if (failure instanceof DiskFullException full) {
+                // every retry fails the same way while the disk is full: the message says it all, no stack trace
+                log.error("{}: dispatching from offset {} failed: {}; retrying", name(), reputFromOffset,
+                        full.getMessage());
+                diskFullListener.accept(full);
+            } else {
+                log.error("{}: dispatching from offset {} failed; retrying", name(), reputFromOffset, failure);
+            }
             waitForRunning(100 * IDLE_PARK_MS);
             return true;
         }
@@ -148,6 +159,14 @@ public final class ReputMessageService {
 
     public void addArrivalListener(MessageArrivalListener listener) {
         listeners.add(listener);
+    }
+
+    /**
+     * {@code listener} hears of every dispatch round that failed because an index (a ConsumeQueue's next chunk)
+     * found no room on the disk; the round is retried. The store refuses puts meanwhile, as for a full CommitLog.
+     */
+    public void onDiskFull(Consumer<DiskFullException> listener) {
+        diskFullListener = listener;
     }
 
     public long reputFromOffset() {

@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -17,7 +18,9 @@ import java.nio.MappedByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -65,6 +68,12 @@ public final class MappedFile {
     private final int fileSizeBytes;
     /** Needed only until every block is allocated, then closed (so a mapped file holds no descriptor). */
     private final FileChannel channel;
+    /**
+     * 0, or the chunk a file opened with {@link #openReservingAhead} is allocated by: such a file is mapped whole
+     * over a sparse file and {@link #ensureAllocated} writes zeros one chunk ahead of its appender, through a
+     * channel opened for that chunk only (thousands of ConsumeQueues would otherwise hold a descriptor each).
+     */
+    private final int chunkBytes;
     private final MappedRegion region;
     /** {@code region}'s mapping. */
     private final MappedByteBuffer mapped;
@@ -110,8 +119,9 @@ public final class MappedFile {
     private volatile boolean cleanedUp;
 
     private MappedFile(FileIo io, MappedRegion region, long fileFromOffset, int fileSizeBytes, FileChannel channel,
-                       int allocatedPosition) {
+                       int allocatedPosition, int chunkBytes) {
         this.allocatedPosition = allocatedPosition;
+        this.chunkBytes = chunkBytes;
         this.channel = channel;
         this.io = io;
         this.path = region.path();
@@ -180,8 +190,35 @@ public final class MappedFile {
         return file;
     }
 
+    /**
+     * Opens {@code path} for an appender that reserves the file in chunks of {@code chunkBytes} just ahead of
+     * what it writes (ConsumeQueues: a queue takes disk for what it holds, not a whole file from its first entry).
+     * A new file is mapped whole over a sparse file and holds no blocks; the appender calls
+     * {@link #ensureAllocated} before each write, which writes the next chunk's zeros through a channel opened for
+     * that chunk alone, so a full disk is a {@link DiskFullException} there and never a SIGBUS in the mapped write,
+     * and the file holds no descriptor between chunks. An existing file counts as allocated up to where
+     * {@link #resetPositions} (recovery) puts its end: its blocks above that may be missing (a crash between chunks),
+     * so the next chunk starts there. With {@code lastOfQueue}, a file shorter than {@code fileSizeBytes} (a power
+     * loss undid its growth) is extended to its size, sparse, its content kept; recovery verifies its entries.
+     *
+     * @throws StoreIOException when the file cannot be created or mapped, or (not the last) exists with another size
+     */
+    public static MappedFile openReservingAhead(Path path, int fileSizeBytes, FileIo io, int chunkBytes,
+                                                boolean lastOfQueue) {
+        if (chunkBytes <= 0 || chunkBytes % OS_PAGE_BYTES != 0) {
+            throw new IllegalArgumentException("chunkBytes must be a positive multiple of " + OS_PAGE_BYTES
+                    + ", was " + chunkBytes);
+        }
+        return open(path, fileSizeBytes, io, true, lastOfQueue, chunkBytes);
+    }
+
     private static MappedFile open(Path path, int fileSizeBytes, FileIo io, boolean allocateLater,
                                    boolean completeShort) {
+        return open(path, fileSizeBytes, io, allocateLater, completeShort, 0);
+    }
+
+    private static MappedFile open(Path path, int fileSizeBytes, FileIo io, boolean allocateLater,
+                                   boolean completeShort, int chunkBytes) {
         long fromOffset;
         try {
             fromOffset = Long.parseLong(path.getFileName().toString());
@@ -195,6 +232,13 @@ public final class MappedFile {
                 // appended, so finish it
                 log.warn("{} has {} of its {} bytes, all zero: its creation was interrupted by a crash; completing it",
                         path, existingBytes, fileSizeBytes);
+                return true;
+            }
+            if (completeShort && existingBytes < fileSizeBytes && chunkBytes > 0) {
+                log.warn("{} has {} of its {} bytes, not all zero: a power loss undid the growth of this last file of"
+                        + " its queue; extending it (sparse), recovery verifies its entries", path, existingBytes,
+                        fileSizeBytes);
+                extendSparse(path, fileSizeBytes);
                 return true;
             }
             if (completeShort && existingBytes < fileSizeBytes) {
@@ -215,11 +259,24 @@ public final class MappedFile {
             // the mapping stays valid without the channel, which only allocation needs: a mapped file holds no
             // descriptor (a file allocated later keeps it until allocation completes)
             FileChannel channel = region.channel();
-            int allocated = channel != null ? 0 : fileSizeBytes;
-            return new MappedFile(io, region, fromOffset, fileSizeBytes, channel, allocated);
+            // a file reserved ahead counts as allocated only where the appender allocated it or recovery put its end
+            int allocated = channel != null || chunkBytes > 0 ? 0 : fileSizeBytes;
+            if (chunkBytes > 0) {
+                // chunks open their own channel: keep none (a new file's blocks come with its first entry)
+                closeQuietly(channel);
+                channel = null;
+            }
+            return new MappedFile(io, region, fromOffset, fileSizeBytes, channel, allocated, chunkBytes);
         } catch (IOException e) {
             throw new StoreIOException("cannot create or map " + path + " (" + fileSizeBytes + " bytes): " + e
                     + "; check free disk space and permissions", e);
+        }
+    }
+
+    /** Grows {@code path} to {@code sizeBytes} without allocating blocks ({@code ftruncate}). */
+    private static void extendSparse(Path path, int sizeBytes) throws IOException {
+        try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw")) {
+            file.setLength(sizeBytes);
         }
     }
 
@@ -253,7 +310,7 @@ public final class MappedFile {
     /**
      * Makes sure the blocks of {@code [0, endPosition)} are allocated before the caller writes below
      * {@code endPosition}. Free (one volatile read) once the allocator is ahead; otherwise allocates the
-     * missing 1 MiB chunks on the calling thread.
+     * missing chunks (1 MiB, or the file's own chunk for {@link #openReservingAhead}) on the calling thread.
      *
      * @throws DiskFullException when the file system has no room for them (nothing was written to the mapping)
      */
@@ -433,6 +490,10 @@ public final class MappedFile {
             if (from >= fileSizeBytes) {
                 return false;
             }
+            if (chunkBytes > 0) {
+                allocateOwnChunk(from);
+                return true;
+            }
             int length = Math.min(ALLOCATION_CHUNK_BYTES, fileSizeBytes - from);
             boolean zeros = true;
             try {
@@ -464,6 +525,35 @@ public final class MappedFile {
             }
             return zeros;
         }
+    }
+
+    /**
+     * One chunk of a file opened with {@link #openReservingAhead}: zeros over {@code [from, from + chunk)}, through a
+     * channel opened and closed for it. Only above the write position, where nothing was appended (recovery zeroed
+     * what it cut), so the zeros change no byte a reader may see. Caller holds allocationLock.
+     */
+    private void allocateOwnChunk(int from) {
+        int length = Math.min(chunkBytes, fileSizeBytes - from);
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE)) {
+            io.allocateRange(path, ch, from, length);
+        } catch (NoSuchFileException | ClosedChannelException e) {
+            if (!available) {
+                throw new FileShutDownException(path + " was shut down while bytes [" + from + ", " + (from + length)
+                        + ") were being allocated", e);
+            }
+            throw new StoreIOException("cannot allocate bytes [" + from + ", " + (from + length) + ") of " + path
+                    + ": the file is gone (" + e + "); something outside the store deleted it, restart the broker"
+                    + " so that recovery rebuilds the queue", e);
+        } catch (IOException e) {
+            if (DiskFullException.isNoSpace(e)) {
+                throw new DiskFullException("no space left to allocate bytes [" + from + ", " + (from + length)
+                        + ") of " + path + ": " + e.getMessage() + "; free disk space (delete old files or lower"
+                        + " retentionHours) or add disk; writes and indexing resume by themselves once there is room", e, length);
+            }
+            throw new StoreIOException("cannot allocate bytes [" + from + ", " + (from + length) + ") of " + path
+                    + ": " + e + "; check the disk", e);
+        }
+        allocatedPosition = from + length;
     }
 
     /**
@@ -703,13 +793,22 @@ public final class MappedFile {
         return flushedPosition.get();
     }
 
-    /** Recovery and truncation only: sets write and flush positions to {@code position}. */
+    /**
+     * Recovery and truncation only: sets write and flush positions to {@code position}. A file reserved ahead
+     * ({@link #openReservingAhead}) then counts as allocated up to {@code position} only: what a previous process
+     * allocated above it is unknown (a crash between chunks leaves a hole), so the next chunk starts there.
+     */
     public void resetPositions(int position) {
         if (position < 0 || position > fileSizeBytes) {
             throw new IllegalArgumentException("position " + position + " outside [0, " + fileSizeBytes + "]");
         }
         wrotePosition.set(position);
         flushedPosition.set(position);
+        if (chunkBytes > 0) {
+            synchronized (allocationLock) {
+                allocatedPosition = position;
+            }
+        }
     }
 
     /** Recovery only: zeroes {@code [from, fileSize)} where not already zero, so stale bytes can never revive. */

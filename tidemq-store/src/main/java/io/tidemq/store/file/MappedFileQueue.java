@@ -36,6 +36,8 @@ public final class MappedFileQueue {
     private final AllocateMappedFileService allocator;
     private final boolean warmUpNewFiles;
     private final FileIo io;
+    /** 0: a new file is allocated whole; else it is reserved this many bytes ahead of its appender. */
+    private final int reserveAheadChunkBytes;
 
     /** Start offsets of files moved aside by load() (a hole before them). Written by load() only. */
     private final List<Long> movedAside = new ArrayList<>();
@@ -60,6 +62,16 @@ public final class MappedFileQueue {
     /** @param io how files are allocated and forced (a test seam; {@link FileIo#DEFAULT} in production) */
     public MappedFileQueue(Path dir, int fileSizeBytes, AllocateMappedFileService allocator, boolean warmUpNewFiles,
                            FileIo io) {
+        this(dir, fileSizeBytes, allocator, warmUpNewFiles, io, 0);
+    }
+
+    /**
+     * A queue whose files are reserved in chunks of {@code reserveAheadChunkBytes} just ahead of the appender
+     * ({@link MappedFile#openReservingAhead}; the appender calls {@link MappedFile#ensureAllocated} before each
+     * write), or allocated whole at creation when it is 0.
+     */
+    public MappedFileQueue(Path dir, int fileSizeBytes, AllocateMappedFileService allocator, boolean warmUpNewFiles,
+                           FileIo io, int reserveAheadChunkBytes) {
         if (fileSizeBytes <= 0) {
             throw new IllegalArgumentException("fileSizeBytes must be positive, was " + fileSizeBytes);
         }
@@ -68,6 +80,7 @@ public final class MappedFileQueue {
         this.allocator = allocator;
         this.warmUpNewFiles = warmUpNewFiles;
         this.io = io;
+        this.reserveAheadChunkBytes = reserveAheadChunkBytes;
     }
 
     /**
@@ -97,8 +110,14 @@ public final class MappedFileQueue {
                     break;
                 }
             }
-            MappedFile file = i == paths.size() - 1 ? MappedFile.openLastOfQueue(path, fileSizeBytes, io)
-                    : MappedFile.open(path, fileSizeBytes, io);
+            boolean last = i == paths.size() - 1;
+            MappedFile file;
+            if (reserveAheadChunkBytes > 0) {
+                file = MappedFile.openReservingAhead(path, fileSizeBytes, io, reserveAheadChunkBytes, last);
+            } else {
+                file = last ? MappedFile.openLastOfQueue(path, fileSizeBytes, io)
+                        : MappedFile.open(path, fileSizeBytes, io);
+            }
             file.resetPositions(fileSizeBytes);
             loaded.add(file);
         }
@@ -197,6 +216,9 @@ public final class MappedFileQueue {
             throw new StoreIOException("cannot create directory " + dir + ": " + e + "; check permissions", e);
         }
         Path path = dir.resolve(MappedFile.fileName(fromOffset));
+        if (reserveAheadChunkBytes > 0) {
+            return MappedFile.openReservingAhead(path, fileSizeBytes, io, reserveAheadChunkBytes, false);
+        }
         if (allocator != null) {
             Path next = dir.resolve(MappedFile.fileName(fromOffset + fileSizeBytes));
             return allocator.allocate(path, next, fileSizeBytes);

@@ -37,6 +37,13 @@ public final class ConsumeQueue {
     public static final int TAGS_CODE_OFFSET = 12;
     /** commitLogOffset of a filler entry: occupies a queue offset that holds no record. */
     public static final long FILLER_COMMIT_LOG_OFFSET = -1;
+    /**
+     * A queue file's blocks are reserved this far ahead of its entries (zeros written through the file, 3 276
+     * entries per chunk), not the whole file at its first entry: 10 000 queues of 6 MB files would take 60 GB of
+     * disk before holding anything. Small enough that a fresh queue costs 64 KiB, large enough that the dispatch
+     * thread opens a file for it once per 3 276 entries.
+     */
+    public static final int RESERVE_CHUNK_BYTES = 64 << 10;
 
     private static final Logger log = LoggerFactory.getLogger(ConsumeQueue.class);
 
@@ -66,7 +73,7 @@ public final class ConsumeQueue {
     public ConsumeQueue(String topic, int queueId, Path dir, int entriesPerFile, FileIo io) {
         this.topic = topic;
         this.queueId = queueId;
-        this.files = new MappedFileQueue(dir, entriesPerFile * ENTRY_BYTES, null, false, io);
+        this.files = new MappedFileQueue(dir, entriesPerFile * ENTRY_BYTES, null, false, io, RESERVE_CHUNK_BYTES);
     }
 
     public String topic() {
@@ -267,9 +274,19 @@ public final class ConsumeQueue {
             startAt(queueOffset);
         }
         writer.set(commitLogOffset, size, tagsCode);
-        MappedFile file = files.lastFileForAppend(queueOffset * ENTRY_BYTES);
-        file.append(writer);
+        append(files.lastFileForAppend(queueOffset * ENTRY_BYTES));
         return true;
+    }
+
+    /**
+     * Appends the writer's entry, the blocks under it reserved first.
+     *
+     * @throws io.tidemq.store.api.DiskFullException when the disk has no room for the next chunk (nothing written;
+     *                                               the dispatcher retries the record)
+     */
+    private void append(MappedFile file) {
+        file.ensureAllocated(file.wrotePosition() + ENTRY_BYTES);
+        file.append(writer);
     }
 
     /**
@@ -279,7 +296,7 @@ public final class ConsumeQueue {
     private void startAt(long queueOffset) {
         writer.set(FILLER_COMMIT_LOG_OFFSET, 0, 0);
         while (maxOffset() < queueOffset) {
-            files.lastFileForAppend(queueOffset * ENTRY_BYTES).append(writer);
+            append(files.lastFileForAppend(queueOffset * ENTRY_BYTES));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.tidemq.store.queue;
 
+import io.tidemq.store.api.DiskFullException;
 import io.tidemq.store.api.FileIo;
 import io.tidemq.store.api.StoreIOException;
 import io.tidemq.store.commitlog.DispatchRequest;
@@ -132,10 +133,14 @@ public final class ConsumeQueueStore implements CommitLogDispatcher {
     }
 
     /**
-     * Appends the record's entry to its queue. When that fails (a full disk or too many open files when a new
-     * queue file is created, an I/O error) the queue is marked broken, logged at ERROR once, and skipped from then
-     * on; the other queues keep being dispatched. The failing record stays covered by {@link #redispatchFloor()},
-     * so a restart writes it and the records after it into the queue.
+     * Appends the record's entry to its queue. When that fails (too many open files when a new queue file is
+     * created, an I/O error) the queue is marked broken, logged at ERROR once, and skipped from then on; the other
+     * queues keep being dispatched. The failing record stays covered by {@link #redispatchFloor()}, so a restart
+     * writes it and the records after it into the queue.
+     *
+     * @throws DiskFullException when the disk has no room for the queue's next chunk: not a broken queue but the
+     *                           store's disk-full state; the dispatcher retries the record (nothing of it was
+     *                           written) while the store refuses puts, so indexing resumes by itself with room
      */
     @Override
     public void dispatch(DispatchRequest request) {
@@ -146,6 +151,8 @@ public final class ConsumeQueueStore implements CommitLogDispatcher {
             try {
                 findOrCreate(request.topic(), request.queueId()).putEntry(request.queueOffset(),
                         request.commitLogOffset(), request.sizeBytes(), request.tagsCode());
+            } catch (DiskFullException e) {
+                throw e;
             } catch (RuntimeException e) {
                 BrokenQueue queue = new BrokenQueue(request.topic(), request.queueId(), request.commitLogOffset(),
                         request.queueOffset(), e.toString());

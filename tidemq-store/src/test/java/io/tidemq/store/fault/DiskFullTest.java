@@ -70,6 +70,44 @@ class DiskFullTest {
     }
 
     @Test
+    void aConsumeQueueChunkWithoutRoomRefusesPutsUntilThereIsRoomAndTheRecordIsIndexedThen() {
+        FaultyFileIo io = new FaultyFileIo(dir.resolve("consumequeue"));
+        DefaultMessageStore store = new DefaultMessageStore(smallConfig(dir).flushMode(FlushMode.SYNC)
+                .diskReserveBytes(0).fileIo(io).build());
+        store.start();
+        try {
+            store.putMessage(message("t", 0, "before")).join();
+            await().until(() -> store.maxQueueOffset("t", 0) == 1);
+
+            // no byte free, and no reserve: the free-space check alone accepts puts, only the failed chunk refuses them
+            io.reportUsableBytes(0);
+            io.failNextAllocations(Integer.MAX_VALUE);
+            store.putMessage(message("fresh", 0, "needs a chunk")).join();
+            await().until(() -> store.writeState() == StoreWriteState.DISK_FULL);
+            // the failed chunk's own message, or the free-space check's once it re-read the disk: it now needs a chunk
+            int chunk = 64 * 20; // smallConfig's ConsumeQueue file (64 entries) is smaller than a chunk
+            assertThat(store.writeRefusal()).matches(refusal -> refusal.contains("No space left")
+                    && refusal.contains("consumequeue") || refusal.contains("below the " + chunk + " needed"));
+            assertThat(failureOf(store.putMessage(message("t", 0, "refused")))).isInstanceOf(DiskFullException.class)
+                    .hasMessageContaining("disk");
+            assertThat(store.maxQueueOffset("fresh", 0)).as("not indexed while the disk is full").isZero();
+            assertThat(store.getMessages("t", 0, 0, 10, 1 << 20, code -> true).messages())
+                    .extracting(TestStores::bodyText).containsExactly("before");
+
+            io.failNextAllocations(0);
+            io.reportUsableBytes(-1);
+            await().until(() -> store.writeState() == StoreWriteState.WRITABLE);
+            await().until(() -> store.maxQueueOffset("fresh", 0) == 1);
+            assertThat(store.getMessages("fresh", 0, 0, 10, 1 << 20, code -> true).messages())
+                    .extracting(TestStores::bodyText).containsExactly("needs a chunk");
+            store.putMessage(message("t", 0, "after")).join();
+        } finally {
+            io.failNextAllocations(0);
+            store.close();
+        }
+    }
+
+    @Test
     void aFileThatCannotBeAllocatedFailsThePutCleanlyAndLeavesNoPartialFile() throws Exception {
         FaultyFileIo io = new FaultyFileIo(dir.resolve("commitlog"));
         DefaultMessageStore store = new DefaultMessageStore(smallConfig(dir).flushMode(FlushMode.SYNC)

@@ -24,6 +24,8 @@ public final class FaultyFileIo implements FileIo {
     private final AtomicInteger forceFailures = new AtomicInteger();
     /** Allocations still to fail. */
     private final AtomicInteger allocateFailures = new AtomicInteger();
+    /** What a failing allocation reports; written before {@link #allocateFailures}. */
+    private volatile String allocationError = "No space left on device";
     /** Free bytes reported for the store's disk; negative = the real figure. */
     private final AtomicLong usableBytes = new AtomicLong(-1);
     /** While non-null, forces wait for it (a stuck disk). */
@@ -42,6 +44,12 @@ public final class FaultyFileIo implements FileIo {
 
     /** The next {@code count} allocations of files under the directory fail with ENOSPC. */
     public void failNextAllocations(int count) {
+        failNextAllocations(count, "No space left on device");
+    }
+
+    /** The next {@code count} allocations fail with an {@link IOException} of {@code error} (an errno's text). */
+    public void failNextAllocations(int count, String error) {
+        allocationError = error;
         allocateFailures.set(count);
     }
 
@@ -73,7 +81,7 @@ public final class FaultyFileIo implements FileIo {
     public void allocate(Path path, FileChannel channel, long sizeBytes) throws IOException {
         if (path.startsWith(under) && allocateFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             channel.write(java.nio.ByteBuffer.allocate(4096), 0);
-            throw new IOException("No space left on device");
+            throw new IOException(allocationError);
         }
         DEFAULT.allocate(path, channel, sizeBytes);
     }
@@ -81,7 +89,7 @@ public final class FaultyFileIo implements FileIo {
     @Override
     public void allocateRange(Path path, FileChannel channel, long position, int length) throws IOException {
         if (path.startsWith(under) && allocateFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-            throw new IOException("No space left on device");
+            throw new IOException(allocationError);
         }
         DEFAULT.allocateRange(path, channel, position, length);
     }

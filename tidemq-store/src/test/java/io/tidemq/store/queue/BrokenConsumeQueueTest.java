@@ -28,9 +28,10 @@ class BrokenConsumeQueueTest {
 
     @Test
     void aQueueWhoseFileCannotBeCreatedIsSkippedAndRebuiltAtTheNextStart() {
-        // every file of queue bad/0 fails to be created (ENOSPC, or EMFILE on a broker with too many queues)
+        // every file of queue bad/0 fails to be allocated (EMFILE on a broker with too many queues; a full disk is
+        // the store's disk-full state instead, DiskFullTest)
         FaultyFileIo io = new FaultyFileIo(dir.resolve("consumequeue").resolve("bad"));
-        io.failNextAllocations(Integer.MAX_VALUE);
+        io.failNextAllocations(Integer.MAX_VALUE, "Too many open files");
         PutResult badPut;
         try (DefaultMessageStore store = new DefaultMessageStore(smallConfig(dir).fileIo(io).build())) {
             store.start();
@@ -48,7 +49,7 @@ class BrokenConsumeQueueTest {
                 assertThat(broken.topic()).isEqualTo("bad");
                 assertThat(broken.queueId()).isZero();
                 assertThat(broken.commitLogOffset()).isEqualTo(badPut.physicalOffset());
-                assertThat(broken.error()).contains("No space left");
+                assertThat(broken.error()).contains("Too many open files");
             });
             assertThat(store.getMessages("bad", 0, 0, 10, Long.MAX_VALUE, null).status())
                     .isNotEqualTo(GetStatus.FOUND);
