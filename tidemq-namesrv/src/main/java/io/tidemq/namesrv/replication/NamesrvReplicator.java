@@ -3,7 +3,6 @@ package io.tidemq.namesrv.replication;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.tidemq.common.concurrent.NamedThreadFactory;
 import io.tidemq.common.json.Json;
-import io.tidemq.common.protocol.RequestCode;
 import io.tidemq.common.protocol.ResponseCode;
 import io.tidemq.namesrv.config.NamesrvConfig;
 import io.tidemq.namesrv.config.ReplicationMode;
@@ -18,9 +17,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -32,8 +29,8 @@ import java.util.function.LongSupplier;
  * Replicates the route registry between NameServers (docs/namesrv.md, "Replication"; design ha.md §5.10).
  *
  * <p>On the primary, every registration, unregistration and eviction the event thread applies becomes a
- * {@link RegistryOp} (the bus's {@link io.tidemq.namesrv.event.EventJournal}) in the {@link OpLog}. A
- * {@link Link} per downstream NameServer (every backup; in CHAIN mode only the successor) opens with
+ * {@link RegistryOp} (the bus's {@link io.tidemq.namesrv.event.EventJournal}) in the {@link OpLog}. A link per
+ * downstream NameServer (every backup; in CHAIN mode only the successor; {@link DownstreamLinks}) opens with
  * NS_REPL_HELLO, then sends NS_REPL_APPEND batches from the ring, or NS_REPL_SNAPSHOT when the ring no longer holds
  * the backup's position or their histories diverged. A backup applies operations on its own event thread, in
  * sequence order, refusing an older epoch; in CHAIN mode it answers its predecessor only once its own successor
@@ -51,11 +48,8 @@ public final class NamesrvReplicator implements AutoCloseable {
     public static final String FORWARDED_FIELD = "nsForwarded";
 
     private static final Logger LOG = LoggerFactory.getLogger(NamesrvReplicator.class);
-    private static final int BATCH_OPS = 512;
-    private static final long RETRY_MS = 200;
+    static final int BATCH_OPS = 512;
     static final long RPC_TIMEOUT_MS = 5_000;
-    /** Below the smallest brokerExpireMs-based idle close (1 s) of a NameServer's connections. */
-    private static final long KEEP_ALIVE_MS = 500;
 
     private final NamesrvConfig config;
     private final ReplicationMode mode;
@@ -76,13 +70,12 @@ public final class NamesrvReplicator implements AutoCloseable {
     /** Whether the liveness scan and connection events may evict: the primary, once its timers restarted. */
     private volatile boolean evicting;
 
-    /** Downstream NameServer → its link; replication thread only. */
-    private final Map<String, Link> links = new LinkedHashMap<>();
+    /** The NameServers this one sends operations to; replication thread only. Null when the mode is NONE. */
+    private final DownstreamLinks links;
     /** Broker requests waiting for acknowledgements, oldest first; replication thread only. */
     private final List<Waiter> waiters = new ArrayList<>();
 
     private final AtomicLong ackTimeouts = new AtomicLong();
-    private final AtomicLong snapshotsSent = new AtomicLong();
     private final AtomicLong snapshotsInstalled = new AtomicLong();
 
     /** The controller's leadership when it chooses the primary, else null (the configured primary). */
@@ -128,6 +121,8 @@ public final class NamesrvReplicator implements AutoCloseable {
             this.primary = configured;
             this.evicting = primary;
         }
+        this.links = thread == null ? null : new DownstreamLinks(config, log, clockMs, client, thread,
+                () -> topology, this::takeSnapshot, this::checkWaiters);
         this.controllerChosen = this.leadership == null ? null : new ControllerChosenPrimary(config, this.leadership,
                 new ControllerChosenPrimary.Role() {
                     @Override
@@ -219,7 +214,7 @@ public final class NamesrvReplicator implements AutoCloseable {
             }
         }
         if (appended) {
-            onThread(this::pumpAll);
+            onThread(() -> links.pumpAll());
         }
     }
 
@@ -292,7 +287,7 @@ public final class NamesrvReplicator implements AutoCloseable {
             }
             adopt(t);
             return RemotingCommand.success().putField("lastSeq", log.lastSeq()).putField("lastEpoch", log.lastEpoch())
-                    .putField("ackedSeq", confirmedSeq()).putField("epoch", topology.epoch());
+                    .putField("ackedSeq", links.confirmedSeq()).putField("epoch", topology.epoch());
         });
     }
 
@@ -336,7 +331,7 @@ public final class NamesrvReplicator implements AutoCloseable {
                         .putField("lastSeq", last));
             }
             if (!applied.isEmpty()) {
-                onThread(this::pumpAll);
+                onThread(() -> links.pumpAll());
             }
             return acknowledged(last);
         });
@@ -357,7 +352,7 @@ public final class NamesrvReplicator implements AutoCloseable {
             snapshotsInstalled.incrementAndGet();
             LOG.info("NameServer {} installed a snapshot of the registry at operation {} (epoch {})", self, snap.seq(),
                     snap.lastEpoch());
-            onThread(this::pumpAll);
+            onThread(() -> links.pumpAll());
             return acknowledged(snap.seq());
         });
     }
@@ -430,32 +425,13 @@ public final class NamesrvReplicator implements AutoCloseable {
         }
         return supplyOnThread(() -> {
             long now = clockMs.getAsLong();
-            List<ReplicationStatus.Downstream> down = new ArrayList<>();
-            for (Link l : links.values()) {
-                down.add(new ReplicationStatus.Downstream(l.target, l.ackedSeq,
-                        l.ackedSeq < 0 ? log.lastSeq() : Math.max(0, log.lastSeq() - l.ackedSeq), lagMs(l, now),
-                        l.inSyncSet, l.lastError));
-            }
+            List<ReplicationStatus.Downstream> down = links.status(now);
             Topology t = topology;
             return new ReplicationStatus(self, primary ? "PRIMARY" : "BACKUP", mode, t.epoch(), t.primary(),
                     mode == ReplicationMode.CHAIN ? t.chain() : t.peers(), log.lastSeq(), log.lastEpoch(),
-                    log.firstSeq(), log.size(), down, ackTimeouts.get(), snapshotsSent.get(), snapshotsInstalled.get(),
+                    log.firstSeq(), log.size(), down, ackTimeouts.get(), links.snapshotsSent(), snapshotsInstalled.get(),
                     ops);
         });
-    }
-
-    /**
-     * Replication thread: the last operation this NameServer may acknowledge upstream: its last applied one, or in
-     * CHAIN mode the last its successor acknowledged (the rest of the chain applied it too).
-     */
-    private long confirmedSeq() {
-        long confirmed = log.lastSeq();
-        if (mode == ReplicationMode.CHAIN) {
-            for (Link l : links.values()) {
-                confirmed = Math.min(confirmed, l.ackedSeq);
-            }
-        }
-        return confirmed;
     }
 
     private RemotingCommand fenced(long epoch) {
@@ -531,208 +507,9 @@ public final class NamesrvReplicator implements AutoCloseable {
                 }
             }
         }
-        Iterator<Map.Entry<String, Link>> it = links.entrySet().iterator();
-        while (it.hasNext()) {
-            Link l = it.next().getValue();
-            if (!targets.contains(l.target)) {
-                l.closed = true;
-                it.remove();
-            } else {
-                l.helloDone = false; // the new epoch and topology are told with a new handshake
-            }
-        }
-        for (String target : targets) {
-            links.computeIfAbsent(target, Link::new);
-        }
+        links.retarget(targets);
         checkWaiters();
-        pumpAll();
-    }
-
-    // ------------------------------------------------------------------------------------------ links
-
-    /** One downstream NameServer; replication thread only. */
-    private static final class Link {
-        final String target;
-        /** Operations after this one are sent next (its last applied one); -1 = unknown or it needs a snapshot. */
-        long position = -1;
-        /** The last operation it acknowledged (CHAIN: for the rest of the chain too); -1 = none yet. */
-        long ackedSeq = -1;
-        boolean helloDone;
-        boolean inFlight;
-        boolean inSyncSet;
-        boolean closed;
-        /** When the last request went out (a keep-alive follows an idle second: NameServers close idle connections). */
-        long lastSentMs;
-        /** A retry is scheduled; no other send until it runs. */
-        boolean backingOff;
-        String lastError;
-
-        Link(String target) {
-            this.target = target;
-        }
-    }
-
-    private void pumpAll() {
-        for (Link l : links.values()) {
-            pump(l);
-        }
-    }
-
-    private void pump(Link l) {
-        pump(l, false);
-    }
-
-    /** @param keepAlive send an empty append even when nothing is due (the connection was idle) */
-    private void pump(Link l, boolean keepAlive) {
-        if (l.closed || l.inFlight || l.backingOff) {
-            return;
-        }
-        Topology t = topology;
-        if (!l.helloDone) {
-            RemotingCommand hello = RemotingCommand.createRequest(RequestCode.NS_REPL_HELLO)
-                    .putField("epoch", t.epoch()).putField("primary", t.primary()).putField("peers", t.peersText());
-            send(l, hello, resp -> onHelloAnswer(l, resp));
-            return;
-        }
-        List<RegistryOp> ops = log.after(l.position, BATCH_OPS);
-        if (ops == null) {
-            sendSnapshot(l);
-        } else if (!ops.isEmpty() || l.ackedSeq < l.position || keepAlive) {
-            // an empty append asks for the acknowledgement of what it already applied (CHAIN: once its successor did)
-            RemotingCommand append = RemotingCommand.createRequest(RequestCode.NS_REPL_APPEND)
-                    .putField("epoch", t.epoch()).putField("prevSeq", l.position).setBody(Json.toBytes(ops));
-            send(l, append, resp -> onAckAnswer(l, resp));
-        }
-    }
-
-    private void sendSnapshot(Link l) {
-        l.inFlight = true;
-        takeSnapshot().whenCompleteAsync((s, e) -> {
-            l.inFlight = false;
-            if (e != null) {
-                failed(l, "cannot take a snapshot: " + rootMessage(e));
-                return;
-            }
-            snapshotsSent.incrementAndGet();
-            LOG.info("NameServer {} sends {} a snapshot at operation {} (its position is not in the ring of {}..{})",
-                    self, l.target, s.seq(), log.firstSeq(), log.lastSeq());
-            RemotingCommand req = RemotingCommand.createRequest(RequestCode.NS_REPL_SNAPSHOT)
-                    .putField("epoch", topology.epoch()).setBody(Json.toBytes(s));
-            send(l, req, resp -> onAckAnswer(l, resp));
-        }, thread);
-    }
-
-    /** Sends on the link; the answer is handled on the replication thread. */
-    private void send(Link l, RemotingCommand request, java.util.function.Consumer<RemotingCommand> onAnswer) {
-        l.inFlight = true;
-        l.lastSentMs = clockMs.getAsLong();
-        client.invokeAsync(l.target, request, RPC_TIMEOUT_MS + config.namesrvBackupLagMaxMs())
-                .whenCompleteAsync((resp, error) -> {
-                    l.inFlight = false;
-                    if (l.closed) {
-                        return;
-                    }
-                    if (error != null) {
-                        failed(l, rootMessage(error));
-                    } else {
-                        onAnswer.accept(resp);
-                    }
-                }, thread);
-    }
-
-    private void onHelloAnswer(Link l, RemotingCommand resp) {
-        if (resp.code() != ResponseCode.SUCCESS.code()) {
-            failed(l, "hello refused: " + ResponseCode.describe(resp.code()) + " " + resp.remark());
-            return;
-        }
-        long theirSeq = resp.fieldAsLong("lastSeq");
-        long theirEpoch = resp.fieldAsLong("lastEpoch");
-        l.helloDone = true;
-        l.lastError = null;
-        if (log.matches(theirSeq, theirEpoch)) {
-            l.position = theirSeq;
-            l.ackedSeq = Math.min(theirSeq, resp.fieldAsLong("ackedSeq", theirSeq));
-        } else {
-            // its history is longer than ours or diverged (an operation of a primary that died before sending it
-            // to us): only a snapshot makes it equal
-            l.position = -1;
-            l.ackedSeq = -1;
-            LOG.info("NameServer {}: {} is at operation {} of epoch {}, not in this history (at {}); it gets a snapshot",
-                    self, l.target, theirSeq, theirEpoch, log.lastSeq());
-        }
-        updateSyncSet(l, clockMs.getAsLong());
-        checkWaiters();
-        pump(l);
-    }
-
-    private void onAckAnswer(Link l, RemotingCommand resp) {
-        int code = resp.code();
-        if (code == ResponseCode.SUCCESS.code()) {
-            long seq = resp.fieldAsLong("lastSeq");
-            if (seq < l.position) {
-                // it holds less than it acknowledged before: it restarted; only a new handshake tells what it holds
-                LOG.info("NameServer {}: {} answers at operation {}, behind the {} it held; opening replication again",
-                        self, l.target, seq, l.position);
-                l.helloDone = false;
-                l.position = -1;
-                l.ackedSeq = -1;
-                pump(l);
-                return;
-            }
-            l.position = Math.max(l.position, seq);
-            l.ackedSeq = Math.max(l.ackedSeq, seq);
-            l.lastError = null;
-            updateSyncSet(l, clockMs.getAsLong());
-            checkWaiters();
-            pump(l);
-        } else if (code == ResponseCode.NAMESRV_REPLICATION_GAP.code()) {
-            l.helloDone = false;
-            pump(l);
-        } else {
-            // NAMESRV_ACK_TIMEOUT (CHAIN: it applied, its successor did not acknowledge), FENCED, busy...: nothing is
-            // acknowledged; open again after a pause (the handshake tells what it holds)
-            failed(l, ResponseCode.describe(code) + " " + resp.remark());
-        }
-    }
-
-    private void failed(Link l, String error) {
-        if (!error.equals(l.lastError)) {
-            LOG.warn("NameServer {} cannot replicate to {}: {}; retrying every {} ms", self, l.target, error, RETRY_MS);
-        }
-        l.lastError = error;
-        l.helloDone = false;
-        l.backingOff = true;
-        thread.schedule(() -> {
-            l.backingOff = false;
-            pump(l);
-        }, RETRY_MS, TimeUnit.MILLISECONDS);
-    }
-
-    private long lagMs(Link l, long now) {
-        if (l.ackedSeq >= log.lastSeq()) {
-            return 0;
-        }
-        long appended = l.ackedSeq < 0 ? -1 : log.appendedMsAfter(l.ackedSeq);
-        return appended < 0 ? Long.MAX_VALUE : Math.max(0, now - appended);
-    }
-
-    /** SYNC: a backup joins the sync set once within half the lag limit, and leaves it beyond the limit. */
-    private void updateSyncSet(Link l, long now) {
-        if (mode != ReplicationMode.SYNC) {
-            return;
-        }
-        // a link re-opening after a lost connection keeps its place until its lag (from what it acknowledged)
-        // passes the limit: a blip is not a lagging backup
-        long lag = lagMs(l, now);
-        if (!l.inSyncSet && lag <= config.namesrvBackupLagMaxMs() / 2) {
-            l.inSyncSet = true;
-            LOG.info("NameServer {}: {} joins the sync set at operation {}", self, l.target, l.ackedSeq);
-        } else if (l.inSyncSet && lag > config.namesrvBackupLagMaxMs()) {
-            l.inSyncSet = false;
-            LOG.warn("NameServer {}: {} leaves the sync set: {} ms behind (namesrvBackupLagMaxMs {}); registrations"
-                    + " no longer wait for it", self, l.target, lag == Long.MAX_VALUE ? "unknown" : lag,
-                    config.namesrvBackupLagMaxMs());
-        }
+        links.pumpAll();
     }
 
     private void tick() {
@@ -741,13 +518,9 @@ public final class NamesrvReplicator implements AutoCloseable {
             controllerChosen.repairChain(clockMs.getAsLong());
         }
         long now = clockMs.getAsLong();
-        for (Link l : links.values()) {
-            updateSyncSet(l, now);
-        }
+        links.updateSyncSet(now);
         checkWaiters();
-        for (Link l : links.values()) {
-            pump(l, l.helloDone && now - l.lastSentMs >= KEEP_ALIVE_MS);
-        }
+        links.pumpAll(now);
     }
 
     // ------------------------------------------------------------------------------------------ waiters
@@ -763,7 +536,7 @@ public final class NamesrvReplicator implements AutoCloseable {
         Iterator<Waiter> it = waiters.iterator();
         while (it.hasNext()) {
             Waiter w = it.next();
-            if (satisfied(w.seq)) {
+            if (links.satisfied(w.seq)) {
                 it.remove();
                 w.done.complete(null);
             } else if (now >= w.deadlineMs) {
@@ -771,29 +544,10 @@ public final class NamesrvReplicator implements AutoCloseable {
                 ackTimeouts.incrementAndGet();
                 w.done.completeExceptionally(new NamesrvAckTimeoutException("operation " + w.seq + " was applied on "
                         + self + " but not acknowledged as " + mode + " requires within "
-                        + (mode == ReplicationMode.SYNC ? 2 : 1) + " x namesrvBackupLagMaxMs (" + acksText(w.seq)
+                        + (mode == ReplicationMode.SYNC ? 2 : 1) + " x namesrvBackupLagMaxMs (" + links.acksText()
                         + "); it is not confirmed as replicated: the broker registers again at its next interval"));
             }
         }
-    }
-
-    private boolean satisfied(long seq) {
-        return switch (mode) {
-            case NONE, ASYNC -> true;
-            case SYNC -> links.values().stream().filter(l -> l.inSyncSet).allMatch(l -> l.ackedSeq >= seq);
-            case SEMI_SYNC -> links.values().stream().filter(l -> l.ackedSeq >= seq).count()
-                    >= config.namesrvSemiSyncAcks();
-            case CHAIN -> links.values().stream().allMatch(l -> l.ackedSeq >= seq);
-        };
-    }
-
-    private String acksText(long seq) {
-        StringBuilder sb = new StringBuilder();
-        for (Link l : links.values()) {
-            sb.append(sb.length() == 0 ? "" : ", ").append(l.target).append(" at ").append(l.ackedSeq)
-                    .append(l.lastError == null ? "" : " (" + l.lastError + ")");
-        }
-        return sb.length() == 0 ? "no downstream NameServer" : sb.toString();
     }
 
     // ------------------------------------------------------------------------------------------ plumbing
