@@ -29,6 +29,15 @@ public interface RemotingClient extends RemotingService {
     CompletableFuture<RemotingCommand> invokeAsync(String address, RemotingCommand request, long timeoutMs);
 
     /**
+     * As {@link #invokeAsync(String, RemotingCommand, long)}, but the future completes with what {@code reader}
+     * makes of the response, read on the network thread from the body where it arrived: one copy fewer for a
+     * large body (a pull response becomes its messages without a {@code byte[]} of the whole body in between).
+     * The future completes exceptionally with the transport's exceptions or with what the reader threw.
+     */
+    <T> CompletableFuture<T> invokeAsync(String address, RemotingCommand request, long timeoutMs,
+                                         ResponseBodyReader<T> reader);
+
+    /**
      * Sends a request and waits for its response; throws the exceptions {@link #invokeAsync} completes with.
      * Must not be called on a network I/O thread (it would wait for itself).
      */

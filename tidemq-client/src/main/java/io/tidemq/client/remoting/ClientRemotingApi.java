@@ -236,12 +236,13 @@ public final class ClientRemotingApi {
 
     /**
      * PULL_MESSAGE; {@code timeoutMs} must exceed the long-polling time. The future completes on a network
-     * thread with the answer, which the consumer weighs and decodes ({@link PullAnswer}), or exceptionally
-     * with the transport's failure.
+     * thread with the answer, its messages decoded there from the body where it arrived ({@link PullAnswer}), or
+     * exceptionally with the transport's failure.
      */
     public CompletableFuture<PullAnswer> pull(String addr, Headers.PullMessageRequest header, long timeoutMs) {
         RemotingCommand req = RemotingCommand.createRequest(RequestCode.PULL_MESSAGE).writeHeader(header);
-        return remoting.invokeAsync(addr, req, timeoutMs).thenApply(PullAnswer::new);
+        String topic = header.topic();
+        return remoting.invokeAsync(addr, req, timeoutMs, (resp, body) -> PullAnswer.read(resp, body, topic));
     }
 
     /** CONSUMER_SEND_MSG_BACK, waiting for the answer. */

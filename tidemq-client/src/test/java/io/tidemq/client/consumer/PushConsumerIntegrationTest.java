@@ -267,6 +267,29 @@ class PushConsumerIntegrationTest {
     }
 
     @Test
+    void aMalformedPullBodyIsPulledAgainFromTheSameBrokerAndNoMessageIsLostOrSkipped() {
+        cluster.topic("t", 1);
+        FakeBroker broker = cluster.broker(0);
+        broker.store("t", 0, messages("t", "m", 50));
+        broker.truncateNextPulls(2);
+        List<String> got = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (LogCapture logs = new LogCapture("io.tidemq.client")) {
+            consumer(cluster.config(dir).pullBatchSize(8).pullRetryBackoffMs(10).build(), MessageModel.CLUSTERING,
+                    ConsumeFromWhere.FIRST, (msgs, ctx) -> {
+                        msgs.forEach(m -> got.add(new String(m.body())));
+                        return ConsumeStatus.SUCCESS;
+                    }, "t", "*");
+            await().atMost(WAIT).until(() -> got.size() >= 50);
+            assertThat(got).containsExactlyInAnyOrderElementsOf(messages("t", "m", 50).stream()
+                    .map(m -> new String(m.body())).toList());
+            // decoded on the network thread, but reported as a malformed answer on the pull path, not as a failed
+            // transport call (which would count against the broker's address)
+            assertThat(logs.lines()).anyMatch(l -> l.contains("is malformed"));
+            assertThat(logs.lines()).noneMatch(l -> l.contains("pull of") && l.contains("failed"));
+        }
+    }
+
+    @Test
     void startingTwiceInOneInstanceOrWithoutListenerIsRefusedWithAHint() {
         cluster.topic("t", 1);
         ClientConfig config = cluster.config(dir).build();

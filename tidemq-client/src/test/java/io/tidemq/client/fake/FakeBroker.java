@@ -66,6 +66,8 @@ public final class FakeBroker implements AutoCloseable {
     public volatile boolean ignoreTagFilter;
     private final AtomicInteger failSends = new AtomicInteger();
     private final AtomicInteger flushTimeouts = new AtomicInteger();
+    /** How many more pull answers with messages lose their body's last byte; any thread. */
+    private final AtomicInteger truncatePulls = new AtomicInteger();
     private final AtomicReference<ResponseCode> failSendsWith = new AtomicReference<>(ResponseCode.SYSTEM_BUSY);
 
     private record Waiter(Headers.PullMessageRequest header, CompletableFuture<RemotingCommand> result) {
@@ -149,6 +151,11 @@ public final class FakeBroker implements AutoCloseable {
     public void failNextSends(int n, ResponseCode code) {
         failSendsWith.set(code);
         failSends.set(n);
+    }
+
+    /** The next {@code n} pull answers with messages are sent with their body's last byte cut off (malformed). */
+    public void truncateNextPulls(int n) {
+        truncatePulls.set(n);
     }
 
     /** The next {@code n} sends are stored but answered FLUSH_DISK_TIMEOUT. */
@@ -320,9 +327,13 @@ public final class FakeBroker implements AutoCloseable {
             }
             return null;
         }
-        pulledMessages.addAndGet(out.size());
-        return RemotingCommand.success().writeHeader(new Headers.PullMessageResponse(next, 0, max))
-                .setBody(StoredRecordEncoder.encode(out));
+        byte[] body = StoredRecordEncoder.encode(out);
+        if (truncatePulls.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            body = java.util.Arrays.copyOf(body, body.length - 1);
+        } else {
+            pulledMessages.addAndGet(out.size());
+        }
+        return RemotingCommand.success().writeHeader(new Headers.PullMessageResponse(next, 0, max)).setBody(body);
     }
 
     /** Exact tags, where a real broker compares tag hashes: a fake never lets a colliding tag through. */

@@ -59,6 +59,30 @@ public final class DeliveredRecords {
         return decode(copy, 0, copy.length, pulledTopic);
     }
 
+    /**
+     * The messages in {@code body}'s remaining bytes, for a buffer that is reused once this returns (a pull
+     * response's body read where it arrived in the network buffer): each message gets its own copies of its body
+     * and its encoded properties, and nothing returned reads through {@code body}. Its position is not moved. One
+     * copy of the body bytes in all, where decoding a {@code byte[]} of the whole response costs two.
+     *
+     * @throws MalformedMessageException when a record's magic or lengths are wrong or it runs past the body
+     */
+    public static List<MessageExt> decodeCopying(ByteBuffer body, String pulledTopic) {
+        byte[] topicBytes = pulledTopic.getBytes(StandardCharsets.UTF_8);
+        StoredRecordView view = new StoredRecordView();
+        int position = body.position();
+        int end = body.limit();
+        List<MessageExt> out = new ArrayList<>(Math.max(1, (end - position) / 1024));
+        while (position < end) {
+            int size = view.wrap(body, position, end - position);
+            byte[] properties = new byte[view.propertiesLength()];
+            body.get(view.propertiesIndex(), properties);
+            out.add(toMessage(view, properties, 0, pulledTopic, topicBytes));
+            position += size;
+        }
+        return out;
+    }
+
     private static List<MessageExt> decode(byte[] body, int from, int length, String pulledTopic) {
         ByteBuffer buf = ByteBuffer.wrap(body);
         byte[] topicBytes = pulledTopic.getBytes(StandardCharsets.UTF_8);
@@ -68,15 +92,16 @@ public final class DeliveredRecords {
         int end = from + length;
         while (position < end) {
             int size = view.wrap(buf, position, end - position);
-            out.add(toMessage(view, body, pulledTopic, topicBytes));
+            out.add(toMessage(view, body, view.propertiesIndex(), pulledTopic, topicBytes));
             position += size;
         }
         return out;
     }
 
-    private static MessageExt toMessage(StoredRecordView r, byte[] body, String pulledTopic, byte[] topicBytes) {
+    /** {@code r}'s message; its encoded properties are the {@code r.propertiesLength()} bytes of {@code p} at {@code pAt}. */
+    private static MessageExt toMessage(StoredRecordView r, byte[] p, int pAt, String pulledTopic, byte[] topicBytes) {
         int sysFlag = r.sysFlag();
-        LazyProperties properties = new LazyProperties(body, r.propertiesIndex(), r.propertiesLength());
+        LazyProperties properties = new LazyProperties(p, pAt, r.propertiesLength());
         String bornHost = (sysFlag & SysFlag.BORN_HOST_V6) != 0 ? properties.get(MessageConst.BORN_HOST)
                 : hostText(r.bornHostIpv4(), r.bornPort());
         String storeHost = (sysFlag & SysFlag.STORE_HOST_V6) != 0 ? properties.get(MessageConst.STORE_HOST)

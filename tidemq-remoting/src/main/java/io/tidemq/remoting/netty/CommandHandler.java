@@ -1,29 +1,43 @@
 package io.tidemq.remoting.netty;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.tidemq.remoting.protocol.RemotingCommand;
 
-/** Sends each decoded frame where it belongs: responses to their waiting call, requests to a processor. */
+/**
+ * Sends each decoded frame where it belongs: responses to their waiting call, requests to a processor. A response
+ * body that came as an {@link InboundResponse} is released here once the call has read it, whether a call waited
+ * for it or not.
+ */
 @ChannelHandler.Sharable
-final class CommandHandler extends SimpleChannelInboundHandler<RemotingCommand> {
+final class CommandHandler extends ChannelInboundHandlerAdapter {
 
     private final RequestInvoker invoker;
     private final RequestDispatcher dispatcher;
 
     CommandHandler(RequestInvoker invoker, RequestDispatcher dispatcher) {
-        super(RemotingCommand.class, false);
         this.invoker = invoker;
         this.dispatcher = dispatcher;
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, RemotingCommand command) {
-        if (command.isResponse()) {
-            invoker.onResponse(ctx.channel(), command);
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof InboundResponse inbound) {
+            try {
+                invoker.onResponse(ctx.channel(), inbound.response, inbound.content());
+            } finally {
+                inbound.release();
+            }
+        } else if (msg instanceof RemotingCommand command) {
+            if (command.isResponse()) {
+                invoker.onResponse(ctx.channel(), command, Unpooled.EMPTY_BUFFER);
+            } else {
+                dispatcher.dispatch(NettyRemotingChannel.of(ctx.channel()), command);
+            }
         } else {
-            dispatcher.dispatch(NettyRemotingChannel.of(ctx.channel()), command);
+            ctx.fireChannelRead(msg);
         }
     }
 }

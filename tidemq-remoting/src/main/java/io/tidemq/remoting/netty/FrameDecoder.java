@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.tidemq.remoting.protocol.FrameCodec;
 import io.tidemq.remoting.protocol.MalformedFrameException;
+import io.tidemq.remoting.protocol.RemotingCommand;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +25,9 @@ import static io.tidemq.remoting.protocol.FrameLayout.TOTAL_LENGTH_FIELD_BYTES;
  * totalLength - 4], then the header's inner lengths by {@link FrameCodec}. The first violation logs a
  * warning naming the peer and the reason, discards everything the peer sends afterwards and closes the
  * connection; other connections are untouched. One instance per channel.
+ *
+ * <p>A request comes out as a {@link RemotingCommand} with its body copied; a response with a body as an
+ * {@link InboundResponse} holding a retained slice of the body, which the waiting call reads in place.
  */
 final class FrameDecoder extends ByteToMessageDecoder {
 
@@ -88,8 +92,20 @@ final class FrameDecoder extends ByteToMessageDecoder {
             return; // wait for the rest of a frame whose size is already known to be acceptable
         }
         in.skipBytes(PREFIX_BYTES);
+        int bodyLength = maxHeaderLength - headerLength;
         try {
-            out.add(FrameCodec.decode(in, headerLength, maxHeaderLength - headerLength));
+            RemotingCommand command = FrameCodec.decodeHeader(in, headerLength, bodyLength);
+            if (command.isResponse() && bodyLength > 0) {
+                // read in place by the waiting call's reader (a pull response straight into its messages)
+                out.add(new InboundResponse(command, in.readRetainedSlice(bodyLength)));
+            } else {
+                if (bodyLength > 0) {
+                    byte[] body = new byte[bodyLength];
+                    in.readBytes(body);
+                    command.setBody(body);
+                }
+                out.add(command);
+            }
         } catch (MalformedFrameException e) {
             reject(ctx, in, e.getMessage());
         }

@@ -11,6 +11,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.tidemq.common.net.HostPort;
 import io.tidemq.remoting.ChannelEventListener;
 import io.tidemq.remoting.RemotingClient;
+import io.tidemq.remoting.ResponseBodyReader;
 import io.tidemq.remoting.exception.RemotingException;
 import io.tidemq.remoting.protocol.RemotingCommand;
 import org.slf4j.Logger;
@@ -101,7 +102,14 @@ public final class NettyRemotingClient extends NettyRemotingService implements R
     @Override
     public CompletableFuture<RemotingCommand> invokeAsync(String address, RemotingCommand request, long timeoutMs) {
         RequestInvoker.requirePositive(timeoutMs);
-        return endpoint.invoker.invoke(connection(address), address, request, timeoutMs);
+        return endpoint.invoker.invoke(connection(address), address, request, timeoutMs, PendingCall.COPY_BODY);
+    }
+
+    @Override
+    public <T> CompletableFuture<T> invokeAsync(String address, RemotingCommand request, long timeoutMs,
+                                                ResponseBodyReader<T> reader) {
+        RequestInvoker.requirePositive(timeoutMs);
+        return endpoint.invoker.invoke(connection(address), address, request, timeoutMs, PendingCall.inPlace(reader));
     }
 
     @Override

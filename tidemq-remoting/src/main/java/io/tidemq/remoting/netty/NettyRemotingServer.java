@@ -149,7 +149,8 @@ public final class NettyRemotingServer extends NettyRemotingService implements R
     public CompletableFuture<RemotingCommand> invokeAsync(RemotingChannel channel, RemotingCommand request,
                                                           long timeoutMs) {
         Channel ch = nettyChannel(channel);
-        return endpoint.invoker.invoke(ch.newSucceededFuture(), channel.remoteAddress(), request, timeoutMs);
+        return endpoint.invoker.invoke(ch.newSucceededFuture(), channel.remoteAddress(), request, timeoutMs,
+                PendingCall.COPY_BODY);
     }
 
     @Override

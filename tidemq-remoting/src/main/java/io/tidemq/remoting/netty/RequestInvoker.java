@@ -1,5 +1,6 @@
 package io.tidemq.remoting.netty;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.util.HashedWheelTimer;
@@ -29,7 +30,7 @@ final class RequestInvoker {
     private static final long TIMER_TICK_MS = 10;
 
     /** Calls awaiting a response, by opaque id; any thread adds, whoever completes a call removes it. */
-    private final ConcurrentHashMap<Integer, PendingCall> pending = new ConcurrentHashMap<>(1024);
+    private final ConcurrentHashMap<Integer, PendingCall<?>> pending = new ConcurrentHashMap<>(1024);
     private final AtomicInteger nextOpaque = new AtomicInteger();
     private final HashedWheelTimer timer;
 
@@ -40,13 +41,15 @@ final class RequestInvoker {
 
     /**
      * Sends {@code request} on the channel of {@code connect} once it is connected. The timeout starts now,
-     * so it covers connecting too.
+     * so it covers connecting too. The future completes with what {@code reader} makes of the response and its body
+     * ({@link PendingCall#COPY_BODY}: the response with its body copied into it).
      */
-    CompletableFuture<RemotingCommand> invoke(ChannelFuture connect, String address, RemotingCommand request,
-                                              long timeoutMs) {
+    <T> CompletableFuture<T> invoke(ChannelFuture connect, String address, RemotingCommand request, long timeoutMs,
+                                    PendingCall.Reader<T> reader) {
         requirePositive(timeoutMs);
         int opaque = nextOpaque.incrementAndGet();
-        PendingCall call = new PendingCall(this, opaque, request.code(), address, timeoutMs, connect.channel());
+        PendingCall<T> call = new PendingCall<>(this, opaque, request.code(), address, timeoutMs, connect.channel(),
+                reader);
         pending.put(opaque, call);
         try {
             call.timeout(timer.newTimeout(call, timeoutMs, TimeUnit.MILLISECONDS));
@@ -64,7 +67,7 @@ final class RequestInvoker {
         return call.future;
     }
 
-    private void send(ChannelFuture connect, PendingCall call, OutboundFrame frame) {
+    private void send(ChannelFuture connect, PendingCall<?> call, OutboundFrame frame) {
         if (!connect.isSuccess()) {
             call.fail(new RemotingConnectException(call.address, connect.cause()));
             return;
@@ -103,33 +106,36 @@ final class RequestInvoker {
         return written;
     }
 
-    /** A response arrived on {@code channel}. */
-    void onResponse(Channel channel, RemotingCommand response) {
-        PendingCall call = pending.get(response.opaque());
+    /**
+     * A response arrived on {@code channel}; {@code body} is its body as it lies in the frame (possibly empty). The
+     * caller releases {@code body} when this returns: the call's reader has read what it keeps by then.
+     */
+    void onResponse(Channel channel, RemotingCommand response, ByteBuf body) {
+        PendingCall<?> call = pending.get(response.opaque());
         if (call == null || call.channel != channel) {
             log.debug("discarding response {} from {}: no request waits for it (timed out or failed earlier)",
                     response, NettyRemotingChannel.format(channel.remoteAddress()));
             return;
         }
-        call.complete(response);
+        call.complete(response, body);
     }
 
     /** {@code channel} closed: fail its calls now rather than at their timeouts. */
     void failPending(Channel channel) {
-        for (PendingCall call : pending.values()) {
+        for (PendingCall<?> call : pending.values()) {
             if (call.channel == channel) {
                 call.fail(closedBeforeResponse(call));
             }
         }
     }
 
-    private static RemotingConnectionClosedException closedBeforeResponse(PendingCall call) {
+    private static RemotingConnectionClosedException closedBeforeResponse(PendingCall<?> call) {
         return new RemotingConnectionClosedException("connection to " + call.address + " closed before the response to "
                 + RequestCode.describe(call.requestCode) + " (opaque " + call.opaque
                 + ") arrived; the request may or may not have been executed");
     }
 
-    boolean remove(PendingCall call) {
+    boolean remove(PendingCall<?> call) {
         return pending.remove(call.opaque, call);
     }
 
@@ -139,7 +145,7 @@ final class RequestInvoker {
 
     /** Fails every pending call and stops the timer thread. */
     void shutdown() {
-        for (PendingCall call : pending.values()) {
+        for (PendingCall<?> call : pending.values()) {
             call.fail(new RemotingException("the remoting service was shut down before the response to "
                     + RequestCode.describe(call.requestCode) + " from " + call.address + " arrived"));
         }

@@ -134,6 +134,25 @@ public final class FrameCodec {
      * @throws MalformedFrameException when a length or count inside the header disagrees with the header's size
      */
     public static RemotingCommand decode(ByteBuf in, int headerLength, int bodyLength) throws MalformedFrameException {
+        RemotingCommand command = decodeHeader(in, headerLength, bodyLength);
+        if (bodyLength > 0) {
+            byte[] body = new byte[bodyLength];
+            in.readBytes(body);
+            command.setBody(body);
+        }
+        return command;
+    }
+
+    /**
+     * Reads one frame's header only, as {@link #decode} does, and leaves {@code in}'s reader index at the first of
+     * the {@code bodyLength} body bytes (checked to be readable); the returned command's body is empty. The caller
+     * reads the body where it lies, for instance a response's body straight into the messages it carries, without
+     * copying it into a {@code byte[]} first.
+     *
+     * @throws MalformedFrameException when a length or count inside the header disagrees with the header's size
+     */
+    public static RemotingCommand decodeHeader(ByteBuf in, int headerLength, int bodyLength)
+            throws MalformedFrameException {
         if (headerLength < MIN_HEADER_BYTES) {
             throw new MalformedFrameException("headerLength " + headerLength + " is below the minimum of "
                     + MIN_HEADER_BYTES);
@@ -153,9 +172,7 @@ public final class FrameCodec {
             throw new MalformedFrameException("header has " + (headerEnd - in.readerIndex())
                     + " bytes left after its last field; headerLength does not match its content");
         }
-        byte[] body = new byte[bodyLength];
-        in.readBytes(body);
-        return RemotingCommand.decoded(code, version, opaque, flags, remark, fields, body);
+        return RemotingCommand.decoded(code, version, opaque, flags, remark, fields);
     }
 
     private static String readRemark(ByteBuf in, int headerEnd) throws MalformedFrameException {

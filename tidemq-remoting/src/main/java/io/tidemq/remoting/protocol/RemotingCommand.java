@@ -82,11 +82,10 @@ public final class RemotingCommand {
 
     /** Used by {@link FrameCodec} for frames read off the wire. */
     static RemotingCommand decoded(int code, short version, int opaque, int flags, String remark,
-                                   EncodedFields fields, byte[] body) {
+                                   EncodedFields fields) {
         RemotingCommand command = new RemotingCommand(code, version, opaque, flags);
         command.remark = remark;
         command.encodedFields = fields;
-        command.body = body.length == 0 ? EMPTY_BODY : body;
         return command;
     }
 

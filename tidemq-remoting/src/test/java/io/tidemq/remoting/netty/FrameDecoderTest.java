@@ -2,12 +2,14 @@ package io.tidemq.remoting.netty;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.tidemq.remoting.protocol.MalformedFrameException;
 import io.tidemq.remoting.protocol.FrameCodec;
+import io.tidemq.remoting.protocol.FrameLayout;
 import io.tidemq.remoting.protocol.RemotingCommand;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -101,6 +103,37 @@ class FrameDecoderTest {
     }
 
     @Test
+    void aResponseBodyIsHandedOnAsASliceOfTheReadBufferAndARequestBodyAsACopy() {
+        ByteBuf stream = Unpooled.buffer();
+        for (ByteBuf frame : List.of(
+                encodeResponse(RemotingCommand.success().putField("k", "v").setBody(new byte[]{1, 2, 3}), 7),
+                encodeResponse(RemotingCommand.success(), 8),
+                encode(RemotingCommand.createRequest(5).setBody(new byte[]{4}), 9))) {
+            stream.writeBytes(frame);
+            frame.release();
+        }
+
+        channel.writeInbound(stream);
+
+        InboundResponse withBody = channel.readInbound();
+        try {
+            assertThat(withBody.response.opaque()).isEqualTo(7);
+            assertThat(withBody.response.field("k")).isEqualTo("v");
+            assertThat(withBody.response.body()).as("not copied").isEmpty();
+            assertThat(ByteBufUtil.getBytes(withBody.content())).containsExactly(1, 2, 3);
+            assertThat(withBody.content().unwrap()).as("a slice of the read buffer, not a copy").isNotNull();
+        } finally {
+            withBody.release();
+        }
+        RemotingCommand empty = channel.readInbound();
+        assertThat(empty.opaque()).isEqualTo(8);
+        assertThat(empty.isResponse()).isTrue();
+        RemotingCommand request = channel.readInbound();
+        assertThat(request.body()).containsExactly(4);
+        assertThat(stream.refCnt()).as("the read buffer is released once its slice is").isZero();
+    }
+
+    @Test
     void splitsSeveralFramesArrivingInOneRead() {
         ByteBuf both = Unpooled.buffer();
         ByteBuf first = encode(RemotingCommand.createRequest(1), 1);
@@ -166,6 +199,12 @@ class FrameDecoderTest {
         Object next = channel.readInbound();
         assertThat(next).isNull();
         assertThat(reported).singleElement().isInstanceOf(MalformedFrameException.class);
+    }
+
+    private static ByteBuf encodeResponse(RemotingCommand cmd, int opaque) {
+        ByteBuf buf = Unpooled.buffer();
+        FrameCodec.encode(cmd, opaque, FrameLayout.FLAG_RESPONSE, buf, MAX_FRAME_BYTES);
+        return buf;
     }
 
     private static ByteBuf encode(RemotingCommand cmd, int opaque) {

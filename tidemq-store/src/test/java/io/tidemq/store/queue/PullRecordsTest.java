@@ -156,6 +156,58 @@ class PullRecordsTest {
         }
     }
 
+    @Test
+    void decodingFromAReusedNetworkBufferGivesTheSameMessagesAndKeepsNothingThatReadsThroughIt() {
+        try (DefaultMessageStore store = new DefaultMessageStore(smallConfig(dir).build())) {
+            store.start();
+            store.putMessage(MessageRecord.builder("orders", 1).body("first".getBytes(StandardCharsets.UTF_8))
+                    .tags("created").keys("order-1").storeHost(TestStores.STORE_HOST)
+                    .bornHost(new InetSocketAddress("::1", 40001)).build()).join();
+            store.putMessage(MessageRecord.builder("%RETRY%g", 1).body(new byte[0]).property("ORIGIN_TOPIC", "orders")
+                    .storeHost(TestStores.STORE_HOST).bornHost(TestStores.BORN_HOST).build()).join();
+            store.putMessage(message("orders", 1, 3000)).join();
+            await().until(() -> store.maxQueueOffset("orders", 1) == 2 && store.maxQueueOffset("%RETRY%g", 1) == 1);
+            StoredRecords a = store.readRecords("orders", 1, 0, 32, Long.MAX_VALUE, null);
+            StoredRecords retry = store.readRecords("%RETRY%g", 1, 0, 32, Long.MAX_VALUE, null);
+            byte[] records = new byte[a.length() + retry.length()];
+            System.arraycopy(a.bytes(), 0, records, 0, a.length());
+            System.arraycopy(retry.bytes(), 0, records, a.length(), retry.length());
+            List<MessageExt> fromArray = DeliveredRecords.decode(records.clone(), "orders");
+
+            // as a pull response's body lies in the network buffer: direct, not at index 0, and reused afterwards
+            ByteBuffer network = ByteBuffer.allocateDirect(records.length + 100);
+            network.position(37);
+            network.put(records).flip().position(37);
+            List<MessageExt> fromNetwork = DeliveredRecords.decodeCopying(network.asReadOnlyBuffer(), "orders");
+            while (network.hasRemaining()) {
+                network.put((byte) 0x5A);
+            }
+
+            assertThat(fromNetwork).hasSize(3);
+            for (int i = 0; i < 3; i++) {
+                MessageExt n = fromNetwork.get(i);
+                MessageExt c = fromArray.get(i);
+                assertThat(n.msgId()).isEqualTo(c.msgId());
+                assertThat(n.topic()).isEqualTo(c.topic());
+                assertThat(n.queueOffset()).isEqualTo(c.queueOffset());
+                assertThat(n.commitLogOffset()).isEqualTo(c.commitLogOffset());
+                assertThat(n.bornHost()).isEqualTo(c.bornHost());
+                assertThat(n.storeHost()).isEqualTo(c.storeHost());
+                assertThat(n.properties()).isEqualTo(c.properties());
+                assertThat(n.body()).isEqualTo(c.body());
+            }
+            assertThat(fromNetwork.get(0).tag()).isEqualTo("created");
+            assertThat(fromNetwork.get(0).bornHost()).isEqualTo("[0:0:0:0:0:0:0:1]:40001");
+            assertThat(fromNetwork.get(2).topic()).isEqualTo("%RETRY%g");
+            assertThat(fromNetwork.get(2).property("ORIGIN_TOPIC")).isEqualTo("orders");
+
+            ByteBuffer cut = ByteBuffer.allocateDirect(records.length - 1).put(records, 0, records.length - 1).flip();
+            assertThatThrownBy(() -> DeliveredRecords.decodeCopying(cut, "orders"))
+                    .isInstanceOf(MalformedMessageException.class);
+            assertThat(DeliveredRecords.decodeCopying(ByteBuffer.allocateDirect(0), "orders")).isEmpty();
+        }
+    }
+
     /**
      * The retention/unmap hazard: a pull copies each record while it holds the record's file, so retention deleting
      * that file (and unmapping it once the last holder is gone) can only make the pull miss records, never read

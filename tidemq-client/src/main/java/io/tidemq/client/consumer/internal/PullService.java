@@ -7,7 +7,6 @@ import io.tidemq.client.ClientConfig;
 import io.tidemq.client.offset.OffsetStore;
 import io.tidemq.common.concurrent.NamedThreadFactory;
 import io.tidemq.common.filter.TagExpression;
-import io.tidemq.common.message.DeliveredRecords;
 import io.tidemq.common.message.MessageExt;
 import io.tidemq.common.message.MessageQueue;
 import io.tidemq.common.protocol.ResponseCode;
@@ -155,7 +154,7 @@ public final class PullService {
         switch (code) {
             case SUCCESS -> {
                 Headers.PullMessageResponse h = resp.header();
-                List<MessageExt> msgs = filter(r.queue().topic(), DeliveredRecords.decode(resp.body(), r.queue().topic()));
+                List<MessageExt> msgs = filter(r.queue().topic(), resp.messages());
                 r.nextOffset(h.nextBeginOffset());
                 r.processQueue().putMessages(msgs, h.nextBeginOffset());
                 if (!msgs.isEmpty()) {

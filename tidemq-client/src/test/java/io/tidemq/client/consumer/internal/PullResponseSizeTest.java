@@ -9,7 +9,6 @@ import io.tidemq.broker.config.BrokerConfig;
 import io.tidemq.broker.config.BrokerConfigException;
 import io.tidemq.client.ClientConfig;
 import io.tidemq.common.json.Json;
-import io.tidemq.common.message.DeliveredRecords;
 import io.tidemq.common.message.MessageExt;
 import io.tidemq.common.protocol.RequestCode;
 import io.tidemq.common.protocol.ResponseCode;
@@ -79,9 +78,9 @@ class PullResponseSizeTest {
                         32, -1, 0, "*", null), 10_000).get(15, TimeUnit.SECONDS);
 
                 assertThat(pulled.code()).as(pulled.remark()).isEqualTo(ResponseCode.SUCCESS.code());
-                List<MessageExt> msgs = DeliveredRecords.decode(pulled.body(), "big");
+                List<MessageExt> msgs = pulled.messages();
                 assertThat(msgs).hasSize(MESSAGES);
-                assertThat(pulled.body().remaining()).isGreaterThan(FrameLayout.DEFAULT_MAX_FRAME_BYTES);
+                assertThat(pulled.bodyBytes()).isGreaterThan(FrameLayout.DEFAULT_MAX_FRAME_BYTES);
             } finally {
                 client.release();
             }
