@@ -1,6 +1,12 @@
 package io.tidemq.benchmarks;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.tidemq.broker.wire.DeliveredEncoder;
+import io.tidemq.common.protocol.header.Headers;
+import io.tidemq.remoting.protocol.FrameCodec;
+import io.tidemq.remoting.protocol.FrameLayout;
+import io.tidemq.remoting.protocol.RemotingCommand;
 import io.tidemq.common.message.DeliveredRecords;
 import io.tidemq.common.message.MessageCodec;
 import io.tidemq.common.message.MessageConst;
@@ -40,8 +46,9 @@ import java.util.stream.Stream;
  * building the response body from the store, and the client turning that body into {@link MessageExt}s, each the
  * old way (decode to {@code StoredMessage}, re-encode with {@link DeliveredEncoder}, decode with
  * {@link MessageCodec#decodeDelivered}: still what the admin queries do) and the way a pull does it now (copy the
- * stored records, {@link DeliveredRecords#decode} them in place). Scores are pulls (32 messages each) per
- * millisecond. Run with
+ * stored records, {@link DeliveredRecords#decode} them in place), and the client's network thread from the
+ * response frame on: body copied to a {@code byte[]} first (before) or read where it lies (now). Scores are pulls
+ * (32 messages each) per millisecond; add {@code -prof gc} for the bytes allocated per pull. Run with
  * {@code java -cp "tidemq-benchmarks/target/classes:tidemq-benchmarks/target/lib/*" org.openjdk.jmh.Main PullDelivery}.
  */
 @State(Scope.Benchmark)
@@ -91,10 +98,26 @@ public class PullDeliveryBenchmark {
         }
         responseBody = brokerPullResponse();
         recordsBody = brokerPullRecords();
+        frame();
+    }
+
+    /** A whole PULL_MESSAGE response frame of {@link #recordsBody} in a pooled direct buffer, as the client reads it. */
+    private ByteBuf responseFrame;
+    private int frameHeaderLength;
+    private int frameBodyLength;
+
+    private void frame() {
+        responseFrame = PooledByteBufAllocator.DEFAULT.directBuffer(recordsBody.length + 256);
+        FrameCodec.encode(RemotingCommand.success().writeHeader(new Headers.PullMessageResponse(BATCH, 0, MESSAGES))
+                .setBody(recordsBody), 1, FrameLayout.FLAG_RESPONSE, responseFrame, Integer.MAX_VALUE);
+        int totalLength = responseFrame.getInt(0);
+        frameHeaderLength = responseFrame.getInt(FrameLayout.TOTAL_LENGTH_FIELD_BYTES);
+        frameBodyLength = totalLength - FrameLayout.HEADER_LENGTH_FIELD_BYTES - frameHeaderLength;
     }
 
     @TearDown(Level.Trial)
     public void close() throws IOException {
+        responseFrame.release();
         store.close();
         try (Stream<Path> walk = Files.walk(dir)) {
             for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
@@ -131,6 +154,30 @@ public class PullDeliveryBenchmark {
     @Benchmark
     public List<MessageExt> clientDecodeRecords() {
         return DeliveredRecords.decode(recordsBody, TOPIC);
+    }
+
+    /**
+     * The client's network thread before the in-place read: the response frame's body copied into a {@code byte[]}
+     * ({@link FrameCodec#decode}), then each message's body copied out of it.
+     */
+    @Benchmark
+    public List<MessageExt> clientFrameCopiedThenDecoded() throws Exception {
+        responseFrame.readerIndex(FrameLayout.PREFIX_BYTES);
+        RemotingCommand response = FrameCodec.decode(responseFrame, frameHeaderLength, frameBodyLength);
+        return DeliveredRecords.decode(response.body(), TOPIC);
+    }
+
+    /**
+     * The client's network thread now: the header decoded, the records read where they lie in the frame's buffer
+     * ({@link DeliveredRecords#decodeCopying}), one copy of each message's body and properties.
+     */
+    @Benchmark
+    public List<MessageExt> clientFrameDecodedInPlace() throws Exception {
+        responseFrame.readerIndex(FrameLayout.PREFIX_BYTES);
+        RemotingCommand response = FrameCodec.decodeHeader(responseFrame, frameHeaderLength, frameBodyLength);
+        List<MessageExt> msgs = DeliveredRecords.decodeCopying(
+                responseFrame.nioBuffer(responseFrame.readerIndex(), frameBodyLength).asReadOnlyBuffer(), TOPIC);
+        return response.code() == 0 ? msgs : List.of();
     }
 
     /** The client now, reading one property of each message (what a tag-filtering consumer pays). */
