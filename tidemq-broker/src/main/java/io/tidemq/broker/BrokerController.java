@@ -50,6 +50,7 @@ import io.tidemq.remoting.ChannelEventListener;
 import io.tidemq.remoting.RemotingChannel;
 import io.tidemq.remoting.http.MetricsHttpServer;
 import io.tidemq.remoting.netty.NettyClientConfig;
+import io.tidemq.remoting.netty.NettyIoThreads;
 import io.tidemq.remoting.netty.NettyRemotingClient;
 import io.tidemq.remoting.netty.NettyRemotingServer;
 import io.tidemq.remoting.netty.NettyServerConfig;
@@ -131,6 +132,8 @@ public final class BrokerController implements AutoCloseable {
     private ExecutorService adminExecutor;
     private ScheduledExecutorService scheduler;
     private NettyRemotingServer server;
+    /** With replication: the I/O threads the client-facing server and the HA server share; closed last. */
+    private NettyIoThreads ioThreads;
     private NettyRemotingClient namesrvClient;
     private volatile BrokerRegistrar registrar;
     /** Set once in start() (before the server serves); read by the replication thread, hence volatile. */
@@ -230,6 +233,8 @@ public final class BrokerController implements AutoCloseable {
             replication.useMetadata(new BrokerMetadata(topics, offsets, timer, () -> transactionChecks));
             // consumers commit on a slave while their master is unreachable; the slave keeps them for the master
             offsets.trackSlaveCommits(this::isSlaveNow);
+            ioThreads = new NettyIoThreads();
+            replication.shareIoThreads(ioThreads);
             replication.start();
             brokerStore.setGate(replication);
             stats.infoSections.put("replication", replication::describe);
@@ -252,7 +257,7 @@ public final class BrokerController implements AutoCloseable {
                 // large enough for any response it builds: a full pull, or one message of the largest size
                 .maxFrameBytes(Math.max(FrameLayout.DEFAULT_MAX_FRAME_BYTES, Math.max(config.maxMessageBytes(),
                         config.maxPullBytes()) + FrameLayout.RESPONSE_OVERHEAD_BYTES))
-                .build(), new ConnectionEvents());
+                .build(), new ConnectionEvents(), ioThreads);
         notifier.bind(server);
         SendMessageProcessor send = new SendMessageProcessor(live, topics, brokerStore, stats);
         // on the I/O thread the response is written (and its flush coalesced) without crossing threads
@@ -502,6 +507,9 @@ public final class BrokerController implements AutoCloseable {
         step("stop the timer service", timer::close);
         if (replication != null) {
             step("stop replication", replication::close);
+        }
+        if (ioThreads != null) {
+            step("stop the network I/O threads", ioThreads::close);
         }
         step("close the store", store::close);
         LOG.info("broker {} at {} stopped", config.brokerName(), address);

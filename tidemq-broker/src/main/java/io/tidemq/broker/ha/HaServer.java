@@ -3,6 +3,7 @@ package io.tidemq.broker.ha;
 import io.tidemq.common.protocol.RequestCode;
 import io.tidemq.common.protocol.ResponseCode;
 import io.tidemq.remoting.RemotingChannel;
+import io.tidemq.remoting.netty.NettyIoThreads;
 import io.tidemq.remoting.netty.NettyRemotingServer;
 import io.tidemq.remoting.netty.NettyServerConfig;
 import io.tidemq.remoting.protocol.FrameLayout;
@@ -35,7 +36,9 @@ import java.util.concurrent.locks.LockSupport;
  * {@code haFetchMaxWaitMs} passes.
  *
  * <p>Threads: HA_FETCH runs on the I/O thread of the slave's connection, the other requests on
- * {@code tidemq-ha-server} (one thread). A held fetch is answered for new bytes on its connection's I/O thread, handed
+ * {@code tidemq-ha-server} (one thread). In a broker those I/O threads are the client-facing server's
+ * ({@link NettyIoThreads}): a sender whose connection shares the slave's event loop appends, answers the held fetch
+ * and, when the slave's next fetch arrives, completes its send on that one thread. A held fetch is answered for new bytes on its connection's I/O thread, handed
  * there by the thread that appended them ({@link #onAppended()}) or by the fetch itself when the bytes came while it
  * was being held: one wake-up of that I/O thread per batch, which the write needs anyway. {@code tidemq-ha-hold}
  * answers the rest (a wait that ended, newer metadata, commit news no bytes carried), checks replica lag and expires
@@ -127,6 +130,8 @@ final class HaServer implements AutoCloseable {
     /** Held fetches answered with new bytes, and those of them the hold thread answered; for tests. */
     private final AtomicLong heldAnsweredWithBytes = new AtomicLong();
     private final AtomicLong heldAnsweredWithBytesByHoldThread = new AtomicLong();
+    /** Held fetches the appending thread answered itself, being the fetch connection's I/O thread; for tests. */
+    private final AtomicLong heldAnsweredByAppender = new AtomicLong();
     /** Rounds of the hold thread; written by it, read by tests. */
     private volatile long holdRounds;
     /**
@@ -143,6 +148,12 @@ final class HaServer implements AutoCloseable {
 
     HaServer(String group, HaConfig config, String bindAddress, ReplicaLog replicaLog, InSyncReplicas isr,
              int masterEpoch, Metadata metadata) {
+        this(group, config, bindAddress, null, replicaLog, isr, masterEpoch, metadata);
+    }
+
+    /** @param ioThreads I/O threads to register slave connections on (the broker's client-facing ones), or null */
+    HaServer(String group, HaConfig config, String bindAddress, NettyIoThreads ioThreads, ReplicaLog replicaLog,
+             InSyncReplicas isr, int masterEpoch, Metadata metadata) {
         this.group = group;
         this.metadata = metadata;
         this.config = config;
@@ -152,7 +163,7 @@ final class HaServer implements AutoCloseable {
         this.server = new NettyRemotingServer(NettyServerConfig.builder().bindAddress(bindAddress)
                 .listenPort(config.haListenPort())
                 .maxFrameBytes(Math.max(FrameLayout.DEFAULT_MAX_FRAME_BYTES, 2 * config.haTransferBatchBytes()))
-                .build());
+                .build(), null, ioThreads);
         this.executor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "tidemq-ha-server");
             t.setDaemon(true);
@@ -239,11 +250,21 @@ final class HaServer implements AutoCloseable {
         return holdWakeAtNs == HOLD_RUNNING || dueNs - holdWakeAtNs < 0;
     }
 
-    /** Builds and writes a held fetch's answer on its connection's I/O thread (at once without a channel). */
+    /**
+     * Builds and writes a held fetch's answer on its connection's I/O thread (at once without a channel): inline when
+     * the caller is that thread (the slave's connection shares an event loop with the sender's, see
+     * {@link ReplicationService#shareIoThreads}), else handed to it.
+     */
     private void answerOnIoThread(HeldFetch fetch) {
-        Runnable task = () -> complete(fetch);
+        Thread appender = Thread.currentThread();
+        Runnable task = () -> {
+            if (Thread.currentThread() == appender) {
+                heldAnsweredByAppender.incrementAndGet();
+            }
+            complete(fetch);
+        };
         if (fetch.channel == null) {
-            task.run();
+            complete(fetch);
             return;
         }
         try {
@@ -507,6 +528,10 @@ final class HaServer implements AutoCloseable {
 
     long heldAnsweredWithBytes() {
         return heldAnsweredWithBytes.get();
+    }
+
+    long heldAnsweredByAppender() {
+        return heldAnsweredByAppender.get();
     }
 
     long heldAnsweredWithBytesByHoldThread() {

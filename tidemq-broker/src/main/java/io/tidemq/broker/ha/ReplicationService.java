@@ -1,6 +1,7 @@
 package io.tidemq.broker.ha;
 
 import io.tidemq.common.protocol.ResponseCode;
+import io.tidemq.remoting.netty.NettyIoThreads;
 import io.tidemq.store.DefaultMessageStore;
 import io.tidemq.store.api.PutResult;
 import io.tidemq.store.ha.CommitPointFile;
@@ -53,6 +54,11 @@ public final class ReplicationService implements PutGate, AutoCloseable {
     private volatile ReplicaMeta meta;
     private volatile InSyncReplicas isr;
     private volatile HaServer server;
+    /**
+     * The I/O threads the master's HA server registers slave connections on (shared with the broker's client-facing
+     * server), or null for threads of its own; set before {@link #start()}.
+     */
+    private volatile NettyIoThreads ioThreads;
     private volatile HaClient client;
     private volatile int masterEpoch;
     /** The commit point read at {@link #prepareStore()}, or {@link CommitPointFile#UNKNOWN}. */
@@ -152,6 +158,16 @@ public final class ReplicationService implements PutGate, AutoCloseable {
         }
         controlled = true;
         role = BrokerRole.SLAVE;
+    }
+
+    /**
+     * The HA server registers slave connections on {@code threads}, the client-facing server's I/O threads: when a
+     * slave's connection and a sender's share an event loop, the append answers the held fetch and the slave's
+     * acknowledgement writes the waiting SYNC sends' responses on that thread, without waking another. Before
+     * {@link #start()}; the caller closes the threads after {@link #close()}.
+     */
+    public void shareIoThreads(NettyIoThreads threads) {
+        this.ioThreads = threads;
     }
 
     public boolean controlled() {
@@ -380,7 +396,7 @@ public final class ReplicationService implements PutGate, AutoCloseable {
         }
         metadataVersion.set((long) masterEpoch << 32);
         lastMetadataChangeCount = metadata.changeCount();
-        server = new HaServer(group, config, bindAddress, replicaLog, isr, masterEpoch, new HaServer.Metadata() {
+        server = new HaServer(group, config, bindAddress, ioThreads, replicaLog, isr, masterEpoch, new HaServer.Metadata() {
             @Override
             public long version() {
                 return metadataVersion.get();

@@ -2,6 +2,12 @@ package io.tidemq.broker.ha;
 
 import io.tidemq.broker.offset.ConsumerOffsetManager;
 import io.tidemq.common.protocol.ResponseCode;
+import io.tidemq.remoting.netty.NettyClientConfig;
+import io.tidemq.remoting.netty.NettyIoThreads;
+import io.tidemq.remoting.netty.NettyRemotingClient;
+import io.tidemq.remoting.netty.NettyRemotingServer;
+import io.tidemq.remoting.netty.NettyServerConfig;
+import io.tidemq.remoting.protocol.RemotingCommand;
 import io.tidemq.store.DefaultMessageStore;
 import io.tidemq.store.api.MessageRecord;
 import io.tidemq.store.api.PutResult;
@@ -182,6 +188,59 @@ class ReplicationServiceTest {
         assertThat(slave.haClient().lastAppendThread())
                 .as("the slave appends where the answer arrived, no hand-off to tidemq-ha-client and back")
                 .startsWith("tidemq-remoting-client-io");
+    }
+
+    /**
+     * With the HA server on the client-facing server's I/O threads and the slave's connection on the sender's event
+     * loop (one loop here), the send's append answers the slave's held fetch on its own thread, and the slave's next
+     * fetch completes the send there too: no other thread is woken on the master for a SYNC send.
+     */
+    @Test
+    void onSharedIoThreadsTheAppendAnswersTheHeldFetchAndTheAckCompletesTheSendOnOneThread() throws Exception {
+        NettyIoThreads ioThreads = new NettyIoThreads(1);
+        DefaultMessageStore masterStore = store("master");
+        ReplicationService master = new ReplicationService("broker-a", 0, masterConfig(ReplicationMode.SYNC, 2),
+                "127.0.0.1", masterStore);
+        master.shareIoThreads(ioThreads);
+        NettyRemotingServer front = new NettyRemotingServer(NettyServerConfig.builder().bindAddress("127.0.0.1")
+                .listenPort(0).build(), null, ioThreads);
+        NettyRemotingClient sender = new NettyRemotingClient(NettyClientConfig.builder().build(), null);
+        open.add(ioThreads::close); // closed last: after the servers that use it
+        open.add(master);
+        open.add(front::shutdown);
+        open.add(sender::shutdown);
+        master.start();
+        // a send as the broker runs it: on the I/O thread that read it, answered when the in-sync replicas hold it
+        int send = 1000;
+        front.registerProcessor(send, (channel, request) -> {
+            String appendThread = Thread.currentThread().getName();
+            return put(master, masterStore, request.field("body")).thenApply(result -> RemotingCommand.success()
+                    .putField("appendThread", appendThread)
+                    .putField("ackThread", Thread.currentThread().getName()));
+        }, Runnable::run);
+        front.start();
+        sender.start();
+        DefaultMessageStore slaveStore = store("slave");
+        service(slaveConfig(master), 1, slaveStore);
+        await().until(() -> "2".equals(master.describe().get("haInSyncReplicas")));
+
+        long byAppenderBefore = master.haServer().heldAnsweredByAppender();
+        long withBytesBefore = master.haServer().heldAnsweredWithBytes();
+        int sends = 40;
+        for (int i = 0; i < sends; i++) {
+            RemotingCommand response = sender.invokeSync("127.0.0.1:" + front.localPort(),
+                    RemotingCommand.createRequest(send).putField("body", "shared-" + i), 5_000);
+            assertThat(response.isSuccess()).isTrue();
+            assertThat(response.field("appendThread")).startsWith("tidemq-remoting-server-io");
+            assertThat(response.field("ackThread")).as("the slave's fetch completed the send on the sender's thread")
+                    .isEqualTo(response.field("appendThread"));
+        }
+        long withBytes = master.haServer().heldAnsweredWithBytes() - withBytesBefore;
+        assertThat(withBytes).as("each send's bytes go out in the answer to a fetch held at the end")
+                .isGreaterThan(sends / 2);
+        assertThat(master.haServer().heldAnsweredByAppender() - byAppenderBefore)
+                .as("the appending thread answered the held fetches itself, no hand-off").isGreaterThan(sends / 2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> visible(slaveStore) == sends);
     }
 
     @Test

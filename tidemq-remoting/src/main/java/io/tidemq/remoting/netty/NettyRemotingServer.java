@@ -8,10 +8,13 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.tidemq.remoting.ChannelEventListener;
 import io.tidemq.remoting.RemotingChannel;
 import io.tidemq.remoting.RemotingServer;
@@ -30,7 +33,8 @@ import java.util.concurrent.TimeUnit;
  * ({@code tidemq-remoting-server-boss}), {@code selectorThreads} I/O threads
  * ({@code tidemq-remoting-server-io}), a shared worker pool for processors registered without their own
  * executor, a timer thread for the timeouts of server-sent requests, and an event thread when a listener
- * is given. Connections silent for {@code channelIdleSeconds} are closed.
+ * is given. Connections silent for {@code channelIdleSeconds} are closed. Given {@link NettyIoThreads}, it registers
+ * its connections on those instead of I/O threads of its own, and closes them (not the threads) at shutdown.
  *
  * <pre>{@code
  * NettyRemotingServer server = new NettyRemotingServer(NettyServerConfig.builder().listenPort(9876).build());
@@ -57,6 +61,14 @@ public final class NettyRemotingServer extends NettyRemotingService implements R
     /** Set in start(), used in shutdown(); guarded by {@code this}. */
     private EventLoopGroup bossGroup;
     private volatile EventLoopGroup ioGroup;
+    /** I/O threads shared with other servers, or null (the server starts and stops its own). */
+    private final NettyIoThreads sharedIoThreads;
+    /**
+     * With shared I/O threads: the accepted connections, closed at shutdown (stopping its own threads closes them
+     * otherwise). Thread-safe (Netty's channel group); a connection leaves it when it closes.
+     */
+    private final ChannelGroup accepted = new DefaultChannelGroup("tidemq-server-connections",
+            GlobalEventExecutor.INSTANCE);
     private Channel serverChannel;
     private volatile int localPort = -1;
 
@@ -66,8 +78,18 @@ public final class NettyRemotingServer extends NettyRemotingService implements R
 
     /** @param listener receives connection events on its own thread; may be {@code null} */
     public NettyRemotingServer(NettyServerConfig config, ChannelEventListener listener) {
+        this(config, listener, null);
+    }
+
+    /**
+     * @param listener  receives connection events on its own thread; may be {@code null}
+     * @param ioThreads I/O threads to register connections on, shared with other servers, or {@code null} for
+     *                  {@code selectorThreads} of its own
+     */
+    public NettyRemotingServer(NettyServerConfig config, ChannelEventListener listener, NettyIoThreads ioThreads) {
         super("server", config, true, listener);
         this.config = config;
+        this.sharedIoThreads = ioThreads;
     }
 
     @Override
@@ -76,7 +98,8 @@ public final class NettyRemotingServer extends NettyRemotingService implements R
             throw new IllegalStateException("server already " + state.name().toLowerCase() + "; create a new one");
         }
         bossGroup = new NioEventLoopGroup(1, new DefaultThreadFactory("tidemq-remoting-server-boss"));
-        ioGroup = new NioEventLoopGroup(config.selectorThreads(), new DefaultThreadFactory("tidemq-remoting-server-io"));
+        ioGroup = sharedIoThreads != null ? sharedIoThreads.group()
+                : new NioEventLoopGroup(config.selectorThreads(), new DefaultThreadFactory("tidemq-remoting-server-io"));
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(bossGroup, ioGroup)
                 .channel(NioServerSocketChannel.class)
@@ -91,6 +114,9 @@ public final class NettyRemotingServer extends NettyRemotingService implements R
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (sharedIoThreads != null) {
+                            accepted.add(ch);
+                        }
                         endpoint.initPipeline(ch);
                         ch.pipeline().addFirst("backpressure", ReadWhileWritableHandler.INSTANCE);
                     }
@@ -127,7 +153,9 @@ public final class NettyRemotingServer extends NettyRemotingService implements R
         if (bossGroup != null) {
             bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         }
-        if (ioGroup != null) {
+        if (sharedIoThreads != null) {
+            accepted.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        } else if (ioGroup != null) {
             ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
         if (bossGroup != null) {
