@@ -5,6 +5,7 @@ import io.tidemq.common.net.HostPort;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.util.concurrent.Future;
 
 /**
  * One live connection as the code above the transport sees it: the channel a request arrived on, and the
@@ -55,5 +56,14 @@ public interface RemotingChannel {
      */
     default void executeOnIoThread(Runnable task) {
         task.run();
+    }
+
+    /**
+     * Runs {@code task} on this connection's I/O thread once {@code delayNanos} passed, as a timer of that thread:
+     * scheduled from the I/O thread itself it wakes no other thread. Returns the handle to cancel it, or {@code null}
+     * when the channel has no I/O thread or it is shut down (this default): the caller then needs a timer of its own.
+     */
+    default Future<?> scheduleOnIoThread(Runnable task, long delayNanos) {
+        return null;
     }
 }

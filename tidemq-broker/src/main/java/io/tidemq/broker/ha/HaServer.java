@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -40,8 +41,9 @@ import java.util.concurrent.locks.LockSupport;
  * ({@link NettyIoThreads}): a sender whose connection shares the slave's event loop appends, answers the held fetch
  * and, when the slave's next fetch arrives, completes its send on that one thread. A held fetch is answered for new bytes on its connection's I/O thread, handed
  * there by the thread that appended them ({@link #onAppended()}) or by the fetch itself when the bytes came while it
- * was being held: one wake-up of that I/O thread per batch, which the write needs anyway. {@code tidemq-ha-hold}
- * answers the rest (a wait that ended, newer metadata, commit news no bytes carried), checks replica lag and expires
+ * was being held: one wake-up of that I/O thread per batch, which the write needs anyway. Commit news no bytes carried within {@link #COMMIT_NEWS_DELAY_NS} is
+ * answered by a timer of the fetch's I/O thread ({@link #commitNewsDue}). {@code tidemq-ha-hold}
+ * answers the rest (a wait that ended, newer metadata, commit news of a fetch without an I/O thread), checks replica lag and expires
  * SYNC sends the slaves did not confirm in time; it parks until the first of these is due ({@link #parkNanos}) and is
  * woken only when something is due earlier than it planned ({@link #wakeHoldBy}), never per batch. {@link #held} is
  * a concurrent queue shared by them; a fetch is answered by the one thread whose {@code held.remove} took it.
@@ -71,9 +73,15 @@ final class HaServer implements AutoCloseable {
         final RemotingChannel channel;
         /**
          * Since when (System.nanoTime) the commit point is past what its replica was told, or 0: set when the fetch
-         * is held, when the commit point moves and by the hold thread, which alone clears it.
+         * is held, when the commit point moves and by the hold thread; cleared by the hold thread and the I/O thread's
+         * commit-news timer.
          */
         volatile long commitNewsSinceNs;
+        /**
+         * The timer on the connection's I/O thread that answers the commit news when no bytes carried it, or null
+         * when the hold thread keeps that time; set by the thread that starts the wait, cancelled by the answer.
+         */
+        volatile Future<?> commitNewsTimer;
 
         HeldFetch(int replicaId, long offset, int maxBytes, long deadlineMs, long metadataVersion,
                   CompletableFuture<RemotingCommand> answer) {
@@ -132,6 +140,9 @@ final class HaServer implements AutoCloseable {
     private final AtomicLong heldAnsweredWithBytesByHoldThread = new AtomicLong();
     /** Held fetches the appending thread answered itself, being the fetch connection's I/O thread; for tests. */
     private final AtomicLong heldAnsweredByAppender = new AtomicLong();
+    /** Commit-news waits the hold thread kept time for, and held fetches a commit-news timer answered; for tests. */
+    private final AtomicLong commitNewsWaitsOnHoldThread = new AtomicLong();
+    private final AtomicLong commitNewsAnsweredOnIoThread = new AtomicLong();
     /** Rounds of the hold thread; written by it, read by tests. */
     private volatile long holdRounds;
     /**
@@ -229,12 +240,39 @@ final class HaServer implements AutoCloseable {
         }
     }
 
-    /** Starts {@code fetch}'s commit-news wait if its replica was not told {@code commitPoint}; wakes the hold thread for it. */
+    /**
+     * Starts {@code fetch}'s commit-news wait if its replica was not told {@code commitPoint}: a timer of the
+     * connection's I/O thread (set from that thread, where the commit point mostly moves, it wakes nobody), or the
+     * hold thread when the fetch has no I/O thread.
+     */
     private void noteCommitNews(HeldFetch fetch, long commitPoint) {
         if (fetch.commitNewsSinceNs == 0 && commitPoint > toldCommitPoint.getOrDefault(fetch.replicaId, -1L)) {
             long nowNs = System.nanoTime();
             fetch.commitNewsSinceNs = nowNs == 0 ? 1 : nowNs;
+            Future<?> timer = fetch.channel == null ? null
+                    : fetch.channel.scheduleOnIoThread(() -> commitNewsDue(fetch), COMMIT_NEWS_DELAY_NS);
+            if (timer != null) {
+                fetch.commitNewsTimer = timer;
+                return;
+            }
+            commitNewsWaitsOnHoldThread.incrementAndGet();
             wakeHoldBy(nowNs + COMMIT_NEWS_DELAY_NS);
+        }
+    }
+
+    /**
+     * A commit-news wait ended on the fetch's I/O thread: answers it with the commit point when no bytes carried
+     * the news meanwhile and it is still held.
+     */
+    private void commitNewsDue(HeldFetch fetch) {
+        fetch.commitNewsTimer = null;
+        if (isr.commitPoint() > toldCommitPoint.getOrDefault(fetch.replicaId, -1L)) {
+            if (held.remove(fetch)) {
+                commitNewsAnsweredOnIoThread.incrementAndGet();
+                complete(fetch);
+            }
+        } else {
+            fetch.commitNewsSinceNs = 0; // told meanwhile: the next move starts a new wait
         }
     }
 
@@ -276,6 +314,10 @@ final class HaServer implements AutoCloseable {
 
     /** Answers a held fetch this thread took from {@link #held}; a failure to read fails it (the slave reconnects). */
     private void complete(HeldFetch fetch) {
+        Future<?> timer = fetch.commitNewsTimer;
+        if (timer != null) {
+            timer.cancel(false); // on the I/O thread (mostly): a removal from its timer queue, no wake-up
+        }
         try {
             RemotingCommand reply = answer(fetch.replicaId, fetch.offset, fetch.maxBytes);
             byte[] body = reply.body();
@@ -476,7 +518,8 @@ final class HaServer implements AutoCloseable {
                         continue;
                     }
                     earliestDeadlineMs = Math.min(earliestDeadlineMs, fetch.deadlineMs);
-                    if (fetch.commitNewsSinceNs != 0) {
+                    Future<?> newsTimer = fetch.commitNewsTimer;
+                    if (fetch.commitNewsSinceNs != 0 && (newsTimer == null || newsTimer.isDone())) {
                         commitNewsParkNs = Math.min(commitNewsParkNs,
                                 Math.max(1, COMMIT_NEWS_DELAY_NS - (nowNs - fetch.commitNewsSinceNs)));
                     }
@@ -528,6 +571,14 @@ final class HaServer implements AutoCloseable {
 
     long heldAnsweredWithBytes() {
         return heldAnsweredWithBytes.get();
+    }
+
+    long commitNewsWaitsOnHoldThread() {
+        return commitNewsWaitsOnHoldThread.get();
+    }
+
+    long commitNewsAnsweredOnIoThread() {
+        return commitNewsAnsweredOnIoThread.get();
     }
 
     long heldAnsweredByAppender() {

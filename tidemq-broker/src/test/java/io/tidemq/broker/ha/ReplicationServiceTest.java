@@ -168,6 +168,8 @@ class ReplicationServiceTest {
         long fetchesBefore = master.haServer().fetchesServed();
         long withBytesBefore = master.haServer().heldAnsweredWithBytes();
         long byHoldThreadBefore = master.haServer().heldAnsweredWithBytesByHoldThread();
+        long newsOnHoldThreadBefore = master.haServer().commitNewsWaitsOnHoldThread();
+        long newsOnIoThreadBefore = master.haServer().commitNewsAnsweredOnIoThread();
         int sends = 40;
         for (int i = 0; i < sends; i++) {
             put(master, masterStore, "one-request-" + i).join();
@@ -183,6 +185,11 @@ class ReplicationServiceTest {
         assertThat(master.haServer().fetchesServed() - fetchesBefore).isLessThanOrEqualTo(2L * sends + 2);
         await().atMost(Duration.ofSeconds(10)).until(() -> visible(slaveStore) == sends);
         assertThat(visible(masterStore)).isEqualTo(sends);
+        // the last commit point reached the slave in an answer to its held fetch, timed on that fetch's I/O thread
+        assertThat(master.haServer().commitNewsAnsweredOnIoThread() - newsOnIoThreadBefore)
+                .as("commit news answered by the I/O thread's timer").isPositive();
+        assertThat(master.haServer().commitNewsWaitsOnHoldThread() - newsOnHoldThreadBefore)
+                .as("no commit-news wait wakes tidemq-ha-hold").isZero();
         assertThat(master.haServer().lastFetchThread()).as("fetches run on the I/O thread, no executor hop")
                 .startsWith("tidemq-remoting-server-io");
         assertThat(slave.haClient().lastAppendThread())

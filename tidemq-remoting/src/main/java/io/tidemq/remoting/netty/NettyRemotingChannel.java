@@ -9,6 +9,9 @@ import io.tidemq.remoting.RemotingChannel;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /** The {@link RemotingChannel} of a Netty channel; exactly one per channel, kept in a channel attribute. */
 public final class NettyRemotingChannel implements RemotingChannel {
@@ -78,6 +81,15 @@ public final class NettyRemotingChannel implements RemotingChannel {
             task.run();
         } else {
             channel.eventLoop().execute(task);
+        }
+    }
+
+    @Override
+    public Future<?> scheduleOnIoThread(Runnable task, long delayNanos) {
+        try {
+            return channel.eventLoop().schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            return null; // the I/O thread stopped
         }
     }
 
