@@ -87,7 +87,9 @@ final class PendingCall<T> implements TimerTask, ChannelFutureListener {
             T result;
             try {
                 result = reader.read(response, body);
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
+                // the call is already out of the pending table and its timer cancelled: whatever the reader threw
+                // must complete the future, or the caller would wait forever
                 future.completeExceptionally(e);
                 return;
             }

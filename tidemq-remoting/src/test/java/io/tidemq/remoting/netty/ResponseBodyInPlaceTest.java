@@ -86,6 +86,13 @@ class ResponseBodyInPlaceTest {
                 });
         assertThatThrownBy(() -> call.get(TIMEOUT_MS, TimeUnit.MILLISECONDS))
                 .isInstanceOf(ExecutionException.class).hasRootCauseMessage("malformed body");
+        CompletableFuture<Object> erring = loop.client.invokeAsync(loop.address(), RemotingCommand.createRequest(ECHO)
+                .putField("n", 1).setBody(new byte[16]), TIMEOUT_MS, (response, body) -> {
+                    throw new StackOverflowError("an Error, not an exception");
+                });
+        assertThatThrownBy(() -> erring.get(TIMEOUT_MS, TimeUnit.MILLISECONDS))
+                .as("an Error thrown by the reader completes the call too").isInstanceOf(ExecutionException.class)
+                .hasRootCauseInstanceOf(StackOverflowError.class);
         // the connection is still usable
         byte[] again = loop.client.invokeSync(loop.address(), RemotingCommand.createRequest(ECHO).putField("n", 2)
                 .setBody(new byte[]{9}), TIMEOUT_MS).body();
