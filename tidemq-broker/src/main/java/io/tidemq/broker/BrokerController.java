@@ -9,6 +9,7 @@ import io.tidemq.broker.config.BrokerConfigKeys;
 import io.tidemq.broker.config.LiveBrokerConfig;
 import io.tidemq.broker.ha.BrokerRole;
 import io.tidemq.broker.ha.ControllerFollower;
+import io.tidemq.broker.ha.ReplicationMode;
 import io.tidemq.broker.ha.ReplicationService;
 import io.tidemq.broker.lock.QueueLockFile;
 import io.tidemq.broker.lock.QueueLockProcessor;
@@ -132,7 +133,7 @@ public final class BrokerController implements AutoCloseable {
     private ExecutorService adminExecutor;
     private ScheduledExecutorService scheduler;
     private NettyRemotingServer server;
-    /** With replication: the I/O threads the client-facing server and the HA server share; closed last. */
+    /** With SYNC replication: the I/O threads the client-facing server and the HA server share; closed last. */
     private NettyIoThreads ioThreads;
     private NettyRemotingClient namesrvClient;
     private volatile BrokerRegistrar registrar;
@@ -233,8 +234,13 @@ public final class BrokerController implements AutoCloseable {
             replication.useMetadata(new BrokerMetadata(topics, offsets, timer, () -> transactionChecks));
             // consumers commit on a slave while their master is unreachable; the slave keeps them for the master
             offsets.trackSlaveCommits(this::isSlaveNow);
-            ioThreads = new NettyIoThreads();
-            replication.shareIoThreads(ioThreads);
+            if (config.haConfig().replicationMode() == ReplicationMode.SYNC) {
+                // a SYNC send waits for its replication: on a shared event loop the append, the held fetch's answer
+                // and the send's completion can run on one thread. ASYNC sends wait for nothing, so there the HA
+                // server keeps I/O threads of its own and a slave's fetch never delays a client connection
+                ioThreads = new NettyIoThreads();
+                replication.shareIoThreads(ioThreads);
+            }
             replication.start();
             brokerStore.setGate(replication);
             stats.infoSections.put("replication", replication::describe);
@@ -723,6 +729,11 @@ public final class BrokerController implements AutoCloseable {
     }
 
     /** Replication of this broker, or null when it runs alone. */
+    /** Whether the HA server registers slave connections on the client-facing server's I/O threads; tests. */
+    boolean replicationSharesIoThreads() {
+        return ioThreads != null;
+    }
+
     public ReplicationService replication() {
         return replication;
     }

@@ -4,6 +4,7 @@ import io.tidemq.broker.config.BrokerConfig;
 import io.tidemq.broker.config.BrokerConfigException;
 import io.tidemq.broker.ha.BrokerRole;
 import io.tidemq.broker.ha.HaConfig;
+import io.tidemq.broker.ha.ReplicationMode;
 import io.tidemq.broker.transaction.TransactionCheckService;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,6 +43,24 @@ class BrokerControllerTest {
             assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
                     .as("the master checks back; a slave's decisions could not be stored")
                     .doesNotContain(TransactionCheckService.THREAD_NAME);
+        }
+    }
+
+    @Test
+    void onlyASyncMasterSharesItsIoThreadsWithReplication() {
+        HaConfig async = HaConfig.disabled().withRole(BrokerRole.MASTER, 0, null);
+        try (BrokerController broker = new BrokerController(BrokerFixture.testConfig(dir.resolve("async"))
+                .haConfig(async).build())) {
+            broker.start();
+            assertThat(broker.replicationSharesIoThreads())
+                    .as("ASYNC: a slave's fetch must not delay client connections; sends wait for nothing").isFalse();
+        }
+        HaConfig sync = async.withSync(ReplicationMode.SYNC, 1, async.replicaLagMaxMs(), async.replicaAckTimeoutMs());
+        try (BrokerController broker = new BrokerController(BrokerFixture.testConfig(dir.resolve("sync"))
+                .haConfig(sync).build())) {
+            broker.start();
+            assertThat(broker.replicationSharesIoThreads())
+                    .as("SYNC: the append, the held fetch's answer and the send's completion may share a thread").isTrue();
         }
     }
 
