@@ -8,7 +8,6 @@ import io.tidemq.namesrv.config.NamesrvConfig;
 import io.tidemq.namesrv.config.ReplicationMode;
 import io.tidemq.namesrv.event.NamesrvEvent;
 import io.tidemq.namesrv.event.NamesrvEventBus;
-import io.tidemq.namesrv.route.RouteInfoManager;
 import io.tidemq.remoting.netty.NettyRemotingClient;
 import io.tidemq.remoting.protocol.RemotingCommand;
 import org.slf4j.Logger;
@@ -22,7 +21,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
@@ -53,6 +51,9 @@ final class ControllerChosenPrimary {
 
         /** Takes a topology of an equal or higher epoch; promotes or steps down as it says. */
         void adopt(Topology t);
+
+        /** Replaces the registry and the position with a snapshot's, on the event thread. */
+        CompletableFuture<Void> installSnapshot(RegistrySnapshot snap);
     }
 
     private final NamesrvConfig config;
@@ -62,21 +63,17 @@ final class ControllerChosenPrimary {
     private final Role role;
     private final OpLog log;
     private final NamesrvEventBus bus;
-    private final RouteInfoManager registry;
     private final LongSupplier clockMs;
     /** Thread-safe. */
     private final NettyRemotingClient client;
     /** Runs tasks on the replication thread. */
     private final Executor thread;
-    /** Shared with the replicator's status; thread-safe. */
-    private final AtomicLong snapshotsInstalled;
 
     /** The last term in which the local controller peer led without this NameServer taking over (logged once). */
     private long refusedTerm = -1;
 
     ControllerChosenPrimary(NamesrvConfig config, PrimaryLeadership leadership, Role role, OpLog log,
-                            NamesrvEventBus bus, RouteInfoManager registry, LongSupplier clockMs,
-                            NettyRemotingClient client, Executor thread, AtomicLong snapshotsInstalled) {
+                            NamesrvEventBus bus, LongSupplier clockMs, NettyRemotingClient client, Executor thread) {
         this.config = config;
         this.mode = config.namesrvReplicationMode();
         this.self = config.selfAddr();
@@ -84,11 +81,9 @@ final class ControllerChosenPrimary {
         this.role = role;
         this.log = log;
         this.bus = bus;
-        this.registry = registry;
         this.clockMs = clockMs;
         this.client = client;
         this.thread = thread;
-        this.snapshotsInstalled = snapshotsInstalled;
     }
 
 
@@ -238,12 +233,7 @@ final class ControllerChosenPrimary {
         }
         if ("SNAPSHOT".equals(resp.field("kind"))) {
             RegistrySnapshot snap = Json.fromBytes(resp.body(), RegistrySnapshot.class);
-            return bus.publishReplicated(() -> {
-                registry.importState(snap.state());
-                log.reset(snap.seq(), snap.lastEpoch());
-                return List.of();
-            }).thenAccept(done -> {
-                snapshotsInstalled.incrementAndGet();
+            return role.installSnapshot(snap).thenAccept(done -> {
                 LOG.info("NameServer {} installed a snapshot from {} at operation {} (epoch {}) before taking the"
                         + " primary role", self, from, snap.seq(), snap.lastEpoch());
             });

@@ -139,7 +139,12 @@ public final class NamesrvReplicator implements AutoCloseable {
                     public void adopt(Topology t) {
                         NamesrvReplicator.this.adopt(t);
                     }
-                }, log, bus, registry, clockMs, client, thread, snapshotsInstalled);
+
+                    @Override
+                    public CompletableFuture<Void> installSnapshot(RegistrySnapshot snap) {
+                        return NamesrvReplicator.this.installSnapshot(snap);
+                    }
+                }, log, bus, clockMs, client, thread);
     }
 
     /**
@@ -344,17 +349,21 @@ public final class NamesrvReplicator implements AutoCloseable {
             return CompletableFuture.completedFuture(fenced(epoch));
         }
         RegistrySnapshot snap = Json.fromBytes(request.body(), RegistrySnapshot.class);
-        return bus.publishReplicated(() -> {
-            registry.importState(snap.state());
-            log.reset(snap.seq(), snap.lastEpoch());
-            return List.of();
-        }).thenCompose(done -> {
-            snapshotsInstalled.incrementAndGet();
+        return installSnapshot(snap).thenCompose(done -> {
             LOG.info("NameServer {} installed a snapshot of the registry at operation {} (epoch {})", self, snap.seq(),
                     snap.lastEpoch());
             onThread(() -> links.pumpAll());
             return acknowledged(snap.seq());
         });
+    }
+
+    /** Replaces the registry and this NameServer's position with a snapshot's, on the event thread. */
+    private CompletableFuture<Void> installSnapshot(RegistrySnapshot snap) {
+        return bus.publishReplicated(() -> {
+            registry.importState(snap.state());
+            log.reset(snap.seq(), snap.lastEpoch());
+            return List.of();
+        }).thenAccept(done -> snapshotsInstalled.incrementAndGet());
     }
 
     /**
