@@ -199,6 +199,26 @@ public final class JvmProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether this JVM ignores SIGINT, which the processes it starts inherit: a JVM started with SIGINT ignored (a
+     * job put in the background by a shell without job control, e.g. {@code (cmd &)}) installs no handler for it, so
+     * {@link #interrupt()} cannot stop it. Read from {@code SigIgn} in {@code /proc/self/status}; false where that
+     * file does not exist.
+     */
+    public static boolean sigintIgnoredHere() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("SigIgn:")) {
+                    long mask = Long.parseUnsignedLong(line.substring("SigIgn:".length()).trim(), 16);
+                    return (mask & (1L << (2 - 1))) != 0; // SIGINT is signal 2
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+        return false;
+    }
+
     /** SIGINT, as Ctrl-C in a terminal sends (through {@code kill -INT}: Java has no API for it). */
     public void interrupt() {
         try {
