@@ -507,17 +507,9 @@ public final class MappedFile {
                 }
             } catch (ClosedChannelException e) {
                 // the file was shut down (deleted, or the store closed) while a chunk was being allocated
-                throw new FileShutDownException(path + " was shut down while bytes [" + from + ", " + (from + length)
-                        + ") were being allocated", e);
+                throw shutDownWhileAllocating(from, length, e);
             } catch (IOException e) {
-                if (DiskFullException.isNoSpace(e)) {
-                    throw new DiskFullException("no space left to allocate bytes [" + from + ", " + (from + length)
-                            + ") of " + path + ": " + e.getMessage() + "; free disk space (delete old files or lower"
-                            + " retentionHours) or add disk; writes resume by themselves once there is room", e,
-                            fileSizeBytes - from);
-                }
-                throw new StoreIOException("cannot allocate bytes [" + from + ", " + (from + length) + ") of " + path
-                        + ": " + e + "; check the disk", e);
+                throw allocationFailed(from, length, fileSizeBytes - from, e);
             }
             allocatedPosition = from + length;
             if (allocatedPosition >= fileSizeBytes) {
@@ -538,22 +530,31 @@ public final class MappedFile {
             io.allocateRange(path, ch, from, length);
         } catch (NoSuchFileException | ClosedChannelException e) {
             if (!available) {
-                throw new FileShutDownException(path + " was shut down while bytes [" + from + ", " + (from + length)
-                        + ") were being allocated", e);
+                throw shutDownWhileAllocating(from, length, e);
             }
             throw new StoreIOException("cannot allocate bytes [" + from + ", " + (from + length) + ") of " + path
                     + ": the file is gone (" + e + "); something outside the store deleted it, restart the broker"
                     + " so that recovery rebuilds the queue", e);
         } catch (IOException e) {
-            if (DiskFullException.isNoSpace(e)) {
-                throw new DiskFullException("no space left to allocate bytes [" + from + ", " + (from + length)
-                        + ") of " + path + ": " + e.getMessage() + "; free disk space (delete old files or lower"
-                        + " retentionHours) or add disk; writes and indexing resume by themselves once there is room", e, length);
-            }
-            throw new StoreIOException("cannot allocate bytes [" + from + ", " + (from + length) + ") of " + path
-                    + ": " + e + "; check the disk", e);
+            throw allocationFailed(from, length, length, e);
         }
         allocatedPosition = from + length;
+    }
+
+    private FileShutDownException shutDownWhileAllocating(int from, int length, IOException e) {
+        return new FileShutDownException(path + " was shut down while bytes [" + from + ", " + (from + length)
+                + ") were being allocated", e);
+    }
+
+    /** A failed allocation of {@code [from, from + length)}: the store's disk-full error when the disk is full. */
+    private StoreIOException allocationFailed(int from, int length, long neededBytes, IOException e) {
+        if (DiskFullException.isNoSpace(e)) {
+            return new DiskFullException("no space left to allocate bytes [" + from + ", " + (from + length) + ") of "
+                    + path + ": " + e.getMessage() + "; free disk space (delete old files or lower retentionHours) or"
+                    + " add disk; writes and indexing resume by themselves once there is room", e, neededBytes);
+        }
+        return new StoreIOException("cannot allocate bytes [" + from + ", " + (from + length) + ") of " + path + ": "
+                + e + "; check the disk", e);
     }
 
     /**
