@@ -39,7 +39,8 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Threads: HA_FETCH runs on the I/O thread of the slave's connection, the other requests on
  * {@code tidemq-ha-server} (one thread). In a broker those I/O threads are the client-facing server's
  * ({@link NettyIoThreads}): a sender whose connection shares the slave's event loop appends, answers the held fetch
- * and, when the slave's next fetch arrives, completes its send on that one thread. A held fetch is answered for new bytes on its connection's I/O thread, handed
+ * (after the other requests of that read round) and, when the slave's next fetch arrives, completes its send on that
+ * one thread. A held fetch is answered for new bytes on its connection's I/O thread, handed
  * there by the thread that appended them ({@link #onAppended()}) or by the fetch itself when the bytes came while it
  * was being held: one wake-up of that I/O thread per batch, which the write needs anyway. Commit news no bytes carried within {@link #COMMIT_NEWS_DELAY_NS} is
  * answered by a timer of the fetch's I/O thread ({@link #commitNewsDue}). {@code tidemq-ha-hold}
@@ -289,9 +290,11 @@ final class HaServer implements AutoCloseable {
     }
 
     /**
-     * Builds and writes a held fetch's answer on its connection's I/O thread (at once without a channel): inline when
-     * the caller is that thread (the slave's connection shares an event loop with the sender's, see
-     * {@link ReplicationService#shareIoThreads}), else handed to it.
+     * Builds and writes a held fetch's answer on its connection's I/O thread (at once without a channel). When the
+     * caller is that thread (the slave's connection shares an event loop with the sender's, see
+     * {@link ReplicationService#shareIoThreads}) the answer is queued behind the requests it read in the same round,
+     * not built inline: one answer then carries every record they appended, where an inline one carried the first
+     * and left the others to the slave's next round trip. From another thread it is handed over (one wake-up).
      */
     private void answerOnIoThread(HeldFetch fetch) {
         Thread appender = Thread.currentThread();

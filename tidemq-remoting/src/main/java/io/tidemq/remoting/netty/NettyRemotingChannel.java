@@ -74,14 +74,13 @@ public final class NettyRemotingChannel implements RemotingChannel {
         channel.close();
     }
 
-    /** On the channel's event loop; at once when called there (Netty runs a task queued from its own loop later). */
+    /**
+     * Queued on the channel's event loop, also when called there: Netty runs it after the I/O work in hand (the rest of
+     * that round's reads) and a queue from its own loop wakes nobody.
+     */
     @Override
     public void executeOnIoThread(Runnable task) {
-        if (channel.eventLoop().inEventLoop()) {
-            task.run();
-        } else {
-            channel.eventLoop().execute(task);
-        }
+        channel.eventLoop().execute(task); // from the I/O thread itself: queued behind the reads in hand, no wake-up
     }
 
     @Override

@@ -10,7 +10,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -74,6 +76,30 @@ class RequestResponseTest {
         CompletableFuture<String> ranOn = new CompletableFuture<>();
         channel.get().executeOnIoThread(() -> ranOn.complete(Thread.currentThread().getName()));
         assertThat(ranOn.get(TIMEOUT_MS, TimeUnit.MILLISECONDS)).isEqualTo(readOn.get()).contains("-io");
+    }
+
+    /**
+     * Queued from the I/O thread itself, the task runs after the work in hand (the rest of the requests read in that
+     * round), not inline: a held replication fetch answered this way carries every record those requests appended.
+     */
+    @Test
+    void aTaskExecutedFromTheIoThreadItselfRunsAfterTheWorkInHand() throws Exception {
+        List<String> order = new CopyOnWriteArrayList<>();
+        CompletableFuture<Void> ran = new CompletableFuture<>();
+        loop.server.registerProcessor(RequestCode.PULL_MESSAGE, (ch, req) -> {
+            ch.executeOnIoThread(() -> {
+                order.add("task on " + Thread.currentThread().getName());
+                ran.complete(null);
+            });
+            order.add("rest of the read on " + Thread.currentThread().getName());
+            return CompletableFuture.completedFuture(RemotingCommand.success());
+        }, Runnable::run);
+        loop.client.invokeSync(loop.address(), RemotingCommand.createRequest(RequestCode.PULL_MESSAGE), TIMEOUT_MS);
+
+        ran.get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        assertThat(order).hasSize(2);
+        assertThat(order.get(0)).startsWith("rest of the read on ");
+        assertThat(order.get(1)).isEqualTo("task on " + order.get(0).substring("rest of the read on ".length()));
     }
 
     @Test
