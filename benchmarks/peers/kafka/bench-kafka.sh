@@ -7,6 +7,7 @@
 # Env: THREADS (8) COUNT (100000) PERF_COUNT (300000) SIZE (1024) WARMUP (10000) STEP_TIMEOUT (60) JAVA
 #      BACKLOG (1000000; 0 = consume what the acks=all produce step left) BACKLOG_TIMEOUT (300)
 #      E2E_RATE (5000 msgs/s; 0 = skip the fixed-rate e2e step) E2E_COUNT (E2E_RATE x 20)
+#      E2E_WARMUP (E2E_RATE x 5: sent first at the same rate, not measured; the max-rate e2e step sends WARMUP first)
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/../common.sh"
@@ -14,7 +15,7 @@ JAVA=${JAVA:-java}
 THREADS=${THREADS:-8}; COUNT=${COUNT:-100000}; PERF_COUNT=${PERF_COUNT:-300000}; SIZE=${SIZE:-1024}
 WARMUP=${WARMUP:-10000}; STEP_TIMEOUT=${STEP_TIMEOUT:-60}
 BACKLOG=${BACKLOG:-1000000}; BACKLOG_TIMEOUT=${BACKLOG_TIMEOUT:-300}
-E2E_RATE=${E2E_RATE:-5000}; E2E_COUNT=${E2E_COUNT:-$((E2E_RATE * 20))}
+E2E_RATE=${E2E_RATE:-5000}; E2E_COUNT=${E2E_COUNT:-$((E2E_RATE * 20))}; E2E_WARMUP=${E2E_WARMUP:-$((E2E_RATE * 5))}
 BS=127.0.0.1:9092
 wait_port 127.0.0.1 9092 1 || { echo "kafka not listening on $BS - run start-kafka.sh"; exit 1; }
 mkdir -p "$HERE/../results" "$HERE/classes"
@@ -62,14 +63,14 @@ B0=$(cpu_ms "$KPID")
 timeout "$CT" "${CJ[@]}" KafkaBench consume $BS "$T" "$N" $((CT - 10)) 2>&1 | grep RESULT
 server_cpu "kafka(KafkaBench consume)" "$N" "$KPID" "$B0"
 T=e2e_$TS; topic "$T"
-echo "== KafkaBench e2e acks=all (consumer running while $THREADS threads sync-send $COUNT msgs)"
-timeout "$STEP_TIMEOUT" "${CJ[@]}" KafkaBench e2e $BS "$T" "$THREADS" "$COUNT" "$SIZE" all 2>&1 | grep RESULT
+echo "== KafkaBench e2e acks=all (consumer running while $THREADS threads sync-send $COUNT msgs after $WARMUP unmeasured)"
+timeout "$STEP_TIMEOUT" "${CJ[@]}" KafkaBench e2e $BS "$T" "$THREADS" "$COUNT" "$SIZE" all 0 "$WARMUP" 2>&1 | grep RESULT
 if [ "$E2E_RATE" -gt 0 ]; then
   T=e2er_$TS; topic "$T"
-  echo "== KafkaBench e2e acks=all at a fixed rate (consumer running while $THREADS threads sync-send $E2E_COUNT msgs at $E2E_RATE msgs/s)"
+  echo "== KafkaBench e2e acks=all at a fixed rate (consumer running while $THREADS threads sync-send $E2E_COUNT msgs at $E2E_RATE msgs/s after $E2E_WARMUP unmeasured)"
   B0=$(cpu_ms "$KPID")
-  timeout $((STEP_TIMEOUT + E2E_COUNT / E2E_RATE)) "${CJ[@]}" KafkaBench e2e $BS "$T" "$THREADS" "$E2E_COUNT" "$SIZE" all "$E2E_RATE" 2>&1 | grep RESULT
-  server_cpu "kafka(KafkaBench e2e at $E2E_RATE msgs/s)" "$E2E_COUNT" "$KPID" "$B0"
+  timeout $((STEP_TIMEOUT + (E2E_WARMUP + E2E_COUNT) / E2E_RATE)) "${CJ[@]}" KafkaBench e2e $BS "$T" "$THREADS" "$E2E_COUNT" "$SIZE" all "$E2E_RATE" "$E2E_WARMUP" 2>&1 | grep RESULT
+  server_cpu "kafka(KafkaBench e2e at $E2E_RATE msgs/s incl. warm-up)" $((E2E_WARMUP + E2E_COUNT)) "$KPID" "$B0"
 fi
 echo "# data size: $(du -sh "${KAFKA_RUN_DIR:-/tmp/peers-kafka}/data" | cut -f1)"
 } 2>&1 | tee "$LOG"

@@ -10,6 +10,7 @@
 # Env: THREADS (8) COUNT (100000) PERF_COUNT (300000) SIZE (1024) WARMUP (10000) STEP_TIMEOUT (60) JAVA, TIDEMQ_RUN_DIR
 #      BACKLOG (1000000; 0 = consume what the produce step left) BACKLOG_TIMEOUT (300)
 #      E2E_RATE (5000 msgs/s; 0 = skip the fixed-rate e2e step) E2E_COUNT (E2E_RATE x 20)
+#      E2E_WARMUP (E2E_RATE x 5: sent first at the same rate, not measured; the max-rate e2e step sends WARMUP first)
 # Output: stdout and results/tidemq-<timestamp>.log ; summary lines start with RESULT / OFFICIAL.
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -18,7 +19,7 @@ JAVA=${JAVA:-java}; RUN=${TIDEMQ_RUN_DIR:-/tmp/peers-tidemq}
 THREADS=${THREADS:-8}; COUNT=${COUNT:-100000}; PERF_COUNT=${PERF_COUNT:-300000}; SIZE=${SIZE:-1024}; WARMUP=${WARMUP:-10000}
 STEP_TIMEOUT=${STEP_TIMEOUT:-60}
 BACKLOG=${BACKLOG:-1000000}; BACKLOG_TIMEOUT=${BACKLOG_TIMEOUT:-300}
-E2E_RATE=${E2E_RATE:-5000}; E2E_COUNT=${E2E_COUNT:-$((E2E_RATE * 20))}
+E2E_RATE=${E2E_RATE:-5000}; E2E_COUNT=${E2E_COUNT:-$((E2E_RATE * 20))}; E2E_WARMUP=${E2E_WARMUP:-$((E2E_RATE * 5))}
 NS=127.0.0.1:9876
 wait_port 127.0.0.1 10911 1 || { echo "broker not listening on 127.0.0.1:10911 - run start-tidemq.sh"; exit 1; }
 BPID=$(cat "$RUN/tidemq.pid" 2>/dev/null || echo 0)
@@ -85,14 +86,14 @@ B0=$(cpu_ms "$BPID")
 timeout "$CT" "${CJ[@]}" TideBench consume $NS "$T" "$N" $((CT - 10)) 2>&1 | grep RESULT
 server_cpu "broker(TideBench consume)" "$N" "$BPID" "$B0"
 T=e2e_$TS; topic "$T"
-echo "== TideBench e2e (consumer running while $THREADS threads sync-send $COUNT msgs)"
-timeout "$STEP_TIMEOUT" "${CJ[@]}" TideBench e2e $NS "$T" "$THREADS" "$COUNT" "$SIZE" 2>&1 | grep RESULT
+echo "== TideBench e2e (consumer running while $THREADS threads sync-send $COUNT msgs after $WARMUP unmeasured)"
+timeout "$STEP_TIMEOUT" "${CJ[@]}" TideBench e2e $NS "$T" "$THREADS" "$COUNT" "$SIZE" 0 "$WARMUP" 2>&1 | grep RESULT
 if [ "$E2E_RATE" -gt 0 ]; then
   T=e2er_$TS; topic "$T"
-  echo "== TideBench e2e at a fixed rate (consumer running while $THREADS threads sync-send $E2E_COUNT msgs at $E2E_RATE msgs/s)"
+  echo "== TideBench e2e at a fixed rate (consumer running while $THREADS threads sync-send $E2E_COUNT msgs at $E2E_RATE msgs/s after $E2E_WARMUP unmeasured)"
   B0=$(cpu_ms "$BPID")
-  timeout $((STEP_TIMEOUT + E2E_COUNT / E2E_RATE)) "${CJ[@]}" TideBench e2e $NS "$T" "$THREADS" "$E2E_COUNT" "$SIZE" "$E2E_RATE" 2>&1 | grep RESULT
-  server_cpu "broker(TideBench e2e at $E2E_RATE msgs/s)" "$E2E_COUNT" "$BPID" "$B0"
+  timeout $((STEP_TIMEOUT + (E2E_WARMUP + E2E_COUNT) / E2E_RATE)) "${CJ[@]}" TideBench e2e $NS "$T" "$THREADS" "$E2E_COUNT" "$SIZE" "$E2E_RATE" "$E2E_WARMUP" 2>&1 | grep RESULT
+  server_cpu "broker(TideBench e2e at $E2E_RATE msgs/s incl. warm-up)" $((E2E_WARMUP + E2E_COUNT)) "$BPID" "$B0"
 fi
 echo "# store size: $(du -sh "$RUN/data" | cut -f1)"
 } 2>&1 | tee "$LOG"

@@ -21,7 +21,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *
  *   java KafkaBench produce BOOTSTRAP TOPIC THREADS COUNT SIZE ACKS [WARMUP]
  *   java KafkaBench consume BOOTSTRAP TOPIC COUNT TIMEOUT_S      (assign all partitions, from offset 0)
- *   java KafkaBench e2e     BOOTSTRAP TOPIC THREADS COUNT SIZE ACKS [RATE]   (RATE msgs/s in all; 0 = as fast as sends go)
+ *   java KafkaBench e2e     BOOTSTRAP TOPIC THREADS COUNT SIZE ACKS [RATE] [WARMUP]   (RATE msgs/s in all; 0 = as fast as sends go;
+ *                           WARMUP + COUNT sent, the first WARMUP received not measured)
  *   java KafkaBench fill    BOOTSTRAP TOPIC COUNT SIZE                 (async, acks=1, 1000 in flight: a backlog for consume)
  * Output lines start with "RESULT".
  */
@@ -30,7 +31,7 @@ public class KafkaBench {
         switch (a[0]) {
             case "produce": produce(a[1], a[2], i(a[3]), i(a[4]), i(a[5]), a[6], a.length > 7 ? i(a[7]) : 10000); break;
             case "consume": consume(a[1], a[2], i(a[3]), i(a[4])); break;
-            case "e2e": e2e(a[1], a[2], i(a[3]), i(a[4]), i(a[5]), a[6], a.length > 7 ? i(a[7]) : 0); break;
+            case "e2e": e2e(a[1], a[2], i(a[3]), i(a[4]), i(a[5]), a[6], a.length > 7 ? i(a[7]) : 0, a.length > 8 ? i(a[8]) : 0); break;
             case "fill": fill(a[1], a[2], i(a[3]), i(a[4])); break;
             default: throw new IllegalArgumentException(a[0]);
         }
@@ -133,7 +134,7 @@ public class KafkaBench {
         }
     }
 
-    static void e2e(String bs, String topic, int threads, int count, int size, String acks, int rate) throws Exception {
+    static void e2e(String bs, String topic, int threads, int count, int size, String acks, int rate, int warmup) throws Exception {
         long[] e2e = new long[count];
         long[] firstLast = new long[2];
         long[] got = new long[1];
@@ -141,12 +142,13 @@ public class KafkaBench {
             try (KafkaConsumer<byte[], byte[]> c = consumer(bs)) {
                 assignAll(c, topic);
                 long deadline = System.nanoTime() + 120_000_000_000L;
-                while (got[0] < count && System.nanoTime() < deadline) {
+                while (got[0] < warmup + count && System.nanoTime() < deadline) {
                     ConsumerRecords<byte[], byte[]> rs = c.poll(Duration.ofMillis(100));
                     long now = System.currentTimeMillis();
                     for (ConsumerRecord<byte[], byte[]> r : rs) {
-                        if (got[0] == 0) firstLast[0] = System.nanoTime();
-                        if (got[0] < count) e2e[(int) got[0]] = (now - r.timestamp()) * 1_000_000L;
+                        long k = got[0] - warmup;
+                        if (k == 0) firstLast[0] = System.nanoTime();
+                        if (k >= 0 && k < count) e2e[(int) k] = (now - r.timestamp()) * 1_000_000L;
                         got[0]++;
                     }
                 }
@@ -159,12 +161,13 @@ public class KafkaBench {
         Arrays.fill(body, (byte) 'y');
         long[] r;
         try (KafkaProducer<byte[], byte[]> p = producer(bs, acks)) {
-            r = sendAll(p, topic, threads, count, body, null, rate);
+            r = sendAll(p, topic, threads, warmup + count, body, null, rate);
         }
         ct.join();
         double psec = r[0] / 1e9, csec = (firstLast[1] - firstLast[0]) / 1e9;
-        System.out.printf("RESULT kafka e2e acks=%s threads=%d rate=%d count=%d size=%d produce_msgs/s=%.0f delivered=%d complete=%s consume_msgs/s=%.0f %s%n",
-                acks, threads, rate, count, size, count / psec, got[0], got[0] >= count, got[0] / csec, pct("e2e_ms", e2e));
+        long measured = Math.max(0, got[0] - warmup);
+        System.out.printf("RESULT kafka e2e acks=%s threads=%d rate=%d warmup=%d count=%d size=%d produce_msgs/s=%.0f delivered=%d complete=%s consume_msgs/s=%.0f %s%n",
+                acks, threads, rate, warmup, count, size, (warmup + count) / psec, measured, measured >= count, measured / csec, pct("e2e_ms", e2e));
     }
 
     /** Sleeps until message k of a fixed-rate run is due (t0 + k / rate seconds); returns at once when late. */

@@ -21,8 +21,9 @@ import org.apache.rocketmq.common.message.MessageExt;
  *       prints msgs/s, MB/s and send-latency percentiles.
  *   java RmqBench consume NAMESRV TOPIC COUNT TIMEOUT_S
  *       new push-consumer group from the first offset; reads COUNT messages (catch-up read).
- *   java RmqBench e2e NAMESRV TOPIC THREADS COUNT SIZE [RATE]
- *       consumer running while THREADS producers sync-send COUNT messages;
+ *   java RmqBench e2e NAMESRV TOPIC THREADS COUNT SIZE [RATE] [WARMUP]
+ *       consumer running while THREADS producers sync-send WARMUP + COUNT messages; the first WARMUP received are
+ *       not measured (the fresh client JVM's JIT and heap sizing), the next COUNT are;
  *       prints delivered msgs/s and end-to-end latency (receive time - born timestamp); with RATE > 0 the
  *       producers send at that fixed rate (msgs/s, all threads together) instead of as fast as they can.
  *   java RmqBench fill NAMESRV TOPIC COUNT SIZE
@@ -34,7 +35,7 @@ public class RmqBench {
         switch (a[0]) {
             case "produce": produce(a[1], a[2], i(a[3]), i(a[4]), i(a[5]), a.length > 6 ? i(a[6]) : 10000, "produce"); break;
             case "consume": consume(a[1], a[2], i(a[3]), i(a[4])); break;
-            case "e2e": e2e(a[1], a[2], i(a[3]), i(a[4]), i(a[5]), a.length > 6 ? i(a[6]) : 0); break;
+            case "e2e": e2e(a[1], a[2], i(a[3]), i(a[4]), i(a[5]), a.length > 6 ? i(a[6]) : 0, a.length > 7 ? i(a[7]) : 0); break;
             case "fill": fill(a[1], a[2], i(a[3]), i(a[4])); break;
             default: throw new IllegalArgumentException(a[0]);
         }
@@ -128,7 +129,7 @@ public class RmqBench {
         c.shutdown();
     }
 
-    static void e2e(String ns, String topic, int threads, int count, int size, int rate) throws Exception {
+    static void e2e(String ns, String topic, int threads, int count, int size, int rate, int warmup) throws Exception {
         long[] e2e = new long[count];
         AtomicLong got = new AtomicLong();
         AtomicLong first = new AtomicLong();
@@ -141,11 +142,11 @@ public class RmqBench {
         c.registerMessageListener((MessageListenerConcurrently) (msgs, ctx) -> {
             long now = System.currentTimeMillis();
             for (MessageExt m : msgs) {
-                long k = got.getAndIncrement();
+                long k = got.getAndIncrement() - warmup;
                 if (k == 0) first.set(System.nanoTime());
-                if (k < count) e2e[(int) k] = (now - m.getBornTimestamp()) * 1_000_000L;
+                if (k >= 0 && k < count) e2e[(int) k] = (now - m.getBornTimestamp()) * 1_000_000L;
             }
-            if (got.get() >= count) { last.compareAndSet(0, System.nanoTime()); done.countDown(); }
+            if (got.get() >= warmup + count) { last.compareAndSet(0, System.nanoTime()); done.countDown(); }
             return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
         });
         c.start();
@@ -153,12 +154,13 @@ public class RmqBench {
         byte[] body = new byte[size];
         Arrays.fill(body, (byte) 'y');
         DefaultMQProducer p = producer(ns);
-        long[] r = sendAll(p, topic, threads, count, body, null, rate);
+        long[] r = sendAll(p, topic, threads, warmup + count, body, null, rate);
         boolean ok = done.await(60, TimeUnit.SECONDS);
         double psec = r[0] / 1e9;
         double csec = ((ok ? last.get() : System.nanoTime()) - first.get()) / 1e9;
-        System.out.printf("RESULT rocketmq e2e threads=%d rate=%d count=%d size=%d produce_msgs/s=%.0f delivered=%d complete=%s consume_msgs/s=%.0f %s%n",
-                threads, rate, count, size, count / psec, got.get(), ok, got.get() / csec, pct("e2e_ms", e2e));
+        long measured = Math.max(0, got.get() - warmup);
+        System.out.printf("RESULT rocketmq e2e threads=%d rate=%d warmup=%d count=%d size=%d produce_msgs/s=%.0f delivered=%d complete=%s consume_msgs/s=%.0f %s%n",
+                threads, rate, warmup, count, size, (warmup + count) / psec, measured, ok, measured / csec, pct("e2e_ms", e2e));
         p.shutdown();
         c.shutdown();
     }
