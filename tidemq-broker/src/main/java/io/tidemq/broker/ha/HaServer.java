@@ -2,6 +2,7 @@ package io.tidemq.broker.ha;
 
 import io.tidemq.common.protocol.RequestCode;
 import io.tidemq.common.protocol.ResponseCode;
+import io.tidemq.common.protocol.header.Headers;
 import io.tidemq.remoting.RemotingChannel;
 import io.tidemq.remoting.netty.NettyIoThreads;
 import io.tidemq.remoting.netty.NettyRemotingServer;
@@ -363,11 +364,12 @@ final class HaServer implements AutoCloseable {
 
     private CompletableFuture<RemotingCommand> fetch(RemotingChannel channel, RemotingCommand request) {
         lastFetchThread = Thread.currentThread().getName();
-        int epoch = request.fieldAsInt("masterEpoch");
-        int replicaId = request.fieldAsInt("replicaId");
-        long offset = request.fieldAsLong("fetchOffset");
-        int maxBytes = Math.min(request.fieldAsInt("maxBytes"), config.haTransferBatchBytes());
-        long maxWaitMs = Math.min(request.fieldAsLong("maxWaitMs"), config.haFetchMaxWaitMs());
+        Headers.HaFetchRequest header = readFetch(request);
+        int epoch = header.masterEpoch();
+        int replicaId = header.replicaId();
+        long offset = header.fetchOffset();
+        int maxBytes = Math.min(header.maxBytes(), config.haTransferBatchBytes());
+        long maxWaitMs = Math.min(header.maxWaitMs(), config.haFetchMaxWaitMs());
         if (epoch != masterEpoch) {
             return done(RemotingCommand.createResponse(ResponseCode.HA_EPOCH_CHANGED, "the master's epoch is "
                     + masterEpoch + ", not " + epoch + "; repeat the handshake"));
@@ -379,7 +381,7 @@ final class HaServer implements AutoCloseable {
         }
         // a pipelined fetch reads ahead of what the slave holds: its acknowledgement is ackOffset (older slaves
         // send none, their fetch offset is their acknowledgement)
-        long ackOffset = request.fieldAsLong("ackOffset", offset);
+        long ackOffset = header.ackOffset() == null ? offset : header.ackOffset();
         if (ackOffset > offset || ackOffset < 0) {
             return done(RemotingCommand.createResponse(ResponseCode.HA_OFFSET_MISMATCH, "ackOffset " + ackOffset
                     + " must be between 0 and the fetch offset " + offset + "; repeat the handshake"));
@@ -389,7 +391,7 @@ final class HaServer implements AutoCloseable {
             ackOnlyFetches.incrementAndGet();
         }
         isr.onFetch(replicaId, ackOffset);
-        long appliedMetadata = request.fieldAsLong("metadataVersion", 0);
+        long appliedMetadata = header.metadataVersion() == null ? 0 : header.metadataVersion();
         metadata.applied(replicaId, appliedMetadata);
         if (offset < end || maxWaitMs <= 0 || maxBytes <= 0 || metadata.version() > appliedMetadata) {
             return done(answer(replicaId, offset, maxBytes));
@@ -442,16 +444,19 @@ final class HaServer implements AutoCloseable {
         long commitPoint = isr.commitPoint();
         toldCommitPoint.merge(replicaId, commitPoint, Math::max);
         RemotingCommand reply = RemotingCommand.createResponse(ResponseCode.SUCCESS, null)
-                .putField("masterEpoch", masterEpoch)
-                .putField("baseOffset", offset)
-                .putField("confirmOffset", commitPoint)
-                .putField("masterMaxOffset", replicaLog.maxOffset())
-                .putField("metadataVersion", metadata.version());
-        if (batchEpoch != null) {
-            reply.putField("batchEpoch", batchEpoch.epoch()).putField("batchEpochStart", batchEpoch.startOffset());
-        }
+                .writeHeader(new Headers.HaFetchResponse(masterEpoch, offset, commitPoint, replicaLog.maxOffset(),
+                        metadata.version(), batchEpoch == null ? null : batchEpoch.epoch(),
+                        batchEpoch == null ? null : batchEpoch.startOffset()));
         reply.setBody(bytes);
         return reply;
+    }
+
+    /**
+     * An HA_FETCH's header, read straight from the frame's field bytes (no field map: one fetch per replication
+     * round). {@code HaFetchHeaderTest}.
+     */
+    static Headers.HaFetchRequest readFetch(RemotingCommand request) {
+        return request.readHeader(Headers.HaFetchRequest.class);
     }
 
     /**

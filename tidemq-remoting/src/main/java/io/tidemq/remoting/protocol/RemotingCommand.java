@@ -298,6 +298,14 @@ public final class RemotingCommand {
         return value == null ? defaultValue : parseBoolean(name, value);
     }
 
+    /**
+     * Whether the header fields were copied into a map (a field read or changed by name). For tests of hot paths,
+     * which read and write a header record straight from and to the frame's field bytes and so never make one.
+     */
+    public boolean hasFieldMap() {
+        return fields != null;
+    }
+
     /** A read-only view of all header fields. */
     public Map<String, String> fields() {
         materialize();

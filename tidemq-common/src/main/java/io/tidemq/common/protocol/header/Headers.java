@@ -208,4 +208,24 @@ public final class Headers {
     /** UPDATE_SUBSCRIPTION_GROUP: {@code create} refuses a group that has a configuration, else one that has none. */
     public record GroupConfigRequest(boolean create) {
     }
+
+    // ---- replication (slave -> master, HA port)
+
+    /**
+     * HA_FETCH: read from {@code fetchOffset}; {@code ackOffset} acknowledges every byte below it (absent from
+     * older slaves, then {@code fetchOffset} is the acknowledgement); {@code maxBytes} 0 is an acknowledgement only;
+     * {@code metadataVersion} is the one the slave applied (absent: 0). Read and written straight from and to the
+     * frame's field bytes: one fetch per replication round, the field map per round showed in its profile.
+     */
+    public record HaFetchRequest(int masterEpoch, int replicaId, long fetchOffset, Long ackOffset, int maxBytes,
+                                 long maxWaitMs, Long metadataVersion) {
+    }
+
+    /**
+     * Response to HA_FETCH: the master's state; {@code batchEpoch} and {@code batchEpochStart} (the lineage entry of
+     * the bytes in the body) are present when the master knows the epoch of {@code baseOffset}.
+     */
+    public record HaFetchResponse(int masterEpoch, long baseOffset, long confirmOffset, long masterMaxOffset,
+                                  Long metadataVersion, Integer batchEpoch, Long batchEpochStart) {
+    }
 }
