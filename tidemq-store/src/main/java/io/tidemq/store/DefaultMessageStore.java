@@ -539,6 +539,25 @@ public final class DefaultMessageStore implements MessageStore {
         reput.onLimitRaised();
     }
 
+    /** The dispatcher's polling park of a store that takes writes (ms). */
+    public static final long DISPATCH_POLL_MS = ReputMessageService.DEFAULT_POLL_MS;
+    /** The dispatcher's polling park of a slave copying its master's log (ms). */
+    public static final long FOLLOWER_DISPATCH_POLL_MS = ReputMessageService.FOLLOWER_POLL_MS;
+
+    /**
+     * Replication: how long the dispatcher parks between rounds while records arrive; a slave copying its master's
+     * log sets {@link #FOLLOWER_DISPATCH_POLL_MS}, a master {@link #DISPATCH_POLL_MS} (see
+     * {@link ReputMessageService#setPollIntervalMs}).
+     */
+    public void setDispatchPollIntervalMs(long ms) {
+        reput.setPollIntervalMs(ms);
+    }
+
+    /** The dispatcher's polling park now, in ms. */
+    public long dispatchPollIntervalMs() {
+        return reput.pollIntervalMs();
+    }
+
     /**
      * Replication access to this store's log: raw reads and appends, truncation and the epoch lineage of
      * {@code <storePath>/ha/}. Only once the store runs.

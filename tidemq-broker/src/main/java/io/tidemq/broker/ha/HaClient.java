@@ -105,6 +105,8 @@ final class HaClient implements AutoCloseable {
     void start() {
         // nothing more is dispatched before the master says it is committed
         store.setDispatchCeiling(Math.min(store.dispatchedOffset(), store.commitLogMaxOffset()));
+        // nobody but a held pull (which still signals it) waits for a slave's dispatch: it polls ten times less often
+        store.setDispatchPollIntervalMs(DefaultMessageStore.FOLLOWER_DISPATCH_POLL_MS);
         client.start();
         thread.start();
     }
@@ -510,5 +512,6 @@ final class HaClient implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         client.shutdown();
+        store.setDispatchPollIntervalMs(DefaultMessageStore.DISPATCH_POLL_MS); // a promoted master's consumers wait for it
     }
 }

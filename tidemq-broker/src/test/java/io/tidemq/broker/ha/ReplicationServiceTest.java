@@ -297,6 +297,9 @@ class ReplicationServiceTest {
         a.becomeMaster(1);
         b.becomeSlave(1, "127.0.0.1:" + a.haPort(), "a-broker:10911");
         await().until(() -> "2".equals(a.describe().get("haInSyncReplicas")));
+        // a slave's dispatcher polls ten times less often (a held pull still signals it); a master's every 1 ms
+        assertThat(bStore.dispatchPollIntervalMs()).isEqualTo(DefaultMessageStore.FOLLOWER_DISPATCH_POLL_MS);
+        assertThat(aStore.dispatchPollIntervalMs()).isEqualTo(DefaultMessageStore.DISPATCH_POLL_MS);
         for (int i = 0; i < 100; i++) {
             put(a, aStore, "epoch1-" + i).join();
         }
@@ -306,6 +309,8 @@ class ReplicationServiceTest {
         // epoch 2: b is elected while a, cut off, still takes a write it stores alone and never acknowledges
         b.becomeMaster(2);
         assertThat(b.role()).isEqualTo(BrokerRole.MASTER);
+        assertThat(bStore.dispatchPollIntervalMs()).as("the promoted master's consumers wait for its dispatch")
+                .isEqualTo(DefaultMessageStore.DISPATCH_POLL_MS);
         CompletableFuture<PutResult> alone = put(a, aStore, "written alone by the stale master");
         assertThat(aStore.commitLogMaxOffset()).isGreaterThan(acknowledged);
         assertThat(bStore.commitLogMaxOffset()).isEqualTo(acknowledged);
@@ -313,6 +318,7 @@ class ReplicationServiceTest {
         long aloneEnd = aStore.commitLogMaxOffset();
         byte[] writtenAlone = aStore.replicaLog().readRaw(acknowledged, 1 << 20, aloneEnd);
         a.becomeSlave(2, "127.0.0.1:" + b.haPort(), "b-broker:10911");
+        assertThat(aStore.dispatchPollIntervalMs()).isEqualTo(DefaultMessageStore.FOLLOWER_DISPATCH_POLL_MS);
         assertThatThrownBy(alone::join).cause().isInstanceOf(ReplicationException.class);
         assertNotMaster(put(a, aStore, "to the former master"), "b-broker:10911");
         await().atMost(Duration.ofSeconds(10)).until(() -> "2".equals(b.describe().get("haInSyncReplicas")));

@@ -31,7 +31,10 @@ import java.util.function.LongSupplier;
  *   <li><b>polling</b>: right after records, it parks for up to {@value #IDLE_PARK_MS} ms between rounds, so under
  *       load one wake-up dispatches a millisecond of records and appenders do not signal it (a signal per append
  *       cost every appender a futex wake and the dispatcher a round per record, 3285b2f); they signal only while
- *       a long-polling pull waits ({@link MessageArrivalListener#waitingForArrivals});</li>
+ *       a long-polling pull waits ({@link MessageArrivalListener#waitingForArrivals}). A replication slave polls
+ *       every {@value #FOLLOWER_POLL_MS} ms instead ({@link #setPollIntervalMs}): nobody reads from it while its master
+ *       is up but a held pull, which still signals, and each of its wake-ups costs tens of µs of CPU on a loaded
+ *       host (a slave's dispatcher took 2.8 µs per SYNC message polling every millisecond);</li>
  *   <li><b>sleeping</b>: after {@code emptyRoundsBeforeSleep} empty rounds in a row it parks until signalled, with
  *       a bounded fallback ({@code sleepFallbackMs}), instead of waking a thousand times a second for nothing.
  *       Signals: an append ({@link #onAppended()}), a raised dispatch limit ({@link #onLimitRaised()}: a commit
@@ -43,6 +46,12 @@ public final class ReputMessageService {
 
     private static final Logger log = LoggerFactory.getLogger(ReputMessageService.class);
     private static final long IDLE_PARK_MS = 1;
+    /** The polling park of a store that takes writes (a master, or no replication). */
+    public static final long DEFAULT_POLL_MS = IDLE_PARK_MS;
+    /** The polling park of a store that follows a replication master ({@link #setPollIntervalMs}). */
+    public static final long FOLLOWER_POLL_MS = 10;
+    /** The longest polling park {@link #setPollIntervalMs} takes. */
+    static final long MAX_POLL_MS = 1_000;
     /** Empty rounds in a row (each up to {@value #IDLE_PARK_MS} ms apart) before the dispatcher sleeps. */
     static final int EMPTY_ROUNDS_BEFORE_SLEEP = 20;
     /** The longest a sleeping dispatcher waits without a signal (a safety net, signals are not lost). */
@@ -79,7 +88,7 @@ public final class ReputMessageService {
                 if (sleep) {
                     sleeps++;
                 }
-                waitForRunning(sleep ? sleepFallbackMs : IDLE_PARK_MS);
+                waitForRunning(sleep ? sleepFallbackMs : pollParkMs);
             }
             idle = false;
             sleeping = false;
@@ -114,6 +123,12 @@ public final class ReputMessageService {
      * Written by the dispatching thread only; read by signallers, which wake it whenever it is set.
      */
     private volatile boolean sleeping;
+    /**
+     * How long the dispatcher parks between rounds while records arrive ({@value #IDLE_PARK_MS} ms, or
+     * {@value #FOLLOWER_POLL_MS} on a replication slave). Written by whoever sets the replica's role, read by the
+     * dispatching thread at each park.
+     */
+    private volatile long pollParkMs = IDLE_PARK_MS;
     /** Empty rounds in a row; the dispatching thread's. */
     private int emptyRounds;
     /** How many times the dispatcher went to sleep; written by the dispatching thread, read by tests. */
@@ -185,6 +200,26 @@ public final class ReputMessageService {
 
     public void wakeUp() {
         loop.wakeup();
+    }
+
+    /**
+     * How long the dispatcher parks between rounds while records arrive: {@code 1} ms (the default, a master) or
+     * {@link #FOLLOWER_POLL_MS} (a slave copying its master's log, where nobody but a held pull waits for the
+     * dispatch, and a held pull still signals it at once). Takes effect from the next park.
+     *
+     * @throws IllegalArgumentException outside 1 - {@value #MAX_POLL_MS} ms
+     */
+    public void setPollIntervalMs(long ms) {
+        if (ms < IDLE_PARK_MS || ms > MAX_POLL_MS) {
+            throw new IllegalArgumentException("the dispatcher's poll interval must be between " + IDLE_PARK_MS
+                    + " and " + MAX_POLL_MS + " ms, got " + ms);
+        }
+        pollParkMs = ms;
+    }
+
+    /** The polling park now, in ms. */
+    public long pollIntervalMs() {
+        return pollParkMs;
     }
 
     /**

@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import static io.tidemq.store.TestStores.message;
 import static io.tidemq.store.TestStores.smallConfig;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -123,5 +124,50 @@ class ReputMessageServiceSleepTest {
         commitLog.append(message("t", 0, "b"));
         reput.onAppended();
         await().atMost(Duration.ofSeconds(10)).until(() -> dispatched.get() == 201 && arrivals.get() > arrivalsBefore);
+    }
+
+    @Test
+    void aFollowersSlowerPollStillLetsAHeldPullWakeTheDispatcherAtOnce() {
+        start(Integer.MAX_VALUE);
+        reput.setPollIntervalMs(ReputMessageService.FOLLOWER_POLL_MS);
+        assertThat(reput.pollIntervalMs()).isEqualTo(ReputMessageService.FOLLOWER_POLL_MS);
+        AtomicBoolean pullHeld = new AtomicBoolean();
+        reput.addArrivalListener(new MessageArrivalListener() {
+            @Override
+            public void onArrival(String topic, int queueId, long maxQueueOffset) {
+            }
+
+            @Override
+            public boolean waitingForArrivals() {
+                return pullHeld.get();
+            }
+        });
+        for (int i = 0; i < 50; i++) {
+            commitLog.append(message("t", i % 4, "m" + i));
+            reput.onAppended();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> dispatched.get() == 50);
+        assertThat(reput.signals()).as("found by the poll").isZero();
+        pullHeld.set(true);
+        AtomicLong appended = new AtomicLong(50);
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            // signalled only while parked: append until one append finds it so
+            commitLog.append(message("t", 0, "held"));
+            appended.incrementAndGet();
+            reput.onAppended();
+            return reput.signals() > 0;
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> dispatched.get() == appended.get());
+        reput.setPollIntervalMs(ReputMessageService.DEFAULT_POLL_MS);
+        assertThat(reput.pollIntervalMs()).isEqualTo(1);
+    }
+
+    @Test
+    void aPollIntervalOutsideItsRangeIsRefusedWithTheRange() {
+        start(3);
+        assertThatThrownBy(() -> reput.setPollIntervalMs(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("between 1 and 1000 ms");
+        assertThatThrownBy(() -> reput.setPollIntervalMs(1_001)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(reput.pollIntervalMs()).isEqualTo(ReputMessageService.DEFAULT_POLL_MS);
     }
 }
