@@ -192,7 +192,8 @@ public final class MappedFile {
 
     /**
      * Opens {@code path} for an appender that reserves the file in chunks of {@code chunkBytes} just ahead of
-     * what it writes (ConsumeQueues: a queue takes disk for what it holds, not a whole file from its first entry).
+     * what it writes (ConsumeQueues: a queue takes disk for what it holds, not a whole file from its first entry);
+     * the first chunks are smaller, one OS page doubling up to {@code chunkBytes} (see {@link #allocateOwnChunk}).
      * A new file is mapped whole over a sparse file and holds no blocks; the appender calls
      * {@link #ensureAllocated} before each write, which writes the next chunk's zeros through a channel opened for
      * that chunk alone, so a full disk is a {@link DiskFullException} there and never a SIGBUS in the mapped write,
@@ -520,12 +521,18 @@ public final class MappedFile {
     }
 
     /**
-     * One chunk of a file opened with {@link #openReservingAhead}: zeros over {@code [from, from + chunk)}, through a
+     * One chunk of a file opened with {@link #openReservingAhead}: zeros over {@code [from, from + length)}, through a
      * channel opened and closed for it. Only above the write position, where nothing was appended (recovery zeroed
      * what it cut), so the zeros change no byte a reader may see. Caller holds allocationLock.
+     *
+     * <p>The reserved prefix doubles from one OS page up to {@link #chunkBytes} (4, 4, 8, 16, 32 KiB, then whole
+     * chunks): a file most of whose queues stay small (10 000 queues of a few entries each) costs a page of zeros
+     * written, mapped and written back per queue instead of a whole chunk (64 KiB each, 655 MB of dirty zeros for
+     * 10 000 fresh queues: docs/benchmarks.md, "Many queues"), and a busy queue reaches whole chunks after five
+     * small ones.
      */
     private void allocateOwnChunk(int from) {
-        int length = Math.min(chunkBytes, fileSizeBytes - from);
+        int length = Math.min(Math.min(chunkBytes, Math.max(OS_PAGE_BYTES, from)), fileSizeBytes - from);
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE)) {
             io.allocateRange(path, ch, from, length);
         } catch (NoSuchFileException | ClosedChannelException e) {

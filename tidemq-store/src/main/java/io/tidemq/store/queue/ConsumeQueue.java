@@ -40,8 +40,9 @@ public final class ConsumeQueue {
     /**
      * A queue file's blocks are reserved this far ahead of its entries (zeros written through the file, 3 276
      * entries per chunk), not the whole file at its first entry: 10 000 queues of 6 MB files would take 60 GB of
-     * disk before holding anything. Small enough that a fresh queue costs 64 KiB, large enough that the dispatch
-     * thread opens a file for it once per 3 276 entries.
+     * disk before holding anything. Large enough that the dispatch thread opens a file for a busy queue once per
+     * 3 276 entries; a fresh queue starts with one OS page and doubles up to it (see MappedFile#openReservingAhead),
+     * so 10 000 queues of a few entries each cost 40 MB of zeros, not 655 MB.
      */
     public static final int RESERVE_CHUNK_BYTES = 64 << 10;
 

@@ -20,11 +20,13 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
  * A ConsumeQueue file is reserved in {@link ConsumeQueue#RESERVE_CHUNK_BYTES} chunks just ahead of its entries, not
- * whole at its first entry (10 000 queues of 6 MB files took 60 GB): a fresh queue takes a chunk of disk, a chunk
+ * whole at its first entry (10 000 queues of 6 MB files took 60 GB): a fresh queue takes one page of disk (the
+ * reserved prefix doubles up to whole chunks, so 10 000 fresh queues write 40 MB of zeros, not 655 MB), a chunk
  * the disk has no room for is a typed error before anything is written, a queue holds no file descriptor, and a
  * queue reopened after a crash (with a hole above its end, or a file a power loss left short) reserves from its
  * recovered end.
@@ -117,22 +119,28 @@ class ConsumeQueueReserveAheadTest {
     }
 
     @Test
-    void aFreshQueueTakesOneChunkOfDiskAndHoldsNoDescriptor() throws Exception {
+    void aFreshQueueTakesOnePageOfDiskAndHoldsNoDescriptor() throws Exception {
         RecordingIo io = new RecordingIo(FileIo.DEFAULT);
         ConsumeQueue queue = queue(io);
         try {
             put(queue, 0, 10);
             assertThat(io.wholeFiles).as("no whole-file allocation or reservation").isEmpty();
-            assertThat(io.allocatedBytes()).isEqualTo(ConsumeQueue.RESERVE_CHUNK_BYTES);
+            assertThat(io.ranges).as("a fresh queue reserves one page, not a whole chunk")
+                    .extracting(r -> r[0], r -> r[1]).containsExactly(tuple(0L, (long) MappedFile.OS_PAGE_BYTES));
             assertThat(Files.size(firstFile())).as("the file keeps its logical size").isEqualTo(FILE_BYTES);
             long onDisk = diskBytes(firstFile());
             if (onDisk >= 0) {
-                assertThat(onDisk).as("blocks on disk").isLessThanOrEqualTo(2L * ConsumeQueue.RESERVE_CHUNK_BYTES);
+                assertThat(onDisk).as("blocks on disk").isLessThanOrEqualTo(2L * MappedFile.OS_PAGE_BYTES);
             }
             assertThat(openDescriptorsUnder(dir)).as("descriptors held on queue files").isZero();
 
-            put(queue, 10, ENTRIES_PER_CHUNK); // crosses into the second chunk
-            assertThat(io.ranges).extracting(r -> r[0]).containsExactly(0L, (long) ConsumeQueue.RESERVE_CHUNK_BYTES);
+            put(queue, 10, ENTRIES_PER_CHUNK); // crosses into the second whole chunk
+            long page = MappedFile.OS_PAGE_BYTES;
+            long chunk = ConsumeQueue.RESERVE_CHUNK_BYTES;
+            assertThat(io.ranges).as("the reserved prefix doubles up to whole chunks")
+                    .extracting(r -> r[0], r -> r[1]).containsExactly(tuple(0L, page), tuple(page, page),
+                            tuple(2 * page, 2 * page), tuple(4 * page, 4 * page), tuple(8 * page, 8 * page),
+                            tuple(chunk, chunk));
             assertThat(io.allocatedBytes()).isEqualTo(2L * ConsumeQueue.RESERVE_CHUNK_BYTES);
             assertThat(openDescriptorsUnder(dir)).isZero();
             assertThat(queue.entries(0, ENTRIES_PER_CHUNK + 10)).hasSize(ENTRIES_PER_CHUNK + 10)
@@ -205,7 +213,8 @@ class ConsumeQueueReserveAheadTest {
             assertThat(after.maxOffset()).isEqualTo(100);
             put(after, 100, 1);
             assertThat(io.wholeFiles).as("no 6 MB of zeros to complete it").isEmpty();
-            assertThat(io.allocatedBytes()).isEqualTo(ConsumeQueue.RESERVE_CHUNK_BYTES);
+            assertThat(io.allocatedBytes()).as("one page from the recovered end (2 000 bytes: still the first pages)")
+                    .isEqualTo(MappedFile.OS_PAGE_BYTES);
             long onDisk = diskBytes(firstFile());
             if (onDisk >= 0) {
                 assertThat(onDisk).isLessThanOrEqualTo(2L * ConsumeQueue.RESERVE_CHUNK_BYTES);
