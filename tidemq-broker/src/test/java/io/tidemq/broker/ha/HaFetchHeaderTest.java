@@ -77,6 +77,13 @@ class HaFetchHeaderTest {
         assertThat(ack.fields()).doesNotContainKeys("batchEpoch", "batchEpochStart");
     }
 
+    @Test
+    void theConnectionToTheMasterTicksItsTimeoutTimerTenTimesASecondAndTakesTwoBatchesPerFrame() {
+        var client = HaClient.clientConfig(CONFIG);
+        assertThat(client.timeoutTickMs()).as("calls to the master time out after seconds").isEqualTo(100);
+        assertThat(client.maxFrameBytes()).isGreaterThanOrEqualTo(2 * CONFIG.haTransferBatchBytes());
+    }
+
     private static RemotingCommand roundTrip(RemotingCommand command) throws MalformedFrameException {
         ByteBuf buf = Unpooled.buffer(FrameCodec.maxEncodedBytes(command));
         try {

@@ -14,6 +14,7 @@ abstract class NettyEndpointConfig {
     private final int workerQueueCapacity;
     private final int maxFrameBytes;
     private final int channelIdleSeconds;
+    private final int timeoutTickMs;
 
     NettyEndpointConfig(Builder<?> b) {
         this.selectorThreads = ConfigChecks.inRange("selectorThreads", b.selectorThreads, 1, 64);
@@ -21,6 +22,7 @@ abstract class NettyEndpointConfig {
         this.workerQueueCapacity = ConfigChecks.inRange("workerQueueCapacity", b.workerQueueCapacity, 1, 1_000_000);
         this.maxFrameBytes = ConfigChecks.inRange("maxFrameBytes", b.maxFrameBytes, 1024, 1 << 30);
         this.channelIdleSeconds = ConfigChecks.inRange("channelIdleSeconds", b.channelIdleSeconds, 0, 86_400);
+        this.timeoutTickMs = ConfigChecks.inRange("timeoutTickMs", b.timeoutTickMs, 1, 1_000);
     }
 
     public int selectorThreads() {
@@ -43,11 +45,19 @@ abstract class NettyEndpointConfig {
         return channelIdleSeconds;
     }
 
+    /**
+     * The tick of the timer that fails calls past their timeout: a call fails up to one tick late, and the timer's
+     * thread wakes once per tick for as long as the endpoint runs (each wake-up costs tens of µs on a loaded VM).
+     */
+    public int timeoutTickMs() {
+        return timeoutTickMs;
+    }
+
     /** The shared keys as {@code key=value, ...}, for the subclasses' toString. */
     String sharedKeys() {
         return "selectorThreads=" + selectorThreads + ", workerThreads=" + workerThreads
                 + ", workerQueueCapacity=" + workerQueueCapacity + ", maxFrameBytes=" + maxFrameBytes
-                + ", channelIdleSeconds=" + channelIdleSeconds;
+                + ", channelIdleSeconds=" + channelIdleSeconds + ", timeoutTickMs=" + timeoutTickMs;
     }
 
     /** Mutable builder of the shared keys; {@code B} is the concrete builder, so calls chain in any order. */
@@ -57,6 +67,7 @@ abstract class NettyEndpointConfig {
         private int workerQueueCapacity = 10_000;
         private int maxFrameBytes = FrameLayout.DEFAULT_MAX_FRAME_BYTES;
         private int channelIdleSeconds = 120;
+        private int timeoutTickMs = 10;
 
         Builder(int defaultWorkerThreads) {
             this.workerThreads = defaultWorkerThreads;
@@ -86,6 +97,11 @@ abstract class NettyEndpointConfig {
 
         public B channelIdleSeconds(int channelIdleSeconds) {
             this.channelIdleSeconds = channelIdleSeconds;
+            return self();
+        }
+
+        public B timeoutTickMs(int timeoutTickMs) {
+            this.timeoutTickMs = timeoutTickMs;
             return self();
         }
     }

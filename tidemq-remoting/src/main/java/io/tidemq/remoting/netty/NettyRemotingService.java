@@ -24,7 +24,7 @@ abstract class NettyRemotingService implements RemotingService {
     NettyRemotingService(String role, NettyEndpointConfig config, boolean closeWhenIdle,
                          ChannelEventListener listener) {
         this.endpoint = new RemotingEndpoint(role, config.workerThreads(), config.workerQueueCapacity(),
-                config.maxFrameBytes(), config.channelIdleSeconds(), closeWhenIdle, listener);
+                config.maxFrameBytes(), config.channelIdleSeconds(), config.timeoutTickMs(), closeWhenIdle, listener);
     }
 
     /** Sets up the pipeline of each new connection. */

@@ -14,6 +14,7 @@ package io.tidemq.remoting.netty;
  *   <tr><td>workerQueueCapacity</td><td>10000</td><td>1–1000000</td><td>queued requests of that pool before SYSTEM_BUSY</td></tr>
  *   <tr><td>maxFrameBytes</td><td>16 MiB</td><td>1 KiB–1 GiB</td><td>largest totalLength accepted or sent</td></tr>
  *   <tr><td>channelIdleSeconds</td><td>120</td><td>0–86400</td><td>close a connection silent this long; 0 = never</td></tr>
+ *   <tr><td>timeoutTickMs</td><td>10</td><td>1–1000</td><td>tick of the call-timeout timer: a call fails up to one tick late; its thread wakes once per tick</td></tr>
  * </table>
  */
 public final class NettyServerConfig extends NettyEndpointConfig {

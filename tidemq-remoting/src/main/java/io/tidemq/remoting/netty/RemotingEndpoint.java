@@ -46,14 +46,14 @@ final class RemotingEndpoint {
     private final CommandHandler commandHandler;
 
     RemotingEndpoint(String role, int workerThreads, int workerQueueCapacity, int maxFrameBytes,
-                     int channelIdleSeconds, boolean closeWhenIdle, ChannelEventListener listener) {
+                     int channelIdleSeconds, int timeoutTickMs, boolean closeWhenIdle, ChannelEventListener listener) {
         this.role = role;
         this.maxFrameBytes = maxFrameBytes;
         this.channelIdleSeconds = channelIdleSeconds;
         this.workers = new ThreadPoolExecutor(workerThreads, workerThreads, 60, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(workerQueueCapacity),
                 new DefaultThreadFactory("tidemq-remoting-" + role + "-worker", true));
-        this.invoker = new RequestInvoker(role);
+        this.invoker = new RequestInvoker(role, timeoutTickMs);
         this.dispatcher = new RequestDispatcher("tidemq " + role, workers);
         this.events = new ChannelEventDispatcher(role, listener);
         this.encoder = new FrameEncoder(maxFrameBytes);

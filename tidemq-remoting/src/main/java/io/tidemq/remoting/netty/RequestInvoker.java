@@ -21,22 +21,21 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Sends requests and correlates responses by opaque id. A request's future completes exactly once: with
- * its response, or exceptionally on timeout (a {@link HashedWheelTimer} with 10 ms ticks), on a failed
+ * its response, or exceptionally on timeout (a {@link HashedWheelTimer}, 10 ms ticks by default), on a failed
  * connect or write, or at once when its connection closes.
  */
 final class RequestInvoker {
 
     private static final Logger log = LoggerFactory.getLogger(RequestInvoker.class);
-    private static final long TIMER_TICK_MS = 10;
 
     /** Calls awaiting a response, by opaque id; any thread adds, whoever completes a call removes it. */
     private final ConcurrentHashMap<Integer, PendingCall<?>> pending = new ConcurrentHashMap<>(1024);
     private final AtomicInteger nextOpaque = new AtomicInteger();
     private final HashedWheelTimer timer;
 
-    RequestInvoker(String role) {
+    RequestInvoker(String role, int timeoutTickMs) {
         this.timer = new HashedWheelTimer(new DefaultThreadFactory("tidemq-remoting-" + role + "-timer", true),
-                TIMER_TICK_MS, TimeUnit.MILLISECONDS, 512);
+                timeoutTickMs, TimeUnit.MILLISECONDS, 512);
     }
 
     /**

@@ -71,6 +71,24 @@ class FailureHandlingTest {
     }
 
     @Test
+    void aClientWithACoarserTimeoutTickStillTimesOutItsCalls() {
+        Loopback coarse = new Loopback(NettyServerConfig.builder(), NettyClientConfig.builder().timeoutTickMs(100),
+                null, null);
+        coarse.server.registerProcessor(NEVER_ANSWERS, (ch, req) -> new CompletableFuture<>());
+        coarse.start();
+        try {
+            CompletableFuture<RemotingCommand> call = coarse.client.invokeAsync(coarse.address(),
+                    RemotingCommand.createRequest(NEVER_ANSWERS), 200);
+            assertThatThrownBy(() -> call.get(10, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class)
+                    .cause().isInstanceOf(RemotingTimeoutException.class);
+            assertThat(coarse.client.pendingRequestCount()).isZero();
+        } finally {
+            coarse.close();
+        }
+    }
+
+    @Test
     void invokeSyncThrowsTheTypedTimeout() {
         assertThatThrownBy(() -> loop.client.invokeSync(loop.address(), RemotingCommand.createRequest(NEVER_ANSWERS), 100))
                 .isInstanceOf(RemotingTimeoutException.class);

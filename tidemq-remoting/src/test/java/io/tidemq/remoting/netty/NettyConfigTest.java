@@ -20,6 +20,8 @@ class NettyConfigTest {
         assertThat(server.selectorThreads()).isBetween(1, 4);
         assertThat(client.connectTimeoutMs()).isEqualTo(3000);
         assertThat(client.maxFrameBytes()).isEqualTo(16 * 1024 * 1024);
+        assertThat(client.timeoutTickMs()).isEqualTo(10);
+        assertThat(server.timeoutTickMs()).isEqualTo(10);
     }
 
     @Test
@@ -35,6 +37,8 @@ class NettyConfigTest {
                 .hasMessageContaining("connectTimeoutMs must be in [1, 600000]");
         assertThatThrownBy(() -> NettyClientConfig.builder().workerThreads(0).build())
                 .hasMessageContaining("workerThreads");
+        assertThatThrownBy(() -> NettyClientConfig.builder().timeoutTickMs(0).build())
+                .hasMessageContaining("timeoutTickMs must be in [1, 1000]");
     }
 
     @Test
