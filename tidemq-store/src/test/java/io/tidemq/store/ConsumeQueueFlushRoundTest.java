@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.tidemq.store.api.FileIo;
 import io.tidemq.store.api.PutResult;
+import io.tidemq.store.api.StoreConfig;
 import io.tidemq.store.recovery.StoreCheckpoint;
 import java.io.IOException;
 import java.nio.MappedByteBuffer;
@@ -68,6 +69,18 @@ class ConsumeQueueFlushRoundTest {
 
     private long checkpointDispatched() {
         return StoreCheckpoint.load(dir).consumeQueueFlushedOffset();
+    }
+
+    /**
+     * A thorough round msyncs every queue written since the last one; with 10 000 sparse queues that is 10 000
+     * msyncs of a page or two, each writing the page back and write-protecting it for the dispatcher's next entry
+     * (docs/benchmarks.md, "Many queues": 16 - 18 us of flush-thread CPU per message at 10 s). By default it
+     * runs once a minute, as RocketMQ's flushConsumeQueueThoroughInterval; recovery after a crash then re-indexes
+     * at most a minute of the CommitLog (docs/storage-format.md, "Flush").
+     */
+    @Test
+    void byDefaultEveryQueueIsFlushedOnceAMinute() {
+        assertThat(StoreConfig.builder(dir).build().flushConsumeQueueThoroughIntervalMs()).isEqualTo(60_000);
     }
 
     @Test

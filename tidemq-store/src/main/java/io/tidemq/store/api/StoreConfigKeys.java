@@ -43,10 +43,11 @@ public final class StoreConfigKeys {
                     + " next thorough round (with many sparse queues, an msync per queue per round is thousands of"
                     + " small synchronous writes per second)");
     public static final ConfigKey<Long> FLUSH_CONSUME_QUEUE_THOROUGH_INTERVAL_MS = ConfigKey.ofLong(
-            "flushConsumeQueueThoroughIntervalMs", "ms", 10_000, 1, 3_600_000,
+            "flushConsumeQueueThoroughIntervalMs", "ms", 60_000, 1, 3_600_000,
             "at least this often every ConsumeQueue is flushed whatever its dirty pages, and only then does the"
-                    + " checkpoint's dispatched offset advance: after an OS crash recovery re-indexes at most this"
-                    + " much of the CommitLog");
+                    + " checkpoint's dispatched offset advance: after a crash recovery re-indexes at most this much of"
+                    + " the CommitLog (a round msyncs every queue written since the last one: with 10 000 queues,"
+                    + " 10 000 msyncs)");
     public static final ConfigKey<Integer> RETENTION_HOURS = ConfigKey.ofInt(
             "retentionHours", "hours", 72, 1, 24 * 365 * 10,
             "CommitLog files last modified longer ago than this are deleted");
