@@ -65,16 +65,20 @@ class HaFetchHeaderTest {
     void anAnswerIsReadWithoutAFieldMapWithAndWithoutItsBatchEpoch() throws Exception {
         Headers.HaFetchResponse withEpoch = new Headers.HaFetchResponse(4, 1000L, 800L, 2000L, 9L, 4, 0L);
         RemotingCommand received = roundTrip(RemotingCommand.createResponse(ResponseCode.SUCCESS, null)
-                .writeHeader(withEpoch));
+                .withEncodedFields(HaServer.encodeAnswer(withEpoch)));
 
         assertThat(HaClient.readAnswer(received)).isEqualTo(withEpoch);
         assertThat(received.hasFieldMap()).isFalse();
 
         Headers.HaFetchResponse ackAnswer = new Headers.HaFetchResponse(4, 2000L, 2000L, 2000L, 9L, null, null);
         RemotingCommand ack = roundTrip(RemotingCommand.createResponse(ResponseCode.SUCCESS, null)
-                .writeHeader(ackAnswer));
+                .withEncodedFields(HaServer.encodeAnswer(ackAnswer)));
         assertThat(HaClient.readAnswer(ack)).isEqualTo(ackAnswer);
         assertThat(ack.fields()).doesNotContainKeys("batchEpoch", "batchEpochStart");
+        assertThat(roundTrip(RemotingCommand.createResponse(ResponseCode.SUCCESS, null).writeHeader(withEpoch))
+                .fields()).as("the same fields as the record's generic encoding")
+                .isEqualTo(roundTrip(RemotingCommand.createResponse(ResponseCode.SUCCESS, null)
+                        .withEncodedFields(HaServer.encodeAnswer(withEpoch))).fields());
     }
 
     @Test

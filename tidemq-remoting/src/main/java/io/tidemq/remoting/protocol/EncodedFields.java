@@ -134,6 +134,89 @@ public final class EncodedFields implements HeaderCodec.FieldSource {
     }
 
     /**
+     * Where the value of the last field named {@code name} lies, for a read by name without a map: {@code -1} when
+     * there is none, else the array ({@code tail} when bit 62 is set, else {@code bytes}), the value's start (bits
+     * 32-61: frames are at most 1 GiB) and its length (bits 0-31). {@link #NOT_ASCII} when the name is not ASCII
+     * (the caller reads through a map then).
+     */
+    long find(String name) {
+        int n = name.length();
+        for (int i = 0; i < n; i++) {
+            if (name.charAt(i) >= 0x80) {
+                return NOT_ASCII;
+            }
+        }
+        // the tail's fields follow the others: a name found there is the later one
+        long inTail = findIn(tail, tail.length, name, TAIL_BIT);
+        return inTail >= 0 ? inTail : findIn(bytes, length, name, 0L);
+    }
+
+    private static final long TAIL_BIT = 1L << 62;
+
+    /** {@link #decimalAt}'s answer for a value that is not plain decimal (no 18-digit number is this). */
+    static final long NOT_DECIMAL = Long.MIN_VALUE;
+
+    /** {@link #find}'s answer for a name that is not ASCII. */
+    static final long NOT_ASCII = -2;
+
+    private static long findIn(byte[] bytes, int end, String name, long arrayBit) {
+        long found = -1;
+        int p = 0;
+        int n = name.length();
+        while (p < end) {
+            int keyLength = ((bytes[p] & 0xFF) << 8) | (bytes[p + 1] & 0xFF);
+            p += 2;
+            boolean same = keyLength == n;
+            for (int i = 0; same && i < n; i++) {
+                same = bytes[p + i] == name.charAt(i);
+            }
+            p += keyLength;
+            int valueLength = ((bytes[p] & 0xFF) << 24) | ((bytes[p + 1] & 0xFF) << 16) | ((bytes[p + 2] & 0xFF) << 8)
+                    | (bytes[p + 3] & 0xFF);
+            p += 4;
+            if (same) {
+                found = arrayBit | ((long) p << 32) | valueLength;
+            }
+            p += valueLength;
+        }
+        return found;
+    }
+
+    /** The value {@link #find} located, as a {@code String} (short ones shared). */
+    String valueAt(long at) {
+        byte[] array = (at & TAIL_BIT) != 0 ? tail : bytes;
+        int start = (int) ((at >>> 32) & 0x3FFF_FFFF);
+        int valueLength = (int) at;
+        return valueLength == 0 ? "" : FIELD_VALUES.get(array, start, valueLength);
+    }
+
+    /**
+     * The value {@link #find} located as a decimal number read from its bytes (no {@code String}), or
+     * {@link #NOT_DECIMAL} when it is not plain ASCII decimal of at most 18 digits (the caller parses the text then).
+     */
+    long decimalAt(long at) {
+        byte[] array = (at & TAIL_BIT) != 0 ? tail : bytes;
+        int p = (int) ((at >>> 32) & 0x3FFF_FFFF);
+        int end = p + (int) at;
+        boolean negative = p < end && array[p] == '-';
+        if (negative) {
+            p++;
+        }
+        if (p == end || end - p > 18) {
+            return NOT_DECIMAL;
+        }
+        long v = 0;
+        for (; p < end; p++) {
+            int d = array[p] - '0';
+            if (d < 0 || d > 9) {
+                return NOT_DECIMAL;
+            }
+            v = v * 10 + d;
+        }
+        return negative ? -v : v;
+    }
+
+    /**
      * Puts every field into {@code into}, except names it held already (a field put in the map wins); of two
      * fields of one name here, the later wins, as when a frame's fields are read into a map.
      */

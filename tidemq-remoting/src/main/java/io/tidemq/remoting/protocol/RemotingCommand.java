@@ -37,9 +37,9 @@ public final class RemotingCommand {
     /** Created on first put; most responses carry no fields. */
     private HashMap<String, String> fields;
     /**
-     * Fields the caller encoded once ({@link #withEncodedFields}); written to the wire before the map's. The
-     * accessors see them too: the first one that reads or changes a field copies them into the map and drops
-     * them, so the fast path only lasts while nobody looks (the transport's encoder never does).
+     * Fields the caller encoded once ({@link #withEncodedFields}), or a received frame's field bytes; written to
+     * the wire before the map's. The accessors see them too: a read by name scans the bytes (no map), the first
+     * change, a read of all fields or of a non-ASCII name copies them into the map and drops them.
      */
     private EncodedFields encodedFields;
     private byte[] body = EMPTY_BODY;
@@ -243,13 +243,37 @@ public final class RemotingCommand {
 
     /** A field's value, or {@code null} when absent. */
     public String field(String name) {
+        long at = encodedOnlyFind(name);
+        if (at != EncodedFields.NOT_ASCII) {
+            return at < 0 ? null : encodedFields.valueAt(at);
+        }
         materialize();
         return fields == null ? null : fields.get(name);
     }
 
     public boolean hasField(String name) {
+        long at = encodedOnlyFind(name);
+        if (at != EncodedFields.NOT_ASCII) {
+            return at >= 0;
+        }
         materialize();
         return fields != null && fields.containsKey(name);
+    }
+
+    /**
+     * A read by name of a command whose fields are all pre-encoded (a frame read off the wire, the usual case): the
+     * field's place in the bytes, found by a scan (a few fields: cheaper than the map and the hashing a first read
+     * used to fill), or {@code -1} when absent; {@link EncodedFields#NOT_ASCII} when the map must answer instead.
+     */
+    private long encodedOnlyFind(String name) {
+        Objects.requireNonNull(name, "name");
+        return fields == null && encodedFields != null ? encodedFields.find(name) : EncodedFields.NOT_ASCII;
+    }
+
+    /** A number field read from the bytes, or {@link EncodedFields#NOT_DECIMAL} (absent, odd text, a map to ask). */
+    private long encodedDecimal(String name) {
+        long at = encodedOnlyFind(name);
+        return at < 0 ? EncodedFields.NOT_DECIMAL : encodedFields.decimalAt(at);
     }
 
     /**
@@ -267,22 +291,38 @@ public final class RemotingCommand {
 
     /** @throws InvalidHeaderException when absent or not an int */
     public int fieldAsInt(String name) {
+        long v = encodedDecimal(name);
+        if (v != EncodedFields.NOT_DECIMAL && v == (int) v) {
+            return (int) v;
+        }
         return parseInt(name, requiredField(name));
     }
 
     /** The field as an int, or {@code defaultValue} when absent; @throws InvalidHeaderException when not an int */
     public int fieldAsInt(String name, int defaultValue) {
+        long v = encodedDecimal(name);
+        if (v != EncodedFields.NOT_DECIMAL && v == (int) v) {
+            return (int) v;
+        }
         String value = field(name);
         return value == null ? defaultValue : parseInt(name, value);
     }
 
     /** @throws InvalidHeaderException when absent or not a long */
     public long fieldAsLong(String name) {
+        long v = encodedDecimal(name);
+        if (v != EncodedFields.NOT_DECIMAL) {
+            return v;
+        }
         return parseLong(name, requiredField(name));
     }
 
     /** The field as a long, or {@code defaultValue} when absent; @throws InvalidHeaderException when not a long */
     public long fieldAsLong(String name, long defaultValue) {
+        long v = encodedDecimal(name);
+        if (v != EncodedFields.NOT_DECIMAL) {
+            return v;
+        }
         String value = field(name);
         return value == null ? defaultValue : parseLong(name, value);
     }
@@ -299,8 +339,9 @@ public final class RemotingCommand {
     }
 
     /**
-     * Whether the header fields were copied into a map (a field read or changed by name). For tests of hot paths,
-     * which read and write a header record straight from and to the frame's field bytes and so never make one.
+     * Whether the header fields were copied into a map (a field changed, or all of them read). For tests of hot
+     * paths, which read fields by name or as a header record straight from the frame's field bytes, and so never
+     * make one.
      */
     public boolean hasFieldMap() {
         return fields != null;

@@ -90,6 +90,35 @@ class RemotingCommandTest {
     }
 
     @Test
+    void readsByNameOfAFrameReadOffTheWireScanItsBytesWithoutAMapAndAnswerAsTheMapWould() throws Exception {
+        RemotingCommand sent = RemotingCommand.createRequest(RequestCode.QUERY_CONSUMER_OFFSET)
+                .withEncodedFields(EncodedFields.builder()
+                        .put("offset", 1234567890123L).put("neg", -42).put("dup", 1).put("dup", 2)
+                        .put("big", Long.MAX_VALUE).put("text", "abc").put("plus", "+7").put("empty", "")
+                        .put("\u00e9t\u00e9", "summer").build());
+        RemotingCommand received = roundTrip(sent);
+
+        assertThat(received.fieldAsLong("offset")).isEqualTo(1234567890123L);
+        assertThat(received.fieldAsInt("neg")).isEqualTo(-42);
+        assertThat(received.fieldAsInt("dup")).as("the later of two wins, as in a map").isEqualTo(2);
+        assertThat(received.fieldAsLong("big")).as("19 digits: parsed from the text").isEqualTo(Long.MAX_VALUE);
+        assertThat(received.fieldAsInt("plus")).isEqualTo(7);
+        assertThat(received.fieldAsLong("absent", -1)).isEqualTo(-1);
+        assertThat(received.field("text")).isEqualTo("abc");
+        assertThat(received.field("empty")).isEmpty();
+        assertThat(received.hasField("absent")).isFalse();
+        assertThatThrownBy(() -> received.fieldAsLong("text")).isInstanceOf(InvalidHeaderException.class)
+                .hasMessageContaining("text");
+        assertThatThrownBy(() -> received.fieldAsInt("offset")).isInstanceOf(InvalidHeaderException.class);
+        assertThatThrownBy(() -> received.fieldAsLong("absent")).isInstanceOf(InvalidHeaderException.class);
+        assertThat(received.hasFieldMap()).as("no map for reads by name").isFalse();
+        assertThat(received.field("\u00e9t\u00e9")).as("a name that is not ASCII reads through the map")
+                .isEqualTo("summer");
+        assertThat(received.hasFieldMap()).isTrue();
+        assertThat(received.fieldAsInt("dup")).isEqualTo(2);
+    }
+
+    @Test
     void fieldsPutAfterAHeaderRecordJoinItAndWin() throws Exception {
         RemotingCommand response = RemotingCommand.success()
                 .writeHeader(new Headers.SendMessageResponse("id", 1, 2L, "tx"))
