@@ -1,16 +1,12 @@
 package io.tidemq.broker.ha;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.tidemq.common.protocol.RequestCode;
 import io.tidemq.common.protocol.ResponseCode;
 import io.tidemq.common.protocol.header.Headers;
-import io.tidemq.remoting.protocol.FrameCodec;
-import io.tidemq.remoting.protocol.FrameLayout;
-import io.tidemq.remoting.protocol.MalformedFrameException;
 import io.tidemq.remoting.protocol.RemotingCommand;
 import org.junit.jupiter.api.Test;
 
+import static io.tidemq.remoting.protocol.WireRoundTrip.roundTrip;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -86,17 +82,5 @@ class HaFetchHeaderTest {
         var client = HaClient.clientConfig(CONFIG);
         assertThat(client.timeoutTickMs()).as("calls to the master time out after seconds").isEqualTo(100);
         assertThat(client.maxFrameBytes()).isGreaterThanOrEqualTo(2 * CONFIG.haTransferBatchBytes());
-    }
-
-    private static RemotingCommand roundTrip(RemotingCommand command) throws MalformedFrameException {
-        ByteBuf buf = Unpooled.buffer(FrameCodec.maxEncodedBytes(command));
-        try {
-            FrameCodec.encode(command, 1, 0, buf, FrameLayout.DEFAULT_MAX_FRAME_BYTES);
-            int total = buf.readInt();
-            int headerLength = buf.readInt();
-            return FrameCodec.decode(buf, headerLength, total - FrameLayout.HEADER_LENGTH_FIELD_BYTES - headerLength);
-        } finally {
-            buf.release();
-        }
     }
 }

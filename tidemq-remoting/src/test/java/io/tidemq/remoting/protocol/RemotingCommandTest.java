@@ -1,13 +1,12 @@
 package io.tidemq.remoting.protocol;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.tidemq.common.protocol.RequestCode;
 import io.tidemq.common.protocol.ResponseCode;
 import io.tidemq.common.protocol.header.Headers;
 import io.tidemq.common.protocol.header.InvalidHeaderException;
 import org.junit.jupiter.api.Test;
 
+import static io.tidemq.remoting.protocol.WireRoundTrip.roundTrip;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -155,18 +154,6 @@ class RemotingCommandTest {
         assertThat(received.readHeader(Headers.QueueRequest.class)).isEqualTo(new Headers.QueueRequest("b", 1));
         assertThat(received.field("topic")).isEqualTo("b");
         assertThat(received.putField("queueId", 5).fields()).containsEntry("queueId", "5").hasSize(2);
-    }
-
-    private static RemotingCommand roundTrip(RemotingCommand command) throws MalformedFrameException {
-        ByteBuf buf = Unpooled.buffer(FrameCodec.maxEncodedBytes(command));
-        try {
-            FrameCodec.encode(command, 1, 0, buf, FrameLayout.DEFAULT_MAX_FRAME_BYTES);
-            int total = buf.readInt();
-            int headerLength = buf.readInt();
-            return FrameCodec.decode(buf, headerLength, total - FrameLayout.HEADER_LENGTH_FIELD_BYTES - headerLength);
-        } finally {
-            buf.release();
-        }
     }
 
     @Test
