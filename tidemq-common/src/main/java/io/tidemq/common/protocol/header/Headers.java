@@ -214,8 +214,9 @@ public final class Headers {
     /**
      * HA_FETCH: read from {@code fetchOffset}; {@code ackOffset} acknowledges every byte below it (absent from
      * older slaves, then {@code fetchOffset} is the acknowledgement); {@code maxBytes} 0 is an acknowledgement only;
-     * {@code metadataVersion} is the one the slave applied (absent: 0). Read and written straight from and to the
-     * frame's field bytes: one fetch per replication round, the field map per round showed in its profile.
+     * {@code metadataVersion} is the one the slave applied (absent: 0). Not read through {@code HeaderCodec}:
+     * {@code HaServer.readFetch} fills it from reads by name of the frame's field bytes and {@code HaClient.fetchRequest}
+     * writes the fields with an {@code EncodedFields} builder, one fetch per replication round.
      */
     public record HaFetchRequest(int masterEpoch, int replicaId, long fetchOffset, Long ackOffset, int maxBytes,
                                  long maxWaitMs, Long metadataVersion) {
@@ -223,7 +224,8 @@ public final class Headers {
 
     /**
      * Response to HA_FETCH: the master's state; {@code batchEpoch} and {@code batchEpochStart} (the lineage entry of
-     * the bytes in the body) are present when the master knows the epoch of {@code baseOffset}.
+     * the bytes in the body) are present when the master knows the epoch of {@code baseOffset}. Written and read by hand
+     * like {@link HaFetchRequest} ({@code HaServer.encodeAnswer}, {@code HaClient.readAnswer}).
      */
     public record HaFetchResponse(int masterEpoch, long baseOffset, long confirmOffset, long masterMaxOffset,
                                   Long metadataVersion, Integer batchEpoch, Long batchEpochStart) {
