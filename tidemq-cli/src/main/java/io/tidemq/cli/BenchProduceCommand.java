@@ -32,6 +32,7 @@ import java.util.concurrent.atomic.AtomicReference;
                 + " summary: total, msgs/s, MB/s and send latency p50/p99/p999 in ms."},
         footer = {"", "Examples:",
                 "  tidemq bench produce --topic bench --threads 4 --size 1024 --seconds 30",
+                "  tidemq bench produce --topic bench --threads 8 --size 1024 --warmup-seconds 40 --seconds 15",
                 "  tidemq bench produce --topic bench --threads 2 --size 256 --count 1000000 --async --inflight 2000",
                 "  tidemq bench produce --topic bench --threads 4 --size 100 --seconds 30 --batch 32",
                 "  tidemq bench produce --topic many1 --topics 1250 --queues-per-topic 8 --threads 8 --seconds 30"})
@@ -83,6 +84,12 @@ public final class BenchProduceCommand implements Callable<Integer> {
                     + " message (default: ${DEFAULT-VALUE}: TOPIC itself). A new TOPIC prefix gives fresh topics.")
     int topicCount;
 
+    @Option(names = "--warmup-seconds", paramLabel = "S", defaultValue = "0",
+            description = "Send for S seconds first, in this JVM and to the same topic(s), without counting them,"
+                    + " so the measured run starts with the client's and the broker's hot paths compiled"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int warmupSeconds;
+
     @Option(names = "--queues-per-topic", paramLabel = "M", defaultValue = "8",
             description = "Queues of each topic this command creates (default: ${DEFAULT-VALUE}).")
     int queuesPerTopic;
@@ -111,26 +118,24 @@ public final class BenchProduceCommand implements Callable<Integer> {
             out.println("bench produce: topic " + (topicCount > 1 ? topic + "-0.." + (topicCount - 1) : topic) + ", "
                     + threads + " thread(s), " + sizeBytes + " bytes, "
                     + (batch > 1 ? "batches of " + batch + ", " : "") + (async ? "async (" + inflight + " in flight)" : "sync")
-                    + ", for " + duration.describe());
+                    + ", for " + duration.describe() + (warmupSeconds > 0 ? " after a " + warmupSeconds + "-s warm-up" : ""));
             out.flush();
+            if (warmupSeconds > 0) {
+                BenchStats warmup = new BenchStats("bench produce warm-up", out);
+                unclaimed.set(Long.MAX_VALUE);
+                runSenders(producer, warmup, System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupSeconds), err);
+                out.println(warmup.oneLine("warm-up"));
+                out.flush();
+                String warmupFailure = firstFailure.getAndSet(null);
+                if (warmupFailure != null) {
+                    err.println("warm-up: " + warmup.failures() + " message(s) failed; first failure: " + warmupFailure);
+                    err.flush();
+                }
+            }
             BenchStats stats = new BenchStats("bench produce", out);
             unclaimed.set(duration.count != null ? duration.count : Long.MAX_VALUE);
-            long deadlineNs = duration.deadlineNs(System.nanoTime());
-            Semaphore permits = new Semaphore(inflight);
             stats.startReporting(reportIntervalS * 1000L);
-            Thread[] workers = new Thread[threads];
-            for (int i = 0; i < threads; i++) {
-                int index = i;
-                workers[i] = new Thread(() -> sendLoop(producer, stats, permits, deadlineNs, index),
-                        "tidemq-bench-producer-" + i);
-                workers[i].start();
-            }
-            for (Thread w : workers) {
-                w.join();
-            }
-            if (async && !permits.tryAcquire(inflight, client.requestTimeoutMs * 2, TimeUnit.MILLISECONDS)) {
-                err.println("warning: " + (inflight - permits.availablePermits()) + " send(s) still unanswered");
-            }
+            runSenders(producer, stats, duration.deadlineNs(System.nanoTime()), err);
             stats.finish("send latency");
             String failure = firstFailure.get();
             if (failure != null) {
@@ -138,6 +143,25 @@ public final class BenchProduceCommand implements Callable<Integer> {
                 err.flush();
             }
             return stats.messages() == 0 && stats.failures() > 0 ? CliErrors.EXIT_FAILURE : 0;
+        }
+    }
+
+    /** Runs the sending threads until the deadline or until no message is left unclaimed, and waits for them. */
+    private void runSenders(Producer producer, BenchStats stats, long deadlineNs, PrintWriter err)
+            throws InterruptedException {
+        Semaphore permits = new Semaphore(inflight);
+        Thread[] workers = new Thread[threads];
+        for (int i = 0; i < threads; i++) {
+            int index = i;
+            workers[i] = new Thread(() -> sendLoop(producer, stats, permits, deadlineNs, index),
+                    "tidemq-bench-producer-" + i);
+            workers[i].start();
+        }
+        for (Thread w : workers) {
+            w.join();
+        }
+        if (async && !permits.tryAcquire(inflight, client.requestTimeoutMs * 2, TimeUnit.MILLISECONDS)) {
+            err.println("warning: " + (inflight - permits.availablePermits()) + " send(s) still unanswered");
         }
     }
 
@@ -150,6 +174,7 @@ public final class BenchProduceCommand implements Callable<Integer> {
         check(cl, reportIntervalS >= 1 && reportIntervalS <= 3600, "--report-interval-s must be in [1, 3600]");
         check(cl, duration.count == null || duration.count >= 1, "--count must be at least 1");
         check(cl, duration.seconds == null || duration.seconds >= 1, "--seconds must be at least 1");
+        check(cl, warmupSeconds >= 0 && warmupSeconds <= 3600, "--warmup-seconds must be in [0, 3600], was " + warmupSeconds);
         check(cl, topicCount >= 1 && topicCount <= 100_000, "--topics must be in [1, 100000], was " + topicCount);
         check(cl, queuesPerTopic >= 1 && queuesPerTopic <= TopicConfig.MAX_QUEUE_NUMS,
                 "--queues-per-topic must be in [1, " + TopicConfig.MAX_QUEUE_NUMS + "], was " + queuesPerTopic);

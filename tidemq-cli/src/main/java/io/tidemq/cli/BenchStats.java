@@ -104,6 +104,14 @@ final class BenchStats {
         out.flush();
     }
 
+    /** One line: {@code what}, messages, seconds and msgs/s so far (a warm-up's account). */
+    String oneLine(String what) {
+        double secs = Math.max(1e-9, (System.nanoTime() - startNs) / 1e9);
+        long msgs = messages.sum();
+        return String.format(Locale.ROOT, "%s: %,d messages in %.2f s (%,.0f msgs/s, %,d failed)",
+                what, msgs, secs, msgs / secs, failures.sum());
+    }
+
     String summary(String what) {
         double secs = Math.max(1e-9, (System.nanoTime() - startNs) / 1e9);
         Histogram h = merge();

@@ -246,5 +246,19 @@ class StandaloneEndToEndTest {
             Cli.Result described = Cli.exec("admin", "topic", "describe", "--namesrv", ns, "--topic", "many-" + i);
             assertThat(described.out()).as(described.err()).startsWith("Topic many-" + i + ": 1 broker(s), 10 message(s) stored");
         }
+
+        // a warm-up in the same JVM: its sends go to the topic but not into the measured count or the summary
+        Cli.Result warmed = Cli.exec("bench", "produce", "--namesrv", ns, "--topic", "warmed", "--queues-per-topic", "1",
+                "--threads", "2", "--size", "64", "--warmup-seconds", "1", "--count", "40");
+        assertThat(warmed.exitCode()).as(warmed.err()).isZero();
+        assertThat(warmed.out()).contains("for 40 messages after a 1-s warm-up")
+                .containsPattern("warm-up: [0-9,]+ messages in [0-9.]+ s \\([0-9,]+ msgs/s, 0 failed\\)")
+                .contains("total       40 messages").contains("(0 failed)");
+        long warmupMessages = Long.parseLong(warmed.out().lines().filter(l -> l.startsWith("warm-up: ")).findFirst()
+                .orElseThrow().replaceAll("^warm-up: ([0-9,]+) messages.*$", "$1").replace(",", ""));
+        assertThat(warmupMessages).isPositive();
+        Cli.Result warmedTopic = Cli.exec("admin", "topic", "describe", "--namesrv", ns, "--topic", "warmed");
+        assertThat(warmedTopic.out()).as(warmedTopic.err())
+                .startsWith("Topic warmed: 1 broker(s), " + (warmupMessages + 40) + " message(s) stored");
     }
 }
