@@ -180,7 +180,12 @@ public final class BrokerMetrics implements TrafficListener {
 
     @Override
     public void stored(String topic, int messages, long bytes, long storeNanos) {
-        TopicMeters m = topics.computeIfAbsent(topic, newTopicMeters);
+        // a plain read first, as TopicRateStats does: computeIfAbsent locks the bin whenever the topic is not its
+        // first node, on every send
+        TopicMeters m = topics.get(topic);
+        if (m == null) {
+            m = topics.computeIfAbsent(topic, newTopicMeters);
+        }
         m.in.increment(messages);
         m.inBytes.increment(bytes);
         storeLatency.record(storeNanos, TimeUnit.NANOSECONDS);

@@ -29,6 +29,36 @@ class ShortStringCacheTest {
     }
 
     @Test
+    void thousandsOfTopicNamesSentRoundRobinBetweenTimestampsComeBackCached() {
+        // the many-queues benchmark of issue 10: 1 250 topics, each frame also carrying one-off numbers
+        int topics = 1_250;
+        long timestamp = 1_764_000_000_000L;
+        String[] firstRound = new String[topics];
+        for (int i = 0; i < topics; i++) {
+            firstRound[i] = read("bench-" + i);
+            read(Long.toString(timestamp++));
+            read(Long.toString(timestamp * 7));
+        }
+        int same = 0;
+        for (int i = 0; i < topics; i++) {
+            if (read("bench-" + i) == firstRound[i]) {
+                same++;
+            }
+            read(Long.toString(timestamp++));
+            read(Long.toString(timestamp * 7));
+        }
+        assertThat(same).isGreaterThanOrEqualTo(topics * 98 / 100);
+    }
+
+    @Test
+    void smallNumbersAreCachedAndLongDecimalTextIsNot() {
+        assertThat(read("7")).isSameAs(read("7"));
+        assertThat(read("1234")).isSameAs(read("1234"));
+        String stamp = read("1764000000000");
+        assertThat(read("1764000000000")).isEqualTo(stamp).isNotSameAs(stamp);
+    }
+
+    @Test
     void nonAsciiAndLongTextDecodeAsUtf8WithoutTheCache() {
         assertThat(read("主题")).isEqualTo("主题");
         assertThat(read("ünï")).isEqualTo("ünï");

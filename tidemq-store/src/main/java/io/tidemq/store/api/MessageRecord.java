@@ -42,7 +42,6 @@ public final class MessageRecord {
     // pre-encoded for the append path
     private final byte[] topicBytes;
     private final byte[] propertiesBytes;
-    private final String topicQueueKey;
     private final int bornHostIpv4;
     private final int storeHostIpv4;
     private final int recordLength;
@@ -62,13 +61,12 @@ public final class MessageRecord {
         this.preparedTransactionOffset = b.preparedTransactionOffset;
         this.topicBytes = topicBytes;
         this.propertiesBytes = propertiesBytes;
-        this.topicQueueKey = topicQueueKey(topic, queueId);
         this.bornHostIpv4 = HostAddress.ipv4(bornHost);
         this.storeHostIpv4 = HostAddress.ipv4(storeHost);
         this.recordLength = RecordDescriptor.recordLength(body.length, topicBytes.length, propertiesBytes.length);
     }
 
-    /** The key of the CommitLog's topic-queue offset table: {@code topic-queueId}. */
+    /** A key naming one queue in a map of queues: {@code topic-queueId}. */
     public static String topicQueueKey(String topic, int queueId) {
         return topic + "-" + queueId;
     }
@@ -139,10 +137,6 @@ public final class MessageRecord {
     /** Encoded properties (see the storage format); callers must not modify it. */
     public byte[] propertiesBytes() {
         return propertiesBytes;
-    }
-
-    public String topicQueueKey() {
-        return topicQueueKey;
     }
 
     public int bornHostIpv4() {

@@ -88,7 +88,7 @@ public final class CommitLog {
         try {
             checkOpen();
             long storeTimestampMs = System.currentTimeMillis();
-            TopicQueueTable.Counter counter = topicQueueTable.counter(record.topicQueueKey());
+            TopicQueueTable.Counter counter = topicQueueTable.counter(record.topic(), record.queueId());
             long queueOffset = counter.next;
             encoder.prepare(record, queueOffset, storeTimestampMs);
             appendPrepared(record.recordLength());
@@ -134,7 +134,7 @@ public final class CommitLog {
         try {
             checkOpen();
             long storeTimestampMs = System.currentTimeMillis();
-            TopicQueueTable.Counter counter = topicQueueTable.counter(first.topicQueueKey());
+            TopicQueueTable.Counter counter = topicQueueTable.counter(first.topic(), first.queueId());
             long queueOffset = counter.next;
             encoder.prepareBatch(records, totalLength, queueOffset, storeTimestampMs);
             appendPrepared(totalLength);
@@ -484,7 +484,7 @@ public final class CommitLog {
     public void setNextQueueOffset(String topic, int queueId, long nextOffset) {
         appendLock.lock();
         try {
-            topicQueueTable.set(MessageRecord.topicQueueKey(topic, queueId), nextOffset);
+            topicQueueTable.set(topic, queueId, nextOffset);
         } finally {
             appendLock.unlock();
         }
@@ -494,7 +494,7 @@ public final class CommitLog {
     public long nextQueueOffset(String topic, int queueId) {
         appendLock.lock();
         try {
-            return topicQueueTable.peek(MessageRecord.topicQueueKey(topic, queueId));
+            return topicQueueTable.peek(topic, queueId);
         } finally {
             appendLock.unlock();
         }

@@ -134,7 +134,17 @@ public final class MappedFile {
 
     /** The canonical file name for a file starting at {@code offset}. */
     public static String fileName(long offset) {
-        return String.format("%020d", offset);
+        if (offset < 0) {
+            return String.format("%020d", offset);
+        }
+        // by hand: String.format was 4.5 % of the dispatcher creating 10 000 fresh queues (issue 10)
+        char[] name = new char[20];
+        long rest = offset;
+        for (int i = name.length - 1; i >= 0; i--) {
+            name[i] = (char) ('0' + rest % 10);
+            rest /= 10;
+        }
+        return new String(name);
     }
 
     /** {@link #open(Path, int, FileIo)} on the real disk. */
