@@ -36,6 +36,7 @@ import io.tidemq.store.ha.ReplicaLog;
 import io.tidemq.store.index.IndexService;
 import io.tidemq.store.metrics.StoreMetrics;
 import io.tidemq.store.queue.ConsumeQueue;
+import io.tidemq.store.queue.ConsumeQueuePreparer;
 import io.tidemq.store.queue.ConsumeQueueStore;
 import io.tidemq.store.queue.QueueMessageReader;
 import io.tidemq.store.recovery.CommitLogRecovery;
@@ -88,6 +89,8 @@ public final class DefaultMessageStore implements MessageStore {
     private FlushConsumeQueueService flushConsumeQueueService;
     private volatile DiskSpaceGuard diskSpace;
     private RetentionService retention;
+    /** Created by start() (read lock-free by prepareQueues), closed with the other threads. */
+    private volatile ConsumeQueuePreparer queuePreparer;
     private volatile CommitLogRecovery.Result lastRecovery;
     /**
      * Replication: dispatch (ConsumeQueues, key index, arrival events) stops below this CommitLog offset, the
@@ -294,6 +297,8 @@ public final class DefaultMessageStore implements MessageStore {
         flushConsumeQueueService = new FlushConsumeQueueService(() -> flushIndexesAndCheckpoint(false, false),
                 config.flushConsumeQueueIntervalMs());
         flushConsumeQueueService.start();
+        queuePreparer = new ConsumeQueuePreparer(consumeQueues,
+                (topic, queueId) -> commitLog.nextQueueOffset(topic, queueId) == 0);
         retention = new RetentionService(commitLog, consumeQueues, metrics, config.retentionHours(),
                 config.diskMaxUsedRatio(), config.deleteFilesPerRun(),
                 () -> RetentionService.diskUsedRatio(config.storePath()), this::durablyDispatchedOffset,
@@ -503,6 +508,19 @@ public final class DefaultMessageStore implements MessageStore {
     public void deleteTopicQueues(String topic) {
         for (int queueId : consumeQueues.removeTopic(topic)) {
             commitLog.setNextQueueOffset(topic, queueId, 0);
+        }
+    }
+
+    /**
+     * Creates the ConsumeQueues of a new topic (queues 0 to {@code queueCount - 1}) in the background, so the
+     * dispatch thread does not create them at their first records; queues that exist or already have records are
+     * left alone. Ignored while the store is not running.
+     */
+    @Override
+    public void prepareQueues(String topic, int queueCount) {
+        ConsumeQueuePreparer preparer = queuePreparer;
+        if (state == State.RUNNING && preparer != null) {
+            preparer.prepare(topic, queueCount);
         }
     }
 
@@ -743,6 +761,7 @@ public final class DefaultMessageStore implements MessageStore {
         }
         state = State.CLOSED;
         commitLog.closeAppends();
+        queuePreparer.close();
         diskSpace.close();
         retention.close();
         flushConsumeQueueService.close();
@@ -754,6 +773,7 @@ public final class DefaultMessageStore implements MessageStore {
     }
 
     private void stopThreads(Throwable[] failure) {
+        attempt(failure, queuePreparer::close);
         attempt(failure, diskSpace::close);
         attempt(failure, retention::close);
         attempt(failure, flushConsumeQueueService::close);

@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * The topics this broker hosts, persisted in {@code config/topics.json} under the store path.
@@ -27,6 +28,7 @@ public final class TopicConfigManager {
     /** Written by mutators holding {@code this}; read lock-free by request threads. */
     private final Map<String, TopicConfig> topics = new ConcurrentHashMap<>();
     private final CopyOnWriteArrayList<Runnable> changeListeners = new CopyOnWriteArrayList<>();
+    private final CopyOnWriteArrayList<Consumer<TopicConfig>> configListeners = new CopyOnWriteArrayList<>();
     private final AtomicJsonFile file;
     private final int defaultQueueNums;
     /** Guarded by {@code this}; volatile so readers (registration) see the latest without the lock. */
@@ -57,6 +59,15 @@ public final class TopicConfigManager {
     /** Called after every change, on the thread that made it, outside any lock of this manager. */
     public void addChangeListener(Runnable listener) {
         changeListeners.add(listener);
+    }
+
+    /**
+     * Called with a topic's configuration after this broker created the topic or changed its configuration (not
+     * for topics taken over by {@link #replaceAll} or loaded), on the thread that made the change, outside any lock
+     * of this manager.
+     */
+    public void addConfigListener(Consumer<TopicConfig> listener) {
+        configListeners.add(listener);
     }
 
     /** The topic's configuration, or {@code null} when this broker does not host it. */
@@ -91,6 +102,7 @@ public final class TopicConfigManager {
             persistThenApply(created.topic(), created);
         }
         LOG.info("auto-created topic {} with {} queues", topic, defaultQueueNums);
+        fireConfigured(created);
         fireChanged();
         return created;
     }
@@ -115,6 +127,7 @@ public final class TopicConfigManager {
             persistThenApply(config.topic(), config);
         }
         LOG.info("created topic {}", config);
+        fireConfigured(config);
         fireChanged();
         return true;
     }
@@ -129,6 +142,7 @@ public final class TopicConfigManager {
             persistThenApply(config.topic(), config);
         }
         LOG.info("updated topic {}", config);
+        fireConfigured(config);
         fireChanged();
     }
 
@@ -188,6 +202,16 @@ public final class TopicConfigManager {
             topics.put(topic, config);
         }
         dataVersion++;
+    }
+
+    private void fireConfigured(TopicConfig config) {
+        for (Consumer<TopicConfig> l : configListeners) {
+            try {
+                l.accept(config);
+            } catch (RuntimeException e) {
+                LOG.error("topic configuration listener failed for {}", config.topic(), e);
+            }
+        }
     }
 
     private void fireChanged() {

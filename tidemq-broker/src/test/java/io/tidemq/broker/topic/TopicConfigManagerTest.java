@@ -52,6 +52,24 @@ class TopicConfigManagerTest {
     }
 
     @Test
+    void theConfigListenersHearOfEachCreatedOrChangedTopicAndNotOfARepeatedCreate() {
+        TopicConfigManager m = manager();
+        java.util.List<TopicConfig> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        m.addConfigListener(heard::add);
+
+        m.create(TopicConfig.of("orders", 4));
+        m.create(TopicConfig.of("orders", 4));
+        m.getOrCreate("auto");
+        m.getOrCreate("auto");
+        m.createOrUpdate(TopicConfig.of("orders", 6));
+        m.createOrUpdate(TopicConfig.of("orders", 6));
+        m.delete("orders");
+
+        assertThat(heard).containsExactly(TopicConfig.of("orders", 4), TopicConfig.of("auto", 8),
+                TopicConfig.of("orders", 6));
+    }
+
+    @Test
     void aSlaveReplacesItsTopicsWithTheMastersAndKeepsThemAcrossARestart() {
         TopicConfigManager m = manager();
         AtomicInteger changes = new AtomicInteger();

@@ -112,6 +112,13 @@ public interface MessageStore extends AutoCloseable {
     Set<Integer> queueIds(String topic);
 
     /**
+     * Creates the ConsumeQueues of a new topic (queues 0 to {@code queueCount - 1}) in the background, ahead of
+     * their first records; queues that exist or already have records are left alone. Only ahead of time: a queue
+     * not prepared yet is created when its first record is dispatched, as always.
+     */
+    void prepareQueues(String topic, int queueCount);
+
+    /**
      * Deletes the ConsumeQueues of {@code topic} (a deleted topic) and restarts its queue offsets at 0. The
      * CommitLog records stay until retention deletes their files.
      */

@@ -280,6 +280,22 @@ public final class ConsumeQueue {
     }
 
     /**
+     * Creates the first file of a queue that has none yet (its directories, the file, its mapping and first
+     * reserved page), as its first entry at queue offset 0 would: for a new topic's queues, so the dispatch thread
+     * does not create them when their first records arrive. Does nothing when the queue has a file. The caller
+     * excludes the dispatch thread's writes to this queue (the ConsumeQueueStore's write lock).
+     *
+     * @return whether a file was created
+     */
+    boolean prepareFirstFile() {
+        if (!files.isEmpty()) {
+            return false;
+        }
+        files.lastFileForAppend(0).ensureAllocated(ENTRY_BYTES);
+        return true;
+    }
+
+    /**
      * Appends the writer's entry, the blocks under it reserved first.
      *
      * @throws io.tidemq.store.api.DiskFullException when the disk has no room for the next chunk (nothing written;
