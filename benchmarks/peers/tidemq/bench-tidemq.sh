@@ -5,8 +5,9 @@
 #  2. src/TideBench.java: produce (msgs/s, MB/s, p50/p99 send latency), catch-up consume, e2e
 #     -- the same method as rocketmq/src/RmqBench.java
 #  3. the producer tool's own fast modes against Kafka's ProducerPerformance (PERF_COUNT messages each, fresh
-#     topic, no warm-up, as ProducerPerformance runs): `bench produce --async` (1 thread, 1000 in flight) and
-#     `bench produce --batch 32` (4 threads, sync batches of 32)
+#     topic, no warm-up, as ProducerPerformance runs): `bench produce --async --linger-ms 5` (1 thread, 1000
+#     messages in flight, packed by the SDK into batch requests after up to 5 ms: Kafka 4's default linger.ms;
+#     docs/client.md "Batching async sends") and `bench produce --batch 32` (4 threads, sync batches of 32)
 # Env: THREADS (8) COUNT (100000) PERF_COUNT (300000) SIZE (1024) WARMUP (10000) STEP_TIMEOUT (60) JAVA, TIDEMQ_RUN_DIR
 #      BACKLOG (1000000; 0 = consume what the produce step left) BACKLOG_TIMEOUT (300)
 #      E2E_RATE (5000 msgs/s; 0 = skip the fixed-rate e2e step) E2E_COUNT (E2E_RATE x 20)
@@ -59,7 +60,7 @@ kill -TERM "$CPID" 2>/dev/null; wait "$CPID" 2>/dev/null
 grep -v -e '^$' -e '^bench consume:' "$RUN/official-consumer.out" | tail -6 | sed 's/^/OFFICIAL consumer: /'
 
 # the tool's fast modes, each into a fresh topic (Kafka's ProducerPerformance: one thread, async, batching)
-for MODE in "--threads 1 --async --inflight 1000" "--threads 4 --batch 32"; do
+for MODE in "--threads 1 --async --inflight 1000 --linger-ms 5" "--threads 4 --batch 32"; do
   T=perf_$(echo "$MODE" | tr -dc 'a-z0-9')_$TS; topic "$T"
   echo "== official tidemq bench produce $MODE --size $SIZE --count $PERF_COUNT"
   B0=$(cpu_ms "$BPID")

@@ -35,6 +35,7 @@ import java.util.concurrent.atomic.AtomicReference;
                 "  tidemq bench produce --topic bench --threads 8 --size 1024 --warmup-seconds 40 --seconds 15",
                 "  tidemq bench produce --topic bench --threads 2 --size 256 --count 1000000 --async --inflight 2000",
                 "  tidemq bench produce --topic bench --threads 4 --size 100 --seconds 30 --batch 32",
+                "  tidemq bench produce --topic bench --threads 1 --size 1024 --seconds 30 --async --linger-ms 5",
                 "  tidemq bench produce --topic many1 --topics 1250 --queues-per-topic 8 --threads 8 --seconds 30"})
 public final class BenchProduceCommand implements Callable<Integer> {
 
@@ -66,6 +67,17 @@ public final class BenchProduceCommand implements Callable<Integer> {
     @Option(names = "--inflight", paramLabel = "N", defaultValue = "1000",
             description = "With --async: most send requests pending at once, all threads together (default: ${DEFAULT-VALUE}).")
     int inflight;
+
+    @Option(names = "--linger-ms", paramLabel = "MS", defaultValue = "0",
+            description = "With --async: each message may wait up to MS ms to leave with others to its topic in one"
+                    + " batch request (the producer's sendBatchLingerMs, docs/client.md; default: ${DEFAULT-VALUE} ="
+                    + " one request per message). --inflight then counts messages.")
+    long lingerMs;
+
+    @Option(names = "--batch-max-bytes", paramLabel = "BYTES", defaultValue = "32768",
+            description = "With --linger-ms: most encoded bytes of one such batch request (the producer's"
+                    + " sendBatchMaxBytes; default: ${DEFAULT-VALUE}).")
+    int batchMaxBytes;
 
     @Option(names = "--group", paramLabel = "GROUP", defaultValue = "tidemq-bench-producer",
             description = "Producer group (default: ${DEFAULT-VALUE}).")
@@ -106,7 +118,11 @@ public final class BenchProduceCommand implements Callable<Integer> {
         validate();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (Producer producer = Producer.builder(group, client.clientConfig("tidemq-bench")).build()) {
+        Producer.Builder builder = Producer.builder(group, client.clientConfig("tidemq-bench"));
+        if (lingerMs > 0) {
+            builder.sendBatchLingerMs(lingerMs).sendBatchMaxBytes(batchMaxBytes);
+        }
+        try (Producer producer = builder.build()) {
             producer.start();
             topics = topicNames();
             long setupStartNs = System.nanoTime();
@@ -118,6 +134,8 @@ public final class BenchProduceCommand implements Callable<Integer> {
             out.println("bench produce: topic " + (topicCount > 1 ? topic + "-0.." + (topicCount - 1) : topic) + ", "
                     + threads + " thread(s), " + sizeBytes + " bytes, "
                     + (batch > 1 ? "batches of " + batch + ", " : "") + (async ? "async (" + inflight + " in flight)" : "sync")
+                    + (lingerMs > 0 ? ", packed into batch requests of up to " + batchMaxBytes + " bytes after up to "
+                            + lingerMs + " ms" : "")
                     + ", for " + duration.describe() + (warmupSeconds > 0 ? " after a " + warmupSeconds + "-s warm-up" : ""));
             out.flush();
             if (warmupSeconds > 0) {
@@ -174,6 +192,10 @@ public final class BenchProduceCommand implements Callable<Integer> {
         check(cl, reportIntervalS >= 1 && reportIntervalS <= 3600, "--report-interval-s must be in [1, 3600]");
         check(cl, duration.count == null || duration.count >= 1, "--count must be at least 1");
         check(cl, duration.seconds == null || duration.seconds >= 1, "--seconds must be at least 1");
+        check(cl, lingerMs == 0 || async && batch == 1, "--linger-ms packs async sends of single messages: give"
+                + " --async and no --batch");
+        check(cl, lingerMs >= 0 && lingerMs <= Producer.MAX_SEND_BATCH_LINGER_MS, "--linger-ms must be in [0, "
+                + Producer.MAX_SEND_BATCH_LINGER_MS + "], was " + lingerMs);
         check(cl, warmupSeconds >= 0 && warmupSeconds <= 3600, "--warmup-seconds must be in [0, 3600], was " + warmupSeconds);
         check(cl, topicCount >= 1 && topicCount <= 100_000, "--topics must be in [1, 100000], was " + topicCount);
         check(cl, queuesPerTopic >= 1 && queuesPerTopic <= TopicConfig.MAX_QUEUE_NUMS,

@@ -160,6 +160,27 @@ class StandaloneEndToEndTest {
                 .endsWith("TideMQ standalone stopped." + System.lineSeparator());
     }
 
+    /** docs/client.md, "Batching async sends"; docs/cli.md, bench produce --linger-ms. */
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void benchProduceCanPackAsyncSendsIntoBatchRequestsAndStoresEachMessageOnce(@TempDir Path dir) throws Exception {
+        try (Running standalone = new Running(dir)) {
+            String ns = standalone.ns();
+            Cli.Result lingered = Cli.exec("bench", "produce", "--namesrv", ns, "--topic", "lingered", "--queues-per-topic",
+                    "2", "--threads", "2", "--size", "200", "--count", "500", "--async", "--inflight", "64",
+                    "--linger-ms", "5", "--batch-max-bytes", "4096");
+            assertThat(lingered.exitCode()).as(lingered.err()).isZero();
+            assertThat(lingered.out()).contains("packed into batch requests of up to 4096 bytes after up to 5 ms")
+                    .contains("total       500 messages").contains("(0 failed)");
+            Cli.Result lingeredTopic = Cli.exec("admin", "topic", "describe", "--namesrv", ns, "--topic", "lingered");
+            assertThat(lingeredTopic.out()).as(lingeredTopic.err()).startsWith("Topic lingered: 1 broker(s), 500 message(s) stored");
+            Cli.Result notAsync = Cli.exec("bench", "produce", "--namesrv", ns, "--topic", "lingered", "--count", "1",
+                    "--linger-ms", "5");
+            assertThat(notAsync.exitCode()).isNotZero();
+            assertThat(notAsync.err()).contains("--linger-ms packs async sends of single messages: give --async and no --batch");
+        }
+    }
+
     /**
      * Guards the commit race that once made this flaky: a PULL_MESSAGE sent before commitSync carries an
      * older offset as commitOffset; the broker now applies piggybacked offsets only when they advance.

@@ -14,6 +14,7 @@ import io.tidemq.common.message.MessageConst;
 import io.tidemq.common.message.MessageQueue;
 import io.tidemq.common.names.NameValidator;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -38,6 +39,13 @@ public final class Producer implements AutoCloseable {
 
     private enum State { CREATED, RUNNING, CLOSED }
 
+    /** Longest {@link Builder#sendBatchLingerMs}. */
+    public static final long MAX_SEND_BATCH_LINGER_MS = 10_000;
+    /** Smallest {@link Builder#sendBatchMaxBytes}. */
+    public static final int MIN_SEND_BATCH_MAX_BYTES = 1_024;
+    /** {@link Builder#sendBatchMaxBytes} by default (RocketMQ 5's auto batch: 32 KiB), or maxMessageBytes if smaller. */
+    public static final int DEFAULT_SEND_BATCH_MAX_BYTES = 32 * 1_024;
+
     private final String group;
     private final ClientConfig config;
     /** Written under {@code this} by start/close; read without lock by senders. */
@@ -46,11 +54,26 @@ public final class Producer implements AutoCloseable {
     private volatile ClientInstance instance;
     private volatile MessageSender sender;
     private volatile UniqueIdGenerator ids;
+    /** Set once by start() when {@link Builder#sendBatchLingerMs} is above 0; {@code null} otherwise. */
+    private volatile SendAccumulator accumulator;
+    private final long sendBatchLingerMs;
+    private final int sendBatchMaxBytes;
 
     private Producer(Builder b) {
         InvalidArgumentException.checkGroup(b.group);
         this.group = b.group;
         this.config = Objects.requireNonNull(b.config, "config");
+        if (b.sendBatchLingerMs < 0 || b.sendBatchLingerMs > MAX_SEND_BATCH_LINGER_MS) {
+            throw new InvalidArgumentException("sendBatchLingerMs must be in [0, " + MAX_SEND_BATCH_LINGER_MS
+                    + "] ms (0 = every sendAsync is its own request), was " + b.sendBatchLingerMs);
+        }
+        if (b.sendBatchLingerMs > 0
+                && (b.sendBatchMaxBytes < MIN_SEND_BATCH_MAX_BYTES || b.sendBatchMaxBytes > config.maxMessageBytes())) {
+            throw new InvalidArgumentException("sendBatchMaxBytes must be in [" + MIN_SEND_BATCH_MAX_BYTES + ", "
+                    + config.maxMessageBytes() + " (maxMessageBytes)], was " + b.sendBatchMaxBytes);
+        }
+        this.sendBatchLingerMs = b.sendBatchLingerMs;
+        this.sendBatchMaxBytes = b.sendBatchMaxBytes;
     }
 
     public static Builder builder(String group, ClientConfig config) {
@@ -77,6 +100,9 @@ public final class Producer implements AutoCloseable {
         instance = ci;
         sender = new MessageSender(ci, config);
         ids = new UniqueIdGenerator(config.clientIp());
+        if (sendBatchLingerMs > 0) {
+            accumulator = new SendAccumulator(group, sender, sendBatchLingerMs, sendBatchMaxBytes);
+        }
         state = State.RUNNING;
     }
 
@@ -97,10 +123,34 @@ public final class Producer implements AutoCloseable {
         return sender.send(out, publishInfo(msg.topic()), null, false);
     }
 
-    /** Sends without blocking; the future completes (on a network thread) with the result or a {@link SendFailedException}. */
+    /**
+     * Sends without blocking; the future completes (on a network thread) with the result or a {@link SendFailedException}.
+     * With {@link Builder#sendBatchLingerMs} above 0 the message may wait that long to leave in one batch request
+     * with other messages to its topic (not a delayed or transactional message: those leave alone); its result is
+     * still its own.
+     */
     public CompletableFuture<SendResult> sendAsync(Message msg) {
+        SendAccumulator acc = accumulator;
+        if (acc != null && batchable(msg)) {
+            checkRunning();
+            MessageValidator.check(msg, config.maxMessageBytes());
+            TopicPublishInfo info = publishInfo(msg.topic());
+            String existing = msg.property(MessageConst.UNIQ_KEY);
+            String uniqueId = existing != null ? existing : ids.next();
+            byte[] props = MessageValidator.propertiesWithUniqueId(msg, uniqueId).getBytes(StandardCharsets.UTF_8);
+            if (acc.fits(msg.body(), props)) {
+                return acc.add(info, msg.topic(), msg.flag(), msg.body(), props, uniqueId);
+            }
+            acc.flush(msg.topic()); // too large to share a request: it leaves after what was added before it
+        }
         OutgoingMessage out = prepare(msg);
         return sender.sendAsync(out, publishInfo(msg.topic()), null);
+    }
+
+    /** Whether a message may share a batch request: delayed and transactional messages cannot. */
+    private static boolean batchable(Message msg) {
+        return msg.property(MessageConst.DELAY_MS) == null && msg.property(MessageConst.DELIVER_AT_MS) == null
+                && msg.property(MessageConst.TRANSACTION_PREPARED) == null;
     }
 
     /** Sends without waiting for any answer: fastest, but a lost message goes unnoticed. */
@@ -190,7 +240,11 @@ public final class Producer implements AutoCloseable {
         }
     }
 
-    /** Unregisters the group and releases the shared client instance. Sends in flight may fail. Idempotent. */
+    /**
+     * Unregisters the group and releases the shared client instance. Sends in flight may fail, but messages waiting
+     * for a batch ({@link Builder#sendBatchLingerMs}) are sent first and their answers awaited (at most the
+     * request timeout times the attempts). Idempotent.
+     */
     @Override
     public synchronized void close() {
         if (state != State.RUNNING) {
@@ -198,6 +252,9 @@ public final class Producer implements AutoCloseable {
             return;
         }
         state = State.CLOSED;
+        if (accumulator != null) {
+            accumulator.close(config.requestTimeoutMs() * (1 + config.retryTimesWhenSendFailed()));
+        }
         instance.unregisterProducer(group);
         instance.release();
     }
@@ -206,10 +263,35 @@ public final class Producer implements AutoCloseable {
     public static final class Builder {
         private final String group;
         private final ClientConfig config;
+        private long sendBatchLingerMs;
+        private int sendBatchMaxBytes;
 
         private Builder(String group, ClientConfig config) {
             this.group = group;
             this.config = config;
+            this.sendBatchMaxBytes = config == null ? DEFAULT_SEND_BATCH_MAX_BYTES
+                    : Math.min(DEFAULT_SEND_BATCH_MAX_BYTES, config.maxMessageBytes());
+        }
+
+        /**
+         * How long a message given to {@code sendAsync(Message)} may wait for others to its topic, to leave with
+         * them in one batch request (Kafka's {@code linger.ms}). 0, the default, sends each one at once on its own;
+         * at most {@link Producer#MAX_SEND_BATCH_LINGER_MS} (10 s).
+         */
+        public Builder sendBatchLingerMs(long v) {
+            sendBatchLingerMs = v;
+            return this;
+        }
+
+        /**
+         * The most bytes of encoded messages (body, properties and 16 bytes each) one such batch request holds
+         * (Kafka's {@code batch.size}); a batch leaves as soon as the next message would not fit. Default 32 KiB
+         * or {@code maxMessageBytes} if smaller; at least 1 KiB, at most {@code maxMessageBytes}. A message larger
+         * than this is sent on its own.
+         */
+        public Builder sendBatchMaxBytes(int v) {
+            sendBatchMaxBytes = v;
+            return this;
         }
 
         public Producer build() {
