@@ -143,9 +143,11 @@ public final class SendMessageProcessor implements RequestProcessor {
                                                          InetSocketAddress bornHost, InetSocketAddress host) {
         List<MessageRecord> records = new ArrayList<>();
         try {
-            MessageCodec.forEachBatchEntry(body, live.get().maxBatchMessages(), (index, flag, entryBody, properties) -> {
-                checkBodySize(entryBody.length, "message body");
-                if (entryBody.length == 0) {
+            // each record's body stays in the request's bytes until the append copies it into the CommitLog
+            MessageCodec.forEachBatchEntry(body, live.get().maxBatchMessages(), (index, flag, batch, bodyOffset, bodyLength,
+                                                                                  properties) -> {
+                checkBodySize(bodyLength, "message body");
+                if (bodyLength == 0) {
                     throw new RequestRejectedException(ResponseCode.MESSAGE_ILLEGAL, "message " + index
                             + " of the batch has an empty body; send at least one byte");
                 }
@@ -159,7 +161,7 @@ public final class SendMessageProcessor implements RequestProcessor {
                 MessageRecord record = builder
                         .flag(flag)
                         .sysFlag(h.sysFlag())
-                        .body(entryBody)
+                        .body(batch, bodyOffset, bodyLength)
                         .bornTimestampMs(h.bornTimestampMs())
                         .bornHost(bornHost)
                         .storeHost(host)

@@ -58,7 +58,8 @@ public final class MessageCodec {
     /** Decodes a batch sent to {@code topic}; the topic is validated by {@link Message.Builder}. */
     public static List<Message> decodeBatch(String topic, byte[] encoded, int maxMessages) {
         List<Message> out = new ArrayList<>();
-        forEachBatchEntry(encoded, maxMessages, (index, flag, body, properties) -> {
+        forEachBatchEntry(encoded, maxMessages, (index, flag, batch, bodyOffset, bodyLength, properties) -> {
+            byte[] body = java.util.Arrays.copyOfRange(batch, bodyOffset, bodyOffset + bodyLength);
             Message.Builder b = Message.builder(topic).body(body).flag(flag);
             MessageProperties.decode(properties).forEach(b::systemProperty);
             out.add(b.build());
@@ -69,8 +70,12 @@ public final class MessageCodec {
     /** One message of a batch as it was encoded; see {@link #forEachBatchEntry}. */
     @FunctionalInterface
     public interface BatchEntryVisitor {
-        /** @param properties the message's properties in their text encoding ({@link MessageProperties}) */
-        void entry(int index, int flag, byte[] body, String properties);
+        /**
+         * @param batch      the whole encoded batch: the message's body is {@code bodyLength} bytes of it from
+         *                   {@code bodyOffset}, not copied (a broker stores it from there)
+         * @param properties the message's properties in their text encoding ({@link MessageProperties})
+         */
+        void entry(int index, int flag, byte[] batch, int bodyOffset, int bodyLength, String properties);
     }
 
     /**
@@ -91,7 +96,10 @@ public final class MessageCodec {
                 int entryLength = checkedLength(buf, "batch entry", 12);
                 int end = buf.position() + entryLength;
                 int flag = buf.getInt();
-                byte[] body = bytes(buf, checkedLength(buf, "body", 0), end);
+                int bodyLength = checkedLength(buf, "body", 0);
+                checkFits(buf, bodyLength, end);
+                int bodyOffset = buf.position();
+                buf.position(bodyOffset + bodyLength);
                 int propsLength = checkedLength(buf, "properties", 0);
                 checkFits(buf, propsLength, end);
                 String properties = new String(encoded, buf.position(), propsLength, StandardCharsets.UTF_8);
@@ -100,7 +108,7 @@ public final class MessageCodec {
                     throw new MalformedMessageException("batch entry " + count + " length " + entryLength
                             + " does not match its fields");
                 }
-                visitor.entry(count++, flag, body, properties);
+                visitor.entry(count++, flag, encoded, bodyOffset, bodyLength, properties);
             }
         } catch (BufferUnderflowException e) {
             throw new MalformedMessageException("batch is truncated after " + count + " messages");

@@ -33,8 +33,12 @@ class MessageCodecTest {
         List<Message> batch = List.of(Message.builder("t").body("a").tag("T").keys("k").build(),
                 Message.builder("t").body("b").flag(7).build());
         List<String> seen = new java.util.ArrayList<>();
-        MessageCodec.forEachBatchEntry(MessageCodec.encodeBatch(batch), 100, (index, flag, body, properties) ->
-                seen.add(index + ":" + flag + ":" + new String(body, StandardCharsets.UTF_8) + ":" + properties));
+        byte[] encoded = MessageCodec.encodeBatch(batch);
+        MessageCodec.forEachBatchEntry(encoded, 100, (index, flag, whole, bodyOffset, bodyLength, properties) -> {
+            assertThat(whole).as("the body is handed over in place, not copied").isSameAs(encoded);
+            seen.add(index + ":" + flag + ":" + new String(whole, bodyOffset, bodyLength, StandardCharsets.UTF_8) + ":"
+                    + properties);
+        });
 
         assertThat(seen).containsExactly("0:0:a:" + MessageProperties.encode(batch.get(0).properties()), "1:7:b:");
     }

@@ -7,6 +7,7 @@ import io.tidemq.common.net.HostAddress;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -32,7 +33,10 @@ public final class MessageRecord {
     private final int flag;
     private final int sysFlag;
     private final Map<String, String> properties;
+    /** Holds the body: {@link #bodyLength} bytes from {@link #bodyOffset} (a batch's records share its request). */
     private final byte[] body;
+    private final int bodyOffset;
+    private final int bodyLength;
     private final long bornTimestampMs;
     private final InetSocketAddress bornHost;
     private final InetSocketAddress storeHost;
@@ -54,6 +58,8 @@ public final class MessageRecord {
         this.sysFlag = sysFlag;
         this.properties = Collections.unmodifiableMap(properties);
         this.body = b.body;
+        this.bodyOffset = b.bodyOffset;
+        this.bodyLength = b.bodyLength;
         this.bornTimestampMs = b.bornTimestampMs;
         this.bornHost = b.bornHost;
         this.storeHost = b.storeHost;
@@ -63,7 +69,7 @@ public final class MessageRecord {
         this.propertiesBytes = propertiesBytes;
         this.bornHostIpv4 = HostAddress.ipv4(bornHost);
         this.storeHostIpv4 = HostAddress.ipv4(storeHost);
-        this.recordLength = RecordDescriptor.recordLength(body.length, topicBytes.length, propertiesBytes.length);
+        this.recordLength = RecordDescriptor.recordLength(bodyLength, topicBytes.length, propertiesBytes.length);
     }
 
     /** A key naming one queue in a map of queues: {@code topic-queueId}. */
@@ -104,9 +110,27 @@ public final class MessageRecord {
         return properties.get(MessageConst.KEYS);
     }
 
-    /** The body; callers must not modify it. */
+    /**
+     * The body; callers must not modify it. A record built from a part of an array ({@link Builder#body(byte[], int,
+     * int)}) returns a copy of that part: the append path reads {@link #bodyArray()} instead.
+     */
     public byte[] body() {
+        return bodyOffset == 0 && bodyLength == body.length ? body : Arrays.copyOfRange(body, bodyOffset,
+                bodyOffset + bodyLength);
+    }
+
+    /** The array holding the body (possibly with other bytes around it); callers must not modify it. */
+    public byte[] bodyArray() {
         return body;
+    }
+
+    /** Where the body starts in {@link #bodyArray()}. */
+    public int bodyOffset() {
+        return bodyOffset;
+    }
+
+    public int bodyLength() {
+        return bodyLength;
     }
 
     public long bornTimestampMs() {
@@ -168,6 +192,8 @@ public final class MessageRecord {
          */
         private String canonicalEncoded;
         private byte[] body = new byte[0];
+        private int bodyOffset;
+        private int bodyLength;
         private long bornTimestampMs = System.currentTimeMillis();
         private InetSocketAddress bornHost = UNKNOWN_HOST;
         private InetSocketAddress storeHost = UNKNOWN_HOST;
@@ -259,6 +285,20 @@ public final class MessageRecord {
 
         public Builder body(byte[] body) {
             this.body = Objects.requireNonNull(body, "body");
+            this.bodyOffset = 0;
+            this.bodyLength = body.length;
+            return this;
+        }
+
+        /**
+         * The body is {@code length} bytes of {@code array} from {@code offset}, kept in place, not copied (the
+         * records of a batch share the request's bytes); the array must not change afterwards.
+         */
+        public Builder body(byte[] array, int offset, int length) {
+            Objects.checkFromIndexSize(offset, length, Objects.requireNonNull(array, "body").length);
+            this.body = array;
+            this.bodyOffset = offset;
+            this.bodyLength = length;
             return this;
         }
 

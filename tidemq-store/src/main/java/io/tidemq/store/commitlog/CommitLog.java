@@ -301,8 +301,8 @@ public final class CommitLog {
     }
 
     private void checkBodySize(MessageRecord record) {
-        if (record.body().length > config.maxMessageBytes()) {
-            throw new MessageTooLargeException("message body of " + record.body().length + " bytes to topic "
+        if (record.bodyLength() > config.maxMessageBytes()) {
+            throw new MessageTooLargeException("message body of " + record.bodyLength() + " bytes to topic "
                     + record.topic() + " exceeds maxMessageBytes=" + config.maxMessageBytes()
                     + "; send a smaller body or raise maxMessageBytes");
         }

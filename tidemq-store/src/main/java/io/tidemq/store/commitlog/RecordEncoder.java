@@ -85,7 +85,7 @@ final class RecordEncoder implements AppendCallback {
 
     private void write(ByteBuffer target, int at, long physicalOffset, MessageRecord record, long queueOffset) {
         int length = record.recordLength();
-        byte[] body = record.body();
+        int bodyLength = record.bodyLength();
         byte[] topic = record.topicBytes();
         byte[] properties = record.propertiesBytes();
         target.putInt(at + TOTAL_SIZE_OFFSET, length);
@@ -103,12 +103,12 @@ final class RecordEncoder implements AppendCallback {
         target.putInt(at + STORE_HOST_OFFSET + HOST_PORT_DELTA, record.storeHost().getPort());
         target.putInt(at + RECONSUME_TIMES_OFFSET, record.reconsumeTimes());
         target.putLong(at + PREPARED_TX_OFFSET_OFFSET, record.preparedTransactionOffset());
-        target.putInt(at + BODY_LENGTH_OFFSET, body.length);
-        target.put(at + BODY_OFFSET, body);
-        int topicAt = at + topicLengthOffset(body.length);
+        target.putInt(at + BODY_LENGTH_OFFSET, bodyLength);
+        target.put(at + BODY_OFFSET, record.bodyArray(), record.bodyOffset(), bodyLength);
+        int topicAt = at + topicLengthOffset(bodyLength);
         target.put(topicAt, (byte) topic.length);
         target.put(topicAt + TOPIC_LENGTH_LENGTH, topic);
-        int propertiesAt = at + propertiesLengthOffset(body.length, topic.length);
+        int propertiesAt = at + propertiesLengthOffset(bodyLength, topic.length);
         target.putShort(propertiesAt, (short) properties.length);
         target.put(propertiesAt + PROPERTIES_LENGTH_LENGTH, properties);
         target.putInt(at + CRC_OFFSET, crc32c(target, at + CRC_COVERAGE_START, at + length));

@@ -85,6 +85,32 @@ class RecordCodecTest {
     }
 
     @Test
+    void aBatchOfRecordsWhoseBodiesAreSlicesOfOneRequestStoresEachBodyWithItsOwnHeaderAndCrc() {
+        byte[] request = "xxAAAyyBBBBzz".getBytes(StandardCharsets.UTF_8);
+        MessageRecord a = MessageRecord.builder("t", 1).body(request, 2, 3).uniqueKey("U-a").build();
+        MessageRecord b = MessageRecord.builder("t", 1).body(request, 7, 4).uniqueKey("U-b").build();
+        assertThat(a.bodyLength()).isEqualTo(3);
+        assertThat(a.body()).as("a copy of the slice").isEqualTo("AAA".getBytes(StandardCharsets.UTF_8));
+        assertThat(a.recordLength()).isEqualTo(RecordDescriptor.recordLength(3, 1, a.propertiesBytes().length));
+        encoder.prepareBatch(List.of(a, b), a.recordLength() + b.recordLength(), 10, 5678L);
+
+        file.append(encoder);
+
+        assertThat(reader.check(view(), 0, 65536)).isEqualTo(a.recordLength());
+        assertThat(reader.check(view(), a.recordLength(), 65536)).isEqualTo(b.recordLength());
+        StoredMessage first = RecordReader.decode(view(), 0);
+        StoredMessage second = RecordReader.decode(view(), a.recordLength());
+        assertThat(TestStores.bodyText(first)).isEqualTo("AAA");
+        assertThat(first.uniqueKey()).isEqualTo("U-a");
+        assertThat(first.queueOffset()).isEqualTo(10);
+        assertThat(TestStores.bodyText(second)).isEqualTo("BBBB");
+        assertThat(second.uniqueKey()).isEqualTo("U-b");
+        assertThat(second.queueOffset()).isEqualTo(11);
+        assertThatThrownBy(() -> MessageRecord.builder("t", 1).body(request, 10, 4))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
+    @Test
     void ipv6HostsAreKeptInPropertiesAndFlaggedInSysFlag() {
         InetSocketAddress v6 = new InetSocketAddress("2001:db8::1", 9876);
         MessageRecord record = MessageRecord.builder("t", 0).bornHost(v6).storeHost(TestStores.STORE_HOST).build();
