@@ -147,7 +147,7 @@ class StandaloneEndToEndTest {
 
             Cli.Result topics = Cli.exec("admin", "topic", "list", "--namesrv", ns, "--json");
             assertThat(topics.out()).as(topics.err()).isEqualToIgnoringWhitespace(
-                    "[ \"bench\", \"demo\", \"lines\", \"many-0\", \"many-1\", \"many-2\" ]");
+                    "[ \"bench\", \"demo\", \"lines\", \"many-0\", \"many-1\", \"many-2\", \"warmed\" ]");
 
             Cli.Result withSystem = Cli.exec("admin", "topic", "list", "--namesrv", ns, "--system");
             assertThat(withSystem.out().lines()).as(withSystem.err())
