@@ -209,6 +209,7 @@ public final class DefaultMessageStore implements MessageStore {
     private void releaseAfterFailedStart(Throwable cause) {
         state = State.CLOSED;
         commitLog.closeAppends();
+        stopQuietly(cause, queuePreparer, ConsumeQueuePreparer::close);
         stopQuietly(cause, diskSpace, DiskSpaceGuard::close);
         stopQuietly(cause, retention, RetentionService::close);
         stopQuietly(cause, flushConsumeQueueService, FlushConsumeQueueService::close);

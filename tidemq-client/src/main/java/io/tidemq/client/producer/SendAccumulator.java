@@ -3,6 +3,7 @@ package io.tidemq.client.producer;
 import io.tidemq.client.ClientStateException;
 import io.tidemq.client.route.TopicPublishInfo;
 import io.tidemq.common.concurrent.NamedThreadFactory;
+import io.tidemq.common.message.MessageCodec;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -37,8 +38,6 @@ final class SendAccumulator {
 
     /** The broker's default {@code maxBatchMessages}: a larger batch would be refused. */
     static final int MAX_MESSAGES = 1_024;
-    /** Bytes of a batch entry besides its body and properties (docs/protocol.md, "Message encodings"). */
-    static final int ENTRY_OVERHEAD_BYTES = 4 + 4 + 4 + 4;
 
     private final String group;
     private final MessageSender sender;
@@ -68,7 +67,7 @@ final class SendAccumulator {
 
     /** Whether a message with these encoded parts fits in a batch at all (else it is sent on its own). */
     boolean fits(byte[] body, byte[] properties) {
-        return ENTRY_OVERHEAD_BYTES + body.length + properties.length <= maxBytes;
+        return MessageCodec.batchEntryBytes(body.length, properties.length) <= maxBytes;
     }
 
     /**
@@ -156,9 +155,7 @@ final class SendAccumulator {
         ByteBuffer buf = ByteBuffer.allocate(p.bytes);
         StringBuilder ids = new StringBuilder(p.entries.size() * 33);
         for (Entry e : p.entries) {
-            buf.putInt(e.bytes() - 4).putInt(e.flag);
-            buf.putInt(e.body.length).put(e.body);
-            buf.putInt(e.properties.length).put(e.properties);
+            MessageCodec.putBatchEntry(buf, e.flag, e.body, e.properties);
             ids.append(ids.length() == 0 ? "" : ",").append(e.uniqueId);
         }
         OutgoingMessage out = OutgoingMessage.of(group, p.topic, 0, "", buf.array(), true, p.bornTimestampMs,
@@ -203,7 +200,7 @@ final class SendAccumulator {
         }
 
         int bytes() {
-            return ENTRY_OVERHEAD_BYTES + body.length + properties.length;
+            return MessageCodec.batchEntryBytes(body.length, properties.length);
         }
     }
 

@@ -42,17 +42,27 @@ public final class MessageCodec {
         int total = 0;
         for (int i = 0; i < messages.size(); i++) {
             props[i] = MessageProperties.encode(messages.get(i).properties()).getBytes(StandardCharsets.UTF_8);
-            total += 4 + 4 + 4 + messages.get(i).body().length + 4 + props[i].length;
+            total += batchEntryBytes(messages.get(i).body().length, props[i].length);
         }
         ByteBuffer buf = ByteBuffer.allocate(total);
         for (int i = 0; i < messages.size(); i++) {
             Message m = messages.get(i);
-            buf.putInt(4 + 4 + m.body().length + 4 + props[i].length);
-            buf.putInt(m.flag());
-            buf.putInt(m.body().length).put(m.body());
-            buf.putInt(props[i].length).put(props[i]);
+            putBatchEntry(buf, m.flag(), m.body(), props[i]);
         }
         return buf.array();
+    }
+
+    /** Bytes of one batch entry with a body and encoded properties of these lengths, its own length field included. */
+    public static int batchEntryBytes(int bodyLength, int propertiesLength) {
+        return 4 + 4 + 4 + bodyLength + 4 + propertiesLength;
+    }
+
+    /** Writes one batch entry (the layout above) at {@code buf}'s position. */
+    public static void putBatchEntry(ByteBuffer buf, int flag, byte[] body, byte[] properties) {
+        buf.putInt(batchEntryBytes(body.length, properties.length) - 4);
+        buf.putInt(flag);
+        buf.putInt(body.length).put(body);
+        buf.putInt(properties.length).put(properties);
     }
 
     /** Decodes a batch sent to {@code topic}; the topic is validated by {@link Message.Builder}. */

@@ -1,5 +1,6 @@
 package io.tidemq.store.queue;
 
+import io.tidemq.common.concurrent.NamedThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,11 +32,8 @@ public final class ConsumeQueuePreparer implements AutoCloseable {
     private final ConsumeQueueStore queues;
     /** Whether a queue has no record yet (its next queue offset is 0): only such a queue is created ahead. */
     private final BiPredicate<String, Integer> empty;
-    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "tidemq-prepare-consumequeue");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService thread =
+            Executors.newSingleThreadExecutor(NamedThreadFactory.single("tidemq-prepare-consumequeue", true));
     /** Set by {@link #close}; read by the preparing thread between queues. */
     private volatile boolean closed;
 
