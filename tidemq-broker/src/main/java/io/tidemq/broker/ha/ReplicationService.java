@@ -10,14 +10,12 @@ import io.tidemq.store.ha.ReplicaMeta;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 
@@ -81,15 +79,8 @@ public final class ReplicationService implements PutGate, AutoCloseable {
     private final ReentrantReadWriteLock roleLock = new ReentrantReadWriteLock();
     /** What slaves copy besides the log; set before start. */
     private volatile ReplicatedMetadata metadata = ReplicatedMetadata.NONE;
-    /**
-     * Master: the version of the metadata slaves should hold, {@code (epoch << 32) | counter}, so a restarted
-     * master (a higher epoch) is always ahead of what its slaves applied before.
-     */
-    private final AtomicLong metadataVersion = new AtomicLong();
-    /** Master: the metadata version each slave reported applied (with every fetch). Guarded by itself. */
-    private final Map<Integer, Long> appliedMetadata = new HashMap<>();
-    /** Master: {@link ReplicatedMetadata#changeCount()} when the version last moved; the persister thread. */
-    private long lastMetadataChangeCount = Long.MIN_VALUE;
+    /** Master: the metadata published to the slaves in the current epoch; null while not master. */
+    private volatile MetadataPublication publication;
     /** Run on the HA client thread after a truncation cut bytes (consumer offsets are clamped); set before start. */
     private volatile Runnable truncationListener = () -> { };
     /** Told of run-time role changes (the broker's writing services follow them); set before start. */
@@ -359,16 +350,18 @@ public final class ReplicationService implements PutGate, AutoCloseable {
         }
         int epoch = replicaLog.epochs().lastEpoch() + 1;
         replicaLog.beginMasterEpoch(epoch);
-        openAsMaster(epoch, persistedCommitPoint);
+        openAsMaster(epoch, persistedCommitPoint, false);
     }
 
     /**
      * Serves the log to slaves in {@code epoch} (already in the lineage) and accepts writes.
      *
-     * @param knownCommitPoint what is known committed (persisted at the last run, or the commit point a former
-     *                         slave learnt from its master), or {@link CommitPointFile#UNKNOWN}
+     * @param knownCommitPoint  what is known committed (persisted at the last run, or the commit point a former
+     *                          slave learnt from its master), or {@link CommitPointFile#UNKNOWN}
+     * @param republishMetadata whether the slaves copy the metadata again at the next check even if it did not
+     *                          change (a master elected at run time)
      */
-    private void openAsMaster(int epoch, long knownCommitPoint) {
+    private void openAsMaster(int epoch, long knownCommitPoint, boolean republishMetadata) {
         ReplicaLog replicaLog = store.replicaLog();
         masterEpoch = epoch;
         boolean sync = config.replicationMode() == ReplicationMode.SYNC;
@@ -394,29 +387,13 @@ public final class ReplicationService implements PutGate, AutoCloseable {
             // would hide every new write from consumers, the timer and the transaction checks
             store.setDispatchCeiling(Long.MAX_VALUE);
         }
-        metadataVersion.set((long) masterEpoch << 32);
-        lastMetadataChangeCount = metadata.changeCount();
-        server = new HaServer(group, config, bindAddress, ioThreads, replicaLog, isr, masterEpoch, new HaServer.Metadata() {
-            @Override
-            public long version() {
-                return metadataVersion.get();
-            }
-
-            @Override
-            public byte[] snapshot() {
-                return metadata.snapshot();
-            }
-
-            @Override
-            public void applied(int replicaId, long version) {
-                onMetadataApplied(replicaId, version);
-            }
-
-            @Override
-            public int mergeOffsets(byte[] body) {
-                return metadata.mergeOffsets(body);
+        publication = new MetadataPublication(metadata, epoch, republishMetadata, () -> {
+            HaServer s = server;
+            if (s != null) {
+                s.wakeUp();
             }
         });
+        server = new HaServer(group, config, bindAddress, ioThreads, replicaLog, isr, masterEpoch, publication);
         server.start();
         acceptingLog.started(epoch); // stamped before the first write of the epoch can be taken
         role = BrokerRole.MASTER;
@@ -457,9 +434,7 @@ public final class ReplicationService implements PutGate, AutoCloseable {
             }
             masterBrokerAddress = null;
             followedEpoch = epoch;
-            openAsMaster(epoch, known == CommitPointFile.UNKNOWN ? persistedCommitPoint : known);
-            metadataVersion.set((long) epoch << 32);
-            lastMetadataChangeCount = Long.MIN_VALUE; // the new slaves copy the metadata at once
+            openAsMaster(epoch, known == CommitPointFile.UNKNOWN ? persistedCommitPoint : known, true);
         } finally {
             roleLock.writeLock().unlock();
         }
@@ -522,6 +497,7 @@ public final class ReplicationService implements PutGate, AutoCloseable {
         InSyncReplicas replicas = isr;
         server = null;
         isr = null;
+        publication = null;
         if (s != null) {
             s.close();
         }
@@ -575,31 +551,12 @@ public final class ReplicationService implements PutGate, AutoCloseable {
     /** Master, every second: a new metadata version when topics or offsets changed (offsets are copied at 1 s). */
     private void publishMetadataIfChanged() {
         try {
-            long count = metadata.changeCount();
-            if (count != lastMetadataChangeCount && server != null) {
-                lastMetadataChangeCount = count;
-                publishMetadata();
+            MetadataPublication p = publication;
+            if (p != null) {
+                p.publishIfChanged();
             }
         } catch (RuntimeException e) {
             log.warn("cannot publish the broker metadata to the slaves; retrying in {} ms", METADATA_SYNC_INTERVAL_MS, e);
-        }
-    }
-
-    private long publishMetadata() {
-        long version = metadataVersion.incrementAndGet();
-        HaServer s = server;
-        if (s != null) {
-            s.wakeUp();
-        }
-        return version;
-    }
-
-    private void onMetadataApplied(int replicaId, long version) {
-        synchronized (appliedMetadata) {
-            Long before = appliedMetadata.put(replicaId, version);
-            if (before == null || before != version) {
-                appliedMetadata.notifyAll();
-            }
         }
     }
 
@@ -615,36 +572,12 @@ public final class ReplicationService implements PutGate, AutoCloseable {
     }
 
     private boolean replicateMetadataNow(long timeoutMs) {
-        if (role != BrokerRole.MASTER || server == null) {
+        MetadataPublication p = publication;
+        InSyncReplicas replicas = isr;
+        if (role != BrokerRole.MASTER || p == null || replicas == null) {
             return true;
         }
-        long version = publishMetadata();
-        long deadline = System.currentTimeMillis() + timeoutMs;
-        synchronized (appliedMetadata) {
-            while (true) {
-                boolean all = true;
-                for (InSyncReplicas.ReplicaView r : isr.view()) {
-                    if (r.inSync() && appliedMetadata.getOrDefault(r.replicaId(), 0L) < version) {
-                        all = false;
-                    }
-                }
-                long left = deadline - System.currentTimeMillis();
-                if (all) {
-                    return true;
-                }
-                if (left <= 0) {
-                    log.warn("the in-sync slaves did not apply metadata version {} within {} ms; they get it with a"
-                            + " later fetch", version, timeoutMs);
-                    return false;
-                }
-                try {
-                    appliedMetadata.wait(Math.min(left, 100));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-            }
-        }
+        return p.publishAndAwait(replicas, timeoutMs);
     }
 
     /** The replication server while master, else null; for tests. */
@@ -775,7 +708,10 @@ public final class ReplicationService implements PutGate, AutoCloseable {
             out.put("haMasterEpoch", Integer.toString(masterEpoch));
             out.put("haConfirmOffset", Long.toString(replicas.commitPoint()));
             out.put("haInSyncReplicas", Integer.toString(replicas.inSyncCount()));
-            out.put("haMetadataVersion", Long.toString(metadataVersion.get()));
+            MetadataPublication published = publication;
+            if (published != null) {
+                out.put("haMetadataVersion", Long.toString(published.version()));
+            }
             for (InSyncReplicas.ReplicaView r : replicas.view()) {
                 String p = "haReplica." + r.replicaId() + ".";
                 out.put(p + "inSync", Boolean.toString(r.inSync()));
