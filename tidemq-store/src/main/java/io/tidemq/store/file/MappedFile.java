@@ -388,7 +388,10 @@ public final class MappedFile {
         }
         int wrote = wrotePosition.get();
         int allocated = allocatedPosition;
-        long wanted = Math.min(fileSizeBytes, (long) wrote + aheadBytes);
+        // whole pages: touchPages write-touches with an int compare-and-set at each page's first byte, which must be
+        // aligned (an unaligned end made the next step start mid-page: IllegalStateException "Misaligned access",
+        // and the file was never warmed again)
+        long wanted = Math.min(fileSizeBytes, ((long) wrote + aheadBytes) / OS_PAGE_BYTES * OS_PAGE_BYTES);
         // touching, like allocating, stays within aheadBytes of the appender (a reserved file is allocated whole)
         boolean touchedAll = !warm || touchedPosition >= Math.min(allocated, wanted);
         if (allocated < wanted && (touchedAll || allocated - wrote < aheadBytes / 2)) {

@@ -87,6 +87,32 @@ class AllocateAheadTest {
     }
 
     /**
+     * Records do not end on page boundaries: the warm-up still touches whole pages ahead of the appender, file after
+     * file. Before, a touch step that ended at the write position plus the distance ahead ended mid-page, the next
+     * step's int compare-and-set started there and failed ("Misaligned access"), and the file was not warmed again:
+     * every appender took its own page faults with {@code warmMappedFiles} on.
+     */
+    @Test
+    void theWarmUpTouchesWholePagesAheadOfAnAppenderWhoseRecordsEndMidPage() {
+        MappedFile file = MappedFile.openAllocatingLater(dir.resolve(MappedFile.fileName(0)), FILE_BYTES, ZEROS);
+        try {
+            int wrote = 0;
+            for (int record : new int[] {1_000, 5_000, 3 * MIB + 123, 77}) {
+                appendBytes(file, record);
+                wrote += record;
+                int touched = stepUntilAhead(file, true);
+                assertThat(touched % MappedFile.OS_PAGE_BYTES).as("touched up to a page boundary").isZero();
+                assertThat(touched).isEqualTo((wrote + ALLOCATE_AHEAD_BYTES) / MappedFile.OS_PAGE_BYTES
+                        * MappedFile.OS_PAGE_BYTES);
+            }
+            appendBytes(file, FILE_BYTES - wrote - 10);
+            assertThat(stepUntilDone(file)).isEqualTo(FILE_BYTES);
+        } finally {
+            file.destroy();
+        }
+    }
+
+    /**
      * A SYNC CommitLog (the allocator forces zeros) never gets a reservation, not even when the appender allocates
      * its first chunk before the allocator thread looked at the file: a reserved block is an unwritten extent,
      * and the first fsync of records in it also commits its conversion in the file system's journal (SYNC64
