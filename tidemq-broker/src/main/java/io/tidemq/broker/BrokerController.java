@@ -282,7 +282,8 @@ public final class BrokerController implements AutoCloseable {
         server.registerProcessor(RequestCode.PULL_MESSAGE,
                 new PullMessageProcessor(live, topics, offsets, store, holds, pullExecutor, stats, queueLocks,
                         groupConfigs::get, this::isSlaveNow, store::nextQueueOffset),
-                pullExecutor);
+                // a pull at its queue's end is held from the I/O thread; one with records to read moves to pullExecutor
+                config.livePullsOnIoThread() ? Runnable::run : pullExecutor);
         ConsumerOffsetProcessor offsetProcessor = new ConsumerOffsetProcessor(config.brokerName(), topics, offsets, store,
                 queueLocks, groupConfigs::get);
         for (RequestCode code : new RequestCode[] {RequestCode.QUERY_CONSUMER_OFFSET, RequestCode.UPDATE_CONSUMER_OFFSET,

@@ -68,6 +68,7 @@ public final class BrokerConfig {
     private final long rebalanceLockMaxLiveMs;
     private final int sendThreads;
     private final boolean sendOnIoThread;
+    private final boolean livePullsOnIoThread;
     private final int pullThreads;
     private final int clientThreads;
     private final int adminThreads;
@@ -137,6 +138,7 @@ public final class BrokerConfig {
         this.rebalanceLockMaxLiveMs = check(BrokerConfigKeys.REBALANCE_LOCK_MAX_LIVE_MS, b.rebalanceLockMaxLiveMs);
         this.sendThreads = check(BrokerConfigKeys.SEND_THREADS, b.sendThreads);
         this.sendOnIoThread = b.sendOnIoThread;
+        this.livePullsOnIoThread = b.livePullsOnIoThread;
         this.pullThreads = check(BrokerConfigKeys.PULL_THREADS, b.pullThreads);
         this.clientThreads = check(BrokerConfigKeys.CLIENT_THREADS, b.clientThreads);
         this.adminThreads = check(BrokerConfigKeys.ADMIN_THREADS, b.adminThreads);
@@ -222,6 +224,7 @@ public final class BrokerConfig {
         b.rebalanceLockMaxLiveMs = rebalanceLockMaxLiveMs;
         b.sendThreads = sendThreads;
         b.sendOnIoThread = sendOnIoThread;
+        b.livePullsOnIoThread = livePullsOnIoThread;
         b.pullThreads = pullThreads;
         b.clientThreads = clientThreads;
         b.adminThreads = adminThreads;
@@ -452,6 +455,17 @@ public final class BrokerConfig {
         return sendOnIoThread;
     }
 
+    /**
+     * Whether a pull at its queue's end runs on its connection's I/O thread (default: yes): with nothing to read it is
+     * held from there without a hand-off to the pull executor, and when an arrival wakes it, it copies the records
+     * just written (in the page cache) and the I/O thread writes the answer at once, so a live consumer's delivery
+     * wakes one broker thread instead of two (a pull thread, then the I/O thread for the write). A pull with records
+     * to read, which may reach back into cold data, reads on the pull executor; so does a pull woken by its deadline.
+     */
+    public boolean livePullsOnIoThread() {
+        return livePullsOnIoThread;
+    }
+
     public int pullThreads() {
         return pullThreads;
     }
@@ -549,6 +563,7 @@ public final class BrokerConfig {
         long rebalanceLockMaxLiveMs = BrokerConfigKeys.REBALANCE_LOCK_MAX_LIVE_MS.defaultValue();
         int sendThreads = BrokerConfigKeys.SEND_THREADS.defaultValue();
         boolean sendOnIoThread = BrokerConfigKeys.SEND_ON_IO_THREAD.defaultValue();
+        boolean livePullsOnIoThread = BrokerConfigKeys.LIVE_PULLS_ON_IO_THREAD.defaultValue();
         int pullThreads = BrokerConfigKeys.PULL_THREADS.defaultValue();
         int clientThreads = BrokerConfigKeys.CLIENT_THREADS.defaultValue();
         int adminThreads = BrokerConfigKeys.ADMIN_THREADS.defaultValue();
@@ -606,6 +621,7 @@ public final class BrokerConfig {
         public Builder rebalanceLockMaxLiveMs(long v) { rebalanceLockMaxLiveMs = v; return this; }
         public Builder sendThreads(int v) { sendThreads = v; return this; }
         public Builder sendOnIoThread(boolean v) { sendOnIoThread = v; return this; }
+        public Builder livePullsOnIoThread(boolean v) { livePullsOnIoThread = v; return this; }
         public Builder pullThreads(int v) { pullThreads = v; return this; }
         public Builder clientThreads(int v) { clientThreads = v; return this; }
         public Builder adminThreads(int v) { adminThreads = v; return this; }

@@ -196,6 +196,14 @@ public final class BrokerConfigKeys {
                     + "when a slow CommitLog disk can stall appends (see docs/benchmarks.md)")
             .unitText("boolean")
             .allowedText("true, false");
+    public static final ConfigKey<Boolean> LIVE_PULLS_ON_IO_THREAD = ConfigKey.ofBoolean(
+            "livePullsOnIoThread", true,
+            "run a pull at its queue's end on the network I/O thread of its connection: one with nothing to "
+                    + "read yet is held from there, and one woken by a new message reads the records just written "
+                    + "(in the page cache) and writes the answer without another hand-off. A pull with records to "
+                    + "read (a consumer catching up) still reads on the `pullThreads` executor; off: every pull does")
+            .unitText("boolean")
+            .allowedText("true, false");
     public static final ConfigKey<Integer> PULL_THREADS = ConfigKey.ofInt(
             "pullThreads", "threads", DEFAULT_PULL_THREADS, 1, 256,
             "PULL_MESSAGE executor (also re-runs woken long polls)")
@@ -316,6 +324,7 @@ public final class BrokerConfigKeys {
             .key(RETRY_BACKOFF_SCHEDULE, BrokerConfig.Builder::retryBackoffSchedule)
             .key(SEND_THREADS, BrokerConfig.Builder::sendThreads)
             .key(SEND_ON_IO_THREAD, BrokerConfig.Builder::sendOnIoThread)
+            .key(LIVE_PULLS_ON_IO_THREAD, BrokerConfig.Builder::livePullsOnIoThread)
             .key(PULL_THREADS, BrokerConfig.Builder::pullThreads)
             .key(CLIENT_THREADS, BrokerConfig.Builder::clientThreads)
             .key(ADMIN_THREADS, BrokerConfig.Builder::adminThreads)

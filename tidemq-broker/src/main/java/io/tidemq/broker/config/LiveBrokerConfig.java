@@ -146,6 +146,7 @@ public final class LiveBrokerConfig implements Supplier<BrokerConfig> {
         v.put(BrokerConfigKeys.RETRY_BACKOFF_SCHEDULE.name(), c.retryBackoffSchedule().toString());
         v.put(BrokerConfigKeys.SEND_THREADS.name(), Integer.toString(c.sendThreads()));
         v.put(BrokerConfigKeys.SEND_ON_IO_THREAD.name(), Boolean.toString(c.sendOnIoThread()));
+        v.put(BrokerConfigKeys.LIVE_PULLS_ON_IO_THREAD.name(), Boolean.toString(c.livePullsOnIoThread()));
         v.put(BrokerConfigKeys.PULL_THREADS.name(), Integer.toString(c.pullThreads()));
         v.put(BrokerConfigKeys.CLIENT_THREADS.name(), Integer.toString(c.clientThreads()));
         v.put(BrokerConfigKeys.ADMIN_THREADS.name(), Integer.toString(c.adminThreads()));

@@ -37,8 +37,13 @@ import java.util.function.ToLongBiFunction;
  * PULL_MESSAGE: reads a queue from an offset, filtered by tag hash, and long-polls when nothing is there. A
  * response carries the CRC-checked CommitLog records as they are stored (docs/protocol.md, "PULL_MESSAGE").
  *
- * <p>A pull that finds nothing and asked to be suspended is handed to the {@link PullRequestHoldService};
- * when a message arrives (or the deadline passes) the pull runs again on the pull executor. If the new
+ * <p>Threads ({@code livePullsOnIoThread}, the default): a pull arrives on its connection's I/O thread; one with
+ * records to read is handed to the pull executor (they may be cold, and a read must not stall the I/O thread), one
+ * at its queue's end is held from the I/O thread at once. A held pull woken by an arrival reads on its connection's
+ * I/O thread (the records were just written), and one whose deadline passed on the pull executor. With the key off
+ * every read runs on the pull executor.
+ *
+ * <p>A pull that finds nothing and asked to be suspended is handed to the {@link PullRequestHoldService}. If the new
  * messages do not match its tags, it is held again from past them until the same deadline, so a filtered
  * consumer on a busy topic does not turn into a busy loop of empty responses.
  *
@@ -113,10 +118,18 @@ public final class PullMessageProcessor implements RequestProcessor {
             if (h.commitOffset() >= 0) {
                 offsets.commitIfAdvancing(h.consumerGroup(), h.topic(), h.queueId(), h.commitOffset());
             }
-            pull.run(h.queueOffset(), false);
+            if (config.livePullsOnIoThread() && store.maxQueueOffset(h.topic(), h.queueId()) > h.queueOffset()) {
+                // records to read, maybe cold ones of a consumer catching up: not on the I/O thread
+                pullExecutor.execute(() -> pull.runOrFail(h.queueOffset(), false));
+            } else {
+                pull.run(h.queueOffset(), false);
+            }
             return pull.response;
         } catch (RequestRejectedException r) {
             return CompletableFuture.completedFuture(r.toResponse());
+        } catch (RejectedExecutionException busy) {
+            return CompletableFuture.completedFuture(RemotingCommand.createResponse(ResponseCode.SYSTEM_BUSY, "broker "
+                    + config.brokerName() + " is busy: too many pending PULL_MESSAGE requests; retry later"));
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(Responses.fromFailure(e, "PULL_MESSAGE"));
         }
@@ -195,6 +208,15 @@ public final class PullMessageProcessor implements RequestProcessor {
             this.deadlineNanos = deadlineNanos;
         }
 
+        /** {@link #run} on a thread of its own: a failure is the answer. */
+        void runOrFail(long offset, boolean finalAttempt) {
+            try {
+                run(offset, finalAttempt);
+            } catch (RuntimeException e) {
+                response.complete(Responses.fromFailure(e, "PULL_MESSAGE"));
+            }
+        }
+
         /** Reads from {@code offset}; {@code finalAttempt} answers PULL_NOT_FOUND instead of holding again. */
         void run(long offset, boolean finalAttempt) {
             if (topics.get(topic) == null) {
@@ -255,16 +277,20 @@ public final class PullMessageProcessor implements RequestProcessor {
             response.complete(notFound(nextOffset, r.minOffset(), r.maxOffset()));
         }
 
-        /** Runs on the store's dispatch thread or the hold sweeper: hand the read to the pull executor. */
+        /**
+         * Runs on the store's dispatch thread or the hold sweeper: hands the read to another thread. A pull woken by
+         * an arrival reads on its connection's I/O thread ({@code livePullsOnIoThread}): the records were just
+         * written, and that thread writes the answer itself, so a delivery wakes one thread, not a pull thread and
+         * then the I/O thread. An expired pull, or any with the key off, reads on the pull executor.
+         */
         private void wake(long offset, boolean expired) {
+            Runnable read = () -> runOrFail(offset, expired);
             try {
-                pullExecutor.execute(() -> {
-                    try {
-                        run(offset, expired);
-                    } catch (RuntimeException e) {
-                        response.complete(Responses.fromFailure(e, "PULL_MESSAGE after long polling"));
-                    }
-                });
+                if (!expired && config.livePullsOnIoThread()) {
+                    channel.executeOnIoThread(read);
+                } else {
+                    pullExecutor.execute(read);
+                }
             } catch (RejectedExecutionException e) {
                 // Busy or shutting down: an empty answer makes the consumer pull again, which is always safe.
                 response.complete(notFound(offset, store.minQueueOffset(topic, queueId),
