@@ -117,6 +117,7 @@ class ReplicaLogTest {
             await().until(() -> a.dispatchedOffset() == a.commitLogMaxOffset());
             long ordersOnA = a.maxQueueOffset("orders", 1);
 
+            b.replicaLog().resumeQueueOffsets(); // as a slave becoming master does: its appends follow the copied ones
             b.replicaLog().beginMasterEpoch(2);
             writeMixedWorkload(b, "new", 30);
 
@@ -134,7 +135,10 @@ class ReplicaLogTest {
 
             replicate(b.replicaLog(), rejoining, 2000);
             assertSameCommitLogFiles(slaveDir, masterDir, b.commitLogMaxOffset());
-            await().until(() -> a.maxQueueOffset("orders", 1) == b.maxQueueOffset("orders", 1));
+            // both stores dispatch asynchronously: compare what derives from the log once each dispatched all of it
+            await().until(() -> a.dispatchedOffset() == a.commitLogMaxOffset()
+                    && b.dispatchedOffset() == b.commitLogMaxOffset());
+            assertThat(a.maxQueueOffset("orders", 1)).isEqualTo(b.maxQueueOffset("orders", 1)).isEqualTo(70);
             assertThat(rejoining.epochs().entries()).containsExactly(new EpochEntry(1, 0), new EpochEntry(2, common));
             assertThat(a.queryByKey("audit", "key-new-3", 10, 0, Long.MAX_VALUE)).hasSize(1);
             // one message per queue offset: the queue offsets of the cut tail are reused by the new master's messages
