@@ -2,12 +2,16 @@ package io.tidemq.benchmarks;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.tidemq.client.remoting.SendBody;
+import io.tidemq.common.message.MessageCodec;
 import io.tidemq.common.protocol.RequestCode;
 import io.tidemq.common.protocol.header.Headers;
 import io.tidemq.remoting.protocol.EncodedFields;
 import io.tidemq.remoting.protocol.FrameCodec;
 import io.tidemq.remoting.protocol.FrameLayout;
 import io.tidemq.remoting.protocol.RemotingCommand;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -29,6 +33,14 @@ import org.openjdk.jmh.annotations.State;
  *       ({@code PreparedSend.of}), then one attempt (copy plus queue id, frame encode);</li>
  *   <li>{@link #preparedPerAttempt}: a retry of a message already prepared.</li>
  * </ul>
+ * and for a batch request of {@link #batchMessages} messages (what the async accumulator sends, 32 x 1 KiB in its
+ * default 32 KiB; per request, divide by the messages for a message's share):
+ * <ul>
+ *   <li>{@link #batchThroughArray}: before issue 10's SendBody, the entries were encoded into an array of the batch's
+ *       size and the frame encoder copied that array into the frame;</li>
+ *   <li>{@link #batchWrittenIntoFrame}: after, the frame encoder writes the entries from the messages' own arrays
+ *       straight into the frame ({@code SendBody.batch}).</li>
+ * </ul>
  * Run with {@code java -cp "tidemq-benchmarks/target/classes:tidemq-benchmarks/target/lib/*" org.openjdk.jmh.Main
  * ProducerEncode -prof gc}.
  */
@@ -40,10 +52,18 @@ public class ProducerEncodeBenchmark {
     @Param({"1024"})
     public int bodyBytes;
 
+    @Param({"32"})
+    public int batchMessages;
+
     private byte[] body;
     private String properties;
     private EncodedFields prepared;
     private int queueId;
+    private EncodedFields preparedBatch;
+    private int[] flags;
+    private byte[][] bodies;
+    private byte[][] batchProperties;
+    private int batchBytes;
 
     @Setup
     public void setUp() {
@@ -51,6 +71,18 @@ public class ProducerEncodeBenchmark {
         // a typical producer message: a key and the unique id the SDK adds
         properties = "KEYS\u0001order-1234\u0002UNIQ_KEY\u00017F0000010001B4C3A2E1F0D9C8B7A60000\u0002";
         prepared = prepare(properties, 1_764_000_000_000L);
+        preparedBatch = EncodedFields.builder(256).put("producerGroup", "order-service-producers").put("topic", "orders")
+                .put("sysFlag", 0).put("bornTimestampMs", 1_764_000_000_000L).put("flag", 0).put("properties", "")
+                .put("reconsumeTimes", 0).put("batch", true).build();
+        flags = new int[batchMessages];
+        bodies = new byte[batchMessages][];
+        batchProperties = new byte[batchMessages][];
+        for (int i = 0; i < batchMessages; i++) {
+            bodies[i] = new byte[bodyBytes];
+            batchProperties[i] = ("UNIQ_KEY\u00017F0000010001B4C3A2E1F0D9C8B7A6" + String.format("%04d", i) + "\u0002")
+                    .getBytes(StandardCharsets.UTF_8);
+            batchBytes += MessageCodec.batchEntryBytes(bodyBytes, batchProperties[i].length);
+        }
     }
 
     private static EncodedFields prepare(String properties, long bornTimestampMs) {
@@ -93,6 +125,26 @@ public class ProducerEncodeBenchmark {
         RemotingCommand request = RemotingCommand.createRequest(RequestCode.SEND_MESSAGE)
                 .withEncodedFields(prepared.plus("queueId", nextQueue()))
                 .setBody(body);
+        return encode(request);
+    }
+
+    @Benchmark
+    public int batchThroughArray() {
+        ByteBuffer array = ByteBuffer.allocate(batchBytes);
+        for (int i = 0; i < batchMessages; i++) {
+            MessageCodec.putBatchEntry(array, flags[i], bodies[i], batchProperties[i]);
+        }
+        RemotingCommand request = RemotingCommand.createRequest(RequestCode.SEND_BATCH_MESSAGE)
+                .withEncodedFields(preparedBatch.plus("queueId", nextQueue()))
+                .setBody(array.array());
+        return encode(request);
+    }
+
+    @Benchmark
+    public int batchWrittenIntoFrame() {
+        RemotingCommand request = RemotingCommand.createRequest(RequestCode.SEND_BATCH_MESSAGE)
+                .withEncodedFields(preparedBatch.plus("queueId", nextQueue()))
+                .setBodyWriter(SendBody.batch(flags, bodies, batchProperties).writer());
         return encode(request);
     }
 

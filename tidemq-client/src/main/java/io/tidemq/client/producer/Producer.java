@@ -7,15 +7,14 @@ import io.tidemq.client.ClientConfig;
 import io.tidemq.client.SendFailedException;
 import io.tidemq.client.MessageTooLargeException;
 import io.tidemq.client.instance.ClientInstance;
+import io.tidemq.client.remoting.SendBody;
 import io.tidemq.client.route.TopicPublishInfo;
 import io.tidemq.common.message.Message;
-import io.tidemq.common.message.MessageCodec;
 import io.tidemq.common.message.MessageConst;
 import io.tidemq.common.message.MessageQueue;
 import io.tidemq.common.names.NameValidator;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -212,22 +211,27 @@ public final class Producer implements AutoCloseable {
     private OutgoingMessage prepareBatch(List<Message> batch) {
         checkRunning();
         MessageValidator.checkBatch(batch, config.maxMessageBytes());
-        List<Message> withIds = new ArrayList<>(batch.size());
-        StringBuilder uniqueIds = new StringBuilder(batch.size() * 33);
-        for (Message m : batch) {
+        int n = batch.size();
+        int[] flags = new int[n];
+        byte[][] bodies = new byte[n][];
+        byte[][] properties = new byte[n][];
+        StringBuilder uniqueIds = new StringBuilder(n * 33);
+        for (int i = 0; i < n; i++) {
+            Message m = batch.get(i);
             String id = m.property(MessageConst.UNIQ_KEY);
             if (id == null) {
                 id = ids.next();
-                m = m.toBuilder().systemProperty(MessageConst.UNIQ_KEY, id).build();
             }
-            MessageValidator.propertiesWithUniqueId(m, id);
-            withIds.add(m);
-            uniqueIds.append(uniqueIds.length() == 0 ? "" : ",").append(id);
+            // the message's properties with its UNIQ_KEY, encoded once, as the broker stores them
+            properties[i] = MessageValidator.propertiesWithUniqueId(m, id).getBytes(StandardCharsets.UTF_8);
+            flags[i] = m.flag();
+            bodies[i] = m.body();
+            uniqueIds.append(i == 0 ? "" : ",").append(id);
         }
-        byte[] body = MessageCodec.encodeBatch(withIds);
-        if (body.length > config.maxMessageBytes()) {
-            throw new MessageTooLargeException("batch of " + batch.size() + " messages to topic '"
-                    + batch.get(0).topic() + "' (encoded)", body.length, config.maxMessageBytes());
+        SendBody body = SendBody.batch(flags, bodies, properties);
+        if (body.bytes() > config.maxMessageBytes()) {
+            throw new MessageTooLargeException("batch of " + n + " messages to topic '"
+                    + batch.get(0).topic() + "' (encoded)", body.bytes(), config.maxMessageBytes());
         }
         return OutgoingMessage.of(group, batch.get(0).topic(), 0, "", body, true, System.currentTimeMillis(),
                 uniqueIds.toString());

@@ -1,11 +1,11 @@
 package io.tidemq.client.producer;
 
 import io.tidemq.client.ClientStateException;
+import io.tidemq.client.remoting.SendBody;
 import io.tidemq.client.route.TopicPublishInfo;
 import io.tidemq.common.concurrent.NamedThreadFactory;
 import io.tidemq.common.message.MessageCodec;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -147,19 +147,26 @@ final class SendAccumulator {
         }
     }
 
-    /** Encodes the batch and sends it; called with the lock held. */
+    /** Sends the batch; called with the lock held. */
     private void dispatch(Pending p) {
         if (p.expiry != null) {
             p.expiry.cancel(false);
         }
-        ByteBuffer buf = ByteBuffer.allocate(p.bytes);
-        StringBuilder ids = new StringBuilder(p.entries.size() * 33);
-        for (Entry e : p.entries) {
-            MessageCodec.putBatchEntry(buf, e.flag, e.body, e.properties);
-            ids.append(ids.length() == 0 ? "" : ",").append(e.uniqueId);
+        int n = p.entries.size();
+        int[] flags = new int[n];
+        byte[][] bodies = new byte[n][];
+        byte[][] properties = new byte[n][];
+        StringBuilder ids = new StringBuilder(n * 33);
+        for (int i = 0; i < n; i++) {
+            Entry e = p.entries.get(i);
+            flags[i] = e.flag;
+            bodies[i] = e.body;
+            properties[i] = e.properties;
+            ids.append(i == 0 ? "" : ",").append(e.uniqueId);
         }
-        OutgoingMessage out = OutgoingMessage.of(group, p.topic, 0, "", buf.array(), true, p.bornTimestampMs,
-                ids.toString());
+        // the entries are written from these arrays straight into the request's frame, not into an array first
+        OutgoingMessage out = OutgoingMessage.of(group, p.topic, 0, "", SendBody.batch(flags, bodies, properties), true,
+                p.bornTimestampMs, ids.toString());
         List<Entry> entries = p.entries;
         CompletableFuture<SendResult> batch;
         try {

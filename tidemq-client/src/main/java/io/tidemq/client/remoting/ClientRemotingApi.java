@@ -180,11 +180,14 @@ public final class ClientRemotingApi {
      *                                 message cannot have been stored
      */
     public SendAnswer send(String addr, Headers.SendMessageRequest header, byte[] body) {
-        return send(addr, PreparedSend.of(header), header.queueId(), body);
+        return send(addr, PreparedSend.of(header), header.queueId(), SendBody.of(body));
     }
 
-    /** As {@link #send(String, Headers.SendMessageRequest, byte[])}, with the header prepared once per message. */
-    public SendAnswer send(String addr, PreparedSend header, int queueId, byte[] body) {
+    /**
+     * As {@link #send(String, Headers.SendMessageRequest, byte[])}, with the header prepared once per message and a
+     * body written straight into the frame (a batch's entries: {@link SendBody#batch}).
+     */
+    public SendAnswer send(String addr, PreparedSend header, int queueId, SendBody body) {
         return new SendAnswer(call("send to topic '" + header.topic() + "'", addr, header.request(queueId, body)));
     }
 
@@ -193,11 +196,11 @@ public final class ClientRemotingApi {
      * {@link RemotingFailedException} when no answer came.
      */
     public CompletableFuture<SendAnswer> sendAsync(String addr, Headers.SendMessageRequest header, byte[] body) {
-        return sendAsync(addr, PreparedSend.of(header), header.queueId(), body);
+        return sendAsync(addr, PreparedSend.of(header), header.queueId(), SendBody.of(body));
     }
 
     /** As {@link #sendAsync(String, Headers.SendMessageRequest, byte[])}, with the header prepared once per message. */
-    public CompletableFuture<SendAnswer> sendAsync(String addr, PreparedSend header, int queueId, byte[] body) {
+    public CompletableFuture<SendAnswer> sendAsync(String addr, PreparedSend header, int queueId, SendBody body) {
         String what = "send to topic '" + header.topic() + "'";
         return remoting.invokeAsync(addr, header.request(queueId, body), timeoutMs).handle((resp, err) -> {
             if (err != null) {
@@ -209,11 +212,11 @@ public final class ClientRemotingApi {
 
     /** As {@link #send}, not answered: the future completes once the request is written, or with the failure. */
     public CompletableFuture<Void> sendOneway(String addr, Headers.SendMessageRequest header, byte[] body) {
-        return sendOneway(addr, PreparedSend.of(header), header.queueId(), body);
+        return sendOneway(addr, PreparedSend.of(header), header.queueId(), SendBody.of(body));
     }
 
     /** As {@link #sendOneway(String, Headers.SendMessageRequest, byte[])}, with the header prepared once per message. */
-    public CompletableFuture<Void> sendOneway(String addr, PreparedSend header, int queueId, byte[] body) {
+    public CompletableFuture<Void> sendOneway(String addr, PreparedSend header, int queueId, SendBody body) {
         String what = "one-way send to topic '" + header.topic() + "'";
         return remoting.invokeOneway(addr, header.request(queueId, body)).handle((v, err) -> {
             if (err != null) {

@@ -2,6 +2,7 @@ package io.tidemq.client.remoting;
 
 import io.tidemq.common.protocol.RequestCode;
 import io.tidemq.common.protocol.header.Headers;
+import io.tidemq.remoting.protocol.BodyWriter;
 import io.tidemq.remoting.protocol.EncodedFields;
 import io.tidemq.remoting.protocol.RemotingCommand;
 
@@ -54,8 +55,17 @@ public final class PreparedSend {
 
     /** A fresh request for {@code queueId} (the transport owns a command once sent, so each attempt builds one). */
     RemotingCommand request(int queueId, byte[] body) {
+        return request(queueId, BodyWriter.of(body));
+    }
+
+    /** As {@link #request(int, byte[])}, with a body the frame encoder writes straight into the frame. */
+    RemotingCommand request(int queueId, SendBody body) {
+        return request(queueId, body.writer());
+    }
+
+    private RemotingCommand request(int queueId, BodyWriter body) {
         return RemotingCommand.createRequest(batch ? RequestCode.SEND_BATCH_MESSAGE : RequestCode.SEND_MESSAGE)
                 .withEncodedFields(fieldsButQueueId.plus(QUEUE_ID, queueId))
-                .setBody(body);
+                .setBodyWriter(body);
     }
 }

@@ -22,8 +22,7 @@ final class FrameSizeEstimator implements MessageSizeEstimator {
         @Override
         public int size(Object msg) {
             if (msg instanceof OutboundFrame frame) {
-                byte[] body = frame.command().body();
-                return HEADER_ALLOWANCE_BYTES + (body == null ? 0 : body.length);
+                return HEADER_ALLOWANCE_BYTES + frame.command().bodyBytes();
             }
             return fallback.size(msg);
         }

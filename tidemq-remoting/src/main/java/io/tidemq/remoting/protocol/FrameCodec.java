@@ -32,7 +32,7 @@ public final class FrameCodec {
      * Strings count 3 bytes per char (the UTF-8 maximum for a Java char).
      */
     public static int maxEncodedBytes(RemotingCommand command) {
-        long size = PREFIX_BYTES + MIN_HEADER_BYTES + command.body().length;
+        long size = PREFIX_BYTES + MIN_HEADER_BYTES + command.bodyBytes();
         if (command.remark() != null) {
             size += ByteBufUtil.utf8MaxBytes(command.remark());
         }
@@ -69,14 +69,24 @@ public final class FrameCodec {
             writeRemark(out, command.remark());
             writeFields(out, command.encodedFields(), command.rawFields());
             int headerLength = out.writerIndex() - headerStart;
-            byte[] body = command.body();
-            long totalLength = (long) HEADER_LENGTH_FIELD_BYTES + headerLength + body.length;
+            BodyWriter writer = command.bodyWriter();
+            int bodyBytes = command.bodyBytes();
+            long totalLength = (long) HEADER_LENGTH_FIELD_BYTES + headerLength + bodyBytes;
             if (totalLength > maxFrameBytes) {
-                throw new FrameTooLargeException("frame of " + totalLength + " bytes (body " + body.length
+                throw new FrameTooLargeException("frame of " + totalLength + " bytes (body " + bodyBytes
                         + ") exceeds maxFrameBytes " + maxFrameBytes
                         + "; send a smaller body or raise maxFrameBytes on both sides");
             }
-            out.writeBytes(body);
+            if (writer == null) {
+                out.writeBytes(command.body());
+            } else {
+                int bodyStart = out.writerIndex();
+                writer.writeBody(out);
+                if (out.writerIndex() - bodyStart != bodyBytes) {
+                    throw new IllegalStateException("body writer " + writer.getClass().getName() + " wrote "
+                            + (out.writerIndex() - bodyStart) + " bytes but announced " + bodyBytes);
+                }
+            }
             out.setInt(start, (int) totalLength);
             out.setInt(start + FrameLayout.TOTAL_LENGTH_FIELD_BYTES, headerLength);
         } catch (RuntimeException e) {

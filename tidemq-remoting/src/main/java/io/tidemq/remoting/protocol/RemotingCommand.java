@@ -1,5 +1,6 @@
 package io.tidemq.remoting.protocol;
 
+import io.netty.buffer.Unpooled;
 import io.tidemq.common.protocol.RequestCode;
 import io.tidemq.common.protocol.ResponseCode;
 import io.tidemq.common.protocol.header.HeaderCodec;
@@ -43,6 +44,8 @@ public final class RemotingCommand {
      */
     private EncodedFields encodedFields;
     private byte[] body = EMPTY_BODY;
+    /** Set instead of {@link #body} for a body written straight into the frame ({@link #setBody(BodyWriter)}). */
+    private BodyWriter bodyWriter;
 
     private RemotingCommand(int code, short version, int opaque, int flags) {
         this.code = code;
@@ -133,15 +136,48 @@ public final class RemotingCommand {
         return this;
     }
 
-    /** The body, never {@code null} (empty when there is none). The array is shared, not copied. */
+    /**
+     * The body, never {@code null} (empty when there is none). The array is shared, not copied. A body set as a
+     * {@link BodyWriter} (not an array) is written into a new array here: the transport asks
+     * {@link #bodyWriter()} instead.
+     */
     public byte[] body() {
+        if (bodyWriter != null) {
+            byte[] written = new byte[bodyWriter.bodyBytes()];
+            bodyWriter.writeBody(Unpooled.wrappedBuffer(written).writerIndex(0));
+            return written;
+        }
         return body;
     }
 
     /** Sets the body; {@code null} means empty. The array is kept, not copied: do not modify it afterwards. */
     public RemotingCommand setBody(byte[] body) {
         this.body = body == null || body.length == 0 ? EMPTY_BODY : body;
+        this.bodyWriter = null;
         return this;
+    }
+
+    /**
+     * Sets a body the frame encoder writes straight into the frame (an {@link BodyWriter.ArrayBody} is kept as its
+     * array); {@code null} means empty.
+     */
+    public RemotingCommand setBodyWriter(BodyWriter writer) {
+        if (writer == null || writer instanceof BodyWriter.ArrayBody) {
+            return setBody(writer == null ? null : ((BodyWriter.ArrayBody) writer).array());
+        }
+        this.body = EMPTY_BODY;
+        this.bodyWriter = writer;
+        return this;
+    }
+
+    /** The body's writer when it was set as one (not as an array), else {@code null}. */
+    public BodyWriter bodyWriter() {
+        return bodyWriter;
+    }
+
+    /** The body's length in bytes, without writing a {@link BodyWriter} body out. */
+    public int bodyBytes() {
+        return bodyWriter != null ? bodyWriter.bodyBytes() : body.length;
     }
 
     // ---- header fields
@@ -402,6 +438,6 @@ public final class RemotingCommand {
         return (isResponse() ? "Response[" : "Request[") + codeName + ", opaque=" + opaque
                 + (isOneway() ? ", oneway" : "")
                 + (remark != null ? ", remark=" + remark : "")
-                + ", fields=" + fields() + ", bodyBytes=" + body.length + "]";
+                + ", fields=" + fields() + ", bodyBytes=" + bodyBytes() + "]";
     }
 }

@@ -76,6 +76,66 @@ class FrameCodecTest {
         }
     }
 
+    /** A body written by a {@link BodyWriter} is the same frame, byte for byte, as the same bytes set as an array. */
+    @Test
+    void aBodyWriterWritesTheSameFrameAsItsBytesSetAsAnArray() throws Exception {
+        byte[] bytes = "a batch, written straight into the frame".getBytes(StandardCharsets.UTF_8);
+        BodyWriter writer = new BodyWriter() {
+            @Override
+            public int bodyBytes() {
+                return bytes.length;
+            }
+
+            @Override
+            public void writeBody(ByteBuf out) {
+                out.writeBytes(bytes, 0, 10).writeBytes(bytes, 10, bytes.length - 10);
+            }
+        };
+        RemotingCommand written = RemotingCommand.createRequest(310).putField("k", "v").setBodyWriter(writer);
+        RemotingCommand array = RemotingCommand.createRequest(310).putField("k", "v").setBody(bytes);
+        assertThat(FrameCodec.maxEncodedBytes(written)).isEqualTo(FrameCodec.maxEncodedBytes(array));
+        assertThat(written.bodyBytes()).isEqualTo(bytes.length);
+        assertThat(written.body()).isEqualTo(bytes);
+        ByteBuf a = Unpooled.buffer();
+        ByteBuf b = Unpooled.buffer();
+        try {
+            FrameCodec.encode(written, 5, 0, a, 1024);
+            FrameCodec.encode(array, 5, 0, b, 1024);
+            assertThat(ByteBufUtil.hexDump(a)).isEqualTo(ByteBufUtil.hexDump(b));
+            a.skipBytes(FrameLayout.PREFIX_BYTES);
+            RemotingCommand decoded = FrameCodec.decode(a, b.getInt(4), bytes.length);
+            assertThat(decoded.body()).isEqualTo(bytes);
+        } finally {
+            a.release();
+            b.release();
+        }
+    }
+
+    /** A writer that writes another length than it announced fails the frame and leaves the buffer as it was. */
+    @Test
+    void aBodyWriterThatWritesAnotherLengthThanItAnnouncedFailsTheFrame() {
+        BodyWriter liar = new BodyWriter() {
+            @Override
+            public int bodyBytes() {
+                return 4;
+            }
+
+            @Override
+            public void writeBody(ByteBuf out) {
+                out.writeLong(1L);
+            }
+        };
+        ByteBuf out = Unpooled.buffer();
+        try {
+            out.writeByte(0x7f);
+            assertThatThrownBy(() -> FrameCodec.encode(RemotingCommand.createRequest(1).setBodyWriter(liar), 1, 0, out,
+                    1024)).isInstanceOf(IllegalStateException.class).hasMessageContaining("wrote 8 bytes but announced 4");
+            assertThat(out.writerIndex()).isEqualTo(1);
+        } finally {
+            out.release();
+        }
+    }
+
     @Test
     void refusesToEncodeAFrameOverTheLimitAndLeavesTheBufferUntouched() {
         RemotingCommand cmd = RemotingCommand.createRequest(1).setBody(new byte[2000]);
