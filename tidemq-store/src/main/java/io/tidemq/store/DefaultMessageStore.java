@@ -526,6 +526,12 @@ public final class DefaultMessageStore implements MessageStore {
     }
 
     @Override
+    public CompletableFuture<Void> queuesPrepared() {
+        ConsumeQueuePreparer preparer = queuePreparer;
+        return state == State.RUNNING && preparer != null ? preparer.drained() : CompletableFuture.completedFuture(null);
+    }
+
+    @Override
     public Set<Integer> queueIds(String topic) {
         return consumeQueues.queueIds(topic);
     }

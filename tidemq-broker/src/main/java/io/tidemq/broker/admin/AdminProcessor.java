@@ -32,7 +32,8 @@ import java.util.function.Supplier;
 public final class AdminProcessor implements SyncRequestProcessor {
 
     /** The request codes this processor serves. */
-    public static final List<RequestCode> CODES = List.of(RequestCode.CREATE_TOPIC, RequestCode.UPDATE_TOPIC,
+    public static final List<RequestCode> CODES = List.of(RequestCode.CREATE_TOPIC, RequestCode.CREATE_TOPICS,
+            RequestCode.UPDATE_TOPIC,
             RequestCode.DELETE_TOPIC, RequestCode.GET_ALL_TOPIC_LIST, RequestCode.GET_TOPIC_STATS,
             RequestCode.GET_CONSUMER_GROUP_LIST, RequestCode.DESCRIBE_CONSUMER_GROUP, RequestCode.QUERY_MESSAGE_BY_ID,
             RequestCode.QUERY_MESSAGE_BY_KEY, RequestCode.GET_BROKER_RUNTIME_INFO, RequestCode.SET_BROKER_DRAINED,
@@ -84,6 +85,7 @@ public final class AdminProcessor implements SyncRequestProcessor {
             }
             return switch (code) {
                 case CREATE_TOPIC -> topicAdmin.create(request);
+                case CREATE_TOPICS -> topicAdmin.createAll(request);
                 case UPDATE_TOPIC -> topicAdmin.update(request);
                 case DELETE_TOPIC -> topicAdmin.delete(request);
                 case GET_ALL_TOPIC_LIST -> topicAdmin.list(request);

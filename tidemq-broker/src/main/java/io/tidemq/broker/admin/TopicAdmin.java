@@ -9,6 +9,7 @@ import io.tidemq.common.json.Json;
 import io.tidemq.common.names.NameValidator;
 import io.tidemq.common.protocol.ResponseCode;
 import io.tidemq.common.protocol.body.QueueStats;
+import io.tidemq.common.protocol.body.TopicConfigList;
 import io.tidemq.common.protocol.body.TopicList;
 import io.tidemq.common.protocol.body.TopicStats;
 import io.tidemq.common.protocol.header.Headers;
@@ -16,14 +17,29 @@ import io.tidemq.common.route.TopicConfig;
 import io.tidemq.remoting.protocol.RemotingCommand;
 import io.tidemq.store.api.GetResult;
 import io.tidemq.store.api.MessageStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
-/** CREATE_TOPIC, UPDATE_TOPIC, DELETE_TOPIC, GET_ALL_TOPIC_LIST and GET_TOPIC_STATS. */
+/** CREATE_TOPIC, CREATE_TOPICS, UPDATE_TOPIC, DELETE_TOPIC, GET_ALL_TOPIC_LIST and GET_TOPIC_STATS. */
 final class TopicAdmin {
+
+    /** The most topics one CREATE_TOPICS may carry. */
+    static final int MAX_TOPICS_PER_CREATE = 10_000;
+    /**
+     * How long CREATE_TOPICS waits, after the topics are on disk, for the store to create their ConsumeQueues: below
+     * the clients' default request timeout (3 s), so a slow preparation delays the answer and never fails it.
+     */
+    static final long QUEUE_PREPARATION_WAIT_MS = 2_000;
+
+    private static final Logger LOG = LoggerFactory.getLogger(TopicAdmin.class);
 
     private final String brokerName;
     private final TopicConfigManager topics;
@@ -53,6 +69,41 @@ final class TopicAdmin {
         }
         replicateChange.run();
         return RemotingCommand.success();
+    }
+
+    /**
+     * CREATE_TOPICS: the topics not there yet as one change (one write of the topic table, one registration round,
+     * one copy to the slaves). Answered once they are on disk and, waiting up to {@link #QUEUE_PREPARATION_WAIT_MS},
+     * once their ConsumeQueues exist: a benchmark or an application that creates many topics and then sends to them
+     * should not have its first sends share the broker with the creation of thousands of queue files.
+     */
+    RemotingCommand createAll(RemotingCommand request) {
+        List<TopicConfig> configs = topicConfigListBody(request);
+        List<TopicConfig> created;
+        try {
+            created = topics.createAll(configs);
+        } catch (TopicAlreadyExistsException e) {
+            throw new RequestRejectedException(ResponseCode.INVALID_PARAMETER, e.getMessage());
+        }
+        if (!created.isEmpty()) {
+            replicateChange.run();
+            awaitQueuesPrepared(created.size());
+        }
+        return RemotingCommand.success().putField("created", created.size());
+    }
+
+    private void awaitQueuesPrepared(int topicCount) {
+        try {
+            store.queuesPrepared().get(QUEUE_PREPARATION_WAIT_MS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.info("answering the creation of {} topics before all their ConsumeQueues exist ({} ms passed); the"
+                    + " rest are created in the background or at their first records", topicCount,
+                    QUEUE_PREPARATION_WAIT_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            LOG.warn("waiting for the ConsumeQueues of {} new topics failed", topicCount, e.getCause());
+        }
     }
 
     RemotingCommand update(RemotingCommand request) {
@@ -126,6 +177,25 @@ final class TopicAdmin {
             throw new RequestRejectedException(ResponseCode.INVALID_PARAMETER, "the body is not a valid TopicConfig"
                     + " JSON: " + rootMessage(e));
         }
+    }
+
+    private static List<TopicConfig> topicConfigListBody(RemotingCommand request) {
+        TopicConfigList list;
+        try {
+            list = Json.fromBytes(request.body(), TopicConfigList.class);
+        } catch (UncheckedIOException e) {
+            throw new RequestRejectedException(ResponseCode.INVALID_PARAMETER, "the body is not a valid"
+                    + " TopicConfigList JSON: " + rootMessage(e));
+        }
+        if (list == null || list.topics() == null || list.topics().isEmpty() || list.topics().contains(null)) {
+            throw new RequestRejectedException(ResponseCode.INVALID_PARAMETER,
+                    "the body must be a TopicConfigList JSON object with a non-empty 'topics' array of TopicConfigs");
+        }
+        if (list.topics().size() > MAX_TOPICS_PER_CREATE) {
+            throw new RequestRejectedException(ResponseCode.INVALID_PARAMETER, "at most " + MAX_TOPICS_PER_CREATE
+                    + " topics per CREATE_TOPICS, got " + list.topics().size() + "; split them over several calls");
+        }
+        return list.topics();
     }
 
     private static String rootMessage(Throwable t) {

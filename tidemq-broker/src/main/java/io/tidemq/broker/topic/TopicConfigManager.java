@@ -7,6 +7,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -130,6 +133,57 @@ public final class TopicConfigManager {
         fireConfigured(config);
         fireChanged();
         return true;
+    }
+
+    /**
+     * Creates several topics as one change: one write of the file, one {@link #dataVersion()} step and one call of
+     * the change listeners (one registration round, one copy to the slaves) however many topics, where creating them
+     * one by one would write the whole, growing file and register the whole topic table once per topic. Topics that
+     * exist with the same configuration are left as they are (a retried call is safe); nothing changes when any
+     * topic is invalid, given twice with different configurations, or exists with another configuration.
+     *
+     * @return the topics this call created, in the order given
+     * @throws TopicAlreadyExistsException when a topic exists with another configuration
+     */
+    public List<TopicConfig> createAll(List<TopicConfig> configs) {
+        Map<String, TopicConfig> wanted = new LinkedHashMap<>();
+        for (TopicConfig config : configs) {
+            NameValidator.checkTopic(config.topic());
+            TopicConfig before = wanted.putIfAbsent(config.topic(), config);
+            if (before != null && !before.equals(config)) {
+                throw new IllegalArgumentException("topic '" + config.topic() + "' is given twice with different"
+                        + " configurations");
+            }
+        }
+        List<TopicConfig> created = new ArrayList<>();
+        synchronized (this) {
+            for (TopicConfig config : wanted.values()) {
+                TopicConfig existing = topics.get(config.topic());
+                if (existing == null) {
+                    created.add(config);
+                } else if (!existing.equals(config)) {
+                    throw new TopicAlreadyExistsException(config.topic());
+                }
+            }
+            if (created.isEmpty()) {
+                return List.of();
+            }
+            Map<String, TopicConfig> next = new TreeMap<>(topics);
+            for (TopicConfig config : created) {
+                next.put(config.topic(), config);
+            }
+            file.write(new TopicsFile(dataVersion + 1, next));
+            for (TopicConfig config : created) {
+                topics.put(config.topic(), config);
+            }
+            dataVersion++;
+        }
+        LOG.info("created {} topics in one change ({} ...)", created.size(), created.get(0));
+        for (TopicConfig config : created) {
+            fireConfigured(config);
+        }
+        fireChanged();
+        return created;
     }
 
     /** Creates the topic or replaces its configuration. */

@@ -92,6 +92,48 @@ class TopicAdminIntegrationTest {
         assertThat(fx.broker().topicConfigManager().get("orders").writeQueueNums()).isEqualTo(4);
     }
 
+    private RemotingCommand createTopics(List<TopicConfig> configs) {
+        return fx.invoke(RemotingCommand.createRequest(RequestCode.CREATE_TOPICS)
+                .setBody(Json.toBytes(new io.tidemq.common.protocol.body.TopicConfigList(configs))));
+    }
+
+    @Test
+    void createTopicsCreatesTheBurstAsOneChangeAnsweredOnceTheirQueuesExistAndKeptAcrossRestarts() {
+        long versionBefore = fx.broker().topicConfigManager().dataVersion();
+        List<TopicConfig> burst = new java.util.ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            burst.add(TopicConfig.of("burst-" + i, 8));
+        }
+
+        RemotingCommand r = createTopics(burst);
+
+        assertThat(r.code()).isZero();
+        assertThat(r.fieldAsInt("created")).isEqualTo(200);
+        assertThat(fx.broker().topicConfigManager().dataVersion()).isEqualTo(versionBefore + 1);
+        for (int i = 0; i < 200; i++) {
+            assertThat(fx.broker().messageStore().queueIds("burst-" + i)).as("queues of burst-" + i).hasSize(8);
+        }
+        assertThat(createTopics(burst).fieldAsInt("created")).isZero();
+        assertThat(fx.sendOk("burst-7", 3, "x", Map.of()).queueOffset()).isZero();
+
+        fx.restartBroker();
+
+        assertThat(list(null)).hasSize(200).contains("burst-0", "burst-199");
+        assertThat(fx.broker().topicConfigManager().get("burst-199").writeQueueNums()).isEqualTo(8);
+    }
+
+    @Test
+    void createTopicsWithOneConflictCreatesNoneAndSaysWhich() {
+        fx.createTopic("orders", 4);
+
+        RemotingCommand r = createTopics(List.of(TopicConfig.of("fresh", 1), TopicConfig.of("orders", 2)));
+
+        assertThat(r.code()).isEqualTo(ResponseCode.INVALID_PARAMETER.code());
+        assertThat(r.remark()).contains("orders");
+        assertThat(list(null)).containsExactly("orders");
+        assertThat(createTopics(List.of()).code()).isEqualTo(ResponseCode.INVALID_PARAMETER.code());
+    }
+
     @Test
     void updateChangesQueueCountsAndPermissions() {
         fx.createTopic("orders", 4);

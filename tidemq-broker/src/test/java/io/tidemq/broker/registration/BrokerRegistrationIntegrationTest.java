@@ -108,6 +108,29 @@ class BrokerRegistrationIntegrationTest {
         assertThat(gone.brokerAddr()).isEqualTo(address);
     }
 
+    /** Issue 10: 1 250 topics created one by one re-registered the whole, growing topic table many times over. */
+    @Test
+    void topicsCreatedInOneCallAreRegisteredInOneRoundCarryingAllOfThem() throws Exception {
+        fx = new BrokerFixture(dir, b -> b.namesrvAddrs(List.of("127.0.0.1:" + fakeNamesrv.localPort()))
+                .registerIntervalMs(600_000).registerTimeoutMs(1_000));
+        BrokerRegistration first = registrations.poll(10, TimeUnit.SECONDS);
+        assertThat(first).isNotNull();
+        List<io.tidemq.common.route.TopicConfig> burst = new java.util.ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            burst.add(io.tidemq.common.route.TopicConfig.of("burst-" + i, 2));
+        }
+
+        RemotingCommand answer = fx.invoke(RemotingCommand.createRequest(RequestCode.CREATE_TOPICS)
+                .setBody(Json.toBytes(new io.tidemq.common.protocol.body.TopicConfigList(burst))));
+
+        assertThat(answer.code()).isZero();
+        BrokerRegistration afterCreate = registrations.poll(10, TimeUnit.SECONDS);
+        assertThat(afterCreate).isNotNull();
+        assertThat(afterCreate.topicConfigs()).hasSize(500).containsKey("burst-499");
+        assertThat(afterCreate.dataVersion()).isEqualTo(first.dataVersion() + 1);
+        assertThat(registrations.poll(1, TimeUnit.SECONDS)).as("a second round for the same burst").isNull();
+    }
+
     @Test
     void aRegisterIntervalTheNameServerWouldEvictTheBrokerForIsRefusedAtStart() {
         reportedExpireMs = 120_000L;

@@ -128,4 +128,60 @@ class TopicConfigManagerTest {
 
         assertThat(manager().get("orders")).isNull();
     }
+
+    @Test
+    void creatingABurstOfTopicsTogetherWritesTheFileOnceAndTellsTheChangeListenersOnce() {
+        TopicConfigManager m = manager();
+        m.create(TopicConfig.of("before", 1));
+        AtomicInteger changes = new AtomicInteger();
+        m.addChangeListener(changes::incrementAndGet);
+        java.util.List<TopicConfig> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        m.addConfigListener(heard::add);
+        java.util.List<TopicConfig> burst = new java.util.ArrayList<>();
+        for (int i = 0; i < 1250; i++) {
+            burst.add(TopicConfig.of("many-" + i, 8));
+        }
+
+        assertThat(m.createAll(burst)).isEqualTo(burst);
+
+        assertThat(changes).hasValue(1);
+        assertThat(m.dataVersion()).isEqualTo(2);
+        assertThat(heard).isEqualTo(burst);
+        // every write of the file steps the version it holds by one: one step, one write
+        TopicConfigManager reloaded = manager();
+        assertThat(reloaded.dataVersion()).isEqualTo(2);
+        assertThat(reloaded.all()).hasSize(1251).containsEntry("many-1249", TopicConfig.of("many-1249", 8));
+    }
+
+    @Test
+    void aBurstWithExistingTopicsCreatesOnlyTheNewOnesAndARepeatedBurstChangesNothing() {
+        TopicConfigManager m = manager();
+        m.create(TopicConfig.of("a", 4));
+        AtomicInteger changes = new AtomicInteger();
+        m.addChangeListener(changes::incrementAndGet);
+
+        assertThat(m.createAll(java.util.List.of(TopicConfig.of("a", 4), TopicConfig.of("b", 2))))
+                .containsExactly(TopicConfig.of("b", 2));
+        assertThat(m.createAll(java.util.List.of(TopicConfig.of("a", 4), TopicConfig.of("b", 2)))).isEmpty();
+
+        assertThat(changes).hasValue(1);
+        assertThat(m.dataVersion()).isEqualTo(2);
+    }
+
+    @Test
+    void aBurstWithOneConflictingOrInvalidTopicCreatesNone() {
+        TopicConfigManager m = manager();
+        m.create(TopicConfig.of("a", 4));
+
+        assertThatThrownBy(() -> m.createAll(java.util.List.of(TopicConfig.of("new", 1), TopicConfig.of("a", 2))))
+                .isInstanceOf(TopicAlreadyExistsException.class);
+        assertThatThrownBy(() -> m.createAll(java.util.List.of(TopicConfig.of("new", 1), TopicConfig.of("new", 2))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("twice");
+        assertThatThrownBy(() -> m.createAll(java.util.List.of(TopicConfig.of("new", 1), TopicConfig.of("bad name!", 1))))
+                .isInstanceOf(RuntimeException.class);
+
+        assertThat(m.all()).containsOnlyKeys("a");
+        assertThat(manager().all()).containsOnlyKeys("a");
+        assertThat(m.dataVersion()).isEqualTo(1);
+    }
 }

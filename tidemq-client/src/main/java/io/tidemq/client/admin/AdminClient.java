@@ -1,5 +1,6 @@
 package io.tidemq.client.admin;
 
+import io.tidemq.client.NameServerUnavailableException;
 import io.tidemq.client.TopicNotFoundException;
 import io.tidemq.client.remoting.AdminApi;
 import io.tidemq.client.InvalidArgumentException;
@@ -23,6 +24,8 @@ import io.tidemq.common.route.TopicConfig;
 import io.tidemq.common.route.TopicRouteData;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Comparator;
 import java.util.List;
@@ -54,6 +57,8 @@ public final class AdminClient implements AutoCloseable {
 
     /** The most messages one key lookup asks each broker for. */
     public static final int MAX_MESSAGES_BY_KEY = 64;
+    /** The most topics one {@link #createTopics} call takes (the broker's limit per CREATE_TOPICS). */
+    public static final int MAX_TOPICS_PER_CREATE = 10_000;
     private static final long ROUTE_POLL_INTERVAL_MS = 100;
 
     private final AdminApi remoting;
@@ -181,6 +186,28 @@ public final class AdminClient implements AutoCloseable {
         return writeTopic(true, "creation of topic " + config.topic(), config, target);
     }
 
+    /**
+     * CREATE_TOPICS on every broker of the target: the topics not there yet are created as one change per broker
+     * (one write of its topic table, one registration round), which is what creating hundreds or thousands of topics
+     * wants; topics that exist with the same configuration are left alone. Returns the broker addresses. Like
+     * {@link #createTopic}, the routes follow a moment later ({@link #awaitRoutes}).
+     *
+     * @throws InvalidArgumentException for an empty list, more than {@link #MAX_TOPICS_PER_CREATE} topics or a bad name
+     */
+    public List<String> createTopics(List<TopicConfig> configs, AdminTarget target) {
+        if (configs == null || configs.isEmpty() || configs.size() > MAX_TOPICS_PER_CREATE) {
+            throw new InvalidArgumentException("give 1 to " + MAX_TOPICS_PER_CREATE + " topics to create, got "
+                    + (configs == null ? 0 : configs.size()));
+        }
+        for (TopicConfig config : configs) {
+            InvalidArgumentException.checkUserTopic(config.topic());
+        }
+        List<String> addrs = writeTargets(target);
+        remoting.createTopics("creation of " + configs.size() + " topics (" + configs.get(0).topic() + " ...)", addrs,
+                configs);
+        return addrs;
+    }
+
     /** UPDATE_TOPIC (create or change queue counts and permissions) on every broker of the target. */
     public List<String> updateTopic(TopicConfig config, AdminTarget target) {
         InvalidArgumentException.checkUserTopic(config.topic());
@@ -218,6 +245,45 @@ public final class AdminClient implements AutoCloseable {
             }
         }
         return topics;
+    }
+
+    /** The topics some live broker serves, as a NameServer sees them (its GET_ALL_TOPIC_LIST), sorted. */
+    public SortedSet<String> routedTopics() {
+        return new TreeSet<>(remoting.namesrvTopicNames("topic list of the NameServers (GET_ALL_TOPIC_LIST)"));
+    }
+
+    /**
+     * Waits until the NameServers route every topic of {@code topics}: one topic list per poll, however many topics
+     * (where {@link #awaitRoute} asks for one route at a time).
+     *
+     * @throws TopicNotFoundException naming the first topic still unknown after {@code maxWaitMs}
+     */
+    public void awaitRoutes(Collection<String> topics, long maxWaitMs) {
+        long deadline = System.nanoTime() + maxWaitMs * 1_000_000L;
+        Set<String> waiting = new HashSet<>(topics);
+        while (true) {
+            try {
+                waiting.removeAll(routedTopics());
+            } catch (NameServerUnavailableException e) {
+                if (System.nanoTime() >= deadline) {
+                    throw e;
+                }
+            }
+            if (waiting.isEmpty()) {
+                return;
+            }
+            if (System.nanoTime() >= deadline) {
+                throw new TopicNotFoundException(new TreeSet<>(waiting).first(), "the NameServers "
+                        + remoting.namesrvAddrs() + " (" + waiting.size() + " of " + topics.size()
+                        + " topics not routed after " + maxWaitMs + " ms)");
+            }
+            try {
+                Thread.sleep(ROUTE_POLL_INTERVAL_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AdminException("waiting for the routes of " + topics.size() + " topics was interrupted", e);
+            }
+        }
     }
 
     /**

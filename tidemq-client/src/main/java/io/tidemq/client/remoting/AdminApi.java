@@ -18,6 +18,7 @@ import io.tidemq.common.protocol.body.GroupDescription;
 import io.tidemq.common.protocol.body.GroupList;
 import io.tidemq.common.protocol.body.SubscriptionGroupConfig;
 import io.tidemq.common.protocol.body.SubscriptionGroupList;
+import io.tidemq.common.protocol.body.TopicConfigList;
 import io.tidemq.common.protocol.body.TopicList;
 import io.tidemq.common.protocol.body.TopicStats;
 import io.tidemq.common.protocol.header.Headers;
@@ -111,6 +112,14 @@ public final class AdminApi implements AutoCloseable {
                 .writeHeader(new Headers.TopicRequest(topic)));
         expectSuccess(what, "NameServer " + a.address(), topic, "the NameServers " + namesrvAddrs, a.response());
         return Json.fromBytes(a.response().body(), TopicRouteData.class);
+    }
+
+    /** GET_ALL_TOPIC_LIST from the first NameServer that answers: every topic some live broker serves. */
+    public List<String> namesrvTopicNames(String what) {
+        NamesrvAnswer a = callNamesrv(what, RemotingCommand.createRequest(RequestCode.GET_ALL_TOPIC_LIST));
+        expectSuccess(what, "NameServer " + a.address(), a.response());
+        String[] names = Json.fromBytes(a.response().body(), String[].class);
+        return names == null ? List.of() : List.of(names);
     }
 
     // ---- one broker
@@ -269,6 +278,12 @@ public final class AdminApi implements AutoCloseable {
     public void writeTopic(String what, List<String> addrs, boolean create, TopicConfig config) {
         callBrokers(what, addrs, RemotingCommand.createRequest(create ? RequestCode.CREATE_TOPIC : RequestCode.UPDATE_TOPIC)
                 .setBody(Json.toBytes(config))).forEach((addr, resp) -> expectSuccess(what, addr, resp));
+    }
+
+    /** CREATE_TOPICS on every address: the topics as one change on each broker. */
+    public void createTopics(String what, List<String> addrs, List<TopicConfig> configs) {
+        callBrokers(what, addrs, RemotingCommand.createRequest(RequestCode.CREATE_TOPICS)
+                .setBody(Json.toBytes(new TopicConfigList(configs)))).forEach((addr, resp) -> expectSuccess(what, addr, resp));
     }
 
     /** DELETE_TOPIC on every address; returns those that hosted it. */

@@ -149,6 +149,38 @@ class AdminClientTest {
     }
 
     @Test
+    void createTopicsSendsTheWholeListInOneRequestToEveryMaster() {
+        oneCluster();
+        brokerA.on(RequestCode.CREATE_TOPICS, req -> RemotingCommand.success().putField("created", 3));
+        brokerB.on(RequestCode.CREATE_TOPICS, req -> RemotingCommand.success().putField("created", 3));
+        List<TopicConfig> configs = List.of(TopicConfig.of("t-0", 8), TopicConfig.of("t-1", 8), TopicConfig.of("t-2", 8));
+
+        assertThat(admin.createTopics(configs, AdminTarget.all())).containsExactly(brokerA.address(), brokerB.address());
+
+        assertThat(brokerA.received(RequestCode.CREATE_TOPICS)).hasSize(1);
+        assertThat(Json.fromBytes(brokerB.received(RequestCode.CREATE_TOPICS).get(0).body(),
+                io.tidemq.common.protocol.body.TopicConfigList.class).topics()).isEqualTo(configs);
+        assertThat(brokerA.received(RequestCode.CREATE_TOPIC)).isEmpty();
+        assertThatThrownBy(() -> admin.createTopics(List.of(), AdminTarget.all()))
+                .isInstanceOf(io.tidemq.client.InvalidArgumentException.class);
+    }
+
+    @Test
+    void awaitRoutesAsksForTheTopicListUntilEveryTopicIsRouted() {
+        java.util.concurrent.atomic.AtomicInteger polls = new java.util.concurrent.atomic.AtomicInteger();
+        namesrv.on(RequestCode.GET_ALL_TOPIC_LIST, req -> RemotingCommand.success().setBody(Json.toBytes(
+                polls.incrementAndGet() < 3 ? List.of("t-0") : List.of("other", "t-0", "t-1", "t-2"))));
+
+        admin.awaitRoutes(List.of("t-0", "t-1", "t-2"), 10_000);
+
+        assertThat(polls).hasValue(3);
+        assertThat(namesrv.received(RequestCode.GET_ROUTEINFO_BY_TOPIC)).isEmpty();
+        assertThat(admin.routedTopics()).containsExactly("other", "t-0", "t-1", "t-2");
+        assertThatThrownBy(() -> admin.awaitRoutes(List.of("never"), 300))
+                .isInstanceOf(io.tidemq.client.TopicNotFoundException.class).hasMessageContaining("never");
+    }
+
+    @Test
     void createTopicOnOneBrokerDoesNotAskTheNameServer() {
         brokerA.on(RequestCode.CREATE_TOPIC, req -> RemotingCommand.success());
 

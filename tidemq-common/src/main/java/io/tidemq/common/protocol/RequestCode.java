@@ -141,6 +141,8 @@ public enum RequestCode {
     GET_DELIVERY_LATENCY(220),
     /** Admin → broker: one topic's messages in and out per second, per interval, over the last intervals. */
     GET_TOPIC_RATES(221),
+    /** Admin → broker: create many topics as one change (one write of the topic table, one registration round). */
+    CREATE_TOPICS(222),
 
     // ---- failover controller (only on a controller peer's controllerListenPort)
 

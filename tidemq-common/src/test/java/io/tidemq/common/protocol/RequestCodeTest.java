@@ -65,6 +65,7 @@ class RequestCodeTest {
             Map.entry("GET_WAITING_MESSAGES", 219),
             Map.entry("GET_DELIVERY_LATENCY", 220),
             Map.entry("GET_TOPIC_RATES", 221),
+            Map.entry("CREATE_TOPICS", 222),
             Map.entry("CONTROLLER_REGISTER", 300),
             Map.entry("CONTROLLER_HEARTBEAT", 301),
             Map.entry("CONTROLLER_ALTER_ISR", 302),

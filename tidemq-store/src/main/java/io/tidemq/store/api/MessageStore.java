@@ -119,6 +119,13 @@ public interface MessageStore extends AutoCloseable {
     void prepareQueues(String topic, int queueCount);
 
     /**
+     * Completes when every {@link #prepareQueues} asked for before this call is done (at once when the store is not
+     * running); never exceptionally. An admin call that creates many topics answers after it, so sends that follow
+     * do not share the broker with the creation of their queues.
+     */
+    CompletableFuture<Void> queuesPrepared();
+
+    /**
      * Deletes the ConsumeQueues of {@code topic} (a deleted topic) and restarts its queue offsets at 0. The
      * CommitLog records stay until retention deletes their files.
      */

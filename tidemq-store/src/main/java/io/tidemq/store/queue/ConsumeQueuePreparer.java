@@ -4,6 +4,7 @@ import io.tidemq.common.concurrent.NamedThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -59,6 +60,23 @@ public final class ConsumeQueuePreparer implements AutoCloseable {
         }
     }
 
+    /**
+     * Completes when every preparation asked for before this call is done (the thread works in order), or at once
+     * when the preparer is closed. Never completes exceptionally.
+     */
+    public CompletableFuture<Void> drained() {
+        if (closed) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        try {
+            thread.execute(() -> done.complete(null));
+        } catch (RejectedExecutionException closing) {
+            done.complete(null);
+        }
+        return done;
+    }
+
     private void prepareNow(String topic, int queueCount, long removals) {
         for (int queueId = 0; queueId < queueCount && !closed; queueId++) {
             try {
@@ -77,6 +95,8 @@ public final class ConsumeQueuePreparer implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        // shutdown, not shutdownNow: queued tasks still run (a preparation sees closed and stops at once), so every
+        // drained() future completes
         thread.shutdown();
         try {
             if (!thread.awaitTermination(30, TimeUnit.SECONDS)) {

@@ -134,4 +134,32 @@ class PrepareQueuesTest {
             assertThat(Files.exists(dir.resolve("consumequeue/fresh/0"))).isTrue();
         }
     }
+
+    @Test
+    void queuesPreparedCompletesOnlyAfterEveryPreparationAskedForBeforeIt() throws Exception {
+        try (DefaultMessageStore store = new DefaultMessageStore(smallConfig(dir).build())) {
+            store.start();
+            for (int t = 0; t < 20; t++) {
+                store.prepareQueues("burst-" + t, 8);
+            }
+
+            store.queuesPrepared().get(30, java.util.concurrent.TimeUnit.SECONDS);
+
+            for (int t = 0; t < 20; t++) {
+                Path topicDir = dir.resolve("consumequeue/burst-" + t);
+                assertThat(store.queueIds("burst-" + t)).hasSize(8);
+                assertThat(java.util.stream.IntStream.range(0, 8).allMatch(q -> hasOneFile(topicDir.resolve("" + q))))
+                        .isTrue();
+            }
+        }
+    }
+
+    @Test
+    void queuesPreparedCompletesAtOnceOnAStoreThatIsNotRunning() {
+        DefaultMessageStore store = new DefaultMessageStore(smallConfig(dir).build());
+        assertThat(store.queuesPrepared()).isCompleted();
+        store.start();
+        store.close();
+        assertThat(store.queuesPrepared()).isCompleted();
+    }
 }

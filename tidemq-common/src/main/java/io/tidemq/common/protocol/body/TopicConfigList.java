@@ -1,0 +1,9 @@
+package io.tidemq.common.protocol.body;
+
+import io.tidemq.common.route.TopicConfig;
+
+import java.util.List;
+
+/** Body of CREATE_TOPICS (JSON): the topics to create as one change. */
+public record TopicConfigList(List<TopicConfig> topics) {
+}
