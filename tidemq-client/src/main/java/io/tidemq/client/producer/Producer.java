@@ -105,6 +105,11 @@ public final class Producer implements AutoCloseable {
         state = State.RUNNING;
     }
 
+    /** The async-send accumulator, or {@code null} without batching (tests). */
+    SendAccumulator accumulator() {
+        return accumulator;
+    }
+
     /** Sends and waits for the broker's answer, retrying on another broker when that may help. */
     public SendResult send(Message msg) {
         OutgoingMessage out = prepare(msg);

@@ -15,7 +15,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -43,7 +42,12 @@ final class SendAccumulator {
     private final MessageSender sender;
     private final long lingerMs;
     private final int maxBytes;
-    /** Sends a batch whose linger ran out; its tasks only take the lock and hand the batch to the sender. */
+    /**
+     * Sends the batches whose linger ran out; its task only takes the lock and hands them to the sender. One task at
+     * a time, for the oldest batch waiting ({@link #expiryScheduled}), not one scheduled and cancelled per batch:
+     * each schedule and cancel woke this thread (a futex wake-up on the sending thread, two per batch) although
+     * batches that fill up never wait for it.
+     */
     private final ScheduledThreadPoolExecutor timer;
     /** The batch being filled per topic. Guarded by {@code this}. */
     private final Map<String, Pending> pending = new HashMap<>();
@@ -55,6 +59,10 @@ final class SendAccumulator {
     private final Set<CompletableFuture<SendResult>> inFlight = ConcurrentHashMap.newKeySet();
     /** Set by {@link #close}. Guarded by {@code this}. */
     private boolean closed;
+    /** Whether the timer holds an {@link #expire} task (at most one). Guarded by {@code this}. */
+    private boolean expiryScheduled;
+    /** {@link #expire} tasks given to the timer so far. Guarded by {@code this}. */
+    private long expiriesScheduled;
 
     SendAccumulator(String group, MessageSender sender, long lingerMs, int maxBytes) {
         this.group = group;
@@ -90,7 +98,9 @@ final class SendAccumulator {
             if (p == null) {
                 p = new Pending(topic, info);
                 pending.put(topic, p);
-                p.expiry = timer.schedule(this::expire, lingerMs, TimeUnit.MILLISECONDS);
+                if (!expiryScheduled) {
+                    scheduleExpiry(TimeUnit.MILLISECONDS.toNanos(lingerMs));
+                }
             }
             p.entries.add(entry);
             p.bytes += entry.bytes();
@@ -133,25 +143,45 @@ final class SendAccumulator {
         }
     }
 
-    /** The timer's task: sends every batch whose linger has run out. */
+    /**
+     * The timer's task: sends every batch whose linger has run out, then schedules itself for the oldest batch still
+     * waiting (a batch that left because it was full may have been the one it was scheduled for).
+     */
     private synchronized void expire() {
+        expiryScheduled = false;
         long now = System.nanoTime();
+        long lingerNs = TimeUnit.MILLISECONDS.toNanos(lingerMs);
         List<String> due = new ArrayList<>();
+        long oldestLeft = Long.MAX_VALUE;
         for (Pending p : pending.values()) {
-            if (now - p.createdNs >= TimeUnit.MILLISECONDS.toNanos(lingerMs)) {
+            if (now - p.createdNs >= lingerNs) {
                 due.add(p.topic);
+            } else {
+                oldestLeft = Math.min(oldestLeft, p.createdNs - now);
             }
         }
         for (String topic : due) {
             dispatch(pending.remove(topic));
         }
+        if (oldestLeft != Long.MAX_VALUE && !closed) {
+            scheduleExpiry(oldestLeft + lingerNs);
+        }
+    }
+
+    /** Schedules {@link #expire} in {@code delayNs}; called with the lock held, when none is scheduled. */
+    private void scheduleExpiry(long delayNs) {
+        timer.schedule(this::expire, Math.max(0, delayNs), TimeUnit.NANOSECONDS);
+        expiryScheduled = true;
+        expiriesScheduled++;
+    }
+
+    /** Tasks the linger timer was given so far (tests: one per linger period at most, not one per batch). */
+    synchronized long expiriesScheduled() {
+        return expiriesScheduled;
     }
 
     /** Sends the batch; called with the lock held. */
     private void dispatch(Pending p) {
-        if (p.expiry != null) {
-            p.expiry.cancel(false);
-        }
         int n = p.entries.size();
         int[] flags = new int[n];
         byte[][] bodies = new byte[n][];
@@ -219,7 +249,6 @@ final class SendAccumulator {
         final long bornTimestampMs = System.currentTimeMillis();
         final List<Entry> entries = new ArrayList<>();
         int bytes;
-        ScheduledFuture<?> expiry;
 
         Pending(String topic, TopicPublishInfo info) {
             this.topic = topic;

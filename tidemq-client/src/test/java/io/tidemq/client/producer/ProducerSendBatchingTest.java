@@ -113,6 +113,44 @@ class ProducerSendBatchingTest {
         assertThat(requests()).isEqualTo(1);
     }
 
+    /**
+     * Batches that fill up leave without the linger timer: it holds one task, for the oldest batch waiting, instead of
+     * one scheduled and cancelled per batch (each woke the timer thread: a futex wake-up per schedule and per cancel on
+     * the sending thread, issue 10).
+     */
+    @Test
+    void batchesThatFillUpDoNotEachScheduleALingerTask() {
+        Producer p = producer(10_000, 1_024);
+        List<CompletableFuture<SendResult>> sent = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            sent.add(p.sendAsync(msg("message-" + i)));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> requests() >= 10);
+        assertThat(p.accumulator().expiriesScheduled()).isEqualTo(1);
+        p.close();
+        assertThat(sent).allSatisfy(f -> assertThat(f).isCompleted());
+    }
+
+    /**
+     * A batch opened after the one the timer task was scheduled for still leaves after its own linger, once that
+     * earlier batch left full: the task finds it not yet due and schedules itself again for it.
+     */
+    @Test
+    void aBatchOpenedWhileTheTimerWaitsForAnEarlierOneLeavesAfterItsOwnLinger() throws Exception {
+        cluster.topic("other", 1);
+        Producer p = producer(300, 1_024);
+        List<CompletableFuture<SendResult>> first = new ArrayList<>();
+        for (int i = 0; first.isEmpty() || requests() == 0; i++) {
+            first.add(p.sendAsync(msg("first-" + i))); // until a batch leaves full: the next one is open
+        }
+        long openedNs = System.nanoTime();
+        CompletableFuture<SendResult> later = p.sendAsync(Message.builder("other").body("x").build());
+        SendResult r = later.get(10, TimeUnit.SECONDS);
+        assertThat(r.queueOffset()).isZero();
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - openedNs)).isGreaterThanOrEqualTo(250);
+        assertThat(p.accumulator().expiriesScheduled()).isLessThanOrEqualTo(3);
+    }
+
     @Test
     void aBatchLeavesAsSoonAsTheNextMessageWouldNotFit() {
         Producer p = producer(10_000, 1_024);
