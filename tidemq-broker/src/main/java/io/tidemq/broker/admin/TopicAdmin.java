@@ -9,7 +9,7 @@ import io.tidemq.common.json.Json;
 import io.tidemq.common.names.NameValidator;
 import io.tidemq.common.protocol.ResponseCode;
 import io.tidemq.common.protocol.body.QueueStats;
-import io.tidemq.common.protocol.body.TopicConfigList;
+import io.tidemq.common.route.TopicConfigList;
 import io.tidemq.common.protocol.body.TopicList;
 import io.tidemq.common.protocol.body.TopicStats;
 import io.tidemq.common.protocol.header.Headers;

@@ -94,7 +94,7 @@ class TopicAdminIntegrationTest {
 
     private RemotingCommand createTopics(List<TopicConfig> configs) {
         return fx.invoke(RemotingCommand.createRequest(RequestCode.CREATE_TOPICS)
-                .setBody(Json.toBytes(new io.tidemq.common.protocol.body.TopicConfigList(configs))));
+                .setBody(Json.toBytes(new io.tidemq.common.route.TopicConfigList(configs))));
     }
 
     @Test

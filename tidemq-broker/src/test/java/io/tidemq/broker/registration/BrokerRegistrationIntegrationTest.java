@@ -121,7 +121,7 @@ class BrokerRegistrationIntegrationTest {
         }
 
         RemotingCommand answer = fx.invoke(RemotingCommand.createRequest(RequestCode.CREATE_TOPICS)
-                .setBody(Json.toBytes(new io.tidemq.common.protocol.body.TopicConfigList(burst))));
+                .setBody(Json.toBytes(new io.tidemq.common.route.TopicConfigList(burst))));
 
         assertThat(answer.code()).isZero();
         BrokerRegistration afterCreate = registrations.poll(10, TimeUnit.SECONDS);

@@ -18,7 +18,7 @@ import io.tidemq.common.protocol.body.GroupDescription;
 import io.tidemq.common.protocol.body.GroupList;
 import io.tidemq.common.protocol.body.SubscriptionGroupConfig;
 import io.tidemq.common.protocol.body.SubscriptionGroupList;
-import io.tidemq.common.protocol.body.TopicConfigList;
+import io.tidemq.common.route.TopicConfigList;
 import io.tidemq.common.protocol.body.TopicList;
 import io.tidemq.common.protocol.body.TopicStats;
 import io.tidemq.common.protocol.header.Headers;

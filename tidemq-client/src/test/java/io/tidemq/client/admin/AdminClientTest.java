@@ -159,7 +159,7 @@ class AdminClientTest {
 
         assertThat(brokerA.received(RequestCode.CREATE_TOPICS)).hasSize(1);
         assertThat(Json.fromBytes(brokerB.received(RequestCode.CREATE_TOPICS).get(0).body(),
-                io.tidemq.common.protocol.body.TopicConfigList.class).topics()).isEqualTo(configs);
+                io.tidemq.common.route.TopicConfigList.class).topics()).isEqualTo(configs);
         assertThat(brokerA.received(RequestCode.CREATE_TOPIC)).isEmpty();
         assertThatThrownBy(() -> admin.createTopics(List.of(), AdminTarget.all()))
                 .isInstanceOf(io.tidemq.client.InvalidArgumentException.class);

@@ -1,6 +1,4 @@
-package io.tidemq.common.protocol.body;
-
-import io.tidemq.common.route.TopicConfig;
+package io.tidemq.common.route;
 
 import java.util.List;
 
