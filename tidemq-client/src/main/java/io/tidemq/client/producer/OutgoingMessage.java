@@ -1,8 +1,8 @@
 package io.tidemq.client.producer;
 
 import io.tidemq.client.remoting.PreparedSend;
-import io.tidemq.common.protocol.header.Headers;
 import io.tidemq.client.remoting.SendBody;
+import io.tidemq.common.protocol.header.Headers;
 
 /**
  * A message (or batch) ready for the wire: everything of the SEND_MESSAGE request but the queue, which each

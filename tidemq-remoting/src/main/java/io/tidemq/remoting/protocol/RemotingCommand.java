@@ -44,7 +44,7 @@ public final class RemotingCommand {
      */
     private EncodedFields encodedFields;
     private byte[] body = EMPTY_BODY;
-    /** Set instead of {@link #body} for a body written straight into the frame ({@link #setBody(BodyWriter)}). */
+    /** Set instead of {@link #body} for a body written straight into the frame ({@link #setBodyWriter(BodyWriter)}). */
     private BodyWriter bodyWriter;
 
     private RemotingCommand(int code, short version, int opaque, int flags) {
