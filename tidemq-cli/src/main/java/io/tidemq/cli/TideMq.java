@@ -39,7 +39,7 @@ public final class TideMq implements Runnable {
     /**
      * Client tools (produce, consume, admin, bench) log at WARN unless {@code -Dtidemq.log.level} says
      * otherwise, so their stderr holds what the user asked for, not connection chatter. Must run before the
-     * first logger is created (logback.xml reads the property once).
+     * first logger is created ({@link LogConfigurator} reads the property once).
      */
     static void quietClientLogs(String[] args) {
         if (System.getProperty("tidemq.log.level") == null && (args.length == 0 || !SERVER_COMMANDS.contains(args[0]))) {
