@@ -12,13 +12,14 @@
 #      BACKLOG (1000000; 0 = consume what the produce step left) BACKLOG_TIMEOUT (300)
 #      E2E_RATE (5000 msgs/s; 0 = skip the fixed-rate e2e step) E2E_COUNT (E2E_RATE x 20)
 #      E2E_WARMUP (E2E_RATE x 5: sent first at the same rate, not measured; the max-rate e2e step sends WARMUP first)
+#      PULL_BATCH (32: TideBench's pullBatchSize, as RmqBench's setPullBatchSize(32); another value only for an A/B)
 # Output: stdout and results/tidemq-<timestamp>.log ; summary lines start with RESULT / OFFICIAL.
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/../common.sh"
 JAVA=${JAVA:-java}; RUN=${TIDEMQ_RUN_DIR:-/tmp/peers-tidemq}
 THREADS=${THREADS:-8}; COUNT=${COUNT:-100000}; PERF_COUNT=${PERF_COUNT:-300000}; SIZE=${SIZE:-1024}; WARMUP=${WARMUP:-10000}
-STEP_TIMEOUT=${STEP_TIMEOUT:-60}
+STEP_TIMEOUT=${STEP_TIMEOUT:-60}; PULL_BATCH=${PULL_BATCH:-32}
 BACKLOG=${BACKLOG:-1000000}; BACKLOG_TIMEOUT=${BACKLOG_TIMEOUT:-300}
 E2E_RATE=${E2E_RATE:-5000}; E2E_COUNT=${E2E_COUNT:-$((E2E_RATE * 20))}; E2E_WARMUP=${E2E_WARMUP:-$((E2E_RATE * 5))}
 NS=127.0.0.1:9876
@@ -32,7 +33,7 @@ if [ ! -f "$HERE/classes/TideBench.class" ] || [ "$HERE/src/TideBench.java" -nt 
 fi
 TS=$(date +%Y%m%d-%H%M%S); LOG="$HERE/../results/tidemq-$TS.log"
 # client JVMs: same heap as the peers' bench clients; TideMQ client logs at WARN (as its own CLI tools do)
-CJ=("$JAVA" -Xms512m -Xmx1g -Duser.home="$RUN/home" -Dtidemq.log.level=WARN -cp "$HERE/classes:$HERE/lib/*")
+CJ=("$JAVA" -Xms512m -Xmx1g -Duser.home="$RUN/home" -Dtidemq.log.level=WARN -Dtidebench.pullBatchSize="$PULL_BATCH" -cp "$HERE/classes:$HERE/lib/*")
 TIDEMQ=("${CJ[@]}" io.tidemq.cli.TideMq)   # the `tidemq` command (what bin/tidemq runs), from lib/
 topic() {  # create TOPIC with 8 read/write queues on DefaultCluster (waits until the NameServer routes it)
   local out
@@ -42,7 +43,7 @@ topic() {  # create TOPIC with 8 read/write queues on DefaultCluster (waits unti
 }
 {
 echo "# tidemq bench $TS  host: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; $("$JAVA" -version 2>&1 | head -1)"
-echo "# tidemq jars: $(cd "$HERE/lib" && ls tidemq-broker-*.jar) $(grep -h '^commit=' "$HERE/lib/DIST" 2>/dev/null)  threads=$THREADS count=$COUNT size=$SIZE"
+echo "# tidemq jars: $(cd "$HERE/lib" && ls tidemq-broker-*.jar) $(grep -h '^commit=' "$HERE/lib/DIST" 2>/dev/null)  threads=$THREADS count=$COUNT size=$SIZE pull_batch=$PULL_BATCH"
 
 T=off_$TS; topic "$T"
 echo "== official tidemq bench produce --threads $THREADS --size $SIZE --count $COUNT (sync) + bench consume --from last alongside"

@@ -37,7 +37,8 @@ import io.tidemq.common.message.MessageExt;
  *   setRetryTimesWhenSendFailed(0)             -> ClientConfig retryTimesWhenSendFailed(0)
  *   setCompressMsgBodyOverHowmuch(MAX)         -> nothing: TideMQ never compresses bodies
  *   CONSUME_FROM_FIRST_OFFSET                  -> consumeFromWhere(ConsumeFromWhere.FIRST)
- *   setPullBatchSize(32)                       -> ClientConfig pullBatchSize(32)
+ *   setPullBatchSize(32)                       -> ClientConfig pullBatchSize(32) (-Dtidebench.pullBatchSize=N for an
+ *                                                 A/B of the batch size; bench-tidemq.sh: PULL_BATCH)
  *   MessageListenerConcurrently / CONSUME_SUCCESS -> registerListener(...) / ConsumeStatus.SUCCESS
  *   own MQClientInstance per producer/consumer (RocketMQ sets instanceName to pid#nanos)
  *                                              -> ClientConfig instanceName(<role>-<nanos>): in e2e the
@@ -128,7 +129,7 @@ public class TideBench {
         AtomicLong first = new AtomicLong();
         CountDownLatch done = new CountDownLatch(1);
         PushConsumer c = PushConsumer.builder("bench_consumer_" + System.nanoTime(),
-                        config(ns, "consumer").pullBatchSize(32).build())
+                        config(ns, "consumer").pullBatchSize(Integer.getInteger("tidebench.pullBatchSize", 32)).build())
                 .consumeFromWhere(ConsumeFromWhere.FIRST)
                 .build();
         c.subscribe(topic, "*");
