@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""bench-tidemq.sh step 3 (the producer tool's fast modes, issue 10) on a standalone of its own (ports 43876/43911, data
+"""bench-tidemq.sh step 3 (the producer tool's fast modes, issue 10) on a standalone of its own (ports 43876/43911, or
+$PRODTOOL_NS_PORT/$PRODTOOL_BROKER_PORT; data
 under $PRODTOOL_DIR, default /tmp/prodtool-cpu, removed after the run), with the per-thread CPU per message of both JVMs
 from /proc (client: from its first send, threads sampled every 0.1 s; broker: during each mode), as in docs/benchmarks.md.
 BUILD_DIR holds a TideMQ distribution's jars (tidemq-cli/target/tidemq-cli.jar and tidemq-cli/target/lib/*.jar copied
@@ -26,7 +27,9 @@ ap.add_argument('--client-opts', default='')
 ap.add_argument('--broker-opts', default='')
 a = ap.parse_args()
 
-NSP, BP = 43876, 43911
+# other ports for a run beside another one (each engineer has his own): PRODTOOL_NS_PORT, PRODTOOL_BROKER_PORT
+NSP = int(os.environ.get('PRODTOOL_NS_PORT', '43876'))
+BP = int(os.environ.get('PRODTOOL_BROKER_PORT', '43911'))
 NS = f'127.0.0.1:{NSP}'
 WORK = os.environ.get('PRODTOOL_DIR', '/tmp/prodtool-cpu')
 RUN = WORK + '/run'
