@@ -114,7 +114,7 @@ public final class SendMessageProcessor implements RequestProcessor {
             stats.putMessages.increment();
             stats.putBytes.add(body.length);
             stats.traffic().stored(h.topic(), 1, body.length, System.nanoTime() - startNanos);
-            return success(result.msgId(), h.queueId(), result);
+            return success(result, h.queueId(), false);
         });
     }
 
@@ -180,17 +180,20 @@ public final class SendMessageProcessor implements RequestProcessor {
         if (records.isEmpty()) {
             throw new RequestRejectedException(ResponseCode.MESSAGE_ILLEGAL, "batch holds no message; send at least one");
         }
+        // a producer that reads the compact form derives the ids after the first: none is written for them here
+        boolean compactIds = Boolean.TRUE.equals(h.compactIds());
         long startNanos = System.nanoTime();
         return store.putUserMessages(records).handle((result, failure) -> {
             if (failure != null) {
                 stats.putFailures.add(records.size());
                 stats.traffic().storeFailed(h.topic(), records.size());
-                return Responses.fromPutFailure(failure, "SEND_BATCH_MESSAGE to " + h.topic(), h.queueId(), null);
+                return Responses.fromPutFailure(failure, "SEND_BATCH_MESSAGE to " + h.topic(), h.queueId(), null,
+                        compactIds);
             }
             stats.putMessages.add(records.size());
             stats.putBytes.add(body.length);
             stats.traffic().stored(h.topic(), records.size(), body.length, System.nanoTime() - startNanos);
-            return success(String.join(",", result.msgIds()), h.queueId(), result);
+            return success(result, h.queueId(), compactIds);
         });
     }
 
@@ -252,8 +255,7 @@ public final class SendMessageProcessor implements RequestProcessor {
         }
     }
 
-    private static RemotingCommand success(String msgId, int queueId, PutResult result) {
-        return RemotingCommand.success()
-                .writeHeader(new Headers.SendMessageResponse(msgId, queueId, result.queueOffset(), null));
+    private static RemotingCommand success(PutResult result, int queueId, boolean compactIds) {
+        return RemotingCommand.success().writeHeader(Responses.stored(result, queueId, null, compactIds));
     }
 }

@@ -1,6 +1,7 @@
 package io.tidemq.broker.wire;
 
 import io.tidemq.broker.ha.ReplicationException;
+import io.tidemq.common.message.BatchMessageIds;
 import io.tidemq.common.message.MalformedMessageIdException;
 import io.tidemq.common.protocol.ResponseCode;
 import io.tidemq.common.protocol.header.Headers;
@@ -54,13 +55,36 @@ public final class Responses {
      * @param transactionId the half's transaction id, or null
      */
     public static RemotingCommand fromPutFailure(Throwable failure, String context, int queueId, String transactionId) {
+        return fromPutFailure(failure, context, queueId, transactionId, false);
+    }
+
+    /**
+     * As {@link #fromPutFailure(Throwable, String, int, String)}; {@code compactIds}: a batch's ids in the compact form
+     * (see {@link #stored}).
+     */
+    public static RemotingCommand fromPutFailure(Throwable failure, String context, int queueId, String transactionId,
+                                                 boolean compactIds) {
         RemotingCommand response = fromFailure(failure, context);
         if (unwrap(failure) instanceof SyncFlushTimeoutException timeout && timeout.appended() != null) {
-            PutResult appended = timeout.appended();
-            response.writeHeader(new Headers.SendMessageResponse(String.join(",", appended.msgIds()), queueId,
-                    appended.queueOffset(), transactionId));
+            response.writeHeader(stored(timeout.appended(), queueId, transactionId, compactIds));
         }
         return response;
+    }
+
+    /**
+     * The header of a send's answer: where {@code result} stored the message, or the batch. A batch's ids are listed
+     * comma-separated, or with {@code compactIds} (the producer asked for it: docs/protocol.md, SEND_BATCH_MESSAGE)
+     * given as the first id and {@code recordBytes}, the records' sizes, from which the producer derives the others:
+     * no id is written for the records after the first.
+     */
+    public static Headers.SendMessageResponse stored(PutResult result, int queueId, String transactionId,
+                                                     boolean compactIds) {
+        if (compactIds) {
+            return new Headers.SendMessageResponse(result.msgId(), queueId, result.queueOffset(), transactionId,
+                    BatchMessageIds.recordBytes(result.physicalOffsets(), result.endOffset()));
+        }
+        String msgId = result.storedCount() == 1 ? result.msgId() : String.join(",", result.msgIds());
+        return new Headers.SendMessageResponse(msgId, queueId, result.queueOffset(), transactionId);
     }
 
     static ResponseCode codeOf(Throwable t) {

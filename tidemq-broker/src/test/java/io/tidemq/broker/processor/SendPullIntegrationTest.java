@@ -1,10 +1,12 @@
 package io.tidemq.broker.processor;
 
 import io.tidemq.broker.BrokerFixture;
+import io.tidemq.common.message.BatchMessageIds;
 import io.tidemq.common.message.Message;
 import io.tidemq.common.message.MessageCodec;
 import io.tidemq.common.message.MessageConst;
 import io.tidemq.common.message.MessageExt;
+import io.tidemq.common.message.MessageId;
 import io.tidemq.common.protocol.RequestCode;
 import io.tidemq.common.protocol.ResponseCode;
 import io.tidemq.common.protocol.header.Headers;
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -79,13 +82,52 @@ class SendPullIntegrationTest {
 
         assertThat(r.code()).as(r.toString()).isZero();
         Headers.SendMessageResponse h = r.readHeader(Headers.SendMessageResponse.class);
-        assertThat(h.msgId().split(",")).hasSize(3);
         assertThat(h.queueOffset()).isZero();
         List<MessageExt> pulled = BrokerFixture.messages(fx.pull("g", "orders", 1, 0, 32, "*"));
         assertThat(pulled).extracting(m -> new String(m.body(), StandardCharsets.UTF_8)).containsExactly("a", "b", "c");
         assertThat(pulled).extracting(MessageExt::queueOffset).containsExactly(0L, 1L, 2L);
         assertThat(pulled.get(0).tag()).isEqualTo("T");
         assertThat(pulled.get(2).keys()).containsExactly("kc");
+        assertThat(h.recordBytes()).as("a producer that did not ask for compactIds (an older one)").isNull();
+        assertThat(h.msgId().split(",")).containsExactlyElementsOf(pulled.stream().map(MessageExt::msgId).toList());
+    }
+
+    /**
+     * docs/protocol.md, SEND_BATCH_MESSAGE: a producer that asks for {@code compactIds} gets the first id and the
+     * records' sizes instead of every id; the id it derives for each message finds that message, in batch order.
+     */
+    @Test
+    void aBatchAskingForCompactIdsIsAnsweredWithTheFirstIdAndTheRecordSizesFromWhichEachIdFindsItsMessage() {
+        List<Message> batch = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            // sizes alike in runs, with a longer body and a property in between
+            Message.Builder m = Message.builder("orders").body(i == 5 ? "a longer body " + i : "body-" + (char) ('a' + i));
+            batch.add(i == 8 ? m.keys("k8").build() : m.build());
+        }
+
+        RemotingCommand r = fx.invoke(RemotingCommand.createRequest(RequestCode.SEND_BATCH_MESSAGE)
+                .writeHeader(new Headers.SendMessageRequest("pg", "orders", 3, 0, System.currentTimeMillis(), 0, null,
+                        0, true, true))
+                .setBody(MessageCodec.encodeBatch(batch)));
+
+        assertThat(r.code()).as(r.toString()).isZero();
+        Headers.SendMessageResponse h = r.readHeader(Headers.SendMessageResponse.class);
+        assertThat(h.msgId()).hasSize(MessageId.TEXT_LENGTH);
+        assertThat(h.recordBytes()).as("three runs of alike records and two records apart").matches("\\d+\\*5,\\d+,\\d+\\*2,\\d+,\\d+\\*3");
+        BatchMessageIds ids = BatchMessageIds.parse(h.msgId(), h.recordBytes());
+        assertThat(ids.count()).isEqualTo(12);
+        fx.awaitQueueEnd("orders", 3, 12);
+        List<MessageExt> pulled = BrokerFixture.messages(fx.pull("g", "orders", 3, 0, 32, "*"));
+        assertThat(pulled).hasSize(12);
+        for (int i = 0; i < 12; i++) {
+            Message sent = batch.get(i);
+            RemotingCommand found = fx.invoke(RemotingCommand.createRequest(RequestCode.QUERY_MESSAGE_BY_ID)
+                    .writeHeader(new Headers.MessageIdRequest(ids.id(i))));
+            assertThat(found.code()).as(found.toString()).isZero();
+            assertThat(BrokerFixture.messages(found)).singleElement()
+                    .satisfies(m -> assertThat(m.body()).isEqualTo(sent.body()));
+            assertThat(ids.id(i)).isEqualTo(pulled.get(i).msgId());
+        }
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.tidemq.client.remoting.ResponseCodes;
 import io.tidemq.client.remoting.SendAnswer;
 import io.tidemq.client.route.BrokerFaultTracker;
 import io.tidemq.client.route.TopicPublishInfo;
+import io.tidemq.common.message.BatchMessageIds;
 import io.tidemq.common.message.MessageQueue;
 import io.tidemq.common.protocol.ResponseCode;
 import io.tidemq.common.protocol.header.Headers;
@@ -169,6 +170,11 @@ final class MessageSender {
         }
         Headers.SendMessageResponse h = resp.header();
         MessageQueue stored = h.queueId() == mq.queueId() ? mq : new MessageQueue(mq.topic(), mq.brokerName(), h.queueId());
+        if (h.recordBytes() != null) {
+            // a batch's ids in the compact form this producer asks for: the first id and the records' sizes
+            return SendResult.ofBatch(BatchMessageIds.parse(h.msgId(), h.recordBytes()), stored, h.queueOffset(), status,
+                    msg.uniqueId());
+        }
         return new SendResult(h.msgId(), stored, h.queueOffset(), status, msg.uniqueId());
     }
 

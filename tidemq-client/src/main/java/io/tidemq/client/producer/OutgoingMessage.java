@@ -18,9 +18,10 @@ record OutgoingMessage(String topic, PreparedSend header, SendBody body, String 
     /** With a body written straight into each attempt's frame (a batch: {@link SendBody#batch}). */
     static OutgoingMessage of(String producerGroup, String topic, int flag, String properties, SendBody body,
                               boolean batch, long bornTimestampMs, String uniqueId) {
-        // queueId 0 is a placeholder: PreparedSend leaves it out, each attempt writes its own
+        // queueId 0 is a placeholder: PreparedSend leaves it out, each attempt writes its own; a batch's answer comes
+        // with its ids in the compact form, which MessageSender reads
         PreparedSend header = PreparedSend.of(new Headers.SendMessageRequest(producerGroup, topic, 0, 0,
-                bornTimestampMs, flag, properties, 0, batch));
+                bornTimestampMs, flag, properties, 0, batch, batch ? Boolean.TRUE : null));
         return new OutgoingMessage(topic, header, body, uniqueId);
     }
 }

@@ -4,6 +4,7 @@ import io.tidemq.client.ClientStateException;
 import io.tidemq.client.remoting.SendBody;
 import io.tidemq.client.route.TopicPublishInfo;
 import io.tidemq.common.concurrent.NamedThreadFactory;
+import io.tidemq.common.message.BatchMessageIds;
 import io.tidemq.common.message.MessageCodec;
 
 import java.util.ArrayList;
@@ -212,7 +213,11 @@ final class SendAccumulator {
         });
     }
 
-    /** Completes each message's future from its batch's result. */
+    /**
+     * Completes each message's future from its batch's result, on the thread that completed the batch (a network
+     * thread: the callbacks run there, as for an unbatched send). Per message only its {@link SendResult} is made:
+     * with the compact ids the broker answers this producer, a message's id is written when it is asked for.
+     */
     static void complete(List<Entry> entries, SendResult r, Throwable err) {
         if (err != null) {
             Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
@@ -221,12 +226,23 @@ final class SendAccumulator {
             }
             return;
         }
-        String[] msgIds = r.msgId() == null ? null : r.msgId().split(",", -1);
-        boolean idsMatch = msgIds != null && msgIds.length == entries.size();
-        for (int i = 0; i < entries.size(); i++) {
+        int n = entries.size();
+        BatchMessageIds ids = r.batchIds();
+        // a broker that lists the ids (one older than the compact form) answers them comma-separated
+        String[] listed = ids == null && r.msgId() != null ? r.msgId().split(",", -1) : null;
+        boolean idsMatch = ids != null ? ids.count() == n : listed != null && listed.length == n;
+        for (int i = 0; i < n; i++) {
             Entry e = entries.get(i);
             long offset = r.queueOffset() < 0 ? r.queueOffset() : r.queueOffset() + i;
-            e.result.complete(new SendResult(idsMatch ? msgIds[i] : null, r.queue(), offset, r.status(), e.uniqueId));
+            SendResult own;
+            if (!idsMatch) {
+                own = new SendResult(null, r.queue(), offset, r.status(), e.uniqueId);
+            } else if (ids != null) {
+                own = SendResult.ofBatchMember(ids, i, r.queue(), offset, r.status(), e.uniqueId);
+            } else {
+                own = new SendResult(listed[i], r.queue(), offset, r.status(), e.uniqueId);
+            }
+            e.result.complete(own);
         }
     }
 

@@ -30,9 +30,9 @@ public final class PreparedSend {
 
     /** Encodes {@code header}'s fields but its queue id (which each attempt gives). */
     public static PreparedSend of(Headers.SendMessageRequest header) {
-        int expectedBytes = 8 * EncodedFields.asciiFieldBytes("bornTimestampMs", 20)
+        int expectedBytes = 9 * EncodedFields.asciiFieldBytes("bornTimestampMs", 20)
                 + chars(header.producerGroup()) + chars(header.topic()) + chars(header.properties());
-        EncodedFields fields = EncodedFields.builder(expectedBytes)
+        EncodedFields.Builder fields = EncodedFields.builder(expectedBytes)
                 .put("producerGroup", header.producerGroup())
                 .put("topic", header.topic())
                 .put("sysFlag", header.sysFlag())
@@ -40,9 +40,11 @@ public final class PreparedSend {
                 .put("flag", header.flag())
                 .put("properties", header.properties())
                 .put("reconsumeTimes", header.reconsumeTimes())
-                .put("batch", header.batch())
-                .build();
-        return new PreparedSend(header.topic(), header.batch(), fields);
+                .put("batch", header.batch());
+        if (header.compactIds() != null) {
+            fields.put("compactIds", header.compactIds().booleanValue());
+        }
+        return new PreparedSend(header.topic(), header.batch(), fields.build());
     }
 
     private static int chars(String s) {

@@ -2,6 +2,7 @@ package io.tidemq.client.fake;
 
 import io.tidemq.common.filter.TagExpression;
 import io.tidemq.common.json.Json;
+import io.tidemq.common.message.BatchMessageIds;
 import io.tidemq.common.message.Message;
 import io.tidemq.common.message.MessageCodec;
 import io.tidemq.common.message.MessageExt;
@@ -59,9 +60,18 @@ public final class FakeBroker implements AutoCloseable {
     /** Long polls waiting per queue key. */
     private final Map<String, ConcurrentLinkedQueue<Waiter>> waiters = new ConcurrentHashMap<>();
     public final AtomicInteger sendRequests = new AtomicInteger();
+    /** Batches answered with their ids in the compact form (first id and {@code recordBytes}). */
+    public final AtomicInteger compactBatchAnswers = new AtomicInteger();
     public final AtomicInteger heartbeats = new AtomicInteger();
     /** Messages returned by pulls, in total. */
     public final AtomicInteger pulledMessages = new AtomicInteger();
+    /**
+     * When set, a batch's answer lists every id comma-separated even to a producer that asks for {@code compactIds}:
+     * a broker from before the compact form.
+     */
+    public volatile boolean listsBatchIds;
+    /** When set, a batch's compact answer carries this instead of its {@code recordBytes} (a malformed answer). */
+    public volatile String batchRecordBytesOverride;
     /** When set, pulls return every message whatever the tag (a tag-hash collision, seen from the client). */
     public volatile boolean ignoreTagFilter;
     private final AtomicInteger failSends = new AtomicInteger();
@@ -224,15 +234,47 @@ public final class FakeBroker implements AutoCloseable {
     private MessageExt append(String topic, int queueId, int flag, Map<String, String> props, byte[] body, String born) {
         List<MessageExt> q = queue(topic, queueId);
         synchronized (q) {
-            long offset = q.size();
-            // a real broker's message id (store host, CommitLog offset): the client derives it from the record
-            long commitLogOffset = nextCommitLogOffset.getAndAdd(1024);
-            MessageExt m = new MessageExt(MessageId.encode(LOOPBACK, server.localPort(), commitLogOffset), topic,
-                    queueId, offset, commitLogOffset, System.currentTimeMillis(), System.currentTimeMillis(), born,
-                    address(), 0, flag, 0, props, body);
-            q.add(m);
-            return m;
+            return append(q, topic, queueId, flag, props, body, born, nextCommitLogOffset.getAndAdd(1024));
         }
+    }
+
+    /** Called with {@code q}'s lock held. */
+    private MessageExt append(List<MessageExt> q, String topic, int queueId, int flag, Map<String, String> props,
+                              byte[] body, String born, long commitLogOffset) {
+        // a real broker's message id (store host, CommitLog offset): the client derives it from the record
+        MessageExt m = new MessageExt(MessageId.encode(LOOPBACK, server.localPort(), commitLogOffset), topic,
+                queueId, q.size(), commitLogOffset, System.currentTimeMillis(), System.currentTimeMillis(), born,
+                address(), 0, flag, 0, props, body);
+        q.add(m);
+        return m;
+    }
+
+    /**
+     * Stores a batch as the real broker does: consecutive queue offsets, and records one after the other in the
+     * "CommitLog", each {@link #recordBytes} long; returns the stored messages and the size of each.
+     */
+    private List<MessageExt> appendBatch(String topic, int queueId, List<Message> batch, String born, long[] sizes) {
+        long total = 0;
+        for (int i = 0; i < batch.size(); i++) {
+            sizes[i] = recordBytes(batch.get(i));
+            total += sizes[i];
+        }
+        List<MessageExt> q = queue(topic, queueId);
+        List<MessageExt> stored = new ArrayList<>(batch.size());
+        synchronized (q) {
+            long at = nextCommitLogOffset.getAndAdd(total);
+            for (int i = 0; i < batch.size(); i++) {
+                Message m = batch.get(i);
+                stored.add(append(q, topic, queueId, m.flag(), m.properties(), m.body(), born, at));
+                at += sizes[i];
+            }
+        }
+        return stored;
+    }
+
+    /** A record's stored size here: like a real broker's, it grows with the body, so a batch's records differ. */
+    private static long recordBytes(Message m) {
+        return 100 + m.body().length;
     }
 
     private RemotingCommand send(RemotingChannel ch, RemotingCommand req, boolean batch) {
@@ -244,21 +286,31 @@ public final class FakeBroker implements AutoCloseable {
         if (!topics.containsKey(h.topic())) {
             return RemotingCommand.createResponse(ResponseCode.TOPIC_NOT_EXIST, "topic " + h.topic() + " not on " + name);
         }
-        List<MessageExt> stored = new ArrayList<>();
+        List<MessageExt> stored;
+        String recordBytes = null;
         if (batch) {
-            for (Message m : MessageCodec.decodeBatch(h.topic(), req.body(), 10_000)) {
-                stored.add(append(h.topic(), h.queueId(), m.flag(), m.properties(), m.body(), ch.remoteAddress()));
+            List<Message> messages = MessageCodec.decodeBatch(h.topic(), req.body(), 10_000);
+            long[] sizes = new long[messages.size()];
+            stored = appendBatch(h.topic(), h.queueId(), messages, ch.remoteAddress(), sizes);
+            if (Boolean.TRUE.equals(h.compactIds()) && !listsBatchIds) {
+                long[] offsets = stored.stream().mapToLong(MessageExt::commitLogOffset).toArray();
+                recordBytes = BatchMessageIds.recordBytes(offsets, offsets[offsets.length - 1] + sizes[sizes.length - 1]);
+                if (batchRecordBytesOverride != null) {
+                    recordBytes = batchRecordBytesOverride;
+                }
+                compactBatchAnswers.incrementAndGet();
             }
         } else {
-            stored.add(append(h.topic(), h.queueId(), h.flag(), MessageProperties.decode(h.properties()), req.body(),
-                    ch.remoteAddress()));
+            stored = List.of(append(h.topic(), h.queueId(), h.flag(), MessageProperties.decode(h.properties()),
+                    req.body(), ch.remoteAddress()));
         }
         wakeWaiters(h.topic(), h.queueId());
-        String ids = String.join(",", stored.stream().map(MessageExt::msgId).toList());
+        String ids = recordBytes != null ? stored.get(0).msgId()
+                : String.join(",", stored.stream().map(MessageExt::msgId).toList());
         boolean flushTimeout = flushTimeouts.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
         return (flushTimeout ? RemotingCommand.createResponse(ResponseCode.FLUSH_DISK_TIMEOUT, "flush timed out")
                 : RemotingCommand.success()).writeHeader(new Headers.SendMessageResponse(ids, h.queueId(),
-                stored.get(0).queueOffset(), null));
+                stored.get(0).queueOffset(), null, recordBytes));
     }
 
     private CompletableFuture<RemotingCommand> pull(RemotingCommand req) {

@@ -4,6 +4,8 @@ import io.tidemq.broker.BrokerController;
 import io.tidemq.broker.config.BrokerConfig;
 import io.tidemq.broker.wire.Responses;
 import io.tidemq.common.json.Json;
+import io.tidemq.common.message.Message;
+import io.tidemq.common.message.MessageCodec;
 import io.tidemq.common.message.MessageProperties;
 import io.tidemq.common.protocol.RequestCode;
 import io.tidemq.common.protocol.ResponseCode;
@@ -23,6 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -106,6 +110,17 @@ class FakeBrokerContractTest {
                 .setBody(body.getBytes(StandardCharsets.UTF_8));
     }
 
+    private static RemotingCommand sendBatch(Boolean compactIds, String... bodies) {
+        List<Message> batch = new ArrayList<>();
+        for (String body : bodies) {
+            batch.add(Message.builder("t").body(body).keys("k-" + body).build());
+        }
+        return RemotingCommand.createRequest(RequestCode.SEND_BATCH_MESSAGE)
+                .writeHeader(new Headers.SendMessageRequest("pg", "t", 0, 0, System.currentTimeMillis(), 0, null, 0,
+                        true, compactIds))
+                .setBody(MessageCodec.encodeBatch(batch));
+    }
+
     private static RemotingCommand pull(long offset) {
         return RemotingCommand.createRequest(RequestCode.PULL_MESSAGE)
                 .writeHeader(new Headers.PullMessageRequest("g", "t", 0, offset, 32, -1, 0, "*", null));
@@ -135,6 +150,15 @@ class FakeBrokerContractTest {
         assertThat(fake.committedOffset("g", new io.tidemq.common.message.MessageQueue("t", "broker-fake", 0)))
                 .as("the fake clamps a commit past the end as the real broker does")
                 .isEqualTo(real.consumerOffsetManager().query("g", "t", 0)).isEqualTo(2);
+    }
+
+    /** A batch's answer: every id listed, or in the compact form (first id and recordBytes) when asked for. */
+    @Test
+    void batchesAreAnsweredAlikeInTheFormTheProducerAskedFor() throws Exception {
+        sameAnswer("batch of a producer that lists ids", () -> sendBatch(null, "a", "bb", "bb"));
+        sameAnswer("batch asking for compact ids", () -> sendBatch(true, "c", "dd", "dd"));
+        RemotingCommand compact = call(real.address(), sendBatch(true, "e", "f"));
+        assertThat(compact.readHeader(Headers.SendMessageResponse.class).recordBytes()).isNotNull();
     }
 
     /**

@@ -43,6 +43,18 @@ class PreparedSendTest {
         assertThat(decoded.code()).isEqualTo(RequestCode.SEND_BATCH_MESSAGE.code());
         assertThat(decoded.readHeader(Headers.SendMessageRequest.class).batch()).isTrue();
         assertThat(decoded.readHeader(Headers.SendMessageRequest.class).queueId()).isEqualTo(2);
+        assertThat(decoded.readHeader(Headers.SendMessageRequest.class).compactIds()).isNull();
+    }
+
+    @Test
+    void aBatchThatAsksForCompactIdsSaysSoAsTheHeaderCodecWould() throws Exception {
+        Headers.SendMessageRequest header = new Headers.SendMessageRequest("g", "t", 4, 0, 1L, 0, "", 0, true, true);
+
+        RemotingCommand decoded = roundTrip(PreparedSend.of(header).request(4, new byte[] {7}));
+
+        assertThat(decoded.readHeader(Headers.SendMessageRequest.class)).isEqualTo(header);
+        assertThat(decoded.fields()).isEqualTo(roundTrip(RemotingCommand.createRequest(RequestCode.SEND_BATCH_MESSAGE)
+                .writeHeader(header)).fields());
     }
 
     private static RemotingCommand roundTrip(RemotingCommand cmd) throws Exception {

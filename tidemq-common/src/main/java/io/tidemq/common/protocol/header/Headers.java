@@ -12,14 +12,34 @@ public final class Headers {
 
     // ---- producer -> broker
 
-    /** SEND_MESSAGE and SEND_BATCH_MESSAGE. Body: the message body, or for a batch the encoded batch. */
+    /**
+     * SEND_MESSAGE and SEND_BATCH_MESSAGE. Body: the message body, or for a batch the encoded batch.
+     * {@code compactIds} (optional; {@code true} from producers that read it) asks for a batch's ids in the compact
+     * form of {@link SendMessageResponse}; without it they come comma-separated, as older producers read them.
+     */
     public record SendMessageRequest(String producerGroup, String topic, int queueId, int sysFlag,
                                      long bornTimestampMs, int flag, String properties, int reconsumeTimes,
-                                     boolean batch) {
+                                     boolean batch, Boolean compactIds) {
+
+        /** A request without {@code compactIds} (a batch's answer lists every id). */
+        public SendMessageRequest(String producerGroup, String topic, int queueId, int sysFlag, long bornTimestampMs,
+                                  int flag, String properties, int reconsumeTimes, boolean batch) {
+            this(producerGroup, topic, queueId, sysFlag, bornTimestampMs, flag, properties, reconsumeTimes, batch, null);
+        }
     }
 
-    /** Response to a send; for a batch, msgId holds the ids comma-separated and queueOffset the first one. */
-    public record SendMessageResponse(String msgId, int queueId, long queueOffset, String transactionId) {
+    /**
+     * Response to a send: where the message is stored, {@code queueOffset} the first one's for a batch. A batch's
+     * {@code msgId} holds every id comma-separated, or, when the request asked for {@code compactIds}, only the first
+     * id with {@code recordBytes} the stored size of each record ({@link io.tidemq.common.message.BatchMessageIds}).
+     */
+    public record SendMessageResponse(String msgId, int queueId, long queueOffset, String transactionId,
+                                      String recordBytes) {
+
+        /** A response without {@code recordBytes} (one message, or a batch whose ids are listed). */
+        public SendMessageResponse(String msgId, int queueId, long queueOffset, String transactionId) {
+            this(msgId, queueId, queueOffset, transactionId, null);
+        }
     }
 
     /**
