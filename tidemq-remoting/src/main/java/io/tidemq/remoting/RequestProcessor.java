@@ -26,4 +26,14 @@ public interface RequestProcessor {
 
     CompletableFuture<RemotingCommand> processRequest(RemotingChannel channel, RemotingCommand request)
             throws Exception;
+
+    /**
+     * Whether this processor reads a request's body in place: {@link RemotingCommand#bodyBuffer()} is then a view of
+     * the connection's receive buffer, readable only until {@link #processRequest} returns (the transport releases
+     * it then, whatever the outcome), so the processor copies what it keeps beyond that; {@link RemotingCommand#body()}
+     * makes such a copy. Otherwise (the default) the body is an array of its own, copied on the I/O thread.
+     */
+    default boolean readsBodyInPlace() {
+        return false;
+    }
 }

@@ -25,6 +25,7 @@ import io.tidemq.store.api.MessageRecord;
 import io.tidemq.store.api.PutResult;
 
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -63,6 +64,15 @@ public final class SendMessageProcessor implements RequestProcessor {
         this.storeHost = storeHost;
     }
 
+    /**
+     * The request's body is read where it was received: a message's body goes from the receive buffer straight into
+     * the CommitLog (the store's put copies it before returning, so nothing here reads it once this returns).
+     */
+    @Override
+    public boolean readsBodyInPlace() {
+        return true;
+    }
+
     @Override
     public CompletableFuture<RemotingCommand> processRequest(RemotingChannel channel, RemotingCommand request) {
         try {
@@ -88,17 +98,19 @@ public final class SendMessageProcessor implements RequestProcessor {
                     + brokerName + "; refresh the topic route");
         }
         boolean batch = h.batch() || request.code() == RequestCode.SEND_BATCH_MESSAGE.code();
-        byte[] body = request.body();
-        checkBodySize(body.length, batch ? "batch" : "message body");
+        int bodyBytes = request.bodyBytes();
+        checkBodySize(bodyBytes, batch ? "batch" : "message body");
         InetSocketAddress bornHost = channel.remoteSocketAddress();
         if (batch) {
-            return sendBatch(h, body, bornHost, host);
+            return sendBatch(h, request.bodyBuffer().nioBuffer(), bodyBytes, bornHost, host);
         }
-        if (body.length == 0) {
+        if (bodyBytes == 0) {
             throw new RequestRejectedException(ResponseCode.MESSAGE_ILLEGAL, "message body is empty; send at least one byte");
         }
+        // the body stays in the receive buffer until the put copies it into the CommitLog
+        ByteBuffer body = request.bodyBuffer().nioBuffer();
         MessageRecord record = withProperties(baseRecord(h, bornHost, host), h.properties())
-                .body(body)
+                .body(body, body.position(), bodyBytes)
                 .build();
         checkPropertiesSize(record);
         if (HalfMessages.isPrepared(record.properties())) {
@@ -112,8 +124,8 @@ public final class SendMessageProcessor implements RequestProcessor {
                 return Responses.fromPutFailure(failure, "SEND_MESSAGE to " + h.topic(), h.queueId(), null);
             }
             stats.putMessages.increment();
-            stats.putBytes.add(body.length);
-            stats.traffic().stored(h.topic(), 1, body.length, System.nanoTime() - startNanos);
+            stats.putBytes.add(bodyBytes);
+            stats.traffic().stored(h.topic(), 1, bodyBytes, System.nanoTime() - startNanos);
             return success(result, h.queueId(), false);
         });
     }
@@ -132,18 +144,18 @@ public final class SendMessageProcessor implements RequestProcessor {
                         record.properties().get(MessageConst.UNIQ_KEY));
             }
             stats.putMessages.increment();
-            stats.putBytes.add(record.body().length);
-            stats.traffic().stored(h.topic(), 1, record.body().length, System.nanoTime() - startNanos);
+            stats.putBytes.add(record.bodyLength());
+            stats.traffic().stored(h.topic(), 1, record.bodyLength(), System.nanoTime() - startNanos);
             return RemotingCommand.success().writeHeader(new Headers.SendMessageResponse(result.msgId(), h.queueId(),
                     result.queueOffset(), record.properties().get(MessageConst.UNIQ_KEY)));
         });
     }
 
-    private CompletableFuture<RemotingCommand> sendBatch(Headers.SendMessageRequest h, byte[] body,
+    private CompletableFuture<RemotingCommand> sendBatch(Headers.SendMessageRequest h, ByteBuffer body, int bodyBytes,
                                                          InetSocketAddress bornHost, InetSocketAddress host) {
         List<MessageRecord> records = new ArrayList<>();
         try {
-            // each record's body stays in the request's bytes until the append copies it into the CommitLog
+            // each record's body stays in the receive buffer until the append copies it into the CommitLog
             MessageCodec.forEachBatchEntry(body, live.get().maxBatchMessages(), (index, flag, batch, bodyOffset, bodyLength,
                                                                                   properties) -> {
                 checkBodySize(bodyLength, "message body");
@@ -191,8 +203,8 @@ public final class SendMessageProcessor implements RequestProcessor {
                         compactIds);
             }
             stats.putMessages.add(records.size());
-            stats.putBytes.add(body.length);
-            stats.traffic().stored(h.topic(), records.size(), body.length, System.nanoTime() - startNanos);
+            stats.putBytes.add(bodyBytes);
+            stats.traffic().stored(h.topic(), records.size(), bodyBytes, System.nanoTime() - startNanos);
             return success(result, h.queueId(), compactIds);
         });
     }

@@ -23,6 +23,9 @@ import java.util.concurrent.CompletableFuture;
  *       it in the timer, the timer's own records are stored as they are.</li>
  * </ul>
  *
+ * Like the store's, every put here has copied what it stores (a record's body included) by the time it returns:
+ * the gate appends on the calling thread, and a diversion copies the record it replaces, so a send's records may
+ * point into the request's receive buffer.
  * Every put passes the replication gate ({@link PutGate}: refused on a slave, acknowledged once replicated in
  * SYNC replication). Reads go to {@link #store()} directly. No other broker class calls {@code MessageStore.putMessage}:
  * {@code StoreBoundaryArchTest} checks it. Thread-safe and lock-free: it holds no state of its own.

@@ -2,6 +2,7 @@ package io.tidemq.common.message;
 
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,7 +78,7 @@ public final class MessageCodec {
         return out;
     }
 
-    /** One message of a batch as it was encoded; see {@link #forEachBatchEntry}. */
+    /** One message of a batch as it was encoded; see {@link #forEachBatchEntry(byte[], int, BatchEntryVisitor)}. */
     @FunctionalInterface
     public interface BatchEntryVisitor {
         /**
@@ -88,6 +89,17 @@ public final class MessageCodec {
         void entry(int index, int flag, byte[] batch, int bodyOffset, int bodyLength, String properties);
     }
 
+    /** One message of a batch as it was encoded; see {@link #forEachBatchEntry(ByteBuffer, int, BufferEntryVisitor)}. */
+    @FunctionalInterface
+    public interface BufferEntryVisitor {
+        /**
+         * @param batch      the buffer holding the batch: the message's body is {@code bodyLength} bytes of it from
+         *                   absolute index {@code bodyOffset}, not copied (a broker stores it from there)
+         * @param properties the message's properties in their text encoding ({@link MessageProperties})
+         */
+        void entry(int index, int flag, ByteBuffer batch, int bodyOffset, int bodyLength, String properties);
+    }
+
     /**
      * Hands each message of a batch to {@code visitor} in order, its properties still encoded (a broker can store
      * them as they came). The entries' lengths are checked before each is handed over.
@@ -96,29 +108,52 @@ public final class MessageCodec {
      *                                   {@code maxMessages} messages
      */
     public static void forEachBatchEntry(byte[] encoded, int maxMessages, BatchEntryVisitor visitor) {
-        ByteBuffer buf = ByteBuffer.wrap(encoded);
+        forEachBatchEntry(ByteBuffer.wrap(encoded), maxMessages, (index, flag, batch, bodyOffset, bodyLength,
+                                                                   properties) -> visitor.entry(index, flag, encoded,
+                bodyOffset, bodyLength, properties));
+    }
+
+    /**
+     * {@link #forEachBatchEntry(byte[], int, BatchEntryVisitor)} over the bytes from {@code encoded}'s position to
+     * its limit, heap or direct (a broker reads a request's body where it was received). A body is handed over as its
+     * absolute place in {@code encoded}, not copied.
+     */
+    public static void forEachBatchEntry(ByteBuffer encoded, int maxMessages, BufferEntryVisitor visitor) {
+        ByteBuffer buf = encoded.order() == ByteOrder.BIG_ENDIAN ? encoded : encoded.duplicate().order(ByteOrder.BIG_ENDIAN);
+        int base = buf.position();
+        byte[] scratch = null; // a direct buffer's properties are copied here to be decoded, one array per batch
         int count = 0;
         try {
             while (buf.hasRemaining()) {
                 if (count >= maxMessages) {
                     throw new MalformedMessageException("batch holds more than " + maxMessages + " messages; send smaller batches");
                 }
-                int entryLength = checkedLength(buf, "batch entry", 12);
+                int entryLength = checkedLength(buf, base, "batch entry", 12);
                 int end = buf.position() + entryLength;
                 int flag = buf.getInt();
-                int bodyLength = checkedLength(buf, "body", 0);
-                checkFits(buf, bodyLength, end);
+                int bodyLength = checkedLength(buf, base, "body", 0);
+                checkFits(buf, base, bodyLength, end);
                 int bodyOffset = buf.position();
                 buf.position(bodyOffset + bodyLength);
-                int propsLength = checkedLength(buf, "properties", 0);
-                checkFits(buf, propsLength, end);
-                String properties = new String(encoded, buf.position(), propsLength, StandardCharsets.UTF_8);
+                int propsLength = checkedLength(buf, base, "properties", 0);
+                checkFits(buf, base, propsLength, end);
+                String properties;
+                if (buf.hasArray()) {
+                    properties = new String(buf.array(), buf.arrayOffset() + buf.position(), propsLength,
+                            StandardCharsets.UTF_8);
+                } else {
+                    if (scratch == null || scratch.length < propsLength) {
+                        scratch = new byte[Math.max(propsLength, 256)];
+                    }
+                    buf.get(buf.position(), scratch, 0, propsLength);
+                    properties = new String(scratch, 0, propsLength, StandardCharsets.UTF_8);
+                }
                 buf.position(buf.position() + propsLength);
                 if (buf.position() != end) {
                     throw new MalformedMessageException("batch entry " + count + " length " + entryLength
                             + " does not match its fields");
                 }
-                visitor.entry(count++, flag, encoded, bodyOffset, bodyLength, properties);
+                visitor.entry(count++, flag, buf, bodyOffset, bodyLength, properties);
             }
         } catch (BufferUnderflowException e) {
             throw new MalformedMessageException("batch is truncated after " + count + " messages");
@@ -203,10 +238,15 @@ public final class MessageCodec {
     }
 
     private static int checkedLength(ByteBuffer buf, String what, int min) {
+        return checkedLength(buf, 0, what, min);
+    }
+
+    /** A length field at the position, checked against what remains; {@code base} is where byte 0 of the message is. */
+    private static int checkedLength(ByteBuffer buf, int base, String what, int min) {
         int len = buf.getInt();
         if (len < min || len > buf.remaining()) {
             throw new MalformedMessageException(what + " length " + len + " is outside [" + min + ", "
-                    + buf.remaining() + "] at byte " + (buf.position() - 4));
+                    + buf.remaining() + "] at byte " + (buf.position() - 4 - base));
         }
         return len;
     }
@@ -219,8 +259,13 @@ public final class MessageCodec {
     }
 
     private static void checkFits(ByteBuffer buf, int len, int end) {
+        checkFits(buf, 0, len, end);
+    }
+
+    private static void checkFits(ByteBuffer buf, int base, int len, int end) {
         if (buf.position() + len > end) {
-            throw new MalformedMessageException("field of " + len + " bytes runs past its entry at byte " + buf.position());
+            throw new MalformedMessageException("field of " + len + " bytes runs past its entry at byte "
+                    + (buf.position() - base));
         }
     }
 

@@ -44,6 +44,30 @@ class MessageCodecTest {
     }
 
     @Test
+    void batchEntriesOfADirectBufferAreVisitedInPlaceAtTheirAbsoluteOffsets() {
+        List<Message> batch = List.of(Message.builder("t").body("a").tag("T").keys("k").build(),
+                Message.builder("t").body("bc").flag(7).build());
+        byte[] encoded = MessageCodec.encodeBatch(batch);
+        ByteBuffer received = ByteBuffer.allocateDirect(encoded.length + 20);
+        received.position(13);
+        received.put(encoded).flip().position(13);
+        List<String> seen = new java.util.ArrayList<>();
+        MessageCodec.forEachBatchEntry(received, 100, (index, flag, whole, bodyOffset, bodyLength, properties) -> {
+            byte[] body = new byte[bodyLength];
+            whole.get(bodyOffset, body);
+            seen.add(index + ":" + flag + ":" + bodyOffset + ":" + new String(body, StandardCharsets.UTF_8) + ":"
+                    + properties);
+        });
+
+        assertThat(seen).containsExactly("0:0:25:a:" + MessageProperties.encode(batch.get(0).properties()),
+                "1:7:" + (13 + MessageCodec.batchEntryBytes(1, MessageProperties.encode(batch.get(0).properties())
+                        .length()) + 12) + ":bc:");
+        ByteBuffer truncated = ByteBuffer.allocateDirect(encoded.length - 1).put(0, encoded, 0, encoded.length - 1);
+        assertThatThrownBy(() -> MessageCodec.forEachBatchEntry(truncated, 100, (i, f, w, o, l, p) -> {
+        })).isInstanceOf(MalformedMessageException.class);
+    }
+
+    @Test
     void batchOverTheMessageLimitIsRejected() {
         byte[] enc = MessageCodec.encodeBatch(List.of(Message.builder("t").build(), Message.builder("t").build()));
         assertThatThrownBy(() -> MessageCodec.decodeBatch("t", enc, 1)).hasMessageContaining("more than 1");

@@ -9,7 +9,7 @@ import io.tidemq.remoting.protocol.RemotingCommand;
 /**
  * Sends each decoded frame where it belongs: responses to their waiting call, requests to a processor. A response
  * body that came as an {@link InboundResponse} is released here once the call has read it, whether a call waited
- * for it or not.
+ * for it or not; a request body that came as an {@link InboundRequest} is released by the {@link RequestDispatcher}.
  */
 @ChannelHandler.Sharable
 final class CommandHandler extends ChannelInboundHandlerAdapter {
@@ -30,11 +30,14 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
             } finally {
                 inbound.release();
             }
+        } else if (msg instanceof InboundRequest inbound) {
+            // the dispatcher owns the body from here and releases it on every path
+            dispatcher.dispatch(NettyRemotingChannel.of(ctx.channel()), inbound.request, inbound.content());
         } else if (msg instanceof RemotingCommand command) {
             if (command.isResponse()) {
                 invoker.onResponse(ctx.channel(), command, Unpooled.EMPTY_BUFFER);
             } else {
-                dispatcher.dispatch(NettyRemotingChannel.of(ctx.channel()), command);
+                dispatcher.dispatch(NettyRemotingChannel.of(ctx.channel()), command, null);
             }
         } else {
             ctx.fireChannelRead(msg);

@@ -26,8 +26,10 @@ import static io.tidemq.remoting.protocol.FrameLayout.TOTAL_LENGTH_FIELD_BYTES;
  * warning naming the peer and the reason, discards everything the peer sends afterwards and closes the
  * connection; other connections are untouched. One instance per channel.
  *
- * <p>A request comes out as a {@link RemotingCommand} with its body copied; a response with a body as an
- * {@link InboundResponse} holding a retained slice of the body, which the waiting call reads in place.
+ * <p>A frame without a body comes out as a {@link RemotingCommand}; a response with a body as an
+ * {@link InboundResponse} and a request with a body as an {@link InboundRequest}, each holding a retained slice of
+ * the body: the waiting call reads a response in place, a request is copied or read in place as its processor asks
+ * ({@link io.tidemq.remoting.RequestProcessor#readsBodyInPlace()}).
  */
 final class FrameDecoder extends ByteToMessageDecoder {
 
@@ -95,16 +97,14 @@ final class FrameDecoder extends ByteToMessageDecoder {
         int bodyLength = maxHeaderLength - headerLength;
         try {
             RemotingCommand command = FrameCodec.decodeHeader(in, headerLength, bodyLength);
-            if (command.isResponse() && bodyLength > 0) {
+            if (bodyLength == 0) {
+                out.add(command);
+            } else if (command.isResponse()) {
                 // read in place by the waiting call's reader (a pull response straight into its messages)
                 out.add(new InboundResponse(command, in.readRetainedSlice(bodyLength)));
             } else {
-                if (bodyLength > 0) {
-                    byte[] body = new byte[bodyLength];
-                    in.readBytes(body);
-                    command.setBody(body);
-                }
-                out.add(command);
+                // copied or read in place, as the request's processor asks (RequestDispatcher)
+                out.add(new InboundRequest(command, in.readRetainedSlice(bodyLength)));
             }
         } catch (MalformedFrameException e) {
             reject(ctx, in, e.getMessage());

@@ -1,5 +1,7 @@
 package io.tidemq.remoting.netty;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.tidemq.common.protocol.RequestCode;
@@ -62,13 +64,19 @@ final class RequestDispatcher {
                 executor != null ? executor : sharedExecutor);
     }
 
-    /** Called on the I/O thread for every received request. */
-    void dispatch(NettyRemotingChannel channel, RemotingCommand request) {
+    /**
+     * Called on the I/O thread for every received request. {@code body} is the request's body as a slice of the
+     * receive buffer, or {@code null} when it has none; this method owns it and releases it on every path: at once,
+     * copied into the request, for a processor that takes an array, or once the processor's
+     * {@code processRequest} returned (or threw, or the executor refused the request) for one that reads it in place.
+     */
+    void dispatch(NettyRemotingChannel channel, RemotingCommand request, ByteBuf body) {
         Binding binding = bindings.get(request.code());
         if (binding == null) {
             binding = defaultBinding;
         }
         if (binding == null) {
+            release(body);
             log.debug("{} has no processor for {} from {}", role, RequestCode.describe(request.code()),
                     channel.remoteAddress());
             respond(channel, request, RemotingCommand.createResponse(ResponseCode.REQUEST_CODE_NOT_SUPPORTED,
@@ -76,10 +84,25 @@ final class RequestDispatcher {
                             + "; check that client and server versions match"));
             return;
         }
+        ByteBuf inPlace = null;
+        if (body != null) {
+            if (binding.processor().readsBodyInPlace()) {
+                inPlace = body;
+                request.setBodyInPlace(body);
+            } else {
+                try {
+                    request.setBody(ByteBufUtil.getBytes(body));
+                } finally {
+                    body.release();
+                }
+            }
+        }
         Binding target = binding;
+        ByteBuf lent = inPlace;
         try {
-            target.executor().execute(() -> process(target.processor(), channel, request));
+            target.executor().execute(() -> process(target.processor(), channel, request, lent));
         } catch (RejectedExecutionException e) {
+            release(lent);
             log.warn("{} is busy: the executor for {} rejected a request from {}", role,
                     RequestCode.describe(request.code()), channel.remoteAddress());
             respond(channel, request, RemotingCommand.createResponse(ResponseCode.SYSTEM_BUSY,
@@ -88,14 +111,18 @@ final class RequestDispatcher {
         }
     }
 
-    private void process(RequestProcessor processor, NettyRemotingChannel channel, RemotingCommand request) {
+    /** Runs the processor; {@code inPlace} (the request's body lent to it, or {@code null}) is released when it returns. */
+    private void process(RequestProcessor processor, NettyRemotingChannel channel, RemotingCommand request,
+                         ByteBuf inPlace) {
         CompletableFuture<RemotingCommand> result;
         try {
             result = processor.processRequest(channel, request);
         } catch (Throwable t) {
+            release(inPlace);
             respond(channel, request, errorResponse(channel, request, t));
             return;
         }
+        release(inPlace);
         if (result == null) {
             return;
         }
@@ -106,6 +133,12 @@ final class RequestDispatcher {
                 respond(channel, request, response);
             }
         });
+    }
+
+    private static void release(ByteBuf body) {
+        if (body != null) {
+            body.release();
+        }
     }
 
     private RemotingCommand errorResponse(NettyRemotingChannel channel, RemotingCommand request, Throwable error) {

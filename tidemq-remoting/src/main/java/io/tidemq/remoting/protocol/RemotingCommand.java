@@ -1,5 +1,7 @@
 package io.tidemq.remoting.protocol;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.tidemq.common.protocol.RequestCode;
 import io.tidemq.common.protocol.ResponseCode;
@@ -46,6 +48,12 @@ public final class RemotingCommand {
     private byte[] body = EMPTY_BODY;
     /** Set instead of {@link #body} for a body written straight into the frame ({@link #setBodyWriter(BodyWriter)}). */
     private BodyWriter bodyWriter;
+    /**
+     * Set instead of {@link #body} for a received request whose processor reads it in place: a slice of the receive
+     * buffer owned and released by the transport once the processor returns (see
+     * {@link io.tidemq.remoting.RequestProcessor#readsBodyInPlace()}).
+     */
+    private ByteBuf bodyInPlace;
 
     private RemotingCommand(int code, short version, int opaque, int flags) {
         this.code = code;
@@ -139,9 +147,12 @@ public final class RemotingCommand {
     /**
      * The body, never {@code null} (empty when there is none). The array is shared, not copied. A body set as a
      * {@link BodyWriter} (not an array) is written into a new array here: the transport asks
-     * {@link #bodyWriter()} instead.
+     * {@link #bodyWriter()} instead; so is a body read in place ({@link #bodyBuffer()}).
      */
     public byte[] body() {
+        if (bodyInPlace != null) {
+            return ByteBufUtil.getBytes(bodyInPlace);
+        }
         if (bodyWriter != null) {
             byte[] written = new byte[bodyWriter.bodyBytes()];
             bodyWriter.writeBody(Unpooled.wrappedBuffer(written).writerIndex(0));
@@ -154,6 +165,27 @@ public final class RemotingCommand {
     public RemotingCommand setBody(byte[] body) {
         this.body = body == null || body.length == 0 ? EMPTY_BODY : body;
         this.bodyWriter = null;
+        this.bodyInPlace = null;
+        return this;
+    }
+
+    /**
+     * The body as a buffer, not copied: for a received request whose processor reads it in place, a view of the
+     * receive buffer readable only until the processor returns (do not retain, release or keep it); otherwise the
+     * body's array wrapped. Read it with absolute gets or on a {@code duplicate()}: its indexes are the request's.
+     */
+    public ByteBuf bodyBuffer() {
+        return bodyInPlace != null ? bodyInPlace : Unpooled.wrappedBuffer(body());
+    }
+
+    /**
+     * For the transport: sets a received request's body to a slice of the receive buffer that the transport releases
+     * once the request's processor returned ({@link io.tidemq.remoting.RequestProcessor#readsBodyInPlace()}).
+     */
+    public RemotingCommand setBodyInPlace(ByteBuf body) {
+        this.body = EMPTY_BODY;
+        this.bodyWriter = null;
+        this.bodyInPlace = body;
         return this;
     }
 
@@ -167,6 +199,7 @@ public final class RemotingCommand {
         }
         this.body = EMPTY_BODY;
         this.bodyWriter = writer;
+        this.bodyInPlace = null;
         return this;
     }
 
@@ -177,6 +210,9 @@ public final class RemotingCommand {
 
     /** The body's length in bytes, without writing a {@link BodyWriter} body out. */
     public int bodyBytes() {
+        if (bodyInPlace != null) {
+            return bodyInPlace.readableBytes();
+        }
         return bodyWriter != null ? bodyWriter.bodyBytes() : body.length;
     }
 

@@ -51,10 +51,14 @@ class FrameDecoderTest {
         }
         frame.release();
 
-        RemotingCommand decoded = channel.readInbound();
-        assertThat(decoded.opaque()).isEqualTo(77);
-        assertThat(decoded.field("a")).isEqualTo("b");
-        assertThat(decoded.body()).containsExactly(9);
+        InboundRequest decoded = channel.readInbound();
+        try {
+            assertThat(decoded.request.opaque()).isEqualTo(77);
+            assertThat(decoded.request.field("a")).isEqualTo("b");
+            assertThat(ByteBufUtil.getBytes(decoded.content())).containsExactly(9);
+        } finally {
+            decoded.release();
+        }
         assertThat(channel.isActive()).isTrue();
     }
 
@@ -94,16 +98,20 @@ class FrameDecoderTest {
         stream.release();
 
         for (int i = 0; i < 200; i++) {
-            RemotingCommand decoded = channel.readInbound();
-            assertThat(decoded.opaque()).isEqualTo(i);
-            assertThat(decoded.field("i")).isEqualTo(Integer.toString(i));
-            assertThat(decoded.body()).hasSize(100 + i % 37);
+            InboundRequest decoded = channel.readInbound();
+            try {
+                assertThat(decoded.request.opaque()).isEqualTo(i);
+                assertThat(decoded.request.field("i")).isEqualTo(Integer.toString(i));
+                assertThat(decoded.content().readableBytes()).isEqualTo(100 + i % 37);
+            } finally {
+                decoded.release();
+            }
         }
         assertThat(channel.isActive()).isTrue();
     }
 
     @Test
-    void aResponseBodyIsHandedOnAsASliceOfTheReadBufferAndARequestBodyAsACopy() {
+    void responseAndRequestBodiesAreHandedOnAsSlicesOfTheReadBuffer() {
         ByteBuf stream = Unpooled.buffer();
         for (ByteBuf frame : List.of(
                 encodeResponse(RemotingCommand.success().putField("k", "v").setBody(new byte[]{1, 2, 3}), 7),
@@ -128,9 +136,13 @@ class FrameDecoderTest {
         RemotingCommand empty = channel.readInbound();
         assertThat(empty.opaque()).isEqualTo(8);
         assertThat(empty.isResponse()).isTrue();
-        RemotingCommand request = channel.readInbound();
-        assertThat(request.body()).containsExactly(4);
-        assertThat(stream.refCnt()).as("the read buffer is released once its slice is").isZero();
+        InboundRequest request = channel.readInbound();
+        assertThat(request.request.opaque()).isEqualTo(9);
+        assertThat(request.request.bodyBytes()).as("not copied: the dispatcher copies it or lends it").isZero();
+        assertThat(ByteBufUtil.getBytes(request.content())).containsExactly(4);
+        assertThat(stream.refCnt()).as("held by the request's slice").isPositive();
+        request.release();
+        assertThat(stream.refCnt()).as("the read buffer is released once its slices are").isZero();
     }
 
     @Test

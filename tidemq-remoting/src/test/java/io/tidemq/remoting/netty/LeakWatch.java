@@ -11,11 +11,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * garbage collected without being released. Reports happen on later allocations, so the check collects
  * garbage and allocates a few buffers before looking.
  */
-final class LeakWatch implements AutoCloseable {
+public final class LeakWatch implements AutoCloseable {
 
     private final LogCapture leaks = new LogCapture(ResourceLeakDetector.class);
 
-    void assertNoLeaks() {
+    public void assertNoLeaks() {
         for (int round = 0; round < 3; round++) {
             System.gc();
             for (int i = 0; i < 64; i++) {

@@ -6,6 +6,7 @@ import io.tidemq.common.message.SysFlag;
 import io.tidemq.common.net.HostAddress;
 
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Collection;
@@ -33,8 +34,10 @@ public final class MessageRecord {
     private final int flag;
     private final int sysFlag;
     private final Map<String, String> properties;
-    /** Holds the body: {@link #bodyLength} bytes from {@link #bodyOffset} (a batch's records share its request). */
+    /** Holds the body: {@link #bodyLength} bytes from {@link #bodyOffset} (a batch's records share its request)... */
     private final byte[] body;
+    /** ... unless the body lies in this buffer instead, from absolute index {@link #bodyOffset} (see {@link Builder#body(ByteBuffer, int, int)}). */
+    private final ByteBuffer bodyBuffer;
     private final int bodyOffset;
     private final int bodyLength;
     private final long bornTimestampMs;
@@ -58,6 +61,7 @@ public final class MessageRecord {
         this.sysFlag = sysFlag;
         this.properties = Collections.unmodifiableMap(properties);
         this.body = b.body;
+        this.bodyBuffer = b.bodyBuffer;
         this.bodyOffset = b.bodyOffset;
         this.bodyLength = b.bodyLength;
         this.bornTimestampMs = b.bornTimestampMs;
@@ -112,21 +116,25 @@ public final class MessageRecord {
 
     /**
      * The body; callers must not modify it. A record built from a part of an array ({@link Builder#body(byte[], int,
-     * int)}) returns a copy of that part: the append path reads {@link #bodyArray()} instead.
+     * int)}) or from a buffer returns a copy: the append path uses {@link #copyBodyTo} instead.
      */
     public byte[] body() {
+        if (bodyBuffer != null) {
+            byte[] copy = new byte[bodyLength];
+            bodyBuffer.get(bodyOffset, copy);
+            return copy;
+        }
         return bodyOffset == 0 && bodyLength == body.length ? body : Arrays.copyOfRange(body, bodyOffset,
                 bodyOffset + bodyLength);
     }
 
-    /** The array holding the body (possibly with other bytes around it); callers must not modify it. */
-    public byte[] bodyArray() {
-        return body;
-    }
-
-    /** Where the body starts in {@link #bodyArray()}. */
-    public int bodyOffset() {
-        return bodyOffset;
+    /** Writes the body into {@code target} from absolute index {@code index}, where it lies, without a copy of its own. */
+    public void copyBodyTo(ByteBuffer target, int index) {
+        if (bodyBuffer != null) {
+            target.put(index, bodyBuffer, bodyOffset, bodyLength);
+        } else {
+            target.put(index, body, bodyOffset, bodyLength);
+        }
     }
 
     public int bodyLength() {
@@ -192,6 +200,7 @@ public final class MessageRecord {
          */
         private String canonicalEncoded;
         private byte[] body = new byte[0];
+        private ByteBuffer bodyBuffer;
         private int bodyOffset;
         private int bodyLength;
         private long bornTimestampMs = System.currentTimeMillis();
@@ -285,6 +294,7 @@ public final class MessageRecord {
 
         public Builder body(byte[] body) {
             this.body = Objects.requireNonNull(body, "body");
+            this.bodyBuffer = null;
             this.bodyOffset = 0;
             this.bodyLength = body.length;
             return this;
@@ -297,6 +307,22 @@ public final class MessageRecord {
         public Builder body(byte[] array, int offset, int length) {
             Objects.checkFromIndexSize(offset, length, Objects.requireNonNull(array, "body").length);
             this.body = array;
+            this.bodyBuffer = null;
+            this.bodyOffset = offset;
+            this.bodyLength = length;
+            return this;
+        }
+
+        /**
+         * The body is {@code length} bytes of {@code buffer} from absolute index {@code offset} (its position and limit
+         * are ignored), kept in place, not copied: a broker's records point into the request as it was received. The
+         * bytes must stay as they are until the put of the record returned, which copies them into the CommitLog;
+         * the record is not to be used after that ({@link #body()} would read them again).
+         */
+        public Builder body(ByteBuffer buffer, int offset, int length) {
+            Objects.checkFromIndexSize(offset, length, Objects.requireNonNull(buffer, "body").capacity());
+            this.body = null;
+            this.bodyBuffer = buffer;
             this.bodyOffset = offset;
             this.bodyLength = length;
             return this;

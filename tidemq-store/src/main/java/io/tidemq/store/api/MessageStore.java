@@ -55,14 +55,18 @@ public interface MessageStore extends AutoCloseable {
     TimerStore openTimerStore(TimerStoreConfig config, long commitLogEndOffset);
 
     /**
-     * Appends one message.
+     * Appends one message. The record's bytes are copied into the CommitLog before this returns, so its body may lie
+     * in memory its caller reuses afterwards ({@link MessageRecord.Builder#body(java.nio.ByteBuffer, int, int)}).
      *
      * @return completes with the result once acknowledged (SYNC: durable), or exceptionally with a typed
      *         {@link StoreException}
      */
     CompletableFuture<PutResult> putMessage(MessageRecord record);
 
-    /** Appends a batch to one topic and queue, contiguously, with consecutive queue offsets. */
+    /**
+     * Appends a batch to one topic and queue, contiguously, with consecutive queue offsets; the records' bytes are
+     * copied before this returns, as in {@link #putMessage}.
+     */
     CompletableFuture<PutResult> putMessages(List<MessageRecord> records);
 
     /**

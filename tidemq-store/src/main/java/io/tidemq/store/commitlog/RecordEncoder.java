@@ -104,7 +104,7 @@ final class RecordEncoder implements AppendCallback {
         target.putInt(at + RECONSUME_TIMES_OFFSET, record.reconsumeTimes());
         target.putLong(at + PREPARED_TX_OFFSET_OFFSET, record.preparedTransactionOffset());
         target.putInt(at + BODY_LENGTH_OFFSET, bodyLength);
-        target.put(at + BODY_OFFSET, record.bodyArray(), record.bodyOffset(), bodyLength);
+        record.copyBodyTo(target, at + BODY_OFFSET);
         int topicAt = at + topicLengthOffset(bodyLength);
         target.put(topicAt, (byte) topic.length);
         target.put(topicAt + TOPIC_LENGTH_LENGTH, topic);
