@@ -1,24 +1,30 @@
 #!/usr/bin/env python3
-"""TideBench consume of a backlog in fresh client JVMs, with the per-thread CPU of each (JIT threads apart) and of the
+"""A consume of a backlog in fresh client JVMs, with the per-thread CPU of each (JIT threads apart) and of the
 broker, for the JIT's share (issue 10, docs/benchmarks.md "What a fresh client JVM compiles").
-usage: consume-jit.py --broker BUILD [--fill N] [--count C] --run LABEL=BUILD[:JVM flags] ...
-  BUILD: a directory holding a TideMQ distribution's jars (tidemq-cli/target/tidemq-cli.jar and target/lib/*.jar).
-  One standalone (BUILD of --broker) on ports JIT_NS_PORT/JIT_BROKER_PORT (46876/46911), data under $JIT_WORK/run
-  (default /tmp/jit-cpu; removed afterwards), one backlog of N x 1 KiB (TideBench fill), then each --run in order: a new
-  consumer group reads the backlog (or C messages) from the first offset in a fresh JVM with the harness's flags.
+usage: consume-jit.py [--product tidemq|kafka] [--broker BUILD] [--fill N] [--count C] --run LABEL=BUILD[:JVM flags] ...
+  tidemq (default): BUILD is a directory holding a TideMQ distribution's jars (tidemq-cli/target/tidemq-cli.jar and
+  target/lib/*.jar); one standalone (BUILD of --broker, required) on ports JIT_NS_PORT/JIT_BROKER_PORT (46876/46911),
+  data under $JIT_WORK/run (default /tmp/jit-cpu), TideBench fill and consume (compiled into $JIT_WORK/classes).
+  kafka: a KRaft Kafka 4.4 of its own on 46912/46913, data under $JIT_WORK/kafka/run, KafkaBench fill and consume, all
+  from benchmarks/peers/kafka's lib/ (fetch it there first with `mvn -q dependency:copy-dependencies`); BUILD is unused.
+  One backlog of N x 1 KiB, then each --run in order: a new consumer group reads the backlog (or C messages) from the
+  first offset in a fresh JVM with the harness's flags; the broker's data is removed afterwards unless --keep.
   %L in the JVM flags becomes LABEL-index, e.g. "-XX:+UnlockDiagnosticVMOptions -XX:+LogCompilation
-  -XX:LogFile=/tmp/comp-%L.log"; complog.py summarises such a log. TideBench is compiled into $JIT_WORK/classes.
+  -XX:LogFile=/tmp/comp-%L.log"; complog.py summarises such a log.
 """
 import os, re, subprocess, sys, time, glob, collections, argparse, shutil, threading, json
 
 ap = argparse.ArgumentParser()
-ap.add_argument('--broker', required=True)
+ap.add_argument('--product', choices=('tidemq', 'kafka'), default='tidemq')
+ap.add_argument('--broker', default=None)
 ap.add_argument('--fill', type=int, default=1_000_000)
 ap.add_argument('--run', action='append', default=[])
 ap.add_argument('--broker-opts', default='')
 ap.add_argument('--keep', action='store_true')
 ap.add_argument('--count', type=int, default=0)
 a = ap.parse_args()
+if a.product == 'tidemq' and not a.broker:
+    ap.error('--broker BUILD is required for tidemq')
 
 NSP, BP = int(os.environ.get('JIT_NS_PORT', 46876)), int(os.environ.get('JIT_BROKER_PORT', 46911))
 NS = f'127.0.0.1:{NSP}'
@@ -76,33 +82,102 @@ def show(title, res):
     return round(tot, 2), round(jit, 2)
 
 
-cp = f'{a.broker}/*'
-os.makedirs(WORK + '/classes', exist_ok=True)
-subprocess.run(['javac', '-d', WORK + '/classes', '-cp', cp, os.path.join(PEERS, 'tidemq', 'src', 'TideBench.java')], check=True)
-broker_cmd = ['java', '-Xms1g', '-Xmx1g', '-XX:MaxDirectMemorySize=2g', '-server', '-XX:+UseG1GC',
-              '-XX:-OmitStackTraceInFastThrow'] + a.broker_opts.split() + [
-    f'-Duser.home={RUN}/home', '-cp', cp, 'io.tidemq.cli.TideMq', 'standalone', '--data', f'{RUN}/data',
-    '--flush', 'async', '--namesrv-port', str(NSP), '--broker-port', str(BP), '--broker-ip', '127.0.0.1',
-    '--no-console', '--metrics-port', '-1', '--set', 'diskMaxUsedRatio=0.95']
-blog = open(f'{RUN}/broker.out', 'w')
-broker = subprocess.Popen(broker_cmd, stdout=blog, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-try:
-    for i in range(240):
-        if 'TideMQ standalone ready' in open(f'{RUN}/broker.out').read():
-            break
-        if broker.poll() is not None:
-            sys.exit('broker exited: ' + open(f'{RUN}/broker.out').read())
-        time.sleep(0.5)
 
-    def CJ(build, opts=()):
+
+class TideMq:
+    """A standalone of its own and TideBench."""
+    bench = 'TideBench'
+    data = RUN + '/data'
+
+    def __init__(self):
+        self.cp = f'{a.broker}/*'
+        os.makedirs(WORK + '/classes', exist_ok=True)
+        subprocess.run(['javac', '-d', WORK + '/classes', '-cp', self.cp,
+                        os.path.join(PEERS, 'tidemq', 'src', 'TideBench.java')], check=True)
+        self.ns = NS
+        self.out = f'{RUN}/broker.out'
+        self.cmd = ['java', '-Xms1g', '-Xmx1g', '-XX:MaxDirectMemorySize=2g', '-server', '-XX:+UseG1GC',
+                    '-XX:-OmitStackTraceInFastThrow'] + a.broker_opts.split() + [
+            f'-Duser.home={RUN}/home', '-cp', self.cp, 'io.tidemq.cli.TideMq', 'standalone', '--data', self.data,
+            '--flush', 'async', '--namesrv-port', str(NSP), '--broker-port', str(BP), '--broker-ip', '127.0.0.1',
+            '--no-console', '--metrics-port', '-1', '--set', 'diskMaxUsedRatio=0.95']
+
+    def await_ready(self, broker):
+        for i in range(240):
+            if 'TideMQ standalone ready' in open(self.out).read():
+                return
+            if broker.poll() is not None:
+                sys.exit('broker exited: ' + open(self.out).read())
+            time.sleep(0.5)
+
+    def client(self, build, opts=()):
         return ['java', '-Xms512m', '-Xmx1g', f'-Duser.home={RUN}/home', '-Dtidemq.log.level=WARN'] + list(opts) + \
             ['-cp', f'{WORK}/classes:{build}/*']
 
-    subprocess.run(CJ(a.broker) + ['io.tidemq.cli.TideMq', 'admin', 'topic', 'create', '--namesrv', NS, '--cluster',
-                                   'DefaultCluster', '--topic', 'bl', '--queues', '8'], check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    print(f'# broker={a.broker} fill {a.fill} {time.strftime("%H:%M:%S", time.gmtime())} UTC load {load()}', flush=True)
-    out = subprocess.run(CJ(a.broker) + ['TideBench', 'fill', NS, 'bl', str(a.fill), '1024'], capture_output=True,
+    def create_topic(self):
+        subprocess.run(self.client(a.broker) + ['io.tidemq.cli.TideMq', 'admin', 'topic', 'create', '--namesrv', NS,
+                                                '--cluster', 'DefaultCluster', '--topic', 'bl', '--queues', '8'],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+
+
+class Kafka:
+    """A KRaft Kafka of its own and KafkaBench (the topic is created by its fill)."""
+    bench = 'KafkaBench'
+    home = WORK + '/kafka'
+    data = home + '/run/data'
+
+    def __init__(self):
+        k, lib = self.home, os.path.join(PEERS, 'kafka')
+        self.cp = f'{lib}/lib/*'
+        self.log4j = [f'-Dlog4j2.configurationFile={lib}/log4j2-tools.properties']
+        os.makedirs(k + '/run', exist_ok=True)
+        os.makedirs(k + '/classes', exist_ok=True)
+        subprocess.run(['javac', '-d', k + '/classes', '-cp', self.cp, os.path.join(lib, 'src', 'KafkaBench.java')],
+                       check=True)
+        props = open(os.path.join(lib, 'server.properties')).read().replace('/tmp/peers-kafka', k + '/run') \
+            .replace('9092', '46912').replace('9093', '46913')
+        open(k + '/server.properties', 'w').write(props)
+        shutil.rmtree(self.data, ignore_errors=True)
+        tool = ['java'] + self.log4j + ['-cp', self.cp, 'kafka.tools.StorageTool']
+        cid = subprocess.run(tool + ['random-uuid'], capture_output=True, text=True).stdout.strip()
+        subprocess.run(tool + ['format', '-t', cid, '-c', f'{k}/server.properties'], check=True,
+                       stdout=subprocess.DEVNULL)
+        self.ns = '127.0.0.1:46912'
+        self.out = f'{k}/run/kafka.out'
+        self.cmd = ['java', '-Xms1g', '-Xmx1g', '-server', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20',
+                    '-XX:InitiatingHeapOccupancyPercent=35', '-XX:+ExplicitGCInvokesConcurrent', '-XX:MaxInlineLevel=15',
+                    '-Djava.awt.headless=true', f'-Dkafka.logs.dir={k}/run/logs',
+                    f'-Dlog4j2.configurationFile={lib}/log4j2-server.properties'] + a.broker_opts.split() + [
+            '-cp', self.cp, 'kafka.Kafka', f'{k}/server.properties']
+
+    def await_ready(self, broker):
+        import socket
+        for i in range(180):
+            try:
+                socket.create_connection(('127.0.0.1', 46912), 1).close()
+                break
+            except OSError:
+                if broker.poll() is not None:
+                    sys.exit('broker exited: ' + open(self.out).read()[-4000:])
+                time.sleep(0.5)
+        time.sleep(3)
+
+    def client(self, build, opts=()):
+        return ['java', '-Xms512m', '-Xmx1g'] + self.log4j + list(opts) + ['-cp', f'{self.home}/classes:{self.cp}']
+
+    def create_topic(self):
+        pass
+
+
+P = TideMq() if a.product == 'tidemq' else Kafka()
+blog = open(P.out, 'w')
+broker = subprocess.Popen(P.cmd, stdout=blog, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+try:
+    P.await_ready(broker)
+    P.create_topic()
+    print(f'# {a.product} broker={a.broker} fill {a.fill} {time.strftime("%H:%M:%S", time.gmtime())} UTC load {load()}',
+          flush=True)
+    out = subprocess.run(P.client(a.broker) + [P.bench, 'fill', P.ns, 'bl', str(a.fill), '1024'], capture_output=True,
                          text=True)
     print('  ' + ' '.join(l for l in out.stdout.splitlines() if 'RESULT' in l), flush=True)
     m = re.search(r'failed=(\d+)', out.stdout)
@@ -118,7 +193,7 @@ try:
         l0 = load()
         b0 = threads(broker.pid)
         t0 = time.time()
-        cmd = CJ(build, opts) + ['TideBench', 'consume', NS, 'bl', str(a.count or n), '280']
+        cmd = P.client(build, opts) + [P.bench, 'consume', P.ns, 'bl', str(a.count or n), '280']
         cl = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         c1 = {}
         done = threading.Event()
@@ -161,4 +236,4 @@ finally:
     except subprocess.TimeoutExpired:
         broker.kill()
     if not a.keep:
-        shutil.rmtree(RUN + '/data', ignore_errors=True)
+        shutil.rmtree(P.data, ignore_errors=True)
