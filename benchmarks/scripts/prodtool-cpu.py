@@ -14,7 +14,9 @@ usage: prodtool-cpu.py BUILD_DIR LABEL [options]
   --count N          PERF_COUNT (2 000 000)
   --client-opts S    extra client JVM flags
 """
-import os, re, subprocess, sys, time, glob, collections, argparse, shutil, json
+import os, re, subprocess, sys, time, collections, argparse, shutil, json
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from proc_threads import load, threads, group  # noqa: E402
 
 ap = argparse.ArgumentParser()
 ap.add_argument('build'); ap.add_argument('label')
@@ -42,32 +44,6 @@ cp = f'{a.build}/*'
 JAVA = 'java'
 TICK = os.sysconf('SC_CLK_TCK')
 MODES = {'async': '--threads 1 --async --inflight 1000 --linger-ms 5', 'batch': '--threads 4 --batch 32'}
-
-
-def load():
-    return open('/proc/loadavg').read().split()[0]
-
-
-def threads(pid):
-    out = {}
-    for t in glob.glob(f'/proc/{pid}/task/*'):
-        try:
-            st = open(t + '/stat').read()
-            comm = st[st.index('(') + 1:st.rindex(')')]
-            f = st[st.rindex(')') + 2:].split()
-            out[t.rsplit('/', 1)[1]] = (comm, int(f[11]), int(f[12]))
-        except (FileNotFoundError, ProcessLookupError, ValueError):
-            pass
-    return out
-
-
-def group(comm):
-    g = re.sub(r'[-#]?\d+$', '', comm)
-    if g.startswith('C2 Compiler') or g.startswith('C1 Compiler'):
-        return 'JIT ' + g[:2]
-    if g.startswith('GC Thread') or g.startswith('G1 '):
-        return 'GC'
-    return g
 
 
 def diff(t0, t1, n):

@@ -12,7 +12,9 @@ usage: consume-jit.py [--product tidemq|kafka] [--broker BUILD] [--fill N] [--co
   %L in the JVM flags becomes LABEL-index, e.g. "-XX:+UnlockDiagnosticVMOptions -XX:+LogCompilation
   -XX:LogFile=/tmp/comp-%L.log"; complog.py summarises such a log.
 """
-import os, re, subprocess, sys, time, glob, collections, argparse, shutil, threading, json
+import os, re, subprocess, sys, time, collections, argparse, shutil, threading, json
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+from proc_threads import load, threads, group  # noqa: E402
 
 ap = argparse.ArgumentParser()
 ap.add_argument('--product', choices=('tidemq', 'kafka'), default='tidemq')
@@ -35,32 +37,6 @@ RUN = WORK + '/run'
 TICK = os.sysconf('SC_CLK_TCK')
 shutil.rmtree(RUN, ignore_errors=True)
 os.makedirs(RUN + '/home', exist_ok=True)
-
-
-def load():
-    return open('/proc/loadavg').read().split()[0]
-
-
-def threads(pid):
-    out = {}
-    for t in glob.glob(f'/proc/{pid}/task/*'):
-        try:
-            st = open(t + '/stat').read()
-            comm = st[st.index('(') + 1:st.rindex(')')]
-            f = st[st.rindex(')') + 2:].split()
-            out[t.rsplit('/', 1)[1]] = (comm, int(f[11]), int(f[12]))
-        except (FileNotFoundError, ProcessLookupError, ValueError):
-            pass
-    return out
-
-
-def group(comm):
-    g = re.sub(r'[-#]?\d+$', '', comm)
-    if g.startswith('C2 Compiler') or g.startswith('C1 Compiler'):
-        return 'JIT ' + g[:2]
-    if g.startswith('GC Thread') or g.startswith('G1 '):
-        return 'GC'
-    return g
 
 
 def diff(t0, t1, n):
