@@ -236,6 +236,9 @@ public final class ReplicationService implements PutGate, AutoCloseable {
             if (best >= 0) {
                 log.info("replica {} of group {} stopped taking writes at offset {}; in-sync replica {} holds them"
                         + " all and can take over", replicaId, group, end, best);
+                // stamped before the controller can hear of the successor: this replica takes no write from now on,
+                // and every write it took is on the successor (an acknowledgement still sent is of a record it holds)
+                acceptingLog.stopped(masterEpoch);
                 return best;
             }
             if (System.nanoTime() - deadline >= 0) {
